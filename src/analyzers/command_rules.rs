@@ -1,0 +1,35 @@
+//! The data-driven analyzer: every `[[rule.match]]` block of the packs against every command.
+
+use super::OwnedHit;
+use crate::rules::RuleSet;
+use crate::shell::Script;
+
+/// Match every command against the rule index.
+pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
+    let mut hits = Vec::new();
+    for cmd in &script.commands {
+        for (rule, matcher) in rules.candidates(cmd.name()) {
+            if matcher.matches(cmd) {
+                hits.push(OwnedHit {
+                    rule_id: rule.id().to_string(),
+                    span: cmd.span,
+                    detail: Some(describe(cmd)),
+                });
+            }
+        }
+    }
+    hits
+}
+
+/// The canonical form shown to the user, with wrappers named.
+fn describe(cmd: &crate::shell::Command) -> String {
+    let canon = cmd.canonical();
+    if cmd.wrappers.is_empty() {
+        format!("canonical command: {canon}")
+    } else {
+        format!(
+            "canonical command: {canon} (via {})",
+            cmd.wrappers.join(" → ")
+        )
+    }
+}

@@ -1,0 +1,53 @@
+//! Analyzers: each looks at the IR and reports rule hits. Metadata (title, severity, remediation)
+//! comes from the rule packs; analyzers only say *which* rule fired *where*.
+
+pub mod command_rules;
+pub mod fork_bomb;
+pub mod gaps;
+pub mod remote_code;
+pub mod vocab;
+
+use crate::findings::Span;
+use crate::rules::RuleSet;
+use crate::shell::Script;
+
+/// A rule hit before metadata and policy are applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Rule id; must exist in the rule set.
+    pub rule_id: &'static str,
+    /// Where in the input.
+    pub span: Span,
+    /// What exactly matched (e.g. the canonical command).
+    pub detail: Option<String>,
+}
+
+/// A rule hit whose id is owned (for rules loaded from packs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedHit {
+    /// Rule id.
+    pub rule_id: String,
+    /// Where in the input.
+    pub span: Span,
+    /// What exactly matched.
+    pub detail: Option<String>,
+}
+
+impl From<Hit> for OwnedHit {
+    fn from(h: Hit) -> Self {
+        OwnedHit {
+            rule_id: h.rule_id.to_string(),
+            span: h.span,
+            detail: h.detail,
+        }
+    }
+}
+
+/// Run every analyzer over a script.
+pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
+    let mut hits: Vec<OwnedHit> = command_rules::analyze(script, rules);
+    hits.extend(remote_code::analyze(script).into_iter().map(OwnedHit::from));
+    hits.extend(fork_bomb::analyze(script).into_iter().map(OwnedHit::from));
+    hits.extend(gaps::analyze(script).into_iter().map(OwnedHit::from));
+    hits
+}

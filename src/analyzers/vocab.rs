@@ -1,0 +1,166 @@
+//! Vocabulary shared by the structural analyzers: which programs fetch, decode or interpret.
+
+use crate::shell::nested::{reads_code_from_stdin, SHELLS};
+use crate::shell::Command;
+
+/// Programs that fetch content from the network.
+pub const FETCHERS: &[&str] = &[
+    "curl",
+    "wget",
+    "fetch",
+    "iwr",
+    "irm",
+    "invoke-webrequest",
+    "invoke-restmethod",
+    "http",
+    "https",
+    "xh",
+    "xhs",
+    "aria2c",
+    "nc",
+    "ncat",
+    "netcat",
+    "socat",
+    "lynx",
+    "links",
+    "w3m",
+    "httpie",
+    "curlie",
+    "tftp",
+    "ftp",
+];
+
+/// Interpreters that can run a program read from stdin or a file.
+pub const INTERPRETERS: &[&str] = &[
+    "python",
+    "python2",
+    "python3",
+    "perl",
+    "ruby",
+    "node",
+    "nodejs",
+    "deno",
+    "bun",
+    "php",
+    "pwsh",
+    "powershell",
+    "iex",
+    "invoke-expression",
+    "lua",
+    "tclsh",
+    "osascript",
+];
+
+/// True for `python3.12` and friends as well as the plain names.
+pub fn is_interpreter(name: &str) -> bool {
+    INTERPRETERS.contains(&name)
+        || name
+            .strip_prefix("python")
+            .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+}
+
+/// Is this command a network fetch?
+pub fn is_fetcher(cmd: &Command) -> bool {
+    let name = cmd.name().to_ascii_lowercase();
+    if FETCHERS.contains(&name.as_str()) {
+        return true;
+    }
+    // `python3 -m http.client`-style fetches are rare; `git archive --remote` is not code.
+    false
+}
+
+/// Is this command a decoder whose output could be a hidden program?
+pub fn is_decoder(cmd: &Command) -> bool {
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    let has = |f: &str| {
+        args.iter().any(|a| {
+            *a == f
+                || (f.len() == 2
+                    && a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+                    && a.contains(&f[1..]))
+        })
+    };
+    match cmd.name() {
+        "base64" | "base32" | "basenc" | "b64decode" => {
+            has("-d") || has("-D") || has("--decode") || cmd.name() == "b64decode"
+        }
+        "xxd" => has("-r"),
+        "openssl" => {
+            args.first()
+                .is_some_and(|s| matches!(*s, "base64" | "enc" | "aes-256-cbc"))
+                && has("-d")
+        }
+        "uudecode" | "gunzip" | "zcat" | "bunzip2" | "xz" | "unxz" | "lzcat" | "zstdcat" => true,
+        "gzip" | "bzip2" | "zstd" => has("-d") || has("--decompress"),
+        "rev" => true,
+        "tr" => true,
+        "printf" => args
+            .first()
+            .is_some_and(|f| f.contains("\\x") || has_octal_escape(f)),
+        "echo" => {
+            (has("-e"))
+                && args
+                    .iter()
+                    .any(|a| a.contains("\\x") || has_octal_escape(a))
+        }
+        _ => false,
+    }
+}
+
+fn has_octal_escape(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.windows(4)
+        .any(|w| w[0] == b'\\' && w[1..].iter().all(|c| (b'0'..=b'7').contains(c)))
+}
+
+/// Does this command execute a program it reads from stdin (a shell or an interpreter)?
+pub fn executes_stdin(cmd: &Command) -> bool {
+    if reads_code_from_stdin(cmd) {
+        return true;
+    }
+    // `… | xargs sh -c` / `… | xargs bash`: the input becomes the code or the script arguments.
+    if cmd.wrappers.iter().any(|w| w == "xargs") && is_code_runner(cmd.name()) {
+        return true;
+    }
+    let name = cmd.name().to_ascii_lowercase();
+    if name == "iex" || name == "invoke-expression" {
+        return true;
+    }
+    if !is_interpreter(&name) {
+        return false;
+    }
+    let args = cmd.args();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].text.as_str();
+        if a == "-" {
+            return true;
+        }
+        if matches!(
+            a,
+            "-c" | "-e"
+                | "-E"
+                | "-m"
+                | "-r"
+                | "-p"
+                | "--eval"
+                | "--print"
+                | "-Command"
+                | "-command"
+        ) {
+            return a == "-Command" && args.get(i + 1).is_some_and(|n| n.text == "-");
+        }
+        if !a.starts_with('-') {
+            return false; // a script file argument
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Is this command a shell or interpreter at all (for `bash <(curl …)`-style file arguments)?
+pub fn is_code_runner(name: &str) -> bool {
+    SHELLS.contains(&name) || is_interpreter(name) || matches!(name, "source" | ".")
+}

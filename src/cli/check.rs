@@ -1,0 +1,193 @@
+//! `hermes-scan check`: one command from argv or stdin, or a batch of commands from stdin.
+
+use super::{render, scanner_for, EXIT_NOINPUT, EXIT_USAGE};
+use crate::findings::Action;
+use crate::{Scanner, Verdict};
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+
+/// Shell dialect of the input.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ShellDialect {
+    /// POSIX sh and bash (parsed with the bash grammar, a superset).
+    Posix,
+    /// bash.
+    Bash,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the JSON verdict (schema v1) instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Shell dialect of the command.
+    #[arg(long, value_enum, default_value = "posix")]
+    shell: ShellDialect,
+    /// Never prompt; the verdict is only reported (the caller decides).
+    #[arg(long)]
+    non_interactive: bool,
+    /// Policy file (TOML) with per-rule overrides and extra rule packs.
+    #[arg(long)]
+    policy: Option<PathBuf>,
+    /// Read one command per line (or JSON Lines with a "command" field) from stdin and print one
+    /// JSON verdict per line.
+    #[arg(long)]
+    batch: bool,
+    /// The command to scan; `-` reads it from stdin.
+    #[arg(trailing_var_arg = true)]
+    command: Vec<String>,
+}
+
+/// Run `check` and return the exit code.
+pub fn run(args: CheckArgs) -> i32 {
+    let scanner = match scanner_for(args.policy.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    // The dialect and interactivity flags are accepted for drop-in compatibility: parsing is
+    // always bash (a superset of POSIX sh) and `check` itself never prompts.
+    let _ = (args.shell, args.non_interactive);
+    if args.batch {
+        if !args.command.is_empty() {
+            eprintln!("hermes-scan: --batch reads commands from stdin; do not also pass a command");
+            return EXIT_USAGE;
+        }
+        return batch(&scanner);
+    }
+    let (verdict, input_text) = match input_of(&args.command) {
+        Ok(Input::Text(t)) => (scanner.scan(&t), t),
+        Ok(Input::Bytes(b)) => (
+            scanner.scan_bytes(&b),
+            String::from_utf8_lossy(&b).into_owned(),
+        ),
+        Err(code) => return code,
+    };
+    let out = if args.json {
+        serde_json::to_string(&verdict).unwrap_or_else(|_| "{}".into())
+    } else {
+        render::human(&input_text, &verdict)
+    };
+    println!("{out}");
+    verdict.action.exit_code()
+}
+
+enum Input {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+fn input_of(command: &[String]) -> Result<Input, i32> {
+    if command.is_empty() {
+        eprintln!("hermes-scan: no command given (use `check -- COMMAND` or `check -` for stdin)");
+        return Err(EXIT_USAGE);
+    }
+    if command.len() == 1 && command[0] == "-" {
+        let mut buf = Vec::new();
+        return match std::io::stdin().read_to_end(&mut buf) {
+            Ok(_) => {
+                let mut bytes = buf;
+                while bytes.last() == Some(&b'\n') || bytes.last() == Some(&b'\r') {
+                    bytes.pop();
+                }
+                Ok(match String::from_utf8(bytes) {
+                    Ok(s) => Input::Text(s),
+                    Err(e) => Input::Bytes(e.into_bytes()),
+                })
+            }
+            Err(e) => {
+                eprintln!("hermes-scan: cannot read stdin: {e}");
+                Err(EXIT_NOINPUT)
+            }
+        };
+    }
+    Ok(Input::Text(command.join(" ")))
+}
+
+/// One line of a batch, parsed.
+struct BatchItem {
+    id: Option<serde_json::Value>,
+    command: Result<String, String>,
+}
+
+fn parse_line(line: &str) -> BatchItem {
+    let trimmed = line.trim_start();
+    if trimmed.starts_with('{') {
+        match serde_json::from_str::<serde_json::Value>(trimmed) {
+            Ok(v) => {
+                let id = v.get("id").cloned();
+                let command = v
+                    .get("command")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_string)
+                    .ok_or_else(|| "JSON line has no string \"command\" field".to_string());
+                return BatchItem { id, command };
+            }
+            Err(e) => {
+                return BatchItem {
+                    id: None,
+                    command: Err(format!("invalid JSON line: {e}")),
+                }
+            }
+        }
+    }
+    BatchItem {
+        id: None,
+        command: Ok(line.to_string()),
+    }
+}
+
+/// `--batch`: scan every line on all cores, print verdicts in input order.
+fn batch(scanner: &Scanner) -> i32 {
+    let mut data = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut data) {
+        eprintln!("hermes-scan: cannot read stdin: {e}");
+        return EXIT_NOINPUT;
+    }
+    let text = String::from_utf8_lossy(&data);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let results: Vec<(String, Action)> = lines
+        .par_iter()
+        .enumerate()
+        .map(|(n, line)| {
+            let item = parse_line(line);
+            let verdict = match &item.command {
+                Ok(c) => scanner.scan(c),
+                Err(e) => Verdict::from_findings(vec![crate::findings::Finding {
+                    rule_id: "core.invalid-input".into(),
+                    severity: crate::Severity::High,
+                    category: "input".into(),
+                    title: "Batch line could not be read".into(),
+                    description: e.clone(),
+                    evidence: line.chars().take(120).collect(),
+                    span: (0, line.len()),
+                    floor: false,
+                    remediation:
+                        "send one command per line, or JSON objects with a \"command\" string"
+                            .into(),
+                    action: Action::Block,
+                    detail: None,
+                }]),
+            };
+            let mut v = serde_json::to_value(&verdict).unwrap_or_default();
+            if let Some(obj) = v.as_object_mut() {
+                obj.insert("line".into(), serde_json::json!(n + 1));
+                if let Some(id) = item.id {
+                    obj.insert("id".into(), id);
+                }
+            }
+            (v.to_string(), verdict.action)
+        })
+        .collect();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut worst = Action::Allow;
+    for (line, action) in results {
+        let _ = writeln!(out, "{line}");
+        worst = worst.max(action);
+    }
+    let _ = out.flush();
+    worst.exit_code()
+}

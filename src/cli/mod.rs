@@ -1,0 +1,91 @@
+//! Command-line front door. It parses arguments, calls the core and prints; it never detects.
+//!
+//! Exit codes: 0 allow, 1 block, 2 warn (verdicts); 64 usage error, 66 unreadable input,
+//! 70 internal error, 78 bad configuration. Usage errors never use 1 or 2.
+
+mod check;
+mod render;
+mod rules_cmd;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit code for a command-line usage error.
+pub const EXIT_USAGE: i32 = 64;
+/// Exit code when input could not be read.
+pub const EXIT_NOINPUT: i32 = 66;
+/// Exit code for an internal error.
+pub const EXIT_SOFTWARE: i32 = 70;
+/// Exit code for an unusable configuration or rule pack.
+pub const EXIT_CONFIG: i32 = 78;
+
+/// Top-level command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hermes-scan",
+    version,
+    about = "Pre-exec scanner for shell commands: allow, warn or block, and why"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Scan a command: exit 0 allow, 1 block, 2 warn.
+    Check(check::CheckArgs),
+    /// Show the documentation and examples of one rule.
+    Explain {
+        /// Rule id, e.g. floor.rm-root.
+        rule_id: String,
+    },
+    /// List every rule the scanner can report.
+    Rules {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also load this policy file (and its extra packs).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
+}
+
+/// Run the command line and return the process exit code.
+pub fn run() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let code = match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
+                _ => EXIT_USAGE,
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Cmd::Check(args) => check::run(args),
+        Cmd::Explain { rule_id } => rules_cmd::explain(&rule_id),
+        Cmd::Rules { json, policy } => rules_cmd::list(json, policy.as_deref()),
+    }
+}
+
+/// Build a scanner, honouring `--policy`; prints the error and returns an exit code on failure.
+pub(crate) fn scanner_for(policy: Option<&std::path::Path>) -> Result<crate::Scanner, i32> {
+    let policy = match policy {
+        Some(p) => match crate::policy::Policy::load(p) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("hermes-scan: policy error: {e}");
+                return Err(EXIT_CONFIG);
+            }
+        },
+        None => crate::policy::Policy::default(),
+    };
+    crate::Scanner::with_policy(policy).map_err(|e| {
+        eprintln!("hermes-scan: rule pack error: {e}");
+        EXIT_CONFIG
+    })
+}

@@ -1,0 +1,72 @@
+//! `hermes-scan rules` and `hermes-scan explain RULE_ID`.
+
+use super::{scanner_for, EXIT_USAGE};
+use crate::Scanner;
+
+/// `rules`: every rule id with severity, action and title.
+pub fn list(json: bool, policy: Option<&std::path::Path>) -> i32 {
+    let scanner = match scanner_for(policy) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if json {
+        let rows: Vec<serde_json::Value> = scanner
+            .rules()
+            .rules()
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.spec.id, "severity": r.spec.severity, "action": r.spec.action,
+                    "floor": r.spec.floor, "category": r.spec.category, "title": r.spec.title,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return 0;
+    }
+    for r in scanner.rules().rules() {
+        println!(
+            "{:<34} {:<8} {:<5} {}{}",
+            r.spec.id,
+            r.spec.severity.as_str(),
+            r.spec.action.as_str(),
+            r.spec.title,
+            if r.spec.floor { " (floor)" } else { "" }
+        );
+    }
+    0
+}
+
+/// `explain RULE_ID`: the rule's documentation and examples.
+pub fn explain(id: &str) -> i32 {
+    let scanner = Scanner::global();
+    let Some(r) = scanner.rules().get(id) else {
+        eprintln!("hermes-scan: no rule with id {id:?} (see `hermes-scan rules`)");
+        return EXIT_USAGE;
+    };
+    let s = &r.spec;
+    println!("{}  —  {}", s.id, s.title);
+    println!(
+        "category: {}   severity: {}   action: {}{}",
+        s.category,
+        s.severity,
+        s.action,
+        if s.floor {
+            "   floor: yes (cannot be lowered)"
+        } else {
+            ""
+        }
+    );
+    println!("pack: {}", r.pack);
+    println!("\nWhat it does / why it is dangerous\n  {}", s.description);
+    println!("\nInstead\n  {}", s.remediation);
+    println!("\nMatches");
+    for e in &s.examples.matches {
+        println!("  {e}");
+    }
+    println!("\nDoes not match");
+    for e in &s.examples.no_match {
+        println!("  {e}");
+    }
+    0
+}

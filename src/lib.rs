@@ -1,0 +1,20 @@
+//! hermes-scan: a pre-exec scanner for shell commands.
+//!
+//! The pipeline, one module per stage:
+//! `text` (raw bytes) → `shell` (AST → canonical commands) → `analyzers` (findings) →
+//! `policy` (actions) → `verdict`. Front doors (`cli`) only call into this core.
+
+pub mod analyzers;
+pub mod cli;
+pub mod findings;
+pub mod policy;
+pub mod prefilter;
+pub mod rules;
+pub mod scanner;
+pub mod shell;
+pub mod text;
+pub mod verdict;
+
+pub use findings::{Action, Finding, Severity, Span};
+pub use scanner::Scanner;
+pub use verdict::Verdict;

@@ -1,0 +1,188 @@
+//! The scanner: runs the whole pipeline for one input and returns a [`Verdict`].
+
+use crate::analyzers::{self, vocab, OwnedHit};
+use crate::findings::{Action, Finding, Severity};
+use crate::policy::Policy;
+use crate::prefilter::Prefilter;
+use crate::rules::{PackError, RuleSet};
+use crate::shell::{self, nested::SHELLS, wrappers};
+use crate::text::{self, MAX_INPUT_BYTES};
+use crate::verdict::Verdict;
+use std::sync::OnceLock;
+
+/// Longest evidence string reported in a finding.
+const MAX_EVIDENCE: usize = 240;
+
+/// Programs the structural analyzers and the shell layer care about (prefilter keywords).
+const STRUCTURAL_KEYWORDS: &[&str] = &[
+    "eval", "source", "alias", "find", "su", "runuser", "watch", "base64", "base32", "basenc",
+    "xxd", "openssl", "uudecode", "gunzip", "zcat", "bunzip2", "xz", "lzcat", "zstd", "gzip",
+    "bzip2", "rev", "tr", "printf", "python", "/dev/",
+];
+
+/// A ready-to-use scanner: compiled rules, prefilter and policy.
+pub struct Scanner {
+    rules: RuleSet,
+    prefilter: Prefilter,
+    policy: Policy,
+}
+
+impl Scanner {
+    /// The embedded rule packs with the default policy.
+    pub fn new() -> Result<Self, PackError> {
+        Self::with_policy(Policy::default())
+    }
+
+    /// The embedded rule packs plus the policy's extra packs.
+    pub fn with_policy(policy: Policy) -> Result<Self, PackError> {
+        let mut rules = RuleSet::embedded()?;
+        for p in &policy.packs {
+            rules.add_pack_file(std::path::Path::new(p))?;
+        }
+        let mut keywords = rules.keywords();
+        keywords.extend(STRUCTURAL_KEYWORDS.iter().map(|s| s.to_string()));
+        keywords.extend(SHELLS.iter().map(|s| s.to_string()));
+        keywords.extend(vocab::FETCHERS.iter().map(|s| s.to_string()));
+        keywords.extend(vocab::INTERPRETERS.iter().map(|s| s.to_string()));
+        keywords.extend(wrappers::wrapper_names().map(|s| s.to_string()));
+        Ok(Scanner {
+            prefilter: Prefilter::new(&keywords),
+            rules,
+            policy,
+        })
+    }
+
+    /// A process-wide scanner with the embedded packs and default policy.
+    pub fn global() -> &'static Scanner {
+        static GLOBAL: OnceLock<Scanner> = OnceLock::new();
+        GLOBAL.get_or_init(|| Scanner::new().expect("embedded rule packs are valid"))
+    }
+
+    /// The loaded rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// True when the prefilter sends this input to the full pipeline.
+    pub fn needs_scan(&self, input: &str) -> bool {
+        self.prefilter.needs_scan(input)
+    }
+
+    /// Scan raw bytes: invalid UTF-8 is decoded lossily and reported.
+    pub fn scan_bytes(&self, input: &[u8]) -> Verdict {
+        match std::str::from_utf8(input) {
+            Ok(s) => self.scan(s),
+            Err(e) => {
+                let lossy = String::from_utf8_lossy(input);
+                let pos = e.valid_up_to();
+                let extra = OwnedHit {
+                    rule_id: "core.invalid-utf8".into(),
+                    span: (pos, (pos + 1).min(lossy.len())),
+                    detail: Some(format!("invalid UTF-8 at byte {pos}")),
+                };
+                self.scan_with(&lossy, vec![extra])
+            }
+        }
+    }
+
+    /// Scan one command line (or script).
+    pub fn scan(&self, input: &str) -> Verdict {
+        self.scan_with(input, Vec::new())
+    }
+
+    fn scan_with(&self, input: &str, mut hits: Vec<OwnedHit>) -> Verdict {
+        if input.len() > MAX_INPUT_BYTES {
+            hits.push(OwnedHit {
+                rule_id: "core.input-too-large".into(),
+                span: (0, input.len()),
+                detail: Some(format!(
+                    "{} bytes; the limit is {MAX_INPUT_BYTES}",
+                    input.len()
+                )),
+            });
+            return self.verdict(input, hits);
+        }
+        if hits.is_empty() && !self.prefilter.needs_scan(input) {
+            return Verdict::from_findings(Vec::new());
+        }
+        let prepared = text::prepare(input);
+        hits.extend(prepared.hits.into_iter().map(OwnedHit::from));
+        let script = shell::analyze_mapped(&prepared.text, prepared.map);
+        hits.extend(analyzers::run_all(&script, &self.rules));
+        self.verdict(input, hits)
+    }
+
+    fn verdict(&self, input: &str, hits: Vec<OwnedHit>) -> Verdict {
+        let mut findings: Vec<Finding> = Vec::with_capacity(hits.len());
+        for h in hits {
+            if findings
+                .iter()
+                .any(|f| f.rule_id == h.rule_id && f.span == h.span)
+            {
+                continue;
+            }
+            findings.push(self.finding(input, h));
+        }
+        Verdict::from_findings(findings)
+    }
+
+    fn finding(&self, input: &str, h: OwnedHit) -> Finding {
+        let evidence = evidence(input, h.span);
+        match self.rules.get(&h.rule_id) {
+            Some(rule) => {
+                let floor = rule.spec.floor;
+                let (action, severity) =
+                    self.policy
+                        .resolve(rule.id(), rule.action(), rule.severity(), floor);
+                Finding {
+                    rule_id: h.rule_id,
+                    severity,
+                    category: rule.spec.category.clone(),
+                    title: rule.spec.title.clone(),
+                    description: rule.spec.description.clone(),
+                    evidence,
+                    span: h.span,
+                    floor,
+                    remediation: rule.spec.remediation.clone(),
+                    action,
+                    detail: h.detail,
+                }
+            }
+            // An analyzer emitted an id no pack documents: fail closed, loudly.
+            None => Finding {
+                title: format!("undocumented rule {}", h.rule_id),
+                rule_id: h.rule_id,
+                severity: Severity::High,
+                category: "internal".into(),
+                description: "an analyzer reported a rule that no rule pack describes".into(),
+                evidence,
+                span: h.span,
+                floor: false,
+                remediation: "report this as a bug in hermes-scan".into(),
+                action: Action::Block,
+                detail: h.detail,
+            },
+        }
+    }
+}
+
+/// The input text at `span`, clipped to character boundaries and a readable length.
+fn evidence(input: &str, span: (usize, usize)) -> String {
+    let mut start = span.0.min(input.len());
+    let mut end = span.1.min(input.len()).max(start);
+    while !input.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !input.is_char_boundary(end) {
+        end += 1;
+    }
+    let text = &input[start..end];
+    if text.len() <= MAX_EVIDENCE {
+        return text.to_string();
+    }
+    let mut cut = MAX_EVIDENCE;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", &text[..cut])
+}

@@ -1,0 +1,232 @@
+//! The intermediate representation: what a piece of shell input will execute.
+//!
+//! Every simple command that can run — at top level, inside pipelines, lists, compound statements,
+//! function bodies, substitutions, `bash -c` strings, `eval` arguments or heredocs fed to a shell —
+//! becomes one [`Command`] with its canonical argv. Analyzers only ever look at this form.
+
+use crate::findings::Span;
+
+/// One shell word after quote removal and expansion of what can be known statically.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Word {
+    /// Canonical value. Expansions that cannot be resolved are kept as `$NAME` or `$(…)`.
+    pub text: String,
+    /// Where the word sits in the input.
+    pub span: Span,
+    /// Contains an expansion whose value is unknown.
+    pub dynamic: bool,
+    /// Ids of command or process substitutions whose output flows into this word.
+    pub subs: Vec<usize>,
+    /// Contains an unquoted glob character (`*`, `?`, `[`).
+    pub glob: bool,
+    /// Some part of the word was quoted.
+    pub quoted: bool,
+}
+
+/// A redirection attached to a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redirect {
+    /// The operator as written: `>`, `>>`, `<`, `&>`, `>|`, `<>`, ...
+    pub op: String,
+    /// Explicit file descriptor, when given (`2>`).
+    pub fd: Option<u32>,
+    /// The target file or descriptor.
+    pub target: Word,
+}
+
+impl Redirect {
+    /// True when the redirection writes to its target.
+    pub fn writes(&self) -> bool {
+        self.op.contains('>') && !self.target.text.starts_with('&')
+    }
+}
+
+/// Where a command's code came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Directly in the scanned input.
+    Input,
+    /// A string run by `sh -c`, `su -c` and friends.
+    ShellString,
+    /// Arguments of `eval`.
+    Eval,
+    /// A heredoc or here-string fed to a shell.
+    Heredoc,
+    /// `env -S` / `--split-string`.
+    SplitString,
+}
+
+/// Position of a command in a pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PipePos {
+    /// Pipeline id (index into [`Script::pipelines`]).
+    pub pipeline: usize,
+    /// Stage index, 0 = first.
+    pub stage: usize,
+}
+
+/// One simple command that will execute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// Canonical argv: argv[0] is the program's base name after wrappers are removed.
+    pub argv: Vec<Word>,
+    /// Variable assignments written before the command (`FOO=1 cmd`).
+    pub assignments: Vec<(String, Word)>,
+    /// Redirections.
+    pub redirects: Vec<Redirect>,
+    /// Text fed on stdin by a heredoc or here-string.
+    pub stdin_text: Option<Word>,
+    /// Enclosing pipelines, outermost first.
+    pub pipes: Vec<PipePos>,
+    /// Ids of the substitutions this command runs inside, outermost first.
+    pub within: Vec<usize>,
+    /// Nesting depth of re-parsed code (0 = the input itself).
+    pub depth: usize,
+    /// Where the code came from.
+    pub origin: Origin,
+    /// The whole command's span in the input.
+    pub span: Span,
+    /// Run in the background with `&`.
+    pub background: bool,
+    /// Wrappers removed in front of it (`sudo`, `env`, `timeout`, ...), outermost first.
+    pub wrappers: Vec<String>,
+    /// Index of the command that wraps this one, when it was produced by unwrapping.
+    pub wrapped_by: Option<usize>,
+    /// Defined as a function body (runs when the function is called).
+    pub in_function: bool,
+}
+
+impl Command {
+    /// The canonical program name (empty for a bare assignment).
+    pub fn name(&self) -> &str {
+        self.argv.first().map(|w| w.text.as_str()).unwrap_or("")
+    }
+
+    /// Arguments after the program name.
+    pub fn args(&self) -> &[Word] {
+        if self.argv.is_empty() {
+            &[]
+        } else {
+            &self.argv[1..]
+        }
+    }
+
+    /// The canonical command line: argv joined by single spaces.
+    pub fn canonical(&self) -> String {
+        let mut s = String::new();
+        for (i, w) in self.argv.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(&w.text);
+        }
+        s
+    }
+}
+
+/// Kind of a substitution.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubstKind {
+    /// `$(…)` or backticks: output becomes words.
+    Command,
+    /// `<(…)`: output readable as a file.
+    ProcessIn,
+    /// `>(…)`: a file that feeds the command's stdin.
+    ProcessOut,
+}
+
+/// A command or process substitution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Substitution {
+    /// What kind.
+    pub kind: SubstKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A pipeline with its stage count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pipeline {
+    /// Number of stages.
+    pub stages: usize,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// A place the analysis could not see through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// Why it could not be resolved.
+    pub kind: GapKind,
+    /// Human-readable detail.
+    pub detail: String,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Kinds of [`Gap`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GapKind {
+    /// The program name is computed at run time.
+    DynamicCommand,
+    /// Code run by a shell (`sh -c`, `eval`) is computed at run time.
+    DynamicCode,
+    /// Nesting deeper than the bound.
+    DepthExceeded,
+    /// The parser could not make sense of part of the input.
+    ParseError,
+    /// Input larger than the limit.
+    TooLarge,
+}
+
+/// A function defined in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Function {
+    /// Its name.
+    pub name: String,
+    /// Its whole span.
+    pub span: Span,
+    /// Commands inside its body that call the function itself, with whether the call is piped or
+    /// backgrounded (the fork-bomb shape).
+    pub self_calls: Vec<SelfCall>,
+}
+
+/// A recursive call inside a function body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SelfCall {
+    /// The call sits in a pipeline.
+    pub piped: bool,
+    /// The call (or its pipeline) runs in the background.
+    pub background: bool,
+}
+
+/// Everything the shell layer learned about one input.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Script {
+    /// Every simple command that can execute, in source order (re-parsed code after its parent).
+    pub commands: Vec<Command>,
+    /// Command and process substitutions.
+    pub substitutions: Vec<Substitution>,
+    /// Pipelines.
+    pub pipelines: Vec<Pipeline>,
+    /// Places the analysis could not see through.
+    pub gaps: Vec<Gap>,
+    /// Functions defined in the input.
+    pub functions: Vec<Function>,
+}
+
+impl Script {
+    /// Commands that run inside substitution `id` (directly or nested).
+    pub fn commands_within(&self, id: usize) -> impl Iterator<Item = &Command> {
+        self.commands.iter().filter(move |c| c.within.contains(&id))
+    }
+
+    /// Commands in stage `stage` of pipeline `pipeline`.
+    pub fn stage(&self, pipeline: usize, stage: usize) -> impl Iterator<Item = &Command> {
+        self.commands.iter().filter(move |c| {
+            c.pipes
+                .iter()
+                .any(|p| p.pipeline == pipeline && p.stage == stage)
+        })
+    }
+}

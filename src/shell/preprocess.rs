@@ -1,0 +1,195 @@
+//! Lexical fix-ups applied to shell source before tree-sitter sees it.
+//!
+//! tree-sitter-bash misreads two constructs that bash itself resolves before parsing words:
+//! line continuations inside a word (`r\⏎m`, which bash joins into `rm`) and brace expansion in
+//! command position (`{rm,-rf,/}`, which bash expands to `rm -rf /`). Both are rewritten here so that
+//! the parser sees what bash will run. Brace lists are rewritten in place with spaces (same length,
+//! so byte offsets are unchanged); removed line continuations are tracked in a position map.
+
+/// Source text after the fix-ups, with a map back to the input positions when lengths changed.
+pub struct Preprocessed {
+    /// The text to parse.
+    pub text: String,
+    /// `map[i]` is the input offset of byte `i` of `text` (one extra entry for the end), or `None`
+    /// when `text` has the same byte positions as the input.
+    pub map: Option<Vec<usize>>,
+}
+
+/// Apply the fix-ups to `src`.
+pub fn preprocess(src: &str) -> Preprocessed {
+    let needs_join = src.contains("\\\n");
+    let needs_brace = src.contains('{') && src.contains(',');
+    if !needs_join && !needs_brace {
+        return Preprocessed {
+            text: src.to_string(),
+            map: None,
+        };
+    }
+    let mut bytes = src.as_bytes().to_vec();
+    if needs_brace {
+        rewrite_brace_lists(&mut bytes);
+    }
+    if !needs_join {
+        return Preprocessed {
+            text: String::from_utf8(bytes).unwrap_or_else(|_| src.to_string()),
+            map: None,
+        };
+    }
+    let (out, map) = join_continuations(&bytes);
+    Preprocessed {
+        text: String::from_utf8(out).unwrap_or_else(|_| src.to_string()),
+        map: Some(map),
+    }
+}
+
+/// Quote state of a simple left-to-right shell lexer.
+#[derive(Clone, Copy, PartialEq)]
+enum Quote {
+    None,
+    Single,
+    Double,
+}
+
+/// Remove backslash-newline pairs outside single quotes, recording where each kept byte came from.
+fn join_continuations(bytes: &[u8]) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut map = Vec::with_capacity(bytes.len() + 1);
+    let mut quote = Quote::None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Quote::Single => {
+                if b == b'\'' {
+                    quote = Quote::None;
+                }
+            }
+            _ => {
+                if b == b'\\' && i + 1 < bytes.len() {
+                    if bytes[i + 1] == b'\n' {
+                        i += 2;
+                        continue;
+                    }
+                    out.push(b);
+                    map.push(i);
+                    out.push(bytes[i + 1]);
+                    map.push(i + 1);
+                    i += 2;
+                    continue;
+                }
+                if b == b'"' {
+                    quote = if quote == Quote::Double {
+                        Quote::None
+                    } else {
+                        Quote::Double
+                    };
+                } else if b == b'\'' && quote == Quote::None {
+                    quote = Quote::Single;
+                }
+            }
+        }
+        out.push(b);
+        map.push(i);
+        i += 1;
+    }
+    map.push(bytes.len());
+    (out, map)
+}
+
+/// Replace unquoted stand-alone brace lists `{a,b,c}` by ` a b c ` (same length).
+fn rewrite_brace_lists(bytes: &mut [u8]) {
+    let mut quote = Quote::None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Quote::Single => {
+                if b == b'\'' {
+                    quote = Quote::None;
+                }
+            }
+            Quote::Double => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == b'"' {
+                    quote = Quote::None;
+                }
+            }
+            Quote::None => match b {
+                b'\\' => i += 1,
+                b'\'' => quote = Quote::Single,
+                b'"' => quote = Quote::Double,
+                b'{' if at_word_start(bytes, i) => {
+                    if let Some(end) = brace_list_end(bytes, i) {
+                        bytes[i] = b' ';
+                        bytes[end] = b' ';
+                        for c in &mut bytes[i + 1..end] {
+                            if *c == b',' {
+                                *c = b' ';
+                            }
+                        }
+                        i = end;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+}
+
+/// True when position `i` starts a word (start of input, after blank or an operator).
+fn at_word_start(bytes: &[u8], i: usize) -> bool {
+    i == 0
+        || matches!(
+            bytes[i - 1],
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b'`'
+        )
+}
+
+/// If a brace list starting at `open` is a plain `{x,y}` word, the index of its closing brace.
+fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut commas = 0;
+    for (j, &c) in bytes.iter().enumerate().skip(open + 1) {
+        match c {
+            b',' => commas += 1,
+            b'}' => {
+                let word_ends = j + 1 == bytes.len()
+                    || matches!(
+                        bytes[j + 1],
+                        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')'
+                    );
+                return (commas > 0 && word_ends).then_some(j);
+            }
+            b' ' | b'\t' | b'\n' | b'{' | b'\'' | b'"' | b'$' | b'`' | b'\\' | b'(' | b')'
+            | b';' | b'&' | b'|' | b'<' | b'>' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_line_continuations_outside_single_quotes() {
+        let p = preprocess("r\\\nm -rf / 'a\\\nb'");
+        assert_eq!(p.text, "rm -rf / 'a\\\nb'");
+        let map = p.map.unwrap();
+        assert_eq!(map[0], 0);
+        assert_eq!(map[1], 3);
+    }
+
+    #[test]
+    fn rewrites_brace_lists_in_command_position_only() {
+        assert_eq!(preprocess("{rm,-rf,/}").text, " rm -rf / ");
+        assert_eq!(preprocess("cp a{,.bak}").text, "cp a{,.bak}");
+        assert_eq!(preprocess("echo '{a,b}'").text, "echo '{a,b}'");
+        assert_eq!(
+            preprocess("awk '{print $1,$2}'").text,
+            "awk '{print $1,$2}'"
+        );
+    }
+}

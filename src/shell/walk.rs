@@ -1,0 +1,719 @@
+//! Walks a tree-sitter-bash syntax tree and builds the [`Script`] IR.
+//!
+//! The walker visits every construct that can execute code, resolves literal variables in source
+//! order, evaluates words (see `words.rs`), strips wrappers (see `wrappers.rs`) and re-parses nested
+//! code (see `nested.rs`) up to [`MAX_DEPTH`] levels.
+
+use super::ir::*;
+use super::preprocess::preprocess;
+use crate::findings::Span;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use tree_sitter::{Node, Parser, Tree};
+
+/// How many levels of re-parsed code (`bash -c "eval '…'"`) are followed.
+pub const MAX_DEPTH: usize = 8;
+/// Upper bound on commands recorded for one input (guards loop unrolling and nesting blow-ups).
+const MAX_COMMANDS: usize = 200_000;
+/// How many literal values of a `for` loop are substituted one by one.
+const MAX_LOOP_VALUES: usize = 8;
+
+thread_local! {
+    static PARSER: RefCell<Parser> = RefCell::new(new_parser());
+}
+
+fn new_parser() -> Parser {
+    let mut p = Parser::new();
+    p.set_language(&tree_sitter_bash::LANGUAGE.into())
+        .expect("tree-sitter-bash grammar matches the tree-sitter runtime");
+    p
+}
+
+/// Parse bash source with this thread's parser.
+pub fn parse_tree(text: &str) -> Option<Tree> {
+    PARSER.with(|p| p.borrow_mut().parse(text, None))
+}
+
+/// How positions in a parsed text map back to the original input.
+#[derive(Clone)]
+pub(crate) enum SpanMap {
+    /// Position `i` is input offset `base + i`.
+    Offset(usize),
+    /// Position `i` is input offset `table[base + i]`.
+    Table(Rc<Vec<usize>>, usize),
+    /// Every position maps to this one span (the text was decoded, not copied).
+    Fixed(Span),
+}
+
+impl SpanMap {
+    fn pos(&self, i: usize) -> usize {
+        match self {
+            SpanMap::Offset(b) => b + i,
+            SpanMap::Table(t, b) => t.get(b + i).copied().unwrap_or(*t.last().unwrap_or(&0)),
+            SpanMap::Fixed(s) => s.0,
+        }
+    }
+
+    /// Map a range of the parsed text to an input span.
+    pub(crate) fn span(&self, start: usize, end: usize) -> Span {
+        match self {
+            SpanMap::Fixed(s) => *s,
+            _ => (self.pos(start), self.pos(end).max(self.pos(start))),
+        }
+    }
+
+    /// Compose with a preprocessing table local to the parsed text.
+    fn with_table(&self, table: Vec<usize>) -> SpanMap {
+        match self {
+            SpanMap::Offset(b) => SpanMap::Table(Rc::new(table.iter().map(|x| x + b).collect()), 0),
+            SpanMap::Table(t, b) => {
+                let composed = table
+                    .iter()
+                    .map(|x| t.get(b + x).copied().unwrap_or(0))
+                    .collect();
+                SpanMap::Table(Rc::new(composed), 0)
+            }
+            SpanMap::Fixed(s) => SpanMap::Fixed(*s),
+        }
+    }
+}
+
+/// A parsed text together with its span map.
+pub(crate) struct Source<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) map: SpanMap,
+}
+
+impl Source<'_> {
+    /// Text of a node.
+    pub(crate) fn text_of(&self, n: Node) -> &str {
+        self.text.get(n.start_byte()..n.end_byte()).unwrap_or("")
+    }
+
+    /// Input span of a node.
+    pub(crate) fn span_of(&self, n: Node) -> Span {
+        self.map.span(n.start_byte(), n.end_byte())
+    }
+}
+
+/// Context shared by the commands emitted from one `command` node.
+#[derive(Clone)]
+pub(crate) struct CmdCtx {
+    pub(crate) assignments: Vec<(String, Word)>,
+    pub(crate) redirects: Vec<Redirect>,
+    pub(crate) stdin_text: Option<Word>,
+    pub(crate) span: Span,
+    pub(crate) background: bool,
+}
+
+/// Builds a [`Script`] from source text.
+pub(crate) struct Walker {
+    pub(crate) out: Script,
+    pub(crate) vars: HashMap<String, Word>,
+    pub(crate) within: Vec<usize>,
+    pub(crate) pipes: Vec<PipePos>,
+    pub(crate) depth: usize,
+    pub(crate) origin: Origin,
+    pub(crate) in_function: bool,
+    pub(crate) background: bool,
+    /// The original input, for mapping nested code that appears in it verbatim.
+    pub(crate) input: Option<Rc<str>>,
+}
+
+impl Walker {
+    pub(crate) fn new(input: Option<Rc<str>>) -> Self {
+        Walker {
+            input,
+            out: Script::default(),
+            vars: HashMap::new(),
+            within: Vec::new(),
+            pipes: Vec::new(),
+            depth: 0,
+            origin: Origin::Input,
+            in_function: false,
+            background: false,
+        }
+    }
+
+    /// Parse `text` (positions mapped by `map`) and walk it.
+    pub(crate) fn walk_source(&mut self, text: &str, map: SpanMap) {
+        let pre = preprocess(text);
+        let map = match pre.map {
+            Some(t) => map.with_table(t),
+            None => map,
+        };
+        let Some(tree) = parse_tree(&pre.text) else {
+            let span = map.span(0, pre.text.len());
+            self.gap(
+                GapKind::ParseError,
+                "the parser gave up on this input",
+                span,
+            );
+            return;
+        };
+        let src = Source {
+            text: &pre.text,
+            map,
+        };
+        self.statement(tree.root_node(), &src);
+    }
+
+    /// Re-parse nested code found in a word, one level deeper.
+    pub(crate) fn nested(&mut self, code: &Word, verbatim_at: Option<SpanMap>, origin: Origin) {
+        if self.depth + 1 > MAX_DEPTH {
+            self.gap(
+                GapKind::DepthExceeded,
+                "nested shell code deeper than the analysis bound",
+                code.span,
+            );
+            return;
+        }
+        let map = verbatim_at.unwrap_or(SpanMap::Fixed(code.span));
+        let saved = (self.depth, self.origin, self.pipes.clone());
+        self.depth += 1;
+        self.origin = origin;
+        self.pipes.clear();
+        self.walk_source(&code.text.clone(), map);
+        self.depth = saved.0;
+        self.origin = saved.1;
+        self.pipes = saved.2;
+    }
+
+    pub(crate) fn gap(&mut self, kind: GapKind, detail: &str, span: Span) {
+        if !self
+            .out
+            .gaps
+            .iter()
+            .any(|g| g.kind == kind && g.span == span)
+        {
+            self.out.gaps.push(Gap {
+                kind,
+                detail: detail.to_string(),
+                span,
+            });
+        }
+    }
+
+    fn budget_left(&self) -> bool {
+        self.out.commands.len() < MAX_COMMANDS
+    }
+
+    /// Walk any statement-level node.
+    pub(crate) fn statement(&mut self, n: Node, src: &Source) {
+        if !self.budget_left() {
+            return;
+        }
+        match n.kind() {
+            "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
+            "command" => self.command(n, src),
+            "pipeline" => self.pipeline(n, src),
+            "redirected_statement" => self.redirected(n, src),
+            "variable_assignment" => {
+                self.assignment(n, src, true);
+            }
+            "variable_assignments" => {
+                for c in named_children(n) {
+                    self.statement(c, src);
+                }
+            }
+            "declaration_command" => self.declaration(n, src),
+            "unset_command" => {
+                let mut argv = vec![Word {
+                    text: "unset".into(),
+                    span: src.span_of(n),
+                    ..Word::default()
+                }];
+                for c in named_children(n) {
+                    let name = src.text_of(c).to_string();
+                    self.vars.remove(&name);
+                    argv.extend(self.words(c, src));
+                }
+                let ctx = CmdCtx {
+                    assignments: Vec::new(),
+                    redirects: Vec::new(),
+                    stdin_text: None,
+                    span: src.span_of(n),
+                    background: self.background,
+                };
+                self.push_command(argv, &ctx);
+            }
+            "function_definition" => self.function(n, src),
+            "for_statement" => self.for_loop(n, src),
+            "list" | "program" | "compound_statement" | "subshell" | "do_group"
+            | "if_statement" | "elif_clause" | "else_clause" | "while_statement"
+            | "case_statement" | "case_item" | "negated_command" => {
+                self.children_with_background(n, src)
+            }
+            "command_substitution" | "process_substitution" => {
+                self.substitution(n, src);
+            }
+            "ERROR" => {
+                self.gap(
+                    GapKind::ParseError,
+                    "part of the input is not valid shell syntax",
+                    src.span_of(n),
+                );
+                self.children_with_background(n, src);
+            }
+            _ => {
+                // Tests, arithmetic, c-style loops and anything else: only what they embed runs.
+                self.embedded(n, src);
+            }
+        }
+    }
+
+    /// Walk named children; a child followed by `&` runs in the background.
+    fn children_with_background(&mut self, n: Node, src: &Source) {
+        let kids: Vec<Node> = all_children(n);
+        for (i, c) in kids.iter().enumerate() {
+            if !c.is_named() {
+                continue;
+            }
+            let bg = kids.get(i + 1).is_some_and(|s| s.kind() == "&");
+            let saved = self.background;
+            self.background = saved || bg;
+            self.statement(*c, src);
+            self.background = saved;
+        }
+    }
+
+    /// Find substitutions (which run) inside a node that is otherwise not a command.
+    pub(crate) fn embedded(&mut self, n: Node, src: &Source) {
+        for c in named_children(n) {
+            match c.kind() {
+                "command_substitution" | "process_substitution" => {
+                    self.substitution(c, src);
+                }
+                _ => self.embedded(c, src),
+            }
+        }
+    }
+
+    fn pipeline(&mut self, n: Node, src: &Source) {
+        let id = self.out.pipelines.len();
+        let stages: Vec<Node> = named_children(n)
+            .into_iter()
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        self.out.pipelines.push(Pipeline {
+            stages: stages.len(),
+            span: src.span_of(n),
+        });
+        for (i, stage) in stages.into_iter().enumerate() {
+            self.pipes.push(PipePos {
+                pipeline: id,
+                stage: i,
+            });
+            self.statement(stage, src);
+            self.pipes.pop();
+        }
+    }
+
+    fn redirected(&mut self, n: Node, src: &Source) {
+        let body = n.child_by_field_name("body");
+        let mut redirects = Vec::new();
+        let mut stdin_text = None;
+        let mut trailing: Vec<Node> = Vec::new();
+        for (field, c) in fields(n) {
+            if field == Some("body") {
+                continue;
+            }
+            match c.kind() {
+                "file_redirect" => redirects.extend(self.file_redirect(c, src)),
+                "herestring_redirect" => stdin_text = self.herestring(c, src),
+                "heredoc_redirect" => {
+                    stdin_text = Some(self.heredoc(c, src));
+                    for k in named_children(c) {
+                        if !k.kind().starts_with("heredoc") {
+                            trailing.push(k);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let heredoc_pipe = trailing.iter().any(|t| t.kind() == "pipeline");
+        let pipe_id = self.out.pipelines.len();
+        if heredoc_pipe {
+            // `cat <<EOF | sh`: the pipeline continues after the heredoc operator.
+            let rest = trailing
+                .iter()
+                .find(|t| t.kind() == "pipeline")
+                .map(|p| named_children(*p).len())
+                .unwrap_or(0);
+            self.out.pipelines.push(Pipeline {
+                stages: rest + 1,
+                span: src.span_of(n),
+            });
+            self.pipes.push(PipePos {
+                pipeline: pipe_id,
+                stage: 0,
+            });
+        }
+        let first = self.out.commands.len();
+        if let Some(b) = body {
+            self.statement(b, src);
+        }
+        if heredoc_pipe {
+            self.pipes.pop();
+        }
+        let body_end = self.out.commands.len();
+        for cmd in &mut self.out.commands[first..body_end] {
+            if cmd.depth == self.depth && cmd.within.len() == self.within.len() {
+                cmd.redirects.extend(redirects.iter().cloned());
+                if cmd.stdin_text.is_none() {
+                    cmd.stdin_text = stdin_text.clone();
+                }
+            }
+        }
+        // A heredoc fed straight to a shell is code.
+        if let Some(text) = &stdin_text {
+            let feeds_shell = self.out.commands[first..body_end]
+                .iter()
+                .any(super::nested::reads_code_from_stdin);
+            if feeds_shell {
+                let map = self.verbatim_map(text);
+                self.nested(text, map, Origin::Heredoc);
+            }
+        }
+        for t in trailing {
+            if t.kind() == "pipeline" {
+                for (i, stage) in named_children(t).into_iter().enumerate() {
+                    self.pipes.push(PipePos {
+                        pipeline: pipe_id,
+                        stage: i + 1,
+                    });
+                    let before = self.out.commands.len();
+                    self.statement(stage, src);
+                    self.pipes.pop();
+                    let later_shell = self.out.commands[before..]
+                        .iter()
+                        .any(super::nested::reads_code_from_stdin);
+                    if later_shell {
+                        if let Some(text) = &stdin_text {
+                            let map = self.verbatim_map(text);
+                            self.nested(text, map, Origin::Heredoc);
+                        }
+                    }
+                }
+            } else {
+                self.statement(t, src);
+            }
+        }
+    }
+
+    pub(crate) fn file_redirect(&mut self, n: Node, src: &Source) -> Option<Redirect> {
+        let mut op = String::new();
+        let mut fd = None;
+        let mut target = None;
+        for (field, c) in fields(n) {
+            match field {
+                Some("descriptor") => fd = src.text_of(c).parse().ok(),
+                Some("destination") => target = self.words(c, src).into_iter().next(),
+                _ if !c.is_named() => op.push_str(src.text_of(c)),
+                _ => {
+                    if target.is_none() {
+                        target = self.words(c, src).into_iter().next();
+                    }
+                }
+            }
+        }
+        Some(Redirect {
+            op,
+            fd,
+            target: target?,
+        })
+    }
+
+    fn herestring(&mut self, n: Node, src: &Source) -> Option<Word> {
+        let mut out: Option<Word> = None;
+        for c in named_children(n) {
+            for w in self.words(c, src) {
+                match &mut out {
+                    Some(o) => {
+                        o.text.push(' ');
+                        o.text.push_str(&w.text);
+                        o.dynamic |= w.dynamic;
+                        o.subs.extend(w.subs);
+                        o.span.1 = w.span.1;
+                    }
+                    None => out = Some(w),
+                }
+            }
+        }
+        out.map(|mut w| {
+            w.text.push('\n');
+            w
+        })
+    }
+
+    fn heredoc(&mut self, n: Node, src: &Source) -> Word {
+        let mut word = Word {
+            span: src.span_of(n),
+            ..Word::default()
+        };
+        for c in named_children(n) {
+            if c.kind() == "heredoc_body" {
+                word.text = src.text_of(c).to_string();
+                word.span = src.span_of(c);
+                // Expansions inside an unquoted heredoc body run.
+                for k in named_children(c) {
+                    if matches!(k.kind(), "command_substitution" | "process_substitution") {
+                        let id = self.substitution(k, src);
+                        word.subs.push(id);
+                        word.dynamic = true;
+                    } else if matches!(k.kind(), "simple_expansion" | "expansion") {
+                        word.dynamic = true;
+                    }
+                }
+            }
+        }
+        word
+    }
+
+    /// Register and walk a `$(…)`, backtick or `<(…)` substitution; returns its id.
+    pub(crate) fn substitution(&mut self, n: Node, src: &Source) -> usize {
+        let text = src.text_of(n);
+        let kind = if text.starts_with("<(") {
+            SubstKind::ProcessIn
+        } else if text.starts_with(">(") {
+            SubstKind::ProcessOut
+        } else {
+            SubstKind::Command
+        };
+        let id = self.out.substitutions.len();
+        self.out.substitutions.push(Substitution {
+            kind,
+            span: src.span_of(n),
+        });
+        self.within.push(id);
+        let saved_pipes = std::mem::take(&mut self.pipes);
+        let saved_bg = self.background;
+        self.background = false;
+        self.children_with_background(n, src);
+        self.background = saved_bg;
+        self.pipes = saved_pipes;
+        self.within.pop();
+        id
+    }
+
+    /// Record `name=value`; with `standalone` it is a statement of its own.
+    fn assignment(&mut self, n: Node, src: &Source, standalone: bool) -> Option<(String, Word)> {
+        let name = src.text_of(n.child_by_field_name("name")?).to_string();
+        let value = match n.child_by_field_name("value") {
+            Some(v) => self.joined_word(v, src),
+            None => Word {
+                span: src.span_of(n),
+                ..Word::default()
+            },
+        };
+        if standalone {
+            self.vars.insert(name.clone(), value.clone());
+            let ctx = CmdCtx {
+                assignments: vec![(name.clone(), value.clone())],
+                redirects: Vec::new(),
+                stdin_text: None,
+                span: src.span_of(n),
+                background: self.background,
+            };
+            self.push_command(Vec::new(), &ctx);
+        }
+        Some((name, value))
+    }
+
+    fn declaration(&mut self, n: Node, src: &Source) {
+        let mut argv = Vec::new();
+        let mut assignments = Vec::new();
+        for c in all_children(n) {
+            if !c.is_named() {
+                let t = src.text_of(c);
+                if argv.is_empty() && !t.is_empty() {
+                    argv.push(Word {
+                        text: t.to_string(),
+                        span: src.span_of(c),
+                        ..Word::default()
+                    });
+                }
+                continue;
+            }
+            if c.kind() == "variable_assignment" {
+                if let Some((name, value)) = self.assignment(c, src, false) {
+                    self.vars.insert(name.clone(), value.clone());
+                    argv.push(Word {
+                        text: format!("{}={}", name, value.text),
+                        span: src.span_of(c),
+                        dynamic: value.dynamic,
+                        subs: value.subs.clone(),
+                        ..Word::default()
+                    });
+                    assignments.push((name, value));
+                }
+            } else {
+                argv.extend(self.words(c, src));
+            }
+        }
+        let ctx = CmdCtx {
+            assignments,
+            redirects: Vec::new(),
+            stdin_text: None,
+            span: src.span_of(n),
+            background: self.background,
+        };
+        self.push_command(argv, &ctx);
+    }
+
+    fn function(&mut self, n: Node, src: &Source) {
+        let name = n
+            .child_by_field_name("name")
+            .map(|x| src.text_of(x).to_string())
+            .unwrap_or_default();
+        let first = self.out.commands.len();
+        let saved = self.in_function;
+        self.in_function = true;
+        if let Some(body) = n.child_by_field_name("body") {
+            self.statement(body, src);
+        }
+        self.in_function = saved;
+        let self_calls = self.out.commands[first..]
+            .iter()
+            .filter(|c| c.name() == name)
+            .map(|c| SelfCall {
+                piped: !c.pipes.is_empty(),
+                background: c.background,
+            })
+            .collect();
+        self.out.functions.push(Function {
+            name,
+            span: src.span_of(n),
+            self_calls,
+        });
+    }
+
+    fn for_loop(&mut self, n: Node, src: &Source) {
+        let var = n
+            .child_by_field_name("variable")
+            .map(|v| src.text_of(v).to_string());
+        let mut values: Vec<Word> = Vec::new();
+        let mut body = None;
+        for (field, c) in fields(n) {
+            match field {
+                Some("value") => values.extend(self.words(c, src)),
+                Some("body") => body = Some(c),
+                _ => {}
+            }
+        }
+        let Some(body) = body else { return };
+        let literal = !values.is_empty()
+            && values.len() <= MAX_LOOP_VALUES
+            && values.iter().all(|v| !v.dynamic && !v.glob);
+        match var {
+            Some(var) if literal => {
+                for v in values {
+                    self.vars.insert(var.clone(), v);
+                    self.statement(body, src);
+                }
+            }
+            Some(var) => {
+                self.vars.remove(&var);
+                self.statement(body, src);
+            }
+            None => self.statement(body, src),
+        }
+    }
+
+    fn command(&mut self, n: Node, src: &Source) {
+        let mut argv: Vec<Word> = Vec::new();
+        let mut assignments = Vec::new();
+        let mut redirects = Vec::new();
+        let mut stdin_text = None;
+        // Nodes with no blank between them form one shell word (tree-sitter sometimes splits one).
+        let mut group: Vec<Node> = Vec::new();
+        for (field, c) in fields(n) {
+            let is_word = !matches!(
+                c.kind(),
+                "variable_assignment" | "file_redirect" | "herestring_redirect" | "comment"
+            ) && (field == Some("name") || field == Some("argument") || c.is_named());
+            if is_word {
+                if group.last().is_some_and(|p| p.end_byte() != c.start_byte()) {
+                    argv.extend(self.words_group(&group, src));
+                    group.clear();
+                }
+                group.push(c);
+                continue;
+            }
+            if !group.is_empty() {
+                argv.extend(self.words_group(&group, src));
+                group.clear();
+            }
+            match c.kind() {
+                "variable_assignment" if argv.is_empty() => {
+                    if let Some(a) = self.assignment(c, src, false) {
+                        assignments.push(a);
+                    }
+                }
+                "file_redirect" => redirects.extend(self.file_redirect(c, src)),
+                "herestring_redirect" => stdin_text = self.herestring(c, src),
+                _ => {}
+            }
+        }
+        if !group.is_empty() {
+            argv.extend(self.words_group(&group, src));
+        }
+        let ctx = CmdCtx {
+            assignments,
+            redirects,
+            stdin_text,
+            span: src.span_of(n),
+            background: self.background,
+        };
+        self.emit(argv, ctx);
+    }
+
+    /// Append one command to the IR and return its index.
+    pub(crate) fn push_command(&mut self, argv: Vec<Word>, ctx: &CmdCtx) -> usize {
+        self.out.commands.push(Command {
+            argv,
+            assignments: ctx.assignments.clone(),
+            redirects: ctx.redirects.clone(),
+            stdin_text: ctx.stdin_text.clone(),
+            pipes: self.pipes.clone(),
+            within: self.within.clone(),
+            depth: self.depth,
+            origin: self.origin,
+            span: ctx.span,
+            background: ctx.background,
+            wrappers: Vec::new(),
+            wrapped_by: None,
+            in_function: self.in_function,
+        });
+        self.out.commands.len() - 1
+    }
+}
+
+/// All children of a node, named and anonymous.
+pub(crate) fn all_children(n: Node) -> Vec<Node> {
+    let mut c = n.walk();
+    n.children(&mut c).collect()
+}
+
+/// Named children of a node.
+pub(crate) fn named_children(n: Node) -> Vec<Node> {
+    let mut c = n.walk();
+    n.named_children(&mut c).collect()
+}
+
+/// Children with their field names.
+pub(crate) fn fields<'t>(n: Node<'t>) -> Vec<(Option<&'t str>, Node<'t>)> {
+    let mut out = Vec::new();
+    let mut c = n.walk();
+    if c.goto_first_child() {
+        loop {
+            out.push((c.field_name(), c.node()));
+            if !c.goto_next_sibling() {
+                break;
+            }
+        }
+    }
+    out
+}

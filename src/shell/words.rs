@@ -1,0 +1,358 @@
+//! Word evaluation: quote removal, escapes, literal variables, `$IFS` splitting, substitutions.
+
+use super::escapes::{decode_ansi_c, unescape_double_quoted, unescape_unquoted};
+use super::ir::Word;
+use super::walk::{named_children, Source, Walker};
+use tree_sitter::Node;
+
+/// One fragment of a word being assembled.
+enum Frag {
+    /// Literal text; `quoted` text is never split or globbed.
+    Text { s: String, quoted: bool },
+    /// An unquoted field separator (from `$IFS` or a split variable value).
+    Split,
+}
+
+/// Accumulates fragments and flags for one syntactic word.
+#[derive(Default)]
+struct Builder {
+    frags: Vec<Frag>,
+    dynamic: bool,
+    subs: Vec<usize>,
+    glob: bool,
+    quoted: bool,
+    /// tree-sitter split `$NAME` after a lone `$`: the next word starts with the variable name.
+    pending_dollar: bool,
+}
+
+impl Builder {
+    fn text(&mut self, s: impl Into<String>, quoted: bool) {
+        self.frags.push(Frag::Text {
+            s: s.into(),
+            quoted,
+        });
+        self.quoted |= quoted;
+    }
+
+    /// Add an expanded value; unquoted values are split on blanks like bash does.
+    fn value(&mut self, v: &Word, quoted: bool) {
+        self.dynamic |= v.dynamic;
+        self.subs.extend(v.subs.iter().copied());
+        if quoted {
+            self.text(v.text.clone(), true);
+            return;
+        }
+        let mut first = true;
+        for part in v.text.split([' ', '\t', '\n']) {
+            if !first {
+                self.frags.push(Frag::Split);
+            }
+            first = false;
+            if !part.is_empty() {
+                self.frags.push(Frag::Text {
+                    s: part.to_string(),
+                    quoted: false,
+                });
+            }
+        }
+    }
+
+    fn finish(self, span: (usize, usize)) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut has_any = false;
+        for f in self.frags {
+            match f {
+                Frag::Text { s, quoted } => {
+                    cur.push_str(&s);
+                    has_any |= quoted || !s.is_empty();
+                }
+                Frag::Split => {
+                    if has_any {
+                        out.push(std::mem::take(&mut cur));
+                    }
+                    has_any = false;
+                }
+            }
+        }
+        if has_any {
+            out.push(cur);
+        }
+        out.into_iter()
+            .map(|text| Word {
+                text,
+                span,
+                dynamic: self.dynamic,
+                subs: self.subs.clone(),
+                glob: self.glob,
+                quoted: self.quoted,
+            })
+            .collect()
+    }
+}
+
+impl Walker {
+    /// Evaluate a word-like node into zero or more words (unquoted expansions may split).
+    pub(crate) fn words(&mut self, n: Node, src: &Source) -> Vec<Word> {
+        self.words_group(&[n], src)
+    }
+
+    /// Evaluate adjacent nodes (no blank between them) as one shell word.
+    pub(crate) fn words_group(&mut self, nodes: &[Node], src: &Source) -> Vec<Word> {
+        let mut b = Builder::default();
+        for n in nodes {
+            self.fragment(*n, src, false, &mut b);
+        }
+        let (Some(first), Some(last)) = (nodes.first(), nodes.last()) else {
+            return Vec::new();
+        };
+        let span = src.map.span(first.start_byte(), last.end_byte());
+        b.finish(span)
+    }
+
+    /// Evaluate a node into exactly one word, joining any split fields with spaces.
+    pub(crate) fn joined_word(&mut self, n: Node, src: &Source) -> Word {
+        let words = self.words(n, src);
+        let mut out = Word {
+            span: src.span_of(n),
+            ..Word::default()
+        };
+        for (i, w) in words.into_iter().enumerate() {
+            if i > 0 {
+                out.text.push(' ');
+            }
+            out.text.push_str(&w.text);
+            out.dynamic |= w.dynamic;
+            out.glob |= w.glob;
+            out.quoted |= w.quoted;
+            out.subs.extend(w.subs);
+        }
+        out
+    }
+
+    fn fragment(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
+        let raw = src.text_of(n);
+        if b.pending_dollar && !in_dq && n.kind() == "word" {
+            b.pending_dollar = false;
+            let name_len = raw
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(raw.len());
+            if name_len > 0 {
+                self.variable(&raw[..name_len], None, false, b);
+                let rest = &raw[name_len..];
+                b.glob |= has_unquoted_glob(rest);
+                b.text(unescape_unquoted(rest), false);
+                return;
+            }
+            b.text("$", false);
+        }
+        match n.kind() {
+            "word" | "number" | "special_character" | "test_operator" | "file_descriptor"
+            | "extglob_pattern" => {
+                if in_dq {
+                    b.text(unescape_double_quoted(raw), true);
+                } else {
+                    b.glob |= has_unquoted_glob(raw);
+                    b.text(unescape_unquoted(raw), false);
+                }
+            }
+            "raw_string" => {
+                let inner = raw.strip_prefix('\'').unwrap_or(raw);
+                b.text(inner.strip_suffix('\'').unwrap_or(inner), true);
+            }
+            "ansi_c_string" => {
+                let inner = raw.strip_prefix("$'").unwrap_or(raw);
+                b.text(
+                    decode_ansi_c(inner.strip_suffix('\'').unwrap_or(inner)),
+                    true,
+                );
+            }
+            "string" => self.double_quoted(n, src, b),
+            "translated_string" | "command_name" => {
+                for c in named_children(n) {
+                    self.fragment(c, src, in_dq, b);
+                }
+            }
+            "string_content" => b.text(unescape_double_quoted(raw), true),
+            "concatenation" => {
+                let kids = super::walk::all_children(n);
+                if kids.iter().all(|k| !k.is_named()) {
+                    b.text(unescape_unquoted(raw), false);
+                }
+                for (i, c) in kids.iter().enumerate() {
+                    if c.is_named() {
+                        self.fragment(*c, src, in_dq, b);
+                    } else if src.text_of(*c) == "$" {
+                        if i + 1 == kids.len() {
+                            b.pending_dollar = true;
+                        } else {
+                            b.text("$", in_dq);
+                        }
+                    }
+                }
+            }
+            "simple_expansion" => {
+                let name = raw.trim_start_matches('$').to_string();
+                self.variable(&name, None, in_dq, b);
+            }
+            "expansion" => self.braced_expansion(n, src, in_dq, b),
+            "command_substitution" | "process_substitution" => {
+                let id = self.substitution(n, src);
+                b.subs.push(id);
+                b.dynamic = true;
+                let shown = if raw.starts_with("<(") {
+                    "<(…)"
+                } else if raw.starts_with(">(") {
+                    ">(…)"
+                } else {
+                    "$(…)"
+                };
+                b.text(shown, in_dq);
+            }
+            "arithmetic_expansion" => {
+                self.embedded(n, src);
+                b.dynamic = true;
+                b.text("$((…))", in_dq);
+            }
+            "brace_expression" => b.text(raw, in_dq),
+            _ if !n.is_named() => {}
+            _ => {
+                self.embedded(n, src);
+                b.text(raw, in_dq);
+            }
+        }
+    }
+
+    /// A double-quoted string: children are expansions, gaps between them are literal text.
+    fn double_quoted(&mut self, n: Node, src: &Source, b: &mut Builder) {
+        let start = n.start_byte() + 1;
+        let end = n.end_byte().saturating_sub(1).max(start);
+        let mut pos = start;
+        b.quoted = true;
+        let mut any = false;
+        for c in named_children(n) {
+            if c.start_byte() > pos {
+                let gap = src.text.get(pos..c.start_byte()).unwrap_or("");
+                b.text(unescape_double_quoted(gap), true);
+            }
+            self.fragment(c, src, true, b);
+            pos = c.end_byte();
+            any = true;
+        }
+        if pos < end {
+            let gap = src.text.get(pos..end).unwrap_or("");
+            b.text(unescape_double_quoted(gap), true);
+        }
+        if !any && pos >= end {
+            b.text("", true);
+        }
+    }
+
+    /// `${…}` forms: plain, `${IFS:0:1}`, `${x:-default}`, anything else is dynamic.
+    fn braced_expansion(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
+        let raw = src.text_of(n);
+        let inner = raw
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .unwrap_or("");
+        let name_len = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let (name, op) = inner.split_at(name_len);
+        if name.is_empty() {
+            b.dynamic = true;
+            self.embedded(n, src);
+            b.text(format!("${{{inner}}}"), in_dq);
+            return;
+        }
+        if op.is_empty() {
+            self.variable(name, None, in_dq, b);
+            return;
+        }
+        if name == "IFS" && (op.starts_with(':') && !op.starts_with(":-")) {
+            self.variable(name, None, in_dq, b);
+            return;
+        }
+        for prefix in [":-", "-", ":=", "="] {
+            if let Some(default) = op.strip_prefix(prefix) {
+                if self.vars.contains_key(name) {
+                    self.variable(name, None, in_dq, b);
+                } else {
+                    // Evaluate the default's nodes (it may hold quotes or expansions).
+                    let mut db = Builder::default();
+                    let kids: Vec<Node> = named_children(n)
+                        .into_iter()
+                        .filter(|k| k.kind() != "variable_name")
+                        .collect();
+                    if kids.is_empty() {
+                        db.text(unescape_unquoted(default), in_dq);
+                    } else {
+                        for k in kids {
+                            self.fragment(k, src, in_dq, &mut db);
+                        }
+                    }
+                    let words = db.finish((0, 0));
+                    let joined = Word {
+                        text: words
+                            .iter()
+                            .map(|w| w.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        dynamic: true,
+                        subs: words.iter().flat_map(|w| w.subs.clone()).collect(),
+                        ..Word::default()
+                    };
+                    self.variable(name, Some(joined), in_dq, b);
+                }
+                return;
+            }
+        }
+        self.embedded(n, src);
+        b.dynamic = true;
+        if op.starts_with(":?") || op.starts_with('?') {
+            // `${DIR:?}` aborts when DIR is empty: keep it visible so rules can tell it is guarded.
+            b.text(format!("${{{name}:?}}"), in_dq);
+        } else {
+            b.text(format!("${name}"), in_dq);
+        }
+    }
+
+    /// Expand a variable: `IFS` is a separator, known literals are substituted, others stay `$NAME`.
+    fn variable(&mut self, name: &str, default: Option<Word>, in_dq: bool, b: &mut Builder) {
+        if name == "IFS" {
+            if in_dq {
+                b.text(" ", true);
+            } else {
+                b.frags.push(Frag::Split);
+            }
+            return;
+        }
+        if let Some(v) = self.vars.get(name).cloned() {
+            b.value(&v, in_dq);
+            return;
+        }
+        if let Some(d) = default {
+            b.value(&d, in_dq);
+            return;
+        }
+        b.dynamic = true;
+        b.text(format!("${name}"), in_dq);
+    }
+}
+
+/// True when unquoted word text holds an unescaped glob character.
+fn has_unquoted_glob(raw: &str) -> bool {
+    let mut escaped = false;
+    for c in raw.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => escaped = true,
+            '*' | '?' | '[' => return true,
+            _ => {}
+        }
+    }
+    false
+}

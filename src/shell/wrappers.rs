@@ -1,0 +1,352 @@
+//! Wrapper commands that run another command (`sudo rm …`, `env X=1 rm …`, `timeout 5 rm …`).
+//!
+//! Each wrapper is described by data: which options take a value and how many positional
+//! arguments come before the wrapped command. The walker strips wrappers one by one, so
+//! `sudo -u root env -i nice -n 5 rm -rf /` is analysed as `rm -rf /`.
+
+use super::ir::Word;
+
+/// How one wrapper's argv is laid out.
+struct Spec {
+    names: &'static [&'static str],
+    /// Options (short `-u` or long `--user`) whose value is the next argument.
+    value_opts: &'static [&'static str],
+    /// Positional arguments before the wrapped command (e.g. `timeout DURATION`).
+    leading: usize,
+    /// Accepts `NAME=value` assignments before the command (`env`, `sudo`).
+    assignments: bool,
+}
+
+const SPECS: &[Spec] = &[
+    Spec {
+        names: &["sudo"],
+        value_opts: &[
+            "-u",
+            "-g",
+            "-p",
+            "-C",
+            "-h",
+            "-D",
+            "-r",
+            "-t",
+            "-T",
+            "-U",
+            "--user",
+            "--group",
+            "--prompt",
+            "--close-from",
+            "--host",
+            "--chdir",
+            "--role",
+            "--type",
+            "--command-timeout",
+            "--other-user",
+        ],
+        leading: 0,
+        assignments: true,
+    },
+    Spec {
+        names: &["doas"],
+        value_opts: &["-u", "-C"],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["env"],
+        value_opts: &["-u", "-C", "--unset", "--chdir"],
+        leading: 0,
+        assignments: true,
+    },
+    Spec {
+        names: &[
+            "command",
+            "builtin",
+            "nohup",
+            "busybox",
+            "toybox",
+            "unbuffer",
+            "torsocks",
+            "proxychains",
+            "proxychains4",
+        ],
+        value_opts: &[],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["exec"],
+        value_opts: &["-a"],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["setsid"],
+        value_opts: &[],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["time"],
+        value_opts: &["-f", "-o", "--format", "--output"],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["nice"],
+        value_opts: &["-n", "--adjustment"],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["timeout"],
+        value_opts: &["-s", "-k", "--signal", "--kill-after"],
+        leading: 1,
+        assignments: false,
+    },
+    Spec {
+        names: &["stdbuf"],
+        value_opts: &["-i", "-o", "-e", "--input", "--output", "--error"],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["ionice"],
+        value_opts: &["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["chrt"],
+        value_opts: &[],
+        leading: 1,
+        assignments: false,
+    },
+    Spec {
+        names: &["taskset"],
+        value_opts: &[],
+        leading: 1,
+        assignments: false,
+    },
+    Spec {
+        names: &["chroot"],
+        value_opts: &["--userspec", "--groups"],
+        leading: 1,
+        assignments: false,
+    },
+    Spec {
+        names: &["flock"],
+        value_opts: &["-w", "-E", "--timeout", "--conflict-exit-code"],
+        leading: 1,
+        assignments: false,
+    },
+    Spec {
+        names: &["xargs"],
+        value_opts: &[
+            "-I",
+            "-n",
+            "-L",
+            "-P",
+            "-d",
+            "-E",
+            "-s",
+            "-a",
+            "--max-args",
+            "--max-lines",
+            "--max-procs",
+            "--delimiter",
+            "--eof",
+            "--max-chars",
+            "--arg-file",
+            "--replace",
+        ],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["strace", "ltrace"],
+        value_opts: &["-o", "-e", "-p", "-s", "-u", "-E"],
+        leading: 0,
+        assignments: false,
+    },
+    Spec {
+        names: &["parallel"],
+        value_opts: &[
+            "-j",
+            "-S",
+            "--jobs",
+            "--sshlogin",
+            "--joblog",
+            "-a",
+            "--arg-file",
+        ],
+        leading: 0,
+        assignments: false,
+    },
+];
+
+/// The result of trying to strip one wrapper.
+pub(crate) enum Unwrap {
+    /// Not a wrapper (or a wrapper used without a command).
+    None,
+    /// argv[..wrapper_len] is the wrapper; the wrapped command starts at `inner`.
+    Inner {
+        wrapper_len: usize,
+        inner: usize,
+        inner_end: usize,
+        assignments: Vec<(String, Word)>,
+    },
+    /// The wrapper runs a string as a command line (`env -S`).
+    Code { wrapper_len: usize, code: Word },
+}
+
+fn spec_for(name: &str) -> Option<&'static Spec> {
+    SPECS.iter().find(|s| s.names.contains(&name))
+}
+
+/// True when `name` is a wrapper that this module knows how to strip.
+pub fn is_wrapper(name: &str) -> bool {
+    spec_for(name).is_some()
+}
+
+/// Every wrapper name (used by the prefilter).
+pub fn wrapper_names() -> impl Iterator<Item = &'static str> {
+    SPECS.iter().flat_map(|s| s.names.iter().copied())
+}
+
+/// Try to strip the wrapper at argv[0] (already a canonical base name).
+pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
+    let name = argv[0].text.as_str();
+    let Some(spec) = spec_for(name) else {
+        return Unwrap::None;
+    };
+    if name == "command"
+        && argv
+            .iter()
+            .skip(1)
+            .any(|a| a.text == "-v" || a.text == "-V")
+    {
+        return Unwrap::None; // `command -v x` only looks x up
+    }
+    let mut assignments = Vec::new();
+    let mut leading_left = spec.leading;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = &argv[i].text;
+        if a == "--" {
+            i += 1;
+            continue;
+        }
+        if name == "env" {
+            if let Some(code) = split_string(argv, i) {
+                return Unwrap::Code {
+                    wrapper_len: i,
+                    code,
+                };
+            }
+        }
+        if a.starts_with('-') && a.len() > 1 && leading_left == spec.leading {
+            if a.starts_with("--") {
+                if !a.contains('=') && spec.value_opts.contains(&a.as_str()) {
+                    i += 1;
+                }
+            } else if takes_value(spec, a) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if spec.assignments && is_assignment(a) {
+            let (k, v) = a.split_once('=').unwrap_or((a, ""));
+            let mut w = argv[i].clone();
+            w.text = v.to_string();
+            assignments.push((k.to_string(), w));
+            i += 1;
+            continue;
+        }
+        if leading_left > 0 {
+            leading_left -= 1;
+            i += 1;
+            continue;
+        }
+        break;
+    }
+    if i >= argv.len() {
+        return Unwrap::None;
+    }
+    let inner_end = if name == "parallel" {
+        argv.iter()
+            .skip(i)
+            .position(|w| w.text.starts_with(":::"))
+            .map(|p| p + i)
+            .unwrap_or(argv.len())
+    } else {
+        argv.len()
+    };
+    Unwrap::Inner {
+        wrapper_len: i,
+        inner: i,
+        inner_end,
+        assignments,
+    }
+}
+
+/// Does this short-option bundle end with an option that takes the next argument as its value?
+fn takes_value(spec: &Spec, arg: &str) -> bool {
+    let chars: Vec<char> = arg.chars().skip(1).collect();
+    for (j, c) in chars.iter().enumerate() {
+        let opt = format!("-{c}");
+        if spec.value_opts.contains(&opt.as_str()) {
+            return j + 1 == chars.len();
+        }
+    }
+    false
+}
+
+/// `env -S STRING`, `env -SSTRING`, `env --split-string=STRING`, `env --split-string STRING`.
+fn split_string(argv: &[Word], i: usize) -> Option<Word> {
+    let a = &argv[i].text;
+    let mut code = if a == "-S" || a == "--split-string" {
+        argv.get(i + 1)?.clone()
+    } else if let Some(rest) = a.strip_prefix("--split-string=") {
+        let mut w = argv[i].clone();
+        w.text = rest.to_string();
+        w
+    } else if a.starts_with("-S") || (a.starts_with('-') && !a.starts_with("--") && a.contains('S'))
+    {
+        let pos = a.find('S')?;
+        let rest = &a[pos + 1..];
+        if rest.is_empty() {
+            argv.get(i + 1)?.clone()
+        } else {
+            let mut w = argv[i].clone();
+            w.text = rest.to_string();
+            w
+        }
+    } else {
+        return None;
+    };
+    let consumed = if a == "-S" || a == "--split-string" || a.ends_with('S') {
+        i + 2
+    } else {
+        i + 1
+    };
+    for w in argv.iter().skip(consumed) {
+        code.text.push(' ');
+        code.text.push_str(&w.text);
+        code.span.1 = w.span.1;
+        code.dynamic |= w.dynamic;
+    }
+    Some(code)
+}
+
+/// `NAME=value` with a valid shell identifier as NAME.
+fn is_assignment(a: &str) -> bool {
+    match a.split_once('=') {
+        Some((k, _)) => {
+            !k.is_empty()
+                && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                && !k.chars().next().is_some_and(|c| c.is_ascii_digit())
+        }
+        None => false,
+    }
+}
