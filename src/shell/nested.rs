@@ -233,7 +233,10 @@ impl Walker {
 
     /// Re-parse code held in a word, verbatim-mapped when the input holds it unchanged.
     pub(crate) fn nested_code(&mut self, code: &Word, origin: Origin) {
-        if !code.subs.is_empty() && !self.generated_by_known_tools(&code.subs) {
+        if !code.subs.is_empty() {
+            if self.generated_by_known_tools(&code.subs) {
+                return; // `eval "$(ssh-agent -s)"`: set-up code from a known tool
+            }
             self.gap(
                 GapKind::DynamicCode,
                 "shell code is produced at run time by a command substitution",
@@ -347,12 +350,48 @@ impl Walker {
                         stdin_text: None,
                         ..ctx.clone()
                     };
-                    self.emit(args[start..end].to_vec(), inner_ctx);
+                    let matched = find_match_placeholder(args);
+                    let inner = args[start..end]
+                        .iter()
+                        .map(|a| {
+                            let mut a = a.clone();
+                            if a.text.contains("{}") {
+                                a.text = a.text.replace("{}", &matched);
+                            }
+                            a
+                        })
+                        .collect();
+                    self.emit(inner, inner_ctx);
                 }
                 i = end;
             }
             i += 1;
         }
+    }
+}
+
+/// What `{}` stands for in `find START … -name NAME -exec CMD {}`: `START/NAME` when the name
+/// is a plain literal, `START/{}` otherwise (a path somewhere under START).
+fn find_match_placeholder(args: &[Word]) -> String {
+    let start = args
+        .first()
+        .filter(|a| !a.text.starts_with('-') && a.text != "(" && a.text != "!")
+        .map(|a| a.text.trim_end_matches('/').to_string())
+        .unwrap_or_else(|| ".".to_string());
+    let start = if start.is_empty() {
+        "/".to_string()
+    } else {
+        start
+    };
+    let name = args
+        .windows(2)
+        .find(|w| w[0].text == "-name" || w[0].text == "-iname")
+        .map(|w| w[1].text.clone())
+        .filter(|n| !n.contains('/') && !n.contains('*') && !n.contains('?') && !n.is_empty());
+    let sep = if start.ends_with('/') { "" } else { "/" };
+    match name {
+        Some(n) => format!("{start}{sep}{n}"),
+        None => format!("{start}{sep}{{}}"),
     }
 }
 

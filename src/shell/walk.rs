@@ -300,14 +300,42 @@ impl Walker {
             stages: stages.len(),
             span: src.span_of(n),
         });
+        let mut printed: Option<Word> = None;
         for (i, stage) in stages.into_iter().enumerate() {
             self.pipes.push(PipePos {
                 pipeline: id,
                 stage: i,
             });
+            let first = self.out.commands.len();
             self.statement(stage, src);
             self.pipes.pop();
+            // `echo 'rm -rf /' | sh`: literal text printed into a shell is code.
+            let stage_cmds = &self.out.commands[first..];
+            let shell_reads = stage_cmds
+                .iter()
+                .any(|c| c.stdin_text.is_none() && super::nested::reads_code_from_stdin(c));
+            let next_printed = stage_cmds
+                .iter()
+                .rev()
+                .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
+                .and_then(printed_literal);
+            if shell_reads {
+                if let Some(code) = printed.take() {
+                    self.nested_code(&code, Origin::ShellString);
+                }
+            }
+            printed = next_printed;
         }
+    }
+
+    /// The known output of a command substitution that only runs `echo`/`printf` on literals.
+    pub(crate) fn literal_output(&self, id: usize) -> Option<String> {
+        let mut inside = self.out.commands.iter().filter(|c| c.within.contains(&id));
+        let only = inside.next()?;
+        if inside.next().is_some() || only.within.last() != Some(&id) {
+            return None;
+        }
+        printed_literal(only).map(|w| w.text.trim_end_matches('\n').to_string())
     }
 
     fn redirected(&mut self, n: Node, src: &Source) {
@@ -689,6 +717,56 @@ impl Walker {
         });
         self.out.commands.len() - 1
     }
+}
+
+/// What `echo`/`printf` prints when every argument is a literal (escapes decoded).
+pub(crate) fn printed_literal(cmd: &Command) -> Option<Word> {
+    let args = cmd.args();
+    if args
+        .iter()
+        .any(|a| a.dynamic || !a.subs.is_empty() || a.glob)
+        || !cmd.redirects.is_empty()
+    {
+        return None;
+    }
+    let (text, decode) = match cmd.name() {
+        "echo" => {
+            let mut decode = false;
+            let mut rest = args;
+            while let Some(first) = rest.first() {
+                match first.text.as_str() {
+                    "-n" | "-E" => {}
+                    "-e" | "-ne" | "-en" => decode = true,
+                    _ => break,
+                }
+                rest = &rest[1..];
+            }
+            let joined: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
+            (joined.join(" "), decode)
+        }
+        "printf" => {
+            let format = args.first()?;
+            if format.text.contains('%') || args.len() > 1 {
+                return None;
+            }
+            (format.text.clone(), true)
+        }
+        _ => return None,
+    };
+    let text = if decode {
+        super::escapes::decode_ansi_c(&text)
+    } else {
+        text
+    };
+    let span = match (args.first(), args.last()) {
+        (Some(f), Some(l)) => (f.span.0, l.span.1),
+        _ => cmd.span,
+    };
+    Some(Word {
+        text,
+        span,
+        ..Word::default()
+    })
 }
 
 /// All children of a node, named and anonymous.

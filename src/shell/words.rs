@@ -198,6 +198,17 @@ impl Walker {
             "expansion" => self.braced_expansion(n, src, in_dq, b),
             "command_substitution" | "process_substitution" => {
                 let id = self.substitution(n, src);
+                if !raw.starts_with("<(") && !raw.starts_with(">(") {
+                    if let Some(text) = self.literal_output(id) {
+                        // `$(echo rm)`: the output is known, so it is a literal.
+                        let w = Word {
+                            text,
+                            ..Word::default()
+                        };
+                        b.value(&w, in_dq);
+                        return;
+                    }
+                }
                 b.subs.push(id);
                 b.dynamic = true;
                 let shown = if raw.starts_with("<(") {

@@ -1,0 +1,94 @@
+//! The labelled corpus (`tests/corpus/*.toml`): attacks with their expected action and rule ids,
+//! and everyday commands that must pass silently. Any mismatch fails with a table of every miss.
+
+use hermes_scan::{Action, Scanner};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+struct CorpusFile {
+    case: Vec<Case>,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    cmd: String,
+    action: Action,
+    #[serde(default)]
+    rules: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    note: Option<String>,
+}
+
+fn load() -> BTreeMap<String, Vec<Case>> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).expect("corpus dir") {
+        let path = entry.expect("entry").path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read corpus file");
+        let file: CorpusFile =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        out.insert(name, file.case);
+    }
+    out
+}
+
+#[test]
+fn corpus_matches_expectations() {
+    let scanner = Scanner::global();
+    let corpus = load();
+    let mut misses = Vec::new();
+    let mut total = 0;
+    let mut benign = 0;
+    for (file, cases) in &corpus {
+        for c in cases {
+            total += 1;
+            let v = scanner.scan(&c.cmd);
+            let got: Vec<&str> = v.rule_ids();
+            let missing: Vec<&String> = c
+                .rules
+                .iter()
+                .filter(|r| !got.contains(&r.as_str()))
+                .collect();
+            let noisy = c.action == Action::Allow && !v.findings.is_empty();
+            if c.action == Action::Allow {
+                benign += 1;
+            }
+            if v.action != c.action || !missing.is_empty() || noisy {
+                misses.push(format!(
+                    "{file:<22} want {:<5} {:<40} got {:<5} {:?}  cmd={:?}",
+                    c.action.as_str(),
+                    format!("{:?}", c.rules),
+                    v.action.as_str(),
+                    got,
+                    c.cmd
+                ));
+            }
+        }
+    }
+    assert!(total >= 500, "corpus has only {total} cases");
+    assert!(benign >= 200, "corpus has only {benign} benign cases");
+    assert!(
+        misses.is_empty(),
+        "{} of {total} corpus cases mismatched:\n{}",
+        misses.len(),
+        misses.join("\n")
+    );
+}
+
+#[test]
+fn prefilter_never_skips_a_flagged_corpus_case() {
+    let scanner = Scanner::global();
+    for cases in load().values() {
+        for c in cases {
+            if c.action != Action::Allow {
+                assert!(scanner.needs_scan(&c.cmd), "prefilter skipped {:?}", c.cmd);
+            }
+        }
+    }
+}
