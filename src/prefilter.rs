@@ -1,7 +1,7 @@
 //! Byte-level prefilter: decides, without parsing, that input cannot produce any finding.
 //!
 //! Input skips the parse only when every byte is in a small safe class (letters, digits, blanks and
-//! `-_./:=,@%+^#!~`) *and* no rule keyword occurs anywhere in it (ASCII case-insensitive) *and* no
+//! `-_./:=,@%+^~`) *and* no rule keyword occurs anywhere in it (ASCII case-insensitive) *and* no
 //! token is a shell reserved word (a misplaced one is a parse error, which is a finding). Quotes,
 //! `$`, backslashes, backticks, brackets, redirections, globs and non-ASCII bytes always go to the
 //! full pipeline, because each of them can assemble a command name the keywords would not see.
@@ -36,8 +36,6 @@ fn is_safe_byte(b: u8) -> bool {
                 | b'%'
                 | b'+'
                 | b'^'
-                | b'#'
-                | b'!'
                 | b'~'
         )
 }

@@ -90,7 +90,17 @@ impl Scanner {
         self.scan_with(input, Vec::new())
     }
 
-    fn scan_with(&self, input: &str, mut hits: Vec<OwnedHit>) -> Verdict {
+    /// Scan without the prefilter shortcut (the full pipeline for every input). The verdict is
+    /// always the same as [`Scanner::scan`]; tests use it to prove that, benchmarks to price it.
+    pub fn scan_full(&self, input: &str) -> Verdict {
+        self.run(input, Vec::new(), false)
+    }
+
+    fn scan_with(&self, input: &str, hits: Vec<OwnedHit>) -> Verdict {
+        self.run(input, hits, true)
+    }
+
+    fn run(&self, input: &str, mut hits: Vec<OwnedHit>, use_prefilter: bool) -> Verdict {
         if input.len() > MAX_INPUT_BYTES {
             hits.push(OwnedHit {
                 rule_id: "core.input-too-large".into(),
@@ -102,7 +112,7 @@ impl Scanner {
             });
             return self.verdict(input, hits);
         }
-        if hits.is_empty() && !self.prefilter.needs_scan(input) {
+        if use_prefilter && hits.is_empty() && !self.prefilter.needs_scan(input) {
             return Verdict::from_findings(Vec::new());
         }
         let prepared = text::prepare(input);

@@ -249,11 +249,15 @@ impl Walker {
                 self.substitution(n, src);
             }
             "ERROR" => {
-                self.gap(
-                    GapKind::ParseError,
-                    "part of the input is not valid shell syntax",
-                    src.span_of(n),
-                );
+                // Plain words the grammar trips over (`a%`, `x@y`) hide nothing: their commands
+                // are still extracted below. Anything with quoting or structure is reported.
+                if !is_plain_text(src.text_of(n)) {
+                    self.gap(
+                        GapKind::ParseError,
+                        "part of the input is not valid shell syntax",
+                        src.span_of(n),
+                    );
+                }
                 self.children_with_background(n, src);
             }
             _ => {
@@ -766,6 +770,30 @@ pub(crate) fn printed_literal(cmd: &Command) -> Option<Word> {
         text,
         span,
         ..Word::default()
+    })
+}
+
+/// Text made only of letters, digits, blanks and punctuation that cannot start shell syntax.
+fn is_plain_text(s: &str) -> bool {
+    s.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b'\t'
+                    | b'\n'
+                    | b'-'
+                    | b'_'
+                    | b'.'
+                    | b'/'
+                    | b':'
+                    | b'='
+                    | b','
+                    | b'@'
+                    | b'%'
+                    | b'+'
+                    | b'^'
+                    | b'~'
+            )
     })
 }
 
