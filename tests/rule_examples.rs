@@ -75,3 +75,14 @@ fn every_rule_has_proof_and_documentation() {
         }
     }
 }
+
+#[test]
+fn every_embedded_regex_compiles() {
+    // The embedded packs load without compiling regexes (fast start-up); prove they are valid.
+    let mut set = hermes_scan::rules::RuleSet::default();
+    for (name, text) in hermes_scan::rules::EMBEDDED_PACKS {
+        set.add_pack(name, text, true)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert!(set.rules().len() >= 50, "only {} rules", set.rules().len());
+}

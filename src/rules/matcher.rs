@@ -13,19 +13,31 @@ pub struct LazyRegex {
 }
 
 impl LazyRegex {
-    /// Validate `source` now (so a bad pack fails at load) but compile for matching lazily.
-    pub fn new(source: &str) -> Result<Self, regex::Error> {
-        regex_syntax_check(source)?;
+    /// Keep `source` for compilation on first use. With `validate`, compile it once now so that a
+    /// bad user pack fails at load; the embedded packs are validated by the test suite instead,
+    /// which keeps start-up free of regex compilation.
+    pub fn new(source: &str, validate: bool) -> Result<Self, regex::Error> {
+        if validate {
+            regex_syntax_check(source)?;
+        }
         Ok(LazyRegex {
             source: source.to_string(),
             compiled: OnceLock::new(),
         })
     }
 
-    /// The compiled regex.
+    /// The compiled regex. An invalid embedded pattern (which the test suite rules out) matches
+    /// nothing rather than crashing the scanner.
     pub fn get(&self) -> &Regex {
-        self.compiled
-            .get_or_init(|| Regex::new(&self.source).expect("validated when the pack was loaded"))
+        self.compiled.get_or_init(|| {
+            Regex::new(&self.source)
+                .unwrap_or_else(|_| Regex::new("[^\\s\\S]").expect("never-matching regex"))
+        })
+    }
+
+    /// Compile now and report errors (used by tests over the embedded packs).
+    pub fn check(&self) -> Result<(), regex::Error> {
+        Regex::new(&self.source).map(|_| ())
     }
 
     /// True when `text` matches.
@@ -62,13 +74,15 @@ pub struct Matcher {
     inline_code: Option<LazyRegex>,
 }
 
-fn lazy(s: &Option<String>) -> Result<Option<LazyRegex>, regex::Error> {
-    s.as_deref().map(LazyRegex::new).transpose()
+fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, regex::Error> {
+    s.as_deref()
+        .map(|x| LazyRegex::new(x, validate))
+        .transpose()
 }
 
 impl Matcher {
-    /// Compile a spec; regex errors are reported with the offending pattern.
-    pub fn compile(spec: &MatchSpec) -> Result<Self, String> {
+    /// Compile a spec; with `validate`, regex errors are reported now.
+    pub fn compile(spec: &MatchSpec, validate: bool) -> Result<Self, String> {
         let err = |e: regex::Error| e.to_string();
         Ok(Matcher {
             commands: spec.command.clone(),
@@ -77,16 +91,16 @@ impl Matcher {
             flags_any: spec.flags_any.clone(),
             flags_all: spec.flags_all.clone(),
             flags_none: spec.flags_none.clone(),
-            arg: lazy(&spec.arg).map_err(err)?,
-            any_arg_not: lazy(&spec.any_arg_not).map_err(err)?,
-            no_arg: lazy(&spec.no_arg).map_err(err)?,
-            last_arg: lazy(&spec.last_arg).map_err(err)?,
-            argv: lazy(&spec.argv).map_err(err)?,
-            argv_not: lazy(&spec.argv_not).map_err(err)?,
-            redirect: lazy(&spec.redirect).map_err(err)?,
-            stdin: lazy(&spec.stdin).map_err(err)?,
-            assign: lazy(&spec.assign).map_err(err)?,
-            inline_code: lazy(&spec.inline_code).map_err(err)?,
+            arg: lazy(&spec.arg, validate).map_err(err)?,
+            any_arg_not: lazy(&spec.any_arg_not, validate).map_err(err)?,
+            no_arg: lazy(&spec.no_arg, validate).map_err(err)?,
+            last_arg: lazy(&spec.last_arg, validate).map_err(err)?,
+            argv: lazy(&spec.argv, validate).map_err(err)?,
+            argv_not: lazy(&spec.argv_not, validate).map_err(err)?,
+            redirect: lazy(&spec.redirect, validate).map_err(err)?,
+            stdin: lazy(&spec.stdin, validate).map_err(err)?,
+            assign: lazy(&spec.assign, validate).map_err(err)?,
+            inline_code: lazy(&spec.inline_code, validate).map_err(err)?,
         })
     }
 

@@ -79,7 +79,7 @@ impl RuleSet {
     pub fn embedded() -> Result<Self, PackError> {
         let mut set = RuleSet::default();
         for (name, text) in EMBEDDED_PACKS {
-            set.add_pack(name, text)?;
+            set.add_pack(name, text, false)?;
         }
         Ok(set)
     }
@@ -88,11 +88,12 @@ impl RuleSet {
     pub fn add_pack_file(&mut self, path: &Path) -> Result<(), PackError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| PackError(format!("{}: {e}", path.display())))?;
-        self.add_pack(&path.display().to_string(), &text)
+        self.add_pack(&path.display().to_string(), &text, true)
     }
 
-    /// Parse and add a pack; ids must be unique across packs.
-    pub fn add_pack(&mut self, name: &str, text: &str) -> Result<(), PackError> {
+    /// Parse and add a pack; ids must be unique across packs. With `validate`, every regex is
+    /// compiled now so that errors surface at load time.
+    pub fn add_pack(&mut self, name: &str, text: &str, validate: bool) -> Result<(), PackError> {
         let file: PackFile = toml::from_str(text).map_err(|e| PackError(format!("{name}: {e}")))?;
         for spec in file.rule {
             if self.by_id.contains_key(&spec.id) {
@@ -113,7 +114,7 @@ impl RuleSet {
             let matchers = spec
                 .matchers
                 .iter()
-                .map(Matcher::compile)
+                .map(|m| Matcher::compile(m, validate))
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| PackError(format!("{name}: rule {}: {e}", spec.id)))?;
             let idx = self.rules.len();

@@ -142,6 +142,8 @@ pub struct Substitution {
     pub kind: SubstKind,
     /// Where it is.
     pub span: Span,
+    /// Indices `[start, end)` of the commands that run inside it (they are recorded contiguously).
+    pub commands: (usize, usize),
 }
 
 /// A pipeline with its stage count.
@@ -213,20 +215,43 @@ pub struct Script {
     pub gaps: Vec<Gap>,
     /// Functions defined in the input.
     pub functions: Vec<Function>,
+    /// `stage_members[pipeline][stage]`: indices of the commands in each pipeline stage.
+    pub stage_members: Vec<Vec<Vec<usize>>>,
 }
 
 impl Script {
     /// Commands that run inside substitution `id` (directly or nested).
     pub fn commands_within(&self, id: usize) -> impl Iterator<Item = &Command> {
-        self.commands.iter().filter(move |c| c.within.contains(&id))
+        let (start, end) = self.substitutions[id].commands;
+        self.commands[start..end.min(self.commands.len())]
+            .iter()
+            .filter(move |c| c.within.contains(&id))
     }
 
     /// Commands in stage `stage` of pipeline `pipeline`.
     pub fn stage(&self, pipeline: usize, stage: usize) -> impl Iterator<Item = &Command> {
-        self.commands.iter().filter(move |c| {
-            c.pipes
-                .iter()
-                .any(|p| p.pipeline == pipeline && p.stage == stage)
-        })
+        self.stage_members
+            .get(pipeline)
+            .and_then(|p| p.get(stage))
+            .into_iter()
+            .flatten()
+            .map(move |&i| &self.commands[i])
+    }
+
+    /// Build [`Script::stage_members`] from each command's pipeline positions.
+    pub fn index_stages(&mut self) {
+        let mut members: Vec<Vec<Vec<usize>>> = self
+            .pipelines
+            .iter()
+            .map(|p| vec![Vec::new(); p.stages])
+            .collect();
+        for (i, c) in self.commands.iter().enumerate() {
+            for p in &c.pipes {
+                if let Some(stage) = members.get_mut(p.pipeline).and_then(|m| m.get_mut(p.stage)) {
+                    stage.push(i);
+                }
+            }
+        }
+        self.stage_members = members;
     }
 }

@@ -32,7 +32,9 @@ pub fn analyze_mapped(text: &str, map: Option<Vec<usize>>) -> Script {
         None => SpanMap::Offset(0),
     };
     w.walk_source(text, span_map);
-    w.out
+    let mut script = w.out;
+    script.index_stages();
+    script
 }
 
 /// Parse shell input and build its IR.

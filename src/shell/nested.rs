@@ -251,7 +251,8 @@ impl Walker {
     /// True when every command inside these substitutions is a known shell set-up generator.
     fn generated_by_known_tools(&self, subs: &[usize]) -> bool {
         subs.iter().all(|&id| {
-            let mut inside = self.out.commands.iter().filter(|c| c.within.contains(&id));
+            let (start, end) = self.out.substitutions[id].commands;
+            let mut inside = self.out.commands[start..end].iter();
             let mut any = false;
             let all = inside.all(|c| {
                 any = true;

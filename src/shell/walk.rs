@@ -334,7 +334,8 @@ impl Walker {
 
     /// The known output of a command substitution that only runs `echo`/`printf` on literals.
     pub(crate) fn literal_output(&self, id: usize) -> Option<String> {
-        let mut inside = self.out.commands.iter().filter(|c| c.within.contains(&id));
+        let (start, end) = self.out.substitutions[id].commands;
+        let mut inside = self.out.commands[start..end].iter();
         let only = inside.next()?;
         if inside.next().is_some() || only.within.last() != Some(&id) {
             return None;
@@ -515,9 +516,11 @@ impl Walker {
             SubstKind::Command
         };
         let id = self.out.substitutions.len();
+        let first = self.out.commands.len();
         self.out.substitutions.push(Substitution {
             kind,
             span: src.span_of(n),
+            commands: (first, first),
         });
         self.within.push(id);
         let saved_pipes = std::mem::take(&mut self.pipes);
@@ -527,6 +530,7 @@ impl Walker {
         self.background = saved_bg;
         self.pipes = saved_pipes;
         self.within.pop();
+        self.out.substitutions[id].commands.1 = self.out.commands.len();
         id
     }
 
