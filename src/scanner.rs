@@ -117,8 +117,14 @@ impl Scanner {
         }
         let prepared = text::prepare(input);
         hits.extend(prepared.hits.into_iter().map(OwnedHit::from));
-        let script = shell::analyze_mapped(&prepared.text, prepared.map);
+        let script = shell::analyze(&prepared.original);
         hits.extend(analyzers::run_all(&script, &self.rules));
+        hits.extend(analyzers::run_on_original(&script));
+        if let Some(sanitized) = &prepared.sanitized {
+            // What the terminal would show, escapes and invisibles removed: analysed as well.
+            let shown = shell::analyze_mapped(sanitized, Some(prepared.map));
+            hits.extend(analyzers::run_all(&shown, &self.rules));
+        }
         self.verdict(input, hits)
     }
 

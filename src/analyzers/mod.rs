@@ -2,6 +2,7 @@
 //! comes from the rule packs; analyzers only say *which* rule fired *where*.
 
 pub mod command_rules;
+pub mod confusables;
 pub mod fork_bomb;
 pub mod gaps;
 pub mod remote_code;
@@ -41,6 +42,14 @@ impl From<Hit> for OwnedHit {
             detail: h.detail,
         }
     }
+}
+
+/// Analyzers that only make sense on the input as typed (before the text layer folded lookalikes).
+pub fn run_on_original(script: &Script) -> Vec<OwnedHit> {
+    confusables::analyze(script)
+        .into_iter()
+        .map(OwnedHit::from)
+        .collect()
 }
 
 /// Run every analyzer over a script.

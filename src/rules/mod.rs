@@ -25,6 +25,7 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         "remote-code.toml",
         include_str!("../../rules/remote-code.toml"),
     ),
+    ("deception.toml", include_str!("../../rules/deception.toml")),
 ];
 
 /// A loaded rule: its metadata and compiled matchers.

@@ -1,43 +1,102 @@
-//! Text layer: raw input checks before any parsing.
+//! Text layer: the raw input, before any parsing.
 //!
-//! It guards the shell layer against bytes no shell command legitimately contains (NUL) and
-//! produces the text the shell layer parses, with a position map back to the input when the two
-//! differ. Terminal escapes, bidi controls and confusables are the next stage of this layer
-//! (see the project issues); today it only neutralises NUL bytes.
+//! It finds what can make a terminal *show* something other than what will *run* — escape
+//! sequences, C0/C1 controls, carriage returns and backspaces, bidi controls, invisible characters
+//! — and produces a sanitized copy (escapes and invisibles removed, NFKC, ASCII lookalikes folded to
+//! ASCII) with a byte map back to the input. The shell layer analyses both the input and the
+//! sanitized copy, so hiding a command behind an escape sequence cannot hide it from the scanner.
+//! Plain printable ASCII skips all of this.
+
+mod escapes;
+mod unicode;
 
 use crate::analyzers::Hit;
+pub use unicode::{ascii_lookalike, describe_char};
 
 /// Input larger than this is not parsed (the verdict is a block).
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
 
 /// The text handed to the shell layer, plus what the text layer itself found.
 pub struct Prepared {
-    /// Text to parse.
-    pub text: String,
-    /// `map[i]` = input offset of text byte `i`, when positions differ from the input.
-    pub map: Option<Vec<usize>>,
+    /// The input with NUL bytes neutralised (same length as the input).
+    pub original: String,
+    /// The sanitized text, when it differs from `original`.
+    pub sanitized: Option<String>,
+    /// `map[i]` = input offset of sanitized byte `i` (one extra entry for the end).
+    pub map: Vec<usize>,
     /// Findings of the text layer.
     pub hits: Vec<Hit>,
+}
+
+/// True for input that needs no text-layer work: printable ASCII, tabs and newlines.
+fn is_plain(input: &str) -> bool {
+    input
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
 }
 
 /// Check and normalise raw input.
 pub fn prepare(input: &str) -> Prepared {
     let mut hits = Vec::new();
-    let text = if input.contains('\0') {
+    let original = if input.contains('\0') {
         let first = input.find('\0').unwrap_or(0);
         hits.push(Hit {
             rule_id: "core.nul-byte",
             span: (first, first + 1),
             detail: Some("a NUL byte can truncate the command a shell actually runs".into()),
         });
-        // Same length, so spans stay valid: each NUL becomes a space.
         input.replace('\0', " ")
     } else {
         input.to_string()
     };
+    if is_plain(&original) {
+        return Prepared {
+            original,
+            sanitized: None,
+            map: Vec::new(),
+            hits,
+        };
+    }
+    let mut out = Sanitizer::default();
+    escapes::scan(&original, &mut out, &mut hits);
+    let Sanitizer { text, map } = out;
+    let sanitized = (text != original).then_some(text);
     Prepared {
-        text,
-        map: None,
+        original,
+        sanitized,
+        map,
         hits,
+    }
+}
+
+/// Builds the sanitized text and its byte map.
+#[derive(Default)]
+pub(crate) struct Sanitizer {
+    text: String,
+    map: Vec<usize>,
+}
+
+impl Sanitizer {
+    /// Append `s`, every byte of it mapped to input offset `at`.
+    pub(crate) fn push_str(&mut self, s: &str, at: usize) {
+        self.text.push_str(s);
+        self.map.extend(std::iter::repeat_n(at, s.len()));
+    }
+
+    /// Append one character that came from input offset `at`, normalised (NFKC, lookalikes
+    /// folded to ASCII).
+    pub(crate) fn push_char(&mut self, c: char, at: usize) {
+        if c.is_ascii() {
+            self.text.push(c);
+            self.map.push(at);
+            return;
+        }
+        let folded = unicode::fold(c);
+        self.push_str(&folded, at);
+    }
+
+    /// Close the map with the end offset.
+    pub(crate) fn finish(&mut self, end: usize) {
+        self.map.push(end);
     }
 }

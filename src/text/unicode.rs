@@ -1,0 +1,94 @@
+//! Unicode classes the text layer cares about: bidi controls, invisible characters, and characters
+//! that look like ASCII (UTS #39 confusable skeletons).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_security::confusable_detection::skeleton;
+
+/// Bidirectional formatting controls (Trojan Source).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// Zero-width and other invisible characters (not counting emoji joiners and selectors).
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}'
+            | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
+    ) || is_variation_selector(c)
+}
+
+/// Variation selectors VS1–VS256.
+pub fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// Characters that take part in emoji sequences (where ZWJ and VS15/VS16 are legitimate).
+pub fn is_emoji_like(c: char) -> bool {
+    matches!(c,
+        '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2300}'..='\u{23FF}'
+        | '\u{2B00}'..='\u{2BFF}' | '\u{00A9}' | '\u{00AE}'
+        | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}' | '\u{2194}'..='\u{21AA}'
+        | '\u{3030}' | '\u{303D}' | '\u{3297}' | '\u{3299}' | '0'..='9' | '#' | '*' | '\u{20E3}')
+}
+
+/// The ASCII text a non-ASCII character imitates, if it imitates ASCII at all
+/// (`−` U+2212 → `-`, Cyrillic `а` → `a`, fullwidth `ｒ` → `r`).
+pub fn ascii_lookalike(c: char) -> Option<String> {
+    if c.is_ascii() {
+        return None;
+    }
+    if matches!(
+        c,
+        '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{2043}'
+                | '\u{02D7}'
+                | '\u{2796}'
+                | '\u{FE58}'
+                | '\u{FE63}'
+                | '\u{FF0D}'
+                | '\u{1680}'
+    ) {
+        return Some("-".to_string());
+    }
+    let nfkc: String = c.to_string().nfkc().collect();
+    if nfkc.is_ascii() && !nfkc.trim().is_empty() {
+        return Some(nfkc);
+    }
+    let sk: String = skeleton(&c.to_string()).collect();
+    (sk.is_ascii() && !sk.trim().is_empty()).then_some(sk)
+}
+
+/// Normalise one character for the sanitized text: lookalikes fold to ASCII, the rest is NFKC.
+pub fn fold(c: char) -> String {
+    ascii_lookalike(c).unwrap_or_else(|| c.to_string().nfkc().collect())
+}
+
+/// `U+0430 (Cyrillic, looks like "a")` — for explanations.
+pub fn describe_char(c: char) -> String {
+    let script = format!("{:?}", unicode_script::UnicodeScript::script(&c));
+    match ascii_lookalike(c) {
+        Some(a) => format!("U+{:04X} ({script}, looks like {a:?})", c as u32),
+        None => format!("U+{:04X} ({script})", c as u32),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookalikes_fold_to_ascii_but_ordinary_text_does_not() {
+        assert_eq!(ascii_lookalike('\u{2212}').as_deref(), Some("-"));
+        assert_eq!(ascii_lookalike('\u{2014}').as_deref(), Some("-"));
+        assert_eq!(ascii_lookalike('\u{0430}').as_deref(), Some("a"));
+        assert_eq!(ascii_lookalike('\u{FF52}').as_deref(), Some("r"));
+        assert_eq!(ascii_lookalike('é'), None);
+        assert_eq!(ascii_lookalike('ü'), None);
+        assert_eq!(ascii_lookalike('こ'), None);
+        assert_eq!(ascii_lookalike('🚀'), None);
+    }
+}
