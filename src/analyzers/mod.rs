@@ -5,7 +5,9 @@ pub mod command_rules;
 pub mod confusables;
 pub mod fork_bomb;
 pub mod gaps;
+pub mod persistence;
 pub mod remote_code;
+pub mod reverse_shell;
 pub mod vocab;
 
 use crate::findings::Span;
@@ -57,6 +59,16 @@ pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits: Vec<OwnedHit> = command_rules::analyze(script, rules);
     hits.extend(remote_code::analyze(script).into_iter().map(OwnedHit::from));
     hits.extend(fork_bomb::analyze(script).into_iter().map(OwnedHit::from));
+    hits.extend(
+        reverse_shell::analyze(script)
+            .into_iter()
+            .map(OwnedHit::from),
+    );
+    hits.extend(
+        persistence::analyze(script, rules)
+            .into_iter()
+            .map(OwnedHit::from),
+    );
     hits.extend(gaps::analyze(script).into_iter().map(OwnedHit::from));
     hits
 }

@@ -69,6 +69,7 @@ pub struct Matcher {
     argv: Option<LazyRegex>,
     argv_not: Option<LazyRegex>,
     redirect: Option<LazyRegex>,
+    redirect_any: Option<LazyRegex>,
     stdin: Option<LazyRegex>,
     assign: Option<LazyRegex>,
     inline_code: Option<LazyRegex>,
@@ -98,6 +99,7 @@ impl Matcher {
             argv: lazy(&spec.argv, validate).map_err(err)?,
             argv_not: lazy(&spec.argv_not, validate).map_err(err)?,
             redirect: lazy(&spec.redirect, validate).map_err(err)?,
+            redirect_any: lazy(&spec.redirect_any, validate).map_err(err)?,
             stdin: lazy(&spec.stdin, validate).map_err(err)?,
             assign: lazy(&spec.assign, validate).map_err(err)?,
             inline_code: lazy(&spec.inline_code, validate).map_err(err)?,
@@ -123,7 +125,12 @@ impl Matcher {
         if !self.name_matches(cmd.name()) {
             return false;
         }
-        if self.commands.is_empty() && self.redirect.is_none() && self.assign.is_none() {
+        if self.commands.is_empty()
+            && self.redirect.is_none()
+            && self.redirect_any.is_none()
+            && self.assign.is_none()
+            && self.argv.is_none()
+        {
             return false;
         }
         let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
@@ -188,6 +195,11 @@ impl Matcher {
                 return false;
             }
         }
+        if let Some(r) = &self.redirect_any {
+            if !cmd.redirects.iter().any(|rd| r.is_match(&rd.target.text)) {
+                return false;
+            }
+        }
         if let Some(r) = &self.stdin {
             if !cmd.stdin_text.as_ref().is_some_and(|t| r.is_match(&t.text)) {
                 return false;
@@ -228,6 +240,22 @@ const INLINE_CODE_FLAGS: &[&str] = &[
 /// The inline program of an interpreter command: the value of `-c`/`-e`/… or its heredoc.
 pub fn inline_code(cmd: &Command) -> Option<&str> {
     let args = cmd.args();
+    if matches!(cmd.name(), "awk" | "gawk" | "mawk" | "nawk") {
+        // awk's program is its first operand (after options such as -F, -v).
+        let mut i = 0;
+        while i < args.len() {
+            let t = args[i].text.as_str();
+            if matches!(t, "-F" | "-v" | "-f") {
+                i += 2;
+                continue;
+            }
+            if !t.starts_with('-') {
+                return Some(t);
+            }
+            i += 1;
+        }
+        return None;
+    }
     for (i, a) in args.iter().enumerate() {
         if INLINE_CODE_FLAGS.contains(&a.text.as_str()) {
             return args.get(i + 1).map(|w| w.text.as_str());

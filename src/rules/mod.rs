@@ -26,6 +26,14 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/remote-code.toml"),
     ),
     ("deception.toml", include_str!("../../rules/deception.toml")),
+    (
+        "reverse-shell.toml",
+        include_str!("../../rules/reverse-shell.toml"),
+    ),
+    (
+        "persistence.toml",
+        include_str!("../../rules/persistence.toml"),
+    ),
 ];
 
 /// A loaded rule: its metadata and compiled matchers.

@@ -94,6 +94,8 @@ pub struct MatchSpec {
     pub argv_not: Option<String>,
     /// Some write redirection targets a path matching this regex.
     pub redirect: Option<String>,
+    /// Some redirection of any direction (`<`, `>`, `<>`, `>&`) targets a path matching this regex.
+    pub redirect_any: Option<String>,
     /// Text fed on stdin (heredoc, here-string) matches this regex.
     pub stdin: Option<String>,
     /// Some `NAME=value` assignment of the command matches this regex.

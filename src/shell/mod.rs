@@ -13,7 +13,7 @@ mod words;
 pub mod wrappers;
 
 pub use ir::{Command, Gap, GapKind, Script, Word};
-pub use walk::MAX_DEPTH;
+pub use walk::{printed_literal, MAX_DEPTH};
 
 use std::rc::Rc;
 use walk::{SpanMap, Walker};

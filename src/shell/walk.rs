@@ -322,6 +322,7 @@ impl Walker {
                 .iter()
                 .rev()
                 .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
+                .filter(|c| !c.redirects.iter().any(|r| r.writes()))
                 .and_then(printed_literal);
             if shell_reads {
                 if let Some(code) = printed.take() {
@@ -337,7 +338,10 @@ impl Walker {
         let (start, end) = self.out.substitutions[id].commands;
         let mut inside = self.out.commands[start..end].iter();
         let only = inside.next()?;
-        if inside.next().is_some() || only.within.last() != Some(&id) {
+        if inside.next().is_some()
+            || only.within.last() != Some(&id)
+            || only.redirects.iter().any(|r| r.writes())
+        {
             return None;
         }
         printed_literal(only).map(|w| w.text.trim_end_matches('\n').to_string())
@@ -443,8 +447,14 @@ impl Walker {
         for (field, c) in fields(n) {
             match field {
                 Some("descriptor") => fd = src.text_of(c).parse().ok(),
-                Some("destination") => target = self.words(c, src).into_iter().next(),
-                _ if !c.is_named() => op.push_str(src.text_of(c)),
+                // tree-sitter sometimes attaches the next redirection's fd (`0>&1`) as a second
+                // destination: the first one is the real target.
+                Some("destination") if target.is_none() => {
+                    target = self.words(c, src).into_iter().next()
+                }
+                Some("destination") => {}
+                // `<>` parses as `<` plus an ERROR holding `>`.
+                _ if !c.is_named() || c.kind() == "ERROR" => op.push_str(src.text_of(c)),
                 _ => {
                     if target.is_none() {
                         target = self.words(c, src).into_iter().next();
@@ -728,12 +738,11 @@ impl Walker {
 }
 
 /// What `echo`/`printf` prints when every argument is a literal (escapes decoded).
-pub(crate) fn printed_literal(cmd: &Command) -> Option<Word> {
+pub fn printed_literal(cmd: &Command) -> Option<Word> {
     let args = cmd.args();
     if args
         .iter()
         .any(|a| a.dynamic || !a.subs.is_empty() || a.glob)
-        || !cmd.redirects.is_empty()
     {
         return None;
     }

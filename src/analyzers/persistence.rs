@@ -1,0 +1,152 @@
+//! Persistent fetch-and-run: a line written into a shell start-up file, a crontab or a systemd
+//! unit that downloads and runs code or opens a reverse shell. The written text is itself parsed as
+//! shell and checked by the remote-code and reverse-shell analyzers.
+
+use super::{command_rules, remote_code, reverse_shell, Hit};
+use crate::rules::RuleSet;
+use crate::shell::{self, printed_literal, Command, Script};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Where the written text ends up.
+#[derive(Clone, Copy, PartialEq)]
+enum Sink {
+    StartupFile,
+    Cron,
+    Systemd,
+}
+
+fn sink_of(path: &str) -> Option<Sink> {
+    static RC: OnceLock<Regex> = OnceLock::new();
+    let rc = RC.get_or_init(|| {
+        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|config\.fish)$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment)$|^/etc/profile\.d/|/\.config/autostart/")
+            .expect("static regex")
+    });
+    if rc.is_match(path) {
+        Some(Sink::StartupFile)
+    } else if path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron") {
+        Some(Sink::Cron)
+    } else if path.contains("/systemd/system/") || path.contains("/systemd/user/") {
+        Some(Sink::Systemd)
+    } else {
+        None
+    }
+}
+
+/// Find writes into persistence locations and check what is written.
+pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for cmd in &script.commands {
+        let Some(sink) = sink_for_command(cmd) else {
+            continue;
+        };
+        let mut payloads: Vec<String> = Vec::new();
+        payloads.extend(printed_literal(cmd).map(|w| w.text));
+        payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
+        payloads.extend(upstream_literals(script, cmd));
+        for text in payloads {
+            if let Some(why) = runs_remote_code(&text, sink, rules) {
+                hits.push(Hit {
+                    rule_id: "persist.fetch-and-run",
+                    span: cmd.span,
+                    detail: Some(why),
+                });
+                break;
+            }
+        }
+    }
+    hits
+}
+
+/// Is this command writing into a persistence location? (redirect, tee, crontab from stdin)
+fn sink_for_command(cmd: &Command) -> Option<Sink> {
+    for r in &cmd.redirects {
+        if r.writes() {
+            if let Some(s) = sink_of(&r.target.text) {
+                return Some(s);
+            }
+        }
+    }
+    match cmd.name() {
+        "tee" => cmd.args().iter().find_map(|a| sink_of(&a.text)),
+        "crontab" => {
+            let positional: Vec<&str> = cmd
+                .args()
+                .iter()
+                .map(|a| a.text.as_str())
+                .filter(|a| !a.starts_with('-') || *a == "-")
+                .collect();
+            let lists = cmd
+                .args()
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "-l" | "-e" | "-r"));
+            (!lists && (positional.is_empty() || positional.contains(&"-"))).then_some(Sink::Cron)
+        }
+        _ => None,
+    }
+}
+
+/// Literal text printed by earlier stages of the command's pipeline.
+fn upstream_literals(script: &Script, cmd: &Command) -> Vec<String> {
+    let Some(pos) = cmd.pipes.last() else {
+        return Vec::new();
+    };
+    (0..pos.stage)
+        .flat_map(|s| script.stage(pos.pipeline, s))
+        .filter_map(printed_literal)
+        .map(|w| w.text)
+        .collect()
+}
+
+/// If any line of `text` downloads-and-runs or opens a reverse shell, say which.
+fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<String> {
+    static CRON_SCHEDULE: OnceLock<Regex> = OnceLock::new();
+    let schedule =
+        CRON_SCHEDULE.get_or_init(|| Regex::new(r"^\s*(@\w+|(\S+\s+){5})").expect("static regex"));
+    let mut lines: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        match schedule.find(line).filter(|_| sink == Sink::Cron) {
+            Some(m) => {
+                // With and without the user field of /etc/crontab-style lines.
+                let rest = &line[m.end()..];
+                lines.push(rest);
+                if let Some((_, after_user)) = rest.split_once(char::is_whitespace) {
+                    lines.push(after_user);
+                }
+            }
+            None => lines.push(line),
+        }
+    }
+    for mut code in lines {
+        if sink == Sink::Systemd {
+            if let Some((key, value)) = code.split_once('=') {
+                if key.trim().starts_with("Exec") {
+                    code = value.trim_start_matches(['-', '@', ':', '+', '!']);
+                }
+            }
+        }
+        if code.is_empty() || code.starts_with('#') {
+            continue;
+        }
+        let parsed = shell::analyze(code);
+        let mut found = remote_code::analyze(&parsed)
+            .into_iter()
+            .map(|h| h.rule_id.to_string())
+            .chain(
+                reverse_shell::analyze(&parsed)
+                    .into_iter()
+                    .map(|h| h.rule_id.to_string()),
+            )
+            .chain(
+                command_rules::analyze(&parsed, rules)
+                    .into_iter()
+                    .map(|h| h.rule_id)
+                    .filter(|id| id.starts_with("revshell.") || id.starts_with("remote.")),
+            );
+        if let Some(id) = found.next() {
+            return Some(format!("the written line {code:?} triggers {id}"));
+        }
+    }
+    None
+}

