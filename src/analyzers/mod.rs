@@ -3,6 +3,7 @@
 
 pub mod command_rules;
 pub mod confusables;
+pub mod exfil;
 pub mod fork_bomb;
 pub mod gaps;
 pub mod persistence;
@@ -54,21 +55,25 @@ pub fn run_on_original(script: &Script) -> Vec<OwnedHit> {
         .collect()
 }
 
+/// Structural analyzers that need only the script.
+const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
+    remote_code::analyze,
+    fork_bomb::analyze,
+    reverse_shell::analyze,
+    exfil::analyze,
+    gaps::analyze,
+];
+
 /// Run every analyzer over a script.
 pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits: Vec<OwnedHit> = command_rules::analyze(script, rules);
-    hits.extend(remote_code::analyze(script).into_iter().map(OwnedHit::from));
-    hits.extend(fork_bomb::analyze(script).into_iter().map(OwnedHit::from));
-    hits.extend(
-        reverse_shell::analyze(script)
-            .into_iter()
-            .map(OwnedHit::from),
-    );
+    for analyzer in STRUCTURAL {
+        hits.extend(analyzer(script).into_iter().map(OwnedHit::from));
+    }
     hits.extend(
         persistence::analyze(script, rules)
             .into_iter()
             .map(OwnedHit::from),
     );
-    hits.extend(gaps::analyze(script).into_iter().map(OwnedHit::from));
     hits
 }

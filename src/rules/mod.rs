@@ -34,6 +34,10 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         "persistence.toml",
         include_str!("../../rules/persistence.toml"),
     ),
+    (
+        "exfiltration.toml",
+        include_str!("../../rules/exfiltration.toml"),
+    ),
 ];
 
 /// A loaded rule: its metadata and compiled matchers.

@@ -1,0 +1,376 @@
+//! Credential exfiltration as data flow: a secret *source* (a key or credential file, the whole
+//! environment, a secret-looking variable) reaching a network *sink* (an upload option of curl or
+//! wget, a raw socket, scp/rsync to a remote host, ssh, a DNS lookup) — directly in argv, through a
+//! pipe, or through a command substitution. Tokens sent as `Authorization` headers are normal and
+//! are not sources.
+
+use super::Hit;
+use crate::shell::{Command, Script, Word};
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// The kind of secret, which decides the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Secret {
+    Variable,
+    Environment,
+    File,
+}
+
+impl Secret {
+    fn rule(self) -> &'static str {
+        match self {
+            Secret::File => "exfil.secret-file",
+            Secret::Environment => "exfil.environment",
+            Secret::Variable => "exfil.secret-variable",
+        }
+    }
+}
+
+fn secret_file_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(^|/)\.ssh(/(id_[\w-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)",
+        )
+        .expect("static regex")
+    })
+}
+
+fn secret_var_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?|_KEY)[A-Za-z0-9_]*|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)\b")
+            .expect("static regex")
+    })
+}
+
+/// Does this path name a secret file?
+fn is_secret_path(p: &str) -> bool {
+    let p = p.trim_start_matches(['@', '<']);
+    secret_file_re().is_match(p)
+}
+
+/// A secret variable named in the text, if any.
+fn secret_var(text: &str) -> Option<String> {
+    secret_var_re().captures(text).map(|c| c[1].to_string())
+}
+
+/// What secret (if any) a command *outputs*: reading a secret file, dumping the environment,
+/// or printing a secret variable.
+fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
+    let name = cmd.name();
+    let args = cmd.args();
+    if matches!(
+        name,
+        "env" | "printenv" | "set" | "export" | "declare" | "compgen"
+    ) && args.iter().all(|a| a.text.starts_with('-'))
+        && cmd.wrapped_by.is_none()
+    {
+        return Some((
+            Secret::Environment,
+            format!("`{name}` (the whole environment)"),
+        ));
+    }
+    if let Some(r) = cmd
+        .redirects
+        .iter()
+        .find(|r| r.op == "<" && is_secret_path(&r.target.text))
+    {
+        return Some((Secret::File, r.target.text.clone()));
+    }
+    let readers = [
+        "cat", "head", "tail", "less", "more", "base64", "base32", "xxd", "od", "hexdump", "gzip",
+        "bzip2", "xz", "zstd", "tar", "zip", "7z", "gpg", "openssl", "strings", "tac", "nl", "sed",
+        "awk", "grep", "cut", "jq", "yq", "python", "python3", "perl", "ruby", "tr", "sort",
+        "uniq",
+    ];
+    if readers.contains(&name) {
+        if let Some(a) = args
+            .iter()
+            .find(|a| !a.text.starts_with('-') && is_secret_path(&a.text))
+        {
+            let kind = if a.text.contains("/environ") {
+                Secret::Environment
+            } else {
+                Secret::File
+            };
+            return Some((kind, a.text.clone()));
+        }
+    }
+    if matches!(name, "echo" | "printf") {
+        if let Some(v) = args.iter().find_map(|a| secret_var(&a.text)) {
+            return Some((Secret::Variable, format!("${v}")));
+        }
+    }
+    // A command printing a substitution that reads a secret.
+    words_source(script, args)
+}
+
+/// A secret reaching these words: a secret variable, a secret file path, or a substitution whose
+/// commands read a secret.
+fn words_source(script: &Script, words: &[Word]) -> Option<(Secret, String)> {
+    let mut best: Option<(Secret, String)> = None;
+    for w in words {
+        for &s in &w.subs {
+            for c in script.commands_within(s) {
+                if let Some(found) = command_source(script, c) {
+                    if best.as_ref().is_none_or(|b| found.0 > b.0) {
+                        best = Some(found);
+                    }
+                }
+            }
+        }
+        if let Some(v) = secret_var(&w.text) {
+            if best.is_none() {
+                best = Some((Secret::Variable, format!("${v}")));
+            }
+        }
+    }
+    best
+}
+
+/// How a network command sends data.
+struct SinkArgs<'a> {
+    /// Words whose content is sent (bodies, uploaded files, URLs with query strings).
+    payload: Vec<&'a Word>,
+    /// Files it uploads by path.
+    files: Vec<String>,
+    /// It sends its standard input.
+    reads_stdin: bool,
+    /// Human name of the sink.
+    what: String,
+}
+
+/// Options of curl/wget/httpie whose value is sent.
+const CURL_DATA: &[&str] = &[
+    "-d",
+    "--data",
+    "--data-binary",
+    "--data-raw",
+    "--data-ascii",
+    "--data-urlencode",
+    "--json",
+    "-F",
+    "--form",
+    "--form-string",
+    "-T",
+    "--upload-file",
+    "--post-data",
+    "--post-file",
+    "--body-data",
+    "--body-file",
+];
+/// Options whose value is metadata (headers, credentials): sending a token there is normal.
+const CURL_META: &[&str] = &[
+    "-H",
+    "--header",
+    "-u",
+    "--user",
+    "--oauth2-bearer",
+    "-A",
+    "--user-agent",
+    "-e",
+    "--referer",
+    "-o",
+    "--output",
+    "-O",
+    "-x",
+    "--proxy",
+    "--cacert",
+    "--cert",
+    "--key",
+    "-b",
+    "--cookie",
+    "-c",
+    "--cookie-jar",
+    "-w",
+    "--write-out",
+    "--resolve",
+    "--connect-to",
+    "-X",
+    "--request",
+];
+
+fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
+    let name = cmd.name();
+    let args = cmd.args();
+    let mut s = SinkArgs {
+        payload: Vec::new(),
+        files: Vec::new(),
+        reads_stdin: false,
+        what: format!("`{name}`"),
+    };
+    match name {
+        "curl" | "wget" | "http" | "https" | "xh" | "curlie" => {
+            let mut i = 0;
+            while i < args.len() {
+                let a = args[i].text.as_str();
+                let (opt, inline) = match a.split_once('=') {
+                    Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+                    _ => (a, None),
+                };
+                if CURL_DATA.contains(&opt) {
+                    let value = match inline {
+                        Some(v) => Some((v.to_string(), &args[i])),
+                        None => args.get(i + 1).map(|w| (w.text.clone(), w)),
+                    };
+                    if let Some((v, w)) = value {
+                        note_upload(&mut s, opt, &v);
+                        s.payload.push(w);
+                    }
+                    i += if inline.is_some() { 1 } else { 2 };
+                    continue;
+                }
+                if CURL_META.contains(&opt) {
+                    i += if inline.is_some() { 1 } else { 2 };
+                    continue;
+                }
+                if !a.starts_with('-') {
+                    // URLs (a secret in the path or query is sent) and httpie `key=value` items.
+                    if let Some(f) = a.split_once("=@").map(|x| x.1).or(a.strip_prefix('@')) {
+                        s.files.push(f.to_string());
+                    }
+                    s.payload.push(&args[i]);
+                }
+                i += 1;
+            }
+            Some(s)
+        }
+        "nc" | "ncat" | "netcat" | "telnet" | "socat" | "cryptcat" => {
+            s.reads_stdin = true;
+            s.payload.extend(args.iter());
+            Some(s)
+        }
+        "openssl" if args.first().is_some_and(|a| a.text == "s_client") => {
+            s.reads_stdin = true;
+            Some(s)
+        }
+        "ssh" => {
+            // `ssh host cmd`: stdin and the command line go to the remote side.
+            s.reads_stdin = true;
+            s.payload
+                .extend(args.iter().filter(|a| !a.text.starts_with('-')).skip(1));
+            Some(s)
+        }
+        "scp" | "rsync" | "sftp" => {
+            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            let remote = positional.last().is_some_and(|d| is_remote_target(&d.text));
+            if !remote {
+                return None;
+            }
+            for p in &positional[..positional.len().saturating_sub(1)] {
+                s.files.push(p.text.clone());
+            }
+            s.what = format!(
+                "`{name}` to {}",
+                positional.last().map(|w| w.text.as_str()).unwrap_or("")
+            );
+            Some(s)
+        }
+        "dig" | "nslookup" | "host" | "drill" | "ping" => {
+            s.payload.extend(args.iter());
+            s.what = format!("a DNS lookup by `{name}`");
+            Some(s)
+        }
+        _ => None,
+    }
+}
+
+/// Record files and stdin uploads named by a data option value.
+fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
+    let file = match opt {
+        "-T" | "--upload-file" | "--post-file" | "--body-file" => Some(value),
+        "-F" | "--form" => value
+            .split_once("=@")
+            .or(value.split_once("=<"))
+            .map(|x| x.1),
+        _ => value.strip_prefix('@'),
+    };
+    if let Some(f) = file {
+        let f = f.split(';').next().unwrap_or(f);
+        if f == "-" || f == "/dev/stdin" {
+            s.reads_stdin = true;
+        } else {
+            s.files.push(f.to_string());
+        }
+    }
+}
+
+/// `host:path`, `user@host:path`, `rsync://…` — but not a local path with a colon-free name.
+fn is_remote_target(t: &str) -> bool {
+    if t.contains("://") {
+        return true;
+    }
+    match t.split_once(':') {
+        Some((host, _)) => !host.is_empty() && !host.contains('/'),
+        None => false,
+    }
+}
+
+/// Find every secret that reaches a network sink.
+pub fn analyze(script: &Script) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for (idx, cmd) in script.commands.iter().enumerate() {
+        let Some(sink) = sink_args(cmd) else { continue };
+        let mut found: Option<(Secret, String)> = None;
+        let mut keep = |f: Option<(Secret, String)>| {
+            if let Some(f) = f {
+                if found.as_ref().is_none_or(|b| f.0 > b.0) {
+                    found = Some(f);
+                }
+            }
+        };
+        keep(
+            sink.files
+                .iter()
+                .find(|f| is_secret_path(f))
+                .map(|f| (Secret::File, f.clone())),
+        );
+        keep(words_source(
+            script,
+            &sink
+                .payload
+                .iter()
+                .map(|w| (*w).clone())
+                .collect::<Vec<_>>(),
+        ));
+        keep(
+            cmd.redirects
+                .iter()
+                .find(|r| r.op == "<" && is_secret_path(&r.target.text))
+                .map(|r| (Secret::File, r.target.text.clone())),
+        );
+        if sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none() {
+            keep(upstream_source(script, idx, cmd));
+        }
+        if let Some((kind, source)) = found {
+            hits.push(Hit {
+                rule_id: kind.rule(),
+                span: pipeline_span(script, cmd),
+                detail: Some(format!(
+                    "{source} is sent over the network by {}",
+                    sink.what
+                )),
+            });
+        }
+    }
+    hits
+}
+
+/// A secret produced by an earlier stage of the command's pipeline.
+fn upstream_source(script: &Script, _idx: usize, cmd: &Command) -> Option<(Secret, String)> {
+    let pos = cmd.pipes.last()?;
+    (0..pos.stage)
+        .flat_map(|s| script.stage(pos.pipeline, s))
+        .filter_map(|c| command_source(script, c))
+        .max_by(|a, b| a.0.cmp(&b.0))
+}
+
+fn pipeline_span(script: &Script, cmd: &Command) -> (usize, usize) {
+    cmd.pipes
+        .first()
+        .and_then(|p| script.pipelines.get(p.pipeline))
+        .map(|p| p.span)
+        .unwrap_or(cmd.span)
+}
