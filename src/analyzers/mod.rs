@@ -3,12 +3,14 @@
 
 pub mod command_rules;
 pub mod confusables;
+pub mod domains;
 pub mod exfil;
 pub mod fork_bomb;
 pub mod gaps;
 pub mod persistence;
 pub mod remote_code;
 pub mod reverse_shell;
+pub mod urls;
 pub mod vocab;
 
 use crate::findings::Span;
@@ -61,6 +63,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     fork_bomb::analyze,
     reverse_shell::analyze,
     exfil::analyze,
+    urls::analyze,
     gaps::analyze,
 ];
 

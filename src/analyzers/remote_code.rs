@@ -144,7 +144,7 @@ fn substitutions_into_code(script: &Script, hits: &mut Vec<Hit>) {
 }
 
 /// Words of a command whose content becomes code.
-fn code_sinks(cmd: &Command) -> Vec<&Word> {
+pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
     let mut out = Vec::new();
     match shell_invocation(cmd) {
         Some(ShellInvocation::Code(w)) | Some(ShellInvocation::Script(w)) => out.push(w),

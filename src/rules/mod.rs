@@ -38,6 +38,7 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         "exfiltration.toml",
         include_str!("../../rules/exfiltration.toml"),
     ),
+    ("urls.toml", include_str!("../../rules/urls.toml")),
 ];
 
 /// A loaded rule: its metadata and compiled matchers.

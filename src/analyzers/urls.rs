@@ -1,0 +1,414 @@
+//! URL and host analysis for every URL or host an executed command receives: homographs and
+//! mixed-script hosts, lookalikes of popular domains, `user@host` tricks, lookalike separators,
+//! raw public IPs as download sources, shorteners, and plain HTTP feeding code or an installer.
+
+use super::domains::{popular, registrable, Imitation, SHORTENERS};
+use super::remote_code::code_sinks;
+use super::vocab::{executes_stdin, is_fetcher};
+use super::Hit;
+use crate::shell::{Command, Script, Word};
+use crate::text::describe_char;
+use std::net::IpAddr;
+use unicode_security::MixedScript;
+
+/// Characters that render like `.` or `/` but are not.
+const LOOKALIKE_SEPARATORS: &[char] = &[
+    '\u{3002}', '\u{FF0E}', '\u{FF61}', '\u{2024}', '\u{FE52}', '\u{2215}', '\u{FF0F}', '\u{2044}',
+    '\u{29F8}', '\u{2571}', '\u{1735}',
+];
+
+/// How a command uses the URLs it receives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    /// It downloads from them.
+    Download,
+    /// It installs packages from them (an index or registry).
+    Install,
+    /// It connects to the host (ssh, scp).
+    Connect,
+}
+
+/// A URL or host found in an argument.
+struct Target<'a> {
+    word: &'a Word,
+    raw: String,
+    usage: Use,
+}
+
+/// Run the analyzer.
+pub fn analyze(script: &Script) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let code_fetchers = fetchers_feeding_code(script);
+    for (idx, cmd) in script.commands.iter().enumerate() {
+        for t in targets(cmd) {
+            check_target(&t, code_fetchers.contains(&idx), &mut hits);
+        }
+    }
+    hits
+}
+
+/// Indices of fetch commands whose output is executed (piped to a shell or used as code).
+fn fetchers_feeding_code(script: &Script) -> Vec<usize> {
+    let mut out = Vec::new();
+    for (pid, p) in script.pipelines.iter().enumerate() {
+        for stage in 0..p.stages {
+            let later_exec =
+                (stage + 1..p.stages).any(|s| script.stage(pid, s).any(executes_stdin));
+            if later_exec {
+                for (i, c) in script.commands.iter().enumerate() {
+                    if is_fetcher(c)
+                        && c.pipes
+                            .iter()
+                            .any(|x| x.pipeline == pid && x.stage == stage)
+                    {
+                        out.push(i);
+                    }
+                }
+            }
+        }
+    }
+    for cmd in &script.commands {
+        for w in code_sinks(cmd) {
+            for &s in &w.subs {
+                let (a, b) = script.substitutions[s].commands;
+                out.extend((a..b).filter(|&i| is_fetcher(&script.commands[i])));
+            }
+        }
+    }
+    out
+}
+
+/// URLs and hosts in a command's arguments, with how the command uses them.
+fn targets(cmd: &Command) -> Vec<Target<'_>> {
+    let name = cmd.name();
+    let args = cmd.args();
+    let mut out = Vec::new();
+    let usage = if is_fetcher(cmd) || matches!(name, "git" | "svn" | "hg") {
+        Use::Download
+    } else if matches!(
+        name,
+        "pip"
+            | "pip3"
+            | "uv"
+            | "uvx"
+            | "pipx"
+            | "poetry"
+            | "npm"
+            | "npx"
+            | "pnpm"
+            | "yarn"
+            | "bun"
+            | "bunx"
+            | "gem"
+            | "cargo"
+            | "go"
+            | "conda"
+            | "mamba"
+    ) {
+        Use::Install
+    } else if matches!(name, "ssh" | "scp" | "sftp" | "rsync" | "mosh") {
+        Use::Connect
+    } else {
+        return out;
+    };
+    let schemeless_ok = matches!(
+        name,
+        "curl" | "wget" | "http" | "https" | "xh" | "git" | "aria2c"
+    );
+    for (i, w) in args.iter().enumerate() {
+        let t = w.text.as_str();
+        if t.starts_with('-') && !t.contains('=') {
+            continue;
+        }
+        let value = t
+            .split_once('=')
+            .filter(|_| t.starts_with('-'))
+            .map(|x| x.1)
+            .unwrap_or(t);
+        let value = value.strip_prefix("git+").unwrap_or(value);
+        let value = value.rsplit_once(" @ ").map(|x| x.1).unwrap_or(value);
+        if value.contains("://") {
+            out.push(Target {
+                word: w,
+                raw: value.to_string(),
+                usage,
+            });
+            continue;
+        }
+        let prev = i
+            .checked_sub(1)
+            .map(|p| args[p].text.as_str())
+            .unwrap_or("");
+        if usage == Use::Install && matches!(prev, "--trusted-host") {
+            out.push(Target {
+                word: w,
+                raw: format!("http://{value}/"),
+                usage,
+            });
+            continue;
+        }
+        if usage == Use::Connect || (name == "git" && value.contains('@') && value.contains(':')) {
+            if let Some(host) = ssh_host(value) {
+                out.push(Target {
+                    word: w,
+                    raw: format!("ssh://{host}/"),
+                    usage,
+                });
+            }
+            continue;
+        }
+        if schemeless_ok && looks_like_host_path(value) {
+            out.push(Target {
+                word: w,
+                raw: format!("http://{value}"),
+                usage,
+            });
+        }
+    }
+    out
+}
+
+/// `user@host:path`, `host:path`, `user@host` → host.
+fn ssh_host(v: &str) -> Option<&str> {
+    let after_user = v.rsplit_once('@').map(|x| x.1).unwrap_or(v);
+    let host = after_user.split(':').next().unwrap_or(after_user);
+    (host.contains('.') || !host.is_ascii() || v.contains('@'))
+        .then_some(host)
+        .filter(|h| !h.is_empty() && !h.starts_with('/') && !h.starts_with('.'))
+}
+
+/// `example.com/x`, `gіthub.com` — a dotted name with a plausible TLD, not a local file.
+fn looks_like_host_path(v: &str) -> bool {
+    if v.starts_with('.') || v.starts_with('/') || v.starts_with('~') || v.contains('$') {
+        return false;
+    }
+    let host = v.split(['/', ':', '?']).next().unwrap_or("");
+    let mut labels = host.split(|c| c == '.' || LOOKALIKE_SEPARATORS.contains(&c));
+    let n = host
+        .split(|c| c == '.' || LOOKALIKE_SEPARATORS.contains(&c))
+        .count();
+    let tld = labels.next_back().unwrap_or("");
+    n >= 2
+        && tld.chars().count() >= 2
+        && tld.chars().all(|c| c.is_alphabetic())
+        && !looks_like_file(host)
+}
+
+fn looks_like_file(host: &str) -> bool {
+    let ext = host.rsplit('.').next().unwrap_or("");
+    matches!(
+        ext,
+        "sh" | "py"
+            | "js"
+            | "json"
+            | "txt"
+            | "md"
+            | "tar"
+            | "gz"
+            | "zip"
+            | "yml"
+            | "yaml"
+            | "toml"
+            | "rs"
+            | "go"
+            | "rb"
+            | "pl"
+            | "html"
+            | "log"
+            | "csv"
+            | "lock"
+            | "cfg"
+            | "conf"
+            | "ini"
+            | "xml"
+            | "pem"
+            | "key"
+            | "pub"
+    )
+}
+
+fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
+    let span = t.word.span;
+    let mut push = |rule_id: &'static str, detail: String| {
+        hits.push(Hit {
+            rule_id,
+            span,
+            detail: Some(detail),
+        })
+    };
+    let raw_host = raw_host_part(&t.raw);
+    if let Some(c) = raw_host.chars().find(|c| LOOKALIKE_SEPARATORS.contains(c)) {
+        push(
+            "url.lookalike-separator",
+            format!(
+                "host {raw_host:?} contains {} where a dot or slash is expected",
+                describe_char(c)
+            ),
+        );
+    }
+    let Ok(url) = url::Url::parse(&t.raw) else {
+        return;
+    };
+    let Some(host) = url
+        .host_str()
+        .map(|h| h.trim_matches(['[', ']']).to_string())
+    else {
+        return;
+    };
+    let local = is_local_host(&host);
+    if !url.username().is_empty() && t.usage != Use::Connect {
+        let decoded = percent_decode(url.username());
+        let user = decoded.trim_end_matches(|c: char| !c.is_alphanumeric());
+        if user.contains('.')
+            && user
+                .split('.')
+                .next_back()
+                .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        {
+            push(
+                "url.userinfo-host",
+                format!("{user:?} before '@' is only a user name; the request goes to {host}"),
+            );
+        }
+    }
+    if url.scheme() == "http" && !local && (feeds_code || t.usage == Use::Install) {
+        push(
+            "url.plain-http",
+            format!(
+                "http://{host} is fetched without TLS and its content is {}",
+                if feeds_code { "executed" } else { "installed" }
+            ),
+        );
+    }
+    if let Ok(ip) = host.parse::<IpAddr>() {
+        if !local && t.usage != Use::Connect && !is_metadata_ip(&ip) {
+            push(
+                "url.raw-ip",
+                format!("downloads from the bare IP address {ip}"),
+            );
+        }
+        return;
+    }
+    let reg = registrable(&host);
+    if t.usage == Use::Download && SHORTENERS.contains(&reg.as_str()) {
+        push(
+            "url.shortener",
+            format!("{reg} hides the real destination of the download"),
+        );
+    }
+    let (unicode_host, _) = idna::domain_to_unicode(&host);
+    let odd: Vec<char> = unicode_host.chars().filter(|c| !c.is_ascii()).collect();
+    let shown = if odd.is_empty() {
+        host.clone()
+    } else {
+        format!(
+            "{unicode_host} (punycode {host}; {})",
+            odd.iter()
+                .map(|c| describe_char(*c))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    match popular().imitation(&host, &unicode_host) {
+        Some(Imitation::Homograph(d)) => {
+            push(
+                "url.homograph",
+                format!("{shown} is displayed like {d} but is a different domain"),
+            );
+            return;
+        }
+        Some(Imitation::Prefix(d)) => push(
+            "url.lookalike-domain",
+            format!("{host} starts with {d} but belongs to {reg}"),
+        ),
+        Some(Imitation::NearMiss(d, how)) => {
+            push("url.lookalike-domain", format!("{shown} is {how} from {d}"))
+        }
+        None => {}
+    }
+    for label in unicode_host.split('.') {
+        if label.is_ascii() {
+            continue;
+        }
+        if !label.is_single_script() {
+            push(
+                "url.mixed-script",
+                format!("label {label:?} of {shown} mixes scripts"),
+            );
+            break;
+        }
+        let sk = super::domains::skeleton_of(label);
+        if sk.is_ascii() {
+            push(
+                "url.confusable-host",
+                format!("label {label:?} of {shown} is written entirely in lookalike characters (reads as {sk:?})"),
+            );
+            break;
+        }
+    }
+}
+
+/// The host part of a URL as typed (before IDNA mapping), for separator checks.
+fn raw_host_part(raw: &str) -> &str {
+    let rest = raw.split_once("://").map(|x| x.1).unwrap_or(raw);
+    let rest = rest.rsplit_once('@').map(|x| x.1).unwrap_or(rest);
+    rest.split(['/', '?', '#', ':']).next().unwrap_or(rest)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 3 <= bytes.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Loopback, private, link-local and unspecified addresses, and `localhost` names.
+fn is_local_host(host: &str) -> bool {
+    let internal_name = host.ends_with(".internal") && !host.starts_with("metadata.");
+    if host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || internal_name
+    {
+        return true;
+    }
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => {
+            let o = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || (o[0] == 100
+                    && (64..128).contains(&o[1])
+                    && v4 != std::net::Ipv4Addr::new(100, 100, 100, 200))
+        }
+        Ok(IpAddr::V6(v6)) => {
+            let seg = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
+                || (seg & 0xfe00) == 0xfc00
+                || (seg & 0xffc0) == 0xfe80
+        }
+        Err(_) => false,
+    }
+}
+
+/// Cloud metadata addresses have their own rule (sys.cloud-metadata).
+fn is_metadata_ip(ip: &IpAddr) -> bool {
+    matches!(
+        ip.to_string().as_str(),
+        "169.254.169.254" | "100.100.100.200" | "169.254.170.2" | "fd00:ec2::254"
+    )
+}
