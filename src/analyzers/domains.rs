@@ -137,6 +137,12 @@ impl Popular {
                     "a look-alike spelling (rn/m, 1/l, 0/o, vv/w)",
                 ));
             }
+            if label == d.replace('.', "-") {
+                return Some(Imitation::NearMiss(
+                    d.clone(),
+                    "the trusted name with a hyphen for the dot",
+                ));
+            }
             if label.replace('-', "") == *dlabel && label.contains('-') && suffix_of(d) == suffix {
                 return Some(Imitation::NearMiss(
                     d.clone(),

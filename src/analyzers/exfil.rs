@@ -228,7 +228,15 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 }
                 if !a.starts_with('-') {
                     // URLs (a secret in the path or query is sent) and httpie `key=value` items.
-                    if let Some(f) = a.split_once("=@").map(|x| x.1).or(a.strip_prefix('@')) {
+                    let httpie_file = (name != "curl" && name != "wget" && !a.contains("://"))
+                        .then(|| a.split_once('@').map(|x| x.1))
+                        .flatten();
+                    if let Some(f) = a
+                        .split_once("=@")
+                        .map(|x| x.1)
+                        .or(a.strip_prefix('@'))
+                        .or(httpie_file)
+                    {
                         s.files.push(f.to_string());
                     }
                     s.payload.push(&args[i]);

@@ -96,7 +96,10 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
             }
             _ => {}
         }
-        out.push_char(c, at);
+        let ascii_letter = |k: Option<&(usize, char)>| k.is_some_and(|x| x.1.is_ascii_alphabetic());
+        let beside_ascii = ascii_letter(i.checked_sub(1).and_then(|p| chars.get(p)))
+            || ascii_letter(chars.get(i + 1));
+        out.push_char(c, at, beside_ascii);
         i += 1;
     }
     out.finish(input.len());

@@ -83,15 +83,16 @@ impl Sanitizer {
         self.map.extend(std::iter::repeat_n(at, s.len()));
     }
 
-    /// Append one character that came from input offset `at`, normalised (NFKC, lookalikes
-    /// folded to ASCII).
-    pub(crate) fn push_char(&mut self, c: char, at: usize) {
+    /// Append one character that came from input offset `at`, normalised: NFKC always, and
+    /// letter lookalikes folded to ASCII when `beside_ascii` (a Cyrillic `с` inside `сurl`; a
+    /// word written wholly in Cyrillic stays as it is).
+    pub(crate) fn push_char(&mut self, c: char, at: usize, beside_ascii: bool) {
         if c.is_ascii() {
             self.text.push(c);
             self.map.push(at);
             return;
         }
-        let folded = unicode::fold(c);
+        let folded = unicode::fold(c, beside_ascii);
         self.push_str(&folded, at);
     }
 

@@ -26,7 +26,8 @@ pub fn is_variation_selector(c: char) -> bool {
 
 /// Characters that take part in emoji sequences (where ZWJ and VS15/VS16 are legitimate).
 pub fn is_emoji_like(c: char) -> bool {
-    matches!(c,
+    matches!(c, '\u{FE0F}' | '\u{20E3}' | '\u{1F3FB}'..='\u{1F3FF}')
+        || matches!(c,
         '\u{1F000}'..='\u{1FAFF}' | '\u{2600}'..='\u{27BF}' | '\u{2300}'..='\u{23FF}'
         | '\u{2B00}'..='\u{2BFF}' | '\u{00A9}' | '\u{00AE}'
         | '\u{203C}' | '\u{2049}' | '\u{2122}' | '\u{2139}' | '\u{2194}'..='\u{21AA}'
@@ -62,9 +63,14 @@ pub fn ascii_lookalike(c: char) -> Option<String> {
     (sk.is_ascii() && !sk.trim().is_empty()).then_some(sk)
 }
 
-/// Normalise one character for the sanitized text: lookalikes fold to ASCII, the rest is NFKC.
-pub fn fold(c: char) -> String {
-    ascii_lookalike(c).unwrap_or_else(|| c.to_string().nfkc().collect())
+/// Normalise one character for the sanitized text: NFKC, dash lookalikes to `-`, and other
+/// lookalikes to their ASCII reading when `letters` is set.
+pub fn fold(c: char, letters: bool) -> String {
+    let nfkc: String = c.to_string().nfkc().collect();
+    match ascii_lookalike(c) {
+        Some(a) if letters || a == "-" || nfkc == a => a,
+        _ => nfkc,
+    }
 }
 
 /// `U+0430 (Cyrillic, looks like "a")` — for explanations.
