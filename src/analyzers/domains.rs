@@ -2,7 +2,7 @@
 //! and the ways a host can imitate one — confusable skeletons, edit distance 1, OCR confusions,
 //! hyphen and TLD swaps, and popular names used as a prefix of another domain.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 use unicode_security::confusable_detection::skeleton;
 
@@ -33,11 +33,21 @@ pub const SHORTENERS: &[&str] = &[
     "tinyurl.to",
 ];
 
+/// One popular domain with the forms it is compared in, computed once.
+struct Entry {
+    domain: String,
+    label: String,
+    suffix: String,
+    ocr: String,
+    dotted_prefix: String,
+    dashed: String,
+}
+
 /// Registrable domains of the popular list.
 pub struct Popular {
     domains: HashSet<String>,
-    /// (registrable domain, its confusable skeleton, its label without the suffix)
-    entries: Vec<(String, String, String)>,
+    by_skeleton: HashMap<String, String>,
+    entries: Vec<Entry>,
 }
 
 /// The popular list, built on first use.
@@ -52,11 +62,26 @@ pub fn popular() -> &'static Popular {
             }
             domains.insert(registrable(line));
         }
+        let by_skeleton = domains
+            .iter()
+            .map(|d| (skeleton_of(d), d.clone()))
+            .collect();
         let entries = domains
             .iter()
-            .map(|d| (d.clone(), skeleton_of(d), first_label(d).to_string()))
+            .map(|d| Entry {
+                domain: d.clone(),
+                label: first_label(d).to_string(),
+                suffix: suffix_of(d),
+                ocr: ocr_fold(d),
+                dotted_prefix: format!("{d}."),
+                dashed: d.replace('.', "-"),
+            })
             .collect();
-        Popular { domains, entries }
+        Popular {
+            domains,
+            by_skeleton,
+            entries,
+        }
     })
 }
 
@@ -107,8 +132,7 @@ impl Popular {
         }
         // Homograph: the displayed host (or its registrable part) has a popular skeleton.
         let uni_reg = unicode_registrable(unicode_host, ascii_host, &reg);
-        let sk = skeleton_of(&uni_reg);
-        if let Some((d, _, _)) = self.entries.iter().find(|(_, s, _)| *s == sk) {
+        if let Some(d) = self.by_skeleton.get(&skeleton_of(&uni_reg)) {
             // An all-ASCII skeleton match (rnicrosoft.com) is a look-alike spelling, not Unicode.
             return Some(if uni_reg.is_ascii() {
                 Imitation::NearMiss(d.clone(), "a look-alike spelling (rn/m, 1/l, 0/o, vv/w)")
@@ -116,42 +140,41 @@ impl Popular {
                 Imitation::Homograph(d.clone())
             });
         }
-        // A popular domain as the leading labels: github.com.evil.net
         let lower = ascii_host.to_ascii_lowercase();
-        for (d, _, _) in &self.entries {
-            if lower.starts_with(&format!("{d}."))
-                || lower.starts_with(&format!("{}-", d.replace('.', "-")))
-            {
-                return Some(Imitation::Prefix(d.clone()));
-            }
-        }
         let label = first_label(&reg);
         let suffix = suffix_of(&reg);
-        for (d, _, dlabel) in &self.entries {
-            if d.len() >= 7 && damerau_levenshtein(&reg, d) == 1 {
-                return Some(Imitation::NearMiss(d.clone(), "one character away"));
+        let ocr = ocr_fold(&reg);
+        for e in &self.entries {
+            // A popular domain as the leading labels: github.com.evil.net, github-com-x.net
+            if lower.starts_with(&e.dotted_prefix)
+                || (lower.starts_with(&e.dashed) && lower[e.dashed.len()..].starts_with('-'))
+            {
+                return Some(Imitation::Prefix(e.domain.clone()));
             }
-            if ocr_fold(&reg) == ocr_fold(d) {
+            if label == e.dashed {
                 return Some(Imitation::NearMiss(
-                    d.clone(),
-                    "a look-alike spelling (rn/m, 1/l, 0/o, vv/w)",
-                ));
-            }
-            if label == d.replace('.', "-") {
-                return Some(Imitation::NearMiss(
-                    d.clone(),
+                    e.domain.clone(),
                     "the trusted name with a hyphen for the dot",
                 ));
             }
-            if label.replace('-', "") == *dlabel && label.contains('-') && suffix_of(d) == suffix {
+            if e.domain.len() >= 7 && one_edit_apart(&reg, &e.domain) {
+                return Some(Imitation::NearMiss(e.domain.clone(), "one character away"));
+            }
+            if ocr == e.ocr {
                 return Some(Imitation::NearMiss(
-                    d.clone(),
+                    e.domain.clone(),
+                    "a look-alike spelling (rn/m, 1/l, 0/o, vv/w)",
+                ));
+            }
+            if label.contains('-') && label.replace('-', "") == e.label && e.suffix == suffix {
+                return Some(Imitation::NearMiss(
+                    e.domain.clone(),
                     "the same name with a hyphen",
                 ));
             }
-            if label == dlabel && dlabel.len() >= 4 && suffix_of(d) != suffix {
+            if label == e.label && e.label.len() >= 4 && e.suffix != suffix {
                 return Some(Imitation::NearMiss(
-                    d.clone(),
+                    e.domain.clone(),
                     "the same name under another TLD",
                 ));
             }
@@ -180,32 +203,28 @@ fn ocr_fold(s: &str) -> String {
         .replace('|', "l")
 }
 
-/// Optimal string alignment distance (Damerau–Levenshtein with adjacent transpositions).
-pub fn damerau_levenshtein(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > 2 {
-        return 3;
+/// True when `a` and `b` differ by exactly one edit: a substitution, an insertion or deletion,
+/// or a swap of two adjacent characters (Damerau–Levenshtein distance 1). Linear, no allocation.
+pub fn one_edit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
     }
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let i = short
+        .iter()
+        .zip(long.iter())
+        .position(|(x, y)| x != y)
+        .unwrap_or(short.len());
+    if short.len() != long.len() {
+        return short[i..] == long[i + 1..];
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-            }
-        }
-    }
-    d[a.len()][b.len()]
+    let substituted = short[i + 1..] == long[i + 1..];
+    let swapped = i + 1 < short.len()
+        && short[i] == long[i + 1]
+        && short[i + 1] == long[i]
+        && short[i + 2..] == long[i + 2..];
+    substituted || swapped
 }
 
 #[cfg(test)]
@@ -243,8 +262,12 @@ mod tests {
     }
 
     #[test]
-    fn transpositions_count_once() {
-        assert_eq!(damerau_levenshtein("gihtub.com", "github.com"), 1);
-        assert_eq!(damerau_levenshtein("gitlab.com", "github.com"), 2);
+    fn one_edit_covers_swaps_insertions_and_substitutions() {
+        assert!(one_edit_apart("gihtub.com", "github.com"));
+        assert!(one_edit_apart("githb.com", "github.com"));
+        assert!(one_edit_apart("githubb.com", "github.com"));
+        assert!(one_edit_apart("guthub.com", "github.com"));
+        assert!(!one_edit_apart("gitlab.com", "github.com"));
+        assert!(!one_edit_apart("github.com", "github.com"));
     }
 }

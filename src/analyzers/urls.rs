@@ -55,15 +55,13 @@ fn fetchers_feeding_code(script: &Script) -> Vec<usize> {
             let later_exec =
                 (stage + 1..p.stages).any(|s| script.stage(pid, s).any(executes_stdin));
             if later_exec {
-                for (i, c) in script.commands.iter().enumerate() {
-                    if is_fetcher(c)
-                        && c.pipes
-                            .iter()
-                            .any(|x| x.pipeline == pid && x.stage == stage)
-                    {
-                        out.push(i);
-                    }
-                }
+                let members = &script.stage_members[pid][stage];
+                out.extend(
+                    members
+                        .iter()
+                        .copied()
+                        .filter(|&i| is_fetcher(&script.commands[i])),
+                );
             }
         }
     }
