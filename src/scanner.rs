@@ -10,6 +10,9 @@ use crate::text::{self, MAX_INPUT_BYTES};
 use crate::verdict::Verdict;
 use std::sync::OnceLock;
 
+/// Most findings listed in one verdict (the most severe are kept; the action is unaffected).
+const MAX_FINDINGS: usize = 1000;
+
 /// Longest evidence string reported in a finding.
 const MAX_EVIDENCE: usize = 240;
 
@@ -128,18 +131,38 @@ impl Scanner {
         self.verdict(input, hits)
     }
 
+    /// A verdict made of a single finding of `rule_id` covering the whole input (for front doors
+    /// that must answer without a scan: timeouts, unreadable batch lines).
+    pub fn verdict_for(&self, input: &str, rule_id: &str, detail: &str) -> Verdict {
+        let hit = OwnedHit {
+            rule_id: rule_id.to_string(),
+            span: (0, input.len()),
+            detail: Some(detail.to_string()),
+        };
+        self.verdict(input, vec![hit])
+    }
+
     fn verdict(&self, input: &str, hits: Vec<OwnedHit>) -> Verdict {
-        let mut findings: Vec<Finding> = Vec::with_capacity(hits.len());
+        let mut seen = std::collections::HashSet::new();
+        let mut findings: Vec<Finding> = Vec::with_capacity(hits.len().min(MAX_FINDINGS));
+        let mut dropped = 0;
         for h in hits {
-            if findings
-                .iter()
-                .any(|f| f.rule_id == h.rule_id && f.span == h.span)
-            {
+            if !seen.insert((h.rule_id.clone(), h.span)) {
                 continue;
             }
             findings.push(self.finding(input, h));
         }
-        Verdict::from_findings(findings)
+        if findings.len() > MAX_FINDINGS {
+            findings.sort_by(|a, b| b.action.cmp(&a.action).then(b.severity.cmp(&a.severity)));
+            dropped = findings.len() - MAX_FINDINGS;
+            findings.truncate(MAX_FINDINGS);
+        }
+        let mut v = Verdict::from_findings(findings);
+        if dropped > 0 {
+            v.summary
+                .push_str(&format!(" ({dropped} lower-ranked findings not listed)"));
+        }
+        v
     }
 
     fn finding(&self, input: &str, h: OwnedHit) -> Finding {

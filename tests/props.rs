@@ -120,3 +120,59 @@ fn invalid_utf8_is_reported_and_still_analysed() {
     assert!(ids.contains(&"core.invalid-utf8"), "{ids:?}");
     assert!(ids.contains(&"floor.rm-root"), "{ids:?}");
 }
+
+/// Hostile nesting must end in a finding, not a stack overflow (this runs on the test harness's
+/// small thread stack, in a debug build).
+#[test]
+fn deep_nesting_is_reported_not_a_crash() {
+    let shapes: &[(&str, &str, &str)] = &[
+        ("echo ", "$(", ")"),
+        ("", "(", ")"),
+        ("", "{ ", "; }"),
+        ("", "if true; then ", "; fi"),
+        ("echo ", "\"$(", ")\""),
+        ("echo ", "${x:-", "}"),
+        ("", "f(){ ", "; }"),
+        ("echo ", "`echo ", "`"),
+    ];
+    for (prefix, open, close) in shapes {
+        let n = 5_000;
+        let input = format!("{prefix}{}ls{}", open.repeat(n), close.repeat(n));
+        let v = Scanner::global().scan(&input);
+        assert_ne!(v.action, Action::Allow, "{open}…{close} x{n} was allowed");
+        let ids = v.rule_ids();
+        assert!(
+            ids.iter().any(|id| id.starts_with("core.")),
+            "{open}…{close}: {ids:?}"
+        );
+    }
+}
+
+#[test]
+fn long_chains_are_not_mistaken_for_nesting() {
+    let input = vec!["cargo build"; 2_000].join(" && ");
+    let v = Scanner::global().scan(&input);
+    assert_eq!(v.action, Action::Allow, "{:?}", v.rule_ids());
+}
+
+/// Input that crashed tree-sitter-bash's external scanner (a code point above 0xFF reaching
+/// `isdigit`); the parser now only ever sees an ASCII shadow of the text.
+#[test]
+fn parser_crash_regression_inputs_get_a_verdict() {
+    let hex = "83d86f731df54070241a30b00581064878489ead7ef8adfaa3928b96ab86f5885ba712d63ffb3072b2fb4424c2cbea0b23e7f663ff9ce57a0036f023c3cc99382a0cd65197660c766c9291e409f5f4217bbd4072da85c4495bd920366a04e4d7860f55d5f2f30cac1dd99069adee851228cc07e378786c7cc87f57f9d01f9d4c88474199e06da76a821565299190ad8873675f4101f5fc1ba3b677e7002a0eb0b3ca1ff54202047cd21981e0695f4f830e261af26d81cc47cff661f53226debfd2bbbaf32c160c72fe97c2216f91521a4ef2b39271078d6cce036dfbeceb2e5c22567c94c3b8956ef893d069e946f81d65f11e989dcec5c475c356548afd3850fe1905c72eec61bd3c1c8403918c1ba5b2db12889b4ed86df7d633737fa3a6f7bacd882b4df9deafb8a3626cce017b8900027cf001e54e72ce55b748e69d007ecaf79c1f39f98cf93c2cfea7c04d476b0b5b9b82cf48c645958e59db2c48d2fb747e789803376b455f8132ae5547b51af04de112fe29194fe7a6678b4ede7b05f1b0a79c8f28b457b328a681";
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let v = Scanner::global().scan_bytes(&bytes);
+    assert_ne!(v.action, Action::Allow);
+    for s in [
+        "echo {\u{1F600}..1}",
+        "x={\u{4E2D}}",
+        "{\u{0430}1.2}",
+        "a {\u{10FFFF}",
+    ] {
+        let v = Scanner::global().scan(s);
+        assert_eq!(v.schema_version, 1, "{s}");
+    }
+}

@@ -17,7 +17,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 && first.is_some_and(|c| {
                     c == '-' || (!w.quoted && ascii_lookalike(c).as_deref() == Some("-"))
                 });
-            if (i > 0 && !is_option) || !w.subs.is_empty() {
+            if (i > 0 && !is_option) || !w.subs.is_empty() || w.dynamic {
                 continue; // substitution placeholders (`$(…)`) are not typed text
             }
             let odd: Vec<char> = w

@@ -319,6 +319,7 @@ fn is_remote_target(t: &str) -> bool {
 /// Find every secret that reaches a network sink.
 pub fn analyze(script: &Script) -> Vec<Hit> {
     let mut hits = Vec::new();
+    let mut upstream = Upstream::default();
     for (idx, cmd) in script.commands.iter().enumerate() {
         let Some(sink) = sink_args(cmd) else { continue };
         let mut found: Option<(Secret, String)> = None;
@@ -350,7 +351,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 .map(|r| (Secret::File, r.target.text.clone())),
         );
         if sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none() {
-            keep(upstream_source(script, idx, cmd));
+            keep(upstream.before(script, idx, cmd));
         }
         if let Some((kind, source)) = found {
             hits.push(Hit {
@@ -366,13 +367,36 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     hits
 }
 
-/// A secret produced by an earlier stage of the command's pipeline.
-fn upstream_source(script: &Script, _idx: usize, cmd: &Command) -> Option<(Secret, String)> {
-    let pos = cmd.pipes.last()?;
-    (0..pos.stage)
-        .flat_map(|s| script.stage(pos.pipeline, s))
-        .filter_map(|c| command_source(script, c))
-        .max_by(|a, b| a.0.cmp(&b.0))
+/// Secrets produced by the stages of each pipeline, as running maxima (built once per pipeline,
+/// so long pipelines stay linear).
+#[derive(Default)]
+struct Upstream {
+    prefix: std::collections::HashMap<usize, Vec<Option<(Secret, String)>>>,
+}
+
+impl Upstream {
+    /// The strongest secret produced by a stage before the command's own.
+    fn before(&mut self, script: &Script, _idx: usize, cmd: &Command) -> Option<(Secret, String)> {
+        let pos = cmd.pipes.last()?;
+        let prefix = self.prefix.entry(pos.pipeline).or_insert_with(|| {
+            let stages = script.pipelines[pos.pipeline].stages;
+            let mut best: Option<(Secret, String)> = None;
+            let mut out = Vec::with_capacity(stages + 1);
+            out.push(None);
+            for s in 0..stages {
+                for c in script.stage(pos.pipeline, s) {
+                    if let Some(found) = command_source(script, c) {
+                        if best.as_ref().is_none_or(|b| found.0 > b.0) {
+                            best = Some(found);
+                        }
+                    }
+                }
+                out.push(best.clone());
+            }
+            out
+        });
+        prefix.get(pos.stage).cloned().flatten()
+    }
 }
 
 fn pipeline_span(script: &Script, cmd: &Command) -> (usize, usize) {

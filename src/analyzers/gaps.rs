@@ -16,6 +16,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 GapKind::DepthExceeded => "core.depth-exceeded",
                 GapKind::ParseError => "core.parse-error",
                 GapKind::TooLarge => "core.input-too-large",
+                GapKind::Timeout => "core.analysis-timeout",
             },
             span: g.span,
             detail: Some(g.detail.clone()),

@@ -86,16 +86,31 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
     }
 }
 
-/// Literal text printed by earlier stages of the command's pipeline.
+/// How many printed literals before a sink are examined (the nearest ones).
+const MAX_PAYLOADS: usize = 16;
+/// How many stages before a sink are searched for printed literals. A payload further upstream is
+/// not parsed, but the sink itself still warns (persist.cron, fs.write-shell-rc, …).
+const MAX_STAGES_BACK: usize = 64;
+
+/// Literal text printed by earlier stages of the command's pipeline (the nearest few).
 fn upstream_literals(script: &Script, cmd: &Command) -> Vec<String> {
     let Some(pos) = cmd.pipes.last() else {
         return Vec::new();
     };
-    (0..pos.stage)
-        .flat_map(|s| script.stage(pos.pipeline, s))
-        .filter_map(printed_literal)
-        .map(|w| w.text)
-        .collect()
+    // Commands are recorded in source order, so earlier stages come before `cmd` in the stage
+    // index; walk back from the sink and stop after a bounded number of printers.
+    let mut out = Vec::new();
+    for s in (0..pos.stage).rev() {
+        for c in script.stage(pos.pipeline, s) {
+            if let Some(w) = printed_literal(c) {
+                out.push(w.text);
+            }
+        }
+        if out.len() >= MAX_PAYLOADS || pos.stage - s >= MAX_STAGES_BACK {
+            break;
+        }
+    }
+    out
 }
 
 /// If any line of `text` downloads-and-runs or opens a reverse shell, say which.

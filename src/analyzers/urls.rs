@@ -51,9 +51,9 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
 fn fetchers_feeding_code(script: &Script) -> Vec<usize> {
     let mut out = Vec::new();
     for (pid, p) in script.pipelines.iter().enumerate() {
-        for stage in 0..p.stages {
-            let later_exec =
-                (stage + 1..p.stages).any(|s| script.stage(pid, s).any(executes_stdin));
+        // Walk the stages backwards so "a later stage executes its input" is known in one pass.
+        let mut later_exec = false;
+        for stage in (0..p.stages).rev() {
             if later_exec {
                 let members = &script.stage_members[pid][stage];
                 out.extend(
@@ -63,6 +63,7 @@ fn fetchers_feeding_code(script: &Script) -> Vec<usize> {
                         .filter(|&i| is_fetcher(&script.commands[i])),
                 );
             }
+            later_exec |= script.stage(pid, stage).any(executes_stdin);
         }
     }
     for cmd in &script.commands {

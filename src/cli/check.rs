@@ -57,21 +57,48 @@ pub fn run(args: CheckArgs) -> i32 {
         }
         return batch(&scanner);
     }
-    let (verdict, input_text) = match input_of(&args.command) {
-        Ok(Input::Text(t)) => (scanner.scan(&t), t),
-        Ok(Input::Bytes(b)) => (
-            scanner.scan_bytes(&b),
-            String::from_utf8_lossy(&b).into_owned(),
-        ),
+    let (bytes, input_text) = match input_of(&args.command) {
+        Ok(Input::Text(t)) => (t.clone().into_bytes(), t),
+        Ok(Input::Bytes(b)) => {
+            let text = String::from_utf8_lossy(&b).into_owned();
+            (b, text)
+        }
         Err(code) => return code,
     };
+    let verdict = scan_with_watchdog(scanner, bytes);
     let out = if args.json {
         serde_json::to_string(&verdict).unwrap_or_else(|_| "{}".into())
     } else {
         render::human(&input_text, &verdict)
     };
-    println!("{out}");
+    super::print(&out);
     verdict.action.exit_code()
+}
+
+/// Hard wall-clock bound for one `check`, on top of the scanner's own parse budget: some inputs
+/// make tree-sitter slow in ways its progress callback does not interrupt promptly.
+const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Scan on a worker thread; if it does not answer within [`WATCHDOG`], the verdict is a block.
+fn scan_with_watchdog(scanner: Scanner, bytes: Vec<u8>) -> Verdict {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let worker = std::thread::Builder::new()
+        .name("scan".into())
+        .stack_size(64 * 1024 * 1024)
+        .spawn(move || {
+            let _ = tx.send(scanner.scan_bytes(&bytes));
+        });
+    if worker.is_err() {
+        return timeout_verdict("the scanner thread could not be started");
+    }
+    match rx.recv_timeout(WATCHDOG) {
+        Ok(v) => v,
+        Err(_) => timeout_verdict("the analysis did not finish in time"),
+    }
+}
+
+fn timeout_verdict(why: &str) -> Verdict {
+    Scanner::global().verdict_for("", "core.analysis-timeout", why)
 }
 
 enum Input {
@@ -155,21 +182,7 @@ fn batch(scanner: &Scanner) -> i32 {
             let item = parse_line(line);
             let verdict = match &item.command {
                 Ok(c) => scanner.scan(c),
-                Err(e) => Verdict::from_findings(vec![crate::findings::Finding {
-                    rule_id: "core.invalid-input".into(),
-                    severity: crate::Severity::High,
-                    category: "input".into(),
-                    title: "Batch line could not be read".into(),
-                    description: e.clone(),
-                    evidence: line.chars().take(120).collect(),
-                    span: (0, line.len()),
-                    floor: false,
-                    remediation:
-                        "send one command per line, or JSON objects with a \"command\" string"
-                            .into(),
-                    action: Action::Block,
-                    detail: None,
-                }]),
+                Err(e) => scanner.verdict_for(line, "core.invalid-input", e),
             };
             let mut v = serde_json::to_value(&verdict).unwrap_or_default();
             if let Some(obj) = v.as_object_mut() {

@@ -72,6 +72,12 @@ pub fn run() -> i32 {
     }
 }
 
+/// Print a line to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub(crate) fn print(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
 /// Build a scanner, honouring `--policy`; prints the error and returns an exit code on failure.
 pub(crate) fn scanner_for(policy: Option<&std::path::Path>) -> Result<crate::Scanner, i32> {
     let policy = match policy {

@@ -1,7 +1,8 @@
 //! `hermes-scan rules` and `hermes-scan explain RULE_ID`.
 
-use super::{scanner_for, EXIT_USAGE};
+use super::{print, scanner_for, EXIT_USAGE};
 use crate::Scanner;
+use std::fmt::Write;
 
 /// `rules`: every rule id with severity, action and title.
 pub fn list(json: bool, policy: Option<&std::path::Path>) -> i32 {
@@ -21,11 +22,13 @@ pub fn list(json: bool, policy: Option<&std::path::Path>) -> i32 {
                 })
             })
             .collect();
-        println!("{}", serde_json::Value::Array(rows));
+        print(&serde_json::Value::Array(rows).to_string());
         return 0;
     }
+    let mut out = String::new();
     for r in scanner.rules().rules() {
-        println!(
+        let _ = writeln!(
+            out,
             "{:<34} {:<8} {:<5} {}{}",
             r.spec.id,
             r.spec.severity.as_str(),
@@ -34,6 +37,7 @@ pub fn list(json: bool, policy: Option<&std::path::Path>) -> i32 {
             if r.spec.floor { " (floor)" } else { "" }
         );
     }
+    print(out.trim_end());
     0
 }
 
@@ -45,8 +49,10 @@ pub fn explain(id: &str) -> i32 {
         return EXIT_USAGE;
     };
     let s = &r.spec;
-    println!("{}  —  {}", s.id, s.title);
-    println!(
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  —  {}", s.id, s.title);
+    let _ = writeln!(
+        out,
         "category: {}   severity: {}   action: {}{}",
         s.category,
         s.severity,
@@ -57,16 +63,21 @@ pub fn explain(id: &str) -> i32 {
             ""
         }
     );
-    println!("pack: {}", r.pack);
-    println!("\nWhat it does / why it is dangerous\n  {}", s.description);
-    println!("\nInstead\n  {}", s.remediation);
-    println!("\nMatches");
+    let _ = writeln!(out, "pack: {}", r.pack);
+    let _ = writeln!(
+        out,
+        "\nWhat it does / why it is dangerous\n  {}",
+        s.description
+    );
+    let _ = writeln!(out, "\nInstead\n  {}", s.remediation);
+    let _ = writeln!(out, "\nMatches");
     for e in &s.examples.matches {
-        println!("  {e}");
+        let _ = writeln!(out, "  {e}");
     }
-    println!("\nDoes not match");
+    let _ = writeln!(out, "\nDoes not match");
     for e in &s.examples.no_match {
-        println!("  {e}");
+        let _ = writeln!(out, "  {e}");
     }
+    print(out.trim_end());
     0
 }

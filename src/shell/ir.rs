@@ -179,6 +179,8 @@ pub enum GapKind {
     ParseError,
     /// Input larger than the limit.
     TooLarge,
+    /// The analysis ran out of its time budget.
+    Timeout,
 }
 
 /// A function defined in the input.

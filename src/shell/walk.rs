@@ -9,13 +9,21 @@ use super::preprocess::preprocess;
 use crate::findings::Span;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::rc::Rc;
+use std::time::{Duration, Instant};
 use tree_sitter::{Node, Parser, Tree};
 
 /// How many levels of re-parsed code (`bash -c "eval '…'"`) are followed.
 pub const MAX_DEPTH: usize = 8;
 /// Upper bound on commands recorded for one input (guards loop unrolling and nesting blow-ups).
 const MAX_COMMANDS: usize = 200_000;
+/// Time budget for the whole shell-layer analysis of one input. Input that tree-sitter cannot parse
+/// in this time is reported (core.analysis-timeout), never silently allowed.
+pub const TIME_BUDGET: Duration = Duration::from_secs(3);
+/// How deeply nested syntax (subshells in subshells, `$(` in `$(`) is followed before the walker
+/// stops and reports it; keeps hostile input from exhausting the stack.
+const MAX_NESTING: usize = 200;
 /// How many literal values of a `for` loop are substituted one by one.
 const MAX_LOOP_VALUES: usize = 8;
 
@@ -30,9 +38,43 @@ fn new_parser() -> Parser {
     p
 }
 
-/// Parse bash source with this thread's parser.
-pub fn parse_tree(text: &str) -> Option<Tree> {
-    PARSER.with(|p| p.borrow_mut().parse(text, None))
+/// The text with every non-ASCII character replaced by `,` bytes (same length), or `None` when
+/// the text is ASCII already.
+fn ascii_shadow(text: &str) -> Option<String> {
+    if text.is_ascii() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n(',', c.len_utf8()));
+        }
+    }
+    Some(out)
+}
+
+/// Parse bash source with this thread's parser, giving up at `deadline`.
+pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
+    let bytes = text.as_bytes();
+    let mut read = |i: usize, _: tree_sitter::Point| bytes.get(i..).unwrap_or(&[]);
+    let mut progress = |_: &tree_sitter::ParseState| {
+        if Instant::now() >= deadline {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    };
+    let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+    PARSER.with(|p| {
+        let mut parser = p.borrow_mut();
+        let tree = parser.parse_with_options(&mut read, None, Some(options));
+        if tree.is_none() {
+            parser.reset();
+        }
+        tree
+    })
 }
 
 /// How positions in a parsed text map back to the original input.
@@ -119,12 +161,18 @@ pub(crate) struct Walker {
     pub(crate) background: bool,
     /// The original input, for mapping nested code that appears in it verbatim.
     pub(crate) input: Option<Rc<str>>,
+    /// Current syntactic nesting (see [`MAX_NESTING`]).
+    pub(crate) nesting: usize,
+    /// When the analysis must stop.
+    pub(crate) deadline: Instant,
 }
 
 impl Walker {
     pub(crate) fn new(input: Option<Rc<str>>) -> Self {
         Walker {
             input,
+            nesting: 0,
+            deadline: Instant::now() + TIME_BUDGET,
             out: Script::default(),
             vars: HashMap::new(),
             within: Vec::new(),
@@ -143,11 +191,17 @@ impl Walker {
             Some(t) => map.with_table(t),
             None => map,
         };
-        let Some(tree) = parse_tree(&pre.text) else {
+        // tree-sitter-bash's external scanner passes code points above 0xFF to `isdigit`, which is
+        // undefined behaviour and crashes on some non-ASCII input. The parser therefore sees an
+        // ASCII shadow of the text (every non-ASCII character replaced by commas of the same byte
+        // length: plain word characters to bash, so tokenization is unchanged), and node text is
+        // read from the real text at the same offsets.
+        let shadow = ascii_shadow(&pre.text);
+        let Some(tree) = parse_tree(shadow.as_deref().unwrap_or(&pre.text), self.deadline) else {
             let span = map.span(0, pre.text.len());
             self.gap(
-                GapKind::ParseError,
-                "the parser gave up on this input",
+                GapKind::Timeout,
+                "the parser ran out of time on this input",
                 span,
             );
             return;
@@ -199,11 +253,35 @@ impl Walker {
         self.out.commands.len() < MAX_COMMANDS
     }
 
+    /// Enter one level of syntactic nesting; false (and a finding) when the bound is reached.
+    pub(crate) fn enter(&mut self, n: Node, src: &Source) -> bool {
+        if self.nesting >= MAX_NESTING {
+            self.gap(
+                GapKind::DepthExceeded,
+                "syntax nested deeper than the analysis bound",
+                src.span_of(n),
+            );
+            return false;
+        }
+        self.nesting += 1;
+        true
+    }
+
+    /// Leave a level entered with [`Walker::enter`].
+    pub(crate) fn leave(&mut self) {
+        self.nesting -= 1;
+    }
+
     /// Walk any statement-level node.
     pub(crate) fn statement(&mut self, n: Node, src: &Source) {
-        if !self.budget_left() {
+        if !self.budget_left() || !self.enter(n, src) {
             return;
         }
+        self.statement_kind(n, src);
+        self.leave();
+    }
+
+    fn statement_kind(&mut self, n: Node, src: &Source) {
         match n.kind() {
             "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
             "command" => self.command(n, src),
@@ -240,11 +318,10 @@ impl Walker {
             }
             "function_definition" => self.function(n, src),
             "for_statement" => self.for_loop(n, src),
-            "list" | "program" | "compound_statement" | "subshell" | "do_group"
-            | "if_statement" | "elif_clause" | "else_clause" | "while_statement"
-            | "case_statement" | "case_item" | "negated_command" => {
-                self.children_with_background(n, src)
-            }
+            "list" => self.list(n, src),
+            "program" | "compound_statement" | "subshell" | "do_group" | "if_statement"
+            | "elif_clause" | "else_clause" | "while_statement" | "case_statement"
+            | "case_item" | "negated_command" => self.children_with_background(n, src),
             "command_substitution" | "process_substitution" => {
                 self.substitution(n, src);
             }
@@ -267,6 +344,42 @@ impl Walker {
         }
     }
 
+    /// `a && b || c …`: tree-sitter nests lists to the left; walk the chain iteratively so a long
+    /// chain does not count as deep nesting.
+    fn list(&mut self, n: Node, src: &Source) {
+        let mut chain: Vec<Node> = Vec::new();
+        let mut cur = n;
+        loop {
+            let kids = all_children(cur);
+            let first_named = kids.iter().position(|k| k.is_named());
+            match first_named {
+                Some(i) if kids[i].kind() == "list" => {
+                    for k in kids[i + 1..].iter().rev() {
+                        chain.push(*k);
+                    }
+                    cur = kids[i];
+                }
+                _ => {
+                    for k in kids.iter().rev() {
+                        chain.push(*k);
+                    }
+                    break;
+                }
+            }
+        }
+        chain.reverse();
+        for (i, c) in chain.iter().enumerate() {
+            if !c.is_named() {
+                continue;
+            }
+            let bg = chain.get(i + 1).is_some_and(|s| s.kind() == "&");
+            let saved = self.background;
+            self.background = saved || bg;
+            self.statement(*c, src);
+            self.background = saved;
+        }
+    }
+
     /// Walk named children; a child followed by `&` runs in the background.
     fn children_with_background(&mut self, n: Node, src: &Source) {
         let kids: Vec<Node> = all_children(n);
@@ -284,6 +397,14 @@ impl Walker {
 
     /// Find substitutions (which run) inside a node that is otherwise not a command.
     pub(crate) fn embedded(&mut self, n: Node, src: &Source) {
+        if !self.enter(n, src) {
+            return;
+        }
+        self.embedded_children(n, src);
+        self.leave();
+    }
+
+    fn embedded_children(&mut self, n: Node, src: &Source) {
         for c in named_children(n) {
             match c.kind() {
                 "command_substitution" | "process_substitution" => {

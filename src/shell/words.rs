@@ -131,6 +131,15 @@ impl Walker {
     }
 
     fn fragment(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
+        if !self.enter(n, src) {
+            b.dynamic = true;
+            return;
+        }
+        self.fragment_kind(n, src, in_dq, b);
+        self.leave();
+    }
+
+    fn fragment_kind(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
         let raw = src.text_of(n);
         if b.pending_dollar && !in_dq && n.kind() == "word" {
             b.pending_dollar = false;
