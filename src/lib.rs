@@ -7,6 +7,7 @@
 pub mod analyzers;
 pub mod cli;
 pub mod findings;
+pub mod hooks;
 pub mod policy;
 pub mod prefilter;
 pub mod rules;

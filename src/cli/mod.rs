@@ -4,6 +4,7 @@
 //! 70 internal error, 78 bad configuration. Usage errors never use 1 or 2.
 
 mod check;
+mod hook;
 mod render;
 mod rules_cmd;
 
@@ -40,6 +41,14 @@ enum Cmd {
         /// Rule id, e.g. floor.rm-root.
         rule_id: String,
     },
+    /// Answer an AI agent's pre-tool-call hook (JSON on stdin) in that agent's protocol.
+    Hook {
+        /// claude-code, hermes or codex.
+        agent: String,
+        /// Policy file (TOML) with per-rule overrides.
+        #[arg(long)]
+        policy: Option<PathBuf>,
+    },
     /// List every rule the scanner can report.
     Rules {
         /// Print JSON instead of a table.
@@ -68,6 +77,7 @@ pub fn run() -> i32 {
     match cli.command {
         Cmd::Check(args) => check::run(args),
         Cmd::Explain { rule_id } => rules_cmd::explain(&rule_id),
+        Cmd::Hook { agent, policy } => hook::run(&agent, policy.as_deref()),
         Cmd::Rules { json, policy } => rules_cmd::list(json, policy.as_deref()),
     }
 }
