@@ -59,8 +59,10 @@ fn ascii_shadow(text: &str) -> Option<String> {
 pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
     let bytes = text.as_bytes();
     let mut read = |i: usize, _: tree_sitter::Point| bytes.get(i..).unwrap_or(&[]);
+    let mut calls: u32 = 0;
     let mut progress = |_: &tree_sitter::ParseState| {
-        if Instant::now() >= deadline {
+        calls = calls.wrapping_add(1);
+        if calls % 64 == 0 && Instant::now() >= deadline {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
