@@ -2,7 +2,7 @@
 
 use crate::analyzers::{self, vocab, OwnedHit};
 use crate::findings::{Action, Finding, Severity};
-use crate::policy::Policy;
+use crate::policy::{glob, Policy};
 use crate::prefilter::Prefilter;
 use crate::rules::{PackError, RuleSet};
 use crate::shell::{self, nested::SHELLS, wrappers};
@@ -123,12 +123,86 @@ impl Scanner {
         let script = shell::analyze(&prepared.original);
         hits.extend(analyzers::run_all(&script, &self.rules));
         hits.extend(analyzers::run_on_original(&script));
+        self.apply_user_lists(&script, &mut hits);
         if let Some(sanitized) = &prepared.sanitized {
             // What the terminal would show, escapes and invisibles removed: analysed as well.
             let shown = shell::analyze_mapped(sanitized, Some(prepared.map));
             hits.extend(analyzers::run_all(&shown, &self.rules));
         }
         self.verdict(input, hits)
+    }
+
+    /// The user's deny and allow lists: denied command globs and domains become findings,
+    /// allowed domains silence URL findings about them.
+    fn apply_user_lists(&self, script: &shell::Script, hits: &mut Vec<OwnedHit>) {
+        let deny = &self.policy.deny;
+        if !deny.commands.is_empty() {
+            for cmd in &script.commands {
+                let canon = cmd.canonical();
+                if let Some(p) = deny.commands.iter().find(|p| glob::matches(p, &canon)) {
+                    hits.push(OwnedHit {
+                        rule_id: "policy.denied-command".into(),
+                        span: cmd.span,
+                        detail: Some(format!("`{canon}` matches your deny pattern {p:?}")),
+                    });
+                }
+            }
+        }
+        if deny.domains.is_empty() && self.policy.allow.domains.is_empty() {
+            return;
+        }
+        let hosts = analyzers::urls::hosts(script);
+        for (span, host) in &hosts {
+            if Policy::domain_listed(&deny.domains, host) {
+                hits.push(OwnedHit {
+                    rule_id: "policy.denied-domain".into(),
+                    span: *span,
+                    detail: Some(format!("{host} is on your domain deny list")),
+                });
+            }
+        }
+        let allowed: Vec<(usize, usize)> = hosts
+            .iter()
+            .filter(|(_, h)| Policy::domain_listed(&self.policy.allow.domains, h))
+            .map(|(s, _)| *s)
+            .collect();
+        hits.retain(|h| !(h.rule_id.starts_with("url.") && allowed.contains(&h.span)));
+    }
+
+    /// The approval key of an input: its top-level commands in canonical form (wrappers kept),
+    /// so an approval covers exactly this command however it is quoted.
+    pub fn approval_key(&self, input: &str) -> String {
+        let script = shell::analyze(input);
+        let wrappers: std::collections::HashSet<usize> = script
+            .commands
+            .iter()
+            .filter_map(|c| c.wrapped_by)
+            .collect();
+        let parts: Vec<String> = script
+            .commands
+            .iter()
+            .enumerate()
+            .filter(|(i, c)| c.depth == 0 && c.within.is_empty() && !wrappers.contains(i))
+            .filter(|(_, c)| !c.argv.is_empty())
+            .map(|(_, c)| {
+                let mut s = c.wrappers.join(" ");
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(&c.canonical());
+                s
+            })
+            .collect();
+        if parts.is_empty() {
+            input.trim().to_string()
+        } else {
+            parts.join(" ; ")
+        }
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// A verdict made of a single finding of `rule_id` covering the whole input (for front doors

@@ -4,8 +4,21 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+/// The binary, isolated from the developer's own config, approvals and project files.
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+    let home = std::env::temp_dir().join(format!("hermes-scan-cli-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hermes-scan"));
+    c.env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("HERMES_SCAN_CONFIG")
+        .env_remove("HERMES_SCAN_MODE")
+        .env_remove("HERMES_SCAN_YOLO")
+        .env_remove("HERMES_SCAN_UNATTENDED")
+        .env_remove("HERMES_SCAN_ON_ERROR")
+        .current_dir(&home);
+    c
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {

@@ -5,7 +5,16 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn hook(agent: &str, stdin: &[u8]) -> (i32, String) {
+    let home = std::env::temp_dir().join(format!("hermes-scan-hooks-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("HERMES_SCAN_CONFIG")
+        .env_remove("HERMES_SCAN_MODE")
+        .env_remove("HERMES_SCAN_YOLO")
+        .current_dir(&home)
         .args(["hook", agent])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

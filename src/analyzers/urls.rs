@@ -47,6 +47,21 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     hits
 }
 
+/// Every URL or host an executed command receives: the argument's span and the ASCII host.
+pub(crate) fn hosts(script: &Script) -> Vec<((usize, usize), String)> {
+    let mut out = Vec::new();
+    for cmd in &script.commands {
+        for t in targets(cmd) {
+            if let Ok(url) = url::Url::parse(&t.raw) {
+                if let Some(h) = url.host_str() {
+                    out.push((t.word.span, h.trim_matches(['[', ']']).to_string()));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Indices of fetch commands whose output is executed (piped to a shell or used as code).
 fn fetchers_feeding_code(script: &Script) -> Vec<usize> {
     let mut out = Vec::new();

@@ -3,6 +3,7 @@
 //! not stop Claude Code or Hermes from running the command.
 
 use crate::hooks::{self, Agent, Decision};
+use crate::policy::approvals::ApprovalStore;
 use std::io::Read;
 
 /// Run the hook adapter and return the exit code.
@@ -15,7 +16,9 @@ pub fn run(agent: &str, policy: Option<&std::path::Path>) -> i32 {
     let limit = (hooks::MAX_PAYLOAD_BYTES + 1) as u64;
     let read = std::io::stdin().take(limit).read_to_end(&mut payload);
     let answer = match (read, super::scanner_for(policy)) {
-        (Ok(_), Ok(scanner)) => hooks::answer(agent, &payload, &scanner, Decision::Deny),
+        (Ok(_), Ok(scanner)) => {
+            hooks::answer(agent, &payload, &scanner, &ApprovalStore::default_store())
+        }
         (Err(e), _) => agent.render(
             Decision::Deny,
             &format!("hermes-scan: cannot read hook input ({e}); refusing to run it"),

@@ -88,17 +88,16 @@ pub(crate) fn print(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
-/// Build a scanner, honouring `--policy`; prints the error and returns an exit code on failure.
+/// Build a scanner from the effective policy (`--policy`, the user config, the project file and
+/// the environment); prints the error and returns an exit code on failure.
 pub(crate) fn scanner_for(policy: Option<&std::path::Path>) -> Result<crate::Scanner, i32> {
-    let policy = match policy {
-        Some(p) => match crate::policy::Policy::load(p) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("hermes-scan: policy error: {e}");
-                return Err(EXIT_CONFIG);
-            }
-        },
-        None => crate::policy::Policy::default(),
+    let cwd = std::env::current_dir().ok();
+    let policy = match crate::policy::load::effective(policy, cwd.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("hermes-scan: policy error: {e}");
+            return Err(EXIT_CONFIG);
+        }
     };
     crate::Scanner::with_policy(policy).map_err(|e| {
         eprintln!("hermes-scan: rule pack error: {e}");

@@ -1,13 +1,16 @@
 //! Agent hook adapters: read an agent's pre-tool-call JSON, scan the shell command, and answer in
 //! that agent's own protocol. Every failure (malformed, empty or oversized input, a missing
 //! command, an internal error) produces a *blocking* answer in the protocol's form — a crash or a
-//! non-blocking exit code would let the command run.
+//! non-blocking exit code would let the command run. (`[errors] on_error = "open"` changes that.)
 
 mod protocol;
 
 pub use protocol::Agent;
 
 use crate::findings::Action;
+use crate::policy::approvals::ApprovalStore;
+use crate::policy::decide::{self, Context, Outcome};
+use crate::policy::FailMode;
 use crate::{Scanner, Verdict};
 use serde_json::Value;
 
@@ -36,19 +39,21 @@ pub enum Decision {
     Deny,
 }
 
-/// Answer one hook invocation. `unattended_warn` is what a warn verdict becomes for agents
-/// that cannot ask a person (Hermes, Codex): `Deny` unless configured otherwise.
+/// Answer one hook invocation with the scanner's policy and the given approval store.
 pub fn answer(
     agent: Agent,
     payload: &[u8],
     scanner: &Scanner,
-    unattended_warn: Decision,
+    store: &ApprovalStore,
 ) -> HookAnswer {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        decide(agent, payload, scanner, unattended_warn)
+        decide(agent, payload, scanner, store)
     }));
+    let fail_open = scanner.policy().errors.on_error == FailMode::Open;
     match outcome {
-        Ok((decision, reason)) => agent.render(decision, &reason),
+        Ok(Ok((decision, reason))) => agent.render(decision, &reason),
+        Ok(Err(_)) | Err(_) if fail_open => agent.render(Decision::Allow, ""),
+        Ok(Err(problem)) => agent.render(Decision::Deny, &problem),
         Err(_) => agent.render(
             Decision::Deny,
             "hermes-scan: internal error while checking this command; refusing to run it",
@@ -56,59 +61,54 @@ pub fn answer(
     }
 }
 
-/// The decision and the reason text for one payload.
+/// The decision and reason for one payload; `Err` when the input itself is unusable.
 fn decide(
     agent: Agent,
     payload: &[u8],
     scanner: &Scanner,
-    unattended_warn: Decision,
-) -> (Decision, String) {
+    store: &ApprovalStore,
+) -> Result<(Decision, String), String> {
     if payload.len() > MAX_PAYLOAD_BYTES {
-        return (
-            Decision::Deny,
-            format!(
-                "hermes-scan: hook input of {} bytes is over the limit; refusing to run it",
-                payload.len()
-            ),
-        );
+        return Err(format!(
+            "hermes-scan: hook input of {} bytes is over the limit; refusing to run it",
+            payload.len()
+        ));
     }
-    let value: Value = match serde_json::from_slice(payload) {
-        Ok(v) => v,
-        Err(e) => {
-            let what = if payload.iter().all(u8::is_ascii_whitespace) {
-                "empty".to_string()
-            } else {
-                format!("malformed ({e})")
-            };
-            return (
-                Decision::Deny,
-                format!("hermes-scan: hook input is {what}; refusing to run the tool call"),
-            );
-        }
-    };
-    let Some(tool) = value.get("tool_name").and_then(Value::as_str) else {
-        return (
-            Decision::Deny,
-            "hermes-scan: hook input has no tool_name; refusing to run the tool call".to_string(),
-        );
-    };
+    let value: Value = serde_json::from_slice(payload).map_err(|e| {
+        let what = if payload.iter().all(u8::is_ascii_whitespace) {
+            "empty".to_string()
+        } else {
+            format!("malformed ({e})")
+        };
+        format!("hermes-scan: hook input is {what}; refusing to run the tool call")
+    })?;
+    let tool = value
+        .get("tool_name")
+        .and_then(Value::as_str)
+        .ok_or("hermes-scan: hook input has no tool_name; refusing to run the tool call")?;
     if !agent.is_shell_tool(tool) {
-        return (Decision::Allow, String::new());
+        return Ok((Decision::Allow, String::new()));
     }
-    let Some(command) = value.pointer("/tool_input/command").and_then(Value::as_str) else {
-        return (
-            Decision::Deny,
-            format!("hermes-scan: the {tool} tool call has no string tool_input.command; refusing to run it"),
-        );
-    };
+    let command = value
+        .pointer("/tool_input/command")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            format!("hermes-scan: the {tool} tool call has no string tool_input.command; refusing to run it")
+        })?;
     let verdict = scanner.scan(command);
-    let decision = match verdict.action {
-        Action::Allow => Decision::Allow,
-        Action::Block => Decision::Deny,
-        Action::Warn if agent.can_ask() => Decision::Ask,
-        Action::Warn => unattended_warn,
+    let key = scanner.approval_key(command);
+    let ctx = Context {
+        interactive: false,
+        session: value.get("session_id").and_then(Value::as_str),
+        key: &key,
     };
-    (decision, reason_text(&verdict, decision))
+    let decision = match decide::decide(&verdict, scanner.policy(), store, ctx) {
+        Outcome::Run => Decision::Allow,
+        // The agent's own UI can ask a person about a warned command.
+        _ if verdict.action == Action::Warn && agent.can_ask() => Decision::Ask,
+        _ => Decision::Deny,
+    };
+    Ok((decision, reason_text(&verdict, decision)))
 }
 
 /// Short, specific reason: the top findings with rule ids, and what to do instead.
@@ -128,13 +128,8 @@ pub fn reason_text(v: &Verdict, decision: Decision) -> String {
             .as_deref()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
-        parts.push(format!(
-            "{} [{}{}]{}",
-            f.title,
-            f.rule_id,
-            if f.floor { ", hardline" } else { "" },
-            detail
-        ));
+        let hard = if f.floor { ", hardline" } else { "" };
+        parts.push(format!("{} [{}{hard}]{detail}", f.title, f.rule_id));
     }
     let more = v.findings.len().saturating_sub(3);
     let tail = if more > 0 {

@@ -1,5 +1,15 @@
-//! Policy: turns rule hits into actions. Per-rule overrides come from a TOML file; the floor
-//! (hardline rules) can never be lowered by it.
+//! Policy: turns rule hits into actions and decides what happens next.
+//!
+//! * [`Policy`] is the user's config (`$XDG_CONFIG_HOME/hermes-scan/config.toml`) tightened by an
+//!   optional project file (`.hermes-scan.toml`) and environment overrides (see `load.rs`).
+//! * The floor (hardline rules) can never be lowered by any of them.
+//! * Approvals (`approvals.rs`) and the decision flow (`decide.rs`) turn a verdict into
+//!   run / ask / refuse for shells and agents.
+
+pub mod approvals;
+pub mod decide;
+pub mod glob;
+pub mod load;
 
 use crate::findings::{Action, Severity};
 use serde::Deserialize;
@@ -16,7 +26,91 @@ pub struct RuleOverride {
     pub severity: Option<Severity>,
 }
 
-/// A policy file.
+/// How warned commands get approved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Yolo: no approval prompts (the floor and user denies still apply).
+    Off,
+    /// An LLM reviewer may approve, deny or escalate to a person.
+    Smart,
+    /// A person approves every warned command.
+    #[default]
+    Manual,
+}
+
+/// What a warned command becomes when nobody is present (no TTY, CI, cron, an agent hook that
+/// cannot ask).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unattended {
+    /// Refuse it (the default).
+    #[default]
+    Deny,
+    /// Let it run.
+    Allow,
+}
+
+/// What to do when hermes-scan itself fails (bad input to a hook, internal error).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailMode {
+    /// Refuse the command (the default).
+    #[default]
+    Closed,
+    /// Let the command run.
+    Open,
+}
+
+/// `[approval]` settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ApprovalSettings {
+    /// manual, smart or off.
+    pub mode: Mode,
+    /// Seconds to wait for an answer; unanswered means deny.
+    pub timeout_secs: u64,
+    /// What warn becomes with nobody present.
+    pub unattended: Unattended,
+}
+
+impl Default for ApprovalSettings {
+    fn default() -> Self {
+        ApprovalSettings {
+            mode: Mode::Manual,
+            timeout_secs: 300,
+            unattended: Unattended::Deny,
+        }
+    }
+}
+
+/// `[deny]`: things the user never wants to run.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DenyLists {
+    /// Globs over canonical commands (`git push --force*`): quoting tricks do not escape them.
+    pub commands: Vec<String>,
+    /// Domains (and their subdomains) never to contact (`evil.example`, `*.pastebin.com`).
+    pub domains: Vec<String>,
+}
+
+/// `[allow]`: trusted domains whose URL findings are suppressed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AllowLists {
+    /// Domains (and their subdomains) the user trusts.
+    pub domains: Vec<String>,
+}
+
+/// `[errors]` settings.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ErrorSettings {
+    /// closed (refuse) or open (run) when hermes-scan itself fails.
+    pub on_error: FailMode,
+}
+
+/// The effective configuration.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
@@ -26,6 +120,21 @@ pub struct Policy {
     /// Extra rule packs to load (paths).
     #[serde(default)]
     pub packs: Vec<String>,
+    /// Approval settings.
+    #[serde(default)]
+    pub approval: ApprovalSettings,
+    /// User deny lists.
+    #[serde(default)]
+    pub deny: DenyLists,
+    /// User allow lists.
+    #[serde(default)]
+    pub allow: AllowLists,
+    /// Failure behaviour.
+    #[serde(default)]
+    pub errors: ErrorSettings,
+    /// Overrides from a project file: they may only raise actions and severities.
+    #[serde(skip)]
+    pub project_rules: HashMap<String, RuleOverride>,
 }
 
 /// A policy file that could not be used.
@@ -41,7 +150,7 @@ impl std::fmt::Display for PolicyError {
 impl std::error::Error for PolicyError {}
 
 impl Policy {
-    /// Load from a TOML file; errors name the file and the line.
+    /// Load one TOML file; errors name the file and the line.
     pub fn load(path: &Path) -> Result<Self, PolicyError> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| PolicyError(format!("{}: {e}", path.display())))?;
@@ -59,6 +168,28 @@ impl Policy {
         })
     }
 
+    /// Apply a project file on top of this policy. A project file may only tighten: raise rule
+    /// actions, add denies and packs, make approval stricter. Anything looser is ignored.
+    pub fn tighten_with(&mut self, project: Policy) {
+        for (id, o) in project.rules {
+            self.project_rules.insert(id, o);
+        }
+        self.packs.extend(project.packs);
+        self.deny.commands.extend(project.deny.commands);
+        self.deny.domains.extend(project.deny.domains);
+        self.approval.mode = self.approval.mode.max(project.approval.mode);
+        self.approval.timeout_secs = self
+            .approval
+            .timeout_secs
+            .min(project.approval.timeout_secs);
+        if project.approval.unattended == Unattended::Deny {
+            self.approval.unattended = Unattended::Deny;
+        }
+        if project.errors.on_error == FailMode::Closed {
+            self.errors.on_error = FailMode::Closed;
+        }
+    }
+
     /// The action and severity for a rule, given its defaults and floor status.
     pub fn resolve(
         &self,
@@ -67,16 +198,34 @@ impl Policy {
         default_severity: Severity,
         floor: bool,
     ) -> (Action, Severity) {
-        let Some(o) = self.rules.get(rule_id) else {
-            return (default_action, default_severity);
+        let (mut action, mut severity) = match self.rules.get(rule_id) {
+            Some(o) => (
+                o.action.unwrap_or(default_action),
+                o.severity.unwrap_or(default_severity),
+            ),
+            None => (default_action, default_severity),
         };
-        let mut action = o.action.unwrap_or(default_action);
-        let mut severity = o.severity.unwrap_or(default_severity);
+        if let Some(p) = self.project_rules.get(rule_id) {
+            action = action.max(p.action.unwrap_or(action));
+            severity = severity.max(p.severity.unwrap_or(severity));
+        }
         if floor {
             action = action.max(default_action);
             severity = severity.max(default_severity);
         }
         (action, severity)
+    }
+
+    /// Is `host` on (or under) one of the listed domains?
+    pub fn domain_listed(list: &[String], host: &str) -> bool {
+        let host = host.trim_end_matches('.').to_ascii_lowercase();
+        list.iter().any(|d| {
+            let d = d
+                .trim_start_matches("*.")
+                .trim_end_matches('.')
+                .to_ascii_lowercase();
+            host == d || host.ends_with(&format!(".{d}"))
+        })
     }
 }
 
@@ -106,5 +255,48 @@ mod tests {
     fn malformed_policy_names_the_line() {
         let e = Policy::parse("[rules]\n\"x.y\" = 3\n").unwrap_err();
         assert!(e.0.starts_with("line 2"), "{}", e.0);
+    }
+
+    #[test]
+    fn project_file_only_tightens() {
+        let mut user = Policy::parse(
+            "[approval]\nmode = \"manual\"\nunattended = \"allow\"\n[rules.\"git.push-force\"]\naction = \"allow\"\n",
+        )
+        .unwrap();
+        let project = Policy::parse(
+            "[approval]\nmode = \"off\"\nunattended = \"deny\"\ntimeout_secs = 60\n[rules.\"git.reset-hard\"]\naction = \"allow\"\n[rules.\"git.push-force\"]\naction = \"block\"\n[deny]\ncommands = [\"npm publish*\"]\n[errors]\non_error = \"open\"\n",
+        )
+        .unwrap();
+        user.tighten_with(project);
+        assert_eq!(
+            user.approval.mode,
+            Mode::Manual,
+            "project cannot turn approvals off"
+        );
+        assert_eq!(user.approval.unattended, Unattended::Deny);
+        assert_eq!(user.approval.timeout_secs, 60);
+        assert_eq!(user.errors.on_error, FailMode::Closed);
+        assert_eq!(
+            user.resolve("git.reset-hard", Action::Warn, Severity::Medium, false)
+                .0,
+            Action::Warn,
+            "project cannot lower a rule"
+        );
+        assert_eq!(
+            user.resolve("git.push-force", Action::Warn, Severity::High, false)
+                .0,
+            Action::Block,
+            "project can raise a rule the user lowered"
+        );
+        assert_eq!(user.deny.commands, vec!["npm publish*".to_string()]);
+    }
+
+    #[test]
+    fn domain_lists_cover_subdomains() {
+        let list = vec!["evil.example".to_string(), "*.pastebin.com".to_string()];
+        assert!(Policy::domain_listed(&list, "evil.example"));
+        assert!(Policy::domain_listed(&list, "cdn.evil.example"));
+        assert!(Policy::domain_listed(&list, "x.pastebin.com"));
+        assert!(!Policy::domain_listed(&list, "notevil.example"));
     }
 }

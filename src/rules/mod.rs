@@ -39,6 +39,11 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/exfiltration.toml"),
     ),
     ("urls.toml", include_str!("../../rules/urls.toml")),
+    ("policy.toml", include_str!("../../rules/policy.toml")),
+    (
+        "self-protection.toml",
+        include_str!("../../rules/self-protection.toml"),
+    ),
 ];
 
 /// A loaded rule: its metadata and compiled matchers.

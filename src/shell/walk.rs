@@ -62,7 +62,7 @@ pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
     let mut calls: u32 = 0;
     let mut progress = |_: &tree_sitter::ParseState| {
         calls = calls.wrapping_add(1);
-        if calls % 64 == 0 && Instant::now() >= deadline {
+        if calls.is_multiple_of(64) && Instant::now() >= deadline {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
