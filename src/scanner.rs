@@ -48,6 +48,30 @@ impl Scanner {
         keywords.extend(vocab::FETCHERS.iter().map(|s| s.to_string()));
         keywords.extend(vocab::INTERPRETERS.iter().map(|s| s.to_string()));
         keywords.extend(wrappers::wrapper_names().map(|s| s.to_string()));
+        // The user's deny lists must see every input they could match.
+        for p in &policy.deny.commands {
+            let literal: String = p
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take_while(|c| *c != '*' && *c != '?')
+                .collect();
+            // An empty literal (a pattern starting with a glob) matches anything: a one-letter
+            // keyword per letter is the simplest way to send every input to the full scan.
+            if literal.is_empty() {
+                keywords.extend(('a'..='z').chain('0'..='9').map(String::from));
+            } else {
+                keywords.push(literal);
+            }
+        }
+        keywords.extend(
+            policy
+                .deny
+                .domains
+                .iter()
+                .map(|d| d.trim_start_matches("*.").to_string()),
+        );
         Ok(Scanner {
             prefilter: Prefilter::new(&keywords),
             rules,

@@ -3,10 +3,14 @@
 //! Exit codes: 0 allow, 1 block, 2 warn (verdicts); 64 usage error, 66 unreadable input,
 //! 70 internal error, 78 bad configuration. Usage errors never use 1 or 2.
 
+mod allow;
 mod check;
 mod hook;
+mod init;
+mod prompt;
 mod render;
 mod rules_cmd;
+mod tty;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -49,6 +53,25 @@ enum Cmd {
         #[arg(long)]
         policy: Option<PathBuf>,
     },
+    /// Print the shell hook to load from your rc file: eval "$(hermes-scan init bash)".
+    Init {
+        /// bash, zsh or fish.
+        shell: String,
+    },
+    /// Check a command line typed at a prompt: exit 0 run it, 1 do not (used by the shell hooks).
+    Prompt {
+        /// Policy file (TOML).
+        #[arg(long)]
+        policy: Option<PathBuf>,
+        /// The command line.
+        #[arg(trailing_var_arg = true, required = true)]
+        line: Vec<String>,
+    },
+    /// Manage the permanent approval list.
+    Allow {
+        #[command(subcommand)]
+        action: AllowCmd,
+    },
     /// List every rule the scanner can report.
     Rules {
         /// Print JSON instead of a table.
@@ -57,6 +80,22 @@ enum Cmd {
         /// Also load this policy file (and its extra packs).
         #[arg(long)]
         policy: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AllowCmd {
+    /// List permanent approvals.
+    List,
+    /// Approve exactly this command (for the rules it triggers now).
+    Add {
+        /// The command, as one argument.
+        command: String,
+    },
+    /// Remove the approvals of exactly this command.
+    Remove {
+        /// The command, as one argument.
+        command: String,
     },
 }
 
@@ -78,6 +117,16 @@ pub fn run() -> i32 {
         Cmd::Check(args) => check::run(args),
         Cmd::Explain { rule_id } => rules_cmd::explain(&rule_id),
         Cmd::Hook { agent, policy } => hook::run(&agent, policy.as_deref()),
+        Cmd::Init { shell } => init::run(&shell),
+        Cmd::Prompt { policy, line } => {
+            let session = std::env::var("HERMES_SCAN_SESSION").ok();
+            prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())
+        }
+        Cmd::Allow { action } => match action {
+            AllowCmd::List => allow::list(),
+            AllowCmd::Add { command } => allow::add(&command),
+            AllowCmd::Remove { command } => allow::remove(&command),
+        },
         Cmd::Rules { json, policy } => rules_cmd::list(json, policy.as_deref()),
     }
 }
