@@ -102,4 +102,16 @@ fn main() {
         });
         report(&format!("whole process: check -- {cmd:?}"), d);
     }
+    // What a shell hook adds to each Enter key: one `prompt` process for an allowed line.
+    for cmd in ["git status", "cargo test --workspace 2>&1 | tee test.log"] {
+        let d = median_per_call(31, 1, || {
+            let out = std::process::Command::new(exe)
+                .args(["prompt", "--", cmd])
+                .stdin(std::process::Stdio::null())
+                .output()
+                .expect("run hermes-scan");
+            black_box(out.status);
+        });
+        report(&format!("added per Enter: prompt -- {cmd:?}"), d);
+    }
 }

@@ -7,9 +7,14 @@ use std::process::{Command, Output, Stdio};
 /// The binary, isolated from the developer's own config, approvals and project files.
 fn bin() -> Command {
     let home = std::env::temp_dir().join(format!("hermes-scan-cli-home-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    bin_in(&home)
+}
+
+/// The binary with HOME and the XDG dirs in `home`.
+fn bin_in(home: &std::path::Path) -> Command {
+    std::fs::create_dir_all(home).unwrap();
     let mut c = Command::new(env!("CARGO_BIN_EXE_hermes-scan"));
-    c.env("HOME", &home)
+    c.env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
         .env_remove("HERMES_SCAN_CONFIG")
@@ -17,12 +22,16 @@ fn bin() -> Command {
         .env_remove("HERMES_SCAN_YOLO")
         .env_remove("HERMES_SCAN_UNATTENDED")
         .env_remove("HERMES_SCAN_ON_ERROR")
-        .current_dir(&home);
+        .current_dir(home);
     c
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = bin()
+    run_with(bin(), args, stdin)
+}
+
+fn run_with(mut cmd: Command, args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = cmd
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -349,4 +358,67 @@ fn explanations_name_homograph_code_points_and_exfil_source_and_sink() {
         .unwrap()
         .to_string();
     assert!(d.contains("~/.ssh/id_rsa") && d.contains("curl"), "{d}");
+}
+
+#[test]
+fn user_config_project_file_and_malformed_config() {
+    let home = std::env::temp_dir().join(format!("hermes-scan-cli-config-{}", std::process::id()));
+    let run = |args: &[&str], stdin: Option<&[u8]>| run_with(bin_in(&home), args, stdin);
+    let cfg_dir = home.join("config/hermes-scan");
+    std::fs::create_dir_all(&cfg_dir).unwrap();
+    // User config: a deny pattern (quoting cannot escape it) and a lowered rule.
+    std::fs::write(
+        cfg_dir.join("config.toml"),
+        "[deny]\ncommands = [\"npm publish*\"]\n[rules.\"git.push-force\"]\naction = \"allow\"\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run(&["check", "--", "np''m publ\"ish\" --tag beta"], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--", "git push --force"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    // A project file may tighten (block the rule again) but not loosen.
+    let project = home.join(".hermes-scan.toml");
+    std::fs::write(&project, "[rules.\"git.push-force\"]\naction = \"block\"\n[rules.\"git.reset-hard\"]\naction = \"allow\"\n").unwrap();
+    assert_eq!(
+        run(&["check", "--", "git push --force"], None)
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--", "git reset --hard"], None)
+            .status
+            .code(),
+        Some(2)
+    );
+    std::fs::remove_file(&project).unwrap();
+    // A malformed config names the file and line; check fails closed with a config error, the
+    // hook answers deny.
+    std::fs::write(
+        cfg_dir.join("config.toml"),
+        "[approval]\nmode = \"sometimes\"\n",
+    )
+    .unwrap();
+    let out = run(&["check", "--", "ls"], None);
+    assert_eq!(out.status.code(), Some(78));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("config.toml") && err.contains("line 2"),
+        "{err}"
+    );
+    let out = run(
+        &["hook", "claude-code"],
+        Some(br#"{"tool_name":"Bash","tool_input":{"command":"ls"}}"#),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"deny\""));
+    std::fs::remove_file(cfg_dir.join("config.toml")).unwrap();
 }

@@ -10,6 +10,7 @@ mod init;
 mod prompt;
 mod render;
 mod rules_cmd;
+mod setup;
 mod tty;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,9 @@ pub const EXIT_CONFIG: i32 = 78;
     about = "Pre-exec scanner for shell commands: allow, warn or block, and why"
 )]
 pub struct Cli {
+    /// Skip approval prompts for warned commands (the floor and your deny lists still apply).
+    #[arg(long, global = true)]
+    yolo: bool,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -67,6 +71,13 @@ enum Cmd {
         #[arg(trailing_var_arg = true, required = true)]
         line: Vec<String>,
     },
+    /// Install the hook into an agent's settings (claude-code, hermes, codex), idempotently.
+    Setup {
+        /// claude-code, hermes or codex.
+        agent: String,
+    },
+    /// Report which shells and agents are wired and whether their hooks still work.
+    Doctor,
     /// Manage the permanent approval list.
     Allow {
         #[command(subcommand)]
@@ -113,11 +124,16 @@ pub fn run() -> i32 {
             return code;
         }
     };
+    if cli.yolo {
+        crate::policy::load::YOLO_FLAG.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
     match cli.command {
         Cmd::Check(args) => check::run(args),
         Cmd::Explain { rule_id } => rules_cmd::explain(&rule_id),
         Cmd::Hook { agent, policy } => hook::run(&agent, policy.as_deref()),
         Cmd::Init { shell } => init::run(&shell),
+        Cmd::Setup { agent } => setup::setup(&agent),
+        Cmd::Doctor => setup::doctor(),
         Cmd::Prompt { policy, line } => {
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
             prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())

@@ -11,6 +11,9 @@
 use super::{FailMode, Mode, Policy, PolicyError, Unattended};
 use std::path::{Path, PathBuf};
 
+/// Set by the `--yolo` command-line flag (read once at start-up, like the environment).
+pub static YOLO_FLAG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Name of the project file.
 pub const PROJECT_FILE: &str = ".hermes-scan.toml";
 
@@ -84,7 +87,8 @@ fn apply_env(policy: &mut Policy) -> Result<(), PolicyError> {
             }
         };
     }
-    if var("HERMES_SCAN_YOLO").is_some_and(|v| v != "0") {
+    let flag = YOLO_FLAG.load(std::sync::atomic::Ordering::Relaxed);
+    if flag || var("HERMES_SCAN_YOLO").is_some_and(|v| v != "0") {
         policy.approval.mode = Mode::Off;
     }
     if let Some(v) = var("HERMES_SCAN_UNATTENDED") {
