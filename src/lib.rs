@@ -4,6 +4,7 @@
 //! `text` (raw bytes) → `shell` (AST → canonical commands) → `analyzers` (findings) →
 //! `policy` (actions) → `verdict`. Front doors (`cli`) only call into this core.
 
+pub mod agent;
 pub mod analyzers;
 pub mod cli;
 pub mod findings;

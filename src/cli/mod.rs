@@ -3,6 +3,7 @@
 //! Exit codes: 0 allow, 1 block, 2 warn (verdicts); 64 usage error, 66 unreadable input,
 //! 70 internal error, 78 bad configuration. Usage errors never use 1 or 2.
 
+mod agent;
 mod allow;
 mod check;
 mod hook;
@@ -78,6 +79,8 @@ enum Cmd {
     },
     /// Report which shells and agents are wired and whether their hooks still work.
     Doctor,
+    /// Run a small guarded agent: an LLM with a terminal tool behind the scanner.
+    Agent(agent::AgentArgs),
     /// Manage the permanent approval list.
     Allow {
         #[command(subcommand)]
@@ -134,6 +137,7 @@ pub fn run() -> i32 {
         Cmd::Init { shell } => init::run(&shell),
         Cmd::Setup { agent } => setup::setup(&agent),
         Cmd::Doctor => setup::doctor(),
+        Cmd::Agent(args) => agent::run(args),
         Cmd::Prompt { policy, line } => {
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
             prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())
