@@ -14,6 +14,7 @@ pub mod prefilter;
 pub mod rules;
 pub mod scanner;
 pub mod shell;
+pub mod supply;
 pub mod text;
 pub mod verdict;
 

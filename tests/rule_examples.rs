@@ -48,6 +48,7 @@ fn every_rule_has_proof_and_documentation() {
         "core.analysis-timeout",
         "policy.denied-command",
         "policy.denied-domain",
+        "supply.vulnerable-package",
     ];
     for rule in Scanner::global().rules().rules() {
         let s = &rule.spec;

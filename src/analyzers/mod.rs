@@ -10,6 +10,7 @@ pub mod gaps;
 pub mod persistence;
 pub mod remote_code;
 pub mod reverse_shell;
+pub mod supply;
 pub mod urls;
 pub mod vocab;
 
@@ -64,6 +65,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     reverse_shell::analyze,
     exfil::analyze,
     urls::analyze,
+    supply::analyze,
     gaps::analyze,
 ];
 

@@ -44,6 +44,7 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         "self-protection.toml",
         include_str!("../../rules/self-protection.toml"),
     ),
+    ("supply.toml", include_str!("../../rules/supply.toml")),
 ];
 
 /// A loaded rule: its metadata and compiled matchers.

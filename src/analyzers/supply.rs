@@ -1,0 +1,132 @@
+//! Supply chain in `check`: every package an install would fetch is checked against the advisory
+//! store (embedded default plus imports) and the typosquat lists, and unusual sources are named.
+
+use super::Hit;
+use crate::shell::Script;
+use crate::supply::intents::{intents, Intent, Requested, Source};
+use crate::supply::{osv::Entry, store, typosquat, version, Ecosystem};
+
+/// Registries that are the ecosystem's own (not an extra index).
+const OFFICIAL_INDEXES: &[&str] = &[
+    "pypi.org",
+    "files.pythonhosted.org",
+    "registry.npmjs.org",
+    "registry.yarnpkg.com",
+    "crates.io",
+    "index.crates.io",
+    "rubygems.org",
+];
+
+/// Run the analyzer.
+pub fn analyze(script: &Script) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let dir = store::default_dir();
+    let dir = dir.is_dir().then_some(dir);
+    for cmd in &script.commands {
+        for intent in intents(cmd) {
+            check(&intent, dir.as_deref(), &mut hits);
+        }
+    }
+    hits
+}
+
+fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
+    let mut hit = |rule_id: &'static str, detail: String| {
+        hits.push(Hit {
+            rule_id,
+            span: i.span,
+            detail: Some(detail),
+        })
+    };
+    for idx in &i.extra_indexes {
+        let host = url::Url::parse(idx)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        if !OFFICIAL_INDEXES
+            .iter()
+            .any(|o| host == *o || host.ends_with(&format!(".{o}")))
+        {
+            hit("supply.extra-index", format!("{} packages may come from {idx} (dependency confusion: an unknown index can serve a higher version of any name)", i.ecosystem.as_str()));
+        }
+    }
+    match &i.source {
+        Source::Url(u) | Source::Git(u) => {
+            hit(
+                "supply.direct-source",
+                format!(
+                    "{} is installed straight from {u}, bypassing the registry and its advisories",
+                    i.name
+                ),
+            );
+            return;
+        }
+        Source::Path(_) => return,
+        Source::Registry => {}
+    }
+    let entries: Vec<Entry> = store::lookup(dir, i.ecosystem, &i.name);
+    let version = match &i.requested {
+        Requested::Exact(v) => Some(v.clone()),
+        Requested::Range(r) => newest_admitted(i.ecosystem, r, &entries),
+        Requested::Latest => None,
+    };
+    let affecting: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| match &version {
+            Some(v) => e.affects(v),
+            None => e.affects_all(),
+        })
+        .collect();
+    let what = match &version {
+        Some(v) => format!("{}@{v}", i.name),
+        None => format!("{} (any version)", i.name),
+    };
+    if let Some(m) = affecting.iter().find(|e| e.malicious) {
+        hit(
+            "supply.malicious-package",
+            format!("{what}: {} — {}", m.id, m.summary),
+        );
+    } else if let Some(v) = affecting
+        .iter()
+        .find(|e| e.severity.as_deref() != Some("info"))
+    {
+        let sev = v.severity.clone().unwrap_or_else(|| "unknown".into());
+        hit(
+            "supply.vulnerable-package",
+            format!("{what}: {} ({sev}) — {}", v.id, v.summary),
+        );
+    }
+    if !typosquat::is_popular(i.ecosystem, &i.name) {
+        if let Some((target, how)) = typosquat::imitates(i.ecosystem, &i.name) {
+            hit(
+                "supply.typosquat",
+                format!(
+                    "{} is {how} from the popular {} package {target}",
+                    i.name,
+                    i.ecosystem.as_str()
+                ),
+            );
+        }
+    }
+}
+
+/// The newest version the store knows of that a requested range admits.
+fn newest_admitted(eco: Ecosystem, range: &str, entries: &[Entry]) -> Option<String> {
+    let mut best: Option<String> = None;
+    for e in entries {
+        for v in e.known_versions() {
+            if version::satisfies(eco, range, &v) {
+                let newer = match &best {
+                    None => true,
+                    Some(b) => {
+                        version::cmp(&version::parse(eco, &v), &version::parse(eco, b)).is_gt()
+                    }
+                };
+                if newer {
+                    best = Some(v);
+                }
+            }
+        }
+    }
+    best
+}

@@ -1,0 +1,627 @@
+//! Install intents: which packages a canonical command would fetch, in which version, from where.
+
+use super::Ecosystem;
+use crate::findings::Span;
+use crate::shell::{Command, Word};
+
+/// What version an install asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requested {
+    /// Nothing pinned: the newest release.
+    Latest,
+    /// An exact version.
+    Exact(String),
+    /// A range or tag (`^4`, `>=2,<3`, `latest`).
+    Range(String),
+}
+
+/// Where the package comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The ecosystem's registry (or a configured index).
+    Registry,
+    /// A URL (archive, wheel, gist).
+    Url(String),
+    /// A git repository or ref.
+    Git(String),
+    /// A local path.
+    Path(String),
+}
+
+/// One package an install would fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Intent {
+    /// Ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Package name as typed (extras stripped).
+    pub name: String,
+    /// Requested version.
+    pub requested: Requested,
+    /// Source.
+    pub source: Source,
+    /// Span of the spec in the input.
+    pub span: Span,
+    /// Extra indexes / registries named on the command line.
+    pub extra_indexes: Vec<String>,
+}
+
+/// Options that take a value, per tool family (so the value is not read as a package).
+const PIP_VALUE_OPTS: &[&str] = &[
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "-f",
+    "--find-links",
+    "-c",
+    "--constraint",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--python",
+    "-p",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--trusted-host",
+    "--src",
+    "--upgrade-strategy",
+    "--cache-dir",
+    "--log",
+    "--proxy",
+    "--retries",
+    "--timeout",
+    "--index",
+    "--default-index",
+    "--group",
+    "--with",
+    "--python-platform",
+    "--from",
+    "--spec",
+    "--optional",
+    "--extra",
+    "--source",
+];
+const NPM_VALUE_OPTS: &[&str] = &[
+    "--registry",
+    "--prefix",
+    "-w",
+    "--workspace",
+    "--tag",
+    "--cache",
+    "--userconfig",
+    "-C",
+    "--dir",
+    "--filter",
+    "-F",
+    "--cwd",
+    "--loglevel",
+    "--omit",
+    "--include",
+];
+const CARGO_VALUE_OPTS: &[&str] = &[
+    "--version",
+    "--vers",
+    "--git",
+    "--branch",
+    "--tag",
+    "--rev",
+    "--path",
+    "--root",
+    "--registry",
+    "--index",
+    "--features",
+    "-F",
+    "--target",
+    "--target-dir",
+    "--profile",
+    "--bin",
+    "--example",
+    "-j",
+    "--jobs",
+    "--rename",
+    "--package",
+    "-p",
+    "--manifest-path",
+    "--config",
+    "-Z",
+];
+
+/// The install intents of one canonical command (empty when it installs nothing).
+pub fn intents(cmd: &Command) -> Vec<Intent> {
+    let name = cmd.name();
+    let args: Vec<&Word> = cmd.args().iter().collect();
+    let text = |i: usize| args.get(i).map(|w| w.text.as_str()).unwrap_or("");
+    let is_python =
+        name.starts_with("python") && name[6..].chars().all(|c| c.is_ascii_digit() || c == '.');
+    match name {
+        n if n == "pip"
+            || n.starts_with("pip3")
+            || (n.starts_with("pip") && n[3..].chars().all(|c| c.is_ascii_digit() || c == '.')) =>
+        {
+            if text(first_positional(&args, PIP_VALUE_OPTS)) == "install" {
+                return pypi(&args, first_positional(&args, PIP_VALUE_OPTS) + 1);
+            }
+            Vec::new()
+        }
+        _ if is_python && text(0) == "-m" && text(1) == "pip" => {
+            let rest: Vec<&Word> = args[2..].to_vec();
+            let at = first_positional(&rest, PIP_VALUE_OPTS);
+            if text(2 + at) == "install" {
+                return pypi(&args, 2 + at + 1);
+            }
+            Vec::new()
+        }
+        "uv" => match (text(0), text(1)) {
+            ("pip", "install") => pypi(&args, 2),
+            ("add", _) => pypi(&args, 1),
+            ("tool", "install" | "run") => pypi(&args, 2),
+            _ => Vec::new(),
+        },
+        "uvx" | "pipx" if name == "uvx" => pypi_first(&args, 0),
+        "pipx" => match text(0) {
+            "install" | "inject" => pypi(&args, 1),
+            "run" => pypi_first(&args, 1),
+            _ => Vec::new(),
+        },
+        "poetry" if text(0) == "add" => pypi(&args, 1),
+        "npm" | "pnpm" | "yarn" | "bun" => {
+            let at = first_positional(&args, NPM_VALUE_OPTS);
+            let sub = text(at);
+            let installs = match name {
+                "npm" => matches!(
+                    sub,
+                    "install"
+                        | "i"
+                        | "add"
+                        | "isntall"
+                        | "in"
+                        | "ins"
+                        | "inst"
+                        | "insta"
+                        | "instal"
+                        | "isnt"
+                        | "isnta"
+                        | "isntal"
+                ),
+                "pnpm" => matches!(sub, "add" | "install" | "i"),
+                "yarn" => sub == "add" || (sub == "global" && text(at + 1) == "add"),
+                _ => matches!(sub, "add" | "install" | "i"),
+            };
+            if installs {
+                let skip = if sub == "global" { at + 2 } else { at + 1 };
+                return npm(&args, skip);
+            }
+            if matches!(sub, "dlx" | "x" | "exec") && name != "npm" {
+                return npm_first(&args, at + 1);
+            }
+            Vec::new()
+        }
+        "npx" | "bunx" | "pnpx" => npx(&args),
+        "cargo" => {
+            let at = first_positional(&args, CARGO_VALUE_OPTS);
+            match text(at) {
+                "install" | "add" => cargo(&args, at + 1),
+                _ => Vec::new(),
+            }
+        }
+        "gem" if text(0) == "install" => gem(&args),
+        "go" if matches!(text(0), "install" | "get") => go(&args),
+        _ => Vec::new(),
+    }
+}
+
+/// Index of the first positional argument.
+fn first_positional(args: &[&Word], value_opts: &[&str]) -> usize {
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t.starts_with('-') {
+            if value_opts.contains(&t) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        return i;
+    }
+    args.len()
+}
+
+/// Values of options (`--opt VALUE` or `--opt=VALUE`).
+fn option_values(args: &[&Word], names: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        for n in names {
+            if a.text == *n {
+                if let Some(v) = args.get(i + 1) {
+                    out.push(v.text.clone());
+                }
+            } else if let Some(v) = a.text.strip_prefix(&format!("{n}=")) {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn source_of(spec: &str) -> Source {
+    if spec.starts_with("git+")
+        || spec.starts_with("git@")
+        || spec.starts_with("git://")
+        || spec.starts_with("github:")
+        || spec.starts_with("gitlab:")
+        || spec.starts_with("bitbucket:")
+        || spec.ends_with(".git")
+    {
+        Source::Git(spec.to_string())
+    } else if spec.contains("://") {
+        Source::Url(spec.to_string())
+    } else if spec.starts_with('.')
+        || spec.starts_with('/')
+        || spec.starts_with('~')
+        || spec.starts_with("file:")
+    {
+        Source::Path(spec.to_string())
+    } else {
+        Source::Registry
+    }
+}
+
+/// pip/uv/pipx/poetry specs from `start` on.
+fn pypi(args: &[&Word], start: usize) -> Vec<Intent> {
+    let extra = option_values(
+        args,
+        &[
+            "--extra-index-url",
+            "--index",
+            "--index-url",
+            "-i",
+            "--find-links",
+            "-f",
+        ],
+    );
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "-r" || t == "--requirement" {
+            if let Some(f) = args.get(i + 1) {
+                out.extend(requirements_file(&f.text, f.span, &extra));
+            }
+            i += 2;
+            continue;
+        }
+        if t == "-e" || t == "--editable" {
+            i += 2;
+            continue;
+        }
+        if t.starts_with('-') {
+            if PIP_VALUE_OPTS.contains(&t) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(intent) = pypi_spec(t, args[i].span, &extra) {
+            out.push(intent);
+        }
+        i += 1;
+    }
+    out
+}
+
+fn pypi_first(args: &[&Word], start: usize) -> Vec<Intent> {
+    let at = start + first_positional(&args[start.min(args.len())..], PIP_VALUE_OPTS);
+    let extra = option_values(args, &["--index-url", "--extra-index-url", "--index", "-i"]);
+    let from = option_values(args, &["--from", "--spec"]);
+    let mut out: Vec<Intent> = from
+        .iter()
+        .filter_map(|f| pypi_spec(f, args[0].span, &extra))
+        .collect();
+    if out.is_empty() {
+        if let Some(w) = args.get(at) {
+            out.extend(pypi_spec(&w.text, w.span, &extra));
+        }
+    }
+    out
+}
+
+/// One PEP 508-ish spec: `name[extras]==1.0`, `name>=1,<2`, `name @ url`, a URL or path.
+pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
+    let spec = spec.trim();
+    if spec.is_empty() || spec.starts_with('#') {
+        return None;
+    }
+    if let Some((name, url)) = spec
+        .split_once(" @ ")
+        .or_else(|| spec.split_once('@').filter(|(_, u)| u.contains("://")))
+    {
+        return Some(Intent {
+            ecosystem: Ecosystem::Pypi,
+            name: name.trim().to_string(),
+            requested: Requested::Latest,
+            source: source_of(url.trim()),
+            span,
+            extra_indexes: extra.to_vec(),
+        });
+    }
+    let src = source_of(spec);
+    if src != Source::Registry {
+        let name = spec
+            .rsplit('/')
+            .next()
+            .unwrap_or(spec)
+            .split(['-', '#', '?'])
+            .next()
+            .unwrap_or(spec)
+            .to_string();
+        return Some(Intent {
+            ecosystem: Ecosystem::Pypi,
+            name,
+            requested: Requested::Latest,
+            source: src,
+            span,
+            extra_indexes: extra.to_vec(),
+        });
+    }
+    let spec = spec.split(';').next().unwrap_or(spec).trim();
+    let end = spec
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .unwrap_or(spec.len());
+    let name = &spec[..end];
+    if name.is_empty() {
+        return None;
+    }
+    let mut rest = spec[end..].trim();
+    if rest.starts_with('[') {
+        rest = rest.split_once(']').map(|x| x.1).unwrap_or("").trim();
+    }
+    let requested = if let Some(v) = rest
+        .strip_prefix("==")
+        .filter(|v| !v.contains([',', '*', '<', '>', '!', '~']))
+    {
+        Requested::Exact(v.trim().to_string())
+    } else if rest.is_empty() {
+        Requested::Latest
+    } else {
+        Requested::Range(rest.to_string())
+    };
+    Some(Intent {
+        ecosystem: Ecosystem::Pypi,
+        name: name.to_string(),
+        requested,
+        source: Source::Registry,
+        span,
+        extra_indexes: extra.to_vec(),
+    })
+}
+
+/// `-r requirements.txt`: read it when it exists (relative to the working directory).
+fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    text.lines()
+        .map(|l| l.split(" #").next().unwrap_or(l).trim())
+        .filter(|l| !l.starts_with('-'))
+        .filter_map(|l| pypi_spec(l, span, extra))
+        .collect()
+}
+
+/// npm/pnpm/yarn/bun specs from `start` on.
+fn npm(args: &[&Word], start: usize) -> Vec<Intent> {
+    let registries = option_values(args, &["--registry"]);
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t.starts_with('-') {
+            if NPM_VALUE_OPTS.contains(&t) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        out.extend(npm_spec(t, args[i].span, &registries));
+        i += 1;
+    }
+    out
+}
+
+fn npm_first(args: &[&Word], start: usize) -> Vec<Intent> {
+    let rest = &args[start.min(args.len())..];
+    let at = first_positional(rest, NPM_VALUE_OPTS);
+    rest.get(at)
+        .and_then(|w| npm_spec(&w.text, w.span, &[]))
+        .into_iter()
+        .collect()
+}
+
+/// `npx [-p pkg…] cmd` / `npx pkg@ver`.
+fn npx(args: &[&Word]) -> Vec<Intent> {
+    let pkgs = option_values(args, &["-p", "--package"]);
+    if !pkgs.is_empty() {
+        return pkgs
+            .iter()
+            .filter_map(|p| npm_spec(p, args[0].span, &[]))
+            .collect();
+    }
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "--" {
+            i += 1;
+            continue;
+        }
+        if t.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        return npm_spec(t, args[i].span, &[]).into_iter().collect();
+    }
+    Vec::new()
+}
+
+/// `name`, `name@1.2.3`, `@scope/name@^1`, git/URL/path specs.
+pub fn npm_spec(spec: &str, span: Span, registries: &[String]) -> Option<Intent> {
+    let src = source_of(spec);
+    let looks_like_repo = src == Source::Registry && !spec.starts_with('@') && spec.contains('/');
+    if src != Source::Registry || looks_like_repo {
+        let src = if looks_like_repo {
+            Source::Git(spec.to_string())
+        } else {
+            src
+        };
+        return Some(Intent {
+            ecosystem: Ecosystem::Npm,
+            name: spec.to_string(),
+            requested: Requested::Latest,
+            source: src,
+            span,
+            extra_indexes: registries.to_vec(),
+        });
+    }
+    let (name, ver) = match spec.strip_prefix('@') {
+        Some(rest) => match rest.split_once('@') {
+            Some((n, v)) => (format!("@{n}"), Some(v)),
+            None => (spec.to_string(), None),
+        },
+        None => match spec.split_once('@') {
+            Some((n, v)) => (n.to_string(), Some(v)),
+            None => (spec.to_string(), None),
+        },
+    };
+    if name.is_empty() {
+        return None;
+    }
+    let requested = match ver {
+        None | Some("") | Some("latest") => Requested::Latest,
+        Some(v) if semver::Version::parse(v).is_ok() => Requested::Exact(v.to_string()),
+        Some(v) => Requested::Range(v.to_string()),
+    };
+    Some(Intent {
+        ecosystem: Ecosystem::Npm,
+        name,
+        requested,
+        source: Source::Registry,
+        span,
+        extra_indexes: registries.to_vec(),
+    })
+}
+
+/// `cargo install|add name[@ver] [--version V] [--git URL]`.
+fn cargo(args: &[&Word], start: usize) -> Vec<Intent> {
+    let version = option_values(args, &["--version", "--vers"]).pop();
+    let git = option_values(args, &["--git"]).pop();
+    let registries = option_values(args, &["--registry", "--index"]);
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t.starts_with('-') {
+            if CARGO_VALUE_OPTS.contains(&t) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let (name, ver) = match t.split_once('@') {
+            Some((n, v)) => (n.to_string(), Some(v.to_string())),
+            None => (t.to_string(), version.clone()),
+        };
+        let requested = match ver {
+            None => Requested::Latest,
+            Some(v) => {
+                let bare = v.trim_start_matches('=');
+                if semver::Version::parse(bare).is_ok() {
+                    Requested::Exact(bare.to_string())
+                } else {
+                    Requested::Range(v)
+                }
+            }
+        };
+        let source = match &git {
+            Some(g) => Source::Git(g.clone()),
+            None => Source::Registry,
+        };
+        out.push(Intent {
+            ecosystem: Ecosystem::Crates,
+            name,
+            requested,
+            source,
+            span: args[i].span,
+            extra_indexes: registries.clone(),
+        });
+        i += 1;
+    }
+    if out.is_empty() {
+        if let Some(g) = git {
+            out.push(Intent {
+                ecosystem: Ecosystem::Crates,
+                name: g.clone(),
+                requested: Requested::Latest,
+                source: Source::Git(g),
+                span: args.first().map(|w| w.span).unwrap_or((0, 0)),
+                extra_indexes: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+fn gem(args: &[&Word]) -> Vec<Intent> {
+    let version = option_values(args, &["-v", "--version"]).pop();
+    let mut out = Vec::new();
+    let mut i = 1;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t.starts_with('-') {
+            if matches!(
+                t,
+                "-v" | "--version" | "--source" | "-s" | "-i" | "--install-dir"
+            ) {
+                i += 1;
+            }
+            i += 1;
+            continue;
+        }
+        let requested = match &version {
+            Some(v) => Requested::Exact(v.clone()),
+            None => Requested::Latest,
+        };
+        out.push(Intent {
+            ecosystem: Ecosystem::RubyGems,
+            name: t.to_string(),
+            requested,
+            source: Source::Registry,
+            span: args[i].span,
+            extra_indexes: option_values(args, &["--source", "-s"]),
+        });
+        i += 1;
+    }
+    out
+}
+
+fn go(args: &[&Word]) -> Vec<Intent> {
+    args.iter()
+        .skip(1)
+        .filter(|a| !a.text.starts_with('-'))
+        .map(|a| {
+            let (name, ver) = a.text.split_once('@').unwrap_or((&a.text, ""));
+            let requested = match ver {
+                "" | "latest" => Requested::Latest,
+                v => Requested::Exact(v.trim_start_matches('v').to_string()),
+            };
+            Intent {
+                ecosystem: Ecosystem::Go,
+                name: name.to_string(),
+                requested,
+                source: Source::Registry,
+                span: a.span,
+                extra_indexes: Vec::new(),
+            }
+        })
+        .collect()
+}

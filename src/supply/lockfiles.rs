@@ -1,0 +1,1 @@
+//! Lockfile parsers for `hermes-scan deps` (see issue tracker: in progress).

@@ -1,0 +1,83 @@
+//! Supply chain: install intents in scanned commands, the advisory store (OSV), typosquats, and
+//! the lockfile gate (`hermes-scan deps`).
+
+pub mod intents;
+pub mod lockfiles;
+pub mod osv;
+pub mod rustsec;
+pub mod store;
+pub mod typosquat;
+pub mod version;
+
+use serde::{Deserialize, Serialize};
+
+/// Package ecosystems hermes-scan checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum Ecosystem {
+    /// PyPI (pip, uv, pipx, poetry).
+    #[serde(rename = "PyPI")]
+    Pypi,
+    /// npm (npm, npx, pnpm, yarn, bun).
+    #[serde(rename = "npm")]
+    Npm,
+    /// crates.io (cargo).
+    #[serde(rename = "crates.io")]
+    Crates,
+    /// RubyGems.
+    #[serde(rename = "RubyGems")]
+    RubyGems,
+    /// Go modules.
+    #[serde(rename = "Go")]
+    Go,
+}
+
+impl Ecosystem {
+    /// From an OSV ecosystem string (`PyPI`, `npm`, `crates.io`, …); `None` for others.
+    pub fn from_osv(s: &str) -> Option<Self> {
+        match s.split(':').next().unwrap_or(s) {
+            "PyPI" => Some(Ecosystem::Pypi),
+            "npm" => Some(Ecosystem::Npm),
+            "crates.io" => Some(Ecosystem::Crates),
+            "RubyGems" => Some(Ecosystem::RubyGems),
+            "Go" => Some(Ecosystem::Go),
+            _ => None,
+        }
+    }
+
+    /// The OSV name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Ecosystem::Pypi => "PyPI",
+            Ecosystem::Npm => "npm",
+            Ecosystem::Crates => "crates.io",
+            Ecosystem::RubyGems => "RubyGems",
+            Ecosystem::Go => "Go",
+        }
+    }
+
+    /// Canonical package name: PEP 503 for PyPI, lowercase for npm and RubyGems, `-`/`_`
+    /// folded for crates.io.
+    pub fn normalize(self, name: &str) -> String {
+        match self {
+            Ecosystem::Pypi => {
+                let mut out = String::new();
+                let mut sep = false;
+                for c in name.trim().chars() {
+                    if matches!(c, '-' | '_' | '.') {
+                        sep = true;
+                    } else {
+                        if sep && !out.is_empty() {
+                            out.push('-');
+                        }
+                        sep = false;
+                        out.push(c.to_ascii_lowercase());
+                    }
+                }
+                out
+            }
+            Ecosystem::Crates => name.trim().to_ascii_lowercase().replace('_', "-"),
+            Ecosystem::Go => name.trim().to_string(),
+            _ => name.trim().to_ascii_lowercase(),
+        }
+    }
+}

@@ -1,0 +1,282 @@
+//! OSV records, read leniently: unknown fields are ignored, an affected entry of an unknown
+//! ecosystem is skipped instead of failing the record, and only what matching needs is kept.
+
+use super::version::{self, Version};
+use super::Ecosystem;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// One advisory about one package (an OSV record has one per `affected` entry).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Entry {
+    /// OSV id (`MAL-2025-46969`, `RUSTSEC-2022-0042`, `GHSA-…`).
+    pub id: String,
+    /// Aliases.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Normalized package name.
+    pub package: String,
+    /// The record marks malware (MAL-*, RustSec `malicious`, CWE-506, `malicious` flags).
+    pub malicious: bool,
+    /// Withdrawn records never match.
+    #[serde(default)]
+    pub withdrawn: bool,
+    /// critical / high / medium / low when known.
+    #[serde(default)]
+    pub severity: Option<String>,
+    /// One-line summary.
+    #[serde(default)]
+    pub summary: String,
+    /// Ranges: each a list of events (`introduced`, `fixed`, `last_affected`, `limit`).
+    #[serde(default)]
+    pub ranges: Vec<Vec<(String, String)>>,
+    /// Explicitly affected versions.
+    #[serde(default)]
+    pub versions: Vec<String>,
+    /// RustSec native form: version requirements that are *not* affected (patched/unaffected);
+    /// when present, every other version is affected.
+    #[serde(default)]
+    pub safe: Option<Vec<String>>,
+}
+
+/// Parse one OSV JSON record into entries (empty when nothing in it is usable).
+pub fn entries(record: &Value) -> Vec<Entry> {
+    let Some(id) = record.get("id").and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    let aliases: Vec<String> = strings(record.get("aliases"));
+    let withdrawn = record.get("withdrawn").and_then(Value::as_str).is_some();
+    let summary = record
+        .get("summary")
+        .and_then(Value::as_str)
+        .or_else(|| record.get("details").and_then(Value::as_str))
+        .unwrap_or("")
+        .lines()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect::<String>();
+    let record_malicious = id.starts_with("MAL-")
+        || aliases.iter().any(|a| a.starts_with("MAL-"))
+        || cwe_506(record)
+        || record
+            .pointer("/database_specific/malicious")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+    let severity = severity_of(record);
+    let mut out = Vec::new();
+    for a in record
+        .get("affected")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        let Some(eco) = a
+            .pointer("/package/ecosystem")
+            .and_then(Value::as_str)
+            .and_then(Ecosystem::from_osv)
+        else {
+            continue;
+        };
+        let Some(name) = a.pointer("/package/name").and_then(Value::as_str) else {
+            continue;
+        };
+        let categories = strings(a.pointer("/database_specific/categories"));
+        let malicious = record_malicious || categories.iter().any(|c| c == "malicious");
+        let informational = a
+            .pointer("/database_specific/informational")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let severity = match informational.as_deref() {
+            Some("unsound") => Some("low".to_string()),
+            Some(_) => Some("info".to_string()),
+            None => severity.clone(),
+        };
+        let safe = a
+            .pointer("/database_specific/hermes_safe")
+            .filter(|v| v.is_array())
+            .map(|v| strings(Some(v)));
+        let ranges = a
+            .get("ranges")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|r| r.get("type").and_then(Value::as_str) != Some("GIT"))
+            .map(|r| {
+                r.get("events")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|e| e.as_object())
+                    .flat_map(|e| {
+                        e.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        out.push(Entry {
+            id: id.to_string(),
+            aliases: aliases.clone(),
+            ecosystem: eco,
+            package: eco.normalize(name),
+            malicious,
+            withdrawn,
+            severity,
+            summary: summary.clone(),
+            ranges,
+            versions: strings(a.get("versions")),
+            safe,
+        });
+    }
+    out
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str().map(str::to_string))
+        .collect()
+}
+
+fn cwe_506(record: &Value) -> bool {
+    strings(record.pointer("/database_specific/cwe_ids"))
+        .iter()
+        .any(|c| c == "CWE-506")
+}
+
+/// Severity from the record's own label or a CVSS vector's base score band.
+fn severity_of(record: &Value) -> Option<String> {
+    if let Some(s) = record
+        .pointer("/database_specific/severity")
+        .and_then(Value::as_str)
+    {
+        let s = s.to_ascii_lowercase();
+        return Some(if s == "moderate" { "medium".into() } else { s });
+    }
+    let vectors: Vec<String> = record
+        .get("severity")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.get("score").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    vectors.iter().find_map(|v| cvss_band(v))
+}
+
+/// A rough CVSS v3 band from the impact metrics (no full calculator: C/I/A high and network
+/// attack vector mean high or critical).
+fn cvss_band(vector: &str) -> Option<String> {
+    if !vector.starts_with("CVSS:3") && !vector.starts_with("CVSS:4") {
+        return None;
+    }
+    let has = |m: &str| vector.split('/').any(|p| p == m);
+    let highs = ["C:H", "I:H", "A:H", "VC:H", "VI:H", "VA:H"]
+        .iter()
+        .filter(|m| has(m))
+        .count();
+    let network = has("AV:N");
+    let easy = has("AC:L") && (has("PR:N") || !vector.contains("PR:"));
+    Some(
+        match (highs, network && easy) {
+            (h, true) if h >= 2 => "critical",
+            (h, _) if h >= 1 => "high",
+            _ if has("C:L") || has("I:L") || has("A:L") => "medium",
+            _ => "low",
+        }
+        .to_string(),
+    )
+}
+
+impl Entry {
+    /// Does this entry affect version `v`?
+    pub fn affects(&self, v: &str) -> bool {
+        if self.withdrawn {
+            return false;
+        }
+        if self.versions.iter().any(|x| x == v) {
+            return true;
+        }
+        if let Some(safe) = &self.safe {
+            return !safe
+                .iter()
+                .any(|req| version::satisfies(self.ecosystem, req, v));
+        }
+        let ver = version::parse(self.ecosystem, v);
+        self.ranges
+            .iter()
+            .any(|r| in_range(self.ecosystem, r, &ver))
+    }
+
+    /// Does it affect every version (malware-only packages, `introduced: 0` with no end)?
+    pub fn affects_all(&self) -> bool {
+        if let Some(safe) = &self.safe {
+            return !self.withdrawn && safe.is_empty();
+        }
+        !self.withdrawn
+            && self
+                .ranges
+                .iter()
+                .any(|r| r.iter().all(|(k, v)| k == "introduced" && is_zero(v)) && !r.is_empty())
+    }
+
+    /// Versions this entry names (list entries and range boundaries).
+    pub fn known_versions(&self) -> Vec<String> {
+        let mut out = self.versions.clone();
+        for r in &self.ranges {
+            for (k, v) in r {
+                if !is_zero(v) && k != "limit" {
+                    out.push(v.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+fn is_zero(v: &str) -> bool {
+    matches!(v, "0" | "0.0.0" | "0.0.0-0" | "")
+}
+
+/// OSV range semantics: introduced opens, fixed closes (exclusive), last_affected closes
+/// (inclusive), limit caps.
+fn in_range(eco: super::Ecosystem, events: &[(String, String)], v: &Version) -> bool {
+    let mut sorted: Vec<(&String, &String, Version)> = events
+        .iter()
+        .map(|(k, x)| {
+            (
+                k,
+                x,
+                version::parse(eco, if is_zero(x) { "0.0.0-0" } else { x }),
+            )
+        })
+        .collect();
+    sorted.sort_by(|a, b| {
+        let o = if is_zero(a.1) && !is_zero(b.1) {
+            Ordering::Less
+        } else if is_zero(b.1) && !is_zero(a.1) {
+            Ordering::Greater
+        } else {
+            version::cmp(&a.2, &b.2)
+        };
+        // At the same version, `fixed` closes before a new `introduced` opens.
+        o.then_with(|| (a.0 == "introduced").cmp(&(b.0 == "introduced")))
+    });
+    let mut affected = false;
+    for (kind, raw, ev) in &sorted {
+        let at_or_before = is_zero(raw) || version::cmp(ev, v) != Ordering::Greater;
+        match kind.as_str() {
+            "introduced" if at_or_before => affected = true,
+            "fixed" if at_or_before => affected = false,
+            "last_affected" if version::cmp(ev, v) == Ordering::Less => affected = false,
+            "limit" if at_or_before => return false,
+            _ => {}
+        }
+    }
+    affected
+}

@@ -1,0 +1,240 @@
+//! The advisory store: the embedded default (`advisories/*.json`, compiled in) plus whatever was
+//! imported with `hermes-scan advisories import` into the data dir. Imports are indexed on disk
+//! as one small file per package, so a lookup reads one file — never a whole dump.
+
+use super::osv::{self, Entry};
+use super::Ecosystem;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The curated default records, compiled in.
+const EMBEDDED: &[&str] = &[
+    include_str!("../../advisories/npm.json"),
+    include_str!("../../advisories/pypi.json"),
+    include_str!("../../advisories/crates.json"),
+];
+
+fn embedded() -> &'static HashMap<(Ecosystem, String), Vec<Entry>> {
+    static E: OnceLock<HashMap<(Ecosystem, String), Vec<Entry>>> = OnceLock::new();
+    E.get_or_init(|| {
+        let mut map: HashMap<(Ecosystem, String), Vec<Entry>> = HashMap::new();
+        for text in EMBEDDED {
+            let records: Vec<Value> =
+                serde_json::from_str(text).expect("embedded advisories are valid JSON");
+            for r in &records {
+                for e in osv::entries(r) {
+                    map.entry((e.ecosystem, e.package.clone()))
+                        .or_default()
+                        .push(e);
+                }
+            }
+        }
+        map
+    })
+}
+
+/// Number of embedded OSV records.
+pub fn embedded_record_count() -> usize {
+    EMBEDDED
+        .iter()
+        .map(|t| {
+            serde_json::from_str::<Vec<Value>>(t)
+                .map(|v| v.len())
+                .unwrap_or(0)
+        })
+        .sum()
+}
+
+/// Where imported advisories live (`$XDG_DATA_HOME/hermes-scan/advisories`).
+pub fn default_dir() -> PathBuf {
+    crate::policy::load::data_dir().join("advisories")
+}
+
+/// File of one package in an imported store.
+fn package_file(dir: &Path, eco: Ecosystem, name: &str) -> PathBuf {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
+                c
+            } else {
+                '%'
+            }
+        })
+        .collect();
+    dir.join(eco.as_str()).join(format!("{safe}.json"))
+}
+
+/// Every advisory entry for a package: embedded plus imported (from `dir`, when given).
+pub fn lookup(dir: Option<&Path>, eco: Ecosystem, name: &str) -> Vec<Entry> {
+    let key = (eco, eco.normalize(name));
+    let mut out = embedded().get(&key).cloned().unwrap_or_default();
+    if let Some(dir) = dir {
+        if let Ok(bytes) = std::fs::read(package_file(dir, eco, &key.1)) {
+            if let Ok(more) = serde_json::from_slice::<Vec<Entry>>(&bytes) {
+                for e in more {
+                    if !out.iter().any(|o| o.id == e.id && o.package == e.package) {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// OSV records read.
+    pub records: usize,
+    /// Entries per ecosystem.
+    pub per_ecosystem: BTreeMap<String, usize>,
+    /// Records that could not be parsed (skipped).
+    pub skipped: usize,
+}
+
+/// Import an OSV `all.zip`, a directory of OSV JSON files, or a RustSec advisory-db checkout.
+pub fn import(src: &Path, dest: &Path) -> Result<ImportReport, String> {
+    let mut report = ImportReport::default();
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut add =
+        |text: &[u8], report: &mut ImportReport| match serde_json::from_slice::<Value>(text) {
+            Ok(v) => {
+                report.records += 1;
+                entries.extend(osv::entries(&v));
+            }
+            Err(_) => report.skipped += 1,
+        };
+    if src.is_file() {
+        let file = std::fs::File::open(src).map_err(|e| format!("{}: {e}", src.display()))?;
+        let mut zip = zip::ZipArchive::new(file)
+            .map_err(|e| format!("{}: not a zip archive: {e}", src.display()))?;
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).map_err(|e| e.to_string())?;
+            if !f.name().is_ok_and(|n| n.ends_with(".json")) {
+                continue;
+            }
+            let mut buf = Vec::new();
+            f.read_to_end(&mut buf).map_err(|e| e.to_string())?;
+            add(&buf, &mut report);
+        }
+    } else if src.join("crates").is_dir() && !has_json(src) {
+        for (text, _) in walk(src, "md")? {
+            match super::rustsec::record_from_markdown(&String::from_utf8_lossy(&text)) {
+                Some(v) => {
+                    report.records += 1;
+                    entries.extend(osv::entries(&v));
+                }
+                None => report.skipped += 1,
+            }
+        }
+    } else if src.is_dir() {
+        for (text, _) in walk(src, "json")? {
+            add(&text, &mut report);
+        }
+    } else {
+        return Err(format!("{}: no such file or directory", src.display()));
+    }
+    let mut by_pkg: HashMap<(Ecosystem, String), Vec<Entry>> = HashMap::new();
+    for e in entries {
+        *report
+            .per_ecosystem
+            .entry(e.ecosystem.as_str().to_string())
+            .or_default() += 1;
+        by_pkg
+            .entry((e.ecosystem, e.package.clone()))
+            .or_default()
+            .push(e);
+    }
+    for ((eco, name), mut list) in by_pkg {
+        let path = package_file(dest, eco, &name);
+        if let Ok(bytes) = std::fs::read(&path) {
+            if let Ok(old) = serde_json::from_slice::<Vec<Entry>>(&bytes) {
+                for o in old {
+                    if !list.iter().any(|n| n.id == o.id) {
+                        list.push(o);
+                    }
+                }
+            }
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        let text = serde_json::to_vec(&list).map_err(|e| e.to_string())?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, text)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    record_source(dest, src, &report)?;
+    Ok(report)
+}
+
+fn has_json(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|r| {
+            r.flatten()
+                .any(|e| e.path().extension().is_some_and(|x| x == "json"))
+        })
+        .unwrap_or(false)
+}
+
+/// Every file with extension `ext` under `dir`.
+fn walk(dir: &Path, ext: &str) -> Result<Vec<(Vec<u8>, PathBuf)>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let rd = std::fs::read_dir(&d).map_err(|e| format!("{}: {e}", d.display()))?;
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                if !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+                {
+                    stack.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == ext) {
+                if let Ok(b) = std::fs::read(&p) {
+                    out.push((b, p));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Append the import to `sources.json` (what, when, how many).
+fn record_source(dest: &Path, src: &Path, r: &ImportReport) -> Result<(), String> {
+    let path = dest.join("sources.json");
+    let mut list: Vec<Value> = std::fs::read(&path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    list.retain(|s| s["source"] != src.display().to_string());
+    list.push(serde_json::json!({
+        "source": src.display().to_string(),
+        "imported_at": now,
+        "records": r.records,
+        "entries": r.per_ecosystem,
+    }));
+    std::fs::create_dir_all(dest).map_err(|e| e.to_string())?;
+    std::fs::write(&path, serde_json::to_vec_pretty(&list).unwrap_or_default())
+        .map_err(|e| e.to_string())
+}
+
+/// The recorded imports (for `advisories status`).
+pub fn sources(dest: &Path) -> Vec<Value> {
+    std::fs::read(dest.join("sources.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
