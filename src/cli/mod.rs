@@ -3,6 +3,7 @@
 //! Exit codes: 0 allow, 1 block, 2 warn (verdicts); 64 usage error, 66 unreadable input,
 //! 70 internal error, 78 bad configuration. Usage errors never use 1 or 2.
 
+mod advisories;
 mod agent;
 mod allow;
 mod check;
@@ -81,6 +82,11 @@ enum Cmd {
     Doctor,
     /// Run a small guarded agent: an LLM with a terminal tool behind the scanner.
     Agent(agent::AgentArgs),
+    /// Manage the advisory store (import OSV / RustSec data, show status).
+    Advisories {
+        #[command(subcommand)]
+        action: AdvisoriesCmd,
+    },
     /// Manage the permanent approval list.
     Allow {
         #[command(subcommand)]
@@ -94,6 +100,24 @@ enum Cmd {
         /// Also load this policy file (and its extra packs).
         #[arg(long)]
         policy: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AdvisoriesCmd {
+    /// Import an OSV all.zip, a directory of OSV JSON files, or a RustSec advisory-db checkout.
+    Import {
+        /// The file or directory.
+        path: PathBuf,
+        /// Store directory (default: $XDG_DATA_HOME/hermes-scan/advisories).
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
+    /// Show the embedded set and the imported sources with counts and age.
+    Status {
+        /// Store directory.
+        #[arg(long)]
+        store: Option<PathBuf>,
     },
 }
 
@@ -138,6 +162,10 @@ pub fn run() -> i32 {
         Cmd::Setup { agent } => setup::setup(&agent),
         Cmd::Doctor => setup::doctor(),
         Cmd::Agent(args) => agent::run(args),
+        Cmd::Advisories { action } => match action {
+            AdvisoriesCmd::Import { path, store } => advisories::import(&path, store.as_deref()),
+            AdvisoriesCmd::Status { store } => advisories::status(store.as_deref()),
+        },
         Cmd::Prompt { policy, line } => {
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
             prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())

@@ -194,6 +194,19 @@ fn cvss_band(vector: &str) -> Option<String> {
 }
 
 impl Entry {
+    /// Ranges that count. Malware records that name specific compromised releases (an explicit
+    /// version list or a bounded range) sometimes also carry an open `introduced: 0` range; for
+    /// them that range is noise and would condemn every release of a legitimate package.
+    fn effective_ranges(&self) -> Vec<&Vec<(String, String)>> {
+        let open =
+            |r: &&Vec<(String, String)>| r.iter().all(|(k, v)| k == "introduced" && is_zero(v));
+        let specific = !self.versions.is_empty() || self.ranges.iter().any(|r| !open(&r));
+        self.ranges
+            .iter()
+            .filter(|r| !(self.malicious && specific && open(r)))
+            .collect()
+    }
+
     /// Does this entry affect version `v`?
     pub fn affects(&self, v: &str) -> bool {
         if self.withdrawn {
@@ -208,8 +221,8 @@ impl Entry {
                 .any(|req| version::satisfies(self.ecosystem, req, v));
         }
         let ver = version::parse(self.ecosystem, v);
-        self.ranges
-            .iter()
+        self.effective_ranges()
+            .into_iter()
             .any(|r| in_range(self.ecosystem, r, &ver))
     }
 
@@ -220,8 +233,8 @@ impl Entry {
         }
         !self.withdrawn
             && self
-                .ranges
-                .iter()
+                .effective_ranges()
+                .into_iter()
                 .any(|r| r.iter().all(|(k, v)| k == "introduced" && is_zero(v)) && !r.is_empty())
     }
 

@@ -1,0 +1,67 @@
+//! `hermes-scan advisories import PATH` and `hermes-scan advisories status`.
+
+use crate::supply::store;
+use std::path::Path;
+
+/// Import an OSV zip, a directory of OSV JSON, or a RustSec advisory-db checkout.
+pub fn import(path: &Path, dest: Option<&Path>) -> i32 {
+    let dest = dest
+        .map(Path::to_path_buf)
+        .unwrap_or_else(store::default_dir);
+    let start = std::time::Instant::now();
+    match store::import(path, &dest) {
+        Ok(r) => {
+            let per: Vec<String> = r
+                .per_ecosystem
+                .iter()
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            super::print(&format!(
+                "imported {} records ({} skipped) from {} into {} in {:.2?} — entries {}",
+                r.records,
+                r.skipped,
+                path.display(),
+                dest.display(),
+                start.elapsed(),
+                per.join(", ")
+            ));
+            0
+        }
+        Err(e) => {
+            eprintln!("hermes-scan: {e}");
+            super::EXIT_NOINPUT
+        }
+    }
+}
+
+/// Sources, counts and age of the store.
+pub fn status(dest: Option<&Path>) -> i32 {
+    let dest = dest
+        .map(Path::to_path_buf)
+        .unwrap_or_else(store::default_dir);
+    let mut out = format!(
+        "embedded: {} curated records\nstore: {}\n",
+        store::embedded_record_count(),
+        dest.display()
+    );
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let sources = store::sources(&dest);
+    if sources.is_empty() {
+        out.push_str("  nothing imported (hermes-scan advisories import PATH)\n");
+    }
+    for s in sources {
+        let age = now.saturating_sub(s["imported_at"].as_u64().unwrap_or(now));
+        out.push_str(&format!(
+            "  {}: {} records, entries {}, imported {} h ago\n",
+            s["source"].as_str().unwrap_or("?"),
+            s["records"],
+            s["entries"],
+            age / 3600
+        ));
+    }
+    super::print(out.trim_end());
+    0
+}
