@@ -7,6 +7,7 @@ mod advisories;
 mod agent;
 mod allow;
 mod check;
+mod deps;
 mod hook;
 mod init;
 mod prompt;
@@ -82,6 +83,8 @@ enum Cmd {
     Doctor,
     /// Run a small guarded agent: an LLM with a terminal tool behind the scanner.
     Agent(agent::AgentArgs),
+    /// CI dependency gate: check lockfiles against the advisory store (exit 0 pass, 1 fail).
+    Deps(deps::DepsArgs),
     /// Manage the advisory store (import OSV / RustSec data, show status).
     Advisories {
         #[command(subcommand)]
@@ -162,6 +165,7 @@ pub fn run() -> i32 {
         Cmd::Setup { agent } => setup::setup(&agent),
         Cmd::Doctor => setup::doctor(),
         Cmd::Agent(args) => agent::run(args),
+        Cmd::Deps(args) => deps::run(args),
         Cmd::Advisories { action } => match action {
             AdvisoriesCmd::Import { path, store } => advisories::import(&path, store.as_deref()),
             AdvisoriesCmd::Status { store } => advisories::status(store.as_deref()),

@@ -1,1 +1,313 @@
-//! Lockfile parsers for `hermes-scan deps` (see issue tracker: in progress).
+//! Lockfile parsers for `hermes-scan deps`: every pinned package with its lockfile line.
+
+use super::Ecosystem;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// One locked package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Locked {
+    /// Ecosystem.
+    pub ecosystem: Ecosystem,
+    /// Package name.
+    pub name: String,
+    /// Exact version.
+    pub version: String,
+    /// The lockfile.
+    pub file: PathBuf,
+    /// 1-based line where the package appears (1 when unknown).
+    pub line: usize,
+}
+
+/// Lockfile names hermes-scan understands.
+pub fn is_lockfile(name: &str) -> bool {
+    matches!(
+        name,
+        "Cargo.lock"
+            | "package-lock.json"
+            | "npm-shrinkwrap.json"
+            | "yarn.lock"
+            | "pnpm-lock.yaml"
+            | "poetry.lock"
+            | "uv.lock"
+            | "Pipfile.lock"
+    ) || (name.starts_with("requirements") && name.ends_with(".txt"))
+}
+
+/// Find lockfiles under `root` (a file is taken as is), skipping dependency and build dirs.
+pub fn discover(root: &Path) -> Vec<PathBuf> {
+    if root.is_file() {
+        return vec![root.to_path_buf()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![(root.to_path_buf(), 0)];
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if p.is_dir() {
+                let skip = matches!(
+                    name.as_str(),
+                    "node_modules"
+                        | "target"
+                        | ".git"
+                        | ".venv"
+                        | "venv"
+                        | "dist"
+                        | "build"
+                        | "__pycache__"
+                );
+                if !skip && depth < 8 {
+                    stack.push((p, depth + 1));
+                }
+            } else if is_lockfile(&name) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Parse one lockfile.
+pub fn parse(path: &Path) -> Result<Vec<Locked>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let index = LineIndex::new(&text);
+    let locked = |eco: Ecosystem, n: &str, v: &str, needle: &str| Locked {
+        ecosystem: eco,
+        name: n.to_string(),
+        version: v.to_string(),
+        file: path.to_path_buf(),
+        line: index.line_of(needle),
+    };
+    let err = |e: String| format!("{}: {e}", path.display());
+    let out = match name {
+        "Cargo.lock" | "poetry.lock" | "uv.lock" => {
+            let eco = if name == "Cargo.lock" {
+                Ecosystem::Crates
+            } else {
+                Ecosystem::Pypi
+            };
+            let doc: toml::Value = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+            doc.get("package")
+                .and_then(|p| p.as_array())
+                .into_iter()
+                .flatten()
+                .filter(|p| {
+                    // crates from git or paths have no registry advisories
+                    name != "Cargo.lock"
+                        || p.get("source")
+                            .and_then(|s| s.as_str())
+                            .is_some_and(|s| s.starts_with("registry+") || s.starts_with("sparse+"))
+                })
+                .filter_map(|p| {
+                    let n = p.get("name")?.as_str()?;
+                    let v = p.get("version")?.as_str()?;
+                    Some(locked(eco, n, v, &format!("name = \"{n}\"")))
+                })
+                .collect()
+        }
+        "package-lock.json" | "npm-shrinkwrap.json" => {
+            let doc: Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+            let mut out = Vec::new();
+            if let Some(pkgs) = doc.get("packages").and_then(Value::as_object) {
+                for (key, p) in pkgs {
+                    let Some(idx) = key.rfind("node_modules/") else {
+                        continue;
+                    };
+                    let n = &key[idx + "node_modules/".len()..];
+                    if let Some(v) = p.get("version").and_then(Value::as_str) {
+                        if p.get("link").and_then(Value::as_bool) != Some(true) {
+                            out.push(locked(Ecosystem::Npm, n, v, &format!("\"{key}\"")));
+                        }
+                    }
+                }
+            } else if let Some(deps) = doc.get("dependencies") {
+                npm_v1(deps, &mut out, &|n: &str, v: &str| {
+                    locked(Ecosystem::Npm, n, v, &format!("\"{n}\""))
+                });
+            }
+            out
+        }
+        "Pipfile.lock" => {
+            let doc: Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+            ["default", "develop"]
+                .iter()
+                .filter_map(|s| doc.get(s).and_then(Value::as_object))
+                .flatten()
+                .filter_map(|(n, p)| {
+                    let v = p.get("version")?.as_str()?.trim_start_matches("==");
+                    Some(locked(Ecosystem::Pypi, n, v, &format!("\"{n}\"")))
+                })
+                .collect()
+        }
+        "yarn.lock" => yarn(&text, path),
+        "pnpm-lock.yaml" => pnpm(&text, path),
+        _ => text
+            .lines()
+            .enumerate()
+            .filter_map(|(i, l)| {
+                let l = l.split('#').next().unwrap_or("").trim();
+                let (n, v) = l.split_once("==")?;
+                let n = n.split('[').next().unwrap_or(n).trim();
+                let v = v.split([';', ' ']).next().unwrap_or(v).trim();
+                Some(Locked {
+                    ecosystem: Ecosystem::Pypi,
+                    name: n.to_string(),
+                    version: v.to_string(),
+                    file: path.to_path_buf(),
+                    line: i + 1,
+                })
+            })
+            .collect(),
+    };
+    Ok(out)
+}
+
+fn npm_v1(deps: &Value, out: &mut Vec<Locked>, make: &dyn Fn(&str, &str) -> Locked) {
+    if let Some(map) = deps.as_object() {
+        for (n, d) in map {
+            if let Some(v) = d.get("version").and_then(Value::as_str) {
+                out.push(make(n, v));
+            }
+            if let Some(nested) = d.get("dependencies") {
+                npm_v1(nested, out, make);
+            }
+        }
+    }
+}
+
+/// yarn.lock v1 (`"a@^1", a@^2:` + `  version "1.2.3"`) and berry (`"a@npm:^1":` + `  version: 1.2.3`).
+fn yarn(text: &str, path: &Path) -> Vec<Locked> {
+    let mut out = Vec::new();
+    let mut current: Option<(String, usize)> = None;
+    for (i, line) in text.lines().enumerate() {
+        if !line.starts_with(' ')
+            && line.ends_with(':')
+            && !line.starts_with('#')
+            && !line.starts_with("__metadata")
+        {
+            let first = line
+                .trim_end_matches(':')
+                .split(',')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches('"');
+            let at = if let Some(rest) = first.strip_prefix('@') {
+                rest.find('@').map(|p| p + 1)
+            } else {
+                first.find('@')
+            };
+            current = at.map(|p| (first[..p].to_string(), i + 1));
+            continue;
+        }
+        let t = line.trim();
+        if let (Some((name, at)), Some(v)) = (&current, t.strip_prefix("version")) {
+            let v = v.trim_start_matches(':').trim().trim_matches('"');
+            if !v.is_empty() {
+                out.push(Locked {
+                    ecosystem: Ecosystem::Npm,
+                    name: name.clone(),
+                    version: v.to_string(),
+                    file: path.to_path_buf(),
+                    line: *at,
+                });
+            }
+            current = None;
+        }
+    }
+    out
+}
+
+/// pnpm-lock.yaml package keys (`/name@1.2.3:`, `name@1.2.3(peer):`, v5 `/name/1.2.3:`).
+fn pnpm(text: &str, path: &Path) -> Vec<Locked> {
+    let mut out = Vec::new();
+    let mut in_packages = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        if !line.starts_with(' ') {
+            in_packages = line.starts_with("packages:") || line.starts_with("snapshots:");
+            continue;
+        }
+        if !in_packages
+            || !line.starts_with("  ")
+            || line.starts_with("   ")
+            || !line.trim_end().ends_with(':')
+        {
+            continue;
+        }
+        let key = line
+            .trim()
+            .trim_end_matches(':')
+            .trim_matches(['\'', '"'])
+            .trim_start_matches('/');
+        let key = key.split('(').next().unwrap_or(key);
+        let split = if let Some(rest) = key.strip_prefix('@') {
+            rest.find('@').map(|p| p + 1)
+        } else {
+            key.find('@')
+        };
+        let (name, version) = match split {
+            Some(p) => (&key[..p], &key[p + 1..]),
+            None => match key.rsplit_once('/') {
+                Some((n, v)) => (n, v),
+                None => continue,
+            },
+        };
+        if name.is_empty()
+            || version.is_empty()
+            || out
+                .iter()
+                .any(|l: &Locked| l.name == name && l.version == version)
+        {
+            continue;
+        }
+        out.push(Locked {
+            ecosystem: Ecosystem::Npm,
+            name: name.to_string(),
+            version: version.to_string(),
+            file: path.to_path_buf(),
+            line: i + 1,
+        });
+    }
+    out
+}
+
+/// Where each key first appears: the leading `"quoted key"` or `name = "x"` of every line, so a
+/// 10,000-package lockfile is indexed in one pass instead of searched once per package.
+struct LineIndex {
+    first: std::collections::HashMap<String, usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut first = std::collections::HashMap::new();
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            let key = if let Some(rest) = t.strip_prefix('"') {
+                rest.find('"').map(|e| format!("\"{}\"", &rest[..e]))
+            } else if t.starts_with("name = \"") {
+                t.get(8..)
+                    .and_then(|r| r.find('"').map(|e| format!("name = \"{}\"", &r[..e])))
+            } else {
+                None
+            };
+            if let Some(k) = key {
+                first.entry(k).or_insert(i + 1);
+            }
+        }
+        LineIndex { first }
+    }
+
+    /// 1-based line of the key (1 when unknown, e.g. a one-line JSON file).
+    fn line_of(&self, needle: &str) -> usize {
+        self.first.get(needle).copied().unwrap_or(1)
+    }
+}

@@ -1,6 +1,7 @@
 //! Supply chain: install intents in scanned commands, the advisory store (OSV), typosquats, and
 //! the lockfile gate (`hermes-scan deps`).
 
+pub mod gate;
 pub mod intents;
 pub mod lockfiles;
 pub mod osv;

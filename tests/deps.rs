@@ -1,0 +1,210 @@
+//! `hermes-scan deps`: lockfile parsers for every supported format, exit codes, thresholds, JSON
+//! and SARIF output, and a 10,000-package lockfile.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("hermes-scan-deps-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    for (f, text) in files {
+        let p = d.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    d
+}
+
+fn deps(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .arg("deps")
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_DATA_HOME", dir.join(".no-store"))
+        .output()
+        .unwrap()
+}
+
+const CARGO_LOCK: &str = "version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"rustdecimal\"\nversion = \"1.23.1\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
+const NPM_V3: &str = r#"{"lockfileVersion":3,"packages":{"":{"name":"app"},"node_modules/express":{"version":"4.19.2"},"node_modules/a/node_modules/debug":{"version":"4.4.2"},"node_modules/@ctrl/tinycolor":{"version":"4.1.2"}}}"#;
+const NPM_V1: &str = r#"{"lockfileVersion":1,"dependencies":{"left-pad":{"version":"1.3.0"},"event-stream":{"version":"3.3.6","dependencies":{"flatmap-stream":{"version":"0.1.1"}}}}}"#;
+const YARN_V1: &str = "# yarn lockfile v1\n\n\"chalk@^5.6.0\":\n  version \"5.6.1\"\n  resolved \"https://registry.yarnpkg.com/chalk/-/chalk-5.6.1.tgz\"\n\n\"@ctrl/tinycolor@^4\", \"@ctrl/tinycolor@^4.1\":\n  version \"4.1.1\"\n";
+const YARN_BERRY: &str = "__metadata:\n  version: 6\n\n\"nx@npm:^21.5.0\":\n  version: 21.5.0\n  resolution: \"nx@npm:21.5.0\"\n";
+const PNPM: &str = "lockfileVersion: '9.0'\n\npackages:\n\n  ua-parser-js@0.7.29:\n    resolution: {integrity: sha512-x}\n\n  '@ctrl/deluge@7.2.1':\n    resolution: {integrity: sha512-y}\n\n  is@3.3.1(peer@1.0.0):\n    resolution: {integrity: sha512-z}\n";
+const POETRY: &str = "[[package]]\nname = \"num2words\"\nversion = \"0.5.15\"\n\n[[package]]\nname = \"requests\"\nversion = \"2.31.0\"\n";
+const UV: &str = "version = 1\n\n[[package]]\nname = \"termncolor\"\nversion = \"3.1.0\"\n";
+const PIPFILE: &str = r#"{"_meta":{},"default":{"aiocpa":{"version":"==0.1.13"}},"develop":{"pytest":{"version":"==8.0.0"}}}"#;
+const REQS: &str = "requests==2.31.0\nultralytics==8.3.41  # pinned\n-r other.txt\n";
+
+#[test]
+fn every_lockfile_format_is_read_and_judged() {
+    let dir = project(
+        "formats",
+        &[
+            ("rust/Cargo.lock", CARGO_LOCK),
+            ("web/package-lock.json", NPM_V3),
+            ("old/npm-shrinkwrap.json", NPM_V1),
+            ("y1/yarn.lock", YARN_V1),
+            ("y2/yarn.lock", YARN_BERRY),
+            ("p/pnpm-lock.yaml", PNPM),
+            ("py/poetry.lock", POETRY),
+            ("py2/uv.lock", UV),
+            ("py3/Pipfile.lock", PIPFILE),
+            ("py4/requirements-dev.txt", REQS),
+            ("node_modules/ignored/package-lock.json", NPM_V1),
+        ],
+    );
+    let out = deps(&dir, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["files"].as_array().unwrap().len(),
+        10,
+        "node_modules is skipped: {}",
+        v["files"]
+    );
+    let hits: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{}@{}",
+                f["name"].as_str().unwrap(),
+                f["version"].as_str().unwrap()
+            )
+        })
+        .collect();
+    for want in [
+        "rustdecimal@1.23.1",
+        "debug@4.4.2",
+        "@ctrl/tinycolor@4.1.2",
+        "event-stream@3.3.6",
+        "flatmap-stream@0.1.1",
+        "chalk@5.6.1",
+        "@ctrl/tinycolor@4.1.1",
+        "nx@21.5.0",
+        "ua-parser-js@0.7.29",
+        "@ctrl/deluge@7.2.1",
+        "is@3.3.1",
+        "num2words@0.5.15",
+        "termncolor@3.1.0",
+        "aiocpa@0.1.13",
+        "ultralytics@8.3.41",
+    ] {
+        assert!(
+            hits.contains(&want.to_string()),
+            "{want} not found in {hits:?}"
+        );
+    }
+    for clean in [
+        "serde@1.0.200",
+        "express@4.19.2",
+        "requests@2.31.0",
+        "pytest@8.0.0",
+        "left-pad@1.3.0",
+    ] {
+        assert!(!hits.contains(&clean.to_string()), "{clean} flagged");
+    }
+    let chalk = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == "chalk")
+        .unwrap();
+    assert_eq!(chalk["line"], 3, "line of the yarn.lock block");
+    assert_eq!(chalk["level"], "malicious");
+}
+
+#[test]
+fn exit_codes_and_thresholds() {
+    let clean = project("clean", &[("Cargo.lock", "version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n")]);
+    let out = deps(&clean, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pass"));
+    let bad = project("bad", &[("Cargo.lock", CARGO_LOCK)]);
+    assert_eq!(
+        deps(&bad, &["--fail-on", "malicious"]).status.code(),
+        Some(1)
+    );
+    assert_eq!(deps(&bad, &["--fail-on", "low"]).status.code(), Some(1));
+    assert!(deps(&bad, &["no-such-dir"]).status.code().unwrap() >= 64);
+    assert!(deps(&bad, &["--format", "xml"]).status.code().unwrap() >= 64);
+    let broken = project("broken", &[("package-lock.json", "{not json")]);
+    assert!(deps(&broken, &[]).status.code().unwrap() >= 64);
+}
+
+#[test]
+fn sarif_has_what_code_scanning_needs() {
+    let dir = project(
+        "sarif",
+        &[("Cargo.lock", CARGO_LOCK), ("package-lock.json", NPM_V3)],
+    );
+    let out = deps(&dir, &["--format", "sarif", "--output", "report.sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("report.sarif")).unwrap()).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    assert!(v["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
+    let run = &v["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "hermes-scan");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let results = run["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for r in results {
+        let idx = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(
+            rules[idx]["id"], r["ruleId"],
+            "ruleIndex points at the rule"
+        );
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(!r["message"]["text"].as_str().unwrap().is_empty());
+        let loc = &r["locations"][0]["physicalLocation"];
+        let uri = loc["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(
+            uri == "Cargo.lock" || uri == "package-lock.json",
+            "relative URI: {uri}"
+        );
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+    }
+    for rule in rules {
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
+        assert!(rule["properties"]["security-severity"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .is_ok());
+        assert!(
+            !rule["helpUri"].as_str().unwrap().contains("HSCAN-"),
+            "links use public ids"
+        );
+    }
+}
+
+#[test]
+fn ten_thousand_package_lockfile() {
+    let mut packages = String::from("{\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"big\"}");
+    for i in 0..10_000 {
+        packages.push_str(&format!(
+            ",\"node_modules/pkg-{i}\":{{\"version\":\"1.0.{i}\"}}"
+        ));
+    }
+    packages.push_str(",\"node_modules/chalk\":{\"version\":\"5.6.1\"}}}");
+    let dir = project("big", &[("package-lock.json", &packages)]);
+    let start = Instant::now();
+    let out = deps(&dir, &["--format", "json"]);
+    eprintln!(
+        "10,001-package lockfile: {:.2?} (whole process, debug build)",
+        start.elapsed()
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["packages"], 10_001);
+}
