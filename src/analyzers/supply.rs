@@ -30,7 +30,9 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     hits
 }
 
-fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
+/// Check one install intent against advisories, typosquats and source policy (also used by the
+/// `install` front door and the package-manager shims).
+pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
     let mut hit = |rule_id: &'static str, detail: String| {
         hits.push(Hit {
             rule_id,

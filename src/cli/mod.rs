@@ -10,10 +10,12 @@ mod check;
 mod deps;
 mod hook;
 mod init;
+mod install;
 mod prompt;
 mod render;
 mod rules_cmd;
 mod setup;
+mod shims;
 mod tty;
 
 use clap::{Parser, Subcommand};
@@ -83,6 +85,22 @@ enum Cmd {
     Doctor,
     /// Run a small guarded agent: an LLM with a terminal tool behind the scanner.
     Agent(agent::AgentArgs),
+    /// Vet packages (advisories, typosquats, exact pins) and only then run the installer.
+    Install(install::InstallArgs),
+    /// Package-manager PATH shims.
+    Shims {
+        #[command(subcommand)]
+        action: ShimsCmd,
+    },
+    /// Run as a package-manager shim (called by the shim scripts).
+    #[command(hide = true)]
+    Shim {
+        /// The package manager.
+        name: String,
+        /// Its arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// CI dependency gate: check lockfiles against the advisory store (exit 0 pass, 1 fail).
     Deps(deps::DepsArgs),
     /// Manage the advisory store (import OSV / RustSec data, show status).
@@ -121,6 +139,15 @@ enum AdvisoriesCmd {
         /// Store directory.
         #[arg(long)]
         store: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ShimsCmd {
+    /// Write shims for pip, pip3, uv, uvx, pipx, poetry, npm, npx, pnpm, yarn, bun, bunx and cargo.
+    Install {
+        /// Directory to put first on PATH.
+        dir: PathBuf,
     },
 }
 
@@ -166,6 +193,14 @@ pub fn run() -> i32 {
         Cmd::Doctor => setup::doctor(),
         Cmd::Agent(args) => agent::run(args),
         Cmd::Deps(args) => deps::run(args),
+        Cmd::Install(args) => install::run(args),
+        Cmd::Shims { action } => match action {
+            ShimsCmd::Install { dir } => shims::install(&dir),
+        },
+        Cmd::Shim { name, args } => {
+            let args: Vec<String> = args.into_iter().skip_while(|a| a == "--").collect();
+            shims::run(&name, &args)
+        }
         Cmd::Advisories { action } => match action {
             AdvisoriesCmd::Import { path, store } => advisories::import(&path, store.as_deref()),
             AdvisoriesCmd::Status { store } => advisories::status(store.as_deref()),

@@ -3,6 +3,7 @@
 
 pub mod gate;
 pub mod intents;
+pub mod lazy;
 pub mod lockfiles;
 pub mod osv;
 pub mod rustsec;
