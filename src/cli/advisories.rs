@@ -65,3 +65,50 @@ pub fn status(dest: Option<&Path>) -> i32 {
     super::print(out.trim_end());
     0
 }
+
+/// `advisories update [PATH…]`: refresh the store from the OSV API for the locked packages.
+pub fn update(paths: &[std::path::PathBuf], osv_url: &str, dest: Option<&Path>) -> i32 {
+    use crate::supply::{lockfiles, online};
+    let roots = if paths.is_empty() {
+        vec![std::path::PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    let mut packages = Vec::new();
+    for r in &roots {
+        for f in lockfiles::discover(r) {
+            match lockfiles::parse(&f) {
+                Ok(p) => packages.extend(p),
+                Err(e) => {
+                    eprintln!("hermes-scan: {e}");
+                    return super::EXIT_NOINPUT;
+                }
+            }
+        }
+    }
+    let dest = dest
+        .map(Path::to_path_buf)
+        .unwrap_or_else(store::default_dir);
+    let cache = crate::policy::load::data_dir().join("osv-cache");
+    let result = online::OsvClient::new(
+        osv_url,
+        std::time::Duration::from_secs(20),
+        Some(cache),
+        std::time::Duration::from_secs(24 * 3600),
+    )
+    .and_then(|c| online::refresh(&c, &packages, &dest));
+    match result {
+        Ok(n) => {
+            super::print(&format!(
+                "{} package(s) queried, {n} record(s) stored in {}",
+                packages.len(),
+                dest.display()
+            ));
+            0
+        }
+        Err(e) => {
+            eprintln!("hermes-scan: OSV API: {e}");
+            super::EXIT_SOFTWARE
+        }
+    }
+}

@@ -50,6 +50,27 @@ pub struct DepsArgs {
     /// Write the report here instead of stdout.
     #[arg(long, short)]
     output: Option<PathBuf>,
+    /// Also ask the OSV API about every locked package (results are cached and stored).
+    #[arg(long)]
+    online: bool,
+    /// OSV API base URL.
+    #[arg(long, default_value = "https://api.osv.dev")]
+    osv_url: String,
+    /// Seconds before an OSV request times out.
+    #[arg(long, default_value_t = 20)]
+    osv_timeout: u64,
+    /// When the OSV API cannot be reached: fail the gate (closed, default) or continue offline (open).
+    #[arg(long, value_enum, default_value = "closed")]
+    on_osv_error: OnError,
+}
+
+/// What an unreachable OSV API means.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OnError {
+    /// Exit with an error (≥ 64).
+    Closed,
+    /// Warn and use the offline store.
+    Open,
 }
 
 /// Run the gate.
@@ -77,8 +98,28 @@ pub fn run(args: DepsArgs) -> i32 {
             }
         }
     }
-    let dir = args.store.clone().unwrap_or_else(store::default_dir);
-    let dir = dir.is_dir().then_some(dir);
+    let store_dir = args.store.clone().unwrap_or_else(store::default_dir);
+    if args.online {
+        let cache = crate::policy::load::data_dir().join("osv-cache");
+        let client = crate::supply::online::OsvClient::new(
+            &args.osv_url,
+            std::time::Duration::from_secs(args.osv_timeout.max(1)),
+            Some(cache),
+            std::time::Duration::from_secs(24 * 3600),
+        );
+        let result = client.and_then(|c| crate::supply::online::refresh(&c, &packages, &store_dir));
+        match result {
+            Ok(n) => eprintln!("hermes-scan: OSV API: {n} record(s) fetched"),
+            Err(e) if args.on_osv_error == OnError::Open => {
+                eprintln!("hermes-scan: OSV API unavailable ({e}); continuing with offline data")
+            }
+            Err(e) => {
+                eprintln!("hermes-scan: OSV API unavailable ({e}); failing closed (--on-osv-error open to continue)");
+                return super::EXIT_SOFTWARE;
+            }
+        }
+    }
+    let dir = store_dir.is_dir().then_some(store_dir);
     let findings = gate::check(&packages, dir.as_deref());
     let threshold = match args.fail_on {
         FailOn::Malicious => "malicious",

@@ -134,6 +134,17 @@ enum AdvisoriesCmd {
         #[arg(long)]
         store: Option<PathBuf>,
     },
+    /// Ask the OSV API about every package in the lockfiles under PATH and store what it knows.
+    Update {
+        /// Lockfiles or directories (default: the current directory).
+        paths: Vec<PathBuf>,
+        /// OSV API base URL.
+        #[arg(long, default_value = "https://api.osv.dev")]
+        osv_url: String,
+        /// Store directory.
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
     /// Show the embedded set and the imported sources with counts and age.
     Status {
         /// Store directory.
@@ -204,6 +215,11 @@ pub fn run() -> i32 {
         Cmd::Advisories { action } => match action {
             AdvisoriesCmd::Import { path, store } => advisories::import(&path, store.as_deref()),
             AdvisoriesCmd::Status { store } => advisories::status(store.as_deref()),
+            AdvisoriesCmd::Update {
+                paths,
+                osv_url,
+                store,
+            } => advisories::update(&paths, &osv_url, store.as_deref()),
         },
         Cmd::Prompt { policy, line } => {
             let session = std::env::var("HERMES_SCAN_SESSION").ok();

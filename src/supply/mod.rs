@@ -5,6 +5,7 @@ pub mod gate;
 pub mod intents;
 pub mod lazy;
 pub mod lockfiles;
+pub mod online;
 pub mod osv;
 pub mod rustsec;
 pub mod store;

@@ -1,0 +1,254 @@
+//! `deps --online` against a mock OSV API that the test starts on 127.0.0.1 (and that stops by
+//! itself): batching, pagination, empty results, HTTP errors, malformed bodies, slow responses, a
+//! closed port, and the cache.
+
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type Handler = Arc<dyn Fn(&str, &str, &Value) -> (u16, String) + Send + Sync>;
+
+/// Serves requests with `handler` for up to 60 s; records (method, path, body).
+struct Osv {
+    url: String,
+    log: Arc<Mutex<Vec<(String, String, Value)>>>,
+}
+
+impl Osv {
+    fn start(handler: Handler, delay: Duration) -> Osv {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        std::thread::spawn(move || {
+            let end = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < end {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                let _ = reader.read_line(&mut first);
+                let mut parts = first.split_whitespace();
+                let (method, path) = (
+                    parts.next().unwrap_or("").to_string(),
+                    parts.next().unwrap_or("").to_string(),
+                );
+                let mut len = 0usize;
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0u8; len];
+                let _ = reader.read_exact(&mut body);
+                let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                seen.lock()
+                    .unwrap()
+                    .push((method.clone(), path.clone(), body.clone()));
+                let (status, text) = handler(&method, &path, &body);
+                std::thread::sleep(delay);
+                let mut out = stream;
+                let _ = write!(out, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len());
+            }
+        });
+        Osv { url, log }
+    }
+
+    fn batches(&self) -> Vec<usize> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(_, p, _)| p == "/v1/querybatch")
+            .map(|(_, _, b)| b["queries"].as_array().map(|a| a.len()).unwrap_or(0))
+            .collect()
+    }
+}
+
+fn record(id: &str, name: &str, version: &str) -> Value {
+    json!({"id": id, "summary": format!("test advisory for {name}"), "affected": [
+        {"package": {"ecosystem": "npm", "name": name}, "versions": [version]}
+    ]})
+}
+
+/// A well-behaved OSV: `evilpkg@1.0.0` has MAL-TEST-1 on page 1 and GHSA-TEST-2 on page 2.
+fn good_osv() -> Handler {
+    Arc::new(|method, path, body| {
+        if method == "GET" {
+            return match path.trim_start_matches("/v1/vulns/") {
+                "MAL-TEST-1" => (200, record("MAL-TEST-1", "evilpkg", "1.0.0").to_string()),
+                "GHSA-TEST-2" => (200, record("GHSA-TEST-2", "evilpkg", "1.0.0").to_string()),
+                _ => (404, "{}".into()),
+            };
+        }
+        let results: Vec<Value> = body["queries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| {
+                if q["package"]["name"] != "evilpkg" {
+                    return json!({});
+                }
+                match q.get("page_token").and_then(Value::as_str) {
+                    None => json!({"vulns": [{"id": "MAL-TEST-1", "modified": "2026-01-01T00:00:00Z"}], "next_page_token": "p2"}),
+                    Some(_) => json!({"vulns": [{"id": "GHSA-TEST-2", "modified": "2026-01-01T00:00:00Z"}]}),
+                }
+            })
+            .collect();
+        (200, json!({"results": results}).to_string())
+    })
+}
+
+fn project(name: &str, packages: usize, evil: bool) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("hermes-scan-online-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    let mut pk = serde_json::Map::new();
+    pk.insert(String::new(), json!({"name": "app"}));
+    for i in 0..packages {
+        pk.insert(
+            format!("node_modules/benign-{i}"),
+            json!({"version": "1.0.0"}),
+        );
+    }
+    if evil {
+        pk.insert("node_modules/evilpkg".into(), json!({"version": "1.0.0"}));
+    }
+    std::fs::write(
+        d.join("package-lock.json"),
+        json!({"lockfileVersion": 3, "packages": pk}).to_string(),
+    )
+    .unwrap();
+    d
+}
+
+fn deps(dir: &Path, url: &str, extra: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args(["deps", "--format", "json", "--online", "--osv-url", url])
+        .args(extra)
+        .current_dir(dir)
+        .env("XDG_DATA_HOME", dir.join("data"))
+        .output()
+        .unwrap()
+}
+
+fn ids(out: &Output) -> Vec<String> {
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    v["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| f["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn batches_paginates_fetches_and_caches() {
+    let dir = project("batch", 1500, true);
+    let osv = Osv::start(good_osv(), Duration::ZERO);
+    let out = deps(&dir, &osv.url, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let found = ids(&out);
+    assert!(
+        found.contains(&"MAL-TEST-1".to_string()) && found.contains(&"GHSA-TEST-2".to_string()),
+        "{found:?}"
+    );
+    let batches = osv.batches();
+    assert_eq!(
+        &batches[..2],
+        &[1000, 501],
+        "at most 1000 queries per request"
+    );
+    assert_eq!(
+        batches.len(),
+        3,
+        "one extra request for page 2: {batches:?}"
+    );
+    // A second run is served from the cache (and the store).
+    let before = osv.log.lock().unwrap().len();
+    let out = deps(&dir, &osv.url, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        osv.log.lock().unwrap().len(),
+        before,
+        "cached: no new requests"
+    );
+}
+
+#[test]
+fn empty_results_pass() {
+    let dir = project("empty", 3, false);
+    let osv = Osv::start(good_osv(), Duration::ZERO);
+    let out = deps(&dir, &osv.url, &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(ids(&out).is_empty());
+}
+
+#[test]
+fn failures_fail_closed_or_open_and_are_not_cached() {
+    let dir = project("fail", 3, true);
+    let broken: Handler = Arc::new(|_, _, _| (500, "{}".into()));
+    let osv = Osv::start(broken, Duration::ZERO);
+    assert_eq!(deps(&dir, &osv.url, &[]).status.code(), Some(70));
+    let out = deps(&dir, &osv.url, &["--on-osv-error", "open"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "offline data has nothing on evilpkg"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("continuing with offline data"));
+    // The failure was not cached: a healthy server is asked again and finds the advisory.
+    let good = Osv::start(good_osv(), Duration::ZERO);
+    assert_eq!(deps(&dir, &good.url, &[]).status.code(), Some(1));
+
+    let malformed: Handler = Arc::new(|_, _, _| (200, "{\"results\": 5".into()));
+    let osv = Osv::start(malformed, Duration::ZERO);
+    let dir2 = project("malformed", 2, false);
+    let out = deps(&dir2, &osv.url, &[]);
+    assert_eq!(out.status.code(), Some(70));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("malformed"));
+
+    let slow = Osv::start(good_osv(), Duration::from_secs(3));
+    let start = Instant::now();
+    assert_eq!(
+        deps(&dir2, &slow.url, &["--osv-timeout", "1"])
+            .status
+            .code(),
+        Some(70)
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "timed out promptly"
+    );
+
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    assert_eq!(deps(&dir2, &url, &[]).status.code(), Some(70));
+}
