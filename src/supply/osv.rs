@@ -42,8 +42,70 @@ pub struct Entry {
     pub safe: Option<Vec<String>>,
 }
 
+/// One `affected` entry read through the `osv` crate's schema types: (ecosystem, name, ranges,
+/// versions). `None` when the record does not fit the schema (an unknown ecosystem, a missing
+/// `modified`); the lenient reader then takes the raw JSON instead of dropping the record.
+type TypedAffected = (String, String, Vec<Vec<(String, String)>>, Vec<String>);
+
+fn typed_affected(record: &Value) -> Option<Vec<TypedAffected>> {
+    use osv::schema::{Event, RangeType, Vulnerability};
+    let v: Vulnerability = serde_json::from_value(record.clone()).ok()?;
+    let mut out = Vec::new();
+    for a in v.affected.unwrap_or_default() {
+        let pkg = a.package?;
+        let eco = serde_json::to_value(&pkg.ecosystem)
+            .ok()?
+            .as_str()?
+            .to_string();
+        let ranges = a
+            .ranges
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| !matches!(r.range_type, RangeType::Git))
+            .map(|r| {
+                r.events
+                    .into_iter()
+                    .map(|e| match e {
+                        Event::Introduced(x) => ("introduced".to_string(), x),
+                        Event::Fixed(x) => ("fixed".to_string(), x),
+                        Event::LastAffected(x) => ("last_affected".to_string(), x),
+                        Event::Limit(x) => ("limit".to_string(), x),
+                        // A future event kind is kept by name so it cannot widen a range.
+                        _ => ("unknown".to_string(), String::new()),
+                    })
+                    .collect()
+            })
+            .collect();
+        out.push((eco, pkg.name, ranges, a.versions.unwrap_or_default()));
+    }
+    Some(out)
+}
+
+/// Ranges of a raw `affected` entry (lenient path).
+fn lenient_ranges(a: &Value) -> Vec<Vec<(String, String)>> {
+    a.get("ranges")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|r| r.get("type").and_then(Value::as_str) != Some("GIT"))
+        .map(|r| {
+            r.get("events")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.as_object())
+                .flat_map(|e| {
+                    e.iter()
+                        .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// Parse one OSV JSON record into entries (empty when nothing in it is usable).
 pub fn entries(record: &Value) -> Vec<Entry> {
+    let typed = typed_affected(record);
     let Some(id) = record.get("id").and_then(Value::as_str) else {
         return Vec::new();
     };
@@ -69,20 +131,25 @@ pub fn entries(record: &Value) -> Vec<Entry> {
             .unwrap_or(false);
     let severity = severity_of(record);
     let mut out = Vec::new();
-    for a in record
+    let affected: Vec<&Value> = record
         .get("affected")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
-        let Some(eco) = a
-            .pointer("/package/ecosystem")
-            .and_then(Value::as_str)
-            .and_then(Ecosystem::from_osv)
-        else {
+        .collect();
+    for (index, a) in affected.into_iter().enumerate() {
+        let typed_here = typed.as_ref().and_then(|t| t.get(index));
+        let eco_name = match typed_here {
+            Some(t) => Some(t.0.as_str()),
+            None => a.pointer("/package/ecosystem").and_then(Value::as_str),
+        };
+        let Some(eco) = eco_name.and_then(Ecosystem::from_osv) else {
             continue;
         };
-        let Some(name) = a.pointer("/package/name").and_then(Value::as_str) else {
+        let Some(name) = typed_here
+            .map(|t| t.1.as_str())
+            .or_else(|| a.pointer("/package/name").and_then(Value::as_str))
+        else {
             continue;
         };
         let categories = strings(a.pointer("/database_specific/categories"));
@@ -100,25 +167,10 @@ pub fn entries(record: &Value) -> Vec<Entry> {
             .pointer("/database_specific/hermes_safe")
             .filter(|v| v.is_array())
             .map(|v| strings(Some(v)));
-        let ranges = a
-            .get("ranges")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|r| r.get("type").and_then(Value::as_str) != Some("GIT"))
-            .map(|r| {
-                r.get("events")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|e| e.as_object())
-                    .flat_map(|e| {
-                        e.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
+        let (ranges, versions) = match typed_here {
+            Some(t) => (t.2.clone(), t.3.clone()),
+            None => (lenient_ranges(a), strings(a.get("versions"))),
+        };
         out.push(Entry {
             id: id.to_string(),
             aliases: aliases.clone(),
@@ -129,7 +181,7 @@ pub fn entries(record: &Value) -> Vec<Entry> {
             severity,
             summary: summary.clone(),
             ranges,
-            versions: strings(a.get("versions")),
+            versions,
             safe,
         });
     }
@@ -292,4 +344,34 @@ fn in_range(eco: super::Ecosystem, events: &[(String, String)], v: &Version) -> 
         }
     }
     affected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn typed_records_parse_and_unknown_ecosystems_do_not_drop_the_record() {
+        let typed = json!({"id": "GHSA-x", "modified": "2026-01-01T00:00:00Z", "affected": [
+            {"package": {"ecosystem": "npm", "name": "Axios"}, "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "1.6.0"}]}]}
+        ]});
+        assert!(typed_affected(&typed).is_some());
+        let e = entries(&typed);
+        assert_eq!(e[0].package, "axios");
+        assert!(e[0].affects("1.5.1") && !e[0].affects("1.6.0"));
+
+        let mixed = json!({"id": "OSV-y", "modified": "2026-01-01T00:00:00Z", "affected": [
+            {"package": {"ecosystem": "SomeNewEcosystem", "name": "z"}, "versions": ["1"]},
+            {"package": {"ecosystem": "PyPI", "name": "Foo_Bar"}, "versions": ["2.0"]}
+        ]});
+        assert!(
+            typed_affected(&mixed).is_none(),
+            "the schema rejects the unknown ecosystem"
+        );
+        let e = entries(&mixed);
+        assert_eq!(e.len(), 1, "the PyPI entry survives");
+        assert_eq!(e[0].package, "foo-bar");
+        assert!(e[0].affects("2.0"));
+    }
 }

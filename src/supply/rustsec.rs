@@ -1,50 +1,41 @@
-//! The RustSec advisory-db native format (`crates/<crate>/RUSTSEC-*.md` with TOML front matter),
+//! The RustSec advisory-db native format, read with the `rustsec` crate (no git features) and
 //! turned into an OSV-shaped record. Patched and unaffected version requirements are kept as
 //! requirements: a version is affected unless one of them matches it.
 
 use serde_json::{json, Value};
+use std::path::Path;
 
-/// Convert one advisory file; `None` when it has no usable front matter.
-pub fn record_from_markdown(text: &str) -> Option<Value> {
-    let body = text.trim_start().strip_prefix("```toml")?;
-    let end = body.find("```")?;
-    let front: toml::Value = toml::from_str(&body[..end]).ok()?;
-    let adv = front.get("advisory")?;
-    let id = adv.get("id")?.as_str()?;
-    let package = adv.get("package")?.as_str()?;
-    let list = |v: Option<&toml::Value>| -> Vec<String> {
-        v.and_then(|x| x.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let versions = front.get("versions");
-    let mut safe = list(versions.and_then(|v| v.get("patched")));
-    safe.extend(list(versions.and_then(|v| v.get("unaffected"))));
-    let title = body[end + 3..]
-        .lines()
-        .find_map(|l| l.strip_prefix("# "))
-        .unwrap_or("")
-        .to_string();
-    let informational = adv.get("informational").and_then(|x| x.as_str());
-    let mut record = json!({
-        "id": id,
-        "aliases": list(adv.get("aliases")),
-        "summary": title,
+/// Open a RustSec advisory-db checkout and convert every advisory.
+pub fn records(path: &Path) -> Result<Vec<Value>, String> {
+    let db = rustsec::Database::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(db.iter().map(record).collect())
+}
+
+/// One advisory as an OSV-shaped record.
+pub fn record(adv: &rustsec::Advisory) -> Value {
+    let m = &adv.metadata;
+    let mut safe: Vec<String> = adv
+        .versions
+        .patched()
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
+    safe.extend(adv.versions.unaffected().iter().map(|r| r.to_string()));
+    let mut rec = json!({
+        "id": m.id.as_str(),
+        "aliases": m.aliases.iter().map(|a| a.as_str().to_string()).collect::<Vec<_>>(),
+        "summary": m.title,
         "affected": [{
-            "package": {"ecosystem": "crates.io", "name": package},
+            "package": {"ecosystem": "crates.io", "name": m.package.as_str()},
             "database_specific": {
-                "categories": list(adv.get("categories")),
-                "informational": informational,
+                "categories": m.categories.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+                "informational": m.informational.as_ref().map(|i| i.to_string()),
                 "hermes_safe": safe,
             },
         }],
     });
-    if let Some(w) = adv.get("withdrawn").and_then(|x| x.as_str()) {
-        record["withdrawn"] = json!(w);
+    if let Some(w) = &m.withdrawn {
+        rec["withdrawn"] = json!(w.to_string());
     }
-    Some(record)
+    rec
 }

@@ -123,14 +123,9 @@ pub fn import(src: &Path, dest: &Path) -> Result<ImportReport, String> {
             add(&buf, &mut report);
         }
     } else if src.join("crates").is_dir() && !has_json(src) {
-        for (text, _) in walk(src, "md")? {
-            match super::rustsec::record_from_markdown(&String::from_utf8_lossy(&text)) {
-                Some(v) => {
-                    report.records += 1;
-                    entries.extend(osv::entries(&v));
-                }
-                None => report.skipped += 1,
-            }
+        for v in super::rustsec::records(src)? {
+            report.records += 1;
+            entries.extend(osv::entries(&v));
         }
     } else if src.is_dir() {
         for (text, _) in walk(src, "json")? {
