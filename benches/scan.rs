@@ -114,4 +114,62 @@ fn main() {
         });
         report(&format!("added per Enter: prompt -- {cmd:?}"), d);
     }
+
+    supply_gate(exe);
+}
+
+/// `deps` over a 10,000-package lockfile against the fully imported store (the shared dumps,
+/// when present next to the repository).
+fn supply_gate(exe: &str) {
+    let shared =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-data/osv");
+    let root = std::env::temp_dir().join(format!("hermes-scan-bench-{}", std::process::id()));
+    let store = root.join("store");
+    std::fs::create_dir_all(&root).unwrap();
+    if shared.is_dir() {
+        let start = Instant::now();
+        for eco in ["crates.io", "PyPI", "npm"] {
+            hermes_scan::supply::store::import(&shared.join(eco).join("all.zip"), &store).unwrap();
+        }
+        report(
+            "import all shared OSV dumps (3,934 records)",
+            start.elapsed(),
+        );
+    }
+    let names: Vec<&str> = include_str!("../rules/popular-npm.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .take(10_000)
+        .collect();
+    let mut pk = String::from("{\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"big\"}");
+    for (i, n) in names.iter().enumerate() {
+        pk.push_str(&format!(
+            ",\"node_modules/{n}\":{{\"version\":\"1.0.{i}\"}}"
+        ));
+    }
+    pk.push_str("}}");
+    std::fs::write(root.join("package-lock.json"), pk).unwrap();
+    let d = median_per_call(7, 1, || {
+        let out = std::process::Command::new(exe)
+            .args(["deps", "--store"])
+            .arg(&store)
+            .arg(&root)
+            .output()
+            .expect("run deps");
+        black_box(out.status);
+    });
+    report("deps: 10,000-package package-lock (whole process)", d);
+    let start = Instant::now();
+    for n in names.iter().take(1000) {
+        black_box(hermes_scan::supply::store::lookup(
+            Some(&store),
+            hermes_scan::supply::Ecosystem::Npm,
+            n,
+        ));
+    }
+    report(
+        "advisory lookup per package (full store)",
+        start.elapsed() / 1000,
+    );
+    let _ = std::fs::remove_dir_all(&root);
 }

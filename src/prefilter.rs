@@ -8,10 +8,12 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
-/// Shell reserved words, matched as whole tokens.
+/// Words matched as whole tokens: shell reserved words (misplaced, they are parse errors) and
+/// the short install verbs that substring keywords would over-match (`npm i x`, `go get x`).
 const RESERVED: &[&str] = &[
     "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
-    "done", "in", "function", "time", "coproc",
+    "done", "in", "function", "time", "coproc", "i", "get", "a", "ins", "inst", "insta", "instal",
+    "isnt", "isnta", "isntal",
 ];
 
 /// The compiled prefilter.

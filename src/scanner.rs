@@ -20,8 +20,8 @@ const MAX_EVIDENCE: usize = 240;
 const STRUCTURAL_KEYWORDS: &[&str] = &[
     "eval", "source", "alias", "find", "su", "runuser", "watch", "base64", "base32", "basenc",
     "xxd", "openssl", "uudecode", "gunzip", "zcat", "bunzip2", "xz", "lzcat", "zstd", "gzip",
-    "bzip2", "rev", "tr", "printf", "python", "/dev/", "pip", "uv", "pipx", "poetry", "npm", "npx",
-    "pnpm", "pnpx", "yarn", "bun", "cargo", "gem", "go",
+    "bzip2", "rev", "tr", "printf", "python", "/dev/", "install", "add", "dlx", "npx", "pnpx",
+    "bunx", "uvx", "pipx", "isntall",
 ];
 
 /// A ready-to-use scanner: compiled rules, prefilter and policy.

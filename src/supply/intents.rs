@@ -187,7 +187,7 @@ pub fn intents(cmd: &Command) -> Vec<Intent> {
                 ),
                 "pnpm" => matches!(sub, "add" | "install" | "i"),
                 "yarn" => sub == "add" || (sub == "global" && text(at + 1) == "add"),
-                _ => matches!(sub, "add" | "install" | "i"),
+                _ => matches!(sub, "add" | "a" | "install" | "i"),
             };
             if installs {
                 let skip = if sub == "global" { at + 2 } else { at + 1 };
