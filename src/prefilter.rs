@@ -21,7 +21,8 @@ pub struct Prefilter {
     keywords: AhoCorasick,
 }
 
-fn is_safe_byte(b: u8) -> bool {
+/// Bytes that cannot start shell syntax: letters, digits, blanks and `-_./:=,@%+^~`.
+pub fn is_safe_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(
             b,

@@ -3,13 +3,12 @@
 //! touches a marker file, formats a device that does not exist, or pipes an empty loopback
 //! response into sh — so a broken guard fails the test, not the machine.
 
+mod common;
+
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 /// A scripted reply: HTTP status and body.
 #[derive(Clone)]
@@ -35,64 +34,24 @@ fn answer(text: &str) -> Reply {
     )
 }
 
-/// A one-request-per-connection HTTP server that serves `script` in order (repeating the last
-/// reply) and records every request body. It stops after 60 s or when dropped.
+/// The mock OpenAI-compatible server: scripted replies, recorded request bodies.
 struct MockServer {
     url: String,
-    requests: Arc<Mutex<Vec<Value>>>,
+    inner: common::MockHttp,
 }
 
 impl MockServer {
     fn start(script: Vec<Reply>) -> MockServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let seen = requests.clone();
-        std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(60);
-            let mut n = 0;
-            while Instant::now() < deadline {
-                let Ok((stream, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                };
-                stream.set_nonblocking(false).unwrap();
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(5)))
-                    .unwrap();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut len = 0usize;
-                let mut line = String::new();
-                while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                    if line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        len = v.trim().parse().unwrap_or(0);
-                    }
-                    line.clear();
-                }
-                let mut body = vec![0u8; len];
-                let _ = reader.read_exact(&mut body);
-                seen.lock()
-                    .unwrap()
-                    .push(serde_json::from_slice(&body).unwrap_or(Value::Null));
-                let Reply(status, text) = script[n.min(script.len() - 1)].clone();
-                n += 1;
-                let mut out = stream;
-                let _ = write!(
-                    out,
-                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
-                    text.len()
-                );
-            }
-        });
-        MockServer { url, requests }
+        let inner =
+            common::MockHttp::scripted(script.into_iter().map(|Reply(s, t)| (s, t)).collect());
+        MockServer {
+            url: inner.url.clone(),
+            inner,
+        }
     }
 
     fn requests(&self) -> Vec<Value> {
-        self.requests.lock().unwrap().clone()
+        self.inner.bodies()
     }
 }
 

@@ -2,17 +2,18 @@
 //! itself): batching, pagination, empty results, HTTP errors, malformed bodies, slow responses, a
 //! closed port, and the cache.
 
+mod common;
+
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-type Handler = Arc<dyn Fn(&str, &str, &Value) -> (u16, String) + Send + Sync>;
+use common::{Handler, MockHttp};
 
-/// Serves requests with `handler` for up to 60 s; records (method, path, body).
+/// The mock OSV API with helpers.
 struct Osv {
     url: String,
     log: Arc<Mutex<Vec<(String, String, Value)>>>,
@@ -20,54 +21,11 @@ struct Osv {
 
 impl Osv {
     fn start(handler: Handler, delay: Duration) -> Osv {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let seen = log.clone();
-        std::thread::spawn(move || {
-            let end = Instant::now() + Duration::from_secs(60);
-            while Instant::now() < end {
-                let Ok((stream, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                };
-                stream.set_nonblocking(false).unwrap();
-                stream
-                    .set_read_timeout(Some(Duration::from_secs(5)))
-                    .unwrap();
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut first = String::new();
-                let _ = reader.read_line(&mut first);
-                let mut parts = first.split_whitespace();
-                let (method, path) = (
-                    parts.next().unwrap_or("").to_string(),
-                    parts.next().unwrap_or("").to_string(),
-                );
-                let mut len = 0usize;
-                let mut line = String::new();
-                while reader.read_line(&mut line).unwrap_or(0) > 0 {
-                    if line == "\r\n" {
-                        break;
-                    }
-                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-                        len = v.trim().parse().unwrap_or(0);
-                    }
-                    line.clear();
-                }
-                let mut body = vec![0u8; len];
-                let _ = reader.read_exact(&mut body);
-                let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                seen.lock()
-                    .unwrap()
-                    .push((method.clone(), path.clone(), body.clone()));
-                let (status, text) = handler(&method, &path, &body);
-                std::thread::sleep(delay);
-                let mut out = stream;
-                let _ = write!(out, "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}", text.len());
-            }
-        });
-        Osv { url, log }
+        let m = MockHttp::start(handler, delay);
+        Osv {
+            url: m.url,
+            log: m.log,
+        }
     }
 
     fn batches(&self) -> Vec<usize> {

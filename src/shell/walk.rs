@@ -909,28 +909,10 @@ pub fn printed_literal(cmd: &Command) -> Option<Word> {
     })
 }
 
-/// Text made only of letters, digits, blanks and punctuation that cannot start shell syntax.
+/// Text made only of letters, digits, blanks and punctuation that cannot start shell syntax
+/// (the prefilter's safe class).
 fn is_plain_text(s: &str) -> bool {
-    s.bytes().all(|b| {
-        b.is_ascii_alphanumeric()
-            || matches!(
-                b,
-                b' ' | b'\t'
-                    | b'\n'
-                    | b'-'
-                    | b'_'
-                    | b'.'
-                    | b'/'
-                    | b':'
-                    | b'='
-                    | b','
-                    | b'@'
-                    | b'%'
-                    | b'+'
-                    | b'^'
-                    | b'~'
-            )
-    })
+    s.bytes().all(crate::prefilter::is_safe_byte)
 }
 
 /// All children of a node, named and anonymous.

@@ -1,0 +1,101 @@
+//! A tiny one-request-per-connection HTTP server on 127.0.0.1 for tests: it answers with a
+//! handler, records every request, and stops by itself after 60 s.
+
+#![allow(dead_code)]
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Answers a request: (method, path, JSON body) → (status, body).
+pub type Handler = Arc<dyn Fn(&str, &str, &Value) -> (u16, String) + Send + Sync>;
+
+/// A running mock server.
+pub struct MockHttp {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// (method, path, body) of every request so far.
+    pub log: Arc<Mutex<Vec<(String, String, Value)>>>,
+}
+
+impl MockHttp {
+    /// Start serving; every response waits `delay` first.
+    pub fn start(handler: Handler, delay: Duration) -> MockHttp {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let seen = log.clone();
+        std::thread::spawn(move || {
+            let end = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < end {
+                let Ok((stream, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                };
+                stream.set_nonblocking(false).unwrap();
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(5)))
+                    .unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                let _ = reader.read_line(&mut first);
+                let mut parts = first.split_whitespace();
+                let method = parts.next().unwrap_or("").to_string();
+                let path = parts.next().unwrap_or("").to_string();
+                let mut len = 0usize;
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 {
+                    if line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                    line.clear();
+                }
+                let mut body = vec![0u8; len];
+                let _ = reader.read_exact(&mut body);
+                let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+                seen.lock()
+                    .unwrap()
+                    .push((method.clone(), path.clone(), body.clone()));
+                let (status, text) = handler(&method, &path, &body);
+                std::thread::sleep(delay);
+                let mut out = stream;
+                let _ = write!(
+                    out,
+                    "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
+                    text.len()
+                );
+            }
+        });
+        MockHttp { url, log }
+    }
+
+    /// Serve scripted replies in order, repeating the last one.
+    pub fn scripted(replies: Vec<(u16, String)>) -> MockHttp {
+        let next = Arc::new(Mutex::new(0usize));
+        MockHttp::start(
+            Arc::new(move |_, _, _| {
+                let mut n = next.lock().unwrap();
+                let r = replies[(*n).min(replies.len() - 1)].clone();
+                *n += 1;
+                r
+            }),
+            Duration::ZERO,
+        )
+    }
+
+    /// Request bodies so far.
+    pub fn bodies(&self) -> Vec<Value> {
+        self.log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, _, b)| b.clone())
+            .collect()
+    }
+}
