@@ -119,13 +119,22 @@ impl By {
     }
 }
 
+/// Everything that stands between a tool call and the machine.
+pub struct Guard<'a> {
+    /// The scanner (with its policy).
+    pub scanner: &'a Scanner,
+    /// Approvals given before.
+    pub store: &'a ApprovalStore,
+    /// Who answers questions.
+    pub person: &'a mut dyn Person,
+    /// A person can answer.
+    pub interactive: bool,
+}
+
 /// Run the loop.
 pub fn run(
     model: &mut dyn Model,
-    scanner: &Scanner,
-    store: &ApprovalStore,
-    person: &mut dyn Person,
-    interactive: bool,
+    guard: &mut Guard<'_>,
     cfg: &AgentConfig,
     log: &mut Transcript,
 ) -> AgentEnd {
@@ -183,7 +192,7 @@ pub fn run(
                 .and_then(Value::as_str)
                 .map(str::to_string)
                 .unwrap_or_else(|| format!("call_{turn}_{i}"));
-            let result = handle_call(call, model, scanner, store, person, interactive, cfg, log);
+            let result = handle_call(call, model, guard, cfg, log);
             log.record(
                 "tool_result",
                 json!({"turn": turn, "id": id, "content": result}),
@@ -199,14 +208,10 @@ pub fn run(
 }
 
 /// One tool call → the (redacted) text the model receives.
-#[allow(clippy::too_many_arguments)]
 fn handle_call(
     call: &Value,
     model: &mut dyn Model,
-    scanner: &Scanner,
-    store: &ApprovalStore,
-    person: &mut dyn Person,
-    interactive: bool,
+    guard: &mut Guard<'_>,
     cfg: &AgentConfig,
     log: &mut Transcript,
 ) -> String {
@@ -241,21 +246,12 @@ fn handle_call(
         .and_then(Value::as_u64)
         .map(|s| Duration::from_secs(s.clamp(1, 600)))
         .unwrap_or(cfg.default_timeout);
-    let verdict = scanner.scan(command);
+    let verdict = guard.scanner.scan(command);
     log.record(
         "verdict",
         json!({"command": redact::redact(command), "action": verdict.action, "rules": verdict.rule_ids(), "summary": verdict.summary}),
     );
-    let (run, by) = approve(
-        &verdict,
-        command,
-        model,
-        scanner,
-        store,
-        person,
-        interactive,
-        cfg,
-    );
+    let (run, by) = approve(&verdict, command, model, guard, cfg);
     log.record("approval", json!({"run": run, "by": by.as_str()}));
     if !run {
         return refusal(&verdict);
@@ -274,17 +270,14 @@ fn handle_call(
 }
 
 /// Decide whether a scanned command runs, and who decided.
-#[allow(clippy::too_many_arguments)]
 fn approve(
     verdict: &crate::Verdict,
     command: &str,
     model: &mut dyn Model,
-    scanner: &Scanner,
-    store: &ApprovalStore,
-    person: &mut dyn Person,
-    interactive: bool,
+    guard: &mut Guard<'_>,
     cfg: &AgentConfig,
 ) -> (bool, By) {
+    let (scanner, store, interactive) = (guard.scanner, guard.store, guard.interactive);
     if verdict.action == Action::Allow {
         return (true, By::Scanner);
     }
@@ -313,7 +306,7 @@ fn approve(
         Outcome::Refuse(_) => (false, By::Policy),
         Outcome::Ask(AskKind::Approve) => {
             let rules = decide::warn_rules(verdict);
-            let saved = match person.approve(&report) {
+            let saved = match guard.person.approve(&report) {
                 Answer::Deny => return (false, By::Person),
                 Answer::Once => Ok(()),
                 Answer::Session => store.add(
@@ -328,7 +321,7 @@ fn approve(
             let _ = saved;
             (true, By::Person)
         }
-        Outcome::Ask(AskKind::Override) => (person.override_block(&report), By::Person),
+        Outcome::Ask(AskKind::Override) => (guard.person.override_block(&report), By::Person),
     }
 }
 

@@ -144,15 +144,13 @@ pub fn run(args: AgentArgs) -> i32 {
         session: format!("agent-{}", std::process::id()),
     };
     let store = ApprovalStore::default_store();
-    match agent::run(
-        model.as_mut(),
-        &scanner,
-        &store,
-        person.as_mut(),
+    let mut guard = agent::Guard {
+        scanner: &scanner,
+        store: &store,
+        person: person.as_mut(),
         interactive,
-        &cfg,
-        &mut log,
-    ) {
+    };
+    match agent::run(model.as_mut(), &mut guard, &cfg, &mut log) {
         AgentEnd::Answer(text) => {
             super::print(&agent::redact::redact(&text));
             0
