@@ -271,16 +271,11 @@ fn source_of(spec: &str) -> Source {
 
 /// pip/uv/pipx/poetry specs from `start` on.
 fn pypi(args: &[&Word], start: usize) -> Vec<Intent> {
+    // Only sources consulted *in addition to* the registry open the door to dependency confusion;
+    // a replacement index (`--index-url`, `-i`) is a single source, like an npm `--registry`.
     let extra = option_values(
         args,
-        &[
-            "--extra-index-url",
-            "--index",
-            "--index-url",
-            "-i",
-            "--find-links",
-            "-f",
-        ],
+        &["--extra-index-url", "--index", "--find-links", "-f"],
     );
     let mut out = Vec::new();
     let mut i = start;
@@ -314,7 +309,7 @@ fn pypi(args: &[&Word], start: usize) -> Vec<Intent> {
 
 fn pypi_first(args: &[&Word], start: usize) -> Vec<Intent> {
     let at = start + first_positional(&args[start.min(args.len())..], PIP_VALUE_OPTS);
-    let extra = option_values(args, &["--index-url", "--extra-index-url", "--index", "-i"]);
+    let extra = option_values(args, &["--extra-index-url", "--index"]);
     let from = option_values(args, &["--from", "--spec"]);
     let mut out: Vec<Intent> = from
         .iter()
@@ -412,7 +407,8 @@ fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
 
 /// npm/pnpm/yarn/bun specs from `start` on.
 fn npm(args: &[&Word], start: usize) -> Vec<Intent> {
-    let registries = option_values(args, &["--registry"]);
+    // `--registry` replaces the registry (one source); plain-HTTP registries are url.plain-http.
+    let registries: Vec<String> = Vec::new();
     let mut out = Vec::new();
     let mut i = start;
     while i < args.len() {
