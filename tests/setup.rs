@@ -27,6 +27,28 @@ fn run(home: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Run a hook subcommand with a tool-call payload on stdin; returns its stdout.
+fn hook(home: &Path, args: &[&str], tool: &str, command: &str) -> String {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let payload = serde_json::json!({"tool_name": tool, "tool_input": {"command": command}});
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(payload.to_string().as_bytes())
+        .unwrap();
+    String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -141,26 +163,7 @@ fn allow_add_is_exact_and_never_covers_the_floor() {
         Some(1)
     );
     // Claude Code hook: the approved command passes, a different one still asks.
-    let hook = |cmd: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
-            .args(["hook", "claude-code"])
-            .env("HOME", &h)
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_DATA_HOME", h.join("data"))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        let payload = serde_json::json!({"tool_name": "Bash", "tool_input": {"command": cmd}});
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(payload.to_string().as_bytes())
-            .unwrap();
-        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
-    };
+    let hook = |cmd: &str| hook(&h, &["hook", "claude-code"], "Bash", cmd);
     assert_eq!(hook("git reset --hard HEAD~1").trim(), "");
     assert_eq!(
         hook("git re''set --hard HEAD~1").trim(),
@@ -180,26 +183,7 @@ fn allow_add_is_exact_and_never_covers_the_floor() {
 #[test]
 fn yolo_skips_approval_but_not_the_floor() {
     let h = home("yolo");
-    let hermes = |args: &[&str], cmd: &str| {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
-            .args(args)
-            .env("HOME", &h)
-            .env("XDG_CONFIG_HOME", h.join("config"))
-            .env("XDG_DATA_HOME", h.join("data"))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        use std::io::Write;
-        let payload = serde_json::json!({"tool_name": "terminal", "tool_input": {"command": cmd}});
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(payload.to_string().as_bytes())
-            .unwrap();
-        String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap()
-    };
+    let hermes = |args: &[&str], cmd: &str| hook(&h, args, "terminal", cmd);
     assert!(hermes(&["hook", "hermes"], "git push --force").contains("block"));
     assert_eq!(
         hermes(&["--yolo", "hook", "hermes"], "git push --force").trim(),

@@ -229,6 +229,24 @@ fn first_positional(args: &[&Word], value_opts: &[&str]) -> usize {
     args.len()
 }
 
+/// Positional words from `start` on, skipping options and the values of `value_opts`.
+fn positional_words<'a>(args: &[&'a Word], start: usize, value_opts: &[&str]) -> Vec<&'a Word> {
+    let mut out = Vec::new();
+    let mut i = start;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t.starts_with('-') {
+            if value_opts.contains(&t) {
+                i += 1;
+            }
+        } else {
+            out.push(args[i]);
+        }
+        i += 1;
+    }
+    out
+}
+
 /// Values of options (`--opt VALUE` or `--opt=VALUE`).
 fn option_values(args: &[&Word], names: &[&str]) -> Vec<String> {
     let mut out = Vec::new();
@@ -408,22 +426,10 @@ fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
 /// npm/pnpm/yarn/bun specs from `start` on.
 fn npm(args: &[&Word], start: usize) -> Vec<Intent> {
     // `--registry` replaces the registry (one source); plain-HTTP registries are url.plain-http.
-    let registries: Vec<String> = Vec::new();
-    let mut out = Vec::new();
-    let mut i = start;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if t.starts_with('-') {
-            if NPM_VALUE_OPTS.contains(&t) {
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
-        out.extend(npm_spec(t, args[i].span, &registries));
-        i += 1;
-    }
-    out
+    positional_words(args, start, NPM_VALUE_OPTS)
+        .into_iter()
+        .filter_map(|w| npm_spec(&w.text, w.span, &[]))
+        .collect()
 }
 
 fn npm_first(args: &[&Word], start: usize) -> Vec<Intent> {
@@ -513,16 +519,8 @@ fn cargo(args: &[&Word], start: usize) -> Vec<Intent> {
     let git = option_values(args, &["--git"]).pop();
     let registries = option_values(args, &["--registry", "--index"]);
     let mut out = Vec::new();
-    let mut i = start;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if t.starts_with('-') {
-            if CARGO_VALUE_OPTS.contains(&t) {
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
+    for w in positional_words(args, start, CARGO_VALUE_OPTS) {
+        let t = w.text.as_str();
         let (name, ver) = match t.split_once('@') {
             Some((n, v)) => (n.to_string(), Some(v.to_string())),
             None => (t.to_string(), version.clone()),
@@ -547,10 +545,9 @@ fn cargo(args: &[&Word], start: usize) -> Vec<Intent> {
             name,
             requested,
             source,
-            span: args[i].span,
+            span: w.span,
             extra_indexes: registries.clone(),
         });
-        i += 1;
     }
     if out.is_empty() {
         if let Some(g) = git {
@@ -570,19 +567,9 @@ fn cargo(args: &[&Word], start: usize) -> Vec<Intent> {
 fn gem(args: &[&Word]) -> Vec<Intent> {
     let version = option_values(args, &["-v", "--version"]).pop();
     let mut out = Vec::new();
-    let mut i = 1;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if t.starts_with('-') {
-            if matches!(
-                t,
-                "-v" | "--version" | "--source" | "-s" | "-i" | "--install-dir"
-            ) {
-                i += 1;
-            }
-            i += 1;
-            continue;
-        }
+    let value_opts = ["-v", "--version", "--source", "-s", "-i", "--install-dir"];
+    for w in positional_words(args, 1, &value_opts) {
+        let t = w.text.as_str();
         let requested = match &version {
             Some(v) => Requested::Exact(v.clone()),
             None => Requested::Latest,
@@ -592,10 +579,9 @@ fn gem(args: &[&Word]) -> Vec<Intent> {
             name: t.to_string(),
             requested,
             source: Source::Registry,
-            span: args[i].span,
+            span: w.span,
             extra_indexes: option_values(args, &["--source", "-s"]),
         });
-        i += 1;
     }
     out
 }
