@@ -9,6 +9,7 @@ pub mod analyzers;
 pub mod cli;
 pub mod findings;
 pub mod hooks;
+pub mod interp;
 pub mod policy;
 pub mod prefilter;
 pub mod rules;

@@ -19,6 +19,8 @@ const RESERVED: &[&str] = &[
 /// The compiled prefilter.
 pub struct Prefilter {
     keywords: AhoCorasick,
+    /// Short program names matched as whole tokens (`at`, `ex`, `R`), too short for substrings.
+    tokens: Vec<String>,
 }
 
 /// Bytes that cannot start shell syntax: letters, digits, blanks and `-_./:=,@%+^~`.
@@ -46,7 +48,24 @@ pub fn is_safe_byte(b: u8) -> bool {
 impl Prefilter {
     /// Build from the keyword list (rule command names and extra keywords).
     pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(keywords: I) -> Self {
+        Self::with_tokens(keywords, std::iter::empty::<&str>())
+    }
+
+    /// Build from substring keywords plus whole-token program names (matched as a word or as the
+    /// last component of a path: `at`, `/usr/bin/at`).
+    pub fn with_tokens<I, S, T, U>(keywords: I, tokens: T) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+        T: IntoIterator<Item = U>,
+        U: AsRef<str>,
+    {
         let words: Vec<String> = keywords
+            .into_iter()
+            .map(|k| k.as_ref().to_ascii_lowercase())
+            .filter(|k| !k.is_empty())
+            .collect();
+        let tokens: Vec<String> = tokens
             .into_iter()
             .map(|k| k.as_ref().to_ascii_lowercase())
             .filter(|k| !k.is_empty())
@@ -56,7 +75,7 @@ impl Prefilter {
             .match_kind(MatchKind::Standard)
             .build(&words)
             .expect("keyword automaton builds");
-        Prefilter { keywords }
+        Prefilter { keywords, tokens }
     }
 
     /// True when the input must go through the full pipeline.
@@ -67,8 +86,10 @@ impl Prefilter {
         if self.keywords.is_match(input) {
             return true;
         }
-        input
-            .split(|c: char| c.is_ascii_whitespace())
-            .any(|t| RESERVED.contains(&t))
+        input.split(|c: char| c.is_ascii_whitespace()).any(|t| {
+            let base = t.rsplit('/').next().unwrap_or(t);
+            RESERVED.contains(&t)
+                || (!base.is_empty() && self.tokens.iter().any(|k| k.eq_ignore_ascii_case(base)))
+        })
     }
 }

@@ -49,6 +49,12 @@ impl Scanner {
         keywords.extend(vocab::FETCHERS.iter().map(|s| s.to_string()));
         keywords.extend(vocab::INTERPRETERS.iter().map(|s| s.to_string()));
         keywords.extend(wrappers::wrapper_names().map(|s| s.to_string()));
+        // Sink programs: short names (`at`, `ex`, `R`) only as whole words, or they would send
+        // every input to the full pipeline.
+        let sinks = shell::sinks::table();
+        let (long, short): (Vec<&str>, Vec<&str>) = sinks.programs().partition(|p| p.len() >= 3);
+        keywords.extend(long.iter().map(|s| s.to_string()));
+        keywords.extend(sinks.env_names().map(|s| s.to_string()));
         // The user's deny lists must see every input they could match.
         for p in &policy.deny.commands {
             let literal: String = p
@@ -74,7 +80,7 @@ impl Scanner {
                 .map(|d| d.trim_start_matches("*.").to_string()),
         );
         Ok(Scanner {
-            prefilter: Prefilter::new(&keywords),
+            prefilter: Prefilter::with_tokens(&keywords, short),
             rules,
             policy,
         })

@@ -23,13 +23,12 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
 
 /// The canonical form shown to the user, with wrappers named.
 fn describe(cmd: &crate::shell::Command) -> String {
-    let canon = cmd.canonical();
-    if cmd.wrappers.is_empty() {
-        format!("canonical command: {canon}")
-    } else {
-        format!(
-            "canonical command: {canon} (via {})",
-            cmd.wrappers.join(" → ")
-        )
+    let mut out = format!("canonical command: {}", cmd.canonical());
+    if !cmd.wrappers.is_empty() {
+        out.push_str(&format!(" (via {})", cmd.wrappers.join(" → ")));
     }
+    if let Some(via) = &cmd.via {
+        out.push_str(&format!("; runs through {via}"));
+    }
+    out
 }

@@ -318,7 +318,19 @@ fn is_remote_target(t: &str) -> bool {
 
 /// Find every secret that reaches a network sink.
 pub fn analyze(script: &Script) -> Vec<Hit> {
-    let mut hits = Vec::new();
+    let mut hits: Vec<Hit> = script
+        .effects
+        .iter()
+        .filter(|e| e.kind == crate::shell::ir::EffectKind::SecretToNetwork)
+        .map(|e| Hit {
+            rule_id: Secret::File.rule(),
+            span: e.span,
+            detail: Some(format!(
+                "{} sends the environment or a credential file over the network",
+                e.detail
+            )),
+        })
+        .collect();
     let mut upstream = Upstream::default();
     for (idx, cmd) in script.commands.iter().enumerate() {
         let Some(sink) = sink_args(cmd) else { continue };

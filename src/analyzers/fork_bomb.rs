@@ -1,10 +1,20 @@
 //! Fork bombs: a function that calls itself in a pipeline or in the background, whatever its name.
 
 use super::Hit;
+use crate::shell::ir::EffectKind;
 use crate::shell::Script;
 
 /// Report every self-replicating function definition.
 pub fn analyze(script: &Script) -> Vec<Hit> {
+    let loops = script
+        .effects
+        .iter()
+        .filter(|e| e.kind == EffectKind::ForkLoop)
+        .map(|e| Hit {
+            rule_id: "floor.fork-bomb",
+            span: e.span,
+            detail: Some(format!("{} creates processes in an endless loop", e.detail)),
+        });
     script
         .functions
         .iter()
@@ -18,5 +28,6 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             span: f.span,
             detail: Some(format!("function `{}` spawns copies of itself", f.name)),
         })
+        .chain(loops)
         .collect()
 }

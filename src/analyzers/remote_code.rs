@@ -4,7 +4,7 @@
 
 use super::vocab::{executes_stdin, is_code_runner, is_decoder, is_fetcher};
 use super::Hit;
-use crate::shell::ir::{Command, Script, SubstKind, Word};
+use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
 use crate::shell::nested::{shell_invocation, ShellInvocation};
 
 /// What a source of data is.
@@ -20,6 +20,16 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     pipes_into_interpreters(script, &mut hits);
     substitutions_into_code(script, &mut hits);
     download_then_run(script, &mut hits);
+    output_into_shell(script, &mut hits);
+    for e in &script.effects {
+        if e.kind == EffectKind::FetchExec {
+            hits.push(Hit {
+                rule_id: "remote.inline-decode-exec",
+                span: e.span,
+                detail: Some(format!("{} downloads code and executes it", e.detail)),
+            });
+        }
+    }
     hits
 }
 
@@ -111,6 +121,41 @@ fn pipes_into_interpreters(script: &Script, hits: &mut Vec<Hit>) {
     }
 }
 
+/// `curl … > >(sh)`, `curl … | tee >(bash)`: fetched output written into a process
+/// substitution that runs a shell.
+fn output_into_shell(script: &Script, hits: &mut Vec<Hit>) {
+    for cmd in &script.commands {
+        let taint = if is_fetcher(cmd) {
+            Some(Taint::Fetched)
+        } else {
+            pipeline_taint(script, cmd)
+        };
+        let Some(t) = taint else { continue };
+        let words = cmd
+            .args()
+            .iter()
+            .chain(cmd.redirects.iter().map(|r| &r.target));
+        for w in words {
+            for &s in &w.subs {
+                if script.substitutions[s].kind != SubstKind::ProcessOut {
+                    continue;
+                }
+                if let Some(sink) = script.commands_within(s).find(|c| executes_stdin(c)) {
+                    hits.push(Hit {
+                        rule_id: rule_for(t, "remote.pipe-to-shell"),
+                        span: cmd.span,
+                        detail: Some(format!(
+                            "output of `{}` is written into `{}` through a process substitution",
+                            cmd.name(),
+                            sink.name()
+                        )),
+                    });
+                }
+            }
+        }
+    }
+}
+
 /// `bash <(curl …)`, `sh -c "$(curl …)"`, `eval "$(… | base64 -d)"`, `sh <<< "$(curl …)"`.
 fn substitutions_into_code(script: &Script, hits: &mut Vec<Hit>) {
     for cmd in &script.commands {
@@ -176,96 +221,245 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
         }
         _ => {}
     }
+    // `make -f <(curl …)`, `sed -f <(…)`, `at -f "$(…)"`.
+    out.extend(crate::shell::sinks::code_file_words(cmd));
     out
 }
 
-/// `curl -o x.sh URL && sh x.sh`, `wget URL; bash install.sh`, `curl -O …/i.sh; chmod +x i.sh; ./i.sh`.
+/// `curl -o x.sh URL && sh x.sh`, `wget -P d URL; sh d/x.sh`, `curl -o p.tgz URL && tar xzf p.tgz
+/// -C d && d/install.sh`, `base64 -d > x; ./x`, `deno run https://…`.
 fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
-    let mut downloaded: Vec<(String, usize)> = Vec::new();
+    // (path, is a directory, where it was written, taint)
+    let mut written: Vec<(String, bool, usize, Taint)> = Vec::new();
     for (i, cmd) in script.commands.iter().enumerate() {
-        if is_fetcher(cmd) {
-            downloaded.extend(download_targets(cmd).into_iter().map(|f| (f, i)));
-            continue;
-        }
-        if downloaded.is_empty() {
-            continue;
-        }
-        let run_target: Option<&str> = match shell_invocation(cmd) {
-            Some(ShellInvocation::Script(w)) => Some(w.text.as_str()),
-            _ if is_code_runner(cmd.name()) => cmd
-                .args()
-                .iter()
-                .find(|a| !a.text.starts_with('-'))
-                .map(|a| a.text.as_str()),
-            _ => cmd
-                .wrapped_by
-                .is_none()
-                .then(|| script_path_of(cmd))
-                .flatten(),
-        };
-        let Some(target) = run_target else { continue };
-        if let Some((_, from)) = downloaded.iter().find(|(f, _)| same_file(f, target)) {
-            let start = script.commands[*from].span.0.min(cmd.span.0);
-            let end = script.commands[*from].span.1.max(cmd.span.1);
+        if let Some(url) = url_runner(cmd) {
             hits.push(Hit {
                 rule_id: "remote.download-exec",
+                span: cmd.span,
+                detail: Some(format!("`{}` runs code straight from {url}", cmd.name())),
+            });
+            continue;
+        }
+        if is_fetcher(cmd) {
+            let (files, dirs) = download_targets(cmd);
+            written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
+            written.extend(dirs.into_iter().map(|d| (d, true, i, Taint::Fetched)));
+            continue;
+        }
+        if let Some(t) = pipeline_taint(script, cmd) {
+            for r in cmd
+                .redirects
+                .iter()
+                .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1)
+            {
+                written.push((r.target.text.clone(), false, i, t));
+            }
+        }
+        if let Some((archive, dir)) = extraction(cmd) {
+            if let Some(&(_, _, from, t)) = written
+                .iter()
+                .find(|(f, is_dir, _, _)| !is_dir && same_file(f, &archive))
+            {
+                written.push((dir, true, from, t));
+            }
+            continue;
+        }
+        if written.is_empty() {
+            continue;
+        }
+        let Some(target) = run_target(cmd) else {
+            continue;
+        };
+        let hit = written.iter().find(|(f, is_dir, _, _)| {
+            if *is_dir {
+                let d = f.trim_end_matches('/');
+                target
+                    .trim_start_matches("./")
+                    .starts_with(&format!("{}/", d.trim_start_matches("./")))
+            } else {
+                same_file(f, target)
+            }
+        });
+        if let Some((_, _, from, t)) = hit {
+            let start = script.commands[*from].span.0.min(cmd.span.0);
+            let end = script.commands[*from].span.1.max(cmd.span.1);
+            let (rule, how) = match t {
+                Taint::Fetched => ("remote.download-exec", "downloaded"),
+                Taint::Decoded => ("remote.decode-to-shell", "decoded from an opaque blob"),
+            };
+            hits.push(Hit {
+                rule_id: rule,
                 span: (start, end),
-                detail: Some(format!("`{target}` is downloaded and then executed")),
+                detail: Some(format!("`{target}` is {how} and then executed")),
             });
         }
     }
 }
 
-/// When a command's name is itself a path (`./install.sh`), that path.
-fn script_path_of(cmd: &Command) -> Option<&str> {
-    None.or_else(|| {
-        let raw = cmd.argv.first()?;
-        (raw.text.ends_with(".sh") || raw.text.ends_with(".py")).then_some(raw.text.as_str())
-    })
+/// The file a command executes: a shell's script, a sourced file, an interpreter's script, or
+/// the program itself when it was invoked by path.
+fn run_target(cmd: &Command) -> Option<&str> {
+    match shell_invocation(cmd) {
+        Some(ShellInvocation::Script(w)) => return Some(w.text.as_str()),
+        Some(_) => return None,
+        None => {}
+    }
+    if is_code_runner(cmd.name()) || matches!(cmd.name(), "source" | ".") {
+        return cmd
+            .args()
+            .iter()
+            .find(|a| !a.text.starts_with('-'))
+            .map(|a| a.text.as_str());
+    }
+    if cmd.wrapped_by.is_some() && cmd.invoked_as.is_none() {
+        return None;
+    }
+    cmd.invoked_as.as_deref()
 }
 
-/// Files a fetch command writes.
-fn download_targets(cmd: &Command) -> Vec<String> {
+/// `deno run URL`, `bun run URL`: code run straight from the network.
+fn url_runner(cmd: &Command) -> Option<&str> {
     let args = cmd.args();
-    let mut out = Vec::new();
+    let runs = match cmd.name() {
+        "deno" => args
+            .first()
+            .is_some_and(|a| matches!(a.text.as_str(), "run" | "install" | "eval" | "x")),
+        "bun" | "bunx" => true,
+        _ => false,
+    };
+    if !runs {
+        return None;
+    }
+    args.iter()
+        .map(|a| a.text.as_str())
+        .find(|a| a.starts_with("https://") || a.starts_with("http://"))
+}
+
+/// Taint of what flows into this command's stdin from earlier pipeline stages.
+fn pipeline_taint(script: &Script, cmd: &Command) -> Option<Taint> {
+    let pos = cmd.pipes.last()?;
+    (0..pos.stage)
+        .flat_map(|s| script.stage(pos.pipeline, s))
+        .filter_map(|c| {
+            command_taint(script, c).or_else(|| is_decoder(c).then_some(Taint::Decoded))
+        })
+        .max()
+        .or_else(|| is_decoder(cmd).then_some(Taint::Decoded))
+}
+
+/// `tar x… -f ARCHIVE -C DIR`, `unzip ARCHIVE -d DIR`: (archive, directory).
+fn extraction(cmd: &Command) -> Option<(String, String)> {
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    let value = |names: &[&str]| {
+        args.windows(2)
+            .find(|w| names.contains(&w[0]))
+            .map(|w| w[1].to_string())
+    };
+    match cmd.name() {
+        "tar" | "bsdtar" | "gtar" => {
+            let bundle = args.first().filter(|a| !a.starts_with("--"))?;
+            if !bundle.contains('x') {
+                return None;
+            }
+            let archive = value(&["-f", "--file"]).or_else(|| {
+                bundle
+                    .ends_with('f')
+                    .then(|| args.get(1).map(|s| s.to_string()))
+                    .flatten()
+            })?;
+            let dir = value(&["-C", "--directory"])?;
+            Some((archive, dir))
+        }
+        "unzip" => {
+            let archive = args.iter().find(|a| !a.starts_with('-'))?.to_string();
+            Some((archive, value(&["-d"])?))
+        }
+        _ => None,
+    }
+}
+
+/// Files and directories a fetch command writes.
+fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
+    let args = cmd.args();
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
     let url_base = args
         .iter()
         .find(|a| a.text.contains("://"))
         .and_then(|u| u.text.rsplit('/').next())
         .filter(|b| !b.is_empty())
         .map(|b| b.split('?').next().unwrap_or(b).to_string());
+    let curl = cmd.name() == "curl";
     let mut remote_name = cmd.name() == "wget";
-    for (i, a) in args.iter().enumerate() {
-        let t = a.text.as_str();
-        match t {
-            "-o" | "--output" | "-O" | "--output-document" if cmd.name() != "curl" || t != "-O" => {
-                if let Some(v) = args.get(i + 1) {
-                    out.push(v.text.clone());
+    let mut dir: Option<String> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        let next = args.get(i + 1).map(|w| w.text.clone());
+        let short = t.len() > 1 && t.starts_with('-') && !t.starts_with("--");
+        let bundle = if short { &t[1..] } else { "" };
+        if let Some(v) = t
+            .strip_prefix("--output=")
+            .or_else(|| t.strip_prefix("--output-document="))
+        {
+            files.push(v.to_string());
+            remote_name = false;
+        } else if let Some(v) = t
+            .strip_prefix("--output-dir=")
+            .or_else(|| t.strip_prefix("--directory-prefix="))
+        {
+            dir = Some(v.to_string());
+        } else if matches!(t, "--output" | "--output-document") {
+            files.extend(next);
+            remote_name = false;
+            i += 1;
+        } else if matches!(t, "--output-dir" | "--directory-prefix") {
+            dir = next;
+            i += 1;
+        } else if t == "--remote-name" || t == "--remote-name-all" {
+            remote_name = true;
+        } else if short && bundle.chars().all(|c| c.is_ascii_alphanumeric()) {
+            // Bundled short options: the last one may take the next argument.
+            let last = bundle.chars().last().unwrap_or(' ');
+            let (file_opt, dir_opt) = match cmd.name() {
+                "curl" => ('o', ' '),
+                "wget" => ('O', 'P'),
+                "aria2c" => ('o', 'd'),
+                _ => ('o', ' '),
+            };
+            if curl && bundle.contains('O') {
+                remote_name = true;
+            }
+            if last == file_opt {
+                if next.as_deref() != Some("-") {
+                    files.extend(next.clone());
                 }
                 remote_name = false;
-            }
-            "-O" | "--remote-name" => remote_name = true,
-            _ => {
-                if let Some(v) = t
-                    .strip_prefix("--output=")
-                    .or_else(|| t.strip_prefix("--output-document="))
-                {
-                    out.push(v.to_string());
-                    remote_name = false;
-                }
+                i += 1;
+            } else if last == dir_opt {
+                dir = next;
+                i += 1;
             }
         }
+        i += 1;
     }
     if remote_name {
-        out.extend(url_base);
+        if let Some(b) = url_base {
+            match &dir {
+                Some(d) => files.push(format!("{}/{b}", d.trim_end_matches('/'))),
+                None => files.push(b),
+            }
+        }
+    } else if let Some(d) = dir {
+        dirs.push(d);
     }
-    out.extend(
+    files.extend(
         cmd.redirects
             .iter()
             .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1)
             .map(|r| r.target.text.clone()),
     );
-    out
+    (files, dirs)
 }
 
 fn same_file(a: &str, b: &str) -> bool {

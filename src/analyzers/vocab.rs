@@ -117,7 +117,7 @@ fn has_octal_escape(s: &str) -> bool {
 
 /// Does this command execute a program it reads from stdin (a shell or an interpreter)?
 pub fn executes_stdin(cmd: &Command) -> bool {
-    if reads_code_from_stdin(cmd) {
+    if reads_code_from_stdin(cmd) || crate::shell::sinks::executes_input(cmd) {
         return true;
     }
     // `… | xargs sh -c` / `… | xargs bash`: the input becomes the code or the script arguments.

@@ -54,6 +54,8 @@ pub enum Origin {
     Heredoc,
     /// `env -S` / `--split-string`.
     SplitString,
+    /// Code found through the code-sink table (`rules/sinks.toml`) or inside interpreter code.
+    Sink,
 }
 
 /// Position of a command in a pipeline.
@@ -94,6 +96,11 @@ pub struct Command {
     pub wrapped_by: Option<usize>,
     /// Defined as a function body (runs when the function is called).
     pub in_function: bool,
+    /// The code sinks this command was found through, and where it runs (`sed.exec`,
+    /// `ssh.remote — on host db1 via ssh`), outermost first; `None` for the input's own commands.
+    pub via: Option<String>,
+    /// The program as written, when it was a path (`./install.sh`, `/usr/bin/rm`).
+    pub invoked_as: Option<String>,
 }
 
 impl Command {
@@ -183,6 +190,30 @@ pub enum GapKind {
     Timeout,
 }
 
+/// What interpreter code does without going through a shell command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EffectKind {
+    /// Code fetched from the network reaches an evaluator.
+    FetchExec,
+    /// Code read from stdin reaches an evaluator.
+    RunsInput,
+    /// Processes are created in an unbounded loop.
+    ForkLoop,
+    /// Environment secrets or credential files reach a network call.
+    SecretToNetwork,
+}
+
+/// An effect found in interpreter code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effect {
+    /// What it does.
+    pub kind: EffectKind,
+    /// The interpreter code's span in the input.
+    pub span: Span,
+    /// Where it was found (the sink chain).
+    pub detail: String,
+}
+
 /// A function defined in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
@@ -217,6 +248,8 @@ pub struct Script {
     pub gaps: Vec<Gap>,
     /// Functions defined in the input.
     pub functions: Vec<Function>,
+    /// Effects of interpreter code.
+    pub effects: Vec<Effect>,
     /// `stage_members[pipeline][stage]`: indices of the commands in each pipeline stage.
     pub stage_members: Vec<Vec<Vec<usize>>>,
 }

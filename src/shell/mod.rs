@@ -8,12 +8,14 @@ pub mod escapes;
 pub mod ir;
 pub mod nested;
 pub mod preprocess;
+mod sink_walk;
+pub mod sinks;
 mod walk;
 mod words;
 pub mod wrappers;
 
 pub use ir::{Command, Gap, GapKind, Script, Word};
-pub use walk::{printed_literal, MAX_DEPTH};
+pub use walk::{printed_literal, printed_text, MAX_DEPTH};
 
 use std::rc::Rc;
 use walk::{SpanMap, Walker};

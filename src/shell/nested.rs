@@ -4,6 +4,10 @@
 use super::ir::*;
 use super::walk::{CmdCtx, SpanMap, Walker};
 use super::wrappers::{self, Unwrap};
+use crate::interp::Lang;
+
+/// Most input items (`xargs` lines, `parallel :::` arguments) expanded into commands.
+const MAX_ITEMS: usize = 16;
 
 /// Shells whose `-c STRING` is shell code we can parse.
 pub const SHELLS: &[&str] = &[
@@ -149,18 +153,43 @@ fn base_name(text: &str) -> &str {
 
 impl Walker {
     /// Strip wrappers, record the command(s), then look inside for nested code.
-    pub(crate) fn emit(&mut self, mut argv: Vec<Word>, mut ctx: CmdCtx) {
+    pub(crate) fn emit(&mut self, argv: Vec<Word>, ctx: CmdCtx) {
+        if !ctx.assignments.is_empty() {
+            let assignments = ctx.assignments.clone();
+            self.env_code_sinks(&assignments);
+        }
         if argv.is_empty() {
             if !ctx.assignments.is_empty() || !ctx.redirects.is_empty() {
                 self.push_command(argv, &ctx);
             }
             return;
         }
+        let saved_place = self.place.clone();
+        self.emit_unwrapped(argv, ctx);
+        self.place = saved_place;
+    }
+
+    fn emit_unwrapped(&mut self, mut argv: Vec<Word>, mut ctx: CmdCtx) {
         let mut wrappers_seen: Vec<String> = Vec::new();
         let mut parent: Option<usize> = None;
+        let mut invoked_as;
         loop {
-            self.canonical_name(&mut argv[0]);
-            let unwrapped = if wrappers_seen.len() < 16 {
+            invoked_as = self.canonical_name(&mut argv[0]);
+            // A wrapper that is also a sink (`sudo -s CMD`, `flock FILE -c CMD`): its code is
+            // in an option, not in the argv it would otherwise wrap.
+            if wrappers::is_wrapper(&argv[0].text) {
+                let cmd = Command {
+                    argv: argv.clone(),
+                    ..self.blank_command(&ctx)
+                };
+                let found = super::sinks::extract(&cmd, None);
+                if !found.is_empty() {
+                    let idx = self.push_wrapper(&argv, &ctx, &wrappers_seen, parent);
+                    self.run_sinks(idx, found);
+                    return;
+                }
+            }
+            let unwrapped = if wrappers_seen.len() < 64 {
                 wrappers::unwrap(&argv)
             } else {
                 Unwrap::None
@@ -174,10 +203,25 @@ impl Walker {
                     assignments,
                 } => {
                     let idx = self.push_wrapper(&argv[..wrapper_len], &ctx, &wrappers_seen, parent);
-                    wrappers_seen.push(argv[0].text.clone());
+                    let wrapper = argv[0].text.clone();
+                    self.enter_root(&argv[..wrapper_len]);
+                    wrappers_seen.push(wrapper.clone());
                     parent = Some(idx);
+                    self.env_code_sinks(&assignments);
                     ctx.assignments.extend(assignments);
+                    if matches!(wrapper.as_str(), "xargs" | "parallel") {
+                        let runs = self.input_driven(&argv, inner, inner_end, &ctx);
+                        if !runs.is_empty() || inner >= inner_end {
+                            for run in runs {
+                                self.emit_or_code(run, &ctx, &wrappers_seen, parent);
+                            }
+                            return;
+                        }
+                    }
                     argv = argv[inner..inner_end].to_vec();
+                    if argv.is_empty() {
+                        return;
+                    }
                 }
                 Unwrap::Code { wrapper_len, code } => {
                     self.push_wrapper(&argv[..wrapper_len], &ctx, &wrappers_seen, parent);
@@ -189,7 +233,193 @@ impl Walker {
         let idx = self.push_command(argv, &ctx);
         self.out.commands[idx].wrappers = wrappers_seen;
         self.out.commands[idx].wrapped_by = parent;
+        self.out.commands[idx].invoked_as = invoked_as;
+        self.record_written_file(idx);
         self.look_inside(idx, &ctx);
+    }
+
+    /// `chroot DIR` / `nsenter -t 1 -m` inside a container: later paths are relative to that root.
+    fn enter_root(&mut self, wrapper: &[Word]) {
+        if self.place.mounts.is_empty() && !self.place.isolated {
+            return;
+        }
+        match wrapper[0].text.as_str() {
+            "chroot" => {
+                let Some(root) = wrapper[1..].iter().find(|a| !a.text.starts_with('-')) else {
+                    return;
+                };
+                let mut host = root.text.clone();
+                self.place.map_path(&mut host);
+                if !host.starts_with("<container>") {
+                    self.place.mounts = vec![("/".to_string(), host)];
+                    self.place.isolated = false;
+                }
+            }
+            "nsenter" => {
+                let target_init = wrapper
+                    .windows(2)
+                    .any(|w| (w[0].text == "-t" || w[0].text == "--target") && w[1].text == "1");
+                let mount_ns = wrapper.iter().any(|a| {
+                    a.text == "-m"
+                        || a.text == "--mount"
+                        || a.text == "-a"
+                        || a.text == "--all"
+                        || (a.text.starts_with('-')
+                            && !a.text.starts_with("--")
+                            && a.text.contains('m'))
+                });
+                if target_init && mount_ns {
+                    self.place.mounts.clear();
+                    self.place.isolated = false;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// A command with this context and no argv (a template for synthetic commands).
+    fn blank_command(&self, ctx: &CmdCtx) -> Command {
+        Command {
+            argv: Vec::new(),
+            assignments: ctx.assignments.clone(),
+            redirects: ctx.redirects.clone(),
+            stdin_text: ctx.stdin_text.clone(),
+            pipes: Vec::new(),
+            within: Vec::new(),
+            depth: self.depth,
+            origin: self.origin,
+            span: ctx.span,
+            background: ctx.background,
+            wrappers: Vec::new(),
+            wrapped_by: None,
+            in_function: self.in_function,
+            via: None,
+            invoked_as: None,
+        }
+    }
+
+    /// `xargs` / `parallel` whose input is known: the commands each input item produces.
+    /// An empty result means "run the inner command as written".
+    fn input_driven(
+        &mut self,
+        argv: &[Word],
+        inner: usize,
+        inner_end: usize,
+        ctx: &CmdCtx,
+    ) -> Vec<Result<Vec<Word>, Word>> {
+        let template: Vec<Word> = argv[inner..inner_end].to_vec();
+        let mut items: Vec<Word> = Vec::new();
+        let mut replace: Option<String> = None;
+        for (i, a) in argv[..inner].iter().enumerate() {
+            if a.text == "-I" || a.text == "--replace" {
+                replace = argv.get(i + 1).map(|w| w.text.clone());
+            } else if let Some(r) = a
+                .text
+                .strip_prefix("-I")
+                .or_else(|| a.text.strip_prefix("--replace="))
+            {
+                replace = Some(r.to_string());
+            } else if a.text == "-i" {
+                replace = Some("{}".into());
+            }
+        }
+        if argv[0].text == "parallel" {
+            replace = Some("{}".into());
+            for a in argv.iter().skip(inner_end) {
+                if !a.text.starts_with(":::") {
+                    items.push(a.clone());
+                }
+            }
+        }
+        if items.is_empty() {
+            let input = ctx.stdin_text.clone().or_else(|| self.piped.clone());
+            if let Some(w) = input.filter(|w| w.subs.is_empty()) {
+                let sep: &[char] = if replace.is_some() {
+                    &['\n']
+                } else {
+                    &[' ', '\t', '\n']
+                };
+                for line in w
+                    .text
+                    .split(sep)
+                    .filter(|l| !l.trim().is_empty())
+                    .take(MAX_ITEMS)
+                {
+                    let mut item = w.clone();
+                    item.text = line.trim().trim_matches(['\'', '"']).to_string();
+                    items.push(item);
+                }
+            }
+        }
+        if items.is_empty() {
+            // Unknown input: `… | xargs -I{} rm -rf /{}` reaches every entry of `/`.
+            if let Some(r) =
+                replace.filter(|r| template.iter().any(|t| t.text.contains(&format!("/{r}"))))
+            {
+                let argv = template
+                    .iter()
+                    .map(|t| {
+                        let mut t = t.clone();
+                        t.text = t.text.replace(&format!("/{r}"), "/*");
+                        t
+                    })
+                    .collect();
+                return vec![Ok(argv)];
+            }
+            return Vec::new();
+        }
+        items.truncate(MAX_ITEMS);
+        if template.is_empty() {
+            // `parallel ::: 'cmd1' 'cmd2'`: each item is a command line.
+            return items.into_iter().map(Err).collect();
+        }
+        match replace {
+            Some(r) if template.iter().any(|t| t.text.contains(&r)) => items
+                .iter()
+                .map(|item| {
+                    Ok(template
+                        .iter()
+                        .map(|t| {
+                            let mut t = t.clone();
+                            t.text = t.text.replace(&r, &item.text);
+                            t
+                        })
+                        .collect())
+                })
+                .collect(),
+            _ => {
+                let mut argv = template;
+                argv.extend(items);
+                vec![Ok(argv)]
+            }
+        }
+    }
+
+    fn emit_or_code(
+        &mut self,
+        run: Result<Vec<Word>, Word>,
+        ctx: &CmdCtx,
+        wrappers_seen: &[String],
+        parent: Option<usize>,
+    ) {
+        match run {
+            Ok(argv) => {
+                let inner_ctx = CmdCtx {
+                    redirects: Vec::new(),
+                    stdin_text: None,
+                    ..ctx.clone()
+                };
+                let first = self.out.commands.len();
+                self.emit(argv, inner_ctx);
+                for c in &mut self.out.commands[first..] {
+                    if c.wrapped_by.is_none() {
+                        c.wrapped_by = parent;
+                        c.wrappers.splice(0..0, wrappers_seen.iter().cloned());
+                    }
+                }
+            }
+            Err(code) => self.nested_code(&code, Origin::ShellString),
+        }
     }
 
     fn push_wrapper(
@@ -206,14 +436,32 @@ impl Walker {
     }
 
     /// Reduce argv[0] to its base name and report names that cannot be known statically.
-    fn canonical_name(&mut self, w: &mut Word) {
-        if !w.subs.is_empty() || (w.dynamic && w.text.contains('$')) {
+    /// Returns the program as written when it was a path.
+    fn canonical_name(&mut self, w: &mut Word) -> Option<String> {
+        // Shells named indirectly (`"$SHELL"`, `$0`, `/proc/self/exe`) are shells.
+        if super::sinks::table().is_indirect_shell(&w.text) {
+            w.text = "sh".into();
+            w.dynamic = false;
+            return None;
+        }
+        if let Some(program) = self.located_program(w) {
+            w.text = program;
+            w.subs.clear();
+            w.dynamic = false;
+        }
+        let base = base_name(&w.text).to_string();
+        // A computed directory with a literal program name (`"$VENV/bin/python"`) is that program.
+        let literal_base = w.text.contains('/')
+            && !base.is_empty()
+            && !base.contains(['$', '`', '*', '?', '['])
+            && !w.glob;
+        if !literal_base && (!w.subs.is_empty() || (w.dynamic && w.text.contains('$'))) {
             self.gap(
                 GapKind::DynamicCommand,
                 "the program name is computed at run time",
                 w.span,
             );
-        } else if w.glob {
+        } else if w.glob && !literal_base {
             self.gap(
                 GapKind::DynamicCommand,
                 "the program name is a glob pattern",
@@ -227,8 +475,31 @@ impl Walker {
                 w.span,
             );
         }
-        let base = base_name(&w.text).to_string();
-        w.text = base;
+        let raw = (w.text != base).then(|| w.text.clone());
+        w.text = if base == "exe" && raw.as_deref().is_some_and(|r| r.starts_with("/proc/")) {
+            "sh".to_string()
+        } else {
+            base
+        };
+        raw
+    }
+
+    /// `$(which bash)`, `$(command -v sh)`, `` `type -P python3` ``: the program looked up.
+    fn located_program(&self, w: &Word) -> Option<String> {
+        if w.subs.len() != 1 || w.text.chars().filter(|c| *c == '$' || *c == '`').count() > 1 {
+            return None;
+        }
+        let (start, end) = self.out.substitutions[w.subs[0]].commands;
+        let inside = &self.out.commands[start..end];
+        let [only] = inside else { return None };
+        let args = only.args();
+        let name = match (only.name(), args) {
+            ("which" | "whereis", [n]) => n,
+            ("command", [f, n]) if f.text == "-v" || f.text == "-V" => n,
+            ("type", [f, n]) if f.text == "-P" || f.text == "-p" => n,
+            _ => return None,
+        };
+        (!name.dynamic).then(|| name.text.clone())
     }
 
     /// Re-parse code held in a word, verbatim-mapped when the input holds it unchanged.
@@ -272,6 +543,14 @@ impl Walker {
                 }
             }
         }
+        // A part of the word (`--to-command=CMD`, `1e CMD`) that the input holds verbatim.
+        if code.text.len() >= 2 {
+            if let Some(p) = raw.find(code.text.as_str()) {
+                if raw[p + 1..].find(code.text.as_str()).is_none() {
+                    return Some(SpanMap::Offset(code.span.0 + p));
+                }
+            }
+        }
         None
     }
 
@@ -294,9 +573,30 @@ impl Walker {
                     }
                 }
             }
-            "su" | "runuser" => {
-                if let Some(code) = option_value(args, &["-c", "--command"]) {
-                    self.nested_code(&code, Origin::ShellString);
+            "watch" if args.iter().any(|a| a.text == "-x" || a.text == "--exec") => {
+                let start = args
+                    .iter()
+                    .position(|a| {
+                        !a.text.starts_with('-')
+                            && !a.text.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    })
+                    .unwrap_or(args.len());
+                if start < args.len() {
+                    let inner = args[start..].to_vec();
+                    self.emit(
+                        inner,
+                        CmdCtx {
+                            redirects: Vec::new(),
+                            stdin_text: None,
+                            ..ctx.clone()
+                        },
+                    );
+                }
+            }
+            "parallel" if !args.iter().any(|a| !a.text.starts_with('-')) => {
+                // `… | parallel`: every input line is a command.
+                if let Some(input) = cmd.stdin_text.clone().or_else(|| self.piped.clone()) {
+                    self.nested_code(&input, Origin::ShellString);
                 }
             }
             "watch" => {
@@ -313,6 +613,11 @@ impl Walker {
                 }
             }
             "find" => self.find_exec(&cmd, ctx),
+            "source" | "." => {
+                if let Some(f) = args.first() {
+                    self.run_written_file(f, Lang::Shell, "sourced");
+                }
+            }
             _ => {}
         }
         match shell_invocation(&cmd) {
@@ -326,7 +631,24 @@ impl Walker {
                     self.nested_code(&text, Origin::Heredoc);
                 }
             }
-            _ => {}
+            Some(ShellInvocation::Script(f)) => {
+                let f = f.clone();
+                self.run_written_file(&f, Lang::Shell, "run by a shell");
+            }
+            None => {}
+        }
+        // `./install.sh` after `echo … > install.sh`.
+        if let Some(path) = cmd.invoked_as.clone() {
+            let w = Word {
+                text: path,
+                ..cmd.argv[0].clone()
+            };
+            self.run_written_file(&w, Lang::Shell, "executed");
+        }
+        let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
+        let found = super::sinks::extract(&cmd, input.as_ref());
+        if !found.is_empty() {
+            self.run_sinks(idx, found);
         }
     }
 
@@ -375,7 +697,8 @@ impl Walker {
 /// is a plain literal, `START/{}` otherwise (a path somewhere under START).
 fn find_match_placeholder(args: &[Word]) -> String {
     let start = args
-        .first()
+        .iter()
+        .find(|a| !matches!(a.text.as_str(), "-L" | "-H" | "-P"))
         .filter(|a| !a.text.starts_with('-') && a.text != "(" && a.text != "!")
         .map(|a| a.text.trim_end_matches('/').to_string())
         .unwrap_or_else(|| ".".to_string());
@@ -390,8 +713,42 @@ fn find_match_placeholder(args: &[Word]) -> String {
         .map(|w| w[1].text.clone())
         .filter(|n| !n.contains('/') && !n.contains('*') && !n.contains('?') && !n.is_empty());
     let sep = if start.ends_with('/') { "" } else { "/" };
+    // `-maxdepth 0` matches only the start itself.
+    if args
+        .windows(2)
+        .any(|w| w[0].text == "-maxdepth" && w[1].text == "0")
+    {
+        return start;
+    }
+    // No test at all: every entry under the start.
+    let tests_end = args
+        .iter()
+        .position(|a| matches!(a.text.as_str(), "-exec" | "-execdir" | "-ok" | "-okdir"))
+        .unwrap_or(args.len());
+    let filtered = args[..tests_end].iter().any(|a| {
+        a.text.starts_with('-')
+            && !matches!(
+                a.text.as_str(),
+                "-exec"
+                    | "-execdir"
+                    | "-ok"
+                    | "-okdir"
+                    | "-L"
+                    | "-H"
+                    | "-P"
+                    | "-xdev"
+                    | "-mount"
+                    | "-depth"
+                    | "-mindepth"
+                    | "-maxdepth"
+                    | "-print"
+                    | "-print0"
+                    | "-delete"
+            )
+    });
     match name {
         Some(n) => format!("{start}{sep}{n}"),
+        None if !filtered => format!("{start}{sep}*"),
         None => format!("{start}{sep}{{}}"),
     }
 }
@@ -407,21 +764,4 @@ pub(crate) fn join_words(words: &[Word]) -> Word {
         out.subs.extend(w.subs.iter().copied());
     }
     out
-}
-
-/// The value of an option given as `-c VALUE`, `--command=VALUE` or `--command VALUE`.
-fn option_value(args: &[Word], names: &[&str]) -> Option<Word> {
-    for (i, a) in args.iter().enumerate() {
-        for n in names {
-            if a.text == *n {
-                return args.get(i + 1).cloned();
-            }
-            if let Some(v) = a.text.strip_prefix(&format!("{n}=")) {
-                let mut w = a.clone();
-                w.text = v.to_string();
-                return Some(w);
-            }
-        }
-    }
-    None
 }

@@ -167,6 +167,18 @@ pub(crate) struct Walker {
     pub(crate) nesting: usize,
     /// When the analysis must stop.
     pub(crate) deadline: Instant,
+    /// The sink chain the current code was found through (see [`Command::via`]).
+    pub(crate) via: Option<String>,
+    /// Where the current code runs (container mounts map its paths to host paths).
+    pub(crate) place: super::sinks::Place,
+    /// Files written earlier in the input with known content (`echo … > f`, `cat <<EOF > f`).
+    pub(crate) files: HashMap<String, Word>,
+    /// Literal text printed into the pipeline stage being walked (`echo 'x' | …`).
+    pub(crate) piped: Option<Word>,
+    /// A heredoc or here-string waiting for the first simple command of its statement.
+    pub(crate) pending_stdin: Option<Word>,
+    /// Input for the first command of the next nested code (`ssh host bash -s <<EOF`).
+    pub(crate) inject_stdin: Option<Word>,
 }
 
 impl Walker {
@@ -183,6 +195,12 @@ impl Walker {
             origin: Origin::Input,
             in_function: false,
             background: false,
+            via: None,
+            place: super::sinks::Place::default(),
+            files: HashMap::new(),
+            piped: None,
+            pending_stdin: None,
+            inject_stdin: None,
         }
     }
 
@@ -227,10 +245,14 @@ impl Walker {
         }
         let map = verbatim_at.unwrap_or(SpanMap::Fixed(code.span));
         let saved = (self.depth, self.origin, self.pipes.clone());
+        let saved_pending = std::mem::replace(&mut self.pending_stdin, self.inject_stdin.take());
+        let saved_piped = self.piped.take();
         self.depth += 1;
         self.origin = origin;
         self.pipes.clear();
         self.walk_source(&code.text.clone(), map);
+        self.pending_stdin = saved_pending;
+        self.piped = saved_piped;
         self.depth = saved.0;
         self.origin = saved.1;
         self.pipes = saved.2;
@@ -428,31 +450,36 @@ impl Walker {
             span: src.span_of(n),
         });
         let mut printed: Option<Word> = None;
+        let mut piped: Option<Word> = None;
         for (i, stage) in stages.into_iter().enumerate() {
             self.pipes.push(PipePos {
                 pipeline: id,
                 stage: i,
             });
             let first = self.out.commands.len();
+            let saved_piped = std::mem::replace(&mut self.piped, piped.take());
             self.statement(stage, src);
+            self.piped = saved_piped;
             self.pipes.pop();
             // `echo 'rm -rf /' | sh`: literal text printed into a shell is code.
             let stage_cmds = &self.out.commands[first..];
             let shell_reads = stage_cmds
                 .iter()
                 .any(|c| c.stdin_text.is_none() && super::nested::reads_code_from_stdin(c));
-            let next_printed = stage_cmds
+            let last = stage_cmds
                 .iter()
                 .rev()
                 .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
-                .filter(|c| !c.redirects.iter().any(|r| r.writes()))
-                .and_then(printed_literal);
+                .filter(|c| !c.redirects.iter().any(|r| r.writes()));
+            let next_printed = last.and_then(printed_literal);
+            let next_piped = last.and_then(|c| printed_text(c, true));
             if shell_reads {
                 if let Some(code) = printed.take() {
                     self.nested_code(&code, Origin::ShellString);
                 }
             }
             printed = next_printed;
+            piped = next_piped;
         }
     }
 
@@ -485,7 +512,10 @@ impl Walker {
                 "heredoc_redirect" => {
                     stdin_text = Some(self.heredoc(c, src));
                     for k in named_children(c) {
-                        if !k.kind().starts_with("heredoc") {
+                        if k.kind() == "file_redirect" {
+                            // `cat <<EOF > f.sh`: the redirection after the operator.
+                            redirects.extend(self.file_redirect(k, src));
+                        } else if !k.kind().starts_with("heredoc") {
                             trailing.push(k);
                         }
                     }
@@ -512,23 +542,35 @@ impl Walker {
             });
         }
         let first = self.out.commands.len();
+        // The body's first simple command sees its heredoc / here-string while it is emitted, so
+        // sinks that read stdin (`python3 - <<EOF`, `at now <<EOF`) find their code.
+        let saved_pending = std::mem::replace(&mut self.pending_stdin, stdin_text.clone());
         if let Some(b) = body {
             self.statement(b, src);
         }
+        let consumed = stdin_text.is_some() && self.pending_stdin.is_none();
+        self.pending_stdin = saved_pending;
         if heredoc_pipe {
             self.pipes.pop();
         }
         let body_end = self.out.commands.len();
-        for cmd in &mut self.out.commands[first..body_end] {
+        let mut writers = Vec::new();
+        for (i, cmd) in self.out.commands[first..body_end].iter_mut().enumerate() {
             if cmd.depth == self.depth && cmd.within.len() == self.within.len() {
                 cmd.redirects.extend(redirects.iter().cloned());
                 if cmd.stdin_text.is_none() {
                     cmd.stdin_text = stdin_text.clone();
                 }
+                writers.push(first + i);
             }
         }
-        // A heredoc fed straight to a shell is code.
-        if let Some(text) = &stdin_text {
+        if !redirects.is_empty() || stdin_text.is_some() {
+            for i in writers {
+                self.record_written_file(i);
+            }
+        }
+        // A heredoc fed straight to a shell is code (unless the shell already read it above).
+        if let Some(text) = stdin_text.as_ref().filter(|_| !consumed) {
             let feeds_shell = self.out.commands[first..body_end]
                 .iter()
                 .any(super::nested::reads_code_from_stdin);
@@ -656,12 +698,14 @@ impl Walker {
             commands: (first, first),
         });
         self.within.push(id);
+        let saved_pending = self.pending_stdin.take();
         let saved_pipes = std::mem::take(&mut self.pipes);
         let saved_bg = self.background;
         self.background = false;
         self.children_with_background(n, src);
         self.background = saved_bg;
         self.pipes = saved_pipes;
+        self.pending_stdin = saved_pending;
         self.within.pop();
         self.out.substitutions[id].commands.1 = self.out.commands.len();
         id
@@ -678,6 +722,7 @@ impl Walker {
             },
         };
         if standalone {
+            self.env_code_sinks(&[(name.clone(), value.clone())]);
             self.vars.insert(name.clone(), value.clone());
             let ctx = CmdCtx {
                 assignments: vec![(name.clone(), value.clone())],
@@ -722,6 +767,7 @@ impl Walker {
                 argv.extend(self.words(c, src));
             }
         }
+        self.env_code_sinks(&assignments);
         let ctx = CmdCtx {
             assignments,
             redirects: Vec::new(),
@@ -829,6 +875,7 @@ impl Walker {
         if !group.is_empty() {
             argv.extend(self.words_group(&group, src));
         }
+        let stdin_text = stdin_text.or_else(|| self.pending_stdin.take());
         let ctx = CmdCtx {
             assignments,
             redirects,
@@ -840,11 +887,34 @@ impl Walker {
     }
 
     /// Append one command to the IR and return its index.
-    pub(crate) fn push_command(&mut self, argv: Vec<Word>, ctx: &CmdCtx) -> usize {
+    pub(crate) fn push_command(&mut self, mut argv: Vec<Word>, ctx: &CmdCtx) -> usize {
+        let mut redirects = ctx.redirects.clone();
+        // `/proc/self/root` and `/proc/1/root` are the root directory itself.
+        for w in argv.iter_mut().skip(1) {
+            for alias in ["/proc/self/root", "/proc/1/root", "/proc/thread-self/root"] {
+                if let Some(rest) = w.text.strip_prefix(alias) {
+                    if rest.is_empty() || rest.starts_with('/') {
+                        w.text = if rest.is_empty() {
+                            "/".into()
+                        } else {
+                            rest.to_string()
+                        };
+                    }
+                }
+            }
+        }
+        if !self.place.mounts.is_empty() || self.place.isolated {
+            for w in argv.iter_mut().skip(1) {
+                self.place.map_path(&mut w.text);
+            }
+            for r in &mut redirects {
+                self.place.map_path(&mut r.target.text);
+            }
+        }
         self.out.commands.push(Command {
             argv,
             assignments: ctx.assignments.clone(),
-            redirects: ctx.redirects.clone(),
+            redirects,
             stdin_text: ctx.stdin_text.clone(),
             pipes: self.pipes.clone(),
             within: self.within.clone(),
@@ -855,6 +925,8 @@ impl Walker {
             wrappers: Vec::new(),
             wrapped_by: None,
             in_function: self.in_function,
+            via: self.via.clone(),
+            invoked_as: None,
         });
         self.out.commands.len() - 1
     }
@@ -862,10 +934,16 @@ impl Walker {
 
 /// What `echo`/`printf` prints when every argument is a literal (escapes decoded).
 pub fn printed_literal(cmd: &Command) -> Option<Word> {
+    printed_text(cmd, false)
+}
+
+/// What `echo`/`printf` prints; with `allow_dynamic`, unresolved variables are kept as `$NAME`
+/// text (the result is then marked dynamic). Command substitutions and globs are never printed.
+pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
     let args = cmd.args();
     if args
         .iter()
-        .any(|a| a.dynamic || !a.subs.is_empty() || a.glob)
+        .any(|a| (a.dynamic && !allow_dynamic) || !a.subs.is_empty() || a.glob)
     {
         return None;
     }
@@ -885,11 +963,16 @@ pub fn printed_literal(cmd: &Command) -> Option<Word> {
             (joined.join(" "), decode)
         }
         "printf" => {
-            let format = args.first()?;
-            if format.text.contains('%') || args.len() > 1 {
+            let mut rest = args;
+            if rest.first().is_some_and(|a| a.text == "--") {
+                rest = &rest[1..];
+            }
+            let format = rest.first()?;
+            if format.text == "-v" {
                 return None;
             }
-            (format.text.clone(), true)
+            let values: Vec<&str> = rest[1..].iter().map(|w| w.text.as_str()).collect();
+            (printf_format(&format.text, &values)?, false)
         }
         _ => return None,
     };
@@ -905,8 +988,69 @@ pub fn printed_literal(cmd: &Command) -> Option<Word> {
     Some(Word {
         text,
         span,
+        dynamic: args.iter().any(|a| a.dynamic),
         ..Word::default()
     })
+}
+
+/// Longest text `printf` is evaluated to (the format repeats while arguments remain).
+const MAX_PRINTF_OUTPUT: usize = 64 * 1024;
+
+/// Evaluate a `printf` format with its arguments (`%s`, `%b`, `%d`, `%c`, `%q`, `%%`; widths and
+/// flags are ignored). Returns `None` for conversions it does not model.
+fn printf_format(format: &str, values: &[&str]) -> Option<String> {
+    let mut out = String::new();
+    let mut next = 0;
+    loop {
+        let mut chars = format.chars().peekable();
+        let mut used_any = false;
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                let mut esc = String::from("\\");
+                if let Some(n) = chars.next() {
+                    esc.push(n);
+                    if n == 'x' || n.is_ascii_digit() {
+                        while esc.len() < 5 && chars.peek().is_some_and(|d| d.is_ascii_hexdigit()) {
+                            esc.push(chars.next().unwrap_or('0'));
+                        }
+                    }
+                }
+                out.push_str(&super::escapes::decode_ansi_c(&esc));
+                continue;
+            }
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            // Flags and width.
+            while chars
+                .peek()
+                .is_some_and(|d| matches!(d, '-' | '+' | ' ' | '#' | '0'..='9' | '.'))
+            {
+                chars.next();
+            }
+            let conv = chars.next()?;
+            let value = || values.get(next).copied().unwrap_or("");
+            match conv {
+                '%' => out.push('%'),
+                's' | 'q' => out.push_str(value()),
+                'b' => out.push_str(&super::escapes::decode_ansi_c(value())),
+                'd' | 'i' | 'u' => out.push_str(if value().is_empty() { "0" } else { value() }),
+                'c' => out.extend(value().chars().next()),
+                _ => return None,
+            }
+            if conv != '%' {
+                next += 1;
+                used_any = true;
+            }
+            if out.len() > MAX_PRINTF_OUTPUT {
+                return None;
+            }
+        }
+        if !used_any || next >= values.len() {
+            return Some(out);
+        }
+    }
 }
 
 /// Text made only of letters, digits, blanks and punctuation that cannot start shell syntax

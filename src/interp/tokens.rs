@@ -1,0 +1,427 @@
+//! A careful, language-aware tokenizer for interpreter one-liners: identifiers (dotted paths
+//! joined), string literals (decoded), command literals (backticks, `qx{}`, `%x()`), numbers and
+//! punctuation. Comments are dropped. It never fails: unknown bytes become punctuation, an
+//! unterminated literal runs to the end of the input.
+
+/// Lexical conventions of a language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// C-like (awk, JavaScript, PHP, PowerShell-ish): `//` and `/* */` comments.
+    C,
+    /// Python: `#` comments, triple quotes, string prefixes.
+    Python,
+    /// Perl: `#` comments, `qx{}`/`q{}`/`qq{}`, backtick commands, `::` paths.
+    Perl,
+    /// Ruby: `#` comments, `%x()`/`%q()`/`%w()`, backtick commands.
+    Ruby,
+    /// PHP: `//`, `#` and `/* */` comments, backtick commands, `->` and `::` paths.
+    Php,
+    /// Lua: `--` comments and `[[long strings]]`.
+    Lua,
+}
+
+/// One token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tok {
+    /// An identifier path: `os.path.expanduser`, `File.Path.rmtree` (`::` and `->` become `.`).
+    Ident(String),
+    /// A string literal's value.
+    Str(String),
+    /// A command literal run by a shell (`` `cmd` `` in Perl/Ruby/PHP, `qx{}`, `%x()`).
+    Cmd(String),
+    /// A number.
+    Num,
+    /// Any other character.
+    Punct(char),
+}
+
+/// Most tokens produced for one input (bounds time and memory on hostile input).
+pub const MAX_TOKENS: usize = 200_000;
+
+/// Tokenize `src` with the conventions of `style`.
+pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
+    let b: Vec<char> = src.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut depth = 0i32;
+    while i < b.len() && out.len() < MAX_TOKENS {
+        let c = b[i];
+        let next = b.get(i + 1).copied().unwrap_or('\0');
+        if c == '\n' && depth <= 0 && !matches!(out.last(), None | Some(Tok::Punct(';'))) {
+            // A line break outside brackets ends a statement.
+            out.push(Tok::Punct(';'));
+        }
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        match c {
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+        // Comments.
+        let hash_comment = matches!(
+            style,
+            Style::Python | Style::Perl | Style::Ruby | Style::Php
+        );
+        if (c == '#' && hash_comment)
+            || (c == '/' && next == '/' && matches!(style, Style::C | Style::Php))
+            || (c == '-' && next == '-' && style == Style::Lua && b.get(i + 2) != Some(&'['))
+        {
+            while i < b.len() && b[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == '/' && next == '*' && matches!(style, Style::C | Style::Php) {
+            i += 2;
+            while i + 1 < b.len() && !(b[i] == '*' && b[i + 1] == '/') {
+                i += 1;
+            }
+            i += 2;
+            continue;
+        }
+        // Lua long strings `[[…]]`.
+        if style == Style::Lua && c == '[' && next == '[' {
+            let start = i + 2;
+            let mut j = start;
+            while j + 1 < b.len() && !(b[j] == ']' && b[j + 1] == ']') {
+                j += 1;
+            }
+            out.push(Tok::Str(b[start..j.min(b.len())].iter().collect()));
+            i = j + 2;
+            continue;
+        }
+        // Python triple-quoted strings.
+        if style == Style::Python
+            && (c == '\'' || c == '"')
+            && next == c
+            && b.get(i + 2) == Some(&c)
+        {
+            let start = i + 3;
+            let mut j = start;
+            while j + 2 < b.len() && !(b[j] == c && b[j + 1] == c && b[j + 2] == c) {
+                j += 1;
+            }
+            let end = if j + 2 < b.len() { j } else { b.len() };
+            out.push(Tok::Str(b[start..end].iter().collect()));
+            i = (end + 3).min(b.len().max(end));
+            continue;
+        }
+        if c == '\'' || c == '"' {
+            let (s, j) = quoted(&b, i + 1, c, true);
+            out.push(Tok::Str(s));
+            i = j;
+            continue;
+        }
+        if c == '`' {
+            let (s, j) = quoted(&b, i + 1, '`', true);
+            match style {
+                Style::Perl | Style::Ruby | Style::Php => out.push(Tok::Cmd(s)),
+                _ => out.push(Tok::Str(s)),
+            }
+            i = j;
+            continue;
+        }
+        // Perl quote-like operators and Ruby percent literals.
+        if let Some((tok, j)) = quote_like(&b, i, style) {
+            out.push(tok);
+            i = j;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == '.' || b[i] == '_') {
+                i += 1;
+            }
+            out.push(Tok::Num);
+            continue;
+        }
+        if is_ident_start(c, style) {
+            let mut s = String::new();
+            loop {
+                while i < b.len()
+                    && (b[i].is_alphanumeric() || b[i] == '_' || (b[i] == '$' && s.is_empty()))
+                {
+                    s.push(b[i]);
+                    i += 1;
+                }
+                // Python string prefixes: r'…', b"…", f'…'.
+                if style == Style::Python
+                    && matches!(
+                        s.to_ascii_lowercase().as_str(),
+                        "r" | "b" | "f" | "u" | "rb" | "br" | "fr" | "rf"
+                    )
+                    && i < b.len()
+                    && (b[i] == '\'' || b[i] == '"')
+                {
+                    let q = b[i];
+                    if b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q) {
+                        s.clear();
+                        break;
+                    }
+                    let raw = s.to_ascii_lowercase().contains('r');
+                    let (v, j) = quoted(&b, i + 1, q, !raw);
+                    out.push(Tok::Str(v));
+                    i = j;
+                    s.clear();
+                    break;
+                }
+                let sep = if b.get(i) == Some(&'.')
+                    && b.get(i + 1).is_some_and(|c| is_ident_start(*c, style))
+                {
+                    1
+                } else if matches!(
+                    (b.get(i), b.get(i + 1)),
+                    (Some(':'), Some(':')) | (Some('-'), Some('>'))
+                ) && b.get(i + 2).is_some_and(|c| is_ident_start(*c, style))
+                {
+                    2
+                } else {
+                    0
+                };
+                if sep == 0 {
+                    break;
+                }
+                s.push('.');
+                i += sep;
+            }
+            if !s.is_empty() {
+                out.push(Tok::Ident(s));
+            }
+            continue;
+        }
+        out.push(Tok::Punct(c));
+        i += 1;
+    }
+    out
+}
+
+fn is_ident_start(c: char, style: Style) -> bool {
+    c.is_alphabetic()
+        || c == '_'
+        || (c == '$' && matches!(style, Style::Perl | Style::Php | Style::C | Style::Ruby))
+        || (c == '@' && style == Style::Perl)
+}
+
+/// Read a quoted literal starting after the opening quote; returns the value and the index after
+/// the closing quote.
+fn quoted(b: &[char], mut i: usize, close: char, escapes: bool) -> (String, usize) {
+    let mut s = String::new();
+    while i < b.len() && b[i] != close {
+        if b[i] == '\\' && i + 1 < b.len() {
+            let e = b[i + 1];
+            if !escapes {
+                s.push('\\');
+                s.push(e);
+            } else {
+                match e {
+                    'n' => s.push('\n'),
+                    't' => s.push('\t'),
+                    'r' => s.push('\r'),
+                    '0' => s.push('\0'),
+                    'x' => {
+                        let hex: String = b
+                            .get(i + 2..(i + 4).min(b.len()))
+                            .unwrap_or(&[])
+                            .iter()
+                            .collect();
+                        if let Ok(v) = u8::from_str_radix(&hex, 16) {
+                            s.push(v as char);
+                            i += 2;
+                        } else {
+                            s.push('x');
+                        }
+                    }
+                    _ => s.push(e),
+                }
+            }
+            i += 2;
+            continue;
+        }
+        s.push(b[i]);
+        i += 1;
+    }
+    (s, (i + 1).min(b.len()))
+}
+
+/// The closing delimiter for an opening one (`{` → `}`), or the same character.
+fn closing(open: char) -> char {
+    match open {
+        '(' => ')',
+        '{' => '}',
+        '[' => ']',
+        '<' => '>',
+        c => c,
+    }
+}
+
+/// Perl `qx{…}`, `q(…)`, `qq{…}`, `qw(…)`; Ruby `%x(…)`, `%q(…)`, `%Q{…}`, `%w[…]`, `%(…)`.
+fn quote_like(b: &[char], i: usize, style: Style) -> Option<(Tok, usize)> {
+    let prev_ident = i > 0 && (b[i - 1].is_alphanumeric() || b[i - 1] == '_' || b[i - 1] == '$');
+    if prev_ident {
+        return None;
+    }
+    let (kind, open_at) = match style {
+        Style::Perl => {
+            let word: String = b[i..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphabetic())
+                .collect();
+            match word.as_str() {
+                "qx" | "qq" | "qw" | "q" => {
+                    let n = word.len();
+                    (word, i + n)
+                }
+                _ => return None,
+            }
+        }
+        Style::Ruby if b[i] == '%' => {
+            let k = b.get(i + 1).copied()?;
+            if matches!(k, 'x' | 'q' | 'Q' | 'w' | 'W' | 'i') {
+                (k.to_string(), i + 2)
+            } else if matches!(k, '(' | '{' | '[' | '|' | '!') {
+                ("Q".to_string(), i + 1)
+            } else {
+                return None;
+            }
+        }
+        _ => return None,
+    };
+    let open = *b.get(open_at)?;
+    if open.is_alphanumeric() || open.is_whitespace() || open == '=' || open == ',' || open == ';' {
+        return None;
+    }
+    let close = closing(open);
+    let mut depth = 0;
+    let mut j = open_at + 1;
+    let mut s = String::new();
+    while j < b.len() {
+        let c = b[j];
+        if c == '\\' && j + 1 < b.len() {
+            s.push(b[j + 1]);
+            j += 2;
+            continue;
+        }
+        if c == open && open != close {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                break;
+            }
+            depth -= 1;
+        }
+        s.push(c);
+        j += 1;
+    }
+    let tok = if kind == "qx" || kind == "x" {
+        Tok::Cmd(s)
+    } else {
+        Tok::Str(s)
+    };
+    Some((tok, (j + 1).min(b.len())))
+}
+
+/// The tokens of the argument list opening at `toks[open]` (a `(`), without the parentheses,
+/// and the index after the closing `)`.
+pub fn call_args(toks: &[Tok], open: usize) -> Option<(&[Tok], usize)> {
+    if toks.get(open) != Some(&Tok::Punct('(')) {
+        return None;
+    }
+    let mut depth = 0usize;
+    for (j, t) in toks.iter().enumerate().skip(open) {
+        match t {
+            Tok::Punct('(' | '[' | '{') => depth += 1,
+            Tok::Punct(')' | ']' | '}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some((&toks[open + 1..j], j + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    Some((&toks[open + 1..], toks.len()))
+}
+
+/// The string literals inside a call's parentheses at `toks[open]`, and whether the arguments
+/// are nothing but literals joined by concatenation operators.
+pub fn call_strings(toks: &[Tok], open: usize) -> Option<(Vec<String>, bool)> {
+    let (args, _) = call_args(toks, open)?;
+    let mut lits = Vec::new();
+    let mut only = true;
+    for t in args {
+        match t {
+            Tok::Str(s) => lits.push(s.clone()),
+            Tok::Punct('+' | '.' | ' ') => {}
+            _ => only = false,
+        }
+    }
+    Some((lits, only))
+}
+
+/// Split argument tokens at top-level commas.
+pub fn split_args(args: &[Tok]) -> Vec<&[Tok]> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut start = 0;
+    for (j, t) in args.iter().enumerate() {
+        match t {
+            Tok::Punct('(' | '[' | '{') => depth += 1,
+            Tok::Punct(')' | ']' | '}') => depth -= 1,
+            Tok::Punct(',') if depth == 0 => {
+                out.push(&args[start..j]);
+                start = j + 1;
+            }
+            _ => {}
+        }
+    }
+    if start < args.len() {
+        out.push(&args[start..]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_strings_and_paths() {
+        let t = tokenize("import os; os.system('rm -rf /') # c", Style::Python);
+        assert!(t.contains(&Tok::Ident("os.system".into())));
+        assert!(t.contains(&Tok::Str("rm -rf /".into())));
+        assert!(!t.iter().any(|x| matches!(x, Tok::Ident(s) if s == "c")));
+        let t = tokenize("r'a\\b' + \"\"\"x\ny\"\"\"", Style::Python);
+        assert_eq!(t[0], Tok::Str("a\\b".into()));
+        assert_eq!(t[2], Tok::Str("x\ny".into()));
+    }
+
+    #[test]
+    fn perl_and_ruby_command_literals() {
+        let t = tokenize("qx{id}; `whoami`; File::Path::rmtree('/x')", Style::Perl);
+        assert_eq!(t[0], Tok::Cmd("id".into()));
+        assert!(t.contains(&Tok::Cmd("whoami".into())));
+        assert!(t.contains(&Tok::Ident("File.Path.rmtree".into())));
+        let t = tokenize("%x(rm -rf ~); x = 5 % 3", Style::Ruby);
+        assert_eq!(t[0], Tok::Cmd("rm -rf ~".into()));
+    }
+
+    #[test]
+    fn unterminated_and_hostile_input_never_panics() {
+        for s in [
+            "'abc", "qx{", "%x(", "\"\\", "r'", "'''", "[[", "/*", "`", "a.", "a::", "\\x4",
+        ] {
+            for style in [
+                Style::C,
+                Style::Python,
+                Style::Perl,
+                Style::Ruby,
+                Style::Php,
+                Style::Lua,
+            ] {
+                let _ = tokenize(s, style);
+            }
+        }
+    }
+}

@@ -1,0 +1,338 @@
+//! Following code out of sinks: what the sink table (`sinks.rs`) found is walked like the input
+//! itself — shell code re-parsed, argv emitted, interpreter code analysed (`crate::interp`), files
+//! written earlier in the input read back — with the sink chain recorded on every command.
+
+use super::ir::*;
+use super::sinks::{awk_commands, makefile_recipes, sed_exec_commands, Code, Format, Found};
+use super::walk::{printed_text, CmdCtx, SpanMap, Walker, MAX_DEPTH};
+use crate::interp::{self, Lang, Run};
+
+/// Largest file content remembered from `echo … > FILE` / `cat <<EOF > FILE`.
+const MAX_FILE_BYTES: usize = 256 * 1024;
+
+/// `./x.sh` and `x.sh` are the same file.
+fn file_key(path: &str) -> &str {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    p
+}
+
+impl Walker {
+    /// Walk everything the sinks of command `idx` run.
+    pub(crate) fn run_sinks(&mut self, idx: usize, found: Vec<Found>) {
+        let cmd = self.out.commands[idx].clone();
+        let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
+        for f in found {
+            let step = match &f.place.label {
+                Some(l) => format!("{} ({l})", f.sink),
+                None => f.sink.to_string(),
+            };
+            let via = match &self.via {
+                Some(outer) => format!("{outer} → {step}"),
+                None => step,
+            };
+            let saved_via = self.via.replace(via);
+            let place_changed = f.place.label.is_some() || f.place.isolated;
+            let saved_place =
+                place_changed.then(|| std::mem::replace(&mut self.place, f.place.clone()));
+            // A remote or container command reads the local stdin (`ssh h sh <<EOF`).
+            let forwards_input = f.place.label.is_some();
+            match f.code {
+                Code::Text(Lang::Shell, w) => {
+                    if forwards_input {
+                        self.inject_stdin = input.clone();
+                    }
+                    self.nested_code(&w, Origin::Sink);
+                    self.inject_stdin = None;
+                }
+                Code::Text(lang, w) => self.interp_code(lang, &w),
+                Code::Argv(words) => {
+                    let stdin = if forwards_input { input.clone() } else { None };
+                    self.nested_argv(words, &cmd, stdin);
+                }
+                Code::Input => {
+                    if let Some(w) = input.as_ref().filter(|w| !w.dynamic && w.subs.is_empty()) {
+                        let w = w.clone();
+                        self.nested_code(&w, Origin::Sink);
+                    }
+                }
+                Code::File(w, format) if matches!(w.text.as_str(), "-" | "/dev/stdin") => {
+                    if let Some(content) = input.clone() {
+                        self.run_content(&w, content, format, "read from stdin");
+                    }
+                }
+                Code::File(w, format) => self.run_file(&w, format, "read"),
+            }
+            self.via = saved_via;
+            if let Some(p) = saved_place {
+                self.place = p;
+            }
+        }
+    }
+
+    /// Assignments whose value a program runs as a command (`GIT_SSH_COMMAND='…' git fetch`).
+    pub(crate) fn env_code_sinks(&mut self, assignments: &[(String, Word)]) {
+        for (name, value) in assignments {
+            if let Some(code) = super::sinks::table().env_code(name, value) {
+                self.with_step(&format!("env.{name}"), |w| {
+                    w.nested_code(&code, Origin::Sink)
+                });
+            }
+        }
+    }
+
+    /// Emit a command vector one level deeper.
+    fn nested_argv(&mut self, words: Vec<Word>, parent: &Command, stdin_text: Option<Word>) {
+        if self.depth + 1 > MAX_DEPTH {
+            let span = words.first().map(|w| w.span).unwrap_or(parent.span);
+            self.gap(
+                GapKind::DepthExceeded,
+                "nested commands deeper than the analysis bound",
+                span,
+            );
+            return;
+        }
+        let ctx = CmdCtx {
+            assignments: Vec::new(),
+            redirects: Vec::new(),
+            stdin_text,
+            span: parent.span,
+            background: parent.background,
+        };
+        let saved = (self.depth, self.origin, std::mem::take(&mut self.pipes));
+        self.depth += 1;
+        self.origin = Origin::Sink;
+        self.emit(words, ctx);
+        self.depth = saved.0;
+        self.origin = saved.1;
+        self.pipes = saved.2;
+    }
+
+    /// Analyse interpreter code and walk what it runs.
+    pub(crate) fn interp_code(&mut self, lang: Lang, code: &Word) {
+        if !code.subs.is_empty() {
+            self.gap(
+                GapKind::DynamicCode,
+                &format!(
+                    "{} code is produced at run time by a command substitution",
+                    lang.name()
+                ),
+                code.span,
+            );
+            return;
+        }
+        if self.depth + 1 > MAX_DEPTH {
+            self.gap(
+                GapKind::DepthExceeded,
+                "nested code deeper than the analysis bound",
+                code.span,
+            );
+            return;
+        }
+        let report = interp::analyze(lang, &code.text);
+        let base = self.verbatim_map(code);
+        let via = self.via.clone().unwrap_or_default();
+        for (run, call) in report.runs {
+            self.with_step(&format!("{} {call}", lang.name()), |w| match run {
+                Run::Shell(s) => {
+                    let map = match (&base, code.text.find(&s)) {
+                        (Some(SpanMap::Offset(b)), Some(p)) if !s.is_empty() => {
+                            Some(SpanMap::Offset(b + p))
+                        }
+                        _ => None,
+                    };
+                    let word = Word {
+                        text: s,
+                        ..code.clone()
+                    };
+                    w.nested(&word, map, Origin::Sink);
+                }
+                Run::Argv(argv) => {
+                    let words = argv
+                        .into_iter()
+                        .map(|t| Word {
+                            text: t,
+                            span: code.span,
+                            ..Word::default()
+                        })
+                        .collect();
+                    w.nested_argv(words, &w.synthetic_parent(code), None);
+                }
+            });
+        }
+        for (target, call) in report.deletes {
+            self.with_step(&format!("{} {call}", lang.name()), |w| {
+                let words = ["rm", "-rf", target.as_str()]
+                    .iter()
+                    .map(|t| Word {
+                        text: t.to_string(),
+                        span: code.span,
+                        ..Word::default()
+                    })
+                    .collect();
+                w.nested_argv(words, &w.synthetic_parent(code), None);
+            });
+        }
+        for call in report.dynamic {
+            self.gap(
+                GapKind::DynamicCode,
+                &format!(
+                    "`{call}` in {} code runs a command computed at run time",
+                    lang.name()
+                ),
+                code.span,
+            );
+        }
+        let detail = if via.is_empty() {
+            format!("{} code", lang.name())
+        } else {
+            format!("{} code via {via}", lang.name())
+        };
+        for (on, kind) in [
+            (report.fetch_exec, EffectKind::FetchExec),
+            (report.runs_input, EffectKind::RunsInput),
+            (report.fork_loop, EffectKind::ForkLoop),
+            (report.secret_to_network, EffectKind::SecretToNetwork),
+        ] {
+            if on {
+                self.out.effects.push(Effect {
+                    kind,
+                    span: code.span,
+                    detail: detail.clone(),
+                });
+            }
+        }
+    }
+
+    /// A stand-in parent command for code found inside a word.
+    fn synthetic_parent(&self, code: &Word) -> Command {
+        Command {
+            argv: Vec::new(),
+            assignments: Vec::new(),
+            redirects: Vec::new(),
+            stdin_text: None,
+            pipes: Vec::new(),
+            within: Vec::new(),
+            depth: self.depth,
+            origin: Origin::Sink,
+            span: code.span,
+            background: false,
+            wrappers: Vec::new(),
+            wrapped_by: None,
+            in_function: self.in_function,
+            via: self.via.clone(),
+            invoked_as: None,
+        }
+    }
+
+    /// Run `f` with one more step appended to the sink chain.
+    fn with_step(&mut self, step: &str, f: impl FnOnce(&mut Self)) {
+        let via = match &self.via {
+            Some(outer) => format!("{outer} → {step}"),
+            None => step.to_string(),
+        };
+        let saved = self.via.replace(via);
+        f(self);
+        self.via = saved;
+    }
+
+    /// Remember what a command writes to a file, when the content is known.
+    pub(crate) fn record_written_file(&mut self, idx: usize) {
+        let cmd = &self.out.commands[idx];
+        let piped = || self.piped.clone();
+        let (content, targets): (Option<Word>, Vec<(String, bool)>) = match cmd.name() {
+            "echo" | "printf" => (
+                printed_text(cmd, true).map(|mut w| {
+                    if !(cmd.name() == "printf"
+                        || cmd.args().first().is_some_and(|a| a.text == "-n"))
+                    {
+                        w.text.push('\n');
+                    }
+                    w
+                }),
+                Vec::new(),
+            ),
+            "cat" if cmd.args().is_empty() => (cmd.stdin_text.clone().or_else(piped), Vec::new()),
+            "tee" => {
+                let append = cmd
+                    .args()
+                    .iter()
+                    .any(|a| a.text == "-a" || a.text == "--append");
+                let files = cmd
+                    .args()
+                    .iter()
+                    .filter(|a| !a.text.starts_with('-') && !a.dynamic)
+                    .map(|a| (a.text.clone(), append))
+                    .collect();
+                (cmd.stdin_text.clone().or_else(piped), files)
+            }
+            _ => return,
+        };
+        let Some(content) = content.filter(|c| c.text.len() <= MAX_FILE_BYTES) else {
+            return;
+        };
+        let mut targets = targets;
+        targets.extend(
+            cmd.redirects
+                .iter()
+                .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
+                .map(|r| (r.target.text.clone(), r.op.contains(">>"))),
+        );
+        for (path, append) in targets {
+            let key = file_key(&path).to_string();
+            match self.files.get_mut(&key) {
+                Some(existing)
+                    if append && existing.text.len() + content.text.len() <= MAX_FILE_BYTES =>
+                {
+                    existing.text.push_str(&content.text);
+                }
+                _ => {
+                    self.files.insert(key, content.clone());
+                }
+            }
+        }
+    }
+
+    /// A file written earlier in the input is run (`sh f`, `. f`, `./f`): walk its content.
+    pub(crate) fn run_written_file(&mut self, file: &Word, lang: Lang, how: &str) {
+        self.run_file(file, Format::Code(lang), how);
+    }
+
+    fn run_file(&mut self, file: &Word, format: Format, how: &str) {
+        let Some(content) = self.files.get(file_key(&file.text)).cloned() else {
+            return;
+        };
+        self.run_content(file, content, format, how);
+    }
+
+    fn run_content(&mut self, file: &Word, content: Word, format: Format, how: &str) {
+        let step = format!("file {} written earlier and {how}", file.text);
+        self.with_step(&step, |w| match format {
+            Format::Code(Lang::Shell) => w.nested_code(&content, Origin::Heredoc),
+            Format::Code(lang) => w.interp_code(lang, &content),
+            Format::Make => {
+                let code = Word {
+                    text: makefile_recipes(&content.text),
+                    ..content.clone()
+                };
+                w.nested(&code, None, Origin::Sink);
+            }
+            Format::Sed | Format::Awk => {
+                let cmds = if format == Format::Sed {
+                    sed_exec_commands(&content.text, None)
+                } else {
+                    awk_commands(&content.text, &Default::default(), None)
+                };
+                for c in cmds.into_iter().flatten() {
+                    let code = Word {
+                        text: c,
+                        ..content.clone()
+                    };
+                    w.nested(&code, None, Origin::Sink);
+                }
+            }
+        });
+    }
+}
