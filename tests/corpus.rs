@@ -92,3 +92,41 @@ fn prefilter_never_skips_a_flagged_corpus_case() {
         }
     }
 }
+
+/// Resolving shell state (working directory, positional parameters, arrays, function calls,
+/// `IFS`) may only ever *add* knowledge: no corpus case that the stateless analysis blocks may
+/// lose its block when state is tracked.
+#[test]
+fn state_tracking_never_turns_a_block_into_less() {
+    let scanner = Scanner::global();
+    let rules = scanner.rules();
+    let blocks = |hits: &[hermes_scan::analyzers::OwnedHit]| {
+        hits.iter()
+            .filter(|h| {
+                rules
+                    .get(&h.rule_id)
+                    .is_some_and(|r| r.action() == Action::Block)
+            })
+            .map(|h| h.rule_id.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut checked = 0;
+    for cases in load().values() {
+        for c in cases {
+            let stateless = hermes_scan::shell::analyze_stateless(&c.cmd);
+            let before = blocks(&hermes_scan::analyzers::run_all(&stateless, rules));
+            if before.is_empty() {
+                continue;
+            }
+            checked += 1;
+            let tracked = hermes_scan::shell::analyze(&c.cmd);
+            let after = blocks(&hermes_scan::analyzers::run_all(&tracked, rules));
+            assert!(
+                !after.is_empty(),
+                "state tracking dropped the block of {:?}: before {before:?}",
+                c.cmd
+            );
+        }
+    }
+    assert!(checked > 300, "only {checked} blocked cases");
+}

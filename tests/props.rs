@@ -71,6 +71,38 @@ proptest! {
         }
     }
 
+    /// Interpreter tokenizers and sink extractors see attacker-controlled text: any bytes, in any
+    /// language, at any position, must give a verdict with sane spans and no hang.
+    #[test]
+    fn arbitrary_code_in_every_sink_gets_a_verdict(
+        code in "[ -~\n\t]{0,200}",
+        sink in prop::sample::select(vec![
+            "python3 -c", "node -e", "perl -e", "ruby -e", "php -r", "lua -e", "Rscript -e",
+            "julia -e", "osascript -e", "pwsh -c", "expect -c", "sed -e", "awk", "git -c",
+            "tar --to-command", "vim -c", "ssh host", "docker run -v /:/h img sh -c", "trap",
+            "tmux new -d", "make -f - <<<",
+        ]),
+    ) {
+        let quoted = format!("'{}'", code.replace('\'', "'\\''"));
+        let line = format!("{sink} {quoted}");
+        let start = Instant::now();
+        let v = Scanner::global().scan(&line);
+        prop_assert!(start.elapsed() < HANG);
+        for f in &v.findings {
+            prop_assert!(f.span.0 <= f.span.1 && f.span.1 <= line.len(), "bad span {:?}", f.span);
+        }
+        for lang in [
+            hermes_scan::interp::Lang::Python, hermes_scan::interp::Lang::JavaScript,
+            hermes_scan::interp::Lang::Perl, hermes_scan::interp::Lang::Ruby,
+            hermes_scan::interp::Lang::Php, hermes_scan::interp::Lang::Lua,
+            hermes_scan::interp::Lang::Tcl, hermes_scan::interp::Lang::R,
+            hermes_scan::interp::Lang::Julia, hermes_scan::interp::Lang::AppleScript,
+            hermes_scan::interp::Lang::PowerShell,
+        ] {
+            let _ = hermes_scan::interp::analyze(lang, &code);
+        }
+    }
+
     #[test]
     fn prefilter_skips_only_clean_input(line in "[a-z0-9 ./:=,@%+^~#!_-]{0,60}") {
         let s = Scanner::global();
@@ -146,6 +178,34 @@ fn deep_nesting_is_reported_not_a_crash() {
             "{open}…{close}: {ids:?}"
         );
     }
+}
+
+/// Sinks inside sinks inside sinks: the depth bound ends the chain with a finding.
+#[test]
+fn nested_sinks_are_bounded() {
+    let mut code = "rm -rf /".to_string();
+    for i in 0..40 {
+        code = match i % 4 {
+            0 => format!("sh -c {}", shell_quote(&code)),
+            1 => format!(
+                "python3 -c {}",
+                shell_quote(&format!("import os; os.system({code:?})"))
+            ),
+            2 => format!("ssh h{i} {}", shell_quote(&code)),
+            _ => format!("xterm -e {}", shell_quote(&code)),
+        };
+    }
+    let v = Scanner::global().scan(&code);
+    assert_ne!(v.action, Action::Allow);
+    assert!(
+        v.rule_ids().iter().any(|id| id.starts_with("core.")),
+        "{:?}",
+        v.rule_ids()
+    );
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 #[test]

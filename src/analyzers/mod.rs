@@ -7,6 +7,7 @@ pub mod domains;
 pub mod exfil;
 pub mod fork_bomb;
 pub mod gaps;
+pub mod kill_all;
 pub mod persistence;
 pub mod remote_code;
 pub mod reverse_shell;
@@ -62,6 +63,7 @@ pub fn run_on_original(script: &Script) -> Vec<OwnedHit> {
 const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     remote_code::analyze,
     fork_bomb::analyze,
+    kill_all::analyze,
     reverse_shell::analyze,
     exfil::analyze,
     urls::analyze,

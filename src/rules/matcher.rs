@@ -69,6 +69,7 @@ pub struct Matcher {
     argv: Option<LazyRegex>,
     argv_not: Option<LazyRegex>,
     redirect: Option<LazyRegex>,
+    overwrite: Option<LazyRegex>,
     redirect_any: Option<LazyRegex>,
     stdin: Option<LazyRegex>,
     assign: Option<LazyRegex>,
@@ -99,6 +100,7 @@ impl Matcher {
             argv: lazy(&spec.argv, validate).map_err(err)?,
             argv_not: lazy(&spec.argv_not, validate).map_err(err)?,
             redirect: lazy(&spec.redirect, validate).map_err(err)?,
+            overwrite: lazy(&spec.overwrite, validate).map_err(err)?,
             redirect_any: lazy(&spec.redirect_any, validate).map_err(err)?,
             stdin: lazy(&spec.stdin, validate).map_err(err)?,
             assign: lazy(&spec.assign, validate).map_err(err)?,
@@ -127,6 +129,7 @@ impl Matcher {
         }
         if self.commands.is_empty()
             && self.redirect.is_none()
+            && self.overwrite.is_none()
             && self.redirect_any.is_none()
             && self.assign.is_none()
             && self.argv.is_none()
@@ -191,6 +194,15 @@ impl Matcher {
                 .redirects
                 .iter()
                 .any(|rd| rd.writes() && r.is_match(&rd.target.text))
+            {
+                return false;
+            }
+        }
+        if let Some(r) = &self.overwrite {
+            if !cmd
+                .redirects
+                .iter()
+                .any(|rd| rd.writes() && !rd.op.contains(">>") && r.is_match(&rd.target.text))
             {
                 return false;
             }

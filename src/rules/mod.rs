@@ -45,7 +45,40 @@ pub const EMBEDDED_PACKS: &[(&str, &str)] = &[
         include_str!("../../rules/self-protection.toml"),
     ),
     ("supply.toml", include_str!("../../rules/supply.toml")),
+    (
+        "floor-effects.toml",
+        include_str!("../../rules/floor-effects.toml"),
+    ),
 ];
+
+/// Named patterns shared by the packs (`rules/tables.toml`): block devices, critical files,
+/// system directories, shells and interpreters. A pack writes `{block_device}` inside a regex.
+const TABLES_TOML: &str = include_str!("../../rules/tables.toml");
+
+/// Replace every `{name}` of the shared tables in a pack's text.
+fn expand_tables(text: &str) -> String {
+    static TABLES: std::sync::OnceLock<Vec<(String, String)>> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        let t: HashMap<String, String> =
+            toml::from_str(TABLES_TOML).expect("rules/tables.toml is valid");
+        let mut v: Vec<(String, String)> = t
+            .into_iter()
+            .map(|(k, v)| (format!("{{{k}}}"), v))
+            .collect();
+        v.sort();
+        v
+    });
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for (k, v) in tables {
+        if out.contains(k.as_str()) {
+            out = out.replace(k.as_str(), v);
+        }
+    }
+    out
+}
 
 /// A loaded rule: its metadata and compiled matchers.
 #[derive(Debug)]
@@ -114,7 +147,9 @@ impl RuleSet {
     /// Parse and add a pack; ids must be unique across packs. With `validate`, every regex is
     /// compiled now so that errors surface at load time.
     pub fn add_pack(&mut self, name: &str, text: &str, validate: bool) -> Result<(), PackError> {
-        let file: PackFile = toml::from_str(text).map_err(|e| PackError(format!("{name}: {e}")))?;
+        let text = expand_tables(text);
+        let file: PackFile =
+            toml::from_str(&text).map_err(|e| PackError(format!("{name}: {e}")))?;
         for spec in file.rule {
             if self.by_id.contains_key(&spec.id) {
                 return Err(PackError(format!("{name}: duplicate rule id {}", spec.id)));

@@ -94,6 +94,9 @@ pub struct MatchSpec {
     pub argv_not: Option<String>,
     /// Some write redirection targets a path matching this regex.
     pub redirect: Option<String>,
+    /// Some truncating write redirection (`>`, `>|`, `&>`, not `>>`) targets a path matching this
+    /// regex.
+    pub overwrite: Option<String>,
     /// Some redirection of any direction (`<`, `>`, `<>`, `>&`) targets a path matching this regex.
     pub redirect_any: Option<String>,
     /// Text fed on stdin (heredoc, here-string) matches this regex.

@@ -10,6 +10,7 @@ pub mod nested;
 pub mod preprocess;
 mod sink_walk;
 pub mod sinks;
+pub mod state;
 mod walk;
 mod words;
 pub mod wrappers;
@@ -42,4 +43,15 @@ pub fn analyze_mapped(text: &str, map: Option<Vec<usize>>) -> Script {
 /// Parse shell input and build its IR.
 pub fn analyze(text: &str) -> Script {
     analyze_mapped(text, None)
+}
+
+/// Like [`analyze`] but without tracking shell state (working directory, positional parameters,
+/// arrays, function calls, `IFS`): the baseline the state tracker is tested against.
+pub fn analyze_stateless(text: &str) -> Script {
+    let mut w = Walker::new(Some(Rc::from(text)));
+    w.track_state = false;
+    w.walk_source(text, SpanMap::Offset(0));
+    let mut script = w.out;
+    script.index_stages();
+    script
 }

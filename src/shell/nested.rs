@@ -230,12 +230,47 @@ impl Walker {
                 }
             }
         }
+        if let Some(cwd) = self.state.cwd.clone().filter(|_| self.track_state) {
+            resolve_paths(&mut argv, &cwd);
+        }
         let idx = self.push_command(argv, &ctx);
         self.out.commands[idx].wrappers = wrappers_seen;
         self.out.commands[idx].wrapped_by = parent;
         self.out.commands[idx].invoked_as = invoked_as;
         self.record_written_file(idx);
+        if !self.in_function && self.track_state {
+            let cmd = self.out.commands[idx].clone();
+            self.state.observe(&cmd, &mut self.vars);
+        }
         self.look_inside(idx, &ctx);
+        self.call_function(idx);
+    }
+
+    /// A call of a function defined in the input: walk its body with the arguments bound.
+    fn call_function(&mut self, idx: usize) {
+        let name = self.out.commands[idx].name().to_string();
+        let Some((text, map)) = self.functions.get(&name).cloned() else {
+            return;
+        };
+        // A call inside a definition is expanded when the enclosing function is called.
+        if self.in_function
+            || !self.track_state
+            || self.call_stack.contains(&name)
+            || self.depth + 1 > super::walk::MAX_DEPTH
+        {
+            return; // recursion: the body was already analysed once
+        }
+        let args = self.out.commands[idx].args().to_vec();
+        let saved_positional = self.state.positional.replace(args);
+        let saved_fn = std::mem::replace(&mut self.in_function, false);
+        let saved_depth = self.depth;
+        self.call_stack.push(name);
+        self.depth += 1;
+        self.walk_source(&text, map);
+        self.depth = saved_depth;
+        self.call_stack.pop();
+        self.in_function = saved_fn;
+        self.state.positional = saved_positional;
     }
 
     /// `chroot DIR` / `nsenter -t 1 -m` inside a container: later paths are relative to that root.
@@ -455,7 +490,14 @@ impl Walker {
             && !base.is_empty()
             && !base.contains(['$', '`', '*', '?', '['])
             && !w.glob;
-        if !literal_base && (!w.subs.is_empty() || (w.dynamic && w.text.contains('$'))) {
+        // Inside a function definition `"$@"` / `$1` are the caller's arguments: each call is
+        // expanded with its arguments bound (see `call_function`), so the definition is not a gap.
+        let positional_in_definition = self.in_function
+            && self.call_stack.is_empty()
+            && w.subs.is_empty()
+            && is_positional_reference(&w.text);
+        if positional_in_definition {
+        } else if !literal_base && (!w.subs.is_empty() || (w.dynamic && w.text.contains('$'))) {
             self.gap(
                 GapKind::DynamicCommand,
                 "the program name is computed at run time",
@@ -622,8 +664,15 @@ impl Walker {
         }
         match shell_invocation(&cmd) {
             Some(ShellInvocation::Code(code)) => {
+                // `sh -c 'rm -rf "$1"' sh /`: the words after the code are $0, $1, …
+                let after = args
+                    .iter()
+                    .position(|a| std::ptr::eq(a, code))
+                    .map(|p| args[p + 1..].iter().skip(1).cloned().collect::<Vec<_>>());
                 let code = code.clone();
+                self.inject_positional = after;
                 self.nested_code(&code, Origin::ShellString);
+                self.inject_positional = None;
             }
             Some(ShellInvocation::Stdin) => {
                 if let Some(text) = &cmd.stdin_text {
@@ -750,6 +799,56 @@ fn find_match_placeholder(args: &[Word]) -> String {
         Some(n) => format!("{start}{sep}{n}"),
         None if !filtered => format!("{start}{sep}*"),
         None => format!("{start}{sep}{{}}"),
+    }
+}
+
+/// `$1`, `${2}`, `$@`, `"$*"`: a reference to a positional parameter.
+fn is_positional_reference(text: &str) -> bool {
+    let t = text
+        .trim_start_matches("${")
+        .trim_start_matches('$')
+        .trim_end_matches('}');
+    text.starts_with('$')
+        && (matches!(t, "@" | "*") || (!t.is_empty() && t.chars().all(|c| c.is_ascii_digit())))
+}
+
+/// Resolve the path arguments of filesystem commands against a known working directory
+/// (`cd / && rm -rf *` deletes `/*`).
+fn resolve_paths(argv: &mut [Word], cwd: &str) {
+    let name = argv[0].text.clone();
+    if !super::state::PATH_PROGRAMS.contains(&name.as_str()) {
+        return;
+    }
+    let mut positional = 0;
+    let mut after_dashes = false;
+    for w in argv.iter_mut().skip(1) {
+        let t = w.text.clone();
+        if t == "--" {
+            after_dashes = true;
+            continue;
+        }
+        if !after_dashes && t.starts_with('-') {
+            if name == "find" {
+                break; // only the start points of find are paths
+            }
+            continue;
+        }
+        if name == "dd" {
+            for key in ["of=", "if="] {
+                if let Some(v) = t.strip_prefix(key) {
+                    w.text = format!("{key}{}", super::state::resolve(cwd, v));
+                }
+            }
+            continue;
+        }
+        positional += 1;
+        let mode_or_owner =
+            matches!(name.as_str(), "chmod" | "chown" | "chgrp" | "chattr") && positional == 1;
+        let number = t.chars().all(|c| c.is_ascii_digit());
+        if mode_or_owner || number || t.contains('=') || (w.dynamic && t.starts_with('$')) {
+            continue;
+        }
+        w.text = super::state::resolve(cwd, &t);
     }
 }
 

@@ -431,7 +431,13 @@ fn first_positional(args: &[Word], value_options: &[String]) -> Option<usize> {
             return (i + 1 < args.len()).then_some(i + 1);
         }
         if a.starts_with('-') && a.len() > 1 {
-            if value_options.iter().any(|o| o == a) {
+            // `-p VALUE`, or a bundle whose last letter takes a value (`-dmS NAME`).
+            let bundled_last = !a.starts_with("--")
+                && a.len() > 2
+                && value_options
+                    .iter()
+                    .any(|o| o.len() == 2 && a.ends_with(&o[1..]));
+            if value_options.iter().any(|o| o == a) || bundled_last {
                 i += 1;
             }
             i += 1;

@@ -24,6 +24,9 @@ pub const TIME_BUDGET: Duration = Duration::from_secs(3);
 /// How deeply nested syntax (subshells in subshells, `$(` in `$(`) is followed before the walker
 /// stops and reports it; keeps hostile input from exhausting the stack.
 const MAX_NESTING: usize = 200;
+/// Largest value a variable may hold while still being resolved literally; past it the value is
+/// unknown (keeps `a="$a$a"` doubling from growing without bound).
+pub(crate) const MAX_VALUE_BYTES: usize = 64 * 1024;
 /// How many literal values of a `for` loop are substituted one by one.
 const MAX_LOOP_VALUES: usize = 8;
 
@@ -107,6 +110,15 @@ impl SpanMap {
         }
     }
 
+    /// The map of a sub-text that starts `start` bytes into the parsed text.
+    pub(crate) fn shifted(&self, start: usize) -> SpanMap {
+        match self {
+            SpanMap::Offset(b) => SpanMap::Offset(b + start),
+            SpanMap::Table(t, b) => SpanMap::Table(t.clone(), b + start),
+            SpanMap::Fixed(s) => SpanMap::Fixed(*s),
+        }
+    }
+
     /// Compose with a preprocessing table local to the parsed text.
     fn with_table(&self, table: Vec<usize>) -> SpanMap {
         match self {
@@ -179,6 +191,16 @@ pub(crate) struct Walker {
     pub(crate) pending_stdin: Option<Word>,
     /// Input for the first command of the next nested code (`ssh host bash -s <<EOF`).
     pub(crate) inject_stdin: Option<Word>,
+    /// Working directory, positional parameters, arrays and `IFS` as the line builds them up.
+    pub(crate) state: super::state::ShellState,
+    /// Functions defined in the input: body text and where it sits, for calls with arguments.
+    pub(crate) functions: HashMap<String, (Rc<str>, SpanMap)>,
+    /// Functions being expanded right now (recursion stops here).
+    pub(crate) call_stack: Vec<String>,
+    /// Positional parameters for the next nested code (`sh -c 'rm -rf "$1"' sh /`).
+    pub(crate) inject_positional: Option<Vec<Word>>,
+    /// Track shell state at all (off only for the baseline in tests).
+    pub(crate) track_state: bool,
 }
 
 impl Walker {
@@ -201,6 +223,11 @@ impl Walker {
             piped: None,
             pending_stdin: None,
             inject_stdin: None,
+            state: super::state::ShellState::default(),
+            functions: HashMap::new(),
+            call_stack: Vec::new(),
+            inject_positional: None,
+            track_state: true,
         }
     }
 
@@ -247,12 +274,17 @@ impl Walker {
         let saved = (self.depth, self.origin, self.pipes.clone());
         let saved_pending = std::mem::replace(&mut self.pending_stdin, self.inject_stdin.take());
         let saved_piped = self.piped.take();
+        let saved_state = self.state.clone();
+        if let Some(p) = self.inject_positional.take().filter(|_| self.track_state) {
+            self.state.positional = Some(p);
+        }
         self.depth += 1;
         self.origin = origin;
         self.pipes.clear();
         self.walk_source(&code.text.clone(), map);
         self.pending_stdin = saved_pending;
         self.piped = saved_piped;
+        self.state = saved_state;
         self.depth = saved.0;
         self.origin = saved.1;
         self.pipes = saved.2;
@@ -343,9 +375,16 @@ impl Walker {
             "function_definition" => self.function(n, src),
             "for_statement" => self.for_loop(n, src),
             "list" => self.list(n, src),
-            "program" | "compound_statement" | "subshell" | "do_group" | "if_statement"
-            | "elif_clause" | "else_clause" | "while_statement" | "case_statement"
-            | "case_item" | "negated_command" => self.children_with_background(n, src),
+            "subshell" => {
+                let saved = self.state.clone();
+                self.children_with_background(n, src);
+                self.state = saved;
+            }
+            "while_statement" => self.while_loop(n, src),
+            "program" | "compound_statement" | "do_group" | "if_statement" | "elif_clause"
+            | "else_clause" | "case_statement" | "case_item" | "negated_command" => {
+                self.children_with_background(n, src)
+            }
             "command_substitution" | "process_substitution" => {
                 self.substitution(n, src);
             }
@@ -361,8 +400,26 @@ impl Walker {
                 }
                 self.children_with_background(n, src);
             }
+            "c_style_for_statement" => {
+                self.embedded(n, src);
+                let endless = !src.text_of(n).contains(';') || {
+                    let head = src.text_of(n);
+                    let inside = head.split("))").next().unwrap_or("");
+                    inside
+                        .split(';')
+                        .nth(1)
+                        .is_some_and(|c| c.trim().is_empty())
+                };
+                if let Some(body) = n.child_by_field_name("body") {
+                    let first = self.out.commands.len();
+                    self.statement(body, src);
+                    if endless {
+                        self.spawn_loop_effect(first, src.span_of(n));
+                    }
+                }
+            }
             _ => {
-                // Tests, arithmetic, c-style loops and anything else: only what they embed runs.
+                // Tests, arithmetic and anything else: only what they embed runs.
                 self.embedded(n, src);
             }
         }
@@ -451,6 +508,7 @@ impl Walker {
         });
         let mut printed: Option<Word> = None;
         let mut piped: Option<Word> = None;
+        let stage_count = stages.len();
         for (i, stage) in stages.into_iter().enumerate() {
             self.pipes.push(PipePos {
                 pipeline: id,
@@ -458,7 +516,12 @@ impl Walker {
             });
             let first = self.out.commands.len();
             let saved_piped = std::mem::replace(&mut self.piped, piped.take());
+            // Every stage of a real pipeline runs in a subshell of its own.
+            let saved_state = (stage_count > 1).then(|| self.state.clone());
             self.statement(stage, src);
+            if let Some(st) = saved_state {
+                self.state = st;
+            }
             self.piped = saved_piped;
             self.pipes.pop();
             // `echo 'rm -rf /' | sh`: literal text printed into a shell is code.
@@ -552,6 +615,18 @@ impl Walker {
         self.pending_stdin = saved_pending;
         if heredoc_pipe {
             self.pipes.pop();
+        }
+        let body_end = self.out.commands.len();
+        if body.is_none() && first == body_end && !redirects.is_empty() {
+            // `> /etc/passwd` alone: a command with no argv that still truncates its target.
+            let ctx = CmdCtx {
+                assignments: Vec::new(),
+                redirects: Vec::new(),
+                stdin_text: None,
+                span: src.span_of(n),
+                background: self.background,
+            };
+            self.push_command(Vec::new(), &ctx);
         }
         let body_end = self.out.commands.len();
         let mut writers = Vec::new();
@@ -698,6 +773,7 @@ impl Walker {
             commands: (first, first),
         });
         self.within.push(id);
+        let saved_state = self.state.clone();
         let saved_pending = self.pending_stdin.take();
         let saved_pipes = std::mem::take(&mut self.pipes);
         let saved_bg = self.background;
@@ -706,6 +782,7 @@ impl Walker {
         self.background = saved_bg;
         self.pipes = saved_pipes;
         self.pending_stdin = saved_pending;
+        self.state = saved_state;
         self.within.pop();
         self.out.substitutions[id].commands.1 = self.out.commands.len();
         id
@@ -714,13 +791,63 @@ impl Walker {
     /// Record `name=value`; with `standalone` it is a statement of its own.
     fn assignment(&mut self, n: Node, src: &Source, standalone: bool) -> Option<(String, Word)> {
         let name = src.text_of(n.child_by_field_name("name")?).to_string();
-        let value = match n.child_by_field_name("value") {
-            Some(v) => self.joined_word(v, src),
+        let appends = src
+            .text_of(n)
+            .get(name.len()..)
+            .is_some_and(|r| r.starts_with("+="));
+        let value_node = n.child_by_field_name("value");
+        if let Some(v) = value_node.filter(|v| v.kind() == "array" && self.track_state) {
+            // `a=(rm -rf /)`, `a+=(x)`: remember the elements.
+            let mut elems: Vec<Word> = Vec::new();
+            for c in named_children(v) {
+                elems.extend(self.words(c, src));
+            }
+            if elems.iter().map(|e| e.text.len()).sum::<usize>() <= MAX_VALUE_BYTES {
+                let arr = self.state.arrays.entry(name.clone()).or_default();
+                if !appends {
+                    arr.clear();
+                }
+                arr.extend(elems);
+                if let Some(first) = arr.first().cloned() {
+                    self.vars.insert(name.clone(), first);
+                }
+            } else {
+                self.state.arrays.remove(&name);
+            }
+        } else if standalone {
+            self.state.arrays.remove(&name);
+        }
+        let value = match value_node {
+            Some(v) => {
+                let mut w = self.joined_word(v, src);
+                if appends && v.kind() != "array" {
+                    if let Some(old) = self.vars.get(&name) {
+                        w.text = format!("{}{}", old.text, w.text);
+                        w.dynamic |= old.dynamic;
+                    }
+                }
+                w
+            }
             None => Word {
                 span: src.span_of(n),
                 ..Word::default()
             },
         };
+        if name == "IFS" && self.track_state {
+            self.state.ifs = (!value.dynamic).then(|| value.text.clone());
+        }
+        if value.text.len() > MAX_VALUE_BYTES {
+            // Past the budget the value is unknown (doubling `a="$a$a"` cannot grow without bound).
+            self.vars.remove(&name);
+            return Some((
+                name,
+                Word {
+                    text: String::new(),
+                    dynamic: true,
+                    ..value
+                },
+            ));
+        }
         if standalone {
             self.env_code_sinks(&[(name.clone(), value.clone())]);
             self.vars.insert(name.clone(), value.clone());
@@ -787,6 +914,9 @@ impl Walker {
         let saved = self.in_function;
         self.in_function = true;
         if let Some(body) = n.child_by_field_name("body") {
+            let text: Rc<str> = Rc::from(src.text_of(body));
+            let map = src.map.shifted(body.start_byte());
+            self.functions.insert(name.clone(), (text, map));
             self.statement(body, src);
         }
         self.in_function = saved;
@@ -803,6 +933,71 @@ impl Walker {
             span: src.span_of(n),
             self_calls,
         });
+    }
+
+    /// `while COND; do …; done` / `until COND; …`: the body, plus the endless-spawn check.
+    fn while_loop(&mut self, n: Node, src: &Source) {
+        let until = all_children(n)
+            .first()
+            .is_some_and(|k| src.text_of(*k) == "until");
+        let mut first_body = None;
+        let mut endless = false;
+        for (field, c) in fields(n) {
+            match field {
+                Some("condition") if c.is_named() => {
+                    let cond = src.text_of(c).trim().trim_end_matches(';').trim();
+                    endless = if until {
+                        matches!(
+                            cond,
+                            "false" | "/bin/false" | "/usr/bin/false" | "[ ]" | "((0))"
+                        )
+                    } else {
+                        matches!(
+                            cond,
+                            "true"
+                                | ":"
+                                | "/bin/true"
+                                | "/usr/bin/true"
+                                | "[ 1 ]"
+                                | "[[ 1 ]]"
+                                | "((1))"
+                                | "(( 1 ))"
+                        )
+                    };
+                    self.statement(c, src);
+                }
+                Some("body") => {
+                    first_body = Some(self.out.commands.len());
+                    self.statement(c, src);
+                }
+                _ if c.is_named() => self.statement(c, src),
+                _ => {}
+            }
+        }
+        if let (true, Some(first)) = (endless, first_body) {
+            self.spawn_loop_effect(first, src.span_of(n));
+        }
+    }
+
+    /// An endless loop whose body starts background processes and never waits or sleeps is a
+    /// fork bomb (`while :; do $0 & done`).
+    fn spawn_loop_effect(&mut self, first: usize, span: Span) {
+        let body = &self.out.commands[first..];
+        let spawns = body.iter().any(|c| c.background && !c.argv.is_empty());
+        let throttled = body.iter().any(|c| {
+            !c.background
+                && matches!(
+                    c.name(),
+                    "sleep" | "wait" | "read" | "usleep" | "inotifywait" | "timeout"
+                )
+        });
+        if spawns && !throttled {
+            self.out.effects.push(Effect {
+                kind: EffectKind::ForkLoop,
+                span,
+                detail: "a shell loop".into(),
+            });
+        }
     }
 
     fn for_loop(&mut self, n: Node, src: &Source) {
@@ -875,7 +1070,10 @@ impl Walker {
         if !group.is_empty() {
             argv.extend(self.words_group(&group, src));
         }
-        let stdin_text = stdin_text.or_else(|| self.pending_stdin.take());
+        // A heredoc of the enclosing statement, or literal text printed into this pipeline stage.
+        let stdin_text = stdin_text
+            .or_else(|| self.pending_stdin.take())
+            .or_else(|| self.piped.take());
         let ctx = CmdCtx {
             assignments,
             redirects,

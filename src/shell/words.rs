@@ -23,7 +23,14 @@ struct Builder {
     quoted: bool,
     /// tree-sitter split `$NAME` after a lone `$`: the next word starts with the variable name.
     pending_dollar: bool,
+    /// A literal `IFS` set in the input (unquoted expansions split on it).
+    ifs: Option<String>,
+    /// Bytes of expanded values so far (see [`MAX_WORD_BYTES`]).
+    size: usize,
 }
+
+/// Most bytes one word may grow to by expansion; past it the rest is unknown (`$a$a$a…`).
+const MAX_WORD_BYTES: usize = 256 * 1024;
 
 impl Builder {
     fn text(&mut self, s: impl Into<String>, quoted: bool) {
@@ -38,12 +45,22 @@ impl Builder {
     fn value(&mut self, v: &Word, quoted: bool) {
         self.dynamic |= v.dynamic;
         self.subs.extend(v.subs.iter().copied());
+        self.size += v.text.len();
+        if self.size > MAX_WORD_BYTES {
+            self.dynamic = true;
+            self.text("$…", quoted);
+            return;
+        }
         if quoted {
             self.text(v.text.clone(), true);
             return;
         }
+        let ifs: Vec<char> = match &self.ifs {
+            Some(i) if !i.is_empty() => i.chars().collect(),
+            _ => vec![' ', '\t', '\n'],
+        };
         let mut first = true;
-        for part in v.text.split([' ', '\t', '\n']) {
+        for part in v.text.split(ifs.as_slice()) {
             if !first {
                 self.frags.push(Frag::Split);
             }
@@ -99,7 +116,10 @@ impl Walker {
 
     /// Evaluate adjacent nodes (no blank between them) as one shell word.
     pub(crate) fn words_group(&mut self, nodes: &[Node], src: &Source) -> Vec<Word> {
-        let mut b = Builder::default();
+        let mut b = Builder {
+            ifs: self.state.ifs.clone(),
+            ..Builder::default()
+        };
         for n in nodes {
             self.fragment(*n, src, false, &mut b);
         }
@@ -275,10 +295,58 @@ impl Walker {
             .strip_prefix("${")
             .and_then(|r| r.strip_suffix('}'))
             .unwrap_or("");
+        // `${!ref}`: indirection through a variable whose value is a known name.
+        if let Some(r) = inner.strip_prefix('!') {
+            if r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !r.is_empty() {
+                if let Some(target) = self
+                    .vars
+                    .get(r)
+                    .filter(|v| !v.dynamic)
+                    .map(|v| v.text.clone())
+                {
+                    if target
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        && !target.is_empty()
+                    {
+                        self.variable(&target, None, in_dq, b);
+                        return;
+                    }
+                }
+            }
+        }
         let name_len = inner
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '@' || c == '*'))
             .unwrap_or(inner.len());
         let (name, op) = inner.split_at(name_len);
+        // `${a[@]}`, `${a[*]}`, `${a[0]}`.
+        if let Some(index) = op.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+            if let Some(elems) = self.state.arrays.get(name).cloned() {
+                match index {
+                    "@" | "*" => {
+                        self.spread(&elems, in_dq && index == "*", in_dq, b);
+                        return;
+                    }
+                    i => {
+                        if let Some(e) = i.parse::<usize>().ok().and_then(|i| elems.get(i)) {
+                            b.value(&e.clone(), in_dq);
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+        // Parameter operations on a known value: `${x/a/b}`, `${x#p}`, `${x,,}`, `${x:1}`.
+        if !op.is_empty() && !op.starts_with('[') {
+            let known = self.known_value(name);
+            if let Some(v) = known {
+                if let Some(out) = super::state::param_op(&v.text, op) {
+                    let w = Word { text: out, ..v };
+                    b.value(&w, in_dq);
+                    return;
+                }
+            }
+        }
         if name.is_empty() {
             b.dynamic = true;
             self.embedded(n, src);
@@ -337,8 +405,82 @@ impl Walker {
         }
     }
 
+    /// The value of a variable or positional parameter when the input fixes it.
+    fn known_value(&self, name: &str) -> Option<Word> {
+        if let Ok(n) = name.parse::<usize>() {
+            if n == 0 {
+                return None;
+            }
+            return self
+                .state
+                .positional
+                .as_ref()
+                .map(|p| p.get(n - 1).cloned().unwrap_or_default());
+        }
+        self.vars.get(name).cloned()
+    }
+
+    /// Several values as separate words (`"$@"`, `"${a[@]}"`), or joined (`"$*"`).
+    fn spread(&mut self, elems: &[Word], joined: bool, in_dq: bool, b: &mut Builder) {
+        if joined {
+            let text = elems
+                .iter()
+                .map(|e| e.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let w = Word {
+                text,
+                dynamic: elems.iter().any(|e| e.dynamic),
+                ..Word::default()
+            };
+            b.value(&w, true);
+            return;
+        }
+        for (i, e) in elems.iter().enumerate() {
+            if i > 0 {
+                b.frags.push(Frag::Split);
+            }
+            b.value(e, in_dq);
+        }
+        if elems.is_empty() && in_dq {
+            b.text("", false);
+        }
+    }
+
     /// Expand a variable: `IFS` is a separator, known literals are substituted, others stay `$NAME`.
     fn variable(&mut self, name: &str, default: Option<Word>, in_dq: bool, b: &mut Builder) {
+        if matches!(name, "@" | "*") {
+            if let Some(p) = self.state.positional.clone() {
+                self.spread(&p, name == "*" && in_dq, in_dq, b);
+                return;
+            }
+        }
+        if name == "#" {
+            if let Some(p) = &self.state.positional {
+                b.text(p.len().to_string(), in_dq);
+                return;
+            }
+        }
+        if name.parse::<usize>().is_ok_and(|n| n > 0) {
+            if let Some(v) = self.known_value(name) {
+                b.value(&v, in_dq);
+                return;
+            }
+        }
+        if name == "IFS"
+            && self
+                .state
+                .ifs
+                .as_deref()
+                .is_some_and(|i| !i.chars().all(char::is_whitespace))
+        {
+            let v = Word {
+                text: self.state.ifs.clone().unwrap_or_default(),
+                ..Word::default()
+            };
+            b.value(&v, true);
+            return;
+        }
         if name == "IFS" {
             if in_dq {
                 b.text(" ", true);

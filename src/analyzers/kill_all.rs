@@ -1,0 +1,107 @@
+//! Killing every process through a pid list: `kill -9 $(ps -e -o pid=)`, `kill $(pgrep .)`,
+//! `ps -eo pid | xargs kill -9`, `ls /proc | grep -E '^[0-9]+$' | xargs kill`. A pid source
+//! narrowed by a real filter (`grep node`, `awk '/vite/ {print $2}'`, `pgrep -f myserver`) is a
+//! targeted kill and stays silent.
+
+use super::Hit;
+use crate::shell::ir::{Command, Script};
+
+/// Run the analyzer.
+pub fn analyze(script: &Script) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    for cmd in &script.commands {
+        if !is_kill(cmd) {
+            continue;
+        }
+        // `kill $(…)`: the pids come from a substitution.
+        for w in cmd.args() {
+            for &s in &w.subs {
+                let inside: Vec<&Command> = script.commands_within(s).collect();
+                if lists_every_pid(&inside) {
+                    hits.push(hit(cmd, "every pid the substitution lists"));
+                }
+            }
+        }
+        // `… | xargs kill`: the pids come from earlier pipeline stages.
+        if cmd.wrappers.iter().any(|w| w == "xargs" || w == "parallel") {
+            if let Some(pos) = cmd.pipes.last() {
+                let upstream: Vec<&Command> = (0..pos.stage)
+                    .flat_map(|st| script.stage(pos.pipeline, st))
+                    .collect();
+                if lists_every_pid(&upstream) {
+                    hits.push(hit(cmd, "every pid piped into it"));
+                }
+            }
+        }
+    }
+    hits
+}
+
+fn hit(cmd: &Command, what: &str) -> Hit {
+    Hit {
+        rule_id: "floor.kill-all",
+        span: cmd.span,
+        detail: Some(format!("`{}` signals {what}", cmd.name())),
+    }
+}
+
+fn is_kill(cmd: &Command) -> bool {
+    matches!(cmd.name(), "kill" | "skill")
+        && !cmd.args().iter().any(|a| a.text == "-l" || a.text == "-L")
+}
+
+/// A pid source with no real filter after it.
+fn lists_every_pid(cmds: &[&Command]) -> bool {
+    let source = cmds.iter().any(|c| match c.name() {
+        "ps" => true,
+        "pgrep" | "pidof" => match_all_pattern(c),
+        "ls" | "find" | "echo" | "printf" => c.args().iter().any(|a| a.text.starts_with("/proc")),
+        _ => false,
+    });
+    source && !cmds.iter().any(|c| is_filter(c))
+}
+
+/// `pgrep .`, `pgrep -f ''`, `pgrep -u root`: every process (of a user).
+fn match_all_pattern(c: &Command) -> bool {
+    let positional: Vec<&str> = c
+        .args()
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let user_root = c
+        .args()
+        .windows(2)
+        .any(|w| w[0].text == "-u" && (w[1].text == "root" || w[1].text == "0"));
+    match positional.last() {
+        None => user_root,
+        Some(p) if user_root && (*p == "root" || *p == "0") && positional.len() == 1 => true,
+        Some(p) => matches!(*p, "" | "." | ".*" | "^" | "$" | "^.*$" | ".+" | "*"),
+    }
+}
+
+/// A stage that narrows the list to particular processes.
+fn is_filter(c: &Command) -> bool {
+    let pattern = |p: &str| {
+        !p.chars()
+            .all(|ch| "^$[]0-9+*-".contains(ch) || ch == '\\' || ch == 'd')
+    };
+    match c.name() {
+        "grep" | "egrep" | "fgrep" | "rg" => c
+            .args()
+            .iter()
+            .find(|a| !a.text.starts_with('-'))
+            .is_some_and(|a| pattern(&a.text)),
+        "awk" | "gawk" | "mawk" => c.args().iter().any(|a| {
+            let t = a.text.as_str();
+            t.contains("~")
+                || t.contains("==")
+                || t.contains("if")
+                || t.trim_start().starts_with('/')
+                || t.contains("&&")
+        }),
+        "pgrep" | "pidof" => !match_all_pattern(c),
+        "head" | "tail" | "sed" => true,
+        _ => false,
+    }
+}

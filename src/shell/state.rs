@@ -1,0 +1,490 @@
+//! Shell state within one input, tracked the way bash would (conservatively): the working
+//! directory (`cd`, `pushd`, `popd`, `cd -`, bare `cd`), positional parameters (`set --`, `shift`,
+//! function arguments), arrays (`a=(…)`, `a+=(…)`, `mapfile`, `readarray`), values set by
+//! `printf -v` and `read`, a custom `IFS`, and parameter operations on known values
+//! (`${x/a/b}`, `${x#p}`, `${x%%p}`, `${x,,}`, `${x:1:2}`, `${#x}`).
+//!
+//! The walker consults it; a value the input fixes is resolved, anything else stays unknown and
+//! the usual `core.dynamic-*` findings apply.
+
+use super::ir::{Command, Word};
+use std::collections::HashMap;
+
+/// Programs whose path arguments are resolved against a known working directory.
+pub const PATH_PROGRAMS: &[&str] = &[
+    "rm", "rmdir", "find", "chmod", "chown", "chgrp", "chattr", "shred", "mv", "cp", "rsync",
+    "truncate", "unlink", "srm", "wipe", "ln", "tee", "dd", "install",
+];
+
+/// The state a line builds up.
+#[derive(Debug, Clone, Default)]
+pub struct ShellState {
+    /// The working directory when the input fixes it (`/`, `~`, `/tmp/x`).
+    pub cwd: Option<String>,
+    /// `$OLDPWD`, for `cd -`.
+    pub oldpwd: Option<String>,
+    /// `pushd` stack.
+    pub dirs: Vec<Option<String>>,
+    /// Positional parameters when known (`set -- a b`, inside a called function).
+    pub positional: Option<Vec<Word>>,
+    /// Indexed arrays with known elements.
+    pub arrays: HashMap<String, Vec<Word>>,
+    /// A literal `IFS` set in the input.
+    pub ifs: Option<String>,
+}
+
+/// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).
+pub fn cd_target(args: &[Word], state: &ShellState) -> Option<String> {
+    let operand = args
+        .iter()
+        .find(|a| !a.text.starts_with('-') || a.text == "-");
+    let Some(op) = operand else {
+        return Some("~".into());
+    };
+    if op.text == "-" {
+        return state.oldpwd.clone();
+    }
+    if !op.subs.is_empty() {
+        return None;
+    }
+    let t = op.text.as_str();
+    if matches!(t, "~" | "$HOME" | "${HOME}") || t.starts_with("~/") || t.starts_with("$HOME/") {
+        let rest = t
+            .trim_start_matches("${HOME}")
+            .trim_start_matches("$HOME")
+            .trim_start_matches('~');
+        return Some(normalize(&format!("~{rest}")));
+    }
+    if op.dynamic || t.contains('$') {
+        return None;
+    }
+    if t.starts_with('/') {
+        return Some(normalize(t));
+    }
+    let base = state.cwd.as_ref()?;
+    Some(normalize(&format!("{base}/{t}")))
+}
+
+/// Resolve a relative path argument against the working directory.
+pub fn resolve(cwd: &str, arg: &str) -> String {
+    if arg.starts_with('/') || arg.starts_with('~') || arg.starts_with('$') || arg.starts_with('-')
+    {
+        return arg.to_string();
+    }
+    let joined = if arg == "." {
+        cwd.to_string()
+    } else {
+        format!("{}/{arg}", cwd.trim_end_matches('/'))
+    };
+    normalize(&joined)
+}
+
+/// Collapse `.`, `..` and repeated slashes (`/a/./b/../c//` → `/a/c`), keeping a leading `~`.
+pub fn normalize(path: &str) -> String {
+    let (root, rest) = if let Some(r) = path.strip_prefix('~') {
+        ("~", r)
+    } else if let Some(r) = path.strip_prefix('/') {
+        ("/", r)
+    } else {
+        ("", path)
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in rest.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() && root == "~" {
+                    // `~/..` leaves the home directory: unknown parent, keep it visible.
+                    return path.to_string();
+                }
+            }
+            _ => parts.push(p),
+        }
+    }
+    let body = parts.join("/");
+    match root {
+        "~" if body.is_empty() => "~".into(),
+        "~" => format!("~/{body}"),
+        "/" => format!("/{body}"),
+        _ if body.is_empty() => ".".into(),
+        _ => body,
+    }
+}
+
+impl ShellState {
+    /// Update the state after `cmd` runs (only builtins that change it matter here).
+    pub fn observe(&mut self, cmd: &Command, vars: &mut HashMap<String, Word>) {
+        let args = cmd.args();
+        match cmd.name() {
+            "cd" | "chdir" => {
+                let next = cd_target(args, self);
+                self.oldpwd = self.cwd.take();
+                self.cwd = next;
+            }
+            "pushd" => {
+                if args.is_empty() {
+                    return;
+                }
+                let next = cd_target(args, self);
+                self.dirs.push(self.cwd.take());
+                self.cwd = next;
+            }
+            "popd" => {
+                self.cwd = self.dirs.pop().flatten();
+            }
+            "set" => {
+                if let Some(p) = args.iter().position(|a| a.text == "--") {
+                    self.positional = Some(args[p + 1..].to_vec());
+                } else if args
+                    .first()
+                    .is_some_and(|a| !a.text.starts_with(['-', '+']))
+                {
+                    self.positional = Some(args.to_vec());
+                }
+            }
+            "shift" => {
+                let n: usize = args.first().and_then(|a| a.text.parse().ok()).unwrap_or(1);
+                if let Some(p) = &mut self.positional {
+                    let n = n.min(p.len());
+                    p.drain(..n);
+                }
+            }
+            "printf" => {
+                // `printf -v NAME FORMAT ARGS…`
+                if let [flag, name, rest @ ..] = args {
+                    if flag.text == "-v" && !rest.is_empty() {
+                        let mut fake = cmd.clone();
+                        fake.argv = std::iter::once(cmd.argv[0].clone())
+                            .chain(rest.iter().cloned())
+                            .collect();
+                        match super::walk::printed_text(&fake, true) {
+                            Some(w) => {
+                                vars.insert(name.text.clone(), w);
+                            }
+                            None => {
+                                vars.remove(&name.text);
+                            }
+                        }
+                    }
+                }
+            }
+            "read" => {
+                let names: Vec<&Word> =
+                    option_operands(args, &["-d", "-n", "-N", "-p", "-t", "-u", "-a"]);
+                let array = args
+                    .windows(2)
+                    .find(|w| w[0].text == "-a")
+                    .map(|w| w[1].text.clone());
+                let input = cmd.stdin_text.as_ref().filter(|w| w.subs.is_empty());
+                let line = input.map(|w| w.text.lines().next().unwrap_or("").to_string());
+                let fields = line.map(|l| self.split_fields(&l));
+                if let Some(a) = array {
+                    match &fields {
+                        Some(f) => {
+                            let words = f.iter().map(|t| word_like(input, t)).collect();
+                            self.arrays.insert(a, words);
+                        }
+                        None => {
+                            self.arrays.remove(&a);
+                        }
+                    }
+                    return;
+                }
+                for (i, n) in names.iter().enumerate() {
+                    let value = fields.as_ref().map(|f| {
+                        if i + 1 == names.len() {
+                            f[i.min(f.len())..].join(" ")
+                        } else {
+                            f.get(i).cloned().unwrap_or_default()
+                        }
+                    });
+                    match value {
+                        Some(v) => {
+                            vars.insert(n.text.clone(), word_like(input, &v));
+                        }
+                        None => {
+                            vars.remove(&n.text);
+                        }
+                    }
+                }
+            }
+            "mapfile" | "readarray" => {
+                let names = option_operands(args, &["-d", "-n", "-O", "-s", "-u", "-C", "-c"]);
+                let name = names
+                    .first()
+                    .map(|w| w.text.clone())
+                    .unwrap_or_else(|| "MAPFILE".into());
+                match cmd.stdin_text.as_ref().filter(|w| w.subs.is_empty()) {
+                    Some(w) => {
+                        let lines = w.text.lines().map(|l| word_like(Some(w), l)).collect();
+                        self.arrays.insert(name, lines);
+                    }
+                    None => {
+                        self.arrays.remove(&name);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Split a value into fields on the current `IFS` (default blanks).
+    pub fn split_fields(&self, s: &str) -> Vec<String> {
+        match &self.ifs {
+            Some(ifs) if !ifs.is_empty() => s
+                .split(|c: char| ifs.contains(c))
+                .filter(|f| !f.is_empty() || !ifs.chars().all(char::is_whitespace))
+                .map(str::to_string)
+                .collect(),
+            _ => s.split_whitespace().map(str::to_string).collect(),
+        }
+    }
+}
+
+/// Operands after options (skipping the values of `value_opts`).
+fn option_operands<'a>(args: &'a [Word], value_opts: &[&str]) -> Vec<&'a Word> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if value_opts.contains(&t) {
+            i += 2;
+            continue;
+        }
+        if t.starts_with('-') {
+            i += 1;
+            continue;
+        }
+        out.push(&args[i]);
+        i += 1;
+    }
+    out
+}
+
+/// A word carrying `text`, with the flags of the word it came from.
+fn word_like(from: Option<&Word>, text: &str) -> Word {
+    Word {
+        text: text.to_string(),
+        span: from.map(|w| w.span).unwrap_or_default(),
+        dynamic: from.is_some_and(|w| w.dynamic),
+        ..Word::default()
+    }
+}
+
+/// Apply a parameter operation (`/a/b`, `//a/b`, `#p`, `##p`, `%p`, `%%p`, `,,`, `^^`, `,`, `^`,
+/// `:off`, `:off:len`) to a known value; `None` for operations it does not model.
+pub fn param_op(value: &str, op: &str) -> Option<String> {
+    if let Some(rest) = op.strip_prefix("//") {
+        let (pat, rep) = rest.split_once('/').unwrap_or((rest, ""));
+        return literal_pattern(pat).map(|p| value.replace(&p, rep));
+    }
+    if let Some(rest) = op.strip_prefix('/') {
+        let (pat, rep) = rest.split_once('/').unwrap_or((rest, ""));
+        if let Some(p) = pat.strip_prefix('#') {
+            let p = literal_pattern(p)?;
+            return Some(match value.strip_prefix(p.as_str()) {
+                Some(r) => format!("{rep}{r}"),
+                None => value.to_string(),
+            });
+        }
+        if let Some(p) = pat.strip_prefix('%') {
+            let p = literal_pattern(p)?;
+            return Some(match value.strip_suffix(p.as_str()) {
+                Some(r) => format!("{r}{rep}"),
+                None => value.to_string(),
+            });
+        }
+        let p = literal_pattern(pat)?;
+        return Some(value.replacen(&p, rep, 1));
+    }
+    if let Some(p) = op.strip_prefix("##") {
+        return Some(strip_prefix_glob(value, p, true));
+    }
+    if let Some(p) = op.strip_prefix('#') {
+        return Some(strip_prefix_glob(value, p, false));
+    }
+    if let Some(p) = op.strip_prefix("%%") {
+        return Some(strip_suffix_glob(value, p, true));
+    }
+    if let Some(p) = op.strip_prefix('%') {
+        return Some(strip_suffix_glob(value, p, false));
+    }
+    match op {
+        ",," => return Some(value.to_lowercase()),
+        "^^" => return Some(value.to_uppercase()),
+        "," => {
+            let mut c = value.chars();
+            return Some(
+                c.next()
+                    .map(|f| f.to_lowercase().chain(c).collect())
+                    .unwrap_or_default(),
+            );
+        }
+        "^" => {
+            let mut c = value.chars();
+            return Some(
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default(),
+            );
+        }
+        _ => {}
+    }
+    if let Some(rest) = op.strip_prefix(':') {
+        if rest.starts_with(['-', '=', '?', '+']) {
+            return None;
+        }
+        let (off, len) = match rest.split_once(':') {
+            Some((o, l)) => (o, Some(l)),
+            None => (rest, None),
+        };
+        let chars: Vec<char> = value.chars().collect();
+        let off: i64 = off.trim().trim_matches(['(', ')']).parse().ok()?;
+        let start = if off < 0 {
+            chars.len().saturating_sub(off.unsigned_abs() as usize)
+        } else {
+            (off as usize).min(chars.len())
+        };
+        let end = match len {
+            Some(l) => {
+                let l: i64 = l.trim().parse().ok()?;
+                if l < 0 {
+                    chars
+                        .len()
+                        .saturating_sub(l.unsigned_abs() as usize)
+                        .max(start)
+                } else {
+                    (start + l as usize).min(chars.len())
+                }
+            }
+            None => chars.len(),
+        };
+        return Some(chars[start..end].iter().collect());
+    }
+    None
+}
+
+/// A pattern without glob characters, unescaped.
+fn literal_pattern(p: &str) -> Option<String> {
+    if p.contains(['*', '?', '[']) {
+        return None;
+    }
+    Some(p.replace('\\', ""))
+}
+
+/// Does `s` match the glob `pat` (`*`, `?`, literal characters)?
+fn glob_match(pat: &[char], s: &[char]) -> bool {
+    match pat.split_first() {
+        None => s.is_empty(),
+        Some(('*', rest)) => (0..=s.len()).any(|i| glob_match(rest, &s[i..])),
+        Some(('?', rest)) => !s.is_empty() && glob_match(rest, &s[1..]),
+        Some((c, rest)) => s.first() == Some(c) && glob_match(rest, &s[1..]),
+    }
+}
+
+/// Longest pattern we evaluate (bounds the matcher's work on hostile input).
+const MAX_PATTERN: usize = 64;
+
+fn strip_prefix_glob(value: &str, pat: &str, longest: bool) -> String {
+    let p: Vec<char> = pat.replace('\\', "").chars().collect();
+    let v: Vec<char> = value.chars().collect();
+    if p.len() > MAX_PATTERN || v.len() > 4096 {
+        return value.to_string();
+    }
+    let mut lens: Vec<usize> = (0..=v.len()).collect();
+    if longest {
+        lens.reverse();
+    }
+    for n in lens {
+        if glob_match(&p, &v[..n]) {
+            return v[n..].iter().collect();
+        }
+    }
+    value.to_string()
+}
+
+fn strip_suffix_glob(value: &str, pat: &str, longest: bool) -> String {
+    let p: Vec<char> = pat.replace('\\', "").chars().collect();
+    let v: Vec<char> = value.chars().collect();
+    if p.len() > MAX_PATTERN || v.len() > 4096 {
+        return value.to_string();
+    }
+    let mut starts: Vec<usize> = (0..=v.len()).collect();
+    if !longest {
+        starts.reverse();
+    }
+    for s in starts {
+        if glob_match(&p, &v[s..]) {
+            return v[..s].iter().collect();
+        }
+    }
+    value.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(t: &str) -> Word {
+        Word {
+            text: t.into(),
+            ..Word::default()
+        }
+    }
+
+    #[test]
+    fn cd_forms() {
+        let mut s = ShellState::default();
+        assert_eq!(cd_target(&[], &s).as_deref(), Some("~"));
+        assert_eq!(cd_target(&[w("/")], &s).as_deref(), Some("/"));
+        assert_eq!(
+            cd_target(&[w("-P"), w("/usr/")], &s).as_deref(),
+            Some("/usr")
+        );
+        assert_eq!(
+            cd_target(&[w("build")], &s),
+            None,
+            "relative to an unknown cwd"
+        );
+        s.cwd = Some("/tmp".into());
+        assert_eq!(cd_target(&[w("build/../x")], &s).as_deref(), Some("/tmp/x"));
+        assert_eq!(cd_target(&[w("$HOME")], &s).as_deref(), Some("~"));
+        s.oldpwd = Some("/etc".into());
+        assert_eq!(cd_target(&[w("-")], &s).as_deref(), Some("/etc"));
+    }
+
+    #[test]
+    fn resolve_and_normalize() {
+        assert_eq!(resolve("/", "*"), "/*");
+        assert_eq!(resolve("/", "."), "/");
+        assert_eq!(resolve("~", "./*"), "~/*");
+        assert_eq!(resolve("/tmp", "../etc"), "/etc");
+        assert_eq!(resolve("/tmp", "/x"), "/x");
+        assert_eq!(resolve("/tmp", "-rf"), "-rf");
+        assert_eq!(normalize("/a/./b/../c//"), "/a/c");
+        assert_eq!(normalize("/.."), "/");
+    }
+
+    #[test]
+    fn parameter_operations() {
+        assert_eq!(param_op("/tmp", "/tmp/").as_deref(), Some("/"));
+        assert_eq!(param_op("aXbXc", "//X/-").as_deref(), Some("a-b-c"));
+        assert_eq!(param_op("/home/me", "%%home*").as_deref(), Some("/"));
+        assert_eq!(param_op("/boot", "#/boot").as_deref(), Some(""));
+        assert_eq!(param_op("a.b.c", "##*.").as_deref(), Some("c"));
+        assert_eq!(param_op("a.b.c", "%.*").as_deref(), Some("a.b"));
+        assert_eq!(param_op("RM", ",,").as_deref(), Some("rm"));
+        assert_eq!(param_op("xrm -rf /", ":1").as_deref(), Some("rm -rf /"));
+        assert_eq!(param_op("abcdef", ":1:2").as_deref(), Some("bc"));
+        assert_eq!(param_op("abcdef", ":-2").as_deref(), None);
+        assert_eq!(param_op("abcdef", ": -2").as_deref(), Some("ef"));
+    }
+
+    #[test]
+    fn fields_follow_ifs() {
+        let mut s = ShellState::default();
+        assert_eq!(s.split_fields(" a  b "), ["a", "b"]);
+        s.ifs = Some(",".into());
+        assert_eq!(s.split_fields("rm,-rf,/"), ["rm", "-rf", "/"]);
+    }
+}
