@@ -255,6 +255,11 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 written.push((r.target.text.clone(), false, i, t));
             }
         }
+        // `curl -sL …/p.tgz | tar xz -C /tmp/p`: extracted straight from a download.
+        if let (Some(t), Some(dir)) = (pipeline_taint(script, cmd), extraction_dir(cmd)) {
+            written.push((dir, true, i, t));
+            continue;
+        }
         if let Some((archive, dir)) = extraction(cmd) {
             if let Some(&(_, _, from, t)) = written
                 .iter()
@@ -345,6 +350,22 @@ fn pipeline_taint(script: &Script, cmd: &Command) -> Option<Taint> {
         })
         .max()
         .or_else(|| is_decoder(cmd).then_some(Taint::Decoded))
+}
+
+/// The directory a `tar x… -C DIR` reading its archive from stdin extracts into.
+fn extraction_dir(cmd: &Command) -> Option<String> {
+    if !matches!(cmd.name(), "tar" | "bsdtar" | "gtar") {
+        return None;
+    }
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    let bundle = args.first().filter(|a| !a.starts_with("--"))?;
+    let reads_stdin = !bundle.contains('f') || args.windows(2).any(|w| w[0] == "-f" && w[1] == "-");
+    if !bundle.contains('x') || !reads_stdin {
+        return None;
+    }
+    args.windows(2)
+        .find(|w| w[0] == "-C" || w[0] == "--directory")
+        .map(|w| w[1].to_string())
 }
 
 /// `tar x… -f ARCHIVE -C DIR`, `unzip ARCHIVE -d DIR`: (archive, directory).

@@ -391,8 +391,128 @@ fn resolve_path(arg: &[Tok], v: &Vocab, vars: &HashMap<String, String>) -> Optio
     (!path.is_empty()).then_some(path)
 }
 
+/// Import aliases: `import os as o` (o → os), `from shutil import rmtree as r` (r → shutil.rmtree),
+/// `const cp = require('child_process')`, `import * as cp from 'child_process'`,
+/// `import { execSync as run } from 'child_process'`.
+fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let ident = |i: usize| match toks.get(i) {
+        Some(Tok::Ident(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    for i in 0..toks.len() {
+        match ident(i) {
+            Some("import") => {
+                // `import X as Y` (Python) / `import * as Y from 'X'` (JS).
+                if let (Some(x), Some("as"), Some(y)) = (ident(i + 1), ident(i + 2), ident(i + 3)) {
+                    out.insert(y.to_string(), x.to_string());
+                }
+                if let (
+                    Some(Tok::Punct('*')),
+                    Some("as"),
+                    Some(y),
+                    Some("from"),
+                    Some(Tok::Str(m)),
+                ) = (
+                    toks.get(i + 1),
+                    ident(i + 2),
+                    ident(i + 3),
+                    ident(i + 4),
+                    toks.get(i + 5),
+                ) {
+                    out.insert(y.to_string(), m.clone());
+                }
+                if matches!(toks.get(i + 1), Some(Tok::Punct('{'))) {
+                    let close = toks[i..]
+                        .iter()
+                        .position(|t| matches!(t, Tok::Punct('}')))
+                        .map(|p| p + i);
+                    if let Some(close) = close {
+                        if let (Some("from"), Some(Tok::Str(m))) =
+                            (ident(close + 1), toks.get(close + 2))
+                        {
+                            let mut j = i + 2;
+                            while j < close {
+                                if let Some(name) = ident(j) {
+                                    let local = if ident(j + 1) == Some("as") {
+                                        ident(j + 2).unwrap_or(name)
+                                    } else {
+                                        name
+                                    };
+                                    out.insert(local.to_string(), format!("{m}.{name}"));
+                                    if ident(j + 1) == Some("as") {
+                                        j += 2;
+                                    }
+                                }
+                                j += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            Some("from") => {
+                // `from X import a, b as c`
+                if let (Some(x), Some("import")) = (ident(i + 1), ident(i + 2)) {
+                    let mut j = i + 3;
+                    while let Some(name) = ident(j) {
+                        if ident(j + 1) == Some("as") {
+                            if let Some(local) = ident(j + 2) {
+                                out.insert(local.to_string(), format!("{x}.{name}"));
+                            }
+                            j += 3;
+                        } else {
+                            out.insert(name.to_string(), format!("{x}.{name}"));
+                            j += 1;
+                        }
+                        if matches!(toks.get(j), Some(Tok::Punct(','))) {
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            // `const cp = require('child_process')`
+            Some(y) if matches!(toks.get(i + 1), Some(Tok::Punct('='))) => {
+                if let (Some("require"), Some(Tok::Punct('(')), Some(Tok::Str(m))) =
+                    (ident(i + 2), toks.get(i + 3), toks.get(i + 4))
+                {
+                    out.insert(y.to_string(), m.trim_start_matches("node:").to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Rewrite a call path through the import aliases (`o.system` → `os.system`).
+fn unalias(name: &str, aliases: &HashMap<String, String>) -> String {
+    let (head, rest) = match name.split_once('.') {
+        Some((h, r)) => (h, Some(r)),
+        None => (name, None),
+    };
+    match (aliases.get(head), rest) {
+        (Some(full), Some(r)) => format!("{full}.{r}"),
+        (Some(full), None) => full.clone(),
+        (None, _) => name.to_string(),
+    }
+}
+
 fn with_vocab(lang: Lang, v: &Vocab, code: &str) -> Report {
-    let toks = tokenize(code, lang.style());
+    let mut toks = tokenize(code, lang.style());
+    let aliases = import_aliases(&toks);
+    if !aliases.is_empty() {
+        for (i, t) in toks.iter_mut().enumerate() {
+            if let Tok::Ident(name) = t {
+                let _ = i;
+                let full = unalias(name, &aliases);
+                if full != *name {
+                    *name = full;
+                }
+            }
+        }
+    }
     let mut r = Report::default();
     let mut vars: HashMap<String, String> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
@@ -760,10 +880,25 @@ mod tests {
             Lang::Python,
             "import subprocess as s; s.run(['rm','-rf','/'])",
         );
-        assert!(
-            r.runs.is_empty(),
-            "alias receiver `s.run` is not subprocess.run"
+        assert_eq!(
+            shells(&r),
+            ["rm -rf /"],
+            "an aliased module is still subprocess"
         );
+        let r = analyze(Lang::Python, "import os as o; o.system('id')");
+        assert_eq!(shells(&r), ["id"]);
+        let r = analyze(
+            Lang::Python,
+            "from shutil import rmtree as r\nfrom pathlib import Path\nr(Path.home())",
+        );
+        assert_eq!(r.deletes[0].0, "~");
+        let r = analyze(
+            Lang::JavaScript,
+            "import { execSync as run } from 'child_process'; run('id')",
+        );
+        assert_eq!(shells(&r), ["id"]);
+        let r = analyze(Lang::Python, "import re as s; s.run('x')");
+        assert!(r.runs.is_empty(), "`re.run` is not a command");
         let r = analyze(
             Lang::Python,
             "import subprocess; subprocess.run(['rm','-rf','/'])",

@@ -44,7 +44,14 @@ pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut depth = 0i32;
+    let mut last_i = usize::MAX;
     while i < b.len() && out.len() < MAX_TOKENS {
+        // Every round consumes at least one character, whatever the input.
+        if i == last_i {
+            i += 1;
+            continue;
+        }
+        last_i = i;
         let c = b[i];
         let next = b.get(i + 1).copied().unwrap_or('\0');
         if c == '\n' && depth <= 0 && !matches!(out.last(), None | Some(Tok::Punct(';'))) {
@@ -141,7 +148,9 @@ pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
             let mut s = String::new();
             loop {
                 while i < b.len()
-                    && (b[i].is_alphanumeric() || b[i] == '_' || (b[i] == '$' && s.is_empty()))
+                    && (b[i].is_alphanumeric()
+                        || b[i] == '_'
+                        || (matches!(b[i], '$' | '@') && s.is_empty()))
                 {
                     s.push(b[i]);
                     i += 1;
@@ -410,7 +419,23 @@ mod tests {
     #[test]
     fn unterminated_and_hostile_input_never_panics() {
         for s in [
-            "'abc", "qx{", "%x(", "\"\\", "r'", "'''", "[[", "/*", "`", "a.", "a::", "\\x4",
+            "'abc",
+            "qx{",
+            "%x(",
+            "\"\\",
+            "r'",
+            "'''",
+            "[[",
+            "/*",
+            "`",
+            "a.",
+            "a::",
+            "\\x4",
+            "@",
+            "@@x",
+            "$@",
+            "a@b",
+            "print @ARGV",
         ] {
             for style in [
                 Style::C,

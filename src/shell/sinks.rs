@@ -94,6 +94,9 @@ pub struct SinkSpec {
     /// Options naming a file of commands (`stdin`).
     #[serde(default)]
     pub file_options: Vec<String>,
+    /// Prefixes of an option value that switch to another language (`vim -c 'py3 …'`).
+    #[serde(default)]
+    pub lang_markers: HashMap<String, String>,
     /// Options whose value is inline program text (`interp`).
     #[serde(default)]
     pub flags: Vec<String>,
@@ -129,6 +132,11 @@ impl SinkTable {
         if !self.env_code.iter().any(|n| n == name) {
             return None;
         }
+        if name.starts_with("PS") {
+            // Prompts are text; only their command substitutions run.
+            let code = substitution_bodies(&value.text).join("\n");
+            return (!code.is_empty()).then(|| part(value, &code));
+        }
         let code = value.text.trim().trim_start_matches('|').replace("%s", "");
         (!code.trim().is_empty()).then(|| part(value, &code))
     }
@@ -140,11 +148,18 @@ impl SinkTable {
 
     /// Sinks for a canonical program name.
     pub fn for_program(&self, name: &str) -> impl Iterator<Item = &SinkSpec> {
-        self.by_program
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(move |&i| &self.sinks[i])
+        // `python3.12`, `ruby3.2`, `php8.3`, `lua5.4`: the versioned name of a known program.
+        let entry = self.by_program.get(name).or_else(|| {
+            let base = name.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+            (base.len() < name.len() && !base.is_empty())
+                .then(|| {
+                    self.by_program
+                        .get(base)
+                        .or_else(|| self.by_program.get(&format!("{base}3")))
+                })
+                .flatten()
+        });
+        entry.into_iter().flatten().map(move |&i| &self.sinks[i])
     }
 
     /// True when a program word as written (`"$SHELL"`, `/proc/self/exe`) names the running shell.
@@ -161,6 +176,45 @@ impl SinkTable {
     pub fn programs(&self) -> impl Iterator<Item = &str> {
         self.by_program.keys().map(String::as_str)
     }
+}
+
+/// The bodies of `$(…)` and `` `…` `` substitutions in a text (balanced parentheses).
+fn substitution_bodies(text: &str) -> Vec<String> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' && b.get(i + 1) == Some(&b'(') {
+            let mut depth = 0;
+            let start = i + 2;
+            let mut j = i + 1;
+            while j < b.len() {
+                match b[j] {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            out.push(text[start..j.min(text.len())].to_string());
+            i = j + 1;
+        } else if b[i] == b'`' {
+            let end = text[i + 1..]
+                .find('`')
+                .map(|p| p + i + 1)
+                .unwrap_or(text.len());
+            out.push(text[i + 1..end].to_string());
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 /// The embedded sink table (parsed once).
@@ -304,11 +358,37 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
 pub fn executes_input(cmd: &Command) -> bool {
     extract(cmd, None).iter().any(|f| match &f.code {
         Code::Input => true,
+        // `curl … | ssh host sh`, `… | kubectl exec -i pod -- bash`: a remote shell reading stdin.
+        Code::Text(Lang::Shell, w) if f.place.label.is_some() => reads_stdin_line(&w.text),
+        Code::Argv(words) if f.place.label.is_some() => {
+            let line: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            reads_stdin_line(&line.join(" "))
+        }
         Code::Text(lang, w) if *lang != Lang::Shell => {
             crate::interp::analyze(*lang, &w.text).runs_input
         }
         _ => false,
     })
+}
+
+/// `sh`, `bash -s`, `sudo bash`, `python3 -`: a command line whose program reads code on stdin.
+fn reads_stdin_line(line: &str) -> bool {
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .filter(|w| !matches!(*w, "sudo" | "-E" | "env"))
+        .collect();
+    let Some(first) = words.first() else {
+        return false;
+    };
+    let base = first.rsplit('/').next().unwrap_or(first);
+    let shell = super::nested::SHELLS.contains(&base);
+    let interp = base.starts_with("python") || matches!(base, "perl" | "ruby" | "node" | "php");
+    let rest = &words[1..];
+    (shell
+        && rest
+            .iter()
+            .all(|w| *w == "-s" || *w == "-" || *w == "-i" || *w == "-l" || *w == "-x"))
+        || (interp && (rest.is_empty() || rest == ["-"]))
 }
 
 /// Words of a command that name code files computed at run time (`make -f <(curl …)`,
@@ -491,6 +571,19 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
                     })
                 };
                 let Some(keyed) = keyed else { break };
+                let bare = keyed.trim_start().trim_start_matches(':').trim_start();
+                if let Some((marker, lang)) = spec
+                    .lang_markers
+                    .iter()
+                    .find(|(m, _)| bare.starts_with(m.as_str()))
+                {
+                    let code = &bare[marker.len()..];
+                    push(
+                        Code::Text(Lang::parse(Some(lang)), part(&value, code)),
+                        Place::default(),
+                    );
+                    break;
+                }
                 if let Some(code) = strip_markers(spec, &keyed) {
                     let lang = Lang::parse(spec.lang.as_deref());
                     push(Code::Text(lang, part(&value, &code)), Place::default());
@@ -1010,7 +1103,58 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         if a == "config" {
             git_config_command(spec, &args[i + 1..], push);
         }
+        git_subcommand_code(a, &args[i + 1..], push);
         return;
+    }
+}
+
+/// Subcommands that run a command they are given: `submodule foreach CMD`, `rebase -x CMD`,
+/// `bisect run CMD…`, `filter-branch --tree-filter CMD`, `difftool -x CMD`.
+fn git_subcommand_code(sub: &str, args: &[Word], push: &mut Push) {
+    let option = |names: &[&str], push: &mut Push| {
+        for (i, a) in args.iter().enumerate() {
+            for n in names {
+                if a.text == *n {
+                    if let Some(v) = args.get(i + 1) {
+                        push(text(v.clone()), Place::default());
+                    }
+                } else if let Some(v) = a.text.strip_prefix(&format!("{n}=")) {
+                    push(text(part(a, v)), Place::default());
+                }
+            }
+        }
+    };
+    match sub {
+        "submodule" => {
+            if let Some(p) = args.iter().position(|a| a.text == "foreach") {
+                let rest: Vec<Word> = args[p + 1..]
+                    .iter()
+                    .filter(|a| !a.text.starts_with("--"))
+                    .cloned()
+                    .collect();
+                if !rest.is_empty() {
+                    push(text(super::nested::join_words(&rest)), Place::default());
+                }
+            }
+        }
+        "rebase" => option(&["-x", "--exec"], push),
+        "bisect" if args.first().is_some_and(|a| a.text == "run") && args.len() > 1 => {
+            push(Code::Argv(args[1..].to_vec()), Place::default());
+        }
+        "filter-branch" => option(
+            &[
+                "--tree-filter",
+                "--index-filter",
+                "--msg-filter",
+                "--env-filter",
+                "--commit-filter",
+                "--parent-filter",
+                "--tag-name-filter",
+            ],
+            push,
+        ),
+        "difftool" | "mergetool" => option(&["-x", "--extcmd"], push),
+        _ => {}
     }
 }
 
@@ -1049,6 +1193,12 @@ fn git_config_command(spec: &SinkSpec, args: &[Word], push: &mut Push) {
 }
 
 fn make(args: &[Word], input: Option<&Word>, push: &mut Push) {
+    for a in args {
+        // `make --eval='x: ; rm -rf ~'`: makefile text on the command line.
+        if let Some(text_) = a.text.strip_prefix("--eval=") {
+            push(text(part(a, &makefile_recipes(text_))), Place::default());
+        }
+    }
     for (i, a) in args.iter().enumerate() {
         let file = if a.text == "-f" || a.text == "--file" || a.text == "--makefile" {
             args.get(i + 1)
@@ -1081,8 +1231,22 @@ pub fn makefile_recipes(makefile: &str) -> String {
     let mut out = String::new();
     for line in makefile.lines() {
         if let Some(recipe) = line.strip_prefix('\t') {
-            out.push_str(recipe.trim_start_matches(['@', '-', '+', ' ']));
+            out.push_str(
+                &recipe
+                    .trim_start_matches(['@', '-', '+', ' '])
+                    .replace("$$", "$"),
+            );
             out.push('\n');
+        } else if let Some((head, recipe)) = line.split_once(';') {
+            // `target: prerequisites ; recipe`
+            if head.contains(':') && !head.contains('=') {
+                out.push_str(
+                    &recipe
+                        .trim_start_matches(['@', '-', '+', ' '])
+                        .replace("$$", "$"),
+                );
+                out.push('\n');
+            }
         }
         let mut rest = line;
         while let Some(p) = rest.find("$(shell ") {
@@ -1098,10 +1262,19 @@ pub fn makefile_recipes(makefile: &str) -> String {
 
 fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push) {
     let lang = Lang::parse(spec.lang.as_deref());
-    for (i, a) in args.iter().enumerate() {
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
         let t = a.text.as_str();
         if t == "--" {
             break;
+        }
+        // `--eval=CODE`, `-Command=CODE`.
+        if let Some((flag, value)) = t.split_once('=').filter(|(f, _)| f.starts_with('-')) {
+            if spec.flags.iter().any(|f| f == flag) {
+                push(Code::Text(lang, part(a, value)), Place::default());
+                return;
+            }
         }
         let is_flag = spec.flags.iter().any(|f| f == t)
             || (t.len() > 2
@@ -1140,6 +1313,15 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         if t == "-" {
             break;
         }
+        // `-m module` runs a module, not inline code.
+        if t == "-m" {
+            return;
+        }
+        // Options with a value (`-X utf8`, `-W ignore`, `php -d k=v`, `node -r mod`).
+        if spec.value_options.iter().any(|o| o == t) {
+            i += 2;
+            continue;
+        }
         if !t.starts_with('-') {
             // A script file (or a subcommand like `bun run`): its code is in that file.
             if !matches!(t, "run" | "eval" | "exec" | "x") {
@@ -1147,10 +1329,7 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
             }
             return;
         }
-        // Options with values (`-m module`, `-W ignore`, `-r lib`, `-I dir`).
-        if matches!(t, "-m") {
-            return;
-        }
+        i += 1;
     }
     if let Some(w) = input {
         push(Code::Text(lang, w.clone()), Place::default());
@@ -1178,7 +1357,10 @@ fn remote(spec: &SinkSpec, program: &str, args: &[Word], input: Option<&Word>, p
         label: Some(format!("on host {} via {program}", args[host].text)),
         ..Place::default()
     };
-    let rest = &args[host + 1..];
+    let mut rest = &args[host + 1..];
+    if rest.first().is_some_and(|a| a.text == "--") {
+        rest = &rest[1..];
+    }
     if rest.is_empty() {
         // `ssh host <<EOF`: the remote shell reads its commands from stdin.
         if let Some(w) = input {

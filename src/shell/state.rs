@@ -372,23 +372,40 @@ fn literal_pattern(p: &str) -> Option<String> {
     Some(p.replace('\\', ""))
 }
 
-/// Does `s` match the glob `pat` (`*`, `?`, literal characters)?
+/// Does `s` match the glob `pat` (`*`, `?`, literal characters)? Linear-space dynamic
+/// programming, so patterns full of `*` cannot make it exponential.
 fn glob_match(pat: &[char], s: &[char]) -> bool {
-    match pat.split_first() {
-        None => s.is_empty(),
-        Some(('*', rest)) => (0..=s.len()).any(|i| glob_match(rest, &s[i..])),
-        Some(('?', rest)) => !s.is_empty() && glob_match(rest, &s[1..]),
-        Some((c, rest)) => s.first() == Some(c) && glob_match(rest, &s[1..]),
+    // prev[j]: pat[..i] matches s[..j]
+    let mut prev = vec![false; s.len() + 1];
+    prev[0] = true;
+    for &p in pat {
+        let mut cur = vec![false; s.len() + 1];
+        if p == '*' {
+            let mut any = false;
+            for j in 0..=s.len() {
+                any |= prev[j];
+                cur[j] = any;
+            }
+        } else {
+            for j in 1..=s.len() {
+                cur[j] = prev[j - 1] && (p == '?' || p == s[j - 1]);
+            }
+        }
+        prev = cur;
     }
+    prev[s.len()]
 }
 
 /// Longest pattern we evaluate (bounds the matcher's work on hostile input).
 const MAX_PATTERN: usize = 64;
 
+/// Longest value the prefix/suffix operations scan (each is O(value × pattern) per cut).
+const MAX_SCANNED: usize = 256;
+
 fn strip_prefix_glob(value: &str, pat: &str, longest: bool) -> String {
     let p: Vec<char> = pat.replace('\\', "").chars().collect();
     let v: Vec<char> = value.chars().collect();
-    if p.len() > MAX_PATTERN || v.len() > 4096 {
+    if p.len() > MAX_PATTERN || v.len() > MAX_SCANNED {
         return value.to_string();
     }
     let mut lens: Vec<usize> = (0..=v.len()).collect();
@@ -406,7 +423,7 @@ fn strip_prefix_glob(value: &str, pat: &str, longest: bool) -> String {
 fn strip_suffix_glob(value: &str, pat: &str, longest: bool) -> String {
     let p: Vec<char> = pat.replace('\\', "").chars().collect();
     let v: Vec<char> = value.chars().collect();
-    if p.len() > MAX_PATTERN || v.len() > 4096 {
+    if p.len() > MAX_PATTERN || v.len() > MAX_SCANNED {
         return value.to_string();
     }
     let mut starts: Vec<usize> = (0..=v.len()).collect();

@@ -15,6 +15,8 @@ struct Spec {
     leading: usize,
     /// Accepts `NAME=value` assignments before the command (`env`, `sudo`).
     assignments: bool,
+    /// A verb that must come first (`uv run CMD`, `bundle exec CMD`); empty for none.
+    verbs: &'static [&'static str],
 }
 
 const SPECS: &[Spec] = &[
@@ -44,18 +46,21 @@ const SPECS: &[Spec] = &[
         ],
         leading: 0,
         assignments: true,
+        verbs: &[],
     },
     Spec {
         names: &["doas"],
         value_opts: &["-u", "-C"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["env"],
         value_opts: &["-u", "-C", "--unset", "--chdir"],
         leading: 0,
         assignments: true,
+        verbs: &[],
     },
     Spec {
         names: &[
@@ -72,6 +77,7 @@ const SPECS: &[Spec] = &[
         value_opts: &[],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &[
@@ -92,6 +98,7 @@ const SPECS: &[Spec] = &[
         ],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["unshare", "nsenter"],
@@ -113,84 +120,165 @@ const SPECS: &[Spec] = &[
         ],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["sshpass"],
         value_opts: &["-p", "-f", "-d", "-e", "-P"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["faketime", "sg", "cgexec"],
         value_opts: &["-g", "-f"],
         leading: 1,
         assignments: false,
+        verbs: &[],
+    },
+    Spec {
+        names: &[
+            "uv",
+            "poetry",
+            "pipenv",
+            "pdm",
+            "hatch",
+            "rye",
+            "pixi",
+            "conda",
+            "mamba",
+            "micromamba",
+        ],
+        value_opts: &[
+            "--with",
+            "--python",
+            "-p",
+            "--from",
+            "--project",
+            "--directory",
+            "--env-file",
+            "--group",
+            "--extra",
+            "--package",
+            "-n",
+            "--name",
+            "--prefix",
+            "-e",
+            "--environment",
+            "--manifest-path",
+        ],
+        leading: 1,
+        assignments: false,
+        verbs: &["run", "exec"],
+    },
+    Spec {
+        names: &["bundle", "bundler"],
+        value_opts: &["--gemfile"],
+        leading: 1,
+        assignments: false,
+        verbs: &["exec"],
+    },
+    Spec {
+        names: &["linux32", "linux64", "numactl"],
+        value_opts: &[
+            "-C",
+            "-N",
+            "-m",
+            "-i",
+            "-p",
+            "--cpunodebind",
+            "--membind",
+            "--interleave",
+            "--physcpubind",
+            "--preferred",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+    },
+    Spec {
+        names: &["setarch"],
+        value_opts: &[],
+        leading: 1,
+        assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["exec"],
         value_opts: &["-a"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["setsid"],
         value_opts: &[],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["time"],
         value_opts: &["-f", "-o", "--format", "--output"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["nice"],
         value_opts: &["-n", "--adjustment"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["timeout"],
         value_opts: &["-s", "-k", "--signal", "--kill-after"],
         leading: 1,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["stdbuf"],
         value_opts: &["-i", "-o", "-e", "--input", "--output", "--error"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["ionice"],
         value_opts: &["-c", "-n", "-p", "-P", "-u", "--class", "--classdata"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["chrt"],
         value_opts: &[],
         leading: 1,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["taskset"],
         value_opts: &[],
         leading: 1,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["chroot"],
         value_opts: &["--userspec", "--groups"],
         leading: 1,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["flock"],
         value_opts: &["-w", "-E", "--timeout", "--conflict-exit-code"],
         leading: 1,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["xargs"],
@@ -214,12 +302,14 @@ const SPECS: &[Spec] = &[
         ],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["strace", "ltrace"],
         value_opts: &["-o", "-e", "-p", "-s", "-u", "-E"],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
     Spec {
         names: &["parallel"],
@@ -234,6 +324,7 @@ const SPECS: &[Spec] = &[
         ],
         leading: 0,
         assignments: false,
+        verbs: &[],
     },
 ];
 
@@ -317,6 +408,12 @@ pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
             continue;
         }
         if leading_left > 0 {
+            if leading_left == spec.leading
+                && !spec.verbs.is_empty()
+                && !spec.verbs.contains(&a.as_str())
+            {
+                return Unwrap::None; // `uv pip install`, `poetry add`: not a wrapped command
+            }
             leading_left -= 1;
             i += 1;
             continue;
