@@ -77,10 +77,6 @@ pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     for analyzer in STRUCTURAL {
         hits.extend(analyzer(script).into_iter().map(OwnedHit::from));
     }
-    hits.extend(
-        persistence::analyze(script, rules)
-            .into_iter()
-            .map(OwnedHit::from),
-    );
+    hits.extend(persistence::analyze(script, rules));
     hits
 }

@@ -2,7 +2,7 @@
 //! unit that downloads and runs code or opens a reverse shell. The written text is itself parsed as
 //! shell and checked by the remote-code and reverse-shell analyzers.
 
-use super::{command_rules, remote_code, reverse_shell, Hit};
+use super::{command_rules, remote_code, reverse_shell, OwnedHit};
 use crate::rules::RuleSet;
 use crate::shell::{self, printed_literal, Command, Script};
 use regex::Regex;
@@ -34,7 +34,7 @@ fn sink_of(path: &str) -> Option<Sink> {
 }
 
 /// Find writes into persistence locations and check what is written.
-pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<Hit> {
+pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = Vec::new();
     for cmd in &script.commands {
         let Some(sink) = sink_for_command(cmd) else {
@@ -45,9 +45,9 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<Hit> {
         payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
         payloads.extend(upstream_literals(script, cmd));
         for text in payloads {
-            if let Some(why) = runs_remote_code(&text, sink, rules) {
-                hits.push(Hit {
-                    rule_id: "persist.fetch-and-run",
+            if let Some((rule_id, why)) = runs_remote_code(&text, sink, rules) {
+                hits.push(OwnedHit {
+                    rule_id,
                     span: cmd.span,
                     detail: Some(why),
                 });
@@ -113,8 +113,10 @@ fn upstream_literals(script: &Script, cmd: &Command) -> Vec<String> {
     out
 }
 
-/// If any line of `text` downloads-and-runs or opens a reverse shell, say which.
-fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<String> {
+/// If any line of `text` downloads-and-runs, opens a reverse shell or does something at the floor
+/// (a root or home wipe, a device write), say which rule the persisted write takes: the floor
+/// rule itself for floor payloads, `persist.fetch-and-run` otherwise.
+fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, String)> {
     static CRON_SCHEDULE: OnceLock<Regex> = OnceLock::new();
     let schedule =
         CRON_SCHEDULE.get_or_init(|| Regex::new(r"^\s*(@\w+|(\S+\s+){5})").expect("static regex"));
@@ -145,6 +147,22 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<String> {
             continue;
         }
         let parsed = shell::analyze(code);
+        if let Some(floor) = command_rules::analyze(&parsed, rules)
+            .into_iter()
+            .find(|h| {
+                rules
+                    .get(&h.rule_id)
+                    .is_some_and(|r| r.spec.floor && r.spec.category == "destructive")
+            })
+        {
+            return Some((
+                floor.rule_id.clone(),
+                format!(
+                    "the written line {code:?} triggers {} when it runs later",
+                    floor.rule_id
+                ),
+            ));
+        }
         let mut found = remote_code::analyze(&parsed)
             .into_iter()
             .map(|h| h.rule_id.to_string())
@@ -160,7 +178,10 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<String> {
                     .filter(|id| id.starts_with("revshell.") || id.starts_with("remote.")),
             );
         if let Some(id) = found.next() {
-            return Some(format!("the written line {code:?} triggers {id}"));
+            return Some((
+                "persist.fetch-and-run".to_string(),
+                format!("the written line {code:?} triggers {id}"),
+            ));
         }
     }
     None

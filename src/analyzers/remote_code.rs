@@ -223,6 +223,18 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
     }
     // `make -f <(curl …)`, `sed -f <(…)`, `at -f "$(…)"`.
     out.extend(crate::shell::sinks::code_file_words(cmd));
+    // Anything else that runs its stdin (`. /dev/stdin <<< "$(curl …)"`, `ssh h sh < <(curl …)`).
+    if shell_invocation(cmd).is_none() && !is_code_runner(cmd.name()) && executes_stdin(cmd)
+        || matches!(cmd.name(), "source" | ".")
+    {
+        out.extend(cmd.stdin_text.iter());
+        out.extend(
+            cmd.redirects
+                .iter()
+                .filter(|r| r.op == "<")
+                .map(|r| &r.target),
+        );
+    }
     out
 }
 
@@ -309,6 +321,32 @@ fn run_target(cmd: &Command) -> Option<&str> {
         Some(_) => return None,
         None => {}
     }
+    // Installing a package file runs its maintainer scripts.
+    let installs = match cmd.name() {
+        "dpkg" => cmd
+            .args()
+            .iter()
+            .any(|a| a.text == "-i" || a.text == "--install"),
+        "rpm" => cmd
+            .args()
+            .iter()
+            .any(|a| a.text.starts_with("-i") || a.text.starts_with("-U")),
+        "apt" | "apt-get" | "yum" | "dnf" | "zypper" | "pacman" | "installer" => true,
+        _ => false,
+    };
+    if installs {
+        return cmd
+            .args()
+            .iter()
+            .rev()
+            .find(|a| {
+                !a.text.starts_with('-') && a.text.contains('/')
+                    || a.text.ends_with(".deb")
+                    || a.text.ends_with(".rpm")
+                    || a.text.ends_with(".pkg")
+            })
+            .map(|a| a.text.as_str());
+    }
     if is_code_runner(cmd.name()) || matches!(cmd.name(), "source" | ".") {
         return cmd
             .args()
@@ -359,7 +397,9 @@ fn extraction_dir(cmd: &Command) -> Option<String> {
     }
     let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
     let bundle = args.first().filter(|a| !a.starts_with("--"))?;
-    let reads_stdin = !bundle.contains('f') || args.windows(2).any(|w| w[0] == "-f" && w[1] == "-");
+    let reads_stdin = !bundle.contains('f')
+        || (bundle.ends_with('f') && args.get(1) == Some(&"-"))
+        || args.windows(2).any(|w| w[0] == "-f" && w[1] == "-");
     if !bundle.contains('x') || !reads_stdin {
         return None;
     }

@@ -147,10 +147,16 @@ pub struct Report {
     pub fork_loop: bool,
     /// Environment secrets or credential files reach a network call.
     pub secret_to_network: bool,
+    /// Files written with literal content: (path, content, appended).
+    pub writes: Vec<(String, String, bool)>,
 }
 
 /// Does the dotted call path `name` match vocabulary entry `entry`?
 fn matches_entry(name: &str, entry: &str) -> bool {
+    if let Some(method) = entry.strip_prefix("*.") {
+        // A distinctive method name on any receiver (`c.execSync`, `require("fs/promises").rm`).
+        return name == method || name.ends_with(&format!(".{method}"));
+    }
     if entry.contains('.') {
         name == entry || name.ends_with(&format!(".{entry}"))
     } else {
@@ -247,6 +253,22 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
             if name.contains(".env.") || name.starts_with("ENV.") {
                 s.push('$');
                 s.push_str(last);
+                any = true;
+                continue;
+            }
+            // `__import__('os')`, `require('os')`: a module handle, not text.
+            if matches!(last, "__import__" | "require" | "import")
+                && matches!(arg.get(i), Some(Tok::Punct('(')))
+                && matches!(arg.get(i + 2), Some(Tok::Punct(')')))
+            {
+                i += 3;
+                continue;
+            }
+            // `Dir.home`, `Path.home` without parentheses (Ruby).
+            if matches!(name.as_str(), "Dir.home" | "Etc.getpwuid.dir")
+                && !matches!(arg.get(i), Some(Tok::Punct('(')))
+            {
+                s.push('~');
                 any = true;
                 continue;
             }
@@ -472,6 +494,42 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
                     }
                 }
             }
+            // `const {execFileSync: x, spawn} = require('child_process')`
+            _ if matches!(toks.get(i), Some(Tok::Punct('{'))) => {
+                let close = toks[i..]
+                    .iter()
+                    .position(|t| matches!(t, Tok::Punct('}')))
+                    .map(|p| p + i);
+                if let Some(close) = close {
+                    if let (
+                        Some(Tok::Punct('=')),
+                        Some("require"),
+                        Some(Tok::Punct('(')),
+                        Some(Tok::Str(m)),
+                    ) = (
+                        toks.get(close + 1),
+                        ident(close + 2),
+                        toks.get(close + 3),
+                        toks.get(close + 4),
+                    ) {
+                        let m = m.trim_start_matches("node:");
+                        let mut j = i + 1;
+                        while j < close {
+                            if let Some(name) = ident(j) {
+                                if matches!(toks.get(j + 1), Some(Tok::Punct(':'))) {
+                                    if let Some(local) = ident(j + 2) {
+                                        out.insert(local.to_string(), format!("{m}.{name}"));
+                                    }
+                                    j += 2;
+                                } else {
+                                    out.insert(name.to_string(), format!("{m}.{name}"));
+                                }
+                            }
+                            j += 1;
+                        }
+                    }
+                }
+            }
             // `const cp = require('child_process')`
             Some(y) if matches!(toks.get(i + 1), Some(Tok::Punct('='))) => {
                 if let (Some("require"), Some(Tok::Punct('(')), Some(Tok::Str(m))) =
@@ -649,11 +707,152 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str) -> Report {
             }
         }
     }
+    writes_and_shell_pipes(lang, &toks, v, &paths, &vars, &mut r);
     r.fetch_exec = fetch && (dynamic_eval || dynamic_run);
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
     r.fork_loop = fork && infinite_loop(&toks);
     r.secret_to_network = secrets && send;
     r
+}
+
+/// File writes with literal content (`open(p, 'a').write(s)`, `fs.appendFileSync(p, s)`,
+/// `Path(p).write_text(s)`, `File.write(p, s)`, Perl `open(F, ">>p"); print F s`), and text written
+/// into a shell's stdin (`open(F, "|sh"); print F s`, `Popen(["sh"], stdin=PIPE).communicate(s)`).
+fn writes_and_shell_pipes(
+    lang: Lang,
+    toks: &[Tok],
+    v: &Vocab,
+    paths: &HashMap<String, String>,
+    vars: &HashMap<String, String>,
+    r: &mut Report,
+) {
+    let path_of = |arg: &[Tok]| resolve_path(arg, v, paths).or_else(|| literal(arg, vars));
+    let first_str_after = |from: usize| -> Option<String> {
+        toks[from..].iter().take(6).find_map(|t| {
+            if let Tok::Str(s) = t {
+                Some(s.clone())
+            } else {
+                None
+            }
+        })
+    };
+    let mut shell_handle = false;
+    let mut file_handle: Option<(String, bool)> = None;
+    for (i, t) in toks.iter().enumerate() {
+        let Tok::Ident(name) = t else { continue };
+        let last = name.rsplit('.').next().unwrap_or(name);
+        match last {
+            // Python `open(PATH, MODE)…write(TEXT)` and Perl `open(F, ">>PATH")`.
+            "open" => {
+                let Some((args, after)) = call_args(toks, i + 1) else {
+                    continue;
+                };
+                let parts = split_args(args);
+                let strs: Vec<String> = parts.iter().filter_map(|p| literal(p, vars)).collect();
+                if strs.iter().any(|s| {
+                    let t = s.trim();
+                    (t.starts_with('|') || t == "|-")
+                        && t.trim_start_matches(['|', '-'])
+                            .split_whitespace()
+                            .next()
+                            .is_some_and(|p| {
+                                matches!(p, "sh" | "bash" | "/bin/sh" | "/bin/bash" | "zsh")
+                            })
+                        || strs.last().is_some_and(|l| {
+                            matches!(l.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
+                        }) && strs.iter().any(|m| m == "|-")
+                }) {
+                    shell_handle = true;
+                    continue;
+                }
+                if lang == Lang::Perl {
+                    if let Some(spec) = strs.iter().find(|s| s.starts_with('>')) {
+                        let append = spec.starts_with(">>");
+                        let p = spec.trim_start_matches('>').trim().to_string();
+                        if !p.is_empty() {
+                            file_handle =
+                                Some((p.replace("$ENV{HOME}", "~").replace("$HOME", "~"), append));
+                        }
+                    }
+                    continue;
+                }
+                let mode = parts
+                    .get(1)
+                    .and_then(|p| literal(p, vars))
+                    .unwrap_or_default();
+                if mode.contains('w') || mode.contains('a') {
+                    if let Some(path) = parts.first().and_then(|p| path_of(p)) {
+                        // `.write(TEXT)` right after the call.
+                        if matches!(toks.get(after), Some(Tok::Punct('.')))
+                            || matches!(toks.get(after), Some(Tok::Ident(w)) if w.ends_with("write"))
+                        {
+                            if let Some(text) = first_str_after(after) {
+                                r.writes.push((path, text, mode.contains('a')));
+                            }
+                        }
+                    }
+                }
+            }
+            "writeFileSync" | "appendFileSync" | "writeFile" | "appendFile" | "write_text"
+            | "write"
+                if matches!(toks.get(i + 1), Some(Tok::Punct('('))) =>
+            {
+                let Some((args, _)) = call_args(toks, i + 1) else {
+                    continue;
+                };
+                let parts = split_args(args);
+                let append = last.starts_with("append");
+                if last == "write_text" {
+                    // `Path(p).write_text(s)` / `(Path.home()/".bashrc").write_text(s)`: the path is before.
+                    let start = toks[..i]
+                        .iter()
+                        .rposition(|t| matches!(t, Tok::Punct(';')))
+                        .map(|p| p + 1)
+                        .unwrap_or(0);
+                    let mut target: Vec<Tok> = toks[start..i].to_vec();
+                    target.retain(|t| !matches!(t, Tok::Punct('/')));
+                    if let (Some(path), Some(text)) = (
+                        path_of(&target),
+                        parts.first().and_then(|p| literal(p, vars)),
+                    ) {
+                        r.writes.push((path, text, true));
+                    }
+                } else if parts.len() >= 2 {
+                    if let (Some(path), Some(text)) = (path_of(parts[0]), literal(parts[1], vars)) {
+                        r.writes.push((path, text, append));
+                    }
+                }
+            }
+            // Perl `print F "…"` / `print $fh "…"` after an `open` to a shell or a file.
+            "print" | "printf" | "say" if lang == Lang::Perl => {
+                if let Some(text) = first_str_after(i + 1) {
+                    if shell_handle {
+                        r.runs
+                            .push((Run::Shell(text), "print to a shell pipe".into()));
+                    } else if let Some((p, append)) = &file_handle {
+                        r.writes.push((p.clone(), text, *append));
+                    }
+                }
+            }
+            // `Popen(["sh"], stdin=PIPE).communicate(b"…")`, `proc.stdin.write("…")`.
+            "communicate" | "stdin.write" => {
+                let feeds_shell = r.runs.iter().any(|(run, _)| match run {
+                    Run::Argv(a) => {
+                        a.len() == 1
+                            && matches!(a[0].as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
+                    }
+                    Run::Shell(s) => matches!(s.trim(), "sh" | "bash" | "/bin/sh" | "/bin/bash"),
+                });
+                if feeds_shell {
+                    if let Some(text) = first_str_after(i + 1) {
+                        r.runs
+                            .push((Run::Shell(text), "text written to a shell's stdin".into()));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What a shell/argv call runs, when its arguments are literals.

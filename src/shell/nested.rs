@@ -230,9 +230,6 @@ impl Walker {
                 }
             }
         }
-        if let Some(cwd) = self.state.cwd.clone().filter(|_| self.track_state) {
-            resolve_paths(&mut argv, &cwd);
-        }
         let idx = self.push_command(argv, &ctx);
         self.out.commands[idx].wrappers = wrappers_seen;
         self.out.commands[idx].wrapped_by = parent;
@@ -369,7 +366,12 @@ impl Walker {
         if items.is_empty() {
             let input = ctx.stdin_text.clone().or_else(|| self.piped.clone());
             if let Some(w) = input.filter(|w| w.subs.is_empty()) {
-                let sep: &[char] = if replace.is_some() {
+                let sep: &[char] = if argv[..inner]
+                    .iter()
+                    .any(|a| a.text == "-0" || a.text == "--null")
+                {
+                    &['\0']
+                } else if replace.is_some() {
                     &['\n']
                 } else {
                     &[' ', '\t', '\n']
@@ -812,9 +814,30 @@ fn is_positional_reference(text: &str) -> bool {
         && (matches!(t, "@" | "*") || (!t.is_empty() && t.chars().all(|c| c.is_ascii_digit())))
 }
 
+/// Collapse `..` and `.` in the absolute path arguments of filesystem commands
+/// (`rm -rf /usr/../` is `rm -rf /`).
+pub(crate) fn normalize_paths(argv: &mut [Word]) {
+    if !argv
+        .first()
+        .is_some_and(|n| super::state::PATH_PROGRAMS.contains(&n.text.as_str()))
+    {
+        return;
+    }
+    for w in argv.iter_mut().skip(1) {
+        if w.text.starts_with('/') && (w.text.contains("/.") || w.text.contains("//")) {
+            let glob_tail = w.text.ends_with("/*");
+            let mut n = super::state::normalize(w.text.trim_end_matches("/*"));
+            if glob_tail {
+                n = format!("{}/*", n.trim_end_matches('/'));
+            }
+            w.text = n;
+        }
+    }
+}
+
 /// Resolve the path arguments of filesystem commands against a known working directory
 /// (`cd / && rm -rf *` deletes `/*`).
-fn resolve_paths(argv: &mut [Word], cwd: &str) {
+pub(crate) fn resolve_paths(argv: &mut [Word], cwd: &str) {
     let name = argv[0].text.clone();
     if !super::state::PATH_PROGRAMS.contains(&name.as_str()) {
         return;

@@ -19,13 +19,17 @@ pub struct Preprocessed {
 pub fn preprocess(src: &str) -> Preprocessed {
     let needs_join = src.contains("\\\n");
     let needs_brace = src.contains('{') && src.contains(',');
-    if !needs_join && !needs_brace {
+    let needs_coproc = src.contains("coproc");
+    if !needs_join && !needs_brace && !needs_coproc {
         return Preprocessed {
             text: src.to_string(),
             map: None,
         };
     }
     let mut bytes = src.as_bytes().to_vec();
+    if needs_coproc {
+        blank_coproc_keywords(&mut bytes);
+    }
     if needs_brace {
         rewrite_brace_lists(&mut bytes);
     }
@@ -40,6 +44,52 @@ pub fn preprocess(src: &str) -> Preprocessed {
         text: String::from_utf8(out).unwrap_or_else(|_| src.to_string()),
         map: Some(map),
     }
+}
+
+/// `coproc [NAME] { …; }` / `coproc NAME (…)`: tree-sitter-bash does not know the compound form, so
+/// the keyword (and its name) become blanks of the same length and the body is walked as the
+/// group it runs. Simple `coproc CMD` is left alone (a wrapper strips it).
+fn blank_coproc_keywords(bytes: &mut [u8]) {
+    let mut i = 0;
+    while let Some(p) = find(&bytes[i..], b"coproc").map(|p| p + i) {
+        let at_word_start = p == 0
+            || matches!(
+                bytes[p - 1],
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'('
+            );
+        let mut j = p + 6;
+        if !at_word_start || !bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+            i = p + 6;
+            continue;
+        }
+        while bytes.get(j).is_some_and(|b| b.is_ascii_whitespace()) {
+            j += 1;
+        }
+        let mut k = j;
+        while bytes
+            .get(k)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            k += 1;
+        }
+        let mut m = k;
+        while bytes.get(m).is_some_and(|b| b.is_ascii_whitespace()) {
+            m += 1;
+        }
+        let compound_now = matches!(bytes.get(j), Some(b'{') | Some(b'('));
+        let compound_after_name = k > j && matches!(bytes.get(m), Some(b'{') | Some(b'('));
+        if compound_now || compound_after_name {
+            let end = if compound_now { j } else { m };
+            for b in &mut bytes[p..end] {
+                *b = b' ';
+            }
+        }
+        i = p + 6;
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 /// Quote state of a simple left-to-right shell lexer.

@@ -37,6 +37,9 @@ impl Walker {
             let place_changed = f.place.label.is_some() || f.place.isolated;
             let saved_place =
                 place_changed.then(|| std::mem::replace(&mut self.place, f.place.clone()));
+            // A remote host or a container starts in its own working directory.
+            let saved_cwd =
+                place_changed.then(|| std::mem::replace(&mut self.state.cwd, f.place.cwd.clone()));
             // A remote or container command reads the local stdin (`ssh h sh <<EOF`).
             let forwards_input = f.place.label.is_some();
             match f.code {
@@ -68,6 +71,9 @@ impl Walker {
             self.via = saved_via;
             if let Some(p) = saved_place {
                 self.place = p;
+            }
+            if let Some(c) = saved_cwd {
+                self.state.cwd = c;
             }
         }
     }
@@ -175,6 +181,37 @@ impl Walker {
                 w.nested_argv(words, &w.synthetic_parent(code), None);
             });
         }
+        for (path, content, append) in report.writes {
+            // Remember the file (it may be run later) and show the write to the analyzers as the
+            // equivalent `tee` so persistence and credential rules apply.
+            let word = Word {
+                text: content,
+                span: code.span,
+                ..Word::default()
+            };
+            let key = path.trim_start_matches("./").to_string();
+            self.files.insert(key, word.clone());
+            self.with_step(&format!("{} file write", lang.name()), |w| {
+                let mut argv = vec![Word {
+                    text: "tee".into(),
+                    span: code.span,
+                    ..Word::default()
+                }];
+                if append {
+                    argv.push(Word {
+                        text: "-a".into(),
+                        span: code.span,
+                        ..Word::default()
+                    });
+                }
+                argv.push(Word {
+                    text: path.clone(),
+                    span: code.span,
+                    ..Word::default()
+                });
+                w.nested_argv(argv, &w.synthetic_parent(code), Some(word.clone()));
+            });
+        }
         for call in report.dynamic {
             self.gap(
                 GapKind::DynamicCode,
@@ -267,6 +304,34 @@ impl Walker {
                     .map(|a| (a.text.clone(), append))
                     .collect();
                 (cmd.stdin_text.clone().or_else(piped), files)
+            }
+            // `cp /dev/stdin f <<< …`, `install -m755 /dev/stdin f <<< …`, `dd of=f <<< …`.
+            "cp" | "install" | "dd" => {
+                let args = cmd.args();
+                let positional: Vec<&Word> = args
+                    .iter()
+                    .filter(|a| {
+                        !a.text.starts_with('-') && !a.text.chars().all(|c| c.is_ascii_digit())
+                    })
+                    .collect();
+                let from_stdin = positional
+                    .first()
+                    .is_some_and(|a| a.text == "/dev/stdin" || a.text == "-");
+                let dd_target = args
+                    .iter()
+                    .find_map(|a| a.text.strip_prefix("of=").map(str::to_string));
+                let target = match (cmd.name(), dd_target) {
+                    ("dd", Some(t)) if !args.iter().any(|a| a.text.starts_with("if=")) => Some(t),
+                    ("dd", _) => None,
+                    _ if from_stdin && positional.len() >= 2 => {
+                        positional.last().map(|w| w.text.clone())
+                    }
+                    _ => None,
+                };
+                match target {
+                    Some(t) => (cmd.stdin_text.clone().or_else(piped), vec![(t, false)]),
+                    None => return,
+                }
             }
             _ => return,
         };

@@ -272,6 +272,8 @@ pub struct Place {
     pub mounts: Vec<(String, String)>,
     /// Paths outside every mount belong to a throwaway container, not to the host.
     pub isolated: bool,
+    /// The working directory the code starts in (`docker run -w /w`), in host terms.
+    pub cwd: Option<String>,
 }
 
 impl Place {
@@ -336,7 +338,10 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
             Extract::Stdin => stdin_commands(spec, args, input, &mut push),
             Extract::Sed => sed(args, input, &mut push),
             Extract::Awk => awk(args, input, &mut push),
-            Extract::Git => git(spec, args, &mut push),
+            Extract::Git => {
+                git(spec, args, &mut push);
+                git_env_config(spec, &cmd.assignments, &mut push);
+            }
             Extract::Make => make(args, input, &mut push),
             Extract::Interp => interp(spec, args, input, &mut push),
             Extract::Remote => remote(spec, cmd.name(), args, input, &mut push),
@@ -839,8 +844,9 @@ pub fn sed_exec_commands(script: &str, input: Option<&str>) -> Vec<Option<String
                     i += 1;
                 }
                 if c == 's' && flags.contains('e') {
-                    let (repl, from_input) = sed_replacement(&parts[1]);
                     let whole_line = matches!(parts[0].as_str(), ".*" | "^.*$" | "^.*" | ".*$");
+                    let (repl, from_input) =
+                        sed_replacement(&parts[1], input.filter(|_| whole_line));
                     if from_input || !whole_line {
                         // The executed line keeps (part of) the input.
                         match (input, parts[0].as_str()) {
@@ -873,7 +879,8 @@ pub fn sed_exec_commands(script: &str, input: Option<&str>) -> Vec<Option<String
 }
 
 /// A sed replacement with `\&` and `\\` unescaped, and whether it copies the input (`&`, `\1`).
-fn sed_replacement(repl: &str) -> (String, bool) {
+/// With a known input line, `&` becomes that line and the result no longer depends on the input.
+fn sed_replacement(repl: &str, line: Option<&str>) -> (String, bool) {
     let mut out = String::new();
     let mut from_input = false;
     let mut chars = repl.chars();
@@ -885,7 +892,10 @@ fn sed_replacement(repl: &str) -> (String, bool) {
                 Some(o) => out.push(o),
                 None => {}
             },
-            '&' => from_input = true,
+            '&' => match line {
+                Some(l) => out.push_str(l),
+                None => from_input = true,
+            },
             _ => out.push(c),
         }
     }
@@ -995,6 +1005,38 @@ pub fn awk_commands(
     let toks = tokenize(prog, Style::C);
     let mut out = Vec::new();
     let is_print = |t: &Tok| matches!(t, Tok::Ident(p) if p == "print" || p == "printf");
+    // `cmd = "ba" "sh -c …"` inside the program: literal string variables.
+    let mut vars = vars.clone();
+    for (i, t) in toks.iter().enumerate() {
+        if let (Tok::Ident(name), Some(Tok::Punct('=')), Some(Tok::Str(_))) =
+            (t, toks.get(i + 1), toks.get(i + 2))
+        {
+            if matches!(toks.get(i + 2 + 1), Some(Tok::Punct('='))) {
+                continue;
+            }
+            let end = toks[i + 2..]
+                .iter()
+                .position(|t| !matches!(t, Tok::Str(_)))
+                .map(|p| p + i + 2)
+                .unwrap_or(toks.len());
+            if let Some(v) = awk_string(&toks[i + 2..end], &vars, line) {
+                vars.insert(name.clone(), v);
+            }
+        }
+    }
+    let vars = &vars;
+    // `("curl …" | getline l) … print l | "bash"`: fetched lines printed into a shell.
+    let fetch_source = toks.windows(3).find_map(|w| match w {
+        [Tok::Str(src), Tok::Punct('|'), Tok::Ident(g)] if g == "getline" => {
+            let first = src.split_whitespace().next().unwrap_or("");
+            matches!(
+                first.rsplit('/').next().unwrap_or(first),
+                "curl" | "wget" | "fetch" | "nc" | "ncat"
+            )
+            .then(|| src.clone())
+        }
+        _ => None,
+    });
     for (i, t) in toks.iter().enumerate() {
         match t {
             Tok::Ident(name) if name == "system" => {
@@ -1031,7 +1073,9 @@ pub fn awk_commands(
                 };
                 let first = target.split_whitespace().next().unwrap_or("");
                 let base = first.rsplit('/').next().unwrap_or(first);
-                if super::nested::SHELLS.contains(&base) {
+                if super::nested::SHELLS.contains(&base) && fetch_source.is_some() {
+                    out.push(fetch_source.clone().map(|src| format!("{src} | {target}")));
+                } else if super::nested::SHELLS.contains(&base) {
                     let printed: Vec<Tok> = toks[start + 1..i]
                         .iter()
                         .filter(|t| !matches!(t, Tok::Punct(',')))
@@ -1105,6 +1149,33 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         }
         git_subcommand_code(a, &args[i + 1..], push);
         return;
+    }
+}
+
+/// Configuration passed through the environment: `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager
+/// GIT_CONFIG_VALUE_0=…` and `GIT_CONFIG_PARAMETERS="'core.pager'='…'"`.
+fn git_env_config(spec: &SinkSpec, assignments: &[(String, Word)], push: &mut Push) {
+    let get = |k: &str| assignments.iter().find(|(n, _)| n == k).map(|(_, v)| v);
+    for n in 0..16 {
+        let (Some(k), Some(v)) = (
+            get(&format!("GIT_CONFIG_KEY_{n}")),
+            get(&format!("GIT_CONFIG_VALUE_{n}")),
+        ) else {
+            continue;
+        };
+        if let Some(code) = git_config_code(spec, &k.text, &v.text) {
+            push(text(part(v, &code)), Place::default());
+        }
+    }
+    if let Some(params) = get("GIT_CONFIG_PARAMETERS") {
+        for pair in params.text.split("' '") {
+            let pair = pair.trim_matches('\'');
+            if let Some((k, v)) = pair.split_once("'='") {
+                if let Some(code) = git_config_code(spec, k, v) {
+                    push(text(part(params, &code)), Place::default());
+                }
+            }
+        }
     }
 }
 
@@ -1409,6 +1480,7 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     let run = verb.ends_with("run");
     let rest = &args[i + 1..];
     let mut mounts = Vec::new();
+    let mut workdir: Option<String> = None;
     let mut j = 0;
     while j < rest.len() {
         let a = rest[j].text.as_str();
@@ -1433,6 +1505,9 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             _ => None,
         };
         if let Some(v) = value {
+            if matches!(name, "-w" | "--workdir") {
+                workdir = Some(v.clone());
+            }
             if matches!(name, "-v" | "--volume") {
                 let mut parts = v.split(':');
                 if let (Some(src), Some(dst)) = (parts.next(), parts.next()) {
@@ -1471,12 +1546,15 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     if let Some(root) = mounts.iter().find(|(_, h)| h == "/") {
         label.push_str(&format!(" with the host's / mounted at {}", root.0));
     }
-    push(
-        Code::Argv(cmd.to_vec()),
-        Place {
-            label: Some(label),
-            mounts,
-            isolated: run,
-        },
-    );
+    let mut place = Place {
+        label: Some(label),
+        mounts,
+        isolated: run,
+        cwd: None,
+    };
+    place.cwd = workdir.map(|mut w| {
+        place.map_path(&mut w);
+        w
+    });
+    push(Code::Argv(cmd.to_vec()), place);
 }

@@ -640,8 +640,26 @@ impl Walker {
             }
         }
         if !redirects.is_empty() || stdin_text.is_some() {
-            for i in writers {
+            for &i in &writers {
                 self.record_written_file(i);
+            }
+        }
+        // `echo 'rm -rf ~' > >(sh)`: printed text written into a shell's process substitution.
+        for &i in &writers {
+            let cmd = &self.out.commands[i];
+            let into_shell = cmd.redirects.iter().filter(|r| r.writes()).any(|r| {
+                r.target.subs.iter().any(|&s| {
+                    self.out.substitutions[s].kind == SubstKind::ProcessOut
+                        && self
+                            .out
+                            .commands_within(s)
+                            .any(super::nested::reads_code_from_stdin)
+                })
+            });
+            if into_shell {
+                if let Some(code) = printed_literal(cmd) {
+                    self.nested_code(&code, Origin::ShellString);
+                }
             }
         }
         // A heredoc fed straight to a shell is code (unless the shell already read it above).
@@ -1109,6 +1127,19 @@ impl Walker {
                 self.place.map_path(&mut r.target.text);
             }
         }
+        // Relative paths against the working directory the line has set (kept in host terms, so
+        // after container paths were mapped), then `..` collapsed.
+        if let Some(cwd) = self
+            .state
+            .cwd
+            .clone()
+            .filter(|_| self.track_state && !argv.is_empty())
+        {
+            super::nested::resolve_paths(&mut argv, &cwd);
+        }
+        if !argv.is_empty() {
+            super::nested::normalize_paths(&mut argv);
+        }
         self.out.commands.push(Command {
             argv,
             assignments: ctx.assignments.clone(),
@@ -1159,6 +1190,18 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
             }
             let joined: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
             (joined.join(" "), decode)
+        }
+        // `ls -d PATHS` prints the paths it is given.
+        "ls" if args.iter().any(|a| a.text == "-d") => {
+            let paths: Vec<&str> = args
+                .iter()
+                .map(|a| a.text.as_str())
+                .filter(|a| !a.starts_with('-'))
+                .collect();
+            if paths.is_empty() {
+                return None;
+            }
+            (paths.join("\n"), false)
         }
         "printf" => {
             let mut rest = args;
