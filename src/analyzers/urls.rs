@@ -205,7 +205,14 @@ fn looks_like_host_path(v: &str) -> bool {
     n >= 2
         && tld.chars().count() >= 2
         && tld.chars().all(|c| c.is_alphabetic())
+        && (!tld.is_ascii() || is_public_suffix(tld))
         && !looks_like_file(host)
+}
+
+/// A top-level label that the public suffix list knows (`com`, `dev`, `io` — not `iso`, `img`).
+fn is_public_suffix(tld: &str) -> bool {
+    let lower = tld.to_ascii_lowercase();
+    psl::suffix(lower.as_bytes()).is_some_and(|s| s.is_known())
 }
 
 fn looks_like_file(host: &str) -> bool {
@@ -238,6 +245,30 @@ fn looks_like_file(host: &str) -> bool {
             | "pem"
             | "key"
             | "pub"
+            | "iso"
+            | "img"
+            | "dmg"
+            | "deb"
+            | "rpm"
+            | "apk"
+            | "exe"
+            | "msi"
+            | "whl"
+            | "jar"
+            | "tgz"
+            | "xz"
+            | "bz2"
+            | "pdf"
+            | "png"
+            | "jpg"
+            | "svg"
+            | "css"
+            | "ts"
+            | "tsx"
+            | "jsx"
+            | "sql"
+            | "db"
+            | "bak"
     )
 }
 

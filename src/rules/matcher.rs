@@ -63,6 +63,7 @@ pub struct Matcher {
     flags_all: Vec<String>,
     flags_none: Vec<String>,
     arg: Option<LazyRegex>,
+    arg_except: Option<LazyRegex>,
     any_arg_not: Option<LazyRegex>,
     no_arg: Option<LazyRegex>,
     last_arg: Option<LazyRegex>,
@@ -94,6 +95,7 @@ impl Matcher {
             flags_all: spec.flags_all.clone(),
             flags_none: spec.flags_none.clone(),
             arg: lazy(&spec.arg, validate).map_err(err)?,
+            arg_except: lazy(&spec.arg_except, validate).map_err(err)?,
             any_arg_not: lazy(&spec.any_arg_not, validate).map_err(err)?,
             no_arg: lazy(&spec.no_arg, validate).map_err(err)?,
             last_arg: lazy(&spec.last_arg, validate).map_err(err)?,
@@ -157,7 +159,11 @@ impl Matcher {
             return false;
         }
         if let Some(r) = &self.arg {
-            if !positionals.iter().any(|p| r.is_match(p)) {
+            let except = self.arg_except.as_ref();
+            if !positionals
+                .iter()
+                .any(|p| r.is_match(p) && !except.is_some_and(|e| e.is_match(p)))
+            {
                 return false;
             }
         }

@@ -82,6 +82,9 @@ pub struct MatchSpec {
     pub flags_none: Vec<String>,
     /// Some positional argument matches this regex.
     pub arg: Option<String>,
+    /// With `arg`: the positional that matches `arg` must not match this regex (exemptions such as
+    /// `/tmp/…` inside "any absolute path").
+    pub arg_except: Option<String>,
     /// Some positional argument does not match this regex.
     pub any_arg_not: Option<String>,
     /// No positional argument matches this regex.

@@ -61,8 +61,11 @@ pub fn cd_target(args: &[Word], state: &ShellState) -> Option<String> {
     if t.starts_with('/') {
         return Some(normalize(t));
     }
-    let base = state.cwd.as_ref()?;
-    Some(normalize(&format!("{base}/{t}")))
+    // Relative to an unknown start: keep it relative (`cd build` then `rm -rf *` is `build/*`).
+    match state.cwd.as_ref() {
+        Some(base) => Some(normalize(&format!("{base}/{t}"))),
+        None => Some(normalize(t)),
+    }
 }
 
 /// Resolve a relative path argument against the working directory.
@@ -93,9 +96,13 @@ pub fn normalize(path: &str) -> String {
         match p {
             "" | "." => {}
             ".." => {
-                if parts.pop().is_none() && root == "~" {
+                if parts.last().is_some_and(|l| *l != "..") {
+                    parts.pop();
+                } else if root == "~" {
                     // `~/..` leaves the home directory: unknown parent, keep it visible.
                     return path.to_string();
+                } else if root.is_empty() {
+                    parts.push(".."); // a relative path above the start stays above it
                 }
             }
             _ => parts.push(p),
@@ -458,11 +465,8 @@ mod tests {
             cd_target(&[w("-P"), w("/usr/")], &s).as_deref(),
             Some("/usr")
         );
-        assert_eq!(
-            cd_target(&[w("build")], &s),
-            None,
-            "relative to an unknown cwd"
-        );
+        assert_eq!(cd_target(&[w("build")], &s).as_deref(), Some("build"));
+        assert_eq!(cd_target(&[w("../..")], &s).as_deref(), Some("../.."));
         s.cwd = Some("/tmp".into());
         assert_eq!(cd_target(&[w("build/../x")], &s).as_deref(), Some("/tmp/x"));
         assert_eq!(cd_target(&[w("$HOME")], &s).as_deref(), Some("~"));
@@ -480,6 +484,8 @@ mod tests {
         assert_eq!(resolve("/tmp", "-rf"), "-rf");
         assert_eq!(normalize("/a/./b/../c//"), "/a/c");
         assert_eq!(normalize("/.."), "/");
+        assert_eq!(resolve("..", "*"), "../*");
+        assert_eq!(resolve("build", "*"), "build/*");
     }
 
     #[test]

@@ -557,6 +557,9 @@ impl Walker {
         {
             return None;
         }
+        if only.name() == "mktemp" {
+            return Some(mktemp_path(only));
+        }
         printed_literal(only).map(|w| w.text.trim_end_matches('\n').to_string())
     }
 
@@ -1232,6 +1235,33 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
         dynamic: args.iter().any(|a| a.dynamic),
         ..Word::default()
     })
+}
+
+/// Where `mktemp` creates its file or directory: under `-p DIR`/`--tmpdir=DIR`, at an absolute
+/// template, or in the temp directory.
+fn mktemp_path(cmd: &Command) -> String {
+    let args = cmd.args();
+    let dir = args
+        .windows(2)
+        .find(|w| w[0].text == "-p" || w[0].text == "--tmpdir")
+        .map(|w| w[1].text.clone())
+        .or_else(|| {
+            args.iter()
+                .find_map(|a| a.text.strip_prefix("--tmpdir=").map(str::to_string))
+        });
+    let template = args
+        .iter()
+        .rev()
+        .find(|a| !a.text.starts_with('-'))
+        .filter(|a| a.text.contains("XXX"))
+        .map(|a| a.text.clone());
+    match (dir, template) {
+        (_, Some(t)) if t.starts_with('/') => t,
+        (Some(d), Some(t)) => format!("{}/{t}", d.trim_end_matches('/')),
+        (Some(d), None) => format!("{}/tmp.XXXXXXXXXX", d.trim_end_matches('/')),
+        (None, Some(t)) => format!("/tmp/{t}"),
+        (None, None) => "/tmp/tmp.XXXXXXXXXX".to_string(),
+    }
 }
 
 /// Longest text `printf` is evaluated to (the format repeats while arguments remain).

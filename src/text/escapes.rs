@@ -74,7 +74,14 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
                     }
                     _ => false,
                 };
-                if emoji_part {
+                // ZWNJ / ZWJ inside a word of a script that spells with them (Persian, Arabic,
+                // Urdu, Devanagari, Bengali, Malayalam, Sinhala, …): ordinary text, not a trick.
+                let script_joiner = matches!(c, '\u{200C}' | '\u{200D}')
+                    && match (prev, next) {
+                        (Some(p), Some(n)) => super::unicode::joins_in_script(p, n),
+                        _ => false,
+                    };
+                if emoji_part || script_joiner {
                     out.push_str(&c.to_string(), at);
                 } else {
                     hits.push(Hit {

@@ -19,6 +19,29 @@ pub fn is_invisible(c: char) -> bool {
     ) || is_variation_selector(c)
 }
 
+/// Scripts whose spelling uses zero-width joiners and non-joiners inside words.
+const JOINER_SCRIPTS: &[unicode_script::Script] = {
+    use unicode_script::Script::*;
+    &[
+        Arabic, Syriac, Nko, Mandaic, Devanagari, Bengali, Gurmukhi, Gujarati, Oriya, Tamil,
+        Telugu, Kannada, Malayalam, Sinhala, Khmer, Myanmar, Tibetan, Mongolian, Hebrew, Thai, Lao,
+        Thaana,
+    ]
+};
+
+/// True when a ZWJ/ZWNJ between `prev` and `next` sits inside a word of a script that needs it.
+pub fn joins_in_script(prev: char, next: char) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    let script_of = |c: char| match c.script() {
+        Script::Inherited | Script::Common => None,
+        s => Some(s),
+    };
+    let (Some(p), Some(n)) = (script_of(prev), script_of(next)) else {
+        return false;
+    };
+    p == n && JOINER_SCRIPTS.contains(&p)
+}
+
 /// Variation selectors VS1–VS256.
 pub fn is_variation_selector(c: char) -> bool {
     matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
