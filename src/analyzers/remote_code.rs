@@ -125,6 +125,18 @@ fn pipes_into_interpreters(script: &Script, hits: &mut Vec<Hit>) {
 /// substitution that runs a shell.
 fn output_into_shell(script: &Script, hits: &mut Vec<Hit>) {
     for cmd in &script.commands {
+        let feeds_process = cmd
+            .args()
+            .iter()
+            .chain(cmd.redirects.iter().map(|r| &r.target))
+            .any(|w| {
+                w.subs
+                    .iter()
+                    .any(|&s| script.substitutions[s].kind == SubstKind::ProcessOut)
+            });
+        if !feeds_process {
+            continue;
+        }
         let taint = if is_fetcher(cmd) {
             Some(Taint::Fetched)
         } else {
@@ -258,19 +270,26 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             written.extend(dirs.into_iter().map(|d| (d, true, i, Taint::Fetched)));
             continue;
         }
-        if let Some(t) = pipeline_taint(script, cmd) {
-            for r in cmd
-                .redirects
-                .iter()
-                .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1)
-            {
-                written.push((r.target.text.clone(), false, i, t));
+        let writes_stdout = cmd
+            .redirects
+            .iter()
+            .any(|r| r.writes() && r.fd.unwrap_or(1) == 1);
+        let extracts = extraction_dir(cmd);
+        if (writes_stdout || extracts.is_some()) && !cmd.pipes.is_empty() {
+            if let Some(t) = pipeline_taint(script, cmd) {
+                for r in cmd
+                    .redirects
+                    .iter()
+                    .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1)
+                {
+                    written.push((r.target.text.clone(), false, i, t));
+                }
+                // `curl -sL …/p.tgz | tar xz -C /tmp/p`: extracted straight from a download.
+                if let Some(dir) = extracts {
+                    written.push((dir, true, i, t));
+                    continue;
+                }
             }
-        }
-        // `curl -sL …/p.tgz | tar xz -C /tmp/p`: extracted straight from a download.
-        if let (Some(t), Some(dir)) = (pipeline_taint(script, cmd), extraction_dir(cmd)) {
-            written.push((dir, true, i, t));
-            continue;
         }
         if let Some((archive, dir)) = extraction(cmd) {
             if let Some(&(_, _, from, t)) = written

@@ -36,9 +36,14 @@ pub struct CheckArgs {
     /// JSON verdict per line.
     #[arg(long)]
     batch: bool,
-    /// The command to scan; `-` reads it from stdin.
-    #[arg(trailing_var_arg = true)]
-    command: Vec<String>,
+    /// With --batch: each line is a JSON object with a "command" (and optional "id") field.
+    /// Without it every line is a shell command, even one that starts with `{` (a brace group).
+    #[arg(long)]
+    jsonl: bool,
+    /// The command to scan; `-` reads it from stdin. Bytes that are not UTF-8 are scanned too
+    /// (reported as core.invalid-utf8), never refused.
+    #[arg(trailing_var_arg = true, value_parser = clap::value_parser!(std::ffi::OsString))]
+    command: Vec<std::ffi::OsString>,
 }
 
 /// Run `check` and return the exit code.
@@ -55,7 +60,7 @@ pub fn run(args: CheckArgs) -> i32 {
             eprintln!("hermes-scan: --batch reads commands from stdin; do not also pass a command");
             return EXIT_USAGE;
         }
-        return batch(&scanner);
+        return batch(&scanner, args.jsonl);
     }
     let (bytes, input_text) = match input_of(&args.command) {
         Ok(Input::Text(t)) => (t.clone().into_bytes(), t),
@@ -106,14 +111,18 @@ enum Input {
     Bytes(Vec<u8>),
 }
 
-fn input_of(command: &[String]) -> Result<Input, i32> {
+fn input_of(command: &[std::ffi::OsString]) -> Result<Input, i32> {
+    use std::os::unix::ffi::OsStrExt;
     if command.is_empty() {
         eprintln!("hermes-scan: no command given (use `check -- COMMAND` or `check -` for stdin)");
         return Err(EXIT_USAGE);
     }
     if command.len() == 1 && command[0] == "-" {
+        // Never buffer more than the scanner accepts: one byte past the limit is enough to
+        // report the input as too large.
         let mut buf = Vec::new();
-        return match std::io::stdin().read_to_end(&mut buf) {
+        let limit = crate::text::MAX_INPUT_BYTES as u64 + 1;
+        return match std::io::stdin().lock().take(limit).read_to_end(&mut buf) {
             Ok(_) => {
                 let mut bytes = buf;
                 while bytes.last() == Some(&b'\n') || bytes.last() == Some(&b'\r') {
@@ -130,7 +139,17 @@ fn input_of(command: &[String]) -> Result<Input, i32> {
             }
         };
     }
-    Ok(Input::Text(command.join(" ")))
+    let mut bytes: Vec<u8> = Vec::new();
+    for (i, part) in command.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b' ');
+        }
+        bytes.extend_from_slice(part.as_bytes());
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => Input::Text(s),
+        Err(e) => Input::Bytes(e.into_bytes()),
+    })
 }
 
 /// One line of a batch, parsed.
@@ -139,9 +158,9 @@ struct BatchItem {
     command: Result<String, String>,
 }
 
-fn parse_line(line: &str) -> BatchItem {
+fn parse_line(line: &str, jsonl: bool) -> BatchItem {
     let trimmed = line.trim_start();
-    if trimmed.starts_with('{') {
+    if jsonl {
         match serde_json::from_str::<serde_json::Value>(trimmed) {
             Ok(v) => {
                 let id = v.get("id").cloned();
@@ -166,41 +185,85 @@ fn parse_line(line: &str) -> BatchItem {
     }
 }
 
-/// `--batch`: scan every line on all cores, print verdicts in input order.
-fn batch(scanner: &Scanner) -> i32 {
-    let mut data = Vec::new();
-    if let Err(e) = std::io::stdin().read_to_end(&mut data) {
-        eprintln!("hermes-scan: cannot read stdin: {e}");
-        return EXIT_NOINPUT;
-    }
-    let text = String::from_utf8_lossy(&data);
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let results: Vec<(String, Action)> = lines
-        .par_iter()
-        .enumerate()
-        .map(|(n, line)| {
-            let item = parse_line(line);
-            let verdict = match &item.command {
-                Ok(c) => scanner.scan(c),
-                Err(e) => scanner.verdict_for(line, "core.invalid-input", e),
-            };
-            let mut v = serde_json::to_value(&verdict).unwrap_or_default();
-            if let Some(obj) = v.as_object_mut() {
-                obj.insert("line".into(), serde_json::json!(n + 1));
-                if let Some(id) = item.id {
-                    obj.insert("id".into(), id);
-                }
-            }
-            (v.to_string(), verdict.action)
-        })
-        .collect();
+/// Lines scanned together on all cores before their verdicts are written (bounds memory for
+/// any input size while keeping the output in input order).
+const BATCH_CHUNK: usize = 8192;
+
+/// `--batch`: stream stdin in chunks, scan each chunk on all cores, print verdicts in input
+/// order. `line` counts every input line, blank ones included; blank lines get no verdict.
+fn batch(scanner: &Scanner, jsonl: bool) -> i32 {
+    use std::io::BufRead;
+    let stdin = std::io::stdin();
+    let mut reader = std::io::BufReader::new(stdin.lock());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut worst = Action::Allow;
-    for (line, action) in results {
-        let _ = writeln!(out, "{line}");
-        worst = worst.max(action);
+    let mut line_no = 0usize;
+    loop {
+        let mut chunk: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut eof = false;
+        while chunk.len() < BATCH_CHUNK {
+            let mut buf = Vec::new();
+            // A line longer than the input limit is cut there (the rest of it is skipped).
+            let limit = crate::text::MAX_INPUT_BYTES as u64 + 1;
+            match (&mut reader).take(limit).read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => {
+                    if buf.last() != Some(&b'\n') && buf.len() as u64 == limit {
+                        let mut rest = Vec::new();
+                        let _ = reader.read_until(b'\n', &mut rest);
+                    }
+                    line_no += 1;
+                    while buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r') {
+                        buf.pop();
+                    }
+                    if buf.iter().all(|b| b.is_ascii_whitespace()) {
+                        continue;
+                    }
+                    chunk.push((line_no, buf));
+                }
+                Err(e) => {
+                    eprintln!("hermes-scan: cannot read stdin: {e}");
+                    return EXIT_NOINPUT;
+                }
+            }
+        }
+        let results: Vec<(String, Action)> = chunk
+            .par_iter()
+            .map(|(n, bytes)| {
+                let (verdict, id) = match std::str::from_utf8(bytes) {
+                    Ok(line) => {
+                        let item = parse_line(line, jsonl);
+                        let v = match &item.command {
+                            Ok(c) => scanner.scan(c),
+                            Err(e) => scanner.verdict_for(line, "core.invalid-input", e),
+                        };
+                        (v, item.id)
+                    }
+                    // Not UTF-8: scanned as bytes (core.invalid-utf8), never silently replaced.
+                    Err(_) => (scanner.scan_bytes(bytes), None),
+                };
+                let mut v = serde_json::to_value(&verdict).unwrap_or_default();
+                if let Some(obj) = v.as_object_mut() {
+                    obj.insert("line".into(), serde_json::json!(n));
+                    if let Some(id) = id {
+                        obj.insert("id".into(), id);
+                    }
+                }
+                (v.to_string(), verdict.action)
+            })
+            .collect();
+        for (line, action) in results {
+            let _ = writeln!(out, "{line}");
+            worst = worst.max(action);
+        }
+        let _ = out.flush();
+        if eof {
+            break;
+        }
     }
-    let _ = out.flush();
     worst.exit_code()
 }

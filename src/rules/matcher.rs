@@ -138,6 +138,21 @@ impl Matcher {
         {
             return false;
         }
+        // Cheap conditions first: most commands have no redirection or stdin text at all.
+        if (self.redirect.is_some() || self.overwrite.is_some())
+            && !cmd.redirects.iter().any(|r| r.writes())
+        {
+            return false;
+        }
+        if self.redirect_any.is_some() && cmd.redirects.is_empty() {
+            return false;
+        }
+        if self.stdin.is_some() && cmd.stdin_text.is_none() {
+            return false;
+        }
+        if self.assign.is_some() && cmd.assignments.is_empty() {
+            return false;
+        }
         let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
         let positionals = positionals(&args, &self.value_flags);
         if !self.subcommand.is_empty()

@@ -1155,6 +1155,9 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
 /// Configuration passed through the environment: `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager
 /// GIT_CONFIG_VALUE_0=…` and `GIT_CONFIG_PARAMETERS="'core.pager'='…'"`.
 fn git_env_config(spec: &SinkSpec, assignments: &[(String, Word)], push: &mut Push) {
+    if !assignments.iter().any(|(n, _)| n.starts_with("GIT_CONFIG")) {
+        return;
+    }
     let get = |k: &str| assignments.iter().find(|(n, _)| n == k).map(|(_, v)| v);
     for n in 0..16 {
         let (Some(k), Some(v)) = (

@@ -29,6 +29,8 @@ const MAX_NESTING: usize = 200;
 pub(crate) const MAX_VALUE_BYTES: usize = 64 * 1024;
 /// How many literal values of a `for` loop are substituted one by one.
 const MAX_LOOP_VALUES: usize = 8;
+/// Most times one loop body is walked, counting the unrolling of every enclosing loop.
+const MAX_UNROLL: usize = 64;
 
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(new_parser());
@@ -201,6 +203,12 @@ pub(crate) struct Walker {
     pub(crate) inject_positional: Option<Vec<Word>>,
     /// Track shell state at all (off only for the baseline in tests).
     pub(crate) track_state: bool,
+    /// Statements visited (the deadline is checked every 64).
+    pub(crate) steps: u32,
+    /// The deadline passed; nothing more is walked.
+    pub(crate) timed_out: bool,
+    /// Product of the unroll factors of the enclosing `for` loops.
+    pub(crate) unroll: usize,
 }
 
 impl Walker {
@@ -228,6 +236,9 @@ impl Walker {
             call_stack: Vec::new(),
             inject_positional: None,
             track_state: true,
+            steps: 0,
+            timed_out: false,
+            unroll: 1,
         }
     }
 
@@ -305,6 +316,24 @@ impl Walker {
         }
     }
 
+    /// True (with a `core.analysis-timeout` finding, once) when the deadline has passed. The
+    /// clock is read every 64 statements, so the check costs nothing on ordinary input.
+    fn out_of_time(&mut self, n: Node, src: &Source) -> bool {
+        if self.timed_out {
+            return true;
+        }
+        self.steps = self.steps.wrapping_add(1);
+        if self.steps.is_multiple_of(64) && Instant::now() >= self.deadline {
+            self.timed_out = true;
+            self.gap(
+                GapKind::Timeout,
+                "the analysis ran out of its time budget",
+                src.span_of(n),
+            );
+        }
+        self.timed_out
+    }
+
     fn budget_left(&self) -> bool {
         self.out.commands.len() < MAX_COMMANDS
     }
@@ -330,7 +359,7 @@ impl Walker {
 
     /// Walk any statement-level node.
     pub(crate) fn statement(&mut self, n: Node, src: &Source) {
-        if !self.budget_left() || !self.enter(n, src) {
+        if !self.budget_left() || self.out_of_time(n, src) || !self.enter(n, src) {
             return;
         }
         self.statement_kind(n, src);
@@ -1035,15 +1064,21 @@ impl Walker {
             }
         }
         let Some(body) = body else { return };
+        // Nested loops multiply: unroll only while the product of the factors stays small, so
+        // ten nested loops cannot turn into 8^10 walks of the body.
         let literal = !values.is_empty()
             && values.len() <= MAX_LOOP_VALUES
+            && self.unroll * values.len() <= MAX_UNROLL
             && values.iter().all(|v| !v.dynamic && !v.glob);
         match var {
             Some(var) if literal => {
+                let saved = self.unroll;
+                self.unroll *= values.len();
                 for v in values {
                     self.vars.insert(var.clone(), v);
                     self.statement(body, src);
                 }
+                self.unroll = saved;
             }
             Some(var) => {
                 self.vars.remove(&var);
