@@ -152,6 +152,14 @@ fn benign_corpus_stays_within_the_false_positive_budget() {
                 .to_string();
             let v = Scanner::global().scan(&c.cmd);
             let is_flagged = v.action != Action::Allow || !v.findings.is_empty();
+            if is_flagged {
+                println!(
+                    "flagged {:<5} {:?} {:?}",
+                    v.action.as_str(),
+                    v.rule_ids(),
+                    c.cmd
+                );
+            }
             let e = per_family.entry(family).or_default();
             e.0 += 1;
             total += 1;
@@ -169,6 +177,6 @@ fn benign_corpus_stays_within_the_false_positive_budget() {
     }
     let share = 100.0 * flagged as f64 / total as f64;
     println!("overall        {flagged:>3} / {total:<5} flagged ({share:.2}%)");
-    assert!(total >= 1000, "only {total} everyday commands");
+    assert!(total >= 1500, "only {total} everyday commands");
     assert!(share <= 1.0, "{share:.2}% of everyday commands are flagged");
 }
