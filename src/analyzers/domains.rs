@@ -115,6 +115,40 @@ pub fn skeleton_of(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Which organisation operates a registrable domain (`rules/domain-owners.toml`).
+fn owner_of(domain: &str) -> Option<usize> {
+    static OWNERS: OnceLock<HashMap<String, usize>> = OnceLock::new();
+    OWNERS
+        .get_or_init(|| {
+            #[derive(serde::Deserialize)]
+            struct File {
+                owner: Vec<Group>,
+            }
+            #[derive(serde::Deserialize)]
+            struct Group {
+                #[allow(dead_code)]
+                name: String,
+                domains: Vec<String>,
+            }
+            let file: File = toml::from_str(include_str!("../../rules/domain-owners.toml"))
+                .expect("rules/domain-owners.toml is valid");
+            let mut map = HashMap::new();
+            for (i, g) in file.owner.iter().enumerate() {
+                for d in &g.domains {
+                    map.entry(registrable(d)).or_insert(i);
+                }
+            }
+            map
+        })
+        .get(domain)
+        .copied()
+}
+
+/// True when both registrable domains belong to the same organisation.
+fn same_owner(a: &str, b: &str) -> bool {
+    owner_of(a).is_some_and(|o| owner_of(b) == Some(o))
+}
+
 /// How a host imitates a popular domain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Imitation {
@@ -140,7 +174,11 @@ impl Popular {
         }
         // Homograph: the displayed host (or its registrable part) has a popular skeleton.
         let uni_reg = unicode_registrable(unicode_host, ascii_host, &reg);
-        if let Some(d) = self.by_skeleton.get(&skeleton_of(&uni_reg)) {
+        if let Some(d) = self
+            .by_skeleton
+            .get(&skeleton_of(&uni_reg))
+            .filter(|d| !same_owner(&reg, d))
+        {
             // An all-ASCII skeleton match (rnicrosoft.com) is a look-alike spelling, not Unicode.
             return Some(if uni_reg.is_ascii() {
                 Imitation::NearMiss(d.clone(), "a look-alike spelling (rn/m, 1/l, 0/o, vv/w)")
@@ -153,6 +191,10 @@ impl Popular {
         let suffix = suffix_of(&reg);
         let ocr = ocr_fold(&reg);
         for e in &self.entries {
+            // The organisation's own other domains (google.dev, ollama.ai) imitate nothing.
+            if same_owner(&reg, &e.domain) {
+                continue;
+            }
             // A popular domain as the leading labels: github.com.evil.net, github-com-x.net
             if lower.starts_with(&e.dotted_prefix)
                 || (lower.starts_with(&e.dashed) && lower[e.dashed.len()..].starts_with('-'))
