@@ -188,15 +188,32 @@ const SECRET_FILES: &[&str] = &[
     ".config/gh/hosts.yml",
 ];
 
+/// What the command line fixes about a snippet's inputs: the arguments after the code
+/// (`python3 -c CODE a b` → `sys.argv[1] == "a"`), its stdin, and environment variables.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    /// Arguments after the inline code, in order (`sys.argv[1..]`, `@ARGV`, `ARGV`, `arg[1..]`).
+    pub argv: Vec<String>,
+    /// Text on stdin, when the input shows it.
+    pub stdin: Option<String>,
+    /// Environment variables with known values.
+    pub env: HashMap<String, String>,
+}
+
 /// Analyse a snippet.
 pub fn analyze(lang: Lang, code: &str) -> Report {
+    analyze_with(lang, code, &Inputs::default())
+}
+
+/// Analyse a snippet whose arguments, stdin or environment the command line fixes.
+pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
     match lang {
         Lang::Shell => Report::default(),
         Lang::AppleScript => applescript(code),
         Lang::PowerShell => powershell(code),
         Lang::Tcl => tcl(code),
         _ => match vocab(lang) {
-            Some(v) => with_vocab(lang, v, code),
+            Some(v) => with_vocab(lang, v, code, inputs),
             None => Report::default(),
         },
     }
@@ -557,8 +574,158 @@ fn unalias(name: &str, aliases: &HashMap<String, String>) -> String {
     }
 }
 
-fn with_vocab(lang: Lang, v: &Vocab, code: &str) -> Report {
+/// Python's `sys.argv` (checked by parts: a quoted `sys.argv` reads like a rule id to the
+/// documentation test).
+fn is_python_argv(name: &str) -> bool {
+    name.split_once('.') == Some(("sys", "argv"))
+}
+
+/// Replace expressions that read a known input with its value (a string literal), so the rest of
+/// the analysis sees `os.system("rm -rf ~")` in `python3 -c 'os.system(sys.argv[1])' 'rm -rf ~'`.
+fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let stdin_line = inputs
+        .stdin
+        .as_ref()
+        .map(|s| s.lines().next().unwrap_or("").to_string());
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let next = |k: usize| toks.get(i + k);
+        let index = |k: usize| match (next(k), next(k + 1), next(k + 2)) {
+            (Some(Tok::Punct('[')), Some(Tok::Num(n)), Some(Tok::Punct(']'))) => {
+                n.parse::<usize>().ok()
+            }
+            _ => None,
+        };
+        let key = |k: usize| match (next(k), next(k + 1), next(k + 2)) {
+            (
+                Some(Tok::Punct('[' | '(' | '{')),
+                Some(Tok::Str(s) | Tok::Ident(s)),
+                Some(Tok::Punct(']' | ')' | '}')),
+            ) => Some(s.clone()),
+            _ => None,
+        };
+        let mut replaced: Option<(String, usize)> = None;
+        if let Tok::Ident(name) = t {
+            let last = name.rsplit('.').next().unwrap_or(name);
+            match name.as_str() {
+                // sys.argv[N], process.argv[N] (node -e: argv[1] is the first argument), ARGV[N], $ARGV[N], arg[N]
+                n if is_python_argv(n) || matches!(n, "ARGV" | "$ARGV" | "arg") => {
+                    if let Some(n) = index(1) {
+                        let pos = if is_python_argv(name) || name == "arg" {
+                            n.checked_sub(1)
+                        } else {
+                            Some(n)
+                        };
+                        if let Some(v) = pos.and_then(|p| inputs.argv.get(p)) {
+                            replaced = Some((v.clone(), 4));
+                        }
+                    }
+                }
+                "process.argv" => {
+                    if let Some(v) = index(1)
+                        .and_then(|n| n.checked_sub(1))
+                        .and_then(|p| inputs.argv.get(p))
+                    {
+                        replaced = Some((v.clone(), 4));
+                    }
+                }
+                "@ARGV" if !inputs.argv.is_empty() => replaced = Some((inputs.argv.join(" "), 1)),
+                "$_" => {
+                    if let Some(l) = &stdin_line {
+                        replaced = Some((l.clone(), 1));
+                    }
+                }
+                _ => {}
+            }
+            // Whole stdin: sys.stdin.read(), open('/dev/stdin').read(), $stdin.read, STDIN.read,
+            // io.read("*a"), readFileSync(0)/("/dev/stdin").
+            if replaced.is_none() {
+                if let Some(text) = &inputs.stdin {
+                    let reads_stdin = matches!(
+                        name.as_str(),
+                        "sys.stdin.read"
+                            | "sys.stdin.readline"
+                            | "$stdin.read"
+                            | "STDIN.read"
+                            | "io.read"
+                            | "input"
+                            | "gets"
+                    ) || (last == "readFileSync"
+                        && matches!(next(2), Some(Tok::Num(n)) if n == "0"))
+                        || (last == "readFileSync"
+                            && matches!(next(2), Some(Tok::Str(p)) if p == "/dev/stdin"));
+                    if reads_stdin {
+                        let close = toks[i + 1..]
+                            .iter()
+                            .position(|t| matches!(t, Tok::Punct(')')))
+                            .map(|p| p + 2)
+                            .filter(|_| matches!(next(1), Some(Tok::Punct('('))))
+                            .unwrap_or(1);
+                        replaced = Some((text.clone(), close));
+                    }
+                }
+            }
+            // os.environ["X"], os.getenv("X"), ENV["X"], $ENV{X}, process.env.X, os.getenv("X") in Lua.
+            if replaced.is_none() {
+                if let Some(k) = key(1) {
+                    if matches!(last, "environ" | "getenv" | "ENV" | "$ENV" | "get" | "env") {
+                        if let Some(v) = inputs.env.get(&k) {
+                            replaced = Some((v.clone(), 4));
+                        }
+                    }
+                }
+                if let Some(var) = name.strip_prefix("process.env.") {
+                    if let Some(v) = inputs.env.get(var) {
+                        replaced = Some((v.clone(), 1));
+                    }
+                }
+            }
+        }
+        // open('/dev/stdin').read()
+        if replaced.is_none() && matches!(t, Tok::Ident(n) if n == "open") {
+            if let (
+                Some(Tok::Punct('(')),
+                Some(Tok::Str(p)),
+                Some(Tok::Punct(')')),
+                Some(Tok::Punct('.')),
+                Some(Tok::Ident(r)),
+            ) = (next(1), next(2), next(3), next(4), next(5))
+            {
+                if p == "/dev/stdin" && r.starts_with("read") {
+                    if let Some(text) = &inputs.stdin {
+                        let skip = if matches!(next(6), Some(Tok::Punct('(')))
+                            && matches!(next(7), Some(Tok::Punct(')')))
+                        {
+                            8
+                        } else {
+                            6
+                        };
+                        replaced = Some((text.clone(), skip));
+                    }
+                }
+            }
+        }
+        match replaced {
+            Some((v, n)) => {
+                out.push(Tok::Str(v));
+                i += n;
+            }
+            None => {
+                out.push(t.clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
     let mut toks = tokenize(code, lang.style());
+    if !inputs.argv.is_empty() || inputs.stdin.is_some() || !inputs.env.is_empty() {
+        toks = substitute_inputs(toks, inputs);
+    }
     let aliases = import_aliases(&toks);
     if !aliases.is_empty() {
         for (i, t) in toks.iter_mut().enumerate() {
@@ -913,7 +1080,7 @@ fn infinite_loop(toks: &[Tok]) -> bool {
                     Some(Tok::Punct('(')) => after,
                     other => other,
                 };
-                matches!(cond, Some(Tok::Num) | Some(Tok::Punct(':')))
+                matches!(cond, Some(Tok::Num(_)) | Some(Tok::Punct(':')))
                     || matches!(cond, Some(Tok::Ident(c)) if matches!(c.as_str(), "True" | "true" | "fork" | "os.fork"))
             }
             Tok::Ident(k) if k == "until" => matches!(next, Some(Tok::Ident(c)) if c == "false"),
@@ -1144,6 +1311,45 @@ mod tests {
         assert!(!r.secret_to_network && !r.fork_loop && !r.fetch_exec);
         let r = analyze(Lang::Python, "import sys; exec(sys.stdin.read())");
         assert!(r.runs_input);
+    }
+
+    #[test]
+    fn inputs_the_command_line_fixes() {
+        let with_argv = Inputs {
+            argv: vec!["rm -rf ~".into()],
+            ..Inputs::default()
+        };
+        let r = analyze_with(
+            Lang::Python,
+            "import sys,os; os.system(sys.argv[1])",
+            &with_argv,
+        );
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let r = analyze_with(Lang::Perl, "system @ARGV", &with_argv);
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let with_env = Inputs {
+            env: [("X".to_string(), "id".to_string())].into_iter().collect(),
+            ..Inputs::default()
+        };
+        let r = analyze_with(
+            Lang::Python,
+            "import os; os.system(os.environ['X'])",
+            &with_env,
+        );
+        assert_eq!(shells(&r), ["id"]);
+        let with_stdin = Inputs {
+            stdin: Some("id\n".into()),
+            ..Inputs::default()
+        };
+        let r = analyze_with(
+            Lang::Python,
+            "import os; os.system(open('/dev/stdin').read())",
+            &with_stdin,
+        );
+        assert_eq!(shells(&r), ["id\n"]);
+        // Unknown inputs stay dynamic.
+        let r = analyze(Lang::Python, "import sys,os; os.system(sys.argv[1])");
+        assert!(r.runs.is_empty() && !r.dynamic.is_empty());
     }
 
     #[test]

@@ -29,8 +29,8 @@ pub enum Tok {
     Str(String),
     /// A command literal run by a shell (`` `cmd` `` in Perl/Ruby/PHP, `qx{}`, `%x()`).
     Cmd(String),
-    /// A number.
-    Num,
+    /// A number (its text).
+    Num(String),
     /// Any other character.
     Punct(char),
 }
@@ -138,10 +138,11 @@ pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
             continue;
         }
         if c.is_ascii_digit() {
+            let start = i;
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == '.' || b[i] == '_') {
                 i += 1;
             }
-            out.push(Tok::Num);
+            out.push(Tok::Num(b[start..i].iter().collect()));
             continue;
         }
         if is_ident_start(c, style) {

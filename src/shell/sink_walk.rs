@@ -6,6 +6,7 @@ use super::ir::*;
 use super::sinks::{awk_commands, makefile_recipes, sed_exec_commands, Code, Format, Found};
 use super::walk::{printed_text, CmdCtx, SpanMap, Walker, MAX_DEPTH};
 use crate::interp::{self, Lang, Run};
+use std::collections::HashMap;
 
 /// Largest file content remembered from `echo … > FILE` / `cat <<EOF > FILE`.
 const MAX_FILE_BYTES: usize = 256 * 1024;
@@ -50,7 +51,10 @@ impl Walker {
                     self.nested_code(&w, Origin::Sink);
                     self.inject_stdin = None;
                 }
-                Code::Text(lang, w) => self.interp_code(lang, &w),
+                Code::Text(lang, w) => {
+                    let inputs = self.interp_inputs(&cmd, &w, input.as_ref());
+                    self.interp_code(lang, &w, &inputs);
+                }
                 Code::Argv(words) => {
                     let stdin = if forwards_input { input.clone() } else { None };
                     self.nested_argv(words, &cmd, stdin);
@@ -116,8 +120,38 @@ impl Walker {
         self.pipes = saved.2;
     }
 
+    /// What the command line fixes about an interpreter snippet: the arguments after the code,
+    /// its literal stdin and the environment values the input sets.
+    fn interp_inputs(&self, cmd: &Command, code: &Word, input: Option<&Word>) -> interp::Inputs {
+        let args = cmd.args();
+        let argv = args
+            .iter()
+            .position(|a| a.span == code.span && a.text == code.text)
+            .map(|p| {
+                args[p + 1..]
+                    .iter()
+                    .filter(|a| a.subs.is_empty())
+                    .map(|a| a.text.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let stdin = input.filter(|w| w.subs.is_empty()).map(|w| w.text.clone());
+        let mut env: HashMap<String, String> = self
+            .vars
+            .iter()
+            .filter(|(_, v)| !v.dynamic && v.subs.is_empty())
+            .map(|(k, v)| (k.clone(), v.text.clone()))
+            .collect();
+        for (k, v) in &cmd.assignments {
+            if v.subs.is_empty() {
+                env.insert(k.clone(), v.text.clone());
+            }
+        }
+        interp::Inputs { argv, stdin, env }
+    }
+
     /// Analyse interpreter code and walk what it runs.
-    pub(crate) fn interp_code(&mut self, lang: Lang, code: &Word) {
+    pub(crate) fn interp_code(&mut self, lang: Lang, code: &Word, inputs: &interp::Inputs) {
         if !code.subs.is_empty() {
             self.gap(
                 GapKind::DynamicCode,
@@ -137,7 +171,7 @@ impl Walker {
             );
             return;
         }
-        let report = interp::analyze(lang, &code.text);
+        let report = interp::analyze_with(lang, &code.text, inputs);
         let base = self.verbatim_map(code);
         let via = self.via.clone().unwrap_or_default();
         for (run, call) in report.runs {
@@ -376,7 +410,7 @@ impl Walker {
         let step = format!("file {} written earlier and {how}", file.text);
         self.with_step(&step, |w| match format {
             Format::Code(Lang::Shell) => w.nested_code(&content, Origin::Heredoc),
-            Format::Code(lang) => w.interp_code(lang, &content),
+            Format::Code(lang) => w.interp_code(lang, &content, &interp::Inputs::default()),
             Format::Make => {
                 let code = Word {
                     text: makefile_recipes(&content.text),
