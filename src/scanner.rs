@@ -51,10 +51,13 @@ impl Scanner {
         keywords.extend(wrappers::wrapper_names().map(|s| s.to_string()));
         // Sink programs: short names (`at`, `ex`, `R`) only as whole words, or they would send
         // every input to the full pipeline.
-        let sinks = shell::sinks::table();
-        let (long, short): (Vec<&str>, Vec<&str>) = sinks.programs().partition(|p| p.len() >= 3);
+        // (The names come from a build-time extract, so start-up does not parse the sink table.)
+        let (long, short): (Vec<&str>, Vec<&str>) = shell::sinks::SINK_PROGRAMS
+            .iter()
+            .copied()
+            .partition(|p| p.len() >= 3);
         keywords.extend(long.iter().map(|s| s.to_string()));
-        keywords.extend(sinks.env_names().map(|s| s.to_string()));
+        keywords.extend(shell::sinks::SINK_ENV_NAMES.iter().map(|s| s.to_string()));
         // The user's deny lists must see every input they could match.
         for p in &policy.deny.commands {
             let literal: String = p

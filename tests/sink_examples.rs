@@ -86,3 +86,21 @@ fn container_paths_map_through_bind_mounts() {
         "docker run --rm -v \"$PWD\":/src alpine rm -rf /src/build"
     ));
 }
+
+#[test]
+fn the_build_time_name_extract_matches_the_table() {
+    let table = sinks::table();
+    let mut from_table: Vec<&str> = table.programs().collect();
+    from_table.sort_unstable();
+    let mut extracted: Vec<&str> = sinks::SINK_PROGRAMS.to_vec();
+    extracted.sort_unstable();
+    assert_eq!(
+        from_table, extracted,
+        "build.rs and rules/sinks.toml disagree on programs"
+    );
+    let mut env_table: Vec<&str> = table.env_names().collect();
+    env_table.sort_unstable();
+    let mut env_extracted: Vec<&str> = sinks::SINK_ENV_NAMES.to_vec();
+    env_extracted.sort_unstable();
+    assert_eq!(env_table, env_extracted);
+}

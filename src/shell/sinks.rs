@@ -12,6 +12,8 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+include!(concat!(env!("OUT_DIR"), "/sink_names.rs"));
+
 /// The table as embedded in the binary.
 const SINKS_TOML: &str = include_str!("../../rules/sinks.toml");
 
