@@ -363,8 +363,22 @@ impl Walker {
                 }
             }
         }
+        // `xargs -a FILE` / `parallel -a FILE`: items from a file written earlier in the input.
+        let arg_file = argv[..inner]
+            .windows(2)
+            .find(|w| matches!(w[0].text.as_str(), "-a" | "--arg-file"))
+            .map(|w| w[1].text.clone())
+            .or_else(|| {
+                argv[inner_end..]
+                    .windows(2)
+                    .find(|w| w[0].text == "::::")
+                    .map(|w| w[1].text.clone())
+            });
+        let from_file = arg_file.and_then(|f| self.files.get(f.trim_start_matches("./")).cloned());
         if items.is_empty() {
-            let input = ctx.stdin_text.clone().or_else(|| self.piped.clone());
+            let input = from_file
+                .or_else(|| ctx.stdin_text.clone())
+                .or_else(|| self.piped.clone());
             if let Some(w) = input.filter(|w| w.subs.is_empty()) {
                 let sep: &[char] = if argv[..inner]
                     .iter()
@@ -637,10 +651,36 @@ impl Walker {
                     );
                 }
             }
-            "parallel" if !args.iter().any(|a| !a.text.starts_with('-')) => {
-                // `… | parallel`: every input line is a command.
-                if let Some(input) = cmd.stdin_text.clone().or_else(|| self.piped.clone()) {
-                    self.nested_code(&input, Origin::ShellString);
+            "parallel" => {
+                // `… | parallel`, `parallel -a FILE`: with no command, every input line is one.
+                let mut command = false;
+                let mut file = None;
+                let mut i = 0;
+                while i < args.len() {
+                    let t = args[i].text.as_str();
+                    if matches!(t, "-a" | "--arg-file") {
+                        file = args.get(i + 1).map(|w| w.text.clone());
+                        i += 2;
+                        continue;
+                    }
+                    if matches!(t, "-j" | "--jobs" | "-S" | "--sshlogin" | "--joblog") {
+                        i += 2;
+                        continue;
+                    }
+                    if !t.starts_with('-') {
+                        command = true;
+                        break;
+                    }
+                    i += 1;
+                }
+                if !command {
+                    let input = file
+                        .and_then(|f| self.files.get(f.trim_start_matches("./")).cloned())
+                        .or_else(|| cmd.stdin_text.clone())
+                        .or_else(|| self.piped.clone());
+                    if let Some(input) = input {
+                        self.nested_code(&input, Origin::ShellString);
+                    }
                 }
             }
             "watch" => {

@@ -1269,10 +1269,19 @@ fn git_config_command(spec: &SinkSpec, args: &[Word], push: &mut Push) {
 }
 
 fn make(args: &[Word], input: Option<&Word>, push: &mut Push) {
-    for a in args {
-        // `make --eval='x: ; rm -rf ~'`: makefile text on the command line.
-        if let Some(text_) = a.text.strip_prefix("--eval=") {
-            push(text(part(a, &makefile_recipes(text_))), Place::default());
+    for (i, a) in args.iter().enumerate() {
+        // `make --eval='x: ; rm -rf ~'` / `make --eval 'x: ; …'`: makefile text on the command line.
+        let eval = a
+            .text
+            .strip_prefix("--eval=")
+            .map(|t| (a, t.to_string()))
+            .or_else(|| {
+                (a.text == "--eval")
+                    .then(|| args.get(i + 1).map(|v| (v, v.text.clone())))
+                    .flatten()
+            });
+        if let Some((w, text_)) = eval {
+            push(text(part(w, &makefile_recipes(&text_))), Place::default());
         }
     }
     for (i, a) in args.iter().enumerate() {
@@ -1301,26 +1310,71 @@ fn make(args: &[Word], input: Option<&Word>, push: &mut Push) {
     }
 }
 
+/// A recipe line as the shell sees it: `$$` is a `$`, and make's own references (`$(CC)`, `${X}`,
+/// `$@`, `$*`, `$<`, `$^`) are expanded by make first — their values are unknown here, so they
+/// become a neutral word rather than a shell substitution.
+fn make_to_shell(recipe: &str) -> String {
+    let b = recipe.as_bytes();
+    let mut out = String::with_capacity(recipe.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' {
+            match b.get(i + 1) {
+                Some(b'$') => {
+                    out.push('$');
+                    i += 2;
+                    continue;
+                }
+                Some(&open @ (b'(' | b'{')) => {
+                    let close = if open == b'(' { b')' } else { b'}' };
+                    let mut depth = 0;
+                    let mut j = i + 1;
+                    while j < b.len() {
+                        if b[j] == open {
+                            depth += 1;
+                        } else if b[j] == close {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        j += 1;
+                    }
+                    out.push_str("MAKEVAR");
+                    i = j + 1;
+                    continue;
+                }
+                Some(c) if b"@*<^?%+|".contains(c) || c.is_ascii_alphabetic() => {
+                    out.push_str("MAKEVAR");
+                    i += 2;
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let ch = recipe[i..].chars().next().unwrap_or(' ');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
 /// The shell lines of a makefile's recipes (tab-indented lines, without `@`, `-`, `+` prefixes),
 /// plus `$(shell …)` calls.
 pub fn makefile_recipes(makefile: &str) -> String {
     let mut out = String::new();
     for line in makefile.lines() {
         if let Some(recipe) = line.strip_prefix('\t') {
-            out.push_str(
-                &recipe
-                    .trim_start_matches(['@', '-', '+', ' '])
-                    .replace("$$", "$"),
-            );
+            out.push_str(&make_to_shell(
+                recipe.trim_start_matches(['@', '-', '+', ' ']),
+            ));
             out.push('\n');
         } else if let Some((head, recipe)) = line.split_once(';') {
             // `target: prerequisites ; recipe`
             if head.contains(':') && !head.contains('=') {
-                out.push_str(
-                    &recipe
-                        .trim_start_matches(['@', '-', '+', ' '])
-                        .replace("$$", "$"),
-                );
+                out.push_str(&make_to_shell(
+                    recipe.trim_start_matches(['@', '-', '+', ' ']),
+                ));
                 out.push('\n');
             }
         }
