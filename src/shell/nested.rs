@@ -737,6 +737,16 @@ impl Walker {
             self.run_written_file(&w, Lang::Shell, "executed");
         }
         let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
+        for (path, content, append) in super::sinks::tool_writes(&cmd, input.as_ref()) {
+            let at = cmd.argv[0].clone();
+            self.synthetic_write(
+                &format!("{} writes a file", cmd.name()),
+                &path,
+                content,
+                append,
+                &at,
+            );
+        }
         let found = super::sinks::extract(&cmd, input.as_ref());
         if !found.is_empty() {
             self.run_sinks(idx, found);

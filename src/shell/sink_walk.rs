@@ -216,35 +216,13 @@ impl Walker {
             });
         }
         for (path, content, append) in report.writes {
-            // Remember the file (it may be run later) and show the write to the analyzers as the
-            // equivalent `tee` so persistence and credential rules apply.
-            let word = Word {
-                text: content,
-                span: code.span,
-                ..Word::default()
-            };
-            let key = path.trim_start_matches("./").to_string();
-            self.files.insert(key, word.clone());
-            self.with_step(&format!("{} file write", lang.name()), |w| {
-                let mut argv = vec![Word {
-                    text: "tee".into(),
-                    span: code.span,
-                    ..Word::default()
-                }];
-                if append {
-                    argv.push(Word {
-                        text: "-a".into(),
-                        span: code.span,
-                        ..Word::default()
-                    });
-                }
-                argv.push(Word {
-                    text: path.clone(),
-                    span: code.span,
-                    ..Word::default()
-                });
-                w.nested_argv(argv, &w.synthetic_parent(code), Some(word.clone()));
-            });
+            self.synthetic_write(
+                &format!("{} file write", lang.name()),
+                &path,
+                content,
+                append,
+                code,
+            );
         }
         for call in report.dynamic {
             self.gap(
@@ -275,6 +253,39 @@ impl Walker {
                 });
             }
         }
+    }
+
+    /// A file written by code the walker analysed (an interpreter's `open().write`, awk's
+    /// `print > FILE`, sed's `w FILE`): remembered (it may be run later) and shown to the analyzers
+    /// as the equivalent `tee`, so persistence and credential rules apply.
+    pub(crate) fn synthetic_write(
+        &mut self,
+        step: &str,
+        path: &str,
+        content: String,
+        append: bool,
+        at: &Word,
+    ) {
+        let word = Word {
+            text: content,
+            span: at.span,
+            ..Word::default()
+        };
+        self.files
+            .insert(path.trim_start_matches("./").to_string(), word.clone());
+        let mk = |t: &str| Word {
+            text: t.to_string(),
+            span: at.span,
+            ..Word::default()
+        };
+        self.with_step(step, |w| {
+            let mut argv = vec![mk("tee")];
+            if append {
+                argv.push(mk("-a"));
+            }
+            argv.push(mk(path));
+            w.nested_argv(argv, &w.synthetic_parent(at), Some(word.clone()));
+        });
     }
 
     /// A stand-in parent command for code found inside a word.

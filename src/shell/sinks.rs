@@ -954,6 +954,79 @@ fn awk(args: &[Word], input: Option<&Word>, push: &mut Push) {
     }
 }
 
+/// Files an awk program or a sed script writes, with what is written when the input shows it:
+/// awk `print … > FILE` / `>> FILE`, sed `w FILE` and the `w` flag of `s///`.
+pub fn tool_writes(cmd: &Command, input: Option<&Word>) -> Vec<(String, String, bool)> {
+    use crate::interp::tokens::{tokenize, Style, Tok};
+    let input_text = input.filter(|w| w.subs.is_empty()).map(|w| w.text.clone());
+    let mut out = Vec::new();
+    match cmd.name() {
+        "awk" | "gawk" | "mawk" | "nawk" => {
+            let Some(prog) = cmd
+                .args()
+                .iter()
+                .find(|a| !a.text.starts_with('-') && a.text.contains("print"))
+            else {
+                return out;
+            };
+            let toks = tokenize(&prog.text, Style::C);
+            let vars = HashMap::new();
+            let line = input_text
+                .as_deref()
+                .map(|t| t.lines().next().unwrap_or(""));
+            for (i, t) in toks.iter().enumerate() {
+                if !matches!(t, Tok::Ident(p) if p == "print" || p == "printf") {
+                    continue;
+                }
+                let end = toks[i + 1..]
+                    .iter()
+                    .position(|t| matches!(t, Tok::Punct(';' | '}')))
+                    .map(|p| p + i + 1)
+                    .unwrap_or(toks.len());
+                let stmt = &toks[i + 1..end];
+                let Some(gt) = stmt.iter().position(|t| matches!(t, Tok::Punct('>'))) else {
+                    continue;
+                };
+                let append = matches!(stmt.get(gt + 1), Some(Tok::Punct('>')));
+                let file_toks = &stmt[gt + 1 + usize::from(append)..];
+                let printed: Vec<Tok> = stmt[..gt]
+                    .iter()
+                    .filter(|t| !matches!(t, Tok::Punct(',')))
+                    .cloned()
+                    .collect();
+                if let Some(path) = awk_string(file_toks, &vars, line) {
+                    let content = awk_string(&printed, &vars, line).unwrap_or_default();
+                    out.push((path, content + "\n", append));
+                }
+            }
+        }
+        "sed" | "gsed" => {
+            for a in cmd
+                .args()
+                .iter()
+                .filter(|a| !a.text.starts_with('-'))
+                .take(1)
+            {
+                for l in a.text.split([';', '\n']) {
+                    let l = l.trim_start_matches(|c: char| {
+                        c.is_ascii_digit() || c == '$' || c == ',' || c == ' '
+                    });
+                    if let Some(path) = l.strip_prefix('w').map(str::trim).filter(|p| !p.is_empty())
+                    {
+                        out.push((
+                            path.to_string(),
+                            input_text.clone().unwrap_or_default(),
+                            false,
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 /// The string an awk expression builds from literals, `-v` variables, `ENVIRON["X"]` (kept as
 /// `$X`) and fields of a known input line; `None` when any part is unknown.
 fn awk_string(
