@@ -48,6 +48,25 @@ fn run_with(mut cmd: Command, args: &[&str], stdin: Option<&[u8]>) -> Output {
     child.wait_with_output().expect("wait")
 }
 
+/// The rule ids of a verdict's findings.
+fn rule_ids(verdict: &serde_json::Value) -> Vec<&str> {
+    verdict["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect()
+}
+
+/// One JSON verdict per line of stdout (`--batch`).
+fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
@@ -154,13 +173,9 @@ fn command_from_stdin() {
 fn nul_bytes_and_oversized_input_get_defined_verdicts() {
     let out = run(&["check", "--json", "-"], Some(b"ls\0; rm -rf ~"));
     assert_eq!(out.status.code(), Some(1));
-    let ids: Vec<String> = json(&out)["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap().to_string())
-        .collect();
-    assert!(ids.contains(&"core.nul-byte".to_string()), "{ids:?}");
+    let v = json(&out);
+    let ids = rule_ids(&v);
+    assert!(ids.contains(&"core.nul-byte"), "{ids:?}");
     let big = vec![b'a'; 5 * 1024 * 1024];
     let out = run(&["check", "--json", "-"], Some(&big));
     assert_eq!(out.status.code(), Some(1));
@@ -174,22 +189,13 @@ fn batch_answers_every_line_in_order() {
     let input = b"ls -la\n\n{ rm -rf /; }\nrm -rf / \xff\n   \necho hi\n";
     let out = run(&["check", "--batch"], Some(input));
     assert_eq!(out.status.code(), Some(1), "strictest verdict wins");
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["action"], "allow");
     assert_eq!(lines[0]["line"], 1);
     assert_eq!(lines[1]["action"], "block", "the brace group is shell");
     assert_eq!(lines[1]["line"], 3);
-    let ids: Vec<&str> = lines[2]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let ids = rule_ids(&lines[2]);
     assert!(
         ids.contains(&"core.invalid-utf8") && ids.contains(&"floor.rm-root"),
         "{ids:?}"
@@ -201,11 +207,7 @@ fn batch_answers_every_line_in_order() {
 fn batch_reads_json_lines_only_when_asked() {
     let input = b"{\"id\": 7, \"command\": \"git push --force\"}\n{\"nope\": 1}\n{broken\n";
     let out = run(&["check", "--batch", "--jsonl"], Some(input));
-    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["action"], "warn");
     assert_eq!(lines[0]["id"], 7);
@@ -225,12 +227,7 @@ fn argv_that_is_not_utf8_gets_a_json_verdict() {
         .expect("run");
     assert_eq!(out.status.code(), Some(1));
     let v = json(&out);
-    let ids: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule_id"].as_str().unwrap())
-        .collect();
+    let ids = rule_ids(&v);
     assert!(
         ids.contains(&"core.invalid-utf8") && ids.contains(&"floor.rm-root"),
         "{ids:?}"

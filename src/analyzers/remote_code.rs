@@ -205,15 +205,7 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
     let mut out = Vec::new();
     match shell_invocation(cmd) {
         Some(ShellInvocation::Code(w)) | Some(ShellInvocation::Script(w)) => out.push(w),
-        Some(ShellInvocation::Stdin) => {
-            out.extend(cmd.stdin_text.iter());
-            out.extend(
-                cmd.redirects
-                    .iter()
-                    .filter(|r| r.op == "<")
-                    .map(|r| &r.target),
-            );
-        }
+        Some(ShellInvocation::Stdin) => out.extend(stdin_words(cmd)),
         None => {}
     }
     match cmd.name() {
@@ -222,13 +214,7 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
             // Interpreters: inline code and script-file arguments, stdin when it reads code.
             out.extend(cmd.args().iter().filter(|a| !a.subs.is_empty()));
             if executes_stdin(cmd) {
-                out.extend(cmd.stdin_text.iter());
-                out.extend(
-                    cmd.redirects
-                        .iter()
-                        .filter(|r| r.op == "<")
-                        .map(|r| &r.target),
-                );
+                out.extend(stdin_words(cmd));
             }
         }
         _ => {}
@@ -239,15 +225,19 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
     if shell_invocation(cmd).is_none() && !is_code_runner(cmd.name()) && executes_stdin(cmd)
         || matches!(cmd.name(), "source" | ".")
     {
-        out.extend(cmd.stdin_text.iter());
-        out.extend(
-            cmd.redirects
-                .iter()
-                .filter(|r| r.op == "<")
-                .map(|r| &r.target),
-        );
+        out.extend(stdin_words(cmd));
     }
     out
+}
+
+/// What a command reads on stdin: its heredoc or here-string, and files redirected in with `<`.
+fn stdin_words(cmd: &Command) -> impl Iterator<Item = &Word> {
+    cmd.stdin_text.iter().chain(
+        cmd.redirects
+            .iter()
+            .filter(|r| r.op == "<")
+            .map(|r| &r.target),
+    )
 }
 
 /// `curl -o x.sh URL && sh x.sh`, `wget -P d URL; sh d/x.sh`, `curl -o p.tgz URL && tar xzf p.tgz

@@ -177,7 +177,12 @@ impl Walker {
             invoked_as = self.canonical_name(&mut argv[0]);
             // A wrapper that is also a sink (`sudo -s CMD`, `flock FILE -c CMD`): its code is
             // in an option, not in the argv it would otherwise wrap.
-            if wrappers::is_wrapper(&argv[0].text) {
+            if wrappers::is_wrapper(&argv[0].text)
+                && super::sinks::table()
+                    .for_program(&argv[0].text)
+                    .next()
+                    .is_some()
+            {
                 let cmd = Command {
                     argv: argv.clone(),
                     ..self.blank_command(&ctx)
@@ -185,7 +190,8 @@ impl Walker {
                 let found = super::sinks::extract(&cmd, None);
                 if !found.is_empty() {
                     let idx = self.push_wrapper(&argv, &ctx, &wrappers_seen, parent);
-                    self.run_sinks(idx, found);
+                    let recorded = self.out.commands[idx].clone();
+                    self.run_sinks(&recorded, found);
                     return;
                 }
             }
@@ -631,26 +637,6 @@ impl Walker {
                     }
                 }
             }
-            "watch" if args.iter().any(|a| a.text == "-x" || a.text == "--exec") => {
-                let start = args
-                    .iter()
-                    .position(|a| {
-                        !a.text.starts_with('-')
-                            && !a.text.chars().all(|c| c.is_ascii_digit() || c == '.')
-                    })
-                    .unwrap_or(args.len());
-                if start < args.len() {
-                    let inner = args[start..].to_vec();
-                    self.emit(
-                        inner,
-                        CmdCtx {
-                            redirects: Vec::new(),
-                            stdin_text: None,
-                            ..ctx.clone()
-                        },
-                    );
-                }
-            }
             "parallel" => {
                 // `… | parallel`, `parallel -a FILE`: with no command, every input line is one.
                 let mut command = false;
@@ -692,8 +678,18 @@ impl Walker {
                     })
                     .unwrap_or(args.len());
                 if start < args.len() {
-                    let code = join_words(&args[start..]);
-                    self.nested_code(&code, Origin::ShellString);
+                    if args.iter().any(|a| a.text == "-x" || a.text == "--exec") {
+                        // `watch -x CMD ARGS`: an argv, no shell.
+                        let inner = args[start..].to_vec();
+                        let inner_ctx = CmdCtx {
+                            assignments: ctx.assignments.clone(),
+                            ..CmdCtx::bare(ctx.span, ctx.background)
+                        };
+                        self.emit(inner, inner_ctx);
+                    } else {
+                        let code = join_words(&args[start..]);
+                        self.nested_code(&code, Origin::ShellString);
+                    }
                 }
             }
             "find" => self.find_exec(&cmd, ctx),
@@ -749,7 +745,7 @@ impl Walker {
         }
         let found = super::sinks::extract(&cmd, input.as_ref());
         if !found.is_empty() {
-            self.run_sinks(idx, found);
+            self.run_sinks(&cmd, found);
         }
     }
 

@@ -5,6 +5,7 @@
 use super::ir::*;
 use super::sinks::{awk_commands, makefile_recipes, sed_exec_commands, Code, Format, Found};
 use super::walk::{printed_text, CmdCtx, SpanMap, Walker, MAX_DEPTH};
+use crate::findings::Span;
 use crate::interp::{self, Lang, Run};
 use std::collections::HashMap;
 
@@ -21,9 +22,8 @@ fn file_key(path: &str) -> &str {
 }
 
 impl Walker {
-    /// Walk everything the sinks of command `idx` run.
-    pub(crate) fn run_sinks(&mut self, idx: usize, found: Vec<Found>) {
-        let cmd = self.out.commands[idx].clone();
+    /// Walk everything the sinks of `cmd` (a command already recorded) run.
+    pub(crate) fn run_sinks(&mut self, cmd: &Command, found: Vec<Found>) {
         let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
         for f in found {
             let step = match &f.place.label {
@@ -52,12 +52,12 @@ impl Walker {
                     self.inject_stdin = None;
                 }
                 Code::Text(lang, w) => {
-                    let inputs = self.interp_inputs(&cmd, &w, input.as_ref());
+                    let inputs = self.interp_inputs(cmd, &w, input.as_ref());
                     self.interp_code(lang, &w, &inputs);
                 }
                 Code::Argv(words) => {
                     let stdin = if forwards_input { input.clone() } else { None };
-                    self.nested_argv(words, &cmd, stdin);
+                    self.nested_argv(words, cmd.span, cmd.background, stdin);
                 }
                 Code::Input => {
                     if let Some(w) = input.as_ref().filter(|w| !w.dynamic && w.subs.is_empty()) {
@@ -93,23 +93,26 @@ impl Walker {
         }
     }
 
-    /// Emit a command vector one level deeper.
-    fn nested_argv(&mut self, words: Vec<Word>, parent: &Command, stdin_text: Option<Word>) {
+    /// Emit a command vector one level deeper, as run from `span`.
+    fn nested_argv(
+        &mut self,
+        words: Vec<Word>,
+        span: Span,
+        background: bool,
+        stdin_text: Option<Word>,
+    ) {
         if self.depth + 1 > MAX_DEPTH {
-            let span = words.first().map(|w| w.span).unwrap_or(parent.span);
+            let at = words.first().map(|w| w.span).unwrap_or(span);
             self.gap(
                 GapKind::DepthExceeded,
                 "nested commands deeper than the analysis bound",
-                span,
+                at,
             );
             return;
         }
         let ctx = CmdCtx {
-            assignments: Vec::new(),
-            redirects: Vec::new(),
             stdin_text,
-            span: parent.span,
-            background: parent.background,
+            ..CmdCtx::bare(span, background)
         };
         let saved = (self.depth, self.origin, std::mem::take(&mut self.pipes));
         self.depth += 1;
@@ -198,7 +201,7 @@ impl Walker {
                             ..Word::default()
                         })
                         .collect();
-                    w.nested_argv(words, &w.synthetic_parent(code), None);
+                    w.nested_argv(words, code.span, false, None);
                 }
             });
         }
@@ -212,7 +215,7 @@ impl Walker {
                         ..Word::default()
                     })
                     .collect();
-                w.nested_argv(words, &w.synthetic_parent(code), None);
+                w.nested_argv(words, code.span, false, None);
             });
         }
         for (path, content, append) in report.writes {
@@ -284,29 +287,8 @@ impl Walker {
                 argv.push(mk("-a"));
             }
             argv.push(mk(path));
-            w.nested_argv(argv, &w.synthetic_parent(at), Some(word.clone()));
+            w.nested_argv(argv, at.span, false, Some(word.clone()));
         });
-    }
-
-    /// A stand-in parent command for code found inside a word.
-    fn synthetic_parent(&self, code: &Word) -> Command {
-        Command {
-            argv: Vec::new(),
-            assignments: Vec::new(),
-            redirects: Vec::new(),
-            stdin_text: None,
-            pipes: Vec::new(),
-            within: Vec::new(),
-            depth: self.depth,
-            origin: Origin::Sink,
-            span: code.span,
-            background: false,
-            wrappers: Vec::new(),
-            wrapped_by: None,
-            in_function: self.in_function,
-            via: self.via.clone(),
-            invoked_as: None,
-        }
     }
 
     /// Run `f` with one more step appended to the sink chain.

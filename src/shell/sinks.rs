@@ -108,6 +108,10 @@ pub struct SinkSpec {
     /// Option values must start with one of these `KEY=` names (`ssh -o ProxyCommand=…`).
     #[serde(default)]
     pub keys: Vec<String>,
+    /// Where the extracted command runs when not on this machine (`rest` sinks: "inside a
+    /// Kubernetes pod"); shown in findings, and such code reads the local stdin.
+    #[serde(default)]
+    pub runs: Option<String>,
     /// Proof: commands that must extract code through this sink, and commands that must not.
     pub examples: Examples,
 }
@@ -636,12 +640,9 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     if rest.is_empty() {
         return;
     }
-    let place = match spec.id.as_str() {
-        "kubectl.exec" => Place {
-            label: Some("inside a Kubernetes pod".into()),
-            ..Place::default()
-        },
-        _ => Place::default(),
+    let place = Place {
+        label: spec.runs.clone(),
+        ..Place::default()
     };
     // `xterm -e 'rm -rf ~'`: a single argument with blanks is a command line.
     let single_line = rest.len() == 1 && rest[0].text.contains([' ', ';', '|', '&']);

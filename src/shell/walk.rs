@@ -165,6 +165,19 @@ pub(crate) struct CmdCtx {
     pub(crate) background: bool,
 }
 
+impl CmdCtx {
+    /// A context with no assignments, redirections or stdin.
+    pub(crate) fn bare(span: Span, background: bool) -> Self {
+        CmdCtx {
+            assignments: Vec::new(),
+            redirects: Vec::new(),
+            stdin_text: None,
+            span,
+            background,
+        }
+    }
+}
+
 /// Builds a [`Script`] from source text.
 pub(crate) struct Walker {
     pub(crate) out: Script,
@@ -392,13 +405,7 @@ impl Walker {
                     self.vars.remove(&name);
                     argv.extend(self.words(c, src));
                 }
-                let ctx = CmdCtx {
-                    assignments: Vec::new(),
-                    redirects: Vec::new(),
-                    stdin_text: None,
-                    span: src.span_of(n),
-                    background: self.background,
-                };
+                let ctx = CmdCtx::bare(src.span_of(n), self.background);
                 self.push_command(argv, &ctx);
             }
             "function_definition" => self.function(n, src),
@@ -651,13 +658,7 @@ impl Walker {
         let body_end = self.out.commands.len();
         if body.is_none() && first == body_end && !redirects.is_empty() {
             // `> /etc/passwd` alone: a command with no argv that still truncates its target.
-            let ctx = CmdCtx {
-                assignments: Vec::new(),
-                redirects: Vec::new(),
-                stdin_text: None,
-                span: src.span_of(n),
-                background: self.background,
-            };
+            let ctx = CmdCtx::bare(src.span_of(n), self.background);
             self.push_command(Vec::new(), &ctx);
         }
         let body_end = self.out.commands.len();
@@ -903,10 +904,7 @@ impl Walker {
             self.vars.insert(name.clone(), value.clone());
             let ctx = CmdCtx {
                 assignments: vec![(name.clone(), value.clone())],
-                redirects: Vec::new(),
-                stdin_text: None,
-                span: src.span_of(n),
-                background: self.background,
+                ..CmdCtx::bare(src.span_of(n), self.background)
             };
             self.push_command(Vec::new(), &ctx);
         }
