@@ -1,36 +1,36 @@
 # hermes-scan for bash: every command line is scanned when you press Enter, before it runs.
 # Load it from ~/.bashrc with:   eval "$(hermes-scan init bash)"
+# Loading it never changes what a non-interactive shell runs: no `return` or `exit` here, only a
+# condition around the hook, so the lines after the `eval` in a script or .bashrc still run.
 if [ -z "${BASH_VERSION-}" ]; then
   echo "hermes-scan: this is the bash hook; load the one for your shell (hermes-scan init zsh|fish)" >&2
-  return 1 2>/dev/null || exit 1
-fi
-case $- in *i*) ;; *) return 0 2>/dev/null || exit 0 ;; esac
+elif [[ $- == *i* ]]; then
+  __hermes_scan_bin=@BIN@
+  export HERMES_SCAN_SESSION="${HERMES_SCAN_SESSION:-bash-$$-$RANDOM}"
 
-__hermes_scan_bin=@BIN@
-export HERMES_SCAN_SESSION="${HERMES_SCAN_SESSION:-bash-$$-$RANDOM}"
-
-# Enter runs two key sequences: the check, then whatever the check bound to the second one
-# (accept-line when the line may run, redraw-current-line to keep it editable when it may not).
-__hermes_scan_enter() {
-  if [[ -z "${READLINE_LINE//[[:space:]]/}" ]] ||
-    "$__hermes_scan_bin" prompt -- "$READLINE_LINE" </dev/tty >/dev/tty 2>&1; then
-    bind '"\C-x\C-xr": accept-line'
-  else
-    bind '"\C-x\C-xr": redraw-current-line'
-  fi
-}
-
-if bind -x '"\C-x\C-xh": __hermes_scan_enter' 2>/dev/null; then
-  bind '"\C-x\C-xr": accept-line'
-  bind '"\C-m": "\C-x\C-xh\C-x\C-xr"'
-  bind '"\C-j": "\C-x\C-xh\C-x\C-xr"'
-else
-  # No readline bindings (e.g. `set +o emacs +o vi`): check each command just before it runs.
-  # With extdebug, a DEBUG trap that fails skips the command.
-  shopt -s extdebug
-  __hermes_scan_debug() {
-    [[ $BASH_COMMAND == __hermes_scan* || -z ${BASH_COMMAND//[[:space:]]/} ]] && return 0
-    "$__hermes_scan_bin" prompt -- "$BASH_COMMAND" </dev/tty >/dev/tty 2>&1
+  # Enter runs two key sequences: the check, then whatever the check bound to the second one
+  # (accept-line when the line may run, redraw-current-line to keep it editable when it may not).
+  __hermes_scan_enter() {
+    if [[ -z "${READLINE_LINE//[[:space:]]/}" ]] ||
+      "$__hermes_scan_bin" prompt -- "$READLINE_LINE" </dev/tty >/dev/tty 2>&1; then
+      bind '"\C-x\C-xr": accept-line'
+    else
+      bind '"\C-x\C-xr": redraw-current-line'
+    fi
   }
-  trap '__hermes_scan_debug' DEBUG
+
+  if bind -x '"\C-x\C-xh": __hermes_scan_enter' 2>/dev/null; then
+    bind '"\C-x\C-xr": accept-line'
+    bind '"\C-m": "\C-x\C-xh\C-x\C-xr"'
+    bind '"\C-j": "\C-x\C-xh\C-x\C-xr"'
+  else
+    # No readline bindings (e.g. `set +o emacs +o vi`): check each command just before it runs.
+    # With extdebug, a DEBUG trap that fails skips the command.
+    shopt -s extdebug
+    __hermes_scan_debug() {
+      [[ $BASH_COMMAND == __hermes_scan* || -z ${BASH_COMMAND//[[:space:]]/} ]] && return 0
+      "$__hermes_scan_bin" prompt -- "$BASH_COMMAND" </dev/tty >/dev/tty 2>&1
+    }
+    trap '__hermes_scan_debug' DEBUG
+  fi
 fi

@@ -203,35 +203,10 @@ impl Scanner {
         hits.retain(|h| !(h.rule_id.starts_with("url.") && allowed.contains(&h.span)));
     }
 
-    /// The approval key of an input: its top-level commands in canonical form (wrappers kept),
-    /// so an approval covers exactly this command however it is quoted.
+    /// The approval key of an input: its canonical spelling, keeping every operator,
+    /// redirection and quoting difference that changes what runs (see [`shell::key`]).
     pub fn approval_key(&self, input: &str) -> String {
-        let script = shell::analyze(input);
-        let wrappers: std::collections::HashSet<usize> = script
-            .commands
-            .iter()
-            .filter_map(|c| c.wrapped_by)
-            .collect();
-        let parts: Vec<String> = script
-            .commands
-            .iter()
-            .enumerate()
-            .filter(|(i, c)| c.depth == 0 && c.within.is_empty() && !wrappers.contains(i))
-            .filter(|(_, c)| !c.argv.is_empty())
-            .map(|(_, c)| {
-                let mut s = c.wrappers.join(" ");
-                if !s.is_empty() {
-                    s.push(' ');
-                }
-                s.push_str(&c.canonical());
-                s
-            })
-            .collect();
-        if parts.is_empty() {
-            input.trim().to_string()
-        } else {
-            parts.join(" ; ")
-        }
+        shell::key::approval_key(input)
     }
 
     /// The policy in force.

@@ -258,3 +258,133 @@ fn parser_crash_regression_inputs_get_a_verdict() {
         assert_eq!(v.schema_version, 1, "{s}");
     }
 }
+
+/// A literal word in one of the spellings bash reads as the same text.
+fn spell(word: &str, style: u8) -> String {
+    if word.is_empty() {
+        return ["''", "\"\"", "$''"][usize::from(style % 3)].to_string();
+    }
+    match style % 4 {
+        0 => format!("'{}'", word.replace('\'', "'\\''")),
+        1 => {
+            let mut s = String::from("\"");
+            for c in word.chars() {
+                if "\\\"$`".contains(c) {
+                    s.push('\\');
+                }
+                s.push(c);
+            }
+            s.push('"');
+            s
+        }
+        2 => word
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_string()
+                } else {
+                    format!("\\{c}")
+                }
+            })
+            .collect(),
+        _ => format!(
+            "$'{}'",
+            word.bytes()
+                .map(|b| format!("\\x{b:02x}"))
+                .collect::<String>()
+        ),
+    }
+}
+
+/// Words and an optional redirection (operator, target).
+type Statement = (Vec<String>, Option<(String, String)>);
+
+/// An abstract command: statements of literal words with an optional redirection, joined by
+/// operators. Everything in it is literal, so any spelling of it runs the same thing.
+#[derive(Debug, Clone, PartialEq)]
+struct Abstract {
+    statements: Vec<Statement>,
+    operators: Vec<String>,
+}
+
+fn abstract_command() -> impl Strategy<Value = Abstract> {
+    let word = "[ab/ *?$'\"{}~#;|&=-]{0,4}";
+    let statement = (
+        prop::collection::vec(word, 1..4),
+        prop::option::of((
+            prop::sample::select(vec![">", ">>", "<", "2>"]).prop_map(String::from),
+            "[a-z]{1,3}",
+        )),
+    );
+    prop::collection::vec(statement, 1..4).prop_flat_map(|statements| {
+        let n = statements.len() - 1;
+        prop::collection::vec(
+            prop::sample::select(vec!["&&", "||", "|", ";", "&"]).prop_map(String::from),
+            n,
+        )
+        .prop_map(move |operators| Abstract {
+            statements: statements.clone(),
+            operators,
+        })
+    })
+}
+
+fn render_abstract(a: &Abstract, styles: &[u8]) -> String {
+    let mut out = String::new();
+    let mut k = 0;
+    for (i, (words, redirect)) in a.statements.iter().enumerate() {
+        if i > 0 {
+            out.push_str(&format!(" {} ", a.operators[i - 1]));
+        }
+        for (j, w) in words.iter().enumerate() {
+            if j > 0 {
+                out.push(' ');
+            }
+            // A program name that reads as an assignment is quoted, and so is a word of only
+            // blanks (tree-sitter reads a lone `\ ` as a blank and may call the input broken,
+            // which keys it by its exact text: stricter, never wider).
+            let style = styles[k % styles.len()];
+            let style = if (j == 0 && w.contains('=')) || w.trim().is_empty() {
+                style | 1
+            } else {
+                style
+            };
+            out.push_str(&spell(w, style));
+            k += 1;
+        }
+        if let Some((op, target)) = redirect {
+            out.push_str(&format!(" {op} {target}"));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Two spellings of the same command share one approval key.
+    #[test]
+    fn approval_key_ignores_spelling(
+        a in abstract_command(),
+        s1 in prop::collection::vec(0u8..4, 1..8),
+        s2 in prop::collection::vec(0u8..4, 1..8),
+    ) {
+        let k1 = hermes_scan::shell::key::approval_key(&render_abstract(&a, &s1));
+        let k2 = hermes_scan::shell::key::approval_key(&render_abstract(&a, &s2));
+        prop_assert_eq!(k1, k2);
+    }
+
+    /// Two different commands never share one (an approval covers exactly what was approved).
+    #[test]
+    fn approval_key_separates_different_commands(
+        a in abstract_command(),
+        b in abstract_command(),
+        s1 in prop::collection::vec(0u8..4, 1..8),
+        s2 in prop::collection::vec(0u8..4, 1..8),
+    ) {
+        prop_assume!(a != b);
+        let ka = hermes_scan::shell::key::approval_key(&render_abstract(&a, &s1));
+        let kb = hermes_scan::shell::key::approval_key(&render_abstract(&b, &s2));
+        prop_assert_ne!(ka, kb);
+    }
+}

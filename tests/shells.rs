@@ -160,10 +160,12 @@ fn scratch(shell: &str) -> PathBuf {
 
 fn start(shell: &str) -> Option<(Pty, PathBuf)> {
     let Some(path) = which(shell) else {
-        if std::env::var_os("CI").is_some() {
+        if std::env::var_os("CI").is_some()
+            || std::env::var_os("HERMES_SCAN_REQUIRE_SHELLS").is_some()
+        {
             panic!("{shell} is not installed; .ci/run installs bash, zsh and fish");
         }
-        eprintln!("skipping: {shell} is not installed");
+        eprintln!("skipped: {shell} not found (its interactive hook test did not run)");
         return None;
     };
     let home = scratch(shell);
@@ -309,30 +311,117 @@ fn fish_hook_enforces_verdicts() {
     exercise("fish");
 }
 
+/// Run `script` with `shell -c` (no rc files), returning the exit code and stdout+stderr.
+fn run_script(shell: &str, script: &str) -> (Option<i32>, String) {
+    let mut cmd = Command::new(shell);
+    match shell {
+        "bash" => cmd.args(["--noprofile", "--norc", "-c", script]),
+        "zsh" => cmd.args(["-f", "-c", script]),
+        _ => cmd.args(["--no-config", "-c", script]),
+    };
+    let out = cmd.output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code(), text)
+}
+
+/// The shells this machine has; a missing one is reported, and is an error where
+/// `HERMES_SCAN_REQUIRE_SHELLS` is set (`.ci/run` sets it).
+fn shells_here() -> Vec<&'static str> {
+    let mut here = Vec::new();
+    for shell in ["bash", "zsh", "fish"] {
+        if which(shell).is_some() {
+            here.push(shell);
+        } else if std::env::var_os("HERMES_SCAN_REQUIRE_SHELLS").is_some() {
+            panic!("{shell} is not installed and HERMES_SCAN_REQUIRE_SHELLS is set");
+        } else {
+            eprintln!(
+                "skipped: {shell} not found (the non-interactive hook test for it did not run)"
+            );
+        }
+    }
+    here
+}
+
 #[test]
 fn hooks_refuse_to_load_in_the_wrong_shell() {
     let bin = env!("CARGO_BIN_EXE_hermes-scan");
-    let run = |shell: &str, script: String| {
-        let out = Command::new(shell).args(["-c", &script]).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr);
-        (out.status.code(), text)
-    };
-    let (code, text) = run("bash", format!("eval \"$('{bin}' init zsh)\"; echo loaded"));
-    assert_eq!(code, Some(1), "{text}");
+    // The wrong hook says so, installs nothing, and the rest of the script still runs.
+    let (code, text) = run_script(
+        "bash",
+        &format!("eval \"$('{bin}' init zsh)\"; type __hermes_scan_accept_line; echo loaded"),
+    );
+    assert_eq!(code, Some(0), "{text}");
     assert!(
-        text.contains("this is the zsh hook") && !text.contains("loaded"),
+        text.contains("this is the zsh hook")
+            && text.contains("loaded")
+            && text.contains("not found"),
         "{text}"
     );
-    // fish syntax never parses as bash: nothing of it runs.
-    let (code, text) = run(
+    // fish syntax never parses as bash: nothing of it runs, and the script goes on.
+    let (_, text) = run_script(
         "bash",
-        format!("eval \"$('{bin}' init fish)\"; type __hermes_scan_execute"),
+        &format!("eval \"$('{bin}' init fish)\"; type __hermes_scan_execute; echo after"),
     );
-    assert_ne!(code, Some(0), "{text}");
+    assert!(
+        text.contains("not found") && text.contains("after"),
+        "{text}"
+    );
     if which("zsh").is_some() {
-        let (code, text) = run("zsh", format!("eval \"$('{bin}' init bash)\"; echo loaded"));
-        assert_eq!(code, Some(1), "{text}");
-        assert!(text.contains("this is the bash hook"), "{text}");
+        let (code, text) = run_script(
+            "zsh",
+            &format!("eval \"$('{bin}' init bash)\"; echo loaded"),
+        );
+        assert_eq!(code, Some(0), "{text}");
+        assert!(
+            text.contains("this is the bash hook") && text.contains("loaded"),
+            "{text}"
+        );
     }
+}
+
+/// Loading the hook in a non-interactive shell changes nothing it runs: the lines after the
+/// `eval` in a script, and after it in a sourced rc file, still run, and no hook is installed.
+#[test]
+fn hooks_never_change_what_a_non_interactive_shell_runs() {
+    let bin = env!("CARGO_BIN_EXE_hermes-scan");
+    let dir = std::env::temp_dir().join(format!("hermes-scan-nonint-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for shell in shells_here() {
+        let (load, probe) = match shell {
+            "fish" => (
+                format!("'{bin}' init fish | source"),
+                "functions -q __hermes_scan_execute; and echo HOOKED",
+            ),
+            "zsh" => (
+                format!("eval \"$('{bin}' init zsh)\""),
+                "(( $+functions[__hermes_scan_accept_line] )) && echo HOOKED",
+            ),
+            _ => (
+                format!("eval \"$('{bin}' init bash)\""),
+                "declare -F __hermes_scan_enter >/dev/null && echo HOOKED",
+            ),
+        };
+        let (code, text) = run_script(shell, &format!("{load}\n{probe}\necho after-eval"));
+        assert_eq!(code, Some(0), "{shell}: {text}");
+        assert!(text.contains("after-eval"), "{shell}: {text}");
+        assert!(
+            !text.contains("HOOKED"),
+            "{shell} installed a hook non-interactively: {text}"
+        );
+
+        let rc = dir.join(format!("rc.{shell}"));
+        std::fs::write(&rc, format!("{load}\necho rest-of-rc\n")).unwrap();
+        let source = if shell == "fish" { "source" } else { "." };
+        let (code, text) = run_script(
+            shell,
+            &format!("{source} '{}'; echo after-source", rc.display()),
+        );
+        assert_eq!(code, Some(0), "{shell}: {text}");
+        assert!(
+            text.contains("rest-of-rc") && text.contains("after-source"),
+            "{shell}: {text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }

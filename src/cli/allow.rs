@@ -36,7 +36,28 @@ pub fn add(command: &str) -> i32 {
         eprintln!("hermes-scan: {command:?} is blocked by a hardline rule or your deny list; it cannot be approved");
         return 1;
     }
-    let rules: Vec<String> = verdict.findings.iter().map(|f| f.rule_id.clone()).collect();
+    let blocking: Vec<&str> = verdict
+        .findings
+        .iter()
+        .filter(|f| f.action == crate::Action::Block)
+        .map(|f| f.rule_id.as_str())
+        .collect();
+    if !blocking.is_empty() {
+        // No front door consults approvals for a block: saying "approved" would be a lie.
+        eprintln!(
+            "hermes-scan: {command:?} is blocked ({}), and approvals only cover warned commands.\n\
+             To run it once, confirm the override when the shell hook asks; to make it approvable \
+             everywhere, set [rules.\"{}\"] action = \"warn\" in your config.",
+            blocking.join(", "),
+            blocking[0]
+        );
+        return 1;
+    }
+    let rules = crate::policy::decide::warn_rules(&verdict);
+    if rules.is_empty() {
+        eprintln!("hermes-scan: {command:?} is allowed already; there is nothing to approve");
+        return 1;
+    }
     let key = scanner.approval_key(command);
     match ApprovalStore::default_store().add(&key, &rules, Scope::Always) {
         Ok(()) => {

@@ -6,6 +6,7 @@
 
 pub mod escapes;
 pub mod ir;
+pub mod key;
 pub mod nested;
 pub mod preprocess;
 mod sink_walk;
