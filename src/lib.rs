@@ -4,6 +4,16 @@
 //! `text` (raw bytes) → `shell` (AST → canonical commands) → `analyzers` (findings) →
 //! `policy` (actions) → `verdict`. Front doors (`cli`) only call into this core.
 
+/// `eprintln!` that never panics: a closed or full stderr (`2>&-`, `2>/dev/full`) must not turn
+/// a clear error into a crash with a different exit status.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod agent;
 pub mod analyzers;
 pub mod cli;

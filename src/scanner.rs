@@ -209,6 +209,22 @@ impl Scanner {
         shell::key::approval_key(input)
     }
 
+    /// Rule ids the policy overrides that no loaded rule has (sorted): a typo there silently
+    /// does nothing.
+    pub fn unknown_rule_overrides(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .policy
+            .rules
+            .keys()
+            .chain(self.policy.project_rules.keys())
+            .filter(|id| self.rules.get(id).is_none())
+            .cloned()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+
     /// The policy in force.
     pub fn policy(&self) -> &Policy {
         &self.policy

@@ -386,3 +386,100 @@ fn readme_demo_replay() {
     );
     assert!(dir.join("notes.txt").exists());
 }
+
+/// The README's replay demo, run exactly as shown (from the repository, no `--workdir`): it
+/// writes nothing into the current directory, and the transcript lines it shows are what
+/// `cut -c1-110` prints.
+#[test]
+fn readme_demo_runs_as_written_and_its_sample_matches() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let cmd_line = readme
+        .lines()
+        .find(|l| l.starts_with("$ hermes-scan agent \"install the tool\" --replay"))
+        .expect("README shows the replay demo");
+    let shown_transcript = "/tmp/t.jsonl";
+    assert!(cmd_line.contains(shown_transcript), "{cmd_line}");
+    let cut_line = format!("$ cut -c1-110 {shown_transcript}\n");
+    let start = readme.find(&cut_line).expect("README shows the cut") + cut_line.len();
+    let sample = &readme[start..start + readme[start..].find("```").unwrap()];
+
+    let dir = workdir("readme-exact");
+    let transcript = dir.join("t.jsonl");
+    let before: Vec<_> = std::fs::read_dir(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args([
+            "agent",
+            "install the tool",
+            "--replay",
+            "tests/payloads/agent-demo.jsonl",
+            "--transcript",
+            transcript.to_str().unwrap(),
+            "--non-interactive",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("HOME", &dir)
+        .env("XDG_CONFIG_HOME", dir.join(".config"))
+        .env("XDG_DATA_HOME", dir.join(".data"))
+        .env_remove("HERMES_SCAN_YOLO")
+        .env_remove("HERMES_SCAN_MODE")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let after: Vec<_> = std::fs::read_dir(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        before.len(),
+        after.len(),
+        "the demo wrote into the repository"
+    );
+    let ran_in = err
+        .lines()
+        .find_map(|l| l.strip_prefix("hermes-scan: replay: commands run in "))
+        .expect("the temp workdir is named");
+    assert!(std::path::Path::new(ran_in).join("notes.txt").exists());
+    let _ = std::fs::remove_dir_all(ran_in);
+    // GNU cut -c counts bytes.
+    let cut: String = std::fs::read(&transcript)
+        .unwrap()
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| String::from_utf8_lossy(&l[..l.len().min(110)]).into_owned() + "\n")
+        .collect();
+    assert_eq!(cut, sample);
+}
+
+#[test]
+fn a_missing_api_key_is_reported_before_any_request() {
+    let dir = workdir("nokey");
+    let out = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args([
+            "agent",
+            "do it",
+            "--base-url",
+            "https://api.example.com",
+            "--non-interactive",
+        ])
+        .args(["--api-key-env", "HERMES_SCAN_TEST_NO_SUCH_KEY"])
+        .env("HOME", &dir)
+        .env("XDG_CONFIG_HOME", dir.join(".config"))
+        .env_remove("HERMES_SCAN_TEST_NO_SUCH_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(78));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("no API key")
+            && err.contains("HERMES_SCAN_TEST_NO_SUCH_KEY")
+            && !err.contains("unavailable"),
+        "{err}"
+    );
+}

@@ -25,10 +25,19 @@ pub fn import(path: &Path, dest: Option<&Path>) -> i32 {
                 start.elapsed(),
                 per.join(", ")
             ));
+            for (file, why) in r.skipped_files.iter().take(10) {
+                crate::errln!("hermes-scan: skipped {file}: {why}");
+            }
+            if r.skipped_files.len() > 10 {
+                crate::errln!(
+                    "hermes-scan: … and {} more skipped",
+                    r.skipped_files.len() - 10
+                );
+            }
             0
         }
         Err(e) => {
-            eprintln!("hermes-scan: {e}");
+            crate::errln!("hermes-scan: {e}");
             super::EXIT_NOINPUT
         }
     }
@@ -80,7 +89,7 @@ pub fn update(paths: &[std::path::PathBuf], osv_url: &str, dest: Option<&Path>) 
             match lockfiles::parse(&f) {
                 Ok(p) => packages.extend(p),
                 Err(e) => {
-                    eprintln!("hermes-scan: {e}");
+                    crate::errln!("hermes-scan: {e}");
                     return super::EXIT_NOINPUT;
                 }
             }
@@ -107,7 +116,7 @@ pub fn update(paths: &[std::path::PathBuf], osv_url: &str, dest: Option<&Path>) 
             0
         }
         Err(e) => {
-            eprintln!("hermes-scan: OSV API: {e}");
+            crate::errln!("hermes-scan: OSV API: {e}");
             super::EXIT_SOFTWARE
         }
     }

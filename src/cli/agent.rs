@@ -14,6 +14,9 @@ use std::time::Duration;
 pub struct AgentArgs {
     /// The task for the agent.
     task: String,
+    /// Skip approval for warned commands (the floor and your deny lists still apply).
+    #[arg(long)]
+    pub yolo: bool,
     /// OpenAI-compatible server (requests go to {base_url}/v1/chat/completions).
     #[arg(long, default_value = "https://api.openai.com")]
     base_url: String,
@@ -32,7 +35,8 @@ pub struct AgentArgs {
     /// Replay scripted model responses from this JSON Lines file instead of calling a server.
     #[arg(long)]
     replay: Option<PathBuf>,
-    /// Working directory for commands (default: the current directory).
+    /// Working directory for commands (default: the current directory; with --replay, a fresh
+    /// temporary directory so a demo never writes into yours).
     #[arg(long)]
     workdir: Option<PathBuf>,
     /// Default per-command timeout in seconds.
@@ -82,6 +86,16 @@ impl Person for TtyPerson {
     }
 }
 
+/// A model server on this machine (a local model needs no API key).
+fn is_loopback(base_url: &str) -> bool {
+    url::Url::parse(base_url).is_ok_and(|u| match u.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    })
+}
+
 /// Run the agent; exit 0 with a final answer, 2 at the turn limit, 70 when the model failed.
 pub fn run(args: AgentArgs) -> i32 {
     let scanner = match super::scanner_for(args.policy.as_deref()) {
@@ -92,7 +106,7 @@ pub fn run(args: AgentArgs) -> i32 {
         Some(path) => match ReplayModel::load(path) {
             Ok(m) => Box::new(m),
             Err(e) => {
-                eprintln!("hermes-scan: {e}");
+                crate::errln!("hermes-scan: {e}");
                 return super::EXIT_NOINPUT;
             }
         },
@@ -100,6 +114,14 @@ pub fn run(args: AgentArgs) -> i32 {
             let key = std::env::var(&args.api_key_env)
                 .ok()
                 .filter(|k| !k.is_empty());
+            if key.is_none() && !is_loopback(&args.base_url) {
+                crate::errln!(
+                    "hermes-scan: no API key: ${} is not set. Export it (or name another variable \
+                     with --api-key-env), point --base-url at a local server, or try --replay FILE.",
+                    args.api_key_env
+                );
+                return super::EXIT_CONFIG;
+            }
             match HttpModel::new(
                 &args.base_url,
                 &args.model,
@@ -108,7 +130,7 @@ pub fn run(args: AgentArgs) -> i32 {
             ) {
                 Ok(m) => Box::new(m),
                 Err(e) => {
-                    eprintln!("hermes-scan: {e}");
+                    crate::errln!("hermes-scan: {e}");
                     return super::EXIT_SOFTWARE;
                 }
             }
@@ -117,7 +139,7 @@ pub fn run(args: AgentArgs) -> i32 {
     let mut log = match Transcript::open(args.transcript.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("hermes-scan: cannot write the transcript: {e}");
+            crate::errln!("hermes-scan: cannot write the transcript: {e}");
             return super::EXIT_NOINPUT;
         }
     };
@@ -131,11 +153,20 @@ pub fn run(args: AgentArgs) -> i32 {
         Some(t) => Box::new(TtyPerson(t)),
         None => Box::new(Nobody),
     };
-    let workdir = args
-        .workdir
-        .clone()
-        .or_else(|| std::env::current_dir().ok())
-        .unwrap_or_else(|| PathBuf::from("."));
+    let workdir = match (&args.workdir, &args.replay) {
+        (Some(w), _) => w.clone(),
+        (None, Some(_)) => {
+            let dir =
+                std::env::temp_dir().join(format!("hermes-scan-replay-{}", std::process::id()));
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                crate::errln!("hermes-scan: {}: {e}", dir.display());
+                return super::EXIT_SOFTWARE;
+            }
+            crate::errln!("hermes-scan: replay: commands run in {}", dir.display());
+            dir
+        }
+        (None, None) => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+    };
     let cfg = AgentConfig {
         task: args.task.clone(),
         max_turns: args.max_turns,
@@ -156,14 +187,14 @@ pub fn run(args: AgentArgs) -> i32 {
             0
         }
         AgentEnd::MaxTurns => {
-            eprintln!(
+            crate::errln!(
                 "hermes-scan: stopped after {} turns without a final answer",
                 args.max_turns
             );
             2
         }
         AgentEnd::ModelFailed(e) => {
-            eprintln!("hermes-scan: {e}");
+            crate::errln!("hermes-scan: {e}");
             super::EXIT_SOFTWARE
         }
     }

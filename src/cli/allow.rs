@@ -19,7 +19,7 @@ pub fn list() -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("hermes-scan: {e}");
+            crate::errln!("hermes-scan: {e}");
             EXIT_CONFIG
         }
     }
@@ -33,7 +33,7 @@ pub fn add(command: &str) -> i32 {
     };
     let verdict = scanner.scan(command);
     if crate::policy::decide::is_hard(&verdict) {
-        eprintln!("hermes-scan: {command:?} is blocked by a hardline rule or your deny list; it cannot be approved");
+        crate::errln!("hermes-scan: {command:?} is blocked by a hardline rule or your deny list; it cannot be approved");
         return 1;
     }
     let blocking: Vec<&str> = verdict
@@ -44,7 +44,7 @@ pub fn add(command: &str) -> i32 {
         .collect();
     if !blocking.is_empty() {
         // No front door consults approvals for a block: saying "approved" would be a lie.
-        eprintln!(
+        crate::errln!(
             "hermes-scan: {command:?} is blocked ({}), and approvals only cover warned commands.\n\
              To run it once, confirm the override when the shell hook asks; to make it approvable \
              everywhere, set [rules.\"{}\"] action = \"warn\" in your config.",
@@ -55,7 +55,7 @@ pub fn add(command: &str) -> i32 {
     }
     let rules = crate::policy::decide::warn_rules(&verdict);
     if rules.is_empty() {
-        eprintln!("hermes-scan: {command:?} is allowed already; there is nothing to approve");
+        crate::errln!("hermes-scan: {command:?} is allowed already; there is nothing to approve");
         return 1;
     }
     let key = scanner.approval_key(command);
@@ -65,7 +65,7 @@ pub fn add(command: &str) -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("hermes-scan: {e}");
+            crate::errln!("hermes-scan: {e}");
             EXIT_CONFIG
         }
     }
@@ -79,7 +79,7 @@ pub fn remove(command: &str) -> i32 {
     };
     match ApprovalStore::default_store().remove(&key) {
         Ok(0) => {
-            eprintln!("hermes-scan: no approval for {key:?}");
+            crate::errln!("hermes-scan: no approval for {key:?}");
             1
         }
         Ok(n) => {
@@ -87,7 +87,7 @@ pub fn remove(command: &str) -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("hermes-scan: {e}");
+            crate::errln!("hermes-scan: {e}");
             EXIT_CONFIG
         }
     }

@@ -57,7 +57,9 @@ pub fn run(args: CheckArgs) -> i32 {
     let _ = (args.shell, args.non_interactive);
     if args.batch {
         if !args.command.is_empty() {
-            eprintln!("hermes-scan: --batch reads commands from stdin; do not also pass a command");
+            crate::errln!(
+                "hermes-scan: --batch reads commands from stdin; do not also pass a command"
+            );
             return EXIT_USAGE;
         }
         return batch(&scanner, args.jsonl);
@@ -114,7 +116,9 @@ enum Input {
 fn input_of(command: &[std::ffi::OsString]) -> Result<Input, i32> {
     use std::os::unix::ffi::OsStrExt;
     if command.is_empty() {
-        eprintln!("hermes-scan: no command given (use `check -- COMMAND` or `check -` for stdin)");
+        crate::errln!(
+            "hermes-scan: no command given (use `check -- COMMAND` or `check -` for stdin)"
+        );
         return Err(EXIT_USAGE);
     }
     if command.len() == 1 && command[0] == "-" {
@@ -134,7 +138,7 @@ fn input_of(command: &[std::ffi::OsString]) -> Result<Input, i32> {
                 })
             }
             Err(e) => {
-                eprintln!("hermes-scan: cannot read stdin: {e}");
+                crate::errln!("hermes-scan: cannot read stdin: {e}");
                 Err(EXIT_NOINPUT)
             }
         };
@@ -226,7 +230,7 @@ fn batch(scanner: &Scanner, jsonl: bool) -> i32 {
                     chunk.push((line_no, buf));
                 }
                 Err(e) => {
-                    eprintln!("hermes-scan: cannot read stdin: {e}");
+                    crate::errln!("hermes-scan: cannot read stdin: {e}");
                     return EXIT_NOINPUT;
                 }
             }

@@ -62,6 +62,10 @@ pub struct DepsArgs {
     /// When the OSV API cannot be reached: fail the gate (closed, default) or continue offline (open).
     #[arg(long, value_enum, default_value = "closed")]
     on_osv_error: OnError,
+    /// Pass when no lockfile is found (otherwise that is an error, exit 66: a gate that checks
+    /// nothing must not look green).
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 /// What an unreachable OSV API means.
@@ -83,17 +87,30 @@ pub fn run(args: DepsArgs) -> i32 {
     let mut files = Vec::new();
     for r in &roots {
         if !r.exists() {
-            eprintln!("hermes-scan: {}: no such file or directory", r.display());
+            crate::errln!("hermes-scan: {}: no such file or directory", r.display());
             return super::EXIT_NOINPUT;
         }
         files.extend(lockfiles::discover(r));
+    }
+    if files.is_empty() && !args.allow_empty {
+        crate::errln!(
+            "hermes-scan: no lockfile found under {} (looked for {}); nothing was checked. \
+             Pass --allow-empty if that is expected.",
+            roots
+                .iter()
+                .map(|r| r.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            lockfiles::KNOWN_NAMES.join(", ")
+        );
+        return super::EXIT_NOINPUT;
     }
     let mut packages = Vec::new();
     for f in &files {
         match lockfiles::parse(f) {
             Ok(p) => packages.extend(p),
             Err(e) => {
-                eprintln!("hermes-scan: {e}");
+                crate::errln!("hermes-scan: {e}");
                 return super::EXIT_NOINPUT;
             }
         }
@@ -109,12 +126,14 @@ pub fn run(args: DepsArgs) -> i32 {
         );
         let result = client.and_then(|c| crate::supply::online::refresh(&c, &packages, &store_dir));
         match result {
-            Ok(n) => eprintln!("hermes-scan: OSV API: {n} record(s) fetched"),
+            Ok(n) => crate::errln!("hermes-scan: OSV API: {n} record(s) fetched"),
             Err(e) if args.on_osv_error == OnError::Open => {
-                eprintln!("hermes-scan: OSV API unavailable ({e}); continuing with offline data")
+                crate::errln!(
+                    "hermes-scan: OSV API unavailable ({e}); continuing with offline data"
+                )
             }
             Err(e) => {
-                eprintln!("hermes-scan: OSV API unavailable ({e}); failing closed (--on-osv-error open to continue)");
+                crate::errln!("hermes-scan: OSV API unavailable ({e}); failing closed (--on-osv-error open to continue)");
                 return super::EXIT_SOFTWARE;
             }
         }
@@ -147,7 +166,7 @@ pub fn run(args: DepsArgs) -> i32 {
     match &args.output {
         Some(path) => {
             if let Err(e) = std::fs::write(path, report + "\n") {
-                eprintln!("hermes-scan: {}: {e}", path.display());
+                crate::errln!("hermes-scan: {}: {e}", path.display());
                 return super::EXIT_NOINPUT;
             }
         }

@@ -9,7 +9,7 @@ use std::io::Read;
 /// Run the hook adapter and return the exit code.
 pub fn run(agent: &str, policy: Option<&std::path::Path>) -> i32 {
     let Some(agent) = Agent::from_name(agent) else {
-        eprintln!("hermes-scan: unknown agent {agent:?} (claude-code, hermes, codex)");
+        crate::errln!("hermes-scan: unknown agent {agent:?} (claude-code, hermes, codex)");
         return super::EXIT_USAGE;
     };
     let mut payload = Vec::new();
@@ -32,7 +32,7 @@ pub fn run(agent: &str, policy: Option<&std::path::Path>) -> i32 {
         super::print(out);
     }
     if let Some(err) = &answer.stderr {
-        eprintln!("{err}");
+        crate::errln!("{err}");
     }
     answer.exit_code
 }

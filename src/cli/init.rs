@@ -12,7 +12,7 @@ pub fn run(shell: &str) -> i32 {
         "zsh" => ZSH,
         "fish" => FISH,
         other => {
-            eprintln!("hermes-scan: no hook for {other:?} (bash, zsh, fish)");
+            crate::errln!("hermes-scan: no hook for {other:?} (bash, zsh, fish)");
             return super::EXIT_USAGE;
         }
     };

@@ -25,15 +25,19 @@ pub fn run(args: InstallArgs) -> i32 {
     let intents = match lazy::vet(&args.specs, args.allow_ranges) {
         Ok(i) => i,
         Err(refusals) => {
-            for r in refusals {
-                eprintln!("hermes-scan: refused {}: [{}] {}", r.spec, r.rule, r.reason);
+            for r in &refusals {
+                crate::errln!("hermes-scan: refused {}: [{}] {}", r.spec, r.rule, r.reason);
+            }
+            // Only usage mistakes (no known ecosystem): a usage status, not a block.
+            if refusals.iter().all(|r| r.rule == "usage") {
+                return super::EXIT_USAGE;
             }
             return 1;
         }
     };
     let ecos: std::collections::BTreeSet<_> = intents.iter().map(|i| i.ecosystem).collect();
     if ecos.len() > 1 {
-        eprintln!("hermes-scan: install one ecosystem at a time");
+        crate::errln!("hermes-scan: install one ecosystem at a time");
         return super::EXIT_USAGE;
     }
     let installer = args.installer.clone().unwrap_or_else(|| {
@@ -47,7 +51,7 @@ pub fn run(args: InstallArgs) -> i32 {
     let argv = match lazy::installer_argv(&installer, &intents) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("hermes-scan: {e}");
+            crate::errln!("hermes-scan: {e}");
             return super::EXIT_USAGE;
         }
     };
@@ -61,7 +65,7 @@ pub fn run(args: InstallArgs) -> i32 {
     {
         Ok(s) => s.code().unwrap_or(1),
         Err(e) => {
-            eprintln!("hermes-scan: cannot run {}: {e}", argv[0]);
+            crate::errln!("hermes-scan: cannot run {}: {e}", argv[0]);
             super::EXIT_NOINPUT
         }
     }

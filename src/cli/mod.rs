@@ -39,8 +39,11 @@ pub const EXIT_CONFIG: i32 = 78;
 )]
 pub struct Cli {
     /// Skip approval prompts for warned commands (the floor and your deny lists still apply).
-    #[arg(long, global = true)]
+    #[arg(long)]
     yolo: bool,
+    /// Treat configuration warnings (unknown rule ids) as errors.
+    #[arg(long)]
+    strict: bool,
     #[command(subcommand)]
     command: Cmd,
 }
@@ -61,6 +64,9 @@ enum Cmd {
         /// Policy file (TOML) with per-rule overrides.
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// Skip approval for warned commands (the floor and your deny lists still apply).
+        #[arg(long)]
+        yolo: bool,
     },
     /// Print the shell hook to load from your rc file: eval "$(hermes-scan init bash)".
     Init {
@@ -72,6 +78,9 @@ enum Cmd {
         /// Policy file (TOML).
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// Skip approval prompts for warned commands (the floor and your deny lists still apply).
+        #[arg(long)]
+        yolo: bool,
         /// The command line.
         #[arg(trailing_var_arg = true, required = true)]
         line: Vec<String>,
@@ -180,6 +189,7 @@ enum AllowCmd {
 
 /// Run the command line and return the process exit code.
 pub fn run() -> i32 {
+    reopen_closed_stdio();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -192,13 +202,21 @@ pub fn run() -> i32 {
             return code;
         }
     };
-    if cli.yolo {
+    let sub_yolo = match &cli.command {
+        Cmd::Hook { yolo, .. } | Cmd::Prompt { yolo, .. } => *yolo,
+        Cmd::Agent(args) => args.yolo,
+        _ => false,
+    };
+    if cli.yolo || sub_yolo {
         crate::policy::load::YOLO_FLAG.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    if cli.strict {
+        crate::policy::load::STRICT_FLAG.store(true, std::sync::atomic::Ordering::Relaxed);
     }
     match cli.command {
         Cmd::Check(args) => check::run(args),
         Cmd::Explain { rule_id } => rules_cmd::explain(&rule_id),
-        Cmd::Hook { agent, policy } => hook::run(&agent, policy.as_deref()),
+        Cmd::Hook { agent, policy, .. } => hook::run(&agent, policy.as_deref()),
         Cmd::Init { shell } => init::run(&shell),
         Cmd::Setup { agent } => setup::setup(&agent),
         Cmd::Doctor => setup::doctor(),
@@ -221,7 +239,7 @@ pub fn run() -> i32 {
                 store,
             } => advisories::update(&paths, &osv_url, store.as_deref()),
         },
-        Cmd::Prompt { policy, line } => {
+        Cmd::Prompt { policy, line, .. } => {
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
             prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())
         }
@@ -231,6 +249,20 @@ pub fn run() -> i32 {
             AllowCmd::Remove { command } => allow::remove(&command),
         },
         Cmd::Rules { json, policy } => rules_cmd::list(json, policy.as_deref()),
+    }
+}
+
+/// Started with fd 0, 1 or 2 closed (`2>&-`), the first file opened would take that number and
+/// receive stray output; each closed one is pointed at /dev/null instead.
+fn reopen_closed_stdio() {
+    for fd in 0..=2 {
+        // SAFETY: fcntl(F_GETFD) only queries the descriptor; open() returns the lowest free one,
+        // which is `fd` when it was closed.
+        unsafe {
+            if libc::fcntl(fd, libc::F_GETFD) == -1 {
+                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            }
+        }
     }
 }
 
@@ -247,12 +279,24 @@ pub(crate) fn scanner_for(policy: Option<&std::path::Path>) -> Result<crate::Sca
     let policy = match crate::policy::load::effective(policy, cwd.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("hermes-scan: policy error: {e}");
+            crate::errln!("hermes-scan: policy error: {e}");
             return Err(EXIT_CONFIG);
         }
     };
-    crate::Scanner::with_policy(policy).map_err(|e| {
-        eprintln!("hermes-scan: rule pack error: {e}");
+    let scanner = crate::Scanner::with_policy(policy).map_err(|e| {
+        crate::errln!("hermes-scan: rule pack error: {e}");
         EXIT_CONFIG
-    })
+    })?;
+    let strict = crate::policy::load::STRICT_FLAG.load(std::sync::atomic::Ordering::Relaxed);
+    let unknown = scanner.unknown_rule_overrides();
+    for id in &unknown {
+        let level = if strict { "error" } else { "warning" };
+        crate::errln!(
+            "hermes-scan: {level}: the config sets [rules.\"{id}\"], but no rule has that id (see `hermes-scan rules`)"
+        );
+    }
+    if strict && !unknown.is_empty() {
+        return Err(EXIT_CONFIG);
+    }
+    Ok(scanner)
 }

@@ -96,6 +96,9 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
 fn say(tty: &mut Option<Tty>, text: &str) {
     match tty {
         Some(t) => t.say(text),
-        None => eprint!("{text}"),
+        None => {
+            use std::io::Write as _;
+            let _ = write!(std::io::stderr().lock(), "{text}");
+        }
     }
 }

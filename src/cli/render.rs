@@ -28,6 +28,8 @@ pub fn human(input: &str, v: &Verdict) -> String {
             s.push_str("    policy: hardline rule; no setting, allowlist or mode can lower it\n");
         } else if f.rule_id.starts_with("policy.") {
             s.push_str("    policy: from your own [deny] list; edit your config to change it\n");
+        } else if f.action == crate::Action::Allow {
+            s.push_str("    policy: your config sets this rule to allow: reported, not enforced\n");
         } else {
             s.push_str(&format!(
                 "    policy: set [rules.\"{}\"] action = \"allow\" in a policy file to change this\n",

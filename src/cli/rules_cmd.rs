@@ -45,7 +45,7 @@ pub fn list(json: bool, policy: Option<&std::path::Path>) -> i32 {
 pub fn explain(id: &str) -> i32 {
     let scanner = Scanner::global();
     let Some(r) = scanner.rules().get(id) else {
-        eprintln!("hermes-scan: no rule with id {id:?} (see `hermes-scan rules`)");
+        crate::errln!("hermes-scan: no rule with id {id:?} (see `hermes-scan rules`)");
         return EXIT_USAGE;
     };
     let s = &r.spec;

@@ -113,7 +113,7 @@ pub fn setup(agent: &str) -> i32 {
         }
         "hermes" => hermes_setup(&hermes_config(), &bin),
         other => {
-            eprintln!("hermes-scan: no setup for {other:?} (claude-code, hermes, codex)");
+            crate::errln!("hermes-scan: no setup for {other:?} (claude-code, hermes, codex)");
             super::EXIT_USAGE
         }
     }
@@ -123,7 +123,7 @@ fn json_setup(path: &Path, command: &str, marker: &str) -> i32 {
     let mut doc = match read_json(path) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("hermes-scan: {e}; not changed");
+            crate::errln!("hermes-scan: {e}; not changed");
             return super::EXIT_CONFIG;
         }
     };
@@ -143,13 +143,13 @@ fn json_setup(path: &Path, command: &str, marker: &str) -> i32 {
                     0
                 }
                 Err(e) => {
-                    eprintln!("hermes-scan: {}: {e}", path.display());
+                    crate::errln!("hermes-scan: {}: {e}", path.display());
                     super::EXIT_CONFIG
                 }
             }
         }
         Err(e) => {
-            eprintln!("hermes-scan: {}: {e}; not changed", path.display());
+            crate::errln!("hermes-scan: {}: {e}; not changed", path.display());
             super::EXIT_CONFIG
         }
     }
@@ -169,7 +169,7 @@ fn hermes_setup(path: &Path, bin: &str) -> i32 {
     }
     let has_hooks = text.lines().any(|l| l.starts_with("hooks:"));
     if has_hooks {
-        eprintln!(
+        crate::errln!(
             "hermes-scan: {} already has a hooks: block; add this under it by hand:\n{entry}",
             path.display()
         );
@@ -190,7 +190,7 @@ fn hermes_setup(path: &Path, bin: &str) -> i32 {
             0
         }
         Err(e) => {
-            eprintln!("hermes-scan: {}: {e}", path.display());
+            crate::errln!("hermes-scan: {}: {e}", path.display());
             super::EXIT_CONFIG
         }
     }
@@ -216,8 +216,35 @@ fn bin_of(command: &str) -> &str {
 }
 
 /// Run `doctor`.
+/// Exits 1 when anything is broken (a hook that no longer runs, a config that does not load).
 pub fn doctor() -> i32 {
     let mut out = String::new();
+    let mut broken = false;
+    out.push_str("config\n");
+    let cwd = std::env::current_dir().ok();
+    match crate::policy::load::effective(None, cwd.as_deref()) {
+        Ok(p) => match crate::Scanner::with_policy(p) {
+            Ok(s) => {
+                let unknown = s.unknown_rule_overrides();
+                if unknown.is_empty() {
+                    out.push_str("  policy       ok\n");
+                } else {
+                    out.push_str(&format!(
+                        "  policy       warning: no rule has the id(s) {}\n",
+                        unknown.join(", ")
+                    ));
+                }
+            }
+            Err(e) => {
+                broken = true;
+                out.push_str(&format!("  policy       BROKEN: rule pack error: {e}\n"));
+            }
+        },
+        Err(e) => {
+            broken = true;
+            out.push_str(&format!("  policy       BROKEN: {e}\n"));
+        }
+    }
     out.push_str("shells\n");
     for (shell, rc) in [
         ("bash", home().join(".bashrc")),
@@ -243,7 +270,10 @@ pub fn doctor() -> i32 {
         let status = match command {
             None => "not wired".to_string(),
             Some(c) if works(bin_of(&c)) => format!("wired → {}", bin_of(&c)),
-            Some(c) => format!("BROKEN: {} does not run", bin_of(&c)),
+            Some(c) => {
+                broken = true;
+                format!("BROKEN: {} does not run", bin_of(&c))
+            }
         };
         out.push_str(&format!("  {name:<12} {status}  ({})\n", path.display()));
     };
@@ -251,5 +281,5 @@ pub fn doctor() -> i32 {
     report("hermes", hermes_config(), "hook hermes");
     report("codex", codex_hooks(), "hook codex");
     super::print(out.trim_end());
-    0
+    i32::from(broken)
 }

@@ -27,7 +27,7 @@ pub fn install(dir: &Path) -> i32 {
         .and_then(|p| p.to_str().map(str::to_string))
         .unwrap_or_else(|| "hermes-scan".into());
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("hermes-scan: {}: {e}", dir.display());
+        crate::errln!("hermes-scan: {}: {e}", dir.display());
         return super::EXIT_NOINPUT;
     }
     let abs = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
@@ -41,7 +41,7 @@ pub fn install(dir: &Path) -> i32 {
         let written = std::fs::write(&path, script)
             .and_then(|_| std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)));
         if let Err(e) = written {
-            eprintln!("hermes-scan: {}: {e}", path.display());
+            crate::errln!("hermes-scan: {}: {e}", path.display());
             return super::EXIT_NOINPUT;
         }
     }
@@ -84,7 +84,7 @@ fn real_binary(name: &str) -> Option<PathBuf> {
 /// `shim NAME -- ARGS`: vet install-like subcommands, then exec the real binary.
 pub fn run(name: &str, args: &[String]) -> i32 {
     let Some(real) = real_binary(name) else {
-        eprintln!("hermes-scan: no real {name} found on PATH after the shim directory");
+        crate::errln!("hermes-scan: no real {name} found on PATH after the shim directory");
         return 127;
     };
     let line = std::iter::once(name.to_string())
@@ -103,7 +103,7 @@ pub fn run(name: &str, args: &[String]) -> i32 {
             None,
         );
         if code != 0 {
-            eprintln!("hermes-scan: {name} was not run");
+            crate::errln!("hermes-scan: {name} was not run");
             return 1;
         }
     }
@@ -111,6 +111,6 @@ pub fn run(name: &str, args: &[String]) -> i32 {
         .arg0(name)
         .args(args)
         .exec();
-    eprintln!("hermes-scan: cannot run {}: {err}", real.display());
+    crate::errln!("hermes-scan: cannot run {}: {err}", real.display());
     126
 }

@@ -156,6 +156,7 @@ impl ApprovalStore {
             .open(&lock_path)
             .map_err(err)?;
         lock.lock().map_err(err)?;
+        clean_stale_temps(dir, &self.path);
         let mut list = self.load()?;
         change(&mut list);
         let file = StoreFile {
@@ -178,6 +179,33 @@ impl ApprovalStore {
         result.map_err(err)?;
         drop(lock);
         Ok(())
+    }
+}
+
+/// Temp files of writers that were killed before their rename (`.NAME.tmp.PID` whose process is
+/// gone). Called under the lock, so no live writer of this store is mid-write.
+fn clean_stale_temps(dir: &Path, store: &Path) {
+    let Some(name) = store.file_name().and_then(|n| n.to_str()) else {
+        return;
+    };
+    let prefix = format!(".{name}.tmp.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(pid) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        // SAFETY: kill with signal 0 only checks whether the process exists.
+        let alive = pid == std::process::id() as i32 || unsafe { libc::kill(pid, 0) } == 0;
+        if !alive {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }
 
@@ -246,6 +274,28 @@ mod tests {
             h.join().unwrap();
         }
         assert_eq!(s.load().unwrap().len(), 160);
+    }
+
+    #[test]
+    fn temp_files_of_killed_writers_are_cleaned_up() {
+        let store = temp_store("stale");
+        let dir = store.path().parent().unwrap().to_path_buf();
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = store
+            .path()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        // pid_max is at most 2^22: this pid cannot be a running process.
+        let stale = dir.join(format!(".{name}.tmp.99999999"));
+        let unrelated = dir.join("notes.txt");
+        std::fs::write(&stale, b"{torn").unwrap();
+        std::fs::write(&unrelated, b"keep").unwrap();
+        store.add("ls", &[], Scope::Always).unwrap();
+        assert!(!stale.exists(), "stale temp file left behind");
+        assert!(unrelated.exists());
     }
 
     #[test]

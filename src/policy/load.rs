@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 /// Set by the `--yolo` command-line flag (read once at start-up, like the environment).
 pub static YOLO_FLAG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Set by the `--strict` command-line flag: configuration warnings become errors.
+pub static STRICT_FLAG: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Name of the project file.
 pub const PROJECT_FILE: &str = ".hermes-scan.toml";
 
@@ -46,7 +49,8 @@ pub fn find_project_file(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .take(64)
         .map(|d| d.join(PROJECT_FILE))
-        .find(|p| p.is_file())
+        // Present in any form: a directory or a dangling symlink is an error, not "no file".
+        .find(|p| std::fs::symlink_metadata(p).is_ok())
 }
 
 /// Build the effective policy.
@@ -58,7 +62,9 @@ pub fn effective(explicit: Option<&Path>, cwd: Option<&Path>) -> Result<Policy, 
         Some(p) => Policy::load(&p)?,
         None => {
             let default = config_dir().join("config.toml");
-            if default.is_file() {
+            // A directory or a dangling symlink there is an error: the user's deny list must
+            // never be dropped silently.
+            if std::fs::symlink_metadata(&default).is_ok() {
                 Policy::load(&default)?
             } else {
                 Policy::default()

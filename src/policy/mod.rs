@@ -151,10 +151,28 @@ impl std::error::Error for PolicyError {}
 
 impl Policy {
     /// Load one TOML file; errors name the file and the line.
+    /// Relative `packs` paths are resolved against the file's own directory.
     pub fn load(path: &Path) -> Result<Self, PolicyError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| PolicyError(format!("{}: {e}", path.display())))?;
-        Self::parse(&text).map_err(|e| PolicyError(format!("{}: {}", path.display(), e.0)))
+        let fail = |why: String| PolicyError(format!("{}: {why}", path.display()));
+        if path.is_dir() {
+            return Err(fail("is a directory, not a config file".into()));
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+            if dangling {
+                fail(format!("is a symlink to a file that cannot be read ({e})"))
+            } else {
+                fail(e.to_string())
+            }
+        })?;
+        let mut policy = Self::parse(&text).map_err(|e| fail(e.0))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for pack in &mut policy.packs {
+            if Path::new(pack.as_str()).is_relative() {
+                *pack = base.join(pack.as_str()).to_string_lossy().into_owned();
+            }
+        }
+        Ok(policy)
     }
 
     /// Parse TOML text.

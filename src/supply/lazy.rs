@@ -33,7 +33,12 @@ pub fn vet(specs: &[String], allow_ranges: bool) -> Result<Vec<Intent>, Vec<Refu
         match parse(raw, allow_ranges) {
             Err(reason) => refused.push(Refusal {
                 spec: raw.clone(),
-                rule: "syntax".into(),
+                rule: if is_usage_error(raw) {
+                    "usage"
+                } else {
+                    "syntax"
+                }
+                .into(),
                 reason,
             }),
             Ok(intent) => {
@@ -58,6 +63,24 @@ pub fn vet(specs: &[String], allow_ranges: bool) -> Result<Vec<Intent>, Vec<Refu
     } else {
         Err(refused)
     }
+}
+
+/// Ecosystems `install` knows (and their aliases).
+const ECOSYSTEMS: &[&str] = &[
+    "pypi",
+    "pip",
+    "python",
+    "npm",
+    "node",
+    "crates",
+    "cargo",
+    "crates.io",
+];
+
+/// A spec that names no known ecosystem: a usage mistake, not a refused package.
+fn is_usage_error(raw: &str) -> bool {
+    raw.split_once(':')
+        .is_none_or(|(eco, _)| !ECOSYSTEMS.contains(&eco.to_ascii_lowercase().as_str()))
 }
 
 /// `pypi:requests==2.31.0`, `npm:left-pad@1.3.0`, `crates:ripgrep@14.1.0`.

@@ -19,19 +19,22 @@ pub struct Locked {
     pub line: usize,
 }
 
+/// Lockfile names hermes-scan understands (plus `requirements*.txt`).
+pub const KNOWN_NAMES: &[&str] = &[
+    "Cargo.lock",
+    "package-lock.json",
+    "npm-shrinkwrap.json",
+    "yarn.lock",
+    "pnpm-lock.yaml",
+    "poetry.lock",
+    "uv.lock",
+    "Pipfile.lock",
+    "requirements*.txt",
+];
+
 /// Lockfile names hermes-scan understands.
 pub fn is_lockfile(name: &str) -> bool {
-    matches!(
-        name,
-        "Cargo.lock"
-            | "package-lock.json"
-            | "npm-shrinkwrap.json"
-            | "yarn.lock"
-            | "pnpm-lock.yaml"
-            | "poetry.lock"
-            | "uv.lock"
-            | "Pipfile.lock"
-    ) || (name.starts_with("requirements") && name.ends_with(".txt"))
+    KNOWN_NAMES.contains(&name) || (name.starts_with("requirements") && name.ends_with(".txt"))
 }
 
 /// Find lockfiles under `root` (a file is taken as is), skipping dependency and build dirs.

@@ -95,20 +95,29 @@ pub struct ImportReport {
     pub per_ecosystem: BTreeMap<String, usize>,
     /// Records that could not be parsed (skipped).
     pub skipped: usize,
+    /// Which ones and why (file name, reason), in the order met.
+    pub skipped_files: Vec<(String, String)>,
 }
 
 /// Import an OSV `all.zip`, a directory of OSV JSON files, or a RustSec advisory-db checkout.
 pub fn import(src: &Path, dest: &Path) -> Result<ImportReport, String> {
     let mut report = ImportReport::default();
     let mut entries: Vec<Entry> = Vec::new();
-    let mut add =
-        |text: &[u8], report: &mut ImportReport| match serde_json::from_slice::<Value>(text) {
-            Ok(v) => {
-                report.records += 1;
-                entries.extend(osv::entries(&v));
-            }
-            Err(_) => report.skipped += 1,
-        };
+    let mut add = |text: &[u8], name: &str, report: &mut ImportReport| match serde_json::from_slice::<
+        Value,
+    >(text)
+    {
+        Ok(v) => {
+            report.records += 1;
+            entries.extend(osv::entries(&v));
+        }
+        Err(e) => {
+            report.skipped += 1;
+            report
+                .skipped_files
+                .push((name.to_string(), format!("not valid JSON: {e}")));
+        }
+    };
     if src.is_file() {
         let file = std::fs::File::open(src).map_err(|e| format!("{}: {e}", src.display()))?;
         let mut zip = zip::ZipArchive::new(file)
@@ -118,9 +127,13 @@ pub fn import(src: &Path, dest: &Path) -> Result<ImportReport, String> {
             if !f.name().is_ok_and(|n| n.ends_with(".json")) {
                 continue;
             }
+            let name = f
+                .name()
+                .map(|n| n.to_string())
+                .unwrap_or_else(|_| "?".into());
             let mut buf = Vec::new();
             f.read_to_end(&mut buf).map_err(|e| e.to_string())?;
-            add(&buf, &mut report);
+            add(&buf, &name, &mut report);
         }
     } else if src.join("crates").is_dir() && !has_json(src) {
         for v in super::rustsec::records(src)? {
@@ -128,8 +141,8 @@ pub fn import(src: &Path, dest: &Path) -> Result<ImportReport, String> {
             entries.extend(osv::entries(&v));
         }
     } else if src.is_dir() {
-        for (text, _) in walk(src, "json")? {
-            add(&text, &mut report);
+        for (text, path) in walk(src, "json")? {
+            add(&text, &path.display().to_string(), &mut report);
         }
     } else {
         return Err(format!("{}: no such file or directory", src.display()));
@@ -206,6 +219,8 @@ fn walk(dir: &Path, ext: &str) -> Result<Vec<(Vec<u8>, PathBuf)>, String> {
 /// Append the import to `sources.json` (what, when, how many).
 fn record_source(dest: &Path, src: &Path, r: &ImportReport) -> Result<(), String> {
     let path = dest.join("sources.json");
+    // Stored absolute: `./osv/` means nothing once the working directory changes.
+    let src = &std::path::absolute(src).unwrap_or_else(|_| src.to_path_buf());
     let mut list: Vec<Value> = std::fs::read(&path)
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())
