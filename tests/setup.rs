@@ -73,6 +73,8 @@ fn claude_code_setup_is_idempotent_and_keeps_other_settings() {
     let ours: Vec<&serde_json::Value> = groups.iter().filter(|g| g["matcher"] == "Bash").collect();
     assert_eq!(ours.len(), 1);
     let cmd = ours[0]["hooks"][0]["command"].as_str().unwrap();
+    // Claude Code's own hook timer must never fire before the hook's 2 s answer deadline.
+    assert_eq!(ours[0]["hooks"][0]["timeout"], 10);
     assert!(
         cmd.starts_with('/') && cmd.ends_with(" hook claude-code"),
         "{cmd}"

@@ -1,11 +1,9 @@
 //! `hermes-scan check`: one command from argv or stdin, or a batch of commands from stdin.
 
 use super::{render, scanner_for, EXIT_NOINPUT, EXIT_USAGE};
-use crate::findings::Action;
 use crate::{Scanner, Verdict};
 use clap::{Args, ValueEnum};
-use rayon::prelude::*;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// Shell dialect of the input.
@@ -48,10 +46,6 @@ pub struct CheckArgs {
 
 /// Run `check` and return the exit code.
 pub fn run(args: CheckArgs) -> i32 {
-    let scanner = match scanner_for(args.policy.as_deref()) {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
     // The dialect and interactivity flags are accepted for drop-in compatibility: parsing is
     // always bash (a superset of POSIX sh) and `check` itself never prompts.
     let _ = (args.shell, args.non_interactive);
@@ -62,8 +56,12 @@ pub fn run(args: CheckArgs) -> i32 {
             );
             return EXIT_USAGE;
         }
-        return batch(&scanner, args.jsonl);
+        return super::batch::run(args.jsonl, args.policy.as_deref());
     }
+    let scanner = match scanner_for(args.policy.as_deref()) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
     let (bytes, input_text) = match input_of(&args.command) {
         Ok(Input::Text(t)) => (t.clone().into_bytes(), t),
         Ok(Input::Bytes(b)) => {
@@ -154,120 +152,4 @@ fn input_of(command: &[std::ffi::OsString]) -> Result<Input, i32> {
         Ok(s) => Input::Text(s),
         Err(e) => Input::Bytes(e.into_bytes()),
     })
-}
-
-/// One line of a batch, parsed.
-struct BatchItem {
-    id: Option<serde_json::Value>,
-    command: Result<String, String>,
-}
-
-fn parse_line(line: &str, jsonl: bool) -> BatchItem {
-    let trimmed = line.trim_start();
-    if jsonl {
-        match serde_json::from_str::<serde_json::Value>(trimmed) {
-            Ok(v) => {
-                let id = v.get("id").cloned();
-                let command = v
-                    .get("command")
-                    .and_then(|c| c.as_str())
-                    .map(str::to_string)
-                    .ok_or_else(|| "JSON line has no string \"command\" field".to_string());
-                return BatchItem { id, command };
-            }
-            Err(e) => {
-                return BatchItem {
-                    id: None,
-                    command: Err(format!("invalid JSON line: {e}")),
-                }
-            }
-        }
-    }
-    BatchItem {
-        id: None,
-        command: Ok(line.to_string()),
-    }
-}
-
-/// Lines scanned together on all cores before their verdicts are written (bounds memory for
-/// any input size while keeping the output in input order).
-const BATCH_CHUNK: usize = 8192;
-
-/// `--batch`: stream stdin in chunks, scan each chunk on all cores, print verdicts in input
-/// order. `line` counts every input line, blank ones included; blank lines get no verdict.
-fn batch(scanner: &Scanner, jsonl: bool) -> i32 {
-    use std::io::BufRead;
-    let stdin = std::io::stdin();
-    let mut reader = std::io::BufReader::new(stdin.lock());
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut worst = Action::Allow;
-    let mut line_no = 0usize;
-    loop {
-        let mut chunk: Vec<(usize, Vec<u8>)> = Vec::new();
-        let mut eof = false;
-        while chunk.len() < BATCH_CHUNK {
-            let mut buf = Vec::new();
-            // A line longer than the input limit is cut there (the rest of it is skipped).
-            let limit = crate::text::MAX_INPUT_BYTES as u64 + 1;
-            match (&mut reader).take(limit).read_until(b'\n', &mut buf) {
-                Ok(0) => {
-                    eof = true;
-                    break;
-                }
-                Ok(_) => {
-                    if buf.last() != Some(&b'\n') && buf.len() as u64 == limit {
-                        let mut rest = Vec::new();
-                        let _ = reader.read_until(b'\n', &mut rest);
-                    }
-                    line_no += 1;
-                    while buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r') {
-                        buf.pop();
-                    }
-                    if buf.iter().all(|b| b.is_ascii_whitespace()) {
-                        continue;
-                    }
-                    chunk.push((line_no, buf));
-                }
-                Err(e) => {
-                    crate::errln!("hermes-scan: cannot read stdin: {e}");
-                    return EXIT_NOINPUT;
-                }
-            }
-        }
-        let results: Vec<(String, Action)> = chunk
-            .par_iter()
-            .map(|(n, bytes)| {
-                let (verdict, id) = match std::str::from_utf8(bytes) {
-                    Ok(line) => {
-                        let item = parse_line(line, jsonl);
-                        let v = match &item.command {
-                            Ok(c) => scanner.scan(c),
-                            Err(e) => scanner.verdict_for(line, "core.invalid-input", e),
-                        };
-                        (v, item.id)
-                    }
-                    // Not UTF-8: scanned as bytes (core.invalid-utf8), never silently replaced.
-                    Err(_) => (scanner.scan_bytes(bytes), None),
-                };
-                let mut v = serde_json::to_value(&verdict).unwrap_or_default();
-                if let Some(obj) = v.as_object_mut() {
-                    obj.insert("line".into(), serde_json::json!(n));
-                    if let Some(id) = id {
-                        obj.insert("id".into(), id);
-                    }
-                }
-                (v.to_string(), verdict.action)
-            })
-            .collect();
-        for (line, action) in results {
-            let _ = writeln!(out, "{line}");
-            worst = worst.max(action);
-        }
-        let _ = out.flush();
-        if eof {
-            break;
-        }
-    }
-    worst.exit_code()
 }

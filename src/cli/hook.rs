@@ -2,19 +2,25 @@
 //! protocol with exit 0 (a blocking answer when anything is wrong), because a crash or exit 1 does
 //! not stop Claude Code or Hermes from running the command.
 
+use super::supervise;
 use crate::hooks::{self, Agent, Decision};
 use crate::policy::approvals::ApprovalStore;
+use std::ffi::OsString;
 use std::io::Read;
 
 /// Run the hook adapter and return the exit code.
-pub fn run(agent: &str, policy: Option<&std::path::Path>) -> i32 {
-    let Some(agent) = Agent::from_name(agent) else {
-        crate::errln!("hermes-scan: unknown agent {agent:?} (claude-code, hermes, codex)");
+pub fn run(agent_name: &str, policy: Option<&std::path::Path>) -> i32 {
+    let Some(agent) = Agent::from_name(agent_name) else {
+        crate::errln!("hermes-scan: unknown agent {agent_name:?} (claude-code, hermes, codex)");
         return super::EXIT_USAGE;
     };
     let mut payload = Vec::new();
     let limit = (hooks::MAX_PAYLOAD_BYTES + 1) as u64;
     let read = std::io::stdin().take(limit).read_to_end(&mut payload);
+    if read.is_ok() && !supervise::is_worker() {
+        return supervised(agent, agent_name, policy, &payload);
+    }
+    supervise::inject_fault(&payload);
     let answer = match (read, super::scanner_for(policy)) {
         (Ok(_), Ok(scanner)) => {
             hooks::answer(agent, &payload, &scanner, &ApprovalStore::default_store())
@@ -26,6 +32,43 @@ pub fn run(agent: &str, policy: Option<&std::path::Path>) -> i32 {
         (_, Err(_)) => agent.render(
             Decision::Deny,
             "hermes-scan: the policy or rule packs could not be loaded; refusing to run it",
+        ),
+    };
+    if let Some(out) = &answer.stdout {
+        super::print(out);
+    }
+    if let Some(err) = &answer.stderr {
+        crate::errln!("{err}");
+    }
+    answer.exit_code
+}
+
+/// The analysis in a worker process under limits; this process only relays its answer, or gives
+/// the protocol's blocking answer when the worker dies or runs late.
+fn supervised(agent: Agent, name: &str, policy: Option<&std::path::Path>, payload: &[u8]) -> i32 {
+    let mut args = super::global_flags();
+    args.extend([OsString::from("hook"), OsString::from(name)]);
+    if let Some(p) = policy {
+        args.extend([OsString::from("--policy"), p.as_os_str().to_owned()]);
+    }
+    let limits = supervise::Limits::with_deadline(supervise::hook_deadline());
+    let answer = match supervise::run(&args, payload, &limits) {
+        Ok(done) if done.code == 0 || done.code == 2 => {
+            use std::io::Write as _;
+            let _ = std::io::stdout().lock().write_all(&done.stdout);
+            let _ = std::io::stderr().lock().write_all(&done.stderr);
+            return done.code;
+        }
+        Ok(done) => agent.render(
+            Decision::Deny,
+            &format!(
+                "hermes-scan: the analysis ended with status {} and no answer; refusing to run it",
+                done.code
+            ),
+        ),
+        Err(fail) => agent.render(
+            Decision::Deny,
+            &format!("hermes-scan: {fail}; refusing to run it"),
         ),
     };
     if let Some(out) = &answer.stdout {

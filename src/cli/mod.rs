@@ -6,6 +6,7 @@
 mod advisories;
 mod agent;
 mod allow;
+mod batch;
 mod check;
 mod deps;
 mod hook;
@@ -16,6 +17,7 @@ mod render;
 mod rules_cmd;
 mod setup;
 mod shims;
+mod supervise;
 mod tty;
 
 use clap::{Parser, Subcommand};
@@ -240,6 +242,9 @@ pub fn run() -> i32 {
             } => advisories::update(&paths, &osv_url, store.as_deref()),
         },
         Cmd::Prompt { policy, line, .. } => {
+            if !supervise::is_worker() {
+                return prompt::supervised(&line, policy.as_deref());
+            }
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
             prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())
         }
@@ -250,6 +255,19 @@ pub fn run() -> i32 {
         },
         Cmd::Rules { json, policy } => rules_cmd::list(json, policy.as_deref()),
     }
+}
+
+/// The global flags this process was started with, to hand on to a worker.
+pub(crate) fn global_flags() -> Vec<std::ffi::OsString> {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut flags = Vec::new();
+    if crate::policy::load::YOLO_FLAG.load(Relaxed) {
+        flags.push("--yolo".into());
+    }
+    if crate::policy::load::STRICT_FLAG.load(Relaxed) {
+        flags.push("--strict".into());
+    }
+    flags
 }
 
 /// Started with fd 0, 1 or 2 closed (`2>&-`), the first file opened would take that number and

@@ -23,6 +23,7 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
             return 1;
         }
     };
+    super::supervise::inject_fault(line.as_bytes());
     let verdict = scanner.scan(line);
     let only_syntax = !verdict.findings.is_empty()
         && verdict
@@ -41,6 +42,8 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
         key: &key,
     };
     let outcome = decide::decide(&verdict, scanner.policy(), &store, ctx);
+    // The supervising front door stops its clock here: a person may now take their time.
+    super::print(super::supervise::ANALYZED_MARK);
     if outcome == Outcome::Run {
         return 0;
     }
@@ -87,6 +90,29 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
             say(
                 &mut tty,
                 "hermes-scan: not run: nobody is present to approve it.\n",
+            );
+            1
+        }
+    }
+}
+
+/// The prompt in a worker process under limits; when it dies or does not finish its analysis in
+/// time, the line is not run (exit 1) and the person is told why.
+pub fn supervised(line: &[String], policy: Option<&std::path::Path>) -> i32 {
+    let mut args = super::global_flags();
+    args.push("prompt".into());
+    if let Some(p) = policy {
+        args.extend(["--policy".into(), p.as_os_str().to_owned()]);
+    }
+    args.push("--".into());
+    args.extend(line.iter().map(Into::into));
+    let limits = super::supervise::Limits::with_deadline(super::supervise::hook_deadline());
+    match super::supervise::run_marked(&args, &limits) {
+        Ok(code) => code,
+        Err(fail) => {
+            say(
+                &mut Tty::open(),
+                &format!("hermes-scan: not run: {fail}.\n"),
             );
             1
         }

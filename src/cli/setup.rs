@@ -62,6 +62,11 @@ fn read_json(path: &Path) -> Result<Value, String> {
     }
 }
 
+/// The hook timeout written into agent settings, in seconds: well above the hook's own answer
+/// deadline (2 s by default), so the agent's timer never fires first (a timed-out hook does
+/// not block in Claude Code).
+const HOOK_TIMEOUT_SECS: u64 = 10;
+
 /// Insert (or update) a `PreToolUse` command hook for the Bash tool in a Claude-Code-style
 /// `hooks` object; returns true when something changed.
 fn upsert_pre_tool_use(doc: &mut Value, command: &str, marker: &str) -> Result<bool, String> {
@@ -82,16 +87,21 @@ fn upsert_pre_tool_use(doc: &mut Value, command: &str, marker: &str) -> Result<b
             for h in list.iter_mut() {
                 let cmd = h.get("command").and_then(Value::as_str).unwrap_or("");
                 if cmd.contains(marker) {
-                    if cmd == command {
+                    let timeout_ok =
+                        h.get("timeout").and_then(Value::as_u64) == Some(HOOK_TIMEOUT_SECS);
+                    if cmd == command && timeout_ok {
                         return Ok(false);
                     }
                     h["command"] = json!(command);
+                    h["timeout"] = json!(HOOK_TIMEOUT_SECS);
                     return Ok(true);
                 }
             }
         }
     }
-    groups.push(json!({"matcher": "Bash", "hooks": [{"type": "command", "command": command}]}));
+    groups.push(json!({"matcher": "Bash", "hooks": [
+        {"type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECS}
+    ]}));
     Ok(true)
 }
 

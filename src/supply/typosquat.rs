@@ -18,6 +18,19 @@ struct Popular {
     known: HashMap<String, usize>,
     /// The most popular names, in rank order.
     targets: Vec<String>,
+    /// Squatting targets by byte length: ranks, ascending.
+    by_len: HashMap<usize, Vec<usize>>,
+    /// Squatting targets with separators removed → lowest rank.
+    squashed: HashMap<String, usize>,
+}
+
+/// A target name a squat can imitate (short and scoped names cannot be told apart by edits).
+fn is_target(t: &str) -> bool {
+    t.len() >= 4 && !t.starts_with('@')
+}
+
+fn squash(s: &str) -> String {
+    s.replace(['-', '_', '.'], "")
 }
 
 fn list(eco: Ecosystem) -> Option<&'static Popular> {
@@ -41,8 +54,19 @@ fn list(eco: Ecosystem) -> Option<&'static Popular> {
             .enumerate()
             .map(|(i, n)| (n.clone(), i))
             .collect();
-        let targets = names.into_iter().take(TARGETS).collect();
-        Popular { known, targets }
+        let targets: Vec<String> = names.into_iter().take(TARGETS).collect();
+        let mut by_len: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut squashed = HashMap::new();
+        for (rank, t) in targets.iter().enumerate().filter(|(_, t)| is_target(t)) {
+            by_len.entry(t.len()).or_default().push(rank);
+            squashed.entry(squash(t)).or_insert(rank);
+        }
+        Popular {
+            known,
+            targets,
+            by_len,
+            squashed,
+        }
     }))
 }
 
@@ -58,41 +82,54 @@ const SUFFIXES: &[&str] = &[
     "-python", "-py", "py", "-js", "js", "-dev", "-lib", "-node", "-rs", "2", "3",
 ];
 
-/// The popular name `name` imitates, and how.
+/// Ways a name imitates a target, in the order they are reported for the same target.
+const HOW: [&str; 4] = [
+    "one character away",
+    "two characters away",
+    "the same name with different separators",
+    "the popular name with a squatting prefix or suffix",
+];
+
+/// The popular name `name` imitates, and how: the most popular target it imitates in any way,
+/// by the first way in [`HOW`]. Indexed by length, separators and affixes, so a command with tens
+/// of thousands of packages is vetted in well under a second.
 pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
     let p = list(eco)?;
     let n = eco.normalize(name);
     if n.starts_with('@') || p.known.contains_key(&n) || n.len() < 4 {
         return None;
     }
-    let squash = |s: &str| s.replace(['-', '_', '.'], "");
-    for t in &p.targets {
-        if t.len() < 4 || t.starts_with('@') {
-            continue;
+    let mut best: Option<(usize, usize)> = None;
+    let mut consider = |rank: usize, how: usize| {
+        if best.is_none_or(|b| (rank, how) < b) {
+            best = Some((rank, how));
         }
-        if one_edit_apart(&n, t) {
-            return Some((t.clone(), "one character away"));
-        }
-        if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
-            return Some((t.clone(), "two characters away"));
-        }
-        if squash(&n) == squash(t) {
-            return Some((t.clone(), "the same name with different separators"));
-        }
-        if PREFIXES
-            .iter()
-            .any(|pre| n.strip_prefix(pre) == Some(t.as_str()))
-            || SUFFIXES
-                .iter()
-                .any(|suf| n.strip_suffix(suf) == Some(t.as_str()))
-        {
-            return Some((
-                t.clone(),
-                "the popular name with a squatting prefix or suffix",
-            ));
+    };
+    for len in n.len().saturating_sub(2)..=n.len() + 2 {
+        for &rank in p.by_len.get(&len).into_iter().flatten() {
+            let t = &p.targets[rank];
+            if one_edit_apart(&n, t) {
+                consider(rank, 0);
+            } else if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
+                consider(rank, 1);
+            }
         }
     }
-    None
+    if let Some(&rank) = p.squashed.get(&squash(&n)) {
+        consider(rank, 2);
+    }
+    let affixed = PREFIXES
+        .iter()
+        .filter_map(|pre| n.strip_prefix(pre))
+        .chain(SUFFIXES.iter().filter_map(|suf| n.strip_suffix(suf)));
+    for bare in affixed {
+        if let Some(&rank) = p.known.get(bare).filter(|r| **r < TARGETS) {
+            if is_target(bare) {
+                consider(rank, 3);
+            }
+        }
+    }
+    best.map(|(rank, how)| (p.targets[rank].clone(), HOW[how]))
 }
 
 /// Edit distance (with adjacent swaps) at most 2, cheaply.
@@ -125,6 +162,60 @@ fn within_two(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The indexed search answers exactly what a scan of every target in rank order answers.
+    fn imitates_by_scan(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
+        let p = list(eco)?;
+        let n = eco.normalize(name);
+        if n.starts_with('@') || p.known.contains_key(&n) || n.len() < 4 {
+            return None;
+        }
+        for t in p.targets.iter().filter(|t| is_target(t)) {
+            if one_edit_apart(&n, t) {
+                return Some((t.clone(), HOW[0]));
+            }
+            if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
+                return Some((t.clone(), HOW[1]));
+            }
+            if squash(&n) == squash(t) {
+                return Some((t.clone(), HOW[2]));
+            }
+            if PREFIXES
+                .iter()
+                .any(|pre| n.strip_prefix(pre) == Some(t.as_str()))
+                || SUFFIXES
+                    .iter()
+                    .any(|suf| n.strip_suffix(suf) == Some(t.as_str()))
+            {
+                return Some((t.clone(), HOW[3]));
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn indexed_search_matches_a_full_scan() {
+        for eco in [Ecosystem::Pypi, Ecosystem::Npm, Ecosystem::Crates] {
+            let p = list(eco).unwrap();
+            let mut probes: Vec<String> = Vec::new();
+            for t in p.targets.iter().step_by(29).take(40) {
+                probes.push(format!("{t}s"));
+                probes.push(t.replacen(|c: char| c.is_ascii_lowercase(), "x", 1));
+                probes.push(format!("py{t}"));
+                probes.push(format!("{t}-js"));
+                probes.push(t.replace('-', "_"));
+                probes.push(t.chars().rev().collect());
+                probes.push(format!("{t}xx"));
+            }
+            for probe in probes {
+                assert_eq!(
+                    imitates(eco, &probe),
+                    imitates_by_scan(eco, &probe),
+                    "{eco:?} {probe}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn squats_flagged_popular_names_not() {

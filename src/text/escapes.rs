@@ -8,8 +8,55 @@ const ESC: char = '\u{1b}';
 const BEL: char = '\u{07}';
 const C1_ST: char = '\u{9c}';
 
+/// Most text-layer findings one input produces; past it, only rules not reported yet are added
+/// (the verdict is the same, and 4 MiB of invisible characters must not become a million
+/// findings).
+const MAX_HITS: usize = 256;
+
+/// Collects hits: a run of adjacent same-rule characters becomes one finding.
+struct Reporter<'h> {
+    hits: &'h mut Vec<Hit>,
+    start: usize,
+    /// Characters in the run that the last hit covers.
+    run: usize,
+}
+
+impl Reporter<'_> {
+    fn push(&mut self, hit: Hit) {
+        let any_fresh = self.hits.len() > self.start;
+        if let Some(last) = self.hits.last_mut().filter(|_| any_fresh) {
+            if last.rule_id == hit.rule_id && last.span.1 == hit.span.0 {
+                last.span.1 = hit.span.1;
+                self.run += 1;
+                let first = last.detail.as_deref().unwrap_or("").to_string();
+                let first = first.split(" (and ").next().unwrap_or("").to_string();
+                last.detail = Some(format!(
+                    "{first} (and {} more like it in a row)",
+                    self.run - 1
+                ));
+                return;
+            }
+        }
+        if self.hits.len() - self.start >= MAX_HITS
+            && self.hits[self.start..]
+                .iter()
+                .any(|h| h.rule_id == hit.rule_id)
+        {
+            return;
+        }
+        self.run = 1;
+        self.hits.push(hit);
+    }
+}
+
 /// Walk the input once: report every deceptive sequence and build the sanitized text.
 pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
+    let start = hits.len();
+    let mut hits = Reporter {
+        hits,
+        start,
+        run: 0,
+    };
     let chars: Vec<(usize, char)> = input.char_indices().collect();
     let end_of = |i: usize| chars.get(i).map(|(o, _)| *o).unwrap_or(input.len());
     let mut i = 0;

@@ -1,0 +1,455 @@
+//! `check --batch`: one JSON verdict per input line, in input order, for any amount of input.
+//!
+//! The front door reads stdin in bounded chunks and hands them to a worker process (this binary
+//! again, under [`supervise`] limits). The worker scans a chunk on all cores and streams the
+//! verdicts back in order as they complete. When the worker dies or stops making progress, the
+//! line it was stuck on is re-run alone in a fresh worker with its own deadline — and answered
+//! fail-closed (`core.analysis-timeout`, a block) when that fails too — and the rest of the
+//! chunk goes on in a new worker. Blank lines get no verdict but are counted in `line`.
+//!
+//! Between front door and worker: each line is framed as `<line number>\t<bytes>\n`, a chunk ends
+//! with an empty line; the worker answers one JSON line per framed line and then `=<exit code>`
+//! (the chunk's worst verdict).
+
+use super::supervise::{self, Limits};
+use super::{EXIT_CONFIG, EXIT_NOINPUT};
+use crate::findings::Action;
+use crate::Scanner;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::io::{BufRead, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Lines scanned together on all cores (bounds memory for any input size).
+const CHUNK_LINES: usize = 8192;
+/// Bytes of input held at once (a chunk ends early past it).
+const CHUNK_BYTES: usize = 64 * 1024 * 1024;
+/// How long the in-order stream of verdicts may stall before the worker is presumed stuck (each
+/// line has its own 3 s analysis budget; this is the backstop for anything that ignores it).
+const STALL: Duration = Duration::from_secs(6);
+
+/// Run the batch front door (or, in a worker, the batch engine).
+pub fn run(jsonl: bool, policy: Option<&Path>) -> i32 {
+    if supervise::is_worker() {
+        let scanner = match super::scanner_for(policy) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        return worker(&scanner, jsonl);
+    }
+    let mut args = super::global_flags();
+    args.extend(["check".into(), "--batch".into()]);
+    if jsonl {
+        args.push("--jsonl".into());
+    }
+    if let Some(p) = policy {
+        args.extend(["--policy".into(), p.as_os_str().to_owned()]);
+    }
+    Supervisor {
+        args,
+        jsonl,
+        worker: None,
+        worst: Action::Allow,
+    }
+    .run()
+}
+
+/// One input line: its number and bytes.
+type Line = (usize, Vec<u8>);
+
+/// Read up to one chunk of non-blank lines; `Ok(None)` at end of input.
+fn read_chunk(
+    reader: &mut impl BufRead,
+    line_no: &mut usize,
+) -> std::io::Result<Option<Vec<Line>>> {
+    let mut chunk = Vec::new();
+    let mut bytes = 0;
+    let limit = crate::text::MAX_INPUT_BYTES as u64 + 1;
+    while chunk.len() < CHUNK_LINES && bytes < CHUNK_BYTES {
+        let mut buf = Vec::new();
+        // A line longer than the input limit is cut there (the rest of it is skipped).
+        if reader.take(limit).read_until(b'\n', &mut buf)? == 0 {
+            return Ok((!chunk.is_empty()).then_some(chunk));
+        }
+        if buf.last() != Some(&b'\n') && buf.len() as u64 == limit {
+            let mut rest = Vec::new();
+            let _ = reader.read_until(b'\n', &mut rest);
+        }
+        *line_no += 1;
+        while buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r') {
+            buf.pop();
+        }
+        if buf.iter().all(|b| b.is_ascii_whitespace()) {
+            continue;
+        }
+        bytes += buf.len();
+        chunk.push((*line_no, buf));
+    }
+    Ok(Some(chunk))
+}
+
+/// The JSON verdict line for one input line.
+fn verdict_line(scanner: &Scanner, n: usize, bytes: &[u8], jsonl: bool) -> (String, Action) {
+    supervise::inject_fault(bytes);
+    let (verdict, id) = match std::str::from_utf8(bytes) {
+        Ok(line) => {
+            let item = parse_line(line, jsonl);
+            let v = match &item.command {
+                Ok(c) => scanner.scan(c),
+                Err(e) => scanner.verdict_for(line, "core.invalid-input", e),
+            };
+            (v, item.id)
+        }
+        // Not UTF-8: scanned as bytes (core.invalid-utf8), never silently replaced.
+        Err(_) => (scanner.scan_bytes(bytes), None),
+    };
+    (annotate(&verdict, n, id), verdict.action)
+}
+
+fn annotate(verdict: &crate::Verdict, n: usize, id: Option<serde_json::Value>) -> String {
+    let mut v = serde_json::to_value(verdict).unwrap_or_default();
+    if let Some(obj) = v.as_object_mut() {
+        obj.insert("line".into(), serde_json::json!(n));
+        if let Some(id) = id {
+            obj.insert("id".into(), id);
+        }
+    }
+    v.to_string()
+}
+
+/// One line of a batch, parsed.
+struct BatchItem {
+    id: Option<serde_json::Value>,
+    command: Result<String, String>,
+}
+
+fn parse_line(line: &str, jsonl: bool) -> BatchItem {
+    if !jsonl {
+        return BatchItem {
+            id: None,
+            command: Ok(line.to_string()),
+        };
+    }
+    match serde_json::from_str::<serde_json::Value>(line.trim_start()) {
+        Ok(v) => {
+            let id = v.get("id").cloned();
+            let command = v
+                .get("command")
+                .and_then(|c| c.as_str())
+                .map(str::to_string)
+                .ok_or_else(|| "JSON line has no string \"command\" field".to_string());
+            BatchItem { id, command }
+        }
+        Err(e) => BatchItem {
+            id: None,
+            command: Err(format!("invalid JSON line: {e}")),
+        },
+    }
+}
+
+/// The worker: framed chunks in, verdicts out in input order as soon as each is ready.
+fn worker(scanner: &Scanner, jsonl: bool) -> i32 {
+    let stdin = std::io::stdin();
+    let mut reader = std::io::BufReader::new(stdin.lock());
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    loop {
+        let mut chunk: Vec<Line> = Vec::new();
+        let mut eof = false;
+        loop {
+            let mut buf = Vec::new();
+            match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => {
+                    eof = true;
+                    break;
+                }
+                Ok(_) => {}
+                Err(_) => return EXIT_NOINPUT,
+            }
+            if buf.last() == Some(&b'\n') {
+                buf.pop();
+            }
+            if buf.is_empty() {
+                break;
+            }
+            let tab = buf.iter().position(|b| *b == b'\t').unwrap_or(0);
+            let n = std::str::from_utf8(&buf[..tab])
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            chunk.push((n, buf[tab + 1..].to_vec()));
+        }
+        let mut worst = Action::Allow;
+        if !chunk.is_empty() {
+            let (tx, rx) = mpsc::channel::<(usize, String, Action)>();
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    chunk
+                        .par_iter()
+                        .enumerate()
+                        .for_each_with(tx, |tx, (i, (n, bytes))| {
+                            let (line, action) = verdict_line(scanner, *n, bytes, jsonl);
+                            let _ = tx.send((i, line, action));
+                        });
+                });
+                let mut ready = BTreeMap::new();
+                let mut next = 0;
+                for (i, line, action) in rx.iter() {
+                    ready.insert(i, line);
+                    worst = worst.max(action);
+                    while let Some(l) = ready.remove(&next) {
+                        let _ = writeln!(out, "{l}");
+                        next += 1;
+                    }
+                    let _ = out.flush();
+                }
+            });
+        }
+        if !chunk.is_empty() || !eof {
+            let _ = writeln!(out, "={}", worst.exit_code());
+            let _ = out.flush();
+        }
+        if eof {
+            return 0;
+        }
+    }
+}
+
+/// A running worker.
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    lines: mpsc::Receiver<Vec<u8>>,
+}
+
+/// The front door's state across chunks.
+struct Supervisor {
+    args: Vec<OsString>,
+    jsonl: bool,
+    worker: Option<Worker>,
+    worst: Action,
+}
+
+/// How a worker's turn on a chunk ended.
+enum Turn {
+    /// Every line answered.
+    Done,
+    /// Stopped after this many answers (died or could not be started): the next line may be
+    /// innocent (another line in flight can kill the worker), so it is retried alone.
+    Failed(usize, String),
+    /// The next line ran past the stall deadline itself (verdicts stream in order, so nothing
+    /// else can hold it up): refused without a retry.
+    Stalled(usize, String),
+    /// The worker refused its configuration (exit 78): nothing will work.
+    Config,
+}
+
+impl Supervisor {
+    fn run(mut self) -> i32 {
+        let stdin = std::io::stdin();
+        let mut reader = std::io::BufReader::new(stdin.lock());
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        let mut line_no = 0;
+        loop {
+            let chunk = match read_chunk(&mut reader, &mut line_no) {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    crate::errln!("hermes-scan: cannot read stdin: {e}");
+                    return EXIT_NOINPUT;
+                }
+            };
+            let mut rest: &[Line] = &chunk;
+            while !rest.is_empty() {
+                match self.turn(rest, &mut out) {
+                    Turn::Done => break,
+                    Turn::Config => return EXIT_CONFIG,
+                    Turn::Failed(answered, why) => {
+                        self.stop_worker();
+                        self.isolated(&rest[answered], &why, &mut out);
+                        rest = &rest[answered + 1..];
+                    }
+                    Turn::Stalled(answered, why) => {
+                        self.stop_worker();
+                        self.refuse(&rest[answered], &why, &mut out);
+                        rest = &rest[answered + 1..];
+                    }
+                }
+            }
+            let _ = out.flush();
+        }
+        self.stop_worker();
+        self.worst.exit_code()
+    }
+
+    fn spawn(&self) -> std::io::Result<Worker> {
+        let exe = std::env::current_exe().unwrap_or_else(|_| "hermes-scan".into());
+        let limits = Limits::with_deadline(STALL);
+        let mut cmd = std::process::Command::new(exe);
+        cmd.args(&self.args)
+            .env(supervise::WORKER_ENV, "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit());
+        supervise::apply_limits(&mut cmd, &limits);
+        let mut child = cmd.spawn()?;
+        let stdin = child.stdin.take().expect("piped stdin");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = std::io::BufReader::new(stdout);
+            loop {
+                let mut buf = Vec::new();
+                match r.read_until(b'\n', &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        if tx.send(buf).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            lines,
+        })
+    }
+
+    fn stop_worker(&mut self) {
+        if let Some(mut w) = self.worker.take() {
+            let _ = w.child.kill();
+            let _ = w.child.wait();
+        }
+    }
+
+    /// Send `lines` to the worker and relay its answers.
+    fn turn(&mut self, lines: &[Line], out: &mut impl Write) -> Turn {
+        if self.worker.is_none() {
+            match self.spawn() {
+                Ok(w) => self.worker = Some(w),
+                Err(e) => {
+                    return Turn::Failed(
+                        0,
+                        format!("the analysis process could not be started ({e})"),
+                    )
+                }
+            }
+        }
+        let w = self.worker.as_mut().expect("worker just started");
+        // The worker reads a whole chunk before it answers, so writing all of it first cannot
+        // deadlock on a full pipe.
+        let mut frames = Vec::new();
+        for (n, bytes) in lines {
+            frames.extend_from_slice(n.to_string().as_bytes());
+            frames.push(b'\t');
+            frames.extend_from_slice(bytes);
+            frames.push(b'\n');
+        }
+        frames.push(b'\n');
+        let sent = w.stdin.write_all(&frames).and_then(|_| w.stdin.flush());
+        let mut answered = 0;
+        loop {
+            match w.lines.recv_timeout(STALL) {
+                Ok(line) if line.first() == Some(&b'=') => {
+                    let code: i32 = std::str::from_utf8(&line[1..])
+                        .ok()
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(1);
+                    self.worst = self.worst.max(action_of(code));
+                    return if answered == lines.len() {
+                        Turn::Done
+                    } else {
+                        Turn::Failed(answered, "the analysis lost track of a line".into())
+                    };
+                }
+                // More answers than lines would be a broken worker: extra ones are dropped.
+                Ok(_) if answered == lines.len() => {}
+                Ok(line) => {
+                    let _ = out.write_all(&line);
+                    answered += 1;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Turn::Stalled(
+                        answered,
+                        format!("the analysis made no progress for {}s", STALL.as_secs()),
+                    );
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) if answered == lines.len() => {
+                    // Every line answered, but the chunk's summary is missing: fail closed on
+                    // the exit status only.
+                    self.worst = Action::Block;
+                    return Turn::Done;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = w.child.wait().ok();
+                    if status.and_then(|s| s.code()) == Some(EXIT_CONFIG) && answered == 0 {
+                        return Turn::Config;
+                    }
+                    let why = match (&sent, status) {
+                        (Err(e), _) => format!("the analysis process stopped reading ({e})"),
+                        (_, Some(s)) => format!("the analysis process died ({s})"),
+                        _ => "the analysis process died".into(),
+                    };
+                    return Turn::Failed(answered, why);
+                }
+            }
+        }
+    }
+
+    /// Re-run one line alone with its own deadline; fail closed when that fails too.
+    fn isolated(&mut self, line: &Line, why: &str, out: &mut impl Write) {
+        let (n, bytes) = line;
+        let mut frame = format!("{n}\t").into_bytes();
+        frame.extend_from_slice(bytes);
+        frame.extend_from_slice(b"\n\n");
+        let limits = Limits::with_deadline(STALL);
+        if let Ok(done) = supervise::run(&self.args, &frame, &limits) {
+            let mut answer = done.stdout.split(|b| *b == b'\n');
+            if let (Some(json), Some(end)) = (answer.next(), answer.next()) {
+                if json.first() == Some(&b'{') && end.first() == Some(&b'=') {
+                    let code = std::str::from_utf8(&end[1..])
+                        .ok()
+                        .and_then(|s| s.parse().ok());
+                    self.worst = self.worst.max(action_of(code.unwrap_or(1)));
+                    let _ = out.write_all(json);
+                    let _ = out.write_all(b"\n");
+                    return;
+                }
+            }
+        }
+        self.refuse(line, &format!("{why}; this line alone failed again"), out);
+    }
+
+    /// Answer one line fail-closed.
+    fn refuse(&mut self, line: &Line, why: &str, out: &mut impl Write) {
+        let (n, bytes) = line;
+        let text = String::from_utf8_lossy(bytes);
+        let id = if self.jsonl {
+            parse_line(&text, true).id
+        } else {
+            None
+        };
+        let verdict = Scanner::global().verdict_for(
+            &text,
+            "core.analysis-timeout",
+            &format!("{why}, so it is refused"),
+        );
+        self.worst = self.worst.max(verdict.action);
+        let _ = writeln!(out, "{}", annotate(&verdict, *n, id));
+    }
+}
+
+fn action_of(code: i32) -> Action {
+    match code {
+        0 => Action::Allow,
+        2 => Action::Warn,
+        _ => Action::Block,
+    }
+}

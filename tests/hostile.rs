@@ -1,0 +1,393 @@
+//! Hostile inputs against every front door, measured from the outside: each answer must be a
+//! verdict in that door's protocol, within its deadline, and the process tree's peak resident
+//! memory must stay under 256 MiB. (Bounds, not performance: benches/ measure speed.)
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Most resident memory any front door (and its worker) may reach.
+const MAX_RSS_KIB: i64 = 256 * 1024;
+
+/// One hostile input, by name.
+fn inputs() -> Vec<(&'static str, Vec<u8>)> {
+    let mut v: Vec<(&'static str, Vec<u8>)> = Vec::new();
+    let mut loops = String::new();
+    for i in 0..30 {
+        loops.push_str(&format!("for v{i} in a b c d e f g h; do "));
+    }
+    loops.push_str("echo $v0;");
+    for _ in 0..30 {
+        loops.push_str(" done;");
+    }
+    v.push(("nested for loops", loops.into_bytes()));
+    let mut doubling = String::from("a=x; ");
+    for _ in 0..40 {
+        doubling.push_str("a=\"$a$a\"; ");
+    }
+    doubling.push_str("echo \"$a\"");
+    v.push(("doubling a variable 40 times", doubling.into_bytes()));
+    let mut arr = String::from("a=(x); ");
+    for _ in 0..40 {
+        arr.push_str("a=(\"${a[@]}\" \"${a[@]}\"); ");
+    }
+    arr.push_str("rm \"${a[@]}\"");
+    v.push(("doubling an array 40 times", arr.into_bytes()));
+    v.push((
+        "20,000-stage pipeline",
+        vec!["a"; 20_000].join("|").into_bytes(),
+    ));
+    v.push(("100k semicolons", "true;".repeat(100_000).into_bytes()));
+    v.push((
+        "4 MiB of zero-width characters",
+        "\u{200b}".repeat(4 * 1024 * 1024 / 3).into_bytes(),
+    ));
+    v.push(("NUL bytes", b"rm -rf /\0\0\0echo ok\0".repeat(1000)));
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let random: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect();
+    v.push(("64 KiB of random bytes", random));
+    v.push((
+        "invalid UTF-8",
+        b"echo \xff\xfe\xc3\x28 ; rm -rf ~/\xe2\x82".to_vec(),
+    ));
+    let mut heredoc = String::from("cat <<'EOF' > /tmp/x\n");
+    heredoc.push_str(&"line of text $(not run)\n".repeat(40_000));
+    heredoc.push_str("EOF\n");
+    v.push(("1 MiB heredoc", heredoc.into_bytes()));
+    v.push((
+        "5,000 nested substitutions",
+        ("echo $(".repeat(5000) + &")".repeat(5000)).into_bytes(),
+    ));
+    v.push((
+        "deep parentheses",
+        ("(".repeat(20_000) + &")".repeat(20_000)).into_bytes(),
+    ));
+    let pkgs: Vec<String> = (0..80_000).map(|i| format!("pkg{i}==1.0.{i}")).collect();
+    v.push((
+        "80,000-package pip install",
+        format!("pip install {}", pkgs.join(" ")).into_bytes(),
+    ));
+    v.push((
+        "brace bomb",
+        format!("echo {}", "{a,b}".repeat(40)).into_bytes(),
+    ));
+    v.push(("1 MiB word", "a".repeat(1024 * 1024).into_bytes()));
+    v.push(("unbalanced quotes", "\"'`$(".repeat(50_000).into_bytes()));
+    let mut nested = String::from("rm -rf /");
+    for _ in 0..12 {
+        nested = format!("bash -c {}", shell_quote(&nested));
+    }
+    v.push((
+        "12 nested bash -c (quotes grow 4x each)",
+        nested.into_bytes(),
+    ));
+    v.push(("eval chain", "eval eval ".repeat(20_000).into_bytes()));
+    v.push((
+        "deeply nested functions",
+        (0..5000)
+            .map(|i| format!("f{i}(){{ f{} ; }};", i + 1))
+            .collect::<String>()
+            .into_bytes(),
+    ));
+    v
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: Vec<u8>,
+    elapsed: Duration,
+    max_rss_kib: i64,
+}
+
+/// Run the binary with `args` and `stdin`, measuring wall time and the peak RSS of the process
+/// and every descendant it waited for (wait4's rusage; the child is reaped by wait4 itself).
+#[allow(clippy::zombie_processes)]
+fn measure(args: &[&str], stdin: &[u8]) -> Run {
+    let home = std::env::temp_dir().join(format!("hermes-scan-hostile-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args(args)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("HERMES_SCAN_WORKER")
+        .env_remove("HERMES_SCAN_HOOK_TIMEOUT_MS")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let data = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&data);
+    });
+    let mut out = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = out.read_to_end(&mut buf);
+        buf
+    });
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid out-parameter; the pid is our unreaped child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe {
+        libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage);
+    }
+    let elapsed = start.elapsed();
+    let _ = writer.join();
+    let stdout = reader.join().unwrap();
+    let code = if libc::WIFEXITED(status) {
+        Some(libc::WEXITSTATUS(status))
+    } else {
+        None
+    };
+    Run {
+        code,
+        stdout,
+        elapsed,
+        max_rss_kib: usage.ru_maxrss,
+    }
+}
+
+fn within_bounds(door: &str, name: &str, run: &Run, deadline: Duration) -> Vec<String> {
+    let mut bad = Vec::new();
+    if run.elapsed > deadline {
+        bad.push(format!(
+            "{door} / {name}: took {:.1?} (deadline {deadline:?})",
+            run.elapsed
+        ));
+    }
+    if run.max_rss_kib > MAX_RSS_KIB {
+        bad.push(format!(
+            "{door} / {name}: peak RSS {} MiB",
+            run.max_rss_kib / 1024
+        ));
+    }
+    eprintln!(
+        "{door:<12} {name:<34} exit {:?} in {:>7.1?}, peak RSS {:>4} MiB",
+        run.code,
+        run.elapsed,
+        run.max_rss_kib / 1024
+    );
+    bad
+}
+
+/// Slack over each door's own deadline for process start-up on a loaded 2-core machine.
+const SLACK: Duration = Duration::from_secs(3);
+
+#[test]
+fn check_answers_every_hostile_input_within_bounds() {
+    let mut bad = Vec::new();
+    for (name, input) in inputs() {
+        let run = measure(&["check", "--json", "-"], &input);
+        if !matches!(run.code, Some(0..=2)) {
+            bad.push(format!("check / {name}: exit {:?}", run.code));
+        } else if serde_json::from_slice::<serde_json::Value>(&run.stdout).is_err() {
+            bad.push(format!("check / {name}: no JSON verdict"));
+        }
+        bad.extend(within_bounds(
+            "check",
+            name,
+            &run,
+            Duration::from_secs(5) + SLACK,
+        ));
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn hooks_answer_every_hostile_input_within_bounds() {
+    let mut bad = Vec::new();
+    for (name, input) in inputs() {
+        let command = String::from_utf8_lossy(&input).into_owned();
+        let payload = serde_json::json!({
+            "tool_name": "Bash", "session_id": "s1", "tool_input": {"command": command}
+        })
+        .to_string();
+        let run = measure(&["hook", "claude-code"], payload.as_bytes());
+        let text = String::from_utf8_lossy(&run.stdout);
+        let answered = match run.code {
+            Some(2) => true,
+            Some(0) => {
+                text.trim().is_empty() || serde_json::from_str::<serde_json::Value>(&text).is_ok()
+            }
+            _ => false,
+        };
+        if !answered {
+            bad.push(format!(
+                "hook / {name}: exit {:?}, stdout {text:.80}",
+                run.code
+            ));
+        }
+        bad.extend(within_bounds(
+            "hook",
+            name,
+            &run,
+            Duration::from_secs(2) + SLACK,
+        ));
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn batch_answers_every_hostile_line_within_bounds() {
+    let mut bad = Vec::new();
+    for (name, input) in inputs() {
+        // One line per input: newlines become `;` so the whole input is one command.
+        let mut line: Vec<u8> = input
+            .iter()
+            .map(|b| if *b == b'\n' { b';' } else { *b })
+            .collect();
+        line.push(b'\n');
+        let mut stream = b"ls -la\n".to_vec();
+        stream.extend_from_slice(&line);
+        stream.extend_from_slice(b"rm -rf /\n");
+        let run = measure(&["check", "--batch"], &stream);
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&run.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        let numbers: Vec<i64> = lines.iter().filter_map(|l| l["line"].as_i64()).collect();
+        if numbers != [1, 2, 3] || lines[2]["action"] != "block" {
+            bad.push(format!("batch / {name}: answered lines {numbers:?}"));
+        }
+        bad.extend(within_bounds(
+            "batch",
+            name,
+            &run,
+            Duration::from_secs(5) + SLACK,
+        ));
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+#[test]
+fn prompt_answers_every_hostile_input_within_bounds() {
+    let mut bad = Vec::new();
+    for (name, input) in inputs() {
+        // argv cannot hold NUL bytes; the shell hook could not pass them either.
+        let line: String = String::from_utf8_lossy(&input).replace('\0', " ");
+        // One argv string is at most 128 KiB (MAX_ARG_STRLEN): longer lines never reach prompt.
+        if line.len() >= 128 * 1024 {
+            continue;
+        }
+        let run = measure(&["prompt", "--", &line], b"");
+        if !matches!(run.code, Some(0 | 1)) {
+            bad.push(format!("prompt / {name}: exit {:?}", run.code));
+        }
+        bad.extend(within_bounds(
+            "prompt",
+            name,
+            &run,
+            Duration::from_secs(2) + SLACK,
+        ));
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// Run with fault injection (`HERMES_SCAN_FAULT`) in the worker.
+fn faulty(args: &[&str], fault: &str, stdin: &[u8]) -> (Option<i32>, String, String, Duration) {
+    let home = std::env::temp_dir().join(format!("hermes-scan-fault-{}", std::process::id()));
+    let start = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args(args)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("HERMES_SCAN_FAULT", fault)
+        .env("HERMES_SCAN_HOOK_TIMEOUT_MS", "700")
+        .env_remove("HERMES_SCAN_WORKER")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        start.elapsed(),
+    )
+}
+
+#[test]
+fn a_hook_whose_engine_dies_or_hangs_still_answers_deny() {
+    let payload = |cmd: &str| {
+        serde_json::json!({"tool_name": "Bash", "tool_input": {"command": cmd}}).to_string()
+    };
+    for fault in ["abort:MARKER", "hang:MARKER"] {
+        let (code, out, _, took) = faulty(
+            &["hook", "claude-code"],
+            fault,
+            payload("ls MARKER").as_bytes(),
+        );
+        assert_eq!(code, Some(0), "{fault}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_default();
+        assert_eq!(
+            v["hookSpecificOutput"]["permissionDecision"], "deny",
+            "{fault}: {out}"
+        );
+        assert!(took < Duration::from_secs(5), "{fault}: {took:?}");
+        // Hermes Agent's protocol: a block decision.
+        let (code, out, _, _) = faulty(&["hook", "hermes"], fault, payload("ls MARKER").as_bytes());
+        assert_eq!(code, Some(0));
+        assert!(out.contains("\"block\""), "{fault}: {out}");
+        // The same input without the marker is answered normally.
+        let (code, out, _, _) = faulty(
+            &["hook", "claude-code"],
+            fault,
+            payload("ls -la").as_bytes(),
+        );
+        assert_eq!((code, out.trim()), (Some(0), ""), "{fault}");
+    }
+}
+
+#[test]
+fn a_prompt_whose_engine_dies_or_hangs_does_not_run_the_line() {
+    for fault in ["abort:MARKER", "hang:MARKER"] {
+        let (code, _, err, took) = faulty(&["prompt", "--", "ls MARKER"], fault, b"");
+        assert_eq!(code, Some(1), "{fault}: {err}");
+        assert!(err.contains("not run"), "{fault}: {err}");
+        assert!(took < Duration::from_secs(5), "{fault}: {took:?}");
+        let (code, _, _, _) = faulty(&["prompt", "--", "ls -la"], fault, b"");
+        assert_eq!(code, Some(0), "{fault}");
+    }
+}
+
+#[test]
+fn a_batch_line_that_kills_the_engine_is_refused_alone() {
+    for fault in ["abort:MARKER", "hang:MARKER"] {
+        let input = b"ls -la\n\necho MARKER\ngit status\nrm -rf /\n";
+        let (code, out, err, _) = faulty(&["check", "--batch"], fault, input);
+        assert_eq!(code, Some(1), "{fault}: {err}");
+        let lines: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let got: Vec<(i64, &str)> = lines
+            .iter()
+            .map(|l| (l["line"].as_i64().unwrap(), l["action"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            [(1, "allow"), (3, "block"), (4, "allow"), (5, "block")],
+            "{fault}"
+        );
+        assert_eq!(lines[1]["findings"][0]["rule_id"], "core.analysis-timeout");
+    }
+}
