@@ -1,10 +1,15 @@
 //! Build script: extracts the program names and environment variables of the code-sink table
-//! (`rules/sinks.toml`) into a Rust source, so a process start does not have to parse the table
-//! just to build the prefilter. `tests/sink_examples.rs` checks the extract against the table.
+//! (`rules/sinks.toml`) and the prefilter keywords of the rule packs (`command` and `keywords`
+//! of every `[[rule]]` in `rules/*.toml`) into Rust sources, so a process start does not have to
+//! parse any TOML just to build the prefilter. Tests check both extracts against the parsed data.
 
 use std::fmt::Write as _;
 
 fn main() {
+    // A position-dependent executable: the linker resolves the ~29,000 relative relocations of a
+    // PIE once, at link time, instead of the dynamic loader on every start (measured in the
+    // README's Performance section).
+    println!("cargo:rustc-link-arg-bins=-no-pie");
     println!("cargo:rerun-if-changed=rules/sinks.toml");
     let text = std::fs::read_to_string("rules/sinks.toml").expect("read rules/sinks.toml");
     let programs = array_values(&text, "programs");
@@ -20,9 +25,104 @@ fn main() {
         "/// Environment variables whose value runs as a command (generated)."
     );
     let _ = writeln!(out, "pub const SINK_ENV_NAMES: &[&str] = &{env:?};");
-    let dest =
-        std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("sink_names.rs");
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    let dest = std::path::Path::new(&out_dir).join("sink_names.rs");
     std::fs::write(dest, out).expect("write sink_names.rs");
+    rule_keywords(&out_dir);
+    embedded_json(&out_dir);
+}
+
+#[path = "src/rules/tables.rs"]
+mod tables;
+
+/// Every `rules/*.toml` as JSON in `OUT_DIR/rules-json/` (rule packs with the shared tables
+/// expanded; the modules that embed a table include its JSON), and `embedded_data.rs` naming the
+/// packs: start-up parses JSON instead of TOML.
+fn embedded_json(out_dir: &str) {
+    let dir = std::path::Path::new(out_dir).join("rules-json");
+    std::fs::create_dir_all(&dir).expect("create OUT_DIR/rules-json");
+    let tables_text = std::fs::read_to_string("rules/tables.toml").expect("read rules/tables.toml");
+    let tables_map: std::collections::BTreeMap<String, String> =
+        toml::from_str(&tables_text).expect("rules/tables.toml is valid");
+    let tables: Vec<(String, String)> = tables_map.into_iter().collect();
+    let mut files: Vec<_> = std::fs::read_dir("rules")
+        .expect("read rules/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut packs = Vec::new();
+    let mut code = String::new();
+    for f in &files {
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .expect("UTF-8 file name");
+        let mut text = std::fs::read_to_string(f).expect("read a rules file");
+        let is_pack = text.contains("[[rule]]");
+        if is_pack {
+            text = tables::expand(&text, &tables);
+        }
+        let value: toml::Value =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let json = serde_json::to_string(&value).expect("TOML values are JSON");
+        let stem = name.trim_end_matches(".toml");
+        std::fs::write(dir.join(format!("{stem}.json")), json).expect("write JSON");
+        let include =
+            format!("include_str!(concat!(env!(\"OUT_DIR\"), \"/rules-json/{stem}.json\"))");
+        if is_pack {
+            packs.push(format!("    ({name:?}, {include}),\n"));
+        } else if stem == "tables" {
+            let _ = writeln!(code, "/// rules/tables.toml as JSON (generated).");
+            let _ = writeln!(code, "const TABLES_JSON: &str = {include};");
+        }
+    }
+    let _ = writeln!(
+        code,
+        "/// The embedded rule packs as JSON: (file name, text) (generated)."
+    );
+    let _ = writeln!(
+        code,
+        "pub const EMBEDDED_PACKS_JSON: &[(&str, &str)] = &[\n{}];",
+        packs.concat()
+    );
+    std::fs::write(std::path::Path::new(out_dir).join("embedded_data.rs"), code)
+        .expect("write embedded_data.rs");
+}
+
+/// The program names and keywords of every embedded rule (what `RuleSet::keywords` returns).
+fn rule_keywords(out_dir: &str) {
+    println!("cargo:rerun-if-changed=rules");
+    let mut files: Vec<_> = std::fs::read_dir("rules")
+        .expect("read rules/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut words: Vec<String> = Vec::new();
+    for f in files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let text = std::fs::read_to_string(&f).expect("read a rule pack");
+        if !text.contains("[[rule]]") {
+            continue;
+        }
+        words.extend(array_values(&text, "keywords"));
+        words.extend(
+            array_values(&text, "command")
+                .into_iter()
+                .map(|c| c.trim_end_matches('*').to_string()),
+        );
+    }
+    words.sort();
+    words.dedup();
+    let text = format!(
+        "/// Prefilter keywords of the embedded rule packs (generated from rules/*.toml).\n\
+         pub const RULE_KEYWORDS: &[&str] = &{words:?};\n"
+    );
+    std::fs::write(std::path::Path::new(out_dir).join("rule_keywords.rs"), text)
+        .expect("write rule_keywords.rs");
 }
 
 /// The string values of every `key = [ … ]` array (possibly over several lines), deduplicated.

@@ -7,6 +7,12 @@
 //! full pipeline, because each of them can assemble a command name the keywords would not see.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::OnceLock;
+
+/// Inputs up to this long are searched by first-byte buckets; longer ones by an automaton that
+/// is built on first need (building it costs more than a whole short scan, so a one-shot
+/// `check` of a short command never pays for it).
+const SHORT_INPUT: usize = 256;
 
 /// Words matched as whole tokens: shell reserved words (misplaced, they are parse errors) and
 /// the short install verbs that substring keywords would over-match (`npm i x`, `go get x`).
@@ -18,7 +24,12 @@ const RESERVED: &[&str] = &[
 
 /// The compiled prefilter.
 pub struct Prefilter {
-    keywords: AhoCorasick,
+    /// Lowercase keywords.
+    words: Vec<String>,
+    /// Indices into `words` by (lowercase) first byte.
+    by_first: Vec<Vec<u32>>,
+    /// Case-insensitive automaton over `words`, built on first use.
+    automaton: OnceLock<AhoCorasick>,
     /// Short program names matched as whole tokens (`at`, `ex`, `R`), too short for substrings.
     tokens: Vec<String>,
 }
@@ -70,12 +81,39 @@ impl Prefilter {
             .map(|k| k.as_ref().to_ascii_lowercase())
             .filter(|k| !k.is_empty())
             .collect();
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&words)
-            .expect("keyword automaton builds");
-        Prefilter { keywords, tokens }
+        let mut by_first = vec![Vec::new(); 256];
+        for (i, w) in words.iter().enumerate() {
+            by_first[usize::from(w.as_bytes()[0])].push(i as u32);
+        }
+        Prefilter {
+            words,
+            by_first,
+            automaton: OnceLock::new(),
+            tokens,
+        }
+    }
+
+    /// True when some keyword occurs in the input (ASCII case-insensitive).
+    fn has_keyword(&self, input: &str) -> bool {
+        let b = input.as_bytes();
+        if b.len() > SHORT_INPUT {
+            let automaton = self.automaton.get_or_init(|| {
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&self.words)
+                    .expect("keyword automaton builds")
+            });
+            return automaton.is_match(input);
+        }
+        (0..b.len()).any(|i| {
+            self.by_first[usize::from(b[i].to_ascii_lowercase())]
+                .iter()
+                .any(|&w| {
+                    let w = self.words[w as usize].as_bytes();
+                    b.len() - i >= w.len() && b[i..i + w.len()].eq_ignore_ascii_case(w)
+                })
+        })
     }
 
     /// True when the input must go through the full pipeline.
@@ -83,7 +121,7 @@ impl Prefilter {
         if !input.bytes().all(is_safe_byte) {
             return true;
         }
-        if self.keywords.is_match(input) {
+        if self.has_keyword(input) {
             return true;
         }
         input.split(|c: char| c.is_ascii_whitespace()).any(|t| {
@@ -91,5 +129,33 @@ impl Prefilter {
             RESERVED.contains(&t)
                 || (!base.is_empty() && self.tokens.iter().any(|k| k.eq_ignore_ascii_case(base)))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bucket search and the automaton agree on every input, short or long.
+    #[test]
+    fn bucket_search_and_automaton_agree() {
+        let p = Prefilter::new(["curl", "rm", "dd", "/dev/", "ld.so.preload", "x"]);
+        let mut seed: u64 = 7;
+        let alphabet = b"abcdlmrux./-_ CURLRMDEV";
+        for len in [0, 1, 2, 5, 30, 255, 256, 257, 600] {
+            for _ in 0..200 {
+                let s: String = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        alphabet[(seed >> 33) as usize % alphabet.len()] as char
+                    })
+                    .collect();
+                let automaton = AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&p.words)
+                    .unwrap();
+                assert_eq!(p.has_keyword(&s), automaton.is_match(&s), "{s:?}");
+            }
+        }
     }
 }

@@ -24,9 +24,16 @@ const STRUCTURAL_KEYWORDS: &[&str] = &[
     "bunx", "uvx", "pipx", "isntall",
 ];
 
+include!(concat!(env!("OUT_DIR"), "/rule_keywords.rs"));
+
 /// A ready-to-use scanner: compiled rules, prefilter and policy.
+///
+/// The embedded rule packs are compiled on first use: an input the prefilter clears (most of
+/// what people type) is answered without parsing any pack. The prefilter's keywords come from a
+/// build-time extract ([`RULE_KEYWORDS`]); the user's own packs are loaded up front (their
+/// errors must show, and their keywords join the prefilter).
 pub struct Scanner {
-    rules: RuleSet,
+    rules: OnceLock<RuleSet>,
     prefilter: Prefilter,
     policy: Policy,
 }
@@ -39,11 +46,17 @@ impl Scanner {
 
     /// The embedded rule packs plus the policy's extra packs.
     pub fn with_policy(policy: Policy) -> Result<Self, PackError> {
-        let mut rules = RuleSet::embedded()?;
-        for p in &policy.packs {
-            rules.add_pack_file(std::path::Path::new(p))?;
+        let rules = OnceLock::new();
+        let mut keywords: Vec<String> = RULE_KEYWORDS.iter().map(|s| s.to_string()).collect();
+        if !policy.packs.is_empty() {
+            // Ids must be unique across embedded and user packs: build them together, now.
+            let mut all = RuleSet::embedded()?;
+            for p in &policy.packs {
+                all.add_pack_file(std::path::Path::new(p))?;
+            }
+            keywords = all.keywords();
+            let _ = rules.set(all);
         }
-        let mut keywords = rules.keywords();
         keywords.extend(STRUCTURAL_KEYWORDS.iter().map(|s| s.to_string()));
         keywords.extend(SHELLS.iter().map(|s| s.to_string()));
         keywords.extend(vocab::FETCHERS.iter().map(|s| s.to_string()));
@@ -95,9 +108,10 @@ impl Scanner {
         GLOBAL.get_or_init(|| Scanner::new().expect("embedded rule packs are valid"))
     }
 
-    /// The loaded rules.
+    /// The loaded rules (compiled on first use).
     pub fn rules(&self) -> &RuleSet {
-        &self.rules
+        self.rules
+            .get_or_init(|| RuleSet::embedded().expect("embedded rule packs are valid"))
     }
 
     /// True when the prefilter sends this input to the full pipeline.
@@ -155,13 +169,13 @@ impl Scanner {
         let prepared = text::prepare(input);
         hits.extend(prepared.hits.into_iter().map(OwnedHit::from));
         let script = shell::analyze(&prepared.original);
-        hits.extend(analyzers::run_all(&script, &self.rules));
+        hits.extend(analyzers::run_all(&script, self.rules()));
         hits.extend(analyzers::run_on_original(&script));
         self.apply_user_lists(&script, &mut hits);
         if let Some(sanitized) = &prepared.sanitized {
             // What the terminal would show, escapes and invisibles removed: analysed as well.
             let shown = shell::analyze_mapped(sanitized, Some(prepared.map));
-            hits.extend(analyzers::run_all(&shown, &self.rules));
+            hits.extend(analyzers::run_all(&shown, self.rules()));
         }
         self.verdict(input, hits)
     }
@@ -217,7 +231,7 @@ impl Scanner {
             .rules
             .keys()
             .chain(self.policy.project_rules.keys())
-            .filter(|id| self.rules.get(id).is_none())
+            .filter(|id| self.rules().get(id).is_none())
             .cloned()
             .collect();
         ids.sort();
@@ -266,7 +280,7 @@ impl Scanner {
 
     fn finding(&self, input: &str, h: OwnedHit) -> Finding {
         let evidence = evidence(input, h.span);
-        match self.rules.get(&h.rule_id) {
+        match self.rules().get(&h.rule_id) {
             Some(rule) => {
                 let floor = rule.spec.floor;
                 let (action, severity) =

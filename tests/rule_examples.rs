@@ -83,12 +83,31 @@ fn every_rule_has_proof_and_documentation() {
 #[test]
 fn every_embedded_regex_compiles() {
     // The embedded packs load without compiling regexes (fast start-up); prove they are valid.
-    let mut set = hermes_scan::rules::RuleSet::default();
-    for (name, text) in hermes_scan::rules::EMBEDDED_PACKS {
-        set.add_pack(name, text, true)
+    let set = hermes_scan::rules::RuleSet::embedded_checked(true).unwrap_or_else(|e| panic!("{e}"));
+    assert!(set.rules().len() >= 50, "only {} rules", set.rules().len());
+}
+
+/// The build-time JSON of the packs says exactly what their TOML says.
+#[test]
+fn the_compiled_packs_match_their_toml() {
+    let compiled = hermes_scan::rules::RuleSet::embedded().unwrap();
+    let mut from_toml = hermes_scan::rules::RuleSet::default();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    for (name, _) in hermes_scan::rules::EMBEDDED_PACKS_JSON {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        from_toml
+            .add_pack(name, &text, true)
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    assert!(set.rules().len() >= 50, "only {} rules", set.rules().len());
+    assert_eq!(compiled.rules().len(), from_toml.rules().len());
+    for (a, b) in compiled.rules().iter().zip(from_toml.rules()) {
+        assert_eq!(
+            format!("{:?}", a.spec),
+            format!("{:?}", b.spec),
+            "{}",
+            a.id()
+        );
+    }
 }
 
 /// Every rule id written in the analyzers' source exists in a pack (so `explain` covers it and
@@ -128,4 +147,16 @@ fn every_rule_id_in_code_is_documented() {
         }
     }
     assert!(seen > 10);
+}
+
+/// The prefilter keywords extracted at build time (so start-up parses no pack) are exactly the
+/// keywords of the parsed packs.
+#[test]
+fn the_build_time_keyword_extract_matches_the_packs() {
+    let parsed = hermes_scan::rules::RuleSet::embedded().unwrap().keywords();
+    let extracted: Vec<String> = hermes_scan::scanner::RULE_KEYWORDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(parsed, extracted, "build.rs and rules/*.toml disagree");
 }

@@ -130,8 +130,11 @@ fn owner_of(domain: &str) -> Option<usize> {
                 name: String,
                 domains: Vec<String>,
             }
-            let file: File = toml::from_str(include_str!("../../rules/domain-owners.toml"))
-                .expect("rules/domain-owners.toml is valid");
+            let file: File = serde_json::from_str(include_str!(concat!(
+                env!("OUT_DIR"),
+                "/rules-json/domain-owners.json"
+            )))
+            .expect("rules/domain-owners.toml is valid");
             let mut map = HashMap::new();
             for (i, g) in file.owner.iter().enumerate() {
                 for d in &g.domains {

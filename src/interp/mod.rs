@@ -116,7 +116,11 @@ struct Vocab {
 fn vocab(lang: Lang) -> Option<&'static Vocab> {
     static TABLE: OnceLock<HashMap<String, Vocab>> = OnceLock::new();
     let t = TABLE.get_or_init(|| {
-        toml::from_str(include_str!("../../rules/interp.toml")).expect("rules/interp.toml is valid")
+        serde_json::from_str(include_str!(concat!(
+            env!("OUT_DIR"),
+            "/rules-json/interp.json"
+        )))
+        .expect("rules/interp.toml is valid")
     });
     t.get(lang.name())
 }

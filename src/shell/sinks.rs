@@ -15,7 +15,8 @@ use std::sync::OnceLock;
 include!(concat!(env!("OUT_DIR"), "/sink_names.rs"));
 
 /// The table as embedded in the binary.
-const SINKS_TOML: &str = include_str!("../../rules/sinks.toml");
+/// rules/sinks.toml, compiled to JSON by build.rs.
+const SINKS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/rules-json/sinks.json"));
 
 /// How a sink's code is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -227,7 +228,7 @@ fn substitution_bodies(text: &str) -> Vec<String> {
 pub fn table() -> &'static SinkTable {
     static TABLE: OnceLock<SinkTable> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let file: SinkFile = toml::from_str(SINKS_TOML).expect("rules/sinks.toml is valid");
+        let file: SinkFile = serde_json::from_str(SINKS_JSON).expect("rules/sinks.toml is valid");
         let mut by_program: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in file.sink.iter().enumerate() {
             for p in &s.programs {
