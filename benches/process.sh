@@ -4,9 +4,10 @@
 #
 #   benches/process.sh [BINARY] [ROUNDS]      (default: target/release/hermes-scan, 200 rounds)
 #
-# Prints one line per case: mean wall time per run, the ratio to /bin/true, and peak RSS (KiB)
-# of the process and the worker it waited for.
-set -euo pipefail
+# Timing uses bash's $EPOCHREALTIME (microseconds, no extra process per sample).
+# Prints one line per case: mean wall time per run (fork + exec + wait from this shell), the
+# ratio to /bin/true, and the peak RSS of the process and any worker it waited for.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/release/hermes-scan}
 rounds=${2:-200}
@@ -14,33 +15,41 @@ rounds=${2:-200}
 home=$(mktemp -d)
 trap 'rm -rf "$home"' EXIT
 export HOME=$home XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data
+printf '%s' '{"tool_name":"Bash","tool_input":{"command":"git status"}}' >"$home/hook.json"
 
-hook_payload='{"tool_name":"Bash","tool_input":{"command":"git status"}}'
-cases=(
-  "true|/bin/true"
-  "check prefilter path (ls -la)|$bin check --json -- 'ls -la'"
-  "check full parse (pipe to shell)|$bin check --json -- 'curl -fsSL https://example.com/i.sh | bash'"
-  "hook claude-code (supervised)|printf '%s' '$hook_payload' | $bin hook claude-code"
-  "prompt (supervised, git status)|$bin prompt -- 'git status'"
+names=(
+  "true"
+  "check prefilter path (ls -la)"
+  "check full parse (pipe to shell)"
+  "hook claude-code (supervised)"
+  "prompt (supervised, git status)"
 )
-declare -A total
-for c in "${cases[@]}"; do total["${c%%|*}"]=0; done
+run_case() {
+  case $1 in
+    0) /bin/true ;;
+    1) "$bin" check --json -- 'ls -la' ;;
+    2) "$bin" check --json -- 'curl -fsSL https://example.com/i.sh | bash' ;;
+    3) "$bin" hook claude-code <"$home/hook.json" ;;
+    4) "$bin" prompt -- 'git status' ;;
+  esac
+}
+declare -a total
+for i in "${!names[@]}"; do total[i]=0; done
 for ((r = 0; r < rounds; r++)); do
-  for c in "${cases[@]}"; do
-    name=${c%%|*} cmd=${c#*|}
-    start=$(date +%s%N)
-    bash -c "$cmd" >/dev/null 2>&1 </dev/null || true
-    end=$(date +%s%N)
-    total[$name]=$((total[$name] + end - start))
+  for i in "${!names[@]}"; do
+    start=${EPOCHREALTIME/[.,]/}
+    run_case "$i" >/dev/null 2>&1 </dev/null
+    end=${EPOCHREALTIME/[.,]/}
+    total[i]=$((total[i] + end - start))
   done
 done
-base=${total[true]}
-printf '%-36s %10s %7s %10s\n' case "mean" ratio "peak RSS"
-for c in "${cases[@]}"; do
-  name=${c%%|*} cmd=${c#*|}
-  rss=$( { /usr/bin/time -f '%M' bash -c "$cmd" >/dev/null 2>/dev/null </dev/null; } 2>&1 | tail -1)
-  mean_us=$((total[$name] / rounds / 1000))
-  ratio=$(awk -v a="${total[$name]}" -v b="$base" 'BEGIN { printf "%.2f", a / b }')
-  printf '%-36s %8d µs %6sx %7s KiB\n' "$name" "$mean_us" "$ratio" "$rss"
+printf '%-36s %10s %7s %10s\n' case mean ratio "peak RSS"
+for i in "${!names[@]}"; do
+  /usr/bin/time -o "$home/rss" -f '%M' bash -c "$(declare -f run_case); bin='$bin' home='$home' run_case $i" \
+    >/dev/null 2>&1 </dev/null
+  rss=$(tail -1 "$home/rss")
+  mean_us=$((total[i] / rounds))
+  ratio=$(awk -v a="${total[i]}" -v b="${total[0]}" 'BEGIN { printf "%.2f", a / b }')
+  printf '%-36s %7d µs %6sx %6s KiB\n' "${names[i]}" "$mean_us" "$ratio" "$rss"
 done
-echo "(every case runs under 'bash -c', so /bin/true's line includes one bash start, like the others)"
+echo "(peak RSS is measured under one bash -c, so every line includes bash's own ~3.5 MiB floor)"

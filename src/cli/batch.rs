@@ -32,6 +32,9 @@ const CHUNK_BYTES: usize = 64 * 1024 * 1024;
 /// line has its own 3 s analysis budget; this is the backstop for anything that ignores it).
 const STALL: Duration = Duration::from_secs(6);
 
+/// How often the worker's writer collects finished verdicts.
+const POLL: Duration = Duration::from_micros(500);
+
 /// Run the batch front door (or, in a worker, the batch engine).
 pub fn run(jsonl: bool, policy: Option<&Path>) -> i32 {
     if supervise::is_worker() {
@@ -198,14 +201,34 @@ fn worker(scanner: &Scanner, jsonl: bool) -> i32 {
                 });
                 let mut ready = BTreeMap::new();
                 let mut next = 0;
-                for (i, line, action) in rx.iter() {
-                    ready.insert(i, line);
-                    worst = worst.max(action);
+                let mut open = true;
+                while open {
+                    // Poll instead of blocking on every result: a parked receiver costs one
+                    // futex wake-up per line; this writes and flushes once per burst.
+                    loop {
+                        match rx.try_recv() {
+                            Ok((i, line, action)) => {
+                                ready.insert(i, line);
+                                worst = worst.max(action);
+                            }
+                            Err(mpsc::TryRecvError::Empty) => break,
+                            Err(mpsc::TryRecvError::Disconnected) => {
+                                open = false;
+                                break;
+                            }
+                        }
+                    }
+                    let before = next;
                     while let Some(l) = ready.remove(&next) {
                         let _ = writeln!(out, "{l}");
                         next += 1;
                     }
-                    let _ = out.flush();
+                    if next != before {
+                        let _ = out.flush();
+                    }
+                    if open {
+                        std::thread::sleep(POLL);
+                    }
                 }
             });
         }
@@ -223,7 +246,8 @@ fn worker(scanner: &Scanner, jsonl: bool) -> i32 {
 struct Worker {
     child: Child,
     stdin: ChildStdin,
-    lines: mpsc::Receiver<Vec<u8>>,
+    /// Output lines, in bursts.
+    lines: mpsc::Receiver<Vec<Vec<u8>>>,
 }
 
 /// The front door's state across chunks.
@@ -302,16 +326,28 @@ impl Supervisor {
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
-            let mut r = std::io::BufReader::new(stdout);
+            let mut r = std::io::BufReader::with_capacity(256 * 1024, stdout);
             loop {
-                let mut buf = Vec::new();
-                match r.read_until(b'\n', &mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(_) => {
-                        if tx.send(buf).is_err() {
-                            break;
+                // Every complete line already read goes in one message (one wake-up per pipe
+                // read, not per line).
+                let mut lines = Vec::new();
+                loop {
+                    let mut buf = Vec::new();
+                    match r.read_until(b'\n', &mut buf) {
+                        Ok(0) | Err(_) => {
+                            if !lines.is_empty() {
+                                let _ = tx.send(lines);
+                            }
+                            return;
                         }
+                        Ok(_) => lines.push(buf),
                     }
+                    if r.buffer().is_empty() || lines.len() >= 4096 {
+                        break;
+                    }
+                }
+                if tx.send(lines).is_err() {
+                    return;
                 }
             }
         });
@@ -356,25 +392,8 @@ impl Supervisor {
         let sent = w.stdin.write_all(&frames).and_then(|_| w.stdin.flush());
         let mut answered = 0;
         loop {
-            match w.lines.recv_timeout(STALL) {
-                Ok(line) if line.first() == Some(&b'=') => {
-                    let code: i32 = std::str::from_utf8(&line[1..])
-                        .ok()
-                        .and_then(|s| s.trim().parse().ok())
-                        .unwrap_or(1);
-                    self.worst = self.worst.max(action_of(code));
-                    return if answered == lines.len() {
-                        Turn::Done
-                    } else {
-                        Turn::Failed(answered, "the analysis lost track of a line".into())
-                    };
-                }
-                // More answers than lines would be a broken worker: extra ones are dropped.
-                Ok(_) if answered == lines.len() => {}
-                Ok(line) => {
-                    let _ = out.write_all(&line);
-                    answered += 1;
-                }
+            let burst = match w.lines.recv_timeout(STALL) {
+                Ok(burst) => burst,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     return Turn::Stalled(
                         answered,
@@ -398,6 +417,25 @@ impl Supervisor {
                         _ => "the analysis process died".into(),
                     };
                     return Turn::Failed(answered, why);
+                }
+            };
+            for line in burst {
+                if line.first() == Some(&b'=') {
+                    let code: i32 = std::str::from_utf8(&line[1..])
+                        .ok()
+                        .and_then(|s| s.trim().parse().ok())
+                        .unwrap_or(1);
+                    self.worst = self.worst.max(action_of(code));
+                    return if answered == lines.len() {
+                        Turn::Done
+                    } else {
+                        Turn::Failed(answered, "the analysis lost track of a line".into())
+                    };
+                }
+                // More answers than lines would be a broken worker: extra ones are dropped.
+                if answered < lines.len() {
+                    let _ = out.write_all(&line);
+                    answered += 1;
                 }
             }
         }
