@@ -45,6 +45,14 @@ fn secret_var_re() -> &'static Regex {
     })
 }
 
+/// The home directory itself (`~`, `$HOME`, `/home/NAME`, `/root`).
+fn is_home_dir(p: &str) -> bool {
+    let p = p.trim_end_matches('/');
+    matches!(p, "~" | "$HOME" | "${HOME}" | "/root")
+        || p.strip_prefix("/home/")
+            .is_some_and(|u| !u.is_empty() && !u.contains('/'))
+}
+
 /// Does this path name a secret file?
 fn is_secret_path(p: &str) -> bool {
     let p = p.trim_start_matches(['@', '<']);
@@ -85,6 +93,12 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         "awk", "grep", "cut", "jq", "yq", "python", "python3", "perl", "ruby", "tr", "sort",
         "uniq",
     ];
+    // An archive of the whole home directory carries every key and credential in it.
+    if matches!(name, "tar" | "zip" | "7z" | "gtar" | "bsdtar" | "cpio") {
+        if let Some(a) = args.iter().find(|a| is_home_dir(&a.text)) {
+            return Some((Secret::File, format!("{} (the home directory)", a.text)));
+        }
+    }
     if readers.contains(&name) {
         if let Some(a) = args
             .iter()
@@ -248,6 +262,48 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         "nc" | "ncat" | "netcat" | "telnet" | "socat" | "cryptcat" => {
             s.reads_stdin = true;
             s.payload.extend(args.iter());
+            // socat's file addresses read the file itself (`FILE:~/.ssh/id_rsa`).
+            for a in args {
+                let lower = a.text.to_ascii_lowercase();
+                for prefix in ["file:", "open:", "gopen:", "exec:cat "] {
+                    if let Some(rest) = lower.strip_prefix(prefix) {
+                        let path = &a.text[a.text.len() - rest.len()..];
+                        s.files
+                            .push(path.split(',').next().unwrap_or(path).to_string());
+                    }
+                }
+            }
+            Some(s)
+        }
+        // Uploads to a gist or a cloud bucket: every local file named goes up.
+        "gh" if args.first().is_some_and(|a| a.text == "gist") => {
+            s.files.extend(
+                args.iter()
+                    .skip(2)
+                    .filter(|a| !a.text.starts_with('-'))
+                    .map(|a| a.text.clone()),
+            );
+            s.what = "a gist (`gh gist`)".into();
+            Some(s)
+        }
+        "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
+            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            let remote = positional.iter().any(|p| {
+                ["s3://", "gs://", "r2://", "az://"]
+                    .iter()
+                    .any(|x| p.text.starts_with(x))
+                    || (name == "rclone" || name == "mc") && is_remote_target(&p.text)
+            });
+            if !remote {
+                return None;
+            }
+            s.files.extend(
+                positional
+                    .iter()
+                    .filter(|p| !p.text.contains("://") && !p.text.contains(':'))
+                    .map(|p| p.text.clone()),
+            );
+            s.what = format!("cloud storage (`{name}`)");
             Some(s)
         }
         "openssl" if args.first().is_some_and(|a| a.text == "s_client") => {

@@ -1,5 +1,6 @@
-//! Persistent fetch-and-run: a line written into a shell start-up file, a crontab or a systemd
-//! unit that downloads and runs code or opens a reverse shell. The written text is itself parsed as
+//! Persistent fetch-and-run: a line written into a shell start-up file, a git hook, a crontab, a
+//! systemd unit, an autostart entry or an editor start-up file that downloads and runs code or
+//! opens a reverse shell. The written text is itself parsed as
 //! shell and checked by the remote-code and reverse-shell analyzers.
 
 use super::{command_rules, remote_code, reverse_shell, OwnedHit};
@@ -11,19 +12,32 @@ use std::sync::OnceLock;
 /// Where the written text ends up.
 #[derive(Clone, Copy, PartialEq)]
 enum Sink {
+    /// Every line is shell (rc files, git hooks, fish snippets).
     StartupFile,
     Cron,
+    /// `Exec…=` values are commands (systemd units, XDG `.desktop` entries).
     Systemd,
+    /// Vim-style start-up files: what follows a `!` is a shell command.
+    Editor,
 }
 
 fn sink_of(path: &str) -> Option<Sink> {
     static RC: OnceLock<Regex> = OnceLock::new();
     let rc = RC.get_or_init(|| {
-        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|config\.fish)$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment)$|^/etc/profile\.d/|/\.config/autostart/")
+        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|config\.fish)$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment)$|^/etc/profile\.d/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")
+            .expect("static regex")
+    });
+    static EDITOR: OnceLock<Regex> = OnceLock::new();
+    let editor = EDITOR.get_or_init(|| {
+        Regex::new(r"(^|/)(\.vimrc|\.gvimrc|\.exrc|\.config/nvim/init\.vim|\.vim/plugin/[^/]+)$")
             .expect("static regex")
     });
     if rc.is_match(path) {
         Some(Sink::StartupFile)
+    } else if path.ends_with(".desktop") && path.contains("autostart/") {
+        Some(Sink::Systemd)
+    } else if editor.is_match(path) {
+        Some(Sink::Editor)
     } else if path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron") {
         Some(Sink::Cron)
     } else if path.contains("/systemd/system/") || path.contains("/systemd/user/") {
@@ -126,7 +140,7 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         match schedule.find(line).filter(|_| sink == Sink::Cron) {
             Some(m) => {
                 // With and without the user field of /etc/crontab-style lines.
-                let rest = &line[m.end()..];
+                let rest = line[m.end()..].trim_start();
                 lines.push(rest);
                 if let Some((_, after_user)) = rest.split_once(char::is_whitespace) {
                     lines.push(after_user);
@@ -141,6 +155,12 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 if key.trim().starts_with("Exec") {
                     code = value.trim_start_matches(['-', '@', ':', '+', '!']);
                 }
+            }
+        }
+        if sink == Sink::Editor {
+            match code.split_once('!') {
+                Some((_, cmd)) => code = cmd,
+                None => continue,
             }
         }
         if code.is_empty() || code.starts_with('#') {

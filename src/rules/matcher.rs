@@ -73,6 +73,7 @@ pub struct Matcher {
     overwrite: Option<LazyRegex>,
     redirect_any: Option<LazyRegex>,
     stdin: Option<LazyRegex>,
+    stdin_not: Option<LazyRegex>,
     assign: Option<LazyRegex>,
     inline_code: Option<LazyRegex>,
 }
@@ -105,6 +106,7 @@ impl Matcher {
             overwrite: lazy(&spec.overwrite, validate).map_err(err)?,
             redirect_any: lazy(&spec.redirect_any, validate).map_err(err)?,
             stdin: lazy(&spec.stdin, validate).map_err(err)?,
+            stdin_not: lazy(&spec.stdin_not, validate).map_err(err)?,
             assign: lazy(&spec.assign, validate).map_err(err)?,
             inline_code: lazy(&spec.inline_code, validate).map_err(err)?,
         })
@@ -238,11 +240,17 @@ impl Matcher {
                 return false;
             }
         }
+        if let Some(r) = &self.stdin_not {
+            if cmd.stdin_text.as_ref().is_some_and(|t| r.is_match(&t.text)) {
+                return false;
+            }
+        }
         if let Some(r) = &self.assign {
-            let any = cmd
-                .assignments
-                .iter()
-                .any(|(k, v)| r.is_match(&format!("{k}={}", v.text)));
+            let except = self.arg_except.as_ref();
+            let any = cmd.assignments.iter().any(|(k, v)| {
+                let a = format!("{k}={}", v.text);
+                r.is_match(&a) && !except.is_some_and(|e| e.is_match(&a))
+            });
             if !any {
                 return false;
             }

@@ -82,8 +82,8 @@ pub struct MatchSpec {
     pub flags_none: Vec<String>,
     /// Some positional argument matches this regex.
     pub arg: Option<String>,
-    /// With `arg`: the positional that matches `arg` must not match this regex (exemptions such as
-    /// `/tmp/…` inside "any absolute path").
+    /// With `arg` (or `assign`): the positional (or assignment) that matches must not match this
+    /// regex (exemptions such as `/tmp/…` inside "any absolute path").
     pub arg_except: Option<String>,
     /// Some positional argument does not match this regex.
     pub any_arg_not: Option<String>,
@@ -104,6 +104,9 @@ pub struct MatchSpec {
     pub redirect_any: Option<String>,
     /// Text fed on stdin (heredoc, here-string) matches this regex.
     pub stdin: Option<String>,
+    /// No text fed on stdin, or text that does not match this regex (an exemption: a heredoc
+    /// that writes the official value).
+    pub stdin_not: Option<String>,
     /// Some `NAME=value` assignment of the command matches this regex.
     pub assign: Option<String>,
     /// Inline program text (`python -c CODE`, `node -e CODE`, `perl -e`, `php -r`, or a heredoc
