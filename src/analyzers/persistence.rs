@@ -58,14 +58,34 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
         payloads.extend(printed_literal(cmd).map(|w| w.text));
         payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
         payloads.extend(upstream_literals(script, cmd));
-        for text in payloads {
-            if let Some((rule_id, why)) = runs_remote_code(&text, sink, rules) {
+        let mut found = false;
+        for text in &payloads {
+            if let Some((rule_id, why)) = runs_remote_code(text, sink, rules) {
                 hits.push(OwnedHit {
                     rule_id,
                     span: cmd.span,
                     detail: Some(why),
                 });
+                found = true;
                 break;
+            }
+        }
+        // An editor start-up line that runs a shell command at all (`autocmd … !cmd`,
+        // `system(…)`) is worth a look even when the command is not a download.
+        if !found && sink == Sink::Editor {
+            if let Some(line) = payloads
+                .iter()
+                .flat_map(|t| t.lines())
+                .find(|l| l.contains('!') || l.contains("system(") || l.contains("jobstart("))
+            {
+                hits.push(OwnedHit {
+                    rule_id: "persist.startup-file".into(),
+                    span: cmd.span,
+                    detail: Some(format!(
+                        "the editor start-up line {:?} runs a shell command whenever the editor opens",
+                        line.trim()
+                    )),
+                });
             }
         }
     }

@@ -33,6 +33,9 @@ struct Target<'a> {
     word: &'a Word,
     raw: String,
     usage: Use,
+    /// Written with a scheme (`https://…`); a schemeless `first.last@example.com` is an email
+    /// address far more often than a URL with a user name.
+    has_scheme: bool,
 }
 
 /// Run the analyzer.
@@ -146,6 +149,7 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
                 word: w,
                 raw: value.to_string(),
                 usage,
+                has_scheme: true,
             });
             continue;
         }
@@ -158,6 +162,7 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
                 word: w,
                 raw: format!("http://{value}/"),
                 usage,
+                has_scheme: false,
             });
             continue;
         }
@@ -167,6 +172,7 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
                     word: w,
                     raw: format!("ssh://{host}/"),
                     usage,
+                    has_scheme: false,
                 });
             }
             continue;
@@ -176,6 +182,7 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
                 word: w,
                 raw: format!("http://{value}"),
                 usage,
+                has_scheme: false,
             });
         }
     }
@@ -301,7 +308,7 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
         return;
     };
     let local = is_local_host(&host);
-    if !url.username().is_empty() && t.usage != Use::Connect {
+    if !url.username().is_empty() && t.usage != Use::Connect && t.has_scheme {
         let decoded = percent_decode(url.username());
         let user = decoded.trim_end_matches(|c: char| !c.is_alphanumeric());
         if user.contains('.')
