@@ -172,6 +172,28 @@ fn in_list(name: &str, list: &[String]) -> bool {
     list.iter().any(|e| matches_entry(name, e))
 }
 
+/// Calls that turn numbers or encoded text into code text (`chr`, `fromCharCode`, base64, hex,
+/// rot13): an evaluator fed by them is obfuscated code.
+const OBFUSCATORS: &[&str] = &[
+    "chr",
+    "fromCharCode",
+    "b64decode",
+    "decodebytes",
+    "a2b_base64",
+    "fromhex",
+    "unhexlify",
+    "atob",
+    "decode64",
+    "unpack",
+    "pack",
+    "rot13",
+    "decompress",
+    "gzinflate",
+    "base64_decode",
+    "str_rot13",
+    "hex2bin",
+];
+
 /// Files whose content is a credential.
 const SECRET_FILES: &[&str] = &[
     ".ssh/",
@@ -837,6 +859,13 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
                 Some(args) => {
                     if !args.is_empty() && literal(args, &vars).is_none() {
                         dynamic_eval = true;
+                        // Code assembled from character codes, decoded or reversed text is
+                        // hiding what it runs: reported even without a download.
+                        if args.iter().any(|t| {
+                            matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().any(|o| n == o || n.ends_with(&format!(".{o}"))))
+                        }) {
+                            r.dynamic.push(name.to_string());
+                        }
                     }
                 }
                 // `.then(eval)`: the evaluator passed as a value runs whatever it is given.
