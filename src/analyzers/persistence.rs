@@ -19,6 +19,8 @@ enum Sink {
     Systemd,
     /// Vim-style start-up files: what follows a `!` is a shell command.
     Editor,
+    /// Package-manager configuration: a line that points installs at another registry.
+    RegistryConfig,
 }
 
 fn sink_of(path: &str) -> Option<Sink> {
@@ -32,8 +34,15 @@ fn sink_of(path: &str) -> Option<Sink> {
         Regex::new(r"(^|/)(\.vimrc|\.gvimrc|\.exrc|\.config/nvim/init\.vim|\.vim/plugin/[^/]+)$")
             .expect("static regex")
     });
+    static REGISTRY: OnceLock<Regex> = OnceLock::new();
+    let registry = REGISTRY.get_or_init(|| {
+        Regex::new(r"(^|/)(\.yarnrc\.yml|\.yarnrc|\.npmrc|pip\.conf|pip\.ini|\.gemrc|\.cargo/config(\.toml)?)$")
+            .expect("static regex")
+    });
     if rc.is_match(path) {
         Some(Sink::StartupFile)
+    } else if registry.is_match(path) {
+        Some(Sink::RegistryConfig)
     } else if path.ends_with(".desktop") && path.contains("autostart/") {
         Some(Sink::Systemd)
     } else if editor.is_match(path) {
@@ -58,6 +67,23 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
         payloads.extend(printed_literal(cmd).map(|w| w.text));
         payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
         payloads.extend(upstream_literals(script, cmd));
+        if sink == Sink::RegistryConfig {
+            if let Some(line) = payloads
+                .iter()
+                .flat_map(|t| t.lines())
+                .find(|l| switches_registry(l))
+            {
+                hits.push(OwnedHit {
+                    rule_id: "supply.registry-switch".into(),
+                    span: cmd.span,
+                    detail: Some(format!(
+                        "the written line {:?} points every later install at another registry",
+                        line.trim()
+                    )),
+                });
+            }
+            continue;
+        }
         let mut found = false;
         for text in &payloads {
             if let Some((rule_id, why)) = runs_remote_code(text, sink, rules) {
@@ -90,6 +116,21 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
         }
     }
     hits
+}
+
+/// A package-manager configuration line that names a registry other than the public one.
+fn switches_registry(line: &str) -> bool {
+    static LINE: OnceLock<Regex> = OnceLock::new();
+    static OFFICIAL: OnceLock<Regex> = OnceLock::new();
+    let line_re = LINE.get_or_init(|| {
+        Regex::new(r#"(?i)^\s*(registry\s*=|npmRegistryServer\s*:|(extra-)?index-url\s*=|replace-with\s*=|-\s*https?://)"#)
+            .expect("static regex")
+    });
+    let official = OFFICIAL.get_or_init(|| {
+        Regex::new(r"https://(registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org/simple|rubygems\.org)/?")
+            .expect("static regex")
+    });
+    line_re.is_match(line) && !official.is_match(line)
 }
 
 /// Is this command writing into a persistence location? (redirect, tee, crontab from stdin)
