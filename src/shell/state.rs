@@ -31,6 +31,9 @@ pub struct ShellState {
     pub arrays: HashMap<String, Vec<Word>>,
     /// A literal `IFS` set in the input.
     pub ifs: Option<String>,
+    /// Descriptors opened for reading by a bare `exec N< SOURCE` (`exec 3< <(curl …)`), so a
+    /// later `<&3` reads from SOURCE.
+    pub read_fds: HashMap<u32, super::ir::Redirect>,
 }
 
 /// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).

@@ -674,6 +674,18 @@ impl Walker {
         }
         if !redirects.is_empty() || stdin_text.is_some() {
             for &i in &writers {
+                let argv = self.out.commands[i].argv.clone();
+                let mut attached = std::mem::take(&mut self.out.commands[i].redirects);
+                self.follow_read_fds(&argv, &mut attached);
+                // A descriptor opened on a here-string feeds that text on stdin.
+                if let Some(p) = attached
+                    .iter()
+                    .position(|r| r.op == "<<<" && r.fd.is_none())
+                {
+                    let text = attached.remove(p).target;
+                    self.out.commands[i].stdin_text.get_or_insert(text);
+                }
+                self.out.commands[i].redirects = attached;
                 self.record_written_file(i);
             }
         }
@@ -1194,6 +1206,39 @@ impl Walker {
             invoked_as: None,
         });
         self.out.commands.len() - 1
+    }
+}
+
+impl Walker {
+    /// `exec 3< SOURCE` opens descriptor 3 on SOURCE for the rest of the input; a later
+    /// `CMD <&3` (or `0<&3`) reads SOURCE on its stdin, and is recorded as `CMD < SOURCE` so the
+    /// analyzers see where the input comes from (`exec 3< <(curl …); bash <&3`).
+    fn follow_read_fds(&mut self, argv: &[Word], redirects: &mut [Redirect]) {
+        if !self.track_state {
+            return;
+        }
+        let bare_exec = argv.len() == 1 && argv[0].text == "exec";
+        for r in redirects.iter_mut() {
+            match (r.op.as_str(), r.fd) {
+                ("<" | "<<<", Some(n)) if bare_exec && n > 2 => {
+                    let mut source = r.clone();
+                    source.fd = None;
+                    self.state.read_fds.insert(n, source);
+                }
+                ("<&", None | Some(0)) => {
+                    let opened = r
+                        .target
+                        .text
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(|n| self.state.read_fds.get(&n));
+                    if let Some(source) = opened {
+                        *r = source.clone();
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
