@@ -111,6 +111,9 @@ struct Vocab {
     home: Vec<String>,
     stdin: Vec<String>,
     secrets: Vec<String>,
+    /// Calls that send a signal; with a PID of -1 they reach every process.
+    #[serde(default)]
+    kill: Vec<String>,
 }
 
 fn vocab(lang: Lang) -> Option<&'static Vocab> {
@@ -853,6 +856,19 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
         }
         if in_list(name, &v.fork) {
             fork = true;
+        }
+        // `os.kill(-1, 9)`, `kill 9, -1`, `process.kill(-1)`: every process the user can reach.
+        if in_list(name, &v.kill) {
+            let args = args_of(&toks, i, lang).unwrap_or(&toks[i + 1..toks.len().min(i + 6)]);
+            let minus_one = args.windows(2).any(
+                |w| matches!(w, [Tok::Punct('-'), Tok::Num(n)] if n.trim_start_matches('0') == "1"),
+            ) || args.iter().any(|t| matches!(t, Tok::Num(n) if n == "-1"));
+            if minus_one {
+                r.runs.push((
+                    Run::Argv(vec!["kill".into(), "-9".into(), "-1".into()]),
+                    name.to_string(),
+                ));
+            }
         }
         if in_list(name, &v.eval) && !followed_by_block {
             match args_of(&toks, i, lang) {

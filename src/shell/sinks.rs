@@ -1062,11 +1062,56 @@ fn awk_string(
                     out.push_str(line.split_whitespace().nth(field - 1).unwrap_or(""));
                 }
             }
+            // `sprintf("%c%c -rf /", 114, 109)`: formatted from literals, evaluated.
+            Tok::Ident(n) if n == "sprintf" => {
+                let (args, close) = crate::interp::tokens::call_args(toks, i + 1)?;
+                out.push_str(&awk_sprintf(args)?);
+                i = close + 1;
+                continue;
+            }
             Tok::Ident(n) => out.push_str(vars.get(n)?),
             Tok::Punct('(' | ')') => {}
             _ => return None,
         }
         i += 1;
+    }
+    Some(out)
+}
+
+/// `sprintf` over literal arguments: `%c` (a character code or the first character of a
+/// string), `%s`, `%d`/`%i`, `%%`. Anything else is unknown.
+fn awk_sprintf(args: &[crate::interp::tokens::Tok]) -> Option<String> {
+    use crate::interp::tokens::Tok;
+    let mut parts = args.split(|t| matches!(t, Tok::Punct(',')));
+    let fmt = match parts.next()? {
+        [Tok::Str(f)] => f.clone(),
+        _ => return None,
+    };
+    let values: Vec<&Tok> = parts.map(|p| p.first()).collect::<Option<Vec<_>>>()?;
+    let mut values = values.into_iter();
+    let mut out = String::new();
+    let mut chars = fmt.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            '%' => out.push('%'),
+            'c' => match values.next()? {
+                Tok::Num(n) => out.push(char::from_u32(n.parse::<u32>().ok()?)?),
+                Tok::Str(s) => out.push(s.chars().next()?),
+                _ => return None,
+            },
+            's' | 'd' | 'i' => match values.next()? {
+                Tok::Num(n) | Tok::Str(n) => out.push_str(n),
+                _ => return None,
+            },
+            _ => return None,
+        }
+        if out.len() > 4096 {
+            return None;
+        }
     }
     Some(out)
 }

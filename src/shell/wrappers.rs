@@ -17,6 +17,8 @@ struct Spec {
     assignments: bool,
     /// A verb that must come first (`uv run CMD`, `bundle exec CMD`); empty for none.
     verbs: &'static [&'static str],
+    /// Options followed by two values (`bwrap --bind SRC DEST`).
+    pair_opts: &'static [&'static str],
 }
 
 const SPECS: &[Spec] = &[
@@ -47,6 +49,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: true,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["doas"],
@@ -54,6 +57,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["env"],
@@ -61,6 +65,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: true,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &[
@@ -78,6 +83,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &[
@@ -99,6 +105,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["unshare", "nsenter"],
@@ -121,6 +128,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["sshpass"],
@@ -128,13 +136,15 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
-        names: &["faketime", "sg", "cgexec"],
+        names: &["faketime", "sg"],
         value_opts: &["-g", "-f"],
         leading: 1,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &[
@@ -170,6 +180,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &["run", "exec"],
+        pair_opts: &[],
     },
     Spec {
         names: &["bundle", "bundler"],
@@ -177,6 +188,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &["exec"],
+        pair_opts: &[],
     },
     Spec {
         names: &["linux32", "linux64", "numactl"],
@@ -195,6 +207,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["setarch"],
@@ -202,6 +215,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["exec"],
@@ -209,6 +223,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["setsid"],
@@ -216,6 +231,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["time"],
@@ -223,6 +239,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["nice"],
@@ -230,6 +247,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["timeout"],
@@ -237,6 +255,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["stdbuf"],
@@ -244,6 +263,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["ionice"],
@@ -251,6 +271,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["chrt"],
@@ -258,6 +279,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["taskset"],
@@ -265,6 +287,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["chroot"],
@@ -272,6 +295,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["flock"],
@@ -279,6 +303,7 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["xargs"],
@@ -303,6 +328,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["strace", "ltrace"],
@@ -310,6 +336,7 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
     },
     Spec {
         names: &["parallel"],
@@ -325,6 +352,175 @@ const SPECS: &[Spec] = &[
         leading: 0,
         assignments: false,
         verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["cgexec"],
+        value_opts: &["-g"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["setpriv"],
+        value_opts: &[
+            "--reuid",
+            "--regid",
+            "--ruid",
+            "--rgid",
+            "--euid",
+            "--egid",
+            "--groups",
+            "--inh-caps",
+            "--ambient-caps",
+            "--bounding-set",
+            "--securebits",
+            "--pdeathsig",
+            "--selinux-label",
+            "--apparmor-profile",
+            "--landlock-access",
+            "--landlock-rule",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["sem"],
+        value_opts: &[
+            "-j",
+            "--jobs",
+            "--id",
+            "--semaphorename",
+            "--semaphoretimeout",
+            "--st",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["bwrap"],
+        value_opts: &[
+            "--chdir",
+            "--uid",
+            "--gid",
+            "--hostname",
+            "--tmpfs",
+            "--proc",
+            "--dev",
+            "--dir",
+            "--remount-ro",
+            "--unsetenv",
+            "--lock-file",
+            "--sync-fd",
+            "--info-fd",
+            "--seccomp",
+            "--exec-label",
+            "--file-label",
+            "--userns",
+            "--pidns",
+            "--cap-add",
+            "--cap-drop",
+            "--argv0",
+            "--chmod",
+            "--perms",
+            "--size",
+            "--block-fd",
+            "--userns-block-fd",
+            "--json-status-fd",
+            "--add-seccomp-fd",
+            "--mqueue",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[
+            "--bind",
+            "--bind-try",
+            "--dev-bind",
+            "--dev-bind-try",
+            "--ro-bind",
+            "--ro-bind-try",
+            "--symlink",
+            "--setenv",
+            "--file",
+            "--bind-data",
+            "--ro-bind-data",
+            "--overlay-src",
+            "--chmod",
+        ],
+    },
+    Spec {
+        names: &["prlimit"],
+        value_opts: &["-p", "--pid"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["trickle"],
+        value_opts: &["-d", "-u", "-w", "-t", "-l", "-n", "-L"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["dbus-run-session", "dbus-launch"],
+        value_opts: &["--config-file", "--dbus-daemon"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["xvfb-run"],
+        value_opts: &[
+            "-n",
+            "-s",
+            "-f",
+            "-e",
+            "-p",
+            "-w",
+            "--server-num",
+            "--server-args",
+            "--auth-file",
+            "--error-file",
+            "--xauth-protocol",
+            "--wait",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        // `runuser -u USER -- CMD` (`-c CODE` is a code sink: the value is taken here so the
+        // wrapper yields nothing and the sink reads it).
+        names: &["runuser"],
+        value_opts: &[
+            "-u",
+            "--user",
+            "-g",
+            "--group",
+            "-G",
+            "--supp-group",
+            "-s",
+            "--shell",
+            "-c",
+            "--command",
+            "-w",
+            "--whitelist-environment",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
     },
 ];
 
@@ -388,9 +584,16 @@ pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
                 };
             }
         }
+        // `env -` is `env -i`.
+        if name == "env" && a == "-" {
+            i += 1;
+            continue;
+        }
         if a.starts_with('-') && a.len() > 1 && leading_left == spec.leading {
             if a.starts_with("--") {
-                if !a.contains('=') && spec.value_opts.contains(&a.as_str()) {
+                if spec.pair_opts.contains(&a.as_str()) {
+                    i += 2;
+                } else if !a.contains('=') && spec.value_opts.contains(&a.as_str()) {
                     i += 1;
                 }
             } else if takes_value(spec, a) {
