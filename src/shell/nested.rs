@@ -506,6 +506,17 @@ impl Walker {
             w.subs.clear();
             w.dynamic = false;
         }
+        // A copy or link of an installed program made earlier in the input runs that program.
+        if let Some(program) = self
+            .state
+            .program_copies
+            .get(w.text.trim_start_matches("./"))
+            .cloned()
+        {
+            let raw = w.text.clone();
+            w.text = program;
+            return Some(raw);
+        }
         let base = base_name(&w.text).to_string();
         // A computed directory with a literal program name (`"$VENV/bin/python"`) is that program.
         let literal_base = w.text.contains('/')
@@ -792,7 +803,7 @@ impl Walker {
 
 /// What `{}` stands for in `find START … -name NAME -exec CMD {}`: `START/NAME` when the name
 /// is a plain literal, `START/{}` otherwise (a path somewhere under START).
-fn find_match_placeholder(args: &[Word]) -> String {
+pub(crate) fn find_match_placeholder(args: &[Word]) -> String {
     let start = args
         .iter()
         .find(|a| !matches!(a.text.as_str(), "-L" | "-H" | "-P"))

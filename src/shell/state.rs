@@ -31,6 +31,9 @@ pub struct ShellState {
     pub arrays: HashMap<String, Vec<Word>>,
     /// A literal `IFS` set in the input.
     pub ifs: Option<String>,
+    /// Copies and links of installed programs made by the input (`ln -s /bin/rm /tmp/q`,
+    /// `cp /usr/bin/rm ./x`): the new path → the program's name.
+    pub program_copies: HashMap<String, String>,
     /// Descriptors opened for reading by a bare `exec N< SOURCE` (`exec 3< <(curl …)`), so a
     /// later `<&3` reads from SOURCE.
     pub read_fds: HashMap<u32, super::ir::Redirect>,
@@ -126,6 +129,26 @@ impl ShellState {
     pub fn observe(&mut self, cmd: &Command, vars: &mut HashMap<String, Word>) {
         let args = cmd.args();
         match cmd.name() {
+            "ln" | "cp" | "install" | "mv" | "link" => {
+                let positional: Vec<&str> = args
+                    .iter()
+                    .map(|a| a.text.as_str())
+                    .filter(|a| !a.starts_with('-'))
+                    .collect();
+                if let [src, dest] = positional[..] {
+                    let in_bin_dir = ["/bin/", "/sbin/"].iter().any(|d| src.contains(d));
+                    let program = src.rsplit('/').next().unwrap_or("");
+                    if in_bin_dir && !program.is_empty() {
+                        let dest = if dest.ends_with('/') {
+                            format!("{dest}{program}")
+                        } else {
+                            dest.to_string()
+                        };
+                        let dest = dest.trim_start_matches("./").to_string();
+                        self.program_copies.insert(dest, program.to_string());
+                    }
+                }
+            }
             "cd" | "chdir" => {
                 let next = cd_target(args, self);
                 self.oldpwd = self.cwd.take();

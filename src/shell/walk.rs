@@ -571,7 +571,7 @@ impl Walker {
                 .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
                 .filter(|c| !c.redirects.iter().any(|r| r.writes()));
             let next_printed = last.and_then(printed_literal);
-            let next_piped = last.and_then(|c| printed_text(c, true));
+            let next_piped = last.and_then(|c| printed_text(c, true).or_else(|| find_listing(c)));
             if shell_reads {
                 if let Some(code) = printed.take() {
                     self.nested_code(&code, Origin::ShellString);
@@ -1240,6 +1240,55 @@ impl Walker {
             }
         }
     }
+}
+
+/// What a plain `find START …` (no actions) prints, as one representative item: START itself
+/// when nothing filters (find lists its start first), `START/*` with `-mindepth 1` alone, else
+/// a path under START (`find / | xargs rm -rf` deletes `/`).
+fn find_listing(cmd: &Command) -> Option<Word> {
+    if cmd.name() != "find" {
+        return None;
+    }
+    let args = cmd.args();
+    let acts = [
+        "-exec", "-execdir", "-ok", "-okdir", "-delete", "-fprint", "-ls", "-printf", "-quit",
+    ];
+    if args.iter().any(|a| acts.contains(&a.text.as_str())) {
+        return None;
+    }
+    let start = args
+        .iter()
+        .find(|a| !matches!(a.text.as_str(), "-L" | "-H" | "-P"))
+        .filter(|a| !a.text.starts_with('-') && a.text != "(" && a.text != "!")?;
+    let tests: Vec<&str> = args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|a| {
+            a.starts_with('-')
+                && !matches!(
+                    *a,
+                    "-L" | "-H" | "-P" | "-print" | "-print0" | "-xdev" | "-mount"
+                )
+        })
+        .collect();
+    let text = match tests.as_slice() {
+        [] => start.text.clone(),
+        ["-mindepth", ..] | ["-maxdepth", "-mindepth"] | ["-mindepth", "-maxdepth"]
+            if args
+                .windows(2)
+                .any(|w| w[0].text == "-mindepth" && w[1].text == "1")
+                && tests
+                    .iter()
+                    .all(|t| matches!(*t, "-mindepth" | "-maxdepth")) =>
+        {
+            format!("{}/*", start.text.trim_end_matches('/'))
+        }
+        _ => super::nested::find_match_placeholder(args),
+    };
+    Some(Word {
+        text,
+        ..start.clone()
+    })
 }
 
 /// What `echo`/`printf` prints when every argument is a literal (escapes decoded).
