@@ -65,9 +65,53 @@ pub fn is_fetcher(cmd: &Command) -> bool {
     if FETCHERS.contains(&name.as_str()) {
         return true;
     }
-    // `python3 -m http.client`-style fetches are rare; `git archive --remote` is not code.
+    // An interpreter one-liner that names a URL and a fetch call (`python3 -c '…urlopen("https://…")…'`,
+    // `perl -MLWP::Simple -e 'getprint "http://…"'`, `node -e 'fetch("https://…")…'`): its
+    // output is what the server sent.
+    if is_interpreter(&name) {
+        let text: String = cmd
+            .args()
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let names_url =
+            text.contains("http://") || text.contains("https://") || text.contains("ftp://");
+        let fetch_call = INTERPRETER_FETCH_CALLS.iter().any(|c| text.contains(c));
+        return names_url && fetch_call;
+    }
     false
 }
+
+/// Calls or modules that fetch a URL in interpreter one-liners.
+const INTERPRETER_FETCH_CALLS: &[&str] = &[
+    "urlopen",
+    "urlretrieve",
+    "requests.get",
+    "httpx.get",
+    "http.client",
+    "LWP::",
+    "getprint",
+    "HTTP::Tiny",
+    "open-uri",
+    "URI.open",
+    "Net::HTTP",
+    "fetch(",
+    "https.get",
+    "http.get",
+    "axios",
+    "readfile(",
+    "file_get_contents(",
+    "curl_exec",
+    "fopen(\"http",
+    "socket.http",
+    "download.file",
+    "url(",
+    "HTTP.get",
+    "Invoke-WebRequest",
+    "iwr ",
+    "DownloadString",
+];
 
 /// Is this command a decoder whose output could be a hidden program?
 pub fn is_decoder(cmd: &Command) -> bool {

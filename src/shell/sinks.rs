@@ -1024,9 +1024,53 @@ pub fn tool_writes(cmd: &Command, input: Option<&Word>) -> Vec<(String, String, 
                 }
             }
         }
+        // `curl -o FILE URL`, `wget -O FILE URL`: the file holds whatever the server sends. It is
+        // recorded as the equivalent download-and-run, so a download written into a start-up
+        // file is judged as persistent fetch-and-run, and running it later as running a download.
+        "curl" | "wget" => {
+            if let Some((path, url)) = download_target(cmd) {
+                out.push((path, format!("curl -fsSL {url} | sh"), false));
+            }
+        }
         _ => {}
     }
     out
+}
+
+/// The file a curl or wget download is saved to, with its URL.
+fn download_target(cmd: &Command) -> Option<(String, String)> {
+    let args = cmd.args();
+    let url = args.iter().find(|a| a.text.contains("://"))?.text.clone();
+    let (short, long) = if cmd.name() == "curl" {
+        ('o', "--output")
+    } else {
+        ('O', "--output-document")
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].text.as_str();
+        if let Some(v) = a.strip_prefix(&format!("{long}=")) {
+            return (v != "-").then(|| (v.to_string(), url));
+        }
+        let cluster_ends_with = a.starts_with('-')
+            && !a.starts_with("--")
+            && a.len() > 1
+            && a[1..].chars().all(|c| c.is_ascii_alphabetic())
+            && a.ends_with(short);
+        if a == long || cluster_ends_with {
+            let v = args.get(i + 1)?.text.clone();
+            return (v != "-").then_some((v, url));
+        }
+        // `-oFILE` / `-OFILE`.
+        if let Some(v) = a
+            .strip_prefix(&format!("-{short}"))
+            .filter(|v| !v.is_empty())
+        {
+            return (v != "-").then(|| (v.to_string(), url));
+        }
+        i += 1;
+    }
+    None
 }
 
 /// The string an awk expression builds from literals, `-v` variables, `ENVIRON["X"]` (kept as
