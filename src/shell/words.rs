@@ -250,6 +250,15 @@ impl Walker {
                 b.text(shown, in_dq);
             }
             "arithmetic_expansion" => {
+                // `$((2-1))`, `$((-1))`: literal arithmetic is evaluated like bash does.
+                let expr = raw
+                    .strip_prefix("$((")
+                    .and_then(|r| r.strip_suffix("))"))
+                    .or_else(|| raw.strip_prefix("$[").and_then(|r| r.strip_suffix(']')));
+                if let Some(v) = expr.and_then(eval_arithmetic) {
+                    b.text(v.to_string(), in_dq);
+                    return;
+                }
                 self.embedded(n, src);
                 b.dynamic = true;
                 b.text("$((…))", in_dq);
@@ -517,4 +526,99 @@ fn has_unquoted_glob(raw: &str) -> bool {
         }
     }
     false
+}
+
+/// Evaluate integer arithmetic over literals only (`+ - * / %`, unary minus, parentheses).
+/// Anything else (variables, assignments, shifts) is unknown.
+pub(crate) fn eval_arithmetic(expr: &str) -> Option<i64> {
+    let toks: Vec<char> = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    if toks.is_empty() || toks.len() > 200 {
+        return None;
+    }
+    let mut pos = 0;
+    let v = arith_sum(&toks, &mut pos, 0)?;
+    (pos == toks.len()).then_some(v)
+}
+
+fn arith_sum(t: &[char], pos: &mut usize, depth: usize) -> Option<i64> {
+    let mut v = arith_product(t, pos, depth)?;
+    while let Some(&op) = t.get(*pos).filter(|c| **c == '+' || **c == '-') {
+        *pos += 1;
+        let r = arith_product(t, pos, depth)?;
+        v = if op == '+' {
+            v.checked_add(r)?
+        } else {
+            v.checked_sub(r)?
+        };
+    }
+    Some(v)
+}
+
+fn arith_product(t: &[char], pos: &mut usize, depth: usize) -> Option<i64> {
+    let mut v = arith_unary(t, pos, depth)?;
+    while let Some(&op) = t.get(*pos).filter(|c| matches!(**c, '*' | '/' | '%')) {
+        *pos += 1;
+        let r = arith_unary(t, pos, depth)?;
+        v = match op {
+            '*' => v.checked_mul(r)?,
+            '/' => v.checked_div(r)?,
+            _ => v.checked_rem(r)?,
+        };
+    }
+    Some(v)
+}
+
+fn arith_unary(t: &[char], pos: &mut usize, depth: usize) -> Option<i64> {
+    if depth > 32 {
+        return None;
+    }
+    match t.get(*pos)? {
+        '-' => {
+            *pos += 1;
+            arith_unary(t, pos, depth + 1)?.checked_neg()
+        }
+        '+' => {
+            *pos += 1;
+            arith_unary(t, pos, depth + 1)
+        }
+        '(' => {
+            *pos += 1;
+            let v = arith_sum(t, pos, depth + 1)?;
+            (t.get(*pos) == Some(&')')).then(|| *pos += 1)?;
+            Some(v)
+        }
+        c if c.is_ascii_digit() => {
+            let start = *pos;
+            while t.get(*pos).is_some_and(|c| c.is_ascii_digit()) {
+                *pos += 1;
+            }
+            let digits: String = t[start..*pos].iter().collect();
+            // A leading 0 is octal in bash; keep it simple and exact: only decimal literals.
+            if digits.len() > 1 && digits.starts_with('0') {
+                return None;
+            }
+            digits.parse().ok()
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod arithmetic_tests {
+    use super::eval_arithmetic as e;
+
+    #[test]
+    fn literal_arithmetic_is_evaluated_and_anything_else_is_not() {
+        assert_eq!(e("1"), Some(1));
+        assert_eq!(e("-1"), Some(-1));
+        assert_eq!(e("2-1"), Some(1));
+        assert_eq!(e(" 3 * 3 "), Some(9));
+        assert_eq!(e("(1+2)*-(4/2)"), Some(-6));
+        assert_eq!(e("7%4"), Some(3));
+        assert_eq!(e("x+1"), None);
+        assert_eq!(e("1/0"), None);
+        assert_eq!(e("010"), None);
+        assert_eq!(e("9223372036854775807+1"), None);
+        assert_eq!(e("1 << 2"), None);
+    }
 }
