@@ -77,23 +77,35 @@ impl Builder {
     fn finish(self, span: (usize, usize)) -> Vec<Word> {
         let mut out = Vec::new();
         let mut cur = String::new();
+        // Which characters of `cur` were unquoted literal text (brace expansion sees only those).
+        let mut mask: Vec<bool> = Vec::new();
         let mut has_any = false;
+        let expand = !self.dynamic;
+        let flush = |cur: &mut String, mask: &mut Vec<bool>, out: &mut Vec<String>| {
+            let text = std::mem::take(cur);
+            let m = std::mem::take(mask);
+            match expand.then(|| brace_expand(&text, &m)).flatten() {
+                Some(words) => out.extend(words),
+                None => out.push(text),
+            }
+        };
         for f in self.frags {
             match f {
                 Frag::Text { s, quoted } => {
+                    mask.extend(std::iter::repeat_n(!quoted, s.chars().count()));
                     cur.push_str(&s);
                     has_any |= quoted || !s.is_empty();
                 }
                 Frag::Split => {
                     if has_any {
-                        out.push(std::mem::take(&mut cur));
+                        flush(&mut cur, &mut mask, &mut out);
                     }
                     has_any = false;
                 }
             }
         }
         if has_any {
-            out.push(cur);
+            flush(&mut cur, &mut mask, &mut out);
         }
         out.into_iter()
             .map(|text| Word {
@@ -620,5 +632,150 @@ mod arithmetic_tests {
         assert_eq!(e("010"), None);
         assert_eq!(e("9223372036854775807+1"), None);
         assert_eq!(e("1 << 2"), None);
+    }
+}
+
+/// Most words one brace expansion may produce (past it the word stays as written).
+const MAX_BRACE_WORDS: usize = 64;
+
+/// Bash brace expansion of `text` (`/{etc,usr}` → `/etc /usr`, `-1{,}` → `-1 -1`, `{1..3}`),
+/// using only braces and commas that were unquoted (`mask`). `None` when nothing expands.
+fn brace_expand(text: &str, mask: &[bool]) -> Option<Vec<String>> {
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() != mask.len() || !chars.contains(&'{') {
+        return None;
+    }
+    let mut out = Vec::new();
+    expand_into(&chars, mask, &mut out, 0)?;
+    (out.len() > 1 || out.first().is_some_and(|w| w != text)).then_some(out)
+}
+
+fn expand_into(chars: &[char], mask: &[bool], out: &mut Vec<String>, depth: usize) -> Option<()> {
+    if depth > 8 {
+        return None;
+    }
+    // The first unquoted `{` with a matching unquoted `}` and a top-level comma or `..` inside.
+    for open in 0..chars.len() {
+        if chars[open] != '{' || !mask[open] {
+            continue;
+        }
+        let mut level = 0;
+        let mut commas = Vec::new();
+        let mut close = None;
+        for (j, c) in chars.iter().enumerate().skip(open) {
+            if !mask[j] {
+                continue;
+            }
+            match c {
+                '{' => level += 1,
+                '}' => {
+                    level -= 1;
+                    if level == 0 {
+                        close = Some(j);
+                        break;
+                    }
+                }
+                ',' if level == 1 => commas.push(j),
+                _ => {}
+            }
+        }
+        let Some(close) = close else { continue };
+        let inner: String = chars[open + 1..close].iter().collect();
+        let alternatives: Vec<(Vec<char>, Vec<bool>)> = if commas.is_empty() {
+            match range(&inner) {
+                Some(items) => items
+                    .into_iter()
+                    .map(|s| {
+                        let c: Vec<char> = s.chars().collect();
+                        let m = vec![false; c.len()];
+                        (c, m)
+                    })
+                    .collect(),
+                None => continue,
+            }
+        } else {
+            let mut bounds = vec![open];
+            bounds.extend(&commas);
+            bounds.push(close);
+            bounds
+                .windows(2)
+                .map(|w| {
+                    (
+                        chars[w[0] + 1..w[1]].to_vec(),
+                        mask[w[0] + 1..w[1]].to_vec(),
+                    )
+                })
+                .collect()
+        };
+        for (alt, alt_mask) in alternatives {
+            let mut c = chars[..open].to_vec();
+            let mut m = mask[..open].to_vec();
+            c.extend(alt);
+            m.extend(alt_mask);
+            c.extend(&chars[close + 1..]);
+            m.extend(&mask[close + 1..]);
+            expand_into(&c, &m, out, depth + 1)?;
+            if out.len() > MAX_BRACE_WORDS {
+                return None;
+            }
+        }
+        return Some(());
+    }
+    out.push(chars.iter().collect());
+    Some(())
+}
+
+/// `1..5`, `a..e`, `5..1`: the items of a brace range (at most [`MAX_BRACE_WORDS`]).
+fn range(inner: &str) -> Option<Vec<String>> {
+    let (a, b) = inner.split_once("..")?;
+    if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
+        if x.abs_diff(y) as usize >= MAX_BRACE_WORDS {
+            return None;
+        }
+        let items: Vec<i64> = if x <= y {
+            (x..=y).collect()
+        } else {
+            (y..=x).rev().collect()
+        };
+        return Some(items.into_iter().map(|v| v.to_string()).collect());
+    }
+    let (mut x, mut y) = (a.chars(), b.chars());
+    let (Some(x), None, Some(y), None) = (x.next(), x.next(), y.next(), y.next()) else {
+        return None;
+    };
+    if !x.is_ascii_alphabetic() || !y.is_ascii_alphabetic() {
+        return None;
+    }
+    let items: Vec<char> = if x <= y {
+        (x..=y).collect()
+    } else {
+        (y..=x).rev().collect()
+    };
+    Some(items.into_iter().map(String::from).collect())
+}
+
+#[cfg(test)]
+mod brace_tests {
+    use super::brace_expand;
+
+    fn all(s: &str) -> Option<Vec<String>> {
+        brace_expand(s, &vec![true; s.chars().count()])
+    }
+
+    #[test]
+    fn unquoted_braces_expand_like_bash() {
+        assert_eq!(all("/{etc,usr}").unwrap(), ["/etc", "/usr"]);
+        assert_eq!(all("-1{,}").unwrap(), ["-1", "-1"]);
+        assert_eq!(all("a{b,c{d,e}}f").unwrap(), ["abf", "acdf", "acef"]);
+        assert_eq!(all("x{1..3}").unwrap(), ["x1", "x2", "x3"]);
+        assert_eq!(all("{a..c}").unwrap(), ["a", "b", "c"]);
+        assert_eq!(all("{}"), None);
+        assert_eq!(all("{x}"), None);
+        assert_eq!(all("${HOME}"), None, "no comma: not an expansion");
+        assert_eq!(all("{1..100000}"), None, "too many words: left as written");
+        // Quoted braces or commas do not expand.
+        let s = "{a,b}";
+        assert_eq!(brace_expand(s, &[false, true, true, true, false]), None);
+        assert_eq!(brace_expand(s, &[true, true, false, true, true]), None);
     }
 }
