@@ -120,7 +120,14 @@ pub fn shell_invocation(cmd: &Command) -> Option<ShellInvocation<'_>> {
     match args.get(i) {
         Some(w) if has_c => Some(ShellInvocation::Code(w)),
         Some(_) if reads_stdin => Some(ShellInvocation::Stdin),
-        Some(w) if w.text == "/dev/stdin" => Some(ShellInvocation::Stdin),
+        Some(w)
+            if matches!(
+                w.text.as_str(),
+                "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0"
+            ) =>
+        {
+            Some(ShellInvocation::Stdin)
+        }
         Some(w) => Some(ShellInvocation::Script(w)),
         None if has_c => None,
         None => Some(ShellInvocation::Stdin),
@@ -134,10 +141,12 @@ pub fn reads_code_from_stdin(cmd: &Command) -> bool {
         Some(_) => false,
         None => {
             matches!(cmd.name(), "source" | ".")
-                && cmd
-                    .args()
-                    .first()
-                    .is_some_and(|a| a.text == "/dev/stdin" || a.text == "-")
+                && cmd.args().first().is_some_and(|a| {
+                    matches!(
+                        a.text.as_str(),
+                        "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0" | "-"
+                    )
+                })
         }
     }
 }

@@ -677,6 +677,29 @@ impl Walker {
                 let argv = self.out.commands[i].argv.clone();
                 let mut attached = std::mem::take(&mut self.out.commands[i].redirects);
                 self.follow_read_fds(&argv, &mut attached);
+                // `bash /dev/fd/3 3< SOURCE`: the script named by the descriptor is SOURCE, read
+                // like stdin.
+                let fd_arg = argv.iter().enumerate().skip(1).find_map(|(p, w)| {
+                    let n = w
+                        .text
+                        .strip_prefix("/dev/fd/")
+                        .or_else(|| w.text.strip_prefix("/proc/self/fd/"))?
+                        .parse::<u32>()
+                        .ok()?;
+                    Some((p, n))
+                });
+                if let Some((p, n)) = fd_arg.filter(|(_, n)| *n > 0) {
+                    let source = attached
+                        .iter()
+                        .find(|r| r.fd == Some(n) && (r.op == "<" || r.op == "<<<"))
+                        .cloned()
+                        .or_else(|| self.state.read_fds.get(&n).cloned());
+                    if let Some(mut source) = source {
+                        source.fd = None;
+                        attached.push(source);
+                        self.out.commands[i].argv[p].text = "/dev/stdin".into();
+                    }
+                }
                 // A descriptor opened on a here-string feeds that text on stdin.
                 if let Some(p) = attached
                     .iter()
