@@ -926,7 +926,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
     writes_and_shell_pipes(lang, &toks, v, &paths, &vars, &mut r);
     r.fetch_exec = fetch && (dynamic_eval || dynamic_run);
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
-    r.fork_loop = fork && infinite_loop(&toks);
+    r.fork_loop = fork && (infinite_loop(&toks) || huge_count(&toks));
     r.secret_to_network = secrets && send;
     r
 }
@@ -1143,6 +1143,20 @@ fn infinite_loop(toks: &[Tok]) -> bool {
             Tok::Ident(k) if k == "iter" => matches!(after, Some(Tok::Ident(c)) if c == "int"),
             _ => false,
         }
+    })
+}
+
+/// A loop bound no machine survives forking that many times: a literal of 100,000 or more
+/// (`range(10**9)`, `1..1e9`, `range(1000000)`).
+fn huge_count(toks: &[Tok]) -> bool {
+    let big = |n: &str| n.replace('_', "").parse::<f64>().is_ok_and(|v| v >= 1e5);
+    toks.iter().enumerate().any(|(i, t)| match t {
+        Tok::Num(n) if big(n) => true,
+        Tok::Num(b) if b == "10" => matches!(
+            (toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)),
+            (Some(Tok::Punct('*')), Some(Tok::Punct('*')), Some(Tok::Num(e))) if e.parse::<u32>().is_ok_and(|e| e >= 5)
+        ),
+        _ => false,
     })
 }
 
