@@ -1149,7 +1149,14 @@ fn infinite_loop(toks: &[Tok]) -> bool {
 /// A loop bound no machine survives forking that many times: a literal of 100,000 or more
 /// (`range(10**9)`, `1..1e9`, `range(1000000)`).
 fn huge_count(toks: &[Tok]) -> bool {
-    let big = |n: &str| n.replace('_', "").parse::<f64>().is_ok_and(|v| v >= 1e5);
+    // A range literal (`1..1e9`) counts by its upper bound.
+    let big = |n: &str| {
+        let upper = n.rsplit("..").next().unwrap_or(n);
+        upper
+            .replace('_', "")
+            .parse::<f64>()
+            .is_ok_and(|v| v >= 1e5)
+    };
     toks.iter().enumerate().any(|(i, t)| match t {
         Tok::Num(n) if big(n) => true,
         Tok::Num(b) if b == "10" => matches!(
