@@ -45,13 +45,7 @@ fn embedded_json(out_dir: &str) {
     let tables_map: std::collections::BTreeMap<String, String> =
         toml::from_str(&tables_text).expect("rules/tables.toml is valid");
     let tables: Vec<(String, String)> = tables_map.into_iter().collect();
-    let mut files: Vec<_> = std::fs::read_dir("rules")
-        .expect("read rules/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
+    let files = rules_toml_files();
     let mut packs = Vec::new();
     let mut code = String::new();
     for f in &files {
@@ -94,13 +88,7 @@ fn embedded_json(out_dir: &str) {
 /// The program names and keywords of every embedded rule (what `RuleSet::keywords` returns).
 fn rule_keywords(out_dir: &str) {
     println!("cargo:rerun-if-changed=rules");
-    let mut files: Vec<_> = std::fs::read_dir("rules")
-        .expect("read rules/")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    files.sort();
+    let files = rules_toml_files();
     let mut words: Vec<String> = Vec::new();
     for f in files {
         println!("cargo:rerun-if-changed={}", f.display());
@@ -141,4 +129,16 @@ fn array_values(text: &str, key: &str) -> Vec<String> {
         rest = &after[end..];
     }
     out
+}
+
+/// Every `rules/*.toml`, sorted (the build's output must not depend on directory order).
+fn rules_toml_files() -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir("rules")
+        .expect("read rules/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    files
 }

@@ -1,6 +1,9 @@
 //! The `check` front door as other programs see it: exit codes, JSON schema, stdin, batch,
 //! policy files, `rules` and `explain`.
 
+mod common;
+
+use common::bin_in;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
@@ -8,22 +11,6 @@ use std::process::{Command, Output, Stdio};
 fn bin() -> Command {
     let home = std::env::temp_dir().join(format!("hermes-scan-cli-home-{}", std::process::id()));
     bin_in(&home)
-}
-
-/// The binary with HOME and the XDG dirs in `home`.
-fn bin_in(home: &std::path::Path) -> Command {
-    std::fs::create_dir_all(home).unwrap();
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hermes-scan"));
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("HERMES_SCAN_CONFIG")
-        .env_remove("HERMES_SCAN_MODE")
-        .env_remove("HERMES_SCAN_YOLO")
-        .env_remove("HERMES_SCAN_UNATTENDED")
-        .env_remove("HERMES_SCAN_ON_ERROR")
-        .current_dir(home);
-    c
 }
 
 fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {

@@ -1,6 +1,8 @@
 //! What a new user trips over (issue 15): exit statuses scripts can rely on, configuration that
 //! fails closed instead of silently doing nothing, messages that say what happened.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -12,16 +14,7 @@ fn home(name: &str) -> PathBuf {
 }
 
 fn bin(home: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hermes-scan"));
-    c.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env_remove("HERMES_SCAN_CONFIG")
-        .env_remove("HERMES_SCAN_MODE")
-        .env_remove("HERMES_SCAN_YOLO")
-        .env_remove("CLAUDE_CONFIG_DIR")
-        .current_dir(home);
-    c
+    common::bin_in(home)
 }
 
 fn run(home: &Path, args: &[&str]) -> Output {

@@ -312,16 +312,11 @@ impl Supervisor {
     }
 
     fn spawn(&self) -> std::io::Result<Worker> {
-        let exe = std::env::current_exe().unwrap_or_else(|_| "hermes-scan".into());
-        let limits = Limits::with_deadline(STALL);
-        let mut cmd = std::process::Command::new(exe);
-        cmd.args(&self.args)
-            .env(supervise::WORKER_ENV, "1")
+        let mut child = supervise::worker_command(&self.args, &Limits::with_deadline(STALL))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        supervise::apply_limits(&mut cmd, &limits);
-        let mut child = cmd.spawn()?;
+            .stderr(Stdio::inherit())
+            .spawn()?;
         let stdin = child.stdin.take().expect("piped stdin");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, lines) = mpsc::channel();

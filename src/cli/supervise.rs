@@ -122,7 +122,7 @@ pub struct Finished {
 }
 
 /// This binary as a worker with `args`, limits applied in the child before it starts.
-fn worker_command(args: &[OsString], limits: &Limits) -> Command {
+pub fn worker_command(args: &[OsString], limits: &Limits) -> Command {
     let exe = std::env::current_exe().unwrap_or_else(|_| "hermes-scan".into());
     let mut cmd = Command::new(exe);
     cmd.args(args).env(WORKER_ENV, "1");
@@ -131,7 +131,7 @@ fn worker_command(args: &[OsString], limits: &Limits) -> Command {
 }
 
 /// Apply `limits` in the child between fork and exec.
-pub fn apply_limits(cmd: &mut Command, limits: &Limits) {
+fn apply_limits(cmd: &mut Command, limits: &Limits) {
     let limits = *limits;
     // SAFETY: only async-signal-safe calls (setrlimit) between fork and exec.
     unsafe {

@@ -1,13 +1,33 @@
-//! A tiny one-request-per-connection HTTP server on 127.0.0.1 for tests: it answers with a
-//! handler, records every request, and stops by itself after 60 s.
+//! Shared test helpers: the binary isolated in a scratch home, and a tiny
+//! one-request-per-connection HTTP server on 127.0.0.1 that answers with a handler, records every
+//! request, and stops by itself after 60 s.
 
 #![allow(dead_code)]
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// The binary with HOME and the XDG dirs in `home` (created), run from there, with none of the
+/// developer's own hermes-scan environment settings.
+pub fn bin_in(home: &std::path::Path) -> Command {
+    std::fs::create_dir_all(home).unwrap();
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hermes-scan"));
+    c.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("HERMES_SCAN_CONFIG")
+        .env_remove("HERMES_SCAN_MODE")
+        .env_remove("HERMES_SCAN_YOLO")
+        .env_remove("HERMES_SCAN_UNATTENDED")
+        .env_remove("HERMES_SCAN_ON_ERROR")
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .current_dir(home);
+    c
+}
 
 /// Answers a request: (method, path, JSON body) → (status, body).
 pub type Handler = Arc<dyn Fn(&str, &str, &Value) -> (u16, String) + Send + Sync>;
