@@ -30,6 +30,79 @@ fn main() {
     std::fs::write(dest, out).expect("write sink_names.rs");
     rule_keywords(&out_dir);
     embedded_json(&out_dir);
+    embedded_advisories(&out_dir);
+}
+
+#[path = "src/supply/names.rs"]
+mod names;
+
+/// The embedded advisories (`advisories/*.json`) as one string per OSV record plus an index
+/// from `ECOSYSTEM canonical-name` (sorted) to the records that name the package: a lookup
+/// parses only that package's records, so the 600 embedded records cost nothing at start-up.
+fn embedded_advisories(out_dir: &str) {
+    println!("cargo:rerun-if-changed=advisories");
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir("advisories")
+        .expect("read advisories/")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut records: Vec<String> = Vec::new();
+    let mut index: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+    for f in files {
+        println!("cargo:rerun-if-changed={}", f.display());
+        let text = std::fs::read_to_string(&f).expect("read advisory file");
+        let list: Vec<serde_json::Value> = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{}: not a JSON array of OSV records: {e}", f.display()));
+        for r in list {
+            let n = records.len();
+            let affected = r["affected"].as_array().cloned().unwrap_or_default();
+            assert!(
+                r["id"].is_string() && !affected.is_empty(),
+                "{}: a record without id or affected packages",
+                f.display()
+            );
+            for a in affected {
+                let eco = a["package"]["ecosystem"].as_str().unwrap_or("");
+                let eco = eco.split(':').next().unwrap_or(eco);
+                let name = a["package"]["name"].as_str().unwrap_or("");
+                let key = format!("{eco} {}", names::normalize(eco, name));
+                let list = index.entry(key).or_default();
+                if !list.contains(&n) {
+                    list.push(n);
+                }
+            }
+            records.push(r.to_string());
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/// Every embedded OSV record, as JSON (generated from advisories/*.json)."
+    );
+    let _ = writeln!(out, "pub static EMBEDDED_ADVISORY_RECORDS: &[&str] = &[");
+    for r in &records {
+        let _ = writeln!(out, "    {r:?},");
+    }
+    let _ = writeln!(out, "];");
+    let _ = writeln!(
+        out,
+        "/// `ECOSYSTEM name` → indices into EMBEDDED_ADVISORY_RECORDS, sorted by key."
+    );
+    let _ = writeln!(
+        out,
+        "pub static EMBEDDED_ADVISORY_INDEX: &[(&str, &[u16])] = &["
+    );
+    for (k, v) in &index {
+        let _ = writeln!(out, "    ({k:?}, &{v:?}),");
+    }
+    let _ = writeln!(out, "];");
+    std::fs::write(
+        std::path::Path::new(out_dir).join("embedded_advisories.rs"),
+        out,
+    )
+    .expect("write embedded_advisories.rs");
 }
 
 #[path = "src/rules/tables.rs"]

@@ -208,3 +208,109 @@ fn ten_thousand_package_lockfile() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["packages"], 10_001);
 }
+
+const GEMFILE_LOCK: &str = "GIT\n  remote: https://github.com/x/y.git\n  specs:\n    ygem (0.1.0)\n\nGEM\n  remote: https://rubygems.org/\n  specs:\n    nokogiri (1.15.4-x86_64-linux)\n      racc (~> 1.4)\n    rest-client (1.6.13)\n      mime-types (>= 1.16)\n    strong_password (0.0.7)\n\nPLATFORMS\n  x86_64-linux\n\nDEPENDENCIES\n  rest-client (= 1.6.13)\n";
+const GO_MOD: &str = "module example.com/app\n\ngo 1.22\n\nrequire (\n\tgithub.com/evil/backdoor v1.4.0\n\tgolang.org/x/text v0.14.0 // indirect\n)\n\nrequire github.com/ok/lib v2.0.0+incompatible\n";
+const GO_SUM: &str =
+    "github.com/evil/backdoor v1.4.0 h1:abc=\ngithub.com/evil/backdoor v1.4.0/go.mod h1:def=\n";
+const COMPOSER_LOCK: &str = r#"{"packages":[{"name":"evil/wp-helper","version":"v2.1.0"}],"packages-dev":[{"name":"phpunit/phpunit","version":"10.5.0"}]}"#;
+
+/// OSV records for ecosystems the embedded data has none of (Go, Packagist), imported by the test.
+fn import_go_and_packagist(home: &Path) {
+    let osv = home.join("osv");
+    std::fs::create_dir_all(&osv).unwrap();
+    std::fs::write(osv.join("GO-TEST-1.json"), r#"{"id":"GO-TEST-1","modified":"2026-01-01T00:00:00Z","summary":"backdoored module","database_specific":{"malicious":true},"affected":[{"package":{"ecosystem":"Go","name":"github.com/evil/backdoor"},"ranges":[{"type":"SEMVER","events":[{"introduced":"1.3.0"},{"fixed":"1.5.0"}]}]}]}"#).unwrap();
+    std::fs::write(osv.join("PKG-TEST-1.json"), r#"{"id":"GHSA-test-pkg1","modified":"2026-01-01T00:00:00Z","summary":"RCE in wp-helper","database_specific":{"severity":"HIGH"},"affected":[{"package":{"ecosystem":"Packagist","name":"evil/wp-helper"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"2.0.0"},{"fixed":"2.2.0"}]}]}]}"#).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args(["advisories", "import"])
+        .arg(&osv)
+        .env("XDG_DATA_HOME", home.join(".no-store"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn rubygems_go_and_composer_lockfiles_are_read_and_judged() {
+    let dir = project(
+        "gems-go",
+        &[
+            ("rb/Gemfile.lock", GEMFILE_LOCK),
+            ("go/go.mod", GO_MOD),
+            ("go2/go.sum", GO_SUM),
+            ("php/composer.lock", COMPOSER_LOCK),
+        ],
+    );
+    import_go_and_packagist(&dir);
+    let out = deps(&dir, &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: std::collections::BTreeSet<(String, String, String, String)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["file"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('/')
+                    .next()
+                    .unwrap()
+                    .to_string(),
+                f["name"].as_str().unwrap().to_string(),
+                f["version"].as_str().unwrap().to_string(),
+                f["level"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: std::collections::BTreeSet<(String, String, String, String)> = [
+        ("Gemfile.lock", "rest-client", "1.6.13", "malicious"),
+        ("Gemfile.lock", "strong_password", "0.0.7", "malicious"),
+        ("go.mod", "github.com/evil/backdoor", "1.4.0", "malicious"),
+        ("go.sum", "github.com/evil/backdoor", "1.4.0", "malicious"),
+        ("composer.lock", "evil/wp-helper", "2.1.0", "high"),
+    ]
+    .iter()
+    .map(|(a, b, c, d)| (a.to_string(), b.to_string(), c.to_string(), d.to_string()))
+    .collect();
+    assert_eq!(got, want, "GIT specs, dependency constraints, nokogiri's platform, the safe module and dev packages are silent");
+    // The same packages through the install front doors of `check`.
+    let check = |cmd: &str| {
+        Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+            .args(["check", "--json", "--", cmd])
+            .env("XDG_DATA_HOME", dir.join(".no-store"))
+            .output()
+            .unwrap()
+    };
+    for (cmd, code) in [
+        ("gem install rest-client -v 1.6.13", 1),
+        ("gem install rest-client:1.6.12", 1),
+        ("bundle add strong_password --version 0.0.7", 1),
+        ("go install github.com/evil/backdoor/cmd/tool@v1.4.0", 1),
+        ("go run github.com/evil/backdoor@v1.3.2", 1),
+        ("composer require evil/wp-helper:2.1.0", 2),
+        ("gem install rest-client -v 2.1.0", 0),
+        ("go install github.com/evil/backdoor/cmd/tool@v1.5.0", 0),
+        ("composer require evil/wp-helper:2.2.0", 0),
+        ("go build ./...", 0),
+    ] {
+        let out = check(cmd);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{cmd}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}

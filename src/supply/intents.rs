@@ -206,8 +206,10 @@ pub fn intents(cmd: &Command) -> Vec<Intent> {
                 _ => Vec::new(),
             }
         }
-        "gem" if text(0) == "install" => gem(&args),
-        "go" if matches!(text(0), "install" | "get") => go(&args),
+        "gem" if matches!(text(0), "install" | "i") => gem(&args),
+        "bundle" if text(0) == "add" => gem(&args),
+        "go" if matches!(text(0), "install" | "get" | "run") => go(&args),
+        "composer" if matches!(text(0), "require" | "req") => composer(&args),
         _ => Vec::new(),
     }
 }
@@ -564,14 +566,35 @@ fn cargo(args: &[&Word], start: usize) -> Vec<Intent> {
     out
 }
 
+/// `gem install NAME [-v V]`, `gem install NAME:V`, `bundle add NAME [--version V]`.
 fn gem(args: &[&Word]) -> Vec<Intent> {
     let version = option_values(args, &["-v", "--version"]).pop();
     let mut out = Vec::new();
-    let value_opts = ["-v", "--version", "--source", "-s", "-i", "--install-dir"];
+    let value_opts = [
+        "-v",
+        "--version",
+        "--source",
+        "-s",
+        "-i",
+        "--install-dir",
+        "--group",
+        "-g",
+        "--require",
+        "--path",
+        "--git",
+        "--branch",
+        "--ref",
+    ];
     for w in positional_words(args, 1, &value_opts) {
-        let t = w.text.as_str();
-        let requested = match &version {
-            Some(v) => Requested::Exact(v.clone()),
+        let (t, pinned) = match w.text.split_once(':') {
+            Some((n, v)) if !v.is_empty() => (n, Some(v.to_string())),
+            _ => (w.text.as_str(), None),
+        };
+        let requested = match pinned.as_ref().or(version.as_ref()) {
+            Some(v) if v.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+                Requested::Exact(v.clone())
+            }
+            Some(v) => Requested::Range(v.clone()),
             None => Requested::Latest,
         };
         out.push(Intent {
@@ -586,6 +609,38 @@ fn gem(args: &[&Word]) -> Vec<Intent> {
     out
 }
 
+/// `composer require vendor/package[:constraint]…` (Packagist).
+fn composer(args: &[&Word]) -> Vec<Intent> {
+    positional_words(args, 1, &["--working-dir", "-d"])
+        .into_iter()
+        .filter(|w| w.text.contains('/'))
+        .map(|w| {
+            let (name, ver) = w
+                .text
+                .split_once([':', '='])
+                .unwrap_or((w.text.as_str(), ""));
+            let ver = ver.trim_start_matches('v');
+            let requested = if ver.is_empty() {
+                Requested::Latest
+            } else if ver.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                Requested::Exact(ver.to_string())
+            } else {
+                Requested::Range(ver.to_string())
+            };
+            Intent {
+                ecosystem: Ecosystem::Packagist,
+                name: name.to_string(),
+                requested,
+                source: Source::Registry,
+                span: w.span,
+                extra_indexes: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// `go install|get|run MODULE/PATH@VERSION` (the module is some prefix of the path; the store
+/// lookup tries each).
 fn go(args: &[&Word]) -> Vec<Intent> {
     args.iter()
         .skip(1)

@@ -29,6 +29,10 @@ pub const KNOWN_NAMES: &[&str] = &[
     "poetry.lock",
     "uv.lock",
     "Pipfile.lock",
+    "Gemfile.lock",
+    "go.mod",
+    "go.sum",
+    "composer.lock",
     "requirements*.txt",
 ];
 
@@ -150,6 +154,21 @@ pub fn parse(path: &Path) -> Result<Vec<Locked>, String> {
         }
         "yarn.lock" => yarn(&text, path),
         "pnpm-lock.yaml" => pnpm(&text, path),
+        "Gemfile.lock" => gemfile_lock(&text, path),
+        "go.mod" | "go.sum" => go_modules(&text, path, name == "go.sum"),
+        "composer.lock" => {
+            let doc: Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+            ["packages", "packages-dev"]
+                .iter()
+                .filter_map(|s| doc.get(s).and_then(Value::as_array))
+                .flatten()
+                .filter_map(|p| {
+                    let n = p.get("name")?.as_str()?;
+                    let v = p.get("version")?.as_str()?.trim_start_matches('v');
+                    Some(locked(Ecosystem::Packagist, n, v, &format!("\"{n}\"")))
+                })
+                .collect()
+        }
         _ => text
             .lines()
             .enumerate()
@@ -169,6 +188,88 @@ pub fn parse(path: &Path) -> Result<Vec<Locked>, String> {
             .collect(),
     };
     Ok(out)
+}
+
+/// `Gemfile.lock`: the `specs:` blocks of GEM sections (`    name (version)` at four spaces;
+/// deeper lines are dependency constraints, and GIT/PATH sections have no registry advisories).
+fn gemfile_lock(text: &str, path: &Path) -> Vec<Locked> {
+    let mut out = Vec::new();
+    let mut in_gem = false;
+    for (i, line) in text.lines().enumerate() {
+        if !line.starts_with(' ') {
+            in_gem = line.trim() == "GEM";
+            continue;
+        }
+        let Some(spec) = line.strip_prefix("    ") else {
+            continue;
+        };
+        if !in_gem || spec.starts_with(' ') {
+            continue;
+        }
+        let Some((name, rest)) = spec.split_once(" (") else {
+            continue;
+        };
+        // A platform suffix (`1.15.4-x86_64-linux`) is not part of the advisory version.
+        let version = rest.trim_end_matches(')');
+        let version = version
+            .split_once('-')
+            .filter(|(_, plat)| plat.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            .map_or(version, |(v, _)| v);
+        out.push(Locked {
+            ecosystem: Ecosystem::RubyGems,
+            name: name.to_string(),
+            version: version.to_string(),
+            file: path.to_path_buf(),
+            line: i + 1,
+        });
+    }
+    out
+}
+
+/// `go.mod` (`require` lines and blocks) or `go.sum` (`module vX.Y.Z[/go.mod] h1:…`): module
+/// paths with their versions, without the leading `v` (OSV's Go versions are bare semver).
+fn go_modules(text: &str, path: &Path, sum: bool) -> Vec<Locked> {
+    let mut out: Vec<Locked> = Vec::new();
+    let mut in_block = false;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.split("//").next().unwrap_or("").trim();
+        let spec = if sum {
+            Some(l)
+        } else if in_block {
+            if l == ")" {
+                in_block = false;
+                None
+            } else {
+                Some(l)
+            }
+        } else if l == "require (" {
+            in_block = true;
+            None
+        } else {
+            l.strip_prefix("require ")
+        };
+        let Some(spec) = spec else { continue };
+        let mut parts = spec.split_whitespace();
+        let (Some(module), Some(version)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let version = version.trim_end_matches("/go.mod");
+        let Some(bare) = version.strip_prefix('v') else {
+            continue;
+        };
+        let bare = bare.trim_end_matches("+incompatible");
+        if out.iter().any(|o| o.name == module && o.version == bare) {
+            continue;
+        }
+        out.push(Locked {
+            ecosystem: Ecosystem::Go,
+            name: module.to_string(),
+            version: bare.to_string(),
+            file: path.to_path_buf(),
+            line: i + 1,
+        });
+    }
+    out
 }
 
 fn npm_v1(deps: &Value, out: &mut Vec<Locked>, make: &dyn Fn(&str, &str) -> Locked) {

@@ -5,6 +5,7 @@ pub mod gate;
 pub mod intents;
 pub mod lazy;
 pub mod lockfiles;
+pub mod names;
 pub mod online;
 pub mod osv;
 pub mod rustsec;
@@ -32,6 +33,9 @@ pub enum Ecosystem {
     /// Go modules.
     #[serde(rename = "Go")]
     Go,
+    /// Packagist (Composer).
+    #[serde(rename = "Packagist")]
+    Packagist,
 }
 
 impl Ecosystem {
@@ -43,6 +47,7 @@ impl Ecosystem {
             "crates.io" => Some(Ecosystem::Crates),
             "RubyGems" => Some(Ecosystem::RubyGems),
             "Go" => Some(Ecosystem::Go),
+            "Packagist" => Some(Ecosystem::Packagist),
             _ => None,
         }
     }
@@ -55,32 +60,13 @@ impl Ecosystem {
             Ecosystem::Crates => "crates.io",
             Ecosystem::RubyGems => "RubyGems",
             Ecosystem::Go => "Go",
+            Ecosystem::Packagist => "Packagist",
         }
     }
 
-    /// Canonical package name: PEP 503 for PyPI, lowercase for npm and RubyGems, `-`/`_`
-    /// folded for crates.io.
+    /// Canonical package name: PEP 503 for PyPI, lowercase for npm, RubyGems and Packagist,
+    /// `-`/`_` folded for crates.io, exact for Go module paths.
     pub fn normalize(self, name: &str) -> String {
-        match self {
-            Ecosystem::Pypi => {
-                let mut out = String::new();
-                let mut sep = false;
-                for c in name.trim().chars() {
-                    if matches!(c, '-' | '_' | '.') {
-                        sep = true;
-                    } else {
-                        if sep && !out.is_empty() {
-                            out.push('-');
-                        }
-                        sep = false;
-                        out.push(c.to_ascii_lowercase());
-                    }
-                }
-                out
-            }
-            Ecosystem::Crates => name.trim().to_ascii_lowercase().replace('_', "-"),
-            Ecosystem::Go => name.trim().to_string(),
-            _ => name.trim().to_ascii_lowercase(),
-        }
+        names::normalize(self.as_str(), name)
     }
 }

@@ -6,6 +6,7 @@ use super::Ecosystem;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::cmp::Ordering;
+use std::sync::OnceLock;
 
 /// One advisory about one package (an OSV record has one per `affected` entry).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -125,6 +126,7 @@ pub fn entries(record: &Value) -> Vec<Entry> {
     let record_malicious = id.starts_with("MAL-")
         || aliases.iter().any(|a| a.starts_with("MAL-"))
         || cwe_506(record)
+        || says_release_was_malicious(record)
         || record
             .pointer("/database_specific/malicious")
             .and_then(Value::as_bool)
@@ -200,6 +202,30 @@ fn cwe_506(record: &Value) -> bool {
     strings(record.pointer("/database_specific/cwe_ids"))
         .iter()
         .any(|c| c == "CWE-506")
+}
+
+/// Does the record's own text say the *release itself* was malicious — a takeover, a hijack, a
+/// release replaced with malicious code — rather than describing a vulnerability a malicious user
+/// could exploit? PyPA's PYSEC records of account takeovers (ctx, exotel, deep-translator) carry
+/// no malicious flag and no CWE; this is how they count as malware. The phrases name the package,
+/// project or release as the thing compromised, so "allows account takeover" (a Django bug) or
+/// "a malicious server can …" do not match.
+pub fn says_release_was_malicious(record: &Value) -> bool {
+    static PHRASES: OnceLock<regex::Regex> = OnceLock::new();
+    let re = PHRASES.get_or_init(|| {
+        regex::Regex::new(concat!(
+            r"(?i)\b(?:replaced with (?:a |an )?malicious",
+            r"|(?:project|package|release|version|library|module|gem|crate)s? (?:on \w+ )?(?:was|were|has been|have been|had been) (?:taken over|hijacked|compromised|backdoored)",
+            r"|(?:new |a )?malicious (?:release|version|project|package)s? (?:was |were )?(?:made|published|uploaded|released)",
+            r"|embedded malicious code",
+            r"|contain(?:s|ed)? (?:a )?(?:malicious (?:code|payload|backdoor)|backdoor))\b",
+        ))
+        .expect("valid regex")
+    });
+    ["summary", "details"]
+        .iter()
+        .filter_map(|k| record.get(k).and_then(Value::as_str))
+        .any(|t| re.is_match(t))
 }
 
 /// Severity from the record's own label or a CVSS vector's base score band.

@@ -8,44 +8,27 @@ use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
-/// The curated default records, compiled in.
-const EMBEDDED: &[&str] = &[
-    include_str!("../../advisories/npm.json"),
-    include_str!("../../advisories/pypi.json"),
-    include_str!("../../advisories/crates.json"),
-];
+include!(concat!(env!("OUT_DIR"), "/embedded_advisories.rs"));
 
-fn embedded() -> &'static HashMap<(Ecosystem, String), Vec<Entry>> {
-    static E: OnceLock<HashMap<(Ecosystem, String), Vec<Entry>>> = OnceLock::new();
-    E.get_or_init(|| {
-        let mut map: HashMap<(Ecosystem, String), Vec<Entry>> = HashMap::new();
-        for text in EMBEDDED {
-            let records: Vec<Value> =
-                serde_json::from_str(text).expect("embedded advisories are valid JSON");
-            for r in &records {
-                for e in osv::entries(r) {
-                    map.entry((e.ecosystem, e.package.clone()))
-                        .or_default()
-                        .push(e);
-                }
-            }
-        }
-        map
-    })
+/// Embedded entries for one package: only the records the build-time index names are parsed.
+fn embedded(eco: Ecosystem, name: &str) -> Vec<Entry> {
+    let key = format!("{} {name}", eco.as_str());
+    let Ok(at) = EMBEDDED_ADVISORY_INDEX.binary_search_by(|(k, _)| k.cmp(&key.as_str())) else {
+        return Vec::new();
+    };
+    EMBEDDED_ADVISORY_INDEX[at]
+        .1
+        .iter()
+        .filter_map(|&i| serde_json::from_str::<Value>(EMBEDDED_ADVISORY_RECORDS[i as usize]).ok())
+        .flat_map(|r| osv::entries(&r))
+        .filter(|e| e.ecosystem == eco && e.package == name)
+        .collect()
 }
 
-/// Number of embedded OSV records.
+/// Number of embedded OSV records (curated and incident lists).
 pub fn embedded_record_count() -> usize {
-    EMBEDDED
-        .iter()
-        .map(|t| {
-            serde_json::from_str::<Vec<Value>>(t)
-                .map(|v| v.len())
-                .unwrap_or(0)
-        })
-        .sum()
+    EMBEDDED_ADVISORY_RECORDS.len()
 }
 
 /// Where imported advisories live (`$XDG_DATA_HOME/hermes-scan/advisories`).
@@ -69,9 +52,27 @@ fn package_file(dir: &Path, eco: Ecosystem, name: &str) -> PathBuf {
 }
 
 /// Every advisory entry for a package: embedded plus imported (from `dir`, when given).
+/// For Go, a package path (`golang.org/x/tools/cmd/goimports`) is checked under each module
+/// path that could contain it (every prefix of at least two segments).
 pub fn lookup(dir: Option<&Path>, eco: Ecosystem, name: &str) -> Vec<Entry> {
+    if eco == Ecosystem::Go {
+        let segments: Vec<&str> = name.trim_matches('/').split('/').collect();
+        let mut out: Vec<Entry> = Vec::new();
+        for n in (2.min(segments.len())..=segments.len()).rev() {
+            for e in lookup_one(dir, eco, &segments[..n].join("/")) {
+                if !out.iter().any(|o| o.id == e.id && o.package == e.package) {
+                    out.push(e);
+                }
+            }
+        }
+        return out;
+    }
+    lookup_one(dir, eco, name)
+}
+
+fn lookup_one(dir: Option<&Path>, eco: Ecosystem, name: &str) -> Vec<Entry> {
     let key = (eco, eco.normalize(name));
-    let mut out = embedded().get(&key).cloned().unwrap_or_default();
+    let mut out = embedded(eco, &key.1);
     if let Some(dir) = dir {
         if let Ok(bytes) = std::fs::read(package_file(dir, eco, &key.1)) {
             if let Ok(more) = serde_json::from_slice::<Vec<Entry>>(&bytes) {
