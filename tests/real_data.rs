@@ -119,15 +119,8 @@ fn rustsec_native_checkout_agrees_with_its_osv_export() {
     store::import(&data.join("osv/crates.io/all.zip"), &osv).unwrap();
     let r = store::import(&data.join("rustsec-advisory-db"), &native).unwrap();
     assert!(r.records > 1000, "{}", r.records);
-    let crates: BTreeSet<String> = std::fs::read_dir(osv.join("crates.io"))
-        .unwrap()
-        .flatten()
-        .map(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .trim_end_matches(".json")
-                .to_string()
-        })
+    let crates: BTreeSet<String> = store::packages(&osv, Ecosystem::Crates)
+        .into_iter()
         .collect();
     let (mut compared, mut disagreements) = (0, Vec::new());
     for name in &crates {

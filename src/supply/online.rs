@@ -207,7 +207,12 @@ pub fn refresh(client: &OsvClient, packages: &[Locked], store_dir: &Path) -> Res
         fetched.insert(id.clone(), ());
     }
     if !fetched.is_empty() {
-        super::store::import(&tmp, store_dir)?;
+        super::store::import_as(
+            &tmp,
+            store_dir,
+            super::store::ONLINE_SOURCE,
+            super::store::Mode::Merge,
+        )?;
     }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(fetched.len())

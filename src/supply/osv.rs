@@ -41,6 +41,9 @@ pub struct Entry {
     /// when present, every other version is affected.
     #[serde(default)]
     pub safe: Option<Vec<String>>,
+    /// Which import brought the entry (a path, `sync:npm`, `osv-api`); empty for embedded data.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source: String,
 }
 
 /// One `affected` entry read through the `osv` crate's schema types: (ecosystem, name, ranges,
@@ -185,6 +188,7 @@ pub fn entries(record: &Value) -> Vec<Entry> {
             ranges,
             versions,
             safe,
+            source: String::new(),
         });
     }
     out
