@@ -171,7 +171,27 @@ impl Scanner {
         let script = shell::analyze(&prepared.original);
         hits.extend(analyzers::run_all(&script, self.rules()));
         hits.extend(analyzers::run_on_original(&script));
+        if self.policy.supply.online {
+            for h in analyzers::supply::online(&script, &self.policy.supply) {
+                // The local store may already have said the same about the same package.
+                if !hits
+                    .iter()
+                    .any(|o| o.rule_id == h.rule_id && o.span == h.span)
+                {
+                    hits.push(h.into());
+                }
+            }
+        }
         self.apply_user_lists(&script, &mut hits);
+        if let Some(every) = &self.policy.advisories.auto_sync {
+            if analyzers::supply::STORE_CONSULTED.load(std::sync::atomic::Ordering::Relaxed) {
+                crate::supply::sync::maybe_start_background(
+                    every,
+                    &self.policy.advisories.ecosystems,
+                    &crate::supply::store::default_dir(),
+                );
+            }
+        }
         if let Some(sanitized) = &prepared.sanitized {
             // What the terminal would show, escapes and invisibles removed: analysed as well.
             let shown = shell::analyze_mapped(sanitized, Some(prepared.map));

@@ -210,3 +210,119 @@ fn failures_fail_closed_or_open_and_are_not_cached() {
     drop(closed);
     assert_eq!(deps(&dir2, &url, &[]).status.code(), Some(70));
 }
+
+fn check_online(
+    home: &Path,
+    url: &str,
+    cmd: &str,
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, Duration) {
+    let start = Instant::now();
+    let mut c = common::bin_in(home);
+    c.args(["check", "--json", "--", cmd])
+        .env("HERMES_SCAN_OSV_URL", url);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        start.elapsed(),
+    )
+}
+
+#[test]
+fn online_check_of_an_install_blocks_what_the_local_store_does_not_know() {
+    let osv = Osv::start(good_osv(), Duration::ZERO);
+    let home = project("check-online", 0, false);
+    // Without online mode the local store does not know evilpkg.
+    let out = common::bin_in(&home)
+        .args(["check", "--", "npm install evilpkg@1.0.0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(osv.log.lock().unwrap().is_empty());
+    // Online: blocked with the API's record.
+    let (code, json, took) = check_online(&home, &osv.url, "npm install evilpkg@1.0.0", &[]);
+    assert_eq!(code, Some(1), "{json}");
+    assert!(
+        json.contains("MAL-TEST-1") && json.contains("supply.malicious-package"),
+        "{json}"
+    );
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    let first = osv.log.lock().unwrap().len();
+    assert!(first >= 2, "querybatch and vulns/ID");
+    // The answer is cached: the same check asks nothing.
+    let (code, _, _) = check_online(&home, &osv.url, "npm install evilpkg@1.0.0", &[]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        osv.log.lock().unwrap().len(),
+        first,
+        "served from the cache"
+    );
+    // Benign installs pass; commands without an install intent never touch the network.
+    let (code, _, _) = check_online(&home, &osv.url, "npm install okpkg@2.0.0", &[]);
+    assert_eq!(code, Some(0));
+    let asked = osv.log.lock().unwrap().len();
+    for cmd in [
+        "ls -la",
+        "git status",
+        "curl https://api.github.com/repos/a/b",
+        "npm test",
+        "cargo build",
+    ] {
+        let (code, _, _) = check_online(&home, &osv.url, cmd, &[]);
+        assert_eq!(code, Some(0), "{cmd}");
+    }
+    assert_eq!(
+        osv.log.lock().unwrap().len(),
+        asked,
+        "no request without an install"
+    );
+    // HERMES_SCAN_OFFLINE wins over the URL.
+    let (code, _, _) = check_online(
+        &home,
+        &osv.url,
+        "npm install otherpkg@1.0.0",
+        &[("HERMES_SCAN_OFFLINE", "1")],
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(osv.log.lock().unwrap().len(), asked);
+}
+
+#[test]
+fn a_slow_or_dead_api_falls_back_as_configured_within_the_budget() {
+    let slow = Osv::start(good_osv(), Duration::from_secs(4));
+    let home = project("check-slow", 0, false);
+    // Default: fail open to the local data, within the 1.5 s budget.
+    let (code, json, took) = check_online(&home, &slow.url, "npm install evilpkg@1.0.0", &[]);
+    assert_eq!(code, Some(0), "{json}");
+    assert!(took < Duration::from_millis(2500), "budget held: {took:?}");
+    // The local store still answers what it knows.
+    let (code, _, _) = check_online(&home, &slow.url, "npm install chalk@5.6.1", &[]);
+    assert_eq!(code, Some(1));
+    // on_error = closed: the install is blocked, with the reason.
+    let cfg = home.join("config/hermes-scan");
+    std::fs::create_dir_all(&cfg).unwrap();
+    std::fs::write(
+        cfg.join("config.toml"),
+        "[supply]\nonline = true\non_error = \"closed\"\nbudget_ms = 500\n",
+    )
+    .unwrap();
+    let (code, json, took) = check_online(&home, &slow.url, "npm install evilpkg@1.0.0", &[]);
+    assert_eq!(code, Some(1), "{json}");
+    assert!(json.contains("supply.online-unavailable"), "{json}");
+    assert!(took < Duration::from_millis(1500), "{took:?}");
+    // A closed port fails fast the same way; a plain `ls` is still allowed.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("http://127.0.0.1:{port}");
+    let (code, json, _) = check_online(&home, &dead, "pip install requests==2.31.0", &[]);
+    assert_eq!(code, Some(1), "{json}");
+    let (code, _, _) = check_online(&home, &dead, "ls", &[]);
+    assert_eq!(code, Some(0));
+}

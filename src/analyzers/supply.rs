@@ -30,6 +30,67 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     hits
 }
 
+/// Set once a scan consulted the advisory store (an install intent was seen): the cue for an
+/// optional background sync of stale data.
+pub static STORE_CONSULTED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Online lookups (`[supply] online`): ask the OSV API about every registry package the
+/// installs in `script` would fetch, within the budget, and judge them with what it knows.
+/// Commands without an install intent return at once, without touching the network. A failed
+/// or late lookup is silent (`on_error = "open"`: the local verdict stands) or a
+/// `supply.online-unavailable` block (`"closed"`).
+pub fn online(script: &Script, settings: &crate::policy::SupplySettings) -> Vec<Hit> {
+    let wanted: Vec<Intent> = script
+        .commands
+        .iter()
+        .flat_map(intents)
+        .filter(|i| matches!(i.source, Source::Registry))
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let packages: Vec<(Ecosystem, String, Option<String>)> = wanted
+        .iter()
+        .map(|i| {
+            let v = match &i.requested {
+                Requested::Exact(v) => Some(v.clone()),
+                _ => None,
+            };
+            (i.ecosystem, i.name.clone(), v)
+        })
+        .collect();
+    let budget = std::time::Duration::from_millis(settings.budget_ms.max(1));
+    let url = settings
+        .osv_url
+        .clone()
+        .unwrap_or_else(|| crate::supply::online::DEFAULT_URL.to_string());
+    let cache = crate::policy::load::data_dir().join("osv-cache");
+    let ttl = std::time::Duration::from_secs(settings.cache_ttl_hours * 3600);
+    let deadline = std::time::Instant::now() + budget;
+    let answer = crate::supply::online::OsvClient::new(&url, budget, Some(cache), ttl)
+        .map(|c| c.with_deadline(deadline))
+        .and_then(|c| crate::supply::online::entries_for(&c, &packages));
+    let mut hits = Vec::new();
+    match answer {
+        Ok(per_package) => {
+            for (i, entries) in wanted.iter().zip(per_package) {
+                judge(i, &entries, &mut hits);
+            }
+        }
+        Err(e) => {
+            if settings.on_error == crate::policy::FailMode::Closed {
+                hits.push(Hit {
+                    rule_id: "supply.online-unavailable",
+                    span: wanted[0].span,
+                    detail: Some(format!("OSV lookup at {url} failed: {e}")),
+                });
+            }
+        }
+    }
+    hits
+}
+
 /// Check one install intent against advisories, typosquats and source policy (also used by the
 /// `install` front door and the package-manager shims).
 pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
@@ -66,10 +127,37 @@ pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
         Source::Path(_) => return,
         Source::Registry => {}
     }
+    STORE_CONSULTED.store(true, std::sync::atomic::Ordering::Relaxed);
     let entries: Vec<Entry> = store::lookup(dir, i.ecosystem, &i.name);
+    judge(i, &entries, hits);
+    if !typosquat::is_popular(i.ecosystem, &i.name) {
+        if let Some((target, how)) = typosquat::imitates(i.ecosystem, &i.name) {
+            hits.push(Hit {
+                rule_id: "supply.typosquat",
+                span: i.span,
+                detail: Some(format!(
+                    "{} is {how} from the popular {} package {target}",
+                    i.name,
+                    i.ecosystem.as_str()
+                )),
+            });
+        }
+    }
+}
+
+/// Advisory verdict of one intent given the entries known for its package: a malicious entry
+/// affecting the version it would fetch, else a non-informational vulnerability.
+fn judge(i: &Intent, entries: &[Entry], hits: &mut Vec<Hit>) {
+    let mut hit = |rule_id: &'static str, detail: String| {
+        hits.push(Hit {
+            rule_id,
+            span: i.span,
+            detail: Some(detail),
+        })
+    };
     let version = match &i.requested {
         Requested::Exact(v) => Some(v.clone()),
-        Requested::Range(r) => newest_admitted(i.ecosystem, r, &entries),
+        Requested::Range(r) => newest_admitted(i.ecosystem, r, entries),
         Requested::Latest => None,
     };
     let affecting: Vec<&Entry> = entries
@@ -97,18 +185,6 @@ pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
             "supply.vulnerable-package",
             format!("{what}: {} ({sev}) — {}", v.id, v.summary),
         );
-    }
-    if !typosquat::is_popular(i.ecosystem, &i.name) {
-        if let Some((target, how)) = typosquat::imitates(i.ecosystem, &i.name) {
-            hit(
-                "supply.typosquat",
-                format!(
-                    "{} is {how} from the popular {} package {target}",
-                    i.name,
-                    i.ecosystem.as_str()
-                ),
-            );
-        }
     }
 }
 

@@ -52,7 +52,11 @@ fn supervised(agent: Agent, name: &str, policy: Option<&std::path::Path>, payloa
         args.extend([OsString::from("--policy"), p.as_os_str().to_owned()]);
     }
     let limits = supervise::Limits::with_deadline(supervise::hook_deadline());
-    let answer = match supervise::run(&args, payload, &limits) {
+    let result = supervise::run(&args, payload, &limits);
+    // The worker runs under resource limits its children would inherit: a background sync is
+    // started from here instead.
+    super::auto_sync_if_configured(policy);
+    let answer = match result {
         Ok(done) if done.code == 0 || done.code == 2 => {
             use std::io::Write as _;
             let _ = std::io::stdout().lock().write_all(&done.stdout);

@@ -156,6 +156,25 @@ enum AdvisoriesCmd {
         #[arg(long)]
         store: Option<PathBuf>,
     },
+    /// Download OSV's per-ecosystem dumps and replace the synced data in the store.
+    Sync {
+        /// Ecosystems to sync (repeatable; default: npm, PyPI, crates.io, RubyGems, Go, Packagist).
+        #[arg(long = "ecosystem")]
+        ecosystems: Vec<String>,
+        /// Mirror base URL (`{base}/{ecosystem}/all.zip`; default: OSV's public bucket, or
+        /// `[advisories] base_url`).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Skip ecosystems synced more recently than this (`24h`, `30m`, `7d`).
+        #[arg(long)]
+        if_older_than: Option<String>,
+        /// Give up on one download after this long.
+        #[arg(long, default_value = "10m")]
+        timeout: String,
+        /// Store directory.
+        #[arg(long)]
+        store: Option<PathBuf>,
+    },
     /// Show the embedded set and the imported sources with counts and age.
     Status {
         /// Store directory.
@@ -235,6 +254,19 @@ pub fn run() -> i32 {
         Cmd::Advisories { action } => match action {
             AdvisoriesCmd::Import { path, store } => advisories::import(&path, store.as_deref()),
             AdvisoriesCmd::Status { store } => advisories::status(store.as_deref()),
+            AdvisoriesCmd::Sync {
+                ecosystems,
+                base_url,
+                if_older_than,
+                timeout,
+                store,
+            } => advisories::sync(advisories::SyncArgs {
+                ecosystems,
+                base_url,
+                if_older_than,
+                timeout,
+                store,
+            }),
             AdvisoriesCmd::Update {
                 paths,
                 osv_url,
@@ -243,7 +275,9 @@ pub fn run() -> i32 {
         },
         Cmd::Prompt { policy, line, .. } => {
             if !supervise::is_worker() {
-                return prompt::supervised(&line, policy.as_deref());
+                let code = prompt::supervised(&line, policy.as_deref());
+                auto_sync_if_configured(policy.as_deref());
+                return code;
             }
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
             prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())
@@ -288,6 +322,21 @@ fn reopen_closed_stdio() {
 pub(crate) fn print(text: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+/// `[advisories] auto_sync`, from a supervising process (whose children are not resource
+/// limited): start a background sync when the synced data is older than configured.
+pub(crate) fn auto_sync_if_configured(policy: Option<&std::path::Path>) {
+    let cwd = std::env::current_dir().ok();
+    if let Ok(p) = crate::policy::load::effective(policy, cwd.as_deref()) {
+        if let Some(every) = &p.advisories.auto_sync {
+            crate::supply::sync::maybe_start_background(
+                every,
+                &p.advisories.ecosystems,
+                &crate::supply::store::default_dir(),
+            );
+        }
+    }
 }
 
 /// Build a scanner from the effective policy (`--policy`, the user config, the project file and

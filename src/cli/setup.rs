@@ -290,6 +290,12 @@ pub fn doctor() -> i32 {
     report("claude-code", claude_settings(), "hook claude-code");
     report("hermes", hermes_config(), "hook hermes");
     report("codex", codex_hooks(), "hook codex");
+    out.push_str("advisories\n");
+    let (text, store_broken) = super::advisories::describe(&crate::supply::store::default_dir());
+    broken |= store_broken;
+    for line in text.lines() {
+        out.push_str(&format!("  {line}\n"));
+    }
     super::print(out.trim_end());
     i32::from(broken)
 }

@@ -108,6 +108,17 @@ fn apply_env(policy: &mut Policy) -> Result<(), PolicyError> {
             }
         };
     }
+    if let Some(v) = var("HERMES_SCAN_OSV_URL") {
+        policy.supply.osv_url = Some(v);
+        policy.supply.online = true;
+    }
+    if var("HERMES_SCAN_OFFLINE").is_some_and(|v| v != "0") {
+        policy.supply.online = false;
+    }
+    if let Some(d) = &policy.advisories.auto_sync {
+        crate::policy::parse_duration(d)
+            .map_err(|e| PolicyError(format!("[advisories] auto_sync: {e}")))?;
+    }
     if let Some(v) = var("HERMES_SCAN_ON_ERROR") {
         policy.errors.on_error = match v.as_str() {
             "closed" => FailMode::Closed,

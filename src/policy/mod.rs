@@ -102,6 +102,70 @@ pub struct AllowLists {
     pub domains: Vec<String>,
 }
 
+/// `[advisories]`: where `advisories sync` downloads from and whether stale data refreshes itself.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AdvisorySettings {
+    /// Mirror of OSV's per-ecosystem dumps (`{base_url}/{ecosystem}/all.zip`).
+    pub base_url: Option<String>,
+    /// Ecosystems to sync (default: the ones hermes-scan checks).
+    pub ecosystems: Vec<String>,
+    /// When set (`"24h"`), a `check` that consults the store starts a background sync once the
+    /// synced data is older than this. Never in the foreground.
+    pub auto_sync: Option<String>,
+}
+
+/// `[supply]`: online lookups of installs against the OSV API.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SupplySettings {
+    /// Ask the OSV API about every package of an install `check` sees (off by default: a
+    /// command without an install intent never touches the network either way).
+    pub online: bool,
+    /// OSV API base URL.
+    pub osv_url: Option<String>,
+    /// Total time an online lookup may take, in milliseconds.
+    pub budget_ms: u64,
+    /// When the API fails or the budget runs out: `open` (judge with the local data) or
+    /// `closed` (block the install).
+    pub on_error: FailMode,
+    /// Hours an API answer is reused from the on-disk cache.
+    pub cache_ttl_hours: u64,
+}
+
+impl Default for SupplySettings {
+    fn default() -> Self {
+        SupplySettings {
+            online: false,
+            osv_url: None,
+            budget_ms: 1500,
+            on_error: FailMode::Open,
+            cache_ttl_hours: 24,
+        }
+    }
+}
+
+/// A duration in config or flags: `90s`, `30m`, `24h`, `7d`, or plain seconds.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration (like 90s, 30m, 24h, 7d)"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86400,
+        _ => {
+            return Err(format!(
+                "{text:?}: unknown unit {unit:?} (use s, m, h or d)"
+            ))
+        }
+    };
+    Ok(std::time::Duration::from_secs(secs))
+}
+
 /// `[errors]` settings.
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -132,6 +196,12 @@ pub struct Policy {
     /// Failure behaviour.
     #[serde(default)]
     pub errors: ErrorSettings,
+    /// Advisory data sync.
+    #[serde(default)]
+    pub advisories: AdvisorySettings,
+    /// Online supply-chain lookups.
+    #[serde(default)]
+    pub supply: SupplySettings,
     /// Overrides from a project file: they may only raise actions and severities.
     #[serde(skip)]
     pub project_rules: HashMap<String, RuleOverride>,

@@ -10,6 +10,7 @@ pub mod online;
 pub mod osv;
 pub mod rustsec;
 pub mod store;
+pub mod sync;
 pub mod typosquat;
 pub mod version;
 

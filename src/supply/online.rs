@@ -8,6 +8,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// The public OSV API.
+pub const DEFAULT_URL: &str = "https://api.osv.dev";
+
 /// Most queries per `querybatch` request (the API's limit).
 pub const MAX_BATCH: usize = 1000;
 
@@ -17,6 +20,7 @@ pub struct OsvClient {
     base: String,
     cache: Option<PathBuf>,
     ttl: Duration,
+    deadline: Option<std::time::Instant>,
 }
 
 fn now() -> u64 {
@@ -46,7 +50,29 @@ impl OsvClient {
             base: base_url.trim_end_matches('/').to_string(),
             cache,
             ttl,
+            deadline: None,
         })
+    }
+
+    /// Every request after this must end by `deadline` (a total budget across requests).
+    pub fn with_deadline(mut self, deadline: std::time::Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Per-request timeout left under the deadline; an error once it has passed.
+    fn remaining(&self) -> Result<Option<Duration>, String> {
+        match self.deadline {
+            None => Ok(None),
+            Some(d) => {
+                let left = d.saturating_duration_since(std::time::Instant::now());
+                if left.is_zero() {
+                    Err("the time budget for online lookups ran out".into())
+                } else {
+                    Ok(Some(left))
+                }
+            }
+        }
     }
 
     fn cache_file(&self, key: &str) -> Option<PathBuf> {
@@ -80,12 +106,11 @@ impl OsvClient {
 
     fn post(&self, body: &Value) -> Result<Value, String> {
         let url = format!("{}/v1/querybatch", self.base);
-        let resp = self
-            .http
-            .post(&url)
-            .json(body)
-            .send()
-            .map_err(|e| format!("{url}: {e}"))?;
+        let mut req = self.http.post(&url).json(body);
+        if let Some(left) = self.remaining()? {
+            req = req.timeout(left);
+        }
+        let resp = req.send().map_err(|e| format!("{url}: {e}"))?;
         let status = resp.status();
         let text = resp.text().map_err(|e| e.to_string())?;
         if !status.is_success() {
@@ -114,7 +139,10 @@ impl OsvClient {
         }
         for chunk in todo.chunks(MAX_BATCH) {
             let query = |p: &Locked, token: Option<&str>| {
-                let mut q = json!({"package": {"name": p.name, "ecosystem": p.ecosystem.as_str()}, "version": p.version});
+                let mut q = json!({"package": {"name": p.name, "ecosystem": p.ecosystem.as_str()}});
+                if !p.version.is_empty() {
+                    q["version"] = json!(p.version);
+                }
                 if let Some(t) = token {
                     q["page_token"] = json!(t);
                 }
@@ -173,11 +201,11 @@ impl OsvClient {
             return Ok(v);
         }
         let url = format!("{}/v1/vulns/{id}", self.base);
-        let resp = self
-            .http
-            .get(&url)
-            .send()
-            .map_err(|e| format!("{url}: {e}"))?;
+        let mut req = self.http.get(&url);
+        if let Some(left) = self.remaining()? {
+            req = req.timeout(left);
+        }
+        let resp = req.send().map_err(|e| format!("{url}: {e}"))?;
         let status = resp.status();
         if !status.is_success() {
             return Err(format!("{url}: HTTP {status}"));
@@ -216,4 +244,46 @@ pub fn refresh(client: &OsvClient, packages: &[Locked], store_dir: &Path) -> Res
     }
     let _ = std::fs::remove_dir_all(&tmp);
     Ok(fetched.len())
+}
+
+/// Advisory entries the OSV API knows for each `(ecosystem, name, version)` (version `None`:
+/// any release — then only malware records are fetched, since every old vulnerability of a
+/// package says nothing about its newest release). Same order as `packages`.
+pub fn entries_for(
+    client: &OsvClient,
+    packages: &[(super::Ecosystem, String, Option<String>)],
+) -> Result<Vec<Vec<super::osv::Entry>>, String> {
+    let locked: Vec<Locked> = packages
+        .iter()
+        .map(|(eco, name, version)| Locked {
+            ecosystem: *eco,
+            name: name.clone(),
+            version: version.clone().unwrap_or_default(),
+            file: PathBuf::new(),
+            line: 0,
+        })
+        .collect();
+    let ids = client.query(&locked)?;
+    let mut out = Vec::with_capacity(packages.len());
+    for ((eco, name, version), ids) in packages.iter().zip(ids) {
+        let mut entries = Vec::new();
+        for id in ids
+            .iter()
+            .filter(|id| version.is_some() || id.starts_with("MAL-"))
+        {
+            let record = client.vuln(id)?;
+            let canonical = eco.normalize(name);
+            entries.extend(
+                super::osv::entries(&record)
+                    .into_iter()
+                    .filter(|e| e.ecosystem == *eco && e.package == canonical)
+                    .map(|mut e| {
+                        e.source = super::store::ONLINE_SOURCE.to_string();
+                        e
+                    }),
+            );
+        }
+        out.push(entries);
+    }
+    Ok(out)
 }
