@@ -31,6 +31,82 @@ fn main() {
     rule_keywords(&out_dir);
     embedded_json(&out_dir);
     embedded_advisories(&out_dir);
+    popular_tables(&out_dir);
+}
+
+/// The popular-package lists (`rules/popular-{pypi,npm,crates}.txt`) as sorted static tables for
+/// the typosquat check: canonical name → rank, the squatting targets in rank order, targets by
+/// length, and targets with separators squashed. Building the same maps at run time cost ~18 M
+/// instructions per install check.
+fn popular_tables(out_dir: &str) {
+    let mut out = String::new();
+    for (eco, file, ident) in [
+        ("PyPI", "rules/popular-pypi.txt", "PYPI"),
+        ("npm", "rules/popular-npm.txt", "NPM"),
+        ("crates.io", "rules/popular-crates.txt", "CRATES"),
+    ] {
+        println!("cargo:rerun-if-changed={file}");
+        let text = std::fs::read_to_string(file).expect("read popular list");
+        let ranked: Vec<String> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| names::normalize(eco, l))
+            .collect();
+        let mut known: std::collections::BTreeMap<&str, usize> = Default::default();
+        for (rank, n) in ranked.iter().enumerate() {
+            known.entry(n.as_str()).or_insert(rank);
+        }
+        let targets = &ranked[..ranked.len().min(names::SQUAT_TARGETS)];
+        let mut by_len: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+        let mut squashed: std::collections::BTreeMap<String, usize> = Default::default();
+        for (rank, t) in targets.iter().enumerate() {
+            if names::is_squat_target(t) {
+                by_len.entry(t.len()).or_default().push(rank);
+                squashed.entry(names::squash(t)).or_insert(rank);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "/// {eco}: canonical popular name → rank, sorted by name (generated)."
+        );
+        let _ = writeln!(
+            out,
+            "pub static {ident}_KNOWN: &[(&str, u32)] = &{:?};",
+            known
+                .iter()
+                .map(|(k, v)| (*k, *v as u32))
+                .collect::<Vec<_>>()
+        );
+        let _ = writeln!(
+            out,
+            "/// {eco}: squatting targets in rank order (generated)."
+        );
+        let _ = writeln!(out, "pub static {ident}_TARGETS: &[&str] = &{targets:?};");
+        let _ = writeln!(out, "/// {eco}: target ranks by name length (generated).");
+        let _ = write!(out, "pub static {ident}_BY_LEN: &[(usize, &[u32])] = &[");
+        for (len, ranks) in &by_len {
+            let _ = write!(
+                out,
+                "({len}, &{:?}),",
+                ranks.iter().map(|r| *r as u32).collect::<Vec<_>>()
+            );
+        }
+        let _ = writeln!(out, "];");
+        let _ = writeln!(
+            out,
+            "/// {eco}: squashed target → best rank, sorted (generated)."
+        );
+        let _ = writeln!(
+            out,
+            "pub static {ident}_SQUASHED: &[(&str, u32)] = &{:?};",
+            squashed
+                .iter()
+                .map(|(k, v)| (k.as_str(), *v as u32))
+                .collect::<Vec<_>>()
+        );
+    }
+    std::fs::write(std::path::Path::new(out_dir).join("popular_tables.rs"), out)
+        .expect("write popular_tables.rs");
 }
 
 #[path = "src/supply/names.rs"]

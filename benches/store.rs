@@ -72,6 +72,7 @@ fn synthesize(n: usize, path: &Path) {
 }
 
 /// Run the binary; (wall time, peak RSS in KiB of that process).
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also reports its rusage
 fn run_measured(exe: &str, args: &[&std::ffi::OsStr]) -> (Duration, i64) {
     let start = Instant::now();
     let child = std::process::Command::new(exe)
@@ -117,17 +118,31 @@ fn main() {
     );
     report("import (whole process)", format!("{took:.2?}"));
     report("import peak RSS", format!("{} MiB", rss / 1024));
-    let size = std::fs::metadata(store.join("store.hsdb")).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(store.join("store.hsdb"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     report("store size", format!("{:.1} MB", size as f64 / 1e6));
     let (entries, packages) = hermes_scan::supply::store::size(&store);
-    report("store entries / packages", format!("{entries} / {packages}"));
+    report(
+        "store entries / packages",
+        format!("{entries} / {packages}"),
+    );
 
     // In-process lookups: the first one opens and maps the file.
     let eco = hermes_scan::supply::Ecosystem::Npm;
     let t = Instant::now();
-    black_box(hermes_scan::supply::store::lookup(Some(&store), eco, "pkg-1"));
-    report("first lookup (open + map + one block)", format!("{:.2?}", t.elapsed()));
-    let names: Vec<String> = (0..100_000).map(|i| format!("pkg-{}", (i * 7919) % (n / 2))).collect();
+    black_box(hermes_scan::supply::store::lookup(
+        Some(&store),
+        eco,
+        "pkg-1",
+    ));
+    report(
+        "first lookup (open + map + one block)",
+        format!("{:.2?}", t.elapsed()),
+    );
+    let names: Vec<String> = (0..100_000)
+        .map(|i| format!("pkg-{}", (i * 7919) % (n / 2)))
+        .collect();
     let t = Instant::now();
     let mut found = 0;
     for name in &names {
@@ -142,7 +157,10 @@ fn main() {
     for name in &misses {
         black_box(hermes_scan::supply::store::lookup(Some(&store), eco, name));
     }
-    report("lookup, miss", format!("{:.2?}", t.elapsed() / misses.len() as u32));
+    report(
+        "lookup, miss",
+        format!("{:.2?}", t.elapsed() / misses.len() as u32),
+    );
 
     // Whole process: `check` of an install against the full store vs against none.
     let data = root.join("xdg");
@@ -167,19 +185,35 @@ fn main() {
         times[times.len() / 2]
     };
     let install = ["check", "--", "npm install pkg-4242@1.0.0"];
-    report("check `ls -la` (whole process)", format!("{:.2?}", median(&["check", "--", "ls -la"], true)));
-    report("check install, no store", format!("{:.2?}", median(&install, false)));
-    report("check install, 300k store", format!("{:.2?}", median(&install, true)));
+    report(
+        "check `ls -la` (whole process)",
+        format!("{:.2?}", median(&["check", "--", "ls -la"], true)),
+    );
+    report(
+        "check install, no store",
+        format!("{:.2?}", median(&install, false)),
+    );
+    report(
+        "check install, 300k store",
+        format!("{:.2?}", median(&install, true)),
+    );
 
     // deps over a 10,000-package lockfile, every package looked up in the full store.
     let mut pk = serde_json::Map::new();
     pk.insert(String::new(), json!({"name": "big"}));
     for i in 0..10_000 {
-        pk.insert(format!("node_modules/pkg-{}", i * 13), json!({"version": format!("1.0.{i}")}));
+        pk.insert(
+            format!("node_modules/pkg-{}", i * 13),
+            json!({"version": format!("1.0.{i}")}),
+        );
     }
     let proj = root.join("proj");
     std::fs::create_dir_all(&proj).expect("proj");
-    std::fs::write(proj.join("package-lock.json"), json!({"lockfileVersion": 3, "packages": pk}).to_string()).expect("lock");
+    std::fs::write(
+        proj.join("package-lock.json"),
+        json!({"lockfileVersion": 3, "packages": pk}).to_string(),
+    )
+    .expect("lock");
     let mut times: Vec<Duration> = (0..7)
         .map(|_| {
             let t = Instant::now();
@@ -196,6 +230,9 @@ fn main() {
         })
         .collect();
     times.sort();
-    report("deps: 10,000-package lockfile, 300k store (whole process)", format!("{:.2?}", times[3]));
+    report(
+        "deps: 10,000-package lockfile, 300k store (whole process)",
+        format!("{:.2?}", times[3]),
+    );
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -170,6 +170,13 @@ fn a_corrupt_or_truncated_source_leaves_the_store_untouched() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "embedded data still answers");
+    // The next import replaces the broken index and says so.
+    let r = store::import(&zip_path, &dest).unwrap();
+    assert!(r
+        .skipped_files
+        .iter()
+        .any(|(f, why)| f == "store.hsdb" && why.contains("replaced")));
+    assert_eq!(ids(&dest, Ecosystem::Npm, "pkg199"), ["R-199"]);
 }
 
 #[test]

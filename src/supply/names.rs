@@ -28,3 +28,18 @@ pub fn normalize(ecosystem: &str, name: &str) -> String {
         _ => name.to_ascii_lowercase(),
     }
 }
+
+/// A name with its separators (`-`, `_`, `.`) removed: `python_dateutil` and `python-date.util`
+/// squash to the same string.
+pub fn squash(s: &str) -> String {
+    s.replace(['-', '_', '.'], "")
+}
+
+/// Can a popular name be a typosquatting target? Short and scoped names cannot be told apart
+/// from legitimate neighbours by edits.
+pub fn is_squat_target(t: &str) -> bool {
+    t.len() >= 4 && !t.starts_with('@')
+}
+
+/// How many of the most popular names are squatting targets (all listed names count as known).
+pub const SQUAT_TARGETS: usize = 3000;

@@ -1,78 +1,83 @@
 //! Typosquats: a requested name that is not itself popular but sits one edit (two for long names)
 //! from a popular one, differs only in separators, or wraps it in a squatting prefix or suffix.
 
+use super::names;
 use super::Ecosystem;
 use crate::analyzers::domains::one_edit_apart;
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
-const PYPI: &str = include_str!("../../rules/popular-pypi.txt");
-const NPM: &str = include_str!("../../rules/popular-npm.txt");
-const CRATES: &str = include_str!("../../rules/popular-crates.txt");
+include!(concat!(env!("OUT_DIR"), "/popular_tables.rs"));
 
-/// How many of the most popular names are squatting targets (all listed names count as known).
-const TARGETS: usize = 3000;
-
+/// One ecosystem's popular names, as tables generated at build time from
+/// `rules/popular-*.txt` (nothing is built at run time).
 struct Popular {
-    /// Every listed name (normalized) → rank.
-    known: HashMap<String, usize>,
+    /// Canonical name → rank, sorted by name.
+    known: &'static [(&'static str, u32)],
     /// The most popular names, in rank order.
-    targets: Vec<String>,
+    targets: &'static [&'static str],
     /// Squatting targets by byte length: ranks, ascending.
-    by_len: HashMap<usize, Vec<usize>>,
-    /// Squatting targets with separators removed → lowest rank.
-    squashed: HashMap<String, usize>,
+    by_len: &'static [(usize, &'static [u32])],
+    /// Squatting targets with separators removed → lowest rank, sorted.
+    squashed: &'static [(&'static str, u32)],
 }
 
-/// A target name a squat can imitate (short and scoped names cannot be told apart by edits).
+fn find(table: &[(&str, u32)], key: &str) -> Option<usize> {
+    table
+        .binary_search_by(|(k, _)| (*k).cmp(key))
+        .ok()
+        .map(|i| table[i].1 as usize)
+}
+
+impl Popular {
+    fn rank(&self, name: &str) -> Option<usize> {
+        find(self.known, name)
+    }
+
+    fn of_len(&self, len: usize) -> &'static [u32] {
+        self.by_len
+            .binary_search_by(|(l, _)| l.cmp(&len))
+            .map(|i| self.by_len[i].1)
+            .unwrap_or(&[])
+    }
+}
+
 fn is_target(t: &str) -> bool {
-    t.len() >= 4 && !t.starts_with('@')
+    names::is_squat_target(t)
 }
 
 fn squash(s: &str) -> String {
-    s.replace(['-', '_', '.'], "")
+    names::squash(s)
 }
 
 fn list(eco: Ecosystem) -> Option<&'static Popular> {
-    static PY: OnceLock<Popular> = OnceLock::new();
-    static NP: OnceLock<Popular> = OnceLock::new();
-    static CR: OnceLock<Popular> = OnceLock::new();
-    let (cell, text) = match eco {
-        Ecosystem::Pypi => (&PY, PYPI),
-        Ecosystem::Npm => (&NP, NPM),
-        Ecosystem::Crates => (&CR, CRATES),
-        _ => return None,
+    static PY: Popular = Popular {
+        known: PYPI_KNOWN,
+        targets: PYPI_TARGETS,
+        by_len: PYPI_BY_LEN,
+        squashed: PYPI_SQUASHED,
     };
-    Some(cell.get_or_init(|| {
-        let names: Vec<String> = text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|l| eco.normalize(l))
-            .collect();
-        let known = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.clone(), i))
-            .collect();
-        let targets: Vec<String> = names.into_iter().take(TARGETS).collect();
-        let mut by_len: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut squashed = HashMap::new();
-        for (rank, t) in targets.iter().enumerate().filter(|(_, t)| is_target(t)) {
-            by_len.entry(t.len()).or_default().push(rank);
-            squashed.entry(squash(t)).or_insert(rank);
-        }
-        Popular {
-            known,
-            targets,
-            by_len,
-            squashed,
-        }
-    }))
+    static NP: Popular = Popular {
+        known: NPM_KNOWN,
+        targets: NPM_TARGETS,
+        by_len: NPM_BY_LEN,
+        squashed: NPM_SQUASHED,
+    };
+    static CR: Popular = Popular {
+        known: CRATES_KNOWN,
+        targets: CRATES_TARGETS,
+        by_len: CRATES_BY_LEN,
+        squashed: CRATES_SQUASHED,
+    };
+    match eco {
+        Ecosystem::Pypi => Some(&PY),
+        Ecosystem::Npm => Some(&NP),
+        Ecosystem::Crates => Some(&CR),
+        _ => None,
+    }
 }
 
 /// Is this name on the popular list?
 pub fn is_popular(eco: Ecosystem, name: &str) -> bool {
-    list(eco).is_some_and(|p| p.known.contains_key(&eco.normalize(name)))
+    list(eco).is_some_and(|p| p.rank(&eco.normalize(name)).is_some())
 }
 
 const PREFIXES: &[&str] = &[
@@ -96,7 +101,7 @@ const HOW: [&str; 4] = [
 pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
     let p = list(eco)?;
     let n = eco.normalize(name);
-    if n.starts_with('@') || p.known.contains_key(&n) || n.len() < 4 {
+    if n.starts_with('@') || p.rank(&n).is_some() || n.len() < 4 {
         return None;
     }
     let mut best: Option<(usize, usize)> = None;
@@ -106,8 +111,9 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
         }
     };
     for len in n.len().saturating_sub(2)..=n.len() + 2 {
-        for &rank in p.by_len.get(&len).into_iter().flatten() {
-            let t = &p.targets[rank];
+        for &rank in p.of_len(len) {
+            let rank = rank as usize;
+            let t = p.targets[rank];
             if one_edit_apart(&n, t) {
                 consider(rank, 0);
             } else if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
@@ -115,7 +121,7 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
             }
         }
     }
-    if let Some(&rank) = p.squashed.get(&squash(&n)) {
+    if let Some(rank) = find(p.squashed, &squash(&n)) {
         consider(rank, 2);
     }
     let affixed = PREFIXES
@@ -123,13 +129,13 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
         .filter_map(|pre| n.strip_prefix(pre))
         .chain(SUFFIXES.iter().filter_map(|suf| n.strip_suffix(suf)));
     for bare in affixed {
-        if let Some(&rank) = p.known.get(bare).filter(|r| **r < TARGETS) {
+        if let Some(rank) = p.rank(bare).filter(|r| *r < names::SQUAT_TARGETS) {
             if is_target(bare) {
                 consider(rank, 3);
             }
         }
     }
-    best.map(|(rank, how)| (p.targets[rank].clone(), HOW[how]))
+    best.map(|(rank, how)| (p.targets[rank].to_string(), HOW[how]))
 }
 
 /// Edit distance (with adjacent swaps) at most 2, cheaply.
@@ -167,27 +173,23 @@ mod tests {
     fn imitates_by_scan(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
         let p = list(eco)?;
         let n = eco.normalize(name);
-        if n.starts_with('@') || p.known.contains_key(&n) || n.len() < 4 {
+        if n.starts_with('@') || p.rank(&n).is_some() || n.len() < 4 {
             return None;
         }
         for t in p.targets.iter().filter(|t| is_target(t)) {
             if one_edit_apart(&n, t) {
-                return Some((t.clone(), HOW[0]));
+                return Some((t.to_string(), HOW[0]));
             }
             if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
-                return Some((t.clone(), HOW[1]));
+                return Some((t.to_string(), HOW[1]));
             }
             if squash(&n) == squash(t) {
-                return Some((t.clone(), HOW[2]));
+                return Some((t.to_string(), HOW[2]));
             }
-            if PREFIXES
-                .iter()
-                .any(|pre| n.strip_prefix(pre) == Some(t.as_str()))
-                || SUFFIXES
-                    .iter()
-                    .any(|suf| n.strip_suffix(suf) == Some(t.as_str()))
+            if PREFIXES.iter().any(|pre| n.strip_prefix(pre) == Some(*t))
+                || SUFFIXES.iter().any(|suf| n.strip_suffix(suf) == Some(*t))
             {
-                return Some((t.clone(), HOW[3]));
+                return Some((t.to_string(), HOW[3]));
             }
         }
         None

@@ -2,10 +2,13 @@
 //! package. Layout (little-endian):
 //!
 //! ```text
-//! "HSDB0001" | fst offset u64 | fst length u64 | entries u64 | packages u64 | reserved u64
-//! package blocks: u32 length + deflate(JSON array of entries)   (in key order)
+//! "HSDB0002" | fst offset u64 | fst length u64 | entries u64 | packages u64 | sources offset u64
+//! package blocks: u32 length, u8 coding (0 raw, 1 deflate), JSON array of entries   (key order)
+//! sources: JSON array of source names (entries carry `"source": "#N"`, an index into it)
 //! fst map: "ECOSYSTEM canonical-name" → offset of the package block
 //! ```
+//!
+//! Blocks under 1 KiB are stored raw: inflating a few hundred bytes costs more than it saves.
 //!
 //! The file is memory-mapped: a lookup walks the fst (a few hundred bytes touched) and inflates one
 //! block, so cost does not grow with the store. Writers build a new file beside the old one and
@@ -22,7 +25,9 @@ use std::sync::Arc;
 
 /// File name of the index inside the store directory.
 pub const FILE_NAME: &str = "store.hsdb";
-const MAGIC: &[u8; 8] = b"HSDB0001";
+const MAGIC: &[u8; 8] = b"HSDB0002";
+/// Blocks at least this large are deflated.
+const COMPRESS_FROM: usize = 1024;
 const HEADER: usize = 48;
 
 /// The fst's bytes inside the mapping.
@@ -46,6 +51,8 @@ pub struct Db {
     pub entries: u64,
     /// Packages in the store.
     pub packages: u64,
+    /// Source names, indexed by the `#N` the entries carry.
+    sources: Vec<String>,
 }
 
 /// The index key of a package.
@@ -77,6 +84,12 @@ impl Db {
             return Err(bad("bad index bounds"));
         }
         let (entries, packages) = (u64_at(&map, 24), u64_at(&map, 32));
+        let sources_at = u64_at(&map, 40) as usize;
+        if sources_at < HEADER || sources_at > start {
+            return Err(bad("bad source table bounds"));
+        }
+        let sources: Vec<String> =
+            serde_json::from_slice(&map[sources_at..start]).map_err(|e| bad(&e.to_string()))?;
         let map = Arc::new(map);
         let section = Section {
             map: map.clone(),
@@ -89,6 +102,7 @@ impl Db {
             index,
             entries,
             packages,
+            sources,
         }))
     }
 
@@ -102,10 +116,27 @@ impl Db {
 
     fn block(&self, at: usize) -> Option<Vec<Entry>> {
         let len = u32::from_le_bytes(self.map.get(at..at + 4)?.try_into().ok()?) as usize;
-        let bytes = self.map.get(at + 4..at + 4 + len)?;
-        let mut json = Vec::new();
-        DeflateDecoder::new(bytes).read_to_end(&mut json).ok()?;
-        serde_json::from_slice(&json).ok()
+        let coding = *self.map.get(at + 4)?;
+        let bytes = self.map.get(at + 5..at + 5 + len)?;
+        let mut entries: Vec<Entry> = match coding {
+            0 => serde_json::from_slice(bytes).ok()?,
+            1 => {
+                let mut json = Vec::new();
+                DeflateDecoder::new(bytes).read_to_end(&mut json).ok()?;
+                serde_json::from_slice(&json).ok()?
+            }
+            _ => return None,
+        };
+        for e in &mut entries {
+            if let Some(i) = e
+                .source
+                .strip_prefix('#')
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                e.source = self.sources.get(i).cloned().unwrap_or_default();
+            }
+        }
+        Some(entries)
     }
 
     /// Every package key, in order.
@@ -138,6 +169,8 @@ pub struct Builder {
     at: u64,
     /// (package key, hash of the advisory id, spill offset, length).
     items: Vec<(String, u64, u64, u32)>,
+    /// Source names; entries are spilled with `#N` instead of the name.
+    sources: Vec<String>,
 }
 
 fn id_hash(id: &str) -> u64 {
@@ -165,12 +198,22 @@ impl Builder {
             spill_path,
             at: 0,
             items: Vec::new(),
+            sources: Vec::new(),
         })
     }
 
     /// Add one entry. Earlier additions win over later ones with the same id and package.
     pub fn add(&mut self, e: &Entry) -> Result<(), String> {
-        let json = serde_json::to_vec(e).map_err(|e| e.to_string())?;
+        let index = match self.sources.iter().position(|s| *s == e.source) {
+            Some(i) => i,
+            None => {
+                self.sources.push(e.source.clone());
+                self.sources.len() - 1
+            }
+        };
+        let mut compact = e.clone();
+        compact.source = format!("#{index}");
+        let json = serde_json::to_vec(&compact).map_err(|e| e.to_string())?;
         self.spill.write_all(&json).map_err(|e| e.to_string())?;
         self.items.push((
             key(e.ecosystem, &e.package),
@@ -235,24 +278,39 @@ impl Builder {
                 entries += 1;
             }
             json.push(b']');
-            let mut enc = DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
-            enc.write_all(&json).map_err(io)?;
-            let block = enc.finish().map_err(io)?;
+            let (coding, block) = if json.len() >= COMPRESS_FROM {
+                let mut enc = DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+                enc.write_all(&json).map_err(io)?;
+                (1u8, enc.finish().map_err(io)?)
+            } else {
+                (0u8, json)
+            };
             out.write_all(&(block.len() as u32).to_le_bytes())
                 .map_err(io)?;
+            out.write_all(&[coding]).map_err(io)?;
             out.write_all(&block).map_err(io)?;
             index
                 .insert(k.as_bytes(), offset)
                 .map_err(|e| e.to_string())?;
-            offset += 4 + block.len() as u64;
+            offset += 5 + block.len() as u64;
             packages += 1;
         }
+        let sources_at = offset;
+        let table = serde_json::to_vec(&self.sources).map_err(|e| e.to_string())?;
+        out.write_all(&table).map_err(io)?;
+        offset += table.len() as u64;
         let fst_bytes = index.into_inner().map_err(|e| e.to_string())?;
         out.write_all(&fst_bytes).map_err(io)?;
         let mut file = out.into_inner().map_err(|e| io(e.into_error()))?;
         let mut header = Vec::with_capacity(HEADER);
         header.extend_from_slice(MAGIC);
-        for v in [offset, fst_bytes.len() as u64, entries, packages, 0] {
+        for v in [
+            offset,
+            fst_bytes.len() as u64,
+            entries,
+            packages,
+            sources_at,
+        ] {
             header.extend_from_slice(&v.to_le_bytes());
         }
         file.seek(SeekFrom::Start(0)).map_err(io)?;

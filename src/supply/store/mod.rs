@@ -256,8 +256,14 @@ pub fn import_as(src: &Path, dest: &Path, tag: &str, mode: Mode) -> Result<Impor
             failure.get_or_insert(err);
         }
     };
-    if let Some(old) = db::Db::open(&dest.join(db::FILE_NAME))? {
-        old.for_each(|_, entries| entries.into_iter().for_each(&mut keep));
+    match db::Db::open(&dest.join(db::FILE_NAME)) {
+        Ok(Some(old)) => old.for_each(|_, entries| entries.into_iter().for_each(&mut keep)),
+        Ok(None) => {}
+        // A broken index holds nothing usable: it is replaced, and the report says so.
+        Err(e) => report.skipped_files.push((
+            db::FILE_NAME.to_string(),
+            format!("{e}; replaced by this import"),
+        )),
     }
     let legacy = legacy_dirs(dest);
     for mut e in legacy_entries(&legacy) {
