@@ -2,7 +2,7 @@
 //! gate. Exit 0 pass, 1 fail, ≥ 64 error.
 
 use crate::supply::gate::{self, DepFinding};
-use crate::supply::{lockfiles, store};
+use crate::supply::{lockfiles, mcp, store};
 use clap::{Args, ValueEnum};
 use serde_json::json;
 use std::path::PathBuf;
@@ -94,8 +94,8 @@ pub fn run(args: DepsArgs) -> i32 {
     }
     if files.is_empty() && !args.allow_empty {
         crate::errln!(
-            "hermes-scan: no lockfile found under {} (looked for {}); nothing was checked. \
-             Pass --allow-empty if that is expected.",
+            "hermes-scan: no lockfile found under {} (looked for {} and MCP configs); nothing was \
+             checked. Pass --allow-empty if that is expected.",
             roots
                 .iter()
                 .map(|r| r.display().to_string())
@@ -106,7 +106,18 @@ pub fn run(args: DepsArgs) -> i32 {
         return super::EXIT_NOINPUT;
     }
     let mut packages = Vec::new();
+    let mut mcp_launches: Vec<(PathBuf, Vec<mcp::Launch>)> = Vec::new();
     for f in &files {
+        if mcp::is_mcp_file(f) {
+            match mcp::launches(f) {
+                Ok(l) => mcp_launches.push((f.clone(), l)),
+                Err(e) => {
+                    crate::errln!("hermes-scan: {e}");
+                    return super::EXIT_NOINPUT;
+                }
+            }
+            continue;
+        }
         match lockfiles::parse(f) {
             Ok(p) => packages.extend(p),
             Err(e) => {
@@ -139,7 +150,12 @@ pub fn run(args: DepsArgs) -> i32 {
         }
     }
     let dir = store_dir.is_dir().then_some(store_dir);
-    let findings = gate::check(&packages, dir.as_deref());
+    let mut findings = gate::check(&packages, dir.as_deref());
+    for (file, launches) in &mcp_launches {
+        findings.extend(mcp::findings(file, launches, dir.as_deref()));
+    }
+    gate::sort(&mut findings);
+    let launch_count: usize = mcp_launches.iter().map(|(_, l)| l.len()).sum();
     let threshold = match args.fail_on {
         FailOn::Malicious => "malicious",
         FailOn::Critical => "critical",
@@ -151,11 +167,18 @@ pub fn run(args: DepsArgs) -> i32 {
         .iter()
         .any(|f| gate::rank(&f.level) >= gate::rank(threshold));
     let report = match args.format {
-        Format::Text => text(&findings, files.len(), packages.len(), threshold, failed),
+        Format::Text => text(
+            &findings,
+            files.len(),
+            packages.len() + launch_count,
+            threshold,
+            failed,
+        ),
         Format::Json => json!({
             "schema_version": 1,
             "files": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
             "packages": packages.len(),
+            "mcp_launches": launch_count,
             "fail_on": threshold,
             "failed": failed,
             "findings": findings,

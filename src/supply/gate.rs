@@ -63,12 +63,17 @@ pub fn check(packages: &[Locked], dir: Option<&Path>) -> Vec<DepFinding> {
                 .collect::<Vec<_>>()
         })
         .collect();
-    out.sort_by(|a, b| {
+    sort(&mut out);
+    out
+}
+
+/// Most severe first, then by file, line and id.
+pub fn sort(findings: &mut [DepFinding]) {
+    findings.sort_by(|a, b| {
         rank(&b.level)
             .cmp(&rank(&a.level))
             .then(a.file.cmp(&b.file))
             .then(a.line.cmp(&b.line))
             .then(a.id.cmp(&b.id))
     });
-    out
 }

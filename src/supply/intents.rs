@@ -130,8 +130,12 @@ const CARGO_VALUE_OPTS: &[&str] = &[
 
 /// The install intents of one canonical command (empty when it installs nothing).
 pub fn intents(cmd: &Command) -> Vec<Intent> {
-    let name = cmd.name();
     let args: Vec<&Word> = cmd.args().iter().collect();
+    intents_of(cmd.name(), &args)
+}
+
+fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
+    let args: Vec<&Word> = args.to_vec();
     let text = |i: usize| args.get(i).map(|w| w.text.as_str()).unwrap_or("");
     let is_python =
         name.starts_with("python") && name[6..].chars().all(|c| c.is_ascii_digit() || c == '.');
@@ -203,6 +207,13 @@ pub fn intents(cmd: &Command) -> Vec<Intent> {
             let at = first_positional(&args, CARGO_VALUE_OPTS);
             match text(at) {
                 "install" | "add" => cargo(&args, at + 1),
+                _ => Vec::new(),
+            }
+        }
+        // `claude mcp add [OPTIONS] NAME -- COMMAND ARGS…` registers a server that runs COMMAND.
+        "claude" | "codex" | "gemini" if text(0) == "mcp" && text(1) == "add" => {
+            match args.iter().position(|w| w.text == "--") {
+                Some(p) if p + 1 < args.len() => intents_of(&args[p + 1].text, &args[p + 2..]),
                 _ => Vec::new(),
             }
         }

@@ -70,7 +70,7 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
                 if !skip && depth < 8 {
                     stack.push((p, depth + 1));
                 }
-            } else if is_lockfile(&name) {
+            } else if is_lockfile(&name) || super::mcp::is_mcp_config(&p) {
                 out.push(p);
             }
         }

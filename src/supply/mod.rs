@@ -5,6 +5,7 @@ pub mod gate;
 pub mod intents;
 pub mod lazy;
 pub mod lockfiles;
+pub mod mcp;
 pub mod names;
 pub mod online;
 pub mod osv;
