@@ -169,6 +169,14 @@ fn check_judges_claude_mcp_add() {
         ),
         ("claude mcp list", 0),
         (
+            r#"claude mcp add-json colors '{"type":"stdio","command":"npx","args":["-y","@ctrl/tinycolor@4.1.1"]}'"#,
+            1,
+        ),
+        (
+            r#"claude mcp add-json fs '{"command":"npx","args":["-y","@modelcontextprotocol/server-filesystem@2025.8.21"]}'"#,
+            0,
+        ),
+        (
             "echo claude mcp add colors -- npx -y @ctrl/tinycolor@4.1.1",
             0,
         ),

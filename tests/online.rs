@@ -280,6 +280,15 @@ fn online_check_of_an_install_blocks_what_the_local_store_does_not_know() {
         asked,
         "no request without an install"
     );
+    // The `install` front door asks too.
+    let out = common::bin_in(&home)
+        .args(["install", "--dry-run", "npm:evilpkg@1.0.0"])
+        .env("HERMES_SCAN_OSV_URL", &osv.url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("MAL-TEST-1"));
+    let asked = osv.log.lock().unwrap().len();
     // HERMES_SCAN_OFFLINE wins over the URL.
     let (code, _, _) = check_online(
         &home,

@@ -41,10 +41,14 @@ pub static STORE_CONSULTED: std::sync::atomic::AtomicBool =
 /// or late lookup is silent (`on_error = "open"`: the local verdict stands) or a
 /// `supply.online-unavailable` block (`"closed"`).
 pub fn online(script: &Script, settings: &crate::policy::SupplySettings) -> Vec<Hit> {
-    let wanted: Vec<Intent> = script
-        .commands
+    let wanted: Vec<Intent> = script.commands.iter().flat_map(intents).collect();
+    online_intents(&wanted, settings)
+}
+
+/// [`online`] for intents already extracted (the `install` front door).
+pub fn online_intents(all: &[Intent], settings: &crate::policy::SupplySettings) -> Vec<Hit> {
+    let wanted: Vec<&Intent> = all
         .iter()
-        .flat_map(intents)
         .filter(|i| matches!(i.source, Source::Registry))
         .collect();
     if wanted.is_empty() {

@@ -217,6 +217,28 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
                 _ => Vec::new(),
             }
         }
+        // `claude mcp add-json NAME '{"command": …, "args": […]}'`: the JSON is the launch.
+        "claude" if text(0) == "mcp" && text(1) == "add-json" => args
+            .iter()
+            .skip(2)
+            .filter_map(|w| {
+                let server: serde_json::Value = serde_json::from_str(&w.text).ok()?;
+                let line = super::mcp::launch_command(&server)?;
+                Some((w.span, crate::shell::analyze(&line)))
+            })
+            .flat_map(|(span, script)| {
+                script
+                    .commands
+                    .iter()
+                    .flat_map(intents)
+                    .map(|mut i| {
+                        // Spans of the nested parse point into the JSON's own text.
+                        i.span = span;
+                        i
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect(),
         "gem" if matches!(text(0), "install" | "i") => gem(&args),
         "bundle" if text(0) == "add" => gem(&args),
         "go" if matches!(text(0), "install" | "get" | "run") => go(&args),

@@ -29,6 +29,13 @@ pub fn vet(specs: &[String], allow_ranges: bool) -> Result<Vec<Intent>, Vec<Refu
     let mut refused = Vec::new();
     let dir = store::default_dir();
     let dir = dir.is_dir().then_some(dir);
+    // `[supply] online` applies here as in `check` (an unreadable config changes nothing: the
+    // local check still runs).
+    let cwd = std::env::current_dir().ok();
+    let online = crate::policy::load::effective(None, cwd.as_deref())
+        .ok()
+        .map(|p| p.supply)
+        .filter(|s| s.online);
     for raw in specs {
         match parse(raw, allow_ranges) {
             Err(reason) => refused.push(Refusal {
@@ -44,6 +51,14 @@ pub fn vet(specs: &[String], allow_ranges: bool) -> Result<Vec<Intent>, Vec<Refu
             Ok(intent) => {
                 let mut hits: Vec<Hit> = Vec::new();
                 crate::analyzers::supply::check(&intent, dir.as_deref(), &mut hits);
+                if hits.is_empty() {
+                    if let Some(settings) = &online {
+                        hits = crate::analyzers::supply::online_intents(
+                            std::slice::from_ref(&intent),
+                            settings,
+                        );
+                    }
+                }
                 if hits.is_empty() {
                     ok.push(intent);
                 } else {
