@@ -221,3 +221,59 @@ fn a_running_process_sees_a_store_replaced_under_it() {
     std::thread::sleep(std::time::Duration::from_millis(1100));
     assert_eq!(ids(&dest, Ecosystem::Npm, "evil"), ["X-2"]);
 }
+
+#[test]
+fn status_and_doctor_show_age_sources_and_a_broken_index() {
+    let home = fresh("status");
+    let dest = home.join("data/hermes-scan/advisories");
+    let a = home.join("a");
+    write_dir(&a, &[("X-1", record("X-1", "npm", "evil", &["1.0.0"]))]);
+    store::import(&a, &dest).unwrap();
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+            .args(args)
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env_remove("HERMES_SCAN_OSV_URL")
+            .env_remove("HERMES_SCAN_CONFIG")
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(&["advisories", "status"]);
+    assert_eq!(code, Some(0));
+    assert!(text.contains("index: 1 entries for 1 packages"), "{text}");
+    assert!(
+        text.contains("1 malicious entries") && text.contains("min ago"),
+        "{text}"
+    );
+    assert!(text.contains("online lookups: off"), "{text}");
+    assert!(!text.contains("warning"), "{text}");
+    // Data older than 7 days is a warning (not broken).
+    let sources = dest.join("sources.json");
+    let mut list: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sources).unwrap()).unwrap();
+    list[0]["imported_at"] = serde_json::json!(1_600_000_000u64);
+    std::fs::write(&sources, list.to_string()).unwrap();
+    let (_, text) = run(&["advisories", "status"]);
+    assert!(
+        text.contains("warning: the newest data is") && text.contains("days old"),
+        "{text}"
+    );
+    let (code, text) = run(&["doctor"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("advisories") && text.contains("days old"),
+        "{text}"
+    );
+    // A broken index makes doctor fail.
+    std::fs::write(home.join("junk"), b"junk").unwrap();
+    std::fs::rename(home.join("junk"), dest.join("store.hsdb")).unwrap();
+    let (code, text) = run(&["doctor"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("BROKEN"), "{text}");
+}
