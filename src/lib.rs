@@ -17,6 +17,7 @@ macro_rules! errln {
 pub mod agent;
 pub mod analyzers;
 pub mod cli;
+pub mod exec;
 pub mod findings;
 pub mod hooks;
 pub mod interp;

@@ -3,7 +3,6 @@
 //! the model sees it.
 
 pub mod client;
-pub mod redact;
 pub mod review;
 pub mod terminal;
 pub mod transcript;
@@ -169,9 +168,9 @@ pub fn run(
             "model_response",
             json!({
                 "turn": turn,
-                "content": redact::redact(&content),
+                "content": crate::exec::redact::redact(&content),
                 // Arguments can hold secrets too: logged as redacted JSON text.
-                "tool_calls": redact::redact(&Value::Array(calls.clone()).to_string()),
+                "tool_calls": crate::exec::redact::redact(&Value::Array(calls.clone()).to_string()),
             }),
         );
         let mut assistant = json!({"role": "assistant", "content": content});
@@ -182,7 +181,7 @@ pub fn run(
         if calls.is_empty() {
             log.record(
                 "final",
-                json!({"turn": turn, "answer": redact::redact(&content)}),
+                json!({"turn": turn, "answer": crate::exec::redact::redact(&content)}),
             );
             return AgentEnd::Answer(content);
         }
@@ -249,7 +248,7 @@ fn handle_call(
     let verdict = guard.scanner.scan(command);
     log.record(
         "verdict",
-        json!({"command": redact::redact(command), "action": verdict.action, "rules": verdict.rule_ids(), "summary": verdict.summary}),
+        json!({"command": crate::exec::redact::redact(command), "action": verdict.action, "rules": verdict.rule_ids(), "summary": verdict.summary}),
     );
     let (run, by) = approve(&verdict, command, model, guard, cfg);
     log.record("approval", json!({"run": run, "by": by.as_str()}));
@@ -263,7 +262,7 @@ fn handle_call(
                 (false, Some(c)) => format!("exit code {c}"),
                 (false, None) => "killed by a signal".to_string(),
             };
-            redact::redact(&format!("{status}\n{}", r.output))
+            crate::exec::redact::redact(&format!("{status}\n{}", r.output))
         }
         Err(e) => format!("error: could not start the command: {e}"),
     }

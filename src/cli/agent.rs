@@ -183,7 +183,7 @@ pub fn run(args: AgentArgs) -> i32 {
     };
     match agent::run(model.as_mut(), &mut guard, &cfg, &mut log) {
         AgentEnd::Answer(text) => {
-            super::print(&agent::redact::redact(&text));
+            super::print(&crate::exec::redact::redact(&text));
             0
         }
         AgentEnd::MaxTurns => {

@@ -15,6 +15,7 @@ mod install;
 mod prompt;
 mod render;
 mod rules_cmd;
+mod run;
 mod setup;
 mod shims;
 mod supervise;
@@ -114,6 +115,10 @@ enum Cmd {
     },
     /// CI dependency gate: check lockfiles against the advisory store (exit 0 pass, 1 fail).
     Deps(deps::DepsArgs),
+    /// Scan, approve and execute a command: sanitized environment, optional sandbox, timeout.
+    Run(run::RunArgs),
+    /// Copy stdin to stdout with secrets redacted.
+    Redact,
     /// Manage the advisory store (import OSV / RustSec data, show status).
     Advisories {
         #[command(subcommand)]
@@ -226,6 +231,7 @@ pub fn run() -> i32 {
     let sub_yolo = match &cli.command {
         Cmd::Hook { yolo, .. } | Cmd::Prompt { yolo, .. } => *yolo,
         Cmd::Agent(args) => args.yolo,
+        Cmd::Run(args) => args.yolo,
         _ => false,
     };
     if cli.yolo || sub_yolo {
@@ -288,6 +294,8 @@ pub fn run() -> i32 {
             AllowCmd::Remove { command } => allow::remove(&command),
         },
         Cmd::Rules { json, policy } => rules_cmd::list(json, policy.as_deref()),
+        Cmd::Run(args) => run::run(args),
+        Cmd::Redact => run::redact(),
     }
 }
 

@@ -202,6 +202,9 @@ pub struct Policy {
     /// Online supply-chain lookups.
     #[serde(default)]
     pub supply: SupplySettings,
+    /// How approved commands are executed (`run`, the agent loop).
+    #[serde(default)]
+    pub exec: crate::exec::ExecSettings,
     /// Overrides from a project file: they may only raise actions and severities.
     #[serde(skip)]
     pub project_rules: HashMap<String, RuleOverride>,
