@@ -3,7 +3,7 @@
 
 use super::Hit;
 use crate::shell::Script;
-use crate::supply::intents::{intents, Intent, Requested, Source};
+use crate::supply::intents::{intents, intents_in, Intent, Requested, Source};
 use crate::supply::{osv::Entry, store, typosquat, version, Ecosystem};
 
 /// Registries that are the ecosystem's own (not an extra index).
@@ -23,7 +23,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     let dir = store::default_dir();
     let dir = dir.is_dir().then_some(dir);
     for cmd in &script.commands {
-        for intent in intents(cmd) {
+        for intent in intents_in(cmd, Some(script)) {
             check(&intent, dir.as_deref(), &mut hits);
         }
     }
@@ -192,10 +192,13 @@ fn judge(i: &Intent, entries: &[Entry], hits: &mut Vec<Hit>) {
     }
 }
 
-/// The newest version the store knows of that a requested range admits.
+/// The newest version the store knows of that a requested range admits. Versions known only
+/// from malware records that name specific compromised releases do not count: those releases
+/// were pulled from the registry, and the installer resolves the range to the newest release it
+/// still serves — `npm i chalk@^5` does not fetch the compromised 5.6.1.
 fn newest_admitted(eco: Ecosystem, range: &str, entries: &[Entry]) -> Option<String> {
     let mut best: Option<String> = None;
-    for e in entries {
+    for e in entries.iter().filter(|e| !e.malicious) {
         for v in e.known_versions() {
             if version::satisfies(eco, range, &v) {
                 let newer = match &best {

@@ -252,6 +252,9 @@ pub struct Script {
     pub effects: Vec<Effect>,
     /// `stage_members[pipeline][stage]`: indices of the commands in each pipeline stage.
     pub stage_members: Vec<Vec<Vec<usize>>>,
+    /// Files the input writes with known content (path as written, without `./`): later
+    /// commands that read them (`pip install -r r.txt`) can be judged by that content.
+    pub files: std::collections::HashMap<String, Word>,
 }
 
 impl Script {

@@ -36,7 +36,9 @@ pub fn analyze_mapped(text: &str, map: Option<Vec<usize>>) -> Script {
         None => SpanMap::Offset(0),
     };
     w.walk_source(text, span_map);
+    let files = std::mem::take(&mut w.files);
     let mut script = w.out;
+    script.files = files;
     script.index_stages();
     script
 }

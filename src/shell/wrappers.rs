@@ -589,7 +589,12 @@ pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
             i += 1;
             continue;
         }
-        if a.starts_with('-') && a.len() > 1 && leading_left == spec.leading {
+        // Options come before the leading positionals — and, for verb wrappers (`uv run
+        // --with X CMD`, `conda run -n ENV CMD`), after the verb too.
+        if a.starts_with('-')
+            && a.len() > 1
+            && (leading_left == spec.leading || !spec.verbs.is_empty())
+        {
             if a.starts_with("--") {
                 if spec.pair_opts.contains(&a.as_str()) {
                     i += 2;

@@ -130,8 +130,82 @@ const CARGO_VALUE_OPTS: &[&str] = &[
 
 /// The install intents of one canonical command (empty when it installs nothing).
 pub fn intents(cmd: &Command) -> Vec<Intent> {
+    intents_in(cmd, None)
+}
+
+/// Requirement texts the input itself provides: files written earlier in it (by path) and the
+/// command's own stdin (heredoc or here-string), consulted by `-r FILE`, `-r /dev/stdin`, `-r -`.
+struct Provided {
+    files: std::collections::HashMap<String, String>,
+    stdin: Option<String>,
+    /// What `<(echo …)` arguments print, by the argument's start offset.
+    substituted: std::collections::HashMap<usize, String>,
+}
+
+thread_local! {
+    static PROVIDED: std::cell::RefCell<Option<Provided>> = const { std::cell::RefCell::new(None) };
+}
+
+/// [`intents`] with what the rest of the input provides: files it wrote earlier
+/// (`echo ctx==0.2.6 > r.txt && pip install -r r.txt`) and what process substitutions print
+/// (`pip install -r <(echo ctx==0.2.6)`).
+pub fn intents_in(cmd: &Command, script: Option<&crate::shell::Script>) -> Vec<Intent> {
+    let mut substituted = std::collections::HashMap::new();
+    if let Some(script) = script {
+        for w in cmd.args().iter().filter(|w| !w.subs.is_empty()) {
+            let printed: Vec<String> = w
+                .subs
+                .iter()
+                .flat_map(|&id| script.commands_within(id))
+                .filter_map(printed_text)
+                .collect();
+            if !printed.is_empty() {
+                substituted.insert(w.span.0, printed.join("\n"));
+            }
+        }
+    }
+    let provided = Provided {
+        files: script
+            .map(|s| {
+                s.files
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.text.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        stdin: cmd.stdin_text.as_ref().map(|w| w.text.clone()),
+        substituted,
+    };
+    let saved = PROVIDED.with(|p| p.replace(Some(provided)));
     let args: Vec<&Word> = cmd.args().iter().collect();
-    intents_of(cmd.name(), &args)
+    let out = intents_of(cmd.name(), &args);
+    PROVIDED.with(|p| *p.borrow_mut() = saved);
+    out
+}
+
+/// Python's own options before `-m MODULE` (`-I`, `-E`, `-X opt`, `-W arg`, …): the index of
+/// the module name, when there is one.
+fn python_module(args: &[&Word]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        match t {
+            "-m" => return (i + 1 < args.len()).then_some(i + 1),
+            "-X" | "-W" | "-Q" => i += 2,
+            _ if t.starts_with("-m") && t.len() > 2 => return None,
+            _ if t.starts_with('-') && t != "-" && t != "-c" => i += 1,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Installer names a launcher may put in front (`corepack pnpm`, `npx -y yarn`).
+fn is_package_manager(name: &str) -> bool {
+    matches!(
+        name,
+        "npm" | "pnpm" | "yarn" | "bun" | "pip" | "pip3" | "uv" | "pipx" | "poetry" | "gem"
+    )
 }
 
 fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
@@ -144,32 +218,73 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
             || n.starts_with("pip3")
             || (n.starts_with("pip") && n[3..].chars().all(|c| c.is_ascii_digit() || c == '.')) =>
         {
-            if text(first_positional(&args, PIP_VALUE_OPTS)) == "install" {
+            // `pip wheel` builds the package: an sdist's build code runs.
+            if matches!(
+                text(first_positional(&args, PIP_VALUE_OPTS)),
+                "install" | "wheel"
+            ) {
                 return pypi(&args, first_positional(&args, PIP_VALUE_OPTS) + 1);
             }
             Vec::new()
         }
-        _ if is_python && text(0) == "-m" && text(1) == "pip" => {
-            let rest: Vec<&Word> = args[2..].to_vec();
-            let at = first_positional(&rest, PIP_VALUE_OPTS);
-            if text(2 + at) == "install" {
-                return pypi(&args, 2 + at + 1);
+        // `python [-I -X opt …] -m pip|uv|pipx|poetry …`, also the Windows-style `py` launcher.
+        _ if (is_python || name == "py") && python_module(&args).is_some() => {
+            let m = python_module(&args).unwrap_or(0);
+            let module = args[m].text.as_str();
+            if matches!(module, "pip" | "uv" | "pipx" | "poetry") {
+                return intents_of(module, &args[m + 1..]);
             }
             Vec::new()
         }
-        "uv" => match (text(0), text(1)) {
-            ("pip", "install") => pypi(&args, 2),
-            ("add", _) => pypi(&args, 1),
-            ("tool", "install" | "run") => pypi(&args, 2),
-            _ => Vec::new(),
-        },
-        "uvx" | "pipx" if name == "uvx" => pypi_first(&args, 0),
+        // `corepack pnpm add …`, `ruby -S gem install …`, `nvm exec 20 npm i …`.
+        "corepack" if is_package_manager(text(0)) => intents_of(text(0), &args[1..]),
+        "ruby" | "jruby" | "truffleruby" if text(0) == "-S" && args.len() > 1 => {
+            intents_of(text(1), &args[2..])
+        }
+        "nvm" if matches!(text(0), "exec" | "run") && args.len() > 2 => {
+            intents_of(text(2), &args[3..])
+        }
+        "volta" if text(0) == "install" => npm(&args, 1),
+        // Deno takes npm packages as `npm:NAME@VER` anywhere on its command line.
+        "deno" => args
+            .iter()
+            .filter_map(|w| {
+                w.text
+                    .strip_prefix("npm:")
+                    .and_then(|spec| npm_spec(spec, w.span, &[]))
+            })
+            .collect(),
+        "pdm" | "rye" if text(0) == "add" => pypi(&args, 1),
+        "pipenv" if text(0) == "install" => pypi(&args, 1),
+        "pixi" if text(0) == "add" && args.iter().any(|w| w.text == "--pypi") => pypi(&args, 1),
+        "easy_install" | "easy_install-3" => pypi(&args, 0),
+        "uv" => {
+            let mut out = match (text(0), text(1)) {
+                ("pip", "install") => pypi(&args, 2),
+                ("pip", "sync") => positional_words(&args, 2, PIP_VALUE_OPTS)
+                    .into_iter()
+                    .flat_map(|w| requirements_file(&w.text, w.span, &[]))
+                    .collect(),
+                ("add", _) => pypi(&args, 1),
+                ("tool", "install") => pypi(&args, 2),
+                ("tool", "run") => pypi_first(&args, 2),
+                _ => Vec::new(),
+            };
+            // `--with PKG` (run, tool run/install) adds packages to the environment it builds.
+            out.extend(with_packages(&args));
+            out
+        }
+        "uvx" | "pipx" if name == "uvx" => {
+            let mut out = pypi_first(&args, 0);
+            out.extend(with_packages(&args));
+            out
+        }
         "pipx" => match text(0) {
             "install" | "inject" => pypi(&args, 1),
             "run" => pypi_first(&args, 1),
             _ => Vec::new(),
         },
-        "poetry" if text(0) == "add" => pypi(&args, 1),
+        "poetry" if text(0) == "add" => poetry(&args),
         "npm" | "pnpm" | "yarn" | "bun" => {
             let at = first_positional(&args, NPM_VALUE_OPTS);
             let sub = text(at);
@@ -189,16 +304,34 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
                         | "isnta"
                         | "isntal"
                 ),
-                "pnpm" => matches!(sub, "add" | "install" | "i"),
-                "yarn" => sub == "add" || (sub == "global" && text(at + 1) == "add"),
-                _ => matches!(sub, "add" | "a" | "install" | "i"),
-            };
+                "pnpm" => matches!(sub, "add" | "install" | "i" | "up" | "update" | "upgrade"),
+                "yarn" => {
+                    matches!(sub, "add" | "up" | "upgrade")
+                        || (sub == "global" && text(at + 1) == "add")
+                }
+                _ => matches!(sub, "add" | "a" | "install" | "i" | "update"),
+            } || (name == "npm"
+                && matches!(sub, "install-test" | "it" | "update" | "up" | "upgrade"));
             if installs {
                 let skip = if sub == "global" { at + 2 } else { at + 1 };
                 return npm(&args, skip);
             }
-            if matches!(sub, "dlx" | "x" | "exec") && name != "npm" {
-                return npm_first(&args, at + 1);
+            // `yarn workspace W add …`, `yarn workspaces foreach [OPTS] add …`.
+            if name == "yarn" && matches!(sub, "workspace" | "workspaces") {
+                if let Some(p) = args.iter().skip(at + 1).position(|w| w.text == "add") {
+                    return npm(&args, at + 1 + p + 1);
+                }
+            }
+            if matches!(sub, "dlx" | "x" | "exec") {
+                // `npm exec -p X`, `npm x X@V`, `pnpm --package=X dlx …`: like npx.
+                let packages = option_values(&args, &["-p", "--package"]);
+                if !packages.is_empty() {
+                    return packages
+                        .iter()
+                        .filter_map(|p| npm_spec(p, args[at].span, &[]))
+                        .collect();
+                }
+                return npx(&args[at + 1..]);
             }
             Vec::new()
         }
@@ -211,10 +344,38 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
             }
         }
         // `claude mcp add [OPTIONS] NAME -- COMMAND ARGS…` registers a server that runs COMMAND.
-        "claude" | "codex" | "gemini" if text(0) == "mcp" && text(1) == "add" => {
+        "claude" | "codex" | "gemini" | "qwen" if text(0) == "mcp" && text(1) == "add" => {
             match args.iter().position(|w| w.text == "--") {
                 Some(p) if p + 1 < args.len() => intents_of(&args[p + 1].text, &args[p + 2..]),
-                _ => Vec::new(),
+                Some(_) => Vec::new(),
+                // Without `--`: options, the server NAME, then the command and its arguments.
+                None => {
+                    const VALUE_OPTS: &[&str] = &[
+                        "-s",
+                        "--scope",
+                        "-t",
+                        "--transport",
+                        "-e",
+                        "--env",
+                        "-H",
+                        "--header",
+                        "--timeout",
+                        "--trust",
+                        "--cwd",
+                    ];
+                    let mut i = 2;
+                    while i < args.len() && args[i].text.starts_with('-') {
+                        i += if VALUE_OPTS.contains(&args[i].text.as_str()) {
+                            2
+                        } else {
+                            1
+                        };
+                    }
+                    match args.get(i + 1) {
+                        Some(c) => intents_of(&c.text, &args[i + 2..]),
+                        None => Vec::new(),
+                    }
+                }
             }
         }
         // `claude mcp add-json NAME '{"command": …, "args": […]}'`: the JSON is the launch.
@@ -382,6 +543,10 @@ pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
     if spec.is_empty() || spec.starts_with('#') {
         return None;
     }
+    if let Some(mut intent) = registry_tarball(spec, span) {
+        intent.extra_indexes = extra.to_vec();
+        return Some(intent);
+    }
     if let Some((name, url)) = spec
         .split_once(" @ ")
         .or_else(|| spec.split_once('@').filter(|(_, u)| u.contains("://")))
@@ -427,10 +592,11 @@ pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
         rest = rest.split_once(']').map(|x| x.1).unwrap_or("").trim();
     }
     let requested = if let Some(v) = rest
-        .strip_prefix("==")
+        .strip_prefix("===")
+        .or_else(|| rest.strip_prefix("=="))
         .filter(|v| !v.contains([',', '*', '<', '>', '!', '~']))
     {
-        Requested::Exact(v.trim().to_string())
+        Requested::Exact(v.trim().trim_start_matches(['v', 'V']).to_string())
     } else if rest.is_empty() {
         Requested::Latest
     } else {
@@ -446,9 +612,24 @@ pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
     })
 }
 
-/// `-r requirements.txt`: read it when it exists (relative to the working directory).
+/// `-r SOURCE`: a file written earlier in the same input, the command's stdin (`/dev/stdin`,
+/// `-`), a process substitution that prints literal text (`<(echo ctx==0.2.6)`), or a file on
+/// disk (relative to the working directory).
 fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let provided = PROVIDED.with(|p| {
+        p.borrow().as_ref().and_then(|p| {
+            if let Some(t) = p.substituted.get(&span.0) {
+                Some(t.clone())
+            } else if matches!(path, "/dev/stdin" | "-" | "/proc/self/fd/0" | "/dev/fd/0") {
+                p.stdin.clone()
+            } else {
+                p.files.get(path.trim_start_matches("./")).cloned()
+            }
+        })
+    });
+    let text = provided
+        .or_else(|| (!path.starts_with("<(")).then(|| std::fs::read_to_string(path).ok())?);
+    let Some(text) = text else {
         return Vec::new();
     };
     text.lines()
@@ -458,21 +639,34 @@ fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
         .collect()
 }
 
+/// The literal text an `echo` or `printf` command prints.
+fn printed_text(cmd: &Command) -> Option<String> {
+    match cmd.name() {
+        "echo" => Some(
+            cmd.args()
+                .iter()
+                .filter(|a| !a.text.starts_with('-'))
+                .map(|a| a.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        "printf" => Some(
+            cmd.args()
+                .iter()
+                .map(|a| a.text.replace("\\n", "\n"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => None,
+    }
+}
+
 /// npm/pnpm/yarn/bun specs from `start` on.
 fn npm(args: &[&Word], start: usize) -> Vec<Intent> {
     // `--registry` replaces the registry (one source); plain-HTTP registries are url.plain-http.
     positional_words(args, start, NPM_VALUE_OPTS)
         .into_iter()
         .filter_map(|w| npm_spec(&w.text, w.span, &[]))
-        .collect()
-}
-
-fn npm_first(args: &[&Word], start: usize) -> Vec<Intent> {
-    let rest = &args[start.min(args.len())..];
-    let at = first_positional(rest, NPM_VALUE_OPTS);
-    rest.get(at)
-        .and_then(|w| npm_spec(&w.text, w.span, &[]))
-        .into_iter()
         .collect()
 }
 
@@ -496,13 +690,57 @@ fn npx(args: &[&Word]) -> Vec<Intent> {
             i += 1;
             continue;
         }
-        return npm_spec(t, args[i].span, &[]).into_iter().collect();
+        let mut out: Vec<Intent> = npm_spec(t, args[i].span, &[]).into_iter().collect();
+        // `npx npm@10 i X`, `npx -y pnpm add X`: the launched tool installs too.
+        if let Some(tool) = out.first().map(|x| x.name.clone()) {
+            if is_package_manager(&tool) {
+                out.extend(intents_of(&tool, &args[i + 1..]));
+            }
+        }
+        return out;
     }
     Vec::new()
 }
 
+/// `--with PKG` / `--with=PKG` values (uv run, uv tool run/install, uvx).
+fn with_packages(args: &[&Word]) -> Vec<Intent> {
+    let span = args.first().map(|w| w.span).unwrap_or_default();
+    option_values(args, &["--with", "-w", "--with-editable"])
+        .iter()
+        .flat_map(|v| v.split(','))
+        .filter_map(|v| pypi_spec(v, span, &[]))
+        .collect()
+}
+
+/// `poetry add NAME@VER` (poetry's own pin syntax: `@1.2.3` exact, `@^1.2` a range) and PEP 508.
+fn poetry(args: &[&Word]) -> Vec<Intent> {
+    let mut out = Vec::new();
+    for w in positional_words(args, 1, PIP_VALUE_OPTS) {
+        let spec = match w.text.split_once('@') {
+            Some((n, v)) if !v.contains("://") && !v.is_empty() => {
+                let v = v.trim_start_matches('=');
+                if v.chars().all(|c| c.is_ascii_alphanumeric() || c == '.') {
+                    format!("{n}=={v}")
+                } else {
+                    format!("{n}{}", v.replace('^', "~="))
+                }
+            }
+            _ => w.text.clone(),
+        };
+        out.extend(pypi_spec(&spec, w.span, &[]));
+    }
+    out
+}
+
 /// `name`, `name@1.2.3`, `@scope/name@^1`, git/URL/path specs.
 pub fn npm_spec(spec: &str, span: Span, registries: &[String]) -> Option<Intent> {
+    // `alias@npm:real@1.2.3` installs `real` under another name.
+    if let Some((_, target)) = spec.split_once("@npm:") {
+        return npm_spec(target, span, registries);
+    }
+    if let Some(intent) = registry_tarball(spec, span) {
+        return Some(intent);
+    }
     let src = source_of(spec);
     let looks_like_repo = src == Source::Registry && !spec.starts_with('@') && spec.contains('/');
     if src != Source::Registry || looks_like_repo {
@@ -533,6 +771,13 @@ pub fn npm_spec(spec: &str, span: Span, registries: &[String]) -> Option<Intent>
     if name.is_empty() {
         return None;
     }
+    // `=5.6.1`, `v5.6.1`, `= 5.6.1` are exact pins too.
+    let ver = ver.map(|v| {
+        v.trim()
+            .trim_start_matches('=')
+            .trim()
+            .trim_start_matches('v')
+    });
     let requested = match ver {
         None | Some("") | Some("latest") => Requested::Latest,
         Some(v) if semver::Version::parse(v).is_ok() => Requested::Exact(v.to_string()),
@@ -545,6 +790,54 @@ pub fn npm_spec(spec: &str, span: Span, registries: &[String]) -> Option<Intent>
         source: Source::Registry,
         span,
         extra_indexes: registries.to_vec(),
+    })
+}
+
+/// A release file on the ecosystem's own registry is that release: npm tarballs
+/// (`https://registry.npmjs.org/chalk/-/chalk-5.6.1.tgz`) and PyPI files
+/// (`https://files.pythonhosted.org/…/ctx-0.2.6.tar.gz`, wheels).
+fn registry_tarball(spec: &str, span: Span) -> Option<Intent> {
+    let url = url::Url::parse(spec.split(" @ ").last()?.trim()).ok()?;
+    let host = url.host_str()?;
+    let path = url.path();
+    let file = path.rsplit('/').next()?;
+    let (ecosystem, name, version) = match host {
+        "registry.npmjs.org" | "registry.yarnpkg.com" | "registry.npmjs.com" => {
+            let (name, rest) = path.trim_start_matches('/').split_once("/-/")?;
+            let base = name.rsplit('/').next()?;
+            let version = rest
+                .strip_prefix(base)?
+                .strip_prefix('-')?
+                .strip_suffix(".tgz")?;
+            (Ecosystem::Npm, name.to_string(), version.to_string())
+        }
+        "files.pythonhosted.org" | "pypi.org" | "pypi.python.org" => {
+            let stem = file
+                .strip_suffix(".tar.gz")
+                .or_else(|| file.strip_suffix(".zip"))
+                .or_else(|| file.strip_suffix(".whl"))
+                .or_else(|| file.strip_suffix(".tar.bz2"))?;
+            // sdist `name-1.0`, wheel `name-1.0-py3-none-any`: the version is the first part
+            // after the name that starts with a digit.
+            let parts: Vec<&str> = stem.split('-').collect();
+            let at = parts
+                .iter()
+                .position(|p| p.starts_with(|c: char| c.is_ascii_digit()))?;
+            (
+                Ecosystem::Pypi,
+                parts[..at].join("-"),
+                parts[at].to_string(),
+            )
+        }
+        _ => return None,
+    };
+    Some(Intent {
+        ecosystem,
+        name,
+        requested: Requested::Exact(version),
+        source: Source::Registry,
+        span,
+        extra_indexes: Vec::new(),
     })
 }
 
@@ -601,7 +894,17 @@ fn cargo(args: &[&Word], start: usize) -> Vec<Intent> {
 
 /// `gem install NAME [-v V]`, `gem install NAME:V`, `bundle add NAME [--version V]`.
 fn gem(args: &[&Word]) -> Vec<Intent> {
-    let version = option_values(args, &["-v", "--version"]).pop();
+    let version = option_values(args, &["-v", "--version"]).pop().or_else(|| {
+        // `-v1.6.13`: the value attached to the short option.
+        args.iter()
+            .rev()
+            .find_map(|a| {
+                a.text
+                    .strip_prefix("-v")
+                    .filter(|v| !v.is_empty() && !v.starts_with('='))
+            })
+            .map(str::to_string)
+    });
     let mut out = Vec::new();
     let value_opts = [
         "-v",
@@ -623,11 +926,13 @@ fn gem(args: &[&Word]) -> Vec<Intent> {
             Some((n, v)) if !v.is_empty() => (n, Some(v.to_string())),
             _ => (w.text.as_str(), None),
         };
-        let requested = match pinned.as_ref().or(version.as_ref()) {
-            Some(v) if v.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
-                Requested::Exact(v.clone())
-            }
-            Some(v) => Requested::Range(v.clone()),
+        let requested = match pinned
+            .as_ref()
+            .or(version.as_ref())
+            .map(|v| v.trim().trim_start_matches('=').trim().to_string())
+        {
+            Some(v) if v.chars().next().is_some_and(|c| c.is_ascii_digit()) => Requested::Exact(v),
+            Some(v) => Requested::Range(v),
             None => Requested::Latest,
         };
         out.push(Intent {

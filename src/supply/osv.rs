@@ -294,7 +294,11 @@ impl Entry {
         if self.withdrawn {
             return false;
         }
-        if self.versions.iter().any(|x| x == v) {
+        if self
+            .versions
+            .iter()
+            .any(|x| x == v || version::same(self.ecosystem, x, v))
+        {
             return true;
         }
         if let Some(safe) = &self.safe {

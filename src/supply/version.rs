@@ -75,6 +75,19 @@ fn natural(a: &str, b: &str) -> Ordering {
     pa.len().cmp(&pb.len())
 }
 
+/// Are `a` and `b` the same release by the ecosystem's rules? PEP 440 normalizes for PyPI
+/// (`0.2.6` = `0.2.6.0` = `v0.2.6` = `0.02.6`, `0.1.2-1` = `0.1.2.post1`); semver ignores build
+/// metadata (`5.6.1+build1` = `5.6.1`).
+pub fn same(eco: Ecosystem, a: &str, b: &str) -> bool {
+    match (parse(eco, a), parse(eco, b)) {
+        (Version::Pep440(x), Version::Pep440(y)) => x == y,
+        (Version::Semver(x), Version::Semver(y)) => {
+            x.major == y.major && x.minor == y.minor && x.patch == y.patch && x.pre == y.pre
+        }
+        _ => false,
+    }
+}
+
 /// Does a requested range (npm `^4.1`, PyPI `>=2,<3`, cargo `^1`) admit `v`?
 pub fn satisfies(eco: Ecosystem, requested: &str, v: &str) -> bool {
     match eco {
