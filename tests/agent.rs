@@ -483,3 +483,98 @@ fn a_missing_api_key_is_reported_before_any_request() {
         "{err}"
     );
 }
+
+#[test]
+fn agent_commands_get_the_sanitized_environment_and_the_transcript_names_what_was_dropped() {
+    let dir = workdir("env");
+    let server = MockServer::start(vec![
+        tool_call("env | cut -d= -f1 | sort | tr '\\n' ' '"),
+        answer("done"),
+    ]);
+    let transcript = dir.join("t.jsonl");
+    let out = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args([
+            "agent",
+            "list env",
+            "--base-url",
+            &server.url,
+            "--model",
+            "mock",
+            "--non-interactive",
+        ])
+        .arg("--workdir")
+        .arg(&dir)
+        .args([
+            "--transcript",
+            transcript.to_str().unwrap(),
+            "--env-passthrough",
+            "MY_BUILD_FLAVOR",
+        ])
+        .env("HOME", &dir)
+        .env("XDG_CONFIG_HOME", dir.join(".config"))
+        .env("XDG_DATA_HOME", dir.join(".data"))
+        .env("OPENAI_API_KEY", "sk-test-not-a-real-key-000000000000")
+        .env("DEPLOY_TOKEN", "not-shown-anywhere")
+        .env("MY_BUILD_FLAVOR", "debug")
+        .env_remove("HERMES_SCAN_YOLO")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen = tool_results(&server.requests()[1]).join("\n");
+    assert!(
+        !seen.contains("OPENAI_API_KEY") && !seen.contains("DEPLOY_TOKEN"),
+        "{seen}"
+    );
+    assert!(
+        seen.contains("MY_BUILD_FLAVOR") && seen.contains("PATH"),
+        "{seen}"
+    );
+    let log = std::fs::read_to_string(&transcript).unwrap();
+    let exec: Value = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|e| e["event"] == "exec" || e["kind"] == "exec")
+        .unwrap_or_else(|| panic!("no exec event in {log}"));
+    let text = exec.to_string();
+    assert!(
+        text.contains("\"sandbox\":\"none\"")
+            && text.contains("DEPLOY_TOKEN")
+            && text.contains("OPENAI_API_KEY"),
+        "{text}"
+    );
+    assert!(
+        !log.contains("not-shown-anywhere"),
+        "names only, never values"
+    );
+    // A sandbox that is not available stops the agent before anything runs.
+    let out = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .args([
+            "agent",
+            "x",
+            "--base-url",
+            &server.url,
+            "--model",
+            "mock",
+            "--non-interactive",
+            "--sandbox",
+            "docker",
+        ])
+        .arg("--workdir")
+        .arg(&dir)
+        .env("HOME", &dir)
+        .env("PATH", "/usr/bin:/bin")
+        .env("OPENAI_API_KEY", "sk-test-not-a-real-key-000000000000")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(69),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

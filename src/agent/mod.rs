@@ -4,7 +4,6 @@
 
 pub mod client;
 pub mod review;
-pub mod terminal;
 pub mod transcript;
 
 use crate::findings::Action;
@@ -85,7 +84,40 @@ pub struct AgentConfig {
     pub default_timeout: Duration,
     /// Session id for session approvals.
     pub session: String,
+    /// How approved commands execute: environment, sandbox, network, limits (the same path as
+    /// `hermes-scan run`).
+    pub exec: AgentExec,
 }
+
+/// Execution settings of the agent's terminal tool.
+#[derive(Debug, Clone)]
+pub struct AgentExec {
+    /// Sandbox for every command.
+    pub sandbox: crate::exec::sandbox::Kind,
+    /// Network inside the sandbox.
+    pub network: bool,
+    /// Variables passed through (exact names and globs).
+    pub passthrough: Vec<String>,
+    /// Pass the whole environment instead of the sanitized one.
+    pub inherit_env: bool,
+    /// Limits, credential files, docker image.
+    pub settings: crate::exec::ExecSettings,
+}
+
+impl Default for AgentExec {
+    fn default() -> Self {
+        AgentExec {
+            sandbox: crate::exec::sandbox::Kind::None,
+            network: false,
+            passthrough: Vec::new(),
+            inherit_env: false,
+            settings: crate::exec::ExecSettings::default(),
+        }
+    }
+}
+
+/// Most output bytes returned to the model.
+pub const MAX_OUTPUT: usize = 16 * 1024;
 
 /// How a run ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,14 +287,43 @@ fn handle_call(
     if !run {
         return refusal(&verdict);
     }
-    match terminal::run(command, &cfg.workdir, timeout) {
+    let request = crate::exec::Request {
+        command: command.to_string(),
+        workdir: cfg.workdir.clone(),
+        sandbox: cfg.exec.sandbox,
+        network: cfg.exec.network,
+        passthrough: cfg.exec.passthrough.clone(),
+        inherit_env: cfg.exec.inherit_env,
+        timeout,
+        settings: cfg.exec.settings.clone(),
+    };
+    let prepared = match crate::exec::prepare(&request, true, true, true) {
+        Ok(mut p) => {
+            p.options.max_capture = MAX_OUTPUT;
+            p
+        }
+        Err(e) => return format!("error: {e}"),
+    };
+    // Names only, never values.
+    let mut dropped = prepared.env.dropped.clone();
+    dropped.sort();
+    log.record(
+        "exec",
+        json!({"sandbox": cfg.exec.sandbox.as_str(), "network": cfg.exec.network, "limits": cfg.exec.settings.limits, "env_dropped": dropped}),
+    );
+    match crate::exec::process::run(&prepared.options) {
         Ok(r) => {
             let status = match (r.timed_out, r.code) {
                 (true, _) => format!("killed after {}s (timeout)", timeout.as_secs()),
                 (false, Some(c)) => format!("exit code {c}"),
                 (false, None) => "killed by a signal".to_string(),
             };
-            crate::exec::redact::redact(&format!("{status}\n{}", r.output))
+            let more = if r.truncated {
+                "\n[output truncated]"
+            } else {
+                ""
+            };
+            crate::exec::redact::redact(&format!("{status}\n{}{more}", r.output))
         }
         Err(e) => format!("error: could not start the command: {e}"),
     }

@@ -292,11 +292,8 @@ pub fn sync(args: SyncArgs) -> i32 {
         .iter()
         .any(|(_, o)| matches!(o, sync::Outcome::Failed(_)))
     {
-        EXIT_UNAVAILABLE
+        super::run::EXIT_UNAVAILABLE
     } else {
         0
     }
 }
-
-/// A download or service failed (sysexits EX_UNAVAILABLE).
-const EXIT_UNAVAILABLE: i32 = 69;

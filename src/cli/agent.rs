@@ -51,6 +51,19 @@ pub struct AgentArgs {
     /// Policy file (TOML).
     #[arg(long)]
     policy: Option<PathBuf>,
+    /// Sandbox for the agent's commands: none, bwrap or docker (default: `[exec] sandbox`).
+    #[arg(long, value_enum)]
+    sandbox: Option<crate::exec::sandbox::Kind>,
+    /// Allow network access inside the sandbox.
+    #[arg(long)]
+    network: bool,
+    /// Pass this variable to commands (exact name or glob; repeatable). Credentials pass only by
+    /// exact name.
+    #[arg(long = "env-passthrough", value_name = "NAME")]
+    env_passthrough: Vec<String>,
+    /// Give commands the whole environment instead of the sanitized one.
+    #[arg(long)]
+    inherit_env: bool,
 }
 
 /// A person at the terminal.
@@ -173,7 +186,38 @@ pub fn run(args: AgentArgs) -> i32 {
         workdir,
         default_timeout: Duration::from_secs(args.command_timeout.clamp(1, 600)),
         session: format!("agent-{}", std::process::id()),
+        exec: agent::AgentExec {
+            sandbox: args.sandbox.unwrap_or(scanner.policy().exec.sandbox),
+            network: args.network || scanner.policy().exec.network,
+            passthrough: scanner
+                .policy()
+                .exec
+                .env_passthrough
+                .iter()
+                .chain(&args.env_passthrough)
+                .cloned()
+                .collect(),
+            inherit_env: args.inherit_env,
+            settings: scanner.policy().exec.clone(),
+        },
     };
+    // A requested sandbox that is not available stops the agent before the model is asked
+    // anything (never a silent fallback to no sandbox).
+    if let Err(e) = crate::exec::sandbox::argv(&crate::exec::sandbox::Spec {
+        kind: cfg.exec.sandbox,
+        command: "true".into(),
+        workdir: cfg.workdir.clone(),
+        network: false,
+        env_names: Vec::new(),
+        home: crate::policy::load::home(),
+        credential_files: Vec::new(),
+        docker_image: cfg.exec.settings.docker_image.clone(),
+        container_name: String::new(),
+        limits: cfg.exec.settings.limits,
+    }) {
+        crate::errln!("hermes-scan: {e}");
+        return super::run::EXIT_UNAVAILABLE;
+    }
     let store = ApprovalStore::default_store();
     let mut guard = agent::Guard {
         scanner: &scanner,

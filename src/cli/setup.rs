@@ -290,6 +290,49 @@ pub fn doctor() -> i32 {
     report("claude-code", claude_settings(), "hook claude-code");
     report("hermes", hermes_config(), "hook hermes");
     report("codex", codex_hooks(), "hook codex");
+    out.push_str("exec (run, agent)\n");
+    if let Ok(p) = crate::policy::load::effective(None, cwd.as_deref()) {
+        let kind = p.exec.sandbox;
+        let available = crate::exec::sandbox::Spec {
+            kind,
+            command: "true".into(),
+            workdir: PathBuf::from("."),
+            network: false,
+            env_names: Vec::new(),
+            home: home(),
+            credential_files: Vec::new(),
+            docker_image: p.exec.docker_image.clone(),
+            container_name: String::new(),
+            limits: p.exec.limits,
+        };
+        match crate::exec::sandbox::argv(&available) {
+            Ok(_) => out.push_str(&format!("  sandbox      {} (available)\n", kind.as_str())),
+            Err(e) => {
+                broken = true;
+                out.push_str(&format!("  sandbox      BROKEN: {e}\n"));
+            }
+        }
+        let (exact, globs) = crate::exec::env::split_passthrough(&p.exec.env_passthrough);
+        let plan = crate::exec::env::sanitize(
+            std::env::vars_os().map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.to_string_lossy().into_owned(),
+                )
+            }),
+            &exact,
+            &globs,
+            false,
+        );
+        let mut dropped = plan.dropped.clone();
+        dropped.sort();
+        out.push_str(&format!(
+            "  environment  {} passed, {} dropped: {}\n",
+            plan.vars.len(),
+            dropped.len(),
+            dropped.join(" ")
+        ));
+    }
     out.push_str("advisories\n");
     let (text, store_broken) = super::advisories::describe(&crate::supply::store::default_dir());
     broken |= store_broken;

@@ -2,10 +2,10 @@
 //! space, open files, processes and file size. The kernel does not apply the process limit to
 //! root (nor to processes with CAP_SYS_RESOURCE): as root, a sandbox is the containment.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `[exec.limits]`; 0 means "leave as inherited".
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields, default)]
 pub struct Limits {
     /// CPU seconds.
