@@ -203,18 +203,7 @@ pub fn run(args: AgentArgs) -> i32 {
     };
     // A requested sandbox that is not available stops the agent before the model is asked
     // anything (never a silent fallback to no sandbox).
-    if let Err(e) = crate::exec::sandbox::argv(&crate::exec::sandbox::Spec {
-        kind: cfg.exec.sandbox,
-        command: "true".into(),
-        workdir: cfg.workdir.clone(),
-        network: false,
-        env_names: Vec::new(),
-        home: crate::policy::load::home(),
-        credential_files: Vec::new(),
-        docker_image: cfg.exec.settings.docker_image.clone(),
-        container_name: String::new(),
-        limits: cfg.exec.settings.limits,
-    }) {
+    if let Err(e) = crate::exec::sandbox::program(cfg.exec.sandbox) {
         crate::errln!("hermes-scan: {e}");
         return super::run::EXIT_UNAVAILABLE;
     }

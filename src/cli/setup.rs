@@ -293,19 +293,7 @@ pub fn doctor() -> i32 {
     out.push_str("exec (run, agent)\n");
     if let Ok(p) = crate::policy::load::effective(None, cwd.as_deref()) {
         let kind = p.exec.sandbox;
-        let available = crate::exec::sandbox::Spec {
-            kind,
-            command: "true".into(),
-            workdir: PathBuf::from("."),
-            network: false,
-            env_names: Vec::new(),
-            home: home(),
-            credential_files: Vec::new(),
-            docker_image: p.exec.docker_image.clone(),
-            container_name: String::new(),
-            limits: p.exec.limits,
-        };
-        match crate::exec::sandbox::argv(&available) {
+        match crate::exec::sandbox::program(kind) {
             Ok(_) => out.push_str(&format!("  sandbox      {} (available)\n", kind.as_str())),
             Err(e) => {
                 broken = true;

@@ -75,6 +75,20 @@ pub fn find_program(program: &str) -> Option<PathBuf> {
         })
 }
 
+/// The sandbox program (`bwrap`, `docker`) on PATH; `Ok(None)` for `none`; an error naming
+/// what to install when it is missing.
+pub fn program(kind: Kind) -> Result<Option<PathBuf>, String> {
+    match kind {
+        Kind::None => Ok(None),
+        Kind::Bwrap => find_program("bwrap").map(Some).ok_or_else(|| {
+            "--sandbox bwrap: bubblewrap (`bwrap`) is not installed (Debian: apt install bubblewrap); not running the command".to_string()
+        }),
+        Kind::Docker => find_program("docker").map(Some).ok_or_else(|| {
+            "--sandbox docker: no `docker` on PATH; not running the command".to_string()
+        }),
+    }
+}
+
 /// The argv that runs `spec.command` in the sandbox; an error when the sandbox is unavailable
 /// (never a silent fallback to `none`).
 pub fn argv(spec: &Spec) -> Result<Vec<OsString>, String> {
@@ -82,9 +96,7 @@ pub fn argv(spec: &Spec) -> Result<Vec<OsString>, String> {
     match spec.kind {
         Kind::None => Ok(shell.to_vec()),
         Kind::Bwrap => {
-            let bwrap = find_program("bwrap").ok_or(
-                "--sandbox bwrap: bubblewrap (`bwrap`) is not installed (Debian: apt install bubblewrap); not running the command",
-            )?;
+            let bwrap = program(Kind::Bwrap)?.unwrap_or_default();
             let mut a: Vec<OsString> = vec![bwrap.into()];
             let mut push =
                 |items: &[&std::ffi::OsStr]| a.extend(items.iter().map(|s| s.to_os_string()));
