@@ -17,6 +17,7 @@ macro_rules! errln {
 pub mod agent;
 pub mod analyzers;
 pub mod cli;
+pub mod context;
 pub mod exec;
 pub mod findings;
 pub mod hooks;
@@ -29,6 +30,7 @@ pub mod shell;
 pub mod supply;
 pub mod text;
 pub mod verdict;
+pub mod web;
 
 pub use findings::{Action, Finding, Severity, Span};
 pub use scanner::Scanner;

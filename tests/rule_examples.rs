@@ -8,8 +8,48 @@ fn every_rule_example_behaves_as_documented() {
     let scanner = Scanner::global();
     let mut failures = Vec::new();
     let mut checked = 0;
+    let web = hermes_scan::web::WebSettings::default();
     for rule in scanner.rules().rules() {
         let id = rule.id();
+        // Context-file rules: examples are file snippets, judged by the context scanner.
+        if rule.spec.category == "context" {
+            for ex in &rule.spec.examples.matches {
+                checked += 1;
+                let found = hermes_scan::context::scan_text(ex, scanner);
+                if !found.iter().any(|f| f.rule_id == id) {
+                    failures.push(format!(
+                        "MISS  {id:<28} {ex:?} -> {:?}",
+                        found.iter().map(|f| &f.rule_id).collect::<Vec<_>>()
+                    ));
+                }
+            }
+            for ex in &rule.spec.examples.no_match {
+                checked += 1;
+                let found = hermes_scan::context::scan_text(ex, scanner);
+                if found.iter().any(|f| f.rule_id == id) {
+                    failures.push(format!("FALSE {id:<28} {ex:?}"));
+                }
+            }
+            continue;
+        }
+        // The URL policy's rules: examples are URLs, judged by that front door (without DNS).
+        if rule.spec.category == "web" {
+            for ex in &rule.spec.examples.matches {
+                checked += 1;
+                let v = hermes_scan::web::judge(ex, scanner, &web, None);
+                if !v.findings.iter().any(|f| f.rule_id == id) {
+                    failures.push(format!("MISS  {id:<28} {ex:?} -> {:?}", v.findings));
+                }
+            }
+            for ex in &rule.spec.examples.no_match {
+                checked += 1;
+                let v = hermes_scan::web::judge(ex, scanner, &web, None);
+                if v.findings.iter().any(|f| f.rule_id == id) {
+                    failures.push(format!("FALSE {id:<28} {ex:?}"));
+                }
+            }
+            continue;
+        }
         for ex in &rule.spec.examples.matches {
             checked += 1;
             let v = scanner.scan(ex);
@@ -51,6 +91,9 @@ fn every_rule_has_proof_and_documentation() {
         "policy.denied-domain",
         "supply.vulnerable-package",
         "supply.online-unavailable",
+        "web.resolves-internal",
+        "web.unresolved",
+        "web.denied-domain",
     ];
     for rule in Scanner::global().rules().rules() {
         let s = &rule.spec;
@@ -121,7 +164,7 @@ fn every_rule_id_in_code_is_documented() {
         env!("CARGO_MANIFEST_DIR"),
         "/src"
     ))];
-    let re = regex::Regex::new(r#""((?:core|floor|fs|git|sys|data|infra|remote|text|url|exfil|revshell|persist|supply|policy|self)\.[a-z0-9-]+)""#).unwrap();
+    let re = regex::Regex::new(r#""((?:core|floor|fs|git|sys|data|infra|remote|text|url|exfil|revshell|persist|supply|policy|self|web|ctx)\.[a-z0-9-]+)""#).unwrap();
     let mut seen = 0;
     while let Some(p) = stack.pop() {
         for e in std::fs::read_dir(&p).unwrap() {

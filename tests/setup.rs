@@ -70,7 +70,10 @@ fn claude_code_setup_is_idempotent_and_keeps_other_settings() {
     assert_eq!(v["model"], "opus");
     let groups = v["hooks"]["PreToolUse"].as_array().unwrap();
     assert_eq!(groups.len(), 2, "{v}");
-    let ours: Vec<&serde_json::Value> = groups.iter().filter(|g| g["matcher"] == "Bash").collect();
+    let ours: Vec<&serde_json::Value> = groups
+        .iter()
+        .filter(|g| g["matcher"] == "Bash|WebFetch")
+        .collect();
     assert_eq!(ours.len(), 1);
     let cmd = ours[0]["hooks"][0]["command"].as_str().unwrap();
     // Claude Code's own hook timer must never fire before the hook's 2 s answer deadline.

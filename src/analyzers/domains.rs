@@ -225,7 +225,10 @@ impl Popular {
                     "the same name with a hyphen",
                 ));
             }
-            if label == e.label && e.label.len() >= 4 && e.suffix != suffix {
+            // A project page on a hosting platform's own suffix (rust-lang.github.io,
+            // google.github.io, foo.netlify.app) is named after its owner, not a TLD swap.
+            if label == e.label && e.label.len() >= 4 && e.suffix != suffix && !private_suffix(&reg)
+            {
                 return Some(Imitation::NearMiss(
                     e.domain.clone(),
                     "the same name under another TLD",
@@ -234,6 +237,11 @@ impl Popular {
         }
         None
     }
+}
+
+/// Is the public suffix of `reg` a private (platform-operated) one, like `github.io`?
+fn private_suffix(reg: &str) -> bool {
+    psl::suffix(reg.as_bytes()).is_some_and(|s| s.typ() == Some(psl::Type::Private))
 }
 
 /// The registrable part of the Unicode form (same number of labels as the ASCII registrable).

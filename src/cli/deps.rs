@@ -299,7 +299,7 @@ pub fn sarif(findings: &[DepFinding]) -> serde_json::Value {
 }
 
 /// Lockfile path as a forward-slash URI relative to the working directory.
-fn relative_uri(path: &str) -> String {
+pub(crate) fn relative_uri(path: &str) -> String {
     let p = std::path::Path::new(path);
     let rel = std::env::current_dir()
         .ok()

@@ -8,6 +8,7 @@ mod agent;
 mod allow;
 mod batch;
 mod check;
+mod context;
 mod deps;
 mod hook;
 mod init;
@@ -20,6 +21,7 @@ mod setup;
 mod shims;
 mod supervise;
 mod tty;
+mod url;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -119,6 +121,10 @@ enum Cmd {
     Run(run::RunArgs),
     /// Copy stdin to stdout with secrets redacted.
     Redact,
+    /// May an agent fetch these URLs? Exit 0 allow, 2 warn, 1 block.
+    Url(url::UrlArgs),
+    /// Scan agent context files (AGENTS.md, CLAUDE.md, .cursorrules, …) for planted instructions.
+    Context(context::ContextArgs),
     /// Manage the advisory store (import OSV / RustSec data, show status).
     Advisories {
         #[command(subcommand)]
@@ -296,6 +302,8 @@ pub fn run() -> i32 {
         Cmd::Rules { json, policy } => rules_cmd::list(json, policy.as_deref()),
         Cmd::Run(args) => run::run(args),
         Cmd::Redact => run::redact(),
+        Cmd::Url(args) => url::run(args),
+        Cmd::Context(args) => context::run(args),
     }
 }
 

@@ -67,9 +67,14 @@ fn read_json(path: &Path) -> Result<Value, String> {
 /// not block in Claude Code).
 const HOOK_TIMEOUT_SECS: u64 = 10;
 
-/// Insert (or update) a `PreToolUse` command hook for the Bash tool in a Claude-Code-style
-/// `hooks` object; returns true when something changed.
-fn upsert_pre_tool_use(doc: &mut Value, command: &str, marker: &str) -> Result<bool, String> {
+/// Insert (or update) a `PreToolUse` command hook for the tools `matcher` names in a
+/// Claude-Code-style `hooks` object; returns true when something changed.
+fn upsert_pre_tool_use(
+    doc: &mut Value,
+    command: &str,
+    marker: &str,
+    matcher: &str,
+) -> Result<bool, String> {
     let root = doc
         .as_object_mut()
         .ok_or("settings file is not a JSON object")?;
@@ -83,23 +88,29 @@ fn upsert_pre_tool_use(doc: &mut Value, command: &str, marker: &str) -> Result<b
         .as_array_mut()
         .ok_or("\"hooks.PreToolUse\" is not an array")?;
     for g in groups.iter_mut() {
+        let matcher_ok = g.get("matcher").and_then(Value::as_str) == Some(matcher);
+        let mut found = None;
         if let Some(list) = g.get_mut("hooks").and_then(Value::as_array_mut) {
             for h in list.iter_mut() {
                 let cmd = h.get("command").and_then(Value::as_str).unwrap_or("");
                 if cmd.contains(marker) {
                     let timeout_ok =
                         h.get("timeout").and_then(Value::as_u64) == Some(HOOK_TIMEOUT_SECS);
-                    if cmd == command && timeout_ok {
-                        return Ok(false);
-                    }
+                    let changed = !(cmd == command && timeout_ok);
                     h["command"] = json!(command);
                     h["timeout"] = json!(HOOK_TIMEOUT_SECS);
-                    return Ok(true);
+                    found = Some(changed);
+                    break;
                 }
             }
         }
+        if let Some(changed) = found {
+            // Earlier releases matched only Bash; web fetches go through the hook too now.
+            g["matcher"] = json!(matcher);
+            return Ok(changed || !matcher_ok);
+        }
     }
-    groups.push(json!({"matcher": "Bash", "hooks": [
+    groups.push(json!({"matcher": matcher, "hooks": [
         {"type": "command", "command": command, "timeout": HOOK_TIMEOUT_SECS}
     ]}));
     Ok(true)
@@ -113,9 +124,15 @@ pub fn setup(agent: &str) -> i32 {
             &claude_settings(),
             &format!("{bin} hook claude-code"),
             "hook claude-code",
+            "Bash|WebFetch",
         ),
         "codex" => {
-            let code = json_setup(&codex_hooks(), &format!("{bin} hook codex"), "hook codex");
+            let code = json_setup(
+                &codex_hooks(),
+                &format!("{bin} hook codex"),
+                "hook codex",
+                "Bash",
+            );
             if code == 0 {
                 super::print("note: Codex runs hooks only with `[features] codex_hooks = true` in ~/.codex/config.toml");
             }
@@ -129,7 +146,7 @@ pub fn setup(agent: &str) -> i32 {
     }
 }
 
-fn json_setup(path: &Path, command: &str, marker: &str) -> i32 {
+fn json_setup(path: &Path, command: &str, marker: &str, matcher: &str) -> i32 {
     let mut doc = match read_json(path) {
         Ok(d) => d,
         Err(e) => {
@@ -137,7 +154,7 @@ fn json_setup(path: &Path, command: &str, marker: &str) -> i32 {
             return super::EXIT_CONFIG;
         }
     };
-    match upsert_pre_tool_use(&mut doc, command, marker) {
+    match upsert_pre_tool_use(&mut doc, command, marker, matcher) {
         Ok(false) => {
             super::print(&format!("already installed in {}", path.display()));
             0

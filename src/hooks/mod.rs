@@ -86,6 +86,10 @@ fn decide(
         .get("tool_name")
         .and_then(Value::as_str)
         .ok_or("hermes-scan: hook input has no tool_name; refusing to run the tool call")?;
+    let input = value.get("tool_input").cloned().unwrap_or(Value::Null);
+    if let Some(urls) = agent.fetch_urls(tool, &input) {
+        return decide_fetch(agent, tool, &urls, scanner);
+    }
     if !agent.is_shell_tool(tool) {
         return Ok((Decision::Allow, String::new()));
     }
@@ -109,6 +113,55 @@ fn decide(
         _ => Decision::Deny,
     };
     Ok((decision, reason_text(&verdict, decision)))
+}
+
+/// A web fetch: every URL through the URL policy (with DNS, within its timeout). A tool call
+/// without a URL is unusable input (refused, like a shell call without a command).
+fn decide_fetch(
+    agent: Agent,
+    tool: &str,
+    urls: &[String],
+    scanner: &Scanner,
+) -> Result<(Decision, String), String> {
+    if urls.is_empty() {
+        return Err(format!(
+            "hermes-scan: the {tool} tool call has no tool_input.url; refusing to run it"
+        ));
+    }
+    let settings = &scanner.policy().web;
+    let resolver = crate::web::resolve::System;
+    let verdicts: Vec<crate::web::UrlVerdict> = urls
+        .iter()
+        .map(|u| crate::web::judge(u, scanner, settings, Some(&resolver)))
+        .collect();
+    let worst = verdicts
+        .iter()
+        .map(|v| v.action)
+        .max()
+        .unwrap_or(Action::Allow);
+    let decision = match worst {
+        Action::Allow => Decision::Allow,
+        Action::Warn if agent.can_ask() => Decision::Ask,
+        _ => Decision::Deny,
+    };
+    if decision == Decision::Allow {
+        return Ok((decision, String::new()));
+    }
+    let reasons: Vec<String> = verdicts
+        .iter()
+        .flat_map(|v| {
+            v.findings
+                .iter()
+                .take(3)
+                .map(move |f| format!("{} [{}] ({}: {})", f.title, f.rule_id, v.url, f.detail))
+        })
+        .collect();
+    let lead = if decision == Decision::Deny {
+        "hermes-scan refused this fetch"
+    } else {
+        "hermes-scan wants a person to approve this fetch"
+    };
+    Ok((decision, format!("{lead}: {}", reasons.join("; "))))
 }
 
 /// Short, specific reason: the top findings with rule ids, and what to do instead.

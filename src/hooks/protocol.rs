@@ -33,6 +33,32 @@ impl Agent {
         }
     }
 
+    /// The URLs a web tool call is about to fetch (`None`: not a web-fetch tool). Claude Code's
+    /// `WebFetch` (`tool_input.url`); Hermes Agent's `web_extract` (`tool_input.urls`, a list, or
+    /// `url`), `web_crawl` and `browser_navigate` (`tool_input.url`). Search tools take a query,
+    /// not a URL, and are not judged here.
+    pub fn fetch_urls(self, tool: &str, input: &serde_json::Value) -> Option<Vec<String>> {
+        let fetches = match self {
+            Agent::ClaudeCode => tool == "WebFetch",
+            Agent::Hermes => matches!(tool, "web_extract" | "web_crawl" | "browser_navigate"),
+            Agent::Codex => false,
+        };
+        if !fetches {
+            return None;
+        }
+        let mut urls: Vec<String> = input
+            .get("urls")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u.as_str().map(str::to_string))
+            .collect();
+        if let Some(u) = input.get("url").and_then(serde_json::Value::as_str) {
+            urls.push(u.to_string());
+        }
+        Some(urls)
+    }
+
     /// Can this agent ask the person in its UI?
     pub fn can_ask(self) -> bool {
         self == Agent::ClaudeCode

@@ -205,6 +205,9 @@ pub struct Policy {
     /// How approved commands are executed (`run`, the agent loop).
     #[serde(default)]
     pub exec: crate::exec::ExecSettings,
+    /// The URL policy for agent fetches (`url`, the WebFetch hook).
+    #[serde(default)]
+    pub web: crate::web::WebSettings,
     /// Overrides from a project file: they may only raise actions and severities.
     #[serde(skip)]
     pub project_rules: HashMap<String, RuleOverride>,
