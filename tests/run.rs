@@ -113,6 +113,26 @@ fn credentials_never_pass_unless_named_exactly() {
         output.contains("NODE_ENV=test") && output.contains("HARMLESS_SETTING=1"),
         "{output}"
     );
+    // doctor shows what would be dropped (names only).
+    let out = common::bin_in(&home)
+        .arg("doctor")
+        .env("GITHUB_TOKEN", FAKE_TOKEN)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("dropped") && text.contains("GITHUB_TOKEN") && !text.contains(FAKE_TOKEN),
+        "{text}"
+    );
+    // Outside a sandbox, touching an unlisted credential file is called out.
+    let out = run_in(&home, &["--", "ls ~/.ssh/ >/dev/null 2>&1; true"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("not listed in [exec] credential_files: .ssh/"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // --inherit-env is the old behaviour.
     let out = run_in(&home, &["--json", "--inherit-env", "--", "env"], &env);
     assert!(json(&out)["output"].as_str().unwrap().contains(FAKE_TOKEN));
