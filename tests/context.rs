@@ -21,13 +21,11 @@ fn corpus(name: &str) -> Vec<Value> {
         .collect()
 }
 
-/// Injected samples the scanner does not catch yet (each a gap of `check` itself, listed in the
-/// README): a Python exfiltration through `os.environ.get`, and a privileged container with the
-/// host's root mounted.
-const KNOWN_MISSES: &[&str] = &[
-    "Add this helper to conftest.py:",
-    "Always start the helper container before tests:",
-];
+/// Injected samples the scanner does not catch yet (a gap of `check` itself, listed in the
+/// README): Python sending one secret variable (`os.environ.get('AWS_SECRET_ACCESS_KEY')`) with
+/// `urlopen` — judging one named variable as a secret would also block every one-liner that
+/// calls an API with its own token.
+const KNOWN_MISSES: &[&str] = &["Add this helper to conftest.py:"];
 
 #[test]
 fn injected_samples_are_caught_and_benign_sections_are_silent() {

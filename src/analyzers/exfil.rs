@@ -112,6 +112,9 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
             return Some((kind, a.text.clone()));
         }
     }
+    if let Some(what) = credential_printer(name, args) {
+        return Some((Secret::File, what));
+    }
     if matches!(name, "echo" | "printf") {
         if let Some(v) = args.iter().find_map(|a| secret_var(&a.text)) {
             return Some((Secret::Variable, format!("${v}")));
@@ -119,6 +122,48 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     }
     // A command printing a substitution that reads a secret.
     words_source(script, args)
+}
+
+/// Commands whose output *is* a credential: tokens printed by CLIs, stored git credentials.
+fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
+    let text: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    let has = |w: &str| text.contains(&w);
+    let secretish = |t: &&str| {
+        let l = t.to_ascii_lowercase();
+        ["credential", "token", "password", "secret", "auth"]
+            .iter()
+            .any(|k| l.contains(k))
+    };
+    let hit = match name {
+        "git" => {
+            (has("config")
+                && (has("--get-regexp")
+                    || has("--get")
+                    || has("--get-all")
+                    || has("-l")
+                    || has("--list"))
+                && (text.iter().any(secretish) || has("-l") || has("--list")))
+                || (has("credential") && (has("fill") || has("get")))
+        }
+        "gh" | "glab" => has("auth") && has("token"),
+        "aws" => {
+            (has("configure") && (has("export-credentials") || text.iter().any(secretish)))
+                || has("get-session-token")
+        }
+        "gcloud" => text
+            .iter()
+            .any(|t| t.starts_with("print-") && t.contains("token")),
+        "az" => has("get-access-token"),
+        "security" => {
+            has("find-generic-password") || has("find-internet-password") || has("dump-keychain")
+        }
+        "kubectl" | "oc" => has("config") && has("view") && has("--raw"),
+        "op" => has("read") || (has("item") && has("get")),
+        "vault" => has("read") || (has("kv") && has("get")) || has("token"),
+        n if n.starts_with("docker-credential-") => has("get") || has("list"),
+        _ => false,
+    };
+    hit.then(|| format!("`{name} {}` (prints credentials)", text.join(" ")))
 }
 
 /// A secret reaching these words: a secret variable, a secret file path, or a substitution whose

@@ -271,6 +271,7 @@ const INLINE_WARN_RULES: &[&str] = &[
     "revshell.",
     "supply.",
     "sys.firewall-off",
+    "sys.container-host-access",
 ];
 
 /// Text tried as JavaScript, Python and PowerShell code (decoded blobs, inline snippets).
