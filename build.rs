@@ -196,6 +196,7 @@ fn embedded_json(out_dir: &str) {
     let tables: Vec<(String, String)> = tables_map.into_iter().collect();
     let files = rules_toml_files();
     let mut packs = Vec::new();
+    let mut examples_code: Vec<String> = Vec::new();
     let mut code = String::new();
     for f in &files {
         let name = f
@@ -209,8 +210,29 @@ fn embedded_json(out_dir: &str) {
         }
         let value: toml::Value =
             toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
-        let json = serde_json::to_string(&value).expect("TOML values are JSON");
+        let mut value = serde_json::to_value(&value).expect("TOML values are JSON");
         let stem = name.trim_end_matches(".toml");
+        // Examples are a third of the packs' text and only tests and `explain` read them: they go
+        // to a file of their own, parsed on first use, and start-up skips them.
+        if is_pack {
+            let mut examples = serde_json::Map::new();
+            for rule in value["rule"].as_array_mut().into_iter().flatten() {
+                let id = rule["id"].as_str().unwrap_or("").to_string();
+                if let Some(ex) = rule.get_mut("examples") {
+                    examples.insert(id, ex.take());
+                    *ex = serde_json::json!({});
+                }
+            }
+            std::fs::write(
+                dir.join(format!("{stem}.examples.json")),
+                serde_json::Value::Object(examples).to_string(),
+            )
+            .expect("write examples JSON");
+            examples_code.push(format!(
+                "    include_str!(concat!(env!(\"OUT_DIR\"), \"/rules-json/{stem}.examples.json\")),\n"
+            ));
+        }
+        let json = value.to_string();
         std::fs::write(dir.join(format!("{stem}.json")), json).expect("write JSON");
         let include =
             format!("include_str!(concat!(env!(\"OUT_DIR\"), \"/rules-json/{stem}.json\"))");
@@ -229,6 +251,15 @@ fn embedded_json(out_dir: &str) {
         code,
         "pub const EMBEDDED_PACKS_JSON: &[(&str, &str)] = &[\n{}];",
         packs.concat()
+    );
+    let _ = writeln!(
+        code,
+        "/// The embedded packs' examples as JSON objects `{{rule id: examples}}` (generated)."
+    );
+    let _ = writeln!(
+        code,
+        "pub const EMBEDDED_EXAMPLES_JSON: &[&str] = &[\n{}];",
+        examples_code.concat()
     );
     std::fs::write(std::path::Path::new(out_dir).join("embedded_data.rs"), code)
         .expect("write embedded_data.rs");

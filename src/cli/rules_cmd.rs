@@ -71,11 +71,12 @@ pub fn explain(id: &str) -> i32 {
     );
     let _ = writeln!(out, "\nInstead\n  {}", s.remediation);
     let _ = writeln!(out, "\nMatches");
-    for e in &s.examples.matches {
+    let examples = r.examples();
+    for e in &examples.matches {
         let _ = writeln!(out, "  {e}");
     }
     let _ = writeln!(out, "\nDoes not match");
-    for e in &s.examples.no_match {
+    for e in &examples.no_match {
         let _ = writeln!(out, "  {e}");
     }
     print(out.trim_end());

@@ -39,6 +39,21 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The rule's examples: its own (user packs), or the embedded ones, which start-up does not
+    /// parse (they are read on first use, by tests and `explain`).
+    pub fn examples(&self) -> std::borrow::Cow<'_, pack::Examples> {
+        let own = &self.spec.examples;
+        if !own.matches.is_empty() || !own.no_match.is_empty() {
+            return std::borrow::Cow::Borrowed(own);
+        }
+        std::borrow::Cow::Owned(
+            RuleSet::embedded_examples()
+                .get(self.id())
+                .cloned()
+                .unwrap_or_default(),
+        )
+    }
+
     /// Stable id.
     pub fn id(&self) -> &str {
         &self.spec.id
@@ -78,6 +93,21 @@ impl RuleSet {
     /// The embedded packs.
     pub fn embedded() -> Result<Self, PackError> {
         Self::embedded_checked(false)
+    }
+
+    /// Examples of every embedded rule, by id (parsed once, on first use).
+    pub fn embedded_examples() -> &'static std::collections::HashMap<String, pack::Examples> {
+        static E: std::sync::OnceLock<std::collections::HashMap<String, pack::Examples>> =
+            std::sync::OnceLock::new();
+        E.get_or_init(|| {
+            EMBEDDED_EXAMPLES_JSON
+                .iter()
+                .flat_map(|json| {
+                    serde_json::from_str::<std::collections::HashMap<String, pack::Examples>>(json)
+                        .expect("embedded examples are valid")
+                })
+                .collect()
+        })
     }
 
     /// The embedded packs, every regex compiled now when `validate` (tests prove them valid).
