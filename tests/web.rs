@@ -83,7 +83,7 @@ fn every_internal_spelling_blocks_and_every_public_url_passes() {
         let v = web::judge(&u, scanner, &settings, Some(&resolver));
         assert_eq!(v.action, Action::Warn, "{u} ({label}): {:?}", v.findings);
         assert!(
-            v.findings.iter().all(|f| f.rule_id == "web.userinfo"),
+            v.findings.iter().any(|f| f.rule_id == "web.userinfo"),
             "{u}"
         );
     }

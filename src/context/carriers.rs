@@ -120,36 +120,109 @@ fn re(p: &str) -> Regex {
     Regex::new(p).expect("static regex")
 }
 
-/// HTML comments: (whole range, inner text range).
-pub fn html_comments(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| re(r"(?s)<!--(.*?)-->"))
-        .captures_iter(text)
-        .map(|c| {
-            let whole = c.get(0).expect("match");
-            let inner = c.get(1).expect("group");
-            (whole.range(), inner.range())
-        })
-        .collect()
-}
-
-/// Text a reader does not see: hidden elements, link titles, image alt text. (whole, inner).
-pub fn hidden_markup(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
+/// Comments: HTML `<!-- … -->` and the Markdown link-reference idioms that render as nothing
+/// (`[//]: # (…)`, `[comment]: <> (…)`, `[//]: # "…"`): (whole range, inner text range).
+pub fn html_comments(text: &str) -> Vec<(Range<usize>, Range<usize>, bool)> {
     static R: OnceLock<Vec<Regex>> = OnceLock::new();
     let res = R.get_or_init(|| {
         vec![
-            re(r#"(?is)<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:px|em|pt)?\s*(?:;|["'])|opacity\s*:\s*0(?:\.0+)?\s*(?:;|["'])|color\s*:\s*(?:white|#fff(?:fff)?)\b)[^"']*["']|\bhidden\b|aria-hidden\s*=\s*["']true["'])[^>]*>(?P<inner>.*?)</\w+\s*>"#),
-            re(r#"\[[^\]\n]*\]\(\s*<?[^)\s>]+>?\s+"(?P<inner>[^"\n]+)"\s*\)"#),
-            re(r#"!\[(?P<inner>[^\]\n]{12,})\]\("#),
+            re(r"(?s)<!--(?P<inner>.*?)-->"),
+            re(r#"(?m)^[ \t]*\[[^\]\n]*\]:\s*(?:#|<>)\s*(?:\((?P<inner>[^\n]*)\)|"(?P<q>[^"\n]*)")[ \t]*$"#),
+            re(r#"(?m)^[ \t]*\[[^\]\n]+\]:\s*\S+\s+"(?P<inner>[^"\n]+)"[ \t]*$"#),
         ]
     });
     let mut out = Vec::new();
     for r in res {
         for c in r.captures_iter(text) {
-            if let (Some(w), Some(i)) = (c.get(0), c.name("inner")) {
-                out.push((w.range(), i.range()));
+            if let (Some(w), Some(i)) = (c.get(0), c.name("inner").or(c.name("q"))) {
+                out.push((w.range(), i.range(), false));
             }
         }
+    }
+    out
+}
+
+/// Text a reader does not see: hidden elements (styled invisible, `hidden`, `<template>`,
+/// `<noscript>`, text shrunk by nested `<sub><sup>`), link titles, image alt text.
+/// (whole, inner, rendered invisible).
+pub fn hidden_markup(text: &str) -> Vec<(Range<usize>, Range<usize>, bool)> {
+    static R: OnceLock<Vec<Regex>> = OnceLock::new();
+    let res = R.get_or_init(|| {
+        vec![
+            re(r#"(?is)<(\w+)\b[^>]*?(?:style\s*=\s*["'][^"']*(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?:\.\d+)?(?:px|em|rem|pt|%)?\b|opacity\s*:\s*0(?:\.\d+)?\b|color\s*:\s*(?:white|transparent|#fff(?:fff)?\b|rgba?\(\s*255\s*,\s*255\s*,\s*255))[^"']*["']|\bhidden\b|aria-hidden\s*=\s*["']true["']|color\s*=\s*["']?(?:white|#fff(?:fff)?)\b)[^>]*>(?P<inner>.*?)</\w+\s*>"#),
+            re(r#"(?is)<(?:template|noscript)\b[^>]*>(?P<inner>.*?)</(?:template|noscript)\s*>"#),
+            re(r#"(?is)<su[bp]>\s*<su[bp]>(?:\s*<su[bp]>)*(?P<inner>[^<]*)</su[bp]>"#),
+            re(r#"\[[^\]\n]*\]\(\s*<?[^)\s>]+>?\s+"(?P<inner>[^"\n]+)"\s*\)"#),
+            re(r#"!\[(?P<inner>[^\]\n]{12,})\]\("#),
+        ]
+    });
+    let mut out = Vec::new();
+    for (k, r) in res.iter().enumerate() {
+        // The first three patterns render invisibly; titles and alt text are shown on hover or
+        // to screen readers, so only what they say counts.
+        let styled = k < 3;
+        for c in r.captures_iter(text) {
+            if let (Some(w), Some(i)) = (c.get(0), c.name("inner")) {
+                out.push((w.range(), i.range(), styled));
+            }
+        }
+    }
+    out
+}
+
+/// Data smuggled in runs of invisible characters: zero-width binary (U+200B = 0, U+200C = 1,
+/// eight per byte) and variation selectors (U+FE00–FE0F = 0–15, U+E0100–U+E01EF = 16–255, one
+/// per byte). Runs of four or more.
+pub fn smuggled_runs(text: &str) -> Vec<TagRun> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let is_vs = |c: char| matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}');
+    let is_zw = |c: char| matches!(c, '\u{200B}' | '\u{200C}' | '\u{200D}');
+    let mut k = 0;
+    while k < chars.len() {
+        let (start, c) = chars[k];
+        let (zw, vs) = (matches!(c, '\u{200B}' | '\u{200C}'), is_vs(c));
+        if !zw && !vs {
+            k += 1;
+            continue;
+        }
+        let mut j = k;
+        while j < chars.len()
+            && if zw {
+                is_zw(chars[j].1)
+            } else {
+                is_vs(chars[j].1)
+            }
+        {
+            j += 1;
+        }
+        if j - k >= 4 {
+            let end = chars.get(j).map_or(text.len(), |x| x.0);
+            let bytes: Vec<u8> = if zw {
+                let bits: Vec<u8> = chars[k..j]
+                    .iter()
+                    .filter(|x| x.1 != '\u{200D}')
+                    .map(|x| u8::from(x.1 == '\u{200C}'))
+                    .collect();
+                bits.chunks(8)
+                    .filter(|b| b.len() == 8)
+                    .map(|b| b.iter().fold(0u8, |acc, bit| (acc << 1) | bit))
+                    .collect()
+            } else {
+                chars[k..j]
+                    .iter()
+                    .map(|x| match x.1 {
+                        v @ '\u{FE00}'..='\u{FE0F}' => (v as u32 - 0xFE00) as u8,
+                        v => (v as u32 - 0xE0100 + 16) as u8,
+                    })
+                    .collect()
+            };
+            out.push(TagRun {
+                range: start..end,
+                decoded: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+        k = j.max(k + 1);
     }
     out
 }

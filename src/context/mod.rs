@@ -207,7 +207,16 @@ fn judge_command(line: &str, scanner: &Scanner) -> Option<String> {
                 && !f.rule_id.starts_with("text.")
         })
         .collect();
-    let first = serious.first()?;
+    // The most telling finding: a block, else a warning of the kinds that count in context files.
+    let first = serious
+        .iter()
+        .find(|f| f.action == Action::Block)
+        .or_else(|| {
+            serious
+                .iter()
+                .find(|f| INLINE_WARN_RULES.iter().any(|p| f.rule_id.starts_with(p)))
+        })
+        .or(serious.first())?;
     Some(format!(
         "{}: {} [{}]",
         first.action.as_str(),
@@ -263,7 +272,17 @@ fn analyse_text(text: &str, scanner: &Scanner) -> Vec<(&'static str, String)> {
     found
 }
 
-/// Rule-id prefixes whose *warnings* count in inline code.
+/// A `check` result that counts in a context file: a block, or a warning about exfiltration,
+/// persistence, remote code, a bad package, the firewall or a container with host access.
+/// Everyday cleanup that merely warns (`git clean -fdX`, `git push --force`) is documentation.
+fn serious(why: &str) -> bool {
+    why.starts_with("block")
+        || INLINE_WARN_RULES
+            .iter()
+            .any(|p| why.contains(&format!("[{p}")))
+}
+
+/// Rule-id prefixes whose *warnings* count in code blocks and inline code.
 const INLINE_WARN_RULES: &[&str] = &[
     "exfil.",
     "persist.",
@@ -328,6 +347,19 @@ pub fn scan_text(text: &str, scanner: &Scanner) -> Vec<ContextFinding> {
             None,
         );
     }
+    for run in carriers::smuggled_runs(text) {
+        let inner = analyse_text(&run.decoded, scanner);
+        let detail = match inner.first() {
+            Some((rule, what)) => format!("hidden data reads {:?} ({rule}: {what})", run.decoded),
+            None => format!("{} bytes hidden in invisible characters", run.decoded.len()),
+        };
+        r.add(
+            "ctx.hidden-tag-text",
+            run.range.clone(),
+            detail,
+            Some(run.decoded.clone()),
+        );
+    }
     let invisible = carriers::invisible_in_words(text);
     if let (Some(first), Some(last)) = (invisible.first(), invisible.last()) {
         r.add(
@@ -342,12 +374,60 @@ pub fn scan_text(text: &str, scanner: &Scanner) -> Vec<ContextFinding> {
     let orig = |a: usize| map.get(a).copied().unwrap_or(text.len());
     let mut offset = 0;
     for line in visible.split_inclusive('\n') {
-        for (kind, m) in phrases::find(line) {
+        let direct = phrases::find(line);
+        for (kind, m) in &direct {
             let a = orig(offset + m.start);
             let b = orig(offset + m.end);
-            r.add(kind.rule_id(), a..b, format!("{:?}", &line[m]), None);
+            r.add(
+                kind.rule_id(),
+                a..b,
+                format!("{:?}", &line[m.clone()]),
+                None,
+            );
+        }
+        // The same words behind full-width or look-alike letters, entities, ROT13, reversal or
+        // percent-encoding: reported on the whole line, with what it reads as.
+        if direct.is_empty() {
+            for v in phrases::variants(line.trim_end()) {
+                if let Some((kind, m)) = phrases::find(&v).into_iter().next() {
+                    let span = orig(offset)..orig(offset + line.trim_end().len());
+                    r.add(
+                        kind.rule_id(),
+                        span,
+                        format!("reads as {:?}", &v[m]),
+                        Some(v.clone()),
+                    );
+                    break;
+                }
+            }
         }
         offset += line.len();
+    }
+    // Phrases split across the lines of one paragraph ("Please ignore all / previous
+    // instructions").
+    let mut para_start = 0;
+    for para in visible.split("\n\n") {
+        if para.contains('\n') {
+            let joined = para
+                .split('\n')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let in_lines: usize = para.lines().map(|l| phrases::find(l).len()).sum();
+            let joined_hits = phrases::find(&joined);
+            if joined_hits.len() > in_lines {
+                if let Some((kind, m)) = joined_hits.first() {
+                    let span = orig(para_start)..orig(para_start + para.len());
+                    r.add(
+                        kind.rule_id(),
+                        span,
+                        format!("across lines: {:?}", &joined[m.clone()]),
+                        None,
+                    );
+                }
+            }
+        }
+        para_start += para.len() + 2;
     }
     // 3. Commands: shell code blocks and inline code.
     static FENCE: OnceLock<Regex> = OnceLock::new();
@@ -387,7 +467,7 @@ pub fn scan_text(text: &str, scanner: &Scanner) -> Vec<ContextFinding> {
         let mut at = body.start();
         for line in body.as_str().split_inclusive('\n') {
             if !line.trim_start().starts_with('#') {
-                if let Some(why) = judge_command(line, scanner) {
+                if let Some(why) = judge_command(line, scanner).filter(|w| serious(w)) {
                     r.add(
                         "ctx.dangerous-command",
                         orig(at)..orig(at + line.trim_end().len()),
@@ -413,13 +493,10 @@ pub fn scan_text(text: &str, scanner: &Scanner) -> Vec<ContextFinding> {
         // Inline code in prose is often a *mention* ("ask before `git push --force`"): only what
         // check blocks, or warns about as exfiltration, persistence, remote code or a bad
         // package, counts. Code that is not shell is tried as the interpreters' code.
+        // A table cell writes a pipe as `\|`.
+        let cmd = &cmd.replace("\\|", "|");
         let why = judge_command(cmd, scanner)
-            .filter(|w| {
-                w.starts_with("block")
-                    || INLINE_WARN_RULES
-                        .iter()
-                        .any(|p| w.contains(&format!("[{p}")))
-            })
+            .filter(|w| serious(w))
             .or_else(|| {
                 cmd.contains('(')
                     .then(|| analyse_code(cmd, scanner))
@@ -514,7 +591,7 @@ pub fn scan_text(text: &str, scanner: &Scanner) -> Vec<ContextFinding> {
         ("ctx.hidden-comment", carriers::html_comments(text)),
         ("ctx.hidden-markup", carriers::hidden_markup(text)),
     ] {
-        for (whole, inner) in list {
+        for (whole, inner, styled) in list {
             let holds = r.out.iter().any(|f| {
                 f.rule_id != "ctx.hidden-comment"
                     && f.rule_id != "ctx.hidden-markup"
@@ -522,7 +599,16 @@ pub fn scan_text(text: &str, scanner: &Scanner) -> Vec<ContextFinding> {
                     && f.span.1 <= inner.end
             });
             let hidden_text = &text[inner.clone()];
-            let direct = !analyse_text(&carriers::visible(hidden_text).0, scanner).is_empty();
+            let words = hidden_text.split_whitespace().count();
+            // Text styled invisible has no business in an agent's instructions; a comment does
+            // when it is a note to humans, not when it speaks to the agent.
+            let suspicious = if styled {
+                words >= 4
+            } else {
+                words >= 5 && addresses_agent(hidden_text)
+            };
+            let direct =
+                suspicious || !analyse_text(&carriers::visible(hidden_text).0, scanner).is_empty();
             if holds || direct {
                 r.add(
                     kind,
@@ -538,6 +624,21 @@ pub fn scan_text(text: &str, scanner: &Scanner) -> Vec<ContextFinding> {
     }
     r.out.sort_by_key(|f| (f.span.0, f.rule_id.clone()));
     r.out
+}
+
+/// Does hidden text speak to an AI agent (rather than being a note to maintainers)?
+fn addresses_agent(text: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        re(concat!(
+            r"(?i)\b(?:ai|llm|agents?|assistants?|models?|claude|copilot|cursor|gpt|chatgpt|gemini|codex|bots?)\b",
+            r"[^.\n]{0,60}\b(?:must|should|shall|will|always|never|do|please|need\s+to|are\s+to)\b",
+            r"|^\s*(?:ai|agents?|assistants?)\s*[:,]|\b(?:agent|assistant|ai)\s+instructions?\b",
+            r"|\bwhen\s+(?:you\s+are\s+)?asked\s+to\b|\bif\s+(?:you\s+are\s+)?asked\b",
+            r"|\bapprove\s+(?:it|the|all|every|any)\b|\bstate\s+that\b|\b(?:respond|reply|answer)\s+(?:with|only)\b",
+        ))
+    })
+    .is_match(text)
 }
 
 /// "Never run `curl | bash`": a negation earlier on the same line makes inline code an example

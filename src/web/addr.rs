@@ -54,6 +54,7 @@ const METADATA_V4: &[[u8; 4]] = &[
     [169, 254, 170, 23],  // AWS EKS pod identity
     [100, 100, 100, 200], // Alibaba Cloud
     [192, 0, 0, 192],     // Oracle Cloud (legacy)
+    [168, 63, 129, 16],   // Azure WireServer
 ];
 
 /// Classify an IPv4 address.
@@ -106,8 +107,15 @@ pub fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
     let tail = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     match s {
         [0, 0, 0, 0, 0, 0xffff, _, _] => Some(tail),
+        [0, 0, 0, 0, 0xffff, 0, _, _] => Some(tail), // SIIT IPv4-translated
         [0, 0, 0, 0, 0, 0, a, _] if a != 0 => Some(tail),
         [0x64, 0xff9b, 0, 0, 0, 0, _, _] => Some(tail),
+        [0x64, 0xff9b, 1, ..] => Some(tail), // local-use NAT64 (RFC 8215)
+        // Teredo: the client's IPv4 address is the last 32 bits, inverted.
+        [0x2001, 0, ..] => {
+            let o = tail.octets();
+            Some(Ipv4Addr::new(!o[0], !o[1], !o[2], !o[3]))
+        }
         [0x2002, a, b, ..] => Some(Ipv4Addr::new(
             (a >> 8) as u8,
             a as u8,
@@ -140,6 +148,8 @@ pub fn classify_name(host: &str) -> Option<Class> {
             | "metadata.goog"
             | "instance-data"
             | "instance-data.ec2.internal"
+            | "metadata.tencentyun.com"
+            | "metadata.platformequinix.com"
     ) {
         return Some(Class::Metadata);
     }
@@ -151,6 +161,8 @@ pub fn classify_name(host: &str) -> Option<Class> {
         ".intranet",
         ".corp",
         ".localdomain",
+        ".svc",
+        ".cluster.local",
     ];
     if LOCAL_SUFFIXES.iter().any(|s| h.ends_with(s)) || !h.contains('.') {
         return Some(Class::Private);

@@ -145,6 +145,28 @@ pub fn judge(
             ),
         );
     }
+    // Parser differentials: `http://evil.example\@127.0.0.1/` is evil.example to a browser but
+    // 127.0.0.1 to Python's urllib and others that do not treat `\` as a path separator. Judge
+    // the host such a parser would see as well.
+    if let Some(other) = lenient_host(raw.trim()) {
+        if url.host_str().map(|h| h.trim_matches(['[', ']'])) != Some(other.as_str()) {
+            if let Ok(alt) = url::Url::parse(&format!("http://{other}/")) {
+                let class = match alt.host() {
+                    Some(url::Host::Ipv4(ip)) => Some(addr::classify_v4(ip)),
+                    Some(url::Host::Ipv6(ip)) => Some(addr::classify_v6(ip)),
+                    Some(url::Host::Domain(d)) => addr::classify_name(d),
+                    None => None,
+                };
+                if let Some(c) = class.filter(|c| c.is_internal()) {
+                    add(
+                        &mut out,
+                        if c == addr::Class::Metadata { "web.metadata-endpoint" } else { "web.internal-address" },
+                        format!("other URL parsers read the host as {other} ({}): a backslash before `@` splits parsers", c.as_str()),
+                    );
+                }
+            }
+        }
+    }
     let Some(host) = url.host() else {
         if out.findings.is_empty() {
             add(&mut out, "web.invalid-url", format!("{raw:?} has no host"));
@@ -226,6 +248,24 @@ pub fn judge(
         }
     }
     finish(out)
+}
+
+/// The host a parser that does not treat `\` as a separator would see: the text after the last
+/// `@` of the authority (everything up to the first `/`, `?` or `#`), without its port.
+fn lenient_host(raw: &str) -> Option<String> {
+    let rest = raw.split_once("://")?.1;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    if !authority.contains('\\') || !authority.contains('@') {
+        return None;
+    }
+    let host = authority.rsplit('@').next()?;
+    let host = if host.starts_with('[') {
+        host.split_once(']').map(|(h, _)| format!("{h}]"))?
+    } else {
+        host.split(':').next()?.to_string()
+    };
+    (!host.is_empty()).then_some(host)
 }
 
 /// The command scanner's host analysis (homographs, punycode, lookalikes of popular domains),
