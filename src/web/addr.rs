@@ -134,6 +134,60 @@ pub fn classify(ip: IpAddr) -> Class {
     }
 }
 
+/// Public wildcard-DNS services that answer with an address spelled in the name
+/// (`127.0.0.1.nip.io`, `10-0-0-1.sslip.io`, `7f000001.nip.io`, `magic-127-0-0-1.nip.io`) and
+/// names that always resolve to loopback (`localtest.me`, `lvh.me`, `vcap.me`): the address the
+/// name will resolve to, read from the name itself.
+pub fn embedded_in_name(host: &str) -> Option<IpAddr> {
+    let h = host.trim_end_matches('.').to_ascii_lowercase();
+    const LOOPBACK_NAMES: &[&str] = &[
+        "localtest.me",
+        "lvh.me",
+        "vcap.me",
+        "fbi.com",
+        "127-0-0-1.org.uk",
+    ];
+    if LOOPBACK_NAMES
+        .iter()
+        .any(|n| h == *n || h.ends_with(&format!(".{n}")))
+    {
+        return Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    const WILDCARD: &[&str] = &[
+        "nip.io",
+        "sslip.io",
+        "xip.io",
+        "traefik.me",
+        "nip.direct",
+        "1u.ms",
+        "rbndr.us",
+    ];
+    let suffix = WILDCARD.iter().find(|w| h.ends_with(&format!(".{w}")))?;
+    let name = &h[..h.len() - suffix.len() - 1];
+    // Dotted (`a.b.c.d`, possibly after other labels), dashed (`a-b-c-d`) or hex (`7f000001`).
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() >= 4 {
+        let tail = labels[labels.len() - 4..].join(".");
+        if let Ok(ip) = tail.parse::<Ipv4Addr>() {
+            return Some(IpAddr::V4(ip));
+        }
+    }
+    for label in labels.iter().rev() {
+        let parts: Vec<&str> = label.split('-').collect();
+        for w in parts.windows(4) {
+            if let Ok(ip) = w.join(".").parse::<Ipv4Addr>() {
+                return Some(IpAddr::V4(ip));
+            }
+        }
+        if label.len() == 8 {
+            if let Ok(v) = u32::from_str_radix(label, 16) {
+                return Some(IpAddr::V4(Ipv4Addr::from(v)));
+            }
+        }
+    }
+    None
+}
+
 /// Names that are internal without asking DNS: `localhost` and its subdomains, the metadata
 /// hostnames, and the suffixes reserved for local networks.
 pub fn classify_name(host: &str) -> Option<Class> {
@@ -213,5 +267,15 @@ mod tests {
         );
         assert_eq!(classify_name("printer.local"), Some(Class::Private));
         assert_eq!(classify_name("github.com"), None);
+        let embedded = |h: &str| embedded_in_name(h).map(|ip| ip.to_string());
+        assert_eq!(embedded("127.0.0.1.nip.io").as_deref(), Some("127.0.0.1"));
+        assert_eq!(
+            embedded("app.10-0-0-7.sslip.io").as_deref(),
+            Some("10.0.0.7")
+        );
+        assert_eq!(embedded("7f000001.nip.io").as_deref(), Some("127.0.0.1"));
+        assert_eq!(embedded("lvh.me").as_deref(), Some("127.0.0.1"));
+        assert_eq!(embedded("nip.io"), None);
+        assert_eq!(embedded("example.com"), None);
     }
 }

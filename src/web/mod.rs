@@ -217,6 +217,13 @@ pub fn judge(
             }
             if let Some(class) = addr::classify_name(&name) {
                 internal(&mut out, class, name.clone());
+            } else if let Some(ip) = addr::embedded_in_name(&name) {
+                // Wildcard DNS answers with the address the name spells: judge it without DNS.
+                internal(
+                    &mut out,
+                    addr::classify(ip),
+                    format!("{name} (resolves to {ip} by construction)"),
+                );
             } else if let Some(r) = resolver {
                 match r.resolve(
                     &name,
