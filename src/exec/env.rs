@@ -1,7 +1,7 @@
 //! The environment a command gets: a small allowlist of harmless variables, plus what the user
 //! passes through — and never a credential unless it is named exactly.
 
-use crate::policy::glob;
+use crate::text::glob;
 
 /// Variables every command gets (when present): locale, terminal, identity, paths.
 /// CA bundles and proxies are included: dropping them breaks TLS behind corporate proxies, and a

@@ -8,7 +8,7 @@
 
 pub mod approvals;
 pub mod decide;
-pub mod glob;
+pub use crate::text::glob;
 pub mod load;
 
 use crate::findings::{Action, Severity};

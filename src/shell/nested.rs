@@ -151,6 +151,58 @@ pub fn reads_code_from_stdin(cmd: &Command) -> bool {
     }
 }
 
+/// Programs a glob in command position may stand for, most dangerous first (shells, then
+/// fetchers and interpreters, then destructive and network tools).
+const GLOB_PROGRAMS: &[&str] = &[
+    "bash",
+    "sh",
+    "dash",
+    "zsh",
+    "ksh",
+    "busybox",
+    "curl",
+    "wget",
+    "python3",
+    "python",
+    "perl",
+    "ruby",
+    "node",
+    "php",
+    "nc",
+    "ncat",
+    "socat",
+    "rm",
+    "dd",
+    "mkfs",
+    "shred",
+    "chmod",
+    "chown",
+    "base64",
+    "xxd",
+    "openssl",
+    "ssh",
+    "scp",
+    "telnet",
+    "crontab",
+    "systemctl",
+    "sudo",
+    "kill",
+    "pkill",
+    "killall",
+    "env",
+    "eval",
+    "xargs",
+    "find",
+];
+
+/// The program an unquoted glob (`b??h`, `cu*l`) names, if it matches one of [`GLOB_PROGRAMS`].
+fn glob_program(pattern: &str) -> Option<&'static str> {
+    GLOB_PROGRAMS
+        .iter()
+        .copied()
+        .find(|p| crate::text::glob::matches(pattern, p))
+}
+
 /// Canonical program name: the base name of a path.
 fn base_name(text: &str) -> &str {
     let trimmed = text.trim_end_matches('/');
@@ -527,6 +579,22 @@ impl Walker {
             return Some(raw);
         }
         let base = base_name(&w.text).to_string();
+        // `/???/b??h`, `/usr/bin/cu?l`: an unquoted glob in the program name expands to the
+        // installed program it matches — judged as the most dangerous one it can match.
+        if w.glob && base.contains(['*', '?']) && !w.text.contains('$') {
+            if let Some(program) = glob_program(&base) {
+                // Nobody types `/???/r?` by hand: the spelling itself stays a finding.
+                self.gap(
+                    GapKind::DynamicCommand,
+                    "the program name is a glob pattern",
+                    w.span,
+                );
+                let raw = w.text.clone();
+                w.text = program.to_string();
+                w.glob = false;
+                return Some(raw);
+            }
+        }
         // A computed directory with a literal program name (`"$VENV/bin/python"`) is that program.
         let literal_base = w.text.contains('/')
             && !base.is_empty()

@@ -9,6 +9,7 @@
 
 pub mod base64;
 mod escapes;
+pub mod glob;
 mod unicode;
 
 use crate::analyzers::Hit;

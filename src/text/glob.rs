@@ -1,4 +1,5 @@
-//! Shell-style globs (`*`, `?`) over canonical command lines, for user deny patterns.
+//! Shell-style globs (`*`, `?`): user deny patterns over canonical command lines, and program
+//! names spelled as globs in command position.
 
 /// Does `text` match `pattern`? `*` matches any run of characters, `?` one character.
 pub fn matches(pattern: &str, text: &str) -> bool {
