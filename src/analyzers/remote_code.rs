@@ -221,6 +221,11 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
     }
     // `make -f <(curl …)`, `sed -f <(…)`, `at -f "$(…)"`.
     out.extend(crate::shell::sinks::code_file_words(cmd));
+    // `$(echo cm0gLXJmIH4= | base64 -d)`: a substitution in command position runs its output as
+    // a command line.
+    if let Some(first) = cmd.argv.first().filter(|w| !w.subs.is_empty()) {
+        out.push(first);
+    }
     // Anything else that runs its stdin (`. /dev/stdin <<< "$(curl …)"`, `ssh h sh < <(curl …)`).
     if shell_invocation(cmd).is_none() && !is_code_runner(cmd.name()) && executes_stdin(cmd)
         || matches!(cmd.name(), "source" | ".")
