@@ -19,6 +19,7 @@ pub mod analyzers;
 pub mod cli;
 pub mod context;
 pub mod exec;
+pub mod files;
 pub mod findings;
 pub mod hooks;
 pub mod interp;

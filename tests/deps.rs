@@ -1,31 +1,11 @@
 //! `hermes-scan deps`: lockfile parsers for every supported format, exit codes, thresholds, JSON
 //! and SARIF output, and a 10,000-package lockfile.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
+
+use std::path::Path;
+use std::process::Command;
 use std::time::Instant;
-
-fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-deps-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    for (f, text) in files {
-        let p = d.join(f);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    d
-}
-
-fn deps(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
-        .arg("deps")
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_DATA_HOME", dir.join(".no-store"))
-        .output()
-        .unwrap()
-}
 
 const CARGO_LOCK: &str = "version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n[[package]]\nname = \"rustdecimal\"\nversion = \"1.23.1\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n";
 const NPM_V3: &str = r#"{"lockfileVersion":3,"packages":{"":{"name":"app"},"node_modules/express":{"version":"4.19.2"},"node_modules/a/node_modules/debug":{"version":"4.4.2"},"node_modules/@ctrl/tinycolor":{"version":"4.1.2"}}}"#;
@@ -40,7 +20,8 @@ const REQS: &str = "requests==2.31.0\nultralytics==8.3.41  # pinned\n-r other.tx
 
 #[test]
 fn every_lockfile_format_is_read_and_judged() {
-    let dir = project(
+    let dir = common::project(
+        "deps",
         "formats",
         &[
             ("rust/Cargo.lock", CARGO_LOCK),
@@ -56,7 +37,7 @@ fn every_lockfile_format_is_read_and_judged() {
             ("node_modules/ignored/package-lock.json", NPM_V1),
         ],
     );
-    let out = deps(&dir, &["--format", "json"]);
+    let out = common::deps(&dir, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -120,8 +101,10 @@ fn every_lockfile_format_is_read_and_judged() {
 
 #[test]
 fn exit_codes_and_thresholds() {
-    let clean = project("clean", &[("Cargo.lock", "version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n")]);
-    let out = deps(&clean, &[]);
+    let clean = common::project(
+        "deps",
+        "clean", &[("Cargo.lock", "version = 3\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.200\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n")]);
+    let out = common::deps(&clean, &[]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -129,25 +112,37 @@ fn exit_codes_and_thresholds() {
         String::from_utf8_lossy(&out.stdout)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("pass"));
-    let bad = project("bad", &[("Cargo.lock", CARGO_LOCK)]);
+    let bad = common::project("deps", "bad", &[("Cargo.lock", CARGO_LOCK)]);
     assert_eq!(
-        deps(&bad, &["--fail-on", "malicious"]).status.code(),
+        common::deps(&bad, &["--fail-on", "malicious"])
+            .status
+            .code(),
         Some(1)
     );
-    assert_eq!(deps(&bad, &["--fail-on", "low"]).status.code(), Some(1));
-    assert!(deps(&bad, &["no-such-dir"]).status.code().unwrap() >= 64);
-    assert!(deps(&bad, &["--format", "xml"]).status.code().unwrap() >= 64);
-    let broken = project("broken", &[("package-lock.json", "{not json")]);
-    assert!(deps(&broken, &[]).status.code().unwrap() >= 64);
+    assert_eq!(
+        common::deps(&bad, &["--fail-on", "low"]).status.code(),
+        Some(1)
+    );
+    assert!(common::deps(&bad, &["no-such-dir"]).status.code().unwrap() >= 64);
+    assert!(
+        common::deps(&bad, &["--format", "xml"])
+            .status
+            .code()
+            .unwrap()
+            >= 64
+    );
+    let broken = common::project("deps", "broken", &[("package-lock.json", "{not json")]);
+    assert!(common::deps(&broken, &[]).status.code().unwrap() >= 64);
 }
 
 #[test]
 fn sarif_has_what_code_scanning_needs() {
-    let dir = project(
+    let dir = common::project(
+        "deps",
         "sarif",
         &[("Cargo.lock", CARGO_LOCK), ("package-lock.json", NPM_V3)],
     );
-    let out = deps(&dir, &["--format", "sarif", "--output", "report.sarif"]);
+    let out = common::deps(&dir, &["--format", "sarif", "--output", "report.sarif"]);
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("report.sarif")).unwrap()).unwrap();
@@ -197,9 +192,9 @@ fn ten_thousand_package_lockfile() {
         ));
     }
     packages.push_str(",\"node_modules/chalk\":{\"version\":\"5.6.1\"}}}");
-    let dir = project("big", &[("package-lock.json", &packages)]);
+    let dir = common::project("deps", "big", &[("package-lock.json", &packages)]);
     let start = Instant::now();
-    let out = deps(&dir, &["--format", "json"]);
+    let out = common::deps(&dir, &["--format", "json"]);
     eprintln!(
         "10,001-package lockfile: {:.2?} (whole process, debug build)",
         start.elapsed()
@@ -237,7 +232,8 @@ fn import_go_and_packagist(home: &Path) {
 
 #[test]
 fn rubygems_go_and_composer_lockfiles_are_read_and_judged() {
-    let dir = project(
+    let dir = common::project(
+        "deps",
         "gems-go",
         &[
             ("rb/Gemfile.lock", GEMFILE_LOCK),
@@ -247,7 +243,7 @@ fn rubygems_go_and_composer_lockfiles_are_read_and_judged() {
         ],
     );
     import_go_and_packagist(&dir);
-    let out = deps(&dir, &["--format", "json"]);
+    let out = common::deps(&dir, &["--format", "json"]);
     assert_eq!(
         out.status.code(),
         Some(1),

@@ -11,21 +11,6 @@ use std::process::Command;
 
 mod common;
 
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-data");
-    if p.is_dir() {
-        Some(p)
-    } else if std::env::var_os("HERMES_SCAN_REQUIRE_SHARED").is_some() {
-        panic!(
-            "{} not found and HERMES_SCAN_REQUIRE_SHARED is set",
-            p.display()
-        );
-    } else {
-        eprintln!("skipped: {} not found", p.display());
-        None
-    }
-}
-
 /// (ecosystem, package, version, incident) of every CSV row.
 fn rows(data: &Path) -> Vec<(String, String, String, String)> {
     let mut out = Vec::new();
@@ -70,7 +55,9 @@ fn fresh_home(name: &str) -> PathBuf {
 
 #[test]
 fn the_embedded_file_covers_every_row_and_nothing_else() {
-    let Some(data) = shared() else { return };
+    let Some(data) = common::shared_data() else {
+        return;
+    };
     let records: Vec<Value> =
         serde_json::from_str(include_str!("../advisories/incidents.json")).unwrap();
     let mut covered = std::collections::BTreeSet::new();
@@ -105,7 +92,9 @@ fn the_embedded_file_covers_every_row_and_nothing_else() {
 
 #[test]
 fn every_row_blocks_through_check_with_only_the_embedded_data() {
-    let Some(data) = shared() else { return };
+    let Some(data) = common::shared_data() else {
+        return;
+    };
     // Only the embedded data: point the store at an empty directory.
     std::env::set_var("XDG_DATA_HOME", fresh_home("check").join("data"));
     let scanner = Scanner::new().unwrap();
@@ -160,7 +149,9 @@ fn every_row_blocks_through_check_with_only_the_embedded_data() {
 
 #[test]
 fn every_row_fails_deps_on_a_lockfile_containing_it() {
-    let Some(data) = shared() else { return };
+    let Some(data) = common::shared_data() else {
+        return;
+    };
     let dir = fresh_home("deps");
     let rows = rows(&data);
     let mut npm = serde_json::Map::new();
@@ -229,7 +220,9 @@ fn every_row_fails_deps_on_a_lockfile_containing_it() {
 
 #[test]
 fn account_takeover_records_count_as_malicious_and_vulnerability_texts_do_not() {
-    let Some(data) = shared() else { return };
+    let Some(data) = common::shared_data() else {
+        return;
+    };
     let dest = fresh_home("pysec").join("store");
     store::import(&data.join("osv/PyPI/all.zip"), &dest).unwrap();
     for (pkg, id, version) in [

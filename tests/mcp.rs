@@ -4,31 +4,8 @@
 //! findings at the config line; `check` judges `claude mcp add NAME -- COMMAND`.
 
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 mod common;
-
-fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-mcp-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    for (f, text) in files {
-        let p = d.join(f);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    d
-}
-
-fn deps(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
-        .arg("deps")
-        .args(args)
-        .current_dir(dir)
-        .env("XDG_DATA_HOME", dir.join(".no-store"))
-        .output()
-        .unwrap()
-}
 
 const DOT_MCP: &str = r#"{
   "mcpServers": {
@@ -56,7 +33,8 @@ const HERMES_YAML: &str = "model: x\nmcp_servers:\n  ua:\n    command: npx\n    
 
 #[test]
 fn deps_judges_every_launch_at_its_config_line() {
-    let dir = project(
+    let dir = common::project(
+        "mcp",
         "configs",
         &[
             (".mcp.json", DOT_MCP),
@@ -65,7 +43,7 @@ fn deps_judges_every_launch_at_its_config_line() {
             (".hermes/config.yaml", HERMES_YAML),
         ],
     );
-    let out = deps(&dir, &["--format", "json"]);
+    let out = common::deps(&dir, &["--format", "json"]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -127,7 +105,7 @@ fn deps_judges_every_launch_at_its_config_line() {
         "pinned clean launches are silent: {got:#?}"
     );
     // SARIF points at the config line.
-    let out = deps(&dir, &["--format", "sarif"]);
+    let out = common::deps(&dir, &["--format", "sarif"]);
     let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["ruleId"] == "mcp.unpinned-launch"
@@ -136,14 +114,15 @@ fn deps_judges_every_launch_at_its_config_line() {
 
 #[test]
 fn a_clean_pinned_config_passes() {
-    let dir = project(
+    let dir = common::project(
+        "mcp",
         "clean",
         &[(
             ".mcp.json",
             r#"{"mcpServers": {"fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/tmp"]}, "gh": {"command": "docker", "args": ["run", "-i", "--rm", "ghcr.io/github/github-mcp-server:v0.13.0"]}}}"#,
         )],
     );
-    let out = deps(&dir, &["--format", "json", "--fail-on", "low"]);
+    let out = common::deps(&dir, &["--format", "json", "--fail-on", "low"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -153,8 +132,8 @@ fn a_clean_pinned_config_passes() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["findings"].as_array().unwrap().len(), 0);
     // A broken config is an error, not a pass.
-    let bad = project("bad", &[(".mcp.json", "{\"mcpServers\": ")]);
-    assert!(deps(&bad, &[]).status.code().unwrap() >= 64);
+    let bad = common::project("mcp", "bad", &[(".mcp.json", "{\"mcpServers\": ")]);
+    assert!(common::deps(&bad, &[]).status.code().unwrap() >= 64);
 }
 
 #[test]

@@ -1,28 +1,12 @@
 //! The advisory importers and the install gate on the real advisory dumps in
 //! `../shared/advisory-data/` (skipped, with a message, when that directory is absent).
 
+mod common;
+
 use hermes_scan::supply::{osv::Entry, store, Ecosystem};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
-
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-data");
-    if p.is_dir() {
-        Some(p)
-    } else if std::env::var_os("HERMES_SCAN_REQUIRE_SHARED").is_some() {
-        panic!(
-            "{} not found and HERMES_SCAN_REQUIRE_SHARED is set",
-            p.display()
-        );
-    } else {
-        eprintln!(
-            "skipped: {} not found (the real-data tests did not run)",
-            p.display()
-        );
-        None
-    }
-}
 
 fn fresh(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("hermes-scan-real-{name}-{}", std::process::id()));
@@ -40,7 +24,9 @@ fn ids(entries: &[Entry], v: &str) -> BTreeSet<String> {
 
 #[test]
 fn import_everything_and_judge_real_packages() {
-    let Some(data) = shared() else { return };
+    let Some(data) = common::shared_data() else {
+        return;
+    };
     let dest = fresh("all");
     let start = Instant::now();
     let mut records = 0;
@@ -113,7 +99,9 @@ fn import_everything_and_judge_real_packages() {
 
 #[test]
 fn rustsec_native_checkout_agrees_with_its_osv_export() {
-    let Some(data) = shared() else { return };
+    let Some(data) = common::shared_data() else {
+        return;
+    };
     let osv = fresh("osv");
     let native = fresh("native");
     store::import(&data.join("osv/crates.io/all.zip"), &osv).unwrap();

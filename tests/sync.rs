@@ -95,21 +95,6 @@ fn serve() -> Server {
     Server { url, reply, seen }
 }
 
-fn shared() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-data/osv");
-    if p.is_dir() {
-        Some(p)
-    } else if std::env::var_os("HERMES_SCAN_REQUIRE_SHARED").is_some() {
-        panic!(
-            "{} not found and HERMES_SCAN_REQUIRE_SHARED is set",
-            p.display()
-        );
-    } else {
-        eprintln!("skipped: {} not found", p.display());
-        None
-    }
-}
-
 fn sync(home: &Path, url: &str, extra: &[&str]) -> Output {
     common::bin_in(home)
         .args(["advisories", "sync", "--base-url", url])
@@ -134,7 +119,9 @@ fn store_file(home: &Path) -> PathBuf {
 
 #[test]
 fn sync_downloads_imports_revalidates_and_survives_every_failure() {
-    let Some(osv) = shared() else { return };
+    let Some(osv) = common::shared_data().map(|d| d.join("osv")) else {
+        return;
+    };
     let home = std::env::temp_dir().join(format!("hermes-scan-sync-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&home);
     let server = serve();
@@ -280,7 +267,9 @@ fn sync_downloads_imports_revalidates_and_survives_every_failure() {
 
 #[test]
 fn auto_sync_refreshes_stale_data_in_the_background_only_after_an_install_check() {
-    let Some(osv) = shared() else { return };
+    let Some(osv) = common::shared_data().map(|d| d.join("osv")) else {
+        return;
+    };
     let server = serve();
     *server.reply.lock().unwrap() = Reply::Zip(
         Arc::new(std::fs::read(osv.join("PyPI/all.zip")).unwrap()),

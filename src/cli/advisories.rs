@@ -70,7 +70,7 @@ pub fn describe(dest: &Path) -> (String, bool) {
     for s in store::sources(dest) {
         let age = s["imported_at"]
             .as_u64()
-            .map(|t| now().saturating_sub(t))
+            .map(|t| crate::supply::unix_now().saturating_sub(t))
             .unwrap_or(u64::MAX);
         out.push_str(&format!(
             "  {}: {} records ({} malicious entries), entries {}, updated {}\n",
@@ -115,13 +115,6 @@ pub fn describe(dest: &Path) -> (String, bool) {
         }
     }
     (out.trim_end().to_string(), broken)
-}
-
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 fn ago(secs: u64) -> String {

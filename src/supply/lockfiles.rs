@@ -43,40 +43,10 @@ pub fn is_lockfile(name: &str) -> bool {
 
 /// Find lockfiles under `root` (a file is taken as is), skipping dependency and build dirs.
 pub fn discover(root: &Path) -> Vec<PathBuf> {
-    if root.is_file() {
-        return vec![root.to_path_buf()];
-    }
-    let mut out = Vec::new();
-    let mut stack = vec![(root.to_path_buf(), 0)];
-    while let Some((dir, depth)) = stack.pop() {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let p = e.path();
-            let name = e.file_name().to_string_lossy().into_owned();
-            if p.is_dir() {
-                let skip = matches!(
-                    name.as_str(),
-                    "node_modules"
-                        | "target"
-                        | ".git"
-                        | ".venv"
-                        | "venv"
-                        | "dist"
-                        | "build"
-                        | "__pycache__"
-                );
-                if !skip && depth < 8 {
-                    stack.push((p, depth + 1));
-                }
-            } else if is_lockfile(&name) || super::mcp::is_mcp_config(&p) {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::files::discover(root, |p| {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        is_lockfile(name) || super::mcp::is_mcp_config(p)
+    })
 }
 
 /// Parse one lockfile.

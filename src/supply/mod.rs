@@ -17,6 +17,15 @@ pub mod version;
 
 use serde::{Deserialize, Serialize};
 
+/// Seconds since the Unix epoch (0 if the clock is before it): the timestamps of imports, syncs
+/// and the OSV cache.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 /// Package ecosystems hermes-scan checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 pub enum Ecosystem {

@@ -6,7 +6,7 @@ use super::lockfiles::Locked;
 use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// The public OSV API.
 pub const DEFAULT_URL: &str = "https://api.osv.dev";
@@ -21,13 +21,6 @@ pub struct OsvClient {
     cache: Option<PathBuf>,
     ttl: Duration,
     deadline: Option<std::time::Instant>,
-}
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 impl OsvClient {
@@ -91,7 +84,7 @@ impl OsvClient {
 
     fn cached(&self, key: &str) -> Option<Value> {
         let v: Value = serde_json::from_slice(&std::fs::read(self.cache_file(key)?).ok()?).ok()?;
-        let age = now().saturating_sub(v["fetched_at"].as_u64()?);
+        let age = super::unix_now().saturating_sub(v["fetched_at"].as_u64()?);
         (age < self.ttl.as_secs()).then(|| v["value"].clone())
     }
 
@@ -100,7 +93,10 @@ impl OsvClient {
             if let Some(d) = p.parent() {
                 let _ = std::fs::create_dir_all(d);
             }
-            let _ = std::fs::write(p, json!({"fetched_at": now(), "value": value}).to_string());
+            let _ = std::fs::write(
+                p,
+                json!({"fetched_at": super::unix_now(), "value": value}).to_string(),
+            );
         }
     }
 
@@ -225,8 +221,11 @@ impl OsvClient {
 /// Returns how many records were imported.
 pub fn refresh(client: &OsvClient, packages: &[Locked], store_dir: &Path) -> Result<usize, String> {
     let ids: BTreeSet<String> = client.query(packages)?.into_iter().flatten().collect();
-    let tmp =
-        std::env::temp_dir().join(format!("hermes-scan-osv-{}-{}", std::process::id(), now()));
+    let tmp = std::env::temp_dir().join(format!(
+        "hermes-scan-osv-{}-{}",
+        std::process::id(),
+        super::unix_now()
+    ));
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
     let mut fetched = HashMap::new();
     for id in &ids {

@@ -71,13 +71,6 @@ fn save_state(dest: &Path, state: &Value) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 /// Seconds since the oldest of `ecosystems` was last synced (`None`: one never was).
 pub fn oldest_sync_age(dest: &Path, ecosystems: &[String]) -> Option<u64> {
     let state = load_state(dest);
@@ -86,7 +79,7 @@ pub fn oldest_sync_age(dest: &Path, ecosystems: &[String]) -> Option<u64> {
         .map(|e| {
             state[e]["synced_at"]
                 .as_u64()
-                .map(|t| now().saturating_sub(t))
+                .map(|t| super::unix_now().saturating_sub(t))
         })
         .try_fold(0u64, |acc, age| age.map(|a| acc.max(a)))
 }
@@ -118,7 +111,7 @@ fn one(client: &reqwest::blocking::Client, opts: &Options, eco: &str) -> Outcome
     let mut state = load_state(&opts.dest);
     let previous = state.get(eco).cloned().unwrap_or(Value::Null);
     if let (Some(limit), Some(at)) = (opts.if_older_than, previous["synced_at"].as_u64()) {
-        if now().saturating_sub(at) < limit.as_secs() {
+        if super::unix_now().saturating_sub(at) < limit.as_secs() {
             return Outcome::Fresh;
         }
     }
@@ -143,7 +136,7 @@ fn one(client: &reqwest::blocking::Client, opts: &Options, eco: &str) -> Outcome
     };
     let status = resp.status();
     if status.as_u16() == 304 {
-        state[eco]["synced_at"] = json!(now());
+        state[eco]["synced_at"] = json!(super::unix_now());
         return match save_state(&opts.dest, &state) {
             Ok(()) => Outcome::NotModified,
             Err(e) => Outcome::Failed(e),
@@ -180,7 +173,7 @@ fn one(client: &reqwest::blocking::Client, opts: &Options, eco: &str) -> Outcome
                 "url": url,
                 "etag": etag,
                 "last_modified": last_modified,
-                "synced_at": now(),
+                "synced_at": super::unix_now(),
                 "records": report.records,
                 "bytes": bytes,
             });

@@ -29,6 +29,47 @@ pub fn bin_in(home: &std::path::Path) -> Command {
     c
 }
 
+/// `../shared/advisory-data` next to the repository; `None` (with a message) when it is absent,
+/// a panic when `HERMES_SCAN_REQUIRE_SHARED` says it must be there.
+pub fn shared_data() -> Option<std::path::PathBuf> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/advisory-data");
+    if p.is_dir() {
+        Some(p)
+    } else if std::env::var_os("HERMES_SCAN_REQUIRE_SHARED").is_some() {
+        panic!(
+            "{} not found and HERMES_SCAN_REQUIRE_SHARED is set",
+            p.display()
+        );
+    } else {
+        eprintln!("skipped: {} not found", p.display());
+        None
+    }
+}
+
+/// A fresh scratch project `hermes-scan-{tag}-{name}-PID` with the given files.
+pub fn project(tag: &str, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("hermes-scan-{tag}-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    for (f, text) in files {
+        let p = d.join(f);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    d
+}
+
+/// `hermes-scan deps ARGS` in `dir`, with an empty advisory store (embedded data only).
+pub fn deps(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+        .arg("deps")
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_DATA_HOME", dir.join(".no-store"))
+        .output()
+        .unwrap()
+}
+
 /// Answers a request: (method, path, JSON body) → (status, body).
 pub type Handler = Arc<dyn Fn(&str, &str, &Value) -> (u16, String) + Send + Sync>;
 

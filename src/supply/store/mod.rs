@@ -366,13 +366,6 @@ fn walk(dir: &Path, ext: &str) -> Result<Vec<PathBuf>, String> {
     Ok(out)
 }
 
-fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
 /// Record the import in `sources.json` (what, when, how many), replacing the source's old line.
 fn record_source(dest: &Path, tag: &str, r: &ImportReport) -> Result<(), String> {
     let path = dest.join("sources.json");
@@ -385,7 +378,7 @@ fn record_source(dest: &Path, tag: &str, r: &ImportReport) -> Result<(), String>
     list.retain(|s| s["source"] != tag);
     list.push(serde_json::json!({
         "source": tag,
-        "imported_at": now(),
+        "imported_at": super::unix_now(),
         "records": r.records as u64 + if tag == ONLINE_SOURCE { merged } else { 0 },
         "malicious": r.malicious,
         "new": r.new_ids,
@@ -436,5 +429,5 @@ pub fn age(dest: &Path) -> Option<u64> {
         .iter()
         .filter_map(|s| s["imported_at"].as_u64())
         .max()
-        .map(|t| now().saturating_sub(t))
+        .map(|t| super::unix_now().saturating_sub(t))
 }
