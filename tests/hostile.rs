@@ -96,6 +96,26 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
             .collect::<String>()
             .into_bytes(),
     ));
+    // Inputs the coverage-guided fuzzer once broke the scanner with (fuzz/regressions/scan/).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/scan");
+    let mut found: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fuzz/regressions/scan")
+        .map(|e| e.expect("regression entry").path())
+        .collect();
+    found.sort();
+    assert!(
+        !found.is_empty(),
+        "no fuzz regressions in {}",
+        dir.display()
+    );
+    for path in found {
+        let name = format!(
+            "fuzz regression {}",
+            path.file_name().unwrap().to_string_lossy()
+        );
+        let bytes = std::fs::read(&path).expect("regression input");
+        v.push((Box::leak(name.into_boxed_str()), bytes));
+    }
     v
 }
 

@@ -698,7 +698,8 @@ impl Walker {
         // A part of the word (`--to-command=CMD`, `1e CMD`) that the input holds verbatim.
         if code.text.len() >= 2 {
             if let Some(p) = raw.find(code.text.as_str()) {
-                if raw[p + 1..].find(code.text.as_str()).is_none() {
+                let next = p + raw[p..].chars().next().map_or(1, char::len_utf8);
+                if raw[next..].find(code.text.as_str()).is_none() {
                     return Some(SpanMap::Offset(code.span.0 + p));
                 }
             }

@@ -52,6 +52,11 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
 /// Parse one lockfile.
 pub fn parse(path: &Path) -> Result<Vec<Locked>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    parse_text(path, &text)
+}
+
+/// Parse lockfile `text` as the kind of file `path` names (the path is only reported, not read).
+pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let index = LineIndex::new(&text);
     let locked = |eco: Ecosystem, n: &str, v: &str, needle: &str| Locked {
