@@ -58,7 +58,7 @@ pub fn parse(path: &Path) -> Result<Vec<Locked>, String> {
 /// Parse lockfile `text` as the kind of file `path` names (the path is only reported, not read).
 pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let index = LineIndex::new(&text);
+    let index = LineIndex::new(text);
     let locked = |eco: Ecosystem, n: &str, v: &str, needle: &str| Locked {
         ecosystem: eco,
         name: n.to_string(),
@@ -74,7 +74,7 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
             } else {
                 Ecosystem::Pypi
             };
-            let doc: toml::Value = toml::from_str(&text).map_err(|e| err(e.to_string()))?;
+            let doc: toml::Value = toml::from_str(text).map_err(|e| err(e.to_string()))?;
             doc.get("package")
                 .and_then(|p| p.as_array())
                 .into_iter()
@@ -94,7 +94,7 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
                 .collect()
         }
         "package-lock.json" | "npm-shrinkwrap.json" => {
-            let doc: Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+            let doc: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
             let mut out = Vec::new();
             if let Some(pkgs) = doc.get("packages").and_then(Value::as_object) {
                 for (key, p) in pkgs {
@@ -116,7 +116,7 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
             out
         }
         "Pipfile.lock" => {
-            let doc: Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+            let doc: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
             ["default", "develop"]
                 .iter()
                 .filter_map(|s| doc.get(s).and_then(Value::as_object))
@@ -127,12 +127,12 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
                 })
                 .collect()
         }
-        "yarn.lock" => yarn(&text, path),
-        "pnpm-lock.yaml" => pnpm(&text, path),
-        "Gemfile.lock" => gemfile_lock(&text, path),
-        "go.mod" | "go.sum" => go_modules(&text, path, name == "go.sum"),
+        "yarn.lock" => yarn(text, path),
+        "pnpm-lock.yaml" => pnpm(text, path),
+        "Gemfile.lock" => gemfile_lock(text, path),
+        "go.mod" | "go.sum" => go_modules(text, path, name == "go.sum"),
         "composer.lock" => {
-            let doc: Value = serde_json::from_str(&text).map_err(|e| err(e.to_string()))?;
+            let doc: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
             ["packages", "packages-dev"]
                 .iter()
                 .filter_map(|s| doc.get(s).and_then(Value::as_array))
