@@ -134,11 +134,83 @@ pub fn shell_invocation(cmd: &Command) -> Option<ShellInvocation<'_>> {
     }
 }
 
+/// `sudo -i`, `sudo -s`, `su`, `su - root`, `sudo su -`: a shell for another user with no command
+/// of its own, so it runs whatever arrives on its standard input.
+fn root_shell_reading_stdin(cmd: &Command) -> bool {
+    let args = cmd.args();
+    fn text(w: &Word) -> &str {
+        w.text.as_str()
+    }
+    match cmd.name() {
+        "sudo" => {
+            let mut shell = false;
+            let mut i = 0;
+            while let Some(a) = args.get(i).map(text) {
+                match a {
+                    "-u" | "-g" | "-p" | "-C" | "-h" | "-D" | "-r" | "-t" | "-T" | "-U"
+                    | "--user" | "--group" | "--prompt" | "--chdir" => i += 1,
+                    "-s" | "-i" | "--shell" | "--login" => shell = true,
+                    "--" => {}
+                    _ if a.starts_with("--") => {}
+                    _ if a.starts_with('-') => {
+                        if a[1..].contains(['s', 'i']) {
+                            shell = true;
+                        }
+                    }
+                    _ => return false,
+                }
+                i += 1;
+            }
+            shell
+        }
+        "su" | "ksu" => {
+            let mut users = 0;
+            let mut i = 0;
+            while let Some(a) = args.get(i).map(text) {
+                match a {
+                    "-c" | "--command" | "--session-command" => return false,
+                    _ if a.starts_with("--command=") || a.starts_with("--session-command=") => {
+                        return false
+                    }
+                    "-s"
+                    | "--shell"
+                    | "-g"
+                    | "--group"
+                    | "-G"
+                    | "--supp-group"
+                    | "-w"
+                    | "--whitelist-environment" => i += 1,
+                    "-"
+                    | "-l"
+                    | "--login"
+                    | "-m"
+                    | "-p"
+                    | "--preserve-environment"
+                    | "-P"
+                    | "--pty"
+                    | "-f"
+                    | "--" => {}
+                    _ if a.starts_with('-') => {
+                        if a[1..].contains('c') {
+                            return false;
+                        }
+                    }
+                    _ => users += 1,
+                }
+                i += 1;
+            }
+            users <= 1
+        }
+        _ => false,
+    }
+}
+
 /// True when the command runs code that it reads from its standard input.
 pub fn reads_code_from_stdin(cmd: &Command) -> bool {
     match shell_invocation(cmd) {
         Some(ShellInvocation::Stdin) => true,
         Some(_) => false,
+        None if root_shell_reading_stdin(cmd) => true,
         None => {
             matches!(cmd.name(), "source" | ".")
                 && cmd.args().first().is_some_and(|a| {
@@ -484,6 +556,18 @@ impl Walker {
                     .collect();
                 return vec![Ok(argv)];
             }
+            // Unknown input (`cat list | xargs rm -rf`): the inner command gets arguments nobody
+            // can see, which is what an unset variable would be.
+            if template.len() > 1 {
+                let mut argv = template.clone();
+                let last = template.last().cloned().unwrap_or_default();
+                argv.push(Word {
+                    text: "$XARGS_INPUT".into(),
+                    dynamic: true,
+                    ..last
+                });
+                return vec![Ok(argv)];
+            }
             return Vec::new();
         }
         items.truncate(MAX_ITEMS);
@@ -581,7 +665,8 @@ impl Walker {
         let base = base_name(&w.text).to_string();
         // `/???/b??h`, `/usr/bin/cu?l`: an unquoted glob in the program name expands to the
         // installed program it matches — judged as the most dangerous one it can match.
-        if w.glob && base.contains(['*', '?']) && !w.text.contains('$') {
+        let bracket_class = base.contains('[') && base.contains(']');
+        if w.glob && (base.contains(['*', '?']) || bracket_class) && !w.text.contains('$') {
             if let Some(program) = glob_program(&base) {
                 // Nobody types `/???/r?` by hand: the spelling itself stays a finding.
                 self.gap(
@@ -613,7 +698,7 @@ impl Walker {
                 "the program name is computed at run time",
                 w.span,
             );
-        } else if w.glob && !literal_base {
+        } else if w.glob && !literal_base && !matches!(w.text.as_str(), "[" | "[[") {
             self.gap(
                 GapKind::DynamicCommand,
                 "the program name is a glob pattern",
@@ -810,6 +895,12 @@ impl Walker {
             Some(ShellInvocation::Script(f)) => {
                 let f = f.clone();
                 self.run_written_file(&f, Lang::Shell, "run by a shell");
+            }
+            None if root_shell_reading_stdin(&cmd) => {
+                if let Some(text) = &cmd.stdin_text {
+                    let text = text.clone();
+                    self.nested_code(&text, Origin::Heredoc);
+                }
             }
             None => {}
         }

@@ -197,6 +197,67 @@ fn at_word_start(bytes: &[u8], i: usize) -> bool {
         )
 }
 
+/// The text with every unquoted test bracket in command position (`[ …`, `[[ …`) replaced by `:`
+/// (same length), or `None` when there is none. tree-sitter-bash misparses some tests (`[ -d / ]`
+/// reads `/ ] && …` as one expression and swallows the rest of the line), while to bash `[` is just
+/// a command: the replacement makes the parser see a plain command whose arguments are still
+/// expanded, so what follows the test is walked. Used only to re-parse text whose first parse had
+/// errors.
+pub fn neutralize_tests(src: &str) -> Option<String> {
+    let mut bytes = src.as_bytes().to_vec();
+    let mut changed = false;
+    let mut quote = Quote::None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Quote::Single => {
+                if b == b'\'' {
+                    quote = Quote::None;
+                }
+            }
+            Quote::Double => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == b'"' {
+                    quote = Quote::None;
+                }
+            }
+            Quote::None => match b {
+                b'\\' => i += 1,
+                b'\'' => quote = Quote::Single,
+                b'"' => quote = Quote::Double,
+                b'[' if at_word_start(bytes.as_slice(), i) || follows_keyword(&bytes, i) => {
+                    let len = if bytes.get(i + 1) == Some(&b'[') {
+                        2
+                    } else {
+                        1
+                    };
+                    if matches!(bytes.get(i + len), Some(b' ' | b'\t' | b'\n')) {
+                        for c in &mut bytes[i..i + len] {
+                            *c = b':';
+                        }
+                        changed = true;
+                        i += len;
+                        continue;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+/// Whether position `i` follows `!` or `{` (a negated test or a group) at a word start.
+fn follows_keyword(bytes: &[u8], i: usize) -> bool {
+    i >= 2 && matches!(bytes[i - 1], b' ' | b'\t') && matches!(bytes[i - 2], b'!' | b'{')
+}
+
 /// If a brace list starting at `open` is a plain `{x,y}` word, the index of its closing brace.
 fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut commas = 0;
@@ -235,6 +296,15 @@ mod tests {
     #[test]
     fn rewrites_brace_lists_in_command_position_only() {
         assert_eq!(preprocess("{rm,-rf,/}").text, " rm -rf / ");
+        assert_eq!(
+            neutralize_tests("[ -d / ] && rm -rf /").as_deref(),
+            Some(": -d / ] && rm -rf /")
+        );
+        assert_eq!(
+            neutralize_tests("if [[ -d / ]]; then x; fi").as_deref(),
+            Some("if :: -d / ]]; then x; fi")
+        );
+        assert_eq!(neutralize_tests("echo '[ a ]' a[1] [x]"), None);
         assert_eq!(preprocess("cp a{,.bak}").text, "cp a{,.bak}");
         assert_eq!(preprocess("echo '{a,b}'").text, "echo '{a,b}'");
         assert_eq!(

@@ -60,6 +60,31 @@ fn ascii_shadow(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// The first node the parser inserted to complete the input (`MISSING "]"`), if any.
+fn first_missing(root: Node) -> Option<Node> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        if node.is_missing() {
+            return Some(node);
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
+    }
+}
+
 /// Parse bash source with this thread's parser, giving up at `deadline`.
 pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
     let bytes = text.as_bytes();
@@ -268,7 +293,8 @@ impl Walker {
         // length: plain word characters to bash, so tokenization is unchanged), and node text is
         // read from the real text at the same offsets.
         let shadow = ascii_shadow(&pre.text);
-        let Some(tree) = parse_tree(shadow.as_deref().unwrap_or(&pre.text), self.deadline) else {
+        let parsed = shadow.as_deref().unwrap_or(&pre.text);
+        let Some(mut tree) = parse_tree(parsed, self.deadline) else {
             let span = map.span(0, pre.text.len());
             self.gap(
                 GapKind::Timeout,
@@ -277,6 +303,28 @@ impl Walker {
             );
             return;
         };
+        // A test the grammar misreads (`[ -d / ] && rm -rf /`) hides the rest of its line inside
+        // a test expression; bash runs it. Re-parse with test brackets as plain commands and keep
+        // that tree when it parses cleanly.
+        if tree.root_node().has_error() {
+            if let Some(plain) = super::preprocess::neutralize_tests(parsed) {
+                if let Some(better) = parse_tree(&plain, self.deadline) {
+                    if !better.root_node().has_error() {
+                        tree = better;
+                    }
+                }
+            }
+        }
+        if let Some(missing) = first_missing(tree.root_node()) {
+            // The parser invented a token to finish the input: what it built around it may not
+            // be what bash runs.
+            let at = missing.parent().unwrap_or(missing);
+            self.gap(
+                GapKind::ParseError,
+                "the input is not complete shell syntax (a closing token is missing)",
+                map.span(at.start_byte(), at.end_byte()),
+            );
+        }
         let src = Source {
             text: &pre.text,
             map,
@@ -551,7 +599,8 @@ impl Walker {
                 stage: i,
             });
             let first = self.out.commands.len();
-            let saved_piped = std::mem::replace(&mut self.piped, piped.take());
+            let stage_input = piped.take();
+            let saved_piped = std::mem::replace(&mut self.piped, stage_input.clone());
             // Every stage of a real pipeline runs in a subshell of its own.
             let saved_state = (stage_count > 1).then(|| self.state.clone());
             self.statement(stage, src);
@@ -570,8 +619,22 @@ impl Walker {
                 .rev()
                 .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
                 .filter(|c| !c.redirects.iter().any(|r| r.writes()));
-            let next_printed = last.and_then(printed_literal);
-            let next_piped = last.and_then(|c| printed_text(c, true).or_else(|| find_listing(c)));
+            // `cat`, `tee FILE`, `head`: what came in goes out (`echo CODE | tee log | sh`).
+            let passes = last.is_some_and(|c| passes_stdin_through(c));
+            let next_printed = if passes {
+                printed.clone()
+            } else {
+                last.and_then(printed_literal)
+            };
+            let next_piped = if passes {
+                stage_input
+            } else {
+                last.and_then(|c| {
+                    printed_text(c, true)
+                        .or_else(|| find_listing(c))
+                        .or_else(|| ls_listing(c))
+                })
+            };
             if shell_reads {
                 if let Some(code) = printed.take() {
                     self.nested_code(&code, Origin::ShellString);
@@ -1268,6 +1331,73 @@ impl Walker {
 /// What a plain `find START …` (no actions) prints, as one representative item: START itself
 /// when nothing filters (find lists its start first), `START/*` with `-mindepth 1` alone, else
 /// a path under START (`find / | xargs rm -rf` deletes `/`).
+/// What `ls DIR…` (without `-d`) lists, as paths: every entry of each directory (`DIR/*`), so
+/// `ls / | xargs rm -rf` is judged as `rm -rf /*`. `ls -d GLOB` lists what the glob matches.
+fn ls_listing(cmd: &Command) -> Option<Word> {
+    if cmd.name() != "ls" {
+        return None;
+    }
+    let args = cmd.args();
+    if args.iter().any(|a| !a.subs.is_empty()) {
+        return None;
+    }
+    let dirs_only = args
+        .iter()
+        .any(|a| a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains('d'));
+    let operands: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+    let first = operands.first().copied().or(cmd.argv.first())?;
+    let text = if operands.is_empty() {
+        "./*".to_string()
+    } else if dirs_only {
+        operands
+            .iter()
+            .map(|a| a.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        operands
+            .iter()
+            .map(|a| format!("{}/*", a.text.trim_end_matches('/')))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Some(Word {
+        text,
+        ..first.clone()
+    })
+}
+
+/// Whether a pipeline stage copies its standard input to its output unchanged (or a prefix of
+/// it): `cat` and `cat -`, `tee FILE…`, `head`/`tail` without a file, `pv`, `dd` without `if=`.
+fn passes_stdin_through(cmd: &Command) -> bool {
+    let args = cmd.args();
+    let operands = || {
+        args.iter()
+            .filter(|a| !a.text.starts_with('-') || a.text == "-")
+    };
+    match cmd.name() {
+        "cat" => operands().all(|a| a.text == "-"),
+        "tee" | "pv" | "buffer" => true,
+        "head" | "tail" => {
+            // `head -n 5`: the count is an option value, not a file.
+            let mut files = 0;
+            let mut skip = false;
+            for a in args {
+                if skip {
+                    skip = false;
+                } else if matches!(a.text.as_str(), "-n" | "-c" | "--lines" | "--bytes") {
+                    skip = true;
+                } else if !a.text.starts_with('-') {
+                    files += 1;
+                }
+            }
+            files == 0
+        }
+        "dd" => !args.iter().any(|a| a.text.starts_with("if=")),
+        _ => false,
+    }
+}
+
 fn find_listing(cmd: &Command) -> Option<Word> {
     if cmd.name() != "find" {
         return None;
