@@ -620,7 +620,7 @@ impl Walker {
                 .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
                 .filter(|c| !c.redirects.iter().any(|r| r.writes()));
             // `cat`, `tee FILE`, `head`: what came in goes out (`echo CODE | tee log | sh`).
-            let passes = last.is_some_and(|c| passes_stdin_through(c));
+            let passes = last.is_some_and(passes_stdin_through);
             let next_printed = if passes {
                 printed.clone()
             } else {
