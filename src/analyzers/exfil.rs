@@ -31,7 +31,7 @@ fn secret_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(^|/)\.ssh(/(id_[\w-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)",
         )
         .expect("static regex")
     })
@@ -159,6 +159,32 @@ fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
         }
         "kubectl" | "oc" => has("config") && has("view") && has("--raw"),
         "op" => has("read") || (has("item") && has("get")),
+        "secret-tool" => has("lookup") || has("search"),
+        "bw" => has("get") || has("export"),
+        "pass" | "gopass" => {
+            has("show")
+                || text.first().is_some_and(|t| {
+                    !t.starts_with('-')
+                        && !matches!(
+                            *t,
+                            "ls" | "list"
+                                | "init"
+                                | "git"
+                                | "insert"
+                                | "generate"
+                                | "edit"
+                                | "rm"
+                                | "mv"
+                                | "cp"
+                                | "find"
+                                | "grep"
+                                | "help"
+                                | "version"
+                        )
+                })
+        }
+        "lpass" | "keepassxc-cli" => has("show") || has("export"),
+        "kwallet-query" => text.iter().any(|t| *t == "-r" || *t == "--read-password"),
         "vault" => has("read") || (has("kv") && has("get")) || has("token"),
         n if n.starts_with("docker-credential-") => has("get") || has("list"),
         _ => false,
@@ -197,6 +223,9 @@ struct SinkArgs<'a> {
     files: Vec<String>,
     /// It sends its standard input.
     reads_stdin: bool,
+    /// Header, credential and cookie values: a service's own token belongs there, the content of
+    /// a secret file does not.
+    meta: Vec<&'a Word>,
     /// Human name of the sink.
     what: String,
 }
@@ -251,6 +280,35 @@ const CURL_META: &[&str] = &[
     "--request",
 ];
 
+/// Metadata options whose value travels to the server.
+const CURL_SENT_META: &[&str] = &[
+    "-H",
+    "--header",
+    "-u",
+    "--user",
+    "--oauth2-bearer",
+    "-A",
+    "--user-agent",
+    "-e",
+    "--referer",
+    "-b",
+    "--cookie",
+];
+
+/// Mail clients: the message body is stdin, attachments are files.
+const MAILERS: &[&str] = &[
+    "mail",
+    "mailx",
+    "s-nail",
+    "bsd-mailx",
+    "sendmail",
+    "mutt",
+    "neomutt",
+    "msmtp",
+    "ssmtp",
+    "swaks",
+];
+
 fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
     let name = cmd.name();
     let args = cmd.args();
@@ -258,6 +316,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         payload: Vec::new(),
         files: Vec::new(),
         reads_stdin: false,
+        meta: Vec::new(),
         what: format!("`{name}`"),
     };
     match name {
@@ -282,6 +341,13 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                     continue;
                 }
                 if CURL_META.contains(&opt) {
+                    if CURL_SENT_META.contains(&opt) {
+                        if inline.is_some() {
+                            s.meta.push(&args[i]);
+                        } else if let Some(w) = args.get(i + 1) {
+                            s.meta.push(w);
+                        }
+                    }
                     i += if inline.is_some() { 1 } else { 2 };
                     continue;
                 }
@@ -362,6 +428,26 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 .extend(args.iter().filter(|a| !a.text.starts_with('-')).skip(1));
             Some(s)
         }
+        "sftp"
+            if !args
+                .iter()
+                .any(|a| is_remote_target(&a.text) && a.text.contains(':')) =>
+        {
+            // `echo 'put FILE' | sftp host`: the batch on stdin names the uploads.
+            s.reads_stdin = true;
+            if let Some(batch) = &cmd.stdin_text {
+                for line in batch.text.lines() {
+                    let mut words = line.split_whitespace();
+                    if matches!(words.next(), Some("put" | "mput" | "reput")) {
+                        if let Some(f) = words.find(|w| !w.starts_with('-')) {
+                            s.files.push(f.to_string());
+                        }
+                    }
+                }
+            }
+            s.what = "`sftp`".into();
+            Some(s)
+        }
         "scp" | "rsync" | "sftp" => {
             let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
             let remote = positional.last().is_some_and(|d| is_remote_target(&d.text));
@@ -375,6 +461,49 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 "`{name}` to {}",
                 positional.last().map(|w| w.text.as_str()).unwrap_or("")
             );
+            Some(s)
+        }
+        n if MAILERS.contains(&n) => {
+            s.reads_stdin = true;
+            s.payload.extend(args.iter());
+            for (i, a) in args.iter().enumerate() {
+                let t = a.text.as_str();
+                if matches!(t, "-a" | "-A" | "--attach" | "--attach-file") {
+                    if let Some(f) = args.get(i + 1) {
+                        s.files.push(f.text.clone());
+                    }
+                } else if let Some(f) = t.strip_prefix("--attach=") {
+                    s.files.push(f.to_string());
+                }
+            }
+            s.what = format!("mail (`{name}`)");
+            Some(s)
+        }
+        // `gh release upload TAG FILE…`: release assets are public downloads.
+        "gh" if args.first().is_some_and(|a| a.text == "release")
+            && args.get(1).is_some_and(|a| a.text == "upload") =>
+        {
+            s.files.extend(
+                args.iter()
+                    .skip(3)
+                    .filter(|a| !a.text.starts_with('-'))
+                    .map(|a| a.text.split('#').next().unwrap_or(&a.text).to_string()),
+            );
+            s.what = "a release (`gh release upload`)".into();
+            Some(s)
+        }
+        "az" if args
+            .iter()
+            .any(|a| a.text == "upload" || a.text == "upload-batch") =>
+        {
+            for (i, a) in args.iter().enumerate() {
+                if matches!(a.text.as_str(), "--file" | "-f" | "--source" | "-s") {
+                    if let Some(f) = args.get(i + 1) {
+                        s.files.push(f.text.clone());
+                    }
+                }
+            }
+            s.what = "cloud storage (`az … upload`)".into();
             Some(s)
         }
         "dig" | "nslookup" | "host" | "drill" | "ping" => {
@@ -394,6 +523,13 @@ fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
             .split_once("=@")
             .or(value.split_once("=<"))
             .map(|x| x.1),
+        // `--data-urlencode name@FILE` reads the file.
+        "--data-urlencode" => value.strip_prefix('@').or_else(|| {
+            value
+                .split_once('@')
+                .filter(|(n, _)| !n.contains('='))
+                .map(|x| x.1)
+        }),
         _ => value.strip_prefix('@'),
     };
     if let Some(f) = file {
@@ -433,6 +569,8 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         })
         .collect();
     let mut upstream = Upstream::default();
+    let copies = secret_copies(script);
+    let is_secret = |f: &str| is_secret_path(f) || copies.contains(f.trim_start_matches('@'));
     for (idx, cmd) in script.commands.iter().enumerate() {
         let Some(sink) = sink_args(cmd) else { continue };
         let mut found: Option<(Secret, String)> = None;
@@ -446,9 +584,25 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         keep(
             sink.files
                 .iter()
-                .find(|f| is_secret_path(f))
+                .find(|f| is_secret(f))
                 .map(|f| (Secret::File, f.clone())),
         );
+        // A secret file's content in a header or cookie (a printed token there is the normal
+        // way to call an API).
+        keep(
+            words_source(
+                script,
+                &sink.meta.iter().map(|w| (*w).clone()).collect::<Vec<_>>(),
+            )
+            .filter(|(kind, what)| {
+                *kind > Secret::Variable && !what.ends_with("(prints credentials)")
+            }),
+        );
+        if sink.reads_stdin {
+            if let Some(text) = &cmd.stdin_text {
+                keep(words_source(script, std::slice::from_ref(text)));
+            }
+        }
         keep(words_source(
             script,
             &sink
@@ -478,6 +632,53 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// Paths that hold a copy of a secret file by the time later commands run: the destination of
+/// `cp|mv|install SECRET DEST`, and files a secret-reading command writes with `>`/`>>`.
+fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for cmd in &script.commands {
+        if matches!(
+            cmd.name(),
+            "cp" | "mv" | "install" | "ln" | "rsync" | "ditto"
+        ) {
+            let positional: Vec<&Word> = cmd
+                .args()
+                .iter()
+                .filter(|a| !a.text.starts_with('-'))
+                .collect();
+            if let Some((dest, sources)) = positional.split_last() {
+                if sources
+                    .iter()
+                    .any(|a| is_secret_path(&a.text) || out.contains(&a.text))
+                    && !is_remote_target(&dest.text)
+                {
+                    out.insert(dest.text.clone());
+                    // `cp ~/.aws/credentials drop/` copies into the directory.
+                    for src in sources {
+                        if let Some(base) = src.text.rsplit('/').next() {
+                            out.insert(format!("{}/{base}", dest.text.trim_end_matches('/')));
+                        }
+                    }
+                }
+            }
+        }
+        let reads = command_source(script, cmd).is_some_and(|(kind, _)| kind > Secret::Variable);
+        let piped_secret = cmd.pipes.last().is_some_and(|p| {
+            (0..p.stage).any(|st| {
+                script
+                    .stage(p.pipeline, st)
+                    .any(|c| command_source(script, c).is_some_and(|(k, _)| k > Secret::Variable))
+            })
+        });
+        if reads || piped_secret {
+            for r in cmd.redirects.iter().filter(|r| r.writes()) {
+                out.insert(r.target.text.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Secrets produced by the stages of each pipeline, as running maxima (built once per pipeline,

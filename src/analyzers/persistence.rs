@@ -19,6 +19,16 @@ enum Sink {
     Systemd,
     /// Vim-style start-up files: what follows a `!` is a shell command.
     Editor,
+    /// Python start-up files (`.pth`, `sitecustomize.py`): the whole text is Python.
+    Python,
+    /// Neovim Lua start-up files.
+    Lua,
+    /// Emacs start-up files: strings given to `shell-command`, `call-process`… are commands.
+    Emacs,
+    /// Git configuration files: settings that make git run a program.
+    GitConfig,
+    /// A Kubernetes manifest applied from stdin.
+    Manifest,
     /// Package-manager configuration: a line that points installs at another registry.
     RegistryConfig,
 }
@@ -26,7 +36,7 @@ enum Sink {
 fn sink_of(path: &str) -> Option<Sink> {
     static RC: OnceLock<Regex> = OnceLock::new();
     let rc = RC.get_or_init(|| {
-        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|config\.fish)$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment)$|^/etc/profile\.d/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")
+        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|config\.fish|\.bash_logout|\.zlogout|\.xprofile|\.xinitrc|\.xsession|\.xsessionrc)$|(^|/)\.bashrc\.d/[^/]+$|/\.config/fish/functions/[^/]+\.fish$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment)$|^/etc/profile\.d/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")
             .expect("static regex")
     });
     static EDITOR: OnceLock<Regex> = OnceLock::new();
@@ -39,8 +49,30 @@ fn sink_of(path: &str) -> Option<Sink> {
         Regex::new(r"(^|/)(\.yarnrc\.yml|\.yarnrc|\.npmrc|pip\.conf|pip\.ini|\.gemrc|\.cargo/config(\.toml)?)$")
             .expect("static regex")
     });
+    static CODE: OnceLock<[Regex; 3]> = OnceLock::new();
+    let [python, lua, emacs] = CODE.get_or_init(|| {
+        [
+            Regex::new(r"(^|/)(site|dist)-packages/([^/]+\.pth|sitecustomize\.py|usercustomize\.py)$|(^|/)\.ipython/profile_[^/]+/startup/[^/]+\.py$")
+                .expect("static regex"),
+            Regex::new(r"(^|/)\.config/nvim/(init\.lua|(lua|plugin|after/plugin)/.+\.lua)$")
+                .expect("static regex"),
+            Regex::new(r"(^|/)(\.emacs|\.emacs\.el|\.emacs\.d/(init|early-init)\.el|\.config/emacs/(init|early-init)\.el|\.doom\.d/[^/]+\.el)$")
+                .expect("static regex"),
+        ]
+    });
     if rc.is_match(path) {
         Some(Sink::StartupFile)
+    } else if path.ends_with(".git/config")
+        || path.ends_with(".gitconfig")
+        || path.ends_with(".config/git/config")
+    {
+        Some(Sink::GitConfig)
+    } else if python.is_match(path) {
+        Some(Sink::Python)
+    } else if lua.is_match(path) {
+        Some(Sink::Lua)
+    } else if emacs.is_match(path) {
+        Some(Sink::Emacs)
     } else if registry.is_match(path) {
         Some(Sink::RegistryConfig)
     } else if path.ends_with(".desktop") && path.contains("autostart/") {
@@ -84,6 +116,28 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
             }
             continue;
         }
+        if matches!(sink, Sink::GitConfig | Sink::Manifest) {
+            let (re, rule_id, why) = match sink {
+                Sink::GitConfig => (
+                    git_exec_setting(),
+                    "persist.git-exec-config",
+                    "makes git run a program on ordinary commands",
+                ),
+                _ => (
+                    admin_binding(),
+                    "persist.privilege-grant",
+                    "binds an identity to cluster-admin",
+                ),
+            };
+            if let Some(m) = payloads.iter().find_map(|t| re.find(t)) {
+                hits.push(OwnedHit {
+                    rule_id: rule_id.into(),
+                    span: cmd.span,
+                    detail: Some(format!("the written text {:?} {why}", m.as_str().trim())),
+                });
+            }
+            continue;
+        }
         let mut found = false;
         for text in &payloads {
             if let Some((rule_id, why)) = runs_remote_code(text, sink, rules) {
@@ -118,6 +172,55 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     hits
 }
 
+/// A git config line that runs a program: hooks outside the repository, an fsmonitor program,
+/// an ssh command, a template directory.
+fn git_exec_setting() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?im)^\s*(hookspath\s*=\s*["']?(/|~|\$|\.\.)|fsmonitor\s*=\s*["']?[^\s"']*[/.~$]|sshcommand\s*=|templatedir\s*=)[^
+]*"#)
+            .expect("static regex")
+    })
+}
+
+/// A Kubernetes binding to cluster-admin (or the masters group) in a manifest.
+fn admin_binding() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?s)kind:\s*(Cluster)?RoleBinding\b.*?\bname:\s*["']?(cluster-admin|system:masters)\b"#)
+            .expect("static regex")
+    })
+}
+
+/// `text` as one single-quoted shell word.
+fn single_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// The shell commands an Emacs start-up file runs: every string literal on a line that calls a
+/// process function, one command line per string (`(call-process "sh" nil 0 nil "-c" "CMD")`).
+fn emacs_commands(text: &str) -> String {
+    const CALLS: &[&str] = &[
+        "shell-command",
+        "call-process",
+        "start-process",
+        "make-process",
+        "process-lines",
+        "async-shell-command",
+    ];
+    let mut out = Vec::new();
+    for line in text.lines().filter(|l| CALLS.iter().any(|c| l.contains(c))) {
+        let mut rest = line;
+        while let Some(open) = rest.find('"') {
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('"') else { break };
+            out.push(after[..close].replace("\\\"", "\""));
+            rest = &after[close + 1..];
+        }
+    }
+    out.join("\n")
+}
+
 /// A package-manager configuration line that names a registry other than the public one.
 fn switches_registry(line: &str) -> bool {
     static LINE: OnceLock<Regex> = OnceLock::new();
@@ -144,6 +247,23 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
     }
     match cmd.name() {
         "tee" => cmd.args().iter().find_map(|a| sink_of(&a.text)),
+        "kubectl" | "oc"
+            if cmd
+                .args()
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "apply" | "create" | "replace"))
+                && cmd.args().iter().any(|a| a.text == "-")
+                || cmd
+                    .args()
+                    .iter()
+                    .any(|a| a.text == "-f=-" || a.text == "--filename=-") =>
+        {
+            Some(Sink::Manifest)
+        }
+        "dd" => cmd
+            .args()
+            .iter()
+            .find_map(|a| a.text.strip_prefix("of=").and_then(sink_of)),
         "crontab" => {
             let positional: Vec<&str> = cmd
                 .args()
@@ -179,6 +299,9 @@ fn upstream_literals(script: &Script, cmd: &Command) -> Vec<String> {
         for c in script.stage(pos.pipeline, s) {
             if let Some(w) = printed_literal(c) {
                 out.push(w.text);
+            } else if c.name() == "cat" && c.args().is_empty() {
+                // `cat <<EOF | …`: the heredoc flows on.
+                out.extend(c.stdin_text.iter().map(|w| w.text.clone()));
             }
         }
         if out.len() >= MAX_PAYLOADS || pos.stage - s >= MAX_STAGES_BACK {
@@ -195,8 +318,19 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
     static CRON_SCHEDULE: OnceLock<Regex> = OnceLock::new();
     let schedule =
         CRON_SCHEDULE.get_or_init(|| Regex::new(r"^\s*(@\w+|(\S+\s+){5})").expect("static regex"));
+    // Code in another language runs as a whole: hand it to the interpreter analysis through the
+    // interpreter's own command line.
+    let program = match sink {
+        Sink::Python => Some(format!("python3 -c {}", single_quoted(text))),
+        Sink::Lua => Some(format!("lua -e {}", single_quoted(text))),
+        Sink::Emacs => Some(emacs_commands(text)),
+        _ => None,
+    };
     let mut lines: Vec<&str> = Vec::new();
-    for line in text.lines() {
+    if let Some(program) = &program {
+        lines.push(program.as_str());
+    }
+    for line in text.lines().filter(|_| program.is_none()) {
         let line = line.trim();
         match schedule.find(line).filter(|_| sink == Sink::Cron) {
             Some(m) => {
