@@ -129,6 +129,8 @@ fn owner_of(domain: &str) -> Option<usize> {
                 #[allow(dead_code)]
                 name: String,
                 domains: Vec<String>,
+                #[serde(default)]
+                country_domains: bool,
             }
             let file: File = serde_json::from_str(include_str!(concat!(
                 env!("OUT_DIR"),
@@ -139,12 +141,51 @@ fn owner_of(domain: &str) -> Option<usize> {
             for (i, g) in file.owner.iter().enumerate() {
                 for d in &g.domains {
                     map.entry(registrable(d)).or_insert(i);
+                    if g.country_domains {
+                        // Looked up as `NAME.*cc*` below.
+                        map.entry(format!("{}.*cc*", first_label(&registrable(d))))
+                            .or_insert(i);
+                    }
                 }
             }
             map
         })
         .get(domain)
         .copied()
+        .or_else(|| {
+            // google.co.jp, amazon.de: a brand that runs a domain in every country.
+            let suffix = suffix_of(domain);
+            let country = suffix
+                .rsplit('.')
+                .next()
+                .is_some_and(|tld| tld.len() == 2 && tld.bytes().all(|b| b.is_ascii_lowercase()));
+            if !country {
+                return None;
+            }
+            OWNERS
+                .get()?
+                .get(&format!("{}.*cc*", first_label(domain)))
+                .copied()
+        })
+}
+
+/// Names under suffixes that only resolve inside a network (RFC 6762, RFC 8375, RFC 6761, common
+/// private conventions): they cannot be registered by anyone to imitate a brand.
+fn internal_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.');
+    let last = host.rsplit('.').next().unwrap_or(host);
+    matches!(
+        last,
+        "internal"
+            | "local"
+            | "lan"
+            | "localhost"
+            | "localdomain"
+            | "corp"
+            | "home"
+            | "intranet"
+            | "private"
+    ) || host.ends_with(".home.arpa")
 }
 
 /// True when both registrable domains belong to the same organisation.
@@ -171,6 +212,9 @@ impl Popular {
 
     /// Which popular domain (if any) does `ascii_host` imitate? `unicode_host` is its display form.
     pub fn imitation(&self, ascii_host: &str, unicode_host: &str) -> Option<Imitation> {
+        if internal_name(ascii_host) {
+            return None;
+        }
         let reg = registrable(ascii_host);
         if self.contains(&reg) {
             return None;

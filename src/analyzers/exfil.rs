@@ -351,6 +351,19 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                     i += if inline.is_some() { 1 } else { 2 };
                     continue;
                 }
+                // httpie header items (`Authorization:"Bearer $TOKEN"`) are metadata.
+                let httpie_header = name != "curl"
+                    && name != "wget"
+                    && !a.contains("://")
+                    && a.split_once(':').is_some_and(|(k, _)| {
+                        !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    })
+                    && !a.contains("=");
+                if httpie_header && i > 0 {
+                    s.meta.push(&args[i]);
+                    i += 1;
+                    continue;
+                }
                 if !a.starts_with('-') {
                     // URLs (a secret in the path or query is sent) and httpie `key=value` items.
                     let httpie_file = (name != "curl" && name != "wget" && !a.contains("://"))
@@ -620,6 +633,17 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         if sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none() {
             keep(upstream.before(script, idx, cmd));
         }
+        // A vendor's own key sent to the vendor (`?key=$GOOGLE_MAPS_KEY` to googleapis.com).
+        if let Some((Secret::Variable, var)) = &found {
+            if sink
+                .payload
+                .iter()
+                .filter_map(|w| url_host(&w.text))
+                .any(|host| vendor_of_variable(var, &host))
+            {
+                found = None;
+            }
+        }
         if let Some((kind, source)) = found {
             hits.push(Hit {
                 rule_id: kind.rule(),
@@ -632,6 +656,48 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// The host of a URL-looking word.
+fn url_host(text: &str) -> Option<String> {
+    let rest = text.split_once("://").map(|x| x.1).unwrap_or(text);
+    let host = rest
+        .split(['/', '?', '#', ':'])
+        .next()?
+        .to_ascii_lowercase();
+    (host.contains('.') && !host.contains('$')).then_some(host)
+}
+
+/// Whether the variable's name names the vendor that runs `host` (`TELEGRAM_BOT_TOKEN` and
+/// api.telegram.org, `MAPBOX_TOKEN` and api.mapbox.com).
+fn vendor_of_variable(var: &str, host: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "api", "key", "keys", "token", "tokens", "secret", "access", "auth", "client", "private",
+        "password", "pass", "app", "bot", "the", "prod", "dev", "test", "my", "id", "account",
+        "service", "user", "session", "bearer", "oauth", "webhook", "maps", "public",
+    ];
+    const ALIASES: &[(&str, &str)] = &[
+        ("gemini", "googleapis"),
+        ("gcp", "googleapis"),
+        ("gh", "github"),
+        ("fb", "facebook"),
+        ("hf", "huggingface"),
+        ("tg", "telegram"),
+        ("anthropic", "anthropic"),
+        ("claude", "anthropic"),
+    ];
+    let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
+    name.split('_')
+        .map(|t| t.to_ascii_lowercase())
+        .filter(|t| t.len() >= 2 && !GENERIC.contains(&t.as_str()))
+        .any(|t| {
+            let vendor = ALIASES
+                .iter()
+                .find(|(a, _)| *a == t)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or(t);
+            vendor.len() >= 4 && host.contains(&vendor)
+        })
 }
 
 /// Paths that hold a copy of a secret file by the time later commands run: the destination of

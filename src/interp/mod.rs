@@ -751,7 +751,7 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
 }
 
 fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
-    let mut toks = tokenize(code, lang.style());
+    let mut toks = tokens::normalize(tokenize(code, lang.style()), lang.style());
     if !inputs.argv.is_empty() || inputs.stdin.is_some() || !inputs.env.is_empty() {
         toks = substitute_inputs(toks, inputs);
     }

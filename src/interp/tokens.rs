@@ -392,9 +392,197 @@ pub fn split_args(args: &[Tok]) -> Vec<&[Tok]> {
     out
 }
 
+/// Undo the usual ways of spelling a call or a string so that the vocabulary does not see it:
+/// string concatenation of literals (`'sys'+'tem'`, Perl/PHP `.`, Lua `..`), `chr(47)` and
+/// `String.fromCharCode(47)` with one literal code, `os.sep`/`path.sep`, `getattr(X, 'name')`,
+/// `__import__('os')`, `X['name']` / `f(…)['name']`, and Ruby `X.send(:name, …)`.
+pub fn normalize(mut toks: Vec<Tok>, style: Style) -> Vec<Tok> {
+    // Each pass can expose the next (`getattr(__import__('os'), 'sys'+'tem')`).
+    for _ in 0..3 {
+        let before = toks.len();
+        toks = normalize_pass(toks, style);
+        if toks.len() == before {
+            break;
+        }
+    }
+    toks
+}
+
+fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
+    let concat = |t: &[Tok]| -> usize {
+        match (style, t) {
+            (Style::Lua, [Tok::Punct('.'), Tok::Punct('.'), ..]) => 2,
+            (Style::Perl | Style::Php, [Tok::Punct('.'), ..]) => 1,
+            (Style::Python | Style::C | Style::Ruby, [Tok::Punct('+'), ..]) => 1,
+            _ => 0,
+        }
+    };
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let rest = &toks[i..];
+        match rest {
+            // chr(47), String.fromCharCode(47)
+            [Tok::Ident(f), Tok::Punct('('), Tok::Num(n), Tok::Punct(')'), ..]
+                if matches!(f.as_str(), "chr" | "String.fromCharCode" | "unichr") =>
+            {
+                if let Some(c) = n.parse::<u32>().ok().and_then(char::from_u32) {
+                    push_str(&mut out, c.to_string(), style);
+                    i += 4;
+                    continue;
+                }
+            }
+            // getattr(X, 'name') → X.name
+            [Tok::Ident(g), Tok::Punct('('), Tok::Ident(x), Tok::Punct(','), Tok::Str(name), Tok::Punct(')'), ..]
+                if g == "getattr" && is_name(name) =>
+            {
+                out.push(Tok::Ident(format!("{x}.{name}")));
+                i += 6;
+                continue;
+            }
+            // __import__('os') → os ; __import__('os').path.expanduser → os.path.expanduser
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(m), Tok::Punct(')'), ..]
+                if (f == "__import__" || f == "importlib.import_module") && is_name(m) =>
+            {
+                match (toks.get(i + 4), toks.get(i + 5)) {
+                    (Some(Tok::Punct('.')), Some(Tok::Ident(attr))) => {
+                        out.push(Tok::Ident(format!("{m}.{attr}")));
+                        i += 6;
+                    }
+                    _ => {
+                        out.push(Tok::Ident(m.clone()));
+                        i += 4;
+                    }
+                }
+                continue;
+            }
+            // X.send(:name, …) → X.name(…)
+            [Tok::Ident(x), Tok::Punct('('), Tok::Punct(':'), Tok::Ident(name), ..]
+                if style == Style::Ruby
+                    && (x.ends_with(".send")
+                        || x.ends_with(".public_send")
+                        || x.ends_with(".__send__")) =>
+            {
+                let base = x.rsplit_once('.').map(|p| p.0).unwrap_or(x);
+                out.push(Tok::Ident(format!("{base}.{name}")));
+                out.push(Tok::Punct('('));
+                i += 4;
+                if matches!(toks.get(i), Some(Tok::Punct(','))) {
+                    i += 1;
+                }
+                continue;
+            }
+            // X['name'](…) → X.name(…) ; f(…)['name'](…) → f(…).name(…) (a method looked up by
+            // a string and called; `os.environ['X']` and other lookups stay as they are)
+            [Tok::Punct('['), Tok::Str(name), Tok::Punct(']'), Tok::Punct('('), ..]
+                if is_name(name) =>
+            {
+                match out.last_mut() {
+                    Some(Tok::Ident(x)) => {
+                        x.push('.');
+                        x.push_str(name);
+                        i += 3;
+                        continue;
+                    }
+                    Some(Tok::Punct(')')) => {
+                        out.push(Tok::Punct('.'));
+                        out.push(Tok::Ident(name.clone()));
+                        i += 3;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            [Tok::Ident(x), ..]
+                if matches!(
+                    x.as_str(),
+                    "os.sep"
+                        | "os.path.sep"
+                        | "path.sep"
+                        | "File::SEPARATOR"
+                        | "File.SEPARATOR"
+                        | "DIRECTORY_SEPARATOR"
+                ) =>
+            {
+                push_str(&mut out, "/".into(), style);
+                i += 1;
+                continue;
+            }
+            [Tok::Str(s), ..] => {
+                push_str(&mut out, s.clone(), style);
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // `'a' + 'b'`: fold when a literal follows the operator after a literal.
+        let n = concat(rest);
+        if n > 0 && matches!(out.last(), Some(Tok::Str(_))) {
+            if let Some(Tok::Str(next)) = toks.get(i + n) {
+                if let Some(Tok::Str(prev)) = out.last_mut() {
+                    prev.push_str(next);
+                }
+                i += n + 1;
+                continue;
+            }
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// Push a literal, folding it into a literal just before it joined by a concatenation operator.
+fn push_str(out: &mut Vec<Tok>, s: String, style: Style) {
+    let k = out.len();
+    let joined = match style {
+        Style::Lua => k >= 3 && out[k - 1] == Tok::Punct('.') && out[k - 2] == Tok::Punct('.'),
+        Style::Perl | Style::Php => k >= 2 && out[k - 1] == Tok::Punct('.'),
+        _ => k >= 2 && out[k - 1] == Tok::Punct('+'),
+    };
+    let ops = match style {
+        Style::Lua => 2,
+        _ => 1,
+    };
+    if joined && matches!(out.get(k - 1 - ops), Some(Tok::Str(_))) {
+        out.truncate(k - ops);
+        if let Some(Tok::Str(prev)) = out.last_mut() {
+            prev.push_str(&s);
+            return;
+        }
+    }
+    out.push(Tok::Str(s));
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalize_undoes_spelled_names_and_strings() {
+        let n = |src: &str, st| normalize(tokenize(src, st), st);
+        let t = n("getattr(os,'sys'+'tem')('rm -rf /')", Style::Python);
+        assert_eq!(t[0], Tok::Ident("os.system".into()));
+        assert!(t.contains(&Tok::Str("rm -rf /".into())));
+        let t = n("import shutil; shutil.rmtree(chr(47))", Style::Python);
+        assert!(t.contains(&Tok::Str("/".into())));
+        let t = n("shutil.rmtree(os.sep)", Style::Python);
+        assert!(t.contains(&Tok::Str("/".into())));
+        let t = n("getattr(__import__('os'),'system')('id')", Style::Python);
+        assert_eq!(t[0], Tok::Ident("os.system".into()));
+        let t = n("require('child_process')['ex'+'ecSync']('id')", Style::C);
+        assert!(t.contains(&Tok::Ident("execSync".into())));
+        let t = n("FileUtils.send(:rm_rf, '/')", Style::Ruby);
+        assert_eq!(t[0], Tok::Ident("FileUtils.rm_rf".into()));
+        let t = n("system('r' . 'm -rf /')", Style::Perl);
+        assert!(t.contains(&Tok::Str("rm -rf /".into())));
+        let t = n("x = 'a' + b + 'c'", Style::Python);
+        assert!(!t.contains(&Tok::Str("ac".into())));
+    }
 
     #[test]
     fn python_strings_and_paths() {

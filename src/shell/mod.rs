@@ -36,6 +36,7 @@ pub fn analyze_mapped(text: &str, map: Option<Vec<usize>>) -> Script {
         None => SpanMap::Offset(0),
     };
     w.walk_source(text, span_map);
+    w.run_deferred();
     let files = std::mem::take(&mut w.files);
     let mut script = w.out;
     script.files = files;
@@ -54,6 +55,7 @@ pub fn analyze_stateless(text: &str) -> Script {
     let mut w = Walker::new(Some(Rc::from(text)));
     w.track_state = false;
     w.walk_source(text, SpanMap::Offset(0));
+    w.run_deferred();
     let mut script = w.out;
     script.index_stages();
     script

@@ -44,6 +44,13 @@ impl Walker {
             // A remote or container command reads the local stdin (`ssh h sh <<EOF`).
             let forwards_input = f.place.label.is_some();
             match f.code {
+                Code::Text(Lang::Shell, w)
+                    if f.sink == "trap.code" && self.depth == 0 && !self.in_function =>
+                {
+                    // Runs at exit (or on a signal, later still): judged with the final state.
+                    self.deferred
+                        .push((w, self.via.clone().unwrap_or_default()));
+                }
                 Code::Text(Lang::Shell, w) => {
                     if forwards_input {
                         self.inject_stdin = input.clone();

@@ -484,7 +484,8 @@ fn strip_markers(spec: &SinkSpec, value: &str) -> Option<String> {
             if let Some(rest) = v.strip_prefix(s.as_str()) {
                 let is_marker = s.ends_with('!') && !s.starts_with("sil")
                     || s.ends_with('(')
-                    || s.ends_with(' ') && !s.starts_with("sil");
+                    || s.ends_with(' ') && !s.starts_with("sil")
+                    || s.ends_with("::=");
                 marked |= is_marker;
                 v = rest.trim_start();
                 if is_marker && (v.starts_with('"') || v.starts_with('\'')) {

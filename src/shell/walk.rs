@@ -60,6 +60,22 @@ fn ascii_shadow(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// The redirection that directly follows node `n` (its own next sibling, or that of the enclosing
+/// list or statement `n` ends), if any.
+fn following_redirect(n: Node) -> Option<Node> {
+    let mut cur = n;
+    loop {
+        if let Some(next) = cur.next_sibling() {
+            return next.kind().ends_with("_redirect").then_some(next);
+        }
+        let parent = cur.parent()?;
+        if parent.end_byte() != cur.end_byte() {
+            return None;
+        }
+        cur = parent;
+    }
+}
+
 /// The first node the parser inserted to complete the input (`MISSING "]"`), if any.
 fn first_missing(root: Node) -> Option<Node> {
     if !root.has_error() {
@@ -247,6 +263,9 @@ pub(crate) struct Walker {
     pub(crate) timed_out: bool,
     /// Product of the unroll factors of the enclosing `for` loops.
     pub(crate) unroll: usize,
+    /// `trap CODE EXIT` at the top level: CODE runs when the script ends, with the variables it
+    /// has then (see [`Walker::run_deferred`]); with the sink chain it was found through.
+    pub(crate) deferred: Vec<(Word, String)>,
 }
 
 impl Walker {
@@ -277,6 +296,7 @@ impl Walker {
             steps: 0,
             timed_out: false,
             unroll: 1,
+            deferred: Vec::new(),
         }
     }
 
@@ -330,6 +350,15 @@ impl Walker {
             map,
         };
         self.statement(tree.root_node(), &src);
+    }
+
+    /// Walk the trap code deferred to the end of the script.
+    pub(crate) fn run_deferred(&mut self) {
+        for (code, via) in std::mem::take(&mut self.deferred) {
+            let saved = self.via.replace(via);
+            self.nested_code(&code, Origin::Sink);
+            self.via = saved;
+        }
     }
 
     /// Re-parse nested code found in a word, one level deeper.
@@ -648,6 +677,12 @@ impl Walker {
     /// The known output of a command substitution that only runs `echo`/`printf` on literals.
     pub(crate) fn literal_output(&self, id: usize) -> Option<String> {
         let (start, end) = self.out.substitutions[id].commands;
+        if let Some(device) = device_listing(&self.out.commands[start..end]) {
+            return Some(device);
+        }
+        if let Some(dir) = cache_dir_query(&self.out.commands[start..end]) {
+            return Some(dir);
+        }
         let mut inside = self.out.commands[start..end].iter();
         let only = inside.next()?;
         if inside.next().is_some()
@@ -1219,7 +1254,12 @@ impl Walker {
                 _ => {}
             }
         }
-        if !group.is_empty() {
+        // `sh 0</tmp/p`: tree-sitter-bash reads a `0` glued to the redirection after the command
+        // as an argument; to bash it is the descriptor being redirected.
+        let descriptor = group.len() == 1
+            && group[0].kind() == "number"
+            && following_redirect(n).is_some_and(|r| r.start_byte() == group[0].end_byte());
+        if !group.is_empty() && !descriptor {
             argv.extend(self.words_group(&group, src));
         }
         // A heredoc of the enclosing statement, or literal text printed into this pipeline stage.
@@ -1365,6 +1405,60 @@ fn ls_listing(cmd: &Command) -> Option<Word> {
         text,
         ..first.clone()
     })
+}
+
+/// `$(go env GOCACHE)`, `$(npm config get cache)`, `$(pip cache dir)`, `$(yarn cache dir)`,
+/// `$(brew --cache)`, `$(pnpm store path)`: the tool's own cache directory, which is routinely
+/// deleted. Stands for it as a path under `~/.cache/`.
+fn cache_dir_query(cmds: &[Command]) -> Option<String> {
+    let [only] = cmds else { return None };
+    let args: Vec<&str> = only.args().iter().map(|a| a.text.as_str()).collect();
+    let cache = match (only.name(), args.as_slice()) {
+        ("go", ["env", v]) if matches!(*v, "GOCACHE" | "GOMODCACHE") => true,
+        ("npm" | "pnpm", ["config", "get", "cache"]) => true,
+        ("pnpm", ["store", "path"]) => true,
+        ("pip" | "pip3", ["cache", "dir"]) => true,
+        ("yarn", ["cache", "dir"]) => true,
+        ("yarn", ["config", "get", "cacheFolder"]) => true,
+        ("brew", ["--cache"]) => true,
+        ("poetry", ["config", "cache-dir"]) => true,
+        ("uv", ["cache", "dir"]) => true,
+        ("composer", ["config", "cache-dir"]) => true,
+        _ => false,
+    };
+    cache.then(|| format!("~/.cache/{}", only.name()))
+}
+
+/// `$(findmnt -no SOURCE /)`, `$(lsblk -ndpo NAME | head -1)`, `$(blkid -o device)`: what
+/// these print is a block device, whichever one it is at run time. Stands for it as `/dev/sda`
+/// (`sda` for `lsblk` names printed without `-p`), so a write to it is judged as a disk write.
+fn device_listing(cmds: &[Command]) -> Option<String> {
+    const FILTERS: &[&str] = &[
+        "head", "tail", "grep", "egrep", "awk", "sed", "cut", "sort", "uniq", "tr", "xargs",
+    ];
+    let (first, rest) = cmds.split_first()?;
+    if !rest.iter().all(|c| FILTERS.contains(&c.name())) {
+        return None;
+    }
+    let args: Vec<&str> = first.args().iter().map(|a| a.text.as_str()).collect();
+    let short_has = |c: char| {
+        args.iter()
+            .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains(c))
+    };
+    match first.name() {
+        "findmnt" => args
+            .iter()
+            .any(|a| a.contains("SOURCE") || *a == "-S" || a.starts_with("--source"))
+            .then(|| "/dev/sda".to_string()),
+        "blkid" | "df" => Some("/dev/sda".to_string()),
+        "lsblk" => {
+            let paths = short_has('p')
+                || args.contains(&"--paths")
+                || args.iter().any(|a| a.contains("PATH"));
+            Some(if paths { "/dev/sda" } else { "sda" }.to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Whether a pipeline stage copies its standard input to its output unchanged (or a prefix of

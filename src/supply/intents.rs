@@ -487,10 +487,14 @@ fn source_of(spec: &str) -> Source {
 fn pypi(args: &[&Word], start: usize) -> Vec<Intent> {
     // Only sources consulted *in addition to* the registry open the door to dependency confusion;
     // a replacement index (`--index-url`, `-i`) is a single source, like an npm `--registry`.
-    let extra = option_values(
+    // A local wheel directory (`--no-index --find-links wheels/`) is not an index anyone else serves.
+    let extra: Vec<String> = option_values(
         args,
         &["--extra-index-url", "--index", "--find-links", "-f"],
-    );
+    )
+    .into_iter()
+    .filter(|v| v.contains("://") && !v.starts_with("file://"))
+    .collect();
     let mut out = Vec::new();
     let mut i = start;
     while i < args.len() {

@@ -96,6 +96,20 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
                 i += 1;
                 continue;
             }
+            // LRM/RLM/ALM inside a word that has right-to-left letters: typography, not a trick.
+            c if super::unicode::is_direction_mark(c) && {
+                let word = |it: &mut dyn Iterator<Item = char>| {
+                    it.take_while(|x| !x.is_whitespace())
+                        .any(super::unicode::is_rtl_letter)
+                };
+                word(&mut chars[..i].iter().rev().map(|x| x.1).take(64))
+                    || word(&mut chars[i + 1..].iter().map(|x| x.1).take(64))
+            } =>
+            {
+                out.push_str(&c.to_string(), at);
+                i += 1;
+                continue;
+            }
             c if is_bidi_control(c) => {
                 hits.push(Hit {
                     rule_id: "text.bidi-control",
@@ -125,10 +139,13 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
                 // Urdu, Devanagari, Bengali, Malayalam, Sinhala, …): ordinary text, not a trick.
                 let script_joiner = matches!(c, '\u{200C}' | '\u{200D}')
                     && match (prev, next) {
-                        (Some(p), Some(n)) => super::unicode::joins_in_script(p, n),
+                        (Some(p), Some(n)) if super::unicode::joins_in_script(p, n) => true,
+                        (Some(p), n) => super::unicode::ends_word_in_script(p, n),
                         _ => false,
                     };
-                if emoji_part || script_joiner {
+                let word_break = c == '\u{200B}'
+                    && matches!((prev, next), (Some(p), Some(n)) if super::unicode::breaks_unspaced_words(p, n));
+                if emoji_part || script_joiner || word_break {
                     out.push_str(&c.to_string(), at);
                 } else {
                     hits.push(Hit {

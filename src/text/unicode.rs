@@ -42,6 +42,52 @@ pub fn joins_in_script(prev: char, next: char) -> bool {
     p == n && JOINER_SCRIPTS.contains(&p)
 }
 
+/// True when a ZWJ/ZWNJ ends a word of a script that needs it (Malayalam chillu letters are
+/// spelled consonant + virama + ZWJ, often at the end of a word): the joiner follows a letter or
+/// mark of that script and no letter follows it.
+pub fn ends_word_in_script(prev: char, next: Option<char>) -> bool {
+    use unicode_script::UnicodeScript;
+    JOINER_SCRIPTS.contains(&prev.script()) && next.is_none_or(|n| !n.is_alphanumeric())
+}
+
+/// Scripts written without spaces between words, where a zero-width space marks word breaks.
+const UNSPACED_SCRIPTS: &[unicode_script::Script] = {
+    use unicode_script::Script::*;
+    &[
+        Thai, Lao, Khmer, Myanmar, Tibetan, Han, Hiragana, Katakana, Javanese, Balinese, Tai_Tham,
+    ]
+};
+
+/// True when a zero-width space separates two words of a script written without spaces.
+pub fn breaks_unspaced_words(prev: char, next: char) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    let useful = |c: char| !matches!(c.script(), Script::Common | Script::Inherited);
+    useful(prev)
+        && useful(next)
+        && UNSPACED_SCRIPTS.contains(&prev.script())
+        && UNSPACED_SCRIPTS.contains(&next.script())
+}
+
+/// Letters of right-to-left scripts, next to which the weak direction marks (LRM, RLM, ALM) are
+/// ordinary typography.
+pub fn is_rtl_letter(c: char) -> bool {
+    use unicode_script::{Script, UnicodeScript};
+    matches!(
+        c.script(),
+        Script::Hebrew
+            | Script::Arabic
+            | Script::Syriac
+            | Script::Thaana
+            | Script::Nko
+            | Script::Mandaic
+    )
+}
+
+/// The weak direction marks (not embeddings, overrides or isolates, which reorder text).
+pub fn is_direction_mark(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// Variation selectors VS1–VS256.
 pub fn is_variation_selector(c: char) -> bool {
     matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
