@@ -85,8 +85,25 @@ fn rule_for(t: Taint, fetched: &'static str) -> &'static str {
 fn pipes_into_interpreters(script: &Script, hits: &mut Vec<Hit>) {
     for (pid, pipeline) in script.pipelines.iter().enumerate() {
         let mut upstream: Vec<Taint> = Vec::new();
+        // A program's computed output (`python3 -c "print(…)" | sh`, `awk '{print …}' | sh`).
+        let mut computed: Option<String> = None;
         for stage in 0..pipeline.stages {
             let cmds: Vec<&Command> = script.stage(pid, stage).collect();
+            if upstream.is_empty() {
+                if let (Some(program), Some(sink)) =
+                    (&computed, cmds.iter().find(|c| executes_stdin(c)))
+                {
+                    hits.push(Hit {
+                        rule_id: "core.dynamic-code",
+                        span: pipeline.span,
+                        detail: Some(format!(
+                            "what `{program}` prints is run by `{}`: the commands are computed at run time",
+                            sink.name()
+                        )),
+                    });
+                    break;
+                }
+            }
             if !upstream.is_empty() {
                 if let Some(sink) = cmds.iter().find(|c| executes_stdin(c)) {
                     for &t in &upstream {
@@ -106,6 +123,25 @@ fn pipes_into_interpreters(script: &Script, hits: &mut Vec<Hit>) {
                     }
                     break;
                 }
+            }
+            if let Some(c) = cmds.iter().rev().find(|c| {
+                let n = c.name().to_ascii_lowercase();
+                (super::vocab::is_interpreter(&n)
+                    && c.args().iter().any(|a| {
+                        matches!(
+                            a.text.as_str(),
+                            "-c" | "-e" | "-E" | "-r" | "--eval" | "-p" | "--print"
+                        )
+                    }))
+                    || matches!(n.as_str(), "awk" | "gawk" | "mawk" | "nawk")
+            }) {
+                computed = Some(c.name().to_string());
+            } else if !cmds.is_empty()
+                && !cmds
+                    .iter()
+                    .any(|c| matches!(c.name(), "cat" | "tee" | "head" | "tail" | "pv"))
+            {
+                computed = None;
             }
             for c in &cmds {
                 if is_decoder(c) && !upstream.contains(&Taint::Decoded) {
@@ -269,6 +305,17 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             .redirects
             .iter()
             .any(|r| r.writes() && r.fd.unwrap_or(1) == 1);
+        // `xxd -r -p payload.hex > f`, `base64 -d > f <<EOF`: a decoded file, run later.
+        if writes_stdout && is_decoder(cmd) && cmd.name() != "tr" && cmd.name() != "rev" {
+            for r in cmd
+                .redirects
+                .iter()
+                .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1)
+            {
+                written.push((r.target.text.clone(), false, i, Taint::Decoded));
+            }
+            continue;
+        }
         let extracts = extraction_dir(cmd);
         if (writes_stdout || extracts.is_some()) && !cmd.pipes.is_empty() {
             if let Some(t) = pipeline_taint(script, cmd) {

@@ -28,6 +28,16 @@ pub const FETCHERS: &[&str] = &[
     "curlie",
     "tftp",
     "ftp",
+    "wget2",
+    "lwp-request",
+    "lwp-download",
+    "get",
+    "elinks",
+    "axel",
+    "aria2",
+    "hurl",
+    "grpcurl",
+    "openssl-s_client",
 ];
 
 /// Interpreters that can run a program read from stdin or a file.
@@ -49,6 +59,12 @@ pub const INTERPRETERS: &[&str] = &[
     "lua",
     "tclsh",
     "osascript",
+    "pypy",
+    "pypy3",
+    "jruby",
+    "luajit",
+    "rscript",
+    "julia",
 ];
 
 /// True for `python3.12` and friends as well as the plain names.
@@ -113,9 +129,48 @@ const INTERPRETER_FETCH_CALLS: &[&str] = &[
     "DownloadString",
 ];
 
-/// Is this command a decoder whose output could be a hidden program?
+/// Decoding calls in interpreter one-liners (`base64.b64decode`, `Buffer.from(…, 'base64')`,
+/// `pack`, `atob`, `bytes.fromhex`, `str_rot13`…): what such a snippet prints is a decoded blob.
+const INTERPRETER_DECODE_CALLS: &[&str] = &[
+    "b64decode",
+    "b32decode",
+    "a85decode",
+    "decodebytes",
+    "decodestring",
+    "unhexlify",
+    "fromhex",
+    "codecs.decode",
+    "'base64'",
+    "\"base64\"",
+    "'hex'",
+    "'rot13'",
+    "'rot_13'",
+    "atob(",
+    "Buffer.from(",
+    "fromCharCode",
+    "decode_base64",
+    "MIME::Base64",
+    "base64_decode",
+    "str_rot13",
+    "hex2bin",
+    "gzinflate",
+    "gzdecode",
+    "zlib.decompress",
+    "unpack1",
+    "unpack(",
+    "pack(",
+    "pack ",
+    "Base64.decode64",
+    "strict_decode64",
+];
+
+/// Is this command a decoder: a decoding tool, or an interpreter one-liner that decodes?
 pub fn is_decoder(cmd: &Command) -> bool {
     let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    if is_interpreter(&cmd.name().to_ascii_lowercase()) {
+        let code = args.join(" ");
+        return INTERPRETER_DECODE_CALLS.iter().any(|c| code.contains(c));
+    }
     let has = |f: &str| {
         args.iter().any(|a| {
             *a == f
@@ -170,6 +225,16 @@ pub fn executes_stdin(cmd: &Command) -> bool {
     }
     let name = cmd.name().to_ascii_lowercase();
     if name == "iex" || name == "invoke-expression" {
+        return true;
+    }
+    // fish `… | source`, `parallel` with no command (each input line is a command line).
+    if matches!(name.as_str(), "source" | ".") && cmd.args().is_empty() {
+        return true;
+    }
+    if name == "parallel"
+        && !cmd.args().iter().any(|a| a.text.starts_with(":::"))
+        && cmd.args().iter().all(|a| a.text.starts_with('-'))
+    {
         return true;
     }
     if !is_interpreter(&name) {

@@ -908,7 +908,10 @@ impl Walker {
                     .map(|p| args[p + 1..].iter().skip(1).cloned().collect::<Vec<_>>());
                 let code = code.clone();
                 self.inject_positional = after;
+                // `bash -c sh <<< CODE`: the code's commands read the shell's stdin.
+                self.inject_stdin = cmd.stdin_text.clone();
                 self.nested_code(&code, Origin::ShellString);
+                self.inject_stdin = None;
                 self.inject_positional = None;
             }
             Some(ShellInvocation::Stdin) => {
@@ -1013,7 +1016,7 @@ pub(crate) fn find_match_placeholder(args: &[Word]) -> String {
         .windows(2)
         .find(|w| w[0].text == "-name" || w[0].text == "-iname")
         .map(|w| w[1].text.clone())
-        .filter(|n| !n.contains('/') && !n.contains('*') && !n.contains('?') && !n.is_empty());
+        .filter(|n| !n.contains('/') && !n.is_empty());
     let sep = if start.ends_with('/') { "" } else { "/" };
     // `-maxdepth 0` matches only the start itself.
     if args

@@ -52,9 +52,9 @@ impl Walker {
                         .push((w, self.via.clone().unwrap_or_default()));
                 }
                 Code::Text(Lang::Shell, w) => {
-                    if forwards_input {
-                        self.inject_stdin = input.clone();
-                    }
+                    // The nested command line reads the sink's stdin (`su -c sh <<< CODE`; a
+                    // remote or container command reads the local stdin too).
+                    self.inject_stdin = input.clone();
                     self.nested_code(&w, Origin::Sink);
                     self.inject_stdin = None;
                 }
@@ -400,6 +400,22 @@ impl Walker {
     }
 
     fn run_file(&mut self, file: &Word, format: Format, how: &str) {
+        // `source <(echo CODE)`, `bash <(printf …)`: the file is a process substitution whose
+        // output is known.
+        if let [id] = file.subs.as_slice() {
+            if file.text.starts_with("<(") || file.text.starts_with("/dev/fd/") {
+                if let Some(text) = self.literal_output(*id) {
+                    let content = Word {
+                        text,
+                        subs: Vec::new(),
+                        dynamic: false,
+                        ..file.clone()
+                    };
+                    self.run_content(file, content, format, how);
+                    return;
+                }
+            }
+        }
         let Some(content) = self.files.get(file_key(&file.text)).cloned() else {
             return;
         };

@@ -1571,8 +1571,15 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
                 return;
             }
         }
-        let is_flag = spec.flags.iter().any(|f| f == t)
+        // Bundled short flags (`perl -we CODE`) are a Unix convention; PowerShell's parameters
+        // are whole words (`-NoProfile` is not `-e`).
+        let ps = lang == Lang::PowerShell;
+        let is_flag = spec
+            .flags
+            .iter()
+            .any(|f| f == t || (ps && f.eq_ignore_ascii_case(t)))
             || (t.len() > 2
+                && !ps
                 && t.starts_with('-')
                 && !t.starts_with("--")
                 && t[1..].chars().all(|c| c.is_ascii_alphabetic())
@@ -1613,11 +1620,23 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
             return;
         }
         // Options with a value (`-X utf8`, `-W ignore`, `php -d k=v`, `node -r mod`).
-        if spec.value_options.iter().any(|o| o == t) {
+        if spec
+            .value_options
+            .iter()
+            .any(|o| o == t || (ps && o.eq_ignore_ascii_case(t)))
+        {
             i += 2;
             continue;
         }
         if !t.starts_with('-') {
+            // Windows PowerShell reads a bare command line as `-Command`.
+            let after_file = i > 0
+                && (args[i - 1].text.eq_ignore_ascii_case("-file") || args[i - 1].text == "-f");
+            if lang == Lang::PowerShell && !after_file && !t.to_ascii_lowercase().ends_with(".ps1")
+            {
+                push(Code::Text(lang, a.clone()), Place::default());
+                return;
+            }
             // A script file (or a subcommand like `bun run`): its code is in that file.
             if !matches!(t, "run" | "eval" | "exec" | "x") {
                 push(Code::File(a.clone(), Format::Code(lang)), Place::default());

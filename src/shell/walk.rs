@@ -1212,8 +1212,22 @@ impl Walker {
                 self.unroll = saved;
             }
             Some(var) => {
-                self.vars.remove(&var);
+                // `for c in $(xxd -p key | fold -w60)`: each value is unknown, but it comes from
+                // those substitutions (what they read still reaches what the body does with it).
+                let subs: Vec<usize> = values.iter().flat_map(|v| v.subs.iter().copied()).collect();
+                if subs.is_empty() {
+                    self.vars.remove(&var);
+                } else {
+                    let bound = Word {
+                        text: format!("${var}"),
+                        dynamic: true,
+                        subs,
+                        ..values[0].clone()
+                    };
+                    self.vars.insert(var.clone(), bound);
+                }
                 self.statement(body, src);
+                self.vars.remove(&var);
             }
             None => self.statement(body, src),
         }
@@ -1395,9 +1409,16 @@ fn ls_listing(cmd: &Command) -> Option<Word> {
             .collect::<Vec<_>>()
             .join("\n")
     } else {
+        // A glob names entries (`ls /dev/nvme*n1`), a directory lists its entries.
         operands
             .iter()
-            .map(|a| format!("{}/*", a.text.trim_end_matches('/')))
+            .map(|a| {
+                if a.glob || a.text.contains(['*', '?', '[']) {
+                    a.text.clone()
+                } else {
+                    format!("{}/*", a.text.trim_end_matches('/'))
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n")
     };

@@ -361,7 +361,7 @@ fn in_range(eco: super::Ecosystem, events: &[(String, String)], v: &Version) -> 
         } else if is_zero(b.1) && !is_zero(a.1) {
             Ordering::Greater
         } else {
-            version::cmp(&a.2, &b.2)
+            version::cmp_total(&a.2, &b.2)
         };
         // At the same version, `fixed` closes before a new `introduced` opens.
         o.then_with(|| (a.0 == "introduced").cmp(&(b.0 == "introduced")))

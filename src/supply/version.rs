@@ -51,6 +51,23 @@ pub fn cmp(a: &Version, b: &Version) -> Ordering {
     }
 }
 
+/// A total order for sorting (which [`cmp`] is not across kinds: a PEP 440 version and an
+/// unparseable one are compared as text there): versions of different kinds are ordered by kind,
+/// unparseable ones last.
+pub fn cmp_total(a: &Version, b: &Version) -> Ordering {
+    let rank = |v: &Version| match v {
+        Version::Semver(_) => 0,
+        Version::Pep440(_) => 1,
+        Version::Other(_) => 2,
+    };
+    match (a, b) {
+        (Version::Semver(x), Version::Semver(y)) => x.cmp(y),
+        (Version::Pep440(x), Version::Pep440(y)) => x.cmp(y),
+        (Version::Other(x), Version::Other(y)) => natural(x, y),
+        _ => rank(a).cmp(&rank(b)),
+    }
+}
+
 fn text(v: &Version) -> String {
     match v {
         Version::Semver(x) => x.to_string(),
@@ -63,9 +80,12 @@ fn text(v: &Version) -> String {
 fn natural(a: &str, b: &str) -> Ordering {
     let pa: Vec<&str> = a.split(['.', '-', '+']).collect();
     let pb: Vec<&str> = b.split(['.', '-', '+']).collect();
+    // Numeric pieces sort before text pieces, so the order is total (`2` < `10` < `1a`).
     for (x, y) in pa.iter().zip(pb.iter()) {
         let o = match (x.parse::<u64>(), y.parse::<u64>()) {
             (Ok(m), Ok(n)) => m.cmp(&n),
+            (Ok(_), Err(_)) => Ordering::Less,
+            (Err(_), Ok(_)) => Ordering::Greater,
             _ => x.cmp(y),
         };
         if o != Ordering::Equal {
@@ -121,6 +141,37 @@ pub fn satisfies(eco: Ecosystem, requested: &str, v: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Sorting never sees an inconsistent order (a fuzzer found one that made `sort_by` panic).
+    #[test]
+    fn sorting_order_is_total() {
+        let raw = [
+            "2",
+            "10",
+            "1a",
+            "0.1.2-1",
+            "4 (0.1.2-1",
+            "5.0",
+            "v1",
+            "",
+            "1.0.0-beta",
+            "x",
+        ];
+        for eco in [Ecosystem::Pypi, Ecosystem::Npm] {
+            let vs: Vec<Version> = raw.iter().map(|r| parse(eco, r)).collect();
+            for a in &vs {
+                for b in &vs {
+                    for c in &vs {
+                        if cmp_total(a, b) != Ordering::Greater
+                            && cmp_total(b, c) != Ordering::Greater
+                        {
+                            assert_ne!(cmp_total(a, c), Ordering::Greater);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn orders_per_ecosystem() {
