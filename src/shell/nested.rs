@@ -906,13 +906,19 @@ impl Walker {
                     .iter()
                     .position(|a| std::ptr::eq(a, code))
                     .map(|p| args[p + 1..].iter().skip(1).cloned().collect::<Vec<_>>());
+                let arg0 = args
+                    .iter()
+                    .position(|a| std::ptr::eq(a, code))
+                    .and_then(|p| args.get(p + 1).cloned());
                 let code = code.clone();
                 self.inject_positional = after;
+                self.inject_arg0 = arg0;
                 // `bash -c sh <<< CODE`: the code's commands read the shell's stdin.
                 self.inject_stdin = cmd.stdin_text.clone();
                 self.nested_code(&code, Origin::ShellString);
                 self.inject_stdin = None;
                 self.inject_positional = None;
+                self.inject_arg0 = None;
             }
             Some(ShellInvocation::Stdin) => {
                 if let Some(text) = &cmd.stdin_text {

@@ -27,6 +27,8 @@ pub struct ShellState {
     pub dirs: Vec<Option<String>>,
     /// Positional parameters when known (`set -- a b`, inside a called function).
     pub positional: Option<Vec<Word>>,
+    /// `$0` when known (`sh -c CODE NAME`).
+    pub arg0: Option<Word>,
     /// Indexed arrays with known elements.
     pub arrays: HashMap<String, Vec<Word>>,
     /// A literal `IFS` set in the input.

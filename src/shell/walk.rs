@@ -255,6 +255,8 @@ pub(crate) struct Walker {
     pub(crate) call_stack: Vec<String>,
     /// Positional parameters for the next nested code (`sh -c 'rm -rf "$1"' sh /`).
     pub(crate) inject_positional: Option<Vec<Word>>,
+    /// `$0` for the next nested walk (`sh -c CODE NAME`).
+    pub(crate) inject_arg0: Option<Word>,
     /// Track shell state at all (off only for the baseline in tests).
     pub(crate) track_state: bool,
     /// Statements visited (the deadline is checked every 64).
@@ -292,6 +294,7 @@ impl Walker {
             functions: HashMap::new(),
             call_stack: Vec::new(),
             inject_positional: None,
+            inject_arg0: None,
             track_state: true,
             steps: 0,
             timed_out: false,
@@ -376,6 +379,9 @@ impl Walker {
         let saved_pending = std::mem::replace(&mut self.pending_stdin, self.inject_stdin.take());
         let saved_piped = self.piped.take();
         let saved_state = self.state.clone();
+        if let Some(a0) = self.inject_arg0.take().filter(|_| self.track_state) {
+            self.state.arg0 = Some(a0);
+        }
         if let Some(p) = self.inject_positional.take().filter(|_| self.track_state) {
             self.state.positional = Some(p);
         }

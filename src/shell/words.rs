@@ -430,7 +430,7 @@ impl Walker {
     fn known_value(&self, name: &str) -> Option<Word> {
         if let Ok(n) = name.parse::<usize>() {
             if n == 0 {
-                return None;
+                return self.state.arg0.clone();
             }
             return self
                 .state
@@ -482,7 +482,7 @@ impl Walker {
                 return;
             }
         }
-        if name.parse::<usize>().is_ok_and(|n| n > 0) {
+        if name.parse::<usize>().is_ok() {
             if let Some(v) = self.known_value(name) {
                 b.value(&v, in_dq);
                 return;
