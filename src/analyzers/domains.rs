@@ -110,9 +110,31 @@ fn first_label(domain: &str) -> &str {
 
 /// UTS #39 skeleton, lowercased.
 pub fn skeleton_of(s: &str) -> String {
+    if s.is_ascii() {
+        return ascii_skeleton(s);
+    }
     skeleton(&s.to_lowercase())
         .collect::<String>()
         .to_lowercase()
+}
+
+/// The skeleton of ASCII text without normalization tables: UTS #39 maps only a few ASCII
+/// characters (`0`→`o`, `1`→`l`, `m`→`rn`, `|`→`l`, quotes); a test checks this against the full
+/// algorithm for every printable ASCII character and every popular domain.
+fn ascii_skeleton(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        match c.to_ascii_lowercase() {
+            '0' => out.push('o'),
+            '1' | '|' => out.push('l'),
+            'm' => out.push_str("rn"),
+            '"' => out.push_str("''"),
+            '`' => out.push('\''),
+            '%' => out.push_str("°/₀"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Which organisation operates a registrable domain (`rules/domain-owners.toml`).
@@ -300,12 +322,32 @@ fn unicode_registrable(unicode_host: &str, ascii_host: &str, reg: &str) -> Strin
 
 /// Fold characters that OCR and tired eyes confuse.
 fn ocr_fold(s: &str) -> String {
-    s.replace("rn", "m")
-        .replace("vv", "w")
-        .replace("cl", "d")
-        .replace('1', "l")
-        .replace('0', "o")
-        .replace('|', "l")
+    // One pass with the same result as replacing `rn`→m, `vv`→w, `cl`→d, then 1/|→l, 0→o.
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        let pair = (b[i], b.get(i + 1).copied());
+        let folded = match pair {
+            (b'r', Some(b'n')) => Some('m'),
+            (b'v', Some(b'v')) => Some('w'),
+            (b'c', Some(b'l')) => Some('d'),
+            _ => None,
+        };
+        if let Some(c) = folded {
+            out.push(c);
+            i += 2;
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or('\0');
+        match c {
+            '1' | '|' => out.push('l'),
+            '0' => out.push('o'),
+            c => out.push(c),
+        }
+        i += c.len_utf8().max(1);
+    }
+    out
 }
 
 /// True when `a` and `b` differ by exactly one edit: a substitution, an insertion or deletion,
@@ -364,6 +406,51 @@ mod tests {
         assert!(
             matches!(p.imitation("xn--gthub-n4a.com", "gіthub.com"), Some(Imitation::Homograph(d)) if d == "github.com")
         );
+    }
+
+    #[test]
+    fn fast_skeleton_and_ocr_fold_agree_with_the_full_forms() {
+        let slow_skeleton = |s: &str| {
+            skeleton(&s.to_lowercase())
+                .collect::<String>()
+                .to_lowercase()
+        };
+        let slow_ocr = |s: &str| {
+            s.replace("rn", "m")
+                .replace("vv", "w")
+                .replace("cl", "d")
+                .replace('1', "l")
+                .replace('0', "o")
+                .replace('|', "l")
+        };
+        for b in 0x20u8..0x7f {
+            let c = (b as char).to_string();
+            assert_eq!(ascii_skeleton(&c), slow_skeleton(&c), "{c:?}");
+        }
+        let mut samples: Vec<String> = POPULAR_LIST
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        samples.extend(
+            [
+                "rnicrosoft.com",
+                "paypa1.com",
+                "g00gle.com",
+                "vvikipedia.org",
+                "clocker.io",
+                "mrnm",
+                "rnn",
+                "vvv",
+                "ccl",
+                "a|b",
+            ]
+            .map(String::from),
+        );
+        for d in &samples {
+            assert_eq!(ascii_skeleton(d), slow_skeleton(d), "{d}");
+            assert_eq!(ocr_fold(d), slow_ocr(d), "{d}");
+        }
     }
 
     #[test]
