@@ -730,6 +730,9 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                 }
             }
         }
+        if !cmd.redirects.iter().any(|r| r.writes()) {
+            continue;
+        }
         let reads = command_source(script, cmd).is_some_and(|(kind, _)| kind > Secret::Variable);
         let piped_secret = cmd.pipes.last().is_some_and(|p| {
             (0..p.stage).any(|st| {
