@@ -584,6 +584,36 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     let mut upstream = Upstream::default();
     let copies = secret_copies(script);
     let is_secret = |f: &str| is_secret_path(f) || copies.contains(f.trim_start_matches('@'));
+    // A credential copied into a working tree and then pushed (`cp ~/.aws/credentials drop/ &&
+    // cd drop && git add . && git commit … && git push`).
+    if !copies.is_empty() {
+        let staged = script.commands.iter().any(|c| {
+            c.name() == "git"
+                && c.args()
+                    .iter()
+                    .any(|a| matches!(a.text.as_str(), "add" | "-a" | "-am" | "--all"))
+        });
+        if let Some(push) = script.commands.iter().find(|c| {
+            c.name() == "git"
+                && c.args()
+                    .iter()
+                    .find(|a| !a.text.starts_with('-'))
+                    .is_some_and(|a| a.text == "push")
+        }) {
+            if staged {
+                let mut copied: Vec<&String> = copies.iter().collect();
+                copied.sort();
+                hits.push(Hit {
+                    rule_id: Secret::File.rule(),
+                    span: push.span,
+                    detail: Some(format!(
+                        "a copy of a credential file ({}) is committed and pushed by `git push`",
+                        copied.first().map(|s| s.as_str()).unwrap_or("")
+                    )),
+                });
+            }
+        }
+    }
     for (idx, cmd) in script.commands.iter().enumerate() {
         let Some(sink) = sink_args(cmd) else { continue };
         let mut found: Option<(Secret, String)> = None;
@@ -715,10 +745,21 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                 .filter(|a| !a.text.starts_with('-'))
                 .collect();
             if let Some((dest, sources)) = positional.split_last() {
-                if sources
+                let template = |t: &str| {
+                    [
+                        ".example",
+                        ".sample",
+                        ".template",
+                        ".dist",
+                        ".tpl",
+                        ".defaults",
+                    ]
                     .iter()
-                    .any(|a| is_secret_path(&a.text) || out.contains(&a.text))
-                    && !is_remote_target(&dest.text)
+                    .any(|x| t.ends_with(x))
+                };
+                if sources.iter().any(|a| {
+                    (is_secret_path(&a.text) && !template(&a.text)) || out.contains(&a.text)
+                }) && !is_remote_target(&dest.text)
                 {
                     out.insert(dest.text.clone());
                     // `cp ~/.aws/credentials drop/` copies into the directory.
