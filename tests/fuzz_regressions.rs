@@ -3,24 +3,11 @@
 //! in tests/hostile.rs).
 
 use hermes_scan::supply::osv::{entries, says_release_was_malicious};
-use std::path::{Path, PathBuf};
-
-fn regressions(target: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/regressions")
-        .join(target);
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|rd| rd.map(|e| e.expect("entry").path()).collect())
-        .unwrap_or_default();
-    found.sort();
-    found
-}
+mod common;
 
 #[test]
 fn osv_records_that_broke_version_sorting_are_answered() {
-    let files = regressions("osv");
-    assert!(!files.is_empty(), "no osv regressions");
-    for path in files {
+    for path in common::fuzz_regressions("osv") {
         let bytes = std::fs::read(&path).expect("regression input");
         let Ok(record) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
             continue;

@@ -2,6 +2,8 @@
 //! verdict in that door's protocol, within its deadline, and the process tree's peak resident
 //! memory must stay under 256 MiB. (Bounds, not performance: benches/ measure speed.)
 
+mod common;
+
 use std::io::{Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -97,18 +99,7 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
             .into_bytes(),
     ));
     // Inputs the coverage-guided fuzzer once broke the scanner with (fuzz/regressions/scan/).
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions/scan");
-    let mut found: Vec<_> = std::fs::read_dir(&dir)
-        .expect("fuzz/regressions/scan")
-        .map(|e| e.expect("regression entry").path())
-        .collect();
-    found.sort();
-    assert!(
-        !found.is_empty(),
-        "no fuzz regressions in {}",
-        dir.display()
-    );
-    for path in found {
+    for path in common::fuzz_regressions("scan") {
         let name = format!(
             "fuzz regression {}",
             path.file_name().unwrap().to_string_lossy()

@@ -249,38 +249,8 @@ const CURL_DATA: &[&str] = &[
     "--body-data",
     "--body-file",
 ];
-/// Options whose value is metadata (headers, credentials): sending a token there is normal.
-const CURL_META: &[&str] = &[
-    "-H",
-    "--header",
-    "-u",
-    "--user",
-    "--oauth2-bearer",
-    "-A",
-    "--user-agent",
-    "-e",
-    "--referer",
-    "-o",
-    "--output",
-    "-O",
-    "-x",
-    "--proxy",
-    "--cacert",
-    "--cert",
-    "--key",
-    "-b",
-    "--cookie",
-    "-c",
-    "--cookie-jar",
-    "-w",
-    "--write-out",
-    "--resolve",
-    "--connect-to",
-    "-X",
-    "--request",
-];
-
-/// Metadata options whose value travels to the server.
+/// Metadata options whose value travels to the server (headers, credentials, cookies): sending a
+/// token there is normal, the content of a secret file is not.
 const CURL_SENT_META: &[&str] = &[
     "-H",
     "--header",
@@ -293,6 +263,25 @@ const CURL_SENT_META: &[&str] = &[
     "--referer",
     "-b",
     "--cookie",
+];
+/// Options whose value stays local (files, proxies, TLS material, output formats).
+const CURL_LOCAL_META: &[&str] = &[
+    "-o",
+    "--output",
+    "-O",
+    "-x",
+    "--proxy",
+    "--cacert",
+    "--cert",
+    "--key",
+    "-c",
+    "--cookie-jar",
+    "-w",
+    "--write-out",
+    "--resolve",
+    "--connect-to",
+    "-X",
+    "--request",
 ];
 
 /// Mail clients: the message body is stdin, attachments are files.
@@ -340,8 +329,9 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                     i += if inline.is_some() { 1 } else { 2 };
                     continue;
                 }
-                if CURL_META.contains(&opt) {
-                    if CURL_SENT_META.contains(&opt) {
+                let sent = CURL_SENT_META.contains(&opt);
+                if sent || CURL_LOCAL_META.contains(&opt) {
+                    if sent {
                         if inline.is_some() {
                             s.meta.push(&args[i]);
                         } else if let Some(w) = args.get(i + 1) {

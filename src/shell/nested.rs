@@ -170,10 +170,10 @@ fn root_shell_reading_stdin(cmd: &Command) -> bool {
         "sudo" => {
             let mut shell = false;
             let mut i = 0;
+            let value_options = super::wrappers::value_options("sudo");
             while let Some(a) = args.get(i).map(text) {
                 match a {
-                    "-u" | "-g" | "-p" | "-C" | "-h" | "-D" | "-r" | "-t" | "-T" | "-U"
-                    | "--user" | "--group" | "--prompt" | "--chdir" => i += 1,
+                    _ if value_options.contains(&a) => i += 1,
                     "-s" | "-i" | "--shell" | "--login" => shell = true,
                     "--" => {}
                     _ if a.starts_with("--") => {}

@@ -146,8 +146,9 @@ fn join_continuations(bytes: &[u8]) -> (Vec<u8>, Vec<usize>) {
     (out, map)
 }
 
-/// Replace unquoted stand-alone brace lists `{a,b,c}` by ` a b c ` (same length).
-fn rewrite_brace_lists(bytes: &mut [u8]) {
+/// Walk `bytes` outside quotes (backslash escapes skipped) and call `at` at each unquoted byte;
+/// `at` may rewrite bytes in place and returns the last index it consumed, or `None` to go on.
+fn scan_unquoted(bytes: &mut [u8], mut at: impl FnMut(&mut [u8], usize) -> Option<usize>) {
     let mut quote = Quote::None;
     let mut i = 0;
     while i < bytes.len() {
@@ -169,23 +170,33 @@ fn rewrite_brace_lists(bytes: &mut [u8]) {
                 b'\\' => i += 1,
                 b'\'' => quote = Quote::Single,
                 b'"' => quote = Quote::Double,
-                b'{' if at_word_start(bytes, i) => {
-                    if let Some(end) = brace_list_end(bytes, i) {
-                        bytes[i] = b' ';
-                        bytes[end] = b' ';
-                        for c in &mut bytes[i + 1..end] {
-                            if *c == b',' {
-                                *c = b' ';
-                            }
-                        }
-                        i = end;
+                _ => {
+                    if let Some(last) = at(bytes, i) {
+                        i = last;
                     }
                 }
-                _ => {}
             },
         }
         i += 1;
     }
+}
+
+/// Replace unquoted stand-alone brace lists `{a,b,c}` by ` a b c ` (same length).
+fn rewrite_brace_lists(bytes: &mut [u8]) {
+    scan_unquoted(bytes, |bytes, i| {
+        if bytes[i] != b'{' || !at_word_start(bytes, i) {
+            return None;
+        }
+        let end = brace_list_end(bytes, i)?;
+        bytes[i] = b' ';
+        bytes[end] = b' ';
+        for c in &mut bytes[i + 1..end] {
+            if *c == b',' {
+                *c = b' ';
+            }
+        }
+        Some(end)
+    });
 }
 
 /// True when position `i` starts a word (start of input, after blank or an operator).
@@ -206,47 +217,24 @@ fn at_word_start(bytes: &[u8], i: usize) -> bool {
 pub fn neutralize_tests(src: &str) -> Option<String> {
     let mut bytes = src.as_bytes().to_vec();
     let mut changed = false;
-    let mut quote = Quote::None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Quote::Single => {
-                if b == b'\'' {
-                    quote = Quote::None;
-                }
-            }
-            Quote::Double => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == b'"' {
-                    quote = Quote::None;
-                }
-            }
-            Quote::None => match b {
-                b'\\' => i += 1,
-                b'\'' => quote = Quote::Single,
-                b'"' => quote = Quote::Double,
-                b'[' if at_word_start(bytes.as_slice(), i) || follows_keyword(&bytes, i) => {
-                    let len = if bytes.get(i + 1) == Some(&b'[') {
-                        2
-                    } else {
-                        1
-                    };
-                    if matches!(bytes.get(i + len), Some(b' ' | b'\t' | b'\n')) {
-                        for c in &mut bytes[i..i + len] {
-                            *c = b':';
-                        }
-                        changed = true;
-                        i += len;
-                        continue;
-                    }
-                }
-                _ => {}
-            },
+    scan_unquoted(&mut bytes, |bytes, i| {
+        if bytes[i] != b'[' || !(at_word_start(bytes, i) || follows_keyword(bytes, i)) {
+            return None;
         }
-        i += 1;
-    }
+        let len = if bytes.get(i + 1) == Some(&b'[') {
+            2
+        } else {
+            1
+        };
+        if !matches!(bytes.get(i + len), Some(b' ' | b'\t' | b'\n')) {
+            return None;
+        }
+        for c in &mut bytes[i..i + len] {
+            *c = b':';
+        }
+        changed = true;
+        Some(i + len - 1)
+    });
     if !changed {
         return None;
     }

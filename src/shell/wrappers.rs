@@ -548,6 +548,11 @@ pub fn is_wrapper(name: &str) -> bool {
     spec_for(name).is_some()
 }
 
+/// Options of wrapper `name` whose value is the next argument (`sudo -u USER`).
+pub(crate) fn value_options(name: &str) -> &'static [&'static str] {
+    spec_for(name).map_or(&[], |s| s.value_opts)
+}
+
 /// Every wrapper name (used by the prefilter).
 pub fn wrapper_names() -> impl Iterator<Item = &'static str> {
     SPECS.iter().flat_map(|s| s.names.iter().copied())

@@ -160,3 +160,22 @@ impl MockHttp {
             .collect()
     }
 }
+
+/// Inputs the coverage-guided fuzzer once crashed `target` with (`fuzz/regressions/TARGET/`),
+/// sorted by path.
+pub fn fuzz_regressions(target: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
+    let mut found: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("regression entry").path())
+        .collect();
+    found.sort();
+    assert!(
+        !found.is_empty(),
+        "no fuzz regressions in {}",
+        dir.display()
+    );
+    found
+}
