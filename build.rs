@@ -11,6 +11,7 @@ fn main() {
     // README's Performance section).
     println!("cargo:rustc-link-arg-bins=-no-pie");
     println!("cargo:rerun-if-changed=rules/sinks.toml");
+    println!("cargo:rerun-if-changed=src/rules/gate.rs");
     let text = std::fs::read_to_string("rules/sinks.toml").expect("read rules/sinks.toml");
     let programs = array_values(&text, "programs");
     let env = array_values(&text, "env_code");
@@ -184,9 +185,13 @@ fn embedded_advisories(out_dir: &str) {
 #[path = "src/rules/tables.rs"]
 mod tables;
 
-/// Every `rules/*.toml` as JSON in `OUT_DIR/rules-json/` (rule packs with the shared tables
-/// expanded; the modules that embed a table include its JSON), and `embedded_data.rs` naming the
-/// packs: start-up parses JSON instead of TOML.
+#[path = "src/rules/gate.rs"]
+mod gate;
+
+/// Every `rules/*.toml` as JSON: the rule packs (with the shared tables expanded) as one JSON text
+/// per rule in `embedded_data.rs` with the index a start-up needs (id, pack, program names per
+/// match block), so a run parses only the rules its commands can reach; the other files in
+/// `OUT_DIR/rules-json/` for the modules that embed a table.
 fn embedded_json(out_dir: &str) {
     let dir = std::path::Path::new(out_dir).join("rules-json");
     std::fs::create_dir_all(&dir).expect("create OUT_DIR/rules-json");
@@ -198,6 +203,8 @@ fn embedded_json(out_dir: &str) {
     let mut packs = Vec::new();
     let mut examples_code: Vec<String> = Vec::new();
     let mut code = String::new();
+    let mut rules_code = String::new();
+    let mut ids = std::collections::BTreeSet::new();
     for f in &files {
         let name = f
             .file_name()
@@ -232,25 +239,59 @@ fn embedded_json(out_dir: &str) {
                 "    include_str!(concat!(env!(\"OUT_DIR\"), \"/rules-json/{stem}.examples.json\")),\n"
             ));
         }
+        if is_pack {
+            // One JSON text per rule, parsed the first time the rule is a candidate, and the
+            // index a start-up needs (ids, program names per match block) as static data.
+            packs.push(format!("    {name:?},\n"));
+            for rule in value["rule"].as_array().into_iter().flatten() {
+                let id = rule["id"].as_str().expect("a rule id");
+                assert!(ids.insert(id.to_string()), "{name}: duplicate rule id {id}");
+                let _ = write!(
+                    rules_code,
+                    "    EmbeddedRule {{ pack: {name:?}, id: {id:?}, blocks: &["
+                );
+                for m in rule["match"].as_array().into_iter().flatten() {
+                    let commands: Vec<&str> = m["command"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|c| c.as_str())
+                        .collect();
+                    let needs = gate::needs(|k| m.get(k).is_some_and(|v| !v.is_null()));
+                    let _ = write!(
+                        rules_code,
+                        "Block {{ commands: &{commands:?}, needs: {needs} }},"
+                    );
+                }
+                let _ = writeln!(rules_code, "], json: {:?} }},", rule.to_string());
+            }
+            continue;
+        }
         let json = value.to_string();
         std::fs::write(dir.join(format!("{stem}.json")), json).expect("write JSON");
         let include =
             format!("include_str!(concat!(env!(\"OUT_DIR\"), \"/rules-json/{stem}.json\"))");
-        if is_pack {
-            packs.push(format!("    ({name:?}, {include}),\n"));
-        } else if stem == "tables" {
+        if stem == "tables" {
             let _ = writeln!(code, "/// rules/tables.toml as JSON (generated).");
             let _ = writeln!(code, "const TABLES_JSON: &str = {include};");
         }
     }
     let _ = writeln!(
         code,
-        "/// The embedded rule packs as JSON: (file name, text) (generated)."
+        "/// The file names of the embedded rule packs (generated)."
     );
     let _ = writeln!(
         code,
-        "pub const EMBEDDED_PACKS_JSON: &[(&str, &str)] = &[\n{}];",
+        "pub const EMBEDDED_PACKS: &[&str] = &[\n{}];",
         packs.concat()
+    );
+    let _ = writeln!(
+        code,
+        "/// Every embedded rule, in pack order: its index entry and its JSON (generated)."
+    );
+    let _ = writeln!(
+        code,
+        "pub static EMBEDDED_RULES: &[EmbeddedRule] = &[\n{rules_code}];"
     );
     let _ = writeln!(
         code,

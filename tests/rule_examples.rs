@@ -132,20 +132,90 @@ fn every_embedded_regex_compiles() {
     assert!(set.rules().len() >= 50, "only {} rules", set.rules().len());
 }
 
+/// Rule regexes run on `regex-lite` first and on `regex` once hot: both engines must give the
+/// same answer on every example of every rule (and its words), and on the Unicode inputs where
+/// their Perl classes would differ if the full engine were not given ASCII sets.
+#[test]
+fn both_regex_engines_agree_on_every_rule_regex() {
+    let set = hermes_scan::rules::RuleSet::embedded().unwrap();
+    let tricky = [
+        "rm\u{a0}-rf\u{a0}/",
+        "curl\u{2003}x",
+        "caf\u{e9} \u{3b4}\u{3b4} \u{661}\u{662}",
+        "\u{ff52}\u{ff4d} -rf /",
+        "a\u{200b}b",
+        "/etc/\u{e9}t\u{e9}",
+        "x\u{85}y",
+    ];
+    let mut checked = 0;
+    for rule in set.rules() {
+        let examples = rule.examples();
+        let mut hay: Vec<&str> = tricky.to_vec();
+        for e in examples.matches.iter().chain(&examples.no_match) {
+            hay.push(e);
+            hay.extend(e.split_whitespace());
+        }
+        for m in &rule.matchers {
+            for re in m.regexes() {
+                for h in &hay {
+                    assert!(
+                        re.engines_agree(h),
+                        "{}: engines differ on {h:?}",
+                        rule.id()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} comparisons");
+}
+
+/// The build-time index (program names and needs of every match block) agrees with the rules it
+/// indexes: a run chooses candidates from the index before parsing a rule, so a wrong entry would
+/// silently skip a rule.
+#[test]
+fn the_embedded_rule_index_agrees_with_the_rules() {
+    let set = hermes_scan::rules::RuleSet::embedded_checked(true).unwrap();
+    let index = hermes_scan::rules::EMBEDDED_RULES;
+    assert_eq!(index.len(), set.rules().len());
+    for (e, rule) in index.iter().zip(set.rules()) {
+        assert_eq!(e.id, rule.id());
+        assert_eq!(e.blocks.len(), rule.spec.matchers.len(), "{}", e.id);
+        for (b, m) in e.blocks.iter().zip(&rule.spec.matchers) {
+            assert_eq!(b.commands, m.command.as_slice(), "{}", e.id);
+            assert_eq!(b.needs, m.needs(), "{}", e.id);
+        }
+    }
+    // Blocks without a program name exist, and every one of them needs something.
+    let open: Vec<_> = index
+        .iter()
+        .flat_map(|e| e.blocks.iter().map(move |b| (e.id, b)))
+        .filter(|(_, b)| b.commands.is_empty())
+        .collect();
+    assert!(open.len() > 10);
+    for (id, b) in open {
+        assert_ne!(
+            b.needs, 0,
+            "{id}: a block for every program that needs nothing"
+        );
+    }
+}
+
 /// The build-time JSON of the packs says exactly what their TOML says.
 #[test]
 fn the_compiled_packs_match_their_toml() {
     let compiled = hermes_scan::rules::RuleSet::embedded().unwrap();
     let mut from_toml = hermes_scan::rules::RuleSet::default();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
-    for (name, _) in hermes_scan::rules::EMBEDDED_PACKS_JSON {
+    for name in hermes_scan::rules::EMBEDDED_PACKS {
         let text = std::fs::read_to_string(dir.join(name)).unwrap();
         from_toml
             .add_pack(name, &text, true)
             .unwrap_or_else(|e| panic!("{e}"));
     }
     assert_eq!(compiled.rules().len(), from_toml.rules().len());
-    for (a, b) in compiled.rules().iter().zip(from_toml.rules()) {
+    for (a, b) in compiled.rules().zip(from_toml.rules()) {
         // The examples travel separately (start-up does not parse them): compare them through
         // `examples()`, the rest of the spec as is.
         let mut b_spec = b.spec.clone();

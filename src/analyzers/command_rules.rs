@@ -8,7 +8,7 @@ use crate::shell::Script;
 pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = Vec::new();
     for cmd in &script.commands {
-        for (rule, matcher) in rules.candidates(cmd.name()) {
+        for (rule, matcher) in rules.candidates(cmd) {
             if matcher.matches(cmd) {
                 hits.push(OwnedHit {
                     rule_id: rule.id().to_string(),

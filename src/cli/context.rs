@@ -187,12 +187,7 @@ fn sarif(all: &[(PathBuf, ContextFinding)], scanner: &crate::Scanner) -> serde_j
     let rules: Vec<serde_json::Value> = ids
         .iter()
         .map(|id| {
-            let spec = scanner
-                .rules()
-                .rules()
-                .iter()
-                .find(|r| r.spec.id == *id)
-                .map(|r| &r.spec);
+            let spec = scanner.rules().get(id).map(|r| &r.spec);
             json!({
                 "id": id,
                 "shortDescription": {"text": spec.map_or(id.to_string(), |s| s.title.clone())},

@@ -14,7 +14,6 @@ pub fn list(json: bool, policy: Option<&std::path::Path>) -> i32 {
         let rows: Vec<serde_json::Value> = scanner
             .rules()
             .rules()
-            .iter()
             .map(|r| {
                 serde_json::json!({
                     "id": r.spec.id, "severity": r.spec.severity, "action": r.spec.action,

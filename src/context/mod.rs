@@ -119,9 +119,7 @@ impl Report<'_> {
         let (severity, title) = self
             .scanner
             .rules()
-            .rules()
-            .iter()
-            .find(|r| r.spec.id == rule)
+            .get(rule)
             .map(|r| (r.spec.severity, r.spec.title.clone()))
             .unwrap_or((Severity::High, rule.to_string()));
         let (line, column) = self.lines.position(self.text, range.start);

@@ -2,55 +2,168 @@
 
 use super::pack::MatchSpec;
 use crate::shell::Command;
-use regex::Regex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
-/// A regex compiled on first use, so start-up does not pay for rules the input never reaches.
+/// Uses of a rule regex served by the small engine before the full one is built: a single `check`
+/// touches each candidate regex once or twice, where compiling it with `regex` costs ~10× more
+/// than with `regex-lite`; a long batch keeps matching the same few, where `regex` is faster.
+const LITE_USES: u32 = 8;
+
+/// A rule regex, compiled on first use — first with `regex-lite` (cheap to build, slower to run),
+/// then, once it has been used [`LITE_USES`] times, with `regex` (dear to build, fast to run).
+///
+/// Rule patterns use the syntax both engines share and mean the same thing in both: the Perl
+/// classes `\s`, `\w`, `\d` and `\b` are ASCII in both (shell words are split on ASCII blanks
+/// only; the full engine is given explicit ASCII sets). They differ only in `(?i)` on the Kelvin
+/// sign and the long s, which `regex` folds to `k` and `s` and no shell does. A test compares both
+/// engines on every embedded rule regex.
 #[derive(Debug)]
 pub struct LazyRegex {
     source: String,
-    compiled: OnceLock<Regex>,
+    uses: AtomicU32,
+    lite: OnceLock<regex_lite::Regex>,
+    full: OnceLock<regex::Regex>,
 }
 
 impl LazyRegex {
-    /// Keep `source` for compilation on first use. With `validate`, compile it once now so that a
-    /// bad user pack fails at load; the embedded packs are validated by the test suite instead,
-    /// which keeps start-up free of regex compilation.
-    pub fn new(source: &str, validate: bool) -> Result<Self, regex::Error> {
-        if validate {
-            regex_syntax_check(source)?;
-        }
-        Ok(LazyRegex {
+    /// Keep `source` for compilation on first use. With `validate`, compile it with both engines
+    /// now so that a bad user pack fails at load; the embedded packs are validated by the test
+    /// suite instead, which keeps start-up free of regex compilation.
+    pub fn new(source: &str, validate: bool) -> Result<Self, String> {
+        let re = LazyRegex {
             source: source.to_string(),
-            compiled: OnceLock::new(),
-        })
+            uses: AtomicU32::new(0),
+            lite: OnceLock::new(),
+            full: OnceLock::new(),
+        };
+        if validate {
+            re.check()?;
+        }
+        Ok(re)
     }
 
-    /// The compiled regex. An invalid embedded pattern (which the test suite rules out) matches
-    /// nothing rather than crashing the scanner.
-    pub fn get(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            Regex::new(&self.source)
-                .unwrap_or_else(|_| Regex::new("[^\\s\\S]").expect("never-matching regex"))
-        })
+    /// Compile with both engines now and report errors (load-time validation, tests).
+    pub fn check(&self) -> Result<(), String> {
+        regex_lite::RegexBuilder::new(&self.source)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| e.to_string())?;
+        full_engine(&self.source).map(|_| ())
     }
 
-    /// Compile now and report errors (used by tests over the embedded packs).
-    pub fn check(&self) -> Result<(), regex::Error> {
-        Regex::new(&self.source).map(|_| ())
-    }
-
-    /// True when `text` matches.
+    /// True when `text` matches. An invalid embedded pattern (which the test suite rules out)
+    /// matches nothing rather than crashing the scanner.
     pub fn is_match(&self, text: &str) -> bool {
-        self.get().is_match(text)
+        if let Some(full) = self.full.get() {
+            return full.is_match(text);
+        }
+        if self.uses.fetch_add(1, Ordering::Relaxed) >= LITE_USES {
+            let full = self
+                .full
+                .get_or_init(|| full_engine(&self.source).unwrap_or_else(|_| never_matches()));
+            return full.is_match(text);
+        }
+        self.lite
+            .get_or_init(|| {
+                regex_lite::Regex::new(&self.source)
+                    .unwrap_or_else(|_| regex_lite::Regex::new("[^\\s\\S]").expect("valid"))
+            })
+            .is_match(text)
+    }
+
+    /// True when the two engines agree on `text` (tests).
+    pub fn engines_agree(&self, text: &str) -> bool {
+        let lite = regex_lite::Regex::new(&self.source).map(|r| r.is_match(text));
+        let full = full_engine(&self.source).map(|r| r.is_match(text));
+        matches!((lite, full), (Ok(a), Ok(b)) if a == b)
     }
 }
 
-fn regex_syntax_check(source: &str) -> Result<(), regex::Error> {
-    regex::RegexBuilder::new(source)
-        .size_limit(1 << 20)
+/// The full engine with the small engine's meanings: ASCII Perl classes, word boundaries and case
+/// folding (`regex` with Unicode off for those constructs only; `.` and literal text stay UTF-8).
+fn full_engine(source: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(&ascii_classes(source))
+        .size_limit(1 << 22)
         .build()
-        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+fn never_matches() -> regex::Regex {
+    regex::Regex::new("[^\\s\\S]").expect("valid")
+}
+
+/// Rewrite `\s`, `\S`, `\d`, `\D`, `\w`, `\W` as explicit ASCII sets (inside a bracket class, the
+/// set's members) and `\b`/`\B` as ASCII word boundaries, so that `regex` means what
+/// `regex-lite` means.
+fn ascii_classes(source: &str) -> String {
+    const SPACE: &str = r"\t\n\x0B\x0C\r ";
+    const DIGIT: &str = "0-9";
+    const WORD: &str = "0-9A-Za-z_";
+    let mut out = String::with_capacity(source.len() + 16);
+    let mut chars = source.chars().peekable();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(n) = chars.next() else {
+                    out.push('\\');
+                    break;
+                };
+                let set = match n {
+                    's' | 'S' => Some(SPACE),
+                    'd' | 'D' => Some(DIGIT),
+                    'w' | 'W' => Some(WORD),
+                    _ => None,
+                };
+                match (set, n.is_ascii_uppercase(), in_class) {
+                    (Some(set), false, true) => out.push_str(set),
+                    (Some(set), false, false) => {
+                        out.push('[');
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    (Some(set), true, false) => {
+                        out.push_str("[^");
+                        out.push_str(set);
+                        out.push(']');
+                    }
+                    // A negated Perl class inside a bracket class (`[^\S]`) has no plain spelling;
+                    // keep it (no embedded rule uses one; the agreement test would catch it).
+                    (Some(_), true, true) => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    (None, _, false) if n == 'b' || n == 'B' => {
+                        out.push_str("(?-u:\\");
+                        out.push(n);
+                        out.push(')');
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                // A leading `]` (or `^]`) is a literal member, not the end of the class.
+                if chars.peek() == Some(&'^') {
+                    out.push(chars.next().expect("peeked"));
+                }
+                if chars.peek() == Some(&']') {
+                    out.push(chars.next().expect("peeked"));
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(']');
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// A compiled [`MatchSpec`].
@@ -78,16 +191,38 @@ pub struct Matcher {
     inline_code: Option<LazyRegex>,
 }
 
-fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, regex::Error> {
+fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, String> {
     s.as_deref()
         .map(|x| LazyRegex::new(x, validate))
         .transpose()
 }
 
 impl Matcher {
+    /// Every regex of the matcher (tests compare the two engines on them).
+    pub fn regexes(&self) -> impl Iterator<Item = &LazyRegex> {
+        [
+            &self.arg,
+            &self.arg_except,
+            &self.any_arg_not,
+            &self.no_arg,
+            &self.last_arg,
+            &self.argv,
+            &self.argv_not,
+            &self.redirect,
+            &self.overwrite,
+            &self.redirect_any,
+            &self.stdin,
+            &self.stdin_not,
+            &self.assign,
+            &self.inline_code,
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// Compile a spec; with `validate`, regex errors are reported now.
     pub fn compile(spec: &MatchSpec, validate: bool) -> Result<Self, String> {
-        let err = |e: regex::Error| e.to_string();
+        let err = |e: String| e;
         Ok(Matcher {
             commands: spec.command.clone(),
             value_flags: spec.value_flags.clone(),
@@ -366,6 +501,30 @@ pub fn has_flag(args: &[&str], flag: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_full_engine_gets_ascii_perl_classes() {
+        assert_eq!(ascii_classes(r"a\s+b"), r"a[\t\n\x0B\x0C\r ]+b");
+        assert_eq!(
+            ascii_classes(r"[^/\s]\S"),
+            r"[^/\t\n\x0B\x0C\r ][^\t\n\x0B\x0C\r ]"
+        );
+        assert_eq!(ascii_classes(r"\bx\d[\w.]"), r"(?-u:\b)x[0-9][0-9A-Za-z_.]");
+        assert_eq!(ascii_classes(r"[]\s]\\s"), r"[]\t\n\x0B\x0C\r ]\\s");
+        let re = LazyRegex::new(r"^rm\s+-rf$", true).unwrap();
+        for _ in 0..(LITE_USES + 2) {
+            assert!(re.is_match("rm -rf"));
+            assert!(!re.is_match("rm\u{a0}-rf"), "NBSP is not a shell blank");
+        }
+        assert!(
+            re.full.get().is_some(),
+            "a hot regex moves to the full engine"
+        );
+        assert!(
+            LazyRegex::new(r"\p{Greek}", true).is_err(),
+            "syntax only one engine has"
+        );
+    }
 
     #[test]
     fn short_flags_match_inside_bundles() {

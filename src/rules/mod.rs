@@ -1,13 +1,17 @@
 //! Rule packs: rules as data (`rules/*.toml`), compiled into the binary and indexed by program name.
 
+pub mod gate;
 pub mod matcher;
 pub mod pack;
 
 use crate::findings::{Action, Severity};
+use crate::shell::Command;
 pub use matcher::Matcher;
 pub use pack::{Examples, MatchSpec, PackFile, RuleSpec};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::OnceLock;
 
 pub mod tables;
 
@@ -68,13 +72,115 @@ impl Rule {
     }
 }
 
-/// All rules, indexed for matching.
+/// One embedded rule as the build script leaves it: the index a start-up needs, and the rule's
+/// JSON, parsed the first time the rule is looked at.
+#[derive(Debug)]
+pub struct EmbeddedRule {
+    /// Pack file name.
+    pub pack: &'static str,
+    /// Rule id.
+    pub id: &'static str,
+    /// Its match blocks, as far as choosing candidates needs them.
+    pub blocks: &'static [Block],
+    /// The rule as JSON (its examples travel separately).
+    pub json: &'static str,
+}
+
+/// What the index knows of a match block before its rule is parsed.
+#[derive(Debug)]
+pub struct Block {
+    /// Program names (`x*` is a prefix; empty: any program).
+    pub commands: &'static [&'static str],
+    /// What a command must have to match ([`gate`] bits).
+    pub needs: u8,
+}
+
+/// A block that is a candidate for more than one program name: any program (no names), or
+/// names with a prefix; tried only on commands that have what it needs.
+#[derive(Debug)]
+struct OpenBlock {
+    rule: usize,
+    block: usize,
+    prefixes: Vec<Cow<'static, str>>,
+    needs: u8,
+}
+
+/// A rule of the set: built at load (user packs) or on first use (embedded packs).
+#[derive(Debug)]
+struct Slot {
+    rule: OnceLock<Rule>,
+    embedded: Option<&'static EmbeddedRule>,
+}
+
+impl Slot {
+    fn get(&self) -> &Rule {
+        self.rule.get_or_init(|| {
+            let e = self.embedded.expect("a user rule is built at load");
+            build_embedded(e, false).unwrap_or_else(|err| panic!("{err}"))
+        })
+    }
+}
+
+/// Which [`gate`] needs a command meets.
+fn command_has(cmd: &Command) -> u8 {
+    let mut has = 0;
+    if cmd.redirects.iter().any(|r| r.writes()) {
+        has |= gate::WRITE;
+    }
+    if !cmd.redirects.is_empty() {
+        has |= gate::REDIRECT;
+    }
+    if cmd.stdin_text.is_some() {
+        has |= gate::STDIN;
+    }
+    if !cmd.assignments.is_empty() {
+        has |= gate::ASSIGN;
+    }
+    has
+}
+
+/// Parse an embedded rule (the test suite parses and validates every one of them).
+fn build_embedded(e: &EmbeddedRule, validate: bool) -> Result<Rule, PackError> {
+    let spec: RuleSpec =
+        serde_json::from_str(e.json).map_err(|err| PackError(format!("{}: {err}", e.pack)))?;
+    build_rule(e.pack, spec, validate)
+}
+
+/// Check a rule's shape and compile its matchers.
+fn build_rule(pack: &str, spec: RuleSpec, validate: bool) -> Result<Rule, PackError> {
+    if !spec.id.contains('.') {
+        return Err(PackError(format!(
+            "{pack}: rule id {} must be namespace.name",
+            spec.id
+        )));
+    }
+    if !spec.structural && spec.matchers.is_empty() {
+        return Err(PackError(format!(
+            "{pack}: rule {} has no match block and is not structural",
+            spec.id
+        )));
+    }
+    let matchers = spec
+        .matchers
+        .iter()
+        .map(|m| Matcher::compile(m, validate))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PackError(format!("{pack}: rule {}: {e}", spec.id)))?;
+    Ok(Rule {
+        spec,
+        matchers,
+        pack: pack.to_string(),
+    })
+}
+
+/// All rules, indexed for matching. Embedded rules are parsed only when a command can reach them
+/// (their program names and ids are static data), so a run pays for the rules it uses.
 #[derive(Debug, Default)]
 pub struct RuleSet {
-    rules: Vec<Rule>,
-    by_id: HashMap<String, usize>,
-    by_command: HashMap<String, Vec<(usize, usize)>>,
-    prefix_or_any: Vec<(usize, usize)>,
+    slots: Vec<Slot>,
+    by_id: HashMap<Cow<'static, str>, usize>,
+    by_command: HashMap<Cow<'static, str>, Vec<(usize, usize)>>,
+    open: Vec<OpenBlock>,
 }
 
 /// Error loading a pack.
@@ -110,15 +216,62 @@ impl RuleSet {
         })
     }
 
-    /// The embedded packs, every regex compiled now when `validate` (tests prove them valid).
+    /// The embedded packs. With `validate`, every rule is parsed and every regex compiled now
+    /// (tests prove them valid); without, rules are parsed on first use.
     pub fn embedded_checked(validate: bool) -> Result<Self, PackError> {
         let mut set = RuleSet::default();
-        for (name, json) in EMBEDDED_PACKS_JSON {
-            let file: PackFile =
-                serde_json::from_str(json).map_err(|e| PackError(format!("{name}: {e}")))?;
-            set.add_specs(name, file, validate)?;
+        for e in EMBEDDED_RULES {
+            let rule = OnceLock::new();
+            if validate {
+                let r = build_embedded(e, true)?;
+                if r.spec.id != e.id {
+                    return Err(PackError(format!("{}: index says {}", r.spec.id, e.id)));
+                }
+                let _ = rule.set(r);
+            }
+            let idx = set.slots.len();
+            set.slots.push(Slot {
+                rule,
+                embedded: Some(e),
+            });
+            set.index(
+                idx,
+                Cow::Borrowed(e.id),
+                e.blocks
+                    .iter()
+                    .map(|b| (b.commands.iter().map(|n| Cow::Borrowed(*n)), b.needs)),
+            );
         }
         Ok(set)
+    }
+
+    /// Index rule `idx` under its id and each match block's program names and needs.
+    fn index<B, C>(&mut self, idx: usize, id: Cow<'static, str>, blocks: B)
+    where
+        B: IntoIterator<Item = (C, u8)>,
+        C: IntoIterator<Item = Cow<'static, str>>,
+    {
+        for (mi, (commands, needs)) in blocks.into_iter().enumerate() {
+            let (mut exact, mut prefixes) = (0, Vec::new());
+            for c in commands {
+                match c.strip_suffix('*') {
+                    Some(p) => prefixes.push(Cow::Owned(p.to_string())),
+                    None => {
+                        exact += 1;
+                        self.by_command.entry(c).or_default().push((idx, mi));
+                    }
+                }
+            }
+            if exact == 0 || !prefixes.is_empty() {
+                self.open.push(OpenBlock {
+                    rule: idx,
+                    block: mi,
+                    prefixes,
+                    needs,
+                });
+            }
+        }
+        self.by_id.insert(id, idx);
     }
 
     /// Add a user pack from a file.
@@ -134,80 +287,71 @@ impl RuleSet {
         let text = tables::expand(text, table_entries());
         let file: PackFile =
             toml::from_str(&text).map_err(|e| PackError(format!("{name}: {e}")))?;
-        self.add_specs(name, file, validate)
-    }
-
-    fn add_specs(&mut self, name: &str, file: PackFile, validate: bool) -> Result<(), PackError> {
         for spec in file.rule {
-            if self.by_id.contains_key(&spec.id) {
+            if self.by_id.contains_key(spec.id.as_str()) {
                 return Err(PackError(format!("{name}: duplicate rule id {}", spec.id)));
             }
-            if !spec.id.contains('.') {
-                return Err(PackError(format!(
-                    "{name}: rule id {} must be namespace.name",
-                    spec.id
-                )));
-            }
-            if !spec.structural && spec.matchers.is_empty() {
-                return Err(PackError(format!(
-                    "{name}: rule {} has no match block and is not structural",
-                    spec.id
-                )));
-            }
-            let matchers = spec
+            let rule = build_rule(name, spec, validate)?;
+            let idx = self.slots.len();
+            let id = Cow::Owned(rule.spec.id.clone());
+            let blocks: Vec<(Vec<Cow<'static, str>>, u8)> = rule
+                .spec
                 .matchers
                 .iter()
-                .map(|m| Matcher::compile(m, validate))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| PackError(format!("{name}: rule {}: {e}", spec.id)))?;
-            let idx = self.rules.len();
-            for (mi, m) in matchers.iter().enumerate() {
-                let exact: Vec<&String> =
-                    m.commands().iter().filter(|c| !c.ends_with('*')).collect();
-                if m.commands().is_empty() || exact.len() != m.commands().len() {
-                    self.prefix_or_any.push((idx, mi));
-                }
-                for c in exact {
-                    self.by_command
-                        .entry(c.clone())
-                        .or_default()
-                        .push((idx, mi));
-                }
-            }
-            self.by_id.insert(spec.id.clone(), idx);
-            self.rules.push(Rule {
-                spec,
-                matchers,
-                pack: name.to_string(),
+                .map(|m| {
+                    let names = m.command.iter().map(|c| Cow::Owned(c.clone())).collect();
+                    (names, m.needs())
+                })
+                .collect();
+            let cell = OnceLock::new();
+            let _ = cell.set(rule);
+            self.slots.push(Slot {
+                rule: cell,
+                embedded: None,
             });
+            self.index(idx, id, blocks);
         }
         Ok(())
     }
 
-    /// Every rule, in pack order.
-    pub fn rules(&self) -> &[Rule] {
-        &self.rules
+    /// Every rule, in pack order (parses every embedded rule not parsed yet).
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> + Clone {
+        self.slots.iter().map(Slot::get)
     }
 
     /// Look a rule up by id.
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.by_id.get(id).map(|&i| &self.rules[i])
+        self.by_id.get(id).map(|&i| self.slots[i].get())
     }
 
-    /// Candidate (rule, matcher) pairs for a program name.
-    pub fn candidates<'a>(&'a self, name: &str) -> impl Iterator<Item = (&'a Rule, &'a Matcher)> {
+    /// Candidate (rule, matcher) pairs for a command: the blocks naming its program, and the
+    /// open blocks (prefixes, any program) whose needs it meets. Only those rules get parsed.
+    pub fn candidates<'a>(
+        &'a self,
+        cmd: &'a Command,
+    ) -> impl Iterator<Item = (&'a Rule, &'a Matcher)> {
+        let name = cmd.name();
+        let has = command_has(cmd);
+        let open = self.open.iter().filter(move |b| {
+            b.needs & !has == 0
+                && (b.prefixes.is_empty() || b.prefixes.iter().any(|p| name.starts_with(&**p)))
+        });
         self.by_command
             .get(name)
             .into_iter()
             .flatten()
-            .chain(self.prefix_or_any.iter())
-            .map(move |&(r, m)| (&self.rules[r], &self.rules[r].matchers[m]))
+            .copied()
+            .chain(open.map(|b| (b.rule, b.block)))
+            .map(move |(r, m)| {
+                let rule = self.slots[r].get();
+                (rule, &rule.matchers[m])
+            })
     }
 
     /// Every prefilter keyword: rule command names (prefix part for `x*`) and explicit keywords.
     pub fn keywords(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for r in &self.rules {
+        for r in self.rules() {
             out.extend(r.spec.keywords.iter().cloned());
             for m in &r.matchers {
                 for c in m.commands() {

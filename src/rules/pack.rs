@@ -113,3 +113,17 @@ pub struct MatchSpec {
     /// fed to the interpreter) matches this regex.
     pub inline_code: Option<String>,
 }
+
+impl MatchSpec {
+    /// What a command must have for this block to match ([`super::gate`] bits).
+    pub fn needs(&self) -> u8 {
+        super::gate::needs(|k| match k {
+            "redirect" => self.redirect.is_some(),
+            "overwrite" => self.overwrite.is_some(),
+            "redirect_any" => self.redirect_any.is_some(),
+            "stdin" => self.stdin.is_some(),
+            "assign" => self.assign.is_some(),
+            _ => false,
+        })
+    }
+}

@@ -76,9 +76,7 @@ pub struct UrlVerdict {
 fn finding(scanner: &Scanner, id: &str, detail: String) -> UrlFinding {
     let (severity, action, title) = scanner
         .rules()
-        .rules()
-        .iter()
-        .find(|r| r.spec.id == id)
+        .get(id)
         .map(|r| (r.spec.severity, r.spec.action, r.spec.title.clone()))
         .unwrap_or((Severity::High, Action::Block, id.to_string()));
     UrlFinding {
