@@ -33,6 +33,106 @@ fn main() {
     embedded_json(&out_dir);
     embedded_advisories(&out_dir);
     popular_tables(&out_dir);
+    popular_domains(&out_dir);
+}
+
+#[path = "src/analyzers/domain_forms.rs"]
+mod domain_forms;
+
+/// The popular-domain list and the domain-owner groups as static tables with every form the
+/// lookalike check compares (registrable domain, label, suffix, OCR fold, dashed form, owner,
+/// skeleton): building them at run time cost ~2 M instructions per URL check.
+fn popular_domains(out_dir: &str) {
+    use domain_forms::*;
+    use std::collections::BTreeMap;
+    println!("cargo:rerun-if-changed=rules/popular-domains.txt");
+    println!("cargo:rerun-if-changed=rules/domain-owners.toml");
+    println!("cargo:rerun-if-changed=src/analyzers/domain_forms.rs");
+    #[derive(serde::Deserialize)]
+    struct Owners {
+        owner: Vec<Group>,
+    }
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Group {
+        name: String,
+        domains: Vec<String>,
+        #[serde(default)]
+        country_domains: bool,
+    }
+    let text = std::fs::read_to_string("rules/domain-owners.toml").expect("read domain-owners");
+    let groups: Owners = toml::from_str(&text).expect("rules/domain-owners.toml is valid");
+    let mut owners: BTreeMap<String, u16> = BTreeMap::new();
+    for (i, g) in groups.owner.iter().enumerate() {
+        for d in &g.domains {
+            owners.entry(registrable(d)).or_insert(i as u16);
+            if g.country_domains {
+                owners
+                    .entry(country_key(first_label(&registrable(d))))
+                    .or_insert(i as u16);
+            }
+        }
+    }
+    let owners: Vec<(String, u16)> = owners.into_iter().collect();
+    let list = std::fs::read_to_string("rules/popular-domains.txt").expect("read popular");
+    let mut seen = std::collections::BTreeSet::new();
+    let mut ordered: Vec<String> = Vec::new();
+    for line in list.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let reg = registrable(line);
+        if seen.insert(reg.clone()) {
+            ordered.push(reg);
+        }
+    }
+    let mut by_skeleton: BTreeMap<String, &str> = BTreeMap::new();
+    for d in &ordered {
+        by_skeleton.entry(ascii_skeleton(d)).or_insert(d);
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/// Popular registrable domains, file order (generated)."
+    );
+    let _ = writeln!(out, "pub static POPULAR_ENTRIES: &[Entry] = &[");
+    for d in &ordered {
+        let _ = writeln!(
+            out,
+            "    Entry {{ domain: {d:?}, label: {:?}, suffix: {:?}, ocr: {:?}, dashed: {:?}, owner: {:?} }},",
+            first_label(d),
+            suffix_of(d),
+            ocr_fold(d),
+            d.replace('.', "-"),
+            owner_in(&owners, d),
+        );
+    }
+    let _ = writeln!(out, "];");
+    let sorted: Vec<&str> = seen.iter().map(String::as_str).collect();
+    let _ = writeln!(out, "/// Popular registrable domains, sorted (generated).");
+    let _ = writeln!(out, "pub static POPULAR_SORTED: &[&str] = &{sorted:?};");
+    let _ = writeln!(
+        out,
+        "/// Skeleton → the first popular domain with it, sorted by skeleton (generated)."
+    );
+    let _ = writeln!(
+        out,
+        "pub static POPULAR_BY_SKELETON: &[(&str, &str)] = &{:?};",
+        by_skeleton.into_iter().collect::<Vec<_>>()
+    );
+    let _ = writeln!(
+        out,
+        "/// Registrable domain (or `label.*cc*`) → organisation, sorted (generated)."
+    );
+    let _ = writeln!(
+        out,
+        "pub static DOMAIN_OWNERS: &[(&str, u16)] = &{owners:?};"
+    );
+    std::fs::write(
+        std::path::Path::new(out_dir).join("popular_domains.rs"),
+        out,
+    )
+    .expect("write popular_domains.rs");
 }
 
 /// The popular-package lists (`rules/popular-{pypi,npm,crates}.txt`) as sorted static tables for

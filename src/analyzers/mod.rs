@@ -3,6 +3,7 @@
 
 pub mod command_rules;
 pub mod confusables;
+pub mod domain_forms;
 pub mod domains;
 pub mod exfil;
 pub mod fork_bomb;
