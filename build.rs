@@ -371,6 +371,9 @@ fn embedded_json(out_dir: &str) {
         std::fs::write(dir.join(format!("{stem}.json")), json).expect("write JSON");
         let include =
             format!("include_str!(concat!(env!(\"OUT_DIR\"), \"/rules-json/{stem}.json\"))");
+        if stem == "sinks" {
+            sink_entries(&value, out_dir);
+        }
         if stem == "tables" {
             let _ = writeln!(code, "/// rules/tables.toml as JSON (generated).");
             let _ = writeln!(code, "const TABLES_JSON: &str = {include};");
@@ -404,6 +407,68 @@ fn embedded_json(out_dir: &str) {
     );
     std::fs::write(std::path::Path::new(out_dir).join("embedded_data.rs"), code)
         .expect("write embedded_data.rs");
+}
+
+/// The code-sink table (`rules/sinks.toml`) as one JSON text per sink, parsed the first time a
+/// command names one of its programs, with the program index and the shell lists as static data.
+fn sink_entries(table: &serde_json::Value, out_dir: &str) {
+    for key in table.as_object().expect("a table").keys() {
+        assert!(
+            matches!(key.as_str(), "indirect_shells" | "env_code" | "sink"),
+            "rules/sinks.toml: unknown key {key}"
+        );
+    }
+    let mut out = String::new();
+    let mut by_program: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    let _ = writeln!(
+        out,
+        "/// Every sink of rules/sinks.toml as JSON, table order (generated)."
+    );
+    let _ = writeln!(out, "static SINK_JSON: &[&str] = &[");
+    for (i, sink) in table["sink"]
+        .as_array()
+        .expect("[[sink]] entries")
+        .iter()
+        .enumerate()
+    {
+        for p in sink["programs"].as_array().into_iter().flatten() {
+            by_program
+                .entry(p.as_str().expect("a program name"))
+                .or_default()
+                .push(i);
+        }
+        let _ = writeln!(out, "    {:?},", sink.to_string());
+    }
+    let _ = writeln!(out, "];");
+    let _ = writeln!(
+        out,
+        "/// Program name → indices into SINK_JSON, sorted by name (generated)."
+    );
+    let _ = writeln!(out, "static SINK_BY_PROGRAM: &[(&str, &[u16])] = &[");
+    for (p, list) in &by_program {
+        let _ = writeln!(out, "    ({p:?}, &{list:?}),");
+    }
+    let _ = writeln!(out, "];");
+    let strings = |key: &str| -> Vec<&str> {
+        table[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect()
+    };
+    let _ = writeln!(
+        out,
+        "/// Program words that name the running shell (generated).\nstatic INDIRECT_SHELLS: &[&str] = &{:?};",
+        strings("indirect_shells")
+    );
+    let _ = writeln!(
+        out,
+        "/// Environment variables whose value runs (generated).\nstatic ENV_CODE: &[&str] = &{:?};",
+        strings("env_code")
+    );
+    std::fs::write(std::path::Path::new(out_dir).join("sink_entries.rs"), out)
+        .expect("write sink_entries.rs");
 }
 
 /// The program names and keywords of every embedded rule (what `RuleSet::keywords` returns).

@@ -61,6 +61,9 @@ fn is_secret_path(p: &str) -> bool {
 
 /// A secret variable named in the text, if any.
 fn secret_var(text: &str) -> Option<String> {
+    if !text.contains('$') {
+        return None;
+    }
     secret_var_re().captures(text).map(|c| c[1].to_string())
 }
 
