@@ -7,6 +7,7 @@
 //! full pipeline, because each of them can assemble a command name the keywords would not see.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Inputs up to this long are searched by first-byte buckets; longer ones by an automaton that
@@ -25,13 +26,22 @@ const RESERVED: &[&str] = &[
 /// The compiled prefilter.
 pub struct Prefilter {
     /// Lowercase keywords.
-    words: Vec<String>,
+    words: Vec<Cow<'static, str>>,
     /// Indices into `words` by (lowercase) first byte.
     by_first: Vec<Vec<u32>>,
     /// Case-insensitive automaton over `words`, built on first use.
     automaton: OnceLock<AhoCorasick>,
     /// Short program names matched as whole tokens (`at`, `ex`, `R`), too short for substrings.
-    tokens: Vec<String>,
+    tokens: Vec<Cow<'static, str>>,
+}
+
+/// ASCII-lowercase, borrowing when already lowercase.
+fn lowercase(s: Cow<'static, str>) -> Cow<'static, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        s
+    }
 }
 
 /// Bytes that cannot start shell syntax: letters, digits, blanks and `-_./:=,@%+^~`.
@@ -58,27 +68,27 @@ pub fn is_safe_byte(b: u8) -> bool {
 
 impl Prefilter {
     /// Build from the keyword list (rule command names and extra keywords).
-    pub fn new<I: IntoIterator<Item = S>, S: AsRef<str>>(keywords: I) -> Self {
-        Self::with_tokens(keywords, std::iter::empty::<&str>())
+    pub fn new<I: IntoIterator<Item = S>, S: Into<Cow<'static, str>>>(keywords: I) -> Self {
+        Self::with_tokens(keywords, std::iter::empty::<&'static str>())
     }
 
-    /// Build from substring keywords plus whole-token program names (matched as a word or as the
-    /// last component of a path: `at`, `/usr/bin/at`).
+    /// A prefilter over `keywords` (substrings) and `tokens` (whole blank-separated tokens).
+    /// Static names are borrowed, not copied: a start-up builds this for ~1,000 names.
     pub fn with_tokens<I, S, T, U>(keywords: I, tokens: T) -> Self
     where
         I: IntoIterator<Item = S>,
-        S: AsRef<str>,
+        S: Into<Cow<'static, str>>,
         T: IntoIterator<Item = U>,
-        U: AsRef<str>,
+        U: Into<Cow<'static, str>>,
     {
-        let words: Vec<String> = keywords
+        let words: Vec<Cow<'static, str>> = keywords
             .into_iter()
-            .map(|k| k.as_ref().to_ascii_lowercase())
+            .map(|k| lowercase(k.into()))
             .filter(|k| !k.is_empty())
             .collect();
-        let tokens: Vec<String> = tokens
+        let tokens: Vec<Cow<'static, str>> = tokens
             .into_iter()
-            .map(|k| k.as_ref().to_ascii_lowercase())
+            .map(|k| lowercase(k.into()))
             .filter(|k| !k.is_empty())
             .collect();
         let mut by_first = vec![Vec::new(); 256];
@@ -101,7 +111,7 @@ impl Prefilter {
                 AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .build(&self.words)
+                    .build(self.words.iter().map(|w| w.as_bytes()))
                     .expect("keyword automaton builds")
             });
             return automaton.is_match(input);
@@ -152,7 +162,7 @@ mod tests {
                     .collect();
                 let automaton = AhoCorasickBuilder::new()
                     .ascii_case_insensitive(true)
-                    .build(&p.words)
+                    .build(p.words.iter().map(|w| w.as_bytes()))
                     .unwrap();
                 assert_eq!(p.has_keyword(&s), automaton.is_match(&s), "{s:?}");
             }

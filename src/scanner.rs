@@ -8,6 +8,7 @@ use crate::rules::{PackError, RuleSet};
 use crate::shell::{self, nested::SHELLS, wrappers};
 use crate::text::{self, MAX_INPUT_BYTES};
 use crate::verdict::Verdict;
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 /// Most findings listed in one verdict (the most severe are kept; the action is unaffected).
@@ -47,21 +48,22 @@ impl Scanner {
     /// The embedded rule packs plus the policy's extra packs.
     pub fn with_policy(policy: Policy) -> Result<Self, PackError> {
         let rules = OnceLock::new();
-        let mut keywords: Vec<String> = RULE_KEYWORDS.iter().map(|s| s.to_string()).collect();
+        let mut keywords: Vec<Cow<'static, str>> =
+            RULE_KEYWORDS.iter().map(|s| Cow::Borrowed(*s)).collect();
         if !policy.packs.is_empty() {
             // Ids must be unique across embedded and user packs: build them together, now.
             let mut all = RuleSet::embedded()?;
             for p in &policy.packs {
                 all.add_pack_file(std::path::Path::new(p))?;
             }
-            keywords = all.keywords();
+            keywords = all.keywords().into_iter().map(Cow::Owned).collect();
             let _ = rules.set(all);
         }
-        keywords.extend(STRUCTURAL_KEYWORDS.iter().map(|s| s.to_string()));
-        keywords.extend(SHELLS.iter().map(|s| s.to_string()));
-        keywords.extend(vocab::FETCHERS.iter().map(|s| s.to_string()));
-        keywords.extend(vocab::INTERPRETERS.iter().map(|s| s.to_string()));
-        keywords.extend(wrappers::wrapper_names().map(|s| s.to_string()));
+        keywords.extend(STRUCTURAL_KEYWORDS.iter().map(|s| Cow::Borrowed(*s)));
+        keywords.extend(SHELLS.iter().map(|s| Cow::Borrowed(*s)));
+        keywords.extend(vocab::FETCHERS.iter().map(|s| Cow::Borrowed(*s)));
+        keywords.extend(vocab::INTERPRETERS.iter().map(|s| Cow::Borrowed(*s)));
+        keywords.extend(wrappers::wrapper_names().map(Cow::Borrowed));
         // Sink programs: short names (`at`, `ex`, `R`) only as whole words, or they would send
         // every input to the full pipeline.
         // (The names come from a build-time extract, so start-up does not parse the sink table.)
@@ -69,8 +71,12 @@ impl Scanner {
             .iter()
             .copied()
             .partition(|p| p.len() >= 3);
-        keywords.extend(long.iter().map(|s| s.to_string()));
-        keywords.extend(shell::sinks::SINK_ENV_NAMES.iter().map(|s| s.to_string()));
+        keywords.extend(long.iter().map(|s| Cow::Borrowed(*s)));
+        keywords.extend(
+            shell::sinks::SINK_ENV_NAMES
+                .iter()
+                .map(|s| Cow::Borrowed(*s)),
+        );
         // The user's deny lists must see every input they could match.
         for p in &policy.deny.commands {
             let literal: String = p
@@ -83,9 +89,13 @@ impl Scanner {
             // An empty literal (a pattern starting with a glob) matches anything: a one-letter
             // keyword per letter is the simplest way to send every input to the full scan.
             if literal.is_empty() {
-                keywords.extend(('a'..='z').chain('0'..='9').map(String::from));
+                keywords.extend(
+                    ('a'..='z')
+                        .chain('0'..='9')
+                        .map(|c| Cow::Owned(c.to_string())),
+                );
             } else {
-                keywords.push(literal);
+                keywords.push(Cow::Owned(literal));
             }
         }
         keywords.extend(
@@ -93,10 +103,10 @@ impl Scanner {
                 .deny
                 .domains
                 .iter()
-                .map(|d| d.trim_start_matches("*.").to_string()),
+                .map(|d| Cow::Owned(d.trim_start_matches("*.").to_string())),
         );
         Ok(Scanner {
-            prefilter: Prefilter::with_tokens(&keywords, short),
+            prefilter: Prefilter::with_tokens(keywords, short),
             rules,
             policy,
         })

@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 /// Shell dialect of the input.
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShellDialect {
     /// POSIX sh and bash (parsed with the bash grammar, a superset).
     Posix,
@@ -16,7 +16,7 @@ pub enum ShellDialect {
 }
 
 /// Arguments of `check`.
-#[derive(Debug, Args)]
+#[derive(Debug, PartialEq, Eq, Args)]
 pub struct CheckArgs {
     /// Print the JSON verdict (schema v1) instead of text.
     #[arg(long)]
@@ -42,6 +42,43 @@ pub struct CheckArgs {
     /// (reported as core.invalid-utf8), never refused.
     #[arg(trailing_var_arg = true, value_parser = clap::value_parser!(std::ffi::OsString))]
     command: Vec<std::ffi::OsString>,
+}
+
+impl CheckArgs {
+    /// The arguments of the common forms `check [--json] [--non-interactive] -- COMMAND…`,
+    /// recognised without building the whole command-line parser (half of a start-up's work on
+    /// the prefilter path). After `--` every word is the command, so this is exactly what the
+    /// full parser answers for these forms (a test compares them); anything else returns `None`
+    /// and goes through the full parser.
+    pub fn fast_path(argv: &[std::ffi::OsString]) -> Option<CheckArgs> {
+        if argv.get(1)?.to_str()? != "check" {
+            return None;
+        }
+        let (mut json, mut non_interactive) = (false, false);
+        let mut i = 2;
+        loop {
+            match argv.get(i)?.to_str()? {
+                "--json" if !json => json = true,
+                "--non-interactive" if !non_interactive => non_interactive = true,
+                "--" => break,
+                _ => return None,
+            }
+            i += 1;
+        }
+        let command = argv[i + 1..].to_vec();
+        if command.is_empty() {
+            return None;
+        }
+        Some(CheckArgs {
+            json,
+            shell: ShellDialect::Posix,
+            non_interactive,
+            policy: None,
+            batch: false,
+            jsonl: false,
+            command,
+        })
+    }
 }
 
 /// Run `check` and return the exit code.

@@ -222,7 +222,11 @@ enum AllowCmd {
 /// Run the command line and return the process exit code.
 pub fn run() -> i32 {
     reopen_closed_stdio();
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(args) = check::CheckArgs::fast_path(&argv) {
+        return check::run(args);
+    }
+    let cli = match Cli::try_parse_from(argv) {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -382,4 +386,57 @@ pub(crate) fn scanner_for(policy: Option<&std::path::Path>) -> Result<crate::Sca
         return Err(EXIT_CONFIG);
     }
     Ok(scanner)
+}
+
+#[cfg(test)]
+mod fast_path_tests {
+    use super::*;
+
+    fn os(v: &[&str]) -> Vec<std::ffi::OsString> {
+        v.iter().map(Into::into).collect()
+    }
+
+    /// The fast path answers exactly what the full parser answers, and only for its forms.
+    #[test]
+    fn the_check_fast_path_agrees_with_the_full_parser() {
+        let fast = [
+            vec!["hs", "check", "--", "ls -la"],
+            vec!["hs", "check", "--json", "--", "rm -rf /"],
+            vec![
+                "hs",
+                "check",
+                "--non-interactive",
+                "--json",
+                "--",
+                "a",
+                "--json",
+                "-",
+            ],
+            vec!["hs", "check", "--", "--policy", "x"],
+            vec!["hs", "check", "--", "-"],
+        ];
+        for v in fast {
+            let got = check::CheckArgs::fast_path(&os(&v)).expect("fast path");
+            let full = match Cli::try_parse_from(os(&v)).expect("parses").command {
+                Cmd::Check(a) => a,
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(got, full, "{v:?}");
+        }
+        let slow = [
+            vec!["hs", "check", "ls"],
+            vec!["hs", "check", "--"],
+            vec!["hs", "check", "--json"],
+            vec!["hs", "check", "--batch"],
+            vec!["hs", "check", "--policy", "p.toml", "--", "ls"],
+            vec!["hs", "check", "--json", "--json", "--", "ls"],
+            vec!["hs", "--yolo", "check", "--", "ls"],
+            vec!["hs", "check", "--shell", "bash", "--", "ls"],
+            vec!["hs", "prompt", "--", "ls"],
+            vec!["hs"],
+        ];
+        for v in slow {
+            assert_eq!(check::CheckArgs::fast_path(&os(&v)), None, "{v:?}");
+        }
+    }
 }
