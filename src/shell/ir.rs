@@ -201,6 +201,10 @@ pub enum EffectKind {
     ForkLoop,
     /// Environment secrets or credential files reach a network call.
     SecretToNetwork,
+    /// An outbound connection and a shell in the same code (a reverse shell).
+    ReverseShell,
+    /// One credential variable reaches a request to a host that is not its vendor's.
+    SecretVariableToNetwork,
 }
 
 /// An effect found in interpreter code.

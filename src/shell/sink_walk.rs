@@ -226,7 +226,7 @@ impl Walker {
             });
         }
         for (path, content, append) in report.writes {
-            self.synthetic_write(
+            self.synthetic_write_of(
                 &format!("{} file write", lang.name()),
                 &path,
                 content,
@@ -254,6 +254,11 @@ impl Walker {
             (report.runs_input, EffectKind::RunsInput),
             (report.fork_loop, EffectKind::ForkLoop),
             (report.secret_to_network, EffectKind::SecretToNetwork),
+            (report.reverse_shell, EffectKind::ReverseShell),
+            (
+                report.secret_variable_to_network,
+                EffectKind::SecretVariableToNetwork,
+            ),
         ] {
             if on {
                 self.out.effects.push(Effect {
@@ -295,6 +300,36 @@ impl Walker {
             }
             argv.push(mk(path));
             w.nested_argv(argv, at.span, false, Some(word.clone()));
+        });
+    }
+
+    /// [`Self::synthetic_write`] for a write whose content may be unknown (`bytes(4096)`, a
+    /// download): the target is still shown to the analyzers, and nothing is remembered as the
+    /// file's content.
+    pub(crate) fn synthetic_write_of(
+        &mut self,
+        step: &str,
+        path: &str,
+        content: Option<String>,
+        append: bool,
+        at: &Word,
+    ) {
+        if let Some(content) = content {
+            return self.synthetic_write(step, path, content, append, at);
+        }
+        self.files.remove(path.trim_start_matches("./"));
+        let mk = |t: &str| Word {
+            text: t.to_string(),
+            span: at.span,
+            ..Word::default()
+        };
+        self.with_step(step, |w| {
+            let mut argv = vec![mk("tee")];
+            if append {
+                argv.push(mk("-a"));
+            }
+            argv.push(mk(path));
+            w.nested_argv(argv, at.span, false, None);
         });
     }
 

@@ -11,6 +11,7 @@ pub mod base64;
 mod escapes;
 pub mod glob;
 mod unicode;
+pub mod vendor;
 
 use crate::analyzers::Hit;
 pub use unicode::{ascii_lookalike, describe_char};

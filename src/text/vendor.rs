@@ -1,0 +1,48 @@
+//! Which vendor a credential variable belongs to, by its name (`GITHUB_TOKEN` → github): a
+//! vendor's own key sent to that vendor's host is ordinary use, not exfiltration.
+
+/// Whether the variable's name names the vendor that runs `host` (`TELEGRAM_BOT_TOKEN` and
+/// api.telegram.org, `MAPBOX_TOKEN` and api.mapbox.com).
+pub fn vendor_of_variable(var: &str, host: &str) -> bool {
+    const GENERIC: &[&str] = &[
+        "api", "key", "keys", "token", "tokens", "secret", "access", "auth", "client", "private",
+        "password", "pass", "app", "bot", "the", "prod", "dev", "test", "my", "id", "account",
+        "service", "user", "session", "bearer", "oauth", "webhook", "maps", "public",
+    ];
+    const ALIASES: &[(&str, &str)] = &[
+        ("gemini", "googleapis"),
+        ("gcp", "googleapis"),
+        ("gh", "github"),
+        ("fb", "facebook"),
+        ("hf", "huggingface"),
+        ("tg", "telegram"),
+        ("anthropic", "anthropic"),
+        ("claude", "anthropic"),
+    ];
+    let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
+    name.split('_')
+        .map(|t| t.to_ascii_lowercase())
+        .filter(|t| t.len() >= 2 && !GENERIC.contains(&t.as_str()))
+        .any(|t| {
+            let vendor = ALIASES
+                .iter()
+                .find(|(a, _)| *a == t)
+                .map(|(_, v)| v.to_string())
+                .unwrap_or(t);
+            vendor.len() >= 4 && host.contains(&vendor)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_their_vendor_hosts_only() {
+        assert!(vendor_of_variable("GITHUB_TOKEN", "api.github.com"));
+        assert!(vendor_of_variable("OPENAI_API_KEY", "api.openai.com"));
+        assert!(vendor_of_variable("GH_TOKEN", "api.github.com"));
+        assert!(!vendor_of_variable("GITHUB_TOKEN", "evil.example.com"));
+        assert!(!vendor_of_variable("API_TOKEN", "api.example.com"));
+    }
+}
