@@ -1455,6 +1455,19 @@ fn enumerated_deletes(
     // A delete of something computed (an enumerated entry), or the delete passed as a callback
     // (`array_map("unlink", …)`, `map(os.remove, …)`, `.each(&File.method(:delete))`). Deletes of
     // fixed paths (`os.remove("out.txt")`) do not apply to an enumeration elsewhere in the code.
+    // `os.remove("/etc/passwd")`, `unlink("/etc/shadow")`: one fixed file, deleted as `rm` would.
+    for (j, t) in toks.iter().enumerate() {
+        let Tok::Ident(n) = t else { continue };
+        if !in_list(n, &v.unlink) {
+            continue;
+        }
+        let parts = args_of(toks, j, lang).map(split_args).unwrap_or_default();
+        if let Some(p) = parts.first().and_then(|a| path_of(a)) {
+            if p.starts_with('/') || p.starts_with('~') {
+                r.deletes.push((p, n.clone()));
+            }
+        }
+    }
     let deletes = toks.iter().enumerate().any(|(j, t)| match t {
         Tok::Ident(n) if in_list(n, &v.unlink) || in_list(n, &v.delete) => {
             match args_of(toks, j, lang).map(split_args) {
@@ -1620,7 +1633,11 @@ fn run_of(
     }
     let head = literal(first, vars)?;
     let rest: Vec<Option<String>> = parts[1..].iter().map(|p| literal(p, vars)).collect();
-    if let Some(list) = parts.get(1).and_then(|p| literal_list(p, vars)) {
+    if let Some(list) = parts
+        .get(1)
+        .and_then(|p| literal_list(p, vars))
+        .filter(|l| !l.is_empty() || is_argv)
+    {
         // `spawn("sh", ["-c", "…"])`; Python's `os.execv(path, [argv0, …])` repeats argv[0].
         let mut argv = vec![head];
         let skip = usize::from(lang == Lang::Python && name.contains("exec") && !list.is_empty());
