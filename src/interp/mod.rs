@@ -245,6 +245,24 @@ const SECRET_FILES: &[&str] = &[
     "/proc/1/environ",
 ];
 
+/// Does this text name a credential file? `.env` counts as a file name (`.env`, `app/.env`,
+/// `.env.local`, `prod.env`), not inside other words (`os.environ` in an f-string).
+fn names_secret_file(s: &str) -> bool {
+    // Public halves and templates are not credentials (`~/.ssh/id_ed25519.pub`).
+    if s.ends_with(".example") || s.ends_with(".pub") || s.ends_with("known_hosts") {
+        return false;
+    }
+    SECRET_FILES.iter().any(|f| {
+        if *f != ".env" {
+            return s.contains(f);
+        }
+        s.match_indices(".env").any(|(i, _)| {
+            let after = &s[i + 4..];
+            after.is_empty() || after.starts_with(['.', '/', '"', '\'', ' ', ')'])
+        })
+    })
+}
+
 /// Methods that turn the environment object into a dump of every variable.
 const ENV_DUMPS: &[&str] = &[
     "items", "keys", "values", "copy", "to_h", "to_hash", "to_a", "inspect", "to_s", "each", "map",
@@ -920,7 +938,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
             Tok::Cmd(c) => {
                 // `` `#{cmd}` ``, `` `$cmd` ``: a command taken from data.
                 interpolated_cmd |= c.contains("#{") || c.contains('$');
-                if SECRET_FILES.iter().any(|f| c.contains(f)) {
+                if names_secret_file(c) {
                     secrets = true;
                 }
                 r.runs
@@ -928,7 +946,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                 continue;
             }
             Tok::Str(s) => {
-                if SECRET_FILES.iter().any(|f| s.contains(f)) && !s.ends_with(".example") {
+                if names_secret_file(s) {
                     secrets = true;
                 }
                 if s.starts_with("http://") || s.starts_with("https://") {

@@ -185,6 +185,7 @@ pub struct Matcher {
     redirect: Option<LazyRegex>,
     overwrite: Option<LazyRegex>,
     redirect_any: Option<LazyRegex>,
+    redirect_except: Option<LazyRegex>,
     stdin: Option<LazyRegex>,
     stdin_not: Option<LazyRegex>,
     assign: Option<LazyRegex>,
@@ -211,6 +212,7 @@ impl Matcher {
             &self.redirect,
             &self.overwrite,
             &self.redirect_any,
+            &self.redirect_except,
             &self.stdin,
             &self.stdin_not,
             &self.assign,
@@ -240,6 +242,7 @@ impl Matcher {
             redirect: lazy(&spec.redirect, validate).map_err(err)?,
             overwrite: lazy(&spec.overwrite, validate).map_err(err)?,
             redirect_any: lazy(&spec.redirect_any, validate).map_err(err)?,
+            redirect_except: lazy(&spec.redirect_except, validate).map_err(err)?,
             stdin: lazy(&spec.stdin, validate).map_err(err)?,
             stdin_not: lazy(&spec.stdin_not, validate).map_err(err)?,
             assign: lazy(&spec.assign, validate).map_err(err)?,
@@ -366,7 +369,12 @@ impl Matcher {
             }
         }
         if let Some(r) = &self.redirect_any {
-            if !cmd.redirects.iter().any(|rd| r.is_match(&rd.target.text)) {
+            let except = |t: &str| self.redirect_except.as_ref().is_some_and(|x| x.is_match(t));
+            if !cmd
+                .redirects
+                .iter()
+                .any(|rd| r.is_match(&rd.target.text) && !except(&rd.target.text))
+            {
                 return false;
             }
         }

@@ -22,6 +22,7 @@ const RESERVED_OUT_OF_PLACE: &[&str] = &[
 
 /// Programs whose output is shell set-up code they generate themselves (`eval "$(ssh-agent -s)"`).
 const SHELL_CODE_GENERATORS: &[&str] = &[
+    "hermes-scan",
     "ssh-agent",
     "direnv",
     "pyenv",

@@ -7,7 +7,7 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
     const GENERIC: &[&str] = &[
         "api", "key", "keys", "token", "tokens", "secret", "access", "auth", "client", "private",
         "password", "pass", "app", "bot", "the", "prod", "dev", "test", "my", "id", "account",
-        "service", "user", "session", "bearer", "oauth", "webhook", "maps", "public",
+        "service", "user", "session", "bearer", "oauth", "webhook", "maps", "public", "pat",
     ];
     const ALIASES: &[(&str, &str)] = &[
         ("gemini", "googleapis"),
@@ -18,6 +18,8 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
         ("tg", "telegram"),
         ("anthropic", "anthropic"),
         ("claude", "anthropic"),
+        ("dd", "datadog"),
+        ("gl", "gitlab"),
     ];
     let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
     name.split('_')
@@ -44,5 +46,7 @@ mod tests {
         assert!(vendor_of_variable("GH_TOKEN", "api.github.com"));
         assert!(!vendor_of_variable("GITHUB_TOKEN", "evil.example.com"));
         assert!(!vendor_of_variable("API_TOKEN", "api.example.com"));
+        assert!(vendor_of_variable("DD_API_KEY", "api.datadoghq.com"));
+        assert!(vendor_of_variable("GL_PAT", "gitlab.com"));
     }
 }
