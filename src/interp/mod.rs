@@ -452,7 +452,7 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
         }
         match t {
             Tok::Str(v) => {
-                s.push_str(v);
+                s.push_str(&interpolate(v, vars));
                 any = true;
             }
             Tok::Ident(name) if vars.contains_key(name) => {
@@ -464,6 +464,69 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
         }
     }
     any.then_some(s)
+}
+
+/// Placeholders of known values inside a string: f-string `{d}`, template `${d}`, Ruby `#{d}`,
+/// Perl/PHP `$d`; environment lookups in them (`${process.env.HOME}`, `{os.environ['HOME']}`,
+/// `#{ENV["HOME"]}`) become `$NAME`. Anything else is left as written.
+fn interpolate(v: &str, vars: &HashMap<String, String>) -> String {
+    if !v.contains(['{', '$']) {
+        return v.to_string();
+    }
+    let env_name = |inner: &str| -> Option<String> {
+        if let Some(n) = inner.strip_prefix("process.env.") {
+            return Some(n.to_string());
+        }
+        let quoted = inner.split(['\'', '"']).nth(1)?;
+        (inner.starts_with("os.environ")
+            || inner.starts_with("os.getenv")
+            || inner.starts_with("ENV[")
+            || inner.starts_with("ENV.fetch")
+            || inner.starts_with("getenv"))
+        .then(|| quoted.to_string())
+    };
+    let mut out = String::with_capacity(v.len());
+    let mut rest = v;
+    while let Some(p) = rest.find(['{', '$']) {
+        out.push_str(&rest[..p]);
+        let tail = &rest[p..];
+        // `{x}` / `${x}` / `#{x}` (the `#`/`$` was already copied or is part of the match).
+        let braced = tail
+            .strip_prefix("${")
+            .or_else(|| tail.strip_prefix('{'))
+            .and_then(|t| t.find('}').map(|e| (&t[..e], e)));
+        if let Some((inner, e)) = braced {
+            let prefix = if tail.starts_with("${") { 2 } else { 1 };
+            let value = vars
+                .get(inner)
+                .cloned()
+                .or_else(|| env_name(inner).map(|n| format!("${n}")));
+            if let Some(value) = value {
+                if out.ends_with('#') && prefix == 1 {
+                    out.pop();
+                }
+                out.push_str(&value);
+                rest = &tail[prefix + e + 1..];
+                continue;
+            }
+        } else if let Some(t) = tail.strip_prefix('$') {
+            let n = t
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(t.len());
+            let name = &t[..n];
+            if let Some(value) = vars.get(&format!("${name}")).or_else(|| vars.get(name)) {
+                if n > 0 {
+                    out.push_str(value);
+                    rest = &t[n..];
+                    continue;
+                }
+            }
+        }
+        out.push_str(&tail[..1]);
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Calls and maps that read one environment variable.
@@ -936,7 +999,9 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     for (i, t) in toks.iter().enumerate() {
         let name = match t {
             Tok::Cmd(c) => {
-                // `` `#{cmd}` ``, `` `$cmd` ``: a command taken from data.
+                // `` `#{cmd}` ``, `` `$cmd` ``: a command taken from data, unless the value is
+                // known (`` `rm -rf #{ENV["HOME"]}` ``, `$c = "…"; `$c``).
+                let c = &interpolate(c, &vars);
                 interpolated_cmd |= c.contains("#{") || c.contains('$');
                 if names_secret_file(c) {
                     secrets = true;
@@ -1170,7 +1235,15 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                 let first = split_args(args).into_iter().next().unwrap_or(&[]);
                 if needs_ok {
                     if let Some(p) =
-                        resolve_path(first, v, &paths).or_else(|| literal(first, &vars))
+                        // `f'{t}/'`: placeholders are filled from known values first.
+                        if first
+                            .iter()
+                            .any(|t| matches!(t, Tok::Str(s) if s.contains(['{', '$'])))
+                        {
+                            literal(first, &vars).or_else(|| resolve_path(first, v, &paths))
+                        } else {
+                            resolve_path(first, v, &paths).or_else(|| literal(first, &vars))
+                        }
                     {
                         r.deletes.push((p, name.to_string()));
                     }

@@ -504,6 +504,47 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 i += 3;
                 continue;
             }
+            // Python `"%s -%s %s" % ("rm", "rf", "/")` and `"rm -rf {}".format("/etc")`
+            [Tok::Str(fmt), Tok::Punct('%'), Tok::Punct('('), Tok::Str(_), ..]
+                if fmt.contains("%s") =>
+            {
+                if let Some((args, used)) = str_list(&toks[i + 2..]) {
+                    push_str(&mut out, fill(fmt, "%s", &args), style);
+                    i += 2 + used;
+                    continue;
+                }
+            }
+            [Tok::Str(fmt), Tok::Punct('%'), Tok::Str(arg), ..]
+                if fmt.matches("%s").count() == 1 =>
+            {
+                push_str(&mut out, fmt.replacen("%s", arg, 1), style);
+                i += 3;
+                continue;
+            }
+            [Tok::Str(fmt), Tok::Punct('.'), Tok::Ident(f), Tok::Punct('('), Tok::Str(_), ..]
+                if f == "format" && fmt.contains('{') =>
+            {
+                if let Some((args, used)) = str_list(&toks[i + 3..]) {
+                    let mut t = fill(fmt, "{}", &args);
+                    for (k, a) in args.iter().enumerate() {
+                        t = t.replace(&format!("{{{k}}}"), a);
+                    }
+                    push_str(&mut out, t, style);
+                    i += 3 + used;
+                    continue;
+                }
+            }
+            // Python string prefixes: f"…", rb"…" are the string.
+            [Tok::Ident(p), Tok::Str(_), ..]
+                if style == Style::Python
+                    && matches!(
+                        p.to_ascii_lowercase().as_str(),
+                        "f" | "r" | "b" | "u" | "rf" | "fr" | "rb" | "br"
+                    ) =>
+            {
+                i += 1;
+                continue;
+            }
             // call_user_func("system", …) → system(…)
             [Tok::Ident(f), Tok::Punct('('), Tok::Str(name), Tok::Punct(','), ..]
                 if matches!(f.as_str(), "call_user_func" | "call_user_func_array")
@@ -710,6 +751,18 @@ fn bracketed(toks: &[Tok]) -> Vec<Tok> {
     v.extend_from_slice(&toks[..end]);
     v.push(Tok::Punct(')'));
     v
+}
+
+/// Replace each `hole` in `fmt` with the next argument, in order.
+fn fill(fmt: &str, hole: &str, args: &[String]) -> String {
+    let mut out = String::new();
+    let mut parts = fmt.split(hole);
+    out.push_str(parts.next().unwrap_or(""));
+    for (k, p) in parts.enumerate() {
+        out.push_str(args.get(k).map(String::as_str).unwrap_or(hole));
+        out.push_str(p);
+    }
+    out
 }
 
 fn rot13(s: &str) -> String {
