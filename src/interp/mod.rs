@@ -41,6 +41,8 @@ pub enum Lang {
     R,
     /// Julia.
     Julia,
+    /// Groovy and the JVM's script front ends (`jshell`, `jrunscript`): Java-like calls.
+    Groovy,
 }
 
 impl Lang {
@@ -58,6 +60,7 @@ impl Lang {
             "tcl" => Lang::Tcl,
             "r" => Lang::R,
             "julia" => Lang::Julia,
+            "groovy" => Lang::Groovy,
             _ => Lang::Shell,
         }
     }
@@ -77,6 +80,7 @@ impl Lang {
             Lang::Tcl => "tcl",
             Lang::R => "r",
             Lang::Julia => "julia",
+            Lang::Groovy => "groovy",
         }
     }
 
@@ -600,7 +604,7 @@ fn resolve_path(arg: &[Tok], v: &Vocab, vars: &HashMap<String, String>) -> Optio
                     return None;
                 }
             }
-            Tok::Str(s) if s == "HOME" || s == "USERPROFILE" => home = true,
+            Tok::Str(s) if s == "HOME" || s == "USERPROFILE" || s == "user.home" => home = true,
             Tok::Str(s) => parts.push(s.clone()),
             _ => {}
         }
@@ -1178,12 +1182,17 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                     // same language, analysed as if written out.
                     let first = split_args(args).into_iter().next().unwrap_or(&[]);
                     let inner_code = literal(first, &vars);
-                    if let Some(file) = inner_code.as_ref().filter(|_| !CODE_EVALS.contains(&last))
+                    let url = inner_code
+                        .as_ref()
+                        .is_some_and(|c| c.starts_with("http://") || c.starts_with("https://"));
+                    if let Some(file) = inner_code
+                        .as_ref()
+                        .filter(|_| url || !CODE_EVALS.contains(&last))
                     {
                         // `include "/tmp/s.php"`, `require "/tmp/x.rb"`, `dofile("/tmp/p.lua")`.
                         evaluated_files.push(file.clone());
                     }
-                    if let Some(inner) = inner_code.filter(|_| CODE_EVALS.contains(&last)) {
+                    if let Some(inner) = inner_code.filter(|_| !url && CODE_EVALS.contains(&last)) {
                         // Decoded from character codes, rot13 or reversed text: hidden on purpose,
                         // reported even when the decoded code does nothing known.
                         if obfuscated {
@@ -1233,6 +1242,14 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                     || v.delete_needs.iter().any(|n| name.contains(n.as_str()))
                     || args.iter().any(|t| matches!(t, Tok::Ident(k) if k == "recursive" || k.ends_with(".recursive")));
                 let first = split_args(args).into_iter().next().unwrap_or(&[]);
+                // `new File(home).deleteDir()`, `path.deleteRecursively()`: the receiver.
+                if first.is_empty() && needs_ok {
+                    let path_of =
+                        |a: &[Tok]| resolve_path(a, v, &paths).or_else(|| literal(a, &vars));
+                    if let Some(p) = receiver_path(&toks, i, &path_of) {
+                        r.deletes.push((p, name.to_string()));
+                    }
+                }
                 if needs_ok {
                     if let Some(p) =
                         // `f'{t}/'`: placeholders are filled from known values first.
@@ -1281,7 +1298,11 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     }) || evaluated_files
         .iter()
         .any(|f| written.contains(&f.as_str()));
-    r.fetch_exec = fetch && (dynamic_eval || dynamic_run || runs_written);
+    // `include "http://…"`, `source("https://…")`, `load("http://…")`: code loaded from a URL.
+    let loads_url = evaluated_files
+        .iter()
+        .any(|f| f.starts_with("http://") || f.starts_with("https://"));
+    r.fetch_exec = fetch && (dynamic_eval || dynamic_run || runs_written) || loads_url;
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
     r.fork_loop = fork && (infinite_loop(&toks) || huge_count(&toks));
     // A shell command assembled at run time around a network tool (`os.execute("curl -d "..f..
@@ -1645,7 +1666,11 @@ fn receiver_path(
         }
         start -= 1;
     }
-    let mut recv: Vec<Tok> = toks[start..i].to_vec();
+    let mut recv: Vec<Tok> = toks[start..i]
+        .iter()
+        .filter(|t| !matches!(t, Tok::Ident(n) if n == "new"))
+        .cloned()
+        .collect();
     while matches!(recv.last(), Some(Tok::Punct('.'))) {
         recv.pop();
     }

@@ -534,6 +534,29 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     continue;
                 }
             }
+            // Groovy `"cmd".execute()` / `["sh", "-c", "cmd"].execute()` → execute(…)
+            [Tok::Str(c), Tok::Punct('.'), Tok::Ident(e), Tok::Punct('('), Tok::Punct(')'), ..]
+                if e == "execute" && style == Style::C =>
+            {
+                out.push(Tok::Ident("execute".into()));
+                out.push(Tok::Punct('('));
+                out.push(Tok::Str(c.clone()));
+                out.push(Tok::Punct(')'));
+                i += 5;
+                continue;
+            }
+            [Tok::Punct('['), Tok::Str(_), ..]
+                if style == Style::C && bracketed_execute(&toks[i..]).is_some() =>
+            {
+                if let Some(used) = bracketed_execute(&toks[i..]) {
+                    out.push(Tok::Ident("execute".into()));
+                    out.push(Tok::Punct('('));
+                    out.extend_from_slice(&toks[i..i + used - 4]);
+                    out.push(Tok::Punct(')'));
+                    i += used;
+                    continue;
+                }
+            }
             // Python string prefixes: f"…", rb"…" are the string.
             [Tok::Ident(p), Tok::Str(_), ..]
                 if style == Style::Python
@@ -721,6 +744,20 @@ fn str_list(toks: &[Tok]) -> Option<(Vec<String>, usize)> {
             Tok::Punct(')') if !bracket => return Some((out, j + 2)),
             _ => return None,
         }
+    }
+}
+
+/// `["sh", "-c", "cmd"].execute()`: the tokens used, when that is what follows.
+fn bracketed_execute(toks: &[Tok]) -> Option<usize> {
+    let (_, used) = str_list(&bracketed(toks))?;
+    let used = used - 2;
+    match &toks[used..] {
+        [Tok::Punct('.'), Tok::Ident(e), Tok::Punct('('), Tok::Punct(')'), ..]
+            if e == "execute" =>
+        {
+            Some(used + 4)
+        }
+        _ => None,
     }
 }
 
