@@ -55,11 +55,39 @@ impl MockServer {
     }
 }
 
-fn workdir(name: &str) -> PathBuf {
+/// A test's scratch directory, removed when the test ends (pass or fail).
+struct Workdir(PathBuf);
+
+impl std::ops::Deref for Workdir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Workdir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl AsRef<Path> for Workdir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn workdir(name: &str) -> Workdir {
     let d = std::env::temp_dir().join(format!("hermes-scan-agent-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
-    d
+    Workdir(d)
 }
 
 fn agent(dir: &Path, base_url: &str, extra: &[&str]) -> Output {

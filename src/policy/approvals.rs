@@ -225,15 +225,25 @@ fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
-    fn temp_store(name: &str) -> ApprovalStore {
+    /// A store in a fresh scratch directory, and a guard that removes the directory when the
+    /// test ends.
+    fn temp_store(name: &str) -> (ApprovalStore, Scratch) {
         let dir = std::env::temp_dir().join(format!("hs-approvals-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        ApprovalStore::at(dir.join("approvals.json"))
+        (ApprovalStore::at(dir.join("approvals.json")), Scratch(dir))
+    }
+
+    struct Scratch(std::path::PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 
     #[test]
     fn always_is_exact_command_and_rules() {
-        let s = temp_store("exact");
+        let (s, _scratch) = temp_store("exact");
         let rules = vec!["git.reset-hard".to_string()];
         s.add("git reset --hard HEAD~1", &rules, Scope::Always)
             .unwrap();
@@ -247,7 +257,7 @@ mod tests {
 
     #[test]
     fn session_approvals_stay_in_their_session() {
-        let s = temp_store("session");
+        let (s, _scratch) = temp_store("session");
         let rules = vec!["git.push-force".to_string()];
         s.add("git push -f", &rules, Scope::Session { id: "a".into() })
             .unwrap();
@@ -258,7 +268,7 @@ mod tests {
 
     #[test]
     fn concurrent_writers_lose_nothing() {
-        let s = temp_store("concurrent");
+        let (s, _scratch) = temp_store("concurrent");
         let handles: Vec<_> = (0..16)
             .map(|i| {
                 let s = s.clone();
@@ -278,7 +288,7 @@ mod tests {
 
     #[test]
     fn temp_files_of_killed_writers_are_cleaned_up() {
-        let store = temp_store("stale");
+        let (store, _scratch) = temp_store("stale");
         let dir = store.path().parent().unwrap().to_path_buf();
         std::fs::create_dir_all(&dir).unwrap();
         let name = store
@@ -300,7 +310,7 @@ mod tests {
 
     #[test]
     fn a_torn_temp_file_does_not_corrupt_the_store() {
-        let s = temp_store("torn");
+        let (s, _scratch) = temp_store("torn");
         s.add("ls -la", &[], Scope::Always).unwrap();
         // A crash mid-write leaves a partial temp file next to the store; the store is intact.
         let dir = s.path().parent().unwrap();
