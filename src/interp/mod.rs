@@ -1244,24 +1244,13 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                 let first = split_args(args).into_iter().next().unwrap_or(&[]);
                 // `new File(home).deleteDir()`, `path.deleteRecursively()`: the receiver.
                 if first.is_empty() && needs_ok {
-                    let path_of =
-                        |a: &[Tok]| resolve_path(a, v, &paths).or_else(|| literal(a, &vars));
+                    let path_of = |a: &[Tok]| path_value(a, v, &paths, &vars);
                     if let Some(p) = receiver_path(&toks, i, &path_of) {
                         r.deletes.push((p, name.to_string()));
                     }
                 }
                 if needs_ok {
-                    if let Some(p) =
-                        // `f'{t}/'`: placeholders are filled from known values first.
-                        if first
-                            .iter()
-                            .any(|t| matches!(t, Tok::Str(s) if s.contains(['{', '$'])))
-                        {
-                            literal(first, &vars).or_else(|| resolve_path(first, v, &paths))
-                        } else {
-                            resolve_path(first, v, &paths).or_else(|| literal(first, &vars))
-                        }
-                    {
+                    if let Some(p) = path_value(first, v, &paths, &vars) {
                         r.deletes.push((p, name.to_string()));
                     }
                 }
@@ -1365,11 +1354,7 @@ fn writes_and_shell_pipes(
     vars: &HashMap<String, String>,
     r: &mut Report,
 ) {
-    let path_of = |arg: &[Tok]| {
-        site_dir_path(arg)
-            .or_else(|| resolve_path(arg, v, paths))
-            .or_else(|| literal(arg, vars))
-    };
+    let path_of = |arg: &[Tok]| path_value(arg, v, paths, vars);
     let first_str_after = |from: usize| -> Option<String> {
         toks[from..].iter().take(6).find_map(|t| {
             if let Tok::Str(s) = t {
@@ -1420,7 +1405,7 @@ fn writes_and_shell_pipes(
                             p = strs.get(k + 1).cloned().unwrap_or_default();
                         }
                         if !p.is_empty() {
-                            let p = p.replace("$ENV{HOME}", "~").replace("$HOME", "~");
+                            let p = home_to_tilde(&p);
                             r.writes
                                 .push((p, later_write_text(toks, after, vars), append));
                         }
@@ -1555,15 +1540,7 @@ fn enumerated_deletes(
     vars: &HashMap<String, String>,
     r: &mut Report,
 ) {
-    let path_of = |arg: &[Tok]| {
-        resolve_path(arg, v, paths)
-            .or_else(|| literal(arg, vars))
-            .map(|p| {
-                p.replace("$ENV{HOME}", "~")
-                    .replace("${HOME}", "~")
-                    .replace("$HOME", "~")
-            })
-    };
+    let path_of = |arg: &[Tok]| path_value(arg, v, paths, vars);
     // A delete of something computed (an enumerated entry), or the delete passed as a callback
     // (`array_map("unlink", …)`, `map(os.remove, …)`, `.each(&File.method(:delete))`). Deletes of
     // fixed paths (`os.remove("out.txt")`) do not apply to an enumeration elsewhere in the code.
@@ -1678,6 +1655,48 @@ fn receiver_path(
         return None;
     }
     path_of(&recv)
+}
+
+/// The path an argument names: a Python site directory, a resolved path (home, path
+/// constructors), or its literal text — placeholders (`f'{t}/'`) filled from known values first
+/// when the text has them — with the home directory's variable spellings as `~`.
+fn path_value(
+    arg: &[Tok],
+    v: &Vocab,
+    paths: &HashMap<String, String>,
+    vars: &HashMap<String, String>,
+) -> Option<String> {
+    let placeholders = arg
+        .iter()
+        .any(|t| matches!(t, Tok::Str(s) if s.contains(['{', '$'])));
+    let p = site_dir_path(arg).or_else(|| {
+        if placeholders {
+            literal(arg, vars).or_else(|| resolve_path(arg, v, paths))
+        } else {
+            resolve_path(arg, v, paths).or_else(|| literal(arg, vars))
+        }
+    })?;
+    Some(home_to_tilde(&p))
+}
+
+/// `$ENV{HOME}`, `${HOME}` and `$HOME` (not `$HOMEDIR`) written as `~`.
+fn home_to_tilde(p: &str) -> String {
+    let mut out = p.replace("$ENV{HOME}", "~").replace("${HOME}", "~");
+    let mut from = 0;
+    while let Some(k) = out[from..].find("$HOME").map(|k| k + from) {
+        let end = k + "$HOME".len();
+        let ident = out[end..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if ident {
+            from = end;
+        } else {
+            out.replace_range(k..end, "~");
+            from = k + 1;
+        }
+    }
+    out
 }
 
 /// A path computed from Python's site directories (`site.getsitepackages()[0] + "/x.pth"`,

@@ -953,7 +953,7 @@ impl Walker {
             self.synthetic_write(
                 &format!("{} writes a file", cmd.name()),
                 &path,
-                content,
+                Some(content),
                 append,
                 &at,
             );

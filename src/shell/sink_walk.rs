@@ -226,7 +226,7 @@ impl Walker {
             });
         }
         for (path, content, append) in report.writes {
-            self.synthetic_write_of(
+            self.synthetic_write(
                 &format!("{} file write", lang.name()),
                 &path,
                 content,
@@ -271,42 +271,11 @@ impl Walker {
     }
 
     /// A file written by code the walker analysed (an interpreter's `open().write`, awk's
-    /// `print > FILE`, sed's `w FILE`): remembered (it may be run later) and shown to the analyzers
-    /// as the equivalent `tee`, so persistence and credential rules apply.
+    /// `print > FILE`, sed's `w FILE`), shown to the analyzers as the equivalent `tee`, so
+    /// persistence and credential rules apply. Known content is remembered (the file may be run
+    /// later); a write whose content is computed (`bytes(4096)`, a download) still names its
+    /// target, and nothing is remembered as the file's content.
     pub(crate) fn synthetic_write(
-        &mut self,
-        step: &str,
-        path: &str,
-        content: String,
-        append: bool,
-        at: &Word,
-    ) {
-        let word = Word {
-            text: content,
-            span: at.span,
-            ..Word::default()
-        };
-        self.files
-            .insert(path.trim_start_matches("./").to_string(), word.clone());
-        let mk = |t: &str| Word {
-            text: t.to_string(),
-            span: at.span,
-            ..Word::default()
-        };
-        self.with_step(step, |w| {
-            let mut argv = vec![mk("tee")];
-            if append {
-                argv.push(mk("-a"));
-            }
-            argv.push(mk(path));
-            w.nested_argv(argv, at.span, false, Some(word.clone()));
-        });
-    }
-
-    /// [`Self::synthetic_write`] for a write whose content may be unknown (`bytes(4096)`, a
-    /// download): the target is still shown to the analyzers, and nothing is remembered as the
-    /// file's content.
-    pub(crate) fn synthetic_write_of(
         &mut self,
         step: &str,
         path: &str,
@@ -314,10 +283,20 @@ impl Walker {
         append: bool,
         at: &Word,
     ) {
-        if let Some(content) = content {
-            return self.synthetic_write(step, path, content, append, at);
+        let key = path.trim_start_matches("./").to_string();
+        let stdin = content.map(|text| Word {
+            text,
+            span: at.span,
+            ..Word::default()
+        });
+        match &stdin {
+            Some(word) => {
+                self.files.insert(key, word.clone());
+            }
+            None => {
+                self.files.remove(&key);
+            }
         }
-        self.files.remove(path.trim_start_matches("./"));
         let mk = |t: &str| Word {
             text: t.to_string(),
             span: at.span,
@@ -329,7 +308,7 @@ impl Walker {
                 argv.push(mk("-a"));
             }
             argv.push(mk(path));
-            w.nested_argv(argv, at.span, false, None);
+            w.nested_argv(argv, at.span, false, stdin);
         });
     }
 
