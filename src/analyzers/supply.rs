@@ -5,6 +5,7 @@ use super::Hit;
 use crate::shell::Script;
 use crate::supply::intents::{intents, intents_in, Intent, Requested, Source};
 use crate::supply::{osv::Entry, store, typosquat, version, Ecosystem};
+use crate::text::dotted_tail;
 
 /// Registries that are the ecosystem's own (not an extra index).
 const OFFICIAL_INDEXES: &[&str] = &[
@@ -20,10 +21,14 @@ const OFFICIAL_INDEXES: &[&str] = &[
 /// Run the analyzer.
 pub fn analyze(script: &Script) -> Vec<Hit> {
     let mut hits = Vec::new();
-    let dir = store::default_dir();
-    let dir = dir.is_dir().then_some(dir);
+    // The store directory is looked up once, and only when a command installs something.
+    let mut dir: Option<Option<std::path::PathBuf>> = None;
     for cmd in &script.commands {
         for intent in intents_in(cmd, Some(script)) {
+            let dir = dir.get_or_insert_with(|| {
+                let d = store::default_dir();
+                d.is_dir().then_some(d)
+            });
             check(&intent, dir.as_deref(), &mut hits);
         }
     }
@@ -110,10 +115,7 @@ pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
-        if !OFFICIAL_INDEXES
-            .iter()
-            .any(|o| host == *o || host.ends_with(&format!(".{o}")))
-        {
+        if !OFFICIAL_INDEXES.iter().any(|o| dotted_tail(&host, o)) {
             hit("supply.extra-index", format!("{} packages may come from {idx} (dependency confusion: an unknown index can serve a higher version of any name)", i.ecosystem.as_str()));
         }
     }

@@ -9,6 +9,7 @@
 
 pub mod tokens;
 
+use crate::text::dotted_tail;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -185,10 +186,10 @@ pub struct Report {
 fn matches_entry(name: &str, entry: &str) -> bool {
     if let Some(method) = entry.strip_prefix("*.") {
         // A distinctive method name on any receiver (`c.execSync`, `require("fs/promises").rm`).
-        return name == method || name.ends_with(&format!(".{method}"));
+        return dotted_tail(name, method);
     }
     if entry.contains('.') {
-        name == entry || name.ends_with(&format!(".{entry}"))
+        dotted_tail(name, entry)
     } else {
         name == entry
     }
@@ -963,7 +964,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     let raw = tokenize(code, lang.style());
     let obfuscated = raw.iter().any(|t| {
         matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().chain(&["reversed", "strrev", "char"])
-            .any(|o| n == o || n.ends_with(&format!(".{o}"))))
+            .any(|o| dotted_tail(n, o)))
     });
     let mut toks = tokens::normalize(raw, lang.style());
     if !inputs.argv.is_empty() || inputs.stdin.is_some() || !inputs.env.is_empty() {
@@ -1207,7 +1208,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                         // Code assembled from character codes, decoded or reversed text is
                         // hiding what it runs: reported even without a download.
                         if args.iter().any(|t| {
-                            matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().any(|o| n == o || n.ends_with(&format!(".{o}"))))
+                            matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().any(|o| dotted_tail(n, o)))
                         }) {
                             r.dynamic.push(name.to_string());
                         }

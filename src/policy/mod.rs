@@ -12,6 +12,7 @@ pub use crate::text::glob;
 pub mod load;
 
 use crate::findings::{Action, Severity};
+use crate::text::dotted_tail;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::Path;
@@ -318,7 +319,7 @@ impl Policy {
                 .trim_start_matches("*.")
                 .trim_end_matches('.')
                 .to_ascii_lowercase();
-            host == d || host.ends_with(&format!(".{d}"))
+            dotted_tail(&host, &d)
         })
     }
 }

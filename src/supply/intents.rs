@@ -164,11 +164,15 @@ pub fn intents_in(cmd: &Command, script: Option<&crate::shell::Script>) -> Vec<I
             }
         }
     }
+    // Only files an argument names can be read as requirements: copying every file the input
+    // wrote for every command would make a long script quadratic.
+    let named = |path: &str| cmd.args().iter().any(|a| a.text.contains(path));
     let provided = Provided {
         files: script
             .map(|s| {
                 s.files
                     .iter()
+                    .filter(|(k, _)| named(k))
                     .map(|(k, v)| (k.clone(), v.text.clone()))
                     .collect()
             })

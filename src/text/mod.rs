@@ -16,6 +16,17 @@ pub mod vendor;
 use crate::analyzers::Hit;
 pub use unicode::{ascii_lookalike, describe_char};
 
+/// True when `name` is `tail` or ends with `.tail`: a host under a domain (`api.github.com`,
+/// `github.com`) or a member path ending in a name (`c.execSync`, `execSync`). Allocation-free:
+/// it runs for every name against every entry of a list.
+pub fn dotted_tail(name: &str, tail: &str) -> bool {
+    match name.strip_suffix(tail) {
+        Some("") => true,
+        Some(head) => head.ends_with('.'),
+        None => false,
+    }
+}
+
 /// Input larger than this is not parsed (the verdict is a block).
 pub const MAX_INPUT_BYTES: usize = 4 * 1024 * 1024;
 
@@ -102,5 +113,21 @@ impl Sanitizer {
     /// Close the map with the end offset.
     pub(crate) fn finish(&mut self, end: usize) {
         self.map.push(end);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dotted_tail;
+
+    #[test]
+    fn dotted_tail_needs_a_whole_label() {
+        assert!(dotted_tail("github.com", "github.com"));
+        assert!(dotted_tail("api.github.com", "github.com"));
+        assert!(dotted_tail("child_process.execSync", "execSync"));
+        assert!(!dotted_tail("evilgithub.com", "github.com"));
+        assert!(!dotted_tail("myexecSync", "execSync"));
+        assert!(!dotted_tail("github.co", "github.com"));
+        assert!(!dotted_tail("", "x"));
     }
 }

@@ -2,6 +2,7 @@
 //! embedded in IPv6 (mapped, compatible, NAT64, 6to4), and the names that mean "this machine" or
 //! "the cloud's metadata service".
 
+use crate::text::dotted_tail;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The class of an address or name.
@@ -147,10 +148,7 @@ pub fn embedded_in_name(host: &str) -> Option<IpAddr> {
         "fbi.com",
         "127-0-0-1.org.uk",
     ];
-    if LOOPBACK_NAMES
-        .iter()
-        .any(|n| h == *n || h.ends_with(&format!(".{n}")))
-    {
+    if LOOPBACK_NAMES.iter().any(|n| dotted_tail(&h, n)) {
         return Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
     }
     const WILDCARD: &[&str] = &[
