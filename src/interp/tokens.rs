@@ -662,6 +662,254 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     _ => {}
                 }
             }
+            // Tagged templates that run a shell: zx/Bun `` $`cmd` ``, `` Bun.$`cmd` `` → $("cmd").
+            [Tok::Ident(b), Tok::Ident(d), Tok::Str(cmd), ..]
+                if style == Style::C && b.ends_with('.') && d == "$" =>
+            {
+                out.push(Tok::Ident(format!("{b}$")));
+                out.push(Tok::Punct('('));
+                out.push(Tok::Str(cmd.clone()));
+                out.push(Tok::Punct(')'));
+                i += 3;
+                continue;
+            }
+            [Tok::Ident(d), Tok::Str(cmd), ..] if style == Style::C && d == "$" => {
+                out.push(Tok::Ident(d.clone()));
+                out.push(Tok::Punct('('));
+                out.push(Tok::Str(cmd.clone()));
+                out.push(Tok::Punct(')'));
+                i += 2;
+                continue;
+            }
+            // Path("/etc/ssh").parent, os.path.dirname("/etc/ssh") → "/etc"
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(p), Tok::Punct(')'), Tok::Punct('.'), Tok::Ident(parent), ..]
+                if matches!(dotted_last(f), "Path" | "PurePath" | "PosixPath")
+                    && parent == "parent"
+                    && p.len() > 1 =>
+            {
+                push_str(&mut out, parent_dir(p), style);
+                i += 6;
+                continue;
+            }
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(p), Tok::Punct(')'), ..]
+                if matches!(
+                    f.as_str(),
+                    "os.path.dirname" | "path.dirname" | "File.dirname" | "dirname"
+                ) && p.len() > 1 =>
+            {
+                push_str(&mut out, parent_dir(p), style);
+                i += 4;
+                continue;
+            }
+            // bytes.fromhex("726d").decode(), binascii.unhexlify("726d") → the decoded text.
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(hex), Tok::Punct(')'), ..]
+                if matches!(
+                    f.as_str(),
+                    "bytes.fromhex" | "bytearray.fromhex" | "binascii.unhexlify" | "unhexlify"
+                ) =>
+            {
+                if let Some(text) = from_hex(hex) {
+                    push_str(&mut out, text, style);
+                    i += 4 + decode_suffix(&toks[i + 4..]);
+                    continue;
+                }
+            }
+            // bytes([114, 109]).decode(), bytearray((114, 109)) → the text of those codes.
+            [Tok::Ident(f), Tok::Punct('('), Tok::Punct('[' | '('), Tok::Num(_), ..]
+                if matches!(f.as_str(), "bytes" | "bytearray") =>
+            {
+                // The list as `( … )`, whichever brackets it was written with.
+                let end = toks[i + 2..]
+                    .iter()
+                    .position(|t| matches!(t, Tok::Punct(']' | ')')))
+                    .map_or(toks.len(), |p| i + 3 + p);
+                let mut list: Vec<Tok> = toks[i + 2..end].to_vec();
+                if let Some(first) = list.first_mut() {
+                    *first = Tok::Punct('(');
+                }
+                if let Some(last) = list.last_mut() {
+                    *last = Tok::Punct(')');
+                }
+                if let Some((text, used)) = char_codes(&list) {
+                    if matches!(toks.get(i + 2 + used), Some(Tok::Punct(')'))) {
+                        push_str(&mut out, text, style);
+                        i += 3 + used;
+                        i += decode_suffix(&toks[i..]);
+                        continue;
+                    }
+                }
+            }
+            // functools.partial(F, a)(b) → F(a, b)
+            [Tok::Ident(p), Tok::Punct('('), Tok::Ident(f), Tok::Punct(','), ..]
+                if style == Style::Python && dotted_last(p) == "partial" =>
+            {
+                if let Some((bound, after)) = call_args(&toks, i + 1) {
+                    if let Some((more, end)) = call_args(&toks, after) {
+                        // Keyword arguments bound early (`ignore_errors=True`) go last.
+                        let bound = &bound[2..];
+                        let keywords = matches!(bound, [Tok::Ident(_), Tok::Punct('='), ..]);
+                        let (a, b) = if keywords {
+                            (more, bound)
+                        } else {
+                            (bound, more)
+                        };
+                        out.push(Tok::Ident(f.clone()));
+                        out.push(Tok::Punct('('));
+                        out.extend_from_slice(a);
+                        if !a.is_empty() && !b.is_empty() {
+                            out.push(Tok::Punct(','));
+                        }
+                        out.extend_from_slice(b);
+                        out.push(Tok::Punct(')'));
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+            // operator.methodcaller("system", a)(os) → os.system(a)
+            [Tok::Ident(m), Tok::Punct('('), Tok::Str(name), ..]
+                if style == Style::Python && dotted_last(m) == "methodcaller" && is_name(name) =>
+            {
+                if let Some((bound, after)) = call_args(&toks, i + 1) {
+                    if let (Some(Tok::Punct('(')), Some(Tok::Ident(obj)), Some(Tok::Punct(')'))) =
+                        (toks.get(after), toks.get(after + 1), toks.get(after + 2))
+                    {
+                        out.push(Tok::Ident(format!("{obj}.{name}")));
+                        out.push(Tok::Punct('('));
+                        out.extend_from_slice(bound.get(2..).unwrap_or(&[]));
+                        out.push(Tok::Punct(')'));
+                        i = after + 3;
+                        continue;
+                    }
+                }
+            }
+            // Reflect.apply(F, this, [a]) → F(a) ; F.call(this, a) → F(a) ; F.apply(this, [a])
+            [Tok::Ident(r), Tok::Punct('('), Tok::Ident(f), Tok::Punct(','), ..]
+                if style == Style::C && r == "Reflect.apply" =>
+            {
+                if let Some((args, end)) = call_args(&toks, i + 1) {
+                    if let Some(list) = split_args(args).get(2) {
+                        out.push(Tok::Ident(f.clone()));
+                        out.push(Tok::Punct('('));
+                        out.extend_from_slice(unbracket(list));
+                        out.push(Tok::Punct(')'));
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+            [Tok::Ident(x), Tok::Punct('('), ..]
+                if style == Style::C
+                    && (x.ends_with(".call") || x.ends_with(".apply"))
+                    && x != "Reflect.apply"
+                    && x.len() > 6 =>
+            {
+                if let Some((args, end)) = call_args(&toks, i + 1) {
+                    let parts = split_args(args);
+                    if parts.len() >= 2 {
+                        let (f, how) = x.rsplit_once('.').unwrap_or((x, ""));
+                        let rest_start = args.len()
+                            - parts[1..].iter().map(|p| p.len()).sum::<usize>()
+                            - (parts.len() - 2);
+                        out.push(Tok::Ident(f.to_string()));
+                        out.push(Tok::Punct('('));
+                        if how == "apply" {
+                            out.extend_from_slice(unbracket(parts[1]));
+                        } else {
+                            out.extend_from_slice(&args[rest_start..]);
+                        }
+                        out.push(Tok::Punct(')'));
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+            // Ruby method(:system).call(a), Kernel.method(:system).(a) → Kernel.system(a)
+            [Tok::Ident(m), Tok::Punct('('), Tok::Punct(':'), Tok::Ident(name), Tok::Punct(')'), Tok::Punct('.'), ..]
+                if style == Style::Ruby && dotted_last(m) == "method" =>
+            {
+                let base = m.rsplit_once('.').map(|p| p.0).unwrap_or("Kernel");
+                let mut j = i + 6;
+                if matches!(toks.get(j), Some(Tok::Ident(c)) if c == "call") {
+                    j += 1;
+                }
+                if matches!(toks.get(j), Some(Tok::Punct('('))) {
+                    out.push(Tok::Ident(format!("{base}.{name}")));
+                    i = j;
+                    continue;
+                }
+            }
+            // R do.call(system, list("…")) / do.call("system", list(…)) → system(…)
+            [Tok::Ident(d), Tok::Punct('('), Tok::Ident(_) | Tok::Str(_), Tok::Punct(','), Tok::Ident(l), Tok::Punct('('), ..]
+                if d == "do.call" && l == "list" =>
+            {
+                let f = match &toks[i + 2] {
+                    Tok::Ident(f) | Tok::Str(f) => f.clone(),
+                    _ => unreachable!(),
+                };
+                if let Some((args, end)) = call_args(&toks, i + 1) {
+                    if let Some((inner, _)) = call_args(&toks, i + 5) {
+                        out.push(Tok::Ident(f));
+                        out.push(Tok::Punct('('));
+                        out.extend_from_slice(inner);
+                        out.push(Tok::Punct(')'));
+                        let _ = args;
+                        i = end;
+                        continue;
+                    }
+                }
+            }
+            // map(chr, [114, 109]) → "rm" (before the general rewrite below)
+            [Tok::Ident(m), Tok::Punct('('), Tok::Ident(c), Tok::Punct(','), Tok::Punct('[' | '('), Tok::Num(_), ..]
+                if m == "map" && c == "chr" =>
+            {
+                let end = toks[i + 4..]
+                    .iter()
+                    .position(|t| matches!(t, Tok::Punct(']' | ')')))
+                    .map_or(toks.len(), |p| i + 5 + p);
+                let mut list: Vec<Tok> = toks[i + 4..end].to_vec();
+                if let Some(first) = list.first_mut() {
+                    *first = Tok::Punct('(');
+                }
+                if let Some(last) = list.last_mut() {
+                    *last = Tok::Punct(')');
+                }
+                if let Some((text, used)) = char_codes(&list) {
+                    if matches!(toks.get(i + 4 + used), Some(Tok::Punct(')'))) {
+                        push_str(&mut out, text, style);
+                        i += 5 + used;
+                        continue;
+                    }
+                }
+            }
+            // Path.home().parent → "/home"
+            [Tok::Ident(h), Tok::Punct('('), Tok::Punct(')'), Tok::Punct('.'), Tok::Ident(parent), ..]
+                if matches!(h.as_str(), "Path.home" | "pathlib.Path.home")
+                    && parent == "parent" =>
+            {
+                push_str(&mut out, "/home".into(), style);
+                i += 5;
+                continue;
+            }
+            // map(F, [a, b]), array_map("F", [a, b]), lapply(list(a), F) → F(a); F(b)
+            [Tok::Ident(m), Tok::Punct('('), ..]
+                if matches!(
+                    m.as_str(),
+                    "map" | "array_map" | "lapply" | "sapply" | "Map"
+                ) =>
+            {
+                if let Some((f, items, end)) = mapped_call(&toks, i) {
+                    for item in items {
+                        out.push(Tok::Ident(f.clone()));
+                        out.push(Tok::Punct('('));
+                        out.extend_from_slice(item);
+                        out.push(Tok::Punct(')'));
+                        out.push(Tok::Punct(';'));
+                    }
+                    i = end;
+                    continue;
+                }
+            }
             [Tok::Ident(x), ..]
                 if matches!(
                     x.as_str(),
@@ -699,6 +947,93 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
         i += 1;
     }
     out
+}
+
+/// The last component of a dotted name.
+fn dotted_last(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// The directory that contains `p` (`/etc/ssh` → `/etc`, `/etc` → `/`, `~/x` → `~`).
+fn parent_dir(p: &str) -> String {
+    let t = p.trim_end_matches('/');
+    match t.rfind('/') {
+        Some(0) => "/".into(),
+        Some(k) => t[..k].into(),
+        None => ".".into(),
+    }
+}
+
+/// Hex text decoded as UTF-8 (`bytes.fromhex`).
+fn from_hex(hex: &str) -> Option<String> {
+    let digits: Vec<u8> = hex.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    if !digits.len().is_multiple_of(2) || digits.is_empty() {
+        return None;
+    }
+    let bytes: Option<Vec<u8>> = digits
+        .chunks(2)
+        .map(|p| u8::from_str_radix(std::str::from_utf8(p).ok()?, 16).ok())
+        .collect();
+    String::from_utf8(bytes?).ok()
+}
+
+/// Tokens of a `.decode()` / `.decode("utf-8")` that follows decoded bytes (0 when none).
+fn decode_suffix(toks: &[Tok]) -> usize {
+    match toks {
+        [Tok::Punct('.'), Tok::Ident(d), Tok::Punct('('), Tok::Punct(')'), ..] if d == "decode" => {
+            4
+        }
+        [Tok::Punct('.'), Tok::Ident(d), Tok::Punct('('), Tok::Str(_), Tok::Punct(')'), ..]
+            if d == "decode" =>
+        {
+            5
+        }
+        _ => 0,
+    }
+}
+
+/// The inside of `[ … ]` or `( … )`, or the tokens as they are.
+fn unbracket(toks: &[Tok]) -> &[Tok] {
+    match (toks.first(), toks.last()) {
+        (Some(Tok::Punct('[' | '(')), Some(Tok::Punct(']' | ')'))) if toks.len() >= 2 => {
+            &toks[1..toks.len() - 1]
+        }
+        _ => toks,
+    }
+}
+
+/// `map(F, [a, b])` / `array_map("F", [a, b])` (function first) or `lapply(list(a), F)`
+/// (function last) at `toks[i]`: the function, the list's items, and the closing parenthesis.
+/// Only a literal list with a named function qualifies.
+fn mapped_call(toks: &[Tok], i: usize) -> Option<(String, Vec<&[Tok]>, usize)> {
+    let (args, end) = call_args(toks, i + 1)?;
+    let parts = split_args(args);
+    let [a, b] = parts.as_slice() else {
+        return None;
+    };
+    let func = |t: &[Tok]| match t {
+        [Tok::Ident(f)] | [Tok::Str(f)] if is_name(&f.replace('.', "_")) => Some(f.clone()),
+        _ => None,
+    };
+    fn list(t: &[Tok]) -> Option<Vec<&[Tok]>> {
+        let inner = match t {
+            [Tok::Ident(l), Tok::Punct('('), .., Tok::Punct(')')] if l == "list" || l == "c" => {
+                &t[2..t.len() - 1]
+            }
+            [Tok::Punct('[' | '('), .., Tok::Punct(']' | ')')] => &t[1..t.len() - 1],
+            _ => return None,
+        };
+        let items = split_args(inner);
+        (!items.is_empty() && items.len() <= 16 && items.iter().all(|x| !x.is_empty()))
+            .then_some(items)
+    }
+    if let (Some(f), Some(items)) = (func(a), list(b)) {
+        return Some((f, items, end));
+    }
+    let (Some(items), Some(f)) = (list(a), func(b)) else {
+        return None;
+    };
+    Some((f, items, end))
 }
 
 /// `(114, 109, 32)` → the text of those character codes, and the tokens used (parentheses
@@ -841,6 +1176,88 @@ fn is_name(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn indirect_calls_become_direct_calls() {
+        let n = |src: &str, st| normalize(tokenize(src, st), st);
+        let call = |name: &str, arg: &str| {
+            vec![
+                Tok::Ident(name.into()),
+                Tok::Punct('('),
+                Tok::Str(arg.into()),
+                Tok::Punct(')'),
+            ]
+        };
+        let py = Style::Python;
+        assert_eq!(
+            n("functools.partial(os.system, 'rm -rf ~')()", py),
+            call("os.system", "rm -rf ~")
+        );
+        assert_eq!(
+            n(
+                "functools.partial(shutil.rmtree, ignore_errors=True)('/var')",
+                py
+            )[..3],
+            call("shutil.rmtree", "/var")[..3]
+        );
+        assert_eq!(
+            n("operator.methodcaller('system', 'rm -rf /')(os)", py),
+            call("os.system", "rm -rf /")
+        );
+        assert_eq!(
+            n("os.system(bytes.fromhex('726d202d7266207e').decode())", py),
+            call("os.system", "rm -rf ~")
+        );
+        assert_eq!(
+            n("os.system(bytes([114, 109]).decode())", py),
+            call("os.system", "rm")
+        );
+        assert_eq!(
+            n("os.system(''.join(map(chr, [114, 109])))", py),
+            call("os.system", "rm")
+        );
+        assert_eq!(
+            n("shutil.rmtree(pathlib.Path('/etc/ssh').parent)", py),
+            call("shutil.rmtree", "/etc")
+        );
+        assert_eq!(
+            n("shutil.rmtree(Path.home().parent)", py),
+            call("shutil.rmtree", "/home")
+        );
+        let js = Style::C;
+        assert_eq!(
+            n("Reflect.apply(cp.execSync, null, ['rm -rf ~'])", js),
+            call("cp.execSync", "rm -rf ~")
+        );
+        assert_eq!(
+            n("cp.execSync.call(null, 'rm -rf ~')", js),
+            call("cp.execSync", "rm -rf ~")
+        );
+        assert_eq!(
+            n("await Bun.$`rm -rf ~`", js)[1..],
+            call("Bun.$", "rm -rf ~")[..]
+        );
+        let rb = Style::Ruby;
+        assert_eq!(
+            n("Kernel.method(:system).call('rm -rf ~')", rb),
+            call("Kernel.system", "rm -rf ~")
+        );
+        assert_eq!(
+            n("do.call(system, list('rm -rf ~'))", Style::Lua),
+            call("system", "rm -rf ~")
+        );
+        let mut twice = call("system", "a");
+        twice.push(Tok::Punct(';'));
+        twice.extend(call("system", "b"));
+        twice.push(Tok::Punct(';'));
+        assert_eq!(n("array_map('system', ['a', 'b'])", Style::Php), twice);
+        // Ordinary code keeps its shape.
+        assert_eq!(n("[1, 2].map(x => x * 2)", js)[0], Tok::Punct('['));
+        assert_eq!(
+            n("print(list(map(str.upper, names)))", py)[2],
+            Tok::Ident("list".into())
+        );
+    }
 
     #[test]
     fn normalize_undoes_spelled_names_and_strings() {
