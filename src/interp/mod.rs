@@ -9,6 +9,7 @@
 
 mod loops;
 mod powershell;
+mod tcl;
 pub mod tokens;
 
 use crate::text::dotted_tail;
@@ -357,7 +358,7 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
         Lang::Shell => Report::default(),
         Lang::AppleScript => applescript(code),
         Lang::PowerShell => powershell::analyze(code),
-        Lang::Tcl => tcl(code),
+        Lang::Tcl => tcl::analyze(code),
         _ => match vocab(lang) {
             Some(v) => with_vocab(lang, v, code, inputs, 0),
             None => Report::default(),
@@ -1980,37 +1981,6 @@ fn huge_count(toks: &[Tok]) -> bool {
     })
 }
 
-/// Tcl (`expect`, `tclsh`): `exec CMD…`, `spawn CMD…`, `system CMD`, `open "|CMD"`.
-fn tcl(code: &str) -> Report {
-    let mut r = Report::default();
-    for stmt in code.split([';', '\n']) {
-        let stmt = stmt.trim().trim_start_matches('[').trim_end_matches(']');
-        let mut words = stmt.splitn(2, char::is_whitespace);
-        let (Some(verb), Some(rest)) = (words.next(), words.next()) else {
-            continue;
-        };
-        let rest = rest.trim();
-        match verb {
-            "exec" | "spawn" | "system" => {
-                let rest = rest
-                    .trim_start_matches("-ignorestderr")
-                    .trim_start_matches("--")
-                    .trim();
-                let cmd = rest.replace(['{', '}'], "'");
-                r.runs.push((Run::Shell(cmd), verb.to_string()));
-            }
-            "open" if rest.trim_start_matches(['"', '{']).starts_with('|') => {
-                let cmd = rest
-                    .trim_start_matches(['"', '{', '|'])
-                    .trim_end_matches(['"', '}']);
-                r.runs.push((Run::Shell(cmd.to_string()), "open |".into()));
-            }
-            _ => {}
-        }
-    }
-    r
-}
-
 /// AppleScript: `do shell script "…"`.
 fn applescript(code: &str) -> Report {
     let toks = tokenize(code, Style::Lua);
@@ -2369,7 +2339,7 @@ mod tests {
         );
         assert_eq!(shells(&r), ["rm -rf ~"]);
         let r = analyze(Lang::Tcl, "spawn sh -c \"rm -rf ~\"; expect eof");
-        assert_eq!(shells(&r), ["sh -c \"rm -rf ~\""]);
+        assert_eq!(shells(&r), ["sh -c 'rm -rf ~'"]);
         let r = analyze(Lang::R, "system('rm -rf ~')");
         assert_eq!(shells(&r), ["rm -rf ~"]);
         let r = analyze(Lang::Julia, "run(`rm -rf /`)");
