@@ -1476,8 +1476,18 @@ fn writes_and_shell_pipes(
         let last = name.rsplit('.').next().unwrap_or(name);
         match last {
             // Python `open(PATH, MODE)…write(TEXT)` and Perl `open(F, ">>PATH")`.
-            "open" => {
-                let Some((args, after)) = call_args(toks, i + 1) else {
+            "open" | "openSync" => {
+                // Perl also writes `open my $f, ">>", PATH;` without parentheses.
+                let bare = (lang == Lang::Perl
+                    && !matches!(toks.get(i + 1), Some(Tok::Punct('('))))
+                .then(|| {
+                    let end = toks[i + 1..]
+                        .iter()
+                        .position(|t| matches!(t, Tok::Punct(';')))
+                        .map_or(toks.len(), |p| i + 1 + p);
+                    (&toks[i + 1..end], end)
+                });
+                let Some((args, after)) = bare.or_else(|| call_args(toks, i + 1)) else {
                     continue;
                 };
                 let parts = split_args(args);
@@ -1518,10 +1528,26 @@ fn writes_and_shell_pipes(
                     }
                     continue;
                 }
+                // Deno `open(p, { write: true })`, `{ append: true }`.
+                let option = |key: &str| {
+                    parts.get(1).is_some_and(|p| {
+                        p.windows(3).any(|w| {
+                            matches!(w, [Tok::Ident(k), Tok::Punct(':'), Tok::Ident(t)] if k == key && t == "true")
+                        })
+                    })
+                };
                 let mode = parts
                     .get(1)
                     .and_then(|p| literal(p, vars))
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| {
+                        if option("append") {
+                            "a".into()
+                        } else if option("write") {
+                            "w".into()
+                        } else {
+                            String::new()
+                        }
+                    });
                 if mode.contains(['w', 'a', '+']) {
                     if let Some(path) = parts.first().and_then(|p| path_of(p)) {
                         // `.write(TEXT)` right after the call, or the literal text of the writes
@@ -1549,6 +1575,42 @@ fn writes_and_shell_pipes(
                     }
                 }
             }
+            // Ruby `IO.copy_stream(SRC, DST)`: DST is written.
+            "copy_stream" if matches!(toks.get(i + 1), Some(Tok::Punct('('))) => {
+                if let Some((args, _)) = call_args(toks, i + 1) {
+                    if let Some(path) = split_args(args).get(1).and_then(|p| path_of(p)) {
+                        r.writes.push((path, None, false));
+                    }
+                }
+            }
+            // R `write(TEXT, file = PATH, append = TRUE)`, `cat(TEXT, file = PATH)`,
+            // `writeLines(TEXT, PATH)`: the file is a named argument.
+            "write" | "cat" | "writeLines"
+                if lang == Lang::R && matches!(toks.get(i + 1), Some(Tok::Punct('('))) =>
+            {
+                if let Some((args, _)) = call_args(toks, i + 1) {
+                    let parts = split_args(args);
+                    let named = |key: &str| {
+                        parts.iter().find_map(|p| match p {
+                            [Tok::Ident(k), Tok::Punct('='), value @ ..] if k == key => Some(value),
+                            _ => None,
+                        })
+                    };
+                    let target = named("file").or_else(|| {
+                        (last == "writeLines")
+                            .then(|| parts.get(1).copied())
+                            .flatten()
+                    });
+                    if let Some(path) = target.and_then(&path_of) {
+                        let append = named("append").is_some_and(
+                            |v| matches!(v, [Tok::Ident(t)] if t == "TRUE" || t == "T"),
+                        );
+                        let text = parts.first().and_then(|p| literal(p, vars));
+                        r.writes.push((path, text, append));
+                    }
+                }
+                continue;
+            }
             // `os.truncate(p, 0)`, `File.truncate(p, 0)`, `ftruncate`: the file is emptied.
             "truncate" if matches!(toks.get(i + 1), Some(Tok::Punct('('))) => {
                 if let Some((args, _)) = call_args(toks, i + 1) {
@@ -1573,7 +1635,8 @@ fn writes_and_shell_pipes(
                 }
             }
             "writeFileSync" | "appendFileSync" | "writeFile" | "appendFile" | "write_text"
-            | "write_bytes" | "write" | "file_put_contents" | "binwrite"
+            | "write_bytes" | "write" | "file_put_contents" | "binwrite" | "writeTextFile"
+            | "writeTextFileSync"
                 if matches!(toks.get(i + 1), Some(Tok::Punct('('))) =>
             {
                 let Some((args, _)) = call_args(toks, i + 1) else {
@@ -1583,7 +1646,10 @@ fn writes_and_shell_pipes(
                 let append = last.starts_with("append")
                     || args
                         .iter()
-                        .any(|t| matches!(t, Tok::Ident(f) if f == "FILE_APPEND"));
+                        .any(|t| matches!(t, Tok::Ident(f) if f == "FILE_APPEND"))
+                    || args.windows(3).any(|w| {
+                        matches!(w, [Tok::Ident(k), Tok::Punct(':'), Tok::Ident(t)] if k == "append" && t == "true")
+                    });
                 if last == "write_text" || last == "write_bytes" {
                     // `Path(p).write_text(s)` / `(Path.home()/".bashrc").write_text(s)`: the path is before.
                     let start = toks[..i]
@@ -2065,6 +2131,47 @@ mod tests {
             "import site; open(site.getsitepackages()[0]+'/zz.pth','w')",
         );
         assert_eq!(r[0].0, "site-packages/zz.pth");
+        let first = |lang, code| {
+            let r = w(lang, code);
+            r.first().map(|x| (x.0.clone(), x.1.clone(), x.2))
+        };
+        assert_eq!(
+            first(
+                Lang::Perl,
+                "open my $f, '>>', \"$ENV{HOME}/.zshrc\"; print $f \"x\\n\""
+            ),
+            Some(("~/.zshrc".into(), Some("x\n".into()), true))
+        );
+        assert_eq!(
+            first(Lang::JavaScript, "fs.openSync('/dev/nvme0n1', 'r+')").map(|x| x.0),
+            Some("/dev/nvme0n1".into())
+        );
+        assert_eq!(
+            first(
+                Lang::JavaScript,
+                "await Deno.open('/dev/sda', {write: true})"
+            )
+            .map(|x| x.0),
+            Some("/dev/sda".into())
+        );
+        assert_eq!(
+            first(
+                Lang::JavaScript,
+                "Deno.writeTextFile('/home/u/.zshrc', 's', {append: true})"
+            ),
+            Some(("/home/u/.zshrc".into(), Some("s".into()), true))
+        );
+        assert_eq!(
+            first(Lang::Ruby, "IO.copy_stream('/dev/zero', '/dev/sdb')").map(|x| x.0),
+            Some("/dev/sdb".into())
+        );
+        assert_eq!(
+            first(Lang::R, "write('x', file = '~/.bashrc', append = TRUE)"),
+            Some(("~/.bashrc".into(), Some("x".into()), true))
+        );
+        // Reading is not writing.
+        assert!(w(Lang::JavaScript, "fs.openSync('data.json', 'r')").is_empty());
+        assert!(w(Lang::R, "write.csv(df, file = 'out.csv')").is_empty());
     }
 
     #[test]

@@ -701,6 +701,79 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 i += 4;
                 continue;
             }
+            // Base64 literals decoded in place: b64decode("…"), atob("…"), base64_decode("…"),
+            // Base64.decode64("…"), decode_base64("…"), Buffer.from("…", "base64").
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(b64), Tok::Punct(')' | ','), ..]
+                if matches!(
+                    dotted_last(f),
+                    "b64decode"
+                        | "standard_b64decode"
+                        | "urlsafe_b64decode"
+                        | "decodebytes"
+                        | "atob"
+                        | "base64_decode"
+                        | "decode64"
+                        | "strict_decode64"
+                        | "urlsafe_decode64"
+                        | "decode_base64"
+                ) || f == "Buffer.from"
+                    && matches!(toks.get(i + 4), Some(Tok::Str(enc)) if enc == "base64") =>
+            {
+                let close = if f == "Buffer.from" { i + 5 } else { i + 3 };
+                let text = crate::text::base64::decode(b64)
+                    .and_then(|b| String::from_utf8(b).ok())
+                    .filter(|_| matches!(toks.get(close), Some(Tok::Punct(')'))));
+                if let Some(text) = text {
+                    push_str(&mut out, text, style);
+                    i = close + 1;
+                    i += decode_suffix(&toks[i..]);
+                    if let [Tok::Punct('.'), Tok::Ident(t), Tok::Punct('('), Tok::Punct(')'), ..] =
+                        &toks[i.min(toks.len())..]
+                    {
+                        if t == "toString" {
+                            i += 4;
+                        }
+                    }
+                    continue;
+                }
+            }
+            // codecs.decode("…", "rot13") / codecs.encode(…, "rot_13")
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(t), Tok::Punct(','), Tok::Str(codec), Tok::Punct(')'), ..]
+                if matches!(f.as_str(), "codecs.decode" | "codecs.encode")
+                    && matches!(codec.as_str(), "rot13" | "rot_13" | "rot-13") =>
+            {
+                push_str(&mut out, rot13(t), style);
+                i += 6;
+                continue;
+            }
+            // "…".split("").reverse().join("") (JavaScript), ("…"):reverse() (Lua)
+            [Tok::Str(t), Tok::Punct('.'), Tok::Ident(sp), Tok::Punct('('), Tok::Str(empty), Tok::Punct(')'), Tok::Punct('.'), Tok::Ident(rev), Tok::Punct('('), Tok::Punct(')'), Tok::Punct('.'), Tok::Ident(j), Tok::Punct('('), Tok::Str(sep), Tok::Punct(')'), ..]
+                if sp == "split"
+                    && empty.is_empty()
+                    && rev == "reverse"
+                    && j == "join"
+                    && sep.is_empty() =>
+            {
+                push_str(&mut out, t.chars().rev().collect(), style);
+                i += 15;
+                continue;
+            }
+            [Tok::Punct('('), Tok::Str(t), Tok::Punct(')'), Tok::Punct(':'), Tok::Ident(rev), Tok::Punct('('), Tok::Punct(')'), ..]
+                if style == Style::Lua && rev == "reverse" =>
+            {
+                push_str(&mut out, t.chars().rev().collect(), style);
+                i += 7;
+                continue;
+            }
+            // Perl `reverse "…"` / `scalar reverse "…"`
+            [Tok::Ident(rev), Tok::Str(t), ..] if style == Style::Perl && rev == "reverse" => {
+                if matches!(out.last(), Some(Tok::Ident(s)) if s == "scalar") {
+                    out.pop();
+                }
+                push_str(&mut out, t.chars().rev().collect(), style);
+                i += 2;
+                continue;
+            }
             // bytes.fromhex("726d").decode(), binascii.unhexlify("726d") → the decoded text.
             [Tok::Ident(f), Tok::Punct('('), Tok::Str(hex), Tok::Punct(')'), ..]
                 if matches!(
@@ -1224,7 +1297,38 @@ mod tests {
             n("shutil.rmtree(Path.home().parent)", py),
             call("shutil.rmtree", "/home")
         );
+        assert_eq!(
+            n("shutil.rmtree(base64.b64decode('L2hvbWU=').decode())", py),
+            call("shutil.rmtree", "/home")
+        );
+        assert_eq!(
+            n("shutil.rmtree('/' + codecs.decode('rgp', 'rot13'))", py),
+            call("shutil.rmtree", "/etc")
+        );
         let js = Style::C;
+        assert_eq!(
+            n(
+                "fs.rmSync(Buffer.from('L2V0Yw==', 'base64').toString())",
+                js
+            ),
+            call("fs.rmSync", "/etc")
+        );
+        assert_eq!(
+            n("fs.rmSync('cte/'.split('').reverse().join(''))", js),
+            call("fs.rmSync", "/etc")
+        );
+        assert_eq!(
+            n("os.execute(('cte/ fr- mr'):reverse())", Style::Lua),
+            call("os.execute", "rm -rf /etc")
+        );
+        assert_eq!(
+            n("system(scalar reverse 'cte/ fr- mr')", Style::Perl),
+            call("system", "rm -rf /etc")
+        );
+        assert_eq!(
+            n("system(base64_decode('cm0gLXJmIH4v'))", Style::Php),
+            call("system", "rm -rf ~/")
+        );
         assert_eq!(
             n("Reflect.apply(cp.execSync, null, ['rm -rf ~'])", js),
             call("cp.execSync", "rm -rf ~")
