@@ -32,6 +32,16 @@ pub fn binding(
     resolve: &dyn Fn(&[Tok]) -> Option<String>,
 ) -> Option<(String, Vec<String>)> {
     for j in 0..toks.len() {
+        // `"/var/log,/etc".split(",").forEach(d => …)`: the pieces of a literal string.
+        if let [Tok::Str(text), Tok::Punct('.'), Tok::Ident(split), Tok::Punct('('), Tok::Str(sep), Tok::Punct(')'), ..] =
+            &toks[j..]
+        {
+            if split == "split" && !sep.is_empty() {
+                if let Some(name) = bound_after(toks, j + 6) {
+                    return Some((name, text.split(sep.as_str()).map(str::to_string).collect()));
+                }
+            }
+        }
         // Ruby `%w[/etc /usr].each { |d| … }`: one string of words.
         if let (Tok::Str(words), Some(Tok::Punct('.'))) = (&toks[j], toks.get(j + 1)) {
             if lang == Lang::Ruby && words.contains(' ') {
@@ -231,6 +241,10 @@ mod tests {
         assert_eq!(
             bind(Lang::Php, "foreach (['/etc', '/usr'] as $d) { x($d); }"),
             want("$d")
+        );
+        assert_eq!(
+            bind(Lang::JavaScript, "'/etc,/usr'.split(',').map(d => rm(d))"),
+            want("d")
         );
     }
 

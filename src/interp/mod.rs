@@ -488,8 +488,23 @@ fn interpolate(v: &str, vars: &HashMap<String, String>) -> String {
         return v.to_string();
     }
     let env_name = |inner: &str| -> Option<String> {
-        if let Some(n) = inner.strip_prefix("process.env.") {
+        if let Some(n) = inner
+            .strip_prefix("process.env.")
+            .or_else(|| inner.strip_prefix("Bun.env."))
+        {
             return Some(n.to_string());
+        }
+        // `{os.getlogin()}`, `{getpass.getuser()}`, `${os.userInfo().username}`: the user name.
+        if [
+            "getlogin()",
+            "getuser()",
+            "userInfo().username",
+            "Etc.getlogin",
+        ]
+        .iter()
+        .any(|u| inner.ends_with(u))
+        {
+            return Some("USER".into());
         }
         let quoted = inner.split(['\'', '"']).nth(1)?;
         (inner.starts_with("os.environ")
@@ -990,20 +1005,55 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
             }
         }
     }
-    let mut r = scan(lang, v, &toks, obfuscated, inputs, depth);
+    // `rmtree(@ARGV)` / `FileUtils.rm_rf ARGV` with the arguments on the command line, and
     // `for d in ['/etc', '/usr']: rmtree(d)`, `%w[a b].each { |d| … }`, `foreach ([…] as $d)`:
-    // the body runs once per element, so each element is analysed in place of the variable.
-    if depth < MAX_EVAL_DEPTH {
-        if let Some((name, values)) = loops::binding(&toks, lang, &|a| {
+    // the code runs once per element, so it is analysed once per element with the element in
+    // place of the variable (instead of once with an unknown variable).
+    let whole_argv = (!inputs.argv.is_empty())
+        .then(|| {
+            toks.iter().find_map(|t| match t {
+                Tok::Ident(n) if matches!(n.as_str(), "@ARGV" | "ARGV" | "$argv") => {
+                    Some((n.clone(), inputs.argv.clone()))
+                }
+                _ => None,
+            })
+        })
+        .flatten();
+    let binding = whole_argv.or_else(|| {
+        loops::binding(&toks, lang, &|a| {
             path_value(a, v, &HashMap::new(), &HashMap::new())
-        }) {
+        })
+    });
+    match binding.filter(|_| depth < MAX_EVAL_DEPTH) {
+        Some((name, values)) => {
+            let mut r = Report::default();
             for value in values.iter().take(loops::MAX_VALUES) {
                 let bound = loops::substitute(&toks, &name, value);
                 merge(&mut r, scan(lang, v, &bound, obfuscated, inputs, depth + 1));
             }
+            dedupe(&mut r);
+            r
         }
+        None => scan(lang, v, &toks, obfuscated, inputs, depth),
     }
-    r
+}
+
+/// Drop repeated effects (code outside a loop is seen once per element).
+fn dedupe(r: &mut Report) {
+    fn unique<T: PartialEq + Clone>(v: &mut Vec<T>) {
+        let mut seen: Vec<T> = Vec::with_capacity(v.len());
+        v.retain(|x| {
+            let new = !seen.contains(x);
+            if new {
+                seen.push(x.clone());
+            }
+            new
+        });
+    }
+    unique(&mut r.runs);
+    unique(&mut r.deletes);
+    unique(&mut r.dynamic);
+    unique(&mut r.writes);
 }
 
 /// What a token stream does (the body of [`with_vocab`], also run once per loop element).
@@ -1971,9 +2021,7 @@ fn run_of(
         // `spawn("sh", ["-c", "…"])`; Python's `os.execv(path, [argv0, …])` repeats argv[0].
         let mut argv = vec![head];
         let skip = usize::from(
-            lang == Lang::Python
-                && (name.contains("exec") || is_os_spawn(name))
-                && !list.is_empty(),
+            lang == Lang::Python && (is_os_exec(name) || is_os_spawn(name)) && !list.is_empty(),
         );
         argv.extend(list.into_iter().skip(skip));
         return Some(Run::Argv(argv));
@@ -1983,12 +2031,17 @@ fn run_of(
         && (is_argv || matches!(lang, Lang::Perl | Lang::Ruby))
     {
         let mut argv = vec![head];
-        let skip =
-            usize::from(lang == Lang::Python && (name.contains("exec") || is_os_spawn(name)));
+        let skip = usize::from(lang == Lang::Python && (is_os_exec(name) || is_os_spawn(name)));
         argv.extend(rest.into_iter().flatten().skip(skip));
         return Some(Run::Argv(argv));
     }
     Some(Run::Shell(head))
+}
+
+/// Python's `os.exec*`: the program, then its argv (argv[0] repeated).
+fn is_os_exec(name: &str) -> bool {
+    let last = name.rsplit('.').next().unwrap_or(name);
+    last.starts_with("exec") && last.len() <= 7
 }
 
 /// Python's `os.spawnl*`/`os.spawnv*`: a mode, the program, then its argv (argv[0] repeated).
@@ -2260,12 +2313,19 @@ mod tests {
             )),
             ["/etc", "/usr"]
         );
-        // The body as written is reported too (`rm -rf $d`); the bound copy names the element.
-        assert!(shells(&analyze(
-            Lang::Php,
-            "foreach (['/etc'] as $d) { system(\"rm -rf $d\"); }"
-        ))
-        .contains(&"rm -rf /etc".to_string()));
+        assert_eq!(
+            shells(&analyze(
+                Lang::Php,
+                "foreach (['/etc'] as $d) { system(\"rm -rf $d\"); } system('make');"
+            )),
+            ["rm -rf /etc", "make"]
+        );
+        // Each element is known, so nothing is left computed at run time.
+        assert!(
+            py("import subprocess\nfor f in ['a.py', 'b.py']: subprocess.run(['black', f])")
+                .dynamic
+                .is_empty()
+        );
         assert_eq!(
             shells(&py(
                 "import os; os.spawnlp(os.P_WAIT, 'rm', 'rm', '-rf', '/')"

@@ -737,6 +737,17 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     continue;
                 }
             }
+            // R paste("rm", "-rf", "/var") / paste0("a", "b")
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(_), ..]
+                if matches!(f.as_str(), "paste" | "paste0") =>
+            {
+                if let Some((parts, used)) = str_list(&toks[i + 1..]) {
+                    let sep = if f == "paste" { " " } else { "" };
+                    push_str(&mut out, parts.join(sep), style);
+                    i += 1 + used;
+                    continue;
+                }
+            }
             // codecs.decode("…", "rot13") / codecs.encode(…, "rot_13")
             [Tok::Ident(f), Tok::Punct('('), Tok::Str(t), Tok::Punct(','), Tok::Str(codec), Tok::Punct(')'), ..]
                 if matches!(f.as_str(), "codecs.decode" | "codecs.encode")
