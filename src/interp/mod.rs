@@ -858,7 +858,17 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
                         replaced = Some((v.clone(), 4));
                     }
                 }
-                "@ARGV" if !inputs.argv.is_empty() => replaced = Some((inputs.argv.join(" "), 1)),
+                // `system @ARGV`, `rmtree(@ARGV)`: the arguments as a list of strings.
+                "@ARGV" if !inputs.argv.is_empty() => {
+                    for (k, a) in inputs.argv.iter().enumerate() {
+                        if k > 0 {
+                            out.push(Tok::Punct(','));
+                        }
+                        out.push(Tok::Str(a.clone()));
+                    }
+                    i += 1;
+                    continue;
+                }
                 "$_" => {
                     if let Some(l) = &stdin_line {
                         replaced = Some((l.clone(), 1));
@@ -1012,7 +1022,8 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     let whole_argv = (!inputs.argv.is_empty())
         .then(|| {
             toks.iter().find_map(|t| match t {
-                Tok::Ident(n) if matches!(n.as_str(), "@ARGV" | "ARGV" | "$argv") => {
+                // (Perl's `@ARGV` became the list itself in `substitute_inputs`.)
+                Tok::Ident(n) if matches!(n.as_str(), "ARGV" | "$argv") => {
                     Some((n.clone(), inputs.argv.clone()))
                 }
                 _ => None,

@@ -145,7 +145,10 @@ impl Walker {
                     .collect()
             })
             .unwrap_or_default();
-        let stdin = input.filter(|w| w.subs.is_empty()).map(|w| w.text.clone());
+        // The program's own text read from stdin (`perl <<'EOF' … EOF`) is not data on stdin.
+        let stdin = input
+            .filter(|w| w.subs.is_empty() && w.text != code.text)
+            .map(|w| w.text.clone());
         let mut env: HashMap<String, String> = self
             .vars
             .iter()

@@ -1577,6 +1577,10 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
                     .iter()
                     .any(|f| f.len() == 2 && t.ends_with(&f[1..])));
         if is_flag {
+            // `pwsh -Command -`: the commands come on stdin.
+            if args.get(i + 1).is_some_and(|c| c.text == "-") {
+                break;
+            }
             if let Some(code) = args.get(i + 1) {
                 let code = if lang == Lang::PowerShell && t.to_ascii_lowercase().starts_with("-e") {
                     match decode_utf16_base64(&code.text) {

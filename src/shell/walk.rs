@@ -656,13 +656,19 @@ impl Walker {
                 .filter(|c| !c.redirects.iter().any(|r| r.writes()));
             // `cat`, `tee FILE`, `head`: what came in goes out (`echo CODE | tee log | sh`).
             let passes = last.is_some_and(passes_stdin_through);
+            // `cat <<EOF | python3`: a pass-through stage's own heredoc or here-string is what
+            // it passes on.
+            let own_input = last.filter(|_| passes).and_then(|c| c.stdin_text.clone());
             let next_printed = if passes {
-                printed.clone()
+                own_input
+                    .clone()
+                    .filter(|w| !w.dynamic)
+                    .or_else(|| printed.clone())
             } else {
                 last.and_then(printed_literal)
             };
             let next_piped = if passes {
-                stage_input
+                own_input.or(stage_input)
             } else {
                 last.and_then(|c| {
                     printed_text(c, true)
@@ -844,6 +850,13 @@ impl Walker {
                 self.nested(text, map, Origin::Heredoc);
             }
         }
+        // `cat <<EOF | python3`: what the heredoc's command passes on is the next stage's stdin.
+        let passed_on = self.out.commands[first..body_end]
+            .iter()
+            .rev()
+            .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
+            .filter(|c| passes_stdin_through(c))
+            .and(stdin_text.clone());
         for t in trailing {
             if t.kind() == "pipeline" {
                 for (i, stage) in named_children(t).into_iter().enumerate() {
@@ -852,7 +865,10 @@ impl Walker {
                         stage: i + 1,
                     });
                     let before = self.out.commands.len();
+                    let input = if i == 0 { passed_on.clone() } else { None };
+                    let saved_piped = std::mem::replace(&mut self.piped, input);
                     self.statement(stage, src);
+                    self.piped = saved_piped;
                     self.pipes.pop();
                     let later_shell = self.out.commands[before..]
                         .iter()
