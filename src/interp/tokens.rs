@@ -748,6 +748,23 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     continue;
                 }
             }
+            // os.path.join("a", "b"), path.join(…), File.join(…), p.joinpath(".aws", "credentials"):
+            // literal pieces become one path (the call stays, so constructors still resolve).
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(_), Tok::Punct(','), Tok::Str(_), ..]
+                if matches!(
+                    f.as_str(),
+                    "os.path.join" | "path.join" | "File.join" | "posixpath.join"
+                ) || f.ends_with(".joinpath") =>
+            {
+                if let Some((parts, used)) = str_list(&toks[i + 1..]) {
+                    out.push(Tok::Ident(f.clone()));
+                    out.push(Tok::Punct('('));
+                    out.push(Tok::Str(parts.join("/").replace("//", "/")));
+                    out.push(Tok::Punct(')'));
+                    i += 1 + used;
+                    continue;
+                }
+            }
             // codecs.decode("…", "rot13") / codecs.encode(…, "rot_13")
             [Tok::Ident(f), Tok::Punct('('), Tok::Str(t), Tok::Punct(','), Tok::Str(codec), Tok::Punct(')'), ..]
                 if matches!(f.as_str(), "codecs.decode" | "codecs.encode")
