@@ -345,6 +345,8 @@ pub struct Inputs {
     pub stdin: Option<String>,
     /// Environment variables with known values.
     pub env: HashMap<String, String>,
+    /// The working directory when the shell input fixes it (`cd / && python3 -c …`).
+    pub cwd: Option<String>,
 }
 
 /// Analyse a snippet.
@@ -1098,7 +1100,12 @@ fn scan(
     // `os.chdir('/')`, `process.chdir(os.homedir())`, `Dir.chdir(Dir.home)`: the directory that
     // relative paths of later deletes, writes and commands mean (and where in the report those
     // later effects start).
-    let mut cwd: Option<(String, usize, usize, usize)> = None;
+    let mut cwd: Option<(String, usize, usize, usize)> = inputs
+        .cwd
+        .clone()
+        .filter(|d| d.starts_with(['/', '~']))
+        .map(|d| (d, 0, 0, 0));
+    let inherited_cwd = cwd.is_some();
     for (i, t) in toks.iter().enumerate() {
         let name = match t {
             Tok::Cmd(c) => {
@@ -1351,7 +1358,10 @@ fn scan(
                 }
             }
         }
-        if matches!(name.rsplit('.').next(), Some("chdir" | "setwd")) && cwd.is_none() {
+        if matches!(name.rsplit('.').next(), Some("chdir" | "setwd"))
+            && (cwd.is_none()
+                || inherited_cwd && cwd.as_ref().is_some_and(|c| c.1 == 0 && c.2 == 0))
+        {
             let target = args_of(toks, i, lang)
                 .and_then(|a| path_value(split_args(a).first()?, v, &paths, &vars));
             if let Some(dir) = target.filter(|d| d.starts_with(['/', '~'])) {
@@ -1379,7 +1389,8 @@ fn scan(
             }
         }
     }
-    enumerated_deletes(lang, toks, v, &paths, &vars, &mut r);
+    let dir = cwd.as_ref().map(|c| c.0.as_str());
+    enumerated_deletes(lang, toks, v, &paths, &vars, dir, &mut r);
     writes_and_shell_pipes(lang, toks, v, &paths, &vars, &mut r);
     if let Some((dir, runs_at, deletes_at, writes_at)) = &cwd {
         in_directory(&mut r, dir, *runs_at, *deletes_at, *writes_at);
@@ -1484,16 +1495,7 @@ fn runs_code_argument(program: &str) -> bool {
 /// joined to it, and commands run there (`cd DIR && …`, so the shell layer resolves `rm -rf *`).
 /// Deletes and writes found by the whole-code passes (enumerations, handle writes) are joined too.
 fn in_directory(r: &mut Report, dir: &str, runs_at: usize, deletes_at: usize, writes_at: usize) {
-    let join = |p: &str| -> String {
-        if p.starts_with(['/', '~', '$']) {
-            return p.to_string();
-        }
-        let rel = p.trim_start_matches("./");
-        match rel {
-            "" | "." => dir.to_string(),
-            _ => format!("{}/{rel}", dir.trim_end_matches('/')),
-        }
-    };
+    let join = |p: &str| join_dir(dir, p);
     let quoted = |w: &str| -> String {
         if !w.is_empty()
             && w.chars()
@@ -1519,6 +1521,17 @@ fn in_directory(r: &mut Report, dir: &str, runs_at: usize, deletes_at: usize, wr
     }
     for (p, _, _) in r.writes.iter_mut().skip(writes_at) {
         *p = join(p);
+    }
+}
+
+/// `p` as seen from directory `dir`: absolute, home and variable paths stay as they are.
+fn join_dir(dir: &str, p: &str) -> String {
+    if p.starts_with(['/', '~', '$']) {
+        return p.to_string();
+    }
+    match p.trim_start_matches("./") {
+        "" | "." => dir.to_string(),
+        rel => format!("{}/{rel}", dir.trim_end_matches('/')),
     }
 }
 
@@ -1800,6 +1813,7 @@ fn enumerated_deletes(
     v: &Vocab,
     paths: &HashMap<String, String>,
     vars: &HashMap<String, String>,
+    cwd: Option<&str>,
     r: &mut Report,
 ) {
     let path_of = |arg: &[Tok]| path_value(arg, v, paths, vars);
@@ -1861,7 +1875,19 @@ fn enumerated_deletes(
             (Some(base), Some(pattern)) => format!("{}/{pattern}", base.trim_end_matches('/')),
             (Some(base), None) => base,
             (None, Some(p)) => p,
+            // `os.listdir()`, `os.scandir()`: the working directory.
+            (None, None)
+                if parts.is_empty()
+                    && matches!(name.rsplit('.').next(), Some("listdir" | "scandir")) =>
+            {
+                ".".to_string()
+            }
             (None, None) => continue,
+        };
+        // `os.chdir("/boot"); os.listdir(".")`: the listing is of the directory changed to.
+        let root = match cwd {
+            Some(dir) => join_dir(dir, &root),
+            None => root,
         };
         // Entries of the project (`os.listdir(".")`, `glob("*.tmp")`) are ordinary clean-up;
         // roots outside it (absolute, home, parent) are what a wipe enumerates.
@@ -2345,6 +2371,16 @@ mod tests {
             dels(&py("import os,shutil; os.chdir('/'); shutil.rmtree('etc')")),
             ["/etc"]
         );
+        assert_eq!(
+            dels(&py(
+                "import os,shutil; os.chdir('/boot'); [shutil.rmtree(e) for e in os.listdir('.')]"
+            )),
+            ["/boot/*"]
+        );
+        assert!(dels(&py(
+            "import os,shutil; [shutil.rmtree(e) for e in os.listdir('.')]"
+        ))
+        .is_empty());
         assert_eq!(
             shells(&py(
                 "import os; os.chdir(os.path.expanduser('~')); os.system('rm -rf *')"

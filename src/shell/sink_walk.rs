@@ -160,7 +160,12 @@ impl Walker {
                 env.insert(k.clone(), v.text.clone());
             }
         }
-        interp::Inputs { argv, stdin, env }
+        interp::Inputs {
+            argv,
+            stdin,
+            env,
+            cwd: self.state.cwd.clone(),
+        }
     }
 
     /// Analyse interpreter code and walk what it runs.
