@@ -1524,6 +1524,13 @@ fn in_directory(r: &mut Report, dir: &str, runs_at: usize, deletes_at: usize, wr
     }
 }
 
+/// An options object sets `key: true` (`{ append: true }`, `{ write: true }`).
+fn option_true(toks: &[Tok], key: &str) -> bool {
+    toks.windows(3).any(
+        |w| matches!(w, [Tok::Ident(k), Tok::Punct(':'), Tok::Ident(t)] if k == key && t == "true"),
+    )
+}
+
 /// `p` as seen from directory `dir`: absolute, home and variable paths stay as they are.
 fn join_dir(dir: &str, p: &str) -> String {
     if p.starts_with(['/', '~', '$']) {
@@ -1615,13 +1622,7 @@ fn writes_and_shell_pipes(
                     continue;
                 }
                 // Deno `open(p, { write: true })`, `{ append: true }`.
-                let option = |key: &str| {
-                    parts.get(1).is_some_and(|p| {
-                        p.windows(3).any(|w| {
-                            matches!(w, [Tok::Ident(k), Tok::Punct(':'), Tok::Ident(t)] if k == key && t == "true")
-                        })
-                    })
-                };
+                let option = |key: &str| parts.get(1).is_some_and(|p| option_true(p, key));
                 // `p.open("a")` with `p` a known path (pathlib): the mode comes first.
                 if let Some(path) = name
                     .strip_suffix(".open")
@@ -1750,9 +1751,7 @@ fn writes_and_shell_pipes(
                     || args
                         .iter()
                         .any(|t| matches!(t, Tok::Ident(f) if f == "FILE_APPEND"))
-                    || args.windows(3).any(|w| {
-                        matches!(w, [Tok::Ident(k), Tok::Punct(':'), Tok::Ident(t)] if k == "append" && t == "true")
-                    });
+                    || option_true(args, "append");
                 if last == "write_text" || last == "write_bytes" {
                     // `Path(p).write_text(s)` / `(Path.home()/".bashrc").write_text(s)`: the path is before.
                     let start = toks[..i]

@@ -819,19 +819,7 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
             [Tok::Ident(f), Tok::Punct('('), Tok::Punct('[' | '('), Tok::Num(_), ..]
                 if matches!(f.as_str(), "bytes" | "bytearray") =>
             {
-                // The list as `( … )`, whichever brackets it was written with.
-                let end = toks[i + 2..]
-                    .iter()
-                    .position(|t| matches!(t, Tok::Punct(']' | ')')))
-                    .map_or(toks.len(), |p| i + 3 + p);
-                let mut list: Vec<Tok> = toks[i + 2..end].to_vec();
-                if let Some(first) = list.first_mut() {
-                    *first = Tok::Punct('(');
-                }
-                if let Some(last) = list.last_mut() {
-                    *last = Tok::Punct(')');
-                }
-                if let Some((text, used)) = char_codes(&list) {
+                if let Some((text, used)) = char_codes(&toks[i + 2..]) {
                     if matches!(toks.get(i + 2 + used), Some(Tok::Punct(')'))) {
                         push_str(&mut out, text, style);
                         i += 3 + used;
@@ -909,9 +897,8 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     let parts = split_args(args);
                     if parts.len() >= 2 {
                         let (f, how) = x.rsplit_once('.').unwrap_or((x, ""));
-                        let rest_start = args.len()
-                            - parts[1..].iter().map(|p| p.len()).sum::<usize>()
-                            - (parts.len() - 2);
+                        // Everything after the first argument and its comma.
+                        let rest_start = parts[0].len() + 1;
                         out.push(Tok::Ident(f.to_string()));
                         out.push(Tok::Punct('('));
                         if how == "apply" {
@@ -964,18 +951,7 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
             [Tok::Ident(m), Tok::Punct('('), Tok::Ident(c), Tok::Punct(','), Tok::Punct('[' | '('), Tok::Num(_), ..]
                 if m == "map" && c == "chr" =>
             {
-                let end = toks[i + 4..]
-                    .iter()
-                    .position(|t| matches!(t, Tok::Punct(']' | ')')))
-                    .map_or(toks.len(), |p| i + 5 + p);
-                let mut list: Vec<Tok> = toks[i + 4..end].to_vec();
-                if let Some(first) = list.first_mut() {
-                    *first = Tok::Punct('(');
-                }
-                if let Some(last) = list.last_mut() {
-                    *last = Tok::Punct(')');
-                }
-                if let Some((text, used)) = char_codes(&list) {
+                if let Some((text, used)) = char_codes(&toks[i + 4..]) {
                     if matches!(toks.get(i + 4 + used), Some(Tok::Punct(')'))) {
                         push_str(&mut out, text, style);
                         i += 5 + used;
@@ -1137,12 +1113,14 @@ fn mapped_call(toks: &[Tok], i: usize) -> Option<(String, Vec<&[Tok]>, usize)> {
     Some((f, items, end))
 }
 
-/// `(114, 109, 32)` → the text of those character codes, and the tokens used (parentheses
-/// included); `None` unless every element is a number that is a character.
+/// `(114, 109, 32)` or `[114, 109, 32]` → the text of those character codes, and the tokens used
+/// (brackets included); `None` unless every element is a number that is a character.
 fn char_codes(toks: &[Tok]) -> Option<(String, usize)> {
-    if toks.first() != Some(&Tok::Punct('(')) {
-        return None;
-    }
+    let close = match toks.first() {
+        Some(Tok::Punct('(')) => ')',
+        Some(Tok::Punct('[')) => ']',
+        _ => return None,
+    };
     let mut out = String::new();
     let mut j = 1;
     loop {
@@ -1152,7 +1130,7 @@ fn char_codes(toks: &[Tok]) -> Option<(String, usize)> {
         }
         match toks.get(j + 1)? {
             Tok::Punct(',') => j += 2,
-            Tok::Punct(')') => return Some((out, j + 2)),
+            Tok::Punct(c) if *c == close => return Some((out, j + 2)),
             _ => return None,
         }
     }
