@@ -31,7 +31,7 @@ fn secret_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$",
         )
         .expect("static regex")
     })
@@ -56,7 +56,16 @@ fn is_home_dir(p: &str) -> bool {
 /// Does this path name a secret file?
 fn is_secret_path(p: &str) -> bool {
     let p = p.trim_start_matches(['@', '<']);
-    secret_file_re().is_match(p)
+    if secret_file_re().is_match(p) {
+        return true;
+    }
+    // A glob that selects key files wherever they are (`~/*.pem`, `**/id_*`).
+    let base = p.rsplit('/').next().unwrap_or(p);
+    base.contains('*')
+        && (base.starts_with("id_")
+            || [".pem", ".key", ".p12", ".pfx", ".kdbx"]
+                .iter()
+                .any(|x| base.ends_with(x)))
 }
 
 /// A secret variable named in the text, if any.
@@ -94,7 +103,7 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         "cat", "head", "tail", "less", "more", "base64", "base32", "xxd", "od", "hexdump", "gzip",
         "bzip2", "xz", "zstd", "tar", "zip", "7z", "gpg", "openssl", "strings", "tac", "nl", "sed",
         "awk", "grep", "cut", "jq", "yq", "python", "python3", "perl", "ruby", "tr", "sort",
-        "uniq",
+        "uniq", "sqlite3",
     ];
     // An archive of the whole home directory carries every key and credential in it.
     if matches!(name, "tar" | "zip" | "7z" | "gtar" | "bsdtar" | "cpio") {
@@ -163,7 +172,7 @@ fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
         "kubectl" | "oc" => has("config") && has("view") && has("--raw"),
         "op" => has("read") || (has("item") && has("get")),
         "secret-tool" => has("lookup") || has("search"),
-        "bw" => has("get") || has("export"),
+        "bw" => has("get") || has("export") || (has("list") && has("items")),
         "pass" | "gopass" => {
             has("show")
                 || text.first().is_some_and(|t| {
@@ -455,7 +464,9 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             Some(s)
         }
         "scp" | "rsync" | "sftp" => {
-            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            // Option values are not files sent: `-i KEY` is the identity used, `-e "ssh -i KEY"`
+            // the remote shell.
+            let positional = transfer_operands(name, args);
             let remote = positional.last().is_some_and(|d| is_remote_target(&d.text));
             if !remote {
                 return None;
@@ -549,6 +560,67 @@ fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
 }
 
 /// `host:path`, `user@host:path`, `rsync://…` — but not a local path with a colon-free name.
+/// The operands of `scp`, `sftp` or `rsync`: arguments that are neither options nor the value
+/// of an option that takes one (`-i KEY`, `-o Opt`, `-e "ssh -i KEY"`, `--exclude PAT`).
+fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a Word> {
+    const SSH_VALUE_OPTS: &[&str] = &[
+        "-b", "-B", "-c", "-D", "-F", "-i", "-J", "-l", "-o", "-P", "-R", "-S", "-X",
+    ];
+    const RSYNC_VALUE_OPTS: &[&str] = &[
+        "-e",
+        "-T",
+        "-B",
+        "-f",
+        "-M",
+        "--rsh",
+        "--exclude",
+        "--include",
+        "--filter",
+        "--exclude-from",
+        "--include-from",
+        "--files-from",
+        "--rsync-path",
+        "--password-file",
+        "--temp-dir",
+        "--partial-dir",
+        "--log-file",
+        "--chown",
+        "--chmod",
+        "--backup-dir",
+        "--compare-dest",
+        "--link-dest",
+        "--copy-dest",
+        "--port",
+        "--timeout",
+        "--bwlimit",
+        "--suffix",
+        "--max-size",
+        "--min-size",
+        "--out-format",
+        "--remote-option",
+    ];
+    let takes_value = |t: &str| match name {
+        "rsync" => RSYNC_VALUE_OPTS.contains(&t),
+        _ => SSH_VALUE_OPTS.contains(&t),
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "--" {
+            out.extend(args[i + 1..].iter());
+            break;
+        }
+        if t.starts_with('-') && t.len() > 1 {
+            i += if takes_value(t) { 2 } else { 1 };
+            continue;
+        }
+        out.push(&args[i]);
+        i += 1;
+    }
+    out
+}
+
 fn is_remote_target(t: &str) -> bool {
     if t.contains("://") {
         return true;
@@ -621,6 +693,36 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             }
         }
     }
+    // Interpreter code that sends what it reads on stdin, fed a secret
+    // (`cat ~/.config/gh/hosts.yml | python3 -c "…urlopen(url, sys.stdin.read())"`).
+    for effect in script
+        .effects
+        .iter()
+        .filter(|e| e.kind == crate::shell::ir::EffectKind::StdinToNetwork)
+    {
+        let fed = script.commands.iter().enumerate().find_map(|(idx, cmd)| {
+            if cmd.span.0 > effect.span.0 || cmd.span.1 < effect.span.1 || cmd.via.is_some() {
+                return None;
+            }
+            cmd.redirects
+                .iter()
+                .find(|r| r.op == "<" && is_secret(&r.target.text))
+                .map(|r| (Secret::File, r.target.text.clone()))
+                .or_else(|| upstream.before(script, idx, cmd))
+                .filter(|(kind, _)| *kind > Secret::Variable)
+                .map(|found| (found, pipeline_span(script, cmd)))
+        });
+        if let Some(((kind, source), span)) = fed {
+            hits.push(Hit {
+                rule_id: kind.rule(),
+                span,
+                detail: Some(format!(
+                    "{source} is piped into {}, which sends its input over the network",
+                    effect.detail
+                )),
+            });
+        }
+    }
     for (idx, cmd) in script.commands.iter().enumerate() {
         let Some(sink) = sink_args(cmd) else { continue };
         let mut found: Option<(Secret, String)> = None;
@@ -648,6 +750,34 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 *kind > Secret::Variable && !what.ends_with("(prints credentials)")
             }),
         );
+        // A well-known service's key in a header sent to some other host
+        // (`-H "Authorization: Bearer $OPENAI_API_KEY" https://x.example/v1/chat`).
+        keep(
+            sink.meta
+                .iter()
+                .find_map(|w| secret_var(&w.text))
+                .filter(|var| crate::text::vendor::names_known_vendor(var))
+                .filter(|var| {
+                    let hosts: Vec<String> = sink
+                        .payload
+                        .iter()
+                        .filter_map(|w| url_host(&w.text))
+                        .collect();
+                    hosts.iter().any(|h| !is_loopback(h))
+                        && !hosts
+                            .iter()
+                            .any(|h| crate::text::vendor::vendor_of_variable(var, h))
+                })
+                .map(|var| (Secret::Variable, format!("${var}"))),
+        );
+        // `{}` filled in by the wrapper: `xargs -a ~/.git-credentials … {}`.
+        if let Some(wrapper) = cmd.wrapped_by.and_then(|w| script.commands.get(w)) {
+            let fills = sink.files.iter().any(|f| f.contains("{}"))
+                || sink.payload.iter().any(|w| w.text.contains("{}"));
+            if fills {
+                keep(placeholder_source(wrapper).map(|what| (Secret::File, what)));
+            }
+        }
         if sink.reads_stdin {
             if let Some(text) = &cmd.stdin_text {
                 keep(words_source(script, std::slice::from_ref(text)));
@@ -693,6 +823,27 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// A loopback host (a local proxy or model server holds the key legitimately).
+fn is_loopback(host: &str) -> bool {
+    matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+}
+
+/// What `xargs` fills `{}` with when that is a secret: the lines of a credential file
+/// (`xargs -a FILE`, `xargs --arg-file=FILE`). (`find -exec … {}` is resolved by the walker.)
+fn placeholder_source(wrapper: &Command) -> Option<String> {
+    if wrapper.name() != "xargs" {
+        return None;
+    }
+    let args = wrapper.args();
+    args.iter().enumerate().find_map(|(i, a)| {
+        let file = match a.text.as_str() {
+            "-a" | "--arg-file" => args.get(i + 1).map(|w| w.text.as_str()),
+            t => t.strip_prefix("--arg-file="),
+        }?;
+        is_secret_path(file).then(|| file.to_string())
+    })
 }
 
 /// The host of a URL-looking word.
@@ -743,6 +894,23 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                             out.insert(format!("{}/{base}", dest.text.trim_end_matches('/')));
                         }
                     }
+                }
+            }
+        }
+        // `bw export --output /tmp/v.json`: a credential printer writing its own output file.
+        if credential_printer(cmd.name(), cmd.args()).is_some() {
+            let args = cmd.args();
+            for (i, a) in args.iter().enumerate() {
+                let t = a.text.as_str();
+                if matches!(
+                    t,
+                    "--output" | "-o" | "--out-file" | "--output-file" | "--out"
+                ) {
+                    if let Some(v) = args.get(i + 1) {
+                        out.insert(v.text.clone());
+                    }
+                } else if let Some(v) = t.strip_prefix("--output=") {
+                    out.insert(v.to_string());
                 }
             }
         }

@@ -23,10 +23,14 @@ enum Sink {
     Python,
     /// Neovim Lua start-up files.
     Lua,
+    /// PowerShell profiles (`$PROFILE`, `Microsoft.PowerShell_profile.ps1`).
+    PowerShell,
     /// Emacs start-up files: strings given to `shell-command`, `call-process`… are commands.
     Emacs,
     /// Git configuration files: settings that make git run a program.
     GitConfig,
+    /// udev rules: `RUN+="…"` values are commands run as root when a device appears.
+    Udev,
     /// A Kubernetes manifest applied from stdin.
     Manifest,
     /// Package-manager configuration: a line that points installs at another registry.
@@ -36,7 +40,7 @@ enum Sink {
 fn sink_of(path: &str) -> Option<Sink> {
     static RC: OnceLock<Regex> = OnceLock::new();
     let rc = RC.get_or_init(|| {
-        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|config\.fish|\.bash_logout|\.zlogout|\.xprofile|\.xinitrc|\.xsession|\.xsessionrc)$|(^|/)\.bashrc\.d/[^/]+$|/\.config/fish/functions/[^/]+\.fish$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment)$|^/etc/profile\.d/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")
+        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.bash_aliases|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|\.tcshrc|\.cshrc|\.login|\.logout|config\.fish|\.bash_logout|\.zlogout|\.xprofile|\.xinitrc|\.xsession|\.xsessionrc|\.ssh/rc)$|(^|/)\.bashrc\.d/[^/]+$|/\.config/fish/functions/[^/]+\.fish$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment|csh\.cshrc|csh\.login|ssh/sshrc)$|^/etc/(profile\.d|update-motd\.d)/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")
             .expect("static regex")
     });
     static EDITOR: OnceLock<Regex> = OnceLock::new();
@@ -46,7 +50,7 @@ fn sink_of(path: &str) -> Option<Sink> {
     });
     static REGISTRY: OnceLock<Regex> = OnceLock::new();
     let registry = REGISTRY.get_or_init(|| {
-        Regex::new(r"(^|/)(\.yarnrc\.yml|\.yarnrc|\.npmrc|pip\.conf|pip\.ini|\.gemrc|\.cargo/config(\.toml)?)$")
+        Regex::new(r"(^|/)(\.yarnrc\.yml|\.yarnrc|\.npmrc|/etc/npmrc|npmrc|pip\.conf|pip\.ini|\.gemrc|\.cargo/config(\.toml)?|bunfig\.toml|\.condarc|\.m2/settings\.xml|\.gradle/init\.d/[^/]+\.gradle(\.kts)?|\.gradle/init\.gradle(\.kts)?|NuGet\.Config|nuget\.config|yarn\.lock|package-lock\.json|pnpm-lock\.yaml)$")
             .expect("static regex")
     });
     static CODE: OnceLock<[Regex; 3]> = OnceLock::new();
@@ -62,12 +66,20 @@ fn sink_of(path: &str) -> Option<Sink> {
     });
     if rc.is_match(path) {
         Some(Sink::StartupFile)
+    } else if path == "$PROFILE"
+        || path.ends_with(".ps1")
+            && (path.contains("/powershell/") || path.contains("PowerShell/"))
+            && path.to_ascii_lowercase().ends_with("profile.ps1")
+    {
+        Some(Sink::PowerShell)
     } else if path.ends_with(".git/config")
         || path.ends_with(".gitconfig")
         || path.ends_with(".config/git/config")
     {
         Some(Sink::GitConfig)
-    } else if python.is_match(path) {
+    } else if python.is_match(path)
+        || path.ends_with(".pth") && (path.contains("site") || path.contains("packages"))
+    {
         Some(Sink::Python)
     } else if lua.is_match(path) {
         Some(Sink::Lua)
@@ -83,6 +95,8 @@ fn sink_of(path: &str) -> Option<Sink> {
         Some(Sink::Cron)
     } else if path.contains("/systemd/system/") || path.contains("/systemd/user/") {
         Some(Sink::Systemd)
+    } else if path.contains("/udev/rules.d/") {
+        Some(Sink::Udev)
     } else {
         None
     }
@@ -92,10 +106,11 @@ fn sink_of(path: &str) -> Option<Sink> {
 pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = Vec::new();
     for cmd in &script.commands {
-        let Some(sink) = sink_for_command(cmd) else {
+        let placed = placed_text(cmd, script);
+        let Some(sink) = sink_for_command(cmd).or(placed.as_ref().map(|(s, _)| *s)) else {
             continue;
         };
-        let mut payloads: Vec<String> = Vec::new();
+        let mut payloads: Vec<String> = placed.map(|(_, t)| t).unwrap_or_default();
         payloads.extend(printed_literal(cmd).map(|w| w.text));
         payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
         payloads.extend(upstream_literals(script, cmd));
@@ -187,7 +202,7 @@ fn git_exec_setting() -> &'static Regex {
 fn admin_binding() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?s)kind:\s*(Cluster)?RoleBinding\b.*?\bname:\s*["']?(cluster-admin|system:masters)\b"#)
+        Regex::new(r#"(?s)\bkind"?\s*:\s*"?(Cluster)?RoleBinding\b.*?\bname"?\s*:\s*["']?(cluster-admin|system:masters)\b"#)
             .expect("static regex")
     })
 }
@@ -226,11 +241,11 @@ fn switches_registry(line: &str) -> bool {
     static LINE: OnceLock<Regex> = OnceLock::new();
     static OFFICIAL: OnceLock<Regex> = OnceLock::new();
     let line_re = LINE.get_or_init(|| {
-        Regex::new(r#"(?i)^\s*(registry\s*=|npmRegistryServer\s*:|(extra-)?index-url\s*=|replace-with\s*=|-\s*https?://)"#)
+        Regex::new(r#"(?i)^\s*((@[\w.-]+:)?registry\s*=|npmRegistryServer\s*:|(extra-)?index-url\s*=|trusted-host\s*=|replace-with\s*=|-\s*https?://|ssl_verify\s*:\s*(false|no)|strict-ssl\s*=\s*false|.*<url>\s*https?://|.*\burl\s*[=(]?\s*["']https?://|.*allowInsecureProtocol\s*=?\s*true|https?://\S+\s*$)"#)
             .expect("static regex")
     });
     let official = OFFICIAL.get_or_init(|| {
-        Regex::new(r"https://(registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org/simple|rubygems\.org)/?")
+        Regex::new(r"https://(registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org/simple|rubygems\.org|repo\.maven\.apache\.org|repo1\.maven\.org|plugins\.gradle\.org|conda\.anaconda\.org|repo\.anaconda\.com|api\.nuget\.org|repo\.packagist\.org|registry\.bun\.sh)/?")
             .expect("static regex")
     });
     line_re.is_match(line) && !official.is_match(line)
@@ -281,6 +296,71 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
     }
 }
 
+/// Text put into a persistence location by a command that does not print it: a file written
+/// earlier in the input copied or moved into place (`mv /tmp/b ~/.bashrc`) or loaded
+/// (`crontab /tmp/c`), or lines added by `sed -i` (`$a …`, `1i …`, `s/…/…/`).
+fn placed_text(cmd: &Command, script: &Script) -> Option<(Sink, Vec<String>)> {
+    let args = cmd.args();
+    let operands: Vec<&str> = args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|t| !t.starts_with('-') || *t == "-")
+        .collect();
+    let written = |path: &str| script.written_file(path).map(|w| w.text.clone());
+    match cmd.name() {
+        "cp" | "mv" | "install" | "ln" | "rsync" => {
+            let (dest, sources) = operands.split_last()?;
+            let sink = sink_of(dest)?;
+            Some((sink, sources.iter().filter_map(|s| written(s)).collect()))
+        }
+        "crontab" => {
+            let file = operands.first()?;
+            let lists = args
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "-l" | "-e" | "-r"));
+            (!lists && *file != "-").then(|| (Sink::Cron, written(file).into_iter().collect()))
+        }
+        "sed" | "gsed" => {
+            let in_place = args.iter().any(|a| {
+                let t = a.text.as_str();
+                t.starts_with("-i") || t.starts_with("--in-place")
+            });
+            if !in_place {
+                return None;
+            }
+            let mut scripts: Vec<&str> = Vec::new();
+            let mut files: Vec<&str> = Vec::new();
+            let mut i = 0;
+            while i < args.len() {
+                let t = args[i].text.as_str();
+                if t == "-e" || t == "--expression" {
+                    scripts.extend(args.get(i + 1).map(|w| w.text.as_str()));
+                    i += 2;
+                    continue;
+                }
+                if let Some(v) = t.strip_prefix("--expression=") {
+                    scripts.push(v);
+                } else if !t.starts_with('-') {
+                    files.push(t);
+                }
+                i += 1;
+            }
+            if scripts.is_empty() && !files.is_empty() {
+                scripts.push(files.remove(0));
+            }
+            let sink = files.iter().find_map(|f| sink_of(f))?;
+            Some((
+                sink,
+                scripts
+                    .iter()
+                    .flat_map(|s| shell::sinks::sed_added_text(s))
+                    .collect(),
+            ))
+        }
+        _ => None,
+    }
+}
+
 /// How many printed literals before a sink are examined (the nearest ones).
 const MAX_PAYLOADS: usize = 16;
 /// How many stages before a sink are searched for printed literals. A payload further upstream is
@@ -323,6 +403,7 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
     let program = match sink {
         Sink::Python => Some(format!("python3 -c {}", single_quoted(text))),
         Sink::Lua => Some(format!("lua -e {}", single_quoted(text))),
+        Sink::PowerShell => Some(format!("pwsh -c {}", single_quoted(text))),
         Sink::Emacs => Some(emacs_commands(text)),
         _ => None,
     };
@@ -330,7 +411,9 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
     if let Some(program) = &program {
         lines.push(program.as_str());
     }
-    for line in text.lines().filter(|_| program.is_none()) {
+    // A shell line pasted into a code start-up file is still read as shell: what an attacker
+    // meant to run is judged even when the file's language would reject it.
+    for line in text.lines() {
         let line = line.trim();
         match schedule.find(line).filter(|_| sink == Sink::Cron) {
             Some(m) => {
@@ -350,6 +433,16 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 if key.trim().starts_with("Exec") {
                     code = value.trim_start_matches(['-', '@', ':', '+', '!']);
                 }
+            }
+        }
+        if sink == Sink::Udev {
+            match code.split_once("RUN") {
+                Some((_, run)) => {
+                    let value = run.trim_start_matches(['+', '=', ' ']);
+                    code = value.trim_matches('"');
+                    code = code.split('"').next().unwrap_or(code);
+                }
+                None => continue,
             }
         }
         if sink == Sink::Editor {

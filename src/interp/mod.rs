@@ -181,6 +181,9 @@ pub struct Report {
     pub secret_to_network: bool,
     /// One credential variable (`GITHUB_TOKEN`) sent to a host that is not its vendor's.
     pub secret_variable_to_network: bool,
+    /// What the code reads on stdin can reach a network send (`urlopen(url, sys.stdin.read())`):
+    /// whatever the shell pipes in leaves the machine.
+    pub stdin_to_network: bool,
     /// An outbound connection and a shell (or a command computed at run time) in the same code:
     /// the remote side types the commands.
     pub reverse_shell: bool,
@@ -992,6 +995,7 @@ fn merge(r: &mut Report, inner: Report) {
     r.runs_input |= inner.runs_input;
     r.fork_loop |= inner.fork_loop;
     r.secret_to_network |= inner.secret_to_network;
+    r.stdin_to_network |= inner.stdin_to_network;
     r.secret_variable_to_network |= inner.secret_variable_to_network;
     r.reverse_shell |= inner.reverse_shell;
 }
@@ -1429,6 +1433,7 @@ fn scan(
         .any(|f| f.starts_with("http://") || f.starts_with("https://"));
     r.fetch_exec = fetch && (dynamic_eval || dynamic_run || runs_written) || loads_url;
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
+    r.stdin_to_network = stdin && send;
     r.fork_loop = fork && (infinite_loop(toks) || huge_count(toks));
     // A shell command assembled at run time around a network tool (`os.execute("curl -d "..f..
     // " http://…")`) sends too.

@@ -1,7 +1,7 @@
 //! Compiled matchers: a [`MatchSpec`] turned into checks over a canonical [`Command`].
 
 use super::pack::MatchSpec;
-use crate::shell::Command;
+use crate::shell::{printed_literal, Command};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
@@ -190,6 +190,7 @@ pub struct Matcher {
     stdin_not: Option<LazyRegex>,
     assign: Option<LazyRegex>,
     inline_code: Option<LazyRegex>,
+    content_except: Option<LazyRegex>,
 }
 
 fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, String> {
@@ -217,6 +218,7 @@ impl Matcher {
             &self.stdin_not,
             &self.assign,
             &self.inline_code,
+            &self.content_except,
         ]
         .into_iter()
         .flatten()
@@ -247,6 +249,7 @@ impl Matcher {
             stdin_not: lazy(&spec.stdin_not, validate).map_err(err)?,
             assign: lazy(&spec.assign, validate).map_err(err)?,
             inline_code: lazy(&spec.inline_code, validate).map_err(err)?,
+            content_except: lazy(&spec.content_except, validate).map_err(err)?,
         })
     }
 
@@ -400,6 +403,17 @@ impl Matcher {
         }
         if let Some(r) = &self.inline_code {
             if !inline_code(cmd).is_some_and(|code| r.is_match(code)) {
+                return false;
+            }
+        }
+        if let Some(r) = &self.content_except {
+            let written = printed_literal(cmd).or_else(|| cmd.stdin_text.clone());
+            if written.is_some_and(|w| {
+                w.text
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .all(|l| r.is_match(l))
+            }) {
                 return false;
             }
         }

@@ -115,6 +115,10 @@ pub struct MatchSpec {
     /// Inline program text (`python -c CODE`, `node -e CODE`, `perl -e`, `php -r`, or a heredoc
     /// fed to the interpreter) matches this regex.
     pub inline_code: Option<String>,
+    /// An exemption by content: the text the command writes is known (`echo`/`printf` output,
+    /// a heredoc or here-string) and every non-blank line of it matches this regex (harmless
+    /// settings such as `save-exact=true` appended to `.npmrc`).
+    pub content_except: Option<String>,
 }
 
 impl MatchSpec {

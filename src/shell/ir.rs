@@ -205,6 +205,9 @@ pub enum EffectKind {
     ReverseShell,
     /// One credential variable reaches a request to a host that is not its vendor's.
     SecretVariableToNetwork,
+    /// What the code reads on stdin reaches a network send (exfiltration when a secret is piped
+    /// in: `src/analyzers/exfil.rs`).
+    StdinToNetwork,
 }
 
 /// An effect found in interpreter code.
@@ -262,6 +265,11 @@ pub struct Script {
 }
 
 impl Script {
+    /// The known text the input wrote to `path` earlier (`./` prefixes ignored).
+    pub fn written_file(&self, path: &str) -> Option<&Word> {
+        self.files.get(file_key(path))
+    }
+
     /// Commands that run inside substitution `id` (directly or nested).
     pub fn commands_within(&self, id: usize) -> impl Iterator<Item = &Command> {
         let (start, end) = self.substitutions[id].commands;
@@ -296,4 +304,13 @@ impl Script {
         }
         self.stage_members = members;
     }
+}
+
+/// The key of a written file in [`Script::files`]: the path as written, without `./` prefixes.
+pub(crate) fn file_key(path: &str) -> &str {
+    let mut p = path;
+    while let Some(rest) = p.strip_prefix("./") {
+        p = rest;
+    }
+    p
 }

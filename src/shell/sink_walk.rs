@@ -12,15 +12,6 @@ use std::collections::HashMap;
 /// Largest file content remembered from `echo … > FILE` / `cat <<EOF > FILE`.
 const MAX_FILE_BYTES: usize = 256 * 1024;
 
-/// `./x.sh` and `x.sh` are the same file.
-fn file_key(path: &str) -> &str {
-    let mut p = path;
-    while let Some(rest) = p.strip_prefix("./") {
-        p = rest;
-    }
-    p
-}
-
 impl Walker {
     /// Walk everything the sinks of `cmd` (a command already recorded) run.
     pub(crate) fn run_sinks(&mut self, cmd: &Command, found: Vec<Found>) {
@@ -267,6 +258,7 @@ impl Walker {
                 report.secret_variable_to_network,
                 EffectKind::SecretVariableToNetwork,
             ),
+            (report.stdin_to_network, EffectKind::StdinToNetwork),
         ] {
             if on {
                 self.out.effects.push(Effect {

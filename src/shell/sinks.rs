@@ -756,6 +756,20 @@ fn sed(args: &[Word], input: Option<&Word>, push: &mut Push) {
 /// Shell commands a sed script runs: `Some(cmd)` for `e cmd` / `s/…/cmd/e`, `None` when the
 /// command is the pattern space (the input).
 pub fn sed_exec_commands(script: &str, input: Option<&str>) -> Vec<Option<String>> {
+    sed_walk(script, input, &mut Vec::new())
+}
+
+/// Text a sed script adds to the file it edits: what `a`, `i` and `c` insert and what `s`
+/// replaces with (`sed -i '$a curl … | sh' ~/.bashrc` adds a download-and-run line).
+pub fn sed_added_text(script: &str) -> Vec<String> {
+    let mut added = Vec::new();
+    sed_walk(script, None, &mut added);
+    added
+}
+
+/// One pass over a sed script: the commands it executes (see [`sed_exec_commands`]), and the
+/// text it inserts or substitutes pushed to `added`.
+fn sed_walk(script: &str, input: Option<&str>, added: &mut Vec<String>) -> Vec<Option<String>> {
     let input = input.map(|i| i.lines().next().unwrap_or(""));
     let b: Vec<char> = script.chars().collect();
     let mut out = Vec::new();
@@ -832,6 +846,9 @@ pub fn sed_exec_commands(script: &str, input: Option<&str>) -> Vec<Option<String
                     i += 1;
                     parts.push(s);
                 }
+                if c == 's' {
+                    added.push(parts[1].clone());
+                }
                 let mut flags = String::new();
                 while i < b.len() && !matches!(b[i], ';' | '\n' | '}') {
                     flags.push(b[i]);
@@ -862,8 +879,17 @@ pub fn sed_exec_commands(script: &str, input: Option<&str>) -> Vec<Option<String
                     to_eol(&mut i);
                 }
             }
-            'a' | 'i' | 'c' | 'r' | 'R' | 'w' | 'W' | 'b' | 't' | 'T' | ':' | 'q' | 'Q' | 'l'
-            | 'L' => {
+            'a' | 'i' | 'c' => {
+                // GNU one-liner `a text` and POSIX `a\` + newline + text.
+                let mut text = to_eol(&mut i);
+                if text.trim() == "\\" {
+                    i += 1;
+                    text = to_eol(&mut i);
+                }
+                let text = text.trim_start();
+                added.push(text.strip_prefix('\\').unwrap_or(text).to_string());
+            }
+            'r' | 'R' | 'w' | 'W' | 'b' | 't' | 'T' | ':' | 'q' | 'Q' | 'l' | 'L' => {
                 to_eol(&mut i);
             }
             _ => {}

@@ -20,6 +20,8 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
         ("claude", "anthropic"),
         ("dd", "datadog"),
         ("gl", "gitlab"),
+        ("owm", "openweathermap"),
+        ("dockerhub", "docker"),
     ];
     let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
     name.split('_')
@@ -31,8 +33,61 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
                 .find(|(a, _)| *a == t)
                 .map(|(_, v)| v.to_string())
                 .unwrap_or(t);
-            vendor.len() >= 4 && host.contains(&vendor)
+            vendor.len() >= 3 && host.contains(&vendor)
         })
+}
+
+/// Whether the variable's name names a well-known service (`OPENAI_API_KEY`, `AWS_SECRET_ACCESS_KEY`,
+/// `STRIPE_SECRET_KEY`): such a key belongs to that service's API only, while a generic name
+/// (`API_TOKEN`, `DEPLOY_TOKEN`) may be meant for any host.
+pub fn names_known_vendor(var: &str) -> bool {
+    const VENDORS: &[&str] = &[
+        "openai",
+        "anthropic",
+        "claude",
+        "aws",
+        "github",
+        "gh",
+        "gitlab",
+        "stripe",
+        "slack",
+        "google",
+        "gcp",
+        "gemini",
+        "azure",
+        "huggingface",
+        "hf",
+        "npm",
+        "pypi",
+        "dockerhub",
+        "twilio",
+        "sendgrid",
+        "cloudflare",
+        "heroku",
+        "vercel",
+        "netlify",
+        "datadog",
+        "sentry",
+        "digitalocean",
+        "telegram",
+        "discord",
+        "mistral",
+        "cohere",
+        "groq",
+        "replicate",
+        "supabase",
+        "firebase",
+        "mailgun",
+        "shopify",
+        "okta",
+        "pagerduty",
+        "linear",
+        "notion",
+        "circleci",
+    ];
+    let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
+    name.split('_')
+        .any(|t| VENDORS.contains(&t.to_ascii_lowercase().as_str()))
 }
 
 #[cfg(test)]
@@ -48,5 +103,12 @@ mod tests {
         assert!(!vendor_of_variable("API_TOKEN", "api.example.com"));
         assert!(vendor_of_variable("DD_API_KEY", "api.datadoghq.com"));
         assert!(vendor_of_variable("GL_PAT", "gitlab.com"));
+        assert!(vendor_of_variable("OWM_API_KEY", "api.openweathermap.org"));
+        assert!(vendor_of_variable("NPM_TOKEN", "registry.npmjs.org"));
+        assert!(vendor_of_variable("DOCKERHUB_TOKEN", "hub.docker.com"));
+        assert!(
+            names_known_vendor("OPENAI_API_KEY") && names_known_vendor("$AWS_SECRET_ACCESS_KEY")
+        );
+        assert!(!names_known_vendor("API_TOKEN") && !names_known_vendor("DEPLOY_TOKEN"));
     }
 }
