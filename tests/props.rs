@@ -388,3 +388,33 @@ proptest! {
         prop_assert_ne!(ka, kb);
     }
 }
+
+/// A long script is parsed as two halves on two cores when a top-level line end splits it
+/// cleanly: what the first half sets (a variable, a directory) still reaches the second, spans
+/// still point into the whole input, and a cut that would fall inside a compound command or a
+/// heredoc is not taken.
+#[test]
+fn long_scripts_parsed_in_halves_keep_state_and_spans() {
+    let scanner = Scanner::global();
+    let line =
+        "if [ -f Cargo.toml ]; then cargo build && echo \"ok $HOME\" | tee -a build.log; fi\n";
+    let filler = line.repeat((200 * 1024) / line.len());
+    // State from the first half, effect in the second.
+    let script = format!("target=/\n{filler}{filler}rm -rf \"$target\"\n");
+    let v = scanner.scan(&script);
+    assert_eq!(v.action, Action::Block, "{:?}", v.rule_ids());
+    let f = v
+        .findings
+        .iter()
+        .find(|f| f.rule_id == "floor.rm-root")
+        .expect("root delete found");
+    assert_eq!(&script[f.span.0..f.span.1], "rm -rf \"$target\"");
+    // A heredoc straddling the middle: its body is data, not commands.
+    let body = "rm -rf /\n".repeat(40_000);
+    let heredoc = format!("{filler}cat > notes.txt <<'EOF'\n{body}EOF\necho done\n");
+    let v = scanner.scan(&heredoc);
+    assert_eq!(v.action, Action::Allow, "{:?}", v.rule_ids());
+    // The same script as one line-free compound command still gets its verdict.
+    let group = format!("{{\n{filler}{filler}rm -rf ~\n}}\n");
+    assert_eq!(scanner.scan(&group).action, Action::Block);
+}

@@ -11,6 +11,7 @@ pub mod nested;
 pub mod preprocess;
 mod sink_walk;
 pub mod sinks;
+mod split;
 pub mod state;
 mod walk;
 mod words;

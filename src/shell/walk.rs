@@ -101,6 +101,28 @@ fn first_missing(root: Node) -> Option<Node> {
     }
 }
 
+/// Inputs at least this long are parsed as two halves at once (two cores) when a top-level line
+/// end splits them into texts that each parse without an error; otherwise as one text.
+const SPLIT_PARSE_BYTES: usize = 128 * 1024;
+
+/// Both halves of a long text, parsed in parallel, with where each starts; `None` when there is
+/// no top-level cut or a half does not parse cleanly (the cut was inside a compound command).
+fn parse_halves(text: &str, deadline: Instant) -> Option<[(usize, Tree); 2]> {
+    let cut = super::split::top_level_cut(text)?;
+    let (first, second) = rayon::join(
+        || parse_tree(&text[..cut], deadline),
+        || parse_tree(&text[cut..], deadline),
+    );
+    let (first, second) = (first?, second?);
+    let clean = |t: &Tree| !t.root_node().has_error();
+    (clean(&first) && clean(&second)).then_some([(0, first), (cut, second)])
+}
+
+/// Free a large syntax tree on another thread: it is a few percent of a long script's time.
+fn drop_elsewhere(tree: Tree) {
+    rayon::spawn(move || drop(tree));
+}
+
 /// Parse bash source with this thread's parser, giving up at `deadline`.
 pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
     let bytes = text.as_bytes();
@@ -317,6 +339,19 @@ impl Walker {
         // read from the real text at the same offsets.
         let shadow = ascii_shadow(&pre.text);
         let parsed = shadow.as_deref().unwrap_or(&pre.text);
+        if parsed.len() >= SPLIT_PARSE_BYTES {
+            if let Some(halves) = parse_halves(parsed, self.deadline) {
+                for (start, tree) in halves {
+                    let src = Source {
+                        text: &pre.text[start..],
+                        map: map.shifted(start),
+                    };
+                    self.statement(tree.root_node(), &src);
+                    drop_elsewhere(tree);
+                }
+                return;
+            }
+        }
         let Some(mut tree) = parse_tree(parsed, self.deadline) else {
             let span = map.span(0, pre.text.len());
             self.gap(
@@ -353,6 +388,9 @@ impl Walker {
             map,
         };
         self.statement(tree.root_node(), &src);
+        if parsed.len() >= SPLIT_PARSE_BYTES {
+            drop_elsewhere(tree);
+        }
     }
 
     /// Walk the trap code deferred to the end of the script.
@@ -1772,4 +1810,23 @@ pub(crate) fn fields<'t>(n: Node<'t>) -> Vec<(Option<&'t str>, Node<'t>)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_scripts_split_only_where_both_halves_parse() {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let line = "if [ -f x ]; then make && echo ok; fi\n";
+        let script = line.repeat(4096);
+        let [(a, _), (b, second)] = parse_halves(&script, deadline).expect("split");
+        assert_eq!(a, 0);
+        assert!(b >= script.len() / 2 && script[..b].ends_with('\n'));
+        assert!(!second.root_node().has_error());
+        // One compound command around everything: the only cuts are inside it.
+        let wrapped = format!("while true; do\n{script}done\n");
+        assert!(parse_halves(&wrapped, deadline).is_none());
+    }
 }

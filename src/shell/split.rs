@@ -1,0 +1,138 @@
+//! Where a long script can be cut in two for parsing on two cores: a line end at the top level —
+//! outside quotes, brackets, command substitutions and heredoc bodies, not after a line
+//! continuation. The cut is only a candidate: the walker keeps it only when both halves parse
+//! without an error (a cut inside `if … fi` or a multi-line `case` leaves one half incomplete),
+//! and parses the whole text otherwise.
+
+/// The first top-level line end at or after the middle of `text` (the offset just past the
+/// newline), if there is one before the end.
+pub fn top_level_cut(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let middle = b.len() / 2;
+    let mut depth: usize = 0;
+    let mut i = 0;
+    // Heredoc delimiters announced on the current line: their bodies start at the next newline.
+    let mut pending: Vec<(Vec<u8>, bool)> = Vec::new();
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'\'' => {
+                // `$'…'` knows backslash escapes; plain `'…'` does not.
+                let ansi = i > 0 && b[i - 1] == b'$';
+                i += 1;
+                while i < b.len() && b[i] != b'\'' {
+                    i += if ansi && b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'"' | b'`' => {
+                let q = b[i];
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'(' | b'{' | b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' | b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'#' if i == 0 || b[i - 1].is_ascii_whitespace() || b[i - 1] == b';' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
+                i += 2;
+                let strip_tabs = b.get(i) == Some(&b'-');
+                if strip_tabs {
+                    i += 1;
+                }
+                while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                    i += 1;
+                }
+                let mut word = Vec::new();
+                while i < b.len() && !b[i].is_ascii_whitespace() && !b";|&<>()".contains(&b[i]) {
+                    if !b"'\"\\".contains(&b[i]) {
+                        word.push(b[i]);
+                    }
+                    i += 1;
+                }
+                if word.is_empty() {
+                    return None;
+                }
+                pending.push((word, strip_tabs));
+            }
+            b'\n' => {
+                i += 1;
+                for (delim, strip_tabs) in std::mem::take(&mut pending) {
+                    // Skip the body up to and including the delimiter line.
+                    loop {
+                        if i >= b.len() {
+                            return None;
+                        }
+                        let end = b[i..]
+                            .iter()
+                            .position(|&c| c == b'\n')
+                            .map_or(b.len(), |p| i + p);
+                        let mut line = &b[i..end];
+                        if strip_tabs {
+                            while let [b'\t', rest @ ..] = line {
+                                line = rest;
+                            }
+                        }
+                        i = end + 1;
+                        if line == delim.as_slice() {
+                            break;
+                        }
+                    }
+                }
+                let continued = i >= 2 && b[i - 2] == b'\\';
+                if i >= middle && depth == 0 && !continued && i < b.len() {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cuts_at_a_top_level_line_end_past_the_middle() {
+        let text = "echo a\necho b\necho c\necho d\n";
+        let cut = top_level_cut(text).expect("a cut");
+        assert!(cut >= text.len() / 2 && text.as_bytes()[cut - 1] == b'\n');
+        assert_eq!(&text[cut..], "echo c\necho d\n");
+    }
+
+    #[test]
+    fn never_cuts_inside_quotes_brackets_or_heredocs() {
+        // The only top-level line ends are after the closing quote, bracket or delimiter.
+        let quoted = "echo 'x\ny\nz\nw' && true\necho done\n";
+        assert_eq!(&quoted[top_level_cut(quoted).unwrap()..], "echo done\n");
+        let group = "f() {\n a\n b\n c\n}\necho done\n";
+        assert_eq!(&group[top_level_cut(group).unwrap()..], "echo done\n");
+        let heredoc = "cat <<'EOF' > f\nrm -rf /\nmore\nlines\nEOF\necho done\n";
+        assert_eq!(&heredoc[top_level_cut(heredoc).unwrap()..], "echo done\n");
+        let continued = "echo a \\\n b \\\n c \\\n d\necho done\n";
+        assert_eq!(
+            &continued[top_level_cut(continued).unwrap()..],
+            "echo done\n"
+        );
+    }
+
+    #[test]
+    fn no_cut_without_a_later_line() {
+        assert_eq!(top_level_cut("echo one line"), None);
+        assert_eq!(top_level_cut("cat <<EOF\nnever ends\n"), None);
+    }
+}
