@@ -31,7 +31,7 @@ fn secret_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$",
         )
         .expect("static regex")
     })
@@ -127,6 +127,17 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     if let Some(what) = credential_printer(name, args) {
         return Some((Secret::File, what));
     }
+    if let Some(what) = secret_search(name, args) {
+        return Some((Secret::File, what));
+    }
+    if let Some(code) = interpreter_code(name, args) {
+        if dumps_environment(code) {
+            return Some((
+                Secret::Environment,
+                format!("`{name}` printing the whole environment"),
+            ));
+        }
+    }
     if matches!(name, "echo" | "printf") {
         if let Some(v) = args.iter().find_map(|a| secret_var(&a.text)) {
             return Some((Secret::Variable, format!("${v}")));
@@ -134,6 +145,84 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     }
     // A command printing a substitution that reads a secret.
     words_source(script, args)
+}
+
+/// Commands that find secrets rather than read a named file: `find ~/.ssh` (its list feeds
+/// uploads), `grep -r AKIA ~` (key material by pattern), and the cloud metadata service's
+/// credential endpoints.
+fn secret_search(name: &str, args: &[Word]) -> Option<String> {
+    match name {
+        "find" => args
+            .iter()
+            .take_while(|a| !a.text.starts_with('-'))
+            .find(|a| is_secret_path(&a.text))
+            .map(|a| format!("the files under {}", a.text)),
+        "grep" | "egrep" | "rg" | "ag" => {
+            let recursive = name != "grep"
+                || args.iter().any(|a| {
+                    a.text.starts_with('-')
+                        && !a.text.starts_with("--")
+                        && a.text.contains(['r', 'R'])
+                });
+            let pattern = args.iter().find(|a| {
+                let t = a.text.as_str();
+                ["AKIA", "ghp_", "PRIVATE KEY", "xox", "sk-", "aws_secret"]
+                    .iter()
+                    .any(|k| t.contains(k))
+            });
+            (recursive && pattern.is_some()).then(|| {
+                format!(
+                    "a search for key material (`{name} … {}`)",
+                    pattern.map(|p| p.text.as_str()).unwrap_or("")
+                )
+            })
+        }
+        "curl" | "wget" => args
+            .iter()
+            .find(|a| {
+                let t = a.text.as_str();
+                (t.contains("169.254.169.254") || t.contains("metadata.google.internal"))
+                    && (t.contains("security-credentials")
+                        || t.contains("/token")
+                        || t.contains("identity"))
+            })
+            .map(|a| format!("cloud credentials from the metadata service ({})", a.text)),
+        _ => None,
+    }
+}
+
+/// The inline program of `python -c`, `node -e|-p`, `ruby -e`, `perl -e`, `php -r`.
+fn interpreter_code<'a>(name: &str, args: &'a [Word]) -> Option<&'a str> {
+    let interp = ["python", "node", "ruby", "perl", "php", "deno", "bun"]
+        .iter()
+        .any(|p| name.starts_with(p));
+    if !interp {
+        return None;
+    }
+    let i = args.iter().position(|a| {
+        matches!(
+            a.text.as_str(),
+            "-c" | "-e" | "-p" | "-r" | "-E" | "--eval" | "--print"
+        )
+    })?;
+    args.get(i + 1).map(|w| w.text.as_str())
+}
+
+/// Code that prints the whole environment (`print(os.environ)`, `JSON.stringify(process.env)`,
+/// `ENV.to_h`, `getenv()`, `%ENV`), not one named variable of it.
+fn dumps_environment(code: &str) -> bool {
+    let whole = |marker: &str, named: &[&str]| {
+        code.match_indices(marker).any(|(i, m)| {
+            let rest = &code[i + m.len()..];
+            !named.iter().any(|n| rest.starts_with(n))
+        })
+    };
+    whole("os.environ", &["[", ".get", "."])
+        || whole("process.env", &[".", "["])
+        || whole("ENV.", &["[", "fetch", "key?", "include?"])
+        || code.contains("getenv()")
+        || whole("%ENV", &["{"])
+        || code.contains("Deno.env.toObject")
 }
 
 /// Commands whose output *is* a credential: tokens printed by CLIs, stored git credentials.
@@ -161,6 +250,11 @@ fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
         "aws" => {
             (has("configure") && (has("export-credentials") || text.iter().any(secretish)))
                 || has("get-session-token")
+                || has("get-secret-value")
+                || ((has("get-parameter")
+                    || has("get-parameters")
+                    || has("get-parameters-by-path"))
+                    && has("--with-decryption"))
         }
         "gcloud" => text
             .iter()
@@ -169,7 +263,25 @@ fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
         "security" => {
             has("find-generic-password") || has("find-internet-password") || has("dump-keychain")
         }
-        "kubectl" | "oc" => has("config") && has("view") && has("--raw"),
+        "kubectl" | "oc" => {
+            (has("config") && has("view") && has("--raw"))
+                || (has("get") && (has("secret") || has("secrets")))
+                || (has("create") && has("token"))
+        }
+        "heroku" => has("config") || has("config:get"),
+        "gpg" | "gpg2" => text.iter().any(|t| t.starts_with("--export-secret")),
+        "docker" | "podman" => {
+            (has("inspect") && !has("--format") && !has("-f"))
+                || text.iter().any(|t| t.contains(".Config.Env"))
+                || (has("exec")
+                    && text
+                        .last()
+                        .is_some_and(|t| matches!(*t, "env" | "printenv")))
+        }
+        "ps" => text
+            .first()
+            .is_some_and(|t| !t.starts_with('-') && t.contains('e') && t.contains('w')),
+        "systemctl" => has("show-environment"),
         "op" => has("read") || (has("item") && has("get")),
         "secret-tool" => has("lookup") || has("search"),
         "bw" => has("get") || has("export") || (has("list") && has("items")),
@@ -523,6 +635,54 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             s.what = "cloud storage (`az … upload`)".into();
             Some(s)
         }
+        // Peer-to-peer senders: every file named after `send` goes to whoever has the code.
+        "croc" | "wormhole" | "magic-wormhole" if args.iter().any(|a| a.text == "send") => {
+            s.files.extend(
+                args.iter()
+                    .skip_while(|a| a.text != "send")
+                    .skip(1)
+                    .filter(|a| !a.text.starts_with('-'))
+                    .map(|a| a.text.clone()),
+            );
+            s.what = format!("`{name} send`");
+            Some(s)
+        }
+        // File-transfer clients given a script: `put FILE` uploads it.
+        "lftp" | "smbclient" | "tftp" | "ftp" | "ncftp" => {
+            for (i, a) in args.iter().enumerate() {
+                if matches!(a.text.as_str(), "-e" | "-c") {
+                    let script = args[i + 1..]
+                        .iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    for part in script.split(';') {
+                        let mut words = part.split_whitespace();
+                        if matches!(words.next(), Some("put" | "mput" | "reput")) {
+                            s.files.extend(words.next().map(str::to_string));
+                        }
+                    }
+                }
+            }
+            s.reads_stdin = true;
+            s.what = format!("`{name}`");
+            Some(s)
+        }
+        // The GitHub CLI posts its arguments: issue and PR bodies, API fields (`-F k=@FILE`
+        // uploads the file).
+        "gh" if args
+            .first()
+            .is_some_and(|a| matches!(a.text.as_str(), "api" | "issue" | "pr" | "gist")) =>
+        {
+            s.payload.extend(args.iter());
+            for a in args {
+                if let Some((_, v)) = a.text.split_once("=@") {
+                    s.files.push(v.to_string());
+                }
+            }
+            s.what = "the GitHub CLI (`gh`)".into();
+            Some(s)
+        }
         "dig" | "nslookup" | "host" | "drill" | "ping" => {
             s.payload.extend(args.iter());
             s.what = format!("a DNS lookup by `{name}`");
@@ -747,7 +907,9 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 &sink.meta.iter().map(|w| (*w).clone()).collect::<Vec<_>>(),
             )
             .filter(|(kind, what)| {
-                *kind > Secret::Variable && !what.ends_with("(prints credentials)")
+                *kind > Secret::Variable
+                    && !what.ends_with("(prints credentials)")
+                    && !(what.contains("serviceaccount/token") && to_cluster_api(&sink.payload))
             }),
         );
         // A well-known service's key in a header sent to some other host
@@ -776,6 +938,10 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 || sink.payload.iter().any(|w| w.text.contains("{}"));
             if fills {
                 keep(placeholder_source(wrapper).map(|what| (Secret::File, what)));
+                // `find ~/.ssh -type f | xargs -I% curl -F f=@% …`: what xargs reads names them.
+                if let Some(w) = cmd.wrapped_by {
+                    keep(upstream.before(script, w, wrapper));
+                }
             }
         }
         if sink.reads_stdin {
@@ -797,7 +963,9 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 .find(|r| r.op == "<" && is_secret_path(&r.target.text))
                 .map(|r| (Secret::File, r.target.text.clone())),
         );
-        if sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none() {
+        if (sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none())
+            && !ignores_stdin(cmd)
+        {
             keep(upstream.before(script, idx, cmd));
         }
         // A vendor's own key sent to the vendor (`?key=$GOOGLE_MAPS_KEY` to googleapis.com).
@@ -823,6 +991,31 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// curl and wget read stdin only when told to (`-d @-`, `-T -`, `--post-file=/dev/stdin`,
+/// `-K -`): piping into them otherwise sends nothing — unless a variable in their arguments
+/// carries what was piped (`… | while read h; do curl x.example/$h; done`).
+fn ignores_stdin(cmd: &Command) -> bool {
+    matches!(cmd.name(), "curl" | "wget")
+        && !cmd.args().iter().any(|a| {
+            let t = a.text.as_str();
+            a.dynamic
+                || t.contains('$')
+                || t == "-"
+                || t.ends_with("@-")
+                || t.ends_with("<-")
+                || t.contains("/dev/stdin")
+                || t.ends_with("=-")
+        })
+}
+
+/// A request to the in-cluster Kubernetes API (where a pod's service-account token belongs).
+fn to_cluster_api(payload: &[&Word]) -> bool {
+    payload.iter().any(|w| {
+        url_host(&w.text).is_some_and(|h| h.starts_with("kubernetes.default"))
+            || w.text.contains("$KUBERNETES_SERVICE_HOST")
+    })
 }
 
 /// A loopback host (a local proxy or model server holds the key legitimately).
@@ -854,6 +1047,42 @@ fn url_host(text: &str) -> Option<String> {
         .next()?
         .to_ascii_lowercase();
     (host.contains('.') && !host.contains('$')).then_some(host)
+}
+
+/// The archive file a `tar`/`zip`/`7z` command writes when it packs a secret or the home
+/// directory.
+fn archive_of_secrets(cmd: &Command) -> Option<String> {
+    let args = cmd.args();
+    let packs_secret = args
+        .iter()
+        .any(|a| is_secret_path(&a.text) || is_home_dir(&a.text));
+    if !packs_secret {
+        return None;
+    }
+    match cmd.name() {
+        "tar" | "gtar" | "bsdtar" => args.iter().enumerate().find_map(|(i, a)| {
+            let t = a.text.as_str();
+            if let Some(v) = t.strip_prefix("--file=") {
+                return Some(v.to_string());
+            }
+            let bundled = !t.starts_with("--") && t.trim_start_matches('-').ends_with('f');
+            let is_flags =
+                t.starts_with('-') || (i == 0 && t.chars().all(|c| c.is_ascii_alphabetic()));
+            (is_flags && (bundled || t == "--file"))
+                .then(|| args.get(i + 1).map(|w| w.text.clone()))
+                .flatten()
+        }),
+        "zip" => args
+            .iter()
+            .find(|a| !a.text.starts_with('-'))
+            .map(|a| a.text.clone()),
+        "7z" | "7za" | "7zz" => args
+            .iter()
+            .filter(|a| !a.text.starts_with('-'))
+            .nth(1)
+            .map(|a| a.text.clone()),
+        _ => None,
+    }
 }
 
 /// Paths that hold a copy of a secret file by the time later commands run: the destination of
@@ -896,6 +1125,11 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                     }
                 }
             }
+        }
+        // An archive of secrets written to a file (`tar czf /tmp/s.tgz ~/.ssh`, `zip -r k.zip
+        // ~/.gnupg`, `7z a c.7z ~/.config/gcloud`).
+        if let Some(archive) = archive_of_secrets(cmd) {
+            out.insert(archive);
         }
         // `bw export --output /tmp/v.json`: a credential printer writing its own output file.
         if credential_printer(cmd.name(), cmd.args()).is_some() {

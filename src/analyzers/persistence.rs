@@ -35,6 +35,192 @@ enum Sink {
     Manifest,
     /// Package-manager configuration: a line that points installs at another registry.
     RegistryConfig,
+    /// A configuration file whose lines run a command after a keyword (`run-shell '…'` in
+    /// tmux, `\! …` in psql, `LocalCommand …` in ssh, `"command": "…"` in a VS Code task).
+    /// With `warns`, any such command is worth a look; otherwise only an attack is reported.
+    Keyed {
+        keys: &'static [&'static str],
+        warns: bool,
+    },
+    /// Code in a language the interpreter analysis reads (`interpreter -e CODE`); with `warns`,
+    /// code that runs any program is worth a look.
+    Code {
+        interpreter: &'static str,
+        warns: bool,
+    },
+    /// Shell lines (completion files, direnv, oh-my-zsh custom files); with `warns`, a line that
+    /// runs a program from a temporary or hidden place is worth a look.
+    Shell {
+        warns: bool,
+    },
+}
+
+/// Start-up and hook files beyond shell rc files: where they are and how commands are read out
+/// of them. User start-up files warn when they run something; files a project routinely writes
+/// (`.envrc`, `.husky/*`, VS Code tasks, devcontainers, pre-commit, pnpmfile) only block when
+/// what they run downloads and runs code or opens a reverse shell.
+const STARTUP_FILES: &[(&str, Sink)] = &[
+    (
+        r"(^|/)(\.tmux\.conf|\.config/tmux/tmux\.conf)$",
+        Sink::Keyed {
+            keys: &["run-shell", "run ", "if-shell", "if "],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.screenrc$",
+        Sink::Keyed {
+            keys: &["exec ", "screen "],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.gdbinit$",
+        Sink::Keyed {
+            keys: &["shell ", "!"],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.psqlrc$",
+        Sink::Keyed {
+            keys: &["\\!"],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.sqliterc$",
+        Sink::Keyed {
+            keys: &[".shell", ".system"],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.config/(i3|sway)/config$",
+        Sink::Keyed {
+            keys: &["exec_always ", "exec "],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.config/hypr/hyprland\.conf$",
+        Sink::Keyed {
+            keys: &["exec-once", "exec "],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.ssh/config$|^/etc/ssh/ssh_config(\.d/[^/]+)?$",
+        Sink::Keyed {
+            keys: &["LocalCommand", "ProxyCommand", "KnownHostsCommand"],
+            warns: false,
+        },
+    ),
+    (
+        r"^/etc/apt/apt\.conf\.d/[^/]+$",
+        Sink::Keyed {
+            keys: &["Invoke", "Pre-Install-Pkgs"],
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.vscode/tasks\.json$|(^|/)\.devcontainer(/[^/]+)?/devcontainer\.json$|(^|/)\.devcontainer\.json$",
+        Sink::Keyed {
+            keys: &["\"command\"", "Command\"", "\"args\""],
+            warns: false,
+        },
+    ),
+    (
+        r"(^|/)\.pre-commit-config\.ya?ml$",
+        Sink::Keyed {
+            keys: &["entry:"],
+            warns: false,
+        },
+    ),
+    (
+        r"(^|/)(\.irbrc|\.pryrc)$",
+        Sink::Code {
+            interpreter: "ruby",
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)(\.Rprofile|Rprofile\.site)$",
+        Sink::Code {
+            interpreter: "Rscript",
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.jupyter/[^/]+\.py$|(^|/)\.ipython/profile_[^/]+/[^/]+\.py$",
+        Sink::Code {
+            interpreter: "python3",
+            warns: true,
+        },
+    ),
+    (
+        r"(^|/)\.pnpmfile\.cjs$",
+        Sink::Code {
+            interpreter: "node",
+            warns: false,
+        },
+    ),
+    (
+        r"(^|/)\.nvim\.lua$",
+        Sink::Code {
+            interpreter: "lua",
+            warns: false,
+        },
+    ),
+    (
+        r"(^|/)\.local/share/bash-completion/completions/[^/]+$|^/etc/bash_completion\.d/[^/]+$|(^|/)\.zfunc/[^/]+$|(^|/)\.oh-my-zsh/custom/.+$|(^|/)\.config/direnv/direnvrc$|(^|/)\.config/nushell/(config|env)\.nu$|(^|/)\.lessfilter$|^/etc/logrotate\.d/[^/]+$|(^|/)\.config/plasma-workspace/env/[^/]+$",
+        Sink::Shell { warns: true },
+    ),
+    (
+        r"(^|/)\.envrc$|(^|/)\.husky/[^/]+$",
+        Sink::Shell { warns: false },
+    ),
+];
+
+/// The start-up file table entry for `path`, if any.
+fn startup_table(path: &str) -> Option<Sink> {
+    static SET: OnceLock<regex::RegexSet> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        regex::RegexSet::new(STARTUP_FILES.iter().map(|(re, _)| *re)).expect("static regexes")
+    });
+    set.matches(path).iter().next().map(|i| STARTUP_FILES[i].1)
+}
+
+/// Commands a keyed configuration file runs: after each key, every quoted string, or the rest
+/// of the line when nothing is quoted.
+fn keyed_commands(text: &str, keys: &[&str]) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let Some(at) = keys
+            .iter()
+            .filter_map(|k| trimmed.find(k).map(|i| i + k.len()))
+            .min()
+        else {
+            continue;
+        };
+        let rest = trimmed[at..].trim_start_matches([' ', ':', '=', '\t']);
+        let quoted: Vec<&str> = rest
+            .split(['"', '\''])
+            .skip(1)
+            .step_by(2)
+            .filter(|q| !q.trim().is_empty())
+            .collect();
+        if quoted.is_empty() {
+            let bare = rest.trim().trim_matches(['"', '\'', ';', '}', '{']).trim();
+            if !bare.is_empty() {
+                out.push(bare.to_string());
+            }
+        } else {
+            out.extend(quoted.iter().map(|q| q.to_string()));
+        }
+    }
+    out
 }
 
 fn sink_of(path: &str) -> Option<Sink> {
@@ -50,7 +236,7 @@ fn sink_of(path: &str) -> Option<Sink> {
     });
     static REGISTRY: OnceLock<Regex> = OnceLock::new();
     let registry = REGISTRY.get_or_init(|| {
-        Regex::new(r"(^|/)(\.yarnrc\.yml|\.yarnrc|\.npmrc|/etc/npmrc|npmrc|pip\.conf|pip\.ini|\.gemrc|\.cargo/config(\.toml)?|bunfig\.toml|\.condarc|\.m2/settings\.xml|\.gradle/init\.d/[^/]+\.gradle(\.kts)?|\.gradle/init\.gradle(\.kts)?|NuGet\.Config|nuget\.config|yarn\.lock|package-lock\.json|pnpm-lock\.yaml)$")
+        Regex::new(r"(^|/)(\.yarnrc\.yml|\.yarnrc|\.npmrc|/etc/npmrc|npmrc|pip\.conf|pip\.ini|\.gemrc|\.cargo/config(\.toml)?|bunfig\.toml|\.condarc|\.m2/settings\.xml|\.gradle/init\.d/[^/]+\.gradle(\.kts)?|\.gradle/init\.gradle(\.kts)?|NuGet\.Config|nuget\.config|yarn\.lock|package-lock\.json|pnpm-lock\.yaml|uv\.toml|pyproject\.toml|Pipfile|requirements[\w.-]*\.txt|Gemfile|\.gradle/gradle\.properties|build\.gradle(\.kts)?|settings\.gradle(\.kts)?|\.sbt/repositories|\.terraformrc|daemon\.json|containers/registries\.conf|gradle-wrapper\.properties|maven-wrapper\.properties|Cargo\.toml|Dockerfile|\.gitlab-ci\.yml)$")
             .expect("static regex")
     });
     static CODE: OnceLock<[Regex; 3]> = OnceLock::new();
@@ -66,6 +252,8 @@ fn sink_of(path: &str) -> Option<Sink> {
     });
     if rc.is_match(path) {
         Some(Sink::StartupFile)
+    } else if let Some(sink) = startup_table(path) {
+        Some(sink)
     } else if path == "$PROFILE"
         || path.ends_with(".ps1")
             && (path.contains("/powershell/") || path.contains("PowerShell/"))
@@ -106,6 +294,7 @@ fn sink_of(path: &str) -> Option<Sink> {
 pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = Vec::new();
     for cmd in &script.commands {
+        let mut look: Option<String> = None;
         let placed = placed_text(cmd, script);
         let Some(sink) = sink_for_command(cmd).or(placed.as_ref().map(|(s, _)| *s)) else {
             continue;
@@ -114,6 +303,22 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
         payloads.extend(printed_literal(cmd).map(|w| w.text));
         payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
         payloads.extend(upstream_literals(script, cmd));
+        if matches!(sink, Sink::Shell { .. }) {
+            if let Some(line) = payloads
+                .iter()
+                .flat_map(|t| t.lines())
+                .find(|l| l.trim_start().starts_with("export ") && switches_registry(l))
+            {
+                hits.push(OwnedHit {
+                    rule_id: "supply.registry-switch".into(),
+                    span: cmd.span,
+                    detail: Some(format!(
+                        "the written line {:?} points every later install at another registry",
+                        line.trim()
+                    )),
+                });
+            }
+        }
         if sink == Sink::RegistryConfig {
             if let Some(line) = payloads
                 .iter()
@@ -141,7 +346,7 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
                 _ => (
                     admin_binding(),
                     "persist.privilege-grant",
-                    "binds an identity to cluster-admin",
+                    "binds an identity to cluster-admin or runs a privileged pod on every node",
                 ),
             };
             if let Some(m) = payloads.iter().find_map(|t| re.find(t)) {
@@ -153,6 +358,23 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
             }
             continue;
         }
+        // Keyed configuration files run the commands after their keys: judge those as shell.
+        let (sink, payloads) = match sink {
+            Sink::Keyed { keys, warns } => {
+                let commands: Vec<String> = payloads
+                    .iter()
+                    .flat_map(|t| keyed_commands(t, keys))
+                    .collect();
+                if warns && !commands.is_empty() {
+                    look = Some(format!(
+                        "the configuration line runs `{}` whenever the tool starts",
+                        commands[0]
+                    ));
+                }
+                (Sink::Shell { warns: false }, vec![commands.join("\n")])
+            }
+            _ => (sink, payloads),
+        };
         let mut found = false;
         for text in &payloads {
             if let Some((rule_id, why)) = runs_remote_code(text, sink, rules) {
@@ -165,26 +387,87 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
                 break;
             }
         }
-        // An editor start-up line that runs a shell command at all (`autocmd … !cmd`,
-        // `system(…)`) is worth a look even when the command is not a download.
-        if !found && sink == Sink::Editor {
-            if let Some(line) = payloads
-                .iter()
-                .flat_map(|t| t.lines())
-                .find(|l| l.contains('!') || l.contains("system(") || l.contains("jobstart("))
-            {
+        // A start-up line that runs a program at all (`autocmd … !cmd`, `system(…)` in .irbrc,
+        // `run-shell` in tmux) is worth a look even when the program is not a download.
+        if !found {
+            if let Some(why) = look.or_else(|| worth_a_look(sink, &payloads)) {
                 hits.push(OwnedHit {
                     rule_id: "persist.startup-file".into(),
                     span: cmd.span,
-                    detail: Some(format!(
-                        "the editor start-up line {:?} runs a shell command whenever the editor opens",
-                        line.trim()
-                    )),
+                    detail: Some(why),
                 });
             }
         }
     }
     hits
+}
+
+/// Why a write into a start-up file that is not an attack is still worth a look: it runs a
+/// shell command (editor files), runs a program (code start-up files), or runs one from a
+/// temporary or hidden place (shell hook files).
+fn worth_a_look(sink: Sink, payloads: &[String]) -> Option<String> {
+    let lines = || payloads.iter().flat_map(|t| t.lines());
+    match sink {
+        Sink::Editor => lines()
+            .find(|l| l.contains('!') || l.contains("system(") || l.contains("jobstart("))
+            .map(|l| {
+                format!(
+                    "the editor start-up line {:?} runs a shell command whenever the editor opens",
+                    l.trim()
+                )
+            }),
+        Sink::Shell { warns: true } => lines().find(|l| runs_hidden_program(l)).map(|l| {
+            format!(
+                "the start-up line {:?} runs a program from a temporary or hidden place",
+                l.trim()
+            )
+        }),
+        Sink::Code {
+            interpreter,
+            warns: true,
+        } => payloads
+            .iter()
+            .find_map(|t| program_run_by(&code_line(interpreter, t))),
+        Sink::Lua => payloads
+            .iter()
+            .find_map(|t| program_run_by(&code_line("lua", t))),
+        Sink::Emacs => payloads
+            .iter()
+            .map(|t| emacs_commands(t))
+            .find(|c| !c.trim().is_empty())
+            .map(|c| format!("the Emacs start-up code runs `{}`", c.trim())),
+        _ => None,
+    }
+}
+
+/// A line that runs something from `/tmp`, `/var/tmp`, `/dev/shm` or a hidden path.
+fn runs_hidden_program(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(^|[\s;&|(`'^=])(/tmp|/var/tmp|/dev/shm)/|(^|[\s;&|(`'^=])[~\w/.$-]*/\.[\w-]+(\s|$|&|;)")
+            .expect("static regex")
+    })
+    .is_match(line)
+}
+
+/// The command line that runs `code` with `interpreter`.
+fn code_line(interpreter: &str, code: &str) -> String {
+    let flag = if interpreter.starts_with("python") {
+        "-c"
+    } else {
+        "-e"
+    };
+    format!("{interpreter} {flag} {}", single_quoted(code))
+}
+
+/// The first program a code snippet runs, as a finding's detail.
+fn program_run_by(program_line: &str) -> Option<String> {
+    let parsed = shell::analyze(program_line);
+    parsed
+        .commands
+        .iter()
+        .find(|c| c.via.is_some())
+        .map(|c| format!("the start-up code runs `{}`", c.canonical()))
 }
 
 /// A git config line that runs a program: hooks outside the repository, an fsmonitor program,
@@ -198,11 +481,12 @@ fn git_exec_setting() -> &'static Regex {
     })
 }
 
-/// A Kubernetes binding to cluster-admin (or the masters group) in a manifest.
+/// A Kubernetes binding to cluster-admin (or the masters group) in a manifest, or a DaemonSet
+/// (one pod on every node) that takes the node: privileged, the host's PID namespace or its root.
 fn admin_binding() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"(?s)\bkind"?\s*:\s*"?(Cluster)?RoleBinding\b.*?\bname"?\s*:\s*["']?(cluster-admin|system:masters)\b"#)
+        Regex::new(r#"(?s)\bkind"?\s*:\s*"?(Cluster)?RoleBinding\b.*?\bname"?\s*:\s*["']?(cluster-admin|system:masters)\b|\bkind"?\s*:\s*"?DaemonSet\b.*?(privileged"?\s*:\s*true|hostPID"?\s*:\s*true|\bpath"?\s*:\s*["']?/["']?\s*[,}\n])"#)
             .expect("static regex")
     })
 }
@@ -236,16 +520,47 @@ fn emacs_commands(text: &str) -> String {
     out.join("\n")
 }
 
-/// A package-manager configuration line that names a registry other than the public one.
+/// A package-manager configuration line that names a registry other than the public one, or
+/// turns off the checks that protect downloads (TLS verification, signatures, a custom CA).
 fn switches_registry(line: &str) -> bool {
+    /// One pattern per configuration format; a line is tested from its start.
+    const LINES: &[&str] = &[
+        // npm, pnpm, yarn, bun, pip, uv, cargo, conda
+        r"(@[\w.-]+:)?registry\s*=",
+        r"registry\s+[\x22']",
+        r"npmRegistryServer\s*:",
+        r"(extra-)?index-url\s*=",
+        r"trusted-host\s*=",
+        r"replace-with\s*=",
+        r"-\s*https?://",
+        r"(ssl_verify\s*:\s*(false|no|0)|:ssl_verify_mode:\s*0|strict-ssl\s*=\s*false|enableStrictSsl\s*:\s*false|unsafeHttpWhitelist\s*:)",
+        r"(cainfo|cafile|check-revoke|proxy)\s*=",
+        // requirements files
+        r"(--index-url|--extra-index-url|-i|--trusted-host|-f|--find-links)(\s|=)",
+        // Maven, Gradle, sbt, Terraform, NuGet, Gemfile, Cargo patches and sources
+        r".*<url>\s*https?://",
+        r".*\burl\s*[=(]?\s*[\x22']https?://",
+        r".*allowInsecureProtocol\s*=?\s*true",
+        r".*javax\.net\.ssl\.trustStore",
+        r"[\w-]+\s*:\s*https?://",
+        r".*<add\s+key=.*value=[\x22']https?://",
+        r"source\s+[\x22']https?://",
+        r"\[(patch|source)\.",
+        r"distributionUrl\s*=",
+        // container registries
+        r".*(insecure-registries|insecure\s*=\s*true)",
+        // environment variables set in .envrc, Dockerfiles, CI files
+        r"(export\s+|ENV\s+|-\s+)?(PIP_INDEX_URL|PIP_EXTRA_INDEX_URL|PIP_TRUSTED_HOST|UV_INDEX_URL|UV_EXTRA_INDEX_URL|UV_DEFAULT_INDEX|NPM_CONFIG_REGISTRY|npm_config_registry|YARN_NPM_REGISTRY_SERVER|BUN_CONFIG_REGISTRY|GOPROXY|GOINSECURE|GONOSUMDB|GOSUMDB|GOFLAGS|NODE_TLS_REJECT_UNAUTHORIZED|GIT_SSL_NO_VERIFY)[\s=:]",
+        // a bare URL (a sed substitution's replacement)
+        r"https?://\S+\s*$",
+    ];
     static LINE: OnceLock<Regex> = OnceLock::new();
     static OFFICIAL: OnceLock<Regex> = OnceLock::new();
     let line_re = LINE.get_or_init(|| {
-        Regex::new(r#"(?i)^\s*((@[\w.-]+:)?registry\s*=|npmRegistryServer\s*:|(extra-)?index-url\s*=|trusted-host\s*=|replace-with\s*=|-\s*https?://|ssl_verify\s*:\s*(false|no)|strict-ssl\s*=\s*false|.*<url>\s*https?://|.*\burl\s*[=(]?\s*["']https?://|.*allowInsecureProtocol\s*=?\s*true|https?://\S+\s*$)"#)
-            .expect("static regex")
+        Regex::new(&format!(r"(?i)^\s*({})", LINES.join("|"))).expect("static regex")
     });
     let official = OFFICIAL.get_or_init(|| {
-        Regex::new(r"https://(registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org/simple|rubygems\.org|repo\.maven\.apache\.org|repo1\.maven\.org|plugins\.gradle\.org|conda\.anaconda\.org|repo\.anaconda\.com|api\.nuget\.org|repo\.packagist\.org|registry\.bun\.sh)/?")
+        Regex::new(r"https://(registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org/simple|rubygems\.org|repo\.maven\.apache\.org|repo1\.maven\.org|plugins\.gradle\.org|services\.gradle\.org|conda\.anaconda\.org|repo\.anaconda\.com|api\.nuget\.org|repo\.packagist\.org|registry\.bun\.sh|proxy\.golang\.org|sum\.golang\.org)/?|(GOFLAGS|GOSUMDB)\s*=\s*[\x22']?(-mod=\w+|sum\.golang\.org)|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*1|GOPROXY\s*=\s*[\x22']?(direct|off)\b")
             .expect("static regex")
     });
     line_re.is_match(line) && !official.is_match(line)
@@ -405,6 +720,7 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         Sink::Lua => Some(format!("lua -e {}", single_quoted(text))),
         Sink::PowerShell => Some(format!("pwsh -c {}", single_quoted(text))),
         Sink::Emacs => Some(emacs_commands(text)),
+        Sink::Code { interpreter, .. } => Some(code_line(interpreter, text)),
         _ => None,
     };
     let mut lines: Vec<&str> = Vec::new();

@@ -16,6 +16,9 @@ const OFFICIAL_INDEXES: &[&str] = &[
     "crates.io",
     "index.crates.io",
     "rubygems.org",
+    // Vendors' own wheel indexes, named in their official install instructions.
+    "download.pytorch.org",
+    "pypi.nvidia.com",
 ];
 
 /// Run the analyzer.
@@ -111,7 +114,12 @@ pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
         })
     };
     for idx in &i.extra_indexes {
-        let host = url::Url::parse(idx)
+        // uv names its indexes: `--index pytorch=https://…`.
+        let url = idx
+            .split_once('=')
+            .filter(|(name, _)| !name.contains(':'))
+            .map_or(idx.as_str(), |(_, u)| u);
+        let host = url::Url::parse(url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_string))
             .unwrap_or_default();
