@@ -303,6 +303,20 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
         payloads.extend(printed_literal(cmd).map(|w| w.text));
         payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
         payloads.extend(upstream_literals(script, cmd));
+        // `echo BASE64 | base64 -d >> ~/.bashrc`: what lands in the file is the decoded text.
+        if cmd.name() == "base64"
+            && cmd
+                .args()
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "-d" | "-D" | "--decode"))
+        {
+            let decoded: Vec<String> = payloads
+                .iter()
+                .filter_map(|p| crate::text::base64::decode(p.trim()))
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .collect();
+            payloads.extend(decoded);
+        }
         if matches!(sink, Sink::Shell { .. }) {
             if let Some(line) = payloads
                 .iter()
