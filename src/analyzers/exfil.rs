@@ -183,8 +183,8 @@ fn secret_search(name: &str, args: &[Word]) -> Option<String> {
                 let t = a.text.as_str();
                 (t.contains("169.254.169.254") || t.contains("metadata.google.internal"))
                     && (t.contains("security-credentials")
-                        || t.contains("/token")
-                        || t.contains("identity"))
+                        || t.contains("service-accounts/")
+                        || t.contains("identity/oauth2/token"))
             })
             .map(|a| format!("cloud credentials from the metadata service ({})", a.text)),
         _ => None,
@@ -968,13 +968,27 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         {
             keep(upstream.before(script, idx, cmd));
         }
-        // A vendor's own key sent to the vendor (`?key=$GOOGLE_MAPS_KEY` to googleapis.com).
+        // A vendor's own key sent to the vendor (`?key=$GOOGLE_MAPS_KEY` to googleapis.com), a
+        // client secret sent to an OAuth token endpoint (its only use), anything to loopback.
         if let Some((Secret::Variable, var)) = &found {
-            if sink
+            let hosts: Vec<String> = sink
                 .payload
                 .iter()
                 .filter_map(|w| url_host(&w.text))
-                .any(|host| crate::text::vendor::vendor_of_variable(var, &host))
+                .collect();
+            let token_endpoint = sink.payload.iter().any(|w| {
+                let t = w.text.to_ascii_lowercase();
+                t.contains("://")
+                    && (t.contains("/oauth2/")
+                        || t.contains("/oauth/token")
+                        || t.contains("openid-connect/token")
+                        || t.ends_with("/token"))
+            });
+            if hosts
+                .iter()
+                .any(|host| crate::text::vendor::vendor_of_variable(var, host))
+                || (!hosts.is_empty() && hosts.iter().all(|h| is_loopback(h)))
+                || token_endpoint
             {
                 found = None;
             }

@@ -574,7 +574,7 @@ fn switches_registry(line: &str) -> bool {
         Regex::new(&format!(r"(?i)^\s*({})", LINES.join("|"))).expect("static regex")
     });
     let official = OFFICIAL.get_or_init(|| {
-        Regex::new(r"https://(registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org/simple|rubygems\.org|repo\.maven\.apache\.org|repo1\.maven\.org|plugins\.gradle\.org|services\.gradle\.org|conda\.anaconda\.org|repo\.anaconda\.com|api\.nuget\.org|repo\.packagist\.org|registry\.bun\.sh|proxy\.golang\.org|sum\.golang\.org)/?|(GOFLAGS|GOSUMDB)\s*=\s*[\x22']?(-mod=\w+|sum\.golang\.org)|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*1|GOPROXY\s*=\s*[\x22']?(direct|off)\b")
+        Regex::new(r"https://(registry\.npmjs\.org|registry\.yarnpkg\.com|pypi\.org/simple|rubygems\.org|repo\.maven\.apache\.org|repo1\.maven\.org|plugins\.gradle\.org|services\.gradle\.org|conda\.anaconda\.org|repo\.anaconda\.com|api\.nuget\.org|repo\.packagist\.org|registry\.bun\.sh|proxy\.golang\.org|sum\.golang\.org|npm\.pkg\.github\.com|npm\.jsr\.io|npm\.fontawesome\.com|download\.pytorch\.org|pypi\.nvidia\.com)/?|(GOFLAGS|GOSUMDB)\s*=\s*[\x22']?(-mod=\w+|sum\.golang\.org)|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*1|GOPROXY\s*=\s*[\x22']?(direct|off)\b")
             .expect("static regex")
     });
     line_re.is_match(line) && !official.is_match(line)

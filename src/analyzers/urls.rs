@@ -144,6 +144,18 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
             .unwrap_or(t);
         let value = value.strip_prefix("git+").unwrap_or(value);
         let value = value.rsplit_once(" @ ").map(|x| x.1).unwrap_or(value);
+        // A URL-scoped git setting (`credential.https://github.com.helper`,
+        // `http.https://x.example/.proxy`): the URL sits between the section and the key name.
+        let value = match value.split_once('.') {
+            Some((section, rest))
+                if name == "git"
+                    && matches!(section, "credential" | "http" | "url")
+                    && rest.contains("://") =>
+            {
+                rest.rsplit_once('.').map_or(rest, |(url, _)| url)
+            }
+            _ => value,
+        };
         if value.contains("://") {
             out.push(Target {
                 word: w,

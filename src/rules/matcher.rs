@@ -169,6 +169,7 @@ fn ascii_classes(source: &str) -> String {
 /// A compiled [`MatchSpec`].
 #[derive(Debug)]
 pub struct Matcher {
+    commands_not: Vec<String>,
     commands: Vec<String>,
     value_flags: Vec<String>,
     subcommand: Vec<String>,
@@ -229,6 +230,7 @@ impl Matcher {
         let err = |e: String| e;
         Ok(Matcher {
             commands: spec.command.clone(),
+            commands_not: spec.command_not.clone(),
             value_flags: spec.value_flags.clone(),
             subcommand: spec.subcommand.clone(),
             flags_any: spec.flags_any.clone(),
@@ -269,7 +271,7 @@ impl Matcher {
 
     /// Does the command satisfy every condition?
     pub fn matches(&self, cmd: &Command) -> bool {
-        if !self.name_matches(cmd.name()) {
+        if !self.name_matches(cmd.name()) || self.commands_not.iter().any(|n| n == cmd.name()) {
             return false;
         }
         if self.commands.is_empty()

@@ -65,6 +65,9 @@ pub struct MatchSpec {
     /// Program names (canonical base names); a trailing `*` matches a prefix.
     #[serde(default)]
     pub command: Vec<String>,
+    /// The program name is none of these (`""` is a bare redirection such as `< /dev/tcp/h/p`).
+    #[serde(default)]
+    pub command_not: Vec<String>,
     /// Options of the program whose value is the next argument (so it is not a positional).
     #[serde(default)]
     pub value_flags: Vec<String>,

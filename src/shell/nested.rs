@@ -717,7 +717,13 @@ impl Walker {
             && self.call_stack.is_empty()
             && w.subs.is_empty()
             && is_positional_reference(&w.text);
-        if positional_in_definition {
+        // The user's own preferred programs (`$EDITOR file`, `"$PAGER" README.md`): the input does
+        // not set them (an assignment would have resolved the name), the user's environment does.
+        let preference = matches!(
+            w.text.trim_matches(['"', '{', '}']),
+            "$EDITOR" | "$VISUAL" | "$PAGER" | "$BROWSER" | "$MANPAGER"
+        );
+        if positional_in_definition || preference {
         } else if !literal_base && (!w.subs.is_empty() || (w.dynamic && w.text.contains('$'))) {
             self.gap(
                 GapKind::DynamicCommand,

@@ -22,6 +22,8 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
         ("gl", "gitlab"),
         ("owm", "openweathermap"),
         ("dockerhub", "docker"),
+        ("pd", "pagerduty"),
+        ("ci", "gitlab"),
     ];
     let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
     name.split('_')
