@@ -579,17 +579,14 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             // Option values are not files sent: `-i KEY` is the identity used, `-e "ssh -i KEY"`
             // the remote shell.
             let positional = transfer_operands(name, args);
-            let remote = positional.last().is_some_and(|d| is_remote_target(&d.text));
+            let remote = positional.last().is_some_and(|d| is_remote_target(d));
             if !remote {
                 return None;
             }
             for p in &positional[..positional.len().saturating_sub(1)] {
-                s.files.push(p.text.clone());
+                s.files.push(p.to_string());
             }
-            s.what = format!(
-                "`{name}` to {}",
-                positional.last().map(|w| w.text.as_str()).unwrap_or("")
-            );
+            s.what = format!("`{name}` to {}", positional.last().copied().unwrap_or(""));
             Some(s)
         }
         n if MAILERS.contains(&n) => {
@@ -719,10 +716,9 @@ fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
     }
 }
 
-/// `host:path`, `user@host:path`, `rsync://…` — but not a local path with a colon-free name.
 /// The operands of `scp`, `sftp` or `rsync`: arguments that are neither options nor the value
 /// of an option that takes one (`-i KEY`, `-o Opt`, `-e "ssh -i KEY"`, `--exclude PAT`).
-fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a Word> {
+fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a str> {
     const SSH_VALUE_OPTS: &[&str] = &[
         "-b", "-B", "-c", "-D", "-F", "-i", "-J", "-l", "-o", "-P", "-R", "-S", "-X",
     ];
@@ -759,28 +755,16 @@ fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a Word> {
         "--out-format",
         "--remote-option",
     ];
-    let takes_value = |t: &str| match name {
-        "rsync" => RSYNC_VALUE_OPTS.contains(&t),
-        _ => SSH_VALUE_OPTS.contains(&t),
+    let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    let value_opts = if name == "rsync" {
+        RSYNC_VALUE_OPTS
+    } else {
+        SSH_VALUE_OPTS
     };
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if t == "--" {
-            out.extend(args[i + 1..].iter());
-            break;
-        }
-        if t.starts_with('-') && t.len() > 1 {
-            i += if takes_value(t) { 2 } else { 1 };
-            continue;
-        }
-        out.push(&args[i]);
-        i += 1;
-    }
-    out
+    crate::rules::matcher::positionals(&texts, value_opts)
 }
 
+/// `host:path`, `user@host:path`, `rsync://…` — but not a local path with a colon-free name.
 fn is_remote_target(t: &str) -> bool {
     if t.contains("://") {
         return true;

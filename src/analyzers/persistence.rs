@@ -317,37 +317,24 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
                 .collect();
             payloads.extend(decoded);
         }
-        if matches!(sink, Sink::Shell { .. }) {
-            if let Some(line) = payloads
-                .iter()
-                .flat_map(|t| t.lines())
-                .find(|l| l.trim_start().starts_with("export ") && switches_registry(l))
-            {
-                hits.push(OwnedHit {
-                    rule_id: "supply.registry-switch".into(),
-                    span: cmd.span,
-                    detail: Some(format!(
-                        "the written line {:?} points every later install at another registry",
-                        line.trim()
-                    )),
-                });
-            }
+        // Package-manager configuration, and registry variables exported from shell hook files
+        // (`.envrc`, Dockerfile-style `export PIP_INDEX_URL=…`).
+        let registry_line = |l: &&str| match sink {
+            Sink::RegistryConfig => switches_registry(l),
+            Sink::Shell { .. } => l.trim_start().starts_with("export ") && switches_registry(l),
+            _ => false,
+        };
+        if let Some(line) = payloads.iter().flat_map(|t| t.lines()).find(registry_line) {
+            hits.push(OwnedHit {
+                rule_id: "supply.registry-switch".into(),
+                span: cmd.span,
+                detail: Some(format!(
+                    "the written line {:?} points every later install at another registry",
+                    line.trim()
+                )),
+            });
         }
         if sink == Sink::RegistryConfig {
-            if let Some(line) = payloads
-                .iter()
-                .flat_map(|t| t.lines())
-                .find(|l| switches_registry(l))
-            {
-                hits.push(OwnedHit {
-                    rule_id: "supply.registry-switch".into(),
-                    span: cmd.span,
-                    detail: Some(format!(
-                        "the written line {:?} points every later install at another registry",
-                        line.trim()
-                    )),
-                });
-            }
             continue;
         }
         if matches!(sink, Sink::GitConfig | Sink::Manifest) {

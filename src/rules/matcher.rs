@@ -475,7 +475,7 @@ pub fn inline_code(cmd: &Command) -> Option<&str> {
 }
 
 /// Positional arguments: not options, not values of `value_flags`; everything after `--`.
-pub fn positionals<'a>(args: &[&'a str], value_flags: &[String]) -> Vec<&'a str> {
+pub fn positionals<'a, F: AsRef<str>>(args: &[&'a str], value_flags: &[F]) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut after_dashes = false;
@@ -486,7 +486,7 @@ pub fn positionals<'a>(args: &[&'a str], value_flags: &[String]) -> Vec<&'a str>
         } else if a == "--" {
             after_dashes = true;
         } else if a.starts_with('-') && a.len() > 1 {
-            if value_flags.iter().any(|f| f == a) {
+            if value_flags.iter().any(|f| f.as_ref() == a) {
                 i += 1;
             }
         } else {
@@ -566,6 +566,6 @@ mod tests {
             positionals(&["-C", "dir", "reset", "--hard"], &flags),
             vec!["reset"]
         );
-        assert_eq!(positionals(&["--", "-rf"], &[]), vec!["-rf"]);
+        assert_eq!(positionals::<&str>(&["--", "-rf"], &[]), vec!["-rf"]);
     }
 }
