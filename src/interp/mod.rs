@@ -9,6 +9,7 @@
 
 mod loops;
 mod powershell;
+mod syntax;
 mod tcl;
 pub mod tokens;
 
@@ -139,6 +140,10 @@ struct Vocab {
     /// `shelljs.rm("-rf", "/")`): a call runs the program with the literal arguments.
     #[serde(default)]
     programs: Vec<String>,
+    /// How the language spells a recursive delete of `{}`: what a hand-written directory walker
+    /// that removes entries amounts to (see [`syntax`]).
+    #[serde(default)]
+    recursive_delete: Option<String>,
 }
 
 fn vocab(lang: Lang) -> Option<&'static Vocab> {
@@ -1001,6 +1006,10 @@ fn merge(r: &mut Report, inner: Report) {
 }
 
 fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) -> Report {
+    // Python and JavaScript: calls of the snippet's own functions, methods, lambdas and aliases
+    // written out (see [`syntax`]), for the token analysis to judge.
+    let lowered = syntax::lower(lang, v, code);
+    let code = lowered.as_deref().unwrap_or(code);
     let raw = tokenize(code, lang.style());
     let obfuscated = raw.iter().any(|t| {
         matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().chain(&["reversed", "strrev", "char"])

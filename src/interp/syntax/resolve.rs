@@ -1,0 +1,686 @@
+//! What a call reaches (a function, a method on a known receiver, an alias, a partial
+//! application) and the code text of a node with parameters, fields, aliases and constant
+//! values written in.
+
+use super::*;
+
+impl<'t, 'v> Program<'t, 'v> {
+    /// The definition a call's callee names, and the receiver's context (class, fields).
+    pub(super) fn target(&self, callee: Node<'t>, env: &Env) -> Option<(Def<'t>, Env, Node<'t>)> {
+        let callee = unparenthesize(callee);
+        match callee.kind() {
+            "identifier" => {
+                let name = self.src(callee);
+                if let Some(value) = env.vars.get(name) {
+                    // A parameter holding one of the snippet's functions (`for f in [nuke]`).
+                    let def = self.functions.get(value.as_str())?;
+                    return Some((def.clone(), Env::default(), callee));
+                }
+                if let Some(def) = self.functions.get(name) {
+                    return Some((def.clone(), Env::default(), callee));
+                }
+                if self.instances.contains_key(name) {
+                    // `r = Runner(); r(cmd)`: the instance's `__call__`.
+                    let ctx = self.receiver(callee, env)?;
+                    let def = self.method(ctx.class.as_deref()?, "__call__")?;
+                    return Some((def, ctx, callee));
+                }
+                match self.aliases.get(name)? {
+                    Alias::Expr(alias)
+                        if matches!(
+                            unparenthesize(*alias).kind(),
+                            "subscript"
+                                | "subscript_expression"
+                                | "member_expression"
+                                | "attribute"
+                        ) =>
+                    {
+                        self.target(*alias, env)
+                    }
+                    _ => None,
+                }
+            }
+            "lambda" | "arrow_function" | "function_expression" | "function" => {
+                Some((self.def(callee, None, false)?, Env::default(), callee))
+            }
+            "attribute" | "member_expression" => {
+                let object = callee.child_by_field_name("object")?;
+                let member = callee
+                    .child_by_field_name("attribute")
+                    .or_else(|| callee.child_by_field_name("property"))?;
+                if let Some(table) = self.tables.get(self.src(object)) {
+                    let def = self.def_from_value(*table.get(self.src(member))?)?;
+                    return Some((def, Env::default(), member));
+                }
+                let ctx = self.receiver(object, env)?;
+                let def = self.method(ctx.class.as_deref()?, self.src(member))?;
+                Some((def, ctx, member))
+            }
+            "subscript" | "subscript_expression" => {
+                let object = callee
+                    .child_by_field_name("value")
+                    .or_else(|| callee.child_by_field_name("object"))?;
+                let key = callee
+                    .child_by_field_name("subscript")
+                    .or_else(|| callee.child_by_field_name("index"))?;
+                let table = self.tables.get(self.src(object))?;
+                let def = self.def_from_value(*table.get(&key_text(self.src(key)))?)?;
+                Some((def, Env::default(), key))
+            }
+            _ => None,
+        }
+    }
+
+    /// A method of `class` or of one of its bases.
+    pub(super) fn method(&self, class: &str, name: &str) -> Option<Def<'t>> {
+        let mut class = class.to_string();
+        for _ in 0..8 {
+            let c = self.classes.get(&class)?;
+            if let Some(def) = c.methods.get(name) {
+                return Some(def.clone());
+            }
+            class = c.bases.first()?.clone();
+        }
+        None
+    }
+
+    /// The class and fields of a method call's receiver, when the snippet shows them:
+    /// `self`/`this` inside a method, `Cls(...)`/`new Cls(...)`, a name bound to one, or the
+    /// class itself (static and class methods).
+    pub(super) fn receiver(&self, object: Node<'t>, env: &Env) -> Option<Env> {
+        let object = unparenthesize(object);
+        let text = self.src(object);
+        if object.kind() == "this" || is_receiver(self.lang, text) {
+            let mut ctx = Env {
+                class: env.class.clone(),
+                ..Env::default()
+            };
+            ctx.vars.extend(
+                env.vars
+                    .iter()
+                    .filter(|(k, _)| k.contains('.'))
+                    .map(|(k, v)| (k.clone(), v.clone())),
+            );
+            return ctx.class.is_some().then_some(ctx);
+        }
+        match object.kind() {
+            "identifier" => {
+                if let Some(value) = env.vars.get(text) {
+                    // An instance passed in as text (`for c in (Cleaner(), Other()): c.run()`).
+                    let class = value
+                        .trim_start_matches("new ")
+                        .split('(')
+                        .next()
+                        .unwrap_or("")
+                        .trim();
+                    return self
+                        .classes
+                        .contains_key(class)
+                        .then(|| self.construct(class, None, 0));
+                }
+                if let Some(call) = self.instances.get(text) {
+                    let class = constructor_name(*call, self.code)?;
+                    return Some(self.construct(class, call.child_by_field_name("arguments"), 0));
+                }
+                if self.classes.contains_key(text) {
+                    return Some(self.construct(text, None, 0));
+                }
+                None
+            }
+            "call" | "call_expression" | "new_expression" => {
+                let class = constructor_name(object, self.code)?;
+                if !self.classes.contains_key(class) {
+                    return None;
+                }
+                Some(self.construct(class, object.child_by_field_name("arguments"), 0))
+            }
+            _ => None,
+        }
+    }
+
+    /// An instance of `class` built with these constructor arguments: its class attributes and
+    /// the fields its constructor sets (`self.root = root`).
+    pub(super) fn construct(&self, class: &str, args: Option<Node<'t>>, depth: usize) -> Env {
+        let mut ctx = Env {
+            class: Some(class.to_string()),
+            ..Env::default()
+        };
+        let prefixes: &[&str] = match self.lang {
+            Lang::Python => &["self", "cls"],
+            _ => &["this"],
+        };
+        // Class attributes, base classes first.
+        let mut chain = vec![class.to_string()];
+        while let Some(base) = chain
+            .last()
+            .and_then(|c| self.classes.get(c))
+            .and_then(|c| c.bases.first())
+        {
+            if chain.len() > 8 || chain.contains(base) {
+                break;
+            }
+            chain.push(base.clone());
+        }
+        for c in chain.iter().rev() {
+            for (name, value) in self.classes.get(c).map(|c| &c.attrs[..]).unwrap_or(&[]) {
+                let v = self.text(*value, &Env::default(), depth + 1, MAX_INLINE);
+                for p in prefixes.iter().chain([&c.as_str(), &class]) {
+                    ctx.vars.insert(format!("{p}.{name}"), v.clone());
+                }
+            }
+        }
+        let init = if self.lang == Lang::Python {
+            "__init__"
+        } else {
+            "constructor"
+        };
+        let Some(ctor) = self.method(class, init) else {
+            return ctx;
+        };
+        let bound = match args {
+            Some(args) => self.bind(&ctor, args, &Env::default(), depth, ctx.clone()),
+            None => self.bind_defaults(&ctor, ctx.clone()),
+        };
+        // `self.x = value` anywhere in the constructor.
+        let mut stack = vec![(ctor.body, 0usize)];
+        while let Some((node, d)) = stack.pop() {
+            if d > MAX_NODE_DEPTH || !self.spend() {
+                break;
+            }
+            if matches!(node.kind(), "assignment" | "assignment_expression") {
+                if let (Some(l), Some(r)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) {
+                    let key = compact(self.src(l));
+                    if key
+                        .split_once('.')
+                        .is_some_and(|(recv, _)| prefixes.contains(&recv))
+                    {
+                        ctx.vars
+                            .insert(key, self.text(r, &bound, depth + 1, MAX_INLINE - 1));
+                    }
+                }
+            }
+            let mut cursor = node.walk();
+            for child in node.named_children(&mut cursor) {
+                stack.push((child, d + 1));
+            }
+        }
+        ctx
+    }
+
+    /// A table value that is a function.
+    pub(super) fn def_from_value(&self, value: Node<'t>) -> Option<Def<'t>> {
+        let value = unparenthesize(value);
+        match value.kind() {
+            "lambda"
+            | "arrow_function"
+            | "function_expression"
+            | "function"
+            | "method_definition" => self.def(value, None, false),
+            "identifier" => self.functions.get(self.src(value)).cloned(),
+            _ => None,
+        }
+    }
+
+    /// A call whose callee is an alias, a partial application or a table entry that is not
+    /// one of the snippet's functions, written with what the callee stands for
+    /// (`run = os.system; run(c)` → `os.system(c)`).
+    pub(super) fn aliased_call(
+        &self,
+        call: Node<'t>,
+        env: &Env,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        let callee = unparenthesize(callee(call)?);
+        let args = call.child_by_field_name("arguments")?;
+        let args_text = self.text(args, env, depth + 1, inline);
+        match callee.kind() {
+            "identifier" => {
+                let name = self.src(callee);
+                if env.vars.contains_key(name) || self.functions.contains_key(name) {
+                    return None;
+                }
+                match self.aliases.get(name)? {
+                    Alias::Module(_) => None,
+                    Alias::Expr(alias) => Some(format!(
+                        "{}{args_text}",
+                        self.text(*alias, env, depth + 1, inline)
+                    )),
+                    Alias::Member(source, key) => Some(format!(
+                        "{}.{}{args_text}",
+                        self.text(*source, env, depth + 1, inline),
+                        self.src(*key)
+                    )),
+                    Alias::Partial(f, bound) => {
+                        let mut parts: Vec<String> = bound
+                            .iter()
+                            .filter(|b| b.kind() != "keyword_argument")
+                            .map(|b| self.text(*b, env, depth + 1, inline))
+                            .collect();
+                        let trimmed = args_text.trim();
+                        let inner = trimmed
+                            .strip_prefix('(')
+                            .and_then(|t| t.strip_suffix(')'))
+                            .unwrap_or(trimmed)
+                            .trim();
+                        if !inner.is_empty() {
+                            parts.push(inner.to_string());
+                        }
+                        parts.extend(
+                            bound
+                                .iter()
+                                .filter(|b| b.kind() == "keyword_argument")
+                                .map(|b| self.text(*b, env, depth + 1, inline)),
+                        );
+                        Some(format!(
+                            "{}({})",
+                            self.text(*f, env, depth + 1, inline),
+                            parts.join(", ")
+                        ))
+                    }
+                }
+            }
+            "subscript" | "subscript_expression" | "attribute" | "member_expression" => {
+                let object = callee
+                    .child_by_field_name("value")
+                    .or_else(|| callee.child_by_field_name("object"))?;
+                let key = callee
+                    .child_by_field_name("subscript")
+                    .or_else(|| callee.child_by_field_name("index"))
+                    .or_else(|| callee.child_by_field_name("property"))
+                    .or_else(|| callee.child_by_field_name("attribute"))?;
+                let value = *self
+                    .tables
+                    .get(self.src(object))?
+                    .get(&key_text(self.src(key)))?;
+                if self.def_from_value(value).is_some() {
+                    return None;
+                }
+                Some(format!(
+                    "{}{args_text}",
+                    self.text(value, env, depth + 1, inline)
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// The code text of `node` with parameters and fields replaced by their values, aliases by
+    /// what they name, calls of value-returning helpers by the value and literal string
+    /// concatenations joined.
+    pub(super) fn text(&self, node: Node<'t>, env: &Env, depth: usize, inline: usize) -> String {
+        if depth > MAX_NODE_DEPTH || !self.spend() {
+            return self.src(node).to_string();
+        }
+        match node.kind() {
+            // Inside `{…}` of an f-string or `${…}` of a template only plain strings are written
+            // in (see `raw_interpolation`); the assignments before an inlined body cover the rest.
+            "identifier" if self.substitutable(node) && !in_interpolation(node) => {
+                if let Some(v) = env.vars.get(self.src(node)) {
+                    return v.clone();
+                }
+                if let Some(Alias::Module(m)) = self.aliases.get(self.src(node)) {
+                    return m.clone();
+                }
+                if let Some(value) = self.values.get(self.src(node)) {
+                    // Not as a receiver: `p.open("a")` is read by the token analysis as a
+                    // path variable's method.
+                    let receiver = node.parent().is_some_and(|p| {
+                        matches!(p.kind(), "attribute" | "member_expression")
+                            && p.child_by_field_name("object") == Some(node)
+                    });
+                    if inline < MAX_INLINE && !receiver {
+                        let v = self.text(*value, &Env::default(), depth + 1, inline + 1);
+                        return match unparenthesize(*value).kind() {
+                            "string"
+                            | "template_string"
+                            | "call"
+                            | "call_expression"
+                            | "attribute"
+                            | "member_expression"
+                            | "identifier"
+                            | "integer"
+                            | "number"
+                            | "subscript"
+                            | "subscript_expression" => v,
+                            _ => format!("({v})"),
+                        };
+                    }
+                }
+            }
+            "attribute" | "member_expression" => {
+                if let Some(v) = env.vars.get(&compact(self.src(node))) {
+                    return v.clone();
+                }
+            }
+            // `*args` / `...args` with the arguments known: the arguments.
+            "list_splat" | "spread_element" => {
+                if let Some(v) = node
+                    .named_child(0)
+                    .filter(|n| n.kind() == "identifier")
+                    .and_then(|n| env.vars.get(&format!("*{}", self.src(n))))
+                {
+                    return v.clone();
+                }
+            }
+            "interpolation" | "template_substitution" => {
+                if let Some(raw) = self.raw_interpolation(node, env) {
+                    return raw;
+                }
+            }
+            "binary_operator" | "binary_expression" => {
+                if let Some(joined) = self.joined_strings(node, env, depth, inline) {
+                    return joined;
+                }
+            }
+            "template_string" => {
+                if let Some(joined) = self.template_as_concatenation(node, env, depth, inline) {
+                    return joined;
+                }
+            }
+            _ => {}
+        }
+        if let Some(callee) = callee(node) {
+            if inline < MAX_INLINE {
+                if let (Some((def, ctx, at)), Some(args)) = (
+                    self.target(callee, env),
+                    node.child_by_field_name("arguments"),
+                ) {
+                    if let Some(value) = def.returns {
+                        let inner = self.bind(&def, args, env, depth, ctx);
+                        if let Some(name) = &def.name {
+                            self.follow(name, at.start_byte());
+                        }
+                        return format!("({})", self.text(value, &inner, 0, inline + 1));
+                    }
+                }
+            }
+            if let Some(text) = self.aliased_call(node, env, depth, inline) {
+                return text;
+            }
+            if let Some(text) = self.folded_call(node, env, depth, inline) {
+                return text;
+            }
+        }
+        if node.child_count() == 0 {
+            return self.src(node).to_string();
+        }
+        let mut out = String::new();
+        let mut at = node.start_byte();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            out.push_str(self.code.get(at..child.start_byte()).unwrap_or(""));
+            out.push_str(&self.text(child, env, depth + 1, inline));
+            at = child.end_byte();
+        }
+        out.push_str(self.code.get(at..node.end_byte()).unwrap_or(""));
+        out
+    }
+
+    /// `{v}` in an f-string or `${v}` in a template literal with `v` bound to a plain string:
+    /// the string's characters in place.
+    pub(super) fn raw_interpolation(&self, node: Node<'t>, env: &Env) -> Option<String> {
+        let inner = node
+            .child_by_field_name("expression")
+            .or_else(|| node.named_child(0))?;
+        let propagated;
+        let value = match inner.kind() {
+            "identifier" => match env.vars.get(self.src(inner)) {
+                Some(v) => v,
+                None => {
+                    let node = self.values.get(self.src(inner))?;
+                    propagated = self.text(*node, &Env::default(), 0, MAX_INLINE);
+                    &propagated
+                }
+            },
+            "attribute" | "member_expression" => env.vars.get(&compact(self.src(inner)))?,
+            _ => return None,
+        };
+        let raw = string_value(value).or_else(|| {
+            value
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
+                .then(|| value.clone())
+        })?;
+        let unsafe_chars: &[char] = match self.lang {
+            Lang::Python => &['{', '}', '"', '\'', '\\', '\n'],
+            _ => &['`', '$', '\\'],
+        };
+        (!raw.contains(unsafe_chars)).then_some(raw)
+    }
+
+    /// A template literal with computed parts as a concatenation, which the token analysis
+    /// reads as a path: `` `${os.homedir()}/.zshrc` `` → `"" + (os.homedir()) + "/.zshrc"`
+    /// (not a tagged template, whose function sees the parts).
+    pub(super) fn template_as_concatenation(
+        &self,
+        node: Node<'t>,
+        env: &Env,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        if node.parent().is_some_and(|p| p.kind() == "call_expression") {
+            return None;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let mut literal = String::new();
+        let mut computed = false;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "string_fragment" => literal.push_str(self.src(child)),
+                "escape_sequence" => {
+                    literal.push_str(&string_value(&format!("\"{}\"", self.src(child)))?)
+                }
+                "template_substitution" => {
+                    if let Some(raw) = self.raw_interpolation(child, env) {
+                        literal.push_str(&raw);
+                        continue;
+                    }
+                    let expr = child.named_child(0)?;
+                    parts.push(quote(&std::mem::take(&mut literal)));
+                    parts.push(format!("({})", self.text(expr, env, depth + 1, inline)));
+                    computed = true;
+                }
+                _ => return None,
+            }
+        }
+        parts.push(quote(&literal));
+        computed.then(|| parts.join(" + "))
+    }
+
+    /// `"shu" + "til"` → `"shutil"`.
+    pub(super) fn joined_strings(
+        &self,
+        node: Node<'t>,
+        env: &Env,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        let op = node.child_by_field_name("operator")?;
+        if self.src(op) != "+" {
+            return None;
+        }
+        let left = self.text(node.child_by_field_name("left")?, env, depth + 1, inline);
+        let right = self.text(node.child_by_field_name("right")?, env, depth + 1, inline);
+        let (a, b) = (string_value(&left)?, string_value(&right)?);
+        Some(quote(&format!("{a}{b}")))
+    }
+
+    /// Calls with a known result written as that result: `getattr(m, "rm" + "tree")` →
+    /// `m.rmtree`, `str(4444)` → `"4444"`, `["a", "b"].join("")` / `"".join(["a", "b"])` →
+    /// `"ab"`.
+    pub(super) fn folded_call(
+        &self,
+        call: Node<'t>,
+        env: &Env,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        let f = callee(call)?;
+        let args = call.child_by_field_name("arguments")?;
+        let mut cursor = args.walk();
+        let argv: Vec<Node> = args
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() != "comment")
+            .collect();
+        let text = |n: Node<'t>| self.text(n, env, depth + 1, inline);
+        let called = compact(self.src(f));
+        match (called.as_str(), argv.as_slice()) {
+            ("getattr" | "Reflect.get", [object, name]) => {
+                let name = string_value(&text(*name))?;
+                let plain =
+                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+                plain.then(|| format!("{}.{name}", text(*object)))
+            }
+            ("str" | "String", [value]) => {
+                let v = text(*value);
+                if v.chars().all(|c| c.is_ascii_digit()) && !v.is_empty() {
+                    return Some(quote(&v));
+                }
+                string_value(&v).map(|s| quote(&s))
+            }
+            _ => {
+                let object = f.child_by_field_name("object")?;
+                let method = f
+                    .child_by_field_name("attribute")
+                    .or_else(|| f.child_by_field_name("property"))?;
+                if self.src(method) != "join" {
+                    return None;
+                }
+                // JavaScript `LIST.join(SEP)`, Python `SEP.join(LIST)`.
+                let (list, separator) = match self.lang {
+                    Lang::Python => (*argv.first()?, Some(text(object))),
+                    _ => (object, argv.first().map(|s| text(*s))),
+                };
+                let separator = match separator {
+                    Some(s) => string_value(&s)?,
+                    None => ",".to_string(),
+                };
+                let parts: Option<Vec<String>> = self
+                    .elements(list)?
+                    .into_iter()
+                    .map(|e| string_value(&text(e)))
+                    .collect();
+                Some(quote(&parts?.join(&separator)))
+            }
+        }
+    }
+
+    /// Is this identifier a variable reference (not an attribute name or a keyword's name)?
+    pub(super) fn substitutable(&self, node: Node) -> bool {
+        let Some(parent) = node.parent() else {
+            return true;
+        };
+        let is = |field: &str| parent.child_by_field_name(field) == Some(node);
+        match parent.kind() {
+            "attribute" => !is("attribute"),
+            "keyword_argument" => !is("name"),
+            "parameters"
+            | "lambda_parameters"
+            | "formal_parameters"
+            | "default_parameter"
+            | "typed_parameter"
+            | "typed_default_parameter"
+            | "list_splat_pattern"
+            | "rest_pattern"
+            | "dictionary_splat_pattern"
+            | "aliased_import"
+            | "dotted_name"
+            | "import_from_statement"
+            | "import_statement"
+            | "import_specifier"
+            | "import_clause"
+            | "namespace_import"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "pattern_list"
+            | "tuple_pattern"
+            | "for_statement"
+            | "for_in_statement"
+            | "augmented_assignment"
+            | "update_expression"
+            | "shorthand_property_identifier_pattern"
+            | "pair_pattern" => {
+                // (a `for` loop's variable is its `left`; its list is substituted)
+                matches!(parent.kind(), "for_statement" | "for_in_statement") && !is("left")
+            }
+            "assignment" | "assignment_expression" | "variable_declarator" => {
+                !is("left") && !is("name")
+            }
+            _ => true,
+        }
+    }
+
+    /// Parameters bound to a call's arguments (and defaults), as code text, on top of the
+    /// receiver context `ctx`.
+    pub(super) fn bind(
+        &self,
+        def: &Def<'t>,
+        args: Node<'t>,
+        env: &Env,
+        depth: usize,
+        ctx: Env,
+    ) -> Env {
+        if !matches!(args.kind(), "argument_list" | "arguments") {
+            return self.bind_defaults(def, ctx);
+        }
+        let mut positional = Vec::new();
+        let mut keyword = HashMap::new();
+        let mut cursor = args.walk();
+        for a in args.named_children(&mut cursor) {
+            match a.kind() {
+                "keyword_argument" => {
+                    if let (Some(k), Some(v)) = (
+                        a.child_by_field_name("name"),
+                        a.child_by_field_name("value"),
+                    ) {
+                        keyword.insert(self.src(k), self.text(v, env, depth + 1, MAX_INLINE - 1));
+                    }
+                }
+                "comment" => {}
+                _ => positional.push(self.text(a, env, depth + 1, MAX_INLINE - 1)),
+            }
+        }
+        self.bind_values(def, positional, keyword, ctx)
+    }
+
+    /// Parameters bound to argument texts.
+    pub(super) fn bind_values(
+        &self,
+        def: &Def<'t>,
+        positional: Vec<String>,
+        mut keyword: HashMap<&str, String>,
+        ctx: Env,
+    ) -> Env {
+        let mut bound = ctx;
+        let mut positional = positional.into_iter();
+        for (name, default) in def.params.iter().skip(usize::from(def.receiver_param)) {
+            if let Some(rest) = name.strip_prefix('*') {
+                // `*args`: spread where it is spread (`[*args]`), a list where it is named.
+                let values: Vec<String> = positional.by_ref().collect();
+                bound
+                    .vars
+                    .insert(rest.to_string(), format!("[{}]", values.join(", ")));
+                bound.vars.insert(name.clone(), values.join(", "));
+                continue;
+            }
+            let value = positional
+                .next()
+                .or_else(|| keyword.remove(name.as_str()))
+                .or_else(|| default.map(|d| self.text(d, &Env::default(), 0, MAX_INLINE)));
+            if let (false, Some(v)) = (name.is_empty(), value) {
+                bound.vars.insert(name.clone(), v);
+            }
+        }
+        bound
+    }
+
+    /// Parameters bound to their defaults only.
+    pub(super) fn bind_defaults(&self, def: &Def<'t>, ctx: Env) -> Env {
+        self.bind_values(def, Vec::new(), HashMap::new(), ctx)
+    }
+}
