@@ -9,7 +9,7 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn expand(
         &self,
         node: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
         inline: usize,
         active: &mut Vec<usize>,
@@ -53,6 +53,12 @@ impl<'t, 'v> Program<'t, 'v> {
             self.callbacks(node, env, depth, inline, active, out);
             self.function_constructor(node, out);
         }
+        if node.kind() == "with_item" {
+            self.context_manager(node, env, inline, active, out);
+        }
+        if node.kind() == "new_expression" {
+            self.worker_code(node, out);
+        }
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             self.expand(child, env, depth + 1, inline, active, out);
@@ -63,7 +69,7 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn inline(
         &self,
         def: &Def<'t>,
-        bound: &Env,
+        bound: &Env<'t>,
         inline: usize,
         active: &mut Vec<usize>,
         out: &mut Lowered,
@@ -86,7 +92,14 @@ impl<'t, 'v> Program<'t, 'v> {
                 .iter()
                 .skip(usize::from(def.receiver_param))
                 .find_map(|(name, _)| bound.vars.get(name));
-            if let (Some(root), Some(template)) = (root, &self.vocab.recursive_delete) {
+            // A walker over a relative directory (`walk(".")`) is read as written: its deletes
+            // are usually conditional (`node_modules/.cache` only).
+            let relative = root
+                .and_then(|r| string_value(r))
+                .is_some_and(|r| !r.starts_with('/') && !r.starts_with('~') && !r.starts_with('$'));
+            if let (Some(root), Some(template), false) =
+                (root, &self.vocab.recursive_delete, relative)
+            {
                 text.push_str(&template.replace("{}", root));
                 text.push('\n');
             }
@@ -103,10 +116,10 @@ impl<'t, 'v> Program<'t, 'v> {
     }
 
     /// The literal elements of a list, or of the list a name is bound to.
-    pub(super) fn elements(&self, list: Node<'t>) -> Option<Vec<Node<'t>>> {
+    pub(super) fn elements(&self, list: Node<'t>, env: &Env<'t>) -> Option<Vec<Node<'t>>> {
         let mut list = unparenthesize(list);
-        if list.kind() == "identifier" {
-            list = *self.lists.get(self.src(list))?;
+        if let Some(literal) = self.literal_node(list, env, 0) {
+            list = literal;
         }
         if matches!(list.kind(), "call" | "call_expression") {
             return self.yielded(list);
@@ -121,6 +134,91 @@ impl<'t, 'v> Program<'t, 'v> {
             .take(MAX_UNROLL)
             .collect();
         (!elements.is_empty()).then_some(elements)
+    }
+
+    /// `with Workspace(path) as w:`: the class's `__enter__` and `__exit__` run around the body.
+    fn context_manager(
+        &self,
+        item: Node<'t>,
+        env: &Env<'t>,
+        inline: usize,
+        active: &mut Vec<usize>,
+        out: &mut Lowered,
+    ) {
+        let Some(value) = item.child_by_field_name("value") else {
+            return;
+        };
+        let value = match value.kind() {
+            "as_pattern" => value.named_child(0).unwrap_or(value),
+            _ => value,
+        };
+        if inline >= MAX_INLINE {
+            return;
+        }
+        let Some(ctx) = self.receiver(value, env) else {
+            return;
+        };
+        let Some(class) = ctx.class.clone() else {
+            return;
+        };
+        for method in ["__enter__", "__exit__"] {
+            if let Some(def) = self.method(&class, method) {
+                if !active.contains(&def.body.start_byte()) {
+                    let bound = self.bind_defaults(&def, ctx.clone());
+                    self.inline(&def, &bound, inline, active, out);
+                }
+            }
+        }
+    }
+
+    /// `new Worker(CODE, { eval: true })`: the code string runs in a thread.
+    fn worker_code(&self, made: Node<'t>, out: &mut Lowered) {
+        if self.lang != Lang::JavaScript || constructor_name(made, self.code) != Some("Worker") {
+            return;
+        }
+        let Some(args) = made.child_by_field_name("arguments") else {
+            return;
+        };
+        let mut cursor = args.walk();
+        let argv: Vec<Node> = args.named_children(&mut cursor).collect();
+        let evaluates = argv
+            .get(1)
+            .is_some_and(|o| compact(self.src(*o)).contains("eval:true"));
+        let code = argv
+            .first()
+            .and_then(|c| string_value(&self.text(*c, &Env::default(), 0, MAX_INLINE)));
+        if let (true, Some(code)) = (evaluates, code) {
+            out.push(code);
+        }
+    }
+
+    /// A `for` loop (without `else`) over a literal list short enough to unroll completely.
+    pub(super) fn fully_unrolled(&self, node: Node<'t>) -> bool {
+        if !matches!(node.kind(), "for_statement" | "for_in_statement")
+            || node.child_by_field_name("alternative").is_some()
+            || node.child_by_field_name("left").map(|l| l.kind()) != Some("identifier")
+        {
+            return false;
+        }
+        let Some(list) = node.child_by_field_name("right") else {
+            return false;
+        };
+        let env = Env::default();
+        let Some(list) = self.literal_node(list, &env, 0).or(Some(list)) else {
+            return false;
+        };
+        let count = match list.kind() {
+            "list" | "tuple" | "array" => {
+                let mut cursor = list.walk();
+                let n = list
+                    .named_children(&mut cursor)
+                    .filter(|n| n.kind() != "comment")
+                    .count();
+                n
+            }
+            _ => return false,
+        };
+        (1..=MAX_UNROLL).contains(&count)
     }
 
     /// The values a call of one of the snippet's generators yields, when its body is nothing
@@ -147,7 +245,7 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn unroll(
         &self,
         node: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
         inline: usize,
         active: &mut Vec<usize>,
@@ -163,15 +261,22 @@ impl<'t, 'v> Program<'t, 'v> {
         if var.kind() != "identifier" {
             return false;
         }
-        let Some(elements) = self.elements(list) else {
+        let Some(elements) = self.elements(list, env) else {
             return false;
         };
         for element in elements {
             let mut inner = env.clone();
-            inner.vars.insert(
-                self.src(var).to_string(),
-                self.text(element, env, depth + 1, inline),
-            );
+            let name = self.src(var).to_string();
+            if matches!(
+                unparenthesize(element).kind(),
+                "dictionary" | "object" | "list" | "tuple" | "array"
+            ) {
+                // `for step in [{"run": "git status"}]: run(step["run"])`
+                inner.nodes.insert(name.clone(), unparenthesize(element));
+            }
+            inner
+                .vars
+                .insert(name, self.text(element, env, depth + 1, inline));
             let text = self.text(body, &inner, depth + 1, inline);
             if text != self.src(body) {
                 out.push(text);
@@ -187,7 +292,7 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn callbacks(
         &self,
         call: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
         inline: usize,
         active: &mut Vec<usize>,
@@ -218,12 +323,16 @@ impl<'t, 'v> Program<'t, 'v> {
         let mut applications: Vec<(Node<'t>, Vec<String>)> = Vec::new();
         match (self.lang, method) {
             (Lang::Python, "map") if argv.len() == 2 => {
-                for e in self.elements(argv[1]).unwrap_or_default() {
+                for e in self.elements(argv[1], env).unwrap_or_default() {
                     applications.push((argv[0], vec![text(&e)]));
                 }
             }
-            (Lang::Python, "submit" | "apply_async" | "call_soon" | "call_later") => {
-                let skip = usize::from(method == "call_later");
+            (
+                Lang::Python,
+                "submit" | "apply_async" | "call_soon" | "call_later" | "register" | "callback"
+                | "to_thread" | "finalize",
+            ) => {
+                let skip = usize::from(matches!(method, "call_later" | "finalize"));
                 if let Some((f, rest)) = argv
                     .split_at_checked(skip)
                     .and_then(|(_, r)| r.split_first())
@@ -239,14 +348,14 @@ impl<'t, 'v> Program<'t, 'v> {
                     .or_else(|| (method == "Timer").then(|| argv.get(1).copied()).flatten())
                 {
                     let values = keyword("args")
-                        .and_then(|a| self.elements(a))
+                        .and_then(|a| self.elements(a, env))
                         .unwrap_or_default();
                     applications.push((f, values.iter().map(text).collect()));
                 }
             }
             (Lang::JavaScript, "forEach" | "map" | "filter" | "some" | "every" | "flatMap") => {
                 if let (Some(list), Some(f)) = (receiver, argv.first()) {
-                    for e in self.elements(list).unwrap_or_default() {
+                    for e in self.elements(list, env).unwrap_or_default() {
                         applications.push((*f, vec![text(&e)]));
                     }
                 }

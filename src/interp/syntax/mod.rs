@@ -107,7 +107,12 @@ pub(super) fn lower(lang: Lang, vocab: &Vocab, code: &str) -> Option<String> {
             continue;
         }
         let env = Env::default();
-        let text = program.text(statement, &env, 0, 0);
+        // A loop over a literal list is replaced by its unrolled copies.
+        let text = if program.fully_unrolled(statement) {
+            String::new()
+        } else {
+            program.text(statement, &env, 0, 0)
+        };
         let mut extra = Lowered::default();
         program.expand(statement, &env, 0, 0, &mut Vec::new(), &mut extra);
         pieces.push(Some((text, extra)));
@@ -149,8 +154,10 @@ pub(super) fn lower(lang: Lang, vocab: &Vocab, code: &str) -> Option<String> {
 /// Names with known values inside an inlined body: parameters (`p`), fields of the receiver
 /// (`self.root`, `this.fd`, `cls.ROOT`) and the receiver's class.
 #[derive(Clone, Default)]
-struct Env {
+struct Env<'t> {
     vars: HashMap<String, String>,
+    /// Loop variables bound to a literal element (a dict or list) whose members are looked up.
+    nodes: HashMap<String, Node<'t>>,
     class: Option<String>,
 }
 
@@ -186,6 +193,8 @@ struct Def<'t> {
     receiver_param: bool,
     /// Lists a directory, calls itself and removes entries: a hand-written recursive delete.
     walker: bool,
+    /// A Python `@property` or a JavaScript getter: read as an attribute, not called.
+    property: bool,
 }
 
 /// A class of the snippet.
@@ -228,6 +237,9 @@ struct Program<'t, 'v> {
     tables: HashMap<String, HashMap<String, Node<'t>>>,
     /// List, tuple or array literals bound once to a name.
     lists: HashMap<String, Node<'t>>,
+    /// Dict, object, list, tuple or array literals bound once to a name (their members are
+    /// looked up: `CONFIG["target"]`, `cfg.dirs[0]`).
+    literals: HashMap<String, Node<'t>>,
     /// Names bound once to a value computed without side effects (literals, paths, home and
     /// environment lookups): written in place of the name.
     values: HashMap<String, Node<'t>>,
@@ -464,6 +476,21 @@ fn string_value(raw: &str) -> Option<String> {
     Some(out)
 }
 
+/// Values the language fixes: the running interpreter (`sys.executable`, `process.execPath`).
+fn known_constant(lang: Lang, expr: &str) -> Option<&'static str> {
+    match (lang, expr) {
+        (Lang::Python, "sys.executable") => Some("\"python3\""),
+        (Lang::JavaScript, "process.execPath" | "process.argv[0]") => Some("\"node\""),
+        _ => None,
+    }
+}
+
+/// A number literal's text, as the string it formats to.
+fn numeric(text: &str) -> Option<String> {
+    (!text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .then(|| text.to_string())
+}
+
 /// A string literal for `s`, valid in Python and JavaScript.
 fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
@@ -599,6 +626,65 @@ mod tests {
             "const h = require('os').homedir();\nrequire('fs').appendFileSync(`${h}/.zshrc`, 'x')",
         );
         assert!(out.contains(r#""" + (h) + "/.zshrc""#), "{out}");
+    }
+
+    #[test]
+    fn literal_data_is_looked_up_and_formatted() {
+        let out = py("import subprocess\nPIPE = {'jobs': [{'steps': [{'run': 'git status'}]}]}\nfor job in PIPE['jobs']:\n    for step in job['steps']:\n        subprocess.run(step['run'], shell=True)");
+        assert!(
+            out.contains("subprocess.run('git status', shell=True)"),
+            "{out}"
+        );
+        let out = py("import subprocess\nS = {'t': {'cmd': 'pytest', 'args': ['-q']}}\ndef go(cfg=S['t']):\n    subprocess.run([cfg['cmd'], *cfg['args']])\ngo()");
+        assert!(out.contains("subprocess.run(['pytest', '-q'])"), "{out}");
+        let out = py("import subprocess\ntpl = 'git log --since={since}'\nsubprocess.run(tpl.format(since='2.weeks'), shell=True)");
+        assert!(
+            out.contains(r#"subprocess.run("git log --since=2.weeks", shell=True)"#),
+            "{out}"
+        );
+        let out = py("import os\nspec = {'h': '10.0.0.1'}\nos.system('ping {h}'.format(**spec))");
+        assert!(out.contains(r#"os.system("ping 10.0.0.1")"#), "{out}");
+        let out =
+            py("import os\nos.system('{c} -rf {t}'.format(c='rm', t=os.path.expanduser('~')))");
+        assert!(
+            out.contains(r#""rm -rf " + (os.path.expanduser('~'))"#),
+            "{out}"
+        );
+        let out = py("import subprocess\ncmd = 'npm run test'\nsubprocess.run(cmd.split())");
+        assert!(
+            out.contains(r#"subprocess.run(["npm", "run", "test"])"#),
+            "{out}"
+        );
+        // An f-string hole that is an expression makes the text computed.
+        let out = py("import os, sys\nos.system(f'rm -rf {sys.argv[1]}')");
+        assert!(
+            out.contains(r#"os.system("rm -rf " + (sys.argv[1]) + "")"#),
+            "{out}"
+        );
+        // A loop over a literal list is replaced by its copies.
+        let out = py("import subprocess\nfor s in [['git', 'status'], ['npm', 'test']]:\n    subprocess.run(s)");
+        assert!(!out.contains("subprocess.run(s)"), "{out}");
+    }
+
+    #[test]
+    fn properties_context_managers_and_workers() {
+        let out = py("import shutil, pathlib\nclass Cache:\n    @property\n    def root(self):\n        return pathlib.Path('~').expanduser()\n    def clear(self):\n        shutil.rmtree(self.root)\nCache().clear()");
+        assert!(
+            out.contains("shutil.rmtree((pathlib.Path('~').expanduser()))"),
+            "{out}"
+        );
+        let out = py("import shutil\nclass W:\n    def __init__(self, p):\n        self.p = p\n    def __enter__(self):\n        return self\n    def __exit__(self, *e):\n        shutil.rmtree(self.p)\nwith W('/srv') as w:\n    pass");
+        assert!(out.contains("shutil.rmtree('/srv')"), "{out}");
+        let out = py("import contextlib, os\nwith contextlib.ExitStack() as st:\n    st.callback(os.system, 'id')");
+        assert!(out.contains("os.system('id')"), "{out}");
+        let out = js("const { Worker } = require('worker_threads');\nnew Worker('require(\"fs\").rmSync(\"/\")', { eval: true });");
+        assert!(out.contains(r#"require("fs").rmSync("/")"#), "{out}");
+        // A walker over the current directory is read as written (its deletes are guarded).
+        let out = js("const fs = require('fs');\nfunction w(d){ for (const e of fs.readdirSync(d)) { if (e === '.cache') fs.rmSync(d + '/' + e, {recursive: true}); else w(d + '/' + e); } }\nw('.')");
+        assert!(
+            !out.contains(r#"rmSync(".""#) && !out.contains("rmSync('.'"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ impl<'t, 'v> Program<'t, 'v> {
             tables: HashMap::new(),
             lists: HashMap::new(),
             values: HashMap::new(),
+            literals: HashMap::new(),
             instances: HashMap::new(),
             constructed: HashMap::new(),
             modules: HashSet::new(),
@@ -100,6 +101,7 @@ impl<'t, 'v> Program<'t, 'v> {
         p.tables.retain(|name, _| once(name));
         p.lists.retain(|name, _| once(name));
         p.values.retain(|name, _| once(name));
+        p.literals.retain(|name, _| once(name));
         p.constructed.retain(|name, _| once(name));
         p.functions.retain(|name, _| once(name));
         let classes: HashSet<&String> = p.classes.keys().collect();
@@ -363,12 +365,14 @@ impl<'t, 'v> Program<'t, 'v> {
                 self.aliases.insert(name, Alias::Expr(value));
             }
             "dictionary" | "object" => {
+                self.literals.insert(name.clone(), value);
                 let table = self.table(value);
                 if !table.is_empty() {
                     self.tables.insert(name, table);
                 }
             }
             "list" | "tuple" | "array" => {
+                self.literals.insert(name.clone(), value);
                 self.lists.insert(name, value);
             }
             "call" | "call_expression" | "new_expression" => {
@@ -585,6 +589,9 @@ impl<'t, 'v> Program<'t, 'v> {
             _ => Some(body),
         };
         let walker = name.is_some_and(|n| self.is_walker(n, body));
+        let property = decorated_with(node, self.code, "property")
+            || (node.kind() == "method_definition"
+                && node.child(0).is_some_and(|k| self.src(k) == "get"));
         Some(Def {
             name: name.map(str::to_string),
             params,
@@ -592,6 +599,7 @@ impl<'t, 'v> Program<'t, 'v> {
             returns,
             receiver_param,
             walker,
+            property,
         })
     }
 

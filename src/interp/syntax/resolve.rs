@@ -6,7 +6,11 @@ use super::*;
 
 impl<'t, 'v> Program<'t, 'v> {
     /// The definition a call's callee names, and the receiver's context (class, fields).
-    pub(super) fn target(&self, callee: Node<'t>, env: &Env) -> Option<(Def<'t>, Env, Node<'t>)> {
+    pub(super) fn target(
+        &self,
+        callee: Node<'t>,
+        env: &Env<'t>,
+    ) -> Option<(Def<'t>, Env<'t>, Node<'t>)> {
         let callee = unparenthesize(callee);
         match callee.kind() {
             "identifier" => {
@@ -87,7 +91,7 @@ impl<'t, 'v> Program<'t, 'v> {
     /// The class and fields of a method call's receiver, when the snippet shows them:
     /// `self`/`this` inside a method, `Cls(...)`/`new Cls(...)`, a name bound to one, or the
     /// class itself (static and class methods).
-    pub(super) fn receiver(&self, object: Node<'t>, env: &Env) -> Option<Env> {
+    pub(super) fn receiver(&self, object: Node<'t>, env: &Env<'t>) -> Option<Env<'t>> {
         let object = unparenthesize(object);
         let text = self.src(object);
         if object.kind() == "this" || is_receiver(self.lang, text) {
@@ -140,7 +144,7 @@ impl<'t, 'v> Program<'t, 'v> {
 
     /// An instance of `class` built with these constructor arguments: its class attributes and
     /// the fields its constructor sets (`self.root = root`).
-    pub(super) fn construct(&self, class: &str, args: Option<Node<'t>>, depth: usize) -> Env {
+    pub(super) fn construct(&self, class: &str, args: Option<Node<'t>>, depth: usize) -> Env<'t> {
         let mut ctx = Env {
             class: Some(class.to_string()),
             ..Env::default()
@@ -230,7 +234,7 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn aliased_call(
         &self,
         call: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
         inline: usize,
     ) -> Option<String> {
@@ -311,7 +315,13 @@ impl<'t, 'v> Program<'t, 'v> {
     /// The code text of `node` with parameters and fields replaced by their values, aliases by
     /// what they name, calls of value-returning helpers by the value and literal string
     /// concatenations joined.
-    pub(super) fn text(&self, node: Node<'t>, env: &Env, depth: usize, inline: usize) -> String {
+    pub(super) fn text(
+        &self,
+        node: Node<'t>,
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> String {
         if depth > MAX_NODE_DEPTH || !self.spend() {
             return self.src(node).to_string();
         }
@@ -351,9 +361,26 @@ impl<'t, 'v> Program<'t, 'v> {
                     }
                 }
             }
-            "attribute" | "member_expression" => {
+            "attribute" | "member_expression" | "subscript" | "subscript_expression" => {
                 if let Some(v) = env.vars.get(&compact(self.src(node))) {
                     return v.clone();
+                }
+                if let Some(v) = known_constant(self.lang, &compact(self.src(node))) {
+                    return v.to_string();
+                }
+                let callee_position = node.parent().is_some_and(|p| callee(p) == Some(node));
+                if !callee_position {
+                    if let Some(value) = self.member_value(node, env, depth) {
+                        return self.text(value, env, depth + 1, inline);
+                    }
+                    if let Some(value) = self.property_value(node, env, inline) {
+                        return value;
+                    }
+                }
+            }
+            "string" if self.lang == Lang::Python => {
+                if let Some(joined) = self.fstring_as_concatenation(node, env, depth, inline) {
+                    return joined;
                 }
             }
             // `*args` / `...args` with the arguments known: the arguments.
@@ -364,6 +391,20 @@ impl<'t, 'v> Program<'t, 'v> {
                     .and_then(|n| env.vars.get(&format!("*{}", self.src(n))))
                 {
                     return v.clone();
+                }
+                // `*cfg["args"]`, `...base.args` with a literal list behind them.
+                if let Some(list) = node
+                    .named_child(0)
+                    .and_then(|n| self.literal_node(n, env, 0))
+                    .filter(|l| matches!(l.kind(), "list" | "tuple" | "array"))
+                {
+                    let mut cursor = list.walk();
+                    let items: Vec<String> = list
+                        .named_children(&mut cursor)
+                        .filter(|n| n.kind() != "comment")
+                        .map(|n| self.text(n, env, depth + 1, inline))
+                        .collect();
+                    return items.join(", ");
                 }
             }
             "interpolation" | "template_substitution" => {
@@ -422,7 +463,7 @@ impl<'t, 'v> Program<'t, 'v> {
 
     /// `{v}` in an f-string or `${v}` in a template literal with `v` bound to a plain string:
     /// the string's characters in place.
-    pub(super) fn raw_interpolation(&self, node: Node<'t>, env: &Env) -> Option<String> {
+    pub(super) fn raw_interpolation(&self, node: Node<'t>, env: &Env<'t>) -> Option<String> {
         let inner = node
             .child_by_field_name("expression")
             .or_else(|| node.named_child(0))?;
@@ -436,7 +477,16 @@ impl<'t, 'v> Program<'t, 'v> {
                     &propagated
                 }
             },
-            "attribute" | "member_expression" => env.vars.get(&compact(self.src(inner)))?,
+            "attribute" | "member_expression" | "subscript" | "subscript_expression" => {
+                match env.vars.get(&compact(self.src(inner))) {
+                    Some(v) => v,
+                    None => {
+                        let node = self.member_value(inner, env, 0)?;
+                        propagated = self.text(node, env, 0, MAX_INLINE);
+                        &propagated
+                    }
+                }
+            }
             _ => return None,
         };
         let raw = string_value(value).or_else(|| {
@@ -452,13 +502,176 @@ impl<'t, 'v> Program<'t, 'v> {
         (!raw.contains(unsafe_chars)).then_some(raw)
     }
 
+    /// `self.root` / `Cache().root` where `root` is a `@property` (or a JavaScript getter)
+    /// returning one expression: that expression.
+    fn property_value(&self, node: Node<'t>, env: &Env<'t>, inline: usize) -> Option<String> {
+        if inline >= MAX_INLINE || !matches!(node.kind(), "attribute" | "member_expression") {
+            return None;
+        }
+        let object = node.child_by_field_name("object")?;
+        let name = node
+            .child_by_field_name("attribute")
+            .or_else(|| node.child_by_field_name("property"))?;
+        let ctx = self.receiver(object, env)?;
+        let def = self.method(ctx.class.as_deref()?, self.src(name))?;
+        if !def.property {
+            return None;
+        }
+        let value = def.returns?;
+        let bound = self.bind_defaults(&def, ctx);
+        Some(format!("({})", self.text(value, &bound, 0, inline + 1)))
+    }
+
+    /// The literal a member or subscript names: `CONFIG["target"]`, `cfg.dirs`, `steps[0]`,
+    /// `step["run"]` with `step` a loop's literal element.
+    pub(super) fn member_value(
+        &self,
+        node: Node<'t>,
+        env: &Env<'t>,
+        depth: usize,
+    ) -> Option<Node<'t>> {
+        if !matches!(
+            node.kind(),
+            "attribute" | "member_expression" | "subscript" | "subscript_expression"
+        ) {
+            return None;
+        }
+        let value = self.literal_node(node, env, depth)?;
+        (value.byte_range() != node.byte_range()).then_some(value)
+    }
+
+    /// The literal node an expression stands for, following names bound once, loop elements,
+    /// members and subscripts with literal keys.
+    pub(super) fn literal_node(
+        &self,
+        node: Node<'t>,
+        env: &Env<'t>,
+        depth: usize,
+    ) -> Option<Node<'t>> {
+        if depth > 16 {
+            return None;
+        }
+        let node = unparenthesize(node);
+        match node.kind() {
+            "identifier" => {
+                let name = self.src(node);
+                if let Some(n) = env.nodes.get(name) {
+                    return Some(*n);
+                }
+                if env.vars.contains_key(name) {
+                    return None;
+                }
+                let found = self
+                    .literals
+                    .get(name)
+                    .or_else(|| self.values.get(name))
+                    .copied()?;
+                Some(self.literal_node(found, env, depth + 1).unwrap_or(found))
+            }
+            "attribute" | "member_expression" | "subscript" | "subscript_expression" => {
+                let object = node
+                    .child_by_field_name("object")
+                    .or_else(|| node.child_by_field_name("value"))?;
+                let base = self.literal_node(object, env, depth + 1)?;
+                let key = node
+                    .child_by_field_name("attribute")
+                    .or_else(|| node.child_by_field_name("property"))
+                    .or_else(|| node.child_by_field_name("subscript"))
+                    .or_else(|| node.child_by_field_name("index"))?;
+                let key_is_name = matches!(key.kind(), "identifier" | "property_identifier")
+                    && matches!(node.kind(), "attribute" | "member_expression");
+                let key = if key_is_name {
+                    self.src(key).to_string()
+                } else {
+                    string_value(self.src(key)).unwrap_or_else(|| self.src(key).to_string())
+                };
+                let value = match base.kind() {
+                    "dictionary" | "object" => *self.table(base).get(&key)?,
+                    "list" | "tuple" | "array" => {
+                        let index: usize = key.parse().ok()?;
+                        let mut cursor = base.walk();
+                        let item = base
+                            .named_children(&mut cursor)
+                            .filter(|n| n.kind() != "comment")
+                            .nth(index)?;
+                        item
+                    }
+                    _ => return None,
+                };
+                Some(self.literal_node(value, env, depth + 1).unwrap_or(value))
+            }
+            "dictionary" | "object" | "list" | "tuple" | "array" | "string" | "integer"
+            | "number" | "template_string" => Some(node),
+            _ => None,
+        }
+    }
+
+    /// A Python f-string with computed parts as a concatenation, so the token analysis sees
+    /// that part of the text is computed: `f"rm -rf {sys.argv[1]}"` →
+    /// `"rm -rf " + str(sys.argv[1]) + ""`.
+    fn fstring_as_concatenation(
+        &self,
+        node: Node<'t>,
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        let start = node.named_child(0).filter(|s| s.kind() == "string_start")?;
+        let prefix = self.src(start).to_ascii_lowercase();
+        if !prefix.contains('f') || prefix.contains('r') || prefix.contains('b') {
+            return None;
+        }
+        let mut parts: Vec<String> = Vec::new();
+        let mut literal = String::new();
+        let mut computed = false;
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "string_start" | "string_end" => {}
+                "string_content" => {
+                    // Escapes inside the content are children of it.
+                    let text = self.src(child).replace("{{", "{").replace("}}", "}");
+                    literal.push_str(
+                        &string_value(&format!("\"{}\"", text.replace('"', "\\\"")))
+                            .unwrap_or(text),
+                    );
+                }
+                "escape_sequence" => {
+                    literal.push_str(&string_value(&format!("\"{}\"", self.src(child)))?)
+                }
+                "interpolation" => {
+                    if let Some(raw) = self.raw_interpolation(child, env) {
+                        literal.push_str(&raw);
+                        continue;
+                    }
+                    let mut inner = child.walk();
+                    let only_expression = child.named_children(&mut inner).count() == 1;
+                    if !only_expression {
+                        // A format spec or conversion (`{x!r:>10}`): left as written.
+                        return None;
+                    }
+                    let expr = child.child_by_field_name("expression")?;
+                    parts.push(quote(&std::mem::take(&mut literal)));
+                    parts.push(format!("({})", self.text(expr, env, depth + 1, inline)));
+                    // A plain name keeps its `{name}` place in the text (the shape of the
+                    // command stays visible: `bash -i >& /dev/tcp/{host}/{port}`); an
+                    // expression (`{sys.argv[1]}`, `{t.path}`) makes the text computed.
+                    computed |= expr.kind() != "identifier";
+                }
+                _ => return None,
+            }
+        }
+        parts.push(quote(&literal));
+        computed.then(|| parts.join(" + "))
+    }
+
     /// A template literal with computed parts as a concatenation, which the token analysis
     /// reads as a path: `` `${os.homedir()}/.zshrc` `` → `"" + (os.homedir()) + "/.zshrc"`
     /// (not a tagged template, whose function sees the parts).
     pub(super) fn template_as_concatenation(
         &self,
         node: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
         inline: usize,
     ) -> Option<String> {
@@ -496,7 +709,7 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn joined_strings(
         &self,
         node: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
         inline: usize,
     ) -> Option<String> {
@@ -516,7 +729,7 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn folded_call(
         &self,
         call: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
         inline: usize,
     ) -> Option<String> {
@@ -548,8 +761,36 @@ impl<'t, 'v> Program<'t, 'v> {
                 let method = f
                     .child_by_field_name("attribute")
                     .or_else(|| f.child_by_field_name("property"))?;
-                if self.src(method) != "join" {
-                    return None;
+                match self.src(method) {
+                    "join" => {}
+                    "format" if self.lang == Lang::Python => {
+                        return self.formatted(object, &argv, env, depth, inline)
+                    }
+                    // `"npm run test".split()` → `["npm", "run", "test"]`
+                    "split" if argv.len() <= 1 => {
+                        let subject = self.string_of(object, env, depth, inline)?;
+                        let words: Vec<String> = match argv.first() {
+                            None => subject.split_whitespace().map(quote).collect(),
+                            Some(sep) => {
+                                let sep = string_value(&text(*sep))?;
+                                if sep.is_empty() {
+                                    return None;
+                                }
+                                subject.split(sep.as_str()).map(quote).collect()
+                            }
+                        };
+                        return Some(format!("[{}]", words.join(", ")));
+                    }
+                    "replace" | "replaceAll" if argv.len() == 2 => {
+                        let subject = self.string_of(object, env, depth, inline)?;
+                        let from = string_value(&text(argv[0]))?;
+                        let to = string_value(&text(argv[1]))?;
+                        if from.is_empty() {
+                            return None;
+                        }
+                        return Some(quote(&subject.replace(&from, &to)));
+                    }
+                    _ => return None,
                 }
                 // JavaScript `LIST.join(SEP)`, Python `SEP.join(LIST)`.
                 let (list, separator) = match self.lang {
@@ -561,13 +802,103 @@ impl<'t, 'v> Program<'t, 'v> {
                     None => ",".to_string(),
                 };
                 let parts: Option<Vec<String>> = self
-                    .elements(list)?
+                    .elements(list, env)?
                     .into_iter()
                     .map(|e| string_value(&text(e)))
                     .collect();
                 Some(quote(&parts?.join(&separator)))
             }
         }
+    }
+
+    /// The string an expression stands for: a literal, or a name or member bound to one.
+    fn string_of(
+        &self,
+        node: Node<'t>,
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        string_value(&self.text(node, env, depth + 1, inline)).or_else(|| {
+            let literal = self.literal_node(node, env, 0)?;
+            string_value(&self.text(literal, env, depth + 1, inline))
+        })
+    }
+
+    /// `"git log --since={since}".format(since="2.weeks")` with every value a literal: the
+    /// formatted string (`{}`, `{0}` and `{name}` fields without format specs).
+    fn formatted(
+        &self,
+        template: Node<'t>,
+        argv: &[Node<'t>],
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        let template = self.string_of(template, env, depth, inline)?;
+        // Each value is literal text (`Ok`) or a computed expression (`Err`).
+        let value = |v: String| -> Result<String, String> {
+            string_value(&v).or_else(|| numeric(&v)).ok_or(v)
+        };
+        let mut positional = Vec::new();
+        let mut keyword: HashMap<String, Result<String, String>> = HashMap::new();
+        for a in argv {
+            match a.kind() {
+                "keyword_argument" => {
+                    let k = self.src(a.child_by_field_name("name")?).to_string();
+                    let v = self.text(a.child_by_field_name("value")?, env, depth + 1, inline);
+                    keyword.insert(k, value(v));
+                }
+                // `**spec` with a literal dict behind it.
+                "dictionary_splat" => {
+                    let dict = self.literal_node(a.named_child(0)?, env, 0)?;
+                    for (k, v) in self.table(dict) {
+                        keyword.insert(k, value(self.text(v, env, depth + 1, inline)));
+                    }
+                }
+                _ => positional.push(value(self.text(*a, env, depth + 1, inline))),
+            }
+        }
+        let mut pieces: Vec<String> = Vec::new();
+        let mut out = String::new();
+        let mut next = 0;
+        let mut rest = template.as_str();
+        while let Some(open) = rest.find(['{', '}']) {
+            out.push_str(&rest[..open]);
+            let tail = &rest[open..];
+            if tail.starts_with("{{") || tail.starts_with("}}") {
+                out.push_str(&tail[..1]);
+                rest = &tail[2..];
+                continue;
+            }
+            let close = tail.find('}')?;
+            let field = &tail[1..close];
+            let value = if field.is_empty() {
+                next += 1;
+                positional.get(next - 1)?
+            } else if let Ok(i) = field.parse::<usize>() {
+                positional.get(i)?
+            } else if field.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                keyword.get(field)?
+            } else {
+                return None;
+            };
+            match value {
+                Ok(text) => out.push_str(text),
+                Err(expr) => {
+                    pieces.push(quote(&std::mem::take(&mut out)));
+                    pieces.push(format!("({expr})"));
+                }
+            }
+            rest = &tail[close + 1..];
+        }
+        out.push_str(rest);
+        pieces.push(quote(&out));
+        Some(if pieces.len() == 1 {
+            pieces.remove(0)
+        } else {
+            pieces.join(" + ")
+        })
     }
 
     /// Is this identifier a variable reference (not an attribute name or a keyword's name)?
@@ -621,15 +952,18 @@ impl<'t, 'v> Program<'t, 'v> {
         &self,
         def: &Def<'t>,
         args: Node<'t>,
-        env: &Env,
+        env: &Env<'t>,
         depth: usize,
-        ctx: Env,
-    ) -> Env {
+        ctx: Env<'t>,
+    ) -> Env<'t> {
         if !matches!(args.kind(), "argument_list" | "arguments") {
             return self.bind_defaults(def, ctx);
         }
         let mut positional = Vec::new();
         let mut keyword = HashMap::new();
+        // Arguments that are literal dicts or lists, for member lookups in the body.
+        let mut literal_positional = Vec::new();
+        let mut literal_keyword = HashMap::new();
         let mut cursor = args.walk();
         for a in args.named_children(&mut cursor) {
             match a.kind() {
@@ -639,13 +973,39 @@ impl<'t, 'v> Program<'t, 'v> {
                         a.child_by_field_name("value"),
                     ) {
                         keyword.insert(self.src(k), self.text(v, env, depth + 1, MAX_INLINE - 1));
+                        if let Some(n) = self.literal_node(v, env, 0) {
+                            literal_keyword.insert(self.src(k), n);
+                        }
                     }
                 }
                 "comment" => {}
-                _ => positional.push(self.text(a, env, depth + 1, MAX_INLINE - 1)),
+                _ => {
+                    positional.push(self.text(a, env, depth + 1, MAX_INLINE - 1));
+                    literal_positional.push(self.literal_node(a, env, 0));
+                }
             }
         }
-        self.bind_values(def, positional, keyword, ctx)
+        let mut bound = self.bind_values(def, positional, keyword, ctx);
+        let mut literal_positional = literal_positional.into_iter();
+        for (name, default) in def.params.iter().skip(usize::from(def.receiver_param)) {
+            if name.starts_with('*') {
+                break;
+            }
+            let node = literal_positional
+                .next()
+                .flatten()
+                .or_else(|| literal_keyword.get(name.as_str()).copied())
+                .or_else(|| default.and_then(|d| self.literal_node(d, &Env::default(), 0)));
+            if let Some(n) = node.filter(|n| {
+                matches!(
+                    n.kind(),
+                    "dictionary" | "object" | "list" | "tuple" | "array"
+                )
+            }) {
+                bound.nodes.insert(name.clone(), n);
+            }
+        }
+        bound
     }
 
     /// Parameters bound to argument texts.
@@ -654,8 +1014,8 @@ impl<'t, 'v> Program<'t, 'v> {
         def: &Def<'t>,
         positional: Vec<String>,
         mut keyword: HashMap<&str, String>,
-        ctx: Env,
-    ) -> Env {
+        ctx: Env<'t>,
+    ) -> Env<'t> {
         let mut bound = ctx;
         let mut positional = positional.into_iter();
         for (name, default) in def.params.iter().skip(usize::from(def.receiver_param)) {
@@ -680,7 +1040,7 @@ impl<'t, 'v> Program<'t, 'v> {
     }
 
     /// Parameters bound to their defaults only.
-    pub(super) fn bind_defaults(&self, def: &Def<'t>, ctx: Env) -> Env {
+    pub(super) fn bind_defaults(&self, def: &Def<'t>, ctx: Env<'t>) -> Env<'t> {
         self.bind_values(def, Vec::new(), HashMap::new(), ctx)
     }
 }
