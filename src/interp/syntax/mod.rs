@@ -94,6 +94,37 @@ pub(super) fn lower(lang: Lang, vocab: &Vocab, code: &str) -> Option<String> {
     if code.len() > MAX_CODE || !TRIGGERS.iter().any(|t| code.contains(t)) {
         return None;
     }
+    // One command often has the same snippet analysed more than once (its effects, then
+    // whether it reads stdin): the last few results are kept.
+    let key = (lang, code);
+    if let Some(hit) = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(l, c, _)| (*l, c.as_str()) == key)
+            .map(|(_, _, out)| out.clone())
+    }) {
+        return hit;
+    }
+    let out = lower_uncached(lang, vocab, code);
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() >= RECENT_SIZE {
+            r.remove(0);
+        }
+        r.push((lang, code.to_string(), out.clone()));
+    });
+    out
+}
+
+/// How many lowered snippets each thread remembers.
+const RECENT_SIZE: usize = 4;
+
+thread_local! {
+    static RECENT: RefCell<Vec<(Lang, String, Option<String>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// [`lower`] without the cache.
+fn lower_uncached(lang: Lang, vocab: &Vocab, code: &str) -> Option<String> {
     let tree = parse(lang, code)?;
     let root = tree.root_node();
     let program = Program::read(lang, vocab, code, root);
@@ -318,10 +349,7 @@ fn constructor_name<'a>(call: Node, code: &'a str) -> Option<&'a str> {
 
 /// Does this identifier (re)bind its name other than by a plain assignment: a parameter, a
 /// loop variable, `+=`, `++`, `with … as`, `except … as`, `:=`, destructuring, `global`?
-fn rebinds(node: Node) -> bool {
-    let Some(parent) = node.parent() else {
-        return false;
-    };
+fn rebinds(node: Node, parent: Node) -> bool {
     let is = |field: &str| parent.child_by_field_name(field) == Some(node);
     match parent.kind() {
         "augmented_assignment"
@@ -378,8 +406,8 @@ fn rebinds(node: Node) -> bool {
 }
 
 /// Is this node (an identifier) the expression of an f-string or template interpolation?
-fn in_interpolation(node: Node) -> bool {
-    let mut at = node.parent();
+fn in_interpolation(parent: Option<Node>) -> bool {
+    let mut at = parent;
     for _ in 0..2 {
         match at {
             Some(p) if matches!(p.kind(), "interpolation" | "template_substitution") => {
@@ -392,12 +420,9 @@ fn in_interpolation(node: Node) -> bool {
     false
 }
 
-/// Is this string a name looked up at run time: `getattr(o, "x")`, `globals()["x"]`,
-/// `obj["x"]`?
-fn looked_up(string: Node, code: &str) -> bool {
-    let Some(parent) = string.parent() else {
-        return false;
-    };
+/// Is a string under this parent a name looked up at run time: `getattr(o, "x")`,
+/// `globals()["x"]`, `obj["x"]`?
+fn looked_up(parent: Node, code: &str) -> bool {
     match parent.kind() {
         "subscript" | "subscript_expression" => true,
         "argument_list" | "arguments" => parent
@@ -406,6 +431,29 @@ fn looked_up(string: Node, code: &str) -> bool {
             .and_then(|f| code.get(f.byte_range()))
             .is_some_and(|f| f.ends_with("getattr") || f.ends_with("Reflect.get")),
         _ => false,
+    }
+}
+
+/// Visit every node under `root` with its parent, without recursion.
+fn each_node<'a>(root: Node<'a>, mut visit: impl FnMut(Node<'a>, Option<Node<'a>>)) {
+    let mut cursor = root.walk();
+    let mut parents: Vec<Node<'a>> = Vec::new();
+    loop {
+        let node = cursor.node();
+        visit(node, parents.last().copied());
+        if cursor.goto_first_child() {
+            parents.push(node);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return;
+            }
+            parents.pop();
+        }
     }
 }
 

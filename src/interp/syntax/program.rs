@@ -26,76 +26,37 @@ impl<'t, 'v> Program<'t, 'v> {
         let mut assigned: HashMap<String, usize> = HashMap::new();
         let mut definition_names: HashSet<usize> = HashSet::new();
         // Every node, without recursion (the tree may be deep).
-        let mut cursor = root.walk();
-        'walk: loop {
-            let node = cursor.node();
-            p.note(node, &mut assigned, &mut definition_names);
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    continue 'walk;
+        each_node(root, |node, _| {
+            p.note(node, &mut assigned, &mut definition_names)
+        });
+        // Uses, once the definitions' own names are known; and names bound other than by a
+        // plain assignment (a parameter, a loop variable, `+=`, `with … as`), which may hold
+        // another value.
+        each_node(root, |node, parent| match node.kind() {
+            "identifier" | "property_identifier" | "shorthand_property_identifier" => {
+                if node.kind() == "identifier" && parent.is_some_and(|pa| rebinds(node, pa)) {
+                    *assigned.entry(p.src(node).to_string()).or_default() += 2;
                 }
-                if !cursor.goto_parent() {
-                    break 'walk;
-                }
-            }
-        }
-        // Uses, once the definitions' own names are known.
-        let mut cursor = root.walk();
-        'uses: loop {
-            let node = cursor.node();
-            match node.kind() {
-                "identifier" | "property_identifier" | "shorthand_property_identifier"
-                    if !definition_names.contains(&node.start_byte()) && !p.module_member(node) =>
+                if !definition_names.contains(&node.start_byte())
+                    && !parent.is_some_and(|pa| p.module_member(node, pa))
                 {
                     p.uses
                         .entry(p.src(node).to_string())
                         .or_default()
                         .insert(node.start_byte());
                 }
-                // A name looked up by its text (`getattr(o, "run")`, `globals()["run"]`).
-                "string" if node.byte_range().len() < 80 && looked_up(node, code) => {
-                    p.uses
-                        .entry(key_text(p.src(node)))
-                        .or_default()
-                        .insert(usize::MAX);
-                }
-                _ => {}
             }
-            if cursor.goto_first_child() {
-                continue;
+            // A name looked up by its text (`getattr(o, "run")`, `globals()["run"]`).
+            "string"
+                if node.byte_range().len() < 80 && parent.is_some_and(|pa| looked_up(pa, code)) =>
+            {
+                p.uses
+                    .entry(key_text(p.src(node)))
+                    .or_default()
+                    .insert(usize::MAX);
             }
-            loop {
-                if cursor.goto_next_sibling() {
-                    continue 'uses;
-                }
-                if !cursor.goto_parent() {
-                    break 'uses;
-                }
-            }
-        }
-        // A name assigned twice, or bound anywhere else (a parameter, a loop variable,
-        // `+=`, `with … as`), may hold another value.
-        let mut cursor = root.walk();
-        'binds: loop {
-            let node = cursor.node();
-            if node.kind() == "identifier" && rebinds(node) {
-                *assigned.entry(p.src(node).to_string()).or_default() += 2;
-            }
-            if cursor.goto_first_child() {
-                continue;
-            }
-            loop {
-                if cursor.goto_next_sibling() {
-                    continue 'binds;
-                }
-                if !cursor.goto_parent() {
-                    break 'binds;
-                }
-            }
-        }
+            _ => {}
+        });
         let once = |name: &String| assigned.get(name) == Some(&1);
         p.aliases.retain(|name, _| once(name));
         p.tables.retain(|name, _| once(name));
@@ -335,10 +296,7 @@ impl<'t, 'v> Program<'t, 'v> {
     }
 
     /// Is this the member name in `module.member` (`subprocess.run`)?
-    pub(super) fn module_member(&self, node: Node) -> bool {
-        let Some(parent) = node.parent() else {
-            return false;
-        };
+    pub(super) fn module_member(&self, node: Node, parent: Node) -> bool {
         let member = parent
             .child_by_field_name("attribute")
             .or_else(|| parent.child_by_field_name("property"));

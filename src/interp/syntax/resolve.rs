@@ -322,13 +322,25 @@ impl<'t, 'v> Program<'t, 'v> {
         depth: usize,
         inline: usize,
     ) -> String {
+        self.text_in(node, node.parent(), env, depth, inline)
+    }
+
+    /// [`Self::text`] with the node's parent known (finding a parent walks down from the root).
+    fn text_in(
+        &self,
+        node: Node<'t>,
+        parent: Option<Node<'t>>,
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> String {
         if depth > MAX_NODE_DEPTH || !self.spend() {
             return self.src(node).to_string();
         }
         match node.kind() {
             // Inside `{…}` of an f-string or `${…}` of a template only plain strings are written
             // in (see `raw_interpolation`); the assignments before an inlined body cover the rest.
-            "identifier" if self.substitutable(node) && !in_interpolation(node) => {
+            "identifier" if self.substitutable(node, parent) && !in_interpolation(parent) => {
                 if let Some(v) = env.vars.get(self.src(node)) {
                     return v.clone();
                 }
@@ -338,7 +350,7 @@ impl<'t, 'v> Program<'t, 'v> {
                 if let Some(value) = self.values.get(self.src(node)) {
                     // Not as a receiver: `p.open("a")` is read by the token analysis as a
                     // path variable's method.
-                    let receiver = node.parent().is_some_and(|p| {
+                    let receiver = parent.is_some_and(|p| {
                         matches!(p.kind(), "attribute" | "member_expression")
                             && p.child_by_field_name("object") == Some(node)
                     });
@@ -368,7 +380,7 @@ impl<'t, 'v> Program<'t, 'v> {
                 if let Some(v) = known_constant(self.lang, &compact(self.src(node))) {
                     return v.to_string();
                 }
-                let callee_position = node.parent().is_some_and(|p| callee(p) == Some(node));
+                let callee_position = parent.is_some_and(|p| callee(p) == Some(node));
                 if !callee_position {
                     if let Some(value) = self.member_value(node, env, depth) {
                         return self.text(value, env, depth + 1, inline);
@@ -418,7 +430,12 @@ impl<'t, 'v> Program<'t, 'v> {
                 }
             }
             "template_string" => {
-                if let Some(joined) = self.template_as_concatenation(node, env, depth, inline) {
+                if let Some(joined) = parent
+                    .filter(|p| p.kind() == "call_expression")
+                    .is_none()
+                    .then(|| self.template_as_concatenation(node, env, depth, inline))
+                    .flatten()
+                {
                     return joined;
                 }
             }
@@ -454,7 +471,7 @@ impl<'t, 'v> Program<'t, 'v> {
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
             out.push_str(self.code.get(at..child.start_byte()).unwrap_or(""));
-            out.push_str(&self.text(child, env, depth + 1, inline));
+            out.push_str(&self.text_in(child, Some(node), env, depth + 1, inline));
             at = child.end_byte();
         }
         out.push_str(self.code.get(at..node.end_byte()).unwrap_or(""));
@@ -667,7 +684,7 @@ impl<'t, 'v> Program<'t, 'v> {
 
     /// A template literal with computed parts as a concatenation, which the token analysis
     /// reads as a path: `` `${os.homedir()}/.zshrc` `` → `"" + (os.homedir()) + "/.zshrc"`
-    /// (not a tagged template, whose function sees the parts).
+    /// (the caller leaves tagged templates alone: their function sees the parts).
     pub(super) fn template_as_concatenation(
         &self,
         node: Node<'t>,
@@ -675,9 +692,6 @@ impl<'t, 'v> Program<'t, 'v> {
         depth: usize,
         inline: usize,
     ) -> Option<String> {
-        if node.parent().is_some_and(|p| p.kind() == "call_expression") {
-            return None;
-        }
         let mut parts: Vec<String> = Vec::new();
         let mut literal = String::new();
         let mut computed = false;
@@ -902,8 +916,8 @@ impl<'t, 'v> Program<'t, 'v> {
     }
 
     /// Is this identifier a variable reference (not an attribute name or a keyword's name)?
-    pub(super) fn substitutable(&self, node: Node) -> bool {
-        let Some(parent) = node.parent() else {
+    pub(super) fn substitutable(&self, node: Node, parent: Option<Node>) -> bool {
+        let Some(parent) = parent else {
             return true;
         };
         let is = |field: &str| parent.child_by_field_name(field) == Some(node);
