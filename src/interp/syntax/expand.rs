@@ -369,6 +369,18 @@ impl<'t, 'v> Program<'t, 'v> {
                     applications.push((*f, rest.iter().skip(skip).map(text).collect()));
                 }
             }
+            // `bus.emit("clean", dir)`: every handler registered for the event.
+            (Lang::JavaScript, "emit") => {
+                if let (Some(object), Some((event, rest))) = (receiver, argv.split_first()) {
+                    let key = (
+                        compact(self.src(object)),
+                        string_value(self.src(*event)).unwrap_or_default(),
+                    );
+                    for handler in self.handlers.get(&key).into_iter().flatten() {
+                        applications.push((*handler, rest.iter().map(text).collect()));
+                    }
+                }
+            }
             (Lang::JavaScript, "then") => {
                 // `Promise.resolve(x).then(f)`
                 let value = receiver

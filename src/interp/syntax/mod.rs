@@ -278,6 +278,9 @@ struct Program<'t, 'v> {
     instances: HashMap<String, Node<'t>>,
     /// Names bound to any call or `new` expression (`const f = new Function(…)`).
     constructed: HashMap<String, Node<'t>>,
+    /// Event handlers registered with `X.on("evt", f)` (also `once`, `addListener`,
+    /// `prependListener`): (emitter, event) → handlers.
+    handlers: HashMap<(String, String), Vec<Node<'t>>>,
     /// Names of imported modules (`import subprocess`, `const cp = require("child_process")`):
     /// `subprocess.run` is not a use of the snippet's own `run`.
     modules: HashSet<String>,
@@ -526,9 +529,9 @@ fn string_value(raw: &str) -> Option<String> {
 
 /// Values the language fixes: the running interpreter (`sys.executable`, `process.execPath`).
 fn known_constant(lang: Lang, expr: &str) -> Option<&'static str> {
-    match (lang, expr) {
-        (Lang::Python, "sys.executable") => Some("\"python3\""),
-        (Lang::JavaScript, "process.execPath" | "process.argv[0]") => Some("\"node\""),
+    match (lang, expr.split_once('.')) {
+        (Lang::Python, Some(("sys", "executable"))) => Some("\"python3\""),
+        (Lang::JavaScript, Some(("process", "execPath" | "argv[0]"))) => Some("\"node\""),
         _ => None,
     }
 }
@@ -733,6 +736,28 @@ mod tests {
             !out.contains(r#"rmSync(".""#) && !out.contains("rmSync('.'"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn closures_and_event_handlers() {
+        let out = py("import shutil, os\ndef make(base):\n    def run():\n        shutil.rmtree(base)\n    return run\nmake(os.path.expanduser('~'))()");
+        assert!(
+            out.contains("shutil.rmtree(os.path.expanduser('~'))"),
+            "{out}"
+        );
+        let out = js("const fs = require('fs');\nconst mk = base => sub => fs.rmSync(base + sub, {recursive: true});\nmk('/')('etc')");
+        assert!(
+            out.contains("fs.rmSync('/' + 'etc'") || out.contains(r#"fs.rmSync("/etc""#),
+            "{out}"
+        );
+        let out = js("const { EventEmitter } = require('events');\nconst bus = new EventEmitter();\nbus.on('clean', d => require('fs').rmSync(d, {recursive: true}));\nbus.emit('clean', '/srv');");
+        assert!(out.contains("rmSync('/srv'"), "{out}");
+    }
+
+    #[test]
+    fn interpreter_constants() {
+        let out = py("import subprocess, sys\nsubprocess.run([sys.executable, '-c', 'print(1)'])");
+        assert!(out.contains(r#"["python3", '-c'"#), "{out}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ impl<'t, 'v> Program<'t, 'v> {
             literals: HashMap::new(),
             instances: HashMap::new(),
             constructed: HashMap::new(),
+            handlers: HashMap::new(),
             modules: HashSet::new(),
             uses: HashMap::new(),
             followed: RefCell::new(HashMap::new()),
@@ -202,6 +203,37 @@ impl<'t, 'v> Program<'t, 'v> {
                         self.bind_name(name, unparenthesize(right));
                     }
                     _ => {}
+                }
+            }
+            // `bus.on("clean", handler)`
+            "call_expression" => {
+                let (Some(f), Some(args)) = (
+                    node.child_by_field_name("function"),
+                    node.child_by_field_name("arguments"),
+                ) else {
+                    return;
+                };
+                let (Some(object), Some(method)) = (
+                    f.child_by_field_name("object"),
+                    f.child_by_field_name("property"),
+                ) else {
+                    return;
+                };
+                if !matches!(
+                    self.src(method),
+                    "on" | "once" | "addListener" | "prependListener"
+                ) {
+                    return;
+                }
+                let mut cursor = args.walk();
+                let argv: Vec<Node> = args.named_children(&mut cursor).collect();
+                if let [event, handler] = argv.as_slice() {
+                    if let Some(event) = string_value(self.src(*event)) {
+                        self.handlers
+                            .entry((compact(self.src(object)), event))
+                            .or_default()
+                            .push(*handler);
+                    }
                 }
             }
             // `from os import execvp as ex`: `ex` is `os.execvp`.

@@ -23,6 +23,16 @@ impl<'t, 'v> Program<'t, 'v> {
                 if let Some(def) = self.functions.get(name) {
                     return Some((def.clone(), Env::default(), callee));
                 }
+                // `log = git("log"); log("-n", "5")`: the closure a call returned.
+                if let Some(call) = self
+                    .constructed
+                    .get(name)
+                    .filter(|c| matches!(c.kind(), "call" | "call_expression"))
+                {
+                    if let Some(found) = self.closure(*call, env) {
+                        return Some(found);
+                    }
+                }
                 if self.instances.contains_key(name) {
                     // `r = Runner(); r(cmd)`: the instance's `__call__`.
                     let ctx = self.receiver(callee, env)?;
@@ -47,6 +57,8 @@ impl<'t, 'v> Program<'t, 'v> {
             "lambda" | "arrow_function" | "function_expression" | "function" => {
                 Some((self.def(callee, None, false)?, Env::default(), callee))
             }
+            // `make(base)(sub)`: the function the inner call returns.
+            "call" | "call_expression" => self.closure(callee, env),
             "attribute" | "member_expression" => {
                 let object = callee.child_by_field_name("object")?;
                 let member = callee
@@ -73,6 +85,48 @@ impl<'t, 'v> Program<'t, 'v> {
             }
             _ => None,
         }
+    }
+
+    /// The function a call of one of the snippet's functions returns (a lambda, an arrow
+    /// function, or a function defined inside it and returned by name), with the outer call's
+    /// parameters bound: a closure.
+    pub(super) fn closure(
+        &self,
+        call: Node<'t>,
+        env: &Env<'t>,
+    ) -> Option<(Def<'t>, Env<'t>, Node<'t>)> {
+        let args = call.child_by_field_name("arguments")?;
+        let (outer, ctx, _) = self.target(call.child_by_field_name("function")?, env)?;
+        let returned = match outer.returns {
+            Some(value) => self.def_from_value(value)?,
+            None => self.returned_by_name(&outer)?,
+        };
+        let bound = self.bind(&outer, args, env, 0, ctx);
+        Some((returned, bound, call))
+    }
+
+    /// `def outer(): def inner(): …; return inner`: the inner function.
+    fn returned_by_name(&self, outer: &Def<'t>) -> Option<Def<'t>> {
+        let mut cursor = outer.body.walk();
+        let statements: Vec<Node> = outer.body.named_children(&mut cursor).collect();
+        let returned = statements
+            .iter()
+            .rev()
+            .find(|s| s.kind() == "return_statement")
+            .and_then(|r| r.named_child(0))
+            .filter(|r| r.kind() == "identifier")?;
+        let name = self.src(returned);
+        statements.iter().find_map(|s| {
+            let def = match s.kind() {
+                "function_definition" | "function_declaration" => *s,
+                "decorated_definition" => s.child_by_field_name("definition")?,
+                _ => return None,
+            };
+            let def_name = def.child_by_field_name("name")?;
+            (self.src(def_name) == name)
+                .then(|| self.def(def, None, false))
+                .flatten()
+        })
     }
 
     /// A method of `class` or of one of its bases.
