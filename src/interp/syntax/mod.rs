@@ -31,7 +31,7 @@ const PARSE_BUDGET: Duration = Duration::from_millis(150);
 /// How deep calls of the snippet's own functions are inlined.
 const MAX_INLINE: usize = 4;
 /// How deep the syntax tree is followed (deeper nesting is copied as written).
-const MAX_NODE_DEPTH: usize = 200;
+const MAX_NODE_DEPTH: usize = 100;
 /// Most lowered text produced for one snippet.
 const MAX_OUT: usize = 256 * 1024;
 /// Most elements of a literal list a loop is unrolled over.
@@ -289,9 +289,15 @@ struct Program<'t, 'v> {
     uses: HashMap<String, HashSet<usize>>,
     /// Uses of a name that were written out by inlining: name → start bytes.
     followed: RefCell<HashMap<String, HashSet<usize>>>,
+    /// How deep `text` and `target` are nested right now (arguments of arguments of calls,
+    /// calls of calls): bounded by [`MAX_NESTING`] so no input exhausts the stack.
+    nesting: Cell<usize>,
     /// Syntax nodes visited so far while lowering (bounded by [`MAX_WORK`]).
     work: Cell<usize>,
 }
+
+/// Deepest nesting of `text` and `target` calls (each level is a few stack frames).
+const MAX_NESTING: usize = 64;
 
 /// Most syntax nodes visited while lowering one snippet (bounds inlining on hostile input).
 const MAX_WORK: usize = 400_000;
@@ -786,6 +792,18 @@ mod tests {
         let deep = format!("x = {}1{}", "(".repeat(5000), ")".repeat(5000));
         let _ = py(&deep);
         let _ = py("def f(x):\n    return f(x) + f(x)\nf(1)");
+        // Calls nested in arguments and calls of calls, thousands deep, stay on the stack.
+        let _ = py(&format!(
+            "def f(x):\n    return x\n{}1{}",
+            "f(".repeat(20000),
+            ")".repeat(20000)
+        ));
+        let _ = js(&format!("const f = () => f;\nf{}", "()".repeat(20000)));
+        let _ = py(&format!(
+            "def f(x):\n    return x\nprint({}1{})",
+            "f(".repeat(3000),
+            ")".repeat(3000)
+        ));
         let mut fan = String::from("def a(x):\n    return x\n");
         for i in 0..200 {
             fan.push_str(&format!("def b{i}(x):\n    return a(x) + a(x) + a(x)\n"));

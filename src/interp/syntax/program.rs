@@ -22,6 +22,7 @@ impl<'t, 'v> Program<'t, 'v> {
             modules: HashSet::new(),
             uses: HashMap::new(),
             followed: RefCell::new(HashMap::new()),
+            nesting: Cell::new(0),
             work: Cell::new(0),
         };
         let mut assigned: HashMap<String, usize> = HashMap::new();

@@ -11,6 +11,22 @@ impl<'t, 'v> Program<'t, 'v> {
         callee: Node<'t>,
         env: &Env<'t>,
     ) -> Option<(Def<'t>, Env<'t>, Node<'t>)> {
+        let level = self.nesting.get();
+        if level > MAX_NESTING {
+            return None;
+        }
+        self.nesting.set(level + 1);
+        let found = self.target_nested(callee, env);
+        self.nesting.set(level);
+        found
+    }
+
+    /// [`Self::target`] within the nesting bound.
+    fn target_nested(
+        &self,
+        callee: Node<'t>,
+        env: &Env<'t>,
+    ) -> Option<(Def<'t>, Env<'t>, Node<'t>)> {
         let callee = unparenthesize(callee);
         match callee.kind() {
             "identifier" => {
@@ -379,8 +395,27 @@ impl<'t, 'v> Program<'t, 'v> {
         self.text_in(node, node.parent(), env, depth, inline)
     }
 
-    /// [`Self::text`] with the node's parent known (finding a parent walks down from the root).
+    /// [`Self::text_nested`] within the nesting bound (past it, the code as written).
     fn text_in(
+        &self,
+        node: Node<'t>,
+        parent: Option<Node<'t>>,
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> String {
+        let level = self.nesting.get();
+        if level > MAX_NESTING {
+            return self.src(node).to_string();
+        }
+        self.nesting.set(level + 1);
+        let out = self.text_nested(node, parent, env, depth, inline);
+        self.nesting.set(level);
+        out
+    }
+
+    /// [`Self::text`] with the node's parent known (finding a parent walks down from the root).
+    fn text_nested(
         &self,
         node: Node<'t>,
         parent: Option<Node<'t>>,
