@@ -176,11 +176,9 @@ impl<'t, 'v> Program<'t, 'v> {
         if self.lang != Lang::JavaScript || constructor_name(made, self.code) != Some("Worker") {
             return;
         }
-        let Some(args) = made.child_by_field_name("arguments") else {
+        let Some(argv) = call_arguments(made) else {
             return;
         };
-        let mut cursor = args.walk();
-        let argv: Vec<Node> = args.named_children(&mut cursor).collect();
         let evaluates = argv
             .get(1)
             .is_some_and(|o| compact(self.src(*o)).contains("eval:true"));
@@ -298,15 +296,9 @@ impl<'t, 'v> Program<'t, 'v> {
         active: &mut Vec<usize>,
         out: &mut Lowered,
     ) {
-        let (Some(callee), Some(args)) = (callee(call), call.child_by_field_name("arguments"))
-        else {
+        let (Some(callee), Some(argv)) = (callee(call), call_arguments(call)) else {
             return;
         };
-        let mut cursor = args.walk();
-        let argv: Vec<Node> = args
-            .named_children(&mut cursor)
-            .filter(|n| n.kind() != "comment")
-            .collect();
         let called = compact(self.src(callee));
         let method = called.rsplit('.').next().unwrap_or("");
         let receiver = callee.child_by_field_name("object");
@@ -452,24 +444,19 @@ impl<'t, 'v> Program<'t, 'v> {
         if constructor_name(made, self.code) != Some("Function") {
             return;
         }
-        let Some(params) = made.child_by_field_name("arguments") else {
+        let Some(params) = call_arguments(made) else {
             return;
         };
-        let mut cursor = params.walk();
         let strings: Vec<String> = params
-            .named_children(&mut cursor)
-            .filter_map(|s| string_value(self.src(s)))
+            .iter()
+            .filter_map(|s| string_value(self.src(*s)))
             .collect();
         let Some((code, names)) = strings.split_last() else {
             return;
         };
-        let mut cursor = call.walk();
-        let values: Vec<&str> = call
-            .child_by_field_name("arguments")
-            .map(|a| a.named_children(&mut cursor).map(|n| self.src(n)).collect())
-            .unwrap_or_default();
+        let values = call_arguments(call).unwrap_or_default();
         let mut text = String::new();
-        for (name, value) in names.iter().zip(values) {
+        for (name, value) in names.iter().zip(values.iter().map(|n| self.src(*n))) {
             if name != value {
                 text.push_str(&format!("var {name} = {value};\n"));
             }

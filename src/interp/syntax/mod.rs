@@ -489,6 +489,17 @@ fn callee(node: Node) -> Option<Node> {
     }
 }
 
+/// The arguments of a call or a `new` expression, comments left out.
+fn call_arguments(node: Node) -> Option<Vec<Node>> {
+    let args = node.child_by_field_name("arguments")?;
+    let mut cursor = args.walk();
+    let argv = args
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    Some(argv)
+}
+
 /// The expression inside any number of parentheses.
 fn unparenthesize(mut node: Node) -> Node {
     for _ in 0..MAX_NODE_DEPTH {

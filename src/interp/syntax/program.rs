@@ -409,12 +409,7 @@ impl<'t, 'v> Program<'t, 'v> {
     /// the arguments bound in front.
     pub(super) fn partial(&self, call: Node<'t>) -> Option<Alias<'t>> {
         let callee = callee(call)?;
-        let args = call.child_by_field_name("arguments")?;
-        let mut cursor = args.walk();
-        let args: Vec<Node> = args
-            .named_children(&mut cursor)
-            .filter(|n| n.kind() != "comment")
-            .collect();
+        let args = call_arguments(call)?;
         let called = compact(self.src(callee));
         let tail = called.rsplit('.').next().unwrap_or("");
         match tail {

