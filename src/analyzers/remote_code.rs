@@ -295,6 +295,10 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             });
             continue;
         }
+        if let Some(files) = copied_from_remote(cmd) {
+            written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
+            continue;
+        }
         if is_fetcher(cmd) {
             let (files, dirs) = download_targets(cmd);
             written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
@@ -345,18 +349,29 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         if written.is_empty() {
             continue;
         }
-        let Some(target) = run_target(cmd) else {
+        // A download saved into a directory on PATH and then run by its name
+        // (`curl -o /usr/local/bin/helper URL && helper`).
+        let by_name = written.iter().find(|(f, is_dir, _, _)| {
+            !is_dir
+                && cmd.invoked_as.is_none()
+                && f.rsplit_once('/').is_some_and(|(dir, base)| {
+                    base == cmd.name() && PATH_DIRS.contains(&dir.trim_end_matches('/'))
+                })
+        });
+        let Some(target) = run_target(cmd).or(by_name.map(|_| cmd.name())) else {
             continue;
         };
-        let hit = written.iter().find(|(f, is_dir, _, _)| {
-            if *is_dir {
-                let d = f.trim_end_matches('/');
-                target
-                    .trim_start_matches("./")
-                    .starts_with(&format!("{}/", d.trim_start_matches("./")))
-            } else {
-                same_file(f, target)
-            }
+        let hit = by_name.or_else(|| {
+            written.iter().find(|(f, is_dir, _, _)| {
+                if *is_dir {
+                    let d = f.trim_end_matches('/');
+                    target
+                        .trim_start_matches("./")
+                        .starts_with(&format!("{}/", d.trim_start_matches("./")))
+                } else {
+                    same_file(f, target)
+                }
+            })
         });
         if let Some((_, _, from, t)) = hit {
             let start = script.commands[*from].span.0.min(cmd.span.0);
@@ -374,9 +389,83 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
     }
 }
 
+/// Directories commonly on PATH, where a saved program is found by its name.
+const PATH_DIRS: &[&str] = &[
+    "/usr/local/bin",
+    "/usr/local/sbin",
+    "/usr/bin",
+    "/usr/sbin",
+    "/bin",
+    "/sbin",
+    "/opt/homebrew/bin",
+    "~/.local/bin",
+    "~/bin",
+    "$HOME/.local/bin",
+    "$HOME/bin",
+];
+
+/// Local files a copy from another machine writes: `scp HOST:PATH DEST`, `rsync HOST:PATH DEST`
+/// (also `rsync://`), `tftp HOST -c get REMOTE [LOCAL]`. `None` when the command is no such copy.
+fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
+    let operands: Vec<&str> = cmd
+        .args()
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let base = |p: &str| p.rsplit(['/', ':']).next().unwrap_or(p).to_string();
+    match cmd.name() {
+        "scp" | "rsync" | "sftp" => {
+            let (dest, sources) = operands.split_last()?;
+            let remote = |s: &&str| {
+                s.starts_with("rsync://")
+                    || s.split_once(':').is_some_and(|(host, _)| {
+                        !host.is_empty() && !host.contains('/') && !s.starts_with("./")
+                    })
+            };
+            if !sources.iter().any(remote) || remote(dest) {
+                return None;
+            }
+            let into_dir = dest.ends_with('/') || *dest == "." || sources.len() > 1;
+            Some(
+                sources
+                    .iter()
+                    .filter(|s| remote(s))
+                    .map(|s| {
+                        if into_dir {
+                            format!("{}/{}", dest.trim_end_matches('/'), base(s))
+                        } else {
+                            dest.to_string()
+                        }
+                    })
+                    .collect(),
+            )
+        }
+        "tftp" => {
+            let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
+            let at = args
+                .windows(2)
+                .position(|w| w[0] == "-c" && w[1] == "get")?;
+            let remote = args.get(at + 2)?;
+            Some(vec![args
+                .get(at + 3)
+                .map_or_else(|| base(remote), |l| l.to_string())])
+        }
+        _ => None,
+    }
+}
+
 /// The file a command executes: a shell's script, a sourced file, an interpreter's script, or
 /// the program itself when it was invoked by path.
 fn run_target(cmd: &Command) -> Option<&str> {
+    // `LD_PRELOAD=/tmp/l.so ls`: the library is loaded into the program and runs first.
+    if let Some((_, lib)) = cmd
+        .assignments
+        .iter()
+        .find(|(k, _)| matches!(k.as_str(), "LD_PRELOAD" | "DYLD_INSERT_LIBRARIES"))
+    {
+        return Some(lib.text.as_str());
+    }
     match shell_invocation(cmd) {
         Some(ShellInvocation::Script(w)) => return Some(w.text.as_str()),
         Some(_) => return None,

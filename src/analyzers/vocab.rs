@@ -40,6 +40,11 @@ pub const FETCHERS: &[&str] = &[
     "openssl-s_client",
 ];
 
+/// DNS lookup tools: what they print (a TXT record above all) is whatever the domain's owner
+/// published, so their output is downloaded text. Not prefilter keywords (`host` is a common
+/// word); a command that pipes them into a shell names the shell, which is one.
+pub const DNS_LOOKUPS: &[&str] = &["dig", "host", "nslookup", "drill", "kdig", "delv", "doggo"];
+
 /// Interpreters that can run a program read from stdin or a file.
 pub const INTERPRETERS: &[&str] = &[
     "python",
@@ -78,7 +83,7 @@ pub fn is_interpreter(name: &str) -> bool {
 /// Is this command a network fetch?
 pub fn is_fetcher(cmd: &Command) -> bool {
     let name = cmd.name().to_ascii_lowercase();
-    if FETCHERS.contains(&name.as_str()) {
+    if FETCHERS.contains(&name.as_str()) || DNS_LOOKUPS.contains(&name.as_str()) {
         return true;
     }
     // An interpreter one-liner that names a URL and a fetch call (`python3 -c '…urlopen("https://…")…'`,

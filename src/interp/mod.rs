@@ -388,9 +388,30 @@ fn args_of(toks: &[Tok], i: usize, lang: Lang) -> Option<&[Tok]> {
         if !matches!(first, Tok::Str(_) | Tok::Ident(_) | Tok::Cmd(_)) {
             return None;
         }
+        // The statement ends at `;`, a closing bracket of an enclosing block or a statement
+        // modifier; brackets opened inside it (`$ENV{HOME}`, `$a[0]`) are part of it.
+        let mut open = 0usize;
         let end = toks[start..]
             .iter()
-            .position(|t| matches!(t, Tok::Punct(';' | '}' | ')')) || matches!(t, Tok::Ident(k) if matches!(k.as_str(), "if" | "unless" | "while" | "until" | "or" | "and")))
+            .position(|t| match t {
+                Tok::Punct('(' | '[' | '{') => {
+                    open += 1;
+                    false
+                }
+                Tok::Punct(')' | ']' | '}') if open > 0 => {
+                    open -= 1;
+                    false
+                }
+                Tok::Punct(';' | '}' | ')') => true,
+                Tok::Ident(k) => {
+                    open == 0
+                        && matches!(
+                            k.as_str(),
+                            "if" | "unless" | "while" | "until" | "or" | "and"
+                        )
+                }
+                _ => false,
+            })
             .map(|p| p + start)
             .unwrap_or(toks.len());
         return Some(&toks[start..end]);
@@ -549,6 +570,19 @@ fn interpolate(v: &str, vars: &HashMap<String, String>) -> String {
                 continue;
             }
         } else if let Some(t) = tail.strip_prefix('$') {
+            // Perl's `"…$ENV{HOME}…"`: the environment variable.
+            if let Some((inner, e)) = t
+                .strip_prefix("ENV{")
+                .and_then(|r| r.find('}').map(|e| (&r[..e], e)))
+            {
+                let name = inner.trim_matches(['\'', '"']);
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    out.push('$');
+                    out.push_str(name);
+                    rest = &t[4 + e + 1..];
+                    continue;
+                }
+            }
             let n = t
                 .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .unwrap_or(t.len());

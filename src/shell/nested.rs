@@ -406,6 +406,69 @@ impl Walker {
         }
         self.look_inside(idx, &ctx);
         self.call_function(idx);
+        self.call_alias(idx);
+    }
+
+    /// A command named by an alias defined earlier in the input runs the alias's text with the
+    /// command's arguments after it: `alias x='rm -rf'; x ~` is `rm -rf ~`. Bash expands aliases
+    /// only on a later line (and in scripts only after `shopt -s expand_aliases`); a scanner
+    /// cannot know how the input will be fed, so every later use is expanded.
+    fn call_alias(&mut self, idx: usize) {
+        let cmd = &self.out.commands[idx];
+        if cmd.argv[0].dynamic || cmd.wrapped_by.is_some() {
+            return;
+        }
+        let name = cmd.name().to_string();
+        let Some(value) = self.aliases.get(&name).cloned() else {
+            return;
+        };
+        let key = format!("alias {name}");
+        // `alias ls='ls --color'`: the alias's own name inside it is the command, not the alias.
+        if self.call_stack.contains(&key) || self.depth + 1 > super::walk::MAX_DEPTH {
+            return;
+        }
+        let at = cmd.argv[0].span;
+        let args = cmd.args().to_vec();
+        let stdin = cmd.stdin_text.clone();
+        let background = cmd.background;
+        self.call_stack.push(key);
+        let step = format!("alias {name} expanded");
+        self.with_step(&step, |w| {
+            let simple = !value.is_empty()
+                && !value.contains(|c: char| "|&;<>()$`\\\"'{}*?[]~#=\n".contains(c));
+            if simple {
+                let mut argv: Vec<Word> = value
+                    .split_whitespace()
+                    .map(|t| Word {
+                        text: t.to_string(),
+                        span: at,
+                        ..Word::default()
+                    })
+                    .collect();
+                argv.extend(args);
+                // In place of the command: same pipeline stage, same redirections' input.
+                let ctx = CmdCtx {
+                    stdin_text: stdin,
+                    ..CmdCtx::bare(at, background)
+                };
+                w.depth += 1;
+                w.emit(argv, ctx);
+                w.depth -= 1;
+            } else {
+                let mut text = value;
+                for a in &args {
+                    text.push(' ');
+                    text.push_str(&single_quoted(&a.text));
+                }
+                let code = Word {
+                    text,
+                    span: at,
+                    ..Word::default()
+                };
+                w.nested_code(&code, Origin::ShellString);
+            }
+        });
+        self.call_stack.pop();
     }
 
     /// A call of a function defined in the input: walk its body with the arguments bound.
@@ -836,7 +899,10 @@ impl Walker {
             }
             "alias" => {
                 for a in args {
-                    if let Some((_, value)) = a.text.split_once('=') {
+                    if let Some((name, value)) = a.text.split_once('=') {
+                        if self.aliases.len() < MAX_ALIASES {
+                            self.aliases.insert(name.to_string(), value.to_string());
+                        }
                         let mut w = a.clone();
                         w.text = value.to_string();
                         self.nested(&w, None, Origin::ShellString);
@@ -954,6 +1020,7 @@ impl Walker {
             self.run_written_file(&w, Lang::Shell, "executed");
         }
         let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
+        let downloads = matches!(cmd.name(), "curl" | "wget");
         for (path, content, append) in super::sinks::tool_writes(&cmd, input.as_ref()) {
             let at = cmd.argv[0].clone();
             self.synthetic_write(
@@ -963,6 +1030,9 @@ impl Walker {
                 append,
                 &at,
             );
+            if downloads {
+                self.downloads.insert(file_key(&path).to_string());
+            }
         }
         let found = super::sinks::extract(&cmd, input.as_ref());
         if !found.is_empty() {
@@ -1091,6 +1161,15 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
         return;
     }
     for w in argv.iter_mut().skip(1) {
+        if w.glob {
+            if let Some(expanded) = expand_top_glob(&w.text) {
+                w.text = expanded;
+            }
+        }
+        // `~/../$USER` is the home itself, `~/..` the directory of every home.
+        if w.text.starts_with("~/") && w.text.contains("/..") {
+            w.text = super::state::normalize(&w.text);
+        }
         if w.text.starts_with('/') && (w.text.contains("/.") || w.text.contains("//")) {
             let glob_tail = w.text.ends_with("/*");
             let mut n = super::state::normalize(w.text.trim_end_matches("/*"));
@@ -1100,6 +1179,51 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
             w.text = n;
         }
     }
+}
+
+/// A glob whose first directory names exactly one of the well-known top-level directories,
+/// with that directory written out: `/h?me/*` is `/home/*`, `/[u]sr/lib` is `/usr/lib`. The rest
+/// stays a glob; a first part that matches none, or several, is left as written.
+fn expand_top_glob(path: &str) -> Option<String> {
+    const TOP: &[&str] = &[
+        "bin",
+        "boot",
+        "dev",
+        "etc",
+        "home",
+        "lib",
+        "lib32",
+        "lib64",
+        "opt",
+        "proc",
+        "root",
+        "sbin",
+        "snap",
+        "srv",
+        "sys",
+        "usr",
+        "var",
+        "Users",
+        "Library",
+        "System",
+        "Applications",
+        "private",
+    ];
+    let rest = path.strip_prefix('/')?;
+    let (first, tail) = rest.split_once('/').unwrap_or((rest, ""));
+    if !first.contains(['*', '?', '[']) || first.chars().all(|c| c == '*') {
+        return None;
+    }
+    let mut hits = TOP.iter().filter(|t| crate::text::glob::matches(first, t));
+    let only = hits.next()?;
+    if hits.next().is_some() {
+        return None;
+    }
+    Some(if tail.is_empty() {
+        format!("/{only}")
+    } else {
+        format!("/{only}/{tail}")
+    })
 }
 
 /// Resolve the path arguments of filesystem commands against a known working directory
@@ -1153,4 +1277,12 @@ pub(crate) fn join_words(words: &[Word]) -> Word {
         out.subs.extend(w.subs.iter().copied());
     }
     out
+}
+
+/// Most aliases one input may define (each later command is looked up among them).
+const MAX_ALIASES: usize = 256;
+
+/// `text` as one single-quoted shell word.
+fn single_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
 }

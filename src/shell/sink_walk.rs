@@ -83,6 +83,18 @@ impl Walker {
     /// Assignments whose value a program runs as a command (`GIT_SSH_COMMAND='…' git fetch`).
     pub(crate) fn env_code_sinks(&mut self, assignments: &[(String, Word)]) {
         for (name, value) in assignments {
+            // `BASH_ENV=FILE bash …`: a non-interactive shell sources the file first.
+            if matches!(name.as_str(), "BASH_ENV" | "ENV") {
+                let source = Word {
+                    text: "source".into(),
+                    span: value.span,
+                    ..Word::default()
+                };
+                self.with_step(&format!("env.{name}"), |w| {
+                    w.nested_argv(vec![source, value.clone()], value.span, false, None)
+                });
+                continue;
+            }
             if let Some(code) = super::sinks::table().env_code(name, value) {
                 self.with_step(&format!("env.{name}"), |w| {
                     w.nested_code(&code, Origin::Sink)
@@ -92,7 +104,7 @@ impl Walker {
     }
 
     /// Emit a command vector one level deeper, as run from `span`.
-    fn nested_argv(
+    pub(crate) fn nested_argv(
         &mut self,
         words: Vec<Word>,
         span: Span,
@@ -283,7 +295,8 @@ impl Walker {
         append: bool,
         at: &Word,
     ) {
-        let key = path.trim_start_matches("./").to_string();
+        let key = file_key(path).to_string();
+        self.downloads.remove(&key);
         let stdin = content.map(|text| Word {
             text,
             span: at.span,
@@ -313,7 +326,7 @@ impl Walker {
     }
 
     /// Run `f` with one more step appended to the sink chain.
-    fn with_step(&mut self, step: &str, f: impl FnOnce(&mut Self)) {
+    pub(crate) fn with_step(&mut self, step: &str, f: impl FnOnce(&mut Self)) {
         let via = match &self.via {
             Some(outer) => format!("{outer} → {step}"),
             None => step.to_string(),
@@ -395,6 +408,7 @@ impl Walker {
         );
         for (path, append) in targets {
             let key = file_key(&path).to_string();
+            self.downloads.remove(&key);
             match self.files.get_mut(&key) {
                 Some(existing)
                     if append && existing.text.len() + content.text.len() <= MAX_FILE_BYTES =>
@@ -408,8 +422,40 @@ impl Walker {
         }
     }
 
+    /// `curl URL > f`, `wget -qO- URL >> ~/.bashrc`: the file holds whatever the server sends
+    /// (recorded like `curl -o f URL`).
+    pub(crate) fn record_download_redirect(&mut self, idx: usize) {
+        let cmd = &self.out.commands[idx];
+        if !matches!(cmd.name(), "curl" | "wget") {
+            return;
+        }
+        let Some(url) = super::sinks::url_operand(cmd.args()) else {
+            return;
+        };
+        // Spanning the whole command, so what the redirection itself triggers is not repeated.
+        let at = Word {
+            span: cmd.span,
+            ..cmd.argv[0].clone()
+        };
+        let targets: Vec<(String, bool)> = cmd
+            .redirects
+            .iter()
+            .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
+            .map(|r| (r.target.text.clone(), r.op.contains(">>")))
+            .collect();
+        let step = format!("{} writes a file", cmd.name());
+        for (path, append) in targets {
+            let content = super::sinks::downloaded_text(&url);
+            self.synthetic_write(&step, &path, Some(content), append, &at);
+            self.downloads.insert(file_key(&path).to_string());
+        }
+    }
+
     /// A file written earlier in the input is run (`sh f`, `. f`, `./f`): walk its content.
     pub(crate) fn run_written_file(&mut self, file: &Word, lang: Lang, how: &str) {
+        if self.downloads.contains(file_key(&file.text)) {
+            return;
+        }
         self.run_file(file, Format::Code(lang), how);
     }
 

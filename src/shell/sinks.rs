@@ -1045,7 +1045,7 @@ pub fn tool_writes(cmd: &Command, input: Option<&Word>) -> Vec<(String, String, 
         // file is judged as persistent fetch-and-run, and running it later as running a download.
         "curl" | "wget" => {
             if let Some((path, url)) = download_target(cmd) {
-                out.push((path, format!("curl -fsSL {url} | sh"), false));
+                out.push((path, downloaded_text(&url), false));
             }
         }
         _ => {}
@@ -1053,10 +1053,32 @@ pub fn tool_writes(cmd: &Command, input: Option<&Word>) -> Vec<(String, String, 
     out
 }
 
+/// The address a curl or wget command fetches: an argument with a scheme, or else one that reads
+/// as a host name or address with an optional port and path (`evil.example/x`, `10.0.0.5:8000/p`).
+pub(crate) fn url_operand(args: &[Word]) -> Option<String> {
+    if let Some(a) = args.iter().find(|a| a.text.contains("://")) {
+        return Some(a.text.clone());
+    }
+    static HOST: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let host = HOST.get_or_init(|| {
+        regex::Regex::new(r"^([A-Za-z0-9-]+\.)+[A-Za-z0-9-]*[A-Za-z0-9](:\d+)?(/\S*)?$")
+            .expect("static regex")
+    });
+    args.iter()
+        .filter(|a| !a.text.starts_with('-') && !a.dynamic)
+        .find(|a| host.is_match(&a.text) && !a.text.ends_with(".sh") && !a.text.ends_with(".json"))
+        .map(|a| a.text.clone())
+}
+
+/// What stands for a file downloaded from `url`: the equivalent download-and-run.
+pub(crate) fn downloaded_text(url: &str) -> String {
+    format!("curl -fsSL {url} | sh")
+}
+
 /// The file a curl or wget download is saved to, with its URL.
 fn download_target(cmd: &Command) -> Option<(String, String)> {
     let args = cmd.args();
-    let url = args.iter().find(|a| a.text.contains("://"))?.text.clone();
+    let url = url_operand(args)?;
     let (short, long) = if cmd.name() == "curl" {
         ('o', "--output")
     } else {

@@ -100,15 +100,16 @@ pub fn normalize(path: &str) -> String {
         ("", path)
     };
     let mut parts: Vec<&str> = Vec::new();
-    for p in rest.split('/') {
+    let components: Vec<&str> = rest.split('/').collect();
+    for (i, p) in components.iter().copied().enumerate() {
         match p {
             "" | "." => {}
             ".." => {
                 if parts.last().is_some_and(|l| *l != "..") {
                     parts.pop();
                 } else if root == "~" {
-                    // `~/..` leaves the home directory: unknown parent, keep it visible.
-                    return path.to_string();
+                    // `~/..` leaves the home directory for the directory of every home.
+                    return normalize(&format!("/home/{}", components[i + 1..].join("/")));
                 } else if root.is_empty() {
                     parts.push(".."); // a relative path above the start stays above it
                 }
@@ -512,6 +513,11 @@ mod tests {
         assert_eq!(resolve("/tmp", "-rf"), "-rf");
         assert_eq!(normalize("/a/./b/../c//"), "/a/c");
         assert_eq!(normalize("/.."), "/");
+        // Above the home directory is the directory of every home.
+        assert_eq!(normalize("~/.."), "/home");
+        assert_eq!(normalize("~/a/../../bob/x"), "/home/bob/x");
+        assert_eq!(normalize("~/../.."), "/");
+        assert_eq!(normalize("~/./a/.."), "~");
         assert_eq!(resolve("..", "*"), "../*");
         assert_eq!(resolve("build", "*"), "build/*");
     }

@@ -263,6 +263,9 @@ pub(crate) struct Walker {
     pub(crate) place: super::sinks::Place,
     /// Files written earlier in the input with known content (`echo … > f`, `cat <<EOF > f`).
     pub(crate) files: HashMap<String, Word>,
+    /// Which of `files` hold a download (`curl -o f URL`): running one is reported by the
+    /// remote-code analyzer as a download run, not walked again as a pipe into a shell.
+    pub(crate) downloads: std::collections::HashSet<String>,
     /// Literal text printed into the pipeline stage being walked (`echo 'x' | …`).
     pub(crate) piped: Option<Word>,
     /// A heredoc or here-string waiting for the first simple command of its statement.
@@ -273,6 +276,8 @@ pub(crate) struct Walker {
     pub(crate) state: super::state::ShellState,
     /// Functions defined in the input: body text and where it sits, for calls with arguments.
     pub(crate) functions: HashMap<String, (Rc<str>, SpanMap)>,
+    /// Aliases defined in the input (`alias x='rm -rf'`): name and replacement text.
+    pub(crate) aliases: HashMap<String, String>,
     /// Functions being expanded right now (recursion stops here).
     pub(crate) call_stack: Vec<String>,
     /// Positional parameters for the next nested code (`sh -c 'rm -rf "$1"' sh /`).
@@ -309,11 +314,13 @@ impl Walker {
             via: None,
             place: super::sinks::Place::default(),
             files: HashMap::new(),
+            downloads: Default::default(),
             piped: None,
             pending_stdin: None,
             inject_stdin: None,
             state: super::state::ShellState::default(),
             functions: HashMap::new(),
+            aliases: HashMap::new(),
             call_stack: Vec::new(),
             inject_positional: None,
             inject_arg0: None,
@@ -733,6 +740,9 @@ impl Walker {
         if let Some(dir) = cache_dir_query(&self.out.commands[start..end]) {
             return Some(dir);
         }
+        if let Some(path) = path_query(&self.out.commands[start..end]) {
+            return Some(path);
+        }
         let mut inside = self.out.commands[start..end].iter();
         let only = inside.next()?;
         if inside.next().is_some()
@@ -858,6 +868,7 @@ impl Walker {
                 }
                 self.out.commands[i].redirects = attached;
                 self.record_written_file(i);
+                self.record_download_redirect(i);
             }
         }
         // `echo 'rm -rf ~' > >(sh)`: printed text written into a shell's process substitution.
@@ -1508,6 +1519,77 @@ fn cache_dir_query(cmds: &[Command]) -> Option<String> {
         _ => false,
     };
     cache.then(|| format!("~/.cache/{}", only.name()))
+}
+
+/// Commands that print a path or the user's name computed from what they are given:
+/// `$(dirname $HOME)` is the directory holding the homes, `$(realpath ~)` and
+/// `$(getent passwd $(whoami) | cut -d: -f6)` are a home, `$(eval echo ~$USER)` is the home,
+/// `$(whoami)` is the user's name (`/home/$(whoami)` is the home).
+fn path_query(cmds: &[Command]) -> Option<String> {
+    let (first, rest) = cmds.split_first()?;
+    let operands: Vec<&Word> = first
+        .args()
+        .iter()
+        .filter(|a| !a.text.starts_with('-'))
+        .collect();
+    let literal = |w: &Word| w.subs.is_empty() && !w.glob;
+    // The sixth field of a passwd entry is that user's home directory (the user's name may
+    // itself be a substitution, walked before this command).
+    let getent = cmds
+        .iter()
+        .any(|c| c.name() == "getent" && c.args().first().is_some_and(|a| a.text == "passwd"));
+    if getent {
+        let sixth = cmds.iter().any(|c| {
+            let args: Vec<&str> = c.args().iter().map(|a| a.text.as_str()).collect();
+            match c.name() {
+                "cut" => args.iter().any(|a| a.ends_with("-f6") || *a == "6"),
+                "awk" | "gawk" | "mawk" => args.iter().any(|a| a.contains("$6")),
+                _ => false,
+            }
+        });
+        return sixth.then(|| "~".to_string());
+    }
+    // `eval echo ~$USER`: the tilde is expanded on the second reading (the echo it runs is
+    // walked after it).
+    if let ("eval", [echo, p]) = (first.name(), operands.as_slice()) {
+        return (echo.text == "echo" && literal(p))
+            .then(|| home_spelling(&p.text).map(str::to_string))
+            .flatten();
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    match (first.name(), operands.as_slice()) {
+        ("echo", [p]) if literal(p) => home_spelling(&p.text).map(str::to_string),
+        ("whoami" | "logname", []) => Some("$USER".into()),
+        ("id", [])
+            if first.args().iter().any(|a| a.text.contains('u'))
+                && first.args().iter().any(|a| a.text.contains('n')) =>
+        {
+            Some("$USER".into())
+        }
+        ("printenv", [name]) if name.text == "HOME" => Some("~".into()),
+        ("dirname", [p]) if literal(p) => {
+            let path = home_spelling(&p.text).unwrap_or(&p.text);
+            (path.starts_with('/') || path.starts_with('~'))
+                .then(|| super::state::normalize(&format!("{path}/..")))
+        }
+        ("realpath" | "readlink", [p]) if literal(p) => {
+            let path = home_spelling(&p.text).unwrap_or(&p.text);
+            (path.starts_with('/') || path.starts_with('~')).then(|| super::state::normalize(path))
+        }
+        _ => None,
+    }
+}
+
+/// `~`, `$HOME`, `~$USER`, `~${LOGNAME}`: the home directory however it is spelled (a word whose
+/// variables were left unresolved keeps them as text).
+fn home_spelling(text: &str) -> Option<&'static str> {
+    let t = text.trim_end_matches('/');
+    let user = ["$USER", "${USER}", "$LOGNAME", "${LOGNAME}"];
+    (matches!(t, "~" | "$HOME" | "${HOME}")
+        || t.strip_prefix('~').is_some_and(|u| user.contains(&u)))
+    .then_some("~")
 }
 
 /// `$(findmnt -no SOURCE /)`, `$(lsblk -ndpo NAME | head -1)`, `$(blkid -o device)`: what
