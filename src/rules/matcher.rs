@@ -1,7 +1,7 @@
 //! Compiled matchers: a [`MatchSpec`] turned into checks over a canonical [`Command`].
 
 use super::pack::MatchSpec;
-use crate::shell::{printed_literal, Command};
+use crate::shell::{printed_text, Command};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
@@ -355,11 +355,12 @@ impl Matcher {
                 }
             }
         }
+        let except = |t: &str| self.redirect_except.as_ref().is_some_and(|x| x.is_match(t));
         if let Some(r) = &self.redirect {
             if !cmd
                 .redirects
                 .iter()
-                .any(|rd| rd.writes() && r.is_match(&rd.target.text))
+                .any(|rd| rd.writes() && r.is_match(&rd.target.text) && !except(&rd.target.text))
             {
                 return false;
             }
@@ -374,7 +375,6 @@ impl Matcher {
             }
         }
         if let Some(r) = &self.redirect_any {
-            let except = |t: &str| self.redirect_except.as_ref().is_some_and(|x| x.is_match(t));
             if !cmd
                 .redirects
                 .iter()
@@ -409,7 +409,8 @@ impl Matcher {
             }
         }
         if let Some(r) = &self.content_except {
-            let written = printed_literal(cmd).or_else(|| cmd.stdin_text.clone());
+            // Unresolved variables stay as `$NAME` text, which the exemption must allow by name.
+            let written = printed_text(cmd, true).or_else(|| cmd.stdin_text.clone());
             if written.is_some_and(|w| {
                 w.text
                     .lines()

@@ -105,8 +105,8 @@ pub struct MatchSpec {
     pub overwrite: Option<String>,
     /// Some redirection of any direction (`<`, `>`, `<>`, `>&`) targets a path matching this regex.
     pub redirect_any: Option<String>,
-    /// With `redirect_any`: the redirection that matches must not match this regex (exemptions
-    /// such as loopback addresses in `/dev/tcp/127.0.0.1/6379`).
+    /// With `redirect` or `redirect_any`: the redirection that matches must not match this regex
+    /// (exemptions such as loopback addresses in `/dev/tcp/127.0.0.1/6379`).
     pub redirect_except: Option<String>,
     /// Text fed on stdin (heredoc, here-string) matches this regex.
     pub stdin: Option<String>,

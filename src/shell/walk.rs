@@ -1399,6 +1399,14 @@ impl Walker {
         if !argv.is_empty() {
             super::nested::normalize_paths(&mut argv);
         }
+        // `cp /bin/bash /tmp/.b && chmod u+s /tmp/.b`: the mode is set on a copy of the program.
+        if argv.first().is_some_and(|n| n.text == "chmod") {
+            for w in argv.iter_mut().skip(1) {
+                if let Some(program) = self.state.program_copies.get(file_key(&w.text)) {
+                    w.text = format!("/bin/{program}");
+                }
+            }
+        }
         self.out.commands.push(Command {
             argv,
             assignments: ctx.assignments.clone(),
