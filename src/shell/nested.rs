@@ -740,13 +740,22 @@ impl Walker {
             w.subs.clear();
             w.dynamic = false;
         }
-        // A copy or link of an installed program made earlier in the input runs that program.
-        if let Some(program) = self
-            .state
-            .program_copies
-            .get(w.text.trim_start_matches("./"))
-            .cloned()
-        {
+        // A copy or link of an installed program made earlier in the input runs that program,
+        // also when called by its bare name (`hash -p /bin/rm ls; ls …`, a link placed in a
+        // directory put on PATH).
+        let copies = &self.state.program_copies;
+        let copy = copies.get(w.text.trim_start_matches("./")).or_else(|| {
+            (!w.text.contains('/'))
+                .then(|| {
+                    copies
+                        .iter()
+                        .filter(|(dest, _)| dest.rsplit('/').next() == Some(w.text.as_str()))
+                        .map(|(_, program)| program)
+                        .min()
+                })
+                .flatten()
+        });
+        if let Some(program) = copy.cloned() {
             let raw = w.text.clone();
             w.text = program;
             return Some(raw);
@@ -966,7 +975,12 @@ impl Walker {
             }
             "find" => self.find_exec(&cmd, ctx),
             "source" | "." => {
-                if let Some(f) = args.first() {
+                // `source /dev/stdin <<< CODE`: what arrives on stdin is sourced.
+                if reads_code_from_stdin(&cmd) {
+                    if let Some(text) = cmd.stdin_text.clone() {
+                        self.nested_code(&text, Origin::Heredoc);
+                    }
+                } else if let Some(f) = args.first() {
                     self.run_written_file(f, Lang::Shell, "sourced");
                 }
             }

@@ -12,8 +12,39 @@ use std::collections::HashMap;
 
 /// Programs whose path arguments are resolved against a known working directory.
 pub const PATH_PROGRAMS: &[&str] = &[
-    "rm", "rmdir", "find", "chmod", "chown", "chgrp", "chattr", "shred", "mv", "cp", "rsync",
-    "truncate", "unlink", "srm", "wipe", "ln", "tee", "dd", "install",
+    "rm",
+    "rmdir",
+    "find",
+    "chmod",
+    "chown",
+    "chgrp",
+    "chattr",
+    "shred",
+    "mv",
+    "cp",
+    "rsync",
+    "truncate",
+    "unlink",
+    "srm",
+    "wipe",
+    "ln",
+    "tee",
+    "dd",
+    "install",
+    "mkfs",
+    "mkfs.ext4",
+    "mkfs.ext3",
+    "mkfs.ext2",
+    "mkfs.xfs",
+    "mkfs.btrfs",
+    "mkfs.vfat",
+    "mkfs.fat",
+    "mkfs.ntfs",
+    "mkswap",
+    "wipefs",
+    "blkdiscard",
+    "sort",
+    "uniq",
 ];
 
 /// The state a line builds up.
@@ -149,6 +180,19 @@ impl ShellState {
                         };
                         let dest = dest.trim_start_matches("./").to_string();
                         self.program_copies.insert(dest, program.to_string());
+                    }
+                }
+            }
+            // `hash -p /bin/rm ls`: the name `ls` now runs rm.
+            "hash" => {
+                if let [flag, path, name, ..] = args {
+                    if flag.text == "-p" && !name.text.contains('/') {
+                        if let Some(program) =
+                            path.text.rsplit('/').next().filter(|p| !p.is_empty())
+                        {
+                            self.program_copies
+                                .insert(name.text.clone(), program.to_string());
+                        }
                     }
                 }
             }

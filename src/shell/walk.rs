@@ -820,6 +820,21 @@ impl Walker {
             self.push_command(Vec::new(), &ctx);
         }
         let body_end = self.out.commands.len();
+        // `cd /etc && : > shadow`: a relative target under the working directory the body left
+        // (tree-sitter-bash attaches the redirection to the whole list).
+        let mut redirects = redirects;
+        if let Some(cwd) = self.state.cwd.as_deref().filter(|_| self.track_state) {
+            for r in redirects.iter_mut() {
+                let t = &r.target.text;
+                let relative = !t.is_empty()
+                    && !t.starts_with(['/', '~', '$', '&', '-', '<', '>'])
+                    && !r.target.dynamic
+                    && r.target.subs.is_empty();
+                if relative {
+                    r.target.text = super::state::resolve(cwd, t);
+                }
+            }
+        }
         let mut writers = Vec::new();
         for (i, cmd) in self.out.commands[first..body_end].iter_mut().enumerate() {
             if cmd.depth == self.depth && cmd.within.len() == self.within.len() {
@@ -1116,8 +1131,18 @@ impl Walker {
     }
 
     fn declaration(&mut self, n: Node, src: &Source) {
-        let mut argv = Vec::new();
+        let mut argv: Vec<Word> = Vec::new();
         let mut assignments = Vec::new();
+        // `declare -l` / `-u`: values are lower- or upper-cased as they are assigned.
+        let mut case: Option<bool> = None;
+        let convert = |case: Option<bool>, mut value: Word| {
+            match case {
+                Some(true) => value.text = value.text.to_lowercase(),
+                Some(false) => value.text = value.text.to_uppercase(),
+                None => {}
+            }
+            value
+        };
         for c in all_children(n) {
             if !c.is_named() {
                 let t = src.text_of(c);
@@ -1132,6 +1157,7 @@ impl Walker {
             }
             if c.kind() == "variable_assignment" {
                 if let Some((name, value)) = self.assignment(c, src, false) {
+                    let value = convert(case, value);
                     self.vars.insert(name.clone(), value.clone());
                     argv.push(Word {
                         text: format!("{}={}", name, value.text),
@@ -1143,7 +1169,32 @@ impl Walker {
                     assignments.push((name, value));
                 }
             } else {
-                argv.extend(self.words(c, src));
+                for w in self.words(c, src) {
+                    if let Some(flags) = w.text.strip_prefix('-').filter(|f| !f.is_empty()) {
+                        if flags.contains('l') {
+                            case = Some(true);
+                        } else if flags.contains('u') {
+                            case = Some(false);
+                        }
+                    }
+                    // `declare "c=rm"`, `declare "$n=rm"`: an assignment spelled as a word.
+                    if let Some((name, value)) = w.text.split_once('=').filter(|(k, _)| {
+                        !k.is_empty()
+                            && !k.starts_with(|c: char| c.is_ascii_digit())
+                            && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    }) {
+                        if !w.dynamic && w.subs.is_empty() {
+                            let value = Word {
+                                text: value.to_string(),
+                                ..w.clone()
+                            };
+                            let value = convert(case, value);
+                            self.vars.insert(name.to_string(), value.clone());
+                            assignments.push((name.to_string(), value));
+                        }
+                    }
+                    argv.push(w);
+                }
             }
         }
         self.env_code_sinks(&assignments);

@@ -316,6 +316,19 @@ impl Walker {
             .strip_prefix("${")
             .and_then(|r| r.strip_suffix('}'))
             .unwrap_or("");
+        // `${!#}`: the last positional parameter.
+        if inner == "!#" {
+            if let Some(last) = self
+                .state
+                .positional
+                .as_ref()
+                .and_then(|p| p.last())
+                .cloned()
+            {
+                b.value(&last, in_dq);
+                return;
+            }
+        }
         // `${!ref}`: indirection through a variable whose value is a known name.
         if let Some(r) = inner.strip_prefix('!') {
             if r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !r.is_empty() {
@@ -382,9 +395,29 @@ impl Walker {
             self.variable(name, None, in_dq, b);
             return;
         }
+        // `${x:?}`, `${x?msg}`: the value itself when it is known (the guard only aborts on empty).
+        if op.starts_with(":?") || op.starts_with('?') {
+            if let Some(v) = self.known_value(name).filter(|v| !v.text.is_empty()) {
+                b.value(&v, in_dq);
+                return;
+            }
+        }
+        // `${x:+$x}`: the alternative when the value is known and set; here only the value itself.
+        if let Some(alt) = op.strip_prefix(":+").or_else(|| op.strip_prefix('+')) {
+            if let Some(v) = self.known_value(name).filter(|v| !v.text.is_empty()) {
+                if alt == format!("${name}") || alt == format!("${{{name}}}") {
+                    b.value(&v, in_dq);
+                    return;
+                }
+            }
+        }
         for prefix in [":-", "-", ":=", "="] {
             if let Some(default) = op.strip_prefix(prefix) {
-                if self.vars.contains_key(name) {
+                // Variables the login environment always sets (`${HOME:-}`) and parameters the
+                // input fixes keep their own value; the default never applies.
+                let always_set =
+                    matches!(name, "HOME" | "USER" | "LOGNAME" | "PWD" | "PATH" | "SHELL");
+                if always_set || self.known_value(name).is_some_and(|v| !v.text.is_empty()) {
                     self.variable(name, None, in_dq, b);
                 } else {
                     // Evaluate the default's nodes (it may hold quotes or expansions).
