@@ -822,7 +822,6 @@ impl Walker {
         let body_end = self.out.commands.len();
         // `cd /etc && : > shadow`: a relative target under the working directory the body left
         // (tree-sitter-bash attaches the redirection to the whole list).
-        let mut redirects = redirects;
         if let Some(cwd) = self.state.cwd.as_deref().filter(|_| self.track_state) {
             for r in redirects.iter_mut() {
                 let t = &r.target.text;
