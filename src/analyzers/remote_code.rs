@@ -593,6 +593,16 @@ fn extraction(cmd: &Command) -> Option<(String, String)> {
 fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
     let args = cmd.args();
     let mut files = Vec::new();
+    // `lwp-download URL FILE`.
+    if cmd.name() == "lwp-download" {
+        if let [_, file] = args
+            .iter()
+            .filter(|a| !a.text.starts_with('-'))
+            .collect::<Vec<_>>()[..]
+        {
+            files.push(file.text.clone());
+        }
+    }
     let mut dirs = Vec::new();
     let url_base = args
         .iter()

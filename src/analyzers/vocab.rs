@@ -86,6 +86,16 @@ pub fn is_fetcher(cmd: &Command) -> bool {
     if FETCHERS.contains(&name.as_str()) || DNS_LOOKUPS.contains(&name.as_str()) {
         return true;
     }
+    // What another machine prints: `ssh HOST cat x.sh`, `git archive --remote=URL`.
+    match name.as_str() {
+        "ssh" => return ssh_remote_command(cmd),
+        "git" => {
+            let args = cmd.args();
+            return args.first().is_some_and(|a| a.text == "archive")
+                && args.iter().any(|a| a.text.starts_with("--remote"));
+        }
+        _ => {}
+    }
     // An interpreter one-liner that names a URL and a fetch call (`python3 -c '…urlopen("https://…")…'`,
     // `perl -MLWP::Simple -e 'getprint "http://…"'`, `node -e 'fetch("https://…")…'`): its
     // output is what the server sent.
@@ -102,6 +112,26 @@ pub fn is_fetcher(cmd: &Command) -> bool {
         return names_url && fetch_call;
     }
     false
+}
+
+/// Does this `ssh` run a command on the remote host (a word after the destination)?
+fn ssh_remote_command(cmd: &Command) -> bool {
+    const VALUE_OPTIONS: &str = "BbcDEeFIiJLlmOoPpQRSWw";
+    let mut operands = 0;
+    let mut skip = false;
+    for a in cmd.args() {
+        let t = a.text.as_str();
+        if skip {
+            skip = false;
+        } else if let Some(opts) = t.strip_prefix('-').filter(|o| !o.is_empty()) {
+            // `-p 22`, `-i key`: the option's value is the next word unless glued to it.
+            let last = opts.chars().last().unwrap_or(' ');
+            skip = opts.len() == 1 && VALUE_OPTIONS.contains(last);
+        } else {
+            operands += 1;
+        }
+    }
+    operands >= 2
 }
 
 /// Calls or modules that fetch a URL in interpreter one-liners.

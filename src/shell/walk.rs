@@ -1134,6 +1134,8 @@ impl Walker {
         let mut assignments = Vec::new();
         // `declare -l` / `-u`: values are lower- or upper-cased as they are assigned.
         let mut case: Option<bool> = None;
+        // `declare -n r=HOME`: `r` names another variable.
+        let mut nameref = false;
         let convert = |case: Option<bool>, mut value: Word| {
             match case {
                 Some(true) => value.text = value.text.to_lowercase(),
@@ -1156,7 +1158,16 @@ impl Walker {
             }
             if c.kind() == "variable_assignment" {
                 if let Some((name, value)) = self.assignment(c, src, false) {
-                    let value = convert(case, value);
+                    let mut value = convert(case, value);
+                    if nameref && !value.dynamic {
+                        let target = value.text.clone();
+                        if let Some(v) = self.vars.get(&target) {
+                            value = v.clone();
+                        } else if matches!(target.as_str(), "HOME" | "USER" | "LOGNAME" | "PWD") {
+                            value.text = format!("${target}");
+                            value.dynamic = true;
+                        }
+                    }
                     self.vars.insert(name.clone(), value.clone());
                     argv.push(Word {
                         text: format!("{}={}", name, value.text),
@@ -1175,6 +1186,7 @@ impl Walker {
                         } else if flags.contains('u') {
                             case = Some(false);
                         }
+                        nameref |= flags.contains('n');
                     }
                     // `declare "c=rm"`, `declare "$n=rm"`: an assignment spelled as a word.
                     if let Some((name, value)) = w.text.split_once('=').filter(|(k, _)| {
