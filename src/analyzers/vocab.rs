@@ -114,24 +114,12 @@ pub fn is_fetcher(cmd: &Command) -> bool {
     false
 }
 
-/// Does this `ssh` run a command on the remote host (a word after the destination)?
+/// Does this `ssh` run a command on the remote host? The `ssh.remote` code sink (with its
+/// option table in `rules/sinks.toml`) finds that command.
 fn ssh_remote_command(cmd: &Command) -> bool {
-    const VALUE_OPTIONS: &str = "BbcDEeFIiJLlmOoPpQRSWw";
-    let mut operands = 0;
-    let mut skip = false;
-    for a in cmd.args() {
-        let t = a.text.as_str();
-        if skip {
-            skip = false;
-        } else if let Some(opts) = t.strip_prefix('-').filter(|o| !o.is_empty()) {
-            // `-p 22`, `-i key`: the option's value is the next word unless glued to it.
-            let last = opts.chars().last().unwrap_or(' ');
-            skip = opts.len() == 1 && VALUE_OPTIONS.contains(last);
-        } else {
-            operands += 1;
-        }
-    }
-    operands >= 2
+    crate::shell::sinks::extract(cmd, None)
+        .iter()
+        .any(|f| f.place.label.is_some())
 }
 
 /// Calls or modules that fetch a URL in interpreter one-liners.

@@ -1034,7 +1034,6 @@ impl Walker {
             self.run_written_file(&w, Lang::Shell, "executed");
         }
         let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
-        let downloads = matches!(cmd.name(), "curl" | "wget");
         for (path, content, append) in super::sinks::tool_writes(&cmd, input.as_ref()) {
             let at = cmd.argv[0].clone();
             self.synthetic_write(
@@ -1044,8 +1043,13 @@ impl Walker {
                 append,
                 &at,
             );
-            if downloads {
-                self.downloads.insert(file_key(&path).to_string());
+        }
+        // `curl -o FILE URL`, `wget -O FILE URL` (a redirected download is recorded once the
+        // redirection is attached, see `record_download_redirect`).
+        if matches!(cmd.name(), "curl" | "wget") {
+            if let Some((path, url)) = super::sinks::download_target(&cmd) {
+                let at = cmd.argv[0].clone();
+                self.record_download(cmd.name(), &path, &url, false, &at);
             }
         }
         let found = super::sinks::extract(&cmd, input.as_ref());

@@ -443,12 +443,28 @@ impl Walker {
             .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
             .map(|r| (r.target.text.clone(), r.op.contains(">>")))
             .collect();
-        let step = format!("{} writes a file", cmd.name());
+        let name = cmd.name().to_string();
         for (path, append) in targets {
-            let content = super::sinks::downloaded_text(&url);
-            self.synthetic_write(&step, &path, Some(content), append, &at);
-            self.downloads.insert(file_key(&path).to_string());
+            self.record_download(&name, &path, &url, append, &at);
         }
+    }
+
+    /// A download from `url` written to `path`: the file holds whatever the server sends. It is
+    /// recorded as the equivalent download-and-run, so a download written into a start-up file is
+    /// judged as persistent fetch-and-run; running it later is reported by the remote-code
+    /// analyzer as a download run (see [`Self::run_written_file`]).
+    pub(crate) fn record_download(
+        &mut self,
+        program: &str,
+        path: &str,
+        url: &str,
+        append: bool,
+        at: &Word,
+    ) {
+        let step = format!("{program} writes a file");
+        let content = super::sinks::downloaded_text(url);
+        self.synthetic_write(&step, path, Some(content), append, at);
+        self.downloads.insert(file_key(path).to_string());
     }
 
     /// A file written earlier in the input is run (`sh f`, `. f`, `./f`): walk its content.

@@ -1040,14 +1040,6 @@ pub fn tool_writes(cmd: &Command, input: Option<&Word>) -> Vec<(String, String, 
                 }
             }
         }
-        // `curl -o FILE URL`, `wget -O FILE URL`: the file holds whatever the server sends. It is
-        // recorded as the equivalent download-and-run, so a download written into a start-up
-        // file is judged as persistent fetch-and-run, and running it later as running a download.
-        "curl" | "wget" => {
-            if let Some((path, url)) = download_target(cmd) {
-                out.push((path, downloaded_text(&url), false));
-            }
-        }
         _ => {}
     }
     out
@@ -1076,7 +1068,7 @@ pub(crate) fn downloaded_text(url: &str) -> String {
 }
 
 /// The file a curl or wget download is saved to, with its URL.
-fn download_target(cmd: &Command) -> Option<(String, String)> {
+pub(crate) fn download_target(cmd: &Command) -> Option<(String, String)> {
     let args = cmd.args();
     let url = url_operand(args)?;
     let (short, long) = if cmd.name() == "curl" {
