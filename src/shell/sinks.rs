@@ -1058,7 +1058,11 @@ pub(crate) fn url_operand(args: &[Word]) -> Option<String> {
     });
     args.iter()
         .filter(|a| !a.text.starts_with('-') && !a.dynamic)
-        .find(|a| host.is_match(&a.text) && !a.text.ends_with(".sh") && !a.text.ends_with(".json"))
+        .find(|a| {
+            // A bare `install.sh` is a file name; `evil.example/i.sh` is a host and a path.
+            host.is_match(&a.text)
+                && (a.text.contains('/') || !(a.text.ends_with(".sh") || a.text.ends_with(".json")))
+        })
         .map(|a| a.text.clone())
 }
 
