@@ -53,9 +53,22 @@ fn command_taint(script: &Script, cmd: &Command) -> Option<Taint> {
     None
 }
 
-/// Taint carried by a word through its substitutions.
+/// Taint carried by a word through its substitutions — also those whose output the walker
+/// resolved to known text (`eval "$(echo Y3Vy… | base64 -d)"` still runs decoded text), found
+/// by where they sit in the word.
 fn word_taint(script: &Script, w: &Word) -> Option<Taint> {
-    w.subs.iter().filter_map(|&s| subst_taint(script, s)).max()
+    let resolved = script
+        .substitutions
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| w.span.1 > w.span.0 && s.span.0 >= w.span.0 && s.span.1 <= w.span.1)
+        .map(|(id, _)| id);
+    w.subs
+        .iter()
+        .copied()
+        .chain(resolved)
+        .filter_map(|s| subst_taint(script, s))
+        .max()
 }
 
 /// Taint of a substitution's output: the strongest taint of a command inside it that writes to it.

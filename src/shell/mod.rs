@@ -13,6 +13,7 @@ mod sink_walk;
 pub mod sinks;
 mod split;
 pub mod state;
+mod transforms;
 mod walk;
 mod words;
 pub mod wrappers;

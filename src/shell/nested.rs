@@ -400,6 +400,11 @@ impl Walker {
         self.out.commands[idx].wrapped_by = parent;
         self.out.commands[idx].invoked_as = invoked_as;
         self.record_written_file(idx);
+        if self.track_state && self.out.commands[idx].name() == "pwd" {
+            if let Some(dir) = self.state.cwd.clone() {
+                self.printed_cwd.insert(idx, dir);
+            }
+        }
         if !self.in_function && self.track_state {
             let cmd = self.out.commands[idx].clone();
             self.state.observe(&cmd, &mut self.vars);

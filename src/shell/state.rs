@@ -197,7 +197,23 @@ impl ShellState {
                 }
             }
             "cd" | "chdir" => {
-                let next = cd_target(args, self);
+                // `CDPATH=/; cd etc`: a bare relative name is looked up under CDPATH first.
+                let cdpath = vars.get("CDPATH").filter(|v| !v.dynamic).and_then(|v| {
+                    v.text
+                        .split(':')
+                        .find(|d| !d.is_empty())
+                        .map(str::to_string)
+                });
+                let mut args = args.to_vec();
+                if let (Some(base), Some(op)) =
+                    (cdpath, args.iter_mut().find(|a| !a.text.starts_with('-')))
+                {
+                    let bare = !op.text.starts_with(['/', '.', '~', '$']) && !op.dynamic;
+                    if bare {
+                        op.text = format!("{}/{}", base.trim_end_matches('/'), op.text);
+                    }
+                }
+                let next = cd_target(&args, self);
                 self.oldpwd = self.cwd.take();
                 self.cwd = next;
             }
@@ -284,6 +300,54 @@ impl ShellState {
                         }
                         None => {
                             vars.remove(&n.text);
+                        }
+                    }
+                }
+            }
+            // `getopts a: o -a /etc`: the first option's letter and argument.
+            "getopts" => {
+                if let [spec, name, rest @ ..] = args {
+                    let given: Vec<Word> = if rest.is_empty() {
+                        self.positional.clone().unwrap_or_default()
+                    } else {
+                        rest.to_vec()
+                    };
+                    let letter = given
+                        .first()
+                        .and_then(|a| a.text.strip_prefix('-'))
+                        .and_then(|t| t.chars().next());
+                    vars.remove("OPTARG");
+                    match letter {
+                        Some(l) if spec.text.contains(l) => {
+                            vars.insert(
+                                name.text.clone(),
+                                word_like(given.first(), &l.to_string()),
+                            );
+                            let takes_value = spec.text.contains(&format!("{l}:"));
+                            let attached = &given[0].text[1 + l.len_utf8()..];
+                            if takes_value && !attached.is_empty() {
+                                vars.insert("OPTARG".into(), word_like(given.first(), attached));
+                            } else if let Some(v) = given.get(1).filter(|_| takes_value) {
+                                vars.insert("OPTARG".into(), v.clone());
+                            }
+                        }
+                        _ => {
+                            vars.remove(&name.text);
+                        }
+                    }
+                }
+            }
+            // `let i=1 j=i+1`: arithmetic assignments with literal operands.
+            "let" => {
+                for a in args {
+                    if let Some((name, expr)) = a.text.split_once('=') {
+                        match super::words::eval_arithmetic(expr).filter(|_| !a.dynamic) {
+                            Some(v) => {
+                                vars.insert(name.to_string(), word_like(Some(a), &v.to_string()));
+                            }
+                            None => {
+                                vars.remove(name);
+                            }
                         }
                     }
                 }
@@ -390,6 +454,10 @@ pub fn param_op(value: &str, op: &str) -> Option<String> {
         return Some(strip_suffix_glob(value, p, false));
     }
     match op {
+        // `${x@P}` / `${x@E}` expand prompt sequences or escapes, which a path does not hold.
+        "@P" | "@E" if !value.contains('\\') => return Some(value.to_string()),
+        "@L" => return Some(value.to_lowercase()),
+        "@U" => return Some(value.to_uppercase()),
         ",," => return Some(value.to_lowercase()),
         "^^" => return Some(value.to_uppercase()),
         "," => {

@@ -295,6 +295,9 @@ pub(crate) struct Walker {
     /// `trap CODE EXIT` at the top level: CODE runs when the script ends, with the variables it
     /// has then (see [`Walker::run_deferred`]); with the sink chain it was found through.
     pub(crate) deferred: Vec<(Word, String)>,
+    /// `pwd` commands run where the working directory is known: command index → directory
+    /// (so `$(cd ~; pwd)` is the home).
+    pub(crate) printed_cwd: HashMap<usize, String>,
 }
 
 impl Walker {
@@ -329,6 +332,7 @@ impl Walker {
             timed_out: false,
             unroll: 1,
             deferred: Vec::new(),
+            printed_cwd: HashMap::new(),
         }
     }
 
@@ -673,6 +677,7 @@ impl Walker {
         let mut printed: Option<Word> = None;
         let mut piped: Option<Word> = None;
         let stage_count = stages.len();
+        let pipeline_first = self.out.commands.len();
         for (i, stage) in stages.into_iter().enumerate() {
             self.pipes.push(PipePos {
                 pipeline: id,
@@ -719,6 +724,33 @@ impl Walker {
                     printed_text(c, true)
                         .or_else(|| find_listing(c))
                         .or_else(|| ls_listing(c))
+                        .or_else(|| {
+                            // `echo L2V0Yw== | base64 -d | …`: a filter over known text.
+                            let input = stage_input
+                                .as_ref()
+                                .or(c.stdin_text.as_ref())
+                                .filter(|w| !w.dynamic && w.subs.is_empty())?;
+                            let text = super::transforms::filtered(c, &input.text)?;
+                            Some(Word {
+                                text,
+                                ..input.clone()
+                            })
+                        })
+                        .or_else(|| {
+                            // `realpath ~ | xargs …`, `getent passwd root | cut -d: -f6 | …`.
+                            let stage_cmds: Vec<Command> = self.out.commands[pipeline_first..]
+                                .iter()
+                                .filter(|c| {
+                                    c.depth == self.depth && c.within.len() == self.within.len()
+                                })
+                                .cloned()
+                                .collect();
+                            path_query(&stage_cmds).map(|text| Word {
+                                text,
+                                span: c.span,
+                                ..Word::default()
+                            })
+                        })
                 })
             };
             if shell_reads {
@@ -743,6 +775,18 @@ impl Walker {
         if let Some(path) = path_query(&self.out.commands[start..end]) {
             return Some(path);
         }
+        if let Some(text) = self.filtered_output(start, end, id) {
+            return Some(text);
+        }
+        // `$(cd ~; pwd)`: the directory the substitution's last command printed.
+        if let Some(last) = (start..end)
+            .rev()
+            .find(|&i| self.out.commands[i].within.last() == Some(&id))
+        {
+            if let Some(dir) = self.printed_cwd.get(&last) {
+                return Some(dir.clone());
+            }
+        }
         let mut inside = self.out.commands[start..end].iter();
         let only = inside.next()?;
         if inside.next().is_some()
@@ -755,6 +799,70 @@ impl Walker {
             return Some(mktemp_path(only));
         }
         printed_literal(only).map(|w| w.text.trim_end_matches('\n').to_string())
+    }
+
+    /// `$(echo ZXRj | base64 -d)`, `$(rev <<< cte)`, `$(<<< /etc cat)`: known text through a
+    /// pipeline of filters (see [`super::transforms`]).
+    fn filtered_output(&self, start: usize, end: usize, id: usize) -> Option<String> {
+        let cmds = &self.out.commands[start..end];
+        let (first, rest) = cmds.split_first()?;
+        let top = |c: &Command| c.within.last() == Some(&id) && c.depth == first.depth;
+        if !cmds.iter().all(top) || cmds.iter().any(|c| c.redirects.iter().any(|r| r.writes())) {
+            return None;
+        }
+        // One pipeline, stage after stage.
+        if !rest.is_empty() {
+            let pipeline = first.pipes.last()?.pipeline;
+            let in_order = cmds.iter().enumerate().all(|(i, c)| {
+                c.pipes
+                    .last()
+                    .is_some_and(|p| p.pipeline == pipeline && p.stage == i)
+            });
+            if !in_order {
+                return None;
+            }
+        }
+        let fed = first
+            .stdin_text
+            .as_ref()
+            .filter(|w| !w.dynamic && w.subs.is_empty());
+        let mut text = match fed {
+            Some(input) if passes_stdin_through(first) => input.text.clone(),
+            Some(input) => super::transforms::filtered(first, &input.text)?,
+            None if rest.is_empty() => return None,
+            None => printed_literal(first)?.text,
+        };
+        for c in rest {
+            if !passes_stdin_through(c) {
+                text = super::transforms::filtered(c, &text)?;
+            }
+        }
+        Some(text.trim_end_matches('\n').to_string())
+    }
+
+    /// What a `< <(CMD)` or `< FILE` redirection feeds a command, when the input fixes it: the
+    /// literal output of CMD, or a file written earlier in the input.
+    fn redirected_input(&self, redirects: &[Redirect]) -> Option<Word> {
+        let r = redirects
+            .iter()
+            .rev()
+            .find(|r| r.op == "<" && matches!(r.fd, None | Some(0)))?;
+        match r.target.subs.as_slice() {
+            [id] if self.out.substitutions[*id].kind == SubstKind::ProcessIn => {
+                let text = self.literal_output(*id)?;
+                Some(Word {
+                    text: format!("{text}\n"),
+                    span: r.target.span,
+                    ..Word::default()
+                })
+            }
+            [] if !r.target.dynamic => self
+                .files
+                .get(r.target.text.trim_start_matches("./"))
+                .filter(|w| !w.dynamic && w.subs.is_empty())
+                .cloned(),
+            _ => None,
+        }
     }
 
     fn redirected(&mut self, n: Node, src: &Source) {
@@ -782,6 +890,9 @@ impl Walker {
                 }
                 _ => {}
             }
+        }
+        if stdin_text.is_none() {
+            stdin_text = self.redirected_input(&redirects);
         }
         let heredoc_pipe = trailing.iter().any(|t| t.kind() == "pipeline");
         let pipe_id = self.out.pipelines.len();
@@ -1329,11 +1440,12 @@ impl Walker {
         }
         let Some(body) = body else { return };
         // Nested loops multiply: unroll only while the product of the factors stays small, so
-        // ten nested loops cannot turn into 8^10 walks of the body.
+        // ten nested loops cannot turn into 8^10 walks of the body. A glob value (`for f in
+        // /etc/*`) binds the variable to the glob, which stands for every file it matches.
         let literal = !values.is_empty()
             && values.len() <= MAX_LOOP_VALUES
             && self.unroll * values.len() <= MAX_UNROLL
-            && values.iter().all(|v| !v.dynamic && !v.glob);
+            && values.iter().all(|v| !v.dynamic);
         match var {
             Some(var) if literal => {
                 let saved = self.unroll;
@@ -1411,6 +1523,7 @@ impl Walker {
         }
         // A heredoc of the enclosing statement, or literal text printed into this pipeline stage.
         let stdin_text = stdin_text
+            .or_else(|| self.redirected_input(&redirects))
             .or_else(|| self.pending_stdin.take())
             .or_else(|| self.piped.take());
         let ctx = CmdCtx {
@@ -1426,6 +1539,18 @@ impl Walker {
     /// Append one command to the IR and return its index.
     pub(crate) fn push_command(&mut self, mut argv: Vec<Word>, ctx: &CmdCtx) -> usize {
         let mut redirects = ctx.redirects.clone();
+        // `~+` is the working directory, `~-` the previous one.
+        if self.track_state {
+            for w in argv.iter_mut().skip(1) {
+                for (tilde, dir) in [("~+", &self.state.cwd), ("~-", &self.state.oldpwd)] {
+                    if let (Some(rest), Some(dir)) = (w.text.strip_prefix(tilde), dir) {
+                        if rest.is_empty() || rest.starts_with('/') {
+                            w.text = format!("{dir}{rest}");
+                        }
+                    }
+                }
+            }
+        }
         // `/proc/self/root` and `/proc/1/root` are the root directory itself.
         for w in argv.iter_mut().skip(1) {
             for alias in ["/proc/self/root", "/proc/1/root", "/proc/thread-self/root"] {
@@ -1639,6 +1764,17 @@ fn path_query(cmds: &[Command]) -> Option<String> {
             Some("$USER".into())
         }
         ("printenv", [name]) if name.text == "HOME" => Some("~".into()),
+        // `$(command -v rm)`, `$(which rm)`, `$(type -P rm)`: where the program is installed.
+        ("command" | "type", [p])
+            if literal(p)
+                && first
+                    .args()
+                    .iter()
+                    .any(|a| matches!(a.text.as_str(), "-v" | "-P" | "-p")) =>
+        {
+            installed_path(&p.text)
+        }
+        ("which" | "whereis", [p]) if literal(p) => installed_path(&p.text),
         ("dirname", [p]) if literal(p) => {
             let path = home_spelling(&p.text).unwrap_or(&p.text);
             (path.starts_with('/') || path.starts_with('~'))
@@ -1650,6 +1786,15 @@ fn path_query(cmds: &[Command]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The path an installed program is found at, for a plain program name.
+fn installed_path(name: &str) -> Option<String> {
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c)))
+    .then(|| format!("/usr/bin/{name}"))
 }
 
 /// `~`, `$HOME`, `~$USER`, `~${LOGNAME}`: the home directory however it is spelled (a word whose

@@ -27,6 +27,9 @@ struct Builder {
     ifs: Option<String>,
     /// Bytes of expanded values so far (see [`MAX_WORD_BYTES`]).
     size: usize,
+    /// A value of unknown text was spliced in unquoted, so braces in the word may not be
+    /// the input's own (brace expansion is skipped).
+    no_brace: bool,
 }
 
 /// Most bytes one word may grow to by expansion; past it the rest is unknown (`$a$a$a…`).
@@ -41,13 +44,27 @@ impl Builder {
         self.quoted |= quoted;
     }
 
+    /// A placeholder for an unknown value (`$NAME`, `${NAME:?}`): never brace-expanded, and it
+    /// does not make the word quoted.
+    fn placeholder(&mut self, s: impl Into<String>) {
+        self.dynamic = true;
+        self.frags.push(Frag::Text {
+            s: s.into(),
+            quoted: true,
+        });
+    }
+
     /// Add an expanded value; unquoted values are split on blanks like bash does.
     fn value(&mut self, v: &Word, quoted: bool) {
         self.dynamic |= v.dynamic;
+        self.no_brace |= v.dynamic;
+        // A loop variable bound to a glob (`for f in /etc/*`) stands for what the glob matches.
+        self.glob |= v.glob;
         self.subs.extend(v.subs.iter().copied());
         self.size += v.text.len();
         if self.size > MAX_WORD_BYTES {
             self.dynamic = true;
+            self.no_brace = true;
             self.text("$…", quoted);
             return;
         }
@@ -80,7 +97,7 @@ impl Builder {
         // Which characters of `cur` were unquoted literal text (brace expansion sees only those).
         let mut mask: Vec<bool> = Vec::new();
         let mut has_any = false;
-        let expand = !self.dynamic;
+        let expand = !self.no_brace;
         let flush = |cur: &mut String, mask: &mut Vec<bool>, out: &mut Vec<String>| {
             let text = std::mem::take(cur);
             let m = std::mem::take(mask);
@@ -165,6 +182,7 @@ impl Walker {
     fn fragment(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
         if !self.enter(n, src) {
             b.dynamic = true;
+            b.no_brace = true;
             return;
         }
         self.fragment_kind(n, src, in_dq, b);
@@ -349,24 +367,42 @@ impl Walker {
                 }
             }
         }
-        let name_len = inner
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '@' || c == '*'))
-            .unwrap_or(inner.len());
+        let name_len = if inner.starts_with(['@', '*']) {
+            1
+        } else {
+            inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(inner.len())
+        };
         let (name, op) = inner.split_at(name_len);
-        // `${a[@]}`, `${a[*]}`, `${a[0]}`.
-        if let Some(index) = op.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
-            if let Some(elems) = self.state.arrays.get(name).cloned() {
-                match index {
-                    "@" | "*" => {
-                        self.spread(&elems, in_dq && index == "*", in_dq, b);
+        // `${a[@]}`, `${a[*]}`, `${a[0]}`, `${a[i+1]}`, `${m[key]}`, `${a[@]:1}`.
+        if let Some((index, tail)) = op.strip_prefix('[').and_then(|r| r.split_once(']')) {
+            let elems = self.state.arrays.get(name).cloned();
+            match (index, elems) {
+                ("@" | "*", Some(elems)) => {
+                    if let Some(part) = slice(&elems, tail) {
+                        self.spread(part, in_dq && index == "*", in_dq, b);
                         return;
                     }
-                    i => {
-                        if let Some(e) = i.parse::<usize>().ok().and_then(|i| elems.get(i)) {
-                            b.value(&e.clone(), in_dq);
-                            return;
-                        }
+                }
+                (i, elems) if tail.is_empty() => {
+                    if let Some(e) = self.element(name, i, elems.as_deref()) {
+                        b.value(&e, in_dq);
+                        return;
                     }
+                }
+                _ => {}
+            }
+        }
+        // `${@:2}`, `${@: -1}`: a slice of the positional parameters (`$0` is offset 0).
+        if matches!(name, "@" | "*") && op.starts_with(':') {
+            if let Some(p) = self.state.positional.clone() {
+                let all: Vec<Word> = std::iter::once(self.state.arg0.clone().unwrap_or_default())
+                    .chain(p)
+                    .collect();
+                if let Some(part) = slice(&all, op) {
+                    self.spread(part, in_dq && name == "*", in_dq, b);
+                    return;
                 }
             }
         }
@@ -382,9 +418,8 @@ impl Walker {
             }
         }
         if name.is_empty() {
-            b.dynamic = true;
             self.embedded(n, src);
-            b.text(format!("${{{inner}}}"), in_dq);
+            b.placeholder(format!("${{{inner}}}"));
             return;
         }
         if op.is_empty() {
@@ -419,6 +454,12 @@ impl Walker {
                     matches!(name, "HOME" | "USER" | "LOGNAME" | "PWD" | "PATH" | "SHELL");
                 if always_set || self.known_value(name).is_some_and(|v| !v.text.is_empty()) {
                     self.variable(name, None, in_dq, b);
+                } else if let ("=" | ":=", Some(value)) =
+                    (prefix, self.default_value(n, src, default))
+                {
+                    // `: ${Z:=/usr}` assigns the default as well as giving it.
+                    self.vars.insert(name.to_string(), value.clone());
+                    b.value(&value, in_dq);
                 } else {
                     // Evaluate the default's nodes (it may hold quotes or expansions).
                     let mut db = Builder::default();
@@ -450,12 +491,11 @@ impl Walker {
             }
         }
         self.embedded(n, src);
-        b.dynamic = true;
         if op.starts_with(":?") || op.starts_with('?') {
             // `${DIR:?}` aborts when DIR is empty: keep it visible so rules can tell it is guarded.
-            b.text(format!("${{{name}:?}}"), in_dq);
+            b.placeholder(format!("${{{name}:?}}"));
         } else {
-            b.text(format!("${name}"), in_dq);
+            b.placeholder(format!("${name}"));
         }
     }
 
@@ -474,14 +514,78 @@ impl Walker {
         self.vars.get(name).cloned()
     }
 
+    /// An array element: `${a[2]}`, `${a[i]}` / `${a[i+1]}` with known integers, a sparse
+    /// element (`a[5]=x`, `a=([3]=x)`) or an associative one (`m[key]`), kept as `NAME[KEY]`.
+    fn element(&self, name: &str, index: &str, elems: Option<&[Word]>) -> Option<Word> {
+        if let Some(v) = self.vars.get(&format!("{name}[{index}]")) {
+            return Some(v.clone());
+        }
+        let n = self.arithmetic(index)?;
+        if let Some(v) = self.vars.get(&format!("{name}[{n}]")) {
+            return Some(v.clone());
+        }
+        elems?.get(usize::try_from(n).ok()?).cloned()
+    }
+
+    /// Evaluate an arithmetic expression whose names (`i`, `$i`) hold known integers.
+    pub(crate) fn arithmetic(&self, expr: &str) -> Option<i64> {
+        let mut out = String::new();
+        let mut name = String::new();
+        let flush = |name: &mut String, out: &mut String| -> Option<()> {
+            if !name.is_empty() {
+                let v = self.vars.get(name.as_str())?;
+                out.push_str(&v.text.trim().parse::<i64>().ok()?.to_string());
+                name.clear();
+            }
+            Some(())
+        };
+        for c in expr.chars() {
+            if c.is_ascii_alphabetic() || c == '_' || (!name.is_empty() && c.is_ascii_digit()) {
+                name.push(c);
+            } else {
+                flush(&mut name, &mut out)?;
+                if c != '$' {
+                    out.push(c);
+                }
+            }
+        }
+        flush(&mut name, &mut out)?;
+        eval_arithmetic(&out)
+    }
+
+    /// The literal default of `${x:=DEFAULT}`.
+    fn default_value(&mut self, n: Node, src: &Source, default: &str) -> Option<Word> {
+        let mut db = Builder::default();
+        let kids: Vec<Node> = named_children(n)
+            .into_iter()
+            .filter(|k| k.kind() != "variable_name")
+            .collect();
+        if kids.is_empty() {
+            db.text(unescape_unquoted(default), false);
+        }
+        for k in kids {
+            self.fragment(k, src, false, &mut db);
+        }
+        let words = db.finish((0, 0));
+        match words.as_slice() {
+            [w] if !w.dynamic && !w.text.is_empty() => Some(w.clone()),
+            _ => None,
+        }
+    }
+
     /// Several values as separate words (`"$@"`, `"${a[@]}"`), or joined (`"$*"`).
     fn spread(&mut self, elems: &[Word], joined: bool, in_dq: bool, b: &mut Builder) {
         if joined {
+            // `"${a[*]}"` joins with the first character of IFS (nothing when IFS is empty).
+            let sep: String = match &self.state.ifs {
+                Some(i) => i.chars().take(1).collect(),
+                None => " ".into(),
+            };
             let text = elems
                 .iter()
                 .map(|e| e.text.as_str())
                 .collect::<Vec<_>>()
-                .join(" ");
+                .join(&sep);
             let w = Word {
                 text,
                 dynamic: elems.iter().any(|e| e.dynamic),
@@ -547,13 +651,59 @@ impl Walker {
             b.value(&v, in_dq);
             return;
         }
+        // `$PWD` / `$OLDPWD` after a `cd` the input made.
+        let dir = match name {
+            "PWD" => self.state.cwd.clone(),
+            "OLDPWD" => self.state.oldpwd.clone(),
+            _ => None,
+        };
+        if let Some(text) = dir.filter(|_| self.track_state) {
+            b.value(
+                &Word {
+                    text,
+                    ..Word::default()
+                },
+                in_dq,
+            );
+            return;
+        }
         if let Some(d) = default {
             b.value(&d, in_dq);
             return;
         }
-        b.dynamic = true;
-        b.text(format!("${name}"), in_dq);
+        b.placeholder(format!("${name}"));
     }
+}
+
+/// `${a[@]:OFF}` / `${a[@]:OFF:LEN}` (a negative offset counts from the end); `tail` is the
+/// text after the subscript. An empty tail is the whole array.
+fn slice<'a>(elems: &'a [Word], tail: &str) -> Option<&'a [Word]> {
+    if tail.is_empty() {
+        return Some(elems);
+    }
+    let rest = tail.strip_prefix(':')?;
+    let (off, len) = match rest.split_once(':') {
+        Some((o, l)) => (o, Some(l)),
+        None => (rest, None),
+    };
+    let off = eval_arithmetic(off.trim())?;
+    let count = elems.len() as i64;
+    let start = if off < 0 { count + off } else { off };
+    if !(0..=count).contains(&start) {
+        return None;
+    }
+    let end = match len {
+        Some(l) => {
+            let l = eval_arithmetic(l.trim())?;
+            if l < 0 {
+                count + l
+            } else {
+                (start + l).min(count)
+            }
+        }
+        None => count,
+    };
+    elems.get(start as usize..end.max(start) as usize)
 }
 
 /// True when unquoted word text holds an unescaped glob character.
