@@ -27,6 +27,10 @@ impl Secret {
     }
 }
 
+/// A credential variable where it can only be leaving: a well-known service's key sent to a host
+/// that is not the service's, or any credential on a raw socket or in a DNS name.
+const VENDOR_KEY_ELSEWHERE: &str = "exfil.secret-variable-foreign";
+
 fn secret_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -793,9 +797,19 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             script
                 .effects
                 .iter()
-                .filter(|e| e.kind == crate::shell::ir::EffectKind::SecretVariableToNetwork)
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        crate::shell::ir::EffectKind::SecretVariableToNetwork
+                            | crate::shell::ir::EffectKind::VendorSecretElsewhere
+                    )
+                })
                 .map(|e| Hit {
-                    rule_id: "exfil.secret-variable",
+                    rule_id: if e.kind == crate::shell::ir::EffectKind::VendorSecretElsewhere {
+                        VENDOR_KEY_ELSEWHERE
+                    } else {
+                        "exfil.secret-variable"
+                    },
                     span: e.span,
                     detail: Some(format!(
                         "{} sends a credential variable to a host that is not its vendor's",
@@ -978,8 +992,45 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             }
         }
         if let Some((kind, source)) = found {
+            // A well-known service's key sent to another host, or any credential variable put
+            // on a raw socket or into a DNS name: no API is called that way.
+            let var = source.trim_start_matches('$');
+            let raw = matches!(
+                cmd.name(),
+                "nc" | "ncat"
+                    | "netcat"
+                    | "socat"
+                    | "telnet"
+                    | "dig"
+                    | "host"
+                    | "nslookup"
+                    | "drill"
+            );
+            // An `Authorization:` header to another host may be a gateway that forwards it.
+            let in_authorization = sink.meta.iter().any(|w| {
+                w.text.contains(var) && w.text.to_ascii_lowercase().contains("authorization")
+            });
+            let foreign = kind == Secret::Variable
+                && !in_authorization
+                && (raw
+                    || crate::text::vendor::names_known_vendor(var) && {
+                        let hosts: Vec<String> = sink
+                            .payload
+                            .iter()
+                            .filter_map(|w| url_host(&w.text))
+                            .collect();
+                        !hosts.is_empty()
+                            && !hosts.iter().any(|h| is_loopback(h))
+                            && !hosts
+                                .iter()
+                                .any(|h| crate::text::vendor::vendor_of_variable(var, h))
+                    });
             hits.push(Hit {
-                rule_id: kind.rule(),
+                rule_id: if foreign {
+                    VENDOR_KEY_ELSEWHERE
+                } else {
+                    kind.rule()
+                },
                 span: pipeline_span(script, cmd),
                 detail: Some(format!(
                     "{source} is sent over the network by {}",

@@ -186,6 +186,8 @@ pub struct Report {
     pub secret_to_network: bool,
     /// One credential variable (`GITHUB_TOKEN`) sent to a host that is not its vendor's.
     pub secret_variable_to_network: bool,
+    /// ... and that variable names a well-known service, so the host is certainly not its use.
+    pub vendor_secret_elsewhere: bool,
     /// What the code reads on stdin can reach a network send (`urlopen(url, sys.stdin.read())`):
     /// whatever the shell pipes in leaves the machine.
     pub stdin_to_network: bool,
@@ -1036,6 +1038,7 @@ fn merge(r: &mut Report, inner: Report) {
     r.secret_to_network |= inner.secret_to_network;
     r.stdin_to_network |= inner.stdin_to_network;
     r.secret_variable_to_network |= inner.secret_variable_to_network;
+    r.vendor_secret_elsewhere |= inner.vendor_secret_elsewhere;
     r.reverse_shell |= inner.reverse_shell;
 }
 
@@ -1503,6 +1506,13 @@ fn scan(
             !hosts
                 .iter()
                 .any(|h| crate::text::vendor::vendor_of_variable(var, h))
+        });
+    r.vendor_secret_elsewhere = r.secret_variable_to_network
+        && named_secrets.iter().any(|var| {
+            crate::text::vendor::names_known_vendor(var)
+                && !hosts
+                    .iter()
+                    .any(|h| crate::text::vendor::vendor_of_variable(var, h))
         });
     let runs_shell = r.runs.iter().any(|(run, _)| {
         let first = match run {

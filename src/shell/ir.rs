@@ -205,6 +205,8 @@ pub enum EffectKind {
     ReverseShell,
     /// One credential variable reaches a request to a host that is not its vendor's.
     SecretVariableToNetwork,
+    /// A well-known service's key (`GITHUB_TOKEN`, `OPENAI_API_KEY`) reaches another host.
+    VendorSecretElsewhere,
     /// What the code reads on stdin reaches a network send (exfiltration when a secret is piped
     /// in: `src/analyzers/exfil.rs`).
     StdinToNetwork,

@@ -267,8 +267,12 @@ impl Walker {
             (report.secret_to_network, EffectKind::SecretToNetwork),
             (report.reverse_shell, EffectKind::ReverseShell),
             (
-                report.secret_variable_to_network,
+                report.secret_variable_to_network && !report.vendor_secret_elsewhere,
                 EffectKind::SecretVariableToNetwork,
+            ),
+            (
+                report.vendor_secret_elsewhere,
+                EffectKind::VendorSecretElsewhere,
             ),
             (report.stdin_to_network, EffectKind::StdinToNetwork),
         ] {
