@@ -67,6 +67,9 @@ pub struct ShellState {
     /// Copies and links of installed programs made by the input (`ln -s /bin/rm /tmp/q`,
     /// `cp /usr/bin/rm ./x`): the new path → the program's name.
     pub program_copies: HashMap<String, String>,
+    /// Paths moved by the input (`mv ~/.ssh /tmp/x`, `rsync --remove-source-files ~/ /tmp/h/`):
+    /// the new path → where the data came from, so deleting the new path deletes that data.
+    pub moved: HashMap<String, String>,
     /// Descriptors opened for reading by a bare `exec N< SOURCE` (`exec 3< <(curl …)`), so a
     /// later `<&3` reads from SOURCE.
     pub read_fds: HashMap<u32, super::ir::Redirect>,
@@ -164,6 +167,9 @@ impl ShellState {
         let args = cmd.args();
         match cmd.name() {
             "ln" | "cp" | "install" | "mv" | "link" => {
+                if cmd.name() == "mv" {
+                    self.record_move(args);
+                }
                 let positional: Vec<&str> = args
                     .iter()
                     .map(|a| a.text.as_str())
@@ -182,6 +188,9 @@ impl ShellState {
                         self.program_copies.insert(dest, program.to_string());
                     }
                 }
+            }
+            "rsync" if args.iter().any(|a| a.text == "--remove-source-files") => {
+                self.record_move(args);
             }
             // `hash -p /bin/rm ls`: the name `ls` now runs rm.
             "hash" => {
@@ -370,6 +379,36 @@ impl ShellState {
             }
             _ => {}
         }
+    }
+
+    /// Remember `SRC DEST` of a move (a destination ending in `/` receives SRC's name).
+    fn record_move(&mut self, args: &[Word]) {
+        let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+        if let [src, dest] = positional[..] {
+            if src.dynamic || !src.subs.is_empty() || dest.dynamic || src.glob {
+                return;
+            }
+            let from = normalize(&src.text);
+            let to = if dest.text.ends_with('/') && !src.text.ends_with('/') {
+                let name = from.rsplit('/').next().unwrap_or("");
+                normalize(&format!("{}/{name}", dest.text))
+            } else {
+                normalize(&dest.text)
+            };
+            if from != to {
+                self.moved.insert(to, from);
+            }
+        }
+    }
+
+    /// The data a path holds after the moves so far (`/tmp/gone/x` after `mv ~/.ssh /tmp/gone`
+    /// is `~/.ssh/x`).
+    pub fn origin_of(&self, path: &str) -> Option<String> {
+        let p = normalize(path);
+        self.moved.iter().find_map(|(to, from)| {
+            let rest = p.strip_prefix(to.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{from}{rest}"))
+        })
     }
 
     /// Split a value into fields on the current `IFS` (default blanks).

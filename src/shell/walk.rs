@@ -1586,6 +1586,17 @@ impl Walker {
         if !argv.is_empty() {
             super::nested::normalize_paths(&mut argv);
         }
+        // `mv ~/.ssh /tmp/gone && rm -rf /tmp/gone`: deleting a moved path deletes what was moved.
+        let deletes = argv
+            .first()
+            .is_some_and(|n| matches!(n.text.as_str(), "rm" | "shred" | "srm" | "wipe" | "unlink"));
+        if deletes && !self.state.moved.is_empty() {
+            for w in argv.iter_mut().skip(1).filter(|w| !w.text.starts_with('-')) {
+                if let Some(origin) = self.state.origin_of(&w.text) {
+                    w.text = origin;
+                }
+            }
+        }
         // `cp /bin/bash /tmp/.b && chmod u+s /tmp/.b`: the mode is set on a copy of the program.
         if argv.first().is_some_and(|n| n.text == "chmod") {
             for w in argv.iter_mut().skip(1) {
