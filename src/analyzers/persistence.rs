@@ -31,6 +31,9 @@ enum Sink {
     GitConfig,
     /// udev rules: `RUN+="…"` values are commands run as root when a device appears.
     Udev,
+    /// `authorized_keys`: a key's `command="…"` option runs at every login with it, and a key
+    /// file downloaded from anywhere but a forge's published user keys is someone else's key.
+    AuthorizedKeys,
     /// A Kubernetes manifest applied from stdin.
     Manifest,
     /// Package-manager configuration: a line that points installs at another registry.
@@ -223,6 +226,44 @@ fn keyed_commands(text: &str, keys: &[&str]) -> Vec<String> {
     out
 }
 
+/// A udev `RUN` value: the text inside its double quotes, `\"` unescaped.
+fn udev_value(value: &str) -> String {
+    let Some(inner) = value.strip_prefix('"') else {
+        return value.split(',').next().unwrap_or(value).trim().to_string();
+    };
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            '"' => break,
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Forges that publish each user's public keys (`https://github.com/USER.keys`): importing your
+/// own keys from there is ordinary.
+fn publishes_user_keys(url: &str) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or(url)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or("");
+    [
+        "github.com",
+        "gitlab.com",
+        "launchpad.net",
+        "codeberg.org",
+        "bitbucket.org",
+    ]
+    .iter()
+    .any(|f| crate::text::dotted_tail(host, f))
+}
+
 fn sink_of(path: &str) -> Option<Sink> {
     static RC: OnceLock<Regex> = OnceLock::new();
     let rc = RC.get_or_init(|| {
@@ -283,6 +324,8 @@ fn sink_of(path: &str) -> Option<Sink> {
         Some(Sink::Cron)
     } else if path.contains("/systemd/system/") || path.contains("/systemd/user/") {
         Some(Sink::Systemd)
+    } else if path.ends_with("/authorized_keys") || path.ends_with("/authorized_keys2") {
+        Some(Sink::AuthorizedKeys)
     } else if path.contains("/udev/rules.d/") {
         Some(Sink::Udev)
     } else {
@@ -745,6 +788,29 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         }
     }
     for mut code in lines {
+        let option_command;
+        if sink == Sink::AuthorizedKeys {
+            // A download recorded as its equivalent download-and-run (see the shell walker).
+            if let Some(url) = code
+                .strip_prefix("curl -fsSL ")
+                .and_then(|r| r.strip_suffix(" | sh"))
+            {
+                if !publishes_user_keys(url) {
+                    return Some((
+                        "persist.authorized-keys-download".to_string(),
+                        format!("authorized_keys receives whatever {url} serves"),
+                    ));
+                }
+                continue;
+            }
+            match keyed_commands(code, &["command="]).into_iter().next() {
+                Some(c) => {
+                    option_command = c;
+                    code = option_command.as_str();
+                }
+                None => continue,
+            }
+        }
         if sink == Sink::Systemd {
             if let Some((key, value)) = code.split_once('=') {
                 if key.trim().starts_with("Exec") {
@@ -752,12 +818,13 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 }
             }
         }
+        let udev_command;
         if sink == Sink::Udev {
             match code.split_once("RUN") {
                 Some((_, run)) => {
                     let value = run.trim_start_matches(['+', '=', ' ']);
-                    code = value.trim_matches('"');
-                    code = code.split('"').next().unwrap_or(code);
+                    udev_command = udev_value(value);
+                    code = udev_command.as_str();
                 }
                 None => continue,
             }

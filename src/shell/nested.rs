@@ -906,6 +906,23 @@ impl Walker {
     fn look_inside(&mut self, idx: usize, ctx: &CmdCtx) {
         let cmd = self.out.commands[idx].clone();
         let args = cmd.args();
+        // `bash --rcfile FILE -i`, `bash --init-file <(…)`: the shell sources FILE first.
+        if SHELLS.contains(&cmd.name()) {
+            if let Some(file) = args
+                .windows(2)
+                .find(|w| matches!(w[0].text.as_str(), "--rcfile" | "--init-file"))
+                .map(|w| w[1].clone())
+            {
+                let source = Word {
+                    text: "source".into(),
+                    span: file.span,
+                    ..Word::default()
+                };
+                self.with_step(&format!("{} --rcfile", cmd.name()), |w| {
+                    w.nested_argv(vec![source, file.clone()], file.span, false, None)
+                });
+            }
+        }
         match cmd.name() {
             "eval" if !args.is_empty() => {
                 let code = join_words(args);

@@ -453,6 +453,36 @@ impl Walker {
         }
     }
 
+    /// `curl URL | tee [-a] FILE…` (also under `sudo`): each file receives the download.
+    pub(crate) fn record_piped_download(&mut self, first: usize, url: &str) {
+        let tees: Vec<(Vec<(String, bool)>, Word)> = self.out.commands[first..]
+            .iter()
+            .filter(|c| c.name() == "tee" && c.depth == self.depth)
+            .map(|c| {
+                let append = c
+                    .args()
+                    .iter()
+                    .any(|a| a.text == "-a" || a.text == "--append");
+                let files = c
+                    .args()
+                    .iter()
+                    .filter(|a| !a.text.starts_with('-') && !a.dynamic)
+                    .map(|a| (a.text.clone(), append))
+                    .collect();
+                let at = Word {
+                    span: c.span,
+                    ..c.argv[0].clone()
+                };
+                (files, at)
+            })
+            .collect();
+        for (files, at) in tees {
+            for (path, append) in files {
+                self.record_download("tee", &path, url, append, &at);
+            }
+        }
+    }
+
     /// A download from `url` written to `path`: the file holds whatever the server sends. It is
     /// recorded as the equivalent download-and-run, so a download written into a start-up file is
     /// judged as persistent fetch-and-run; running it later is reported by the remote-code

@@ -1071,6 +1071,33 @@ pub(crate) fn downloaded_text(url: &str) -> String {
     format!("curl -fsSL {url} | sh")
 }
 
+/// The URL a curl or wget download prints on stdout (`curl -s URL`, `wget -qO- URL`).
+pub(crate) fn stdout_download(cmd: &Command) -> Option<String> {
+    let args = cmd.args();
+    let url = url_operand(args)?;
+    let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    let cluster_with = |c: char| {
+        texts
+            .iter()
+            .any(|a| a.starts_with('-') && !a.starts_with("--") && a[1..].contains(c))
+    };
+    match cmd.name() {
+        "curl" => (download_target(cmd).is_none()
+            && !cluster_with('O')
+            && !texts.contains(&"--remote-name"))
+        .then_some(url),
+        "wget" => (texts.contains(&"--output-document=-")
+            || texts
+                .iter()
+                .any(|a| a.starts_with('-') && a.ends_with("O-"))
+            || texts
+                .windows(2)
+                .any(|w| w[1] == "-" && w[0].starts_with('-') && w[0].ends_with('O')))
+        .then_some(url),
+        _ => None,
+    }
+}
+
 /// The file a curl or wget download is saved to, with its URL.
 pub(crate) fn download_target(cmd: &Command) -> Option<(String, String)> {
     let args = cmd.args();

@@ -676,6 +676,8 @@ impl Walker {
         });
         let mut printed: Option<Word> = None;
         let mut piped: Option<Word> = None;
+        // `curl URL | tee FILE`: the URL whose download the next stage receives.
+        let mut fetched: Option<String> = None;
         let stage_count = stages.len();
         let pipeline_first = self.out.commands.len();
         for (i, stage) in stages.into_iter().enumerate() {
@@ -694,6 +696,14 @@ impl Walker {
             }
             self.piped = saved_piped;
             self.pipes.pop();
+            if let Some(url) = fetched.take() {
+                self.record_piped_download(first, &url);
+            }
+            fetched = self.out.commands[first..]
+                .iter()
+                .rev()
+                .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
+                .and_then(super::sinks::stdout_download);
             // `echo 'rm -rf /' | sh`: literal text printed into a shell is code.
             let stage_cmds = &self.out.commands[first..];
             let shell_reads = stage_cmds
@@ -1539,6 +1549,25 @@ impl Walker {
     /// Append one command to the IR and return its index.
     pub(crate) fn push_command(&mut self, mut argv: Vec<Word>, ctx: &CmdCtx) -> usize {
         let mut redirects = ctx.redirects.clone();
+        // `crontab <(echo …)`, `cp <(printf …) ~/.bashrc`: a process substitution with known
+        // output is a file with that content (named like the descriptor bash passes).
+        for w in argv.iter_mut().skip(1) {
+            if let [id] = w.subs[..] {
+                let process = self.out.substitutions[id].kind == SubstKind::ProcessIn;
+                if process && w.text == "<(…)" {
+                    if let Some(text) = self.literal_output(id) {
+                        let key = format!("/dev/fd/{}", 63 + id);
+                        let content = Word {
+                            text: format!("{text}\n"),
+                            span: w.span,
+                            ..Word::default()
+                        };
+                        self.files.entry(key.clone()).or_insert(content);
+                        w.text = key;
+                    }
+                }
+            }
+        }
         // `~+` is the working directory, `~-` the previous one.
         if self.track_state {
             for w in argv.iter_mut().skip(1) {
