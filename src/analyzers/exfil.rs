@@ -101,6 +101,7 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         .iter()
         .find(|r| r.op == "<" && is_secret_path(&r.target.text))
     {
+        // `$(< ~/.ssh/id_rsa)` prints the file; so does any reader fed it.
         return Some((Secret::File, r.target.text.clone()));
     }
     let readers = [

