@@ -595,9 +595,7 @@ fn on_forge(url: &str) -> bool {
         .split(['/', ':', '@'])
         .next()
         .unwrap_or("");
-    ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"]
-        .iter()
-        .any(|f| host == *f)
+    ["github.com", "gitlab.com", "bitbucket.org", "codeberg.org"].contains(&host)
 }
 
 /// Taint of what flows into this command's stdin from earlier pipeline stages.
