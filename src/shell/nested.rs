@@ -600,14 +600,22 @@ impl Walker {
         let arg_file = argv[..inner]
             .windows(2)
             .find(|w| matches!(w[0].text.as_str(), "-a" | "--arg-file"))
-            .map(|w| w[1].text.clone())
+            .map(|w| w[1].clone())
             .or_else(|| {
                 argv[inner_end..]
                     .windows(2)
                     .find(|w| w[0].text == "::::")
-                    .map(|w| w[1].text.clone())
+                    .map(|w| w[1].clone())
             });
-        let from_file = arg_file.and_then(|f| self.files.get(f.trim_start_matches("./")).cloned());
+        // `xargs -a <(echo ~) rm -rf`: a process substitution with known output is the file.
+        let from_file = arg_file.and_then(|f| match f.subs[..] {
+            [id] if f.text == "<(…)" => self.literal_output(id).map(|text| Word {
+                text: format!("{text}\n"),
+                span: f.span,
+                ..Word::default()
+            }),
+            _ => self.files.get(f.text.trim_start_matches("./")).cloned(),
+        });
         if items.is_empty() {
             let input = from_file
                 .or_else(|| ctx.stdin_text.clone())

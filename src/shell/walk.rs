@@ -1202,6 +1202,25 @@ impl Walker {
             for c in named_children(v) {
                 elems.extend(self.words(c, src));
             }
+            // `m=([k]=/etc)`, `a=([3]=/usr)`: keyed elements are kept as `NAME[KEY]`.
+            elems.retain(|e| {
+                let keyed = e
+                    .text
+                    .strip_prefix('[')
+                    .and_then(|r| r.split_once("]="))
+                    .filter(|(k, _)| !k.is_empty() && !k.contains(['[', ']']));
+                match keyed {
+                    Some((key, value)) => {
+                        let w = Word {
+                            text: value.to_string(),
+                            ..e.clone()
+                        };
+                        self.vars.insert(format!("{name}[{key}]"), w);
+                        false
+                    }
+                    None => true,
+                }
+            });
             if elems.iter().map(|e| e.text.len()).sum::<usize>() <= MAX_VALUE_BYTES {
                 let arr = self.state.arrays.entry(name.clone()).or_default();
                 if !appends {
