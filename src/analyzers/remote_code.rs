@@ -362,6 +362,27 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             }
             continue;
         }
+        // `curl URL | tee FILE`, `curl URL | install -m755 /dev/stdin FILE`.
+        let stdin_copy = cmd.name() == "tee"
+            || matches!(cmd.name(), "install" | "cp")
+                && cmd.args().iter().any(|a| a.text == "/dev/stdin");
+        if stdin_copy && !cmd.pipes.is_empty() {
+            if let Some(t) = pipeline_taint(script, cmd) {
+                let operands: Vec<&str> = cmd
+                    .args()
+                    .iter()
+                    .map(|a| a.text.as_str())
+                    .filter(|a| !a.starts_with('-') && *a != "/dev/stdin")
+                    .collect();
+                let files: Vec<&str> = if cmd.name() == "tee" {
+                    operands
+                } else {
+                    operands.last().copied().into_iter().collect()
+                };
+                written.extend(files.into_iter().map(|f| (f.to_string(), false, i, t)));
+                continue;
+            }
+        }
         let extracts = extraction_dir(cmd);
         if (writes_stdout || extracts.is_some()) && !cmd.pipes.is_empty() {
             if let Some(t) = pipeline_taint(script, cmd) {
@@ -405,7 +426,12 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         };
         let hit = by_name.or_else(|| {
             written.iter().find(|(f, is_dir, _, _)| {
-                if *is_dir {
+                if *is_dir && (f == "." || f == "./") {
+                    // Unpacked into the working directory: a program inside one of the
+                    // unpacked directories (`./x/run`; after `cd x` the walker cannot tell).
+                    !target.starts_with(['/', '~', '$'])
+                        && target.trim_start_matches("./").contains('/')
+                } else if *is_dir {
                     let d = f.trim_end_matches('/');
                     target
                         .trim_start_matches("./")
@@ -648,7 +674,8 @@ fn extraction(cmd: &Command) -> Option<(String, String)> {
                     .then(|| args.get(1).map(|s| s.to_string()))
                     .flatten()
             })?;
-            let dir = value(&["-C", "--directory"])?;
+            // Without -C the archive unpacks into the working directory.
+            let dir = value(&["-C", "--directory"]).unwrap_or_else(|| ".".into());
             Some((archive, dir))
         }
         "unzip" => {

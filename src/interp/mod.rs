@@ -1528,6 +1528,13 @@ fn scan(
         Run::Shell(s) => is_shell_program(s.trim().rsplit('/').next().unwrap_or("")),
     });
     r.fetch_exec |= fetch && bare_shell && toks.iter().any(|t| matches!(t, Tok::Ident(n) if n.ends_with("pipe") || n.ends_with("stdin") || n.ends_with("stdin.write")));
+    // `subprocess.run(["sh"], stdin=sys.stdin)`: a bare shell handed the code's own stdin runs
+    // whatever is piped in.
+    r.runs_input |= bare_shell
+        && toks.iter().any(|t| {
+            matches!(t, Tok::Ident(n) if n.split('.').eq(["sys", "stdin"])
+                || matches!(n.as_str(), "process.stdin" | "STDIN" | "$stdin"))
+        });
     r.reverse_shell = socket && (runs_shell || dynamic_run || interpolated_cmd);
     r
 }

@@ -453,22 +453,37 @@ impl Walker {
         }
     }
 
-    /// `curl URL | tee [-a] FILE…` (also under `sudo`): each file receives the download.
+    /// `curl URL | tee [-a] FILE…` (also under `sudo`), `curl URL | install -m755 /dev/stdin
+    /// FILE`: each file receives the download.
     pub(crate) fn record_piped_download(&mut self, first: usize, url: &str) {
         let tees: Vec<(Vec<(String, bool)>, Word)> = self.out.commands[first..]
             .iter()
-            .filter(|c| c.name() == "tee" && c.depth == self.depth)
+            .filter(|c| c.depth == self.depth)
+            .filter(|c| {
+                c.name() == "tee"
+                    || matches!(c.name(), "install" | "cp")
+                        && c.args()
+                            .iter()
+                            .any(|a| a.text == "/dev/stdin" || a.text == "-")
+            })
             .map(|c| {
                 let append = c
                     .args()
                     .iter()
                     .any(|a| a.text == "-a" || a.text == "--append");
-                let files = c
+                let operands = c
                     .args()
                     .iter()
-                    .filter(|a| !a.text.starts_with('-') && !a.dynamic)
-                    .map(|a| (a.text.clone(), append))
-                    .collect();
+                    .filter(|a| !a.text.starts_with('-') && !a.dynamic);
+                let files = if c.name() == "tee" {
+                    operands.map(|a| (a.text.clone(), append)).collect()
+                } else {
+                    operands
+                        .last()
+                        .map(|a| (a.text.clone(), false))
+                        .into_iter()
+                        .collect()
+                };
                 let at = Word {
                     span: c.span,
                     ..c.argv[0].clone()

@@ -1844,6 +1844,22 @@ fn path_query(cmds: &[Command]) -> Option<String> {
             installed_path(&p.text)
         }
         ("which" | "whereis", [p]) if literal(p) => installed_path(&p.text),
+        // `$(python3 -c 'import site; print(site.getusersitepackages())')`: the user's site
+        // directory, where a `.pth` file runs at every Python start.
+        (python, [flag, code])
+            if python.starts_with("python")
+                && flag.text == "-c"
+                && code.text.contains("getusersitepackages") =>
+        {
+            Some("~/.local/lib/python3/site-packages".into())
+        }
+        (python, [flag, code])
+            if python.starts_with("python")
+                && flag.text == "-c"
+                && (code.text.contains("getsitepackages") || code.text.contains("purelib")) =>
+        {
+            Some("/usr/lib/python3/dist-packages".into())
+        }
         ("dirname", [p]) if literal(p) => {
             let path = home_spelling(&p.text).unwrap_or(&p.text);
             (path.starts_with('/') || path.starts_with('~'))
