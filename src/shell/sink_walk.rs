@@ -471,7 +471,7 @@ impl Walker {
                     .args()
                     .iter()
                     .any(|a| a.text == "-a" || a.text == "--append");
-                let operands = c
+                let mut operands = c
                     .args()
                     .iter()
                     .filter(|a| !a.text.starts_with('-') && !a.dynamic);
@@ -479,7 +479,7 @@ impl Walker {
                     operands.map(|a| (a.text.clone(), append)).collect()
                 } else {
                     operands
-                        .last()
+                        .next_back()
                         .map(|a| (a.text.clone(), false))
                         .into_iter()
                         .collect()
