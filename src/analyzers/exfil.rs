@@ -63,6 +63,15 @@ fn is_secret_path(p: &str) -> bool {
     if secret_file_re().is_match(p) {
         return true;
     }
+    // Every file of a key directory (`for f in ~/.ssh/*`, `~/.aws/*`).
+    if let Some((dir, "*" | "*.*" | "id_*")) = p.rsplit_once('/') {
+        if matches!(
+            dir.rsplit('/').next(),
+            Some(".ssh" | ".aws" | ".gnupg" | ".kube" | ".docker")
+        ) {
+            return true;
+        }
+    }
     // A glob that selects key files wherever they are (`~/*.pem`, `**/id_*`).
     let base = p.rsplit('/').next().unwrap_or(p);
     base.contains('*')

@@ -1846,16 +1846,13 @@ fn path_query(cmds: &[Command]) -> Option<String> {
         ("which" | "whereis", [p]) if literal(p) => installed_path(&p.text),
         // `$(python3 -c 'import site; print(site.getusersitepackages())')`: the user's site
         // directory, where a `.pth` file runs at every Python start.
-        (python, [flag, code])
-            if python.starts_with("python")
-                && flag.text == "-c"
-                && code.text.contains("getusersitepackages") =>
+        (python, [code])
+            if python.starts_with("python") && code.text.contains("getusersitepackages") =>
         {
             Some("~/.local/lib/python3/site-packages".into())
         }
-        (python, [flag, code])
+        (python, [code])
             if python.starts_with("python")
-                && flag.text == "-c"
                 && (code.text.contains("getsitepackages") || code.text.contains("purelib")) =>
         {
             Some("/usr/lib/python3/dist-packages".into())
