@@ -454,12 +454,6 @@ impl Walker {
                     matches!(name, "HOME" | "USER" | "LOGNAME" | "PWD" | "PATH" | "SHELL");
                 if always_set || self.known_value(name).is_some_and(|v| !v.text.is_empty()) {
                     self.variable(name, None, in_dq, b);
-                } else if let ("=" | ":=", Some(value)) =
-                    (prefix, self.default_value(n, src, default))
-                {
-                    // `: ${Z:=/usr}` assigns the default as well as giving it.
-                    self.vars.insert(name.to_string(), value.clone());
-                    b.value(&value, in_dq);
                 } else {
                     // Evaluate the default's nodes (it may hold quotes or expansions).
                     let mut db = Builder::default();
@@ -475,6 +469,19 @@ impl Walker {
                         }
                     }
                     let words = db.finish((0, 0));
+                    // `: ${Z:=/usr}` assigns a literal default as well as giving it (the default
+                    // is walked once: nested defaults must not multiply the work).
+                    if let ("=" | ":=", [w]) = (prefix, words.as_slice()) {
+                        if !w.dynamic && !w.text.is_empty() {
+                            let value = Word {
+                                quoted: false,
+                                ..w.clone()
+                            };
+                            self.vars.insert(name.to_string(), value.clone());
+                            b.value(&value, in_dq);
+                            return;
+                        }
+                    }
                     let joined = Word {
                         text: words
                             .iter()
@@ -551,26 +558,6 @@ impl Walker {
         }
         flush(&mut name, &mut out)?;
         eval_arithmetic(&out)
-    }
-
-    /// The literal default of `${x:=DEFAULT}`.
-    fn default_value(&mut self, n: Node, src: &Source, default: &str) -> Option<Word> {
-        let mut db = Builder::default();
-        let kids: Vec<Node> = named_children(n)
-            .into_iter()
-            .filter(|k| k.kind() != "variable_name")
-            .collect();
-        if kids.is_empty() {
-            db.text(unescape_unquoted(default), false);
-        }
-        for k in kids {
-            self.fragment(k, src, false, &mut db);
-        }
-        let words = db.finish((0, 0));
-        match words.as_slice() {
-            [w] if !w.dynamic && !w.text.is_empty() => Some(w.clone()),
-            _ => None,
-        }
     }
 
     /// Several values as separate words (`"$@"`, `"${a[@]}"`), or joined (`"$*"`).
