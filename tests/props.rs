@@ -129,19 +129,6 @@ proptest! {
 }
 
 #[test]
-fn a_one_mebibyte_script_is_analysed() {
-    let line = "if [ -f Cargo.toml ]; then cargo build --release && echo \"ok $HOME\" | tee -a build.log; fi\n";
-    let mut script = String::new();
-    while script.len() < 1 << 20 {
-        script.push_str(line);
-    }
-    script.push_str("rm -rf /\n");
-    let v = Scanner::global().scan(&script);
-    assert_eq!(v.action, Action::Block);
-    assert!(v.rule_ids().contains(&"floor.rm-root"));
-}
-
-#[test]
 fn oversized_input_blocks_without_parsing() {
     let big = "a".repeat(hermes_scan::text::MAX_INPUT_BYTES + 1);
     let v = Scanner::global().scan(&big);

@@ -328,6 +328,8 @@ fn stdin_words(cmd: &Command) -> impl Iterator<Item = &Word> {
 fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
     // (path, is a directory, where it was written, taint)
     let mut written: Vec<(String, bool, usize, Taint)> = Vec::new();
+    // Pipelines with a download in an earlier stage (stages come in order).
+    let mut fetching: std::collections::HashSet<usize> = Default::default();
     for (i, cmd) in script.commands.iter().enumerate() {
         if let Some(url) = url_runner(cmd) {
             hits.push(Hit {
@@ -342,6 +344,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             continue;
         }
         if is_fetcher(cmd) {
+            fetching.extend(cmd.pipes.last().map(|p| p.pipeline));
             let (files, dirs) = download_targets(cmd);
             written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
             written.extend(dirs.into_iter().map(|d| (d, true, i, Taint::Fetched)));
@@ -366,7 +369,11 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         let stdin_copy = cmd.name() == "tee"
             || matches!(cmd.name(), "install" | "cp")
                 && cmd.args().iter().any(|a| a.text == "/dev/stdin");
-        if stdin_copy && !cmd.pipes.is_empty() {
+        let after_fetch = cmd
+            .pipes
+            .last()
+            .is_some_and(|p| fetching.contains(&p.pipeline));
+        if stdin_copy && after_fetch {
             if let Some(t) = pipeline_taint(script, cmd) {
                 let operands: Vec<&str> = cmd
                     .args()

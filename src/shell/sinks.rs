@@ -1086,6 +1086,9 @@ pub(crate) fn downloaded_text(url: &str) -> String {
 
 /// The URL a curl or wget download prints on stdout (`curl -s URL`, `wget -qO- URL`).
 pub(crate) fn stdout_download(cmd: &Command) -> Option<String> {
+    if !matches!(cmd.name(), "curl" | "wget") {
+        return None;
+    }
     let args = cmd.args();
     let url = url_operand(args)?;
     let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
