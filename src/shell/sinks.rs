@@ -788,6 +788,8 @@ fn sed_walk(script: &str, input: Option<&str>, added: &mut Vec<String>) -> Vec<O
     let mut out = Vec::new();
     let mut i = 0;
     let to_eol = |i: &mut usize| {
+        // A command letter at the very end may have moved past the end of the script.
+        *i = (*i).min(b.len());
         let start = *i;
         while *i < b.len() && b[*i] != '\n' {
             *i += 1;
