@@ -101,23 +101,14 @@ fn hex(input: &str) -> Option<Vec<u8>> {
 
 fn base32(input: &str) -> Option<Vec<u8>> {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut bits: u64 = 0;
-    let mut count = 0;
-    let mut out = Vec::new();
-    for b in input
+    let symbols = input
         .bytes()
         .filter(|b| !b.is_ascii_whitespace() && *b != b'=')
-    {
-        let v = ALPHABET.iter().position(|a| *a == b.to_ascii_uppercase())? as u64;
-        bits = (bits << 5) | v;
-        count += 5;
-        if count >= 8 {
-            count -= 8;
-            out.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    Some(out)
+        .map(|b| {
+            let upper = b.to_ascii_uppercase();
+            ALPHABET.iter().position(|a| *a == upper).map(|p| p as u8)
+        });
+    crate::text::base64::pack_symbols(symbols, 5)
 }
 
 #[cfg(test)]

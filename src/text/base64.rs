@@ -2,22 +2,30 @@
 
 /// Decode base64 text; `None` when it holds a character outside both alphabets.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let symbols = text
+        .bytes()
+        .take_while(|c| *c != b'=')
+        .filter(|c| !matches!(c, b' ' | b'\n' | b'\r' | b'\t'))
+        .map(|c| match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'+' | b'-' => Some(62),
+            b'/' | b'_' => Some(63),
+            _ => None,
+        });
+    pack_symbols(symbols, 6)
+}
+
+/// Pack symbols of `width` bits each (base64: 6, base32: 5) into bytes, dropping the leftover
+/// bits; `None` as soon as a symbol is `None` (a character outside the alphabet).
+pub fn pack_symbols(symbols: impl Iterator<Item = Option<u8>>, width: u32) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
     let mut acc: u32 = 0;
     let mut bits = 0;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            b' ' | b'\n' | b'\r' | b'\t' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
+    for v in symbols {
+        acc = (acc << width) | u32::from(v?);
+        bits += width;
         if bits >= 8 {
             bits -= 8;
             out.push((acc >> bits) as u8);
