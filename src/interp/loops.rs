@@ -42,15 +42,7 @@ pub fn binding(
                 }
             }
         }
-        // Ruby `%w[/etc /usr].each { |d| … }`: one string of words.
-        if let (Tok::Str(words), Some(Tok::Punct('.'))) = (&toks[j], toks.get(j + 1)) {
-            if lang == Lang::Ruby && words.contains(' ') {
-                if let Some(name) = bound_after(toks, j + 1) {
-                    return Some((name, words.split_whitespace().map(str::to_string).collect()));
-                }
-            }
-            continue;
-        }
+        // Ruby `%w[/etc /usr].each { |d| … }` arrives as a list literal (see `tokens`).
         if !matches!(toks[j], Tok::Punct('[' | '(')) {
             continue;
         }

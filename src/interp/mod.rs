@@ -126,6 +126,9 @@ struct Vocab {
     /// Calls that delete one file or an empty directory.
     #[serde(default)]
     unlink: Vec<String>,
+    /// Calls that move or rename a file (`os.rename(a, b)`), reported as `mv a b`.
+    #[serde(default)]
+    rename: Vec<String>,
     /// Calls that enumerate every file under a root (the root is the first argument, the last
     /// for Perl's `find`, or the receiver: `Path.home().rglob("*")`).
     #[serde(default)]
@@ -387,7 +390,10 @@ fn args_of(toks: &[Tok], i: usize, lang: Lang) -> Option<&[Tok]> {
     if matches!(lang, Lang::Perl | Lang::Ruby | Lang::Lua | Lang::Php) {
         let start = i + 1;
         let first = toks.get(start)?;
-        if !matches!(first, Tok::Str(_) | Tok::Ident(_) | Tok::Cmd(_)) {
+        // A word list (`system qw(rm -rf /)`) arrives as `[…]`; Ruby spreads with `*`.
+        let list = matches!(first, Tok::Punct('['))
+            || (lang == Lang::Ruby && matches!(first, Tok::Punct('*')));
+        if !matches!(first, Tok::Str(_) | Tok::Ident(_) | Tok::Cmd(_)) && !list {
             return None;
         }
         // The statement ends at `;`, a closing bracket of an enclosing block or a statement
@@ -625,6 +631,72 @@ fn is_env_accessor(name: &str) -> bool {
         || name.contains("Sys"))
 }
 
+/// Separator of a list variable's items in `vars` (under [`list_key`]).
+const LIST_SEP: &str = "\u{1f}";
+
+/// Where a list variable's items are kept in `vars`.
+fn list_key(name: &str) -> String {
+    format!("[]{}", name.trim_start_matches(['$', '@', '*']))
+}
+
+/// The items of a list literal at the start of `toks` (`[…]`, or `(…)` holding a comma), when
+/// every item is literal.
+fn bracketed_list(toks: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<String>> {
+    let open = match toks.first()? {
+        Tok::Punct('[') => '[',
+        Tok::Punct('(') => '(',
+        _ => return None,
+    };
+    let close = if open == '[' { ']' } else { ')' };
+    let mut depth = 0usize;
+    let end = toks.iter().position(|t| {
+        match t {
+            Tok::Punct(c) if *c == open => depth += 1,
+            Tok::Punct(c) if *c == close => depth -= 1,
+            _ => {}
+        }
+        depth == 0
+    })?;
+    let inner = &toks[1..end];
+    if open == '(' && !inner.contains(&Tok::Punct(',')) {
+        return None;
+    }
+    split_args(inner)
+        .into_iter()
+        .map(|a| literal(a, vars))
+        .collect()
+}
+
+/// Perl and Ruby flatten lists into an argv (`system qw(rm -rf), $ENV{HOME}`, `system @c`,
+/// `exec(*%w[rm -rf /etc])`): the argv when at least one argument is a list and all are known.
+fn spread_argv(parts: &[&[Tok]], vars: &HashMap<String, String>) -> Option<Vec<String>> {
+    let mut argv = Vec::new();
+    let mut spread = false;
+    for part in parts {
+        let part = match part {
+            [Tok::Punct('*'), rest @ ..] => rest,
+            _ => part,
+        };
+        if let Some(items) = list_value(part, vars) {
+            argv.extend(items);
+            spread = true;
+        } else {
+            argv.push(literal(part, vars)?);
+        }
+    }
+    (spread && !argv.is_empty()).then_some(argv)
+}
+
+/// A list literal's strings, or the items of a list variable assigned earlier.
+fn list_value(part: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<String>> {
+    literal_list(part, vars).or_else(|| match part {
+        [Tok::Ident(n)] => vars
+            .get(&list_key(n))
+            .map(|items| items.split(LIST_SEP).map(str::to_string).collect()),
+        _ => None,
+    })
+}
+
 /// Strings of a list literal `[…]` (or Perl/Ruby parenthesised list), when all are literals.
 fn literal_list(arg: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<String>> {
     let inner = match (arg.first(), arg.last()) {
@@ -713,6 +785,53 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
         _ => None,
     };
     for i in 0..toks.len() {
+        // `import('child_process').then(cp => cp.exec(…))`, `.then(({exec}) => exec(…))`,
+        // `.then(function (cp) { … })`: the callback's parameter is the module.
+        if let (
+            Some("import" | "require"),
+            Some(Tok::Punct('(')),
+            Some(Tok::Str(m)),
+            Some(Tok::Punct(')')),
+            Some(Tok::Punct('.')),
+            Some("then"),
+            Some(Tok::Punct('(')),
+        ) = (
+            ident(i),
+            toks.get(i + 1),
+            toks.get(i + 2),
+            toks.get(i + 3),
+            toks.get(i + 4),
+            ident(i + 5),
+            toks.get(i + 6),
+        ) {
+            let m = m.trim_start_matches("node:");
+            let mut j = i + 7;
+            if matches!(ident(j), Some("async" | "function")) {
+                j += 1;
+            }
+            if matches!(toks.get(j), Some(Tok::Punct('('))) {
+                j += 1;
+            }
+            if matches!(toks.get(j), Some(Tok::Punct('{'))) {
+                j += 1;
+                while let Some(name) = ident(j) {
+                    let local = if matches!(toks.get(j + 1), Some(Tok::Punct(':'))) {
+                        j += 2;
+                        ident(j).unwrap_or(name)
+                    } else {
+                        name
+                    };
+                    out.insert(local.to_string(), format!("{m}.{name}"));
+                    j += 1;
+                    if !matches!(toks.get(j), Some(Tok::Punct(','))) {
+                        break;
+                    }
+                    j += 1;
+                }
+            } else if let Some(y) = ident(j) {
+                out.insert(y.to_string(), m.to_string());
+            }
+        }
         match ident(i) {
             Some("import") => {
                 // `import X as Y` (Python) / `import * as Y from 'X'` (JS).
@@ -820,10 +939,15 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
                     }
                 }
             }
-            // `const cp = require('child_process')`
+            // `const cp = require('child_process')`, `const cp = await import('child_process')`
             Some(y) if matches!(toks.get(i + 1), Some(Tok::Punct('='))) => {
-                if let (Some("require"), Some(Tok::Punct('(')), Some(Tok::Str(m))) =
-                    (ident(i + 2), toks.get(i + 3), toks.get(i + 4))
+                let at = if ident(i + 2) == Some("await") {
+                    i + 3
+                } else {
+                    i + 2
+                };
+                if let (Some("require" | "import"), Some(Tok::Punct('(')), Some(Tok::Str(m))) =
+                    (ident(at), toks.get(at + 1), toks.get(at + 2))
                 {
                     out.insert(y.to_string(), m.trim_start_matches("node:").to_string());
                 }
@@ -1215,6 +1339,11 @@ fn scan(
                 .unwrap_or(toks.len());
             let value = &toks[i + 2..end];
             let key = name.trim_start_matches(['$', '@']).to_string();
+            // `my @c = ("rm", "-rf", $ENV{HOME})`, `c = %w[rm -rf /etc]`: a list of literals,
+            // remembered for calls that spread it (`system @c`, `system(*c)`).
+            if let Some(items) = bracketed_list(&toks[i + 2..], &vars) {
+                vars.insert(list_key(&key), items.join(LIST_SEP));
+            }
             if let Some(l) = literal(value, &vars) {
                 vars.insert(name.to_string(), l.clone());
                 vars.insert(key.clone(), l);
@@ -1416,6 +1545,18 @@ fn scan(
                 .and_then(|a| path_value(split_args(a).first()?, v, &paths, &vars));
             if let Some(dir) = target.filter(|d| d.starts_with(['/', '~'])) {
                 cwd = Some((dir, r.runs.len(), r.deletes.len(), r.writes.len()));
+            }
+        }
+        if in_list(name, &v.rename) {
+            let paths_of = args_of(toks, i, lang).map(|a| {
+                split_args(a)
+                    .into_iter()
+                    .map(|p| path_value(p, v, &paths, &vars))
+                    .collect::<Vec<_>>()
+            });
+            if let Some([Some(from), Some(to), ..]) = paths_of.as_deref() {
+                let argv = vec!["mv".to_string(), from.clone(), to.clone()];
+                r.runs.push((Run::Argv(argv), name.to_string()));
             }
         }
         if in_list(name, &v.delete) {
@@ -2140,14 +2281,19 @@ fn run_of(
                 .map(|c| Run::Shell(c.trim().to_string()))
         });
     }
-    if let Some(list) = literal_list(first, vars) {
+    if matches!(lang, Lang::Perl | Lang::Ruby) {
+        if let Some(argv) = spread_argv(parts, vars) {
+            return Some(Run::Argv(argv));
+        }
+    }
+    if let Some(list) = list_value(first, vars) {
         return Some(Run::Argv(list));
     }
     let head = literal(first, vars)?;
     let rest: Vec<Option<String>> = parts[1..].iter().map(|p| literal(p, vars)).collect();
     if let Some(list) = parts
         .get(1)
-        .and_then(|p| literal_list(p, vars))
+        .and_then(|p| list_value(p, vars))
         .filter(|l| !l.is_empty() || is_argv)
     {
         // `spawn("sh", ["-c", "…"])`; Python's `os.execv(path, [argv0, …])` repeats argv[0].

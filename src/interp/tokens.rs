@@ -132,8 +132,8 @@ pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
             continue;
         }
         // Perl quote-like operators and Ruby percent literals.
-        if let Some((tok, j)) = quote_like(&b, i, style) {
-            out.push(tok);
+        if let Some((toks, j)) = quote_like(&b, i, style) {
+            out.extend(toks);
             i = j;
             continue;
         }
@@ -267,7 +267,8 @@ fn closing(open: char) -> char {
 }
 
 /// Perl `qx{…}`, `q(…)`, `qq{…}`, `qw(…)`; Ruby `%x(…)`, `%q(…)`, `%Q{…}`, `%w[…]`, `%(…)`.
-fn quote_like(b: &[char], i: usize, style: Style) -> Option<(Tok, usize)> {
+/// Word lists (`qw`, `%w`, `%W`, `%i`) become a list literal `[ "a" , "b" ]`.
+fn quote_like(b: &[char], i: usize, style: Style) -> Option<(Vec<Tok>, usize)> {
     let prev_ident = i > 0 && (b[i - 1].is_alphanumeric() || b[i - 1] == '_' || b[i - 1] == '$');
     if prev_ident {
         return None;
@@ -324,12 +325,22 @@ fn quote_like(b: &[char], i: usize, style: Style) -> Option<(Tok, usize)> {
         s.push(c);
         j += 1;
     }
-    let tok = if kind == "qx" || kind == "x" {
-        Tok::Cmd(s)
-    } else {
-        Tok::Str(s)
+    let toks = match kind.as_str() {
+        "qx" | "x" => vec![Tok::Cmd(s)],
+        "qw" | "w" | "W" | "i" => {
+            let mut list = vec![Tok::Punct('[')];
+            for (n, word) in s.split_whitespace().enumerate() {
+                if n > 0 {
+                    list.push(Tok::Punct(','));
+                }
+                list.push(Tok::Str(word.to_string()));
+            }
+            list.push(Tok::Punct(']'));
+            list
+        }
+        _ => vec![Tok::Str(s)],
     };
-    Some((tok, (j + 1).min(b.len())))
+    Some((toks, (j + 1).min(b.len())))
 }
 
 /// The tokens of the argument list opening at `toks[open]` (a `(`), without the parentheses,

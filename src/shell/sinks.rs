@@ -105,6 +105,10 @@ pub struct SinkSpec {
     /// Option values must start with one of these `KEY=` names (`ssh -o ProxyCommand=…`).
     #[serde(default)]
     pub keys: Vec<String>,
+    /// A `rest` command's first word rewritten as a program and its options
+    /// (`cmake -E remove_directory D` runs like `rm -rf D`).
+    #[serde(default)]
+    pub verbs: HashMap<String, String>,
     /// Where the extracted command runs when not on this machine (`rest` sinks: "inside a
     /// Kubernetes pod"); shown in findings, and such code reads the local stdin.
     #[serde(default)]
@@ -636,11 +640,19 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     } else {
         from
     };
-    let rest: Vec<Word> = args[from.min(args.len())..]
+    let mut rest: Vec<Word> = args[from.min(args.len())..]
         .iter()
         .filter(|a| !spec.drop.contains(&a.text))
         .cloned()
         .collect();
+    if let Some(program) = rest.first().and_then(|w| spec.verbs.get(&w.text)) {
+        let head = rest[0].clone();
+        let words = program.split_whitespace().map(|p| Word {
+            text: p.to_string(),
+            ..head.clone()
+        });
+        rest.splice(0..1, words);
+    }
     if rest.is_empty() {
         return;
     }

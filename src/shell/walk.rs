@@ -807,11 +807,15 @@ impl Walker {
                 return Some(dir.clone());
             }
         }
-        let mut inside = self.out.commands[start..end].iter();
-        let only = inside.next()?;
-        if inside.next().is_some()
-            || only.within.last() != Some(&id)
-            || only.redirects.iter().any(|r| r.writes())
+        // One command at the substitution's top level; commands nested in its words
+        // (`$(printf "\\$(printf %o 101)")`) already gave their known output to those words.
+        let inside = &self.out.commands[start..end];
+        let mut top = inside.iter().filter(|c| c.within.last() == Some(&id));
+        let only = top.next()?;
+        if top.next().is_some()
+            || inside
+                .iter()
+                .any(|c| c.redirects.iter().any(|r| r.writes()))
         {
             return None;
         }
@@ -2140,7 +2144,13 @@ fn printf_format(format: &str, values: &[&str]) -> Option<String> {
                 '%' => out.push('%'),
                 's' | 'q' => out.push_str(value()),
                 'b' => out.push_str(&super::escapes::decode_ansi_c(value())),
-                'd' | 'i' | 'u' => out.push_str(if value().is_empty() { "0" } else { value() }),
+                'd' | 'i' | 'u' => match printf_number(value()) {
+                    Some(n) => out.push_str(&n.to_string()),
+                    None => out.push_str(value()),
+                },
+                'o' => out.push_str(&format!("{:o}", printf_number(value())?)),
+                'x' => out.push_str(&format!("{:x}", printf_number(value())?)),
+                'X' => out.push_str(&format!("{:X}", printf_number(value())?)),
                 'c' => out.extend(value().chars().next()),
                 _ => return None,
             }
@@ -2156,6 +2166,32 @@ fn printf_format(format: &str, values: &[&str]) -> Option<String> {
             return Some(out);
         }
     }
+}
+
+/// A `printf` numeric argument: decimal, `0x` hex, `0` octal, `'C` (the character's code);
+/// empty is 0.
+fn printf_number(v: &str) -> Option<i64> {
+    let v = v.trim();
+    if let Some(c) = v.strip_prefix(['\'', '"']) {
+        return c.chars().next().map(|c| i64::from(u32::from(c)));
+    }
+    let (negative, digits) = match v.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, v.strip_prefix('+').unwrap_or(v)),
+    };
+    let n = if digits.is_empty() {
+        0
+    } else if let Some(h) = digits
+        .strip_prefix("0x")
+        .or_else(|| digits.strip_prefix("0X"))
+    {
+        i64::from_str_radix(h, 16).ok()?
+    } else if digits.len() > 1 && digits.starts_with('0') {
+        i64::from_str_radix(&digits[1..], 8).ok()?
+    } else {
+        digits.parse().ok()?
+    };
+    Some(if negative { -n } else { n })
 }
 
 /// Text made only of letters, digits, blanks and punctuation that cannot start shell syntax
@@ -2207,5 +2243,19 @@ mod tests {
         // One compound command around everything: the only cuts are inside it.
         let wrapped = format!("while true; do\n{script}done\n");
         assert!(parse_halves(&wrapped, deadline).is_none());
+    }
+
+    #[test]
+    fn printf_numeric_conversions() {
+        assert_eq!(printf_format("%o", &["101"]).as_deref(), Some("145"));
+        assert_eq!(
+            printf_format("%x%X", &["255", "0x1f"]).as_deref(),
+            Some("ff1F")
+        );
+        assert_eq!(printf_format("%d", &["'A"]).as_deref(), Some("65"));
+        assert_eq!(printf_format("%d", &["010"]).as_deref(), Some("8"));
+        assert_eq!(printf_format("\\\\%o", &["101"]).as_deref(), Some("\\145"));
+        // Not a number: no value, rather than a guess.
+        assert_eq!(printf_format("%o", &["abc"]), None);
     }
 }
