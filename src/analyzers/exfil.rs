@@ -35,7 +35,7 @@ fn secret_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/",
         )
         .expect("static regex")
     })
@@ -157,8 +157,43 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
             return Some((Secret::Variable, format!("${v}")));
         }
     }
+    if let Some(found) = remote_source(script, cmd) {
+        return Some(found);
+    }
     // A command printing a substitution that reads a secret.
     words_source(script, args)
+}
+
+/// `ssh host 'cat ~/.aws/credentials'`, `kubectl exec pod -- env`, `docker exec db cat
+/// /run/secrets/pw`: what the command runs on the other end is printed here.
+fn remote_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
+    let name = cmd.name();
+    if !matches!(
+        name,
+        "ssh"
+            | "autossh"
+            | "mosh"
+            | "dbclient"
+            | "docker"
+            | "podman"
+            | "nerdctl"
+            | "kubectl"
+            | "oc"
+    ) {
+        return None;
+    }
+    script
+        .commands
+        .iter()
+        .filter(|c| {
+            c.depth > cmd.depth
+                && c.via.is_some()
+                && c.span.0 >= cmd.span.0
+                && c.span.1 <= cmd.span.1
+                && !matches!(c.name(), "ssh" | "docker" | "podman" | "kubectl" | "oc")
+        })
+        .find_map(|c| command_source(script, c))
+        .map(|(kind, what)| (kind, format!("{what} (printed through `{name}`)")))
 }
 
 /// Commands that find secrets rather than read a named file: `find ~/.ssh` (its list feeds
@@ -170,7 +205,18 @@ fn secret_search(name: &str, args: &[Word]) -> Option<String> {
             .iter()
             .take_while(|a| !a.text.starts_with('-'))
             .find(|a| is_secret_path(&a.text))
-            .map(|a| format!("the files under {}", a.text)),
+            .map(|a| format!("the files under {}", a.text))
+            .or_else(|| {
+                // `find ~ -name '*.pem'`, `find / -name id_rsa`: key files by name.
+                args.windows(2)
+                    .find(|w| {
+                        matches!(
+                            w[0].text.as_str(),
+                            "-name" | "-iname" | "-path" | "-wholename"
+                        ) && is_secret_path(&w[1].text)
+                    })
+                    .map(|w| format!("the files named {}", w[1].text))
+            }),
         "grep" | "egrep" | "rg" | "ag" => {
             let recursive = name != "grep"
                 || args.iter().any(|a| {
@@ -1151,7 +1197,7 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
     for cmd in &script.commands {
         if matches!(
             cmd.name(),
-            "cp" | "mv" | "install" | "ln" | "rsync" | "ditto"
+            "cp" | "mv" | "install" | "ln" | "rsync" | "ditto" | "scp"
         ) {
             let positional: Vec<&Word> = cmd
                 .args()
@@ -1171,8 +1217,24 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                     .iter()
                     .any(|x| t.ends_with(x))
                 };
+                // `scp host:.aws/credentials /tmp/c`: a secret fetched from another host.
+                let local = |t: &str| -> String {
+                    match t.split_once(':') {
+                        Some((host, path))
+                            if !host.is_empty() && !host.contains('/') && !path.is_empty() =>
+                        {
+                            if path.starts_with(['/', '~']) {
+                                path.to_string()
+                            } else {
+                                format!("~/{path}")
+                            }
+                        }
+                        _ => t.to_string(),
+                    }
+                };
                 if sources.iter().any(|a| {
-                    (is_secret_path(&a.text) && !template(&a.text)) || out.contains(&a.text)
+                    let path = local(&a.text);
+                    (is_secret_path(&path) && !template(&path)) || out.contains(&a.text)
                 }) && !is_remote_target(&dest.text)
                 {
                     out.insert(dest.text.clone());

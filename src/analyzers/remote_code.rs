@@ -5,7 +5,7 @@
 use super::vocab::{executes_stdin, is_code_runner, is_decoder, is_fetcher};
 use super::Hit;
 use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
-use crate::shell::nested::{shell_invocation, ShellInvocation};
+use crate::shell::nested::{shell_invocation, ShellInvocation, SHELLS};
 
 /// What a source of data is.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -544,6 +544,8 @@ fn run_target(cmd: &Command) -> Option<&str> {
     match shell_invocation(cmd) {
         Some(ShellInvocation::Script(w)) => return Some(w.text.as_str()),
         Some(_) => return None,
+        // `bash -n FILE` only checks the syntax.
+        None if SHELLS.contains(&cmd.name()) => return None,
         None => {}
     }
     // Installing a package file runs its maintainer scripts.

@@ -128,6 +128,10 @@ pub fn shell_invocation(cmd: &Command) -> Option<ShellInvocation<'_>> {
                 }
             } else {
                 let flags = &a[1..];
+                // `bash -n FILE`, `sh -n -c …`: read and check, never run (noexec).
+                if flags.contains('n') && a.starts_with('-') && !flags.ends_with('o') {
+                    return None;
+                }
                 if flags.contains('c') && a.starts_with('-') {
                     has_c = true;
                 }

@@ -1776,6 +1776,11 @@ fn remote(spec: &SinkSpec, program: &str, args: &[Word], input: Option<&Word>, p
         }
         return;
     }
+    if program == "mosh" {
+        // mosh-server runs the command's argv itself; ssh hands one joined line to a shell.
+        push(Code::Argv(rest.to_vec()), place);
+        return;
+    }
     push(text(super::nested::join_words(rest)), place);
 }
 
