@@ -105,6 +105,11 @@ pub struct SinkSpec {
     /// Option values must start with one of these `KEY=` names (`ssh -o ProxyCommand=…`).
     #[serde(default)]
     pub keys: Vec<String>,
+    /// Fields of an option value that hold code: JSON keys (`{"commandToExecute": "…"}`), or
+    /// `KEY=VALUE` arguments (ansible's `job='…'`, aws's `commands=["…"]`); a list of strings is
+    /// one line per item.
+    #[serde(default)]
+    pub fields: Vec<String>,
     /// A `rest` command's first word rewritten as a program and its options
     /// (`cmake -E remove_directory D` runs like `rm -rf D`).
     #[serde(default)]
@@ -603,6 +608,13 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
                     );
                     break;
                 }
+                if !spec.fields.is_empty() {
+                    let lang = Lang::parse(spec.lang.as_deref());
+                    for code in field_values(&keyed, &spec.fields) {
+                        push(Code::Text(lang, part(&value, &code)), Place::default());
+                    }
+                    break;
+                }
                 if let Some(code) = strip_markers(spec, &keyed) {
                     let lang = Lang::parse(spec.lang.as_deref());
                     push(Code::Text(lang, part(&value, &code)), Place::default());
@@ -612,6 +624,148 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         }
         i += used;
     }
+}
+
+/// Most nested JSON levels searched for a code field.
+const MAX_FIELD_DEPTH: usize = 16;
+
+/// The code in `fields` of an option value: a JSON document searched for the keys, or
+/// `KEY=VALUE` arguments (quoted values unquoted; a JSON list of strings gives one line each).
+fn field_values(value: &str, fields: &[String]) -> Vec<String> {
+    let trimmed = value.trim();
+    if trimmed.starts_with(['{', '[']) {
+        if let Ok(doc) = serde_json::from_str::<serde_json::Value>(trimmed) {
+            let mut out = Vec::new();
+            json_fields(&doc, fields, 0, &mut out);
+            return out;
+        }
+    }
+    let mut out = Vec::new();
+    for (key, v) in key_values(trimmed) {
+        if fields.iter().any(|f| f.eq_ignore_ascii_case(&key)) {
+            out.push(json_lines(&v).unwrap_or(v));
+        }
+    }
+    out
+}
+
+/// A JSON list of strings as lines (`["a", "b"]` → `a\nb`).
+fn json_lines(v: &str) -> Option<String> {
+    let v = v.trim();
+    if !v.starts_with('[') {
+        return None;
+    }
+    let items: Vec<String> = serde_json::from_str(v).ok()?;
+    Some(items.join("\n"))
+}
+
+fn json_fields(v: &serde_json::Value, fields: &[String], depth: usize, out: &mut Vec<String>) {
+    use serde_json::Value;
+    if depth > MAX_FIELD_DEPTH {
+        return;
+    }
+    match v {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if fields.iter().any(|f| f.eq_ignore_ascii_case(k)) {
+                    match v {
+                        Value::String(s) => out.push(s.clone()),
+                        Value::Array(items) => out.push(
+                            items
+                                .iter()
+                                .filter_map(Value::as_str)
+                                .collect::<Vec<_>>()
+                                .join("\n"),
+                        ),
+                        _ => {}
+                    }
+                } else {
+                    json_fields(v, fields, depth + 1, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for v in items {
+                json_fields(v, fields, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `KEY=VALUE` arguments of a module argument string (`name=x job='curl … | sh'`): values may
+/// be quoted with `'` or `"` (quotes removed) or be a bracketed list (kept as written).
+fn key_values(s: &str) -> Vec<(String, String)> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        while i < chars.len() && chars[i].is_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while i < chars.len() && (chars[i].is_alphanumeric() || matches!(chars[i], '_' | '-' | '.'))
+        {
+            i += 1;
+        }
+        let key: String = chars[start..i].iter().collect();
+        if key.is_empty() || chars.get(i) != Some(&'=') {
+            // Not a `KEY=`: skip the word.
+            while i < chars.len() && !chars[i].is_whitespace() {
+                i += 1;
+            }
+            continue;
+        }
+        i += 1;
+        let mut value = String::new();
+        match chars.get(i) {
+            Some(&q @ ('\'' | '"')) => {
+                i += 1;
+                while i < chars.len() && chars[i] != q {
+                    if chars[i] == '\\' && q == '"' && i + 1 < chars.len() {
+                        i += 1;
+                    }
+                    value.push(chars[i]);
+                    i += 1;
+                }
+                i += 1;
+            }
+            Some('[') => {
+                let mut depth = 0usize;
+                let mut quote: Option<char> = None;
+                while i < chars.len() {
+                    let c = chars[i];
+                    value.push(c);
+                    i += 1;
+                    match (quote, c) {
+                        (Some(q), c) if c == q => quote = None,
+                        (Some(_), '\\') if i < chars.len() => {
+                            value.push(chars[i]);
+                            i += 1;
+                        }
+                        (Some(_), _) => {}
+                        (None, '"' | '\'') => quote = Some(c),
+                        (None, '[') => depth += 1,
+                        (None, ']') => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            _ => {
+                while i < chars.len() && !chars[i].is_whitespace() {
+                    value.push(chars[i]);
+                    i += 1;
+                }
+            }
+        }
+        out.push((key, value));
+    }
+    out
 }
 
 fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
@@ -1920,4 +2074,28 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         w
     });
     push(Code::Argv(cmd), place);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_fields_of_option_values() {
+        let fields = vec!["job".to_string(), "commands".to_string()];
+        assert_eq!(
+            field_values("name=x minute=0 job='curl -s h | sh'", &fields),
+            vec!["curl -s h | sh"]
+        );
+        assert_eq!(
+            field_values(r#"commands=["a b", "c|d"]"#, &fields),
+            vec!["a b\nc|d"]
+        );
+        assert_eq!(
+            field_values(r#"{"x": {"commands": ["id"]}, "job": "ls"}"#, &fields),
+            vec!["id", "ls"]
+        );
+        assert!(field_values("name=x state=absent", &fields).is_empty());
+        assert!(field_values("{not json", &fields).is_empty());
+    }
 }
