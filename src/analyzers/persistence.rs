@@ -36,6 +36,13 @@ enum Sink {
     AuthorizedKeys,
     /// A Kubernetes manifest applied from stdin.
     Manifest,
+    /// PAM stacks: `pam_exec.so PROGRAM` runs PROGRAM at every login, `pam_permit.so` as a
+    /// sufficient `auth` module lets anyone in.
+    Pam,
+    /// Kernel parameters: `kernel.core_pattern=|PROGRAM` runs PROGRAM as root at every crash.
+    Sysctl,
+    /// sudo rules: passwordless root for every user is a back door.
+    Sudoers,
     /// Package-manager configuration: a line that points installs at another registry.
     RegistryConfig,
     /// A configuration file whose lines run a command after a keyword (`run-shell '…'` in
@@ -127,7 +134,7 @@ const STARTUP_FILES: &[(&str, Sink)] = &[
         },
     ),
     (
-        r"(^|/)\.vscode/tasks\.json$|(^|/)\.devcontainer(/[^/]+)?/devcontainer\.json$|(^|/)\.devcontainer\.json$",
+        r"(^|/)\.vscode/tasks\.json$|(^|/)\.devcontainer(/[^/]+)?/devcontainer\.json$|(^|/)\.devcontainer\.json$|(^|/)\.(claude|gemini|cursor|codex|qwen)/(settings(\.local)?|hooks)\.json$",
         Sink::Keyed {
             keys: &["\"command\"", "Command\"", "\"args\""],
             warns: false,
@@ -307,7 +314,8 @@ fn sink_of(path: &str) -> Option<Sink> {
     {
         Some(Sink::GitConfig)
     } else if python.is_match(path)
-        || path.ends_with(".pth") && (path.contains("site") || path.contains("packages"))
+        || path.ends_with(".pth")
+            && (path.contains("site") || path.contains("packages") || path.starts_with("$(…)/"))
     {
         Some(Sink::Python)
     } else if lua.is_match(path) {
@@ -328,6 +336,15 @@ fn sink_of(path: &str) -> Option<Sink> {
         Some(Sink::AuthorizedKeys)
     } else if path.contains("/udev/rules.d/") {
         Some(Sink::Udev)
+    } else if path == "/etc/sudoers" || path.starts_with("/etc/sudoers.d/") {
+        Some(Sink::Sudoers)
+    } else if path.starts_with("/etc/pam.d/") || path == "/etc/pam.conf" {
+        Some(Sink::Pam)
+    } else if path == "/etc/sysctl.conf"
+        || path.starts_with("/etc/sysctl.d/")
+        || path == "/proc/sys/kernel/core_pattern"
+    {
+        Some(Sink::Sysctl)
     } else {
         None
     }
@@ -393,6 +410,27 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
                     "binds an identity to cluster-admin or runs a privileged pod on every node",
                 ),
             };
+            // The programs git runs from the written settings, judged as shell lines.
+            let run =
+                (sink == Sink::GitConfig)
+                    .then(|| {
+                        payloads
+                            .iter()
+                            .flat_map(|t| git_programs(t))
+                            .find_map(|code| {
+                                runs_remote_code(&code, Sink::StartupFile, rules).map(|(id, why)| {
+                            (id, format!("{why} (a git setting runs it on ordinary commands)"))
+                        })
+                            })
+                    })
+                    .flatten();
+            if let Some((rule_id, why)) = run {
+                hits.push(OwnedHit {
+                    rule_id,
+                    span: cmd.span,
+                    detail: Some(why),
+                });
+            }
             if let Some(m) = payloads.iter().find_map(|t| re.find(t)) {
                 hits.push(OwnedHit {
                     rule_id: rule_id.into(),
@@ -512,6 +550,41 @@ fn program_run_by(program_line: &str) -> Option<String> {
         .iter()
         .find(|c| c.via.is_some())
         .map(|c| format!("the start-up code runs `{}`", c.canonical()))
+}
+
+/// Settings whose value git runs as a command (`!`-aliases and `credential.helper=!…` run
+/// through a shell too).
+const GIT_PROGRAM_KEYS: &[&str] = &[
+    "fsmonitor",
+    "sshcommand",
+    "pager",
+    "editor",
+    "askpass",
+    "external",
+    "textconv",
+    "clean",
+    "smudge",
+    "process",
+    "helper",
+    "command",
+];
+
+/// The commands a git configuration text makes git run (`fsmonitor = CMD`, `co = !CMD`).
+fn git_programs(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            let key = key.trim().to_ascii_lowercase();
+            let value = value.trim().trim_matches(['"', '\'']).trim();
+            match value.strip_prefix('!') {
+                Some(shell) => Some(shell.trim().to_string()),
+                None if GIT_PROGRAM_KEYS.contains(&key.as_str()) && !value.is_empty() => {
+                    Some(value.to_string())
+                }
+                None => None,
+            }
+        })
+        .collect()
 }
 
 /// A git config line that runs a program: hooks outside the repository, an fsmonitor program,
@@ -787,8 +860,23 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
             None => lines.push(line),
         }
     }
+    // A program the written text runs from a world-writable temporary directory, reported when
+    // nothing worse is found.
+    let mut temp_program: Option<(String, String)> = None;
     for mut code in lines {
         let option_command;
+        let pam_command;
+        if sink == Sink::Sudoers {
+            if sudo_for_everyone(code) {
+                return Some((
+                    "persist.auth-bypass".to_string(),
+                    format!(
+                        "the sudoers line {code:?} gives every account root without a password"
+                    ),
+                ));
+            }
+            continue;
+        }
         if sink == Sink::AuthorizedKeys {
             // A download recorded as its equivalent download-and-run (see the shell walker).
             if let Some(url) = code
@@ -816,6 +904,53 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 if key.trim().starts_with("Exec") {
                     code = value.trim_start_matches(['-', '@', ':', '+', '!']);
                 }
+            }
+        }
+        if sink == Sink::Pam {
+            let words: Vec<&str> = code.split_whitespace().collect();
+            let module = |w: &&str| w.rsplit('/').next().is_some_and(|b| b.starts_with("pam_"));
+            let Some(at) = words.iter().position(module) else {
+                continue;
+            };
+            let control = words.get(at.wrapping_sub(1)).copied().unwrap_or("");
+            let kind = words.first().copied().unwrap_or("").trim_start_matches('-');
+            if words[at].ends_with("pam_permit.so")
+                && kind == "auth"
+                && matches!(control, "sufficient" | "[success=done" | "requisite")
+            {
+                return Some((
+                    "persist.auth-bypass".to_string(),
+                    format!("the PAM line {code:?} lets any password (or none) log in"),
+                ));
+            }
+            if !words[at].ends_with("pam_exec.so") {
+                continue;
+            }
+            // `pam_exec.so [debug] [quiet] [log=F] [type=T] … PROGRAM ARGS`
+            let program = words[at + 1..]
+                .iter()
+                .position(|w| {
+                    !w.contains('=') && !w.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                })
+                .map(|p| words[at + 1 + p..].join(" "));
+            match program {
+                Some(p) => {
+                    pam_command = p;
+                    code = pam_command.as_str();
+                }
+                None => continue,
+            }
+        }
+        if sink == Sink::Sysctl {
+            let value = match code.split_once('=') {
+                Some((key, v)) if key.trim() == "kernel.core_pattern" => v.trim(),
+                Some(_) => continue,
+                // `/proc/sys/kernel/core_pattern` holds the value alone.
+                None => code,
+            };
+            match value.strip_prefix('|') {
+                Some(program) => code = program,
+                None => continue,
             }
         }
         let udev_command;
@@ -875,6 +1010,55 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 format!("the written line {code:?} triggers {id}"),
             ));
         }
+        if temp_program.is_none() && program.is_none() && sink != Sink::Editor {
+            temp_program = runs_temp_program(&parsed).map(|p| {
+                (
+                    "persist.temp-program".to_string(),
+                    format!("the written line {code:?} runs {p} from a world-writable temporary directory"),
+                )
+            });
+        }
     }
-    None
+    temp_program
+}
+
+/// A sudoers rule giving passwordless root to every user, or to an everyone-style group or a
+/// service account (`ALL ALL=(ALL) NOPASSWD: ALL`, `%users …`, `www-data …`).
+fn sudo_for_everyone(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^\s*(ALL|%users|%everyone|%nogroup|nobody|www-data|%www-data|daemon|%daemon|#-1)\s+\S+\s*=.*NOPASSWD\s*:\s*(\([^)]*\)\s*)?ALL\s*$")
+            .expect("static regex")
+    })
+    .is_match(line)
+}
+
+/// Is `p` inside a world-writable temporary directory?
+fn in_temp_dir(p: &str) -> bool {
+    ["/tmp/", "/var/tmp/", "/dev/shm/", "/private/tmp/"]
+        .iter()
+        .any(|d| p.starts_with(d))
+}
+
+/// A program a parsed line runs from a temporary directory: invoked by its path, given to a
+/// shell as a script, or made the value of an alias (`alias sudo=/tmp/.s/sudo`).
+fn runs_temp_program(parsed: &Script) -> Option<String> {
+    parsed.commands.iter().find_map(|c| {
+        let invoked = c.invoked_as.as_deref().filter(|p| in_temp_dir(p));
+        let script = match shell::nested::shell_invocation(c) {
+            Some(shell::nested::ShellInvocation::Script(w)) => {
+                Some(w.text.as_str()).filter(|p| in_temp_dir(p))
+            }
+            _ => None,
+        };
+        let alias = (c.name() == "alias")
+            .then(|| {
+                c.args().iter().find_map(|a| {
+                    let (_, v) = a.text.split_once('=')?;
+                    in_temp_dir(v).then_some(v)
+                })
+            })
+            .flatten();
+        invoked.or(script).or(alias).map(|p| format!("`{p}`"))
+    })
 }
