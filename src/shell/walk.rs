@@ -969,6 +969,12 @@ impl Walker {
                 }
             }
         }
+        // Inside a container, a redirection's file is the host path it is mounted from.
+        if !self.place.mounts.is_empty() || self.place.isolated {
+            for r in redirects.iter_mut() {
+                self.place.map_path(&mut r.target.text);
+            }
+        }
         let mut writers = Vec::new();
         for (i, cmd) in self.out.commands[first..body_end].iter_mut().enumerate() {
             if cmd.depth == self.depth && cmd.within.len() == self.within.len() {
