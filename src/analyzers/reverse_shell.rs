@@ -19,7 +19,11 @@ const NETWORK_PIPES: &[&str] = &[
 
 fn is_network_pipe(cmd: &Command) -> bool {
     NETWORK_PIPES.contains(&cmd.name())
-        || (cmd.name() == "openssl" && cmd.args().first().is_some_and(|a| a.text == "s_client"))
+        || (cmd.name() == "openssl"
+            && cmd
+                .args()
+                .first()
+                .is_some_and(|a| a.text == "s_client" || a.text == "s_server"))
 }
 
 /// A shell that reads commands from its input (interactive or from stdin).

@@ -200,6 +200,8 @@ pub struct Report {
     /// Files written: (path, content when it is literal, appended). A write whose content is
     /// computed (`bytes(4096)`, `Buffer.alloc(n)`, a download) still names its target.
     pub writes: Vec<(String, Option<String>, bool)>,
+    /// Files written with content the code fetched, and the URL it fetched (or a placeholder).
+    pub downloads: Vec<(String, String)>,
 }
 
 /// Does the dotted call path `name` match vocabulary entry `entry`?
@@ -1528,6 +1530,22 @@ fn scan(
             if let Some(args) = args_of(toks, i, lang) {
                 let parts = split_args(args);
                 if let Some(run) = run_of(lang, name, &parts, is_argv, &vars) {
+                    // `subprocess.run(["sh"], input=urlopen(URL).read())`: fetched text on the
+                    // stdin of a shell or an interpreter that reads its program there.
+                    let bare = matches!(&run, Run::Argv(a) if a.len() == 1
+                        && runs_code_argument(a[0].rsplit('/').next().unwrap_or("")));
+                    let fed_fetch = parts.iter().any(|p| match p {
+                        [Tok::Ident(k), Tok::Punct('='), rest @ ..]
+                            if k == "input" || k == "stdin" =>
+                        {
+                            rest.iter()
+                                .any(|t| matches!(t, Tok::Ident(f) if in_list(f, &v.fetch)))
+                        }
+                        _ => false,
+                    });
+                    if bare && fed_fetch {
+                        r.fetch_exec = true;
+                    }
                     r.runs.push((run, name.to_string()));
                 } else if !(parts.is_empty()
                     || matches!(lang, Lang::Perl | Lang::Ruby) && name == "open")
@@ -1618,7 +1636,35 @@ fn scan(
     let loads_url = evaluated_files
         .iter()
         .any(|f| f.starts_with("http://") || f.starts_with("https://"));
-    r.fetch_exec = fetch && (dynamic_eval || dynamic_run || runs_written) || loads_url;
+    r.fetch_exec |= fetch && (dynamic_eval || dynamic_run || runs_written) || loads_url;
+    // Code that fetches and writes computed content has saved the download (`open(p,
+    // "wb").write(urlopen(u).read())`): a later command that runs the file runs the download.
+    if fetch {
+        let url = toks
+            .iter()
+            .find_map(|t| match t {
+                Tok::Str(s) if s.starts_with("http://") || s.starts_with("https://") => {
+                    Some(s.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| "https://unknown.invalid/".to_string());
+        // A "content" that is only the fetched URL is the response body, not that text.
+        for (_, content, _) in r.writes.iter_mut() {
+            if content.as_deref().is_some_and(|c| {
+                (c.starts_with("http://") || c.starts_with("https://"))
+                    && !c.contains(char::is_whitespace)
+            }) {
+                *content = None;
+            }
+        }
+        r.downloads = r
+            .writes
+            .iter()
+            .filter(|(p, content, _)| content.is_none() && p.len() > 1)
+            .map(|(p, _, _)| (p.clone(), url.clone()))
+            .collect();
+    }
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
     r.stdin_to_network = stdin && send;
     r.fork_loop = fork && (infinite_loop(toks) || huge_count(toks));

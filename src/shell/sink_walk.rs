@@ -195,6 +195,31 @@ impl Walker {
         let report = interp::analyze_with(lang, &code.text, inputs);
         let base = self.verbatim_map(code);
         let via = self.via.clone().unwrap_or_default();
+        // Files first: code usually writes a script before it runs it
+        // (`writeFileSync('/tmp/x.sh', …); execFileSync('sh', ['/tmp/x.sh'])`).
+        for (path, content, append) in report.writes {
+            self.synthetic_write(
+                &format!("{} file write", lang.name()),
+                &path,
+                content,
+                append,
+                code,
+            );
+        }
+        // A download saved by the code is a download like `curl -o FILE URL`.
+        for (path, url) in report.downloads {
+            self.with_step(&format!("{} download", lang.name()), |w| {
+                let words = ["curl", "-fsSLo", path.as_str(), url.as_str()]
+                    .iter()
+                    .map(|t| Word {
+                        text: t.to_string(),
+                        span: code.span,
+                        ..Word::default()
+                    })
+                    .collect();
+                w.nested_argv(words, code.span, false, None);
+            });
+        }
         for (run, call) in report.runs {
             self.with_step(&format!("{} {call}", lang.name()), |w| match run {
                 Run::Shell(s) => {
@@ -235,15 +260,6 @@ impl Walker {
                     .collect();
                 w.nested_argv(words, code.span, false, None);
             });
-        }
-        for (path, content, append) in report.writes {
-            self.synthetic_write(
-                &format!("{} file write", lang.name()),
-                &path,
-                content,
-                append,
-                code,
-            );
         }
         for call in report.dynamic {
             self.gap(

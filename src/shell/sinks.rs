@@ -1678,6 +1678,29 @@ fn git_config_command(spec: &SinkSpec, args: &[Word], push: &mut Push) {
 }
 
 fn make(args: &[Word], input: Option<&Word>, push: &mut Push) {
+    // Without `-f`, make reads `GNUmakefile`, `makefile` or `Makefile` (in `-C DIR`): recipes
+    // in one written earlier in the input run.
+    let named = args.iter().any(|a| {
+        matches!(a.text.as_str(), "-f" | "--file" | "--makefile")
+            || a.text.starts_with("--file=")
+            || a.text.starts_with("--makefile=")
+            || (a.text.starts_with("-f") && !a.text.starts_with("--"))
+    });
+    if !named {
+        let dir = args
+            .windows(2)
+            .find(|w| w[0].text == "-C" || w[0].text == "--directory")
+            .map(|w| format!("{}/", w[1].text.trim_end_matches('/')));
+        let at = args.first().map_or((0, 0), |a| a.span);
+        for name in ["GNUmakefile", "makefile", "Makefile"] {
+            let file = Word {
+                text: format!("{}{name}", dir.as_deref().unwrap_or("")),
+                span: at,
+                ..Word::default()
+            };
+            push(Code::File(file, Format::Make), Place::default());
+        }
+    }
     for (i, a) in args.iter().enumerate() {
         // `make --eval='x: ; rm -rf ~'` / `make --eval 'x: ; …'`: makefile text on the command line.
         let eval = a

@@ -417,6 +417,14 @@ impl Walker {
                 }
             }
         }
+        // `${HOME:0:1}`: whatever the home or working directory is, it starts with `/`.
+        if matches!(name, "HOME" | "PWD" | "OLDPWD")
+            && op.replace(' ', "") == ":0:1"
+            && self.known_value(name).is_none()
+        {
+            b.text("/", in_dq);
+            return;
+        }
         if name.is_empty() {
             self.embedded(n, src);
             b.placeholder(format!("${{{inner}}}"));
