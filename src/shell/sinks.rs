@@ -1872,14 +1872,25 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
             }
             return;
         }
-        // `python3 -cCODE`
-        if let Some(f) = spec
-            .flags
-            .iter()
-            .find(|f| f.len() == 2 && t.starts_with(f.as_str()))
-        {
-            if t.len() > 2 && lang != Lang::PowerShell && f != "-e" {
-                push(Code::Text(lang, part(a, &t[2..])), Place::default());
+        // `python3 -cCODE`, `ruby -e'CODE'`, `perl -lne'CODE'`: the code attached to the flag,
+        // after any bundled letters (code, unlike an option word such as `-eval`, holds
+        // something other than letters and digits).
+        if lang != Lang::PowerShell && t.starts_with('-') && !t.starts_with("--") {
+            let attached = spec.flags.iter().filter(|f| f.len() == 2).find_map(|f| {
+                let letter = f.as_bytes()[1] as char;
+                let body = &t[1..];
+                let at = body.find(letter)?;
+                let (bundle, code) = (&body[..at], &body[at + 1..]);
+                let code_like = !code.is_empty()
+                    && (letter != 'e' || code.chars().any(|c| !c.is_ascii_alphanumeric()));
+                // Bundled letters are switches, never an option taking a value (`php -dk=v`).
+                let switches = bundle.chars().all(|c| {
+                    c.is_ascii_alphabetic() && !spec.value_options.contains(&format!("-{c}"))
+                });
+                (switches && code_like).then_some(code)
+            });
+            if let Some(code) = attached {
+                push(Code::Text(lang, part(a, code)), Place::default());
                 return;
             }
         }
