@@ -354,6 +354,19 @@ fn sink_of(path: &str) -> Option<Sink> {
 pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = Vec::new();
     for cmd in &script.commands {
+        // `npm pkg set scripts.postinstall=CMD`, `jq '.scripts.prepare="CMD"' package.json`: the
+        // install script is code every `npm install` of the project runs.
+        if let Some((rule_id, why)) =
+            lifecycle_script(cmd).and_then(|code| runs_remote_code(&code, Sink::StartupFile, rules))
+        {
+            hits.push(OwnedHit {
+                rule_id,
+                span: cmd.span,
+                detail: Some(format!(
+                    "{why} (an npm install script runs it on every install)"
+                )),
+            });
+        }
         let mut look: Option<String> = None;
         let placed = placed_text(cmd, script);
         let Some(sink) = sink_for_command(cmd).or(placed.as_ref().map(|(s, _)| *s)) else {
@@ -1031,6 +1044,36 @@ fn sudo_for_everyone(line: &str) -> bool {
             .expect("static regex")
     })
     .is_match(line)
+}
+
+/// The command an npm install-time script is set to, by `npm|pnpm pkg set scripts.X=CMD` or a
+/// `jq` program assigning `.scripts.X = "CMD"`.
+fn lifecycle_script(cmd: &Command) -> Option<String> {
+    static JQ: OnceLock<Regex> = OnceLock::new();
+    const HOOKS: &str = "(pre|post)?(install|prepare|prepublish|prepack|postpack|publish)";
+    match cmd.name() {
+        "npm" | "pnpm" => cmd.args().iter().find_map(|a| {
+            let (key, value) = a.text.split_once('=')?;
+            let hook = key.trim_matches(['"', '\'']).strip_prefix("scripts.")?;
+            let hook = hook
+                .strip_prefix("pre")
+                .or_else(|| hook.strip_prefix("post"))
+                .unwrap_or(hook);
+            matches!(hook, "install" | "prepare" | "publish" | "pack").then(|| value.to_string())
+        }),
+        "jq" | "gojq" | "jaq" => {
+            let re = JQ.get_or_init(|| {
+                Regex::new(&format!(
+                    r#"\.scripts(\.|\[\s*")({HOOKS})"?\s*\]?\s*\|?=\s*"((?:[^"\\]|\\.)*)""#
+                ))
+                .expect("static regex")
+            });
+            cmd.args()
+                .iter()
+                .find_map(|a| re.captures(&a.text).map(|c| c[5].replace("\\\"", "\"")))
+        }
+        _ => None,
+    }
 }
 
 /// Is `p` inside a world-writable temporary directory?

@@ -42,6 +42,9 @@ pub enum Extract {
     Remote,
     /// A command run inside a container.
     Container,
+    /// A local Python project installed from its directory (`pip install .`): its `setup.py`
+    /// runs.
+    ProjectInstall,
 }
 
 /// One sink as written in the table.
@@ -361,6 +364,7 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                 git_env_config(spec, &cmd.assignments, &mut push);
             }
             Extract::Make => make(args, input, &mut push),
+            Extract::ProjectInstall => project_install(args, &mut push),
             Extract::Interp => interp(spec, args, input, &mut push),
             Extract::Remote => remote(spec, cmd.name(), args, input, &mut push),
             Extract::Container => container(spec, args, &mut push),
@@ -1510,7 +1514,10 @@ fn git_config_code(spec: &SinkSpec, key: &str, value: &str) -> Option<String> {
         return value.strip_prefix('!').map(|v| v.to_string());
     }
     if key == "credential.helper" {
-        return value.strip_prefix('!').map(|v| v.to_string());
+        // git hands the helper the credentials on stdin: read it like the credential store.
+        return value
+            .strip_prefix('!')
+            .map(|v| format!("{{ {v}\n}} < ~/.git-credentials"));
     }
     let sub_command = key.starts_with("pager.")
         || (key.starts_with("filter.")
@@ -1674,6 +1681,32 @@ fn git_config_command(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         if let Some(code) = git_config_code(spec, &key.text, &value.text) {
             push(text(part(value, &code)), Place::default());
         }
+    }
+}
+
+/// `pip install .`, `pip install -e ./pkg`, `pip wheel DIR`: the project's `setup.py` runs (a
+/// `setup.py` written earlier in the input is analysed as that code).
+fn project_install(args: &[Word], push: &mut Push) {
+    let Some(verb) = args.iter().position(|a| !a.text.starts_with('-')) else {
+        return;
+    };
+    if !matches!(args[verb].text.as_str(), "install" | "wheel" | "download") {
+        return;
+    }
+    for a in &args[verb + 1..] {
+        let t = a.text.as_str();
+        let local = t == "." || t.starts_with("./") || t.starts_with('/') || t == "..";
+        if !local || t.ends_with(".whl") || t.ends_with(".txt") || t.contains(".tar") {
+            continue;
+        }
+        let file = Word {
+            text: format!("{}/setup.py", t.trim_end_matches('/')),
+            ..a.clone()
+        };
+        push(
+            Code::File(file, Format::Code(Lang::Python)),
+            Place::default(),
+        );
     }
 }
 
