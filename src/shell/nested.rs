@@ -297,6 +297,43 @@ const GLOB_PROGRAMS: &[&str] = &[
     "find",
 ];
 
+/// `text` without its `$NAME`, `${NAME}`, `$@` and `$*` references (what it is when they are
+/// unset); text with any other expansion comes back unchanged.
+fn strip_variable_references(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            let c = text[i..].chars().next().unwrap_or('?');
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        }
+        let braced = b.get(i + 1) == Some(&b'{');
+        let start = i + 1 + usize::from(braced);
+        let mut end = start;
+        if matches!(b.get(start), Some(b'@' | b'*')) {
+            end += 1;
+        } else {
+            while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_') {
+                end += 1;
+            }
+        }
+        if end == start || b[start].is_ascii_digit() && end - start > 1 {
+            return text.to_string();
+        }
+        if braced {
+            if b.get(end) != Some(&b'}') {
+                return text.to_string();
+            }
+            end += 1;
+        }
+        i = end;
+    }
+    out
+}
+
 /// The program an unquoted glob (`b??h`, `cu*l`) names, if it matches one of [`GLOB_PROGRAMS`].
 fn glob_program(pattern: &str) -> Option<&'static str> {
     GLOB_PROGRAMS
@@ -793,6 +830,35 @@ impl Walker {
                 w.text = program.to_string();
                 w.glob = false;
                 return Some(raw);
+            }
+        }
+        // `c${x}url`, `ba$@sh`, `r${u}m`: variables the input never sets spliced into a program's
+        // name. Unset they are empty, and the name is that program — judged as it, while the
+        // spelling itself stays a finding.
+        let written = self
+            .input
+            .as_deref()
+            .and_then(|i| i.get(w.span.0..w.span.1))
+            .filter(|raw| !raw.contains(['\\', '`', '(']))
+            .map(|raw| raw.replace(['"', '\''], ""));
+        if let Some(raw) = written.filter(|_| w.dynamic && w.subs.is_empty() && !w.glob) {
+            let raw_base = base_name(&raw).to_string();
+            let spliced = strip_variable_references(&raw_base);
+            if spliced != raw_base && GLOB_PROGRAMS.contains(&spliced.as_str()) {
+                self.gap(
+                    GapKind::DynamicCommand,
+                    "the program name splices in variables the input never sets",
+                    w.span,
+                );
+                let shown = w.text.clone();
+                let dir = &raw[..raw.len() - raw_base.len()];
+                if dir.contains('$') {
+                    w.text = spliced;
+                } else {
+                    w.text = format!("{dir}{spliced}");
+                }
+                w.dynamic = false;
+                return Some(shown);
             }
         }
         // A computed directory with a literal program name (`"$VENV/bin/python"`) is that program.
@@ -1337,4 +1403,18 @@ const MAX_ALIASES: usize = 256;
 /// `text` as one single-quoted shell word.
 fn single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod spliced_name_tests {
+    use super::strip_variable_references;
+
+    #[test]
+    fn unset_references_are_removed_and_other_expansions_kept() {
+        assert_eq!(strip_variable_references("c${x}url"), "curl");
+        assert_eq!(strip_variable_references("ba$@sh"), "bash");
+        assert_eq!(strip_variable_references("r$u_m"), "r");
+        assert_eq!(strip_variable_references("${x:-a}b"), "${x:-a}b");
+        assert_eq!(strip_variable_references("python3"), "python3");
+    }
 }
