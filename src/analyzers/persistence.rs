@@ -424,24 +424,21 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
                 ),
             };
             // The programs git runs from the written settings, judged as shell lines.
-            let run =
-                (sink == Sink::GitConfig)
-                    .then(|| {
-                        payloads
-                            .iter()
-                            .flat_map(|t| git_programs(t))
-                            .find_map(|code| {
-                                runs_remote_code(&code, Sink::StartupFile, rules).map(|(id, why)| {
-                            (id, format!("{why} (a git setting runs it on ordinary commands)"))
-                        })
-                            })
-                    })
-                    .flatten();
+            let run = if sink == Sink::GitConfig {
+                payloads
+                    .iter()
+                    .flat_map(|t| git_programs(t))
+                    .find_map(|code| runs_remote_code(&code, Sink::StartupFile, rules))
+            } else {
+                None
+            };
             if let Some((rule_id, why)) = run {
                 hits.push(OwnedHit {
                     rule_id,
                     span: cmd.span,
-                    detail: Some(why),
+                    detail: Some(format!(
+                        "{why} (a git setting runs it on ordinary commands)"
+                    )),
                 });
             }
             if let Some(m) = payloads.iter().find_map(|t| re.find(t)) {
@@ -1046,31 +1043,37 @@ fn sudo_for_everyone(line: &str) -> bool {
     .is_match(line)
 }
 
+/// An npm script run by `npm install`, `npm publish` or `npm pack` of the project (the names
+/// `persist.package-lifecycle-script` matches).
+fn is_lifecycle_hook(name: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^(pre|post)?(install|prepare|prepublish|prepack|postpack|publish)$")
+            .expect("static regex")
+    })
+    .is_match(name)
+}
+
 /// The command an npm install-time script is set to, by `npm|pnpm pkg set scripts.X=CMD` or a
 /// `jq` program assigning `.scripts.X = "CMD"`.
 fn lifecycle_script(cmd: &Command) -> Option<String> {
     static JQ: OnceLock<Regex> = OnceLock::new();
-    const HOOKS: &str = "(pre|post)?(install|prepare|prepublish|prepack|postpack|publish)";
     match cmd.name() {
         "npm" | "pnpm" => cmd.args().iter().find_map(|a| {
             let (key, value) = a.text.split_once('=')?;
             let hook = key.trim_matches(['"', '\'']).strip_prefix("scripts.")?;
-            let hook = hook
-                .strip_prefix("pre")
-                .or_else(|| hook.strip_prefix("post"))
-                .unwrap_or(hook);
-            matches!(hook, "install" | "prepare" | "publish" | "pack").then(|| value.to_string())
+            is_lifecycle_hook(hook).then(|| value.to_string())
         }),
         "jq" | "gojq" | "jaq" => {
             let re = JQ.get_or_init(|| {
-                Regex::new(&format!(
-                    r#"\.scripts(\.|\[\s*")({HOOKS})"?\s*\]?\s*\|?=\s*"((?:[^"\\]|\\.)*)""#
-                ))
-                .expect("static regex")
+                Regex::new(r#"\.scripts(\.|\[\s*")([\w-]+)"?\s*\]?\s*\|?=\s*"((?:[^"\\]|\\.)*)""#)
+                    .expect("static regex")
             });
-            cmd.args()
-                .iter()
-                .find_map(|a| re.captures(&a.text).map(|c| c[5].replace("\\\"", "\"")))
+            cmd.args().iter().find_map(|a| {
+                re.captures_iter(&a.text)
+                    .find(|c| is_lifecycle_hook(&c[2]))
+                    .map(|c| c[3].replace("\\\"", "\""))
+            })
         }
         _ => None,
     }

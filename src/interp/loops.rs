@@ -73,7 +73,7 @@ pub fn binding(
 }
 
 /// Index of the bracket that closes the one at `open`.
-fn group_end(toks: &[Tok], open: usize) -> Option<usize> {
+pub(super) fn group_end(toks: &[Tok], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (k, t) in toks.iter().enumerate().skip(open) {
         match t {

@@ -644,23 +644,14 @@ fn list_key(name: &str) -> String {
 /// The items of a list literal at the start of `toks` (`[…]`, or `(…)` holding a comma), when
 /// every item is literal.
 fn bracketed_list(toks: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<String>> {
-    let open = match toks.first()? {
-        Tok::Punct('[') => '[',
-        Tok::Punct('(') => '(',
+    let close = match toks.first()? {
+        Tok::Punct('[') => ']',
+        Tok::Punct('(') => ')',
         _ => return None,
     };
-    let close = if open == '[' { ']' } else { ')' };
-    let mut depth = 0usize;
-    let end = toks.iter().position(|t| {
-        match t {
-            Tok::Punct(c) if *c == open => depth += 1,
-            Tok::Punct(c) if *c == close => depth -= 1,
-            _ => {}
-        }
-        depth == 0
-    })?;
+    let end = loops::group_end(toks, 0).filter(|&e| toks[e] == Tok::Punct(close))?;
     let inner = &toks[1..end];
-    if open == '(' && !inner.contains(&Tok::Punct(',')) {
+    if close == ')' && !inner.contains(&Tok::Punct(',')) {
         return None;
     }
     split_args(inner)

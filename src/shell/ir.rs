@@ -23,6 +23,17 @@ pub struct Word {
     pub quoted: bool,
 }
 
+impl Word {
+    /// A plain literal word at `span`, for commands the walker derives from what it read.
+    pub fn literal(text: impl Into<String>, span: Span) -> Word {
+        Word {
+            text: text.into(),
+            span,
+            ..Word::default()
+        }
+    }
+}
+
 /// A redirection attached to a command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Redirect {

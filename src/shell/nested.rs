@@ -485,11 +485,7 @@ impl Walker {
             if simple {
                 let mut argv: Vec<Word> = value
                     .split_whitespace()
-                    .map(|t| Word {
-                        text: t.to_string(),
-                        span: at,
-                        ..Word::default()
-                    })
+                    .map(|t| Word::literal(t, at))
                     .collect();
                 argv.extend(args);
                 // In place of the command: same pipeline stage, same redirections' input.

@@ -208,17 +208,8 @@ impl Walker {
         }
         // A download saved by the code is a download like `curl -o FILE URL`.
         for (path, url) in report.downloads {
-            self.with_step(&format!("{} download", lang.name()), |w| {
-                let words = ["curl", "-fsSLo", path.as_str(), url.as_str()]
-                    .iter()
-                    .map(|t| Word {
-                        text: t.to_string(),
-                        span: code.span,
-                        ..Word::default()
-                    })
-                    .collect();
-                w.nested_argv(words, code.span, false, None);
-            });
+            let argv = ["curl", "-fsSLo", path.as_str(), url.as_str()];
+            self.derived_argv(&format!("{} download", lang.name()), argv, code.span);
         }
         for (run, call) in report.runs {
             self.with_step(&format!("{} {call}", lang.name()), |w| match run {
@@ -238,28 +229,15 @@ impl Walker {
                 Run::Argv(argv) => {
                     let words = argv
                         .into_iter()
-                        .map(|t| Word {
-                            text: t,
-                            span: code.span,
-                            ..Word::default()
-                        })
+                        .map(|t| Word::literal(t, code.span))
                         .collect();
                     w.nested_argv(words, code.span, false, None);
                 }
             });
         }
         for (target, call) in report.deletes {
-            self.with_step(&format!("{} {call}", lang.name()), |w| {
-                let words = ["rm", "-rf", target.as_str()]
-                    .iter()
-                    .map(|t| Word {
-                        text: t.to_string(),
-                        span: code.span,
-                        ..Word::default()
-                    })
-                    .collect();
-                w.nested_argv(words, code.span, false, None);
-            });
+            let argv = ["rm", "-rf", target.as_str()];
+            self.derived_argv(&format!("{} {call}", lang.name()), argv, code.span);
         }
         for call in report.dynamic {
             self.gap(
@@ -300,6 +278,13 @@ impl Walker {
                 });
             }
         }
+    }
+
+    /// Walk a command the walker derived from analysed code (`rm -rf TARGET` for a recursive
+    /// delete call, `curl -o FILE URL` for a saved download) as a step of that code.
+    fn derived_argv<'a>(&mut self, step: &str, argv: impl IntoIterator<Item = &'a str>, at: Span) {
+        let words = argv.into_iter().map(|t| Word::literal(t, at)).collect();
+        self.with_step(step, |w| w.nested_argv(words, at, false, None));
     }
 
     /// A file written by code the walker analysed (an interpreter's `open().write`, awk's
