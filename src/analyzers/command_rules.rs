@@ -1,6 +1,7 @@
 //! The data-driven analyzer: every `[[rule.match]]` block of the packs against every command.
 
 use super::OwnedHit;
+use crate::rules::matcher::ArgView;
 use crate::rules::RuleSet;
 use crate::shell::Script;
 
@@ -8,8 +9,9 @@ use crate::shell::Script;
 pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = Vec::new();
     for cmd in &script.commands {
+        let view = ArgView::new(cmd);
         for (rule, matcher) in rules.candidates(cmd) {
-            if matcher.matches(cmd) {
+            if matcher.matches_view(&view) {
                 hits.push(OwnedHit {
                     rule_id: rule.id().to_string(),
                     span: cmd.span,

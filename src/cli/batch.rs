@@ -16,7 +16,7 @@ use super::{EXIT_CONFIG, EXIT_NOINPUT};
 use crate::findings::Action;
 use crate::Scanner;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
@@ -95,33 +95,53 @@ fn read_chunk(
     Ok(Some(chunk))
 }
 
-/// The JSON verdict line for one input line.
-fn verdict_line(scanner: &Scanner, n: usize, bytes: &[u8], jsonl: bool) -> (String, Action) {
+/// A line's answer before its line number is added: the same bytes always get the same one.
+#[derive(Clone)]
+struct Answer {
+    /// The verdict's JSON object without its closing brace.
+    head: String,
+    /// The input's `id` (JSON Lines), as JSON.
+    id: Option<String>,
+    action: Action,
+}
+
+impl Answer {
+    fn new(verdict: &crate::Verdict, id: Option<serde_json::Value>) -> Self {
+        let mut head = serde_json::to_string(verdict).unwrap_or_else(|_| "{}".into());
+        // A verdict is a JSON object: reopen it before its closing brace.
+        head.pop();
+        Answer {
+            head,
+            id: id.map(|v| v.to_string()),
+            action: verdict.action,
+        }
+    }
+
+    /// The verdict line for input line `n`.
+    fn render(&self, n: usize) -> String {
+        let comma = if self.head.len() > 1 { "," } else { "" };
+        match &self.id {
+            Some(id) => format!("{}{comma}\"line\":{n},\"id\":{id}}}", self.head),
+            None => format!("{}{comma}\"line\":{n}}}", self.head),
+        }
+    }
+}
+
+/// Scan one input line.
+fn answer(scanner: &Scanner, bytes: &[u8], jsonl: bool) -> Answer {
     supervise::inject_fault(bytes);
-    let (verdict, id) = match std::str::from_utf8(bytes) {
+    match std::str::from_utf8(bytes) {
         Ok(line) => {
             let item = parse_line(line, jsonl);
             let v = match &item.command {
                 Ok(c) => scanner.scan(c),
                 Err(e) => scanner.verdict_for(line, "core.invalid-input", e),
             };
-            (v, item.id)
+            Answer::new(&v, item.id)
         }
         // Not UTF-8: scanned as bytes (core.invalid-utf8), never silently replaced.
-        Err(_) => (scanner.scan_bytes(bytes), None),
-    };
-    (annotate(&verdict, n, id), verdict.action)
-}
-
-fn annotate(verdict: &crate::Verdict, n: usize, id: Option<serde_json::Value>) -> String {
-    let mut v = serde_json::to_value(verdict).unwrap_or_default();
-    if let Some(obj) = v.as_object_mut() {
-        obj.insert("line".into(), serde_json::json!(n));
-        if let Some(id) = id {
-            obj.insert("id".into(), id);
-        }
+        Err(_) => Answer::new(&scanner.scan_bytes(bytes), None),
     }
-    v.to_string()
 }
 
 /// One line of a batch, parsed.
@@ -160,6 +180,7 @@ fn worker(scanner: &Scanner, jsonl: bool) -> i32 {
     let mut reader = std::io::BufReader::new(stdin.lock());
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut memo = Memo::default();
     loop {
         let mut chunk: Vec<Line> = Vec::new();
         let mut eof = false;
@@ -188,49 +209,7 @@ fn worker(scanner: &Scanner, jsonl: bool) -> i32 {
         }
         let mut worst = Action::Allow;
         if !chunk.is_empty() {
-            let (tx, rx) = mpsc::channel::<(usize, String, Action)>();
-            std::thread::scope(|s| {
-                s.spawn(|| {
-                    chunk
-                        .par_iter()
-                        .enumerate()
-                        .for_each_with(tx, |tx, (i, (n, bytes))| {
-                            let (line, action) = verdict_line(scanner, *n, bytes, jsonl);
-                            let _ = tx.send((i, line, action));
-                        });
-                });
-                let mut ready = BTreeMap::new();
-                let mut next = 0;
-                let mut open = true;
-                while open {
-                    // Poll instead of blocking on every result: a parked receiver costs one
-                    // futex wake-up per line; this writes and flushes once per burst.
-                    loop {
-                        match rx.try_recv() {
-                            Ok((i, line, action)) => {
-                                ready.insert(i, line);
-                                worst = worst.max(action);
-                            }
-                            Err(mpsc::TryRecvError::Empty) => break,
-                            Err(mpsc::TryRecvError::Disconnected) => {
-                                open = false;
-                                break;
-                            }
-                        }
-                    }
-                    let before = next;
-                    while let Some(l) = ready.remove(&next) {
-                        let _ = writeln!(out, "{l}");
-                        next += 1;
-                    }
-                    if next != before {
-                        let _ = out.flush();
-                    }
-                    if open {
-                        std::thread::sleep(POLL);
-                    }
-                }
-            });
+            worst = scan_chunk(scanner, jsonl, &chunk, &mut memo, &mut out);
         }
         if !chunk.is_empty() || !eof {
             let _ = writeln!(out, "={}", worst.exit_code());
@@ -240,6 +219,108 @@ fn worker(scanner: &Scanner, jsonl: bool) -> i32 {
             return 0;
         }
     }
+}
+
+/// Answers of lines already scanned, by their bytes: a shell history or a CI log repeats the
+/// same commands, and a verdict depends on nothing but the line and the configuration.
+#[derive(Default)]
+struct Memo {
+    answers: HashMap<Vec<u8>, Answer>,
+    bytes: usize,
+}
+
+/// Lines the memo holds at most (it starts over when full).
+const MEMO_LINES: usize = 32 * 1024;
+/// Bytes of lines and answers the memo holds at most.
+const MEMO_BYTES: usize = 32 * 1024 * 1024;
+
+impl Memo {
+    fn keep(&mut self, line: &[u8], answer: Answer) {
+        let size = line.len() + answer.head.len();
+        if self.answers.len() >= MEMO_LINES || self.bytes + size > MEMO_BYTES {
+            self.answers.clear();
+            self.bytes = 0;
+        }
+        self.bytes += size;
+        self.answers.insert(line.to_vec(), answer);
+    }
+}
+
+/// Scan one chunk on all cores, each distinct line once, and write the verdicts in input order
+/// as soon as each is ready; the chunk's worst action.
+fn scan_chunk(
+    scanner: &Scanner,
+    jsonl: bool,
+    chunk: &[Line],
+    memo: &mut Memo,
+    out: &mut impl Write,
+) -> Action {
+    // For each line: the chunk index of the line whose scan answers it (`None`: the memo does).
+    let mut first: HashMap<&[u8], usize> = HashMap::new();
+    let mut todo = Vec::new();
+    let source: Vec<Option<usize>> = chunk
+        .iter()
+        .enumerate()
+        .map(|(i, (_, bytes))| {
+            if memo.answers.contains_key(bytes.as_slice()) {
+                return None;
+            }
+            Some(*first.entry(bytes.as_slice()).or_insert_with(|| {
+                todo.push(i);
+                i
+            }))
+        })
+        .collect();
+    let mut worst = Action::Allow;
+    let mut done: HashMap<usize, Answer> = HashMap::new();
+    let (tx, rx) = mpsc::channel::<(usize, Answer)>();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            todo.par_iter().for_each_with(tx, |tx, &i| {
+                let _ = tx.send((i, answer(scanner, &chunk[i].1, jsonl)));
+            });
+        });
+        let mut next = 0;
+        let mut open = true;
+        while open {
+            // Poll instead of blocking on every result: a parked receiver costs one futex
+            // wake-up per line; this writes and flushes once per burst.
+            loop {
+                match rx.try_recv() {
+                    Ok((i, a)) => {
+                        done.insert(i, a);
+                    }
+                    Err(mpsc::TryRecvError::Empty) => break,
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        open = false;
+                        break;
+                    }
+                }
+            }
+            let before = next;
+            while next < chunk.len() {
+                let bytes = chunk[next].1.as_slice();
+                let a = match source[next] {
+                    None => memo.answers.get(bytes),
+                    Some(i) => done.get(&i),
+                };
+                let Some(a) = a else { break };
+                worst = worst.max(a.action);
+                let _ = writeln!(out, "{}", a.render(chunk[next].0));
+                next += 1;
+            }
+            if next != before {
+                let _ = out.flush();
+            }
+            if open {
+                std::thread::sleep(POLL);
+            }
+        }
+    });
+    for (i, a) in done {
+        memo.keep(&chunk[i].1, a);
+    }
+    worst
 }
 
 /// A running worker.
@@ -475,7 +556,7 @@ impl Supervisor {
             &format!("{why}, so it is refused"),
         );
         self.worst = self.worst.max(verdict.action);
-        let _ = writeln!(out, "{}", annotate(&verdict, *n, id));
+        let _ = writeln!(out, "{}", Answer::new(&verdict, id).render(*n));
     }
 }
 

@@ -271,6 +271,12 @@ impl Matcher {
 
     /// Does the command satisfy every condition?
     pub fn matches(&self, cmd: &Command) -> bool {
+        self.matches_view(&ArgView::new(cmd))
+    }
+
+    /// [`Matcher::matches`] over a command's arguments split once for all its candidate rules.
+    pub fn matches_view(&self, view: &ArgView) -> bool {
+        let cmd = view.cmd;
         if !self.name_matches(cmd.name()) || self.commands_not.iter().any(|n| n == cmd.name()) {
             return false;
         }
@@ -298,8 +304,14 @@ impl Matcher {
         if self.assign.is_some() && cmd.assignments.is_empty() {
             return false;
         }
-        let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
-        let positionals = positionals(&args, &self.value_flags);
+        let args = &view.args[..];
+        let own;
+        let positionals: &[&str] = if self.value_flags.is_empty() {
+            &view.positionals
+        } else {
+            own = positionals(args, &self.value_flags);
+            &own
+        };
         if !self.subcommand.is_empty()
             && !positionals
                 .first()
@@ -343,14 +355,14 @@ impl Matcher {
             }
         }
         if self.argv.is_some() || self.argv_not.is_some() {
-            let joined = args.join(" ");
+            let joined = view.joined.get_or_init(|| args.join(" "));
             if let Some(r) = &self.argv {
-                if !r.is_match(&joined) {
+                if !r.is_match(joined) {
                     return false;
                 }
             }
             if let Some(r) = &self.argv_not {
-                if r.is_match(&joined) {
+                if r.is_match(joined) {
                     return false;
                 }
             }
@@ -421,6 +433,31 @@ impl Matcher {
             }
         }
         true
+    }
+}
+
+/// A command's arguments as the matchers read them, computed once per command.
+pub struct ArgView<'a> {
+    cmd: &'a Command,
+    /// Argument texts.
+    args: Vec<&'a str>,
+    /// Positional arguments when no option takes a value.
+    positionals: Vec<&'a str>,
+    /// The arguments joined by blanks, made on first need.
+    joined: std::cell::OnceCell<String>,
+}
+
+impl<'a> ArgView<'a> {
+    /// Split `cmd`'s arguments.
+    pub fn new(cmd: &'a Command) -> Self {
+        let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+        let positionals = positionals::<&str>(&args, &[]);
+        ArgView {
+            cmd,
+            args,
+            positionals,
+            joined: std::cell::OnceCell::new(),
+        }
     }
 }
 
