@@ -168,6 +168,24 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
 /// /run/secrets/pw`: what the command runs on the other end is printed here.
 fn remote_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     let name = cmd.name();
+    // `docker cp web:/app/.env -`: the container's file on stdout (a tar stream of it).
+    if matches!(name, "docker" | "podman" | "nerdctl") {
+        let positional: Vec<&str> = cmd
+            .args()
+            .iter()
+            .map(|a| a.text.as_str())
+            .filter(|a| !a.starts_with('-') || *a == "-")
+            .collect();
+        if let ["cp", src, "-"] = positional[..] {
+            let path = src.split_once(':').map_or(src, |(_, p)| p);
+            if is_secret_path(path) {
+                return Some((Secret::File, format!("{src} (copied out of the container)")));
+            }
+        }
+        if positional.first() == Some(&"cp") {
+            return None;
+        }
+    }
     if !matches!(
         name,
         "ssh"
@@ -1151,7 +1169,12 @@ fn url_host(text: &str) -> Option<String> {
         .split(['/', '?', '#', ':'])
         .next()?
         .to_ascii_lowercase();
-    (host.contains('.') && !host.contains('$')).then_some(host)
+    // A file argument (`@req.json`, `./body.json`) is not a host.
+    let hostlike = host
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'[' | b']'))
+        && !host.starts_with(['.', '-']);
+    (host.contains('.') && hostlike).then_some(host)
 }
 
 /// The archive file a `tar`/`zip`/`7z` command writes when it packs a secret or the home
@@ -1195,15 +1218,18 @@ fn archive_of_secrets(cmd: &Command) -> Option<String> {
 fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
     let mut out = std::collections::HashSet::new();
     for cmd in &script.commands {
-        if matches!(
-            cmd.name(),
-            "cp" | "mv" | "install" | "ln" | "rsync" | "ditto" | "scp"
-        ) {
-            let positional: Vec<&Word> = cmd
-                .args()
-                .iter()
-                .filter(|a| !a.text.starts_with('-'))
-                .collect();
+        let copy_args = match cmd.name() {
+            "cp" | "mv" | "install" | "ln" | "rsync" | "ditto" | "scp" => Some(cmd.args()),
+            // `docker cp web:/app/.env /tmp/e`, `kubectl cp pod:/root/.aws/credentials c`.
+            "docker" | "podman" | "nerdctl" | "kubectl" | "oc"
+                if cmd.args().first().is_some_and(|a| a.text == "cp") =>
+            {
+                Some(&cmd.args()[1..])
+            }
+            _ => None,
+        };
+        if let Some(args) = copy_args {
+            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
             if let Some((dest, sources)) = positional.split_last() {
                 let template = |t: &str| {
                     [

@@ -432,12 +432,26 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             continue;
         };
         let hit = by_name.or_else(|| {
-            written.iter().find(|(f, is_dir, _, _)| {
-                if *is_dir && (f == "." || f == "./") {
-                    // Unpacked into the working directory: a program inside one of the
-                    // unpacked directories (`./x/run`; after `cd x` the walker cannot tell).
+            written.iter().find(|(f, is_dir, from, _)| {
+                // After a `cd` the working directory is another one.
+                let moved = || {
+                    script
+                        .commands
+                        .get(*from + 1..i)
+                        .unwrap_or_default()
+                        .iter()
+                        .any(|c| matches!(c.name(), "cd" | "pushd" | "popd"))
+                };
+                if *is_dir && (f == "." || f == "./") && target.starts_with("./") && moved() {
+                    false
+                } else if *is_dir && (f == "." || f == "./") {
+                    // Unpacked into the working directory: a program run by its path there
+                    // (`./install`) or inside one of the unpacked directories (`./x/run`; after
+                    // `cd x` the walker cannot tell). A bare script name given to an
+                    // interpreter (`python3 train.py`) is more likely the project's own.
                     !target.starts_with(['/', '~', '$'])
-                        && target.trim_start_matches("./").contains('/')
+                        && (target.starts_with("./")
+                            || target.trim_start_matches("./").contains('/'))
                 } else if *is_dir {
                     let d = f.trim_end_matches('/');
                     target
@@ -587,38 +601,80 @@ fn run_target(cmd: &Command) -> Option<&str> {
     cmd.invoked_as.as_deref()
 }
 
-/// `deno run URL`, `bun run URL`: code run straight from the network.
+/// `deno run URL`, `bun run URL`, `npx URL`: code run straight from the network. Only the
+/// program itself counts (the first operand, or the value of `--spec`/`--from`/`--package`):
+/// a URL after it is the program's own argument (`npx lighthouse https://…`, `deno run
+/// main.ts https://…`).
 fn url_runner(cmd: &Command) -> Option<&str> {
-    let args = cmd.args();
-    let runs = match cmd.name() {
-        "deno" => args
-            .first()
-            .is_some_and(|a| matches!(a.text.as_str(), "run" | "install" | "eval" | "x")),
-        "bun" | "bunx" => true,
-        // `npx URL`, `pipx run --spec URL`, `uvx --from git+URL`: a package fetched from that
-        // address and run at once (a forge's repository is a source reference: supply warns).
-        "npx" | "pipx" | "uvx" | "pnpx" => {
-            if cmd.name() == "pipx" && !args.iter().any(|a| a.text == "run") {
-                return None;
-            }
-            return args
-                .iter()
-                .map(|a| a.text.as_str())
-                .map(|a| {
-                    a.trim_start_matches("--spec=")
-                        .trim_start_matches("--from=")
-                })
-                .map(|a| a.strip_prefix("git+").unwrap_or(a))
-                .find(|a| (a.starts_with("https://") || a.starts_with("http://")) && !on_forge(a));
-        }
-        _ => false,
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    let rest: &[&str] = match cmd.name() {
+        "deno" => match args.first() {
+            Some(&("run" | "install" | "eval" | "x")) => &args[1..],
+            _ => return None,
+        },
+        "bun" => match args.first() {
+            Some(&("run" | "x")) => &args[1..],
+            _ => &args,
+        },
+        "pipx" => &args[args.iter().position(|a| *a == "run")? + 1..],
+        "npx" | "bunx" | "uvx" | "pnpx" => &args,
+        _ => return None,
     };
-    if !runs {
-        return None;
+    // A forge's repository given to a package runner is a source reference (supply warns);
+    // deno and bun run the file at the address itself.
+    let packages = !matches!(cmd.name(), "deno" | "bun");
+    let url = |a: &str| {
+        let a = a.strip_prefix("git+").unwrap_or(a);
+        (a.starts_with("https://") || a.starts_with("http://")) && !(packages && on_forge(a))
+    };
+    program_operands(rest).into_iter().find(|a| url(a))
+}
+
+/// The operands of a package runner's command line that name the program it fetches: the
+/// values of `--spec`, `--from`, `--package`/`-p` (also `=` forms), and the first operand.
+fn program_operands<'a>(args: &[&'a str]) -> Vec<&'a str> {
+    const SPEC: &[&str] = &["--spec", "--from", "--package", "-p", "--with"];
+    const VALUE: &[&str] = &[
+        "-c",
+        "--call",
+        "--python",
+        "--pip-args",
+        "--config",
+        "--import-map",
+        "--cert",
+        "--location",
+        "--seed",
+        "--index-url",
+        "--cwd",
+        "--shell",
+    ];
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if let Some((flag, value)) = a.split_once('=').filter(|(f, _)| f.starts_with('-')) {
+            if SPEC.contains(&flag) {
+                out.push(value);
+            }
+        } else if SPEC.contains(&a) {
+            if let Some(v) = args.get(i + 1) {
+                out.push(v);
+            }
+            i += 1;
+        } else if VALUE.contains(&a) {
+            i += 1;
+        } else if a == "--" {
+            if let Some(v) = args.get(i + 1) {
+                out.push(v);
+            }
+            break;
+        } else if !a.starts_with('-') {
+            out.push(a);
+            break;
+        }
+        i += 1;
     }
-    args.iter()
-        .map(|a| a.text.as_str())
-        .find(|a| a.starts_with("https://") || a.starts_with("http://"))
+    out
 }
 
 /// A URL on a code forge (a repository reference, judged by the supply-chain rules).
@@ -645,7 +701,8 @@ fn pipeline_taint(script: &Script, cmd: &Command) -> Option<Taint> {
         .or_else(|| is_decoder(cmd).then_some(Taint::Decoded))
 }
 
-/// The directory a `tar x… -C DIR` reading its archive from stdin extracts into.
+/// The directory a `tar x…` reading its archive from stdin extracts into (`-C DIR`, or the
+/// working directory).
 fn extraction_dir(cmd: &Command) -> Option<String> {
     if !matches!(cmd.name(), "tar" | "bsdtar" | "gtar") {
         return None;
@@ -658,9 +715,12 @@ fn extraction_dir(cmd: &Command) -> Option<String> {
     if !bundle.contains('x') || !reads_stdin {
         return None;
     }
-    args.windows(2)
-        .find(|w| w[0] == "-C" || w[0] == "--directory")
-        .map(|w| w[1].to_string())
+    // Without -C it unpacks into the working directory.
+    Some(
+        args.windows(2)
+            .find(|w| w[0] == "-C" || w[0] == "--directory")
+            .map_or_else(|| ".".to_string(), |w| w[1].to_string()),
+    )
 }
 
 /// `tar x… -f ARCHIVE -C DIR`, `unzip ARCHIVE -d DIR`: (archive, directory).
@@ -689,7 +749,7 @@ fn extraction(cmd: &Command) -> Option<(String, String)> {
         }
         "unzip" => {
             let archive = args.iter().find(|a| !a.starts_with('-'))?.to_string();
-            Some((archive, value(&["-d"])?))
+            Some((archive, value(&["-d"]).unwrap_or_else(|| ".".into())))
         }
         _ => None,
     }

@@ -94,6 +94,21 @@ pub fn is_fetcher(cmd: &Command) -> bool {
             return args.first().is_some_and(|a| a.text == "archive")
                 && args.iter().any(|a| a.text.starts_with("--remote"));
         }
+        // A forge's CLI printing a file it fetched: `gh gist view ID --raw`, `gh api …`,
+        // `gh release download … -O -`, `glab snippet view ID --raw`.
+        "gh" | "glab" => {
+            let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
+            let to_stdout = args
+                .windows(2)
+                .any(|w| matches!(w[0], "-O" | "--output") && w[1] == "-")
+                || args.contains(&"--output=-");
+            return match args.as_slice() {
+                ["api", ..] => true,
+                ["gist" | "snippet", "view", ..] => true,
+                ["release", "download", ..] => to_stdout,
+                _ => false,
+            };
+        }
         _ => {}
     }
     // An interpreter one-liner that names a URL and a fetch call (`python3 -c '…urlopen("https://…")…'`,

@@ -12,7 +12,7 @@ const MAX_ITEMS: usize = 16;
 /// Shells whose `-c STRING` is shell code we can parse.
 pub const SHELLS: &[&str] = &[
     "sh", "bash", "zsh", "dash", "ksh", "ash", "mksh", "yash", "posh", "fish", "rbash", "csh",
-    "tcsh",
+    "tcsh", "ksh93", "oksh", "loksh", "pdksh", "hush", "bosh", "lksh",
 ];
 
 /// Keywords that can only close or continue a compound command; bash rejects them as commands.
@@ -1280,9 +1280,23 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
                 w.text = expanded;
             }
         }
-        // `~/../$USER` is the home itself, `~/..` the directory of every home.
-        if w.text.starts_with("~/") && w.text.contains("/..") {
-            w.text = super::state::normalize(&w.text);
+        // `~/../$USER` and `$HOME/./` are the home itself, `~/..` the directory of every home.
+        let home_rest = ["~/", "$HOME/", "${HOME}/"]
+            .iter()
+            .find_map(|p| w.text.strip_prefix(p));
+        if let Some(rest) = home_rest {
+            // Only `.`, `..` and `//` are collapsed; a trailing slash stays (`cp f ~/dir/`).
+            let body = rest.trim_end_matches('*').trim_end_matches('/');
+            if body.split('/').any(|p| p == "." || p == "..") || body.contains("//") {
+                let glob_tail = rest.ends_with('*');
+                let mut n = super::state::normalize(&format!("~/{body}"));
+                if glob_tail {
+                    n = format!("{}/*", n.trim_end_matches('/'));
+                } else if rest.ends_with('/') {
+                    n = format!("{}/", n.trim_end_matches('/'));
+                }
+                w.text = n;
+            }
         }
         if w.text.starts_with('/') && (w.text.contains("/.") || w.text.contains("//")) {
             let glob_tail = w.text.ends_with("/*");

@@ -436,7 +436,14 @@ impl Walker {
         }
         self.depth += 1;
         self.origin = origin;
-        self.pipes.clear();
+        // `bash -c CODE`, `eval CODE` and `env -S CODE` run CODE with their own stdin: its
+        // commands stand where the wrapper stands in a pipeline (`curl … | bash -c sh`).
+        if !matches!(
+            origin,
+            Origin::ShellString | Origin::Eval | Origin::SplitString
+        ) {
+            self.pipes.clear();
+        }
         self.walk_source(&code.text.clone(), map);
         self.pending_stdin = saved_pending;
         self.piped = saved_piped;
