@@ -129,6 +129,9 @@ struct Vocab {
     /// Calls that move or rename a file (`os.rename(a, b)`), reported as `mv a b`.
     #[serde(default)]
     rename: Vec<String>,
+    /// Calls that change a file's mode (`os.chmod(p, 0o777)`), reported as `chmod MODE PATH`.
+    #[serde(default)]
+    chmod: Vec<String>,
     /// Calls that enumerate every file under a root (the root is the first argument, the last
     /// for Perl's `find`, or the receiver: `Path.home().rglob("*")`).
     #[serde(default)]
@@ -395,7 +398,12 @@ fn args_of(toks: &[Tok], i: usize, lang: Lang) -> Option<&[Tok]> {
         // A word list (`system qw(rm -rf /)`) arrives as `[…]`; Ruby spreads with `*`.
         let list = matches!(first, Tok::Punct('['))
             || (lang == Lang::Ruby && matches!(first, Tok::Punct('*')));
-        if !matches!(first, Tok::Str(_) | Tok::Ident(_) | Tok::Cmd(_)) && !list {
+        // A number starts `chmod 0666, FILE`.
+        if !matches!(
+            first,
+            Tok::Str(_) | Tok::Ident(_) | Tok::Cmd(_) | Tok::Num(_)
+        ) && !list
+        {
             return None;
         }
         // The statement ends at `;`, a closing bracket of an enclosing block or a statement
@@ -1568,6 +1576,27 @@ fn scan(
                 r.runs.push((Run::Argv(argv), name.to_string()));
             }
         }
+        if in_list(name, &v.chmod) {
+            if let Some(args) = args_of(toks, i, lang) {
+                let parts = split_args(args);
+                // The mode is the numeric argument (first in Perl and Ruby, second elsewhere).
+                let mode = parts.iter().find_map(|p| match p {
+                    [Tok::Num(n)] => octal_mode(n),
+                    _ => None,
+                });
+                let paths: Vec<String> = parts
+                    .iter()
+                    .filter(|p| !matches!(p, [Tok::Num(_)]))
+                    .filter_map(|p| path_value(p, v, &paths, &vars))
+                    .collect();
+                if let Some(mode) = mode {
+                    for p in paths {
+                        let argv = vec!["chmod".to_string(), mode.clone(), p];
+                        r.runs.push((Run::Argv(argv), name.to_string()));
+                    }
+                }
+            }
+        }
         if in_list(name, &v.delete) {
             if let Some(args) = args_of(toks, i, lang) {
                 let needs_ok = v.delete_needs.is_empty()
@@ -2444,6 +2473,20 @@ fn applescript(code: &str) -> Report {
         }
     }
     r
+}
+
+/// A numeric file mode as the octal digits `chmod` takes: `0o777`, `0777` (octal), `511`
+/// (decimal).
+fn octal_mode(n: &str) -> Option<String> {
+    let n = n.replace('_', "");
+    let value = if let Some(o) = n.strip_prefix("0o").or_else(|| n.strip_prefix("0O")) {
+        u32::from_str_radix(o, 8).ok()?
+    } else if n.len() > 1 && n.starts_with('0') {
+        u32::from_str_radix(&n[1..], 8).ok()?
+    } else {
+        n.parse().ok()?
+    };
+    (value <= 0o7777).then(|| format!("{value:o}"))
 }
 
 #[cfg(test)]

@@ -20,7 +20,8 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_join = src.contains("\\\n");
     let needs_brace = src.contains('{') && src.contains(',');
     let needs_coproc = src.contains("coproc");
-    if !needs_join && !needs_brace && !needs_coproc {
+    let needs_offset = src.contains(":$");
+    if !needs_join && !needs_brace && !needs_coproc && !needs_offset {
         return Preprocessed {
             text: src.to_string(),
             map: None,
@@ -32,6 +33,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
     if needs_brace {
         rewrite_brace_lists(&mut bytes);
+    }
+    if needs_offset {
+        blank_offset_dollars(&mut bytes);
     }
     if !needs_join {
         return Preprocessed {
@@ -199,6 +203,41 @@ fn rewrite_brace_lists(bytes: &mut [u8]) {
     });
 }
 
+/// `${s:$i:10}` → `${s: i:10}` (same length): a variable as a substring offset is arithmetic, where
+/// `$i` and `i` are the same, but tree-sitter-bash rejects the `$` form. Outside single quotes only.
+fn blank_offset_dollars(bytes: &mut [u8]) {
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i + 3 < bytes.len() {
+        match bytes[i] {
+            b'\\' if !single => i += 1,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'$' if !single && bytes[i + 1] == b'{' => {
+                // The parameter: a name, a special parameter or an array element.
+                let mut j = i + 2;
+                while j < bytes.len()
+                    && (bytes[j].is_ascii_alphanumeric()
+                        || matches!(bytes[j], b'_' | b'@' | b'*' | b'[' | b']'))
+                {
+                    j += 1;
+                }
+                if j > i + 2
+                    && bytes.get(j) == Some(&b':')
+                    && bytes.get(j + 1) == Some(&b'$')
+                    && bytes
+                        .get(j + 2)
+                        .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+                {
+                    bytes[j + 1] = b' ';
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
 /// True when position `i` starts a word (start of input, after blank or an operator).
 fn at_word_start(bytes: &[u8], i: usize) -> bool {
     i == 0
@@ -270,6 +309,13 @@ fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn variable_substring_offsets_parse() {
+        let p = super::preprocess("echo \"${s:$i:10}\" ${@:$n} '${x:$y}' ${a[@]:$k:2}");
+        assert_eq!(p.text, "echo \"${s: i:10}\" ${@: n} '${x:$y}' ${a[@]: k:2}");
+        assert!(p.map.is_none());
+    }
+
     use super::*;
 
     #[test]

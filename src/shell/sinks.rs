@@ -761,15 +761,31 @@ fn key_values(s: &str) -> Vec<(String, String)> {
                 }
             }
             _ => {
-                while i < chars.len() && !chars[i].is_whitespace() {
+                // Unquoted, the value runs to the next `KEY=` word: the shell already removed
+                // the quotes of `commands="rm -rf /"`, so its blanks are the value's own.
+                while i < chars.len() {
+                    if chars[i].is_whitespace() && starts_key(&chars[i..]) {
+                        break;
+                    }
                     value.push(chars[i]);
                     i += 1;
                 }
+                value.truncate(value.trim_end().len());
             }
         }
         out.push((key, value));
     }
     out
+}
+
+/// Does `chars` (after leading blanks) start a `KEY=` word?
+fn starts_key(chars: &[char]) -> bool {
+    let word: Vec<&char> = chars.iter().skip_while(|c| c.is_whitespace()).collect();
+    let key_len = word
+        .iter()
+        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .count();
+    key_len > 0 && word.get(key_len) == Some(&&'=')
 }
 
 fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
@@ -871,6 +887,19 @@ fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &m
         return;
     }
     match input {
+        // A command language whose shell escapes are marked lines (ed's `!cmd`): those lines.
+        Some(w) if !spec.strip.is_empty() => {
+            let code: Vec<String> = w
+                .text
+                .lines()
+                .filter_map(|l| strip_markers(spec, l))
+                .collect();
+            if !code.is_empty() {
+                let mut w = w.clone();
+                w.text = code.join("\n");
+                push(text(w), Place::default());
+            }
+        }
         Some(w) => push(text(w.clone()), Place::default()),
         None => push(Code::Input, Place::default()),
     }
@@ -2164,5 +2193,11 @@ mod tests {
         );
         assert!(field_values("name=x state=absent", &fields).is_empty());
         assert!(field_values("{not json", &fields).is_empty());
+        // Quotes the shell already removed: the value runs to the next `KEY=` word.
+        assert_eq!(field_values("commands=rm -rf /", &fields), vec!["rm -rf /"]);
+        assert_eq!(
+            field_values("name=x job=rm -rf /srv minute=5", &fields),
+            vec!["rm -rf /srv"]
+        );
     }
 }
