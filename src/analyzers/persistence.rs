@@ -134,7 +134,7 @@ const STARTUP_FILES: &[(&str, Sink)] = &[
         },
     ),
     (
-        r"(^|/)\.vscode/tasks\.json$|(^|/)\.devcontainer(/[^/]+)?/devcontainer\.json$|(^|/)\.devcontainer\.json$|(^|/)\.(claude|gemini|cursor|codex|qwen)/(settings(\.local)?|hooks)\.json$",
+        r"(^|/)\.vscode/tasks\.json$|(^|/)\.devcontainer(/[^/]+)?/devcontainer\.json$|(^|/)\.devcontainer\.json$|(^|/)\.(claude|gemini|cursor|codex|qwen)/(settings(\.local)?|hooks)\.json$|(^|/)\.mcp\.json$|(^|/)\.(cursor|vscode|gemini|roo|kiro|amazonq)/mcp\.json$|(^|/)claude_desktop_config\.json$",
         Sink::Keyed {
             keys: &["\"command\"", "Command\"", "\"args\""],
             warns: false,

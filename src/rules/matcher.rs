@@ -478,6 +478,13 @@ const INLINE_CODE_FLAGS: &[&str] = &[
 /// The inline program of an interpreter command: the value of `-c`/`-e`/… or its heredoc.
 pub fn inline_code(cmd: &Command) -> Option<&str> {
     let args = cmd.args();
+    // `crystal eval CODE`.
+    if cmd.name() == "crystal" {
+        return match args {
+            [verb, code, ..] if verb.text == "eval" => Some(&code.text),
+            _ => None,
+        };
+    }
     if matches!(cmd.name(), "awk" | "gawk" | "mawk" | "nawk") {
         // awk's program is its first operand (after options such as -F, -v).
         let mut i = 0;

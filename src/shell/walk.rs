@@ -901,12 +901,22 @@ impl Walker {
         let mut redirects = Vec::new();
         let mut stdin_text = None;
         let mut trailing: Vec<Node> = Vec::new();
+        // `cat > f <<< 'x'` parses as `> f`, an ERROR holding `<<`, then `< 'x'`: the last two
+        // are the here-string.
+        let mut split_herestring = false;
         for (field, c) in fields(n) {
             if field == Some("body") {
                 continue;
             }
+            let after_split = std::mem::replace(
+                &mut split_herestring,
+                c.kind() == "ERROR" && src.text_of(c).trim() == "<<",
+            );
             match c.kind() {
-                "file_redirect" => redirects.extend(self.file_redirect(c, src)),
+                "file_redirect" => match self.file_redirect(c, src) {
+                    Some(r) if after_split && r.op == "<" => stdin_text = Some(r.target),
+                    r => redirects.extend(r),
+                },
                 "herestring_redirect" => stdin_text = self.herestring(c, src),
                 "heredoc_redirect" => {
                     stdin_text = Some(self.heredoc(c, src));
