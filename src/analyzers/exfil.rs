@@ -724,19 +724,26 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         }
         // File-transfer clients given a script: `put FILE` uploads it.
         "lftp" | "smbclient" | "tftp" | "ftp" | "ncftp" => {
+            // The script: after `-e`/`-c`, or the client's stdin (`ftp -n host <<< 'put f'`).
+            let mut scripts: Vec<String> = cmd.stdin_text.iter().map(|w| w.text.clone()).collect();
             for (i, a) in args.iter().enumerate() {
                 if matches!(a.text.as_str(), "-e" | "-c") {
-                    let script = args[i + 1..]
-                        .iter()
-                        .map(|w| w.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" ");
-                    for part in script.split(';') {
-                        let mut words = part.split_whitespace();
-                        if matches!(words.next(), Some("put" | "mput" | "reput")) {
-                            s.files.extend(words.next().map(str::to_string));
-                        }
-                    }
+                    scripts.push(
+                        args[i + 1..]
+                            .iter()
+                            .map(|w| w.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                    );
+                }
+            }
+            for part in scripts.iter().flat_map(|t| t.split([';', '\n'])) {
+                let mut words = part.split_whitespace();
+                if matches!(
+                    words.next(),
+                    Some("put" | "mput" | "reput" | "send" | "append")
+                ) {
+                    s.files.extend(words.next().map(str::to_string));
                 }
             }
             s.reads_stdin = true;
@@ -1006,7 +1013,10 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         );
         // `{}` filled in by the wrapper: `xargs -a ~/.git-credentials … {}`.
         if let Some(wrapper) = cmd.wrapped_by.and_then(|w| script.commands.get(w)) {
-            let fills = sink.files.iter().any(|f| f.contains("{}"))
+            // xargs always puts what it reads into the command line: appended, or in place of
+            // its `-I` placeholder (which the walker may already have filled in).
+            let fills = wrapper.name() == "xargs"
+                || sink.files.iter().any(|f| f.contains("{}"))
                 || sink.payload.iter().any(|w| w.text.contains("{}"));
             if fills {
                 keep(placeholder_source(wrapper).map(|what| (Secret::File, what)));

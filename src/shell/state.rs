@@ -73,6 +73,9 @@ pub struct ShellState {
     /// Descriptors opened for reading by a bare `exec N< SOURCE` (`exec 3< <(curl …)`), so a
     /// later `<&3` reads from SOURCE.
     pub read_fds: HashMap<u32, super::ir::Redirect>,
+    /// Descriptors opened for writing by a bare `exec N> FILE` / `exec N>> FILE`, so a later
+    /// `>&N` writes FILE.
+    pub write_fds: HashMap<u32, super::ir::Redirect>,
 }
 
 /// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).

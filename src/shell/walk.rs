@@ -1714,7 +1714,8 @@ impl Walker {
 impl Walker {
     /// `exec 3< SOURCE` opens descriptor 3 on SOURCE for the rest of the input; a later
     /// `CMD <&3` (or `0<&3`) reads SOURCE on its stdin, and is recorded as `CMD < SOURCE` so the
-    /// analyzers see where the input comes from (`exec 3< <(curl …); bash <&3`).
+    /// analyzers see where the input comes from (`exec 3< <(curl …); bash <&3`). Likewise
+    /// `exec 3>> FILE` then `CMD >&3` is recorded as `CMD >> FILE`.
     fn follow_read_fds(&mut self, argv: &[Word], redirects: &mut [Redirect]) {
         if !self.track_state {
             return;
@@ -1736,6 +1737,28 @@ impl Walker {
                         .and_then(|n| self.state.read_fds.get(&n));
                     if let Some(source) = opened {
                         *r = source.clone();
+                    }
+                }
+                // `exec 3>> ~/.bashrc`: descriptor 3 writes the file from now on.
+                (">" | ">>" | ">|", Some(n)) if bare_exec && n > 2 => {
+                    let mut target = r.clone();
+                    target.fd = None;
+                    // Later writes through the open descriptor add to what it already wrote.
+                    target.op = ">>".into();
+                    self.state.write_fds.insert(n, target);
+                }
+                // `echo x >&3` (or `1>&3`, `2>&3`) writes where descriptor 3 points.
+                (">&", fd) if fd.is_none_or(|f| f <= 2) => {
+                    let opened = r
+                        .target
+                        .text
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(|n| self.state.write_fds.get(&n));
+                    if let Some(target) = opened {
+                        let mut target = target.clone();
+                        target.fd = r.fd;
+                        *r = target;
                     }
                 }
                 _ => {}
