@@ -467,6 +467,12 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
             }
             _ => (sink, payloads),
         };
+        // A start-up line that sources or runs a file this input wrote (`echo 'source
+        // ~/.env.sh' >> ~/.bashrc` after writing ~/.env.sh): that file's lines run too.
+        let payloads: Vec<String> = payloads
+            .into_iter()
+            .map(|t| with_sourced_files(script, t))
+            .collect();
         let mut found = false;
         for text in &payloads {
             if let Some((rule_id, why)) = runs_remote_code(text, sink, rules) {
@@ -831,6 +837,38 @@ fn upstream_literals(script: &Script, cmd: &Command) -> Vec<String> {
         }
     }
     out
+}
+
+/// `text` followed by the known content of the files its lines source or run (`source F`,
+/// `. F`, `sh F`, `bash F`) when this input wrote them.
+fn with_sourced_files(script: &Script, text: String) -> String {
+    let mut extra = String::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let (Some(first), Some(file)) = (words.next(), words.next()) else {
+            continue;
+        };
+        if !matches!(first, "source" | "." | "\\." | "sh" | "bash" | "zsh") {
+            continue;
+        }
+        let file = file.trim_matches(['"', '\'']);
+        let home = file
+            .strip_prefix("$HOME/")
+            .or_else(|| file.strip_prefix("${HOME}/"))
+            .map(|rest| format!("~/{rest}"));
+        let written = script
+            .written_file(file)
+            .or_else(|| home.as_deref().and_then(|h| script.written_file(h)));
+        if let Some(w) = written {
+            extra.push('\n');
+            extra.push_str(&w.text);
+        }
+    }
+    if extra.is_empty() {
+        text
+    } else {
+        text + &extra
+    }
 }
 
 /// If any line of `text` downloads-and-runs, opens a reverse shell or does something at the floor
