@@ -2057,10 +2057,12 @@ pub fn printed_literal(cmd: &Command) -> Option<Word> {
 /// text (the result is then marked dynamic). Command substitutions and globs are never printed.
 pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
     let args = cmd.args();
-    if args
-        .iter()
-        .any(|a| (a.dynamic && !allow_dynamic) || !a.subs.is_empty() || a.glob)
-    {
+    // A glob prints what it matches; every entry of / or of home (`echo /* | xargs rm -rf`) is
+    // kept as the glob itself, which names the same set.
+    let whole_dir_glob = |t: &str| matches!(t, "/*" | "~/*" | "$HOME/*" | "${HOME}/*");
+    if args.iter().any(|a| {
+        (a.dynamic && !allow_dynamic) || !a.subs.is_empty() || (a.glob && !whole_dir_glob(&a.text))
+    }) {
         return None;
     }
     let (text, decode) = match cmd.name() {

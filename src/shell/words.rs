@@ -506,6 +506,11 @@ impl Walker {
             }
         }
         self.embedded(n, src);
+        // Whatever the operator makes of it (`${K:$i:60}`), the result comes from the variable's
+        // value: what that value was computed from (a secret read, a download) carries over.
+        if let Some(v) = self.known_value(name) {
+            b.subs.extend(v.subs.iter().copied());
+        }
         if op.starts_with(":?") || op.starts_with('?') {
             // `${DIR:?}` aborts when DIR is empty: keep it visible so rules can tell it is guarded.
             b.placeholder(format!("${{{name}:?}}"));
