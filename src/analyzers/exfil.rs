@@ -170,12 +170,7 @@ fn remote_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     let name = cmd.name();
     // `docker cp web:/app/.env -`: the container's file on stdout (a tar stream of it).
     if matches!(name, "docker" | "podman" | "nerdctl") {
-        let positional: Vec<&str> = cmd
-            .args()
-            .iter()
-            .map(|a| a.text.as_str())
-            .filter(|a| !a.starts_with('-') || *a == "-")
-            .collect();
+        let positional = cmd.operands();
         if let ["cp", src, "-"] = positional[..] {
             let path = src.split_once(':').map_or(src, |(_, p)| p);
             if is_secret_path(path) {

@@ -728,12 +728,7 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
             .iter()
             .find_map(|a| a.text.strip_prefix("of=").and_then(sink_of)),
         "crontab" => {
-            let positional: Vec<&str> = cmd
-                .args()
-                .iter()
-                .map(|a| a.text.as_str())
-                .filter(|a| !a.starts_with('-') || *a == "-")
-                .collect();
+            let positional = cmd.operands();
             let lists = cmd
                 .args()
                 .iter()

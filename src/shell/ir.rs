@@ -129,6 +129,15 @@ impl Command {
         }
     }
 
+    /// The arguments that are not options; a lone `-` (stdin or stdout) is an operand.
+    pub fn operands(&self) -> Vec<&str> {
+        self.args()
+            .iter()
+            .map(|a| a.text.as_str())
+            .filter(|a| !a.starts_with('-') || *a == "-")
+            .collect()
+    }
+
     /// The canonical command line: argv joined by single spaces.
     pub fn canonical(&self) -> String {
         let mut s = String::new();

@@ -780,12 +780,15 @@ fn key_values(s: &str) -> Vec<(String, String)> {
 
 /// Does `chars` (after leading blanks) start a `KEY=` word?
 fn starts_key(chars: &[char]) -> bool {
-    let word: Vec<&char> = chars.iter().skip_while(|c| c.is_whitespace()).collect();
-    let key_len = word
-        .iter()
-        .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
-        .count();
-    key_len > 0 && word.get(key_len) == Some(&&'=')
+    let mut word = chars.iter().skip_while(|c| c.is_whitespace()).peekable();
+    let mut key_len = 0;
+    while word
+        .next_if(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        .is_some()
+    {
+        key_len += 1;
+    }
+    key_len > 0 && word.next() == Some(&'=')
 }
 
 fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {

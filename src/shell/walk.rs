@@ -1729,13 +1729,7 @@ impl Walker {
                     self.state.read_fds.insert(n, source);
                 }
                 ("<&", None | Some(0)) => {
-                    let opened = r
-                        .target
-                        .text
-                        .parse::<u32>()
-                        .ok()
-                        .and_then(|n| self.state.read_fds.get(&n));
-                    if let Some(source) = opened {
+                    if let Some(source) = opened_fd(&self.state.read_fds, r) {
                         *r = source.clone();
                     }
                 }
@@ -1749,13 +1743,7 @@ impl Walker {
                 }
                 // `echo x >&3` (or `1>&3`, `2>&3`) writes where descriptor 3 points.
                 (">&", fd) if fd.is_none_or(|f| f <= 2) => {
-                    let opened = r
-                        .target
-                        .text
-                        .parse::<u32>()
-                        .ok()
-                        .and_then(|n| self.state.write_fds.get(&n));
-                    if let Some(target) = opened {
+                    if let Some(target) = opened_fd(&self.state.write_fds, r) {
                         let mut target = target.clone();
                         target.fd = r.fd;
                         *r = target;
@@ -1765,6 +1753,15 @@ impl Walker {
             }
         }
     }
+}
+
+/// The redirection a descriptor duplication (`<&3`, `>&3`) stands for, when the input opened that
+/// descriptor with a bare `exec`.
+fn opened_fd<'a>(
+    fds: &'a std::collections::HashMap<u32, Redirect>,
+    dup: &Redirect,
+) -> Option<&'a Redirect> {
+    fds.get(&dup.target.text.parse::<u32>().ok()?)
 }
 
 /// What a plain `find START …` (no actions) prints, as one representative item: START itself
