@@ -135,21 +135,46 @@ pub fn intents(cmd: &Command) -> Vec<Intent> {
 
 /// Requirement texts the input itself provides: files written earlier in it (by path) and the
 /// command's own stdin (heredoc or here-string), consulted by `-r FILE`, `-r /dev/stdin`, `-r -`.
+#[derive(Default)]
 struct Provided {
     files: std::collections::HashMap<String, String>,
     stdin: Option<String>,
     /// What `<(echo …)` arguments print, by the argument's start offset.
     substituted: std::collections::HashMap<usize, String>,
+    /// A first pass that only notes whether a requirements file is read at all (see
+    /// [`intents_in`]): lookups find nothing and set `looked_up`.
+    probe: bool,
+    looked_up: bool,
 }
 
 thread_local! {
     static PROVIDED: std::cell::RefCell<Option<Provided>> = const { std::cell::RefCell::new(None) };
 }
 
+/// [`intents_of`] with `provided` in place for requirements-file lookups; returns the intents
+/// and whether a lookup happened.
+fn intents_with(provided: Provided, name: &str, args: &[&Word]) -> (Vec<Intent>, bool) {
+    let saved = PROVIDED.with(|p| p.replace(Some(provided)));
+    let out = intents_of(name, args);
+    let used = PROVIDED.with(|p| std::mem::replace(&mut *p.borrow_mut(), saved));
+    (out, used.is_some_and(|p| p.looked_up))
+}
+
 /// [`intents`] with what the rest of the input provides: files it wrote earlier
 /// (`echo ctx==0.2.6 > r.txt && pip install -r r.txt`) and what process substitutions print
 /// (`pip install -r <(echo ctx==0.2.6)`).
 pub fn intents_in(cmd: &Command, script: Option<&crate::shell::Script>) -> Vec<Intent> {
+    let args: Vec<&Word> = cmd.args().iter().collect();
+    // Almost no command reads a requirements file, and gathering what the input provides
+    // copies the files it wrote (a long script would be quadratic): a probe pass first.
+    let probe = Provided {
+        probe: true,
+        ..Provided::default()
+    };
+    let (out, looked_up) = intents_with(probe, cmd.name(), &args);
+    if !looked_up {
+        return out;
+    }
     let mut substituted = std::collections::HashMap::new();
     if let Some(script) = script {
         for w in cmd.args().iter().filter(|w| !w.subs.is_empty()) {
@@ -164,8 +189,7 @@ pub fn intents_in(cmd: &Command, script: Option<&crate::shell::Script>) -> Vec<I
             }
         }
     }
-    // Only files an argument names can be read as requirements: copying every file the input
-    // wrote for every command would make a long script quadratic.
+    // Only files an argument names can be read as requirements.
     let named = |path: &str| cmd.args().iter().any(|a| a.text.contains(path));
     let provided = Provided {
         files: script
@@ -179,12 +203,9 @@ pub fn intents_in(cmd: &Command, script: Option<&crate::shell::Script>) -> Vec<I
             .unwrap_or_default(),
         stdin: cmd.stdin_text.as_ref().map(|w| w.text.clone()),
         substituted,
+        ..Provided::default()
     };
-    let saved = PROVIDED.with(|p| p.replace(Some(provided)));
-    let args: Vec<&Word> = cmd.args().iter().collect();
-    let out = intents_of(cmd.name(), &args);
-    PROVIDED.with(|p| *p.borrow_mut() = saved);
-    out
+    intents_with(provided, cmd.name(), &args).0
 }
 
 /// Python's own options before `-m MODULE` (`-I`, `-E`, `-X opt`, `-W arg`, …): the index of
@@ -624,9 +645,14 @@ pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
 /// `-`), a process substitution that prints literal text (`<(echo ctx==0.2.6)`), or a file on
 /// disk (relative to the working directory).
 fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
+    let mut probing = false;
     let provided = PROVIDED.with(|p| {
-        p.borrow().as_ref().and_then(|p| {
-            if let Some(t) = p.substituted.get(&span.0) {
+        p.borrow_mut().as_mut().and_then(|p| {
+            if p.probe {
+                p.looked_up = true;
+                probing = true;
+                None
+            } else if let Some(t) = p.substituted.get(&span.0) {
                 Some(t.clone())
             } else if matches!(path, "/dev/stdin" | "-" | "/proc/self/fd/0" | "/dev/fd/0") {
                 p.stdin.clone()
@@ -635,6 +661,9 @@ fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
             }
         })
     });
+    if probing {
+        return Vec::new();
+    }
     let text = provided
         .or_else(|| (!path.starts_with("<(")).then(|| std::fs::read_to_string(path).ok())?);
     let Some(text) = text else {
