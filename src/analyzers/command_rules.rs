@@ -11,6 +11,11 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     for cmd in &script.commands {
         let view = ArgView::new(cmd);
         for (rule, matcher) in rules.candidates(cmd) {
+            // A definition that is never called (`alias grh='git reset --hard'`, a function
+            // body) runs nothing: only what would be refused outright is reported on it.
+            if cmd.in_function && rule.action() < crate::findings::Action::Block {
+                continue;
+            }
             if matcher.matches_view(&view) {
                 hits.push(OwnedHit {
                     rule_id: rule.id().to_string(),

@@ -305,6 +305,18 @@ impl Matcher {
             return false;
         }
         let args = &view.args[..];
+        // `shutdown --help`, `kubectl delete --help`: the program prints its usage and stops.
+        // Only conditions on the argv are void; a redirect or stdin condition still holds.
+        if self.redirect.is_none()
+            && self.overwrite.is_none()
+            && self.redirect_any.is_none()
+            && self.stdin.is_none()
+            && self.assign.is_none()
+            && self.inline_code.is_none()
+            && asks_for_usage(args)
+        {
+            return false;
+        }
         let own;
         let positionals: &[&str] = if self.value_flags.is_empty() {
             &view.positionals
@@ -459,6 +471,34 @@ impl<'a> ArgView<'a> {
             joined: std::cell::OnceCell::new(),
         }
     }
+}
+
+/// `--help` or `--version` before `--`, with nothing but options and plain words (subcommands,
+/// resource names) in front of it: GNU-style and subcommand tools print and exit; a BSD tool
+/// that stops at the first operand never reaches a path in front (`rm -rf ~ --help` deletes
+/// on macOS, so a path before the flag keeps the match).
+///
+/// `--version` takes a value in some tools (`cargo yank --version 1.0.0 CRATE`), so it counts
+/// only with no operand after it.
+pub fn asks_for_usage(args: &[&str]) -> bool {
+    for (i, a) in args.iter().enumerate() {
+        match *a {
+            "--" => return false,
+            "--help" => return true,
+            "--version" => return args[i + 1..].iter().all(|x| x.starts_with('-')),
+            _ if a.starts_with('-') => {}
+            _ if !a.is_empty()
+                && a.chars().all(|c| {
+                    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '@')
+                })
+                && !a.starts_with('.') =>
+            {
+                continue
+            }
+            _ => return false,
+        }
+    }
+    false
 }
 
 /// Options that introduce inline program text for common interpreters.

@@ -1010,7 +1010,10 @@ impl Walker {
                         }
                         let mut w = a.clone();
                         w.text = value.to_string();
+                        // A definition: it runs when the alias is used (see `call_alias`).
+                        let saved = std::mem::replace(&mut self.in_function, true);
                         self.nested(&w, None, Origin::ShellString);
+                        self.in_function = saved;
                     }
                 }
             }
