@@ -70,6 +70,17 @@ pub const INTERPRETERS: &[&str] = &[
     "luajit",
     "rscript",
     "julia",
+    "jshell",
+    "xonsh",
+    "guile",
+    "sbcl",
+    "racket",
+    "ghci",
+    "groovy",
+    "scala",
+    "erl",
+    "expect",
+    "wish",
 ];
 
 /// True for `python3.12` and friends as well as the plain names.
@@ -275,11 +286,42 @@ pub fn executes_stdin(cmd: &Command) -> bool {
     {
         return true;
     }
+    let args = cmd.args();
+    let flag = |set: &[&str]| args.iter().any(|a| set.contains(&a.text.as_str()));
+    // Ex mode reads editor commands (`!cmd` among them) from stdin: `ex`, `vim -es`.
+    if name == "ex"
+        || matches!(name.as_str(), "vim" | "vi" | "nvim" | "view")
+            && flag(&["-e", "-es", "-E", "-Es", "-se"])
+    {
+        return true;
+    }
+    // `script [FILE]` without `-c` starts a shell on a terminal fed from its stdin; so does R.
+    if name == "script"
+        && !args.iter().any(|a| {
+            a.text.starts_with("-c")
+                || a.text.starts_with("--command")
+                || a.text == "--help"
+                || a.text == "-V"
+                || a.text.starts_with("-q") && a.text.contains('c')
+        })
+    {
+        return true;
+    }
+    if name == "r"
+        && args
+            .iter()
+            .all(|a| a.text.starts_with('-') && a.text != "-e" && !a.text.starts_with("--file"))
+    {
+        return true;
+    }
     if !is_interpreter(&name) {
         return false;
     }
-    let args = cmd.args();
     let mut i = 0;
+    // `deno run -`, `bun run -`: the script is stdin.
+    if matches!(name.as_str(), "deno" | "bun") && args.first().is_some_and(|a| a.text == "run") {
+        i = 1;
+    }
     while i < args.len() {
         let a = args[i].text.as_str();
         if a == "-" {

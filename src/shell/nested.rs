@@ -722,7 +722,14 @@ impl Walker {
                         .iter()
                         .map(|t| {
                             let mut t = t.clone();
-                            t.text = t.text.replace(&r, &item.text);
+                            // A whole listing (`ls -A ~` is `~/*`) names entries: `~/{}` over it
+                            // is every entry of that directory.
+                            let slot = format!("/{r}");
+                            t.text = if item.text.ends_with("/*") && t.text.contains(&slot) {
+                                t.text.replace(&slot, "/*")
+                            } else {
+                                t.text.replace(&r, &item.text)
+                            };
                             t
                         })
                         .collect())
@@ -809,6 +816,23 @@ impl Walker {
             let raw = w.text.clone();
             w.text = program;
             return Some(raw);
+        }
+        // `/BIN/RM`: macOS's default file system ignores case, so a system directory's program
+        // spelled in any case is that program.
+        if w.text.starts_with('/') && w.text.bytes().any(|b| b.is_ascii_uppercase()) {
+            let lower = w.text.to_ascii_lowercase();
+            let system = [
+                "/bin/",
+                "/sbin/",
+                "/usr/bin/",
+                "/usr/sbin/",
+                "/usr/local/bin/",
+            ]
+            .iter()
+            .any(|d| lower.starts_with(d) && !lower[d.len()..].contains('/'));
+            if system {
+                w.text = lower;
+            }
         }
         let base = base_name(&w.text).to_string();
         // `/???/b??h`, `/usr/bin/cu?l`: an unquoted glob in the program name expands to the

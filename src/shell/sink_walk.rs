@@ -46,7 +46,14 @@ impl Walker {
                     // The nested command line reads the sink's stdin (`su -c sh <<< CODE`; a
                     // remote or container command reads the local stdin too).
                     self.inject_stdin = input.clone();
-                    self.nested_code(&w, Origin::Sink);
+                    // Code that reads the sink's stdin keeps its place in the pipeline, as
+                    // `bash -c` code does.
+                    let origin = if f.keeps_stdin {
+                        Origin::ShellString
+                    } else {
+                        Origin::Sink
+                    };
+                    self.nested_code(&w, origin);
                     self.inject_stdin = None;
                 }
                 Code::Text(lang, w) => {

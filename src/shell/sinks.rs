@@ -121,6 +121,10 @@ pub struct SinkSpec {
     /// Kubernetes pod"); shown in findings, and such code reads the local stdin.
     #[serde(default)]
     pub runs: Option<String>,
+    /// The code runs with the sink's own stdin (`… | su -c sh`, `… | flock L -c sh`), so it
+    /// stands where the sink stands in a pipeline.
+    #[serde(default)]
+    pub keeps_stdin: bool,
     /// Proof: commands that must extract code through this sink, and commands that must not.
     pub examples: Examples,
 }
@@ -337,6 +341,8 @@ pub struct Found {
     pub code: Code,
     /// Where it runs.
     pub place: Place,
+    /// It reads the sink's stdin (see [`SinkSpec::keeps_stdin`]).
+    pub keeps_stdin: bool,
 }
 
 /// Everything a command runs through the sinks of the table. `input` is literal text known to
@@ -349,6 +355,7 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                 sink: spec.id.as_str(),
                 code,
                 place,
+                keeps_stdin: spec.keeps_stdin,
             })
         };
         let args = cmd.args();
@@ -2008,6 +2015,11 @@ fn decode_utf16_base64(s: &str) -> Option<String> {
 }
 
 fn remote(spec: &SinkSpec, program: &str, args: &[Word], input: Option<&Word>, push: &mut Push) {
+    // `tsh ssh HOST CMD`: the host follows the subcommand.
+    let Some(start) = subcommand_ok(spec, args) else {
+        return;
+    };
+    let args = &args[start..];
     let Some(host) = first_positional(args, &spec.value_options) else {
         return;
     };

@@ -417,8 +417,9 @@ impl Walker {
                 }
             }
         }
-        // `${HOME:0:1}`: whatever the home or working directory is, it starts with `/`.
-        if matches!(name, "HOME" | "PWD" | "OLDPWD")
+        // `${HOME:0:1}`: whatever the home or working directory is, it starts with `/`; so do
+        // `PATH` (its first entry) and `SHELL` in any real environment.
+        if matches!(name, "HOME" | "PWD" | "OLDPWD" | "PATH" | "SHELL")
             && op.replace(' ', "") == ":0:1"
             && self.known_value(name).is_none()
         {

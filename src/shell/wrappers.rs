@@ -23,7 +23,7 @@ struct Spec {
 
 const SPECS: &[Spec] = &[
     Spec {
-        names: &["sudo"],
+        names: &["sudo", "sudo-rs"],
         value_opts: &[
             "-u",
             "-g",
@@ -78,6 +78,9 @@ const SPECS: &[Spec] = &[
             "torsocks",
             "proxychains",
             "proxychains4",
+            "chronic",
+            "ifne",
+            "nocache",
         ],
         value_opts: &[],
         leading: 0,
@@ -180,6 +183,68 @@ const SPECS: &[Spec] = &[
         leading: 1,
         assignments: false,
         verbs: &["run", "exec"],
+        pair_opts: &[],
+    },
+    Spec {
+        // systemd's `run0 [OPTIONS] CMD` (sudo without setuid).
+        names: &["run0"],
+        value_opts: &[
+            "-u",
+            "--user",
+            "-g",
+            "--group",
+            "--unit",
+            "--property",
+            "--description",
+            "--slice",
+            "--nice",
+            "-D",
+            "--chdir",
+            "--setenv",
+            "--machine",
+            "--background",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        // `direnv exec DIR CMD`.
+        names: &["direnv"],
+        value_opts: &[],
+        leading: 2,
+        assignments: false,
+        verbs: &["exec"],
+        pair_opts: &[],
+    },
+    Spec {
+        // `mise exec [TOOL@VER…] -- CMD`, `asdf exec CMD`, `rtx x -- CMD`.
+        names: &["mise", "rtx", "asdf"],
+        value_opts: &["-C", "--cd", "-j", "--jobs", "-E", "--env"],
+        leading: 1,
+        assignments: false,
+        verbs: &["exec", "x"],
+        pair_opts: &[],
+    },
+    Spec {
+        // runit's `chpst -u USER CMD`, daemontools' `setuidgid USER CMD`, `softlimit -m N CMD`.
+        names: &["chpst"],
+        value_opts: &[
+            "-u", "-U", "-b", "-e", "-/", "-C", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f",
+            "-c", "-r", "-t",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["setuidgid", "envuidgid"],
+        value_opts: &[],
+        leading: 1,
+        assignments: false,
+        verbs: &[],
         pair_opts: &[],
     },
     Spec {
@@ -632,6 +697,12 @@ pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
             continue;
         }
         break;
+    }
+    // `mise exec node@20 -- CMD`: tool specs stand between the verb and `--`.
+    if matches!(name, "mise" | "rtx") {
+        if let Some(dd) = argv[i..].iter().position(|w| w.text == "--") {
+            i += dd + 1;
+        }
     }
     if i >= argv.len() {
         return Unwrap::None;
