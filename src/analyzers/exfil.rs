@@ -35,7 +35,7 @@ fn secret_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$",
         )
         .expect("static regex")
     })
@@ -103,6 +103,23 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         return Some((
             Secret::Environment,
             format!("`{name}` (the whole environment)"),
+        ));
+    }
+    // `jq -n env`, `jq -n '$ENV'`: the whole environment as JSON.
+    if name == "jq"
+        && args
+            .iter()
+            .any(|a| a.text == "-n" || a.text == "--null-input")
+        && args.iter().any(|a| {
+            matches!(
+                a.text.trim(),
+                "env" | "$ENV" | "env|tostring" | "$ENV|tostring"
+            )
+        })
+    {
+        return Some((
+            Secret::Environment,
+            "`jq -n env` (the whole environment)".into(),
         ));
     }
     if let Some(r) = cmd
@@ -622,10 +639,56 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             Some(s)
         }
         "ssh" => {
-            // `ssh host cmd`: stdin and the command line go to the remote side.
+            // `ssh host cmd`: stdin and the command line go to the remote side, and so do the
+            // variables `-o SetEnv=…` sets.
             s.reads_stdin = true;
-            s.payload
-                .extend(args.iter().filter(|a| !a.text.starts_with('-')).skip(1));
+            let mut host_seen = false;
+            let mut i = 0;
+            while i < args.len() {
+                let t = args[i].text.as_str();
+                if t.starts_with('-') && !host_seen {
+                    let takes = t.len() == 2 && "bcDEeFIiJLlmOopQRSWwBPM".contains(&t[1..]);
+                    if takes {
+                        if let Some(v) = args.get(i + 1) {
+                            if t == "-o"
+                                && v.text
+                                    .trim_start()
+                                    .to_ascii_lowercase()
+                                    .starts_with("setenv")
+                            {
+                                s.payload.push(v);
+                            }
+                        }
+                        i += 1;
+                    } else if let Some(v) = t.strip_prefix("-o") {
+                        if v.trim_start().to_ascii_lowercase().starts_with("setenv") {
+                            s.payload.push(&args[i]);
+                        }
+                    }
+                } else if host_seen {
+                    s.payload.push(&args[i]);
+                } else {
+                    host_seen = true;
+                }
+                i += 1;
+            }
+            Some(s)
+        }
+        // `git -c http.extraHeader="X: …" ls-remote URL`: the header goes to that server.
+        "git"
+            if args
+                .iter()
+                .any(|a| a.text.to_ascii_lowercase().contains("extraheader=")) =>
+        {
+            s.meta.extend(
+                args.iter()
+                    .filter(|a| a.text.to_ascii_lowercase().contains("extraheader=")),
+            );
+            s.payload.extend(
+                args.iter()
+                    .filter(|a| a.text.contains("://") || a.text.contains('@')),
+            );
+            s.what = "a git request header (`http.extraHeader`)".into();
             Some(s)
         }
         "sftp"
@@ -752,12 +815,36 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             .is_some_and(|a| matches!(a.text.as_str(), "api" | "issue" | "pr" | "gist")) =>
         {
             s.payload.extend(args.iter());
-            for a in args {
+            for (i, a) in args.iter().enumerate() {
                 if let Some((_, v)) = a.text.split_once("=@") {
                     s.files.push(v.to_string());
                 }
+                // `--body-file FILE` / `-F FILE` (issue and PR bodies) posts the file.
+                if matches!(a.text.as_str(), "--body-file" | "-F") {
+                    if let Some(f) = args.get(i + 1) {
+                        if f.text == "-" {
+                            s.reads_stdin = true;
+                        } else {
+                            s.files.push(f.text.clone());
+                        }
+                    }
+                } else if let Some(f) = a.text.strip_prefix("--body-file=") {
+                    s.files.push(f.to_string());
+                }
             }
             s.what = "the GitHub CLI (`gh`)".into();
+            Some(s)
+        }
+        // A copy into a folder others can read: Dropbox's public folder, the macOS `Public`
+        // folder shared on the network, a web server's document root.
+        "cp" | "mv" | "install" | "ditto" => {
+            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            let (dest, sources) = positional.split_last()?;
+            if !is_published_dir(&dest.text) {
+                return None;
+            }
+            s.files.extend(sources.iter().map(|a| a.text.clone()));
+            s.what = format!("a published folder ({})", dest.text);
             Some(s)
         }
         "dig" | "nslookup" | "host" | "drill" | "ping" => {
@@ -767,6 +854,18 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         }
         _ => None,
     }
+}
+
+/// Folders whose files other people can read or download.
+fn is_published_dir(path: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"^(~|/Users/[^/]+|/home/[^/]+)/(Dropbox/Public|Public|Sites|public_html)(/|$)|^/var/www(/|$)|^/srv/(www|http)(/|$)|^/usr/share/nginx/html(/|$)",
+        )
+        .expect("static regex")
+    })
+    .is_match(path)
 }
 
 /// Record files and stdin uploads named by a data option value.
@@ -790,6 +889,9 @@ fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
         let f = f.split(';').next().unwrap_or(f);
         if f == "-" || f == "/dev/stdin" {
             s.reads_stdin = true;
+        } else if let Some(list) = f.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+            // curl's own globbing: `-T "{a,b}"` uploads each file of the set.
+            s.files.extend(list.split(',').map(str::to_string));
         } else {
             s.files.push(f.to_string());
         }
