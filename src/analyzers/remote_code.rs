@@ -343,7 +343,10 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
             continue;
         }
-        if is_fetcher(cmd) {
+        let release_download = cmd.name() == "gh"
+            && cmd.args().first().is_some_and(|a| a.text == "release")
+            && cmd.args().get(1).is_some_and(|a| a.text == "download");
+        if is_fetcher(cmd) || release_download {
             fetching.extend(cmd.pipes.last().map(|p| p.pipeline));
             let (files, dirs) = download_targets(cmd);
             written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
@@ -576,17 +579,26 @@ fn run_target(cmd: &Command) -> Option<&str> {
         _ => false,
     };
     if installs {
-        return cmd
-            .args()
+        // The package file itself first (`installer -pkg x.pkg -target /`), else a path.
+        let args = cmd.args();
+        let package = |a: &&crate::shell::Word| {
+            [".deb", ".rpm", ".pkg", ".apk", ".zst", ".xz"]
+                .iter()
+                .any(|x| a.text.ends_with(x))
+        };
+        return args
             .iter()
             .rev()
-            .find(|a| {
-                !a.text.starts_with('-') && a.text.contains('/')
-                    || a.text.ends_with(".deb")
-                    || a.text.ends_with(".rpm")
-                    || a.text.ends_with(".pkg")
+            .find(package)
+            .or_else(|| {
+                args.iter()
+                    .rev()
+                    .find(|a| !a.text.starts_with('-') && a.text.contains('/') && a.text != "/")
             })
             .map(|a| a.text.as_str());
+    }
+    if let Some(file) = loaded_file(cmd) {
+        return Some(file);
     }
     if is_code_runner(cmd.name()) || matches!(cmd.name(), "source" | ".") {
         return cmd
@@ -599,6 +611,49 @@ fn run_target(cmd: &Command) -> Option<&str> {
         return None;
     }
     cmd.invoked_as.as_deref()
+}
+
+/// Programs that load a file they are given and run the code in it without a shell: a Java
+/// archive, a kernel module, a Go source file, a Windows program under Wine, a package file
+/// pip installs, or the `Makefile` a bare `make` reads.
+fn loaded_file(cmd: &Command) -> Option<&str> {
+    let args = cmd.args();
+    let operand = |from: usize| {
+        args.iter()
+            .skip(from)
+            .find(|a| !a.text.starts_with('-'))
+            .map(|a| a.text.as_str())
+    };
+    match cmd.name() {
+        "java" => args
+            .iter()
+            .position(|a| a.text == "-jar")
+            .and_then(|i| args.get(i + 1))
+            .map(|a| a.text.as_str()),
+        "insmod" | "wine" | "wine64" | "mono" | "wasmtime" | "wasmer" => operand(0),
+        "modprobe" => None,
+        "go" if args.first().is_some_and(|a| a.text == "run") => {
+            operand(1).filter(|f| f.ends_with(".go"))
+        }
+        "dotnet" => operand(0).filter(|f| f.ends_with(".dll")),
+        "pip" | "pip3" | "uv" | "pipx" => args
+            .iter()
+            .find(|a| {
+                [".whl", ".tar.gz", ".zip", ".tgz"]
+                    .iter()
+                    .any(|x| a.text.ends_with(x))
+                    && !a.text.contains("://")
+            })
+            .map(|a| a.text.as_str()),
+        "make" | "gmake"
+            if !args.iter().any(|a| {
+                a.text.starts_with("-f") || a.text.starts_with("--file") || a.text.starts_with("-C")
+            }) =>
+        {
+            Some("Makefile")
+        }
+        _ => None,
+    }
 }
 
 /// `deno run URL`, `bun run URL`, `npx URL`: code run straight from the network. Only the
@@ -770,6 +825,32 @@ fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
         }
     }
     let mut dirs = Vec::new();
+    // `gh release download TAG -p NAME [-D DIR]` / `-O FILE`: the release assets.
+    if cmd.name() == "gh"
+        && args.first().is_some_and(|a| a.text == "release")
+        && args.get(1).is_some_and(|a| a.text == "download")
+    {
+        let value = |opts: &[&str]| {
+            args.iter()
+                .position(|a| opts.contains(&a.text.as_str()))
+                .and_then(|i| args.get(i + 1))
+                .map(|w| w.text.clone())
+        };
+        let dir = value(&["-D", "--dir"]);
+        if let Some(f) = value(&["-O", "--output"]).filter(|f| f != "-") {
+            files.push(f);
+        } else if let Some(p) = value(&["-p", "--pattern"]) {
+            match (&dir, p.contains(['*', '?', '['])) {
+                (Some(d), false) => files.push(format!("{}/{p}", d.trim_end_matches('/'))),
+                (None, false) => files.push(p),
+                (Some(d), true) => dirs.push(d.clone()),
+                (None, true) => dirs.push(".".into()),
+            }
+        } else {
+            dirs.push(dir.unwrap_or_else(|| ".".into()));
+        }
+        return (files, dirs);
+    }
     let url_base = args
         .iter()
         .find(|a| a.text.contains("://"))

@@ -567,6 +567,19 @@ impl Walker {
                 };
                 w.nested(&code, None, Origin::Sink);
             }
+            Format::Recipes
+            | Format::Lines
+            | Format::Dockerfile
+            | Format::JsonScripts
+            | Format::Strings => {
+                if let Some(text) = format.command_lines(&content.text) {
+                    let code = Word {
+                        text,
+                        ..content.clone()
+                    };
+                    w.nested(&code, None, Origin::Sink);
+                }
+            }
             Format::Sed | Format::Awk => {
                 let cmds = if format == Format::Sed {
                     sed_exec_commands(&content.text, None)

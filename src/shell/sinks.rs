@@ -34,6 +34,10 @@ pub enum Extract {
     Git,
     /// makefile recipes.
     Make,
+    /// Project files a tool reads and runs code from (`just` reads `justfile`, `pytest`
+    /// imports `conftest.py`, `npm install` runs `package.json` scripts): `read_files` in
+    /// `file_format`, when the input wrote them.
+    ReadsFiles,
     /// Interpreter code.
     Interp,
     /// Any argument that starts with one of `strip` (`sqlite3 '.shell cmd'`).
@@ -117,6 +121,13 @@ pub struct SinkSpec {
     /// (`cmake -E remove_directory D` runs like `rm -rf D`).
     #[serde(default)]
     pub verbs: HashMap<String, String>,
+    /// Files a `reads-files` sink's program reads code from (relative to its directory).
+    #[serde(default)]
+    pub read_files: Vec<String>,
+    /// Their format: a language name, or `make`, `recipes`, `lines`, `dockerfile`,
+    /// `json-scripts`, `strings` (see [`Format::parse`]).
+    #[serde(default)]
+    pub file_format: Option<String>,
     /// Where the extracted command runs when not on this machine (`rest` sinks: "inside a
     /// Kubernetes pod"); shown in findings, and such code reads the local stdin.
     #[serde(default)]
@@ -273,6 +284,120 @@ pub enum Format {
     Awk,
     /// A makefile.
     Make,
+    /// Indented recipe lines (`justfile`, a makefile indented with blanks).
+    Recipes,
+    /// Command lines in a configuration file: YAML list items and `run:`/`cmd:`/`command:`/
+    /// `script:` values, `commands =` of tox.
+    Lines,
+    /// A Dockerfile: its `RUN` instructions.
+    Dockerfile,
+    /// `package.json` / `composer.json`: the values of `"scripts"`.
+    JsonScripts,
+    /// Source in a language without an analyser here (a Cargo `build.rs`, Gradle): each
+    /// double-quoted string literal is read as a command line.
+    Strings,
+}
+
+impl Format {
+    /// A `file_format` of the sink table.
+    pub fn parse(s: Option<&str>) -> Format {
+        match s.unwrap_or("shell") {
+            "make" => Format::Make,
+            "recipes" => Format::Recipes,
+            "lines" => Format::Lines,
+            "dockerfile" => Format::Dockerfile,
+            "json-scripts" => Format::JsonScripts,
+            "strings" => Format::Strings,
+            other => Format::Code(Lang::parse(Some(other))),
+        }
+    }
+
+    /// Shell command lines in `content` (for the formats that are not a language of their
+    /// own; `None` for code, sed, awk and makefiles).
+    pub fn command_lines(self, content: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut push = |line: &str| {
+            let line = line.trim().trim_matches(['"', '\'']).trim();
+            if !line.is_empty() {
+                out.push_str(line);
+                out.push('\n');
+            }
+        };
+        match self {
+            Format::Recipes => content
+                .lines()
+                .filter(|l| l.starts_with([' ', '\t']))
+                .for_each(|l| push(l.trim_start().trim_start_matches(['@', '-']))),
+            Format::Lines => {
+                for l in content.lines() {
+                    let t = l.trim_start().trim_start_matches("- ").trim_start();
+                    let value = [
+                        "run:",
+                        "cmd:",
+                        "command:",
+                        "script:",
+                        "shell:",
+                        "commands =",
+                        "commands=",
+                        "cmds:",
+                    ]
+                    .iter()
+                    .find_map(|k| t.strip_prefix(k));
+                    match value {
+                        Some(v) => push(v.trim_start_matches(['|', '>'])),
+                        None if l.trim_start().starts_with("- ")
+                            || l.starts_with([' ', '\t'])
+                                && !t.contains(": ")
+                                && !t.ends_with(':') =>
+                        {
+                            push(t)
+                        }
+                        None => {}
+                    }
+                }
+            }
+            Format::Dockerfile => {
+                let mut cont = false;
+                for l in content.lines() {
+                    let t = l.trim();
+                    let body = if cont {
+                        Some(t)
+                    } else {
+                        t.strip_prefix("RUN ").or_else(|| t.strip_prefix("run "))
+                    };
+                    if let Some(b) = body {
+                        cont = b.ends_with('\\');
+                        push(b.trim_end_matches('\\'));
+                    }
+                }
+            }
+            Format::JsonScripts => {
+                let v: serde_json::Value = serde_json::from_str(content).ok()?;
+                if let Some(scripts) = v.get("scripts").and_then(|s| s.as_object()) {
+                    for s in scripts.values() {
+                        match s {
+                            serde_json::Value::String(c) => push(c),
+                            serde_json::Value::Array(a) => {
+                                a.iter().filter_map(|x| x.as_str()).for_each(&mut push)
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Format::Strings => {
+                let mut rest = content;
+                while let Some(start) = rest.find('"') {
+                    let after = &rest[start + 1..];
+                    let Some(end) = after.find('"') else { break };
+                    push(&after[..end].replace("\\n", "\n"));
+                    rest = &after[end + 1..];
+                }
+            }
+            _ => return None,
+        }
+        Some(out)
+    }
 }
 
 /// Where a sink's code runs, when not on this machine's shell.
@@ -371,6 +496,20 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                 git_env_config(spec, &cmd.assignments, &mut push);
             }
             Extract::Make => make(args, input, &mut push),
+            Extract::ReadsFiles => {
+                if subcommand_ok(spec, args).is_some() {
+                    let at = args.first().map_or(cmd.span, |a| a.span);
+                    let format = Format::parse(spec.file_format.as_deref());
+                    for f in &spec.read_files {
+                        let file = Word {
+                            text: f.clone(),
+                            span: at,
+                            ..Word::default()
+                        };
+                        push(Code::File(file, format), Place::default());
+                    }
+                }
+            }
             Extract::ProjectInstall => project_install(args, &mut push),
             Extract::Interp => interp(spec, args, input, &mut push),
             Extract::Remote => remote(spec, cmd.name(), args, input, &mut push),
