@@ -1092,6 +1092,14 @@ fn is_lifecycle_hook(name: &str) -> bool {
 fn lifecycle_script(cmd: &Command) -> Option<String> {
     static JQ: OnceLock<Regex> = OnceLock::new();
     match cmd.name() {
+        // `npm set-script prepare CMD` (npm 7–8).
+        "npm" if cmd.args().first().is_some_and(|a| a.text == "set-script") => {
+            let args = cmd.args();
+            let hook = args.get(1)?;
+            is_lifecycle_hook(&hook.text)
+                .then(|| args.get(2).map(|v| v.text.clone()))
+                .flatten()
+        }
         "npm" | "pnpm" => cmd.args().iter().find_map(|a| {
             let (key, value) = a.text.split_once('=')?;
             let hook = key.trim_matches(['"', '\'']).strip_prefix("scripts.")?;

@@ -339,12 +339,23 @@ impl Format {
                         "shell:",
                         "commands =",
                         "commands=",
+                        "command =",
                         "cmds:",
+                        "entrypoint:",
                     ]
                     .iter()
                     .find_map(|k| t.strip_prefix(k));
-                    match value {
+                    match value.map(str::trim) {
+                        // `cmds: ["a", "b"]`: an inline list, one command per item.
+                        Some(v) if v.starts_with('[') => {
+                            v.trim_matches(['[', ']']).split("\",").for_each(&mut push)
+                        }
                         Some(v) => push(v.trim_start_matches(['|', '>'])),
+                        // HCL on one line: `provisioner "local-exec" { command = "…" }`.
+                        None if t.contains("command = \"") => {
+                            let after = t.split_once("command = \"").map_or("", |x| x.1);
+                            push(after.rsplit_once('"').map_or(after, |x| x.0))
+                        }
                         None if l.trim_start().starts_with("- ")
                             || l.starts_with([' ', '\t'])
                                 && !t.contains(": ")
