@@ -1,5 +1,6 @@
 //! Text filters whose output the input fixes: given known text on stdin, what `base64 -d`,
-//! `base32 -d`, `xxd -r -p`, `rev`, `tr SET1 SET2` and `tr -d SET` print. The walker uses them
+//! `base32 -d`, `xxd -r -p`, `rev`, `tr SET1 SET2`, `tr -d SET`, `cut -cN-M` and a literal
+//! `sed 's/A/B/g'` print. The walker uses them
 //! so `echo L2V0Yw== | base64 -d | xargs rm -rf` and `rm -rf "/$(rev <<< cte)"` are judged on
 //! the text that really reaches the command.
 
@@ -51,9 +52,81 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
                     .collect(),
             );
         }
+        // `cut -c3-`, `cut -c 2-9`: a character range of every line.
+        ("cut", a) => {
+            let spec = match a {
+                [c] => c.strip_prefix("-c")?,
+                ["-c", c] => c,
+                _ => return None,
+            };
+            let (from, to) = spec.split_once('-')?;
+            let from: usize = if from.is_empty() {
+                1
+            } else {
+                from.parse().ok()?
+            };
+            let to: usize = if to.is_empty() {
+                usize::MAX
+            } else {
+                to.parse().ok()?
+            };
+            let mut out = String::new();
+            for line in input.lines() {
+                let n = to.saturating_sub(from.max(1) - 1);
+                out.extend(line.chars().skip(from.max(1) - 1).take(n));
+                out.push('\n');
+            }
+            return Some(out);
+        }
+        // `sed 's/X//g'`, `sed -e 's|a|b|'`: a literal substitution on every line.
+        ("sed", a) => {
+            let script = match a {
+                [s] => *s,
+                ["-e", s] => *s,
+                _ => return None,
+            };
+            return literal_substitution(script, input);
+        }
         _ => return None,
     };
     String::from_utf8(bytes).ok()
+}
+
+/// `s/FROM/TO/[g]` where FROM and TO are plain text (no regex operators, no `&` or
+/// back-references): what it prints for `input`.
+fn literal_substitution(script: &str, input: &str) -> Option<String> {
+    let rest = script.strip_prefix('s')?;
+    let delim = rest.chars().next()?;
+    if delim.is_alphanumeric() || delim == '\\' || delim.is_whitespace() {
+        return None;
+    }
+    let parts: Vec<&str> = rest[delim.len_utf8()..].split(delim).collect();
+    let [from, to, flags] = parts.as_slice() else {
+        return None;
+    };
+    let special = |s: &str, set: &[char]| s.contains(set);
+    if from.is_empty()
+        || special(
+            from,
+            &[
+                '.', '*', '[', ']', '^', '$', '\\', '+', '?', '(', ')', '{', '}', '|',
+            ],
+        )
+        || special(to, &['&', '\\'])
+        || !matches!(*flags, "" | "g")
+    {
+        return None;
+    }
+    let mut out = String::new();
+    for line in input.lines() {
+        if *flags == "g" {
+            out.push_str(&line.replace(from, to));
+        } else {
+            out.push_str(&line.replacen(from, to, 1));
+        }
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// Whether the options hold the decode flag, alone or bundled (`-di`, `-d -w0`).
@@ -147,6 +220,22 @@ mod tests {
             filtered(&cmd(&["tr", "-d", "#"]), "/e#t#c").as_deref(),
             Some("/etc")
         );
+        assert_eq!(
+            filtered(&cmd(&["cut", "-c3-"]), "xxrm -rf ~").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["cut", "-c", "2-3"]), "abcd").as_deref(),
+            Some("bc\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["sed", "s/X//g"]), "rXm -rXf ~").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["sed", "-e", "s|@|/|"]), "@etc@x").as_deref(),
+            Some("/etc@x\n")
+        );
     }
 
     #[test]
@@ -156,5 +245,8 @@ mod tests {
         assert_eq!(filtered(&cmd(&["tr", "[:lower:]", "[:upper:]"]), "a"), None);
         assert_eq!(filtered(&cmd(&["base64", "-d"]), "!!!"), None);
         assert_eq!(filtered(&cmd(&["xxd", "-r", "-p"]), "2f6"), None);
+        assert_eq!(filtered(&cmd(&["sed", "s/a.*//"]), "abc"), None, "a regex");
+        assert_eq!(filtered(&cmd(&["sed", "-n", "s/a//p"]), "abc"), None);
+        assert_eq!(filtered(&cmd(&["cut", "-d:", "-f1"]), "a:b"), None);
     }
 }
