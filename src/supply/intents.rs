@@ -532,6 +532,13 @@ fn pypi(args: &[&Word], start: usize) -> Vec<Intent> {
             continue;
         }
         if t == "-e" || t == "--editable" {
+            // `-e git+https://…#egg=x`: an editable install straight from a repository.
+            if let Some(v) = args
+                .get(i + 1)
+                .filter(|v| v.text.contains("://") || v.text.starts_with("git+"))
+            {
+                out.extend(pypi_spec(&v.text, v.span, &extra));
+            }
             i += 2;
             continue;
         }
