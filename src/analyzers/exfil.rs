@@ -642,6 +642,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             // `ssh host cmd`: stdin and the command line go to the remote side, and so do the
             // variables `-o SetEnv=…` sets.
             s.reads_stdin = true;
+            let sets_env = |o: &str| o.trim_start().to_ascii_lowercase().starts_with("setenv");
             let mut host_seen = false;
             let mut i = 0;
             while i < args.len() {
@@ -649,21 +650,13 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 if t.starts_with('-') && !host_seen {
                     let takes = t.len() == 2 && "bcDEeFIiJLlmOopQRSWwBPM".contains(&t[1..]);
                     if takes {
-                        if let Some(v) = args.get(i + 1) {
-                            if t == "-o"
-                                && v.text
-                                    .trim_start()
-                                    .to_ascii_lowercase()
-                                    .starts_with("setenv")
-                            {
-                                s.payload.push(v);
-                            }
+                        if let Some(v) = args.get(i + 1).filter(|v| t == "-o" && sets_env(&v.text))
+                        {
+                            s.payload.push(v);
                         }
                         i += 1;
-                    } else if let Some(v) = t.strip_prefix("-o") {
-                        if v.trim_start().to_ascii_lowercase().starts_with("setenv") {
-                            s.payload.push(&args[i]);
-                        }
+                    } else if t.strip_prefix("-o").is_some_and(sets_env) {
+                        s.payload.push(&args[i]);
                     }
                 } else if host_seen {
                     s.payload.push(&args[i]);

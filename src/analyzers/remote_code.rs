@@ -343,10 +343,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
             continue;
         }
-        let release_download = cmd.name() == "gh"
-            && cmd.args().first().is_some_and(|a| a.text == "release")
-            && cmd.args().get(1).is_some_and(|a| a.text == "download");
-        if is_fetcher(cmd) || release_download {
+        if is_fetcher(cmd) || is_release_download(cmd) {
             fetching.extend(cmd.pipes.last().map(|p| p.pipeline));
             let (files, dirs) = download_targets(cmd);
             written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
@@ -631,7 +628,6 @@ fn loaded_file(cmd: &Command) -> Option<&str> {
             .and_then(|i| args.get(i + 1))
             .map(|a| a.text.as_str()),
         "insmod" | "wine" | "wine64" | "mono" | "wasmtime" | "wasmer" => operand(0),
-        "modprobe" => None,
         "go" if args.first().is_some_and(|a| a.text == "run") => {
             operand(1).filter(|f| f.ends_with(".go"))
         }
@@ -778,14 +774,25 @@ fn extraction_dir(cmd: &Command) -> Option<String> {
     )
 }
 
+/// The value after the first of the options `names` (`-C DIR`, `--dir D`).
+fn value_after(args: &[&str], names: &[&str]) -> Option<String> {
+    args.windows(2)
+        .find(|w| names.contains(&w[0]))
+        .map(|w| w[1].to_string())
+}
+
+/// `gh release download …`: fetches a release's assets to files.
+fn is_release_download(cmd: &Command) -> bool {
+    let args = cmd.args();
+    cmd.name() == "gh"
+        && args.first().is_some_and(|a| a.text == "release")
+        && args.get(1).is_some_and(|a| a.text == "download")
+}
+
 /// `tar x… -f ARCHIVE -C DIR`, `unzip ARCHIVE -d DIR`: (archive, directory).
 fn extraction(cmd: &Command) -> Option<(String, String)> {
     let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
-    let value = |names: &[&str]| {
-        args.windows(2)
-            .find(|w| names.contains(&w[0]))
-            .map(|w| w[1].to_string())
-    };
+    let value = |names: &[&str]| value_after(&args, names);
     match cmd.name() {
         "tar" | "bsdtar" | "gtar" => {
             let bundle = args.first().filter(|a| !a.starts_with("--"))?;
@@ -826,20 +833,12 @@ fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
     }
     let mut dirs = Vec::new();
     // `gh release download TAG -p NAME [-D DIR]` / `-O FILE`: the release assets.
-    if cmd.name() == "gh"
-        && args.first().is_some_and(|a| a.text == "release")
-        && args.get(1).is_some_and(|a| a.text == "download")
-    {
-        let value = |opts: &[&str]| {
-            args.iter()
-                .position(|a| opts.contains(&a.text.as_str()))
-                .and_then(|i| args.get(i + 1))
-                .map(|w| w.text.clone())
-        };
-        let dir = value(&["-D", "--dir"]);
-        if let Some(f) = value(&["-O", "--output"]).filter(|f| f != "-") {
+    if is_release_download(cmd) {
+        let texts: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+        let dir = value_after(&texts, &["-D", "--dir"]);
+        if let Some(f) = value_after(&texts, &["-O", "--output"]).filter(|f| f != "-") {
             files.push(f);
-        } else if let Some(p) = value(&["-p", "--pattern"]) {
+        } else if let Some(p) = value_after(&texts, &["-p", "--pattern"]) {
             match (&dir, p.contains(['*', '?', '['])) {
                 (Some(d), false) => files.push(format!("{}/{p}", d.trim_end_matches('/'))),
                 (None, false) => files.push(p),

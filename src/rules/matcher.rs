@@ -313,7 +313,7 @@ impl Matcher {
             && self.stdin.is_none()
             && self.assign.is_none()
             && self.inline_code.is_none()
-            && asks_for_usage(args)
+            && *view.usage.get_or_init(|| asks_for_usage(args))
         {
             return false;
         }
@@ -457,6 +457,8 @@ pub struct ArgView<'a> {
     positionals: Vec<&'a str>,
     /// The arguments joined by blanks, made on first need.
     joined: std::cell::OnceCell<String>,
+    /// [`asks_for_usage`] of the arguments, on first need.
+    usage: std::cell::OnceCell<bool>,
 }
 
 impl<'a> ArgView<'a> {
@@ -469,6 +471,7 @@ impl<'a> ArgView<'a> {
             args,
             positionals,
             joined: std::cell::OnceCell::new(),
+            usage: std::cell::OnceCell::new(),
         }
     }
 }
