@@ -376,12 +376,11 @@ proptest! {
     }
 }
 
-/// A long script is parsed as two halves on two cores when a top-level line end splits it
-/// cleanly: what the first half sets (a variable, a directory) still reaches the second, spans
-/// still point into the whole input, and a cut that would fall inside a compound command or a
-/// heredoc is not taken.
+/// A long script is parsed in chunks (cut at top-level line ends) on two cores: what an early
+/// chunk sets (a variable, a directory) still reaches a later one, spans still point into the
+/// whole input, and a cut that would fall inside a compound command or a heredoc is not taken.
 #[test]
-fn long_scripts_parsed_in_halves_keep_state_and_spans() {
+fn long_scripts_parsed_in_chunks_keep_state_and_spans() {
     let scanner = Scanner::global();
     let line =
         "if [ -f Cargo.toml ]; then cargo build && echo \"ok $HOME\" | tee -a build.log; fi\n";

@@ -74,10 +74,27 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
 
 /// Run every analyzer over a script.
 pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
-    let mut hits: Vec<OwnedHit> = command_rules::analyze(script, rules);
-    for analyzer in STRUCTURAL {
-        hits.extend(analyzer(script).into_iter().map(OwnedHit::from));
-    }
-    hits.extend(persistence::analyze(script, rules));
-    hits
+    // Command rules, then each structural analyzer, then persistence: the order of the hits.
+    let run = |i: usize| -> Vec<OwnedHit> {
+        match i {
+            0 => command_rules::analyze(script, rules),
+            i if i <= STRUCTURAL.len() => STRUCTURAL[i - 1](script)
+                .into_iter()
+                .map(OwnedHit::from)
+                .collect(),
+            _ => persistence::analyze(script, rules),
+        }
+    };
+    let count = STRUCTURAL.len() + 2;
+    // A long script's analyzers share the two cores; the order of the hits is the same.
+    let parts: Vec<Vec<OwnedHit>> = if script.commands.len() >= PARALLEL_ANALYSIS_COMMANDS {
+        use rayon::prelude::*;
+        (0..count).into_par_iter().map(run).collect()
+    } else {
+        (0..count).map(run).collect()
+    };
+    parts.into_iter().flatten().collect()
 }
+
+/// Scripts with at least this many commands are analysed on two cores.
+const PARALLEL_ANALYSIS_COMMANDS: usize = 2048;

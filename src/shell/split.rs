@@ -1,14 +1,16 @@
-//! Where a long script can be cut in two for parsing on two cores: a line end at the top level —
-//! outside quotes, brackets, command substitutions and heredoc bodies, not after a line
-//! continuation. The cut is only a candidate: the walker keeps it only when both halves parse
-//! without an error (a cut inside `if … fi` or a multi-line `case` leaves one half incomplete),
-//! and parses the whole text otherwise.
+//! Where a long script can be cut into chunks for parsing on two cores: line ends at the top
+//! level — outside quotes, brackets, command substitutions and heredoc bodies, not after a line
+//! continuation. A cut is only a candidate: the walker keeps a chunk only when it parses without
+//! an error (a cut inside `if … fi` or a multi-line `case` leaves a chunk incomplete), and parses
+//! the rest of the text as one otherwise.
 
-/// The first top-level line end at or after the middle of `text` (the offset just past the
-/// newline), if there is one before the end.
-pub fn top_level_cut(text: &str) -> Option<usize> {
+/// Top-level line ends (offsets just past the newline, each before the end of `text`): the first
+/// at or after `first`, each later one at least `step` bytes after the one before. A heredoc
+/// that never ends stops the search; the cuts found before it stand.
+pub fn top_level_cuts(text: &str, first: usize, step: usize) -> Vec<usize> {
     let b = text.as_bytes();
-    let middle = b.len() / 2;
+    let mut cuts = Vec::new();
+    let mut next = first;
     let mut depth: usize = 0;
     let mut i = 0;
     // Heredoc delimiters announced on the current line: their bodies start at the next newline.
@@ -63,7 +65,7 @@ pub fn top_level_cut(text: &str) -> Option<usize> {
                     i += 1;
                 }
                 if word.is_empty() {
-                    return None;
+                    return cuts;
                 }
                 pending.push((word, strip_tabs));
             }
@@ -73,7 +75,7 @@ pub fn top_level_cut(text: &str) -> Option<usize> {
                     // Skip the body up to and including the delimiter line.
                     loop {
                         if i >= b.len() {
-                            return None;
+                            return cuts;
                         }
                         let end = b[i..]
                             .iter()
@@ -92,19 +94,27 @@ pub fn top_level_cut(text: &str) -> Option<usize> {
                     }
                 }
                 let continued = i >= 2 && b[i - 2] == b'\\';
-                if i >= middle && depth == 0 && !continued && i < b.len() {
-                    return Some(i);
+                if i >= next && depth == 0 && !continued && i < b.len() {
+                    cuts.push(i);
+                    next = i.saturating_add(step);
                 }
             }
             _ => i += 1,
         }
     }
-    None
+    cuts
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The first top-level line end at or after the middle of `text`.
+    fn top_level_cut(text: &str) -> Option<usize> {
+        top_level_cuts(text, text.len() / 2, usize::MAX)
+            .first()
+            .copied()
+    }
 
     #[test]
     fn cuts_at_a_top_level_line_end_past_the_middle() {
@@ -128,6 +138,24 @@ mod tests {
             &continued[top_level_cut(continued).unwrap()..],
             "echo done\n"
         );
+    }
+
+    #[test]
+    fn cuts_every_step_at_top_level_line_ends() {
+        let text = "echo a\n".repeat(100);
+        let cuts = top_level_cuts(&text, 10, 100);
+        assert_eq!(cuts.first(), Some(&14));
+        assert!(cuts
+            .windows(2)
+            .all(|w| w[1] - w[0] >= 100 && w[1] - w[0] < 107));
+        assert!(cuts
+            .iter()
+            .all(|&c| text.as_bytes()[c - 1] == b'\n' && c < text.len()));
+        // A heredoc that never ends keeps the cuts before it.
+        let open = format!("{text}cat <<EOF\nnever ends\n");
+        let with_open = top_level_cuts(&open, 10, 100);
+        assert!(with_open.starts_with(&cuts));
+        assert!(with_open.iter().all(|&c| c <= text.len()));
     }
 
     #[test]

@@ -11,6 +11,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tree_sitter::{Node, Parser, Tree};
 
@@ -101,21 +103,25 @@ fn first_missing(root: Node) -> Option<Node> {
     }
 }
 
-/// Inputs at least this long are parsed as two halves at once (two cores) when a top-level line
-/// end splits them into texts that each parse without an error; otherwise as one text.
+/// Inputs at least this long are parsed in chunks cut at top-level line ends: a helper thread
+/// parses the chunks ahead while this one walks the ones already parsed (two cores).
 const SPLIT_PARSE_BYTES: usize = 128 * 1024;
 
-/// Both halves of a long text, parsed in parallel, with where each starts; `None` when there is
-/// no top-level cut or a half does not parse cleanly (the cut was inside a compound command).
-fn parse_halves(text: &str, deadline: Instant) -> Option<[(usize, Tree); 2]> {
-    let cut = super::split::top_level_cut(text)?;
-    let (first, second) = rayon::join(
-        || parse_tree(&text[..cut], deadline),
-        || parse_tree(&text[cut..], deadline),
-    );
-    let (first, second) = (first?, second?);
-    let clean = |t: &Tree| !t.root_node().has_error();
-    (clean(&first) && clean(&second)).then_some([(0, first), (cut, second)])
+/// The first chunk: small, so the walk starts early.
+const FIRST_CHUNK_BYTES: usize = 32 * 1024;
+
+/// Each later chunk.
+const CHUNK_BYTES: usize = 48 * 1024;
+
+/// Walking is faster than parsing, so the walking thread also parses the first chunk and every
+/// eighth one after it; the helper thread parses the others.
+fn parsed_here(chunk: usize) -> bool {
+    chunk.is_multiple_of(8)
+}
+
+/// A tree that parsed without an error.
+fn clean(tree: Option<Tree>) -> Option<Tree> {
+    tree.filter(|t| !t.root_node().has_error())
 }
 
 /// Free a large syntax tree on another thread: it is a few percent of a long script's time.
@@ -351,20 +357,82 @@ impl Walker {
         let shadow = ascii_shadow(&pre.text);
         let parsed = shadow.as_deref().unwrap_or(&pre.text);
         if parsed.len() >= SPLIT_PARSE_BYTES {
-            if let Some(halves) = parse_halves(parsed, self.deadline) {
-                for (start, tree) in halves {
-                    let src = Source {
-                        text: &pre.text[start..],
-                        map: map.shifted(start),
-                    };
-                    self.statement(tree.root_node(), &src);
-                    drop_elsewhere(tree);
+            let cuts = super::split::top_level_cuts(parsed, FIRST_CHUNK_BYTES, CHUNK_BYTES);
+            if !cuts.is_empty() {
+                if let Some(rest) = self.walk_chunks(parsed, &pre.text, &map, &cuts) {
+                    // A chunk did not parse cleanly (the cut may be inside a compound command):
+                    // the rest of the text is parsed as one.
+                    self.walk_whole(&parsed[rest..], &pre.text[rest..], map.shifted(rest));
                 }
                 return;
             }
         }
+        self.walk_whole(parsed, &pre.text, map);
+    }
+
+    /// Walk a long text chunk by chunk (`cuts` are top-level line ends) while a helper thread
+    /// parses the chunks ahead, in order. What a chunk sets (variables, the directory) reaches
+    /// the next because the walk itself stays on this thread. Returns where the walk stopped
+    /// when a chunk did not parse cleanly or in time, so the caller parses the rest as one text;
+    /// `None` when every chunk was walked.
+    fn walk_chunks(
+        &mut self,
+        parsed: &str,
+        text: &str,
+        map: &SpanMap,
+        cuts: &[usize],
+    ) -> Option<usize> {
+        let bounds: Vec<usize> = std::iter::once(0)
+            .chain(cuts.iter().copied())
+            .chain(std::iter::once(parsed.len()))
+            .collect();
+        let deadline = self.deadline;
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let (tx, rx) = mpsc::channel();
+            let helper_bounds = &bounds;
+            let stop_ref = &stop;
+            // If the thread cannot start, `tx` is dropped and the rest is parsed as one.
+            let _ = std::thread::Builder::new().spawn_scoped(scope, move || {
+                let chunks = helper_bounds.windows(2).enumerate();
+                for (_, w) in chunks.filter(|(k, _)| !parsed_here(*k)) {
+                    if stop_ref.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let tree = clean(parse_tree(&parsed[w[0]..w[1]], deadline));
+                    let failed = tree.is_none();
+                    if tx.send(tree).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let mut stopped_at = None;
+            for (k, w) in bounds.windows(2).enumerate() {
+                let tree = if parsed_here(k) {
+                    clean(parse_tree(&parsed[w[0]..w[1]], deadline))
+                } else {
+                    rx.recv().ok().flatten()
+                };
+                let Some(tree) = tree else {
+                    stopped_at = Some(w[0]);
+                    break;
+                };
+                let src = Source {
+                    text: &text[w[0]..],
+                    map: map.shifted(w[0]),
+                };
+                self.statement(tree.root_node(), &src);
+                drop_elsewhere(tree);
+            }
+            stop.store(true, Ordering::Relaxed);
+            stopped_at
+        })
+    }
+
+    /// Parse `parsed` as one text and walk it (`text` is what node text is read from).
+    fn walk_whole(&mut self, parsed: &str, text: &str, map: SpanMap) {
         let Some(mut tree) = parse_tree(parsed, self.deadline) else {
-            let span = map.span(0, pre.text.len());
+            let span = map.span(0, text.len());
             self.gap(
                 GapKind::Timeout,
                 "the parser ran out of time on this input",
@@ -394,10 +462,7 @@ impl Walker {
                 map.span(at.start_byte(), at.end_byte()),
             );
         }
-        let src = Source {
-            text: &pre.text,
-            map,
-        };
+        let src = Source { text, map };
         self.statement(tree.root_node(), &src);
         if parsed.len() >= SPLIT_PARSE_BYTES {
             drop_elsewhere(tree);
@@ -2276,18 +2341,42 @@ pub(crate) fn fields<'t>(n: Node<'t>) -> Vec<(Option<&'t str>, Node<'t>)> {
 mod tests {
     use super::*;
 
+    /// Commands and their spans, for comparing two walks of the same text.
+    fn walked(text: &str, whole: bool) -> Vec<(String, Span)> {
+        let mut w = Walker::new(Some(Rc::from(text)));
+        if whole {
+            w.walk_whole(text, text, SpanMap::Offset(0));
+        } else {
+            w.walk_source(text, SpanMap::Offset(0));
+        }
+        let mut out: Vec<_> = w
+            .out
+            .commands
+            .iter()
+            .map(|c| (c.name().to_string(), c.span))
+            .collect();
+        out.sort();
+        out
+    }
+
     #[test]
-    fn long_scripts_split_only_where_both_halves_parse() {
-        let deadline = Instant::now() + Duration::from_secs(30);
+    fn long_scripts_walked_in_chunks_match_one_parse() {
         let line = "if [ -f x ]; then make && echo ok; fi\n";
-        let script = line.repeat(4096);
-        let [(a, _), (b, second)] = parse_halves(&script, deadline).expect("split");
-        assert_eq!(a, 0);
-        assert!(b >= script.len() / 2 && script[..b].ends_with('\n'));
-        assert!(!second.root_node().has_error());
-        // One compound command around everything: the only cuts are inside it.
+        let script = line.repeat(8192);
+        assert!(
+            super::super::split::top_level_cuts(&script, FIRST_CHUNK_BYTES, CHUNK_BYTES).len() > 3
+        );
+        let chunked = walked(&script, false);
+        assert_eq!(chunked.len(), 2 * 8192, "make and echo on every line");
+        assert_eq!(chunked, walked(&script, true));
+        // One compound command around everything: every cut is inside it, so the first chunk
+        // fails and the whole text is parsed as one.
         let wrapped = format!("while true; do\n{script}done\n");
-        assert!(parse_halves(&wrapped, deadline).is_none());
+        assert_eq!(walked(&wrapped, false), walked(&wrapped, true));
+        // A multi-line `if` straddling a later cut: that chunk fails and the rest is parsed as one.
+        let tail = "if true\nthen\n".to_string() + &"make\n".repeat(40_000) + "fi\necho done\n";
+        let mixed = format!("{script}{tail}");
+        assert_eq!(walked(&mixed, false), walked(&mixed, true));
     }
 
     #[test]
