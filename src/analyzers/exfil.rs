@@ -616,13 +616,14 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         }
         "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
             let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
-            let remote = positional.iter().any(|p| {
+            let remote = |p: &Word| {
                 ["s3://", "gs://", "r2://", "az://"]
                     .iter()
                     .any(|x| p.text.starts_with(x))
                     || (name == "rclone" || name == "mc") && is_remote_target(&p.text)
-            });
-            if !remote {
+            };
+            // The destination comes last: a copy *from* a bucket to a local file is a download.
+            if !positional.last().is_some_and(|p| remote(p)) {
                 return None;
             }
             s.files.extend(
