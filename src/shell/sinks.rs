@@ -718,10 +718,15 @@ fn subcommand_ok(spec: &SinkSpec, args: &[Word]) -> Option<usize> {
         return Some(0);
     }
     let i = first_positional(args, &spec.value_options)?;
-    spec.subcommands
-        .iter()
-        .any(|s| *s == args[i].text)
-        .then_some(i + 1)
+    // A subcommand of several words (`alloc exec`, `task exec`) is matched word by word.
+    spec.subcommands.iter().find_map(|s| {
+        let words: Vec<&str> = s.split_whitespace().collect();
+        let here = args.get(i..i + words.len())?;
+        here.iter()
+            .zip(&words)
+            .all(|(a, w)| a.text == *w)
+            .then_some(i + words.len())
+    })
 }
 
 fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
@@ -974,7 +979,28 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     } else {
         from
     };
-    let mut rest: Vec<Word> = args[from.min(args.len())..]
+    // `gcloud compute ssh vm -- -t 'CMD'`: options for the inner tool before its command.
+    let from = if spec.after.is_empty() || spec.value_options.is_empty() {
+        from
+    } else {
+        match first_positional(&args[from.min(args.len())..], &spec.value_options) {
+            Some(p) => from + p,
+            None => return,
+        }
+    };
+    let mut tail = &args[from.min(args.len())..];
+    // `heroku run 'CMD' -a app`: one command line, then the tool's own options.
+    let mut line = tail;
+    while let [head @ .., opt, _] = line {
+        if head.is_empty() || !spec.value_options.contains(&opt.text) {
+            break;
+        }
+        line = head;
+    }
+    if line.len() == 1 && line[0].text.contains(' ') {
+        tail = line;
+    }
+    let mut rest: Vec<Word> = tail
         .iter()
         .filter(|a| !spec.drop.contains(&a.text))
         .cloned()
@@ -2176,13 +2202,20 @@ fn remote(spec: &SinkSpec, program: &str, args: &[Word], input: Option<&Word>, p
     if args.iter().any(|a| a.text == "-N" || a.text == "-W") {
         return;
     }
+    let label = match &spec.runs {
+        Some(runs) => format!("{runs} ({})", args[host].text),
+        None => format!("on host {} via {program}", args[host].text),
+    };
     let place = Place {
-        label: Some(format!("on host {} via {program}", args[host].text)),
+        label: Some(label),
         ..Place::default()
     };
     let mut rest = &args[host + 1..];
-    if rest.first().is_some_and(|a| a.text == "--") {
-        rest = &rest[1..];
+    // OpenSSH reads options after the host too (`ssh prod -p 2222 -t 'cmd'`), up to the command.
+    if let Some(skip) = first_positional(rest, &spec.value_options) {
+        rest = &rest[skip..];
+    } else if rest.first().is_some_and(|a| a.text.starts_with('-')) {
+        rest = &[];
     }
     if rest.is_empty() {
         // `ssh host <<EOF`: the remote shell reads its commands from stdin.

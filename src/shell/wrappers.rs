@@ -15,7 +15,8 @@ struct Spec {
     leading: usize,
     /// Accepts `NAME=value` assignments before the command (`env`, `sudo`).
     assignments: bool,
-    /// A verb that must come first (`uv run CMD`, `bundle exec CMD`); empty for none.
+    /// A verb that must come first (`uv run CMD`, `bundle exec CMD`); empty for none. With no
+    /// leading positionals the verb is itself the wrapped program (`k3s kubectl …`).
     verbs: &'static [&'static str],
     /// Options followed by two values (`bwrap --bind SRC DEST`).
     pair_opts: &'static [&'static str],
@@ -134,8 +135,18 @@ const SPECS: &[Spec] = &[
         pair_opts: &[],
     },
     Spec {
+        // Distributions that bundle the Kubernetes tools: `k3s kubectl exec …`.
+        names: &["k3s", "microk8s", "k0s"],
+        value_opts: &[],
+        leading: 0,
+        assignments: false,
+        verbs: &["kubectl", "ctr", "crictl"],
+        pair_opts: &[],
+    },
+    Spec {
+        // `-e` reads the password from $SSHPASS (a variable name can only be attached: `-eVAR`).
         names: &["sshpass"],
-        value_opts: &["-p", "-f", "-d", "-e", "-P"],
+        value_opts: &["-p", "-f", "-d", "-P"],
         leading: 0,
         assignments: false,
         verbs: &[],
@@ -705,6 +716,9 @@ pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
         }
     }
     if i >= argv.len() {
+        return Unwrap::None;
+    }
+    if spec.leading == 0 && !spec.verbs.is_empty() && !spec.verbs.contains(&argv[i].text.as_str()) {
         return Unwrap::None;
     }
     let inner_end = if name == "parallel" {
