@@ -354,14 +354,24 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             .redirects
             .iter()
             .any(|r| r.writes() && r.fd.unwrap_or(1) == 1);
-        // `xxd -r -p payload.hex > f`, `base64 -d > f <<EOF`: a decoded file, run later.
+        let after_fetch = cmd
+            .pipes
+            .last()
+            .is_some_and(|p| fetching.contains(&p.pipeline));
+        // `xxd -r -p payload.hex > f`, `base64 -d > f <<EOF`: a decoded file, run later; after a
+        // download in the same pipeline (`curl URL | base64 -d > f`) it is the download.
         if writes_stdout && is_decoder(cmd) && cmd.name() != "tr" && cmd.name() != "rev" {
+            let taint = if after_fetch {
+                Taint::Fetched
+            } else {
+                Taint::Decoded
+            };
             for r in cmd
                 .redirects
                 .iter()
                 .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1)
             {
-                written.push((r.target.text.clone(), false, i, Taint::Decoded));
+                written.push((r.target.text.clone(), false, i, taint));
             }
             continue;
         }
@@ -369,10 +379,6 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         let stdin_copy = cmd.name() == "tee"
             || matches!(cmd.name(), "install" | "cp")
                 && cmd.args().iter().any(|a| a.text == "/dev/stdin");
-        let after_fetch = cmd
-            .pipes
-            .last()
-            .is_some_and(|p| fetching.contains(&p.pipeline));
         if stdin_copy && after_fetch {
             if let Some(t) = pipeline_taint(script, cmd) {
                 let operands: Vec<&str> = cmd

@@ -461,6 +461,36 @@ impl Walker {
         }
     }
 
+    /// `curl URL | base64 -d > FILE`, `curl URL | gunzip > FILE`: the last stage of a pipeline
+    /// that starts with a download writes what the server sent, transformed, to its redirection.
+    pub(crate) fn record_download_through_pipe(&mut self, idx: usize, first: usize) {
+        let cmd = &self.out.commands[idx];
+        let Some(pos) = cmd.pipes.last().filter(|p| p.stage > 0) else {
+            return;
+        };
+        let url = self.out.commands[first..idx].iter().find_map(|c| {
+            c.pipes
+                .last()
+                .filter(|p| p.pipeline == pos.pipeline && p.stage < pos.stage)
+                .and_then(|_| super::sinks::stdout_download(c))
+        });
+        let Some(url) = url else { return };
+        let at = Word {
+            span: cmd.span,
+            ..cmd.argv.first().cloned().unwrap_or_default()
+        };
+        let name = cmd.name().to_string();
+        let targets: Vec<(String, bool)> = cmd
+            .redirects
+            .iter()
+            .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
+            .map(|r| (r.target.text.clone(), r.op.contains(">>")))
+            .collect();
+        for (path, append) in targets {
+            self.record_download(&name, &path, &url, append, &at);
+        }
+    }
+
     /// `curl URL | tee [-a] FILE…` (also under `sudo`), `curl URL | install -m755 /dev/stdin
     /// FILE`: each file receives the download.
     pub(crate) fn record_piped_download(&mut self, first: usize, url: &str) {

@@ -1057,10 +1057,25 @@ impl Walker {
                 self.place.map_path(&mut r.target.text);
             }
         }
+        // `a && b > f`, `a | b > f`: tree-sitter-bash attaches the redirection to the whole list
+        // or pipeline, but bash gives it to the last command only.
+        let owner = body.and_then(|b| {
+            let mut last = b;
+            while matches!(last.kind(), "list" | "pipeline") {
+                match named_children(last).last() {
+                    Some(c) => last = *c,
+                    None => break,
+                }
+            }
+            (last.id() != b.id()).then(|| src.span_of(last))
+        });
         let mut writers = Vec::new();
         for (i, cmd) in self.out.commands[first..body_end].iter_mut().enumerate() {
             if cmd.depth == self.depth && cmd.within.len() == self.within.len() {
-                cmd.redirects.extend(redirects.iter().cloned());
+                let owns = owner.is_none_or(|(s, e)| cmd.span.0 >= s && cmd.span.1 <= e);
+                if owns {
+                    cmd.redirects.extend(redirects.iter().cloned());
+                }
                 if cmd.stdin_text.is_none() {
                     cmd.stdin_text = stdin_text.clone();
                 }
@@ -1106,6 +1121,7 @@ impl Walker {
                 self.out.commands[i].redirects = attached;
                 self.record_written_file(i);
                 self.record_download_redirect(i);
+                self.record_download_through_pipe(i, first);
             }
         }
         // `echo 'rm -rf ~' > >(sh)`: printed text written into a shell's process substitution.
