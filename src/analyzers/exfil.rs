@@ -49,6 +49,15 @@ fn secret_var_re() -> &'static Regex {
     })
 }
 
+/// An environment variable read by name in interpreter code (Python, Node, Ruby, Perl, PHP).
+fn env_read_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?:os\.environ(?:\.get)?\s*[\[(]\s*|os\.getenv\(\s*|getenv\(\s*|process\.env\[\s*|ENV\[\s*|ENV\.fetch\(\s*|\$ENV\{\s*)['"]?([A-Za-z_][A-Za-z0-9_]*)|process\.env\.([A-Za-z_][A-Za-z0-9_]*)"#)
+            .expect("static regex")
+    })
+}
+
 /// The home directory itself (`~`, `$HOME`, `/home/NAME`, `/root`).
 fn is_home_dir(p: &str) -> bool {
     let p = p.trim_end_matches('/');
@@ -171,6 +180,28 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     }
     if matches!(name, "echo" | "printf") {
         if let Some(v) = args.iter().find_map(|a| secret_var(&a.text)) {
+            return Some((Secret::Variable, format!("${v}")));
+        }
+    }
+    // `printenv GITHUB_TOKEN`: one named variable.
+    if name == "printenv" {
+        if let Some(v) = args
+            .iter()
+            .filter(|a| !a.text.starts_with('-'))
+            .find_map(|a| secret_var(&format!("${}", a.text)))
+        {
+            return Some((Secret::Variable, format!("${v}")));
+        }
+    }
+    // `python3 -c 'print(os.environ["TOKEN"])'`, `node -p process.env.NPM_TOKEN`.
+    if let Some(code) = interpreter_code(name, args) {
+        if let Some(v) = env_read_re()
+            .captures_iter(code)
+            .find_map(|c| {
+                let var = c.get(1).or_else(|| c.get(2))?;
+                secret_var(&format!("${}", var.as_str()))
+            })
+        {
             return Some((Secret::Variable, format!("${v}")));
         }
     }
