@@ -10,6 +10,7 @@ pub mod fork_bomb;
 pub mod gaps;
 pub mod kill_all;
 pub mod persistence;
+pub mod planted;
 pub mod remote_code;
 pub mod reverse_shell;
 pub mod supply;
@@ -74,6 +75,15 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
 
 /// Run every analyzer over a script.
 pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
+    let mut hits = run_code(script, rules);
+    if !script.files.is_empty() {
+        hits.extend(planted::analyze(script, rules, run_code));
+    }
+    hits
+}
+
+/// Every analyzer over the code of a script (without looking into files it plants).
+fn run_code(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     // Command rules, then each structural analyzer, then persistence: the order of the hits.
     let run = |i: usize| -> Vec<OwnedHit> {
         match i {

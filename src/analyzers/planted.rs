@@ -1,0 +1,121 @@
+//! Code written into a file that a build, a test run or CI executes later (`echo 'RUN curl … |
+//! sh' >> Dockerfile`, `cat > conftest.py`, a step appended to `.github/workflows/ci.yml`).
+//! Nothing runs now, so the file's code is analysed as if it ran, and a blocking finding inside
+//! it becomes one approval-tier finding on the write: the next `make`, `pytest`, `docker build`
+//! or CI run executes it without anyone looking again.
+
+use super::OwnedHit;
+use crate::interp::Lang;
+use crate::findings::Action;
+use crate::rules::RuleSet;
+use crate::shell::sinks::{self, Extract, Format};
+use crate::shell::Script;
+
+/// Build, test and CI files that are not read by a sink of the table, with how their code runs.
+const EXTRA_FILES: &[(&str, Format)] = &[
+    ("Makefile", Format::Make),
+    ("makefile", Format::Make),
+    ("GNUmakefile", Format::Make),
+    ("setup.py", Format::Code(Lang::Python)),
+    ("__init__.py", Format::Code(Lang::Python)),
+    ("sitecustomize.py", Format::Code(Lang::Python)),
+    ("CMakeLists.txt", Format::Strings),
+    ("build.gradle", Format::Strings),
+    ("build.gradle.kts", Format::Strings),
+    ("Jenkinsfile", Format::Strings),
+    (".gitlab-ci.yml", Format::Lines),
+    (".travis.yml", Format::Lines),
+    ("azure-pipelines.yml", Format::Lines),
+    ("bitbucket-pipelines.yml", Format::Lines),
+    (".pre-commit-config.yaml", Format::Lines),
+];
+
+/// At most this many build files of one input are analysed (each is a scan of its own).
+const MAX_PLANTED_FILES: usize = 16;
+
+/// How the code of a file at `path` runs, if it is a build, test or CI file.
+fn format_of(path: &str) -> Option<Format> {
+    let base = path.rsplit('/').next().unwrap_or(path);
+    if path.contains(".github/workflows/") || path.contains(".circleci/") {
+        return Some(Format::Lines);
+    }
+    if let Some((_, f)) = EXTRA_FILES.iter().find(|(name, _)| *name == base) {
+        return Some(*f);
+    }
+    sinks::table()
+        .sinks()
+        .filter(|s| s.extract == Extract::ReadsFiles)
+        .find(|s| s.read_files.iter().any(|f| f == path || f == base))
+        .map(|s| Format::parse(s.file_format.as_deref()))
+}
+
+/// The file's code as shell input (interpreter code is fed to its interpreter on stdin).
+fn as_shell(format: Format, content: &str) -> Option<String> {
+    let interp = |lang: Lang| match lang {
+        Lang::Python => Some("python3"),
+        Lang::JavaScript => Some("node"),
+        Lang::Ruby => Some("ruby"),
+        Lang::Perl => Some("perl"),
+        Lang::Php => Some("php"),
+        _ => None,
+    };
+    match format {
+        Format::Code(Lang::Shell) => Some(content.to_string()),
+        Format::Code(lang) => {
+            let program = interp(lang)?;
+            Some(format!(
+                "{program} - <<'HERMES_PLANTED_EOF'\n{content}\nHERMES_PLANTED_EOF\n"
+            ))
+        }
+        Format::Make => Some(sinks::makefile_recipes(content)),
+        Format::Sed | Format::Awk => None,
+        _ => format.command_lines(content),
+    }
+}
+
+/// One finding per build, test or CI file written with code that would be blocked if it ran.
+/// `analyze_code` is the analysis of a script without this step (no planted files in planted
+/// files).
+pub fn analyze(
+    script: &Script,
+    rules: &RuleSet,
+    analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
+) -> Vec<OwnedHit> {
+    let mut paths: Vec<&String> = script.files.keys().collect();
+    paths.sort();
+    let mut out = Vec::new();
+    let planted = paths.into_iter().filter_map(|p| Some((p, format_of(p)?)));
+    for (path, format) in planted.take(MAX_PLANTED_FILES) {
+        let content = &script.files[path];
+        let Some(code) = as_shell(format, &content.text).filter(|c| !c.trim().is_empty()) else {
+            continue;
+        };
+        // Dockerfiles and CI steps install tools with their vendors' `curl … | sh` one-liners
+        // as a matter of course; elsewhere (a Makefile, setup.py, a test fixture) fetch-and-run
+        // at build time is itself the finding.
+        let installers_expected = matches!(format, Format::Dockerfile | Format::Lines);
+        let inner = crate::shell::analyze(&code);
+        let blocking = analyze_code(&inner, rules).into_iter().find(|h| {
+            let fetch_and_run = matches!(
+                h.rule_id.as_str(),
+                "remote.pipe-to-shell" | "remote.download-exec"
+            );
+            !(installers_expected && fetch_and_run)
+                && rules
+                    .get(&h.rule_id)
+                    .is_some_and(|r| r.action() == Action::Block)
+        });
+        if let Some(h) = blocking {
+            let title = rules.get(&h.rule_id).map_or("", |r| r.spec.title.as_str());
+            out.push(OwnedHit {
+                rule_id: "supply.build-file-payload".into(),
+                span: content.span,
+                detail: Some(format!(
+                    "{path} would run: {title} [{}]; it runs at the next build, test or CI run",
+                    h.rule_id
+                )),
+            });
+        }
+    }
+    out
+}
