@@ -536,6 +536,39 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
                     .collect(),
             )
         }
+        // `aws s3 cp s3://b/x.sh /tmp/x.sh`, `gsutil cp gs://b/x .`, `rclone copy r:x ./d`.
+        "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
+            let ops: &[&str] = match operands.as_slice() {
+                ["s3", "cp" | "mv", rest @ ..] => rest,
+                ["cp" | "mv" | "copy" | "copyto" | "get", rest @ ..] => rest,
+                _ => return None,
+            };
+            let (dest, sources) = ops.split_last()?;
+            let bucket = |s: &&str| {
+                ["s3://", "gs://", "r2://", "az://"]
+                    .iter()
+                    .any(|p| s.starts_with(p))
+                    || matches!(cmd.name(), "rclone" | "mc")
+                        && s.split_once(':')
+                            .is_some_and(|(r, _)| !r.is_empty() && !r.contains('/'))
+            };
+            if *dest == "-" || bucket(dest) || !sources.iter().any(bucket) {
+                return None;
+            }
+            let into_dir = dest.ends_with('/') || *dest == "." || sources.len() > 1;
+            Some(
+                sources
+                    .iter()
+                    .map(|s| {
+                        if into_dir {
+                            format!("{}/{}", dest.trim_end_matches('/'), base(s))
+                        } else {
+                            dest.to_string()
+                        }
+                    })
+                    .collect(),
+            )
+        }
         "tftp" => {
             let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
             let at = args

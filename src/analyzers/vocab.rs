@@ -105,6 +105,22 @@ pub fn is_fetcher(cmd: &Command) -> bool {
             return args.first().is_some_and(|a| a.text == "archive")
                 && args.iter().any(|a| a.text.starts_with("--remote"));
         }
+        // A bucket object printed: `gsutil cat gs://b/x`, `rclone cat r:x`, `aws s3 cp s3://b/x -`.
+        "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
+            let ops: Vec<&str> = cmd
+                .args()
+                .iter()
+                .map(|a| a.text.as_str())
+                .filter(|a| !a.starts_with('-') || *a == "-")
+                .collect();
+            return match ops.as_slice() {
+                ["cat", ..] => true,
+                ["s3", "cp", src, "-"] | ["cp" | "get", src, "-"] => {
+                    src.contains("://") || src.contains(':')
+                }
+                _ => false,
+            };
+        }
         // A forge's CLI printing a file it fetched: `gh gist view ID --raw`, `gh api …`,
         // `gh release download … -O -`, `glab snippet view ID --raw`.
         "gh" | "glab" => {
