@@ -195,13 +195,10 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     }
     // `python3 -c 'print(os.environ["TOKEN"])'`, `node -p process.env.NPM_TOKEN`.
     if let Some(code) = interpreter_code(name, args) {
-        if let Some(v) = env_read_re()
-            .captures_iter(code)
-            .find_map(|c| {
-                let var = c.get(1).or_else(|| c.get(2))?;
-                secret_var(&format!("${}", var.as_str()))
-            })
-        {
+        if let Some(v) = env_read_re().captures_iter(code).find_map(|c| {
+            let var = c.get(1).or_else(|| c.get(2))?;
+            secret_var(&format!("${}", var.as_str()))
+        }) {
             return Some((Secret::Variable, format!("${v}")));
         }
     }

@@ -76,9 +76,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
 /// Run every analyzer over a script.
 pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = run_code(script, rules);
-    if !script.files.is_empty() {
-        hits.extend(planted::analyze(script, rules, run_code));
-    }
+    hits.extend(planted::analyze(script, rules, run_code));
     hits
 }
 

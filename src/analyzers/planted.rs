@@ -5,8 +5,8 @@
 //! or CI run executes it without anyone looking again.
 
 use super::OwnedHit;
-use crate::interp::Lang;
 use crate::findings::Action;
+use crate::interp::Lang;
 use crate::rules::RuleSet;
 use crate::shell::sinks::{self, Extract, Format};
 use crate::shell::Script;
@@ -94,28 +94,64 @@ pub fn analyze(
         // as a matter of course; elsewhere (a Makefile, setup.py, a test fixture) fetch-and-run
         // at build time is itself the finding.
         let installers_expected = matches!(format, Format::Dockerfile | Format::Lines);
-        let inner = crate::shell::analyze(&code);
-        let blocking = analyze_code(&inner, rules).into_iter().find(|h| {
-            let fetch_and_run = matches!(
-                h.rule_id.as_str(),
-                "remote.pipe-to-shell" | "remote.download-exec"
-            );
-            !(installers_expected && fetch_and_run)
-                && rules
-                    .get(&h.rule_id)
-                    .is_some_and(|r| r.action() == Action::Block)
-        });
-        if let Some(h) = blocking {
-            let title = rules.get(&h.rule_id).map_or("", |r| r.spec.title.as_str());
+        if let Some(detail) = blocking_finding(&code, installers_expected, rules, analyze_code) {
             out.push(OwnedHit {
                 rule_id: "supply.build-file-payload".into(),
                 span: content.span,
                 detail: Some(format!(
-                    "{path} would run: {title} [{}]; it runs at the next build, test or CI run",
-                    h.rule_id
+                    "{path} would run: {detail}; it runs at the next build, test or CI run"
                 )),
             });
         }
     }
+    // `npm pkg set scripts.test='…'`: a script written into package.json, run by `npm run`/`test`.
+    for cmd in &script.commands {
+        if !matches!(cmd.name(), "npm" | "pnpm" | "yarn" | "bun")
+            || cmd.args().first().is_none_or(|a| a.text != "pkg")
+        {
+            continue;
+        }
+        for a in cmd.args() {
+            let Some((key, value)) = a.text.split_once('=') else {
+                continue;
+            };
+            let Some(name) = key.trim_matches(['"', '\'']).strip_prefix("scripts.") else {
+                continue;
+            };
+            if let Some(detail) = blocking_finding(value, false, rules, analyze_code) {
+                out.push(OwnedHit {
+                    rule_id: "supply.build-file-payload".into(),
+                    span: a.span,
+                    detail: Some(format!(
+                        "package.json script `{name}` would run: {detail}; it runs at the next `npm run {name}`"
+                    )),
+                });
+            }
+        }
+    }
     out
+}
+
+/// The title and id of the first finding that would block if `code` ran now.
+fn blocking_finding(
+    code: &str,
+    installers_expected: bool,
+    rules: &RuleSet,
+    analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
+) -> Option<String> {
+    let inner = crate::shell::analyze(code);
+    let blocking = analyze_code(&inner, rules).into_iter().find(|h| {
+        let fetch_and_run = matches!(
+            h.rule_id.as_str(),
+            "remote.pipe-to-shell" | "remote.download-exec"
+        );
+        !(installers_expected && fetch_and_run)
+            && rules
+                .get(&h.rule_id)
+                .is_some_and(|r| r.action() == Action::Block)
+    });
+    blocking.map(|h| {
+        let title = rules.get(&h.rule_id).map_or("", |r| r.spec.title.as_str());
+        format!("{title} [{}]", h.rule_id)
+    })
 }
