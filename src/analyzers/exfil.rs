@@ -69,6 +69,13 @@ fn is_home_dir(p: &str) -> bool {
 /// Does this path name a secret file?
 fn is_secret_path(p: &str) -> bool {
     let p = p.trim_start_matches(['@', '<']);
+    // Committed templates of a `.env` (`.env.example`, `.env.sample`) hold no secrets.
+    let base = p.rsplit('/').next().unwrap_or(p);
+    if let Some(kind) = base.strip_prefix(".env.") {
+        if matches!(kind, "example" | "sample" | "template" | "dist" | "defaults" | "tpl") {
+            return false;
+        }
+    }
     if secret_file_re().is_match(p) {
         return true;
     }
