@@ -72,7 +72,10 @@ fn is_secret_path(p: &str) -> bool {
     // Committed templates of a `.env` (`.env.example`, `.env.sample`) hold no secrets.
     let base = p.rsplit('/').next().unwrap_or(p);
     if let Some(kind) = base.strip_prefix(".env.") {
-        if matches!(kind, "example" | "sample" | "template" | "dist" | "defaults" | "tpl") {
+        if matches!(
+            kind,
+            "example" | "sample" | "template" | "dist" | "defaults" | "tpl"
+        ) {
             return false;
         }
     }
