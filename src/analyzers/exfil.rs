@@ -4,6 +4,7 @@
 //! pipe, or through a command substitution. Tokens sent as `Authorization` headers are normal and
 //! are not sources.
 
+use super::vocab::{is_bucket_object, is_remote_target};
 use super::Hit;
 use crate::shell::{Command, Script, Word};
 use regex::Regex;
@@ -654,14 +655,11 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         }
         "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
             let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
-            let remote = |p: &Word| {
-                ["s3://", "gs://", "r2://", "az://"]
-                    .iter()
-                    .any(|x| p.text.starts_with(x))
-                    || (name == "rclone" || name == "mc") && is_remote_target(&p.text)
-            };
             // The destination comes last: a copy *from* a bucket to a local file is a download.
-            if !positional.last().is_some_and(|p| remote(p)) {
+            if !positional
+                .last()
+                .is_some_and(|p| is_bucket_object(name, &p.text))
+            {
                 return None;
             }
             s.files.extend(
@@ -979,16 +977,6 @@ fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a str> {
 }
 
 /// `host:path`, `user@host:path`, `rsync://…` — but not a local path with a colon-free name.
-fn is_remote_target(t: &str) -> bool {
-    if t.contains("://") {
-        return true;
-    }
-    match t.split_once(':') {
-        Some((host, _)) => !host.is_empty() && !host.contains('/'),
-        None => false,
-    }
-}
-
 /// Find every secret that reaches a network sink.
 pub fn analyze(script: &Script) -> Vec<Hit> {
     let mut hits: Vec<Hit> = script

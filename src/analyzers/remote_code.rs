@@ -2,7 +2,7 @@
 //! flows into something that executes it — through a pipe, a process or command substitution, a
 //! here-string, `sh -c`, `eval`, or a file downloaded and then run.
 
-use super::vocab::{executes_stdin, is_code_runner, is_decoder, is_fetcher};
+use super::vocab::{executes_stdin, is_bucket_object, is_code_runner, is_decoder, is_fetcher};
 use super::Hit;
 use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
 use crate::shell::nested::{shell_invocation, ShellInvocation, SHELLS};
@@ -508,7 +508,6 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
         .map(|a| a.text.as_str())
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let base = |p: &str| p.rsplit(['/', ':']).next().unwrap_or(p).to_string();
     match cmd.name() {
         "scp" | "rsync" | "sftp" => {
             let (dest, sources) = operands.split_last()?;
@@ -521,20 +520,11 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
             if !sources.iter().any(remote) || remote(dest) {
                 return None;
             }
-            let into_dir = dest.ends_with('/') || *dest == "." || sources.len() > 1;
-            Some(
-                sources
-                    .iter()
-                    .filter(|s| remote(s))
-                    .map(|s| {
-                        if into_dir {
-                            format!("{}/{}", dest.trim_end_matches('/'), base(s))
-                        } else {
-                            dest.to_string()
-                        }
-                    })
-                    .collect(),
-            )
+            Some(copy_destinations(
+                dest,
+                sources,
+                sources.iter().copied().filter(|s| remote(s)),
+            ))
         }
         // `aws s3 cp s3://b/x.sh /tmp/x.sh`, `gsutil cp gs://b/x .`, `rclone copy r:x ./d`.
         "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
@@ -544,30 +534,11 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
                 _ => return None,
             };
             let (dest, sources) = ops.split_last()?;
-            let bucket = |s: &&str| {
-                ["s3://", "gs://", "r2://", "az://"]
-                    .iter()
-                    .any(|p| s.starts_with(p))
-                    || matches!(cmd.name(), "rclone" | "mc")
-                        && s.split_once(':')
-                            .is_some_and(|(r, _)| !r.is_empty() && !r.contains('/'))
-            };
+            let bucket = |s: &&str| is_bucket_object(cmd.name(), s);
             if *dest == "-" || bucket(dest) || !sources.iter().any(bucket) {
                 return None;
             }
-            let into_dir = dest.ends_with('/') || *dest == "." || sources.len() > 1;
-            Some(
-                sources
-                    .iter()
-                    .map(|s| {
-                        if into_dir {
-                            format!("{}/{}", dest.trim_end_matches('/'), base(s))
-                        } else {
-                            dest.to_string()
-                        }
-                    })
-                    .collect(),
-            )
+            Some(copy_destinations(dest, sources, sources.iter().copied()))
         }
         "tftp" => {
             let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
@@ -581,6 +552,30 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
         }
         _ => None,
     }
+}
+
+/// The file name a remote path (`host:dir/f`, `s3://b/f`) is copied to.
+fn base(p: &str) -> String {
+    p.rsplit(['/', ':']).next().unwrap_or(p).to_string()
+}
+
+/// Where a copy to `dest` puts each of `copied` (some of `sources`): into `dest` as a directory
+/// (`dest/`, `.`, or several sources), else `dest` itself.
+fn copy_destinations<'a>(
+    dest: &str,
+    sources: &[&str],
+    copied: impl Iterator<Item = &'a str>,
+) -> Vec<String> {
+    let into_dir = dest.ends_with('/') || dest == "." || sources.len() > 1;
+    copied
+        .map(|s| {
+            if into_dir {
+                format!("{}/{}", dest.trim_end_matches('/'), base(s))
+            } else {
+                dest.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The file a command executes: a shell's script, a sourced file, an interpreter's script, or

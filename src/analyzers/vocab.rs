@@ -92,6 +92,26 @@ pub fn is_interpreter(name: &str) -> bool {
 }
 
 /// Is this command a network fetch?
+/// `HOST:PATH`, `remote:path` or any `scheme://…`: a place on another machine.
+pub fn is_remote_target(t: &str) -> bool {
+    if t.contains("://") {
+        return true;
+    }
+    match t.split_once(':') {
+        Some((host, _)) => !host.is_empty() && !host.contains('/'),
+        None => false,
+    }
+}
+
+/// An object in cloud storage as `program` names it: `s3://`, `gs://`, `r2://`, `az://`, and
+/// rclone/mc remotes (`remote:bucket/key`).
+pub fn is_bucket_object(program: &str, t: &str) -> bool {
+    ["s3://", "gs://", "r2://", "az://"]
+        .iter()
+        .any(|p| t.starts_with(p))
+        || matches!(program, "rclone" | "mc") && is_remote_target(t)
+}
+
 pub fn is_fetcher(cmd: &Command) -> bool {
     let name = cmd.name().to_ascii_lowercase();
     if FETCHERS.contains(&name.as_str()) || DNS_LOOKUPS.contains(&name.as_str()) {

@@ -444,10 +444,17 @@ impl Walker {
         let Some(url) = super::sinks::url_operand(cmd.args()) else {
             return;
         };
+        self.record_stdout_download(idx, &url);
+    }
+
+    /// Command `idx` writes what it prints (the download from `url`) to each of its stdout
+    /// redirections.
+    fn record_stdout_download(&mut self, idx: usize, url: &str) {
+        let cmd = &self.out.commands[idx];
         // Spanning the whole command, so what the redirection itself triggers is not repeated.
         let at = Word {
             span: cmd.span,
-            ..cmd.argv[0].clone()
+            ..cmd.argv.first().cloned().unwrap_or_default()
         };
         let targets: Vec<(String, bool)> = cmd
             .redirects
@@ -457,7 +464,7 @@ impl Walker {
             .collect();
         let name = cmd.name().to_string();
         for (path, append) in targets {
-            self.record_download(&name, &path, &url, append, &at);
+            self.record_download(&name, &path, url, append, &at);
         }
     }
 
@@ -474,20 +481,8 @@ impl Walker {
                 .filter(|p| p.pipeline == pos.pipeline && p.stage < pos.stage)
                 .and_then(|_| super::sinks::stdout_download(c))
         });
-        let Some(url) = url else { return };
-        let at = Word {
-            span: cmd.span,
-            ..cmd.argv.first().cloned().unwrap_or_default()
-        };
-        let name = cmd.name().to_string();
-        let targets: Vec<(String, bool)> = cmd
-            .redirects
-            .iter()
-            .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
-            .map(|r| (r.target.text.clone(), r.op.contains(">>")))
-            .collect();
-        for (path, append) in targets {
-            self.record_download(&name, &path, &url, append, &at);
+        if let Some(url) = url {
+            self.record_stdout_download(idx, &url);
         }
     }
 
