@@ -101,6 +101,20 @@ fn is_secret_path(p: &str) -> bool {
                 .any(|x| base.ends_with(x)))
 }
 
+/// Does this path, read by `cmd`, name a secret file? A relative path counts from the directory
+/// the input moved to first (`cd ~/.aws && curl -d @credentials …`).
+fn secret_at(cmd: &Command, p: &str) -> bool {
+    if is_secret_path(p) {
+        return true;
+    }
+    let bare = p.trim_start_matches(['@', '<']);
+    cmd.cwd.as_deref().is_some_and(|dir| {
+        !bare.is_empty()
+            && !bare.contains("://")
+            && is_secret_path(&crate::shell::state::resolve(dir, bare))
+    })
+}
+
 /// A secret variable named in the text, if any.
 fn secret_var(text: &str) -> Option<String> {
     if !text.contains('$') {
@@ -145,7 +159,7 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     if let Some(r) = cmd
         .redirects
         .iter()
-        .find(|r| r.op == "<" && is_secret_path(&r.target.text))
+        .find(|r| r.op == "<" && secret_at(cmd, &r.target.text))
     {
         // `$(< ~/.ssh/id_rsa)` prints the file; so does any reader fed it.
         return Some((Secret::File, r.target.text.clone()));
@@ -165,7 +179,7 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     if readers.contains(&name) {
         if let Some(a) = args
             .iter()
-            .find(|a| !a.text.starts_with('-') && is_secret_path(&a.text))
+            .find(|a| !a.text.starts_with('-') && secret_at(cmd, &a.text))
         {
             let kind = if a.text.contains("/environ") {
                 Secret::Environment
@@ -1018,7 +1032,8 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         .collect();
     let mut upstream = Upstream::default();
     let copies = secret_copies(script);
-    let is_secret = |f: &str| is_secret_path(f) || copies.contains(f.trim_start_matches('@'));
+    let is_secret =
+        |cmd: &Command, f: &str| secret_at(cmd, f) || copies.contains(f.trim_start_matches('@'));
     // A credential copied into a working tree and then pushed (`cp ~/.aws/credentials drop/ &&
     // cd drop && git add . && git commit … && git push`).
     if !copies.is_empty() {
@@ -1062,7 +1077,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             }
             cmd.redirects
                 .iter()
-                .find(|r| r.op == "<" && is_secret(&r.target.text))
+                .find(|r| r.op == "<" && is_secret(cmd, &r.target.text))
                 .map(|r| (Secret::File, r.target.text.clone()))
                 .or_else(|| upstream.before(script, idx, cmd))
                 .filter(|(kind, _)| *kind > Secret::Variable)
@@ -1092,7 +1107,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         keep(
             sink.files
                 .iter()
-                .find(|f| is_secret(f))
+                .find(|f| is_secret(cmd, f))
                 .map(|f| (Secret::File, f.clone())),
         );
         // A secret file's content in a header or cookie (a printed token there is the normal
@@ -1310,7 +1325,7 @@ fn archive_of_secrets(cmd: &Command) -> Option<String> {
     let args = cmd.args();
     let packs_secret = args
         .iter()
-        .any(|a| is_secret_path(&a.text) || is_home_dir(&a.text));
+        .any(|a| secret_at(cmd, &a.text) || is_home_dir(&a.text));
     if !packs_secret {
         return None;
     }

@@ -112,6 +112,8 @@ pub struct Command {
     pub via: Option<String>,
     /// The program as written, when it was a path (`./install.sh`, `/usr/bin/rm`).
     pub invoked_as: Option<String>,
+    /// The working directory the input set before this command (`cd ~/.aws && …`), when known.
+    pub cwd: Option<String>,
 }
 
 impl Command {

@@ -597,6 +597,7 @@ impl Walker {
             in_function: self.in_function,
             via: None,
             invoked_as: None,
+            cwd: self.state.cwd.clone().filter(|_| self.track_state),
         }
     }
 

@@ -1787,6 +1787,7 @@ impl Walker {
             in_function: self.in_function,
             via: self.via.clone(),
             invoked_as: None,
+            cwd: self.state.cwd.clone().filter(|_| self.track_state),
         });
         self.out.commands.len() - 1
     }
