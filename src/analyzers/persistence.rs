@@ -516,7 +516,7 @@ fn worth_a_look(sink: Sink, payloads: &[String]) -> Option<String> {
             }),
         Sink::Shell { warns: true } => lines().find(|l| runs_hidden_program(l)).map(|l| {
             format!(
-                "the start-up line {:?} runs a program from a temporary or hidden place",
+                "the line {:?} (run later by a start-up file or a queued job) runs a program from a temporary or hidden place",
                 l.trim()
             )
         }),
@@ -735,6 +735,16 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
                 .any(|a| matches!(a.text.as_str(), "-l" | "-e" | "-r"));
             (!lists && (positional.is_empty() || positional.contains(&"-"))).then_some(Sink::Cron)
         }
+        // `echo CMD | at now + 1 minute`, `batch <<< CMD`: the job's lines run later, out of
+        // sight; one that runs a program from a temporary or hidden place is worth a look.
+        "at" | "batch" => {
+            let queries = cmd.args().iter().any(|a| {
+                a.text.starts_with('-')
+                    && a.text.len() == 2
+                    && matches!(&a.text[1..], "l" | "r" | "d" | "c" | "f" | "V")
+            });
+            (!queries).then_some(Sink::Shell { warns: true })
+        }
         _ => None,
     }
 }
@@ -764,41 +774,9 @@ fn placed_text(cmd: &Command, script: &Script) -> Option<(Sink, Vec<String>)> {
             (!lists && *file != "-").then(|| (Sink::Cron, written(file).into_iter().collect()))
         }
         "sed" | "gsed" => {
-            let in_place = args.iter().any(|a| {
-                let t = a.text.as_str();
-                t.starts_with("-i") || t.starts_with("--in-place")
-            });
-            if !in_place {
-                return None;
-            }
-            let mut scripts: Vec<&str> = Vec::new();
-            let mut files: Vec<&str> = Vec::new();
-            let mut i = 0;
-            while i < args.len() {
-                let t = args[i].text.as_str();
-                if t == "-e" || t == "--expression" {
-                    scripts.extend(args.get(i + 1).map(|w| w.text.as_str()));
-                    i += 2;
-                    continue;
-                }
-                if let Some(v) = t.strip_prefix("--expression=") {
-                    scripts.push(v);
-                } else if !t.starts_with('-') {
-                    files.push(t);
-                }
-                i += 1;
-            }
-            if scripts.is_empty() && !files.is_empty() {
-                scripts.push(files.remove(0));
-            }
-            let sink = files.iter().find_map(|f| sink_of(f))?;
-            Some((
-                sink,
-                scripts
-                    .iter()
-                    .flat_map(|s| shell::sinks::sed_added_text(s))
-                    .collect(),
-            ))
+            let edit = shell::sinks::sed_in_place(cmd)?;
+            let sink = edit.files.iter().find_map(|f| sink_of(f))?;
+            Some((sink, edit.added))
         }
         _ => None,
     }

@@ -87,7 +87,14 @@ pub fn analyze(
     let planted = paths.into_iter().filter_map(|p| Some((p, format_of(p)?)));
     for (path, format) in planted.take(MAX_PLANTED_FILES) {
         let content = &script.files[path];
-        let Some(code) = as_shell(format, &content.text).filter(|c| !c.trim().is_empty()) else {
+        // `echo 'all:\n\tcurl …' > Makefile`: zsh's echo (and `echo -e`) turn the escapes into
+        // the lines the attacker meant.
+        let text = if !content.text.contains('\n') && content.text.contains("\\n") {
+            content.text.replace("\\n", "\n").replace("\\t", "\t")
+        } else {
+            content.text.clone()
+        };
+        let Some(code) = as_shell(format, &text).filter(|c| !c.trim().is_empty()) else {
             continue;
         };
         // Dockerfiles and CI steps install tools with their vendors' `curl … | sh` one-liners
@@ -140,6 +147,12 @@ fn blocking_finding(
     analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
 ) -> Option<String> {
     let inner = crate::shell::analyze(code);
+    // A vendor's installer is expected only from a well-known host; `curl … | sh` from anywhere
+    // else in a Dockerfile or CI step is the payload itself.
+    let installers_expected = installers_expected
+        && super::urls::hosts(&inner).iter().all(|(_, host)| {
+            super::domains::popular().contains(&super::domain_forms::registrable(host))
+        });
     let blocking = analyze_code(&inner, rules).into_iter().find(|h| {
         let fetch_and_run = matches!(
             h.rule_id.as_str(),

@@ -192,6 +192,7 @@ pub struct Matcher {
     assign: Option<LazyRegex>,
     inline_code: Option<LazyRegex>,
     content_except: Option<LazyRegex>,
+    content: Option<LazyRegex>,
 }
 
 fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, String> {
@@ -220,6 +221,7 @@ impl Matcher {
             &self.assign,
             &self.inline_code,
             &self.content_except,
+            &self.content,
         ]
         .into_iter()
         .flatten()
@@ -252,6 +254,7 @@ impl Matcher {
             assign: lazy(&spec.assign, validate).map_err(err)?,
             inline_code: lazy(&spec.inline_code, validate).map_err(err)?,
             content_except: lazy(&spec.content_except, validate).map_err(err)?,
+            content: lazy(&spec.content, validate).map_err(err)?,
         })
     }
 
@@ -432,16 +435,26 @@ impl Matcher {
                 return false;
             }
         }
-        if let Some(r) = &self.content_except {
-            // Unresolved variables stay as `$NAME` text, which the exemption must allow by name.
-            let written = printed_text(cmd, true).or_else(|| cmd.stdin_text.clone());
-            if written.is_some_and(|w| {
-                w.text
-                    .lines()
-                    .filter(|l| !l.trim().is_empty())
-                    .all(|l| r.is_match(l))
-            }) {
-                return false;
+        if self.content.is_some() || self.content_except.is_some() {
+            // What the command writes: printed text, fed text, or what an in-place edit adds.
+            // Unresolved variables stay as `$NAME` text, which an exemption must allow by name.
+            let written = printed_text(cmd, true)
+                .map(|w| w.text)
+                .or_else(|| cmd.stdin_text.as_ref().map(|w| w.text.clone()))
+                .or_else(|| crate::shell::sinks::sed_in_place(cmd).map(|e| e.added.join("\n")));
+            if let Some(r) = &self.content {
+                if !written.as_ref().is_some_and(|w| w.lines().any(|l| r.is_match(l))) {
+                    return false;
+                }
+            }
+            if let Some(r) = &self.content_except {
+                if written.is_some_and(|w| {
+                    w.lines()
+                        .filter(|l| !l.trim().is_empty())
+                        .all(|l| r.is_match(l))
+                }) {
+                    return false;
+                }
             }
         }
         true

@@ -122,6 +122,9 @@ pub struct MatchSpec {
     /// a heredoc or here-string) and every non-blank line of it matches this regex (harmless
     /// settings such as `save-exact=true` appended to `.npmrc`).
     pub content_except: Option<String>,
+    /// The text the command writes is known (as for `content_except`) and some line of it
+    /// matches this regex (`echo 'pkg @ git+https://…' >> requirements.txt`).
+    pub content: Option<String>,
 }
 
 impl MatchSpec {

@@ -1157,6 +1157,64 @@ pub fn sed_exec_commands(script: &str, input: Option<&str>) -> Vec<Option<String
     sed_walk(script, input, &mut Vec::new())
 }
 
+/// An in-place edit by `sed -i` (or `perl -pi -e 's/…/…/'`): the files it rewrites and the text
+/// its scripts insert or substitute.
+pub struct InPlaceEdit {
+    /// The files edited.
+    pub files: Vec<String>,
+    /// What the scripts add (see [`sed_added_text`]).
+    pub added: Vec<String>,
+}
+
+/// The in-place edit `cmd` makes, if it is one.
+pub fn sed_in_place(cmd: &Command) -> Option<InPlaceEdit> {
+    let args = cmd.args();
+    let perl = cmd.name() == "perl";
+    if !matches!(cmd.name(), "sed" | "gsed" | "perl") {
+        return None;
+    }
+    // `-i`, `-i.bak`, or `i` inside a cluster of one-letter flags (`-pi`, `-Ei`, `-pie`).
+    let in_place = args.iter().any(|a| {
+        let t = a.text.as_str();
+        let Some(cluster) = t.strip_prefix('-').filter(|c| !c.starts_with('-')) else {
+            return t.starts_with("--in-place");
+        };
+        cluster.starts_with('i')
+            || (cluster.contains('i')
+                && cluster.chars().all(|c| {
+                    c.is_ascii_lowercase() || (!perl && c.is_ascii_alphabetic())
+                }))
+    });
+    if !in_place {
+        return None;
+    }
+    let mut scripts: Vec<&str> = Vec::new();
+    let mut files: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        let takes_code = t == "--expression"
+            || (t.starts_with('-') && !t.starts_with("--") && t.ends_with('e'));
+        if takes_code {
+            scripts.extend(args.get(i + 1).map(|w| w.text.as_str()));
+            i += 2;
+            continue;
+        }
+        if let Some(v) = t.strip_prefix("--expression=") {
+            scripts.push(v);
+        } else if !t.starts_with('-') {
+            files.push(t.to_string());
+        }
+        i += 1;
+    }
+    if scripts.is_empty() && !files.is_empty() && !perl {
+        scripts.push(&args.iter().find(|a| !a.text.starts_with('-'))?.text);
+        files.remove(0);
+    }
+    let added = scripts.iter().flat_map(|s| sed_added_text(s)).collect();
+    Some(InPlaceEdit { files, added })
+}
+
 /// Text a sed script adds to the file it edits: what `a`, `i` and `c` insert and what `s`
 /// replaces with (`sed -i '$a curl … | sh' ~/.bashrc` adds a download-and-run line).
 pub fn sed_added_text(script: &str) -> Vec<String> {
