@@ -436,6 +436,10 @@ impl Walker {
                 }
             }
         }
+        if let Some(same) = wrappers::equivalent(&argv) {
+            invoked_as = invoked_as.or_else(|| Some(argv[0].text.clone()));
+            argv = same;
+        }
         let idx = self.push_command(argv, &ctx);
         self.out.commands[idx].wrappers = wrappers_seen;
         self.out.commands[idx].wrapped_by = parent;

@@ -24,6 +24,73 @@ struct Spec {
 
 const SPECS: &[Spec] = &[
     Spec {
+        // Container init processes and privilege droppers: `tini -- CMD`, `dumb-init CMD`,
+        // `gosu USER CMD`, `su-exec USER CMD`; `shx rm -rf X` is rm.
+        names: &["tini", "dumb-init", "shx", "entr"],
+        value_opts: &["-e", "-p", "-r", "--rewrite"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["gosu", "su-exec"],
+        value_opts: &[],
+        leading: 1,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        // Secret injectors: `dotenv -e .env -- CMD`, `op run --env-file F -- CMD`,
+        // `aws-vault exec PROFILE -- CMD`, `doppler run -- CMD`, `infisical run -- CMD`.
+        names: &["dotenv", "dotenvx"],
+        value_opts: &["-e", "-v", "-c", "-f", "--env-file"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["op", "doppler", "infisical", "chamber"],
+        value_opts: &["--env-file", "--account", "--config", "-p", "--project", "-c", "--env"],
+        leading: 1,
+        assignments: false,
+        verbs: &["run"],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["aws-vault"],
+        value_opts: &["-d", "--duration", "--region", "-t", "--mfa-token", "--backend"],
+        leading: 2,
+        assignments: false,
+        verbs: &["exec"],
+        pair_opts: &[],
+    },
+    Spec {
+        // `watchexec -w src -- CMD`; `perf record -o F -- CMD`, `perf stat CMD`.
+        names: &["watchexec"],
+        value_opts: &[
+            "-w", "--watch", "-e", "--exts", "-i", "--ignore", "-d", "--debounce", "-s",
+            "--signal", "--shell", "-f", "--filter", "--on-busy-update", "--delay-run",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["perf"],
+        value_opts: &[
+            "-o", "--output", "-e", "--event", "-F", "--freq", "-c", "--count", "-C", "--cpu",
+            "-r", "--repeat", "-x", "--field-separator",
+        ],
+        leading: 1,
+        assignments: false,
+        verbs: &["record", "stat", "trace"],
+        pair_opts: &[],
+    },
+    Spec {
         names: &["sudo", "sudo-rs"],
         value_opts: &[
             "-u",
@@ -617,6 +684,25 @@ pub(crate) enum Unwrap {
 
 fn spec_for(name: &str) -> Option<&'static Spec> {
     SPECS.iter().find(|s| s.names.contains(&name))
+}
+
+/// Programs that are another program under a package's name: `rimraf X` (and `del-cli`,
+/// `premove`) deletes X recursively like `rm -rf X`.
+pub(crate) fn equivalent(argv: &[Word]) -> Option<Vec<Word>> {
+    let program: &[&str] = match argv.first()?.text.as_str() {
+        "rimraf" | "del-cli" | "premove" => &["rm", "-rf"],
+        _ => return None,
+    };
+    let head = &argv[0];
+    let mut out: Vec<Word> = program
+        .iter()
+        .map(|p| Word {
+            text: p.to_string(),
+            ..head.clone()
+        })
+        .collect();
+    out.extend(argv[1..].iter().cloned());
+    Some(out)
 }
 
 /// True when `name` is a wrapper that this module knows how to strip.
