@@ -428,6 +428,10 @@ impl Place {
     /// Rewrite a container path to the host path it is mounted from; a path outside every mount
     /// of a throwaway container is marked `<container>/…` (it touches nothing on the host).
     pub fn map_path(&self, path: &mut String) {
+        // bash's network pseudo-devices are sockets wherever the shell runs, not files.
+        if path.starts_with("/dev/tcp/") || path.starts_with("/dev/udp/") {
+            return;
+        }
         // `--post-file=/a/credentials`, `-d@/h/.env`: the path inside an option's value.
         if !path.starts_with('/') {
             let at = path
