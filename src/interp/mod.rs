@@ -48,6 +48,10 @@ pub enum Lang {
     Julia,
     /// Groovy and the JVM's script front ends (`jshell`, `jrunscript`): Java-like calls.
     Groovy,
+    /// Languages without a vocabulary of their own (Erlang, Elixir, Lisps, Haskell, Octave…):
+    /// when the code calls something that runs a program, its string literals are judged as the
+    /// command lines and argv they most likely are.
+    Other,
 }
 
 impl Lang {
@@ -66,6 +70,7 @@ impl Lang {
             "r" => Lang::R,
             "julia" => Lang::Julia,
             "groovy" => Lang::Groovy,
+            "other" => Lang::Other,
             _ => Lang::Shell,
         }
     }
@@ -86,6 +91,7 @@ impl Lang {
             Lang::R => "r",
             Lang::Julia => "julia",
             Lang::Groovy => "groovy",
+            Lang::Other => "other",
         }
     }
 
@@ -379,6 +385,7 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
         Lang::AppleScript => applescript(code),
         Lang::PowerShell => powershell::analyze(code),
         Lang::Tcl => tcl::analyze(code),
+        Lang::Other => other_language(code),
         _ => match vocab(lang) {
             Some(v) => with_vocab(lang, v, code, inputs, 0),
             None => Report::default(),
@@ -2471,6 +2478,40 @@ fn applescript(code: &str) -> Report {
                 }
             }
         }
+    }
+    r
+}
+
+/// Most string literals of an unknown language judged as commands.
+const MAX_OTHER_STRINGS: usize = 64;
+
+/// Code in a language without a vocabulary: if it calls anything that runs a program
+/// (`os:cmd`, `System.cmd`, `(system …)`, `callCommand`, `run-program`, `Runtime…exec`), each
+/// string literal is a candidate command line and all of them in order a candidate argv
+/// (`System.cmd("sh", ["-c", "…"])`, `(open-pipe* OPEN_READ "nc" "-e" "/bin/sh" …)`).
+fn other_language(code: &str) -> Report {
+    static EXEC: OnceLock<regex::Regex> = OnceLock::new();
+    let exec = EXEC.get_or_init(|| {
+        regex::Regex::new(r"(?i)(\bos:cmd|\bSystem\.cmd|:os\.cmd|\bsystem\b|\bexec[a-z]*\b|\bspawn[a-z_]*|run-program|run_program|callCommand|spawnCommand|readProcess|createProcess|\bpopen|open-pipe|ProcessBuilder|Runtime|shell-command|process-run|Process\.run|\bshell\b|\bopen_port\b|Port\.open|:os\.cmd|\bunix\b)")
+            .expect("static regex")
+    });
+    let mut r = Report::default();
+    let Some(call) = exec.find(code).map(|m| m.as_str().to_string()) else {
+        return r;
+    };
+    let strings: Vec<String> = tokenize(code, Style::C)
+        .into_iter()
+        .filter_map(|t| match t {
+            Tok::Str(s) if !s.trim().is_empty() => Some(s),
+            _ => None,
+        })
+        .take(MAX_OTHER_STRINGS)
+        .collect();
+    for s in &strings {
+        r.runs.push((Run::Shell(s.clone()), call.clone()));
+    }
+    if strings.len() >= 2 {
+        r.runs.push((Run::Argv(strings), call));
     }
     r
 }
