@@ -193,6 +193,7 @@ pub struct Matcher {
     inline_code: Option<LazyRegex>,
     content_except: Option<LazyRegex>,
     content: Option<LazyRegex>,
+    cwd: Option<LazyRegex>,
 }
 
 fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, String> {
@@ -222,6 +223,7 @@ impl Matcher {
             &self.inline_code,
             &self.content_except,
             &self.content,
+            &self.cwd,
         ]
         .into_iter()
         .flatten()
@@ -255,6 +257,7 @@ impl Matcher {
             inline_code: lazy(&spec.inline_code, validate).map_err(err)?,
             content_except: lazy(&spec.content_except, validate).map_err(err)?,
             content: lazy(&spec.content, validate).map_err(err)?,
+            cwd: lazy(&spec.cwd, validate).map_err(err)?,
         })
     }
 
@@ -432,6 +435,11 @@ impl Matcher {
         }
         if let Some(r) = &self.inline_code {
             if !inline_code(cmd).is_some_and(|code| r.is_match(code)) {
+                return false;
+            }
+        }
+        if let Some(r) = &self.cwd {
+            if !cmd.cwd.as_deref().is_some_and(|d| r.is_match(d)) {
                 return false;
             }
         }

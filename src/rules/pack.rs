@@ -125,6 +125,9 @@ pub struct MatchSpec {
     /// The text the command writes is known (as for `content_except`) and some line of it
     /// matches this regex (`echo 'pkg @ git+https://…' >> requirements.txt`).
     pub content: Option<String>,
+    /// The directory the input moved to before the command (`cd ~/.ssh && …`) is known and
+    /// matches this regex.
+    pub cwd: Option<String>,
 }
 
 impl MatchSpec {
