@@ -187,7 +187,7 @@ const STARTUP_FILES: &[(&str, Sink)] = &[
         Sink::Shell { warns: true },
     ),
     (
-        r"(^|/)\.envrc$|(^|/)\.husky/[^/]+$",
+        r"(^|/)\.envrc$|(^|/)\.husky/[^/]+$|(^|/)\.claude/hooks/[^/]+$|(^|/)\.githooks/[^/]+$|(^|/)\.gemini/hooks/[^/]+$|(^|/)\.cursor/hooks/[^/]+$",
         Sink::Shell { warns: false },
     ),
 ];
@@ -1024,6 +1024,12 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                     .into_iter()
                     .map(|h| h.rule_id)
                     .filter(|id| id.starts_with("revshell.") || id.starts_with("remote.")),
+            )
+            // A hook that sends secrets out on every run (`env | curl -d @- …` in a git hook).
+            .chain(
+                super::exfil::analyze(&parsed)
+                    .into_iter()
+                    .map(|h| h.rule_id.to_string()),
             );
         if let Some(id) = found.next() {
             return Some((
