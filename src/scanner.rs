@@ -181,6 +181,19 @@ impl Scanner {
         let script = shell::analyze(&prepared.original);
         hits.extend(analyzers::run_all(&script, self.rules()));
         hits.extend(analyzers::run_on_original(&script));
+        if shell::looks_like_powershell(&prepared.original) {
+            // PowerShell is not bash: its syntax is no parse error and `$env:X = …` no
+            // command named by a variable. Its own analysis stands in for those two findings;
+            // everything bash would also run stays judged.
+            hits.retain(|h| {
+                !matches!(
+                    h.rule_id.as_str(),
+                    "core.parse-error" | "core.dynamic-command"
+                )
+            });
+            let ps = shell::analyze_powershell(&prepared.original);
+            hits.extend(analyzers::run_all(&ps, self.rules()));
+        }
         if self.policy.supply.online {
             for h in analyzers::supply::online(&script, &self.policy.supply) {
                 // The local store may already have said the same about the same package.

