@@ -471,7 +471,16 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         if let Some((_, _, from, t)) = hit {
             let start = script.commands[*from].span.0.min(cmd.span.0);
             let end = script.commands[*from].span.1.max(cmd.span.1);
+            let between = script.commands.get(*from + 1..i).unwrap_or_default();
             let (rule, how) = match t {
+                Taint::Fetched if between.iter().any(verifies_download) => (
+                    "remote.download-checked",
+                    "downloaded, checked against a hash or signature,",
+                ),
+                Taint::Fetched if installs_package(cmd) && fetched_from_popular(script, *from) => (
+                    "remote.download-checked",
+                    "downloaded from a well-known host and installed as a package:",
+                ),
                 Taint::Fetched => ("remote.download-exec", "downloaded"),
                 Taint::Decoded => ("remote.decode-to-shell", "decoded from an opaque blob"),
             };
@@ -481,6 +490,60 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 detail: Some(format!("`{target}` is {how} and then executed")),
             });
         }
+    }
+}
+
+/// A checksum or signature check (`sha256sum -c`, `shasum -a 256 -c`, `gpg --verify`,
+/// `cosign verify-blob`, `minisign -V`) between a download and its execution.
+fn verifies_download(cmd: &Command) -> bool {
+    let args = cmd.args();
+    let has = |f: &str| args.iter().any(|a| a.text == f);
+    match cmd.name() {
+        "sha256sum" | "sha512sum" | "sha1sum" | "md5sum" | "b2sum" | "shasum" => {
+            has("-c") || has("--check") || args.iter().any(|a| a.text.starts_with("--check"))
+        }
+        "gpg" | "gpg2" | "gpgv" => cmd.name() == "gpgv" || has("--verify"),
+        "cosign" => args.first().is_some_and(|a| a.text.starts_with("verify")),
+        "minisign" => has("-V"),
+        "signify" | "signify-openbsd" => has("-V"),
+        "openssl" => has("dgst") && has("-verify"),
+        _ => false,
+    }
+}
+
+/// Every URL of the download command at `idx` is on a well-known host (a GitHub release, a
+/// vendor's download site).
+fn fetched_from_popular(script: &Script, idx: usize) -> bool {
+    let span = script.commands[idx].span;
+    let hosts: Vec<String> = super::urls::hosts(script)
+        .into_iter()
+        .filter(|((a, b), _)| *a >= span.0 && *b <= span.1)
+        .map(|(_, h)| h)
+        .collect();
+    !hosts.is_empty()
+        && hosts
+            .iter()
+            .all(|h| super::domains::popular().contains(&super::domain_forms::registrable(h)))
+}
+
+/// A package manager installing a local package file (`dpkg -i x.deb`, `apt install ./x.deb`,
+/// `rpm -i x.rpm`): its scripts run as root, as a package would from a repository.
+fn installs_package(cmd: &Command) -> bool {
+    let args = cmd.args();
+    let has = |f: &str| args.iter().any(|a| a.text == f);
+    match cmd.name() {
+        "dpkg" => has("-i") || has("--install"),
+        "apt" | "apt-get" | "dnf" | "yum" | "zypper" => {
+            (has("install") || has("localinstall"))
+                && args
+                    .iter()
+                    .any(|a| a.text.ends_with(".deb") || a.text.ends_with(".rpm"))
+        }
+        "rpm" => args.iter().any(|a| {
+            a.text.starts_with('-') && !a.text.starts_with("--") && a.text.contains(['i', 'U'])
+        }),
+        "installer" => has("-pkg"),
+        _ => false,
     }
 }
 
