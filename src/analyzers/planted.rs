@@ -89,8 +89,9 @@ pub fn analyze(
         let content = &script.files[path];
         // `echo 'all:\n\tcurl …' > Makefile`: zsh's echo (and `echo -e`) turn the escapes into
         // the lines the attacker meant.
-        let text = if !content.text.contains('\n') && content.text.contains("\\n") {
-            content.text.replace("\\n", "\n").replace("\\t", "\t")
+        let one_line = content.text.trim_end_matches('\n');
+        let text = if !one_line.contains('\n') && one_line.contains("\\n") {
+            one_line.replace("\\n", "\n").replace("\\t", "\t")
         } else {
             content.text.clone()
         };
@@ -109,6 +110,30 @@ pub fn analyze(
                     "{path} would run: {detail}; it runs at the next build, test or CI run"
                 )),
             });
+        }
+    }
+    // In-place edits of a build or CI file (`sed -i '/^build:/a \tcurl … | sh' Makefile`, `yq -i
+    // '.jobs.b.steps += [{"run": "curl … | sh"}]' ci.yml`): the text they add, judged as the
+    // commands it will be.
+    for cmd in &script.commands {
+        let Some((files, added)) = in_place_edit(cmd) else {
+            continue;
+        };
+        for path in files {
+            let Some(format) = format_of(&path) else {
+                continue;
+            };
+            let installers_expected = matches!(format, Format::Dockerfile | Format::Lines);
+            if let Some(detail) = blocking_finding(&added, installers_expected, rules, analyze_code) {
+                out.push(OwnedHit {
+                    rule_id: "supply.build-file-payload".into(),
+                    span: cmd.span,
+                    detail: Some(format!(
+                        "the edit of {path} adds: {detail}; it runs at the next build, test or CI run"
+                    )),
+                });
+                break;
+            }
         }
     }
     // `npm pkg set scripts.test='…'`: a script written into package.json, run by `npm run`/`test`.
@@ -137,6 +162,39 @@ pub fn analyze(
         }
     }
     out
+}
+
+/// The files an in-place edit rewrites and the text it adds, one command per line: `sed -i` and
+/// `perl -pi` (see [`sinks::sed_in_place`]) or `yq -i` (the string values of its expression).
+fn in_place_edit(cmd: &crate::shell::Command) -> Option<(Vec<String>, String)> {
+    if let Some(edit) = sinks::sed_in_place(cmd) {
+        let added = edit
+            .added
+            .iter()
+            .map(|t| {
+                t.replace("\\|", "|")
+                    .replace("\\&", "&")
+                    .replace("\\t", "\t")
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Some((edit.files, added));
+    }
+    if cmd.name() != "yq" || !cmd.args().iter().any(|a| a.text == "-i" || a.text == "--inplace") {
+        return None;
+    }
+    let operands: Vec<&str> = cmd
+        .args()
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let (expr, files) = operands.split_first()?;
+    let strings: Vec<&str> = expr.split('"').skip(1).step_by(2).collect();
+    Some((
+        files.iter().map(|f| f.to_string()).collect(),
+        strings.join("\n"),
+    ))
 }
 
 /// The title and id of the first finding that would block if `code` ran now.
