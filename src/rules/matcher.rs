@@ -459,10 +459,10 @@ impl Matcher {
                 }
             }
             if let Some(r) = &self.content_except {
+                // Emptying a file (`echo '' > /etc/rsyslog.conf`) is no exemption.
                 if written.is_some_and(|w| {
-                    w.lines()
-                        .filter(|l| !l.trim().is_empty())
-                        .all(|l| r.is_match(l))
+                    let mut lines = w.lines().filter(|l| !l.trim().is_empty()).peekable();
+                    lines.peek().is_some() && lines.all(|l| r.is_match(l))
                 }) {
                     return false;
                 }
