@@ -492,7 +492,15 @@ fn printed_for_its_vendor(what: &str, payload: &[&Word]) -> bool {
     let vendors: &[&str] = match printer {
         "gh" => &["github"],
         "glab" => &["gitlab"],
-        "gcloud" => &["googleapis", "google", "gcr.io", "pkg.dev"],
+        "gcloud" => &[
+            "googleapis",
+            "google",
+            "gcr.io",
+            "pkg.dev",
+            ".run.app",
+            "cloudfunctions.net",
+            "appspot.com",
+        ],
         "az" => &["azure", "microsoft", "windows.net", "azurecr.io"],
         "aws" => &["amazonaws", "aws"],
         "npm" | "pnpm" | "yarn" => &["npmjs", "yarnpkg", "npm.pkg.github.com"],

@@ -124,7 +124,8 @@ pub fn analyze(
                 continue;
             };
             let installers_expected = matches!(format, Format::Dockerfile | Format::Lines);
-            if let Some(detail) = blocking_finding(&added, installers_expected, rules, analyze_code) {
+            if let Some(detail) = blocking_finding(&added, installers_expected, rules, analyze_code)
+            {
                 out.push(OwnedHit {
                     rule_id: "supply.build-file-payload".into(),
                     span: cmd.span,
@@ -180,7 +181,12 @@ fn in_place_edit(cmd: &crate::shell::Command) -> Option<(Vec<String>, String)> {
             .join("\n");
         return Some((edit.files, added));
     }
-    if cmd.name() != "yq" || !cmd.args().iter().any(|a| a.text == "-i" || a.text == "--inplace") {
+    if cmd.name() != "yq"
+        || !cmd
+            .args()
+            .iter()
+            .any(|a| a.text == "-i" || a.text == "--inplace")
+    {
         return None;
     }
     let operands: Vec<&str> = cmd

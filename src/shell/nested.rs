@@ -899,10 +899,12 @@ impl Walker {
             && is_positional_reference(&w.text);
         // The user's own preferred programs (`$EDITOR file`, `"$PAGER" README.md`): the input does
         // not set them (an assignment would have resolved the name), the user's environment does.
+        // The script's own arguments run as a command (`exec "$@"`, `exec gosu app "$@"` in a
+        // container entrypoint): the caller chose them, not this input.
         let preference = matches!(
             w.text.trim_matches(['"', '{', '}']),
-            "$EDITOR" | "$VISUAL" | "$PAGER" | "$BROWSER" | "$MANPAGER"
-        );
+            "$EDITOR" | "$VISUAL" | "$PAGER" | "$BROWSER" | "$MANPAGER" | "$@" | "$*"
+        ) && self.call_stack.is_empty();
         if positional_in_definition || preference {
         } else if !literal_base && (!w.subs.is_empty() || (w.dynamic && w.text.contains('$'))) {
             self.gap(
