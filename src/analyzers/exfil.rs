@@ -108,7 +108,14 @@ fn secret_at(cmd: &Command, p: &str) -> bool {
         return true;
     }
     let bare = p.trim_start_matches(['@', '<']);
-    if COPIES.with(|c| c.borrow().contains(bare)) {
+    if COPIES.with(|c| {
+        let c = c.borrow();
+        c.contains(bare)
+            || cmd
+                .cwd
+                .as_deref()
+                .is_some_and(|dir| c.contains(&crate::shell::state::resolve(dir, bare)))
+    }) {
         return true;
     }
     cmd.cwd.as_deref().is_some_and(|dir| {
@@ -719,6 +726,9 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                     .filter(|a| !a.text.starts_with('-'))
                     .map(|a| a.text.clone()),
             );
+            // `gh gist create -` (or no file at all) reads the gist from stdin.
+            s.reads_stdin = args.iter().skip(2).any(|a| a.text == "-")
+                || !args.iter().skip(2).any(|a| !a.text.starts_with('-'));
             s.what = "a gist (`gh gist`)".into();
             Some(s)
         }
@@ -1548,10 +1558,31 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                 }
             }
         }
+        // `openssl enc -in ~/.aws/credentials -out /tmp/c.enc`, `gpg -o k.gpg -c ~/.ssh/id_rsa`:
+        // a reader of a secret writing its own output file.
+        let source = command_source(script, cmd);
+        if source
+            .as_ref()
+            .is_some_and(|(kind, _)| *kind > Secret::Variable)
+        {
+            let args = cmd.args();
+            for (i, a) in args.iter().enumerate() {
+                if matches!(a.text.as_str(), "-out" | "-o" | "--output" | "--out") {
+                    if let Some(v) = args.get(i + 1) {
+                        out.insert(v.text.clone());
+                    }
+                }
+            }
+        }
         if !cmd.redirects.iter().any(|r| r.writes()) {
             continue;
         }
-        let reads = command_source(script, cmd).is_some_and(|(kind, _)| kind > Secret::Variable);
+        // A secret variable written to a file (`echo "$GITHUB_TOKEN" > token.txt`).
+        let reads = source.is_some_and(|(kind, _)| {
+            kind > Secret::Variable
+                || (kind == Secret::Variable
+                    && matches!(cmd.name(), "echo" | "printf" | "printenv"))
+        });
         let piped_secret = cmd.pipes.last().is_some_and(|p| {
             (0..p.stage).any(|st| {
                 script
@@ -1562,6 +1593,10 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
         if reads || piped_secret {
             for r in cmd.redirects.iter().filter(|r| r.writes()) {
                 out.insert(r.target.text.clone());
+                // Also by where it is after a `cd` (`cd ~/.aws; cat credentials > ../.cache/x`).
+                if let Some(dir) = cmd.cwd.as_deref() {
+                    out.insert(crate::shell::state::resolve(dir, &r.target.text));
+                }
             }
         }
     }
