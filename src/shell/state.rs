@@ -70,6 +70,10 @@ pub struct ShellState {
     /// Paths moved by the input (`mv ~/.ssh /tmp/x`, `rsync --remove-source-files ~/ /tmp/h/`):
     /// the new path → where the data came from, so deleting the new path deletes that data.
     pub moved: HashMap<String, String>,
+    /// Symbolic links and bind mounts made by the input (`ln -s / r`, `mount --bind ~ ./build`):
+    /// the link → its target, and whether the link itself stands for the target (a mount point
+    /// does; deleting a symlink by its own name removes only the link).
+    pub linked: HashMap<String, (String, bool)>,
     /// Descriptors opened for reading by a bare `exec N< SOURCE` (`exec 3< <(curl …)`), so a
     /// later `<&3` reads from SOURCE.
     pub read_fds: HashMap<u32, super::ir::Redirect>,
@@ -173,6 +177,15 @@ impl ShellState {
                 if cmd.name() == "mv" {
                     self.record_move(args);
                 }
+                let symbolic = args.iter().any(|a| {
+                    a.text == "--symbolic"
+                        || (a.text.starts_with('-')
+                            && !a.text.starts_with("--")
+                            && a.text.contains('s'))
+                });
+                if cmd.name() == "ln" && symbolic {
+                    self.record_link(args, false);
+                }
                 let positional: Vec<&str> = args
                     .iter()
                     .map(|a| a.text.as_str())
@@ -194,6 +207,14 @@ impl ShellState {
             }
             "rsync" if args.iter().any(|a| a.text == "--remove-source-files") => {
                 self.record_move(args);
+            }
+            "mount"
+                if args.iter().any(|a| {
+                    matches!(a.text.as_str(), "--bind" | "--rbind" | "-B" | "-R")
+                        || a.text.split(',').any(|o| o == "bind" || o == "rbind")
+                }) =>
+            {
+                self.record_link(args, true);
             }
             // `hash -p /bin/rm ls`: the name `ls` now runs rm.
             "hash" => {
@@ -404,14 +425,48 @@ impl ShellState {
         }
     }
 
+    /// Remember `TARGET LINK` of a symlink or `SRC DEST` of a bind mount.
+    fn record_link(&mut self, args: &[Word], whole: bool) {
+        let positional: Vec<&Word> = args
+            .iter()
+            .filter(|a| !a.text.starts_with('-') && !a.text.contains(','))
+            .collect();
+        if let [target, link] = positional[..] {
+            if target.dynamic || link.dynamic || !target.subs.is_empty() {
+                return;
+            }
+            let to = normalize(&target.text);
+            let at = if link.text.ends_with('/') && !whole {
+                let name = to.rsplit('/').next().unwrap_or("");
+                normalize(&format!("{}/{name}", link.text))
+            } else {
+                normalize(&link.text)
+            };
+            if at != to {
+                self.linked.insert(at, (to, whole));
+            }
+        }
+    }
+
     /// The data a path holds after the moves so far (`/tmp/gone/x` after `mv ~/.ssh /tmp/gone`
     /// is `~/.ssh/x`).
     pub fn origin_of(&self, path: &str) -> Option<String> {
         let p = normalize(path);
-        self.moved.iter().find_map(|(to, from)| {
-            let rest = p.strip_prefix(to.as_str())?;
-            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{from}{rest}"))
-        })
+        // A trailing slash follows a symlink (`rm -rf link/` empties the target).
+        let through = path.ends_with('/') && p != "/";
+        self.moved
+            .iter()
+            .find_map(|(to, from)| {
+                let rest = p.strip_prefix(to.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{from}{rest}"))
+            })
+            .or_else(|| {
+                self.linked.iter().find_map(|(link, (target, whole))| {
+                    let rest = p.strip_prefix(link.as_str())?;
+                    let inside = rest.starts_with('/') || (rest.is_empty() && (*whole || through));
+                    inside.then(|| normalize(&format!("{}/{rest}", target.trim_end_matches('/'))))
+                })
+            })
     }
 
     /// Split a value into fields on the current `IFS` (default blanks).

@@ -1756,7 +1756,7 @@ impl Walker {
         let deletes = argv
             .first()
             .is_some_and(|n| matches!(n.text.as_str(), "rm" | "shred" | "srm" | "wipe" | "unlink"));
-        if deletes && !self.state.moved.is_empty() {
+        if deletes && !(self.state.moved.is_empty() && self.state.linked.is_empty()) {
             for w in argv.iter_mut().skip(1).filter(|w| !w.text.starts_with('-')) {
                 if let Some(origin) = self.state.origin_of(&w.text) {
                     w.text = origin;
