@@ -119,6 +119,11 @@ impl Popular {
         POPULAR_SORTED.binary_search(&registrable).is_ok()
     }
 
+    /// Is `host` (any subdomain) under a popular registrable domain?
+    pub fn contains_host(&self, host: &str) -> bool {
+        self.contains(&registrable(host))
+    }
+
     /// Which popular domain (if any) does `ascii_host` imitate? `unicode_host` is its display form.
     pub fn imitation(&self, ascii_host: &str, unicode_host: &str) -> Option<Imitation> {
         if internal_name(ascii_host) {

@@ -1113,8 +1113,6 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
         )
         .collect();
     let mut upstream = Upstream::default();
-    let is_secret =
-        |cmd: &Command, f: &str| secret_at(cmd, f) || copies.contains(f.trim_start_matches('@'));
     // A credential copied into a working tree and then pushed (`cp ~/.aws/credentials drop/ &&
     // cd drop && git add . && git commit … && git push`).
     if !copies.is_empty() {
@@ -1158,7 +1156,7 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
             }
             cmd.redirects
                 .iter()
-                .find(|r| r.op == "<" && is_secret(cmd, &r.target.text))
+                .find(|r| r.op == "<" && secret_at(cmd, &r.target.text))
                 .map(|r| (Secret::File, r.target.text.clone()))
                 .or_else(|| upstream.before(script, idx, cmd))
                 .filter(|(kind, _)| *kind > Secret::Variable)
@@ -1220,7 +1218,7 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
         keep(
             sink.files
                 .iter()
-                .find(|f| is_secret(cmd, f))
+                .find(|f| secret_at(cmd, f))
                 .map(|f| (Secret::File, f.clone())),
         );
         keep(read_vars.iter().find_map(|(var, file)| {
@@ -1560,21 +1558,24 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
         }
         // `openssl enc -in ~/.aws/credentials -out /tmp/c.enc`, `gpg -o k.gpg -c ~/.ssh/id_rsa`:
         // a reader of a secret writing its own output file.
+        let args = cmd.args();
+        let outputs: Vec<&Word> = args
+            .windows(2)
+            .filter(|w| matches!(w[0].text.as_str(), "-out" | "-o" | "--output" | "--out"))
+            .map(|w| &w[1])
+            .collect();
+        let redirected = cmd.redirects.iter().any(|r| r.writes());
+        if outputs.is_empty() && !redirected {
+            continue;
+        }
         let source = command_source(script, cmd);
         if source
             .as_ref()
             .is_some_and(|(kind, _)| *kind > Secret::Variable)
         {
-            let args = cmd.args();
-            for (i, a) in args.iter().enumerate() {
-                if matches!(a.text.as_str(), "-out" | "-o" | "--output" | "--out") {
-                    if let Some(v) = args.get(i + 1) {
-                        out.insert(v.text.clone());
-                    }
-                }
-            }
+            out.extend(outputs.iter().map(|w| w.text.clone()));
         }
-        if !cmd.redirects.iter().any(|r| r.writes()) {
+        if !redirected {
             continue;
         }
         // A secret variable written to a file (`echo "$GITHUB_TOKEN" > token.txt`).

@@ -214,9 +214,9 @@ fn blocking_finding(
     // A vendor's installer is expected only from a well-known host; `curl … | sh` from anywhere
     // else in a Dockerfile or CI step is the payload itself.
     let installers_expected = installers_expected
-        && super::urls::hosts(&inner).iter().all(|(_, host)| {
-            super::domains::popular().contains(&super::domain_forms::registrable(host))
-        });
+        && super::urls::hosts(&inner)
+            .iter()
+            .all(|(_, host)| super::domains::popular().contains_host(host));
     let blocking = analyze_code(&inner, rules).into_iter().find(|h| {
         let fetch_and_run = matches!(
             h.rule_id.as_str(),

@@ -523,7 +523,7 @@ fn fetched_from_popular(script: &Script, idx: usize) -> bool {
     !hosts.is_empty()
         && hosts
             .iter()
-            .all(|h| super::domains::popular().contains(&super::domain_forms::registrable(h)))
+            .all(|h| super::domains::popular().contains_host(h))
 }
 
 /// A package manager installing a local package file (`dpkg -i x.deb`, `apt install ./x.deb`,

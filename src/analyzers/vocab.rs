@@ -91,7 +91,6 @@ pub fn is_interpreter(name: &str) -> bool {
             .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
 }
 
-/// Is this command a network fetch?
 /// `HOST:PATH`, `remote:path` or any `scheme://…`: a place on another machine.
 pub fn is_remote_target(t: &str) -> bool {
     if t.contains("://") {
@@ -112,6 +111,7 @@ pub fn is_bucket_object(program: &str, t: &str) -> bool {
         || matches!(program, "rclone" | "mc") && is_remote_target(t)
 }
 
+/// Is this command a network fetch?
 pub fn is_fetcher(cmd: &Command) -> bool {
     let name = cmd.name().to_ascii_lowercase();
     if FETCHERS.contains(&name.as_str()) || DNS_LOOKUPS.contains(&name.as_str()) {

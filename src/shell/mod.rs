@@ -38,6 +38,11 @@ pub fn analyze_mapped(text: &str, map: Option<Vec<usize>>) -> Script {
         None => SpanMap::Offset(0),
     };
     w.walk_source(text, span_map);
+    finish(w)
+}
+
+/// Run what the walk deferred and hand over its script, with the files it saw written.
+fn finish(mut w: Walker) -> Script {
     w.run_deferred();
     let files = std::mem::take(&mut w.files);
     let mut script = w.out;
@@ -61,12 +66,7 @@ pub fn analyze_powershell(text: &str) -> Script {
         &code,
         &crate::interp::Inputs::default(),
     );
-    w.run_deferred();
-    let files = std::mem::take(&mut w.files);
-    let mut script = w.out;
-    script.files = files;
-    script.index_stages();
-    script
+    finish(w)
 }
 
 /// Does this input look like PowerShell rather than POSIX shell? (`$env:X = "…"`,

@@ -24,19 +24,11 @@ struct Spec {
 
 const SPECS: &[Spec] = &[
     Spec {
-        // Container init processes and privilege droppers: `tini -- CMD`, `dumb-init CMD`,
-        // `gosu USER CMD`, `su-exec USER CMD`; `shx rm -rf X` is rm.
+        // Container init processes: `tini -- CMD`, `dumb-init CMD`; `shx rm -rf X` is rm,
+        // `entr CMD` runs CMD when a file changes.
         names: &["tini", "dumb-init", "shx", "entr"],
         value_opts: &["-e", "-p", "-r", "--rewrite"],
         leading: 0,
-        assignments: false,
-        verbs: &[],
-        pair_opts: &[],
-    },
-    Spec {
-        names: &["gosu", "su-exec"],
-        value_opts: &[],
-        leading: 1,
         assignments: false,
         verbs: &[],
         pair_opts: &[],
@@ -358,7 +350,8 @@ const SPECS: &[Spec] = &[
         pair_opts: &[],
     },
     Spec {
-        names: &["setuidgid", "envuidgid"],
+        // daemontools' `setuidgid USER CMD`; `gosu USER CMD` and `su-exec USER CMD` in images.
+        names: &["setuidgid", "envuidgid", "gosu", "su-exec"],
         value_opts: &[],
         leading: 1,
         assignments: false,
