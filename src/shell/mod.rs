@@ -8,6 +8,7 @@ pub mod escapes;
 pub mod ir;
 pub mod key;
 pub mod nested;
+mod payload;
 pub mod preprocess;
 mod sink_walk;
 pub mod sinks;

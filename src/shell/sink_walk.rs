@@ -33,7 +33,7 @@ impl Walker {
             let saved_cwd =
                 place_changed.then(|| std::mem::replace(&mut self.state.cwd, f.place.cwd.clone()));
             // A remote or container command reads the local stdin (`ssh h sh <<EOF`).
-            let forwards_input = f.place.label.is_some();
+            let forwards_input = f.place.label.is_some() && !f.place.detached;
             match f.code {
                 Code::Text(Lang::Shell, w)
                     if f.sink == "trap.code" && self.depth == 0 && !self.in_function =>
@@ -45,7 +45,7 @@ impl Walker {
                 Code::Text(Lang::Shell, w) => {
                     // The nested command line reads the sink's stdin (`su -c sh <<< CODE`; a
                     // remote or container command reads the local stdin too).
-                    self.inject_stdin = input.clone();
+                    self.inject_stdin = input.clone().filter(|_| !f.place.detached);
                     // Code that reads the sink's stdin keeps its place in the pipeline, as
                     // `bash -c` code does.
                     let origin = if f.keeps_stdin {

@@ -49,6 +49,9 @@ pub enum Extract {
     /// A local Python project installed from its directory (`pip install .`): its `setup.py`
     /// runs.
     ProjectInstall,
+    /// Commands inside a document handed to an API or orchestrator (`fields` in JSON,
+    /// `KEY=VALUE`, YAML or HCL), in `options` values or a document read from stdin.
+    Payload,
 }
 
 /// One sink as written in the table.
@@ -422,6 +425,9 @@ pub struct Place {
     pub isolated: bool,
     /// The working directory the code starts in (`docker run -w /w`), in host terms.
     pub cwd: Option<String>,
+    /// The code runs later, elsewhere, from a document (an API payload): it does not read this
+    /// command's stdin.
+    pub detached: bool,
 }
 
 impl Place {
@@ -529,6 +535,7 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
             Extract::Interp => interp(spec, args, input, &mut push),
             Extract::Remote => remote(spec, cmd.name(), args, input, &mut push),
             Extract::Container => container(spec, args, &mut push),
+            Extract::Payload => super::payload::payload(spec, args, input, &mut push),
             Extract::MarkedArg => {
                 for a in args {
                     if let Some(code) = strip_markers(spec, &a.text) {
@@ -547,8 +554,10 @@ pub fn executes_input(cmd: &Command) -> bool {
     extract(cmd, None).iter().any(|f| match &f.code {
         Code::Input => true,
         // `curl … | ssh host sh`, `… | kubectl exec -i pod -- bash`: a remote shell reading stdin.
-        Code::Text(Lang::Shell, w) if f.place.label.is_some() => reads_stdin_line(&w.text),
-        Code::Argv(words) if f.place.label.is_some() => {
+        Code::Text(Lang::Shell, w) if f.place.label.is_some() && !f.place.detached => {
+            reads_stdin_line(&w.text)
+        }
+        Code::Argv(words) if f.place.label.is_some() && !f.place.detached => {
             let line: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
             reads_stdin_line(&line.join(" "))
         }
@@ -600,7 +609,7 @@ pub fn code_file_words(cmd: &Command) -> Vec<&Word> {
 type Push<'a> = dyn FnMut(Code, Place) + 'a;
 
 /// A copy of `w` holding `text` (a part of the word's value).
-fn part(w: &Word, text: &str) -> Word {
+pub(super) fn part(w: &Word, text: &str) -> Word {
     let mut p = w.clone();
     p.text = text.to_string();
     p
@@ -611,7 +620,7 @@ fn text(w: Word) -> Code {
 }
 
 /// The value of option `opt` at `args[i]`, and how many arguments it used.
-fn option_at(opt: &str, args: &[Word], i: usize) -> Option<(Word, usize)> {
+pub(super) fn option_at(opt: &str, args: &[Word], i: usize) -> Option<(Word, usize)> {
     let a = &args[i].text;
     if let Some((name, prefix)) = opt.split_once('=').filter(|_| opt.starts_with("--")) {
         // `--checkpoint-action=exec=CMD`
@@ -717,7 +726,7 @@ fn first_positional(args: &[Word], value_options: &[String]) -> Option<usize> {
     None
 }
 
-fn subcommand_ok(spec: &SinkSpec, args: &[Word]) -> Option<usize> {
+pub(super) fn subcommand_ok(spec: &SinkSpec, args: &[Word]) -> Option<usize> {
     if spec.subcommands.is_empty() {
         return Some(0);
     }
@@ -865,7 +874,7 @@ fn json_fields(v: &serde_json::Value, fields: &[String], depth: usize, out: &mut
 
 /// `KEY=VALUE` arguments of a module argument string (`name=x job='curl … | sh'`): values may
 /// be quoted with `'` or `"` (quotes removed) or be a bracketed list (kept as written).
-fn key_values(s: &str) -> Vec<(String, String)> {
+pub(super) fn key_values(s: &str) -> Vec<(String, String)> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -2423,7 +2432,7 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         label: Some(label),
         mounts,
         isolated: run,
-        cwd: None,
+        ..Place::default()
     };
     place.cwd = workdir.map(|mut w| {
         place.map_path(&mut w);
