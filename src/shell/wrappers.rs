@@ -116,6 +116,17 @@ const SPECS: &[Spec] = &[
             "--repeat",
             "-x",
             "--field-separator",
+            "-p",
+            "--pid",
+            "-t",
+            "--tid",
+            "-u",
+            "--uid",
+            "-G",
+            "--cgroup",
+            "-m",
+            "--mmap-pages",
+            "--call-graph",
         ],
         leading: 1,
         assignments: false,
@@ -753,19 +764,27 @@ pub fn wrapper_names() -> impl Iterator<Item = &'static str> {
     SPECS.iter().flat_map(|s| s.names.iter().copied())
 }
 
+/// Wrapper invocations that run no command: `command -v x` only looks x up, `taskset -p MASK
+/// PID` changes a running process.
+fn runs_nothing(name: &str, argv: &[Word]) -> bool {
+    let flags = argv.iter().skip(1).map(|a| a.text.as_str());
+    match name {
+        "command" => flags.into_iter().any(|a| a == "-v" || a == "-V"),
+        "taskset" => flags
+            .take_while(|a| a.starts_with('-'))
+            .any(|a| a == "--pid" || (!a.starts_with("--") && a.contains('p'))),
+        _ => false,
+    }
+}
+
 /// Try to strip the wrapper at argv[0] (already a canonical base name).
 pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
     let name = argv[0].text.as_str();
     let Some(spec) = spec_for(name) else {
         return Unwrap::None;
     };
-    if name == "command"
-        && argv
-            .iter()
-            .skip(1)
-            .any(|a| a.text == "-v" || a.text == "-V")
-    {
-        return Unwrap::None; // `command -v x` only looks x up
+    if runs_nothing(name, argv) {
+        return Unwrap::None;
     }
     let mut assignments = Vec::new();
     let mut leading_left = spec.leading;
