@@ -62,6 +62,23 @@ const NATIVE: &[&str] = &[
     "wget",
 ];
 
+/// PowerShell verbs of cmdlets that change the machine.
+const CHANGING_VERBS: &[&str] = &[
+    "add",
+    "clear",
+    "disable",
+    "enable",
+    "format",
+    "initialize",
+    "new",
+    "register",
+    "remove",
+    "restart",
+    "set",
+    "stop",
+    "uninstall",
+];
+
 /// The lower-case program name of a word: quotes, directories and `.exe` dropped.
 fn program(word: &str) -> String {
     let w = word.trim_matches(['"', '\'']).replace('\\', "/");
@@ -237,14 +254,13 @@ pub(super) fn native(code: &str, r: &mut Report) {
             .to_ascii_lowercase()
             .trim_matches(['"', '\''])
             .ends_with(".exe");
-        // `Set-MpPreference -Disable…`, `Clear-Disk -Number 0`: cmdlets the rule packs name.
-        let cmdlet = {
-            let mut parts = name.split('-');
-            let (a, b) = (parts.next(), parts.next());
-            parts.next().is_none()
-                && a.is_some_and(|a| a.len() > 1 && a.bytes().all(|c| c.is_ascii_alphabetic()))
-                && b.is_some_and(|b| b.len() > 1 && b.bytes().all(|c| c.is_ascii_alphabetic()))
-        };
+        // `Set-MpPreference -Disable…`, `Clear-Disk -Number 0`: cmdlets whose verb changes
+        // something (reading ones such as `Get-ChildItem` have nothing to judge).
+        let cmdlet = name.split_once('-').is_some_and(|(verb, noun)| {
+            CHANGING_VERBS.contains(&verb)
+                && noun.len() > 1
+                && noun.bytes().all(|c| c.is_ascii_alphabetic())
+        });
         if !NATIVE.contains(&name.as_str()) && !explicit_exe && !cmdlet {
             continue;
         }
@@ -343,8 +359,8 @@ mod tests {
         );
         assert_eq!(argvs("start /b x.exe"), ["x.exe"]);
         assert_eq!(
-            argvs("Get-ChildItem -Force; git status"),
-            ["get-childitem -Force"]
+            argvs("Get-ChildItem -Force; Stop-Computer -Force; git status"),
+            ["stop-computer -Force"]
         );
     }
 
