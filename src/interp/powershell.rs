@@ -77,8 +77,10 @@ const SECRETS: &[&str] = &[
 pub(super) fn analyze(code: &str) -> Report {
     let mut r = Report::default();
     let text = unsplit_strings(&code.to_ascii_lowercase());
-    let fetch = FETCHES.iter().any(|f| text.contains(f));
-    let eval = EVALS.iter().any(|e| text.contains(e));
+    // Comments and messages (`Write-Host 'never iex a DownloadString'`) are not code.
+    let code_text = without_prose(&without_messages(&text));
+    let fetch = FETCHES.iter().any(|f| code_text.contains(f));
+    let eval = EVALS.iter().any(|e| code_text.contains(e));
     if fetch && eval {
         r.fetch_exec = true;
     }
@@ -112,10 +114,15 @@ pub(super) fn analyze(code: &str) -> Report {
                     w.len() >= 2 && w.starts_with("-r") && "-recurse".starts_with(w.as_str())
                 });
                 let target = path_argument(words).or_else(|| {
-                    // `Get-ChildItem / | Remove-Item -Recurse`: the items of the stage before.
+                    // `Get-ChildItem / | Remove-Item -Recurse`: the items of the stage before
+                    // (unless it picks some by name: `-Include bin,obj`, `-Filter *.log`).
                     let before = split_words(stages.get(k.checked_sub(1)?)?);
-                    LISTERS
-                        .contains(&before.first()?.as_str())
+                    let picks = before.iter().any(|w| {
+                        ["-include", "-filter", "-exclude", "-name"]
+                            .iter()
+                            .any(|o| w.len() >= 3 && o.starts_with(w.as_str()))
+                    });
+                    (LISTERS.contains(&before.first()?.as_str()) && !picks)
                         .then(|| path_argument(&before))
                         .flatten()
                 });
@@ -164,6 +171,94 @@ fn split_unquoted<'a>(text: &'a str, seps: &[char]) -> Vec<&'a str> {
         }
     }
     out.push(&text[start..]);
+    out
+}
+
+/// Cmdlets whose string arguments are only shown or searched for.
+const PRINTERS: &[&str] = &[
+    "write-host",
+    "write-output",
+    "write-verbose",
+    "write-warning",
+    "write-error",
+    "write-information",
+    "echo",
+    "select-string",
+    "sls",
+    "out-host",
+];
+
+/// The text with the quoted strings of messages removed: arguments of printing and searching
+/// cmdlets, and text written to a file that is not a script or profile (`Set-Content notes.md
+/// "…"`; `Add-Content $PROFILE 'iex …'` stays code).
+fn without_messages(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in split_unquoted(text, &[';', '\n']) {
+        for stage in split_unquoted(line, &['|']) {
+            let words = split_words(stage);
+            let verb = words.first().map_or("", |w| w.as_str());
+            let script = |p: &str| {
+                p.contains("$profile")
+                    || [".ps1", ".psm1", ".bat", ".cmd"]
+                        .iter()
+                        .any(|e| p.ends_with(e))
+            };
+            let message = PRINTERS.contains(&verb)
+                || (WRITERS.contains(&verb) && path_argument(&words).is_some_and(|p| !script(&p)));
+            if message {
+                for w in &words {
+                    if !w.starts_with(['"', '\'']) {
+                        out.push_str(w);
+                        out.push(' ');
+                    }
+                }
+            } else {
+                out.push_str(stage);
+            }
+            out.push('|');
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The text without comments (`# …`, `<# … #>`) and without quoted strings that read as prose
+/// or patterns (they hold a blank or a `|` and no call); short quoted pieces
+/// (`'Down'+'loadString'`, URLs) stay, since code is built from them.
+fn without_prose(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '<' if text[i..].starts_with("<#") => {
+                let end = text[i..].find("#>").map_or(text.len(), |e| i + e + 2);
+                while chars.peek().is_some_and(|&(j, _)| j < end) {
+                    chars.next();
+                }
+            }
+            '#' => {
+                while chars.peek().is_some_and(|&(_, c)| c != '\n') {
+                    chars.next();
+                }
+            }
+            '"' | '\'' => {
+                let end = text[i + 1..].find(c).map_or(text.len(), |e| i + 1 + e);
+                let inner = &text[(i + 1).min(end)..end];
+                out.push(c);
+                // A call inside (`'iex (iwr …)'` written to a profile) is code; a regex
+                // (`'iex\s*\('`) or a sentence is not.
+                let call = inner.contains('(') && !inner.contains('\\');
+                if call || !inner.contains([' ', '|', '\t']) {
+                    out.push_str(inner);
+                }
+                out.push(c);
+                while chars.peek().is_some_and(|&(j, _)| j <= end) {
+                    chars.next();
+                }
+            }
+            _ => out.push(c),
+        }
+    }
     out
 }
 

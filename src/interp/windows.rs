@@ -60,6 +60,9 @@ const NATIVE: &[&str] = &[
     "start",
     "scp",
     "wget",
+    "powershell",
+    "pwsh",
+    "paexec",
 ];
 
 /// PowerShell verbs of cmdlets that change the machine.
@@ -98,10 +101,10 @@ pub(super) fn windows_path(word: &str) -> String {
         ("$env:appdata", "~/AppData/Roaming"),
         ("%localappdata%", "~/AppData/Local"),
         ("$env:localappdata", "~/AppData/Local"),
-        ("%temp%", "$TEMP"),
-        ("%tmp%", "$TEMP"),
-        ("$env:temp", "$TEMP"),
-        ("$env:tmp", "$TEMP"),
+        ("%temp%", "/tmp"),
+        ("%tmp%", "/tmp"),
+        ("$env:temp", "/tmp"),
+        ("$env:tmp", "/tmp"),
         ("%systemroot%", "/Windows"),
         ("%windir%", "/Windows"),
         ("$env:systemroot", "/Windows"),
@@ -213,6 +216,7 @@ fn is_switch(w: &str) -> bool {
 
 /// Analyse the native commands of PowerShell or cmd text (original case).
 pub(super) fn native(code: &str, r: &mut Report) {
+    let mut previous = String::new();
     for stmt in statements(code) {
         let mut ws = words(stmt);
         // `cmd /c …`, `cmd.exe /k …`, `conhost --headless …`, `start "" /b …`: the command after.
@@ -250,6 +254,12 @@ pub(super) fn native(code: &str, r: &mut Report) {
         }
         let Some(first) = ws.first() else { continue };
         let name = program(first);
+        // `New-Partition … | Format-Volume`: formatting the partition just created.
+        let fresh = previous == "new-partition" && name == "format-volume";
+        previous = name.clone();
+        if fresh {
+            continue;
+        }
         let explicit_exe = first
             .to_ascii_lowercase()
             .trim_matches(['"', '\''])
@@ -305,7 +315,8 @@ pub(super) fn native(code: &str, r: &mut Report) {
             _ => {}
         }
         // A program named by its path (`%TEMP%\x.exe`) keeps the path: it may be a download.
-        let argv0 = if NATIVE.contains(&name.as_str()) || cmdlet {
+        let bare = !first.contains(['/', '\\', '%', '$']);
+        let argv0 = if NATIVE.contains(&name.as_str()) || cmdlet || bare {
             name
         } else {
             windows_path(first)
@@ -357,7 +368,7 @@ mod tests {
                 "wbadmin delete catalog -quiet"
             ]
         );
-        assert_eq!(argvs("start /b x.exe"), ["x.exe"]);
+        assert_eq!(argvs("start /b bash.exe -c id"), ["bash -c id"]);
         assert_eq!(
             argvs("Get-ChildItem -Force; Stop-Computer -Force; git status"),
             ["stop-computer -Force"]
@@ -377,7 +388,7 @@ mod tests {
         assert_eq!(
             r.downloads,
             [(
-                "$TEMP/a.exe".to_string(),
+                "/tmp/a.exe".to_string(),
                 "http://x.example/a.exe".to_string()
             )]
         );

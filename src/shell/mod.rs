@@ -87,7 +87,7 @@ pub fn looks_like_powershell(text: &str) -> bool {
 fn looks_like_cmd(text: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r#"(?i)%[a-z_]+%|\b[a-z]:\\|\$env:[a-z_]\w*|\b[\w-]+\.exe\b|(^|[;&|\n(]\s*)(certutil|bitsadmin|vssadmin|wbadmin|bcdedit|wevtutil|wmic|mshta|regsvr32|rundll32|schtasks|netsh|cipher|diskpart|takeown|icacls|attrib|forfiles|msiexec|cscript|wscript|psexec|psexec64|paexec|winrs|cmstp|msbuild|installutil|procdump|procdump64|sdelete|sdelete64|fsutil|taskkill|pcalua|reg\s+(add|delete|save|export|import)|sc\s+(stop|config|create|delete)|format\s+[a-z]:|(rd|rmdir|del|erase)\s+/|cmd\s+/[ckr])\b|(^|[;|\n]\s*)(?-i:[A-Z][a-z]+-[A-Z][A-Za-z]+)(\s|$)"#)
+        regex::Regex::new(r#"(?i)%[a-z_]+%|\b[a-z]:\\|\$env:[a-z_]\w*|\b[\w-]+\.exe\b|(^|[;&|\n(]\s*)(certutil|bitsadmin|vssadmin|wbadmin|bcdedit|wevtutil|wmic|mshta|regsvr32|rundll32|schtasks|netsh|cipher|diskpart|takeown|icacls|attrib|forfiles|msiexec|cscript|wscript|psexec|psexec64|paexec|winrs|cmstp|msbuild|installutil|procdump|procdump64|sdelete|sdelete64|fsutil|taskkill|pcalua|reg\s+(add|delete|save|export|import)|sc\s+(stop|config|create|delete)|format\s+[a-z]:|(rd|rmdir|del|erase)\s+/|cmd\s+/[ckr])\b|\bfor\s+(/[dlrf]\s+)*(\S+\s+)?%%?[a-z]\s+in\s*\(|^\s*@echo\s+off\b|\b[\w-]+\.(bat|cmd)\b|\bswitch\s+-(regex|wildcard|exact|casesensitive|file)\b|(^|[;|\n]\s*)(?-i:[A-Z][a-z]+-[A-Z][A-Za-z]+)(\s|$)"#)
             .expect("static regex")
     })
     .is_match(text)

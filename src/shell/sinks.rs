@@ -1044,7 +1044,7 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             .trim_end_matches(['\n', '\r'])
             .to_string();
         code.text = trimmed;
-        push(text(code), place);
+        push(Code::Text(Lang::parse(spec.lang.as_deref()), code), place);
     } else {
         push(Code::Argv(rest), place);
     }
@@ -2300,7 +2300,8 @@ fn remote(spec: &SinkSpec, program: &str, args: &[Word], input: Option<&Word>, p
         push(Code::Argv(rest.to_vec()), place);
         return;
     }
-    push(text(super::nested::join_words(rest)), place);
+    let lang = Lang::parse(spec.lang.as_deref());
+    push(Code::Text(lang, super::nested::join_words(rest)), place);
 }
 
 fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
