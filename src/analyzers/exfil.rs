@@ -1341,9 +1341,14 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
                     | "nslookup"
                     | "drill"
             );
-            // An `Authorization:` header to another host may be a gateway that forwards it.
+            // An `Authorization:` header to another host may be a gateway that forwards it, and
+            // GitLab's own `PRIVATE-TOKEN:`/`JOB-TOKEN:` headers name a self-hosted GitLab.
             let in_authorization = sink.meta.iter().any(|w| {
-                w.text.contains(var) && w.text.to_ascii_lowercase().contains("authorization")
+                let header = w.text.to_ascii_lowercase();
+                w.text.contains(var)
+                    && ["authorization", "private-token:", "job-token:"]
+                        .iter()
+                        .any(|h| header.contains(h))
             });
             let foreign = kind == Secret::Variable
                 && !in_authorization
