@@ -204,24 +204,27 @@ fn words(stmt: &str) -> Vec<String> {
     out
 }
 
-/// The value of one of `names` (`-OutFile X`, case-insensitive, abbreviations allowed), or the
-/// first positional argument.
+/// The value of one of `names` (`-OutFile X`, case-insensitive, abbreviations allowed).
+fn named(ws: &[String], names: &[&str]) -> Option<String> {
+    ws.windows(2).find_map(|w| {
+        let k = w[0].to_ascii_lowercase();
+        (k.len() >= 3 && names.iter().any(|n| n.starts_with(k.as_str()))).then(|| w[1].clone())
+    })
+}
+
+/// The value of one of `names`, or else the first positional argument (every other option is
+/// taken to have a value).
 fn named_or_first(ws: &[String], names: &[&str]) -> Option<String> {
-    let mut first = None;
-    let mut i = 1;
-    while i < ws.len() {
-        let w = ws[i].to_ascii_lowercase();
-        if w.starts_with('-') {
-            if w.len() >= 3 && names.iter().any(|n| n.starts_with(w.as_str())) {
-                return ws.get(i + 1).cloned();
+    named(ws, names).or_else(|| {
+        let mut i = 1;
+        while i < ws.len() {
+            if !ws[i].starts_with('-') {
+                return Some(ws[i].clone());
             }
             i += 2;
-            continue;
         }
-        first.get_or_insert_with(|| ws[i].clone());
-        i += 1;
-    }
-    first
+        None
+    })
 }
 
 /// Files PowerShell downloads: `Invoke-WebRequest URL -OutFile F` (`iwr`, `irm`, and `curl`/
@@ -246,14 +249,8 @@ fn downloads(stmt: &str, ws: &[String], r: &mut Report) {
         "start-bitstransfer" => (&["-source"], &["-destination"]),
         _ => return,
     };
-    let named = |names: &[&str]| {
-        ws.windows(2).find_map(|w| {
-            let k = w[0].to_ascii_lowercase();
-            (k.len() >= 3 && names.iter().any(|n| n.starts_with(k.as_str()))).then(|| w[1].clone())
-        })
-    };
-    let url = named(url_names).or_else(|| ws.iter().find(|w| w.contains("://")).cloned());
-    if let (Some(url), Some(file)) = (url, named(file_names)) {
+    let url = named(ws, url_names).or_else(|| ws.iter().find(|w| w.contains("://")).cloned());
+    if let (Some(url), Some(file)) = (url, named(ws, file_names)) {
         r.downloads.push((windows_path(&file), url));
     }
 }
