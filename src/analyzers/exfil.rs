@@ -45,7 +45,7 @@ fn secret_file_re() -> &'static Regex {
 fn secret_var_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?|_KEY)[A-Za-z0-9_]*|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)\b")
+        Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?|_KEY)[A-Za-z0-9_]*|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)\b|\$\{\{\s*((?:secrets\.|github\.token\b)[A-Za-z0-9_]*)")
             .expect("static regex")
     })
 }
@@ -130,7 +130,12 @@ fn secret_var(text: &str) -> Option<String> {
     if !text.contains('$') {
         return None;
     }
-    secret_var_re().captures(text).map(|c| c[1].to_string())
+    // `${{ secrets.NPM_TOKEN }}` is a CI template: the runner pastes the secret in before the
+    // shell starts.
+    secret_var_re()
+        .captures(text)
+        .and_then(|c| c.get(1).or_else(|| c.get(3)))
+        .map(|m| m.as_str().to_string())
 }
 
 /// What secret (if any) a command *outputs*: reading a secret file, dumping the environment,

@@ -115,6 +115,10 @@ pub struct SinkSpec {
     /// Option values must start with one of these `KEY=` names (`ssh -o ProxyCommand=…`).
     #[serde(default)]
     pub keys: Vec<String>,
+    /// The code follows the first occurrence of this separator in an option value (`bind -x
+    /// '"\C-t": CMD'`: a key sequence, then `:`).
+    #[serde(default)]
+    pub separator: Option<String>,
     /// Fields of an option value that hold code: JSON keys (`{"commandToExecute": "…"}`), or
     /// `KEY=VALUE` arguments (ansible's `job='…'`, aws's `commands=["…"]`); a list of strings is
     /// one line per item.
@@ -162,6 +166,13 @@ impl SinkTable {
 
     /// The shell code held by an environment assignment that a program runs (`PAGER='…'`).
     pub fn env_code(&self, name: &str, value: &Word) -> Option<Word> {
+        // An exported function (`BASH_FUNC_ls%%=() { …; }`), or a Shellshock-style value
+        // (`x='() { :;}; cmd'`): bash defines, and a vulnerable bash runs, what follows `()`.
+        if let Some(body) = value.text.trim_start().strip_prefix("()") {
+            if body.trim_start().starts_with('{') {
+                return Some(part(value, body));
+            }
+        }
         if !ENV_CODE.contains(&name) {
             return None;
         }
@@ -772,6 +783,12 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
                         let (key, v) = value.text.split_once(['=', ' '])?;
                         key.eq_ignore_ascii_case(k).then(|| v.to_string())
                     })
+                };
+                let keyed = match &spec.separator {
+                    Some(sep) => {
+                        keyed.and_then(|k| Some(k.split_once(sep.as_str())?.1.to_string()))
+                    }
+                    None => keyed,
                 };
                 let Some(keyed) = keyed else { break };
                 let bare = keyed.trim_start().trim_start_matches(':').trim_start();

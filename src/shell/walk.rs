@@ -251,6 +251,8 @@ impl CmdCtx {
 pub(crate) struct Walker {
     pub(crate) out: Script,
     pub(crate) vars: HashMap<String, Word>,
+    /// `declare -n r=v`: `r` is another name for `v`, followed when `r` is read or assigned.
+    pub(crate) namerefs: HashMap<String, String>,
     pub(crate) within: Vec<usize>,
     pub(crate) pipes: Vec<PipePos>,
     pub(crate) depth: usize,
@@ -314,6 +316,7 @@ impl Walker {
             deadline: Instant::now() + TIME_BUDGET,
             out: Script::default(),
             vars: HashMap::new(),
+            namerefs: HashMap::new(),
             within: Vec::new(),
             pipes: Vec::new(),
             depth: 0,
@@ -1298,11 +1301,12 @@ impl Walker {
 
     /// Record `name=value`; with `standalone` it is a statement of its own.
     fn assignment(&mut self, n: Node, src: &Source, standalone: bool) -> Option<(String, Word)> {
-        let name = src.text_of(n.child_by_field_name("name")?).to_string();
+        let written = src.text_of(n.child_by_field_name("name")?);
         let appends = src
             .text_of(n)
-            .get(name.len()..)
+            .get(written.len()..)
             .is_some_and(|r| r.starts_with("+="));
+        let name = self.deref(written).to_string();
         let value_node = n.child_by_field_name("value");
         if let Some(v) = value_node.filter(|v| v.kind() == "array" && self.track_state) {
             // `a=(rm -rf /)`, `a+=(x)`: remember the elements.
@@ -1387,6 +1391,17 @@ impl Walker {
         Some((name, value))
     }
 
+    /// The variable a name stands for after following `declare -n` references.
+    pub(crate) fn deref<'a>(&'a self, mut name: &'a str) -> &'a str {
+        for _ in 0..8 {
+            match self.namerefs.get(name) {
+                Some(t) => name = t,
+                None => break,
+            }
+        }
+        name
+    }
+
     fn declaration(&mut self, n: Node, src: &Source) {
         let mut argv: Vec<Word> = Vec::new();
         let mut assignments = Vec::new();
@@ -1419,6 +1434,9 @@ impl Walker {
                     let mut value = convert(case, value);
                     if nameref && !value.dynamic {
                         let target = value.text.clone();
+                        if is_name(&target) && target != name {
+                            self.namerefs.insert(name.clone(), target.clone());
+                        }
                         if let Some(v) = self.vars.get(&target) {
                             value = v.clone();
                         } else if matches!(target.as_str(), "HOME" | "USER" | "LOGNAME" | "PWD") {
@@ -2409,4 +2427,11 @@ mod tests {
         // Not a number: no value, rather than a guess.
         assert_eq!(printf_format("%o", &["abc"]), None);
     }
+}
+
+/// A shell variable name (`HOME`, `_x1`).
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }

@@ -377,7 +377,7 @@ impl Walker {
         let (name, op) = inner.split_at(name_len);
         // `${a[@]}`, `${a[*]}`, `${a[0]}`, `${a[i+1]}`, `${m[key]}`, `${a[@]:1}`.
         if let Some((index, tail)) = op.strip_prefix('[').and_then(|r| r.split_once(']')) {
-            let elems = self.state.arrays.get(name).cloned();
+            let elems = self.state.arrays.get(self.deref(name)).cloned();
             match (index, elems) {
                 ("@" | "*", Some(elems)) => {
                     if let Some(part) = slice(&elems, tail) {
@@ -532,7 +532,7 @@ impl Walker {
                 .as_ref()
                 .map(|p| p.get(n - 1).cloned().unwrap_or_default());
         }
-        self.vars.get(name).cloned()
+        self.vars.get(self.deref(name)).cloned()
     }
 
     /// An array element: `${a[2]}`, `${a[i]}` / `${a[i+1]}` with known integers, a sparse
@@ -608,6 +608,13 @@ impl Walker {
 
     /// Expand a variable: `IFS` is a separator, known literals are substituted, others stay `$NAME`.
     fn variable(&mut self, name: &str, default: Option<Word>, in_dq: bool, b: &mut Builder) {
+        let aliased;
+        let name = if self.namerefs.is_empty() {
+            name
+        } else {
+            aliased = self.deref(name).to_string();
+            aliased.as_str()
+        };
         if matches!(name, "@" | "*") {
             if let Some(p) = self.state.positional.clone() {
                 self.spread(&p, name == "*" && in_dq, in_dq, b);

@@ -929,6 +929,11 @@ fn split_string(argv: &[Word], i: usize) -> Option<Word> {
 fn is_assignment(a: &str) -> bool {
     match a.split_once('=') {
         Some((k, _)) => {
+            // `env 'BASH_FUNC_ls%%=() { …; }' bash`: an exported function, by its environment name.
+            let k = k
+                .strip_prefix("BASH_FUNC_")
+                .and_then(|f| f.strip_suffix("%%").or_else(|| f.strip_suffix("()")))
+                .unwrap_or(k);
             !k.is_empty()
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
                 && !k.chars().next().is_some_and(|c| c.is_ascii_digit())
