@@ -9,6 +9,7 @@
 
 mod loops;
 mod powershell;
+pub mod prints;
 mod syntax;
 mod tcl;
 pub mod tokens;

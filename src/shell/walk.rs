@@ -2201,7 +2201,7 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
             let values: Vec<&str> = rest[1..].iter().map(|w| w.text.as_str()).collect();
             (printf_format(&format.text, &values)?, false)
         }
-        _ => return None,
+        name => (interpreter_printed(name, args)?, false),
     };
     let text = if decode {
         super::escapes::decode_ansi_c(&text)
@@ -2218,6 +2218,37 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
         dynamic: args.iter().any(|a| a.dynamic),
         ..Word::default()
     })
+}
+
+/// What an interpreter one-liner prints when its code fixes the output (`python3 -c
+/// 'print("…")'`, `perl -e 'print …'`, `awk 'BEGIN{printf …}'`).
+fn interpreter_printed(name: &str, args: &[Word]) -> Option<String> {
+    use crate::interp::{prints, Lang};
+    if matches!(name, "awk" | "gawk" | "mawk" | "nawk") {
+        // Only a program that reads no input: `awk 'BEGIN{…}'` with nothing after it.
+        let program = args.iter().position(|a| !a.text.starts_with('-'))?;
+        if program + 1 != args.len() || args[..program].iter().any(|a| a.text == "-f") {
+            return None;
+        }
+        return prints::awk_printed(&args[program].text);
+    }
+    let (lang, flags): (Lang, &[&str]) = match name {
+        n if n.starts_with("python") => (Lang::Python, &["-c"]),
+        "node" | "nodejs" | "bun" => (Lang::JavaScript, &["-e", "--eval"]),
+        "perl" => (Lang::Perl, &["-e", "-E", "-le", "-lE"]),
+        "ruby" => (Lang::Ruby, &["-e"]),
+        "php" => (Lang::Php, &["-r"]),
+        n if n.starts_with("lua") => (Lang::Lua, &["-e"]),
+        _ => return None,
+    };
+    let at = args.iter().position(|a| flags.contains(&a.text.as_str()))?;
+    let code = args.get(at + 1)?;
+    let mut text = prints::printed(lang, &code.text)?;
+    // `perl -le`: every print ends with a newline.
+    if args[at].text.starts_with("-l") && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Some(text)
 }
 
 /// Where `mktemp` creates its file or directory: under `-p DIR`/`--tmpdir=DIR`, at an absolute
@@ -2263,10 +2294,16 @@ fn printf_format(format: &str, values: &[&str]) -> Option<String> {
                 let mut esc = String::from("\\");
                 if let Some(n) = chars.next() {
                     esc.push(n);
-                    if n == 'x' || n.is_ascii_digit() {
-                        while esc.len() < 5 && chars.peek().is_some_and(|d| d.is_ascii_hexdigit()) {
-                            esc.push(chars.next().unwrap_or('0'));
-                        }
+                    // `\x72`, `\162`, and bash's `\u0072` / `\U00000072`.
+                    let max = match n {
+                        'x' => 5,
+                        'u' => 6,
+                        'U' => 10,
+                        _ if n.is_ascii_digit() => 5,
+                        _ => 0,
+                    };
+                    while esc.len() < max && chars.peek().is_some_and(|d| d.is_ascii_hexdigit()) {
+                        esc.push(chars.next().unwrap_or('0'));
                     }
                 }
                 out.push_str(&super::escapes::decode_ansi_c(&esc));
