@@ -2409,6 +2409,13 @@ pub(crate) fn fields<'t>(n: Node<'t>) -> Vec<(Option<&'t str>, Node<'t>)> {
     out
 }
 
+/// A shell variable name (`HOME`, `_x1`).
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -2464,11 +2471,4 @@ mod tests {
         // Not a number: no value, rather than a guess.
         assert_eq!(printf_format("%o", &["abc"]), None);
     }
-}
-
-/// A shell variable name (`HOME`, `_x1`).
-fn is_name(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(|c: char| c.is_ascii_digit())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
