@@ -330,6 +330,8 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
     let mut written: Vec<(String, bool, usize, Taint)> = Vec::new();
     // Pipelines with a download in an earlier stage (stages come in order).
     let mut fetching: std::collections::HashSet<usize> = Default::default();
+    // Paths a download was copied or installed to (`sudo install kubectl /usr/local/bin/`).
+    let mut installed: Vec<String> = Vec::new();
     for (i, cmd) in script.commands.iter().enumerate() {
         if let Some(url) = url_runner(cmd) {
             hits.push(Hit {
@@ -425,6 +427,42 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         if written.is_empty() {
             continue;
         }
+        // `cp|mv|install|ln f DEST`: the copy is the download too.
+        if let Some(copies) = local_copies(cmd) {
+            let mut relayed = Vec::new();
+            for (src, dest) in copies {
+                if let Some(&(_, _, from, t)) = written
+                    .iter()
+                    .find(|(f, is_dir, _, _)| !is_dir && same_file(f, &src))
+                {
+                    installed.push(dest.clone());
+                    relayed.push((dest, false, from, t));
+                }
+            }
+            written.extend(relayed);
+            continue;
+        }
+        // `bash < f`, `python3 - < f`, `cat f | sh`: the file's text is the program read on stdin.
+        if let Some((file, from, t)) = fed_to_stdin_code(script, cmd, &written) {
+            let start = script.commands[from].span.0.min(cmd.span.0);
+            let end = script.commands[from].span.1.max(cmd.span.1);
+            hits.push(Hit {
+                rule_id: match t {
+                    Taint::Fetched => "remote.download-exec",
+                    Taint::Decoded => "remote.decode-to-shell",
+                },
+                span: (start, end),
+                detail: Some(format!(
+                    "`{file}` is {} and then fed to a program that runs its input",
+                    if t == Taint::Fetched {
+                        "downloaded"
+                    } else {
+                        "decoded from an opaque blob"
+                    }
+                )),
+            });
+            continue;
+        }
         // A download saved into a directory on PATH and then run by its name
         // (`curl -o /usr/local/bin/helper URL && helper`).
         let by_name = written.iter().find(|(f, is_dir, _, _)| {
@@ -468,7 +506,13 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 }
             })
         });
-        if let Some((_, _, from, t)) = hit {
+        if let Some((path, _, from, t)) = hit {
+            // A vendor's binary from its own download site, installed onto PATH and run
+            // (`curl -LO https://dl.k8s.io/…/kubectl && sudo install … && kubectl version`): the
+            // documented install of that tool.
+            if installed.contains(path) && fetched_from_popular(script, *from) {
+                continue;
+            }
             let start = script.commands[*from].span.0.min(cmd.span.0);
             let end = script.commands[*from].span.1.max(cmd.span.1);
             let between = script.commands.get(*from + 1..i).unwrap_or_default();
@@ -491,6 +535,92 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             });
         }
     }
+}
+
+/// `cp SRC… DEST`, `mv`, `install [-m MODE] SRC DEST`, `install -t DIR SRC…`, `ln [-s] SRC
+/// DEST`: each source with the path it is copied (or linked) to. `None` for other commands.
+fn local_copies(cmd: &Command) -> Option<Vec<(String, String)>> {
+    if !matches!(cmd.name(), "cp" | "mv" | "install" | "ln" | "ditto") {
+        return None;
+    }
+    let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
+    let mut operands = Vec::new();
+    let mut target_dir = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if matches!(a, "-t" | "--target-directory") {
+            target_dir = args.get(i + 1).copied();
+            i += 2;
+            continue;
+        }
+        if let Some(d) = a.strip_prefix("--target-directory=") {
+            target_dir = Some(d);
+        } else if cmd.name() == "install"
+            && matches!(a, "-m" | "-o" | "-g" | "--mode" | "--owner" | "--group")
+        {
+            i += 1;
+        } else if !a.starts_with('-') || a == "-" {
+            operands.push(a);
+        }
+        i += 1;
+    }
+    let (dest, sources) = match target_dir {
+        Some(d) => (format!("{}/", d.trim_end_matches('/')), operands.as_slice()),
+        None => {
+            let (dest, sources) = operands.split_last()?;
+            // A directory on PATH is a directory even without its trailing slash.
+            let dest = if PATH_DIRS.contains(&dest.trim_end_matches('/')) {
+                format!("{}/", dest.trim_end_matches('/'))
+            } else {
+                dest.to_string()
+            };
+            (dest, sources)
+        }
+    };
+    if sources.is_empty() {
+        return None;
+    }
+    let dests = copy_destinations(&dest, sources, sources.iter().copied());
+    Some(sources.iter().map(|s| s.to_string()).zip(dests).collect())
+}
+
+/// A written file whose text reaches a program that runs what it reads on stdin: redirected
+/// into it (`bash < f`, `python3 - < f`) or printed into it by an earlier pipeline stage (`cat f
+/// | sh`). The file, where it was written, and how.
+fn fed_to_stdin_code(
+    script: &Script,
+    cmd: &Command,
+    written: &[(String, bool, usize, Taint)],
+) -> Option<(String, usize, Taint)> {
+    let find = |p: &str| {
+        written
+            .iter()
+            .find(|(f, is_dir, _, _)| !is_dir && same_file(f, p))
+            .map(|(f, _, from, t)| (f.clone(), *from, *t))
+    };
+    if executes_stdin(cmd) {
+        if let Some(r) = cmd
+            .redirects
+            .iter()
+            .find(|r| r.op == "<" && r.fd.unwrap_or(0) == 0)
+        {
+            return find(&r.target.text);
+        }
+    }
+    if !matches!(cmd.name(), "cat" | "tac" | "head" | "tail" | "dd" | "pv") {
+        return None;
+    }
+    let pos = cmd.pipes.last()?;
+    let stages = script.pipelines.get(pos.pipeline)?.stages;
+    let runs = (pos.stage + 1..stages).any(|s| script.stage(pos.pipeline, s).any(executes_stdin));
+    if !runs {
+        return None;
+    }
+    cmd.args()
+        .iter()
+        .map(|a| a.text.strip_prefix("if=").unwrap_or(&a.text))
+        .find_map(find)
 }
 
 /// A checksum or signature check (`sha256sum -c`, `shasum -a 256 -c`, `gpg --verify`,
@@ -738,6 +868,24 @@ fn loaded_file(cmd: &Command) -> Option<&str> {
                     && !a.text.contains("://")
             })
             .map(|a| a.text.as_str()),
+        n if is_code_runner(n) => {
+            // `python3 -c "exec(open('/tmp/a.py').read())"`, `node -e 'require("/tmp/m.js")'`,
+            // `ruby -e 'load "/tmp/m.rb"'`, `perl -e 'do "/tmp/m.pl"'`: the one-liner runs a file.
+            let at = args
+                .iter()
+                .position(|a| matches!(a.text.as_str(), "-c" | "-e" | "-E" | "-r" | "--eval"))?;
+            let code = args.get(at + 1)?.text.as_str();
+            file_loader_re()
+                .captures(code)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+                // `require("./data.json")` reads data.
+                .filter(|p| {
+                    ![".json", ".txt", ".csv", ".yaml", ".yml", ".toml"]
+                        .iter()
+                        .any(|x| p.ends_with(x))
+                })
+        }
         "make" | "gmake"
             if !args.iter().any(|a| {
                 a.text.starts_with("-f") || a.text.starts_with("--file") || a.text.starts_with("-C")
@@ -747,6 +895,17 @@ fn loaded_file(cmd: &Command) -> Option<&str> {
         }
         _ => None,
     }
+}
+
+/// A call that runs the code of a file named by a literal path, in interpreter one-liners.
+fn file_loader_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r#"(?:\bexec\(\s*(?:compile\(\s*)?open\(|\bexecfile\(|runpy\.run_path\(|\brequire\(|\bimport\(|\brequire_relative\s*\(?|\bload\s*\(?|\bdo\s*\(?|\binclude(?:_once)?\s*\(?|\bdofile\s*\(?)\s*["']([^"']+)["']"#,
+        )
+        .expect("static regex")
+    })
 }
 
 /// `deno run URL`, `bun run URL`, `npx URL`: code run straight from the network. Only the
