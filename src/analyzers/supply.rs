@@ -16,10 +16,33 @@ const OFFICIAL_INDEXES: &[&str] = &[
     "crates.io",
     "index.crates.io",
     "rubygems.org",
-    // Vendors' own wheel indexes, named in their official install instructions.
+];
+
+/// Vendors' own wheel indexes, named in their official install instructions.
+const VENDOR_INDEXES: &[&str] = &[
     "download.pytorch.org",
     "pypi.nvidia.com",
+    // A shared bucket host counts only under the vendor's own path.
+    "storage.googleapis.com/jax-releases/",
+    "data.pyg.org/whl/",
 ];
+
+/// Is `url` on one of the ecosystems' own registries or a vendor's official index?
+fn official_index(url: &str) -> bool {
+    on_index(url, OFFICIAL_INDEXES) || on_index(url, VENDOR_INDEXES)
+}
+
+/// Is `url` on one of `indexes` (a host, or a host and a path prefix)?
+fn on_index(url: &str, indexes: &[&str]) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    let host = u.host_str().unwrap_or_default();
+    indexes.iter().any(|o| match o.split_once('/') {
+        Some((h, path)) => host == h && u.path().trim_start_matches('/').starts_with(path),
+        None => dotted_tail(host, o),
+    })
+}
 
 /// Run the analyzer.
 pub fn analyze(script: &Script) -> Vec<Hit> {
@@ -119,15 +142,15 @@ pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
             .split_once('=')
             .filter(|(name, _)| !name.contains(':'))
             .map_or(idx.as_str(), |(_, u)| u);
-        let host = url::Url::parse(url)
-            .ok()
-            .and_then(|u| u.host_str().map(str::to_string))
-            .unwrap_or_default();
-        if !OFFICIAL_INDEXES.iter().any(|o| dotted_tail(&host, o)) {
+        if !official_index(url) {
             hit("supply.extra-index", format!("{} packages may come from {idx} (dependency confusion: an unknown index can serve a higher version of any name)", i.ecosystem.as_str()));
         }
     }
     match &i.source {
+        // A wheel straight from a vendor's official index (`pip install
+        // https://download.pytorch.org/whl/…/torch-….whl`).
+        // A registry's own file URL still bypasses the name (`requests @ https://files.…`).
+        Source::Url(u) if on_index(u, VENDOR_INDEXES) && !u.contains("/../") => return,
         Source::Url(u) | Source::Git(u) => {
             hit(
                 "supply.direct-source",
