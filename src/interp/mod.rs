@@ -50,6 +50,9 @@ pub enum Lang {
     Julia,
     /// Groovy and the JVM's script front ends (`jshell`, `jrunscript`): Java-like calls.
     Groovy,
+    /// Compiled languages written as source and built in the same input (C, C++, Go, Rust, Java,
+    /// Kotlin, Swift, C#…): one C-like vocabulary of their standard libraries.
+    Native,
     /// Languages without a vocabulary of their own (Erlang, Elixir, Lisps, Haskell, Octave…):
     /// when the code calls something that runs a program, its string literals are judged as the
     /// command lines and argv they most likely are.
@@ -72,6 +75,7 @@ impl Lang {
             "r" => Lang::R,
             "julia" => Lang::Julia,
             "groovy" => Lang::Groovy,
+            "native" => Lang::Native,
             "other" => Lang::Other,
             _ => Lang::Shell,
         }
@@ -93,6 +97,7 @@ impl Lang {
             Lang::R => "r",
             Lang::Julia => "julia",
             Lang::Groovy => "groovy",
+            Lang::Native => "native",
             Lang::Other => "other",
         }
     }

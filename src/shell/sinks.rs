@@ -38,6 +38,9 @@ pub enum Extract {
     /// imports `conftest.py`, `npm install` runs `package.json` scripts): `read_files` in
     /// `file_format`, when the input wrote them.
     ReadsFiles,
+    /// Source files named on the command line by their extension (`extensions`), in
+    /// `file_format`, when the input wrote them: `gcc w.c`, `go run m.go`, `rustc m.rs`.
+    SourceFiles,
     /// Interpreter code.
     Interp,
     /// Any argument that starts with one of `strip` (`sqlite3 '.shell cmd'`).
@@ -128,6 +131,9 @@ pub struct SinkSpec {
     /// (`cmake -E remove_directory D` runs like `rm -rf D`).
     #[serde(default)]
     pub verbs: HashMap<String, String>,
+    /// File name endings a `source-files` sink reads (`.c`, `.go`).
+    #[serde(default)]
+    pub extensions: Vec<String>,
     /// Files a `reads-files` sink's program reads code from (relative to its directory).
     #[serde(default)]
     pub read_files: Vec<String>,
@@ -539,6 +545,16 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                             ..Word::default()
                         };
                         push(Code::File(file, format), Place::default());
+                    }
+                }
+            }
+            Extract::SourceFiles => {
+                if let Some(start) = subcommand_ok(spec, args) {
+                    let format = Format::parse(spec.file_format.as_deref());
+                    for a in &args[start..] {
+                        if spec.extensions.iter().any(|x| a.text.ends_with(x.as_str())) {
+                            push(Code::File(a.clone(), format), Place::default());
+                        }
                     }
                 }
             }
