@@ -364,7 +364,8 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
         "cargo" => {
             let at = first_positional(&args, CARGO_VALUE_OPTS);
             match text(at) {
-                "install" | "add" => cargo(&args, at + 1),
+                // `cargo binstall` fetches a prebuilt binary of the same crate.
+                "install" | "add" | "binstall" => cargo(&args, at + 1),
                 _ => Vec::new(),
             }
         }
