@@ -510,7 +510,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             // A vendor's binary from its own download site, installed onto PATH and run
             // (`curl -LO https://dl.k8s.io/…/kubectl && sudo install … && kubectl version`): the
             // documented install of that tool.
-            if installed.contains(path) && fetched_from_popular(script, *from) {
+            if installed.contains(path) && fetched_from_vendor(script, *from) {
                 continue;
             }
             let start = script.commands[*from].span.0.min(cmd.span.0);
@@ -654,6 +654,34 @@ fn fetched_from_popular(script: &Script, idx: usize) -> bool {
         && hosts
             .iter()
             .all(|h| super::domains::popular().contains_host(h))
+}
+
+/// Like [`fetched_from_popular`], but no host is one where anyone can publish files (a code
+/// forge, its release and raw-content hosts, a shared bucket host): the vendor's own site.
+fn fetched_from_vendor(script: &Script, idx: usize) -> bool {
+    const OPEN_HOSTS: &[&str] = &[
+        "github.com",
+        "githubusercontent.com",
+        "gitlab.com",
+        "bitbucket.org",
+        "codeberg.org",
+        "sourceforge.net",
+        "storage.googleapis.com",
+        "amazonaws.com",
+        "dropbox.com",
+        "dropboxusercontent.com",
+        "googleusercontent.com",
+        "pages.dev",
+        "netlify.app",
+        "vercel.app",
+        "github.io",
+    ];
+    let span = script.commands[idx].span;
+    fetched_from_popular(script, idx)
+        && super::urls::hosts(script)
+            .into_iter()
+            .filter(|((a, b), _)| *a >= span.0 && *b <= span.1)
+            .all(|(_, h)| !OPEN_HOSTS.iter().any(|o| crate::text::dotted_tail(&h, o)))
 }
 
 /// A package manager installing a local package file (`dpkg -i x.deb`, `apt install ./x.deb`,

@@ -220,6 +220,36 @@ pub struct Report {
     pub downloads: Vec<(String, String)>,
 }
 
+impl Report {
+    /// Add what another reading of the same snippet found.
+    fn absorb(&mut self, o: Report) {
+        for r in o.runs {
+            if !self.runs.contains(&r) {
+                self.runs.push(r);
+            }
+        }
+        for d in o.deletes {
+            if !self.deletes.contains(&d) {
+                self.deletes.push(d);
+            }
+        }
+        // What one reading resolved is not dynamic because the other could not.
+        if self.runs.is_empty() {
+            self.dynamic.extend(o.dynamic);
+        }
+        self.fetch_exec |= o.fetch_exec;
+        self.runs_input |= o.runs_input;
+        self.fork_loop |= o.fork_loop;
+        self.secret_to_network |= o.secret_to_network;
+        self.secret_variable_to_network |= o.secret_variable_to_network;
+        self.vendor_secret_elsewhere |= o.vendor_secret_elsewhere;
+        self.stdin_to_network |= o.stdin_to_network;
+        self.reverse_shell |= o.reverse_shell;
+        self.writes.extend(o.writes);
+        self.downloads.extend(o.downloads);
+    }
+}
+
 /// Does the dotted call path `name` match vocabulary entry `entry`?
 fn matches_entry(name: &str, entry: &str) -> bool {
     if let Some(method) = entry.strip_prefix("*.") {
@@ -393,6 +423,15 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
         Lang::PowerShell => powershell::analyze(code),
         Lang::Tcl => tcl::analyze(code),
         Lang::Other => other_language(code),
+        // Compiled source: the standard-library vocabulary, plus the literal command lines and
+        // argv arrays any call that runs a program is given (`new String[]{"sh","-c","…"}`).
+        Lang::Native => {
+            let mut r = vocab(lang)
+                .map(|v| with_vocab(lang, v, code, inputs, 0))
+                .unwrap_or_default();
+            r.absorb(other_language(code));
+            r
+        }
         _ => match vocab(lang) {
             Some(v) => with_vocab(lang, v, code, inputs, 0),
             None => Report::default(),
