@@ -85,6 +85,52 @@ const SHELL_CODE_GENERATORS: &[&str] = &[
     "pkenv",
     "tfenv",
     "sdk",
+    "glab",
+    "task",
+    "chezmoi",
+    "hcloud",
+    "devbox",
+    "devenv",
+    "navi",
+    "git-town",
+    "aws-vault",
+    "pdm",
+    "rye",
+    "hatch",
+    "mycli",
+    "pgcli",
+    "batman",
+    "bun",
+    "flyctl",
+    "doctl",
+    "eksctl",
+    "kubeadm",
+    "kustomize",
+    "istioctl",
+    "argocd",
+    "velero",
+    "stern",
+    "tkn",
+    "oc",
+    "linkerd",
+    "cilium",
+    "jj",
+    "zellij",
+    "broot",
+    "vfox",
+    "proto",
+    "earthly",
+    "dagger",
+    "rclone",
+    "restic",
+    "golangci-lint",
+    "goreleaser",
+    "cosign",
+    "syft",
+    "grype",
+    "trivy",
+    "buf",
+    "tailscale",
 ];
 
 /// How a shell was invoked.
@@ -978,7 +1024,9 @@ impl Walker {
             let mut any = false;
             let all = inside.all(|c| {
                 any = true;
-                SHELL_CODE_GENERATORS.contains(&c.name()) && !c.argv.iter().any(|w| w.dynamic)
+                // The program may sit under an unknown prefix (`$HOME/miniconda3/bin/conda`,
+                // `${HOMEBREW_PREFIX}/bin/brew`); its arguments must be literal.
+                SHELL_CODE_GENERATORS.contains(&c.name()) && !c.args().iter().any(|w| w.dynamic)
             });
             any && all
         })
