@@ -423,9 +423,10 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
         Lang::PowerShell => powershell::analyze(code),
         Lang::Tcl => tcl::analyze(code),
         Lang::Other => other_language(code),
-        // Compiled source: the standard-library vocabulary, plus the literal command lines and
-        // argv arrays any call that runs a program is given (`new String[]{"sh","-c","…"}`).
-        Lang::Native => {
+        // Compiled source and the JVM's script front ends: the standard-library vocabulary, plus
+        // the literal command lines and argv arrays any call that runs a program is given
+        // (`new String[]{"sh","-c","…"}`).
+        Lang::Native | Lang::Groovy => {
             let mut r = vocab(lang)
                 .map(|v| with_vocab(lang, v, code, inputs, 0))
                 .unwrap_or_default();
