@@ -564,6 +564,92 @@ struct SinkArgs<'a> {
     what: String,
 }
 
+/// Where a backup tool writes and which local paths it reads: `(repository, paths)`.
+fn backup_destination(name: &str, args: &[Word]) -> Option<(String, Vec<String>)> {
+    let flag_value = |flags: &[&str]| {
+        args.windows(2)
+            .find(|w| flags.contains(&w[0].text.as_str()))
+            .map(|w| w[1].text.clone())
+            .or_else(|| {
+                args.iter().find_map(|a| {
+                    flags
+                        .iter()
+                        .find_map(|f| a.text.strip_prefix(&format!("{f}=")).map(str::to_string))
+                })
+            })
+    };
+    let valued = |flags: &[&str], i: usize| i > 0 && flags.contains(&args[i - 1].text.as_str());
+    let operands = |flags: &[&str]| -> Vec<String> {
+        (0..args.len())
+            .filter(|&i| !args[i].text.starts_with('-') && !valued(flags, i))
+            .map(|i| args[i].text.clone())
+            .collect()
+    };
+    match name {
+        "restic" => {
+            let flags = [
+                "-r",
+                "--repo",
+                "--password-file",
+                "-p",
+                "--exclude",
+                "-e",
+                "--tag",
+            ];
+            let ops = operands(&flags);
+            let verb = ops.iter().position(|o| o == "backup")?;
+            Some((flag_value(&["-r", "--repo"])?, ops[verb + 1..].to_vec()))
+        }
+        _ if name.starts_with("borg") => {
+            let flags = ["-r", "--repo", "-e", "--exclude", "--compression", "-C"];
+            let ops = operands(&flags);
+            let verb = ops.iter().position(|o| o == "create")?;
+            let rest = &ops[verb + 1..];
+            // borg 1: `create REPO::ARCHIVE PATH…`; borg 2: `-r REPO create ARCHIVE PATH…`.
+            match flag_value(&["-r", "--repo"]) {
+                Some(repo) => Some((repo, rest.get(1..)?.to_vec())),
+                None => {
+                    let (first, paths) = rest.split_first()?;
+                    let repo = first.split("::").next().unwrap_or(first).to_string();
+                    Some((repo, paths.to_vec()))
+                }
+            }
+        }
+        _ => {
+            let flags = [
+                "--exclude",
+                "--include",
+                "--encrypt-key",
+                "--sign-key",
+                "--name",
+            ];
+            let ops: Vec<String> = operands(&flags)
+                .into_iter()
+                .filter(|o| !matches!(o.as_str(), "full" | "incremental" | "incr" | "backup"))
+                .collect();
+            let (repo, paths) = ops.split_last()?;
+            Some((repo.clone(), paths.to_vec()))
+        }
+    }
+}
+
+/// Is a backup repository on another machine (not a local directory or mounted disk)?
+fn is_remote_backup(name: &str, repo: &str) -> bool {
+    let lower = repo.to_ascii_lowercase();
+    if lower.starts_with("file://") || lower.starts_with("file:") && name == "duplicity" {
+        return false;
+    }
+    match name {
+        "restic" => [
+            "sftp:", "s3:", "rest:", "b2:", "azure:", "gs:", "rclone:", "swift:",
+        ]
+        .iter()
+        .any(|p| lower.starts_with(p)),
+        "rdiff-backup" => repo.contains("::"),
+        _ => lower.contains("://") || (repo.contains('@') && repo.contains(':')),
+    }
+}
+
 /// Options of curl/wget/httpie whose value is sent.
 const CURL_DATA: &[&str] = &[
     "-d",
@@ -753,6 +839,18 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                     .map(|p| p.text.clone()),
             );
             s.what = format!("cloud storage (`{name}`)");
+            Some(s)
+        }
+        // Backup tools writing to a repository on another machine: every path backed up goes
+        // there (`restic -r sftp:host:/r backup ~/.ssh`, `borg create ssh://u@h/r::a ~/.aws`,
+        // `duplicity ~/.ssh sftp://u@h/x`, `rdiff-backup ~/.ssh h::/x`).
+        "restic" | "borg" | "borgbackup" | "duplicity" | "rdiff-backup" => {
+            let (repo, paths) = backup_destination(name, args)?;
+            if !is_remote_backup(name, &repo) {
+                return None;
+            }
+            s.files.extend(paths);
+            s.what = format!("a backup repository on another machine (`{name}`)");
             Some(s)
         }
         "openssl" if args.first().is_some_and(|a| a.text == "s_client") => {

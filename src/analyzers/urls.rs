@@ -179,6 +179,9 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
             continue;
         }
         if usage == Use::Connect || (name == "git" && value.contains('@') && value.contains(':')) {
+            if usage == Use::Connect && !names_a_host(name, args, i) {
+                continue;
+            }
             if let Some(host) = ssh_host(value) {
                 out.push(Target {
                     word: w,
@@ -199,6 +202,30 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
         }
     }
     out
+}
+
+/// Whether `args[i]` of a connecting program names a host: for `scp`/`rsync` an operand with
+/// `host:` before any `/` (`nginx/acme.conf` is a local file), for `ssh`/`sftp`/`mosh` the first
+/// operand (what follows is the remote command).
+fn names_a_host(name: &str, args: &[Word], i: usize) -> bool {
+    let t = args[i].text.as_str();
+    if matches!(name, "scp" | "rsync") {
+        return t
+            .split_once(':')
+            .is_some_and(|(host, _)| !host.is_empty() && !host.contains('/'));
+    }
+    const VALUED: &str = "bcDEeFIiJLlmOopQRSWwBPM";
+    let mut j = 0;
+    while j < args.len() {
+        let a = args[j].text.as_str();
+        if let Some(flag) = a.strip_prefix('-') {
+            let valued = flag.len() == 1 && VALUED.contains(flag);
+            j += if valued { 2 } else { 1 };
+            continue;
+        }
+        return j == i;
+    }
+    false
 }
 
 /// `user@host:path`, `host:path`, `user@host` → host.

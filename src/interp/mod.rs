@@ -722,6 +722,39 @@ fn bracketed_list(toks: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<St
         .collect()
 }
 
+/// The arguments a process builder's chained calls add after `toks[end]` (Rust `.arg(X)`,
+/// `.args([..])`), and whether all of them are known (the list stops at the first computed one).
+/// Other chained calls (`.current_dir(..)`, `.env(..)`, `.status()`) add nothing.
+fn builder_args(
+    toks: &[Tok],
+    mut end: usize,
+    vars: &HashMap<String, String>,
+) -> (Vec<String>, bool) {
+    let mut out = Vec::new();
+    while let (Some(Tok::Punct('.')), Some(Tok::Ident(m))) = (toks.get(end), toks.get(end + 1)) {
+        let Some((inner, next)) = call_args(toks, end + 2) else {
+            break;
+        };
+        let added = match m.as_str() {
+            "arg" => literal(inner, vars).map(|a| vec![a]),
+            "args" => {
+                let list = match inner {
+                    [Tok::Punct('&'), rest @ ..] => rest,
+                    _ => inner,
+                };
+                literal_list(list, vars)
+            }
+            _ => Some(Vec::new()),
+        };
+        match added {
+            Some(a) => out.extend(a),
+            None => return (out, false),
+        }
+        end = next;
+    }
+    (out, true)
+}
+
 /// Perl and Ruby flatten lists into an argv (`system qw(rm -rf), $ENV{HOME}`, `system @c`,
 /// `exec(*%w[rm -rf /etc])`): the argv when at least one argument is a list and all are known.
 fn spread_argv(parts: &[&[Tok]], vars: &HashMap<String, String>) -> Option<Vec<String>> {
@@ -1582,7 +1615,26 @@ fn scan(
         if is_shell || is_argv {
             if let Some(args) = args_of(toks, i, lang) {
                 let parts = split_args(args);
-                if let Some(run) = run_of(lang, name, &parts, is_argv, &vars) {
+                let run = run_of(lang, name, &parts, is_argv, &vars);
+                // `Command::new("rm").arg("-rf").args(["/"])`: the builder's calls add the rest.
+                let chain = call_args(toks, i + 1)
+                    .map(|(_, end)| builder_args(toks, end, &vars))
+                    .filter(|(rest, known)| is_argv && (!rest.is_empty() || !known));
+                let run = match (run, chain) {
+                    (Some(run), Some((rest, known))) => {
+                        let mut argv = match run {
+                            Run::Argv(a) => a,
+                            Run::Shell(program) => vec![program],
+                        };
+                        argv.extend(rest);
+                        // A shell whose command is computed at run time is dynamic code; any
+                        // other program keeps the arguments known so far.
+                        let program = argv[0].rsplit('/').next().unwrap_or("");
+                        (known || !runs_code_argument(program)).then_some(Run::Argv(argv))
+                    }
+                    (run, _) => run,
+                };
+                if let Some(run) = run {
                     // `subprocess.run(["sh"], input=urlopen(URL).read())`: fetched text on the
                     // stdin of a shell or an interpreter that reads its program there.
                     let bare = matches!(&run, Run::Argv(a) if a.len() == 1
@@ -2580,6 +2632,47 @@ fn octal_mode(n: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn process_builders_add_their_chained_arguments() {
+        let argvs = |code| {
+            analyze(Lang::Native, code)
+                .runs
+                .into_iter()
+                .filter_map(|(r, _)| match r {
+                    Run::Argv(a) => Some(a.join(" ")),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        for (code, want) in [
+            (
+                r#"fn main(){std::process::Command::new("rm").args(["-rf","/"]).status().unwrap();}"#,
+                "rm -rf /",
+            ),
+            (
+                r#"fn main(){ Command::new("rm").arg("-rf").arg("/").status(); }"#,
+                "rm -rf /",
+            ),
+            (
+                r#"Command::new("sh").arg("-c").arg("id").current_dir("/tmp").spawn()"#,
+                "sh -c id",
+            ),
+            (
+                r#"Command::new("git").args(&["status", "-s"]).output()"#,
+                "git status -s",
+            ),
+        ] {
+            let got = argvs(code);
+            assert!(got.iter().any(|a| a == want), "{code}: {got:?}");
+        }
+        // A shell whose command is computed at run time is dynamic code.
+        let r = analyze(
+            Lang::Native,
+            r#"Command::new("sh").arg("-c").arg(&cmd).status()"#,
+        );
+        assert!(!r.dynamic.is_empty(), "{:?}", r.runs);
+    }
 
     #[test]
     fn deletes_over_an_enumeration_delete_its_root() {

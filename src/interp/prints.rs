@@ -185,9 +185,28 @@ fn home_literals(toks: Vec<Tok>) -> Vec<Tok> {
                 out.push(home());
                 i += 4;
             }
-            [Tok::Ident(f), ..] if f == "Dir.home" => {
+            [Tok::Ident(f), ..] if f == "Dir.home" || f == "process.env.HOME" => {
                 out.push(home());
                 i += 1;
+            }
+            // `$ENV{HOME}`, `os.environ["HOME"]`, `ENV["HOME"]`, `$_SERVER['HOME']`.
+            [Tok::Ident(e), Tok::Punct('{' | '['), Tok::Ident(h) | Tok::Str(h), Tok::Punct('}' | ']'), ..]
+                if h == "HOME"
+                    && matches!(
+                        e.as_str(),
+                        "$ENV" | "ENV" | "os.environ" | "$_SERVER" | "$_ENV" | "process.env"
+                    ) =>
+            {
+                out.push(home());
+                i += 4;
+            }
+            // `os.getenv("HOME")`, `getenv('HOME')`, `os.environ.get("HOME")`, `ENV.fetch("HOME")`.
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(h), Tok::Punct(')'), ..]
+                if h == "HOME"
+                    && (f.ends_with("getenv") || f == "os.environ.get" || f == "ENV.fetch") =>
+            {
+                out.push(home());
+                i += 4;
             }
             [Tok::Str(s), ..] if s.contains("#{") => {
                 out.push(Tok::Str(
@@ -226,6 +245,11 @@ mod tests {
                 "rm -rf ~",
             ),
             (Lang::Ruby, r#"puts "rm -rf #{Dir.home}""#, "rm -rf ~\n"),
+            (Lang::Perl, "print $ENV{HOME}", "~"),
+            (Lang::Python, "import os; print(os.environ['HOME'])", "~\n"),
+            (Lang::Python, "import os; print(os.getenv('HOME'))", "~\n"),
+            (Lang::JavaScript, "console.log(process.env.HOME)", "~\n"),
+            (Lang::Php, "echo getenv('HOME');", "~"),
             (
                 Lang::JavaScript,
                 r#"console.log("rm -rf "+require("os").homedir())"#,

@@ -596,7 +596,8 @@ impl Walker {
             | Format::Lines
             | Format::Dockerfile
             | Format::JsonScripts
-            | Format::Strings => {
+            | Format::Strings
+            | Format::Bang => {
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {
                         text,

@@ -316,6 +316,8 @@ pub enum Format {
     /// Source in a language without an analyser here (a Cargo `build.rs`, Gradle): each
     /// double-quoted string literal is read as a command line.
     Strings,
+    /// An editor script (vim's `-S FILE`, ed): its `:!cmd` lines and `system("cmd")` calls.
+    Bang,
 }
 
 impl Format {
@@ -328,6 +330,7 @@ impl Format {
             "dockerfile" => Format::Dockerfile,
             "json-scripts" => Format::JsonScripts,
             "strings" => Format::Strings,
+            "bang" => Format::Bang,
             other => Format::Code(Lang::parse(Some(other))),
         }
     }
@@ -344,6 +347,24 @@ impl Format {
             }
         };
         match self {
+            Format::Bang => {
+                for l in content.lines() {
+                    let t = l.trim_start().trim_start_matches(':').trim_start();
+                    let t = ["silent!", "silent", "sil!", "sil"]
+                        .iter()
+                        .find_map(|p| t.strip_prefix(p))
+                        .unwrap_or(t)
+                        .trim_start();
+                    if let Some(cmd) = t.strip_prefix('!') {
+                        push(cmd);
+                    } else if let Some((_, rest)) = t.split_once("system(") {
+                        let q = rest.chars().next().filter(|c| *c == '"' || *c == '\'');
+                        if let Some(q) = q {
+                            push(rest[1..].split(q).next().unwrap_or(""));
+                        }
+                    }
+                }
+            }
             Format::Recipes => content
                 .lines()
                 .filter(|l| l.starts_with([' ', '\t']))
@@ -1103,13 +1124,19 @@ fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &m
     for (i, a) in args.iter().enumerate() {
         if spec.file_options.contains(&a.text) {
             if let Some(f) = args.get(i + 1) {
-                push(
-                    Code::File(f.clone(), Format::Code(Lang::Shell)),
-                    Place::default(),
-                );
+                let format = match spec.file_format {
+                    Some(_) => Format::parse(spec.file_format.as_deref()),
+                    None => Format::Code(Lang::Shell),
+                };
+                push(Code::File(f.clone(), format), Place::default());
             }
             return;
         }
+    }
+    // A program whose script files have a format of their own (vim's `-S`) reads its stdin as
+    // data, not as commands.
+    if spec.file_format.is_some() {
+        return;
     }
     // `at -l`, `at -r N`, `atq`: listing and removing jobs read nothing.
     if args

@@ -97,12 +97,8 @@ pub fn cd_target(args: &[Word], state: &ShellState) -> Option<String> {
         return None;
     }
     let t = op.text.as_str();
-    if matches!(t, "~" | "$HOME" | "${HOME}") || t.starts_with("~/") || t.starts_with("$HOME/") {
-        let rest = t
-            .trim_start_matches("${HOME}")
-            .trim_start_matches("$HOME")
-            .trim_start_matches('~');
-        return Some(normalize(&format!("~{rest}")));
+    if let Some(home) = home_relative(t) {
+        return Some(home);
     }
     if op.dynamic || t.contains('$') {
         return None;
@@ -115,6 +111,15 @@ pub fn cd_target(args: &[Word], state: &ShellState) -> Option<String> {
         Some(base) => Some(normalize(&format!("{base}/{t}"))),
         None => Some(normalize(t)),
     }
+}
+
+/// `~`, `$HOME` and `${HOME}` (alone or followed by `/…`) as a normalized `~` path.
+fn home_relative(t: &str) -> Option<String> {
+    let rest = ["${HOME}", "$HOME", "~"]
+        .iter()
+        .find_map(|h| t.strip_prefix(h))
+        .filter(|rest| rest.is_empty() || rest.starts_with('/'))?;
+    Some(normalize(&format!("~{rest}")))
 }
 
 /// Resolve a relative path argument against the working directory.
@@ -432,10 +437,11 @@ impl ShellState {
             .filter(|a| !a.text.starts_with('-') && !a.text.contains(','))
             .collect();
         if let [target, link] = positional[..] {
-            if target.dynamic || link.dynamic || !target.subs.is_empty() {
+            let home = home_relative(&target.text).filter(|_| target.subs.is_empty());
+            if (target.dynamic && home.is_none()) || link.dynamic || !target.subs.is_empty() {
                 return;
             }
-            let to = normalize(&target.text);
+            let to = home.unwrap_or_else(|| normalize(&target.text));
             let at = if link.text.ends_with('/') && !whole {
                 let name = to.rsplit('/').next().unwrap_or("");
                 normalize(&format!("{}/{name}", link.text))

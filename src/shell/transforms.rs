@@ -1,6 +1,6 @@
 //! Text filters whose output the input fixes: given known text on stdin, what `base64 -d`,
-//! `base32 -d`, `xxd -r -p`, `rev`, `tr SET1 SET2`, `tr -d SET`, `cut -cN-M` and a literal
-//! `sed 's/A/B/g'` print. The walker uses them
+//! `base32 -d`, `xxd -r -p`, `rev`, `tr SET1 SET2`, `tr -d SET`, `cut -cN-M`, a literal
+//! `sed 's/A/B/g'`, `envsubst`, `m4` and `jq -r` print. The walker uses them
 //! so `echo L2V0Yw== | base64 -d | xargs rm -rf` and `rm -rf "/$(rev <<< cte)"` are judged on
 //! the text that really reaches the command.
 
@@ -78,6 +78,23 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             }
             return Some(out);
         }
+        // `envsubst` and `m4` with no file copy their input, expanding variables or macros
+        // (the payload keeps its `$HOME`, which later analysis reads as the home directory).
+        ("envsubst", a) if a.len() <= 1 && a.iter().all(|x| x.starts_with('$')) => {
+            return Some(input.to_string());
+        }
+        ("m4", []) => return Some(input.to_string()),
+        // `jq -r FILTER` over literal JSON: whichever string the filter picks, it is one of
+        // the document's strings, so all of them, one per line.
+        ("jq", a)
+            if a.iter().any(|x| matches!(*x, "-r" | "--raw-output" | "-j"))
+                && a.iter().filter(|x| !x.starts_with('-')).count() == 1 =>
+        {
+            let doc: serde_json::Value = serde_json::from_str(input).ok()?;
+            let mut out = String::new();
+            json_strings(&doc, &mut out);
+            return Some(out);
+        }
         // `sed 's/X//g'`, `sed -e 's|a|b|'`: a literal substitution on every line.
         ("sed", a) => {
             let script = match a {
@@ -90,6 +107,19 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
         _ => return None,
     };
     String::from_utf8(bytes).ok()
+}
+
+/// Every string in a JSON document, one per line.
+fn json_strings(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| json_strings(i, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|i| json_strings(i, out)),
+        _ => {}
+    }
 }
 
 /// `s/FROM/TO/[g]` where FROM and TO are plain text (no regex operators, no `&` or

@@ -1946,9 +1946,10 @@ fn path_query(cmds: &[Command]) -> Option<String> {
     let literal = |w: &Word| w.subs.is_empty() && !w.glob;
     // The sixth field of a passwd entry is that user's home directory (the user's name may
     // itself be a substitution, walked before this command).
-    let getent = cmds
-        .iter()
-        .any(|c| c.name() == "getent" && c.args().first().is_some_and(|a| a.text == "passwd"));
+    let getent = cmds.iter().any(|c| {
+        (c.name() == "getent" && c.args().first().is_some_and(|a| a.text == "passwd"))
+            || c.args().iter().any(|a| a.text == "/etc/passwd")
+    });
     if getent {
         let sixth = cmds.iter().any(|c| {
             let args: Vec<&str> = c.args().iter().map(|a| a.text.as_str()).collect();
@@ -1980,6 +1981,8 @@ fn path_query(cmds: &[Command]) -> Option<String> {
             Some("$USER".into())
         }
         ("printenv", [name]) if name.text == "HOME" => Some("~".into()),
+        // `xdg-user-dir` with no name prints the home directory itself.
+        ("xdg-user-dir", []) => Some("~".into()),
         // `$(command -v rm)`, `$(which rm)`, `$(type -P rm)`: where the program is installed.
         ("command" | "type", [p])
             if literal(p)

@@ -190,7 +190,21 @@ impl Walker {
     }
 
     fn fragment_kind(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
-        let raw = src.text_of(n);
+        let mut raw = src.text_of(n);
+        // tree-sitter-bash folds the blanks between two expansions inside double quotes into
+        // the second one (`"$x $y"` has the nodes `$x` and ` $y`): they are literal text.
+        if in_dq
+            && matches!(
+                n.kind(),
+                "simple_expansion" | "expansion" | "command_substitution" | "arithmetic_expansion"
+            )
+        {
+            let body = raw.trim_start();
+            if body.len() < raw.len() {
+                b.text(raw[..raw.len() - body.len()].to_string(), true);
+                raw = body;
+            }
+        }
         if b.pending_dollar && !in_dq && n.kind() == "word" {
             b.pending_dollar = false;
             let name_len = raw
@@ -329,7 +343,7 @@ impl Walker {
 
     /// `${…}` forms: plain, `${IFS:0:1}`, `${x:-default}`, anything else is dynamic.
     fn braced_expansion(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
-        let raw = src.text_of(n);
+        let raw = src.text_of(n).trim_start();
         let inner = raw
             .strip_prefix("${")
             .and_then(|r| r.strip_suffix('}'))
