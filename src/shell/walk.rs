@@ -1610,7 +1610,9 @@ impl Walker {
         let literal = !values.is_empty()
             && values.len() <= MAX_LOOP_VALUES
             && self.unroll * values.len() <= MAX_UNROLL
-            && values.iter().all(|v| !v.dynamic);
+            && values
+                .iter()
+                .all(|v| !v.dynamic || (v.subs.is_empty() && home_prefixed(&v.text)));
         match var {
             Some(var) if literal => {
                 let saved = self.unroll;
@@ -1981,6 +1983,15 @@ fn path_query(cmds: &[Command]) -> Option<String> {
             Some("$USER".into())
         }
         ("printenv", [name]) if name.text == "HOME" => Some("~".into()),
+        // `ls DIR` prints the names in DIR, whichever they are: `~/$(ls ~)` is every entry.
+        ("ls", [p])
+            if literal(p)
+                && first.args().iter().all(|a| {
+                    !a.text.starts_with('-') || a.text[1..].chars().all(|c| "1aA".contains(c))
+                }) =>
+        {
+            Some("*".into())
+        }
         // `xdg-user-dir` with no name prints the home directory itself.
         ("xdg-user-dir", []) => Some("~".into()),
         // `$(command -v rm)`, `$(which rm)`, `$(type -P rm)`: where the program is installed.
@@ -2027,6 +2038,15 @@ fn installed_path(name: &str) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c)))
     .then(|| format!("/usr/bin/{name}"))
+}
+
+/// `$HOME/*`, `${HOME}/.config`: a path under the home directory whose only unknown part is
+/// the home directory itself (the analysis reads `$HOME` as the home).
+fn home_prefixed(text: &str) -> bool {
+    ["$HOME", "${HOME}"].iter().any(|h| {
+        text.strip_prefix(h)
+            .is_some_and(|rest| (rest.is_empty() || rest.starts_with('/')) && !rest.contains('$'))
+    })
 }
 
 /// `~`, `$HOME`, `~$USER`, `~${LOGNAME}`: the home directory however it is spelled (a word whose
