@@ -783,7 +783,14 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                         !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                     })
                     && !a.contains("=");
-                if httpie_header && i > 0 {
+                // httpie's first operand (after an optional METHOD) is the URL, `:8000/x` too.
+                let httpie_url = name != "curl"
+                    && name != "wget"
+                    && args[..i]
+                        .iter()
+                        .filter(|w| !w.text.starts_with('-'))
+                        .all(|w| w.text.bytes().all(|b| b.is_ascii_uppercase()));
+                if httpie_header && i > 0 && !httpie_url {
                     s.meta.push(&args[i]);
                     i += 1;
                     continue;
@@ -1643,6 +1650,10 @@ fn placeholder_source(wrapper: &Command) -> Option<String> {
 
 /// The host of a URL-looking word.
 fn url_host(text: &str) -> Option<String> {
+    // httpie's `:8000/api` is localhost.
+    if text.starts_with(':') && text[1..].starts_with(|c: char| c.is_ascii_digit() || c == '/') {
+        return Some("localhost".into());
+    }
     let rest = text.split_once("://").map(|x| x.1).unwrap_or(text);
     let host = rest
         .split(['/', '?', '#', ':'])

@@ -1992,6 +1992,17 @@ fn path_query(cmds: &[Command]) -> Option<String> {
         {
             Some("*".into())
         }
+        // `ls` alone lists the working directory: every entry in it.
+        ("ls", []) if first.args().is_empty() => Some("*".into()),
+        // `$(true)`, `$(:)`: nothing.
+        ("true" | ":" | "false", _) => Some(String::new()),
+        // `$(seq 1 65535)`: the numbers, the first few of a long run standing for the rest.
+        ("seq", [a, b]) => seq_output(&a.text, &b.text),
+        ("seq", [b]) => seq_output("1", &b.text),
+        // `$(pidof systemd)`: init is process 1.
+        ("pidof" | "pgrep", [p]) if matches!(p.text.as_str(), "systemd" | "init") => {
+            Some("1".into())
+        }
         // `xdg-user-dir` with no name prints the home directory itself.
         ("xdg-user-dir", []) => Some("~".into()),
         // `$(command -v rm)`, `$(which rm)`, `$(type -P rm)`: where the program is installed.
@@ -2029,6 +2040,13 @@ fn path_query(cmds: &[Command]) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// What `seq FIRST LAST` prints, up to 64 numbers.
+fn seq_output(first: &str, last: &str) -> Option<String> {
+    let (a, b): (i64, i64) = (first.parse().ok()?, last.parse().ok()?);
+    let nums: Vec<String> = (a..=b).take(64).map(|n| n.to_string()).collect();
+    Some(nums.join("\n"))
 }
 
 /// The path an installed program is found at, for a plain program name.
@@ -2223,6 +2241,16 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
             }
             let values: Vec<&str> = rest[1..].iter().map(|w| w.text.as_str()).collect();
             (printf_format(&format.text, &values)?, false)
+        }
+        // `yes TEXT | head -1`: the text, one line of it.
+        "yes" => {
+            let words: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
+            let line = if words.is_empty() {
+                "y".to_string()
+            } else {
+                words.join(" ")
+            };
+            (format!("{line}\n"), false)
         }
         name => (interpreter_printed(name, args)?, false),
     };

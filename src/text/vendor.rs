@@ -12,6 +12,9 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
     const ALIASES: &[(&str, &str)] = &[
         ("gemini", "googleapis"),
         ("gcp", "googleapis"),
+        ("youtube", "googleapis"),
+        ("firebase", "googleapis"),
+        ("gmail", "googleapis"),
         ("gh", "github"),
         ("fb", "facebook"),
         ("hf", "huggingface"),
@@ -101,6 +104,7 @@ mod tests {
         assert!(vendor_of_variable("GITHUB_TOKEN", "api.github.com"));
         assert!(vendor_of_variable("OPENAI_API_KEY", "api.openai.com"));
         assert!(vendor_of_variable("GH_TOKEN", "api.github.com"));
+        assert!(vendor_of_variable("YOUTUBE_API_KEY", "www.googleapis.com"));
         assert!(!vendor_of_variable("GITHUB_TOKEN", "evil.example.com"));
         assert!(!vendor_of_variable("API_TOKEN", "api.example.com"));
         assert!(vendor_of_variable("DD_API_KEY", "api.datadoghq.com"));
