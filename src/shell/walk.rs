@@ -607,9 +607,19 @@ impl Walker {
                     span: src.span_of(n),
                     ..Word::default()
                 }];
+                let functions = named_children(n).iter().any(|c| src.text_of(*c) == "-f");
                 for c in named_children(n) {
                     let name = src.text_of(c).to_string();
-                    self.vars.remove(&name);
+                    // An unset variable expands to nothing (`unset x; rm -rf /$x*`).
+                    if functions || name.starts_with('-') {
+                        self.vars.remove(&name);
+                    } else {
+                        let empty = Word {
+                            span: src.span_of(c),
+                            ..Word::default()
+                        };
+                        self.vars.insert(name, empty);
+                    }
                     argv.extend(self.words(c, src));
                 }
                 let ctx = CmdCtx::bare(src.span_of(n), self.background);

@@ -505,16 +505,23 @@ impl Walker {
                             return;
                         }
                     }
+                    let known_empty = prefix.starts_with(':')
+                        && self.known_value(name).is_some_and(|v| v.text.is_empty());
                     let joined = Word {
                         text: words
                             .iter()
                             .map(|w| w.text.as_str())
                             .collect::<Vec<_>>()
                             .join(" "),
-                        dynamic: true,
+                        dynamic: !known_empty || words.iter().any(|w| w.dynamic),
                         subs: words.iter().flat_map(|w| w.subs.clone()).collect(),
                         ..Word::default()
                     };
+                    // `unset Q; rm -rf "${Q:-/etc}"`: a variable known to be empty takes the default.
+                    if known_empty {
+                        b.value(&joined, in_dq);
+                        return;
+                    }
                     self.variable(name, Some(joined), in_dq, b);
                 }
                 return;
