@@ -1505,6 +1505,21 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
                 found = None;
             }
         }
+        // The repository's code uploaded to an anonymous paste or file-drop site (other uploads
+        // there, a build log or a test payload, are everyday use).
+        if found.is_none() {
+            if let Some(site) = uploads_to_drop_site(cmd, &sink) {
+                if let Some(what) = repository_source(script, idx, cmd, &sink) {
+                    hits.push(Hit {
+                        rule_id: "exfil.repository",
+                        span: pipeline_span(script, cmd),
+                        detail: Some(format!(
+                            "{what} is uploaded to {site}, an anonymous file-drop site"
+                        )),
+                    });
+                }
+            }
+        }
         if let Some((kind, source)) = found {
             // A well-known service's key sent to another host, or any credential variable put
             // on a raw socket or into a DNS name: no API is called that way.
@@ -1559,6 +1574,126 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
         }
     }
     hits
+}
+
+/// Anonymous paste bins and file-drop services: what is uploaded there is public to anyone with
+/// the link, and nobody's account is behind it.
+const DROP_SITES: &[&str] = &[
+    "0x0.st",
+    "transfer.sh",
+    "file.io",
+    "paste.rs",
+    "termbin.com",
+    "ix.io",
+    "sprunge.us",
+    "pastebin.com",
+    "paste.ee",
+    "hastebin.com",
+    "dpaste.org",
+    "dpaste.com",
+    "catbox.moe",
+    "bashupload.com",
+    "temp.sh",
+    "oshi.at",
+    "gofile.io",
+    "tmpfiles.org",
+    "filebin.net",
+    "keep.sh",
+    "webhook.site",
+    "requestbin.com",
+    "pipedream.net",
+    "rentry.co",
+    "clbin.com",
+    "uguu.se",
+    "pixeldrain.com",
+    "p.ip.fi",
+    "paste.c-net.org",
+    "pastes.dev",
+    "send.vis.ee",
+    "envs.sh",
+];
+
+/// The drop site an upload goes to, when the command sends data (a file, its stdin or a body).
+fn uploads_to_drop_site(cmd: &Command, sink: &SinkArgs) -> Option<String> {
+    let site = sink
+        .payload
+        .iter()
+        .filter_map(|w| url_host(&w.text))
+        .find(|h| {
+            DROP_SITES
+                .iter()
+                .any(|d| h == d || h.ends_with(&format!(".{d}")))
+        })?;
+    let piped = !cmd.pipes.is_empty() && cmd.stdin_text.is_none() && !ignores_stdin(cmd);
+    let sends_body = cmd.args().iter().any(|a| {
+        let opt = a.text.split('=').next().unwrap_or("");
+        CURL_DATA.contains(&opt)
+    });
+    (!sink.files.is_empty() || piped || sends_body || cmd.stdin_text.is_some()).then_some(site)
+}
+
+/// What of the repository reaches an upload: piped from `git archive|bundle|diff|log|show|
+/// format-patch`, a `tar`/`zip` of the working tree or `cat` of its files, or a file one of those
+/// wrote earlier in the input (`git bundle create /tmp/r.bundle --all && curl -T /tmp/r.bundle …`).
+fn repository_source(
+    script: &Script,
+    idx: usize,
+    cmd: &Command,
+    sink: &SinkArgs,
+) -> Option<String> {
+    let packs_tree = |c: &Command| -> Option<String> {
+        let args: Vec<&str> = c.args().iter().map(|a| a.text.as_str()).collect();
+        match c.name() {
+            "git"
+                if matches!(
+                    args.first(),
+                    Some(
+                        &("archive"
+                            | "bundle"
+                            | "diff"
+                            | "log"
+                            | "show"
+                            | "format-patch"
+                            | "ls-files")
+                    )
+                ) =>
+            {
+                Some(format!("`git {}`", args[0]))
+            }
+            "tar" | "zip" | "7z" | "gtar" | "bsdtar"
+                if args
+                    .iter()
+                    .any(|a| matches!(*a, "." | "./" | "*" | "src" | "./src")) =>
+            {
+                Some(format!("a `{}` of the working tree", c.name()))
+            }
+            "cat" if args.iter().any(|a| !a.starts_with('-')) => {
+                Some("source files (`cat`)".to_string())
+            }
+            _ => None,
+        }
+    };
+    // Piped into the upload.
+    if let Some(pos) = cmd.pipes.last() {
+        for stage in 0..pos.stage {
+            if let Some(found) = script.stage(pos.pipeline, stage).find_map(packs_tree) {
+                return Some(found);
+            }
+        }
+    }
+    // A file written earlier by one of them.
+    script.commands[..idx].iter().find_map(|c| {
+        let what = packs_tree(c)?;
+        let wrote = c.args().iter().any(|a| {
+            sink.files
+                .iter()
+                .any(|f| !f.is_empty() && (a.text == *f || a.text.ends_with(&format!("/{f}"))))
+        }) || c
+            .redirects
+            .iter()
+            .any(|r| sink.files.contains(&r.target.text));
+        wrote.then_some(what)
+    })
 }
 
 /// curl and wget read stdin only when told to (`-d @-`, `-T -`, `--post-file=/dev/stdin`,
