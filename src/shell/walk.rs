@@ -2342,6 +2342,27 @@ fn mktemp_path(cmd: &Command) -> String {
 /// Longest text `printf` is evaluated to (the format repeats while arguments remain).
 const MAX_PRINTF_OUTPUT: usize = 64 * 1024;
 
+/// `%b` writes octal escapes as `\0NNN` (`$'…'` as `\NNN`): drop the marker zero.
+fn b_octal(value: &str) -> String {
+    let b = value.as_bytes();
+    let mut out = String::with_capacity(value.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\'
+            && b.get(i + 1) == Some(&b'0')
+            && b.get(i + 2).is_some_and(|c| (b'0'..=b'7').contains(c))
+        {
+            out.push('\\');
+            i += 2;
+            continue;
+        }
+        let ch = value[i..].chars().next().unwrap_or('\0');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
 /// Evaluate a `printf` format with its arguments (`%s`, `%b`, `%d`, `%c`, `%q`, `%%`; widths and
 /// flags are ignored). Returns `None` for conversions it does not model.
 fn printf_format(format: &str, values: &[&str]) -> Option<String> {
@@ -2386,7 +2407,7 @@ fn printf_format(format: &str, values: &[&str]) -> Option<String> {
             match conv {
                 '%' => out.push('%'),
                 's' | 'q' => out.push_str(value()),
-                'b' => out.push_str(&super::escapes::decode_ansi_c(value())),
+                'b' => out.push_str(&super::escapes::decode_ansi_c(&b_octal(value()))),
                 'd' | 'i' | 'u' => match printf_number(value()) {
                     Some(n) => out.push_str(&n.to_string()),
                     None => out.push_str(value()),
@@ -2531,5 +2552,9 @@ mod tests {
         assert_eq!(printf_format("\\\\%o", &["101"]).as_deref(), Some("\\145"));
         // Not a number: no value, rather than a guess.
         assert_eq!(printf_format("%o", &["abc"]), None);
+        assert_eq!(
+            printf_format("%b", &["\\0162\\0155 -rf ~"]).as_deref(),
+            Some("rm -rf ~")
+        );
     }
 }
