@@ -672,8 +672,7 @@ fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
     if probing {
         return Vec::new();
     }
-    let text = provided
-        .or_else(|| (!path.starts_with("<(")).then(|| std::fs::read_to_string(path).ok())?);
+    let text = provided.or_else(|| (!path.starts_with("<(")).then(|| read_requirements(path))?);
     let Some(text) = text else {
         return Vec::new();
     };
@@ -682,6 +681,27 @@ fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
         .filter(|l| !l.starts_with('-'))
         .filter_map(|l| pypi_spec(l, span, extra))
         .collect()
+}
+
+/// Largest requirements file read from disk.
+const MAX_REQUIREMENTS_FILE: u64 = 1 << 20;
+
+/// A requirements file on disk, when it is a regular file of a sane size: a scanned command
+/// naming `/dev/stdin`, `/dev/zero`, a FIFO or a huge file must not make the scanner block or
+/// read without end (`pip install -r /dev/stdin` in `check --batch` would eat its own input).
+fn read_requirements(path: &str) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_REQUIREMENTS_FILE {
+        return None;
+    }
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(MAX_REQUIREMENTS_FILE)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
 }
 
 /// The literal text an `echo` or `printf` command prints.
@@ -1044,4 +1064,32 @@ fn go(args: &[&Word]) -> Vec<Intent> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requirements_are_read_only_from_regular_files() {
+        // Devices and pipes would block or never end; they are not read.
+        for path in [
+            "/dev/zero",
+            "/dev/stdin",
+            "/dev/null",
+            "/proc/self/fd/0",
+            "/",
+        ] {
+            assert_eq!(read_requirements(path), None, "{path}");
+        }
+        let dir = std::env::temp_dir().join(format!("hs-req-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("requirements.txt");
+        std::fs::write(&f, "requests==2.31.0\n").unwrap();
+        assert_eq!(
+            read_requirements(f.to_str().unwrap()).as_deref(),
+            Some("requests==2.31.0\n")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
