@@ -2591,10 +2591,32 @@ const MAX_OTHER_STRINGS: usize = 64;
 fn other_language(code: &str) -> Report {
     static EXEC: OnceLock<regex::Regex> = OnceLock::new();
     let exec = EXEC.get_or_init(|| {
-        regex::Regex::new(r"(?i)(\bos:cmd|\bSystem\.cmd|:os\.cmd|\bsystem\b|\bexec[a-z]*\b|\bspawn[a-z_]*|run-program|run_program|callCommand|spawnCommand|readProcess|createProcess|\bpopen|open-pipe|ProcessBuilder|Runtime|shell-command|process-run|Process\.run|\bshell\b|\bopen_port\b|Port\.open|:os\.cmd|\bunix\b)")
+        regex::Regex::new(r"(?i)(\bos:cmd|\bSystem\.cmd|:os\.cmd|\bsystem\b|\bexec[a-z]*\b|\bspawn[a-z_]*|run-program|run_program|callCommand|spawnCommand|readProcess|createProcess|\bpopen|open-pipe|ProcessBuilder|Runtime|shell-command|process-run|Process\.run|\bshell\b|\bopen_port\b|Port\.open|:os\.cmd|\bunix\b|\.!!?)")
+            .expect("static regex")
+    });
+    static HOME: OnceLock<regex::Regex> = OnceLock::new();
+    let home = HOME.get_or_init(|| {
+        regex::Regex::new(r#"System\.user_home!?\(\)|\(user-home-dir\)|\(getenv "HOME"\)|getenv\(\s*"HOME"\s*\)|System\.getProperty\(\s*"user\.home"\s*\)|sys\.props\(\s*"user\.home"\s*\)|\bhomedir\(\)|Sys\.getenv "HOME"|os:getenv\("HOME"\)"#)
+            .expect("static regex")
+    });
+    static DELETE: OnceLock<regex::Regex> = OnceLock::new();
+    let delete = DELETE.get_or_init(|| {
+        regex::Regex::new(r"delete-directory|File\.rm_rf!?|file:del_dir_r|\bdel_dir_r\b|\bremove-directory\b|Directory\.Delete|deleteRecursively|delete_recursively|\brmtree\b|\bremove_tree\b|\brm-rf\b")
             .expect("static regex")
     });
     let mut r = Report::default();
+    // The home directory however the language spells it is the literal `~`.
+    let code = home.replace_all(code, "\"~\"");
+    let code = code.as_ref();
+    if let Some(call) = delete.find(code).map(|m| m.as_str().to_string()) {
+        for t in tokenize(code, Style::C).into_iter().take(MAX_OTHER_STRINGS) {
+            if let Tok::Str(p) = t {
+                if p.starts_with(['/', '~']) {
+                    r.deletes.push((p, call.clone()));
+                }
+            }
+        }
+    }
     let Some(call) = exec.find(code).map(|m| m.as_str().to_string()) else {
         return r;
     };
