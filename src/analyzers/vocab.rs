@@ -111,6 +111,10 @@ pub fn is_bucket_object(program: &str, t: &str) -> bool {
         || matches!(program, "rclone" | "mc") && is_remote_target(t)
 }
 
+/// ssh's short options that take a value (`-i KEY`, `-o OPT`, `-p PORT`, …): the word after
+/// them is not the host.
+pub const SSH_VALUED_FLAGS: &str = "bcDEeFIiJLlmOopQRSWwBPM";
+
 /// Is this command a network fetch?
 pub fn is_fetcher(cmd: &Command) -> bool {
     let name = cmd.name().to_ascii_lowercase();

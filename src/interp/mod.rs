@@ -2608,19 +2608,25 @@ fn other_language(code: &str) -> Report {
     // The home directory however the language spells it is the literal `~`.
     let code = home.replace_all(code, "\"~\"");
     let code = code.as_ref();
-    if let Some(call) = delete.find(code).map(|m| m.as_str().to_string()) {
-        for t in tokenize(code, Style::C).into_iter().take(MAX_OTHER_STRINGS) {
+    let deleting = delete.find(code).map(|m| m.as_str().to_string());
+    let running = exec.find(code).map(|m| m.as_str().to_string());
+    if deleting.is_none() && running.is_none() {
+        return r;
+    }
+    let toks = tokenize(code, Style::C);
+    if let Some(call) = deleting {
+        for t in toks.iter().take(MAX_OTHER_STRINGS) {
             if let Tok::Str(p) = t {
                 if p.starts_with(['/', '~']) {
-                    r.deletes.push((p, call.clone()));
+                    r.deletes.push((p.clone(), call.clone()));
                 }
             }
         }
     }
-    let Some(call) = exec.find(code).map(|m| m.as_str().to_string()) else {
+    let Some(call) = running else {
         return r;
     };
-    let strings: Vec<String> = tokenize(code, Style::C)
+    let strings: Vec<String> = toks
         .into_iter()
         .filter_map(|t| match t {
             Tok::Str(s) if !s.trim().is_empty() => Some(s),

@@ -1124,10 +1124,10 @@ fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &m
     for (i, a) in args.iter().enumerate() {
         if spec.file_options.contains(&a.text) {
             if let Some(f) = args.get(i + 1) {
-                let format = match spec.file_format {
-                    Some(_) => Format::parse(spec.file_format.as_deref()),
-                    None => Format::Code(Lang::Shell),
-                };
+                let format = spec
+                    .file_format
+                    .as_deref()
+                    .map_or(Format::Code(Lang::Shell), |f| Format::parse(Some(f)));
                 push(Code::File(f.clone(), format), Place::default());
             }
             return;

@@ -114,7 +114,7 @@ pub fn cd_target(args: &[Word], state: &ShellState) -> Option<String> {
 }
 
 /// `~`, `$HOME` and `${HOME}` (alone or followed by `/…`) as a normalized `~` path.
-fn home_relative(t: &str) -> Option<String> {
+pub(crate) fn home_relative(t: &str) -> Option<String> {
     let rest = ["${HOME}", "$HOME", "~"]
         .iter()
         .find_map(|h| t.strip_prefix(h))

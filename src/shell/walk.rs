@@ -2071,10 +2071,7 @@ fn installed_path(name: &str) -> Option<String> {
 /// `$HOME/*`, `${HOME}/.config`: a path under the home directory whose only unknown part is
 /// the home directory itself (the analysis reads `$HOME` as the home).
 fn home_prefixed(text: &str) -> bool {
-    ["$HOME", "${HOME}"].iter().any(|h| {
-        text.strip_prefix(h)
-            .is_some_and(|rest| (rest.is_empty() || rest.starts_with('/')) && !rest.contains('$'))
-    })
+    super::state::home_relative(text).is_some_and(|p| !p.contains('$'))
 }
 
 /// `~`, `$HOME`, `~$USER`, `~${LOGNAME}`: the home directory however it is spelled (a word whose
