@@ -462,7 +462,18 @@ impl Walker {
                     self.env_code_sinks(&assignments);
                     ctx.assignments.extend(assignments);
                     if matches!(wrapper.as_str(), "xargs" | "parallel") {
-                        let runs = self.input_driven(&argv, inner, inner_end, &ctx);
+                        let mut runs = self.input_driven(&argv, inner, inner_end, &ctx);
+                        // `parallel 'rm -rf {}' ::: …`: parallel hands its command to a shell, so
+                        // one quoted word is a command line.
+                        if wrapper == "parallel" && inner_end == inner + 1 {
+                            for run in &mut runs {
+                                if let Ok([word]) = run.as_deref() {
+                                    if word.text.contains(char::is_whitespace) {
+                                        *run = Err(word.clone());
+                                    }
+                                }
+                            }
+                        }
                         if !runs.is_empty() || inner >= inner_end {
                             for run in runs {
                                 self.emit_or_code(run, &ctx, &wrappers_seen, parent);
@@ -1152,6 +1163,7 @@ impl Walker {
                 }
             }
             "find" => self.find_exec(&cmd, ctx),
+            "fd" | "fdfind" => self.fd_exec(&cmd, ctx),
             "source" | "." => {
                 // `source /dev/stdin <<< CODE`: what arrives on stdin is sourced.
                 if reads_code_from_stdin(&cmd) {
@@ -1277,6 +1289,145 @@ impl Walker {
     }
 }
 
+impl Walker {
+    /// `fd [PATTERN] [PATH…] -x|-X CMD…`: CMD runs on what fd finds, with `{}` (or, without a
+    /// placeholder, an appended argument) standing for each match under the search paths.
+    fn fd_exec(&mut self, cmd: &Command, ctx: &CmdCtx) {
+        const VALUED: &[&str] = &[
+            "-t",
+            "--type",
+            "-e",
+            "--extension",
+            "-d",
+            "--max-depth",
+            "--min-depth",
+            "--exact-depth",
+            "-E",
+            "--exclude",
+            "-S",
+            "--size",
+            "--changed-within",
+            "--changed-before",
+            "--newer",
+            "--older",
+            "-j",
+            "--threads",
+            "-c",
+            "--color",
+            "--base-directory",
+            "-o",
+            "--owner",
+            "--ignore-file",
+            "--max-results",
+            "--path-separator",
+            "--batch-size",
+            "--format",
+        ];
+        let args = cmd.args();
+        let mut positional: Vec<&Word> = Vec::new();
+        let mut search: Vec<String> = Vec::new();
+        let mut filtered = false;
+        let mut i = 0;
+        while i < args.len() {
+            let t = args[i].text.as_str();
+            if matches!(t, "-x" | "--exec" | "-X" | "--exec-batch") {
+                let start = i + 1;
+                let end = args[start..]
+                    .iter()
+                    .position(|a| a.text == ";")
+                    .map_or(args.len(), |p| p + start);
+                if end > start {
+                    self.fd_run(&args[start..end], &positional, &search, filtered, ctx);
+                }
+                i = end + 1;
+                continue;
+            }
+            if t == "--search-path" {
+                search.extend(args.get(i + 1).map(|w| w.text.clone()));
+                i += 2;
+                continue;
+            }
+            if VALUED.contains(&t) {
+                filtered |= matches!(
+                    t,
+                    "-e" | "--extension" | "-E" | "--exclude" | "-S" | "--size"
+                );
+                i += 2;
+                continue;
+            }
+            if t.starts_with("--extension=") || t.starts_with("--exclude=") {
+                filtered = true;
+            }
+            if !t.starts_with('-') {
+                positional.push(&args[i]);
+            }
+            i += 1;
+        }
+    }
+
+    fn fd_run(
+        &mut self,
+        template: &[Word],
+        positional: &[&Word],
+        search: &[String],
+        filtered: bool,
+        ctx: &CmdCtx,
+    ) {
+        // The first positional is the pattern; the rest (and --search-path) are where to look.
+        let pattern = positional.first().map(|w| w.text.as_str()).unwrap_or("");
+        let every = !filtered && matches!(pattern, "" | "." | "^" | ".*" | "^.*$" | "^.*");
+        let mut paths: Vec<String> = positional
+            .iter()
+            .skip(1)
+            .map(|w| w.text.trim_end_matches('/').to_string())
+            .chain(search.iter().cloned())
+            .collect();
+        if paths.is_empty() {
+            paths.push(".".into());
+        }
+        let inner_ctx = CmdCtx {
+            redirects: Vec::new(),
+            stdin_text: None,
+            ..ctx.clone()
+        };
+        for path in paths {
+            let base = if path.is_empty() {
+                "/".to_string()
+            } else {
+                path
+            };
+            let sep = if base.ends_with('/') { "" } else { "/" };
+            let matched = if every {
+                format!("{base}{sep}*")
+            } else {
+                format!("{base}{sep}{{}}")
+            };
+            let placeholders = ["{}", "{/}", "{//}", "{.}", "{/.}"];
+            let mut argv: Vec<Word> = template.to_vec();
+            if argv
+                .iter()
+                .any(|a| placeholders.iter().any(|p| a.text.contains(p)))
+            {
+                for a in &mut argv {
+                    for p in ["{//}", "{/.}", "{/}", "{.}", "{}"] {
+                        if a.text.contains(p) {
+                            a.text = a.text.replace(p, &matched);
+                        }
+                    }
+                }
+            } else {
+                let last = argv.last().cloned().unwrap_or_default();
+                argv.push(Word {
+                    text: matched,
+                    glob: every,
+                    ..last
+                });
+            }
+            self.emit(argv, inner_ctx.clone());
+        }
+    }
+}
+
 /// What `{}` stands for in `find START … -name NAME -exec CMD {}`: `START/NAME` when the name
 /// is a plain literal, `START/{}` otherwise (a path somewhere under START).
 pub(crate) fn find_match_placeholder(args: &[Word]) -> String {
@@ -1380,14 +1531,31 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
                 w.text = n;
             }
         }
-        if w.text.starts_with('/') && (w.text.contains("/.") || w.text.contains("//")) {
-            let glob_tail = w.text.ends_with("/*");
-            let mut n = super::state::normalize(w.text.trim_end_matches("/*"));
-            if glob_tail {
-                n = format!("{}/*", n.trim_end_matches('/'));
+        w.text = normalize_absolute(&w.text);
+        // `dd of=/tmp/../dev/sda`, `--output=/dev/./sda`: an absolute path after `KEY=`.
+        if let Some((key, value)) = w.text.split_once('=') {
+            let plain_key = key
+                .trim_start_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            if plain_key && value.starts_with('/') {
+                w.text = format!("{key}={}", normalize_absolute(value));
             }
-            w.text = n;
         }
+    }
+}
+
+/// An absolute path with `.`, `..` and `//` collapsed (a trailing `/*` kept); anything else as is.
+pub(crate) fn normalize_absolute(text: &str) -> String {
+    if !(text.starts_with('/') && (text.contains("/.") || text.contains("//"))) {
+        return text.to_string();
+    }
+    let glob_tail = text.ends_with("/*");
+    let n = super::state::normalize(text.trim_end_matches("/*"));
+    if glob_tail {
+        format!("{}/*", n.trim_end_matches('/'))
+    } else {
+        n
     }
 }
 

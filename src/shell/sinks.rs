@@ -482,7 +482,12 @@ impl Place {
                 .find("=/")
                 .map(|i| i + 1)
                 .or_else(|| path.find("@/").map(|i| i + 1))
-                .filter(|_| path.starts_with('-') || path.contains("=@/"));
+                .filter(|&at| {
+                    let key = &path[..at - 1];
+                    path.starts_with('-')
+                        || path.contains("=@/")
+                        || (!key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric()))
+                });
             if let Some(at) = at {
                 let mut inner = path[at..].to_string();
                 self.map_path(&mut inner);
@@ -2430,7 +2435,14 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             if matches!(name, "-w" | "--workdir") {
                 workdir = Some(v.clone());
             }
-            if matches!(name, "-v" | "--volume") {
+            if name == "--device" {
+                // `--device /dev/sda:/dev/x`: the host disk under another name inside.
+                let mut parts = v.split(':');
+                if let Some(src) = parts.next().filter(|s| s.starts_with("/dev/")) {
+                    let dst = parts.next().filter(|d| d.starts_with('/')).unwrap_or(src);
+                    mounts.push((dst.to_string(), src.to_string()));
+                }
+            } else if matches!(name, "-v" | "--volume") {
                 let mut parts = v.split(':');
                 if let (Some(src), Some(dst)) = (parts.next(), parts.next()) {
                     if src.starts_with('/') || src.starts_with('~') || src.starts_with('$') {

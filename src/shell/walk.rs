@@ -1070,6 +1070,7 @@ impl Walker {
                 self.place.map_path(&mut r.target.text);
             }
         }
+        self.resolve_redirect_targets(&mut redirects);
         // `a && b > f`, `a | b > f`: tree-sitter-bash attaches the redirection to the whole list
         // or pipeline, but bash gives it to the last command only.
         let owner = body.and_then(|b| {
@@ -1782,6 +1783,21 @@ impl Walker {
         if !argv.is_empty() {
             super::nested::normalize_paths(&mut argv);
         }
+        self.resolve_redirect_targets(&mut redirects);
+        // `ln -s /dev/sda /tmp/d; dd of=/tmp/d`: opening a link to a device opens the device.
+        if !self.state.linked.is_empty() {
+            for w in argv.iter_mut().skip(1) {
+                let (prefix, path) = match w.text.split_once('=') {
+                    Some((k, v)) if !k.starts_with('-') || v.starts_with('/') => {
+                        (format!("{k}="), v.to_string())
+                    }
+                    _ => (String::new(), w.text.clone()),
+                };
+                if let Some(device) = self.linked_device(&path) {
+                    w.text = format!("{prefix}{device}");
+                }
+            }
+        }
         // `mv ~/.ssh /tmp/gone && rm -rf /tmp/gone`: deleting a moved path deletes what was moved.
         let deletes = argv
             .first()
@@ -1824,6 +1840,29 @@ impl Walker {
 }
 
 impl Walker {
+    /// Redirection targets as the file they open: `..` and `.` collapsed in absolute paths
+    /// (`> /tmp/../dev/sda`), and a link the input made to a device replaced by the device.
+    fn resolve_redirect_targets(&self, redirects: &mut [Redirect]) {
+        for r in redirects {
+            r.target.text = super::nested::normalize_absolute(&r.target.text);
+            if let Some(device) = self.linked_device(&r.target.text) {
+                r.target.text = device;
+            }
+        }
+    }
+
+    /// The device a path is a symlink to, when the input linked it (`ln -s /dev/sda d`).
+    fn linked_device(&self, path: &str) -> Option<String> {
+        if self.state.linked.is_empty() {
+            return None;
+        }
+        self.state
+            .linked
+            .get(&super::state::normalize(path))
+            .map(|(target, _)| target.clone())
+            .filter(|t| t.starts_with("/dev/"))
+    }
+
     /// `exec 3< SOURCE` opens descriptor 3 on SOURCE for the rest of the input; a later
     /// `CMD <&3` (or `0<&3`) reads SOURCE on its stdin, and is recorded as `CMD < SOURCE` so the
     /// analyzers see where the input comes from (`exec 3< <(curl …); bash <&3`). Likewise
@@ -2206,7 +2245,11 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
     // kept as the glob itself, which names the same set.
     let whole_dir_glob = |t: &str| matches!(t, "/*" | "~/*" | "$HOME/*" | "${HOME}/*");
     if args.iter().any(|a| {
-        (a.dynamic && !allow_dynamic) || !a.subs.is_empty() || (a.glob && !whole_dir_glob(&a.text))
+        // `$HOME` is printed as itself: whoever reads the text resolves it the same way.
+        let home = a.subs.is_empty() && super::state::home_relative(&a.text).is_some();
+        (a.dynamic && !allow_dynamic && !home)
+            || !a.subs.is_empty()
+            || (a.glob && !whole_dir_glob(&a.text))
     }) {
         return None;
     }
@@ -2515,6 +2558,37 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn device_paths_are_normalized_and_links_to_devices_followed() {
+        let targets = |text: &str| {
+            let mut w = Walker::new(Some(Rc::from(text)));
+            w.walk_source(text, SpanMap::Offset(0));
+            w.out
+                .commands
+                .iter()
+                .flat_map(|c| {
+                    c.redirects
+                        .iter()
+                        .map(|r| r.target.text.clone())
+                        .chain(c.argv.iter().skip(1).map(|a| a.text.clone()))
+                })
+                .collect::<Vec<_>>()
+        };
+        let t = targets("echo x > /tmp/../dev/sda");
+        assert!(t.contains(&"/dev/sda".to_string()), "{t:?}");
+        assert!(
+            targets("dd if=/dev/zero of=/var/./../dev/sdb").contains(&"of=/dev/sdb".to_string())
+        );
+        let linked = targets("ln -s /dev/nvme0n1 disk; cat /dev/urandom > disk; dd of=./disk");
+        assert!(linked.contains(&"/dev/nvme0n1".to_string()), "{linked:?}");
+        assert!(
+            linked.contains(&"of=/dev/nvme0n1".to_string()),
+            "{linked:?}"
+        );
+        // A link to an ordinary file changes nothing.
+        assert!(targets("ln -s /tmp/a b; echo x > b").contains(&"b".to_string()));
     }
 
     #[test]
