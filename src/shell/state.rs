@@ -221,6 +221,17 @@ impl ShellState {
             {
                 self.record_link(args, true);
             }
+            // `losetup /dev/loop7 /dev/sda`: the loop device now is that disk.
+            "losetup" => {
+                let positional: Vec<&Word> =
+                    args.iter().filter(|a| !a.text.starts_with('-')).collect();
+                if let [lo, dev] = positional[..] {
+                    if lo.text.starts_with("/dev/") && dev.text.starts_with("/dev/") {
+                        self.linked
+                            .insert(normalize(&lo.text), (normalize(&dev.text), true));
+                    }
+                }
+            }
             // `hash -p /bin/rm ls`: the name `ls` now runs rm.
             "hash" => {
                 if let [flag, path, name, ..] = args {
