@@ -64,6 +64,11 @@ impl Scanner {
         keywords.extend(vocab::FETCHERS.iter().map(|s| Cow::Borrowed(*s)));
         keywords.extend(vocab::INTERPRETERS.iter().map(|s| Cow::Borrowed(*s)));
         keywords.extend(wrappers::wrapper_names().map(Cow::Borrowed));
+        keywords.extend(
+            analyzers::credential_handoff::KEYWORDS
+                .iter()
+                .map(|s| Cow::Borrowed(*s)),
+        );
         // Sink programs: short names (`at`, `ex`, `R`) only as whole words, or they would send
         // every input to the full pipeline.
         // (The names come from a build-time extract, so start-up does not parse the sink table.)

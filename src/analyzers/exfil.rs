@@ -42,7 +42,7 @@ fn secret_file_re() -> &'static Regex {
     })
 }
 
-fn secret_var_re() -> &'static Regex {
+pub(crate) fn secret_var_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?|_KEY)[A-Za-z0-9_]*|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)\b|\$\{\{\s*((?:secrets\.|github\.token\b)[A-Za-z0-9_]*)")
@@ -126,7 +126,7 @@ fn secret_at(cmd: &Command, p: &str) -> bool {
 }
 
 /// A secret variable named in the text, if any.
-fn secret_var(text: &str) -> Option<String> {
+pub(crate) fn secret_var(text: &str) -> Option<String> {
     if !text.contains('$') {
         return None;
     }
@@ -392,7 +392,7 @@ fn dumps_environment(code: &str) -> bool {
 }
 
 /// Commands whose output *is* a credential: tokens printed by CLIs, stored git credentials.
-fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
+pub(crate) fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
     let text: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
     let has = |w: &str| text.contains(&w);
     let secretish = |t: &&str| {
@@ -1745,14 +1745,14 @@ fn to_cluster_api(payload: &[&Word]) -> bool {
 }
 
 /// A loopback host (a local proxy or model server holds the key legitimately).
-fn is_loopback(host: &str) -> bool {
+pub(crate) fn is_loopback(host: &str) -> bool {
     matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
 }
 
 /// An ssh-style target (`user@host:path`, `host`) naming the user's own machines: loopback, a
 /// short name from `~/.ssh/config` or the local network (`app01`, `web1`), or a name under a
 /// private suffix (`db.internal`, `nas.lan`, `pi.local`). Addresses and public names are not.
-fn to_own_machine(target: &str) -> bool {
+pub(crate) fn to_own_machine(target: &str) -> bool {
     let host = target.split_once("://").map_or(target, |x| x.1);
     let host = host.rsplit_once('@').map_or(host, |x| x.1);
     let host = host
@@ -1800,7 +1800,7 @@ fn placeholder_source(wrapper: &Command) -> Option<String> {
 }
 
 /// The host of a URL-looking word.
-fn url_host(text: &str) -> Option<String> {
+pub(crate) fn url_host(text: &str) -> Option<String> {
     // httpie's `:8000/api` is localhost.
     if text.starts_with(':') && text[1..].starts_with(|c: char| c.is_ascii_digit() || c == '/') {
         return Some("localhost".into());

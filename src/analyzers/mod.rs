@@ -3,6 +3,7 @@
 
 pub mod command_rules;
 pub mod confusables;
+pub mod credential_handoff;
 pub mod domain_forms;
 pub mod domains;
 pub mod exfil;
@@ -68,6 +69,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     kill_all::analyze,
     reverse_shell::analyze,
     exfil::analyze,
+    credential_handoff::analyze,
     urls::analyze,
     supply::analyze,
     gaps::analyze,

@@ -8,7 +8,32 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
         "api", "key", "keys", "token", "tokens", "secret", "access", "auth", "client", "private",
         "password", "pass", "app", "bot", "the", "prod", "dev", "test", "my", "id", "account",
         "service", "user", "session", "bearer", "oauth", "webhook", "maps", "public", "pat",
+        "registry", "publish", "upload", "deploy", "release", "password", "login",
     ];
+    // Hosts whose names do not spell their vendor: a registry run by that vendor.
+    const HOST_VENDORS: &[(&str, &str)] = &[
+        ("ghcr.io", "github"),
+        ("crates.io", "cargo"),
+        ("docker.io", "docker"),
+        ("gcr.io", "googleapis"),
+        ("pkg.dev", "googleapis"),
+        ("azurecr.io", "azure"),
+        ("amazonaws.com", "aws"),
+        ("pythonhosted.org", "pypi"),
+        ("npmjs.org", "npm"),
+        ("npmjs.com", "npm"),
+        ("sonatype.org", "ossrh"),
+        ("rubygems.org", "gem"),
+        ("open-vsx.org", "ovsx vsce"),
+    ];
+    let owners: String = HOST_VENDORS
+        .iter()
+        .filter(|(h, _)| host == *h || host.ends_with(&format!(".{h}")))
+        .map(|(_, v)| *v)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let site = format!("{} {owners}", registrable(host));
+    let host = format!("{host} {owners}");
     const ALIASES: &[(&str, &str)] = &[
         ("gemini", "googleapis"),
         ("gcp", "googleapis"),
@@ -27,6 +52,13 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
         ("dockerhub", "docker"),
         ("pd", "pagerduty"),
         ("ci", "gitlab"),
+        ("crates", "cargo"),
+        ("gcloud", "googleapis"),
+        ("rubygems", "gem"),
+        ("twine", "pypi"),
+    ];
+    const REGISTRIES: &[&str] = &[
+        "npm", "pypi", "cargo", "gem", "nuget", "ovsx", "vsce", "quay", "anaconda",
     ];
     let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
     name.split('_')
@@ -38,8 +70,41 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
                 .find(|(a, _)| *a == t)
                 .map(|(_, v)| v.to_string())
                 .unwrap_or(t);
-            vendor.len() >= 3 && host.contains(&vendor)
+            // A package registry must own the site, not merely name a subdomain
+            // (`npm.evil.example`); services that companies host themselves
+            // (`gitlab.acme.io`) are named anywhere in the host.
+            let within = if REGISTRIES.contains(&vendor.as_str()) {
+                &site
+            } else {
+                &host
+            };
+            vendor.len() >= 3
+                && within.split([' ', '.']).any(|label| {
+                    label
+                        .strip_prefix(vendor.as_str())
+                        .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+                })
         })
+}
+
+/// The part of a host name its owner registered: the last two labels, or three under a
+/// two-letter or short second-level suffix (`evil.co.uk`). Addresses stay whole.
+fn registrable(host: &str) -> &str {
+    if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') || host.contains(':') {
+        return host;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let n = labels.len();
+    let keep = if n >= 3 && labels[n - 2].len() <= 3 && labels[n - 1].len() == 2 {
+        3
+    } else {
+        2
+    };
+    if n <= keep {
+        return host;
+    }
+    let cut: usize = labels[..n - keep].iter().map(|l| l.len() + 1).sum();
+    &host[cut..]
 }
 
 /// Whether the variable's name names a well-known service (`OPENAI_API_KEY`, `AWS_SECRET_ACCESS_KEY`,
@@ -89,6 +154,16 @@ pub fn names_known_vendor(var: &str) -> bool {
         "linear",
         "notion",
         "circleci",
+        "cargo",
+        "crates",
+        "rubygems",
+        "nuget",
+        "quay",
+        "ossrh",
+        "anaconda",
+        "ovsx",
+        "vsce",
+        "twine",
     ];
     let name = var.trim_start_matches(['$', '{']).trim_end_matches('}');
     name.split('_')
