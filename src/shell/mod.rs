@@ -4,6 +4,7 @@
 //! literal variables, absolute paths, wrappers and nested `sh -c` / `eval` code all reduce to the
 //! same [`ir::Command`] the plain spelling would produce.
 
+pub mod config_mgmt;
 pub mod escapes;
 pub mod ir;
 pub mod key;

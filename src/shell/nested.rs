@@ -1164,6 +1164,16 @@ impl Walker {
             }
             "find" => self.find_exec(&cmd, ctx),
             "fd" | "fdfind" => self.fd_exec(&cmd, ctx),
+            "ansible" | "salt" | "salt-call" | "salt-ssh" | "puppet" | "pyinfra" => {
+                for code in super::config_mgmt::equivalent_commands(cmd.name(), args) {
+                    let code = Word {
+                        text: code,
+                        span: cmd.span,
+                        ..Word::default()
+                    };
+                    self.nested_code(&code, Origin::ShellString);
+                }
+            }
             "source" | "." => {
                 // `source /dev/stdin <<< CODE`: what arrives on stdin is sourced.
                 if reads_code_from_stdin(&cmd) {

@@ -1,0 +1,345 @@
+//! Configuration-management one-liners read as the shell commands they amount to: an ansible
+//! ad-hoc `file` module with `state=absent` is `rm -rf PATH`, `salt '*' disk.wipe DEV` is
+//! `wipefs -a DEV`, `puppet apply -e "file { '/etc': ensure => absent }"` is `rm -rf /etc`. The
+//! walker scans the result like any nested code, so the floor applies by effect.
+
+use super::ir::Word;
+
+/// The shell commands a configuration-management call amounts to (empty when unknown).
+pub fn equivalent_commands(name: &str, args: &[Word]) -> Vec<String> {
+    let text: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    match name {
+        "ansible" => ansible(&text),
+        "salt" | "salt-call" | "salt-ssh" => salt(&text),
+        "puppet" => puppet(&text),
+        "pyinfra" => pyinfra(&text),
+        _ => Vec::new(),
+    }
+}
+
+/// A path or device as a shell word: `~` and `$HOME` stay expandable, anything else is quoted.
+fn shell_word(value: &str) -> String {
+    let v = value.trim_matches(['\'', '"']);
+    // `{{ lookup('env','HOME') }}`, `{{ ansible_env.HOME }}`: the home directory.
+    let v = if v.starts_with("{{") && v.contains("HOME") {
+        "$HOME"
+    } else {
+        v
+    };
+    if v.bytes().all(|b| {
+        b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~' | b'$' | b'*')
+    }) {
+        v.to_string()
+    } else {
+        format!("'{}'", v.replace('\'', r"'\''"))
+    }
+}
+
+/// `key=value` pairs of a module argument string (`path=/etc state=absent`).
+fn pairs(s: &str) -> Vec<(String, String)> {
+    s.split_whitespace()
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| {
+            (
+                k.to_ascii_lowercase(),
+                v.trim_matches(['\'', '"']).to_string(),
+            )
+        })
+        .collect()
+}
+
+fn get<'a>(pairs: &'a [(String, String)], keys: &[&str]) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| keys.contains(&k.as_str()))
+        .map(|(_, v)| v.as_str())
+}
+
+fn truthy(v: Option<&str>) -> bool {
+    v.is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "yes" | "true" | "1" | "on"))
+}
+
+/// `ansible HOSTS -m MODULE -a ARGS`.
+fn ansible(text: &[&str]) -> Vec<String> {
+    let value = |opts: &[&str]| {
+        text.windows(2)
+            .find(|w| opts.contains(&w[0]))
+            .map(|w| w[1])
+            .or_else(|| {
+                text.iter()
+                    .find_map(|t| opts.iter().find_map(|o| t.strip_prefix(&format!("{o}="))))
+            })
+    };
+    let Some(module) = value(&["-m", "--module-name"]) else {
+        return Vec::new();
+    };
+    let module = module.rsplit('.').next().unwrap_or(module);
+    let p = pairs(value(&["-a", "--args"]).unwrap_or(""));
+    module_commands(module, &p)
+}
+
+/// What one module call does, by module name and arguments.
+fn module_commands(module: &str, p: &[(String, String)]) -> Vec<String> {
+    let path = get(p, &["path", "dest", "name"]);
+    match module {
+        "file" => {
+            let Some(path) = path.map(shell_word) else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            if get(p, &["state"]) == Some("absent") {
+                out.push(format!("rm -rf {path}"));
+            }
+            let r = if truthy(get(p, &["recurse"])) {
+                "-R "
+            } else {
+                ""
+            };
+            if let Some(mode) = get(p, &["mode"]) {
+                out.push(format!("chmod {r}{} {path}", shell_word(mode)));
+            }
+            if let Some(owner) = get(p, &["owner"]) {
+                out.push(format!("chown {r}{} {path}", shell_word(owner)));
+            }
+            out
+        }
+        "filesystem" => get(p, &["dev"])
+            .map(|d| {
+                vec![format!(
+                    "mkfs.{} {}",
+                    get(p, &["fstype"]).unwrap_or("ext4"),
+                    shell_word(d)
+                )]
+            })
+            .unwrap_or_default(),
+        "parted" if get(p, &["state"]) == Some("absent") => get(p, &["device"])
+            .map(|d| vec![format!("parted -s {} rm 1", shell_word(d))])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// `salt TARGET FUNCTION ARGS…`, `salt-call [--local] FUNCTION ARGS…`.
+fn salt(text: &[&str]) -> Vec<String> {
+    let positional: Vec<&str> = text
+        .iter()
+        .copied()
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let Some(at) = positional.iter().position(|t| {
+        t.contains('.')
+            && t.split('.').count() == 2
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+    }) else {
+        return Vec::new();
+    };
+    let func = positional[at];
+    let rest = &positional[at + 1..];
+    let first = rest
+        .iter()
+        .find(|a| !a.contains('='))
+        .map(|a| shell_word(a));
+    match (func, first) {
+        ("file.remove" | "file.rmdir" | "file.delete", Some(p)) => vec![format!("rm -rf {p}")],
+        ("disk.wipe" | "disk.format", Some(d)) => vec![format!("wipefs -a {d}")],
+        ("partition.rm" | "partition.mklabel", Some(d)) => {
+            vec![format!("parted -s {d} mklabel gpt")]
+        }
+        ("cmd.run" | "cmd.shell" | "cmd.exec_code", _) => rest
+            .iter()
+            .find(|a| !a.contains('=') || a.contains(' '))
+            .map(|c| vec![c.trim_matches(['\'', '"']).to_string()])
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// `puppet apply -e MANIFEST`: `file { 'P': ensure => absent }` and `exec { …: command => 'C' }`.
+fn puppet(text: &[&str]) -> Vec<String> {
+    let Some(manifest) = text
+        .windows(2)
+        .find(|w| matches!(w[0], "-e" | "--execute"))
+        .map(|w| w[1])
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let resource = puppet_resources(manifest);
+    for (kind, title, attrs) in resource {
+        let attr = |k: &str| attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
+        match kind.as_str() {
+            "file" if attr("ensure") == Some("absent") => out.push(format!(
+                "rm -rf {}",
+                shell_word(attr("path").unwrap_or(&title))
+            )),
+            "exec" => out.extend(attr("command").map(str::to_string)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Resources of a one-line Puppet manifest: `TYPE { 'TITLE': attr => 'value', … }`.
+fn puppet_resources(manifest: &str) -> Vec<(String, String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let mut rest = manifest;
+    while let Some(open) = rest.find('{') {
+        let kind = rest[..open]
+            .split_whitespace()
+            .last()
+            .unwrap_or("")
+            .to_string();
+        let Some(close) = rest[open..].find('}') else {
+            break;
+        };
+        let body = &rest[open + 1..open + close];
+        let (title, attrs) = body.split_once(':').unwrap_or(("", body));
+        let title = title.trim().trim_matches(['\'', '"']).to_string();
+        let attrs = attrs
+            .split(',')
+            .filter_map(|a| a.split_once("=>"))
+            .map(|(k, v)| {
+                (
+                    k.trim().to_string(),
+                    v.trim().trim_matches(['\'', '"']).to_string(),
+                )
+            })
+            .collect();
+        out.push((kind, title, attrs));
+        rest = &rest[open + close + 1..];
+    }
+    out
+}
+
+/// `pyinfra INVENTORY exec -- CMD…`, `pyinfra INVENTORY files.directory path=P present=False`.
+fn pyinfra(text: &[&str]) -> Vec<String> {
+    if let Some(at) = text.iter().position(|t| *t == "exec") {
+        let cmd: Vec<&str> = text[at + 1..]
+            .iter()
+            .copied()
+            .skip_while(|t| *t == "--")
+            .collect();
+        return if cmd.is_empty() {
+            Vec::new()
+        } else {
+            vec![cmd.join(" ")]
+        };
+    }
+    let Some(at) = text.iter().position(|t| t.starts_with("files.")) else {
+        return Vec::new();
+    };
+    let p = pairs(&text[at + 1..].join(" "));
+    let absent = get(&p, &["present"]).is_some_and(|v| v.eq_ignore_ascii_case("false"));
+    match (text[at], get(&p, &["path"])) {
+        ("files.directory" | "files.file", Some(path)) if absent => {
+            vec![format!("rm -rf {}", shell_word(path))]
+        }
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &[&str]) -> Vec<Word> {
+        s.iter()
+            .map(|t| Word {
+                text: t.to_string(),
+                ..Word::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn modules_read_as_their_commands() {
+        let cases: &[(&str, &[&str], &str)] = &[
+            (
+                "ansible",
+                &["all", "-m", "file", "-a", "path=/ state=absent"],
+                "rm -rf /",
+            ),
+            (
+                "ansible",
+                &[
+                    "localhost",
+                    "-m",
+                    "ansible.builtin.file",
+                    "-a",
+                    "path=/usr state=absent",
+                ],
+                "rm -rf /usr",
+            ),
+            (
+                "ansible",
+                &[
+                    "localhost",
+                    "-m",
+                    "file",
+                    "-a",
+                    "path=/ recurse=yes mode=0000",
+                ],
+                "chmod -R 0000 /",
+            ),
+            ("salt", &["*", "file.remove", "/etc"], "rm -rf /etc"),
+            (
+                "salt-call",
+                &["--local", "disk.wipe", "/dev/sda"],
+                "wipefs -a /dev/sda",
+            ),
+            (
+                "puppet",
+                &[
+                    "apply",
+                    "-e",
+                    "file { '/etc': ensure => absent, force => true }",
+                ],
+                "rm -rf /etc",
+            ),
+            (
+                "puppet",
+                &["apply", "-e", "exec { 'x': command => '/bin/rm -rf /', }"],
+                "/bin/rm -rf /",
+            ),
+            (
+                "pyinfra",
+                &["@local", "files.directory", "path=/etc", "present=False"],
+                "rm -rf /etc",
+            ),
+            (
+                "pyinfra",
+                &["inventory.py", "exec", "--", "rm", "-rf", "/"],
+                "rm -rf /",
+            ),
+        ];
+        for (name, args, want) in cases {
+            assert_eq!(
+                equivalent_commands(name, &words(args)),
+                vec![want.to_string()],
+                "{name} {args:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ordinary_calls_amount_to_nothing() {
+        for (name, args) in [
+            ("ansible", &["all", "-m", "ping"][..]),
+            // A rolling fleet reboot is orchestration, not the floor's power-off of this machine.
+            ("ansible", &["web", "-b", "-m", "reboot"][..]),
+            (
+                "ansible",
+                &["web", "-m", "file", "-a", "path=/srv/app state=directory"][..],
+            ),
+            ("salt", &["*", "test.ping"][..]),
+            ("puppet", &["apply", "site.pp"][..]),
+            ("pyinfra", &["inventory.py", "deploy.py"][..]),
+        ] {
+            assert!(
+                equivalent_commands(name, &words(args)).is_empty(),
+                "{name} {args:?}"
+            );
+        }
+    }
+}
