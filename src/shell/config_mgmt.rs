@@ -181,7 +181,10 @@ fn puppet(text: &[&str]) -> Vec<String> {
 }
 
 /// Resources of a one-line Puppet manifest: `TYPE { 'TITLE': attr => 'value', … }`.
-fn puppet_resources(manifest: &str) -> Vec<(String, String, Vec<(String, String)>)> {
+/// One Puppet resource: its type, its title and its `attr => value` pairs.
+type Resource = (String, String, Vec<(String, String)>);
+
+fn puppet_resources(manifest: &str) -> Vec<Resource> {
     let mut out = Vec::new();
     let mut rest = manifest;
     while let Some(open) = rest.find('{') {
