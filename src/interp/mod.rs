@@ -423,10 +423,10 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
         Lang::PowerShell => powershell::analyze(code),
         Lang::Tcl => tcl::analyze(code),
         Lang::Other => other_language(code),
-        // Compiled source and the JVM's script front ends: the standard-library vocabulary, plus
+        // Compiled source, the JVM's script front ends and Julia: the standard-library vocabulary, plus
         // the literal command lines and argv arrays any call that runs a program is given
         // (`new String[]{"sh","-c","…"}`).
-        Lang::Native | Lang::Groovy => {
+        Lang::Native | Lang::Groovy | Lang::Julia => {
             let mut r = vocab(lang)
                 .map(|v| with_vocab(lang, v, code, inputs, 0))
                 .unwrap_or_default();
@@ -2601,7 +2601,7 @@ fn other_language(code: &str) -> Report {
     });
     static DELETE: OnceLock<regex::Regex> = OnceLock::new();
     let delete = DELETE.get_or_init(|| {
-        regex::Regex::new(r"delete-directory|File\.rm_rf!?|file:del_dir_r|\bdel_dir_r\b|\bremove-directory\b|Directory\.Delete|deleteRecursively|delete_recursively|\brmtree\b|\bremove_tree\b|\brm-rf\b")
+        regex::Regex::new(r"delete-directory|File\.rm_rf!?|file:del_dir_r|\bdel_dir_r\b|\bremove-directory\b|Directory\.Delete|deleteRecursively|delete_recursively|\brmtree\b|\bremove_tree\b|\brm-rf\b|\brm\([^)]*\brecursive\s*=\s*true")
             .expect("static regex")
     });
     let mut r = Report::default();
@@ -3111,6 +3111,14 @@ mod tests {
         assert_eq!(shells(&r), ["sh -c 'rm -rf ~'"]);
         let r = analyze(Lang::R, "system('rm -rf ~')");
         assert_eq!(shells(&r), ["rm -rf ~"]);
+        let deletes = |code| analyze(Lang::Julia, code).deletes;
+        assert_eq!(
+            deletes("rm(homedir(); recursive=true, force=true)")[0].0,
+            "~"
+        );
+        assert_eq!(deletes("rm(\"/\"; recursive=true)")[0].0, "/");
+        assert!(deletes("rm(\"build\"; recursive=true)").is_empty());
+        assert!(deletes("rm(\"/tmp/x.txt\")").is_empty());
         let r = analyze(Lang::Julia, "run(`rm -rf /`)");
         assert_eq!(shells(&r), ["rm -rf /"]);
         let r = analyze(
