@@ -481,22 +481,11 @@ fn login(script: &Script, cmd: &Command, hits: &mut Vec<Hit>) {
         "--config",
     ];
     let rest = &args[at + 1..];
-    let mut host = None;
-    let mut i = 0;
-    while i < rest.len() {
-        let t = rest[i].text.as_str();
-        if VALUED.contains(&t) {
-            i += 2;
-            continue;
-        }
-        if !t.starts_with('-') {
-            host = Some(t.to_string());
-            break;
-        }
-        i += 1;
-    }
+    let host = crate::shell::state::option_operands(rest, VALUED)
+        .first()
+        .map(|w| w.text.as_str());
     // A registry named by an unknown value (`"$ECR_REGISTRY"`) cannot be judged.
-    let host = match host.as_deref() {
+    let host = match host {
         Some(h) => match destination_host(h) {
             Some(h) => h,
             None => return,

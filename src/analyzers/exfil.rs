@@ -42,7 +42,7 @@ fn secret_file_re() -> &'static Regex {
     })
 }
 
-pub(crate) fn secret_var_re() -> &'static Regex {
+fn secret_var_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(r"\$\{?([A-Za-z_][A-Za-z0-9_]*(TOKEN|SECRET|PASSWORD|PASSWD|API_KEY|APIKEY|PRIVATE_KEY|ACCESS_KEY|SECRET_KEY|CREDENTIALS?|_KEY)[A-Za-z0-9_]*|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)\b|\$\{\{\s*((?:secrets\.|github\.token\b)[A-Za-z0-9_]*)")

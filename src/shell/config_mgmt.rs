@@ -180,10 +180,10 @@ fn puppet(text: &[&str]) -> Vec<String> {
     out
 }
 
-/// Resources of a one-line Puppet manifest: `TYPE { 'TITLE': attr => 'value', … }`.
 /// One Puppet resource: its type, its title and its `attr => value` pairs.
 type Resource = (String, String, Vec<(String, String)>);
 
+/// Resources of a one-line Puppet manifest: `TYPE { 'TITLE': attr => 'value', … }`.
 fn puppet_resources(manifest: &str) -> Vec<Resource> {
     let mut out = Vec::new();
     let mut rest = manifest;

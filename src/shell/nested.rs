@@ -1412,14 +1412,15 @@ impl Walker {
             } else {
                 format!("{base}{sep}{{}}")
             };
-            let placeholders = ["{}", "{/}", "{//}", "{.}", "{/.}"];
+            // Longest first, so `{//}` is not read as `{/}` plus text.
+            const PLACEHOLDERS: [&str; 5] = ["{//}", "{/.}", "{/}", "{.}", "{}"];
             let mut argv: Vec<Word> = template.to_vec();
             if argv
                 .iter()
-                .any(|a| placeholders.iter().any(|p| a.text.contains(p)))
+                .any(|a| PLACEHOLDERS.iter().any(|p| a.text.contains(p)))
             {
                 for a in &mut argv {
-                    for p in ["{//}", "{/.}", "{/}", "{.}", "{}"] {
+                    for p in PLACEHOLDERS {
                         if a.text.contains(p) {
                             a.text = a.text.replace(p, &matched);
                         }
@@ -1541,32 +1542,35 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
                 w.text = n;
             }
         }
-        w.text = normalize_absolute(&w.text);
+        if let Some(n) = normalize_absolute(&w.text) {
+            w.text = n;
+        }
         // `dd of=/tmp/../dev/sda`, `--output=/dev/./sda`: an absolute path after `KEY=`.
         if let Some((key, value)) = w.text.split_once('=') {
             let plain_key = key
                 .trim_start_matches('-')
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-            if plain_key && value.starts_with('/') {
-                w.text = format!("{key}={}", normalize_absolute(value));
+            if let Some(n) = normalize_absolute(value).filter(|_| plain_key) {
+                w.text = format!("{key}={n}");
             }
         }
     }
 }
 
-/// An absolute path with `.`, `..` and `//` collapsed (a trailing `/*` kept); anything else as is.
-pub(crate) fn normalize_absolute(text: &str) -> String {
+/// An absolute path with `.`, `..` and `//` collapsed (a trailing `/*` kept); `None` when
+/// there is nothing to collapse (not absolute, or already plain), so callers allocate only then.
+pub(crate) fn normalize_absolute(text: &str) -> Option<String> {
     if !(text.starts_with('/') && (text.contains("/.") || text.contains("//"))) {
-        return text.to_string();
+        return None;
     }
     let glob_tail = text.ends_with("/*");
     let n = super::state::normalize(text.trim_end_matches("/*"));
-    if glob_tail {
+    Some(if glob_tail {
         format!("{}/*", n.trim_end_matches('/'))
     } else {
         n
-    }
+    })
 }
 
 /// A glob whose first directory names exactly one of the well-known top-level directories,

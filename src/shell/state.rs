@@ -500,7 +500,7 @@ impl ShellState {
 }
 
 /// Operands after options (skipping the values of `value_opts`).
-fn option_operands<'a>(args: &'a [Word], value_opts: &[&str]) -> Vec<&'a Word> {
+pub(crate) fn option_operands<'a>(args: &'a [Word], value_opts: &[&str]) -> Vec<&'a Word> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < args.len() {

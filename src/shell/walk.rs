@@ -1844,7 +1844,9 @@ impl Walker {
     /// (`> /tmp/../dev/sda`), and a link the input made to a device replaced by the device.
     fn resolve_redirect_targets(&self, redirects: &mut [Redirect]) {
         for r in redirects {
-            r.target.text = super::nested::normalize_absolute(&r.target.text);
+            if let Some(n) = super::nested::normalize_absolute(&r.target.text) {
+                r.target.text = n;
+            }
             if let Some(device) = self.linked_device(&r.target.text) {
                 r.target.text = device;
             }

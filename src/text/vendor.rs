@@ -88,7 +88,10 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
 }
 
 /// The part of a host name its owner registered: the last two labels, or three under a
-/// two-letter or short second-level suffix (`evil.co.uk`). Addresses stay whole.
+/// two-letter or short second-level suffix (`evil.co.uk`). Addresses stay whole. Deliberately
+/// not the public-suffix list of `analyzers::domain_forms::registrable`: its private suffixes
+/// (`github.io`, `herokuapp.com`) would make `npm.github.io` — anyone's site — count as a site
+/// named `npm`, and the text layer does not import the analyzers.
 fn registrable(host: &str) -> &str {
     if host.bytes().all(|b| b.is_ascii_digit() || b == b'.') || host.contains(':') {
         return host;
