@@ -580,17 +580,73 @@ impl Walker {
         self.run_content(file, content, format, how);
     }
 
+    /// A shell script written earlier, run with `$0` bound to its path.
+    fn run_shell_file(&mut self, file: &Word, content: &Word) {
+        let me = file_key(&file.text).to_string();
+        self.run_once(
+            file,
+            content.span,
+            |c| runs_file(c, &me),
+            |w| {
+                w.inject_arg0 = Some(file.clone());
+                w.nested_code(content, Origin::Heredoc);
+                w.inject_arg0 = None;
+            },
+        );
+    }
+
+    /// Walk a file's code once even when it runs itself (a script calling `"$0"`, a recipe
+    /// calling `$(MAKE)`). A file that starts itself twice, in the background or in a pipeline
+    /// (`"$0" & "$0"`, `sh $0 | sh $0 &`, `$(MAKE) & $(MAKE)`), is a fork bomb just as a
+    /// function calling itself that way is.
+    fn run_once(
+        &mut self,
+        file: &Word,
+        span: Span,
+        calls_itself: impl Fn(&Command) -> bool,
+        walk: impl FnOnce(&mut Self),
+    ) {
+        let me = file_key(&file.text).to_string();
+        if self.running_files.contains(&me) {
+            return;
+        }
+        let first = self.out.commands.len();
+        let depth = self.depth + 1;
+        self.running_files.push(me);
+        walk(self);
+        self.running_files.pop();
+        let calls: Vec<&Command> = self.out.commands[first..]
+            .iter()
+            .filter(|c| c.depth == depth && calls_itself(c))
+            .collect();
+        let piped = calls.iter().filter(|c| !c.pipes.is_empty()).count();
+        let background = calls.iter().any(|c| c.background);
+        if piped >= 2 || (background && calls.len() >= 2) || (piped >= 1 && background) {
+            self.out.effects.push(Effect {
+                kind: EffectKind::ForkLoop,
+                span,
+                detail: format!("{} (it starts copies of itself)", file.text),
+            });
+        }
+    }
+
     fn run_content(&mut self, file: &Word, content: Word, format: Format, how: &str) {
         let step = format!("file {} written earlier and {how}", file.text);
         self.with_step(&step, |w| match format {
-            Format::Code(Lang::Shell) => w.nested_code(&content, Origin::Heredoc),
+            Format::Code(Lang::Shell) => w.run_shell_file(file, &content),
             Format::Code(lang) => w.interp_code(lang, &content, &interp::Inputs::default()),
             Format::Make => {
                 let code = Word {
                     text: makefile_recipes(&content.text),
                     ..content.clone()
                 };
-                w.nested(&code, None, Origin::Sink);
+                // `$(MAKE)` in a recipe runs this makefile again.
+                let again = |c: &Command| {
+                    c.name() == "make" && !c.args().iter().any(|a| a.text.starts_with("-f"))
+                };
+                w.run_once(file, content.span, again, |w| {
+                    w.nested(&code, None, Origin::Sink)
+                });
             }
             Format::Recipes
             | Format::Lines
@@ -622,4 +678,13 @@ impl Walker {
             }
         });
     }
+}
+
+/// `cmd` runs the script at `path`: as the program itself (`./x.sh`, `"$0"`) or as a shell's
+/// script operand (`bash x.sh`, `sh "$0"`).
+fn runs_file(cmd: &Command, path: &str) -> bool {
+    let is = |w: &Word| !w.dynamic && file_key(&w.text) == path;
+    cmd.invoked_as.as_deref().map(file_key) == Some(path)
+        || cmd.argv.first().is_some_and(is)
+        || matches!(super::nested::shell_invocation(cmd), Some(super::nested::ShellInvocation::Script(f)) if is(f))
 }

@@ -2126,10 +2126,52 @@ fn make(args: &[Word], input: Option<&Word>, push: &mut Push) {
     }
 }
 
-/// A recipe line as the shell sees it: `$$` is a `$`, and make's own references (`$(CC)`, `${X}`,
-/// `$@`, `$*`, `$<`, `$^`) are expanded by make first — their values are unknown here, so they
-/// become a neutral word rather than a shell substitution.
-fn make_to_shell(recipe: &str) -> String {
+/// Variables a makefile defines (`NAME = v`, `:=`, `::=`, `?=`, `+=`, with `export` or
+/// `override` in front), in definition order (a later definition wins; `+=` appends).
+fn make_variables(makefile: &str) -> HashMap<&str, String> {
+    let mut vars: HashMap<&str, String> = HashMap::new();
+    for line in makefile.lines() {
+        if line.starts_with('\t') {
+            continue;
+        }
+        let Some(eq) = line.find('=') else { continue };
+        let head = line[..eq].trim_end_matches([':', '?', '+', '!']);
+        let head = head
+            .trim()
+            .trim_start_matches("export ")
+            .trim_start_matches("override ")
+            .trim();
+        let name_ok = head
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && head.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !name_ok || line[..eq].contains(';') {
+            continue;
+        }
+        let value = line[eq + 1..].trim();
+        let op = &line[..eq];
+        if op.ends_with('+') {
+            let v = vars.entry(head).or_default();
+            if !v.is_empty() {
+                v.push(' ');
+            }
+            v.push_str(value);
+        } else if op.ends_with('?') {
+            vars.entry(head).or_insert_with(|| value.to_string());
+        } else {
+            vars.insert(head, value.to_string());
+        }
+    }
+    vars
+}
+
+/// A recipe line as the shell sees it: `$$` is a `$`, and make's own references are expanded by
+/// make first. A variable the makefile defines is replaced by its value; `$(MAKE)` is `make`; any
+/// other plain name (`$(HOME)`, `$(DESTDIR)`) comes from the environment, so it becomes the shell
+/// variable of that name (unset, it is empty, as in make); automatic variables (`$@`, `$<`) and
+/// functions (`$(wildcard …)`) are unknown here and become a neutral word.
+fn make_to_shell(recipe: &str, vars: &HashMap<&str, String>, depth: u8) -> String {
     let b = recipe.as_bytes();
     let mut out = String::with_capacity(recipe.len());
     let mut i = 0;
@@ -2143,20 +2185,21 @@ fn make_to_shell(recipe: &str) -> String {
                 }
                 Some(&open @ (b'(' | b'{')) => {
                     let close = if open == b'(' { b')' } else { b'}' };
-                    let mut depth = 0;
+                    let mut level = 0;
                     let mut j = i + 1;
                     while j < b.len() {
                         if b[j] == open {
-                            depth += 1;
+                            level += 1;
                         } else if b[j] == close {
-                            depth -= 1;
-                            if depth == 0 {
+                            level -= 1;
+                            if level == 0 {
                                 break;
                             }
                         }
                         j += 1;
                     }
-                    out.push_str("MAKEVAR");
+                    let name = recipe.get(i + 2..j.min(b.len())).unwrap_or("");
+                    out.push_str(&make_reference(name, vars, depth));
                     i = j + 1;
                     continue;
                 }
@@ -2175,14 +2218,40 @@ fn make_to_shell(recipe: &str) -> String {
     out
 }
 
+/// What `$(name)` stands for in a recipe (see [`make_to_shell`]).
+fn make_reference(name: &str, vars: &HashMap<&str, String>, depth: u8) -> String {
+    let plain = !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit();
+    if !plain {
+        return "MAKEVAR".into();
+    }
+    if let Some(v) = vars.get(name) {
+        // Values may refer to other variables; a definition that refers to itself stops here.
+        return if depth < 4 {
+            make_to_shell(v, vars, depth + 1)
+        } else {
+            "MAKEVAR".into()
+        };
+    }
+    match name {
+        "MAKE" => "make".into(),
+        "CURDIR" => "${PWD}".into(),
+        _ => format!("${{{name}}}"),
+    }
+}
+
 /// The shell lines of a makefile's recipes (tab-indented lines, without `@`, `-`, `+` prefixes),
 /// plus `$(shell …)` calls.
 pub fn makefile_recipes(makefile: &str) -> String {
+    let vars = make_variables(makefile);
     let mut out = String::new();
     for line in makefile.lines() {
         if let Some(recipe) = line.strip_prefix('\t') {
             out.push_str(&make_to_shell(
                 recipe.trim_start_matches(['@', '-', '+', ' ']),
+                &vars,
+                0,
             ));
             out.push('\n');
         } else if let Some((head, recipe)) = line.split_once(';') {
@@ -2190,6 +2259,8 @@ pub fn makefile_recipes(makefile: &str) -> String {
             if head.contains(':') && !head.contains('=') {
                 out.push_str(&make_to_shell(
                     recipe.trim_start_matches(['@', '-', '+', ' ']),
+                    &vars,
+                    0,
                 ));
                 out.push('\n');
             }

@@ -288,6 +288,9 @@ pub(crate) struct Walker {
     pub(crate) aliases: HashMap<String, String>,
     /// Functions being expanded right now (recursion stops here).
     pub(crate) call_stack: Vec<String>,
+    /// Scripts written earlier in the input being walked right now (a script running itself is
+    /// walked once).
+    pub(crate) running_files: Vec<String>,
     /// Positional parameters for the next nested code (`sh -c 'rm -rf "$1"' sh /`).
     pub(crate) inject_positional: Option<Vec<Word>>,
     /// `$0` for the next nested walk (`sh -c CODE NAME`).
@@ -334,6 +337,7 @@ impl Walker {
             functions: HashMap::new(),
             aliases: HashMap::new(),
             call_stack: Vec::new(),
+            running_files: Vec::new(),
             inject_positional: None,
             inject_arg0: None,
             track_state: true,
