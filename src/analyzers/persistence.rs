@@ -474,6 +474,25 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
             .map(|t| with_sourced_files(script, t))
             .collect();
         let mut found = false;
+        // A whole file downloaded into place from a well-known host (Gerrit's `commit-msg` hook
+        // from googlesource.com, dotfiles from raw.githubusercontent.com): what it runs is not
+        // known here, so it needs a look rather than a block.
+        if let [text] = payloads.as_slice() {
+            if let Some(host) =
+                downloaded_from(text).filter(|h| super::domains::popular().contains_host(h))
+            {
+                if sink != Sink::AuthorizedKeys {
+                    hits.push(OwnedHit {
+                        rule_id: "persist.startup-file".into(),
+                        span: cmd.span,
+                        detail: Some(format!(
+                            "the start-up file or hook is replaced by whatever {host} serves"
+                        )),
+                    });
+                    continue;
+                }
+            }
+        }
         for text in &payloads {
             if let Some((rule_id, why)) = runs_remote_code(text, sink, rules) {
                 hits.push(OwnedHit {
@@ -842,6 +861,18 @@ fn with_sourced_files(script: &Script, text: String) -> String {
     } else {
         text + &extra
     }
+}
+
+/// The host of a download recorded as the text of the file it wrote (the shell walker records
+/// `curl -o FILE URL` as FILE holding `curl -fsSL URL | sh`).
+fn downloaded_from(text: &str) -> Option<String> {
+    let url = text
+        .trim()
+        .strip_prefix("curl -fsSL ")?
+        .strip_suffix(" | sh")?;
+    let host = url.split_once("://").map_or(url, |x| x.1);
+    let host = host.split(['/', ':', '?']).next()?.to_ascii_lowercase();
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
 }
 
 /// If any line of `text` downloads-and-runs, opens a reverse shell or does something at the floor

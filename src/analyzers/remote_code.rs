@@ -330,8 +330,6 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
     let mut written: Vec<(String, bool, usize, Taint)> = Vec::new();
     // Pipelines with a download in an earlier stage (stages come in order).
     let mut fetching: std::collections::HashSet<usize> = Default::default();
-    // Paths a download was copied or installed to (`sudo install kubectl /usr/local/bin/`).
-    let mut installed: Vec<String> = Vec::new();
     for (i, cmd) in script.commands.iter().enumerate() {
         if let Some(url) = url_runner(cmd) {
             hits.push(Hit {
@@ -435,7 +433,6 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                     .iter()
                     .find(|(f, is_dir, _, _)| !is_dir && same_file(f, &src))
                 {
-                    installed.push(dest.clone());
                     relayed.push((dest, false, from, t));
                 }
             }
@@ -506,11 +503,27 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 }
             })
         });
-        if let Some((path, _, from, t)) = hit {
-            // A vendor's binary from its own download site, installed onto PATH and run
-            // (`curl -LO https://dl.k8s.io/…/kubectl && sudo install … && kubectl version`): the
-            // documented install of that tool.
-            if installed.contains(path) && fetched_from_vendor(script, *from) {
+        if let Some((_, _, from, t)) = hit {
+            let source = download_source(script, *from);
+            // A vendor's binary or installer from its own download site, run where it was saved
+            // or installed onto PATH (`curl -LO https://dl.k8s.io/…/kubectl && ./kubectl
+            // version`): the documented install of that tool. A file from this machine's own
+            // server (`curl localhost:8000/app -o app && ./app`) is the user's build.
+            // A program run as itself (`./kubectl`, `kubectl` from PATH) rather than a script
+            // handed to a shell or an interpreter (`bash get-docker.sh`, `python3 get-pip.py`).
+            let runs_itself = by_name.is_some()
+                || cmd
+                    .invoked_as
+                    .as_deref()
+                    .is_some_and(|p| same_file(p, target));
+            let binary = runs_itself
+                && shell_invocation(cmd).is_none()
+                && ![".sh", ".bash", ".py", ".pl", ".rb", ".ps1", ".js"]
+                    .iter()
+                    .any(|e| target.ends_with(e));
+            if *t == Taint::Fetched
+                && (source == Source::Loopback || source == Source::Vendor && binary)
+            {
                 continue;
             }
             let start = script.commands[*from].span.0.min(cmd.span.0);
@@ -521,9 +534,21 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                     "remote.download-checked",
                     "downloaded, checked against a hash or signature,",
                 ),
-                Taint::Fetched if installs_package(cmd) && fetched_from_popular(script, *from) => (
+                Taint::Fetched if installs_package(cmd) && all_popular(&download_hosts(script, *from)) => (
                     "remote.download-checked",
                     "downloaded from a well-known host and installed as a package:",
+                ),
+                Taint::Fetched if source == Source::Vendor => (
+                    "remote.download-checked",
+                    "an install script from the vendor's own site, run unread:",
+                ),
+                Taint::Fetched if source == Source::Release && binary => (
+                    "remote.download-checked",
+                    "a release download from a public forge or file host (anyone can publish there, so check whose it is)",
+                ),
+                Taint::Fetched if source == Source::OwnInfrastructure => (
+                    "remote.download-checked",
+                    "copied from another machine or an internal server",
                 ),
                 Taint::Fetched => ("remote.download-exec", "downloaded"),
                 Taint::Decoded => ("remote.decode-to-shell", "decoded from an opaque blob"),
@@ -641,47 +666,111 @@ fn verifies_download(cmd: &Command) -> bool {
     }
 }
 
-/// Every URL of the download command at `idx` is on a well-known host (a GitHub release, a
-/// vendor's download site).
-fn fetched_from_popular(script: &Script, idx: usize) -> bool {
-    let span = script.commands[idx].span;
-    let hosts: Vec<String> = super::urls::hosts(script)
+/// The hosts the download command at `idx` fetched from (for a stage of a pipeline, the whole
+/// pipeline's: `curl -L URL | tar xz`), lowercased.
+fn download_hosts(script: &Script, idx: usize) -> Vec<String> {
+    let cmd = &script.commands[idx];
+    let span = match cmd.pipes.last() {
+        Some(p) => script
+            .commands
+            .iter()
+            .filter(|c| c.pipes.last().is_some_and(|q| q.pipeline == p.pipeline))
+            .fold(cmd.span, |(a, b), c| (a.min(c.span.0), b.max(c.span.1))),
+        None => cmd.span,
+    };
+    super::urls::hosts(script)
         .into_iter()
         .filter(|((a, b), _)| *a >= span.0 && *b <= span.1)
-        .map(|(_, h)| h)
-        .collect();
+        .map(|(_, h)| h.to_ascii_lowercase())
+        .collect()
+}
+
+/// Every host is well known (a GitHub release, a vendor's download site).
+fn all_popular(hosts: &[String]) -> bool {
     !hosts.is_empty()
         && hosts
             .iter()
             .all(|h| super::domains::popular().contains_host(h))
 }
 
-/// Like [`fetched_from_popular`], but no host is one where anyone can publish files (a code
-/// forge, its release and raw-content hosts, a shared bucket host): the vendor's own site.
-fn fetched_from_vendor(script: &Script, idx: usize) -> bool {
-    const OPEN_HOSTS: &[&str] = &[
-        "github.com",
-        "githubusercontent.com",
-        "gitlab.com",
-        "bitbucket.org",
-        "codeberg.org",
-        "sourceforge.net",
-        "storage.googleapis.com",
-        "amazonaws.com",
-        "dropbox.com",
-        "dropboxusercontent.com",
-        "googleusercontent.com",
-        "pages.dev",
-        "netlify.app",
-        "vercel.app",
-        "github.io",
-    ];
-    let span = script.commands[idx].span;
-    fetched_from_popular(script, idx)
-        && super::urls::hosts(script)
-            .into_iter()
-            .filter(|((a, b), _)| *a >= span.0 && *b <= span.1)
-            .all(|(_, h)| !OPEN_HOSTS.iter().any(|o| crate::text::dotted_tail(&h, o)))
+/// Hosts where anyone can publish files (a code forge, its release and raw-content hosts, a
+/// shared bucket or page host): well known, but not the vendor's own site.
+const OPEN_HOSTS: &[&str] = &[
+    "github.com",
+    "githubusercontent.com",
+    "gitlab.com",
+    "bitbucket.org",
+    "codeberg.org",
+    "sourceforge.net",
+    "storage.googleapis.com",
+    "amazonaws.com",
+    "dropbox.com",
+    "dropboxusercontent.com",
+    "googleusercontent.com",
+    "pages.dev",
+    "netlify.app",
+    "vercel.app",
+    "github.io",
+];
+
+/// Where a downloaded file came from, which sets how much running it is trusted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// A well-known vendor's own download site (not a host where anyone can publish).
+    Vendor,
+    /// This machine (`localhost`, `127.0.0.1`).
+    Loopback,
+    /// A release asset on a code forge or a well-known shared file host (`github.com/O/R/
+    /// releases/download/…`, `gh release download`): attributable, but anyone can publish.
+    Release,
+    /// The user's own machines and storage: a copy from another host (`scp`, `rsync`, `aws s3
+    /// cp`, `gsutil cp`) or a download from an internal name (`nexus.acme.internal`, `build01`).
+    OwnInfrastructure,
+    /// Anywhere else.
+    Other,
+}
+
+/// Classify the download command at `idx` (see [`Source`]).
+fn download_source(script: &Script, idx: usize) -> Source {
+    let cmd = &script.commands[idx];
+    if is_release_download(cmd) {
+        return Source::Release;
+    }
+    if copied_from_remote(cmd).is_some() {
+        // `scp build01:/artifacts/app .`: one of the user's own machines; an address, a
+        // public name or a bucket may be anyone's.
+        let own = matches!(cmd.name(), "scp" | "rsync" | "sftp")
+            && cmd
+                .args()
+                .iter()
+                .filter(|a| !a.text.starts_with('-') && a.text.contains(':'))
+                .all(|a| !a.text.starts_with("rsync://") && super::exfil::to_own_machine(&a.text));
+        return if own {
+            Source::OwnInfrastructure
+        } else {
+            Source::Other
+        };
+    }
+    let hosts = download_hosts(script, idx);
+    if hosts.is_empty() {
+        Source::Other
+    } else if hosts.iter().all(|h| super::exfil::is_loopback(h)) {
+        Source::Loopback
+    } else if all_popular(&hosts) {
+        let open = |h: &String| OPEN_HOSTS.iter().any(|o| crate::text::dotted_tail(h, o));
+        if hosts.iter().any(open) {
+            Source::Release
+        } else {
+            Source::Vendor
+        }
+    } else if hosts
+        .iter()
+        .all(|h| h.contains('.') && super::exfil::to_own_machine(h))
+    {
+        Source::OwnInfrastructure
+    } else {
+        Source::Other
+    }
 }
 
 /// A package manager installing a local package file (`dpkg -i x.deb`, `apt install ./x.deb`,

@@ -597,7 +597,16 @@ pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
             extra_indexes: extra.to_vec(),
         });
     }
-    let src = source_of(spec);
+    let mut src = source_of(spec);
+    // `pip install wheels/requests-2.32.3-py3-none-any.whl`, `pip install dist/pkg.tar.gz`: a
+    // PyPI name has no `/` and no archive suffix, so this is a file in the project.
+    let archive = [".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz"]
+        .iter()
+        .any(|e| spec.ends_with(e));
+    if src == Source::Registry && (spec.contains('/') || archive) && !spec.contains([' ', '*', '?'])
+    {
+        src = Source::Path(spec.to_string());
+    }
     if src != Source::Registry {
         let name = spec
             .rsplit('/')
