@@ -2310,11 +2310,21 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
                     .iter()
                     .any(|f| f.len() == 2 && t.ends_with(&f[1..])));
         if is_flag {
+            // `deno eval -A --allow-net CODE`: a subcommand word takes its options first.
+            let mut at = i + 1;
+            if !t.starts_with('-') {
+                while args
+                    .get(at)
+                    .is_some_and(|a| a.text.starts_with('-') && a.text != "-")
+                {
+                    at += 1;
+                }
+            }
             // `pwsh -Command -`: the commands come on stdin.
-            if args.get(i + 1).is_some_and(|c| c.text == "-") {
+            if args.get(at).is_some_and(|c| c.text == "-") {
                 break;
             }
-            if let Some(code) = args.get(i + 1) {
+            if let Some(code) = args.get(at) {
                 let code = if lang == Lang::PowerShell && t.to_ascii_lowercase().starts_with("-e") {
                     match decode_utf16_base64(&code.text) {
                         Some(d) => part(code, &d),

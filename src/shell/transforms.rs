@@ -1,6 +1,7 @@
 //! Text filters whose output the input fixes: given known text on stdin, what `base64 -d`,
-//! `base32 -d`, `xxd -r -p`, `rev`, `tr SET1 SET2`, `tr -d SET`, `cut -cN-M`, a literal
-//! `sed 's/A/B/g'`, `envsubst`, `m4` and `jq -r` print. The walker uses them
+//! `base32 -d`, `xxd -r -p`, `rev`, `tr SET1 SET2`, `tr -d SET`, `cut -cN-M`, `sed`
+//! substitutions (`s/RE/TO/g`, basic or extended), `grep` line selection, `envsubst`, `m4` and
+//! `jq -r` print. The walker uses them
 //! so `echo L2V0Yw== | base64 -d | xargs rm -rf` and `rm -rf "/$(rev <<< cte)"` are judged on
 //! the text that really reaches the command.
 
@@ -95,15 +96,10 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             json_strings(&doc, &mut out);
             return Some(out);
         }
-        // `sed 's/X//g'`, `sed -e 's|a|b|'`: a literal substitution on every line.
-        ("sed", a) => {
-            let script = match a {
-                [s] => *s,
-                ["-e", s] => *s,
-                _ => return None,
-            };
-            return literal_substitution(script, input);
-        }
+        // `sed 's/X//g'`, `sed -E -e 's|a(b)|\\1|' -e 's/x/y/'`: substitutions on every line.
+        ("sed", a) => return sed_substitutions(a, input),
+        // `grep 'run:'`, `grep -v '^#'`, `grep -E 'a|b'`: the lines that match.
+        ("grep" | "egrep" | "fgrep", a) => return grep_lines(cmd.name(), a, input),
         _ => return None,
     };
     String::from_utf8(bytes).ok()
@@ -120,43 +116,6 @@ fn json_strings(v: &serde_json::Value, out: &mut String) {
         serde_json::Value::Object(map) => map.values().for_each(|i| json_strings(i, out)),
         _ => {}
     }
-}
-
-/// `s/FROM/TO/[g]` where FROM and TO are plain text (no regex operators, no `&` or
-/// back-references): what it prints for `input`.
-fn literal_substitution(script: &str, input: &str) -> Option<String> {
-    let rest = script.strip_prefix('s')?;
-    let delim = rest.chars().next()?;
-    if delim.is_alphanumeric() || delim == '\\' || delim.is_whitespace() {
-        return None;
-    }
-    let parts: Vec<&str> = rest[delim.len_utf8()..].split(delim).collect();
-    let [from, to, flags] = parts.as_slice() else {
-        return None;
-    };
-    let special = |s: &str, set: &[char]| s.contains(set);
-    if from.is_empty()
-        || special(
-            from,
-            &[
-                '.', '*', '[', ']', '^', '$', '\\', '+', '?', '(', ')', '{', '}', '|',
-            ],
-        )
-        || special(to, &['&', '\\'])
-        || !matches!(*flags, "" | "g")
-    {
-        return None;
-    }
-    let mut out = String::new();
-    for line in input.lines() {
-        if *flags == "g" {
-            out.push_str(&line.replace(from, to));
-        } else {
-            out.push_str(&line.replacen(from, to, 1));
-        }
-        out.push('\n');
-    }
-    Some(out)
 }
 
 /// Whether the options hold the decode flag, alone or bundled (`-di`, `-d -w0`).
@@ -212,6 +171,265 @@ fn base32(input: &str) -> Option<Vec<u8>> {
             ALPHABET.iter().position(|a| *a == upper).map(|p| p as u8)
         });
     crate::text::base64::pack_symbols(symbols, 5)
+}
+
+/// `sed [-E|-r] [-e] 's/RE/TO/FLAGS' [-e …]`: every substitution applied to every line, in
+/// order. Other sed commands and options are not modelled.
+fn sed_substitutions(args: &[&str], input: &str) -> Option<String> {
+    let mut extended = false;
+    let mut scripts = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i] {
+            "-E" | "-r" | "--regexp-extended" => extended = true,
+            "-e" | "--expression" => {
+                scripts.push(*args.get(i + 1)?);
+                i += 1;
+            }
+            a if a.starts_with('-') => return None,
+            a if scripts.is_empty() => scripts.push(a),
+            _ => return None,
+        }
+        i += 1;
+    }
+    if scripts.is_empty() {
+        return None;
+    }
+    let subs: Vec<Substitution> = scripts
+        .iter()
+        .flat_map(|s| s.split(['\n', ';']))
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Substitution::parse(s.trim(), extended))
+        .collect::<Option<_>>()?;
+    let mut out = String::new();
+    for line in input.lines() {
+        let mut line = line.to_string();
+        for sub in &subs {
+            line = sub.apply(&line);
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// One `s/RE/TO/FLAGS` command.
+struct Substitution {
+    re: regex_lite::Regex,
+    to: String,
+    global: bool,
+}
+
+impl Substitution {
+    fn parse(script: &str, extended: bool) -> Option<Self> {
+        let rest = script.strip_prefix('s')?;
+        let delim = rest.chars().next()?;
+        if delim.is_alphanumeric() || delim == '\\' || delim.is_whitespace() {
+            return None;
+        }
+        let parts = split_unescaped(&rest[delim.len_utf8()..], delim);
+        let [from, to, flags] = parts.as_slice() else {
+            return None;
+        };
+        let (global, insensitive) = match flags.as_str() {
+            "" => (false, false),
+            "g" => (true, false),
+            "I" | "i" => (false, true),
+            "gI" | "Ig" | "gi" | "ig" => (true, true),
+            _ => return None,
+        };
+        let pattern = posix_regex(from, extended)?;
+        let pattern = if insensitive {
+            format!("(?i){pattern}")
+        } else {
+            pattern
+        };
+        Some(Substitution {
+            re: regex_lite::Regex::new(&pattern).ok()?,
+            to: sed_replacement(to),
+            global,
+        })
+    }
+
+    fn apply(&self, line: &str) -> String {
+        if self.global {
+            self.re.replace_all(line, self.to.as_str()).into_owned()
+        } else {
+            self.re.replace(line, self.to.as_str()).into_owned()
+        }
+    }
+}
+
+/// Split at `delim` where it is not escaped; `\DELIM` becomes a plain DELIM.
+fn split_unescaped(text: &str, delim: char) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        let part = parts.last_mut().expect("never empty");
+        match c {
+            '\\' => match chars.next() {
+                Some(n) if n == delim => part.push(n),
+                Some(n) => {
+                    part.push('\\');
+                    part.push(n);
+                }
+                None => part.push('\\'),
+            },
+            c if c == delim => parts.push(String::new()),
+            c => part.push(c),
+        }
+    }
+    parts
+}
+
+/// A POSIX basic (or extended) regular expression as a Rust regex pattern: in a basic one
+/// `\( \) \{ \} \+ \? \|` are the operators and the bare characters are literal.
+fn posix_regex(pattern: &str, extended: bool) -> Option<String> {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let n = chars.next()?;
+                match n {
+                    '(' | ')' | '{' | '}' | '+' | '?' | '|' if !extended => out.push(n),
+                    'n' => out.push_str("\\n"),
+                    't' => out.push_str("\\t"),
+                    'w' | 'W' | 's' | 'S' | 'b' | 'B' => {
+                        out.push('\\');
+                        out.push(n);
+                    }
+                    '1'..='9' => return None,
+                    _ => out.push_str(&regex_lite::escape(&n.to_string())),
+                }
+            }
+            '(' | ')' | '{' | '}' | '+' | '?' | '|' if !extended => {
+                out.push('\\');
+                out.push(c);
+            }
+            '[' => {
+                // A bracket expression, copied through (`]` first is a member, not the end).
+                out.push('[');
+                let mut first = true;
+                loop {
+                    let b = chars.next()?;
+                    if b == '^' && first {
+                        out.push('^');
+                        continue;
+                    }
+                    if b == ']' && !first {
+                        out.push(']');
+                        break;
+                    }
+                    if b == '[' && chars.peek() == Some(&':') {
+                        out.push('[');
+                        for k in chars.by_ref() {
+                            out.push(k);
+                            if k == ']' {
+                                break;
+                            }
+                        }
+                        first = false;
+                        continue;
+                    }
+                    if matches!(b, '\\' | ']' | '[' | '&' | '~' | '-') && (b != '-' || first) {
+                        out.push('\\');
+                    }
+                    out.push(b);
+                    first = false;
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out)
+}
+
+/// sed's replacement text in the regex crate's syntax: `&` is the match, `\N` a group.
+fn sed_replacement(to: &str) -> String {
+    let mut out = String::with_capacity(to.len());
+    let mut chars = to.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("${0}"),
+            '$' => out.push_str("$$"),
+            '\\' => match chars.next() {
+                Some(d @ '0'..='9') => {
+                    out.push_str("${");
+                    out.push(d);
+                    out.push('}');
+                }
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('$') => out.push_str("$$"),
+                Some(o) => out.push(o),
+                None => out.push('\\'),
+            },
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `grep [-E|-F|-v|-i|-w|-x] [-e] PATTERN`: the lines that match (or, with `-v`, that do not).
+fn grep_lines(name: &str, args: &[&str], input: &str) -> Option<String> {
+    let mut extended = name == "egrep";
+    let mut fixed = name == "fgrep";
+    let (mut invert, mut insensitive, mut word, mut whole) = (false, false, false, false);
+    let mut pattern = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if a == "-e" || a == "--regexp" {
+            pattern = Some(*args.get(i + 1)?);
+            i += 2;
+            continue;
+        }
+        if let Some(flags) = a
+            .strip_prefix('-')
+            .filter(|f| !f.is_empty() && !f.starts_with('-'))
+        {
+            for f in flags.chars() {
+                match f {
+                    'E' => extended = true,
+                    'F' => fixed = true,
+                    'v' => invert = true,
+                    'i' => insensitive = true,
+                    'w' => word = true,
+                    'x' => whole = true,
+                    'h' | 's' | 'a' => {}
+                    _ => return None,
+                }
+            }
+        } else if a.starts_with("--") || pattern.is_some() {
+            return None;
+        } else {
+            pattern = Some(a);
+        }
+        i += 1;
+    }
+    let pattern = pattern?;
+    let mut re = if fixed {
+        regex_lite::escape(pattern)
+    } else {
+        posix_regex(pattern, extended)?
+    };
+    if word {
+        re = format!(r"\b(?:{re})\b");
+    }
+    if whole {
+        re = format!("^(?:{re})$");
+    }
+    if insensitive {
+        re = format!("(?i){re}");
+    }
+    let re = regex_lite::Regex::new(&re).ok()?;
+    let mut out = String::new();
+    for line in input.lines().filter(|l| re.is_match(l) != invert) {
+        out.push_str(line);
+        out.push('\n');
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -275,8 +493,67 @@ mod tests {
         assert_eq!(filtered(&cmd(&["tr", "[:lower:]", "[:upper:]"]), "a"), None);
         assert_eq!(filtered(&cmd(&["base64", "-d"]), "!!!"), None);
         assert_eq!(filtered(&cmd(&["xxd", "-r", "-p"]), "2f6"), None);
-        assert_eq!(filtered(&cmd(&["sed", "s/a.*//"]), "abc"), None, "a regex");
+        assert_eq!(filtered(&cmd(&["sed", "s/a.*//"]), "abc").as_deref(), Some("\n"));
         assert_eq!(filtered(&cmd(&["sed", "-n", "s/a//p"]), "abc"), None);
         assert_eq!(filtered(&cmd(&["cut", "-d:", "-f1"]), "a:b"), None);
+    }
+
+    #[test]
+    fn sed_substitutions_and_grep_selections() {
+        let sed = |a: &[&str], input: &str| filtered(&cmd(a), input);
+        assert_eq!(
+            sed(&["sed", "s/.*run: //"], "  - run: rm -rf ~\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(
+            sed(&["sed", "s/~/\\//"], "rm -rf ~\n").as_deref(),
+            Some("rm -rf /\n")
+        );
+        assert_eq!(
+            sed(&["sed", "-E", "s/(r)(m)/\\2\\1/g"], "mr\n").as_deref(),
+            Some("mr\n")
+        );
+        assert_eq!(
+            sed(&["sed", "s/\\(x\\)y/\\1&/"], "xy\n").as_deref(),
+            Some("xxy\n")
+        );
+        assert_eq!(
+            sed(&["sed", "-e", "s/a/b/", "-e", "s/b/c/g"], "ab\n").as_deref(),
+            Some("cc\n")
+        );
+        assert_eq!(
+            sed(&["sed", "s/[0-9]\\+/N/"], "a12b\n").as_deref(),
+            Some("aNb\n")
+        );
+        // Literal `+` and `(` in a basic expression; `$` in the replacement is literal.
+        assert_eq!(
+            sed(&["sed", "s/a+(b)/$x/"], "a+(b)\n").as_deref(),
+            Some("$x\n")
+        );
+        // Commands other than substitution are not modelled.
+        assert_eq!(sed(&["sed", "-n", "p"], "x\n"), None);
+        assert_eq!(sed(&["sed", "/x/d"], "x\n"), None);
+        let grep = |a: &[&str], input: &str| filtered(&cmd(a), input);
+        let text = "steps:\n  - run: rm -rf ~\n  - name: x\n";
+        assert_eq!(
+            grep(&["grep", "run:"], text).as_deref(),
+            Some("  - run: rm -rf ~\n")
+        );
+        assert_eq!(
+            grep(&["grep", "-v", "run:"], text).as_deref(),
+            Some("steps:\n  - name: x\n")
+        );
+        assert_eq!(
+            grep(&["grep", "-E", "run|name"], text)
+                .unwrap()
+                .lines()
+                .count(),
+            2
+        );
+        assert_eq!(
+            grep(&["grep", "-F", "."], "a.b\nab\n").as_deref(),
+            Some("a.b\n")
+        );
+        assert_eq!(grep(&["grep", "-c", "x"], "x\n"), None);
     }
 }

@@ -824,7 +824,15 @@ impl Walker {
                     .filter(|w| !w.dynamic)
                     .or_else(|| printed.clone())
             } else {
-                last.and_then(printed_literal)
+                // `echo CODE | sed 's/x/y/' | sh`, `grep 'run:' ci.yml | sed 's/.*run: //' | sh`:
+                // a filter over known text prints known text.
+                last.and_then(|c| {
+                    printed_literal(c).or_else(|| {
+                        let (cmd, input) = self.filter_input(c, printed.as_ref())?;
+                        let text = super::transforms::filtered(&cmd, &input.text)?;
+                        Some(Word { text, ..input })
+                    })
+                })
             };
             let next_piped = if passes {
                 own_input.or(stage_input)
@@ -833,18 +841,6 @@ impl Walker {
                     printed_text(c, true)
                         .or_else(|| find_listing(c))
                         .or_else(|| ls_listing(c))
-                        .or_else(|| {
-                            // `echo L2V0Yw== | base64 -d | …`: a filter over known text.
-                            let input = stage_input
-                                .as_ref()
-                                .or(c.stdin_text.as_ref())
-                                .filter(|w| !w.dynamic && w.subs.is_empty())?;
-                            let text = super::transforms::filtered(c, &input.text)?;
-                            Some(Word {
-                                text,
-                                ..input.clone()
-                            })
-                        })
                         .or_else(|| {
                             // `realpath ~ | xargs …`, `getent passwd root | cut -d: -f6 | …`.
                             let stage_cmds: Vec<Command> = self.out.commands[pipeline_first..]
@@ -860,6 +856,18 @@ impl Walker {
                                 ..Word::default()
                             })
                         })
+                        .or_else(|| {
+                            // `echo L2V0Yw== | base64 -d | …`: a filter over known text.
+                            let input = stage_input
+                                .as_ref()
+                                .or(c.stdin_text.as_ref())
+                                .filter(|w| !w.dynamic && w.subs.is_empty())?;
+                            let text = super::transforms::filtered(c, &input.text)?;
+                            Some(Word {
+                                text,
+                                ..input.clone()
+                            })
+                        })
                 })
             };
             if shell_reads {
@@ -870,6 +878,24 @@ impl Walker {
             printed = next_printed;
             piped = next_piped;
         }
+    }
+
+    /// What a filter stage reads, when the input fixes it: a file written earlier and named as
+    /// its last operand (returned with the command minus that operand), else the known text
+    /// printed into it or its own heredoc.
+    fn filter_input(&self, c: &Command, printed: Option<&Word>) -> Option<(Command, Word)> {
+        let known = |w: &Word| !w.dynamic && w.subs.is_empty();
+        if let Some(last) = c.argv.last().filter(|_| c.argv.len() > 2) {
+            if !last.text.starts_with('-') && !last.dynamic {
+                if let Some(content) = self.files.get(file_key(&last.text)).filter(|w| known(w)) {
+                    let mut cmd = c.clone();
+                    cmd.argv.pop();
+                    return Some((cmd, content.clone()));
+                }
+            }
+        }
+        let input = printed.or(c.stdin_text.as_ref()).filter(|w| known(w))?;
+        Some((c.clone(), input.clone()))
     }
 
     /// The known output of a command substitution that only runs `echo`/`printf` on literals.
