@@ -542,7 +542,10 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                     "remote.download-checked",
                     "an install script from the vendor's own site, run unread:",
                 ),
-                Taint::Fetched if source == Source::Release && binary => (
+                Taint::Fetched
+                    if source == Source::Release
+                        && (binary || pinned_release(&script.commands[*from])) =>
+                (
                     "remote.download-checked",
                     "a release download from a public forge or file host (anyone can publish there, so check whose it is)",
                 ),
@@ -683,6 +686,22 @@ fn download_hosts(script: &Script, idx: usize) -> Vec<String> {
         .filter(|((a, b), _)| *a >= span.0 && *b <= span.1)
         .map(|(_, h)| h.to_ascii_lowercase())
         .collect()
+}
+
+/// Every URL the download command names is pinned to a release (`.../releases/download/...`,
+/// a version segment such as `/v0.39.7/`), not a moving branch (`/main/`, `/master/`).
+fn pinned_release(cmd: &Command) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"/(releases/download|v?\d+\.\d+[\w.+-]*)/").expect("static regex")
+    });
+    let urls: Vec<&str> = cmd
+        .args()
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|a| a.contains("://"))
+        .collect();
+    !urls.is_empty() && urls.iter().all(|u| re.is_match(u))
 }
 
 /// Every host is well known (a GitHub release, a vendor's download site).

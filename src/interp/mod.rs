@@ -541,7 +541,13 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
             }
             if matches!(
                 last,
-                "expanduser" | "homedir" | "home" | "path.expand" | "expand_path"
+                "expanduser"
+                    | "homedir"
+                    | "home"
+                    | "path.expand"
+                    | "expand_path"
+                    | "UserHomeDir"
+                    | "home_dir"
             ) && matches!(arg.get(i), Some(Tok::Punct('(')))
             {
                 // `os.path.expanduser('~/x')`, `Path.home()`, `os.homedir()`.
@@ -1331,6 +1337,42 @@ fn dedupe(r: &mut Report) {
     unique(&mut r.writes);
 }
 
+/// Go's short declarations (`h := v`, `h, err := os.UserHomeDir()`) and Python's walrus read as
+/// plain assignments of the first name (`h = v`); `None` when the stream has none.
+fn short_declarations(toks: &[Tok]) -> Option<Vec<Tok>> {
+    let declares = |i: usize| {
+        matches!(toks.get(i), Some(Tok::Punct(':')))
+            && matches!(toks.get(i + 1), Some(Tok::Punct('=')))
+    };
+    if !(0..toks.len()).any(declares) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        // `a, b := …` → `a = …`
+        if let (Tok::Ident(_), Some(Tok::Punct(',')), Some(Tok::Ident(_))) =
+            (&toks[i], toks.get(i + 1), toks.get(i + 2))
+        {
+            if declares(i + 3) {
+                out.push(toks[i].clone());
+                out.push(Tok::Punct('='));
+                i += 5;
+                continue;
+            }
+        }
+        if matches!(toks[i], Tok::Ident(_)) && declares(i + 1) {
+            out.push(toks[i].clone());
+            out.push(Tok::Punct('='));
+            i += 3;
+            continue;
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    Some(out)
+}
+
 /// What a token stream does (the body of [`with_vocab`], also run once per loop element).
 fn scan(
     lang: Lang,
@@ -1340,6 +1382,8 @@ fn scan(
     inputs: &Inputs,
     depth: usize,
 ) -> Report {
+    let normalized = short_declarations(toks);
+    let toks = normalized.as_deref().unwrap_or(toks);
     let mut r = Report::default();
     let mut vars: HashMap<String, String> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
@@ -2700,6 +2744,31 @@ mod tests {
             r#"Command::new("sh").arg("-c").arg(&cmd).status()"#,
         );
         assert!(!r.dynamic.is_empty(), "{:?}", r.runs);
+    }
+
+    #[test]
+    fn go_short_declarations_bind_their_first_name() {
+        let deletes = |code| {
+            analyze(Lang::Native, code)
+                .deletes
+                .into_iter()
+                .map(|d| d.0)
+                .collect::<Vec<_>>()
+        };
+        for code in [
+            "h := os.Getenv(\"HOME\")\nos.RemoveAll(h)",
+            "h, _ := os.UserHomeDir()\nos.RemoveAll(h)",
+            "h, err := os.UserHomeDir()\nif err != nil { return }\nos.RemoveAll(h)",
+            "h, err := os.UserHomeDir()\nos.RemoveAll(h)",
+        ] {
+            let got = deletes(code);
+            assert!(
+                got.iter().any(|d| d == "$HOME" || d == "~"),
+                "{code}: {got:?}"
+            );
+        }
+        let got = deletes("d := \"build\"\nos.RemoveAll(d)");
+        assert_eq!(got, vec!["build".to_string()]);
     }
 
     #[test]

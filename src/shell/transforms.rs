@@ -493,7 +493,10 @@ mod tests {
         assert_eq!(filtered(&cmd(&["tr", "[:lower:]", "[:upper:]"]), "a"), None);
         assert_eq!(filtered(&cmd(&["base64", "-d"]), "!!!"), None);
         assert_eq!(filtered(&cmd(&["xxd", "-r", "-p"]), "2f6"), None);
-        assert_eq!(filtered(&cmd(&["sed", "s/a.*//"]), "abc").as_deref(), Some("\n"));
+        assert_eq!(
+            filtered(&cmd(&["sed", "s/a.*//"]), "abc").as_deref(),
+            Some("\n")
+        );
         assert_eq!(filtered(&cmd(&["sed", "-n", "s/a//p"]), "abc"), None);
         assert_eq!(filtered(&cmd(&["cut", "-d:", "-f1"]), "a:b"), None);
     }
