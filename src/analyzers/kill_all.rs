@@ -22,9 +22,20 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 }
             }
         }
-        // `… | xargs kill`: the pids come from earlier pipeline stages.
-        if cmd.wrappers.iter().any(|w| w == "xargs" || w == "parallel") {
-            if let Some(pos) = cmd.pipes.last() {
+        // `… | xargs kill`, `… | xargs sudo kill`: the pids come from earlier pipeline stages
+        // (the stage is the kill's own, or that of the xargs that runs it).
+        let mut feeder = cmd;
+        for _ in 0..16 {
+            match feeder.wrapped_by.and_then(|i| script.commands.get(i)) {
+                Some(w) if !matches!(feeder.name(), "xargs" | "parallel") => feeder = w,
+                _ => break,
+            }
+        }
+        let via_xargs = cmd.wrappers.iter().any(|w| w == "xargs" || w == "parallel")
+            || matches!(feeder.name(), "xargs" | "parallel");
+        let feeder = if feeder.pipes.is_empty() { cmd } else { feeder };
+        if via_xargs {
+            if let Some(pos) = feeder.pipes.last() {
                 let upstream: Vec<&Command> = (0..pos.stage)
                     .flat_map(|st| script.stage(pos.pipeline, st))
                     .collect();
