@@ -863,13 +863,15 @@ fn with_sourced_files(script: &Script, text: String) -> String {
     }
 }
 
-/// The host of a download recorded as the text of the file it wrote (the shell walker records
+/// The URL of a download recorded as the text of the file it wrote (the shell walker records
 /// `curl -o FILE URL` as FILE holding `curl -fsSL URL | sh`).
+fn recorded_download(text: &str) -> Option<&str> {
+    text.strip_prefix("curl -fsSL ")?.strip_suffix(" | sh")
+}
+
+/// The host of a [`recorded_download`].
 fn downloaded_from(text: &str) -> Option<String> {
-    let url = text
-        .trim()
-        .strip_prefix("curl -fsSL ")?
-        .strip_suffix(" | sh")?;
+    let url = recorded_download(text.trim())?;
     let host = url.split_once("://").map_or(url, |x| x.1);
     let host = host.split(['/', ':', '?']).next()?.to_ascii_lowercase();
     (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
@@ -931,10 +933,7 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         }
         if sink == Sink::AuthorizedKeys {
             // A download recorded as its equivalent download-and-run (see the shell walker).
-            if let Some(url) = code
-                .strip_prefix("curl -fsSL ")
-                .and_then(|r| r.strip_suffix(" | sh"))
-            {
+            if let Some(url) = recorded_download(code) {
                 if !publishes_user_keys(url) {
                     return Some((
                         "persist.authorized-keys-download".to_string(),

@@ -505,10 +505,6 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         });
         if let Some((_, _, from, t)) = hit {
             let source = download_source(script, *from);
-            // A vendor's binary or installer from its own download site, run where it was saved
-            // or installed onto PATH (`curl -LO https://dl.k8s.io/…/kubectl && ./kubectl
-            // version`): the documented install of that tool. A file from this machine's own
-            // server (`curl localhost:8000/app -o app && ./app`) is the user's build.
             // A program run as itself (`./kubectl`, `kubectl` from PATH) rather than a script
             // handed to a shell or an interpreter (`bash get-docker.sh`, `python3 get-pip.py`).
             let runs_itself = by_name.is_some()
@@ -521,6 +517,10 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 && ![".sh", ".bash", ".py", ".pl", ".rb", ".ps1", ".js"]
                     .iter()
                     .any(|e| target.ends_with(e));
+            // A vendor's binary from its own download site, run where it was saved or installed
+            // onto PATH (`curl -LO https://dl.k8s.io/…/kubectl && ./kubectl version`): the
+            // documented install of that tool. A file from this machine's own server (`curl
+            // localhost:8000/app -o app && ./app`) is the user's build.
             if *t == Taint::Fetched
                 && (source == Source::Loopback || source == Source::Vendor && binary)
             {
@@ -673,14 +673,11 @@ fn verifies_download(cmd: &Command) -> bool {
 /// pipeline's: `curl -L URL | tar xz`), lowercased.
 fn download_hosts(script: &Script, idx: usize) -> Vec<String> {
     let cmd = &script.commands[idx];
-    let span = match cmd.pipes.last() {
-        Some(p) => script
-            .commands
-            .iter()
-            .filter(|c| c.pipes.last().is_some_and(|q| q.pipeline == p.pipeline))
-            .fold(cmd.span, |(a, b), c| (a.min(c.span.0), b.max(c.span.1))),
-        None => cmd.span,
-    };
+    let span = cmd
+        .pipes
+        .last()
+        .and_then(|p| script.pipelines.get(p.pipeline))
+        .map_or(cmd.span, |p| p.span);
     super::urls::hosts(script)
         .into_iter()
         .filter(|((a, b), _)| *a >= span.0 && *b <= span.1)

@@ -2746,15 +2746,18 @@ mod tests {
         assert!(!r.dynamic.is_empty(), "{:?}", r.runs);
     }
 
+    /// The resolved targets of the recursive deletes `code` makes.
+    fn delete_targets(lang: Lang, code: &str) -> Vec<String> {
+        analyze(lang, code)
+            .deletes
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect()
+    }
+
     #[test]
     fn go_short_declarations_bind_their_first_name() {
-        let deletes = |code| {
-            analyze(Lang::Native, code)
-                .deletes
-                .into_iter()
-                .map(|d| d.0)
-                .collect::<Vec<_>>()
-        };
+        let deletes = |code| delete_targets(Lang::Native, code);
         for code in [
             "h := os.Getenv(\"HOME\")\nos.RemoveAll(h)",
             "h, _ := os.UserHomeDir()\nos.RemoveAll(h)",
@@ -2773,13 +2776,7 @@ mod tests {
 
     #[test]
     fn deletes_over_an_enumeration_delete_its_root() {
-        let del = |lang, code| {
-            analyze(lang, code)
-                .deletes
-                .into_iter()
-                .map(|(p, _)| p)
-                .collect::<Vec<_>>()
-        };
+        let del = delete_targets;
         let py = Lang::Python;
         assert_eq!(
             del(py, "import os\nfor r,d,fs in os.walk('/'):\n  for f in fs: os.remove(os.path.join(r,f))"),

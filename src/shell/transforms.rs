@@ -503,7 +503,8 @@ mod tests {
 
     #[test]
     fn sed_substitutions_and_grep_selections() {
-        let sed = |a: &[&str], input: &str| filtered(&cmd(a), input);
+        let run = |a: &[&str], input: &str| filtered(&cmd(a), input);
+        let (sed, grep) = (run, run);
         assert_eq!(
             sed(&["sed", "s/.*run: //"], "  - run: rm -rf ~\n").as_deref(),
             Some("rm -rf ~\n")
@@ -513,8 +514,8 @@ mod tests {
             Some("rm -rf /\n")
         );
         assert_eq!(
-            sed(&["sed", "-E", "s/(r)(m)/\\2\\1/g"], "mr\n").as_deref(),
-            Some("mr\n")
+            sed(&["sed", "-E", "s/(r)(m)/\\2\\1/g"], "rm rm\n").as_deref(),
+            Some("mr mr\n")
         );
         assert_eq!(
             sed(&["sed", "s/\\(x\\)y/\\1&/"], "xy\n").as_deref(),
@@ -536,7 +537,6 @@ mod tests {
         // Commands other than substitution are not modelled.
         assert_eq!(sed(&["sed", "-n", "p"], "x\n"), None);
         assert_eq!(sed(&["sed", "/x/d"], "x\n"), None);
-        let grep = |a: &[&str], input: &str| filtered(&cmd(a), input);
         let text = "steps:\n  - run: rm -rf ~\n  - name: x\n";
         assert_eq!(
             grep(&["grep", "run:"], text).as_deref(),
