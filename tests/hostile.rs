@@ -107,6 +107,52 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
         let bytes = std::fs::read(&path).expect("regression input");
         v.push((Box::leak(name.into_boxed_str()), bytes));
     }
+    // Interpreter code the fuzzer once made slow (fuzz/regressions/interp/: the first byte picks
+    // the language), run the way a shell would hand it over.
+    for path in common::fuzz_regressions("interp") {
+        let bytes = std::fs::read(&path).expect("regression input");
+        let Some((&pick, code)) = bytes.split_first() else {
+            continue;
+        };
+        let runners = [
+            "python3 -c",
+            "node -e",
+            "perl -e",
+            "ruby -e",
+            "php -r",
+            "lua -e",
+            "osascript -e",
+            "pwsh -c",
+            "tclsh <<<",
+            "Rscript -e",
+            "sh -c",
+        ];
+        let runner = runners[pick as usize % runners.len()];
+        let code = String::from_utf8_lossy(code);
+        let name = format!(
+            "fuzz regression {} ({runner})",
+            path.file_name().unwrap().to_string_lossy()
+        );
+        v.push((
+            Box::leak(name.into_boxed_str()),
+            format!("{runner} {}", shell_quote(&code)).into_bytes(),
+        ));
+    }
+    let doubling: String = (1..=30)
+        .map(|i| format!("a{i} = a{} + a{}; ", i - 1, i - 1))
+        .collect();
+    v.push((
+        "Python values doubling 30 times",
+        format!(
+            "python3 -c {}",
+            shell_quote(&format!("import os; a0 = 'x'; {doubling}os.system(a30)"))
+        )
+        .into_bytes(),
+    ));
+    v.push((
+        "60,000 unclosed brackets in Python",
+        format!("python3 -c '{}'", "a = (b, ".repeat(8_000)).into_bytes(),
+    ));
     v
 }
 

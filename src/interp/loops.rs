@@ -31,6 +31,7 @@ pub fn binding(
     lang: Lang,
     resolve: &dyn Fn(&[Tok]) -> Option<String>,
 ) -> Option<(String, Vec<String>)> {
+    let spans = group_spans(toks);
     for j in 0..toks.len() {
         // `"/var/log,/etc".split(",").forEach(d => …)`: the pieces of a literal string.
         if let [Tok::Str(text), Tok::Punct('.'), Tok::Ident(split), Tok::Punct('('), Tok::Str(sep), Tok::Punct(')'), ..] =
@@ -46,7 +47,7 @@ pub fn binding(
         if !matches!(toks[j], Tok::Punct('[' | '(')) {
             continue;
         }
-        let Some(close) = group_end(toks, j) else {
+        let Some(close) = end_of(&spans, j) else {
             continue;
         };
         // `f(x).each { … }` iterates what `f` returns, not its argument list.
@@ -72,8 +73,38 @@ pub fn binding(
     None
 }
 
+/// For each opening bracket, how many tokens on its closing bracket is (0 for every other token
+/// and for brackets never closed), found in one pass: any closing bracket closes the innermost
+/// open one, as [`group_end`] counts. Distances, not indices, so the table of a stream serves
+/// every tail of it (`&spans[k..]` for `&toks[k..]`).
+pub(super) fn group_spans(toks: &[Tok]) -> Vec<u32> {
+    let mut spans = vec![0u32; toks.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        match t {
+            Tok::Punct('(' | '[' | '{') => open.push(k),
+            Tok::Punct(')' | ']' | '}') => {
+                if let Some(o) = open.pop() {
+                    spans[o] = u32::try_from(k - o).unwrap_or(0);
+                }
+            }
+            _ => {}
+        }
+    }
+    spans
+}
+
+/// The closing bracket of the one at `open`, from a [`group_spans`] table.
+pub(super) fn end_of(spans: &[u32], open: usize) -> Option<usize> {
+    match spans.get(open) {
+        Some(&d) if d > 0 => Some(open + d as usize),
+        _ => None,
+    }
+}
+
 /// Index of the bracket that closes the one at `open`.
-pub(super) fn group_end(toks: &[Tok], open: usize) -> Option<usize> {
+#[cfg(test)]
+fn group_end(toks: &[Tok], open: usize) -> Option<usize> {
     let mut depth = 0usize;
     for (k, t) in toks.iter().enumerate().skip(open) {
         match t {
@@ -238,6 +269,34 @@ mod tests {
             bind(Lang::JavaScript, "'/etc,/usr'.split(',').map(d => rm(d))"),
             want("d")
         );
+    }
+
+    #[test]
+    fn one_pass_bracket_table_agrees_with_counting() {
+        for code in [
+            "f(a[1], {b: (c)}) ) ( [ x",
+            "((((",
+            "))) (a) ]",
+            "a = [1, (2, 3]), {4}",
+            "",
+        ] {
+            let toks = normalize(tokenize(code, Lang::Python.style()), Lang::Python.style());
+            let spans = group_spans(&toks);
+            for k in 0..toks.len() {
+                if matches!(toks[k], Tok::Punct('(' | '[' | '{')) {
+                    assert_eq!(end_of(&spans, k), group_end(&toks, k), "{code:?} at {k}");
+                    // The table of the whole stream answers for any tail of it.
+                    let tail = &spans[k..];
+                    assert_eq!(
+                        end_of(tail, 0),
+                        group_end(&toks[k..], 0),
+                        "{code:?} tail {k}"
+                    );
+                } else {
+                    assert_eq!(end_of(&spans, k), None);
+                }
+            }
+        }
     }
 
     #[test]

@@ -17,8 +17,10 @@ mod windows;
 
 use crate::text::dotted_tail;
 use serde::Deserialize;
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 use tokens::{call_args, split_args, tokenize, Style, Tok};
 
 /// Language of a code snippet.
@@ -218,6 +220,8 @@ pub struct Report {
     pub writes: Vec<(String, Option<String>, bool)>,
     /// Files written with content the code fetched, and the URL it fetched (or a placeholder).
     pub downloads: Vec<(String, String)>,
+    /// The analysis stopped at its deadline: what the rest of the code does is not known.
+    pub incomplete: bool,
 }
 
 impl Report {
@@ -245,6 +249,7 @@ impl Report {
         self.vendor_secret_elsewhere |= o.vendor_secret_elsewhere;
         self.stdin_to_network |= o.stdin_to_network;
         self.reverse_shell |= o.reverse_shell;
+        self.incomplete |= o.incomplete;
         self.writes.extend(o.writes);
         self.downloads.extend(o.downloads);
     }
@@ -408,6 +413,24 @@ pub struct Inputs {
     pub env: HashMap<String, String>,
     /// The working directory when the shell input fixes it (`cd / && python3 -c …`).
     pub cwd: Option<String>,
+    /// When the analysis must stop (default: [`TIME_BUDGET`] from the start); past it the report
+    /// says [`Report::incomplete`].
+    pub deadline: Option<Instant>,
+}
+
+/// Time one snippet's analysis may take when the caller sets no deadline.
+pub const TIME_BUDGET: Duration = Duration::from_secs(1);
+
+thread_local! {
+    /// The deadline of the analysis running on this thread (nested code shares it).
+    static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// True once the running analysis is past its deadline.
+fn out_of_time() -> bool {
+    DEADLINE
+        .with(|d| d.get())
+        .is_some_and(|d| Instant::now() >= d)
 }
 
 /// Analyse a snippet.
@@ -417,6 +440,19 @@ pub fn analyze(lang: Lang, code: &str) -> Report {
 
 /// Analyse a snippet whose arguments, stdin or environment the command line fixes.
 pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
+    let outer = DEADLINE.with(|d| d.get());
+    let deadline = inputs
+        .deadline
+        .unwrap_or_else(|| Instant::now() + TIME_BUDGET);
+    DEADLINE.with(|d| d.set(Some(outer.map_or(deadline, |o| o.min(deadline)))));
+    let mut report = analyze_in_time(lang, code, inputs);
+    report.incomplete |= out_of_time();
+    DEADLINE.with(|d| d.set(outer));
+    report
+}
+
+/// [`analyze_with`] under the deadline it set.
+fn analyze_in_time(lang: Lang, code: &str, inputs: &Inputs) -> Report {
     match lang {
         Lang::Shell => Report::default(),
         Lang::AppleScript => applescript(code),
@@ -492,6 +528,11 @@ fn args_of(toks: &[Tok], i: usize, lang: Lang) -> Option<&[Tok]> {
 }
 
 /// Literal strings of an argument when it is nothing but literals and concatenation.
+/// Longest value joined from known values (longer ones are not known).
+const MAX_JOINED: usize = 16 * 1024;
+/// Most bytes of variable values one pass over a snippet remembers.
+const MAX_VAR_BYTES: usize = 4 * 1024 * 1024;
+
 fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
     let mut s = String::new();
     let mut any = false;
@@ -575,10 +616,19 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
         }
         match t {
             Tok::Str(v) => {
-                s.push_str(&interpolate(v, vars));
+                let text = interpolate(v, vars);
+                // Values joined from values (`b = a + a`, `f"{a}{a}"`) double at each step: past
+                // the bound the value is not known.
+                if text.len() > v.len() && s.len() + text.len() > MAX_JOINED {
+                    return None;
+                }
+                s.push_str(&text);
                 any = true;
             }
             Tok::Ident(name) if vars.contains_key(name) => {
+                if s.len() + vars[name].len() > MAX_JOINED {
+                    return None;
+                }
                 s.push_str(&vars[name]);
                 any = true;
             }
@@ -711,13 +761,18 @@ fn list_key(name: &str) -> String {
 
 /// The items of a list literal at the start of `toks` (`[…]`, or `(…)` holding a comma), when
 /// every item is literal.
-fn bracketed_list(toks: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<String>> {
+/// `spans` is the [`loops::group_spans`] table of the stream `toks` is a tail of.
+fn bracketed_list(
+    toks: &[Tok],
+    spans: &[u32],
+    vars: &HashMap<String, String>,
+) -> Option<Vec<String>> {
     let close = match toks.first()? {
         Tok::Punct('[') => ']',
         Tok::Punct('(') => ')',
         _ => return None,
     };
-    let end = loops::group_end(toks, 0).filter(|&e| toks[e] == Tok::Punct(close))?;
+    let end = loops::end_of(spans, 0).filter(|&e| toks.get(e) == Some(&Tok::Punct(close)))?;
     let inner = &toks[1..end];
     if close == ')' && !inner.contains(&Tok::Punct(',')) {
         return None;
@@ -1258,6 +1313,7 @@ fn merge(r: &mut Report, inner: Report) {
     r.secret_variable_to_network |= inner.secret_variable_to_network;
     r.vendor_secret_elsewhere |= inner.vendor_secret_elsewhere;
     r.reverse_shell |= inner.reverse_shell;
+    r.incomplete |= inner.incomplete;
 }
 
 fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) -> Report {
@@ -1309,6 +1365,10 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
         Some((name, values)) => {
             let mut r = Report::default();
             for value in values.iter().take(loops::MAX_VALUES) {
+                if out_of_time() {
+                    r.incomplete = true;
+                    break;
+                }
                 let bound = loops::substitute(&toks, &name, value);
                 merge(&mut r, scan(lang, v, &bound, obfuscated, inputs, depth + 1));
             }
@@ -1317,6 +1377,20 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
         }
         None => scan(lang, v, &toks, obfuscated, inputs, depth),
     }
+}
+
+/// For each token, how many tokens on the next `;` or `,` is (or the end of the stream), in one
+/// backward pass.
+fn separator_distances(toks: &[Tok]) -> Vec<u32> {
+    let mut out = vec![0u32; toks.len()];
+    let mut next = toks.len();
+    for k in (0..toks.len()).rev() {
+        if matches!(toks[k], Tok::Punct(';' | ',')) {
+            next = k;
+        }
+        out[k] = u32::try_from(next - k).unwrap_or(u32::MAX);
+    }
+    out
 }
 
 /// Drop repeated effects (code outside a loop is seen once per element).
@@ -1384,6 +1458,10 @@ fn scan(
 ) -> Report {
     let normalized = short_declarations(toks);
     let toks = normalized.as_deref().unwrap_or(toks);
+    let spans = loops::group_spans(toks);
+    // How far each token is from the next `;` or `,` (where an assignment's value ends).
+    let seps = separator_distances(toks);
+    let mut var_bytes = 0usize;
     let mut r = Report::default();
     let mut vars: HashMap<String, String> = HashMap::new();
     let mut paths: HashMap<String, String> = HashMap::new();
@@ -1413,6 +1491,11 @@ fn scan(
         .map(|d| (d, 0, 0, 0));
     let inherited_cwd = cwd.is_some();
     for (i, t) in toks.iter().enumerate() {
+        // The clock is read every 64 tokens: nothing on ordinary code, a bound on hostile code.
+        if i % 64 == 63 && out_of_time() {
+            r.incomplete = true;
+            break;
+        }
         let name = match t {
             Tok::Cmd(c) => {
                 // `` `#{cmd}` ``, `` `$cmd` ``: a command taken from data, unless the value is
@@ -1464,19 +1547,30 @@ fn scan(
         else if matches!(toks.get(i + 1), Some(Tok::Punct('=')))
             && !matches!(toks.get(i + 2), Some(Tok::Punct('=' | '>')))
         {
-            let end = toks[i + 2..]
-                .iter()
-                .position(|t| matches!(t, Tok::Punct(';' | ',')))
-                .map(|p| p + i + 2)
-                .unwrap_or(toks.len());
+            let end = seps[i + 2..]
+                .first()
+                .map_or(toks.len(), |&d| i + 2 + d as usize);
             let value = &toks[i + 2..end];
             let key = name.trim_start_matches(['$', '@']).to_string();
             // `my @c = ("rm", "-rf", $ENV{HOME})`, `c = %w[rm -rf /etc]`: a list of literals,
             // remembered for calls that spread it (`system @c`, `system(*c)`).
-            if let Some(items) = bracketed_list(&toks[i + 2..], &vars) {
-                vars.insert(list_key(&key), items.join(LIST_SEP));
+            if let Some(items) =
+                bracketed_list(&toks[i + 2..], &spans[i + 2..], &vars).filter(|items| {
+                    var_bytes + items.iter().map(String::len).sum::<usize>() < MAX_VAR_BYTES
+                })
+            {
+                let joined = items.join(LIST_SEP);
+                var_bytes += joined.len();
+                vars.insert(list_key(&key), joined);
             }
-            if let Some(l) = literal(value, &vars) {
+            let known = literal(value, &vars).filter(|l| var_bytes + 2 * l.len() < MAX_VAR_BYTES);
+            if known.is_none() {
+                // Reassigned to something not known: the old value is gone.
+                vars.remove(name);
+                vars.remove(&key);
+            }
+            if let Some(l) = known {
+                var_bytes += 2 * l.len();
                 vars.insert(name.to_string(), l.clone());
                 vars.insert(key.clone(), l);
             } else if let [Tok::Ident(f)] = value {
@@ -2704,6 +2798,22 @@ fn octal_mode(n: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_analysis_past_its_deadline_says_it_is_incomplete() {
+        let code = "import os\n".repeat(100) + "os.system('rm -rf ~')";
+        let late = Inputs {
+            deadline: Some(Instant::now()),
+            ..Inputs::default()
+        };
+        let r = analyze_with(Lang::Python, &code, &late);
+        assert!(r.incomplete, "{r:?}");
+        let r = analyze(Lang::Python, &code);
+        assert!(!r.incomplete);
+        assert_eq!(r.runs.len(), 1, "{r:?}");
+        // The deadline is the analysis's own: the next one starts with a fresh budget.
+        assert!(!analyze(Lang::Python, "print(1)").incomplete);
+    }
 
     #[test]
     fn process_builders_add_their_chained_arguments() {

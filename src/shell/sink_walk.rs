@@ -175,6 +175,7 @@ impl Walker {
             stdin,
             env,
             cwd: self.state.cwd.clone(),
+            deadline: Some(self.deadline),
         }
     }
 
@@ -199,7 +200,27 @@ impl Walker {
             );
             return;
         }
-        let report = interp::analyze_with(lang, &code.text, inputs);
+        // Nested code shares the walk's deadline.
+        let report = match inputs.deadline {
+            Some(_) => interp::analyze_with(lang, &code.text, inputs),
+            None => {
+                let timed = interp::Inputs {
+                    deadline: Some(self.deadline),
+                    ..inputs.clone()
+                };
+                interp::analyze_with(lang, &code.text, &timed)
+            }
+        };
+        if report.incomplete {
+            self.gap(
+                GapKind::Timeout,
+                &format!(
+                    "the {} code's analysis ran out of its time budget",
+                    lang.name()
+                ),
+                code.span,
+            );
+        }
         let base = self.verbatim_map(code);
         let via = self.via.clone().unwrap_or_default();
         // Files first: code usually writes a script before it runs it

@@ -32,8 +32,10 @@ const PARSE_BUDGET: Duration = Duration::from_millis(150);
 const MAX_INLINE: usize = 4;
 /// How deep the syntax tree is followed (deeper nesting is copied as written).
 const MAX_NODE_DEPTH: usize = 100;
-/// Most lowered text produced for one snippet.
+/// Most lowered text produced for one snippet (and for one statement, and one value written in).
 const MAX_OUT: usize = 256 * 1024;
+/// Longest value text written in for a name (longer values leave the name as written).
+const MAX_VALUE_TEXT: usize = 4 * 1024;
 /// Most elements of a literal list a loop is unrolled over.
 const MAX_UNROLL: usize = 8;
 
@@ -142,7 +144,11 @@ fn lower_uncached(lang: Lang, vocab: &Vocab, code: &str) -> Option<String> {
         let text = if program.fully_unrolled(statement) {
             String::new()
         } else {
-            program.text(statement, &env, 0, 0)
+            // Values written into values can grow without bound (`a = b + b; b = c + c; …`):
+            // past the output bound the statement stays as written.
+            Some(program.text(statement, &env, 0, 0))
+                .filter(|t| t.len() <= MAX_OUT)
+                .unwrap_or_else(|| program.src(statement).to_string())
         };
         let mut extra = Lowered::default();
         program.expand(statement, &env, 0, 0, &mut Vec::new(), &mut extra);
@@ -202,7 +208,7 @@ struct Lowered {
 impl Lowered {
     /// Add a lowered statement (once; nothing past [`MAX_OUT`]).
     fn push(&mut self, s: String) {
-        if self.size < MAX_OUT && !s.trim().is_empty() && !self.parts.contains(&s) {
+        if self.size + s.len() < MAX_OUT && !s.trim().is_empty() && !self.parts.contains(&s) {
             self.size += s.len() + 1;
             self.parts.push(s);
         }
@@ -584,6 +590,24 @@ mod tests {
 
     fn js(code: &str) -> String {
         lowered(Lang::JavaScript, code)
+    }
+
+    #[test]
+    fn values_built_from_values_do_not_grow_without_bound() {
+        // Each name is its predecessor twice: written out in full, the last one is 2^30 long.
+        let mut code = String::from("import os\na0 = 'x'\n");
+        for i in 1..=30 {
+            code.push_str(&format!("a{i} = a{} + a{}\n", i - 1, i - 1));
+        }
+        code.push_str("os.system(a30)\n");
+        let out = py(&code);
+        assert!(out.len() <= MAX_OUT + code.len(), "{}", out.len());
+        // A short chain is still written out.
+        let out = py("import os\nd = '/tmp/'\np = d + 'x'\nos.system('rm -rf ' + p)");
+        assert!(
+            out.contains("'/tmp/' + 'x'") || out.contains("/tmp/x"),
+            "{out}"
+        );
     }
 
     #[test]

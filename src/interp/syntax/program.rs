@@ -622,6 +622,11 @@ impl<'t, 'v> Program<'t, 'v> {
     pub(super) fn spend(&self) -> bool {
         let w = self.work.get() + 1;
         self.work.set(w);
+        // The analysis's deadline is read every 1,024 units.
+        if w.is_multiple_of(1024) && super::super::out_of_time() {
+            self.work.set(MAX_WORK + 1);
+            return false;
+        }
         w <= MAX_WORK
     }
 

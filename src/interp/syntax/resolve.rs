@@ -445,6 +445,11 @@ impl<'t, 'v> Program<'t, 'v> {
                     });
                     if inline < MAX_INLINE && !receiver {
                         let v = self.text(*value, &Env::default(), depth + 1, inline + 1);
+                        // A value built from values (`b = a + a; c = b + b; …`) doubles at each
+                        // step: a long one stays a name.
+                        if v.len() > MAX_VALUE_TEXT {
+                            return self.src(node).to_string();
+                        }
                         return match unparenthesize(*value).kind() {
                             "string"
                             | "template_string"
