@@ -44,6 +44,8 @@ pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
     let mut out = Vec::new();
     let mut i = 0;
     let mut depth = 0i32;
+    // Whether each open bracket is a `{` (statements) or not (arguments, lists), innermost last.
+    let mut braces: Vec<bool> = Vec::new();
     let mut last_i = usize::MAX;
     while i < b.len() && out.len() < MAX_TOKENS {
         // Every round consumes at least one character, whatever the input.
@@ -54,17 +56,56 @@ pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
         last_i = i;
         let c = b[i];
         let next = b.get(i + 1).copied().unwrap_or('\0');
-        if c == '\n' && depth <= 0 && !matches!(out.last(), None | Some(Tok::Punct(';'))) {
-            // A line break outside brackets ends a statement.
-            out.push(Tok::Punct(';'));
+        if c == '\n' && !matches!(out.last(), None | Some(Tok::Punct(';'))) {
+            // A line break outside brackets ends a statement; so does one inside a block of
+            // statements (a Go or Ruby function body) after a complete line: not after an opening
+            // bracket, a comma or an operator, nor before a closing brace or a chained `.call`
+            // (object and dict literals spread over lines stay one expression). Python's braces
+            // are always literals.
+            let in_block = braces.last() == Some(&true) && style != Style::Python;
+            let ends = depth <= 0
+                || (in_block
+                    && !matches!(
+                        out.last(),
+                        Some(Tok::Punct(
+                            '{' | '('
+                                | '['
+                                | ','
+                                | '+'
+                                | '-'
+                                | '*'
+                                | '/'
+                                | '='
+                                | '&'
+                                | '|'
+                                | ':'
+                                | '.'
+                                | '?'
+                                | '<'
+                                | '>'
+                        ))
+                    )
+                    && !matches!(
+                        b[i + 1..].iter().find(|c| !c.is_whitespace()),
+                        Some('}' | '.' | ')' | ']' | '?' | ':' | '&' | '|' | '+')
+                    ));
+            if ends {
+                out.push(Tok::Punct(';'));
+            }
         }
         if c.is_whitespace() {
             i += 1;
             continue;
         }
         match c {
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth -= 1,
+            '(' | '[' | '{' => {
+                depth += 1;
+                braces.push(c == '{');
+            }
+            ')' | ']' | '}' => {
+                depth -= 1;
+                braces.pop();
+            }
             _ => {}
         }
         // Comments.
@@ -1435,6 +1476,34 @@ mod tests {
         assert!(t.contains(&Tok::Str("rm -rf /".into())));
         let t = n("x = 'a' + b + 'c'", Style::Python);
         assert!(!t.contains(&Tok::Str("ac".into())));
+    }
+
+    #[test]
+    fn line_breaks_end_statements_inside_blocks_but_not_inside_literals() {
+        let semis = |src: &str, st| {
+            tokenize(src, st)
+                .iter()
+                .filter(|t| **t == Tok::Punct(';'))
+                .count()
+        };
+        // A Go function body: each line is a statement (the last one ends at the brace).
+        assert_eq!(
+            semis(
+                "func main() {\n\th, _ := os.UserHomeDir()\n\tos.RemoveAll(h)\n}\n",
+                Style::C
+            ),
+            2
+        );
+        // Ruby block bodies likewise (the parameter line `|d|` runs on into the first statement).
+        assert_eq!(semis("[1].each { |d|\n  x = d\n  rm(x)\n}", Style::Ruby), 1);
+        // Literals and chained calls spread over lines stay one expression.
+        assert_eq!(semis("const o = {\n  a: 1,\n  b: f(2)\n}", Style::C), 0);
+        assert_eq!(
+            semis("p.then(x => {\n  go(x)\n})\n  .catch(e)", Style::C),
+            1
+        );
+        assert_eq!(semis("d = {\n 'a': 1,\n 'b': 2\n}", Style::Python), 0);
+        assert_eq!(semis("f({\n a: b +\n c\n})", Style::C), 0);
     }
 
     #[test]
