@@ -149,6 +149,24 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
         )
         .into_bytes(),
     ));
+    // Commands that run commands, thousands deep (each level used to copy the rest: quadratic
+    // memory, a crash at 16 KB).
+    v.push((
+        "2,800 nested xargs",
+        ("xargs ".repeat(2_800) + "rm -rf /").into_bytes(),
+    ));
+    v.push((
+        "1,500 nested find -exec",
+        ("find . -exec ".repeat(1_500) + "rm -rf / {} +").into_bytes(),
+    ));
+    v.push((
+        "400,000 sudo wrappers",
+        ("sudo ".repeat(400_000) + "ls").into_bytes(),
+    ));
+    v.push((
+        "64 KiB of braces in perl -e",
+        format!("perl -e '{}'", "{".repeat(64 * 1024)).into_bytes(),
+    ));
     v.push((
         "60,000 unclosed brackets in Python",
         format!("python3 -c '{}'", "a = (b, ".repeat(8_000)).into_bytes(),
@@ -362,6 +380,25 @@ fn faulty(args: &[&str], fault: &str, stdin: &[u8]) -> (Option<i32>, String, Str
         String::from_utf8_lossy(&out.stderr).into_owned(),
         start.elapsed(),
     )
+}
+
+#[test]
+fn a_long_check_whose_engine_dies_still_blocks() {
+    // 64 KiB and more is scanned in a worker process; a worker that dies is a block, not a crash.
+    let long = format!("echo ok MARKER; {}", "ls -la; ".repeat(10_000));
+    let (code, out, _, _) = faulty(&["check", "--json", "-"], "abort:MARKER", long.as_bytes());
+    assert_eq!(code, Some(1), "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON verdict");
+    assert_eq!(v["action"], "block", "{out}");
+    assert_eq!(
+        v["findings"][0]["rule_id"], "core.analysis-timeout",
+        "{out}"
+    );
+    // Without the marker the same long input gets the worker's own verdict.
+    let benign = "ls -la; ".repeat(10_000);
+    let (code, out, _, _) = faulty(&["check", "--json", "-"], "abort:MARKER", benign.as_bytes());
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("\"allow\""), "{out}");
 }
 
 #[test]

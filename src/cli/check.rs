@@ -107,6 +107,13 @@ pub fn run(args: CheckArgs) -> i32 {
         }
         Err(code) => return code,
     };
+    // Long input can cost the parser hundreds of bytes of memory per byte: it is scanned in a
+    // worker process under memory and time limits, so no input can crash `check` into giving
+    // no verdict (a caller that fails open would run the command).
+    if bytes.len() >= SUPERVISE_FROM && !super::supervise::is_worker() {
+        return supervised(&args, &bytes, &input_text);
+    }
+    super::supervise::inject_fault(&bytes);
     // Input the prefilter clears needs no parse, so no watchdog thread (and its stack) either.
     let verdict = match std::str::from_utf8(&bytes) {
         Ok(text) if !scanner.needs_scan(text) => scanner.scan(text),
@@ -144,6 +151,47 @@ fn scan_with_watchdog(scanner: Scanner, bytes: Vec<u8>) -> Verdict {
         Ok(v) => v,
         Err(_) => timeout_verdict("the analysis did not finish in time"),
     }
+}
+
+/// Inputs at least this long are scanned in a supervised worker process (shorter ones stay within
+/// the memory bound by a wide margin and skip the cost of a second process).
+const SUPERVISE_FROM: usize = 64 * 1024;
+
+/// `check` of `bytes` in a worker process (the same command reading stdin); a worker that dies,
+/// or runs past the watchdog, gets a blocking verdict in the requested format.
+fn supervised(args: &CheckArgs, bytes: &[u8], input_text: &str) -> i32 {
+    use super::supervise::{self, Limits};
+    use std::ffi::OsString;
+    let mut worker_args = super::global_flags();
+    worker_args.push(OsString::from("check"));
+    if args.json {
+        worker_args.push(OsString::from("--json"));
+    }
+    if let Some(p) = &args.policy {
+        worker_args.extend([OsString::from("--policy"), p.as_os_str().to_owned()]);
+    }
+    worker_args.push(OsString::from("-"));
+    let why = match supervise::run(&worker_args, bytes, &Limits::with_deadline(WATCHDOG)) {
+        Ok(done) if matches!(done.code, 0..=2) => {
+            use std::io::Write as _;
+            let _ = std::io::stdout().lock().write_all(&done.stdout);
+            let _ = std::io::stderr().lock().write_all(&done.stderr);
+            return done.code;
+        }
+        Ok(done) => format!(
+            "the analysis ended with status {} and no verdict",
+            done.code
+        ),
+        Err(fail) => fail.to_string(),
+    };
+    let verdict = Scanner::global().verdict_for("", "core.analysis-timeout", &why);
+    let out = if args.json {
+        serde_json::to_string(&verdict).unwrap_or_else(|_| "{}".into())
+    } else {
+        render::human(input_text, &verdict)
+    };
+    super::print(&out);
+    verdict.action.exit_code()
 }
 
 fn timeout_verdict(why: &str) -> Verdict {

@@ -929,6 +929,12 @@ fn resolve_path(arg: &[Tok], v: &Vocab, vars: &HashMap<String, String>) -> Optio
 /// `import { execSync as run } from 'child_process'`.
 fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
     let mut out = HashMap::new();
+    // Where the next `}` is, from every token (one pass; a search per `{` is quadratic).
+    let closes = distances_to_next(toks, |t| matches!(t, Tok::Punct('}')));
+    let next_close = |i: usize| match closes.get(i) {
+        Some(&d) if i + (d as usize) < toks.len() => Some(i + d as usize),
+        _ => None,
+    };
     let ident = |i: usize| match toks.get(i) {
         Some(Tok::Ident(s)) => Some(s.as_str()),
         _ => None,
@@ -1003,10 +1009,7 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
                     out.insert(y.to_string(), m.clone());
                 }
                 if matches!(toks.get(i + 1), Some(Tok::Punct('{'))) {
-                    let close = toks[i..]
-                        .iter()
-                        .position(|t| matches!(t, Tok::Punct('}')))
-                        .map(|p| p + i);
+                    let close = next_close(i);
                     if let Some(close) = close {
                         if let (Some("from"), Some(Tok::Str(m))) =
                             (ident(close + 1), toks.get(close + 2))
@@ -1054,10 +1057,7 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
             }
             // `const {execFileSync: x, spawn} = require('child_process')`
             _ if matches!(toks.get(i), Some(Tok::Punct('{'))) => {
-                let close = toks[i..]
-                    .iter()
-                    .position(|t| matches!(t, Tok::Punct('}')))
-                    .map(|p| p + i);
+                let close = next_close(i);
                 if let Some(close) = close {
                     if let (
                         Some(Tok::Punct('=')),
@@ -1379,13 +1379,13 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     }
 }
 
-/// For each token, how many tokens on the next `;` or `,` is (or the end of the stream), in one
-/// backward pass.
-fn separator_distances(toks: &[Tok]) -> Vec<u32> {
+/// For each token, how many tokens on the next token that `is` (itself included) is, or the
+/// distance to the end of the stream when none follows: one backward pass.
+fn distances_to_next(toks: &[Tok], is: impl Fn(&Tok) -> bool) -> Vec<u32> {
     let mut out = vec![0u32; toks.len()];
     let mut next = toks.len();
     for k in (0..toks.len()).rev() {
-        if matches!(toks[k], Tok::Punct(';' | ',')) {
+        if is(&toks[k]) {
             next = k;
         }
         out[k] = u32::try_from(next - k).unwrap_or(u32::MAX);
@@ -1460,7 +1460,7 @@ fn scan(
     let toks = normalized.as_deref().unwrap_or(toks);
     let spans = loops::group_spans(toks);
     // How far each token is from the next `;` or `,` (where an assignment's value ends).
-    let seps = separator_distances(toks);
+    let seps = distances_to_next(toks, |t| matches!(t, Tok::Punct(';' | ',')));
     let mut var_bytes = 0usize;
     let mut r = Report::default();
     let mut vars: HashMap<String, String> = HashMap::new();

@@ -410,9 +410,25 @@ impl Walker {
             }
             return;
         }
+        // Commands that run commands that run commands … (`xargs xargs … rm`): past the bound
+        // the rest is not followed, and says so; the clock is read here too.
+        let span = argv[0].span;
+        if self.out_of_time_at(span) {
+            return;
+        }
+        if self.emit_depth >= super::walk::MAX_EMIT_DEPTH {
+            self.gap(
+                GapKind::DepthExceeded,
+                "commands run by commands nested deeper than the analysis bound",
+                span,
+            );
+            return;
+        }
+        self.emit_depth += 1;
         let saved_place = self.place.clone();
         self.emit_unwrapped(argv, ctx);
         self.place = saved_place;
+        self.emit_depth -= 1;
     }
 
     fn emit_unwrapped(&mut self, mut argv: Vec<Word>, mut ctx: CmdCtx) {
@@ -429,11 +445,14 @@ impl Walker {
                     .next()
                     .is_some()
             {
+                // (The argv is moved in and back out: a copy per wrapper is quadratic on
+                // `sudo sudo … CMD`.)
                 let cmd = Command {
-                    argv: argv.clone(),
+                    argv: std::mem::take(&mut argv),
                     ..self.blank_command(&ctx)
                 };
                 let found = super::sinks::extract(&cmd, None);
+                argv = cmd.argv;
                 if !found.is_empty() {
                     let idx = self.push_wrapper(&argv, &ctx, &wrappers_seen, parent);
                     let recorded = self.out.commands[idx].clone();
@@ -441,11 +460,19 @@ impl Walker {
                     return;
                 }
             }
-            let unwrapped = if wrappers_seen.len() < 64 {
-                wrappers::unwrap(&argv)
-            } else {
-                Unwrap::None
-            };
+            let unwrapped = wrappers::unwrap(&argv);
+            // `sudo sudo … (70 times) rm -rf /`: past the bound the command is not known, and
+            // that is said (an unwrapped remainder would read as a harmless `sudo`).
+            if wrappers_seen.len() >= super::walk::MAX_EMIT_DEPTH
+                && !matches!(unwrapped, Unwrap::None)
+            {
+                self.gap(
+                    GapKind::DepthExceeded,
+                    "wrappers nested deeper than the analysis bound",
+                    argv[0].span,
+                );
+                return;
+            }
             match unwrapped {
                 Unwrap::None => break,
                 Unwrap::Inner {
@@ -481,7 +508,8 @@ impl Walker {
                             return;
                         }
                     }
-                    argv = argv[inner..inner_end].to_vec();
+                    argv.truncate(inner_end);
+                    argv.drain(..inner);
                     if argv.is_empty() {
                         return;
                     }

@@ -26,6 +26,8 @@ pub const TIME_BUDGET: Duration = Duration::from_secs(3);
 /// How deeply nested syntax (subshells in subshells, `$(` in `$(`) is followed before the walker
 /// stops and reports it; keeps hostile input from exhausting the stack.
 const MAX_NESTING: usize = 200;
+/// How deep commands run by commands are followed (wrappers, `xargs`, `find -exec`, sinks).
+pub(crate) const MAX_EMIT_DEPTH: usize = 64;
 /// Largest value a variable may hold while still being resolved literally; past it the value is
 /// unknown (keeps `a="$a$a"` doubling from growing without bound).
 pub(crate) const MAX_VALUE_BYTES: usize = 64 * 1024;
@@ -299,6 +301,9 @@ pub(crate) struct Walker {
     pub(crate) track_state: bool,
     /// Statements visited (the deadline is checked every 64).
     pub(crate) steps: u32,
+    /// Commands being recorded inside commands being recorded (`xargs xargs … CMD`,
+    /// `find -exec find -exec …`), bounded by [`MAX_EMIT_DEPTH`].
+    pub(crate) emit_depth: usize,
     /// The deadline passed; nothing more is walked.
     pub(crate) timed_out: bool,
     /// Product of the unroll factors of the enclosing `for` loops.
@@ -342,6 +347,7 @@ impl Walker {
             inject_arg0: None,
             track_state: true,
             steps: 0,
+            emit_depth: 0,
             timed_out: false,
             unroll: 1,
             deferred: Vec::new(),
@@ -543,6 +549,11 @@ impl Walker {
     /// True (with a `core.analysis-timeout` finding, once) when the deadline has passed. The
     /// clock is read every 64 statements, so the check costs nothing on ordinary input.
     fn out_of_time(&mut self, n: Node, src: &Source) -> bool {
+        self.out_of_time_at(src.span_of(n))
+    }
+
+    /// [`Self::out_of_time`] for a step with no syntax node (a command run by a command).
+    pub(crate) fn out_of_time_at(&mut self, span: Span) -> bool {
         if self.timed_out {
             return true;
         }
@@ -552,7 +563,7 @@ impl Walker {
             self.gap(
                 GapKind::Timeout,
                 "the analysis ran out of its time budget",
-                src.span_of(n),
+                span,
             );
         }
         self.timed_out
