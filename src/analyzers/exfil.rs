@@ -138,6 +138,13 @@ pub(crate) fn secret_var(text: &str) -> Option<String> {
         .map(|m| m.as_str().to_string())
 }
 
+/// Wrappers that run their command with the same output (`taskset -c 0 env`, `sudo env`): the
+/// environment dump is still one.
+const PASS_THROUGH: &[&str] = &[
+    "nice", "taskset", "ionice", "chrt", "stdbuf", "timeout", "nohup", "time", "sudo", "doas",
+    "setsid", "command", "exec", "builtin", "unbuffer",
+];
+
 /// What secret (if any) a command *outputs*: reading a secret file, dumping the environment,
 /// or printing a secret variable.
 fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
@@ -147,7 +154,8 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         name,
         "env" | "printenv" | "set" | "export" | "declare" | "compgen"
     ) && args.iter().all(|a| a.text.starts_with('-'))
-        && cmd.wrapped_by.is_none()
+        && (cmd.wrapped_by.is_none()
+            || cmd.wrappers.iter().all(|w| PASS_THROUGH.contains(&w.as_str())))
     {
         return Some((
             Secret::Environment,
