@@ -884,6 +884,12 @@ fn resolve_path(arg: &[Tok], v: &Vocab, vars: &HashMap<String, String>) -> Optio
                         | "homedir"
                         | "expanduser"
                         | "my_home"
+                        | "NSHomeDirectory"
+                        | "homeDirectoryForCurrentUser"
+                        | "getHomeDirectory"
+                        | "getHomeDir"
+                        | "home_dir"
+                        | "UserHomeDir"
                 ) && in_list(name, &v.home)
                     || matches!(last, "HOME" | "USERPROFILE")
                 {
@@ -1327,6 +1333,9 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
             .any(|o| dotted_tail(n, o)))
     });
     let mut toks = tokens::normalize(raw, lang.style());
+    if lang == Lang::Native {
+        toks = without_argument_labels(toks);
+    }
     if !inputs.argv.is_empty() || inputs.stdin.is_some() || !inputs.env.is_empty() {
         toks = substitute_inputs(toks, inputs);
     }
@@ -1389,6 +1398,28 @@ fn distances_to_next(toks: &[Tok], is: impl Fn(&Tok) -> bool) -> Vec<u32> {
             next = k;
         }
         out[k] = u32::try_from(next - k).unwrap_or(u32::MAX);
+    }
+    out
+}
+
+/// Swift, Kotlin, C# and Dart name their arguments (`removeItem(atPath: p)`,
+/// `Directory.Delete(path: p, recursive: true)`): the label is dropped so the value is the
+/// argument. Only right after `(` or `,` (a `? :` or a `case x:` is not there).
+fn without_argument_labels(toks: Vec<Tok>) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        if let (Tok::Ident(_), Some(Tok::Punct(':')), Some(Tok::Punct('(' | ','))) =
+            (&toks[i], toks.get(i + 1), out.last())
+        {
+            // `::` is a path separator (C++, Rust) and `a, b := …` a Go declaration, not labels.
+            if !matches!(toks.get(i + 2), Some(Tok::Punct(':' | '='))) {
+                i += 2;
+                continue;
+            }
+        }
+        out.push(toks[i].clone());
+        i += 1;
     }
     out
 }
@@ -2798,6 +2829,22 @@ fn octal_mode(n: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn native_argument_labels_and_home_calls_resolve() {
+        for (code, want) in [
+            ("try? FileManager.default.removeItem(atPath: NSHomeDirectory())", "~"),
+            ("import os\nremoveDir(getHomeDir())", "~"),
+            ("System.IO.Directory.Delete(path: \"/etc\", recursive: true);", "/etc"),
+        ] {
+            let r = analyze(Lang::Native, code);
+            assert_eq!(r.deletes.first().map(|d| d.0.as_str()), Some(want), "{code}");
+        }
+        // A C++ path (`std::filesystem::remove_all`) is not a label; a ternary is not either.
+        let r = analyze(Lang::Native, "std::filesystem::remove_all(\"build\");");
+        assert_eq!(r.deletes.first().map(|d| d.0.as_str()), Some("build"), "{r:?}");
+        assert!(analyze(Lang::Native, "let x = ok ? a : b; print(x)").deletes.is_empty());
+    }
 
     #[test]
     fn an_analysis_past_its_deadline_says_it_is_incomplete() {
