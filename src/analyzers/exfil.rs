@@ -155,7 +155,10 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         "env" | "printenv" | "set" | "export" | "declare" | "compgen"
     ) && args.iter().all(|a| a.text.starts_with('-'))
         && (cmd.wrapped_by.is_none()
-            || cmd.wrappers.iter().all(|w| PASS_THROUGH.contains(&w.as_str())))
+            || cmd
+                .wrappers
+                .iter()
+                .all(|w| PASS_THROUGH.contains(&w.as_str())))
     {
         return Some((
             Secret::Environment,

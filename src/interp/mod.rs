@@ -2833,17 +2833,33 @@ mod tests {
     #[test]
     fn native_argument_labels_and_home_calls_resolve() {
         for (code, want) in [
-            ("try? FileManager.default.removeItem(atPath: NSHomeDirectory())", "~"),
+            (
+                "try? FileManager.default.removeItem(atPath: NSHomeDirectory())",
+                "~",
+            ),
             ("import os\nremoveDir(getHomeDir())", "~"),
-            ("System.IO.Directory.Delete(path: \"/etc\", recursive: true);", "/etc"),
+            (
+                "System.IO.Directory.Delete(path: \"/etc\", recursive: true);",
+                "/etc",
+            ),
         ] {
             let r = analyze(Lang::Native, code);
-            assert_eq!(r.deletes.first().map(|d| d.0.as_str()), Some(want), "{code}");
+            assert_eq!(
+                r.deletes.first().map(|d| d.0.as_str()),
+                Some(want),
+                "{code}"
+            );
         }
         // A C++ path (`std::filesystem::remove_all`) is not a label; a ternary is not either.
         let r = analyze(Lang::Native, "std::filesystem::remove_all(\"build\");");
-        assert_eq!(r.deletes.first().map(|d| d.0.as_str()), Some("build"), "{r:?}");
-        assert!(analyze(Lang::Native, "let x = ok ? a : b; print(x)").deletes.is_empty());
+        assert_eq!(
+            r.deletes.first().map(|d| d.0.as_str()),
+            Some("build"),
+            "{r:?}"
+        );
+        assert!(analyze(Lang::Native, "let x = ok ? a : b; print(x)")
+            .deletes
+            .is_empty());
     }
 
     #[test]
