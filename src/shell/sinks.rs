@@ -91,6 +91,10 @@ pub struct SinkSpec {
     /// Options that take a value (so their value is not the first positional).
     #[serde(default)]
     pub value_options: Vec<String>,
+    /// Positionals that name where the command runs, skipped before it (`rest`): `oc rsh POD
+    /// CMD…` and `machinectl shell MACHINE CMD…` pass the command's words as they are.
+    #[serde(default)]
+    pub targets: usize,
     /// Join the rest into one shell string instead of an argv.
     #[serde(default)]
     pub join: bool,
@@ -1033,7 +1037,13 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     };
     let args = &args[start..];
     let from = if spec.after.is_empty() {
-        first_positional(args, &spec.value_options)
+        let mut from = first_positional(args, &spec.value_options);
+        for _ in 0..spec.targets {
+            from = from.and_then(|f| {
+                first_positional(args.get(f + 1..)?, &spec.value_options).map(|p| f + 1 + p)
+            });
+        }
+        from
     } else {
         let limit = if spec.after_options_only {
             first_positional(args, &spec.value_options).unwrap_or(args.len())
