@@ -833,6 +833,43 @@ impl Walker {
         }
     }
 
+    /// `python -m helper` after `printf … > helper.py` (or `PYTHONPATH=/tmp/pm python3 -m
+    /// cleanup` after writing `/tmp/pm/cleanup.py`): the module written earlier is what runs.
+    fn python_module(&mut self, cmd: &Command) {
+        let args = cmd.args();
+        let Some(module) = args
+            .windows(2)
+            .find(|w| w[0].text == "-m")
+            .map(|w| w[1].text.replace('.', "/"))
+        else {
+            return;
+        };
+        let mut dirs = vec![String::new()];
+        if let Some((_, path)) = cmd.assignments.iter().find(|(k, _)| k == "PYTHONPATH") {
+            dirs.extend(
+                path.text
+                    .split(':')
+                    .filter(|d| !d.is_empty())
+                    .map(|d| format!("{}/", d.trim_end_matches('/'))),
+            );
+        }
+        let written = dirs.iter().find_map(|dir| {
+            [
+                format!("{dir}{module}.py"),
+                format!("{dir}{module}/__main__.py"),
+            ]
+            .into_iter()
+            .find(|f| self.files.contains_key(file_key(f)))
+        });
+        if let Some(path) = written {
+            let file = Word {
+                text: path,
+                ..cmd.argv[0].clone()
+            };
+            self.run_written_file(&file, Lang::Python, "run as a module");
+        }
+    }
+
     fn emit_or_code(
         &mut self,
         run: Result<Vec<Word>, Word>,
@@ -1202,6 +1239,7 @@ impl Walker {
                     self.nested_code(&code, Origin::ShellString);
                 }
             }
+            "python" | "python2" | "python3" | "pypy" | "pypy3" => self.python_module(&cmd),
             "source" | "." => {
                 // `source /dev/stdin <<< CODE`: what arrives on stdin is sourced.
                 if reads_code_from_stdin(&cmd) {
