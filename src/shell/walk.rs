@@ -2335,6 +2335,28 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
             let values: Vec<&str> = rest[1..].iter().map(|w| w.text.as_str()).collect();
             (printf_format(&format.text, &values)?, false)
         }
+        // `jq -rn '"rm -rf ~"'`: with no input and raw output, a string literal prints itself.
+        "jq" => {
+            let flag = |short: char, long: &str| {
+                args.iter().any(|a| {
+                    a.text == long
+                        || (a.text.starts_with('-')
+                            && !a.text.starts_with("--")
+                            && a.text.contains(short))
+                })
+            };
+            if !(flag('n', "--null-input")
+                && (flag('r', "--raw-output") || flag('j', "--join-output")))
+            {
+                return None;
+            }
+            let filters: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            let [filter] = filters.as_slice() else {
+                return None;
+            };
+            let text: String = serde_json::from_str(filter.text.trim()).ok()?;
+            (text, false)
+        }
         // `yes TEXT | head -1`: the text, one line of it.
         "yes" => {
             let words: Vec<&str> = args.iter().map(|w| w.text.as_str()).collect();
