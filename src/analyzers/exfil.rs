@@ -83,8 +83,9 @@ fn is_secret_path(p: &str) -> bool {
     if secret_file_re().is_match(p) {
         return true;
     }
-    // Every file of a key directory (`for f in ~/.ssh/*`, `~/.aws/*`).
-    if let Some((dir, "*" | "*.*" | "id_*")) = p.rsplit_once('/') {
+    // Every file of a key directory (`for f in ~/.ssh/*`, `~/.aws/*`), or some of them
+    // (`find ~/.ssh -type f -exec … {}`: the placeholder stands for each match).
+    if let Some((dir, "*" | "*.*" | "id_*" | "{}")) = p.rsplit_once('/') {
         if matches!(
             dir.rsplit('/').next(),
             Some(".ssh" | ".aws" | ".gnupg" | ".kube" | ".docker")

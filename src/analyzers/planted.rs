@@ -19,7 +19,6 @@ const EXTRA_FILES: &[(&str, Format)] = &[
     ("setup.py", Format::Code(Lang::Python)),
     ("__init__.py", Format::Code(Lang::Python)),
     ("sitecustomize.py", Format::Code(Lang::Python)),
-    ("CMakeLists.txt", Format::Strings),
     ("build.gradle", Format::Strings),
     ("build.gradle.kts", Format::Strings),
     ("Jenkinsfile", Format::Strings),

@@ -1820,6 +1820,21 @@ fn scan(
                     if bare && fed_fetch {
                         r.fetch_exec = true;
                     }
+                    // `subprocess.run(["sh"], input=b"rm -rf ~")`: literal text on a shell's
+                    // stdin is its command line.
+                    let fed_shell = matches!(&run, Run::Argv(a) if a.len() == 1
+                        && matches!(a[0].rsplit('/').next(), Some("sh" | "bash" | "dash" | "zsh" | "ksh" | "ash")));
+                    if fed_shell {
+                        let fed_text = parts.iter().find_map(|p| match p {
+                            [Tok::Ident(k), Tok::Punct('='), rest @ ..] if k == "input" => {
+                                literal(rest, &vars)
+                            }
+                            _ => None,
+                        });
+                        if let Some(code) = fed_text {
+                            r.runs.push((Run::Shell(code), name.to_string()));
+                        }
+                    }
                     r.runs.push((run, name.to_string()));
                 } else if !(parts.is_empty()
                     || matches!(lang, Lang::Perl | Lang::Ruby) && name == "open")
@@ -2121,9 +2136,14 @@ fn writes_and_shell_pipes(
                 let bare = (lang == Lang::Perl
                     && !matches!(toks.get(i + 1), Some(Tok::Punct('('))))
                 .then(|| {
+                    // The arguments end at the statement's end or at `or die`, `|| die`.
                     let end = toks[i + 1..]
                         .iter()
-                        .position(|t| matches!(t, Tok::Punct(';')))
+                        .position(|t| match t {
+                            Tok::Punct(';' | '|') => true,
+                            Tok::Ident(w) => matches!(w.as_str(), "or" | "and" | "unless" | "if"),
+                            _ => false,
+                        })
                         .map_or(toks.len(), |p| i + 1 + p);
                     (&toks[i + 1..end], end)
                 });
@@ -2236,7 +2256,8 @@ fn writes_and_shell_pipes(
             }
             // R `write(TEXT, file = PATH, append = TRUE)`, `cat(TEXT, file = PATH)`,
             // `writeLines(TEXT, PATH)`: the file is a named argument.
-            "write" | "cat" | "writeLines"
+            // `writeBin(RAW, "/dev/sda")`, `writeChar(TEXT, con = PATH)`: the connection.
+            "write" | "cat" | "writeLines" | "writeBin" | "writeChar"
                 if lang == Lang::R && matches!(toks.get(i + 1), Some(Tok::Punct('('))) =>
             {
                 if let Some((args, _)) = call_args(toks, i + 1) {
@@ -2247,8 +2268,8 @@ fn writes_and_shell_pipes(
                             _ => None,
                         })
                     };
-                    let target = named("file").or_else(|| {
-                        (last == "writeLines")
+                    let target = named("file").or_else(|| named("con")).or_else(|| {
+                        matches!(last, "writeLines" | "writeBin" | "writeChar")
                             .then(|| parts.get(1).copied())
                             .flatten()
                     });
@@ -2325,6 +2346,24 @@ fn writes_and_shell_pipes(
                     if shell_handle {
                         r.runs
                             .push((Run::Shell(text), "print to a shell pipe".into()));
+                    }
+                }
+            }
+            // Ruby `IO.popen("sh", "w") { |p| p.puts "…" }`: lines written to a shell's stdin.
+            "puts" | "print" | "write" if lang == Lang::Ruby && name.contains('.') => {
+                // (`IO.popen("sh", "w")` reads as the argv `sh w`: the mode is not a word.)
+                let is_shell = |p: &str| matches!(p, "sh" | "bash" | "/bin/sh" | "/bin/bash");
+                let to_shell = r.runs.iter().any(|(run, call)| {
+                    call.ends_with("popen")
+                        && match run {
+                            Run::Shell(s) => is_shell(s.trim()),
+                            Run::Argv(a) => a.first().is_some_and(|p| is_shell(p)),
+                        }
+                });
+                if to_shell {
+                    if let Some(text) = first_str_after(i + 1) {
+                        r.runs
+                            .push((Run::Shell(text), "text written to a shell's stdin".into()));
                     }
                 }
             }
@@ -2609,6 +2648,38 @@ fn run_of(
             return Some(Run::Argv(argv));
         }
     }
+    // R `system2("rm", c("-rf", "~"))` / `system2("rm", args = "-rf ~")`: a program and its
+    // arguments, pasted into one command line by R.
+    if lang == Lang::R && name == "system2" {
+        let program = literal(first, vars)?;
+        let mut line = vec![program];
+        if let Some(args) = parts.get(1) {
+            let args = match args {
+                [Tok::Ident(k), Tok::Punct('='), rest @ ..] if k == "args" => rest,
+                _ => args,
+            };
+            let list = match args {
+                [Tok::Ident(c), Tok::Punct('('), inner @ .., Tok::Punct(')')] if c == "c" => {
+                    split_args(inner)
+                        .into_iter()
+                        .map(|a| match a {
+                            // `shQuote("…")`: one quoted word.
+                            [Tok::Ident(q), Tok::Punct('('), text @ .., Tok::Punct(')')]
+                                if q == "shQuote" =>
+                            {
+                                literal(text, vars)
+                                    .map(|t| format!("'{}'", t.replace('\'', "'\\''")))
+                            }
+                            _ => literal(a, vars),
+                        })
+                        .collect::<Option<Vec<String>>>()?
+                }
+                _ => vec![literal(args, vars)?],
+            };
+            line.extend(list);
+        }
+        return Some(Run::Shell(line.join(" ")));
+    }
     // Perl `open(FH, "cmd |")`, `open(my $fh, "-|", "cmd")`; Ruby `open("|cmd")`.
     if name == "open" || name.ends_with(".open") {
         let strs: Vec<String> = parts.iter().filter_map(|p| literal(p, vars)).collect();
@@ -2728,10 +2799,44 @@ fn huge_count(toks: &[Tok]) -> bool {
     })
 }
 
-/// AppleScript: `do shell script "…"`.
+/// AppleScript: `do shell script "…"`; its JavaScript flavour (`osascript -l JavaScript`):
+/// `app.doShellScript("…")` and `$.NSFileManager…removeItemAtPathError(PATH, …)`.
 fn applescript(code: &str) -> Report {
     let toks = tokenize(code, Style::Lua);
     let mut r = Report::default();
+    for (i, t) in toks.iter().enumerate() {
+        let Tok::Ident(name) = t else { continue };
+        let last = name.rsplit('.').next().unwrap_or(name);
+        if !matches!(toks.get(i + 1), Some(Tok::Punct('('))) {
+            continue;
+        }
+        // JXA's bridge prefixes Objective-C names with `$.` (`$.NSHomeDirectory()`).
+        let arg = toks[i + 2..]
+            .iter()
+            .find(|t| !matches!(t, Tok::Punct('$' | '.')));
+        match (last, arg) {
+            ("doShellScript", Some(Tok::Str(s))) => {
+                r.runs.push((Run::Shell(s.clone()), "doShellScript".into()))
+            }
+            ("doShellScript", _) => r.dynamic.push("doShellScript".into()),
+            (
+                "removeItemAtPathError"
+                | "removeItemAtPath"
+                | "trashItemAtURLResultingItemURLError",
+                arg,
+            ) => {
+                let path = match arg {
+                    Some(Tok::Str(p)) => Some(p.clone()),
+                    Some(Tok::Ident(h)) if h.ends_with("NSHomeDirectory") => Some("~".into()),
+                    _ => None,
+                };
+                if let Some(p) = path {
+                    r.deletes.push((p, last.to_string()));
+                }
+            }
+            _ => {}
+        }
+    }
     for (i, w) in toks.windows(4).enumerate() {
         if let [Tok::Ident(a), Tok::Ident(b), Tok::Ident(c), arg] = w {
             if a == "do" && b == "shell" && c == "script" {
@@ -2974,6 +3079,62 @@ mod tests {
         // Project clean-up, and fixed files beside a listing, are not wipes.
         assert!(del(py, "[os.remove(f) for f in glob.glob('*.pyc')]").is_empty());
         assert!(del(py, "print(os.listdir('/')); os.remove('out.txt')").is_empty());
+    }
+
+    #[test]
+    fn text_written_to_a_shell_stdin_is_its_command_line() {
+        let shell_runs = |lang, code| -> Vec<String> {
+            analyze(lang, code)
+                .runs
+                .into_iter()
+                .filter_map(|(r, _)| match r {
+                    Run::Shell(s) => Some(s),
+                    _ => None,
+                })
+                .collect()
+        };
+        let r = shell_runs(
+            Lang::Ruby,
+            "IO.popen(\"sh\", \"w\") { |p| p.puts \"rm -rf ~\" }",
+        );
+        assert!(r.iter().any(|s| s == "rm -rf ~"), "{r:?}");
+        let r = shell_runs(
+            Lang::Python,
+            "import subprocess; subprocess.run([\"sh\"], input=b\"rm -rf ~\")",
+        );
+        assert!(r.iter().any(|s| s == "rm -rf ~"), "{r:?}");
+        // A sort fed lines, and a shell given no literal text, run nothing more.
+        let r = shell_runs(
+            Lang::Ruby,
+            "IO.popen(\"sort\", \"r+\") { |p| p.puts \"b\" }",
+        );
+        assert!(!r.iter().any(|s| s == "b"), "{r:?}");
+    }
+
+    #[test]
+    fn escapes_of_every_form_are_decoded() {
+        let runs = |lang, code| format!("{:?}", analyze(lang, code).runs);
+        assert!(
+            runs(Lang::Python, "import os; os.system(\"\\162\\155 -rf ~\")").contains("rm -rf ~")
+        );
+        assert!(runs(
+            Lang::Python,
+            "import os; os.system(\"\\N{LATIN SMALL LETTER R}m -rf ~\")"
+        )
+        .contains("rm -rf ~"));
+        assert!(runs(
+            Lang::JavaScript,
+            "require('child_process').execSync(\"\\u0072m -rf ~\")"
+        )
+        .contains("rm -rf ~"));
+        assert!(runs(
+            Lang::JavaScript,
+            "require('child_process').execSync(\"\\u{72}m -rf ~\")"
+        )
+        .contains("rm -rf ~"));
+        assert!(runs(Lang::Perl, "system \"\\x{72}m -rf ~\"").contains("rm -rf ~"));
+        assert!(runs(Lang::Ruby, "system \"rm -rf #{Dir.home}\"").contains("rm -rf ~"));
+        assert!(runs(Lang::Ruby, "system \"ls #{dir}\"").contains("ls #{dir}"));
     }
 
     #[test]

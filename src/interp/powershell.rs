@@ -73,8 +73,15 @@ const SECRETS: &[&str] = &[
     "key4.db",
 ];
 
+/// How deep strings evaluated as code (`iex 'iex "…"'`) are followed.
+const MAX_NESTED: usize = 4;
+
 /// Analyse PowerShell code.
 pub(super) fn analyze(code: &str) -> Report {
+    analyze_nested(code, 0)
+}
+
+fn analyze_nested(code: &str, depth: usize) -> Report {
     let mut r = Report::default();
     let text = unsplit_strings(&code.to_ascii_lowercase());
     // Comments and messages (`Write-Host 'never iex a DownloadString'`) are not code.
@@ -96,6 +103,15 @@ pub(super) fn analyze(code: &str) -> Report {
         r.reverse_shell = true;
     }
     dotnet_calls(&text, &mut r);
+    // `[scriptblock]::Create('CODE')`: the string becomes a script block.
+    if depth < MAX_NESTED && code_text.contains("[scriptblock]::create(") {
+        for (at, _) in text.match_indices("[scriptblock]::create(") {
+            let arg = text[at + "[scriptblock]::create(".len()..].trim_start();
+            if let Some(code) = leading_literal(arg) {
+                r.absorb(analyze_nested(&code, depth + 1));
+            }
+        }
+    }
     // Native programs and cmd built-ins (`vssadmin …`, `rd /s /q C:\`, `cmd /c …`).
     super::windows::native(code, &mut r);
     for line in split_unquoted(&text, &[';', '\n']) {
@@ -138,6 +154,18 @@ pub(super) fn analyze(code: &str) -> Report {
                     r.writes.push((path, value, append));
                 }
             }
+            // `iex "CODE"`, `Invoke-Expression 'CODE'`: a literal string is code.
+            if matches!(verb, "iex" | "invoke-expression") && depth < MAX_NESTED {
+                if let Some(code) = words.get(1).and_then(|w| literal(w)) {
+                    r.absorb(analyze_nested(&code, depth + 1));
+                }
+            }
+            // `Start-Process bash -ArgumentList '-c','CMD'`: a program with its arguments.
+            if matches!(verb, "start-process" | "saps" | "start") {
+                if let Some(argv) = started_process(words) {
+                    r.runs.push((Run::Argv(argv), "Start-Process".into()));
+                }
+            }
             if matches!(verb, "bash" | "sh" | "wsl") {
                 r.runs.push((
                     Run::Shell(stage.trim().to_string()),
@@ -147,6 +175,61 @@ pub(super) fn analyze(code: &str) -> Report {
         }
     }
     r
+}
+
+/// The value of a word that is one quoted string (`'x'`, `"x"`).
+fn literal(word: &str) -> Option<String> {
+    let q = word.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    (word.len() >= 2 && word.ends_with(q) && !word[1..word.len() - 1].contains(q))
+        .then(|| word[1..word.len() - 1].to_string())
+}
+
+/// The quoted string at the start of `text`.
+fn leading_literal(text: &str) -> Option<String> {
+    let q = text.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let end = text[1..].find(q)?;
+    Some(text[1..1 + end].to_string())
+}
+
+/// `Start-Process PROGRAM [-ArgumentList A,B]` (or `-FilePath PROGRAM`): the argv it starts.
+fn started_process(words: &[String]) -> Option<Vec<String>> {
+    let unquote = |w: &str| literal(w).unwrap_or_else(|| w.to_string());
+    let mut program = None;
+    let mut args = Vec::new();
+    let mut i = 1;
+    while i < words.len() {
+        let w = words[i].as_str();
+        let is = |name: &str| w.len() >= 3 && w.starts_with('-') && name.starts_with(w);
+        if is("-filepath") {
+            program = words.get(i + 1).map(|p| unquote(p));
+            i += 2;
+        } else if is("-argumentlist") || w == "-args" {
+            if let Some(list) = words.get(i + 1) {
+                args.extend(
+                    split_unquoted(list, &[','])
+                        .iter()
+                        .map(|a| unquote(a.trim())),
+                );
+            }
+            i += 2;
+        } else if w.starts_with('-') {
+            // `-Wait`, `-NoNewWindow`; `-WindowStyle Hidden` and others with a value.
+            let with_value = ["-windowstyle", "-workingdirectory", "-verb", "-credential"]
+                .iter()
+                .any(|o| w.len() >= 3 && o.starts_with(w));
+            i += if with_value { 2 } else { 1 };
+        } else {
+            if program.is_none() {
+                program = Some(unquote(w));
+            } else {
+                args.extend(split_unquoted(w, &[',']).iter().map(|a| unquote(a.trim())));
+            }
+            i += 1;
+        }
+    }
+    let mut argv = vec![program?];
+    argv.extend(args);
+    Some(argv)
 }
 
 /// `text` split at `seps` outside quotes and parentheses (not braces: statements inside a

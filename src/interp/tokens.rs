@@ -157,8 +157,24 @@ pub fn tokenize(src: &str, style: Style) -> Vec<Tok> {
             i = (end + 3).min(b.len().max(end));
             continue;
         }
+        if c == '"' && style == Style::Ruby {
+            let (s, j) = ruby_interpolated(&b, i + 1);
+            out.push(Tok::Str(s));
+            i = j;
+            continue;
+        }
         if c == '\'' || c == '"' {
-            let (s, j) = quoted(&b, i + 1, c, true);
+            let (mut s, j) = quoted(&b, i + 1, c, true);
+            if c == '"' && style == Style::Perl {
+                for home in [
+                    "$ENV{HOME}",
+                    "$ENV{'HOME'}",
+                    "$ENV{\"HOME\"}",
+                    "${\\$ENV{HOME}}",
+                ] {
+                    s = s.replace(home, "~");
+                }
+            }
             out.push(Tok::Str(s));
             i = j;
             continue;
@@ -261,39 +277,207 @@ fn quoted(b: &[char], mut i: usize, close: char, escapes: bool) -> (String, usiz
     let mut s = String::new();
     while i < b.len() && b[i] != close {
         if b[i] == '\\' && i + 1 < b.len() {
-            let e = b[i + 1];
             if !escapes {
                 s.push('\\');
-                s.push(e);
+                s.push(b[i + 1]);
+                i += 2;
             } else {
-                match e {
-                    'n' => s.push('\n'),
-                    't' => s.push('\t'),
-                    'r' => s.push('\r'),
-                    '0' => s.push('\0'),
-                    'x' => {
-                        let hex: String = b
-                            .get(i + 2..(i + 4).min(b.len()))
-                            .unwrap_or(&[])
-                            .iter()
-                            .collect();
-                        if let Ok(v) = u8::from_str_radix(&hex, 16) {
-                            s.push(v as char);
-                            i += 2;
-                        } else {
-                            s.push('x');
-                        }
-                    }
-                    _ => s.push(e),
-                }
+                let (c, used) = escape_at(b, i + 1);
+                s.extend(c);
+                i += 1 + used;
             }
-            i += 2;
             continue;
         }
         s.push(b[i]);
         i += 1;
     }
     (s, (i + 1).min(b.len()))
+}
+
+/// A Ruby double-quoted string from after its opening quote: escapes decoded, and an
+/// interpolation of the home directory (`#{Dir.home}`, `#{ENV['HOME']}`) written as `~`; other
+/// interpolations stay as written. Returns the value and the index after the closing quote.
+fn ruby_interpolated(b: &[char], mut i: usize) -> (String, usize) {
+    const HOME: &[&str] = &[
+        "Dir.home",
+        "Dir.home()",
+        "ENV['HOME']",
+        "ENV[\"HOME\"]",
+        "ENV.fetch('HOME')",
+        "ENV.fetch(\"HOME\")",
+        "File.expand_path('~')",
+        "File.expand_path(\"~\")",
+        "Etc.getpwuid.dir",
+        "Gem.user_home",
+    ];
+    let mut s = String::new();
+    while i < b.len() && b[i] != '"' {
+        if b[i] == '\\' && i + 1 < b.len() {
+            let (c, used) = escape_at(b, i + 1);
+            s.extend(c);
+            i += 1 + used;
+            continue;
+        }
+        if b[i] == '#' && b.get(i + 1) == Some(&'{') {
+            let mut depth = 0usize;
+            let mut j = i + 1;
+            while j < b.len() {
+                match b[j] {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                j += 1;
+            }
+            let expr: String = b[i + 2..j.min(b.len())].iter().collect();
+            let expr = expr.trim();
+            if HOME.contains(&expr) {
+                s.push('~');
+            } else {
+                s.push_str("#{");
+                s.push_str(expr);
+                s.push('}');
+            }
+            i = (j + 1).min(b.len());
+            continue;
+        }
+        s.push(b[i]);
+        i += 1;
+    }
+    (s, (i + 1).min(b.len()))
+}
+
+/// The character a backslash escape stands for, `b[i]` being the character after the
+/// backslash, and how many characters the escape used after the backslash: `\n`, octal
+/// `\162`, `\x72`, `\x{72}`, `\u0072`, `\u{72}`, `\U00000072`, `\o{162}`, `\N{U+72}` and
+/// `\N{LATIN SMALL LETTER R}` (the names of printable ASCII), anything else as itself.
+pub(crate) fn escape_at(b: &[char], i: usize) -> (Option<char>, usize) {
+    let e = b[i];
+    // Digits of `radix` from `b[from..]`, at most `max`: the value and how many were read.
+    let digits = |from: usize, radix: u32, max: usize| {
+        let text: String = b
+            .iter()
+            .skip(from)
+            .take(max)
+            .take_while(|c| c.is_digit(radix))
+            .collect();
+        let n = text.chars().count();
+        (u32::from_str_radix(&text, radix).ok(), n)
+    };
+    // `{…}` after the escape letter: its text and the characters used (letter included).
+    let braced = || -> Option<(String, usize)> {
+        if b.get(i + 1) != Some(&'{') {
+            return None;
+        }
+        let body: String = b
+            .iter()
+            .skip(i + 2)
+            .take(64)
+            .take_while(|c| **c != '}')
+            .collect();
+        let n = body.chars().count();
+        (b.get(i + 2 + n) == Some(&'}')).then_some((body, n + 3))
+    };
+    match e {
+        'n' => (Some('\n'), 1),
+        't' => (Some('\t'), 1),
+        'r' => (Some('\r'), 1),
+        '0'..='7' => {
+            let (v, n) = digits(i, 8, 3);
+            (v.and_then(|v| char::from_u32(v & 0xff)), n.max(1))
+        }
+        'x' | 'u' | 'U' | 'o' => {
+            if let Some((body, used)) = braced() {
+                let radix = if e == 'o' { 8 } else { 16 };
+                let v = u32::from_str_radix(body.trim(), radix).ok();
+                return (v.and_then(char::from_u32), used);
+            }
+            let (radix, max) = match e {
+                'x' => (16, 2),
+                'u' => (16, 4),
+                'U' => (16, 8),
+                _ => return (Some(e), 1),
+            };
+            match digits(i + 1, radix, max) {
+                (Some(v), n) if e == 'x' || n == max => (char::from_u32(v), n + 1),
+                _ => (Some(e), 1),
+            }
+        }
+        'N' => match braced() {
+            Some((name, used)) => (char_named(&name), used),
+            None => (Some(e), 1),
+        },
+        _ => (Some(e), 1),
+    }
+}
+
+/// The character of a Unicode name of printable ASCII (`LATIN SMALL LETTER R`, `SOLIDUS`), or
+/// of `U+72`.
+fn char_named(name: &str) -> Option<char> {
+    let name = name.trim().to_ascii_uppercase();
+    if let Some(hex) = name.strip_prefix("U+") {
+        return u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
+    }
+    let letter = |rest: &str| {
+        let mut cs = rest.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) if c.is_ascii_uppercase() => Some(c),
+            _ => None,
+        }
+    };
+    if let Some(rest) = name.strip_prefix("LATIN SMALL LETTER ") {
+        return letter(rest).map(|c| c.to_ascii_lowercase());
+    }
+    if let Some(rest) = name.strip_prefix("LATIN CAPITAL LETTER ") {
+        return letter(rest);
+    }
+    const DIGITS: [&str; 10] = [
+        "ZERO", "ONE", "TWO", "THREE", "FOUR", "FIVE", "SIX", "SEVEN", "EIGHT", "NINE",
+    ];
+    if let Some(rest) = name.strip_prefix("DIGIT ") {
+        return DIGITS
+            .iter()
+            .position(|d| *d == rest)
+            .map(|n| (b'0' + n as u8) as char);
+    }
+    const NAMED: &[(&str, char)] = &[
+        ("SPACE", ' '),
+        ("EXCLAMATION MARK", '!'),
+        ("QUOTATION MARK", '"'),
+        ("NUMBER SIGN", '#'),
+        ("DOLLAR SIGN", '$'),
+        ("PERCENT SIGN", '%'),
+        ("AMPERSAND", '&'),
+        ("APOSTROPHE", '\''),
+        ("LEFT PARENTHESIS", '('),
+        ("RIGHT PARENTHESIS", ')'),
+        ("ASTERISK", '*'),
+        ("PLUS SIGN", '+'),
+        ("COMMA", ','),
+        ("HYPHEN-MINUS", '-'),
+        ("FULL STOP", '.'),
+        ("SOLIDUS", '/'),
+        ("COLON", ':'),
+        ("SEMICOLON", ';'),
+        ("LESS-THAN SIGN", '<'),
+        ("EQUALS SIGN", '='),
+        ("GREATER-THAN SIGN", '>'),
+        ("QUESTION MARK", '?'),
+        ("COMMERCIAL AT", '@'),
+        ("REVERSE SOLIDUS", '\\'),
+        ("LOW LINE", '_'),
+        ("GRAVE ACCENT", '`'),
+        ("VERTICAL LINE", '|'),
+        ("TILDE", '~'),
+        ("LINE FEED", '\n'),
+        ("CHARACTER TABULATION", '\t'),
+    ];
+    NAMED.iter().find(|(n, _)| *n == name).map(|(_, c)| *c)
 }
 
 /// The closing delimiter for an opening one (`{` → `}`), or the same character.

@@ -460,6 +460,15 @@ impl Walker {
                     return;
                 }
             }
+            if wrappers_seen.len() < super::walk::MAX_EMIT_DEPTH {
+                if let Some(inner) = wrappers::launched(&argv) {
+                    let idx = self.push_wrapper(&argv, &ctx, &wrappers_seen, parent);
+                    wrappers_seen.push(argv[0].text.clone());
+                    parent = Some(idx);
+                    argv = inner;
+                    continue;
+                }
+            }
             let unwrapped = wrappers::unwrap(&argv);
             // `sudo sudo … (70 times) rm -rf /`: past the bound the command is not known, and
             // that is said (an unwrapped remainder would read as a harmless `sudo`).
@@ -488,6 +497,13 @@ impl Walker {
                     parent = Some(idx);
                     self.env_code_sinks(&assignments);
                     ctx.assignments.extend(assignments);
+                    if wrapper == "sem" && inner < inner_end {
+                        // `sem 'CMD'`: GNU parallel's semaphore hands its arguments to a shell
+                        // as one command line.
+                        let code = join_words(&argv[inner..inner_end]);
+                        self.nested_code(&code, Origin::ShellString);
+                        return;
+                    }
                     if matches!(wrapper.as_str(), "xargs" | "parallel") {
                         let mut runs = self.input_driven(&argv, inner, inner_end, &ctx);
                         // `parallel 'rm -rf {}' ::: …`: parallel hands its command to a shell, so
@@ -1023,9 +1039,34 @@ impl Walker {
         // not set them (an assignment would have resolved the name), the user's environment does.
         // The script's own arguments run as a command (`exec "$@"`, `exec gosu app "$@"` in a
         // container entrypoint): the caller chose them, not this input.
+        // Build conventions name the toolchain the same way (`$CC -O2 x.c`, `$PYTHON -m pip`).
         let preference = matches!(
-            w.text.trim_matches(['"', '{', '}']),
-            "$EDITOR" | "$VISUAL" | "$PAGER" | "$BROWSER" | "$MANPAGER" | "$@" | "$*"
+            w.text.replace(['"', '{', '}'], "").as_str(),
+            "$EDITOR"
+                | "$VISUAL"
+                | "$PAGER"
+                | "$BROWSER"
+                | "$MANPAGER"
+                | "$@"
+                | "$*"
+                | "$CC"
+                | "$CXX"
+                | "$CPP"
+                | "$LD"
+                | "$AR"
+                | "$FC"
+                | "$PYTHON"
+                | "$PYTHON3"
+                | "$PIP"
+                | "$CARGO"
+                | "$RUSTC"
+                | "$GO"
+                | "$NODE"
+                | "$NPM"
+                | "$MAKE"
+                | "$CMAKE"
+                | "$JAVA"
+                | "$JAVAC"
         ) && self.call_stack.is_empty();
         if positional_in_definition || preference {
         } else if !literal_base && (!w.subs.is_empty() || (w.dynamic && w.text.contains('$'))) {

@@ -674,7 +674,9 @@ impl Walker {
             | Format::Dockerfile
             | Format::JsonScripts
             | Format::Strings
-            | Format::Bang => {
+            | Format::Bang
+            | Format::M4
+            | Format::CMake => {
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {
                         text,

@@ -104,9 +104,14 @@ pub struct SinkSpec {
     /// Arguments dropped from a joined rest (`Enter` for `tmux send-keys`).
     #[serde(default)]
     pub drop: Vec<String>,
-    /// Arguments skipped before the first positional (`first-arg`).
+    /// Arguments skipped before the first positional (`first-arg`); for `operands`, options
+    /// whose next argument is their value, not an operand (`m4 -I DIR`).
     #[serde(default)]
     pub skip: Vec<String>,
+    /// With `stdin` and a `file_format`: the operands are files in that format, and with no
+    /// operand the stdin is (`m4 FILE…`, `… | m4`).
+    #[serde(default)]
+    pub operands: bool,
     /// Options naming a file of commands (`stdin`).
     #[serde(default)]
     pub file_options: Vec<String>,
@@ -322,6 +327,11 @@ pub enum Format {
     Strings,
     /// An editor script (vim's `-S FILE`, ed): its `:!cmd` lines and `system("cmd")` calls.
     Bang,
+    /// m4 input: the commands of its `syscmd(…)` and `esyscmd(…)` macros.
+    M4,
+    /// A CMake script (`cmake -P`, `CMakeLists.txt`): `execute_process(COMMAND …)`,
+    /// `exec_program(…)` and `file(REMOVE_RECURSE …)`, as command lines.
+    CMake,
 }
 
 impl Format {
@@ -335,6 +345,8 @@ impl Format {
             "json-scripts" => Format::JsonScripts,
             "strings" => Format::Strings,
             "bang" => Format::Bang,
+            "m4" => Format::M4,
+            "cmake" => Format::CMake,
             other => Format::Code(Lang::parse(Some(other))),
         }
     }
@@ -450,9 +462,255 @@ impl Format {
                     rest = &after[end + 1..];
                 }
             }
+            Format::M4 => {
+                for name in ["esyscmd(", "syscmd("] {
+                    let mut rest = content;
+                    while let Some(at) = rest.find(name) {
+                        let after = &rest[at + name.len()..];
+                        // `esyscmd(` also contains `syscmd(`: count each call once.
+                        let inside_esyscmd = name == "syscmd(" && rest[..at].ends_with('e');
+                        let arg = balanced_call_argument(after);
+                        if !inside_esyscmd {
+                            push(
+                                arg.trim()
+                                    .trim_start_matches(['`', '['])
+                                    .trim_end_matches(['\'', ']']),
+                            );
+                        }
+                        rest = &after[arg.len().min(after.len())..];
+                    }
+                }
+            }
+            Format::CMake => {
+                // Quoted words stay quoted: no trimming of the line's quotes.
+                for line in cmake_command_lines(content) {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
             _ => return None,
         }
         Some(out)
+    }
+}
+
+/// The text of a call's argument list up to its closing parenthesis (nested ones kept).
+fn balanced_call_argument(after_open: &str) -> &str {
+    let mut depth = 0usize;
+    for (i, c) in after_open.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return &after_open[..i],
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    after_open
+}
+
+/// Command lines of a CMake script: each `COMMAND` of `execute_process` and
+/// `add_custom_command|target`, the program and `ARGS` of `exec_program`, and the paths of
+/// `file(REMOVE_RECURSE …)` as `rm -rf`. `$ENV{X}` becomes `$X`.
+fn cmake_command_lines(content: &str) -> Vec<String> {
+    const KEYWORDS: &[&str] = &[
+        "WORKING_DIRECTORY",
+        "TIMEOUT",
+        "RESULT_VARIABLE",
+        "RESULTS_VARIABLE",
+        "OUTPUT_VARIABLE",
+        "ERROR_VARIABLE",
+        "INPUT_FILE",
+        "OUTPUT_FILE",
+        "ERROR_FILE",
+        "OUTPUT_QUIET",
+        "ERROR_QUIET",
+        "COMMAND_ECHO",
+        "OUTPUT_STRIP_TRAILING_WHITESPACE",
+        "ERROR_STRIP_TRAILING_WHITESPACE",
+        "ENCODING",
+        "ECHO_OUTPUT_VARIABLE",
+        "ECHO_ERROR_VARIABLE",
+        "COMMAND_ERROR_IS_FATAL",
+        "OUTPUT",
+        "DEPENDS",
+        "BYPRODUCTS",
+        "COMMENT",
+        "VERBATIM",
+        "USES_TERMINAL",
+        "ALL",
+        "MAIN_DEPENDENCY",
+        "IMPLICIT_DEPENDS",
+        "DEPFILE",
+        "JOB_POOL",
+        "JOB_SERVER_AWARE",
+        "SOURCES",
+        "COMMAND_EXPAND_LISTS",
+        "APPEND",
+        "PRE_BUILD",
+        "PRE_LINK",
+        "POST_BUILD",
+        "TARGET",
+        "RETURN_VALUE",
+    ];
+    let text = cmake_variables(content);
+    let lower = text.to_ascii_lowercase();
+    let mut lines = Vec::new();
+    for call in [
+        "execute_process(",
+        "exec_program(",
+        "add_custom_command(",
+        "add_custom_target(",
+        "file(",
+    ] {
+        let mut from = 0;
+        while let Some(at) = lower[from..].find(call) {
+            let start = from + at + call.len();
+            // A longer name ending in this one (`my_file(`) is another command.
+            let before = text[..from + at].chars().next_back();
+            let args = balanced_call_argument(&text[start..]);
+            from = start + args.len();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let words = cmake_words(args);
+            match call {
+                "file(" => {
+                    if let Some((verb, paths)) = words.split_first() {
+                        if verb == "REMOVE_RECURSE" || verb == "REMOVE" {
+                            let paths: Vec<String> = paths.iter().map(|p| shell_quote(p)).collect();
+                            if !paths.is_empty() {
+                                lines.push(format!("rm -rf -- {}", paths.join(" ")));
+                            }
+                        }
+                    }
+                }
+                "exec_program(" => {
+                    let mut cmd: Vec<String> = Vec::new();
+                    let mut in_args = false;
+                    for (i, w) in words.iter().enumerate() {
+                        if i == 0 {
+                            cmd.push(shell_quote(w));
+                        } else if w == "ARGS" {
+                            in_args = true;
+                        } else if KEYWORDS.contains(&w.as_str()) {
+                            in_args = false;
+                        } else if in_args {
+                            // ARGS are pasted into a command line as they are.
+                            cmd.push(w.clone());
+                        }
+                    }
+                    lines.push(cmd.join(" "));
+                }
+                _ => {
+                    let mut cmd: Option<Vec<String>> = None;
+                    for w in &words {
+                        if w == "COMMAND" {
+                            if let Some(c) = cmd.take().filter(|c| !c.is_empty()) {
+                                lines.push(c.join(" "));
+                            }
+                            cmd = Some(Vec::new());
+                        } else if KEYWORDS.contains(&w.as_str()) {
+                            if let Some(c) = cmd.take().filter(|c| !c.is_empty()) {
+                                lines.push(c.join(" "));
+                            }
+                        } else if let Some(c) = cmd.as_mut() {
+                            c.push(shell_quote(w));
+                        }
+                    }
+                    if let Some(c) = cmd.filter(|c| !c.is_empty()) {
+                        lines.push(c.join(" "));
+                    }
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// `$ENV{X}` as the shell's `${X}`; a CMake variable `${X}` as the bare name (a value the
+/// project sets, not the shell's).
+fn cmake_variables(content: &str) -> String {
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let (env, open) = if after.starts_with("$ENV{") {
+            (true, 5)
+        } else if after.starts_with("${") {
+            (false, 2)
+        } else {
+            out.push('$');
+            rest = &after[1..];
+            continue;
+        };
+        match after[open..].find('}') {
+            Some(end) => {
+                let name = &after[open..open + end];
+                if env {
+                    out.push_str(&format!("${{{name}}}"));
+                } else {
+                    out.push_str(name);
+                }
+                rest = &after[open + end + 1..];
+            }
+            None => {
+                out.push_str(after);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// CMake's argument words: blank-separated, `"…"` quoted (escapes kept simple), `#` comments.
+fn cmake_words(args: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = args.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '#' {
+            while chars.next().is_some_and(|c| c != '\n') {}
+        } else if c == '"' {
+            chars.next();
+            let mut w = String::new();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' => break,
+                    '\\' => w.extend(chars.next()),
+                    c => w.push(c),
+                }
+            }
+            words.push(w);
+        } else {
+            let mut w = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || c == '"' {
+                    break;
+                }
+                w.push(c);
+                chars.next();
+            }
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// `word` as one shell word: single-quoted unless it is plain, with `${X}` left to expand.
+fn shell_quote(word: &str) -> String {
+    let plain = word
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%{}$".contains(c));
+    if plain && !word.is_empty() {
+        word.to_string()
+    } else if !word.contains(['"', '\\', '`']) && !word.contains("$(") {
+        // Double quotes keep `${HOME}` expanding, as CMake would have expanded it.
+        format!("\"{word}\"")
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
     }
 }
 
@@ -594,7 +852,9 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
             Extract::Container => container(spec, args, &mut push),
             Extract::Payload => super::payload::payload(spec, args, input, &mut push),
             Extract::MarkedArg => {
-                for a in args {
+                // With no markers every argument is a command, except options (`pee --x`).
+                let all = spec.strip.is_empty();
+                for a in args.iter().filter(|a| !(all && a.text.starts_with('-'))) {
                     if let Some(code) = strip_markers(spec, &a.text) {
                         push(text(part(a, &code)), Place::default());
                     }
@@ -1150,6 +1410,35 @@ fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &m
             return;
         }
     }
+    if spec.operands {
+        let format = Format::parse(spec.file_format.as_deref());
+        let mut files = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            if spec.skip.contains(&a.text) {
+                i += 1;
+            } else if !a.text.starts_with('-') || a.text == "-" {
+                files.push(a);
+            }
+            i += 1;
+        }
+        let reads_stdin = files.is_empty() || files.iter().any(|f| f.text == "-");
+        for f in files.into_iter().filter(|f| f.text != "-") {
+            push(Code::File(f.clone(), format), Place::default());
+        }
+        if reads_stdin {
+            match input {
+                Some(w) => {
+                    if let Some(code) = format.command_lines(&w.text).filter(|c| !c.is_empty()) {
+                        push(text(part(w, &code)), Place::default());
+                    }
+                }
+                None => push(Code::Input, Place::default()),
+            }
+        }
+        return;
+    }
     // A program whose script files have a format of their own (vim's `-S`) reads its stdin as
     // data, not as commands.
     if spec.file_format.is_some() {
@@ -1481,6 +1770,10 @@ fn awk(args: &[Word], input: Option<&Word>, push: &mut Push) {
         let t = args[i].text.as_str();
         if t == "-f" || t == "--file" {
             match args.get(i + 1) {
+                // `curl … | awk -f -`: the program is whatever arrives on stdin.
+                Some(v) if input.is_none() && matches!(v.text.as_str(), "-" | "/dev/stdin") => {
+                    push(Code::Input, Place::default())
+                }
                 Some(v) => push(Code::File(v.clone(), Format::Awk), Place::default()),
                 // `awk -f - <<EOF` (the `-` is folded into the heredoc by the parser).
                 None if input.is_some() => push(
@@ -2524,6 +2817,10 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             }
             _ => None,
         };
+        // A privileged container sees every device of the host under its own /dev.
+        if a == "--privileged" || a == "--privileged=true" {
+            mounts.push(("/dev".to_string(), "/dev".to_string()));
+        }
         if let Some(v) = value {
             if matches!(name, "-w" | "--workdir") {
                 workdir = Some(v.clone());
@@ -2634,5 +2931,34 @@ mod tests {
             field_values("name=x job=rm -rf /srv minute=5", &fields),
             vec!["rm -rf /srv"]
         );
+    }
+}
+
+#[cfg(test)]
+mod cmake_m4_tests {
+    use super::*;
+
+    #[test]
+    fn cmake_calls_become_command_lines() {
+        let script = "# build helper\nexecute_process(COMMAND git rev-parse HEAD OUTPUT_VARIABLE rev\n  COMMAND sh -c \"rm -rf ~/x\")\nexec_program(/bin/sh ARGS -c id)\nfile(REMOVE_RECURSE \"$ENV{HOME}/\" ${CMAKE_BINARY_DIR}/gen)\nmy_file(REMOVE_RECURSE /)\nmessage(STATUS \"rm -rf /\")\n";
+        let lines = Format::CMake.command_lines(script).unwrap();
+        let lines: Vec<&str> = lines.lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "git rev-parse HEAD",
+                "sh -c \"rm -rf ~/x\"",
+                "/bin/sh -c id",
+                "rm -rf -- ${HOME}/ CMAKE_BINARY_DIR/gen",
+            ]
+        );
+    }
+
+    #[test]
+    fn m4_system_macros_become_command_lines() {
+        let text = "define(V, esyscmd(`git describe'))dnl\nsyscmd(rm -rf $(echo ~))\nsystem(x)\n";
+        let lines = Format::M4.command_lines(text).unwrap();
+        let lines: Vec<&str> = lines.lines().collect();
+        assert_eq!(lines, ["git describe", "rm -rf $(echo ~)"]);
     }
 }

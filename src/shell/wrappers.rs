@@ -575,6 +575,79 @@ const SPECS: &[Spec] = &[
         pair_opts: &[],
     },
     Spec {
+        // Session and daemon launchers: `ssh-agent CMD`, `dtach -n SOCK CMD`, `abduco -n NAME
+        // CMD`, `daemonize CMD`, `flatpak-spawn --host CMD`, `schroot -c CHROOT -- CMD`,
+        // `cpulimit -l 10 -- CMD`, `rlwrap CMD`.
+        names: &["ssh-agent"],
+        value_opts: &["-a", "-E", "-P", "-t", "-O"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["dtach", "abduco"],
+        value_opts: &["-n", "-A", "-c", "-a", "-r", "-e"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["daemonize"],
+        value_opts: &["-c", "-e", "-E", "-o", "-p", "-l", "-u"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["flatpak-spawn"],
+        value_opts: &[],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["schroot"],
+        value_opts: &[
+            "-c",
+            "--chroot",
+            "-u",
+            "--user",
+            "-d",
+            "--directory",
+            "-n",
+            "--session-name",
+            "-o",
+            "--option",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["cpulimit"],
+        value_opts: &["-l", "--limit", "-c", "--cpu"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["rlwrap"],
+        value_opts: &[
+            "-b", "-C", "-D", "-e", "-f", "-F", "-g", "-H", "-l", "-m", "-M", "-O", "-p", "-P",
+            "-q", "-s", "-S", "-t", "-w", "-z",
+        ],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
         names: &["sem"],
         value_opts: &[
             "-j",
@@ -749,6 +822,72 @@ pub(crate) fn equivalent(argv: &[Word]) -> Option<Vec<Word>> {
     Some(out)
 }
 
+/// Launchers whose argv names the program they start somewhere other than first:
+/// `capsh -- -c CMD` (bash), `start-stop-daemon --start --exec PROGRAM -- ARGS`. The argv of
+/// what they start.
+pub(crate) fn launched(argv: &[Word]) -> Option<Vec<Word>> {
+    match argv.first()?.text.as_str() {
+        "capsh" => capsh_shell(argv),
+        "start-stop-daemon" => daemon_started(argv),
+        _ => None,
+    }
+}
+
+/// `capsh [OPTIONS] -- ARGS…` runs `/bin/bash ARGS…` (`capsh -- -c 'CMD'`).
+fn capsh_shell(argv: &[Word]) -> Option<Vec<Word>> {
+    let dd = argv.iter().position(|w| w.text == "--")?;
+    let mut out = vec![Word {
+        text: "bash".into(),
+        ..argv[dd].clone()
+    }];
+    out.extend(argv[dd + 1..].iter().cloned());
+    Some(out)
+}
+
+/// `start-stop-daemon --start --exec PROGRAM [--startas PATH] -- ARGS…` starts PROGRAM (or
+/// the `--startas` path) with ARGS.
+fn daemon_started(argv: &[Word]) -> Option<Vec<Word>> {
+    let mut program = None;
+    let mut start = false;
+    let mut args_from = argv.len();
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].text.as_str();
+        match a {
+            "--" => {
+                args_from = i + 1;
+                break;
+            }
+            "-S" | "--start" => start = true,
+            "-x" | "--exec" | "-a" | "--startas" => {
+                // `--startas` names what is run when both are given.
+                if program.is_none() || matches!(a, "-a" | "--startas") {
+                    program = argv.get(i + 1).cloned();
+                }
+                i += 1;
+            }
+            _ => {
+                for opt in ["--exec=", "--startas="] {
+                    if let Some(v) = a.strip_prefix(opt) {
+                        if program.is_none() || opt == "--startas=" {
+                            let mut w = argv[i].clone();
+                            w.text = v.to_string();
+                            program = Some(w);
+                        }
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    if !start {
+        return None;
+    }
+    let mut out = vec![program?];
+    out.extend(argv[args_from..].iter().cloned());
+    Some(out)
+}
+
 /// True when `name` is a wrapper that this module knows how to strip.
 pub fn is_wrapper(name: &str) -> bool {
     spec_for(name).is_some()
@@ -770,6 +909,11 @@ fn runs_nothing(name: &str, argv: &[Word]) -> bool {
     let flags = argv.iter().skip(1).map(|a| a.text.as_str());
     match name {
         "command" => flags.into_iter().any(|a| a == "-v" || a == "-V"),
+        "cpulimit" => flags.take_while(|a| *a != "--").any(|a| {
+            matches!(a, "-p" | "--pid" | "-e" | "--exe")
+                || a.starts_with("--pid=")
+                || a.starts_with("--exe=")
+        }),
         "taskset" => flags
             .take_while(|a| a.starts_with('-'))
             .any(|a| a == "--pid" || (!a.starts_with("--") && a.contains('p'))),

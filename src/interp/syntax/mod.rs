@@ -525,26 +525,26 @@ fn key_text(raw: &str) -> String {
     string_value(raw).unwrap_or_else(|| raw.to_string())
 }
 
-/// The value of a simple string literal (no escapes processed beyond `\"`, `\'`, `\\`).
+/// The value of a simple string literal, its escapes decoded (see `tokens::escape_at`).
 fn string_value(raw: &str) -> Option<String> {
     let raw = raw.trim();
     let quote = raw.chars().next()?;
     if !matches!(quote, '"' | '\'' | '`') || raw.len() < 2 || !raw.ends_with(quote) {
         return None;
     }
-    let inner = &raw[1..raw.len() - 1];
+    let inner: Vec<char> = raw[1..raw.len() - 1].chars().collect();
     let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            match chars.next() {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some(other) => out.push(other),
-                None => {}
-            }
+    let mut i = 0;
+    while i < inner.len() {
+        if inner[i] == '\\' && i + 1 < inner.len() {
+            let (c, used) = crate::interp::tokens::escape_at(&inner, i + 1);
+            out.extend(c);
+            i += 1 + used;
         } else {
-            out.push(c);
+            if inner[i] != '\\' {
+                out.push(inner[i]);
+            }
+            i += 1;
         }
     }
     Some(out)

@@ -813,6 +813,9 @@ impl<'t, 'v> Program<'t, 'v> {
         inline: usize,
     ) -> Option<String> {
         let op = node.child_by_field_name("operator")?;
+        if self.src(op) == "%" && self.lang == Lang::Python {
+            return self.percent_formatted(node, env, depth, inline);
+        }
         if self.src(op) != "+" {
             return None;
         }
@@ -981,6 +984,50 @@ impl<'t, 'v> Program<'t, 'v> {
                 Err(expr) => out.push_expression(expr.clone(), true),
             }
             rest = &tail[close + 1..];
+        }
+        out.literal.push_str(rest);
+        Some(out.into_text())
+    }
+
+    /// `"rm -rf %s" % os.path.expanduser("~")`, `"%s %s" % (a, b)`: the template with its
+    /// `%s`/`%d`/`%r` holes filled, computed values as parts of a concatenation.
+    fn percent_formatted(
+        &self,
+        node: Node<'t>,
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        let template = self.string_of(node.child_by_field_name("left")?, env, depth, inline)?;
+        let right = node.child_by_field_name("right")?;
+        let values: Vec<Node<'t>> = if right.kind() == "tuple" {
+            let mut cursor = right.walk();
+            right.named_children(&mut cursor).collect()
+        } else {
+            vec![right]
+        };
+        let mut values = values.into_iter();
+        let mut out = Concatenation::default();
+        let mut rest = template.as_str();
+        while let Some(at) = rest.find('%') {
+            out.literal.push_str(&rest[..at]);
+            let conv = rest[at + 1..].chars().next()?;
+            match conv {
+                '%' => out.literal.push('%'),
+                's' | 'd' | 'i' | 'r' => {
+                    let v = self.text(values.next()?, env, depth + 1, inline);
+                    match string_value(&v).or_else(|| numeric(&v)) {
+                        Some(text) => out.literal.push_str(&text),
+                        None => out.push_expression(v, true),
+                    }
+                }
+                // Widths, precisions and mapping keys are left as written.
+                _ => return None,
+            }
+            rest = &rest[at + 2..];
+        }
+        if values.next().is_some() {
+            return None;
         }
         out.literal.push_str(rest);
         Some(out.into_text())
