@@ -21,8 +21,9 @@ const MAX_EVIDENCE: usize = 240;
 const STRUCTURAL_KEYWORDS: &[&str] = &[
     "eval", "source", "alias", "find", "su", "runuser", "watch", "base64", "base32", "basenc",
     "xxd", "openssl", "uudecode", "gunzip", "zcat", "bunzip2", "xz", "lzcat", "zstd", "gzip",
-    "bzip2", "rev", "tr", "printf", "python", "/dev/", "install", "add", "dlx", "npx", "pnpx",
-    "bunx", "uvx", "pipx", "isntall", "salt", "puppet", "pyinfra",
+    "bzcat", "lzma", "lz4", "brotli", "gpg", "age ", "b64", "basez", "bzip2", "rev", "tr",
+    "printf", "python", "/dev/", "install", "add", "dlx", "npx", "pnpx", "bunx", "uvx", "pipx",
+    "isntall", "salt", "puppet", "pyinfra",
 ];
 
 include!(concat!(env!("OUT_DIR"), "/rule_keywords.rs"));

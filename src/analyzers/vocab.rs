@@ -229,6 +229,9 @@ const INTERPRETER_DECODE_CALLS: &[&str] = &[
     "unhexlify",
     "fromhex",
     "codecs.decode",
+    "-m base64",
+    "chr hex",
+    "chr(hex",
     "'base64'",
     "\"base64\"",
     "'hex'",
@@ -280,8 +283,14 @@ pub fn is_decoder(cmd: &Command) -> bool {
                 .is_some_and(|s| matches!(*s, "base64" | "enc" | "aes-256-cbc"))
                 && has("-d")
         }
-        "uudecode" | "gunzip" | "zcat" | "bunzip2" | "xz" | "unxz" | "lzcat" | "zstdcat" => true,
-        "gzip" | "bzip2" | "zstd" => has("-d") || has("--decompress"),
+        "uudecode" | "gunzip" | "zcat" | "bunzip2" | "bzcat" | "xz" | "unxz" | "lzcat"
+        | "zstdcat" | "unzstd" | "unlzma" | "lz4cat" => true,
+        "gzip" | "bzip2" | "zstd" | "lzma" | "lz4" | "brotli" | "lzip" | "lzop" => {
+            has("-d") || has("--decompress")
+        }
+        // Encrypted payloads decrypted into a pipe; `b64`, `basez`: other base64 decoders.
+        "gpg" | "gpg2" | "age" | "rage" => has("-d") || has("--decrypt"),
+        "b64" | "basez" => has("-d") || has("--decode"),
         "rev" => true,
         "tr" => true,
         "printf" => args

@@ -2246,10 +2246,19 @@ fn writes_and_shell_pipes(
                     }
                 }
             }
-            // Ruby `IO.copy_stream(SRC, DST)`: DST is written.
-            "copy_stream" if matches!(toks.get(i + 1), Some(Tok::Punct('('))) => {
+            // Ruby `IO.copy_stream(SRC, DST)`, Python `shutil.copyfile(SRC, DST)`: DST is written.
+            "copy_stream" | "copyfile" | "copy2" | "copy"
+                if matches!(toks.get(i + 1), Some(Tok::Punct('(')))
+                    && (last != "copy" || name == "shutil.copy") =>
+            {
                 if let Some((args, _)) = call_args(toks, i + 1) {
-                    if let Some(path) = split_args(args).get(1).and_then(|p| path_of(p)) {
+                    // A file copied into place (a hook installed from the repository) is not
+                    // judged by its unknown content; a copy onto a device is.
+                    if let Some(path) = split_args(args)
+                        .get(1)
+                        .and_then(|p| path_of(p))
+                        .filter(|p| last == "copy_stream" || p.starts_with("/dev/"))
+                    {
                         r.writes.push((path, None, false));
                     }
                 }

@@ -2251,11 +2251,16 @@ fn find_listing(cmd: &Command) -> Option<Word> {
             a.starts_with('-')
                 && !matches!(
                     *a,
-                    "-L" | "-H" | "-P" | "-print" | "-print0" | "-xdev" | "-mount"
+                    "-L" | "-H" | "-P" | "-print" | "-print0" | "-xdev" | "-mount" | "-depth"
                 )
         })
         .collect();
     let text = match tests.as_slice() {
+        // Every entry under an absolute or home start, at every depth (`START/{}`, as for
+        // `-exec`); a relative start stays itself.
+        [] if start.text.starts_with(['/', '~', '$']) => {
+            format!("{}/{{}}", start.text.trim_end_matches('/'))
+        }
         [] => start.text.clone(),
         ["-mindepth", ..] | ["-maxdepth", "-mindepth"] | ["-mindepth", "-maxdepth"]
             if args

@@ -700,6 +700,16 @@ impl Walker {
             b.value(&d, in_dq);
             return;
         }
+        // `rm$IFS$9-rf$IFS$9/`: a positional parameter the input never set, glued after a field
+        // separator, is the empty filler of an obfuscated command (a prompt's `$9` is empty).
+        let positional = matches!(name, "@" | "*") || name.parse::<usize>().is_ok_and(|n| n > 0);
+        if positional
+            && !in_dq
+            && self.state.positional.is_none()
+            && matches!(b.frags.last(), Some(Frag::Split))
+        {
+            return;
+        }
         b.placeholder(format!("${name}"));
     }
 }
