@@ -21,6 +21,9 @@ pub struct Word {
     pub glob: bool,
     /// Some part of the word was quoted.
     pub quoted: bool,
+    /// The word starts with a `~` the shell does not expand (`'~'`, `"~"`, `\~`): a file named
+    /// `~`, when the word reaches a program as it is.
+    pub literal_tilde: bool,
 }
 
 impl Word {

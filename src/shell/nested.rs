@@ -541,6 +541,14 @@ impl Walker {
             invoked_as = invoked_as.or_else(|| Some(argv[0].text.clone()));
             argv = same;
         }
+        // `rm -rf '~'`: a file program given a quoted `~` works on a file named `~` here (a
+        // program that hands its words to a shell again, like `eval` or `ssh`, is not one).
+        if !self.symbolic_tilde && FILE_PROGRAMS.contains(&argv[0].text.as_str()) {
+            for a in argv.iter_mut().skip(1).filter(|a| a.literal_tilde) {
+                a.text.insert_str(0, "./");
+                a.literal_tilde = false;
+            }
+        }
         let idx = self.push_command(argv, &ctx);
         self.out.commands[idx].wrappers = wrappers_seen;
         self.out.commands[idx].wrapped_by = parent;
@@ -1605,6 +1613,24 @@ pub(crate) fn find_match_placeholder(args: &[Word]) -> String {
         None => format!("{start}{sep}{{}}"),
     }
 }
+
+/// Programs that take file names as they are (no shell reads them again).
+const FILE_PROGRAMS: &[&str] = &[
+    "rm",
+    "rmdir",
+    "shred",
+    "unlink",
+    "srm",
+    "wipe",
+    "mv",
+    "chmod",
+    "chown",
+    "chgrp",
+    "find",
+    "trash",
+    "trash-put",
+    "truncate",
+];
 
 /// `$1`, `${2}`, `$@`, `"$*"`: a reference to a positional parameter.
 fn is_positional_reference(text: &str) -> bool {

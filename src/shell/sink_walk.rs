@@ -252,7 +252,9 @@ impl Walker {
                         text: s,
                         ..code.clone()
                     };
+                    let saved = std::mem::replace(&mut w.symbolic_tilde, true);
                     w.nested(&word, map, Origin::Sink);
+                    w.symbolic_tilde = saved;
                 }
                 Run::Argv(argv) => {
                     let words = argv

@@ -260,6 +260,9 @@ pub(crate) struct Walker {
     pub(crate) depth: usize,
     pub(crate) origin: Origin,
     pub(crate) in_function: bool,
+    /// Walking shell text an interpreter analysis wrote, where `"~"` stands for the home
+    /// directory it resolved (`os.path.expanduser("~")` substituted into a command).
+    pub(crate) symbolic_tilde: bool,
     pub(crate) background: bool,
     /// The original input, for mapping nested code that appears in it verbatim.
     pub(crate) input: Option<Rc<str>>,
@@ -330,6 +333,7 @@ impl Walker {
             depth: 0,
             origin: Origin::Input,
             in_function: false,
+            symbolic_tilde: false,
             background: false,
             via: None,
             place: super::sinks::Place::default(),

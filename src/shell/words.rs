@@ -17,6 +17,8 @@ enum Frag {
 #[derive(Default)]
 struct Builder {
     frags: Vec<Frag>,
+    /// The word starts with a quoted or escaped `~` (see `note_literal_tilde`).
+    literal_tilde: bool,
     dynamic: bool,
     subs: Vec<usize>,
     glob: bool,
@@ -91,6 +93,18 @@ impl Builder {
         }
     }
 
+    /// Quoted or escaped text at the start of a word that begins with `~`: the shell does not
+    /// expand it.
+    fn note_literal_tilde(&mut self, text: &str) {
+        let at_start = self
+            .frags
+            .iter()
+            .all(|f| matches!(f, Frag::Text { s, .. } if s.is_empty()));
+        if at_start && text.starts_with('~') {
+            self.literal_tilde = true;
+        }
+    }
+
     fn finish(self, span: (usize, usize)) -> Vec<Word> {
         let mut out = Vec::new();
         let mut cur = String::new();
@@ -125,7 +139,9 @@ impl Builder {
             flush(&mut cur, &mut mask, &mut out);
         }
         out.into_iter()
-            .map(|text| Word {
+            .enumerate()
+            .map(|(i, text)| Word {
+                literal_tilde: i == 0 && self.literal_tilde && text.starts_with('~'),
                 text,
                 span,
                 dynamic: self.dynamic,
@@ -222,6 +238,12 @@ impl Walker {
         match n.kind() {
             "word" | "number" | "special_character" | "test_operator" | "file_descriptor"
             | "extglob_pattern" => {
+                // `\~` and `"~"` at a word's start are a file named `~`, not the home directory.
+                b.note_literal_tilde(if in_dq {
+                    raw
+                } else {
+                    raw.strip_prefix('\\').unwrap_or("")
+                });
                 if in_dq {
                     b.text(unescape_double_quoted(raw), true);
                 } else {
@@ -231,6 +253,7 @@ impl Walker {
             }
             "raw_string" => {
                 let inner = raw.strip_prefix('\'').unwrap_or(raw);
+                b.note_literal_tilde(inner);
                 b.text(inner.strip_suffix('\'').unwrap_or(inner), true);
             }
             "ansi_c_string" => {
@@ -246,7 +269,10 @@ impl Walker {
                     self.fragment(c, src, in_dq, b);
                 }
             }
-            "string_content" => b.text(unescape_double_quoted(raw), true),
+            "string_content" => {
+                b.note_literal_tilde(raw);
+                b.text(unescape_double_quoted(raw), true)
+            }
             "concatenation" => {
                 let kids = super::walk::all_children(n);
                 if kids.iter().all(|k| !k.is_named()) {
@@ -326,6 +352,7 @@ impl Walker {
         for c in named_children(n) {
             if c.start_byte() > pos {
                 let gap = src.text.get(pos..c.start_byte()).unwrap_or("");
+                b.note_literal_tilde(gap);
                 b.text(unescape_double_quoted(gap), true);
             }
             self.fragment(c, src, true, b);
@@ -334,6 +361,7 @@ impl Walker {
         }
         if pos < end {
             let gap = src.text.get(pos..end).unwrap_or("");
+            b.note_literal_tilde(gap);
             b.text(unescape_double_quoted(gap), true);
         }
         if !any && pos >= end {
