@@ -7,6 +7,7 @@
 use super::vocab::{is_bucket_object, is_remote_target, SSH_VALUED_FLAGS};
 use super::Hit;
 use crate::shell::{Command, Script, Word};
+use crate::text::lazy_regex::LazyRegex;
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -32,11 +33,14 @@ impl Secret {
 /// that is not the service's, or any credential on a raw socket or in a DNS name.
 const VENDOR_KEY_ELSEWHERE: &str = "exfil.secret-variable-foreign";
 
-fn secret_file_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
+/// Credential paths (the cheap regex engine first: a single `check` must not build the full
+/// engine's automaton of this long pattern; see `LazyRegex`).
+fn secret_file_re() -> &'static LazyRegex {
+    static RE: OnceLock<LazyRegex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
+        LazyRegex::new(
             r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$",
+            false,
         )
         .expect("static regex")
     })
@@ -80,7 +84,13 @@ fn is_secret_path(p: &str) -> bool {
             return false;
         }
     }
-    if secret_file_re().is_match(p) {
+    // Every credential path but a bare key file name has a `.` or a `/` (most words have
+    // neither: the long pattern is not even built for them).
+    if !p.contains(['.', '/']) {
+        if matches!(p, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519") {
+            return true;
+        }
+    } else if secret_file_re().is_match(p) {
         return true;
     }
     // Every file of a key directory (`for f in ~/.ssh/*`, `~/.aws/*`), or some of them

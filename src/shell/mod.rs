@@ -23,6 +23,7 @@ pub mod wrappers;
 pub use ir::{Command, Gap, GapKind, Script, Word};
 pub use walk::{printed_literal, printed_text, MAX_DEPTH};
 
+use crate::text::lazy_regex::LazyRegex;
 use std::rc::Rc;
 use walk::{SpanMap, Walker};
 
@@ -74,9 +75,9 @@ pub fn analyze_powershell(text: &str) -> Script {
 /// Does this input look like PowerShell rather than POSIX shell? (`$env:X = "…"`,
 /// `[Convert]::ToBase64String(…)`, `& "C:\…\tool.exe"`, `Get-ChildItem …`, `if (Test-Path x) {…}`.)
 pub fn looks_like_powershell(text: &str) -> bool {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static RE: std::sync::OnceLock<LazyRegex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#)
+        LazyRegex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#, false)
             .expect("static regex")
     })
     .is_match(text)
@@ -86,9 +87,9 @@ pub fn looks_like_powershell(text: &str) -> bool {
 /// cmd.exe and native Windows programs: `%USERPROFILE%`, `C:\…`, `$env:X`, `x.exe`, or a
 /// statement starting with a Windows-only program (`vssadmin`, `certutil`, `rd /s`).
 fn looks_like_cmd(text: &str) -> bool {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static RE: std::sync::OnceLock<LazyRegex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        regex::Regex::new(r#"(?i)%[a-z_]+%|\b[a-z]:\\|\$env:[a-z_]\w*|\b[\w-]+\.exe\b|(^|[;&|\n(]\s*)(certutil|bitsadmin|vssadmin|wbadmin|bcdedit|wevtutil|wmic|mshta|regsvr32|rundll32|schtasks|netsh|cipher|diskpart|takeown|icacls|attrib|forfiles|msiexec|cscript|wscript|psexec|psexec64|paexec|winrs|cmstp|msbuild|installutil|procdump|procdump64|sdelete|sdelete64|fsutil|taskkill|pcalua|reg\s+(add|delete|save|export|import)|sc\s+(stop|config|create|delete)|format\s+[a-z]:|(rd|rmdir|del|erase)\s+/|cmd\s+/[ckr])\b|\bfor\s+(/[dlrf]\s+)*(\S+\s+)?%%?[a-z]\s+in\s*\(|^\s*@echo\s+off\b|\b[\w-]+\.(bat|cmd)\b|\bswitch\s+-(regex|wildcard|exact|casesensitive|file)\b|(^|[;|\n]\s*)(?-i:[A-Z][a-z]+-[A-Z][A-Za-z]+)(\s|$)"#)
+        LazyRegex::new(r#"(?i)%[a-z_]+%|\b[a-z]:\\|\$env:[a-z_]\w*|\b[\w-]+\.exe\b|(^|[;&|\n(]\s*)(certutil|bitsadmin|vssadmin|wbadmin|bcdedit|wevtutil|wmic|mshta|regsvr32|rundll32|schtasks|netsh|cipher|diskpart|takeown|icacls|attrib|forfiles|msiexec|cscript|wscript|psexec|psexec64|paexec|winrs|cmstp|msbuild|installutil|procdump|procdump64|sdelete|sdelete64|fsutil|taskkill|pcalua|reg\s+(add|delete|save|export|import)|sc\s+(stop|config|create|delete)|format\s+[a-z]:|(rd|rmdir|del|erase)\s+/|cmd\s+/[ckr])\b|\bfor\s+(/[dlrf]\s+)*(\S+\s+)?%%?[a-z]\s+in\s*\(|^\s*@echo\s+off\b|\b[\w-]+\.(bat|cmd)\b|\bswitch\s+-(regex|wildcard|exact|casesensitive|file)\b|(^|[;|\n]\s*)(?-i:[A-Z][a-z]+-[A-Z][A-Za-z]+)(\s|$)"#, false)
             .expect("static regex")
     })
     .is_match(text)

@@ -10,6 +10,7 @@
 pub mod base64;
 mod escapes;
 pub mod glob;
+pub mod lazy_regex;
 mod unicode;
 pub mod vendor;
 
