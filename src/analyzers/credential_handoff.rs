@@ -178,7 +178,7 @@ const LOGIN_PROGRAMS: &[&str] = &[
 fn npmrc_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r#"//([A-Za-z0-9.\-\[\]$\{\}_]+(?::\d+)?)/[^\s'"]*:_(?:authToken|auth|password)\b\s*=?\s*(\S*)"#)
+        Regex::new(r#"//([A-Za-z0-9.\-\[\]$\{\}_]+(?::[0-9]+)?)/[^ \t\n\r'"]*:_(?:authToken|auth|password)(?-u:\b)[ \t]*=?[ \t]*([^ \t\n\r]*)"#)
             .expect("valid regex")
     })
 }
@@ -187,7 +187,8 @@ fn npmrc_re() -> &'static Regex {
 fn userinfo_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"[a-z+]+://([^/@\s]*\$[^/@\s]+)@([A-Za-z0-9.\-]+)").expect("valid regex")
+        Regex::new(r"[a-z+]+://([^/@ \t\n\r]*\$[^/@ \t\n\r]+)@([A-Za-z0-9.\-]+)")
+            .expect("valid regex")
     })
 }
 
@@ -195,7 +196,7 @@ fn userinfo_re() -> &'static Regex {
 fn netrc_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"machine\s+(\S+)[^\n]*?(?:\n[^\n]*?)?\s(?:password|passwd)\s+(\S+)")
+        Regex::new(r"machine[ \t\n\r]+([^ \t\n\r]+)[^\n]*?(?:\n[^\n]*?)?[ \t\n\r](?:password|passwd)[ \t\n\r]+([^ \t\n\r]+)")
             .expect("valid regex")
     })
 }
