@@ -86,11 +86,15 @@ fn is_secret_path(p: &str) -> bool {
     }
     // Every credential path but a bare key file name has a `.` or a `/` (most words have
     // neither: the long pattern is not even built for them).
+    // A web address names no local file (a `file://` URL does and is read below).
+    let remote = ["http://", "https://", "ftp://", "s3://", "gs://"]
+        .iter()
+        .any(|s| p.starts_with(s));
     if !p.contains(['.', '/']) {
         if matches!(p, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519") {
             return true;
         }
-    } else if secret_file_re().is_match(p) {
+    } else if !remote && secret_file_re().is_match(p) {
         return true;
     }
     // Every file of a key directory (`for f in ~/.ssh/*`, `~/.aws/*`), or some of them
