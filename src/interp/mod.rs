@@ -1823,7 +1823,7 @@ fn scan(
                     // `subprocess.run(["sh"], input=b"rm -rf ~")`: literal text on a shell's
                     // stdin is its command line.
                     let fed_shell = matches!(&run, Run::Argv(a) if a.len() == 1
-                        && matches!(a[0].rsplit('/').next(), Some("sh" | "bash" | "dash" | "zsh" | "ksh" | "ash")));
+                        && is_posix_shell(a[0].rsplit('/').next().unwrap_or("")));
                     if fed_shell {
                         let fed_text = parts.iter().find_map(|p| match p {
                             [Tok::Ident(k), Tok::Punct('='), rest @ ..] if k == "input" => {
@@ -2036,12 +2036,19 @@ fn scan(
     r
 }
 
+/// POSIX-family shells, by base name.
+fn is_posix_shell(base: &str) -> bool {
+    matches!(base, "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash")
+}
+
+/// `sh` or `bash`, by name or by their `/bin` path: a handle a snippet writes commands into.
+fn is_sh_or_bash(program: &str) -> bool {
+    matches!(program, "sh" | "bash" | "/bin/sh" | "/bin/bash")
+}
+
 /// Shells and command interpreters a snippet can start.
 fn is_shell_program(base: &str) -> bool {
-    matches!(
-        base,
-        "sh" | "bash" | "zsh" | "dash" | "ksh" | "ash" | "cmd.exe" | "cmd" | "powershell" | "pwsh"
-    )
+    is_posix_shell(base) || matches!(base, "cmd.exe" | "cmd" | "powershell" | "pwsh")
 }
 
 /// Programs that run code given on their command line (shells and interpreters).
@@ -2161,9 +2168,8 @@ fn writes_and_shell_pipes(
                             .is_some_and(|p| {
                                 matches!(p, "sh" | "bash" | "/bin/sh" | "/bin/bash" | "zsh")
                             })
-                        || strs.last().is_some_and(|l| {
-                            matches!(l.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
-                        }) && strs.iter().any(|m| m == "|-")
+                        || strs.last().is_some_and(|l| is_sh_or_bash(l))
+                            && strs.iter().any(|m| m == "|-")
                 }) {
                     shell_handle = true;
                     continue;
@@ -2361,12 +2367,11 @@ fn writes_and_shell_pipes(
             // Ruby `IO.popen("sh", "w") { |p| p.puts "…" }`: lines written to a shell's stdin.
             "puts" | "print" | "write" if lang == Lang::Ruby && name.contains('.') => {
                 // (`IO.popen("sh", "w")` reads as the argv `sh w`: the mode is not a word.)
-                let is_shell = |p: &str| matches!(p, "sh" | "bash" | "/bin/sh" | "/bin/bash");
                 let to_shell = r.runs.iter().any(|(run, call)| {
                     call.ends_with("popen")
                         && match run {
-                            Run::Shell(s) => is_shell(s.trim()),
-                            Run::Argv(a) => a.first().is_some_and(|p| is_shell(p)),
+                            Run::Shell(s) => is_sh_or_bash(s.trim()),
+                            Run::Argv(a) => a.first().is_some_and(|p| is_sh_or_bash(p)),
                         }
                 });
                 if to_shell {
@@ -2379,11 +2384,8 @@ fn writes_and_shell_pipes(
             // `Popen(["sh"], stdin=PIPE).communicate(b"…")`, `proc.stdin.write("…")`.
             "communicate" | "stdin.write" => {
                 let feeds_shell = r.runs.iter().any(|(run, _)| match run {
-                    Run::Argv(a) => {
-                        a.len() == 1
-                            && matches!(a[0].as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
-                    }
-                    Run::Shell(s) => matches!(s.trim(), "sh" | "bash" | "/bin/sh" | "/bin/bash"),
+                    Run::Argv(a) => a.len() == 1 && is_sh_or_bash(&a[0]),
+                    Run::Shell(s) => is_sh_or_bash(s.trim()),
                 });
                 if feeds_shell {
                     if let Some(text) = first_str_after(i + 1) {
