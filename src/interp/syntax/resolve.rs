@@ -933,27 +933,24 @@ impl<'t, 'v> Program<'t, 'v> {
         inline: usize,
     ) -> Option<String> {
         let template = self.string_of(template, env, depth, inline)?;
-        // Each value is literal text (`Ok`) or a computed expression (`Err`).
-        let value = |v: String| -> Result<String, String> {
-            string_value(&v).or_else(|| numeric(&v)).ok_or(v)
-        };
+        // Each value as its expression text (see `Concatenation::push_value`).
         let mut positional = Vec::new();
-        let mut keyword: HashMap<String, Result<String, String>> = HashMap::new();
+        let mut keyword: HashMap<String, String> = HashMap::new();
         for a in argv {
             match a.kind() {
                 "keyword_argument" => {
                     let k = self.src(a.child_by_field_name("name")?).to_string();
                     let v = self.text(a.child_by_field_name("value")?, env, depth + 1, inline);
-                    keyword.insert(k, value(v));
+                    keyword.insert(k, v);
                 }
                 // `**spec` with a literal dict behind it.
                 "dictionary_splat" => {
                     let dict = self.literal_node(a.named_child(0)?, env, 0)?;
                     for (k, v) in self.table(dict) {
-                        keyword.insert(k, value(self.text(v, env, depth + 1, inline)));
+                        keyword.insert(k, self.text(v, env, depth + 1, inline));
                     }
                 }
-                _ => positional.push(value(self.text(*a, env, depth + 1, inline))),
+                _ => positional.push(self.text(*a, env, depth + 1, inline)),
             }
         }
         let mut out = Concatenation::default();
@@ -979,10 +976,7 @@ impl<'t, 'v> Program<'t, 'v> {
             } else {
                 return None;
             };
-            match value {
-                Ok(text) => out.literal.push_str(text),
-                Err(expr) => out.push_expression(expr.clone(), true),
-            }
+            out.push_value(value.clone());
             rest = &tail[close + 1..];
         }
         out.literal.push_str(rest);
@@ -1015,11 +1009,7 @@ impl<'t, 'v> Program<'t, 'v> {
             match conv {
                 '%' => out.literal.push('%'),
                 's' | 'd' | 'i' | 'r' => {
-                    let v = self.text(values.next()?, env, depth + 1, inline);
-                    match string_value(&v).or_else(|| numeric(&v)) {
-                        Some(text) => out.literal.push_str(&text),
-                        None => out.push_expression(v, true),
-                    }
+                    out.push_value(self.text(values.next()?, env, depth + 1, inline))
                 }
                 // Widths, precisions and mapping keys are left as written.
                 _ => return None,
@@ -1192,6 +1182,15 @@ impl Concatenation {
         self.parts.push(quote(&std::mem::take(&mut self.literal)));
         self.parts.push(format!("({text})"));
         self.computed |= computed;
+    }
+
+    /// Fills a hole with a value's expression text: a string or number literal is literal text,
+    /// anything else a computed part.
+    fn push_value(&mut self, expr: String) {
+        match string_value(&expr).or_else(|| numeric(&expr)) {
+            Some(text) => self.literal.push_str(&text),
+            None => self.push_expression(expr, true),
+        }
     }
 
     /// The concatenation, or `None` when every hole kept its place as written.
