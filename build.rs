@@ -36,6 +36,75 @@ fn main() {
     popular_domains(&out_dir);
 }
 
+/// The keys of a rule's match block whose values are regexes (see `Matcher::compile`).
+const REGEX_KEYS: &[&str] = &[
+    "arg",
+    "arg_except",
+    "any_arg_not",
+    "no_arg",
+    "last_arg",
+    "argv",
+    "argv_not",
+    "redirect",
+    "overwrite",
+    "redirect_any",
+    "redirect_except",
+    "stdin",
+    "stdin_not",
+    "assign",
+    "inline_code",
+    "content_except",
+    "content",
+    "cwd",
+];
+
+/// Necessary literals of a regex: a cheap test that lets a run skip compiling a rule regex for
+/// text that cannot match it.
+mod needles {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+    /// Literals (ASCII-lowercased, none a superstring of another) such that every match of
+    /// `source` contains at least one of them; `None` when no useful set exists (an infinite
+    /// or empty set, a literal shorter than 2 bytes, or more than 32 literals).
+    pub fn of(source: &str) -> Option<Vec<String>> {
+        let hir = regex_syntax::parse(source).ok()?;
+        let mut best: Option<Vec<String>> = None;
+        for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+            let mut extractor = Extractor::new();
+            extractor.kind(kind);
+            let seq = extractor.extract(&hir);
+            let Some(literals) = seq.literals() else {
+                continue;
+            };
+            let mut lower: Vec<String> = Vec::new();
+            for lit in literals {
+                let text = std::str::from_utf8(lit.as_bytes()).ok()?;
+                lower.push(text.to_ascii_lowercase());
+            }
+            lower.sort();
+            lower.dedup();
+            // A literal that contains another adds nothing to an any-of test.
+            let kept: Vec<String> = lower
+                .iter()
+                .filter(|a| !lower.iter().any(|b| b != *a && a.contains(b.as_str())))
+                .cloned()
+                .collect();
+            let shortest = kept.iter().map(String::len).min().unwrap_or(0);
+            if kept.is_empty() || shortest < 2 || kept.len() > 32 {
+                continue;
+            }
+            let better = best.as_ref().is_none_or(|b| {
+                let best_short = b.iter().map(String::len).min().unwrap_or(0);
+                (shortest, std::cmp::Reverse(kept.len())) > (best_short, std::cmp::Reverse(b.len()))
+            });
+            if better {
+                best = Some(kept);
+            }
+        }
+        best
+    }
+}
+
 #[path = "src/analyzers/domain_forms.rs"]
 mod domain_forms;
 
@@ -305,6 +374,7 @@ fn embedded_json(out_dir: &str) {
     let mut code = String::new();
     let mut rules_code = String::new();
     let mut ids = std::collections::BTreeSet::new();
+    let mut needle_table = std::collections::BTreeMap::new();
     for f in &files {
         let name = f
             .file_name()
@@ -364,6 +434,15 @@ fn embedded_json(out_dir: &str) {
                     );
                 }
                 let _ = writeln!(rules_code, "], json: {:?} }},", rule.to_string());
+                for m in rule["match"].as_array().into_iter().flatten() {
+                    for key in REGEX_KEYS {
+                        if let Some(source) = m.get(*key).and_then(|v| v.as_str()) {
+                            if let Some(n) = needles::of(source) {
+                                needle_table.insert(source.to_string(), n);
+                            }
+                        }
+                    }
+                }
             }
             continue;
         }
@@ -405,6 +484,16 @@ fn embedded_json(out_dir: &str) {
         "pub const EMBEDDED_EXAMPLES_JSON: &[&str] = &[\n{}];",
         examples_code.concat()
     );
+    let _ = writeln!(
+        code,
+        "/// For rule regexes with one: literals, ASCII-lowercased, one of which every match \
+         contains (sorted by regex source; generated)."
+    );
+    let _ = writeln!(code, "pub static REGEX_NEEDLES: &[(&str, &[&str])] = &[");
+    for (source, list) in &needle_table {
+        let _ = writeln!(code, "    ({source:?}, &{list:?}),");
+    }
+    let _ = writeln!(code, "];");
     std::fs::write(std::path::Path::new(out_dir).join("embedded_data.rs"), code)
         .expect("write embedded_data.rs");
 }

@@ -171,6 +171,58 @@ fn both_regex_engines_agree_on_every_rule_regex() {
     assert!(checked > 1000, "only {checked} comparisons");
 }
 
+/// A rule regex with build-time needles (literals one of which every match contains) skips text
+/// without them: the needles must never turn away text the pattern matches — checked on every
+/// example of every rule, its words, upper-cased copies and Unicode inputs.
+#[test]
+fn needles_never_turn_away_a_match() {
+    let set = hermes_scan::rules::RuleSet::embedded().unwrap();
+    let all: Vec<String> = set
+        .rules()
+        .flat_map(|r| {
+            let e = r.examples();
+            e.matches
+                .iter()
+                .chain(&e.no_match)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut hay: Vec<String> = vec!["rm\u{a0}-rf /".into(), "K\u{212a}s\u{17f}".into()];
+    for e in &all {
+        hay.push(e.clone());
+        hay.push(e.to_uppercase());
+        hay.extend(e.split_whitespace().map(str::to_string));
+    }
+    let (mut with, mut matched) = (0, 0);
+    for rule in set.rules() {
+        let own = rule.examples();
+        for m in &rule.matchers {
+            for re in m.regexes().filter(|r| r.has_needles()) {
+                with += 1;
+                // Every regex against its own rule's examples; a sample of everything else.
+                for h in own
+                    .matches
+                    .iter()
+                    .chain(&own.no_match)
+                    .chain(hay.iter().step_by(7))
+                {
+                    for part in std::iter::once(h.as_str()).chain(h.split_whitespace()) {
+                        assert!(
+                            re.needles_hold(part),
+                            "{}: needles reject {part:?}",
+                            rule.id()
+                        );
+                        matched += usize::from(re.is_match(part));
+                    }
+                }
+            }
+        }
+    }
+    assert!(with > 200, "only {with} regexes have needles");
+    assert!(matched > 200, "only {matched} matches seen");
+}
+
 /// The build-time index (program names and needs of every match block) agrees with the rules it
 /// indexes: a run chooses candidates from the index before parsing a rule, so a wrong entry would
 /// silently skip a rule.

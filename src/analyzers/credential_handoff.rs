@@ -515,7 +515,15 @@ fn text_handoffs(script: &Script, cmd: &Command, hits: &mut Vec<Hit>) {
     let mut texts: Vec<&Word> = args.iter().collect();
     texts.extend(cmd.stdin_text.iter());
     for (i, w) in texts.iter().enumerate() {
-        for c in npmrc_re().captures_iter(&w.text) {
+        // Cheap pre-checks keep the patterns (and their compilation) off ordinary words.
+        let npm_text = w.text.contains(":_");
+        let userinfo_text = w.text.contains("://") && w.text.contains('@') && w.text.contains('$');
+        let netrc_text = w.text.contains("machine") && w.text.contains("pass");
+        for c in npm_text
+            .then(|| npmrc_re().captures_iter(&w.text))
+            .into_iter()
+            .flatten()
+        {
             let host = c.get(1).map_or("", |m| m.as_str()).to_ascii_lowercase();
             let value = c.get(2).map_or("", |m| m.as_str());
             // `npm config set //HOST/:_authToken $NPM_TOKEN`: the value is the next word.
@@ -533,7 +541,11 @@ fn text_handoffs(script: &Script, cmd: &Command, hits: &mut Vec<Hit>) {
                 report(hits, cmd, &cred, &host, "an npm registry credential");
             }
         }
-        for c in userinfo_re().captures_iter(&w.text) {
+        for c in userinfo_text
+            .then(|| userinfo_re().captures_iter(&w.text))
+            .into_iter()
+            .flatten()
+        {
             let info = Word {
                 text: c[1].to_string(),
                 subs: w.subs.clone(),
@@ -549,7 +561,11 @@ fn text_handoffs(script: &Script, cmd: &Command, hits: &mut Vec<Hit>) {
                 );
             }
         }
-        for c in netrc_re().captures_iter(&w.text) {
+        for c in netrc_text
+            .then(|| netrc_re().captures_iter(&w.text))
+            .into_iter()
+            .flatten()
+        {
             let secret = Word {
                 text: c[2].to_string(),
                 subs: w.subs.clone(),

@@ -36,7 +36,7 @@ pub struct Matcher {
 
 fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, String> {
     s.as_deref()
-        .map(|x| LazyRegex::new(x, validate))
+        .map(|x| LazyRegex::new(x, validate).map(|r| r.with_needles(super::regex_needles(x))))
         .transpose()
 }
 

@@ -72,6 +72,13 @@ impl Rule {
     }
 }
 
+/// The build-time needles of an embedded rule regex (none for other patterns).
+pub fn regex_needles(source: &str) -> &'static [&'static str] {
+    REGEX_NEEDLES
+        .binary_search_by(|(s, _)| (*s).cmp(source))
+        .map_or(&[], |i| REGEX_NEEDLES[i].1)
+}
+
 /// One embedded rule as the build script leaves it: the index a start-up needs, and the rule's
 /// JSON, parsed the first time the rule is looked at.
 #[derive(Debug)]

@@ -75,18 +75,124 @@ pub fn analyze_powershell(text: &str) -> Script {
 /// Does this input look like PowerShell rather than POSIX shell? (`$env:X = "…"`,
 /// `[Convert]::ToBase64String(…)`, `& "C:\…\tool.exe"`, `Get-ChildItem …`, `if (Test-Path x) {…}`.)
 pub fn looks_like_powershell(text: &str) -> bool {
+    (powershell_line_start(text) && powershell_re(text)) || looks_like_cmd(text)
+}
+
+/// A necessary condition of [`powershell_re`] (whose alternatives are all anchored at a line's
+/// start), cheap enough to keep the pattern uncompiled for ordinary shell input: some line
+/// starts (after blanks) with `$`, `[`, `(` or `&`, a `Verb-Noun` word, `if|foreach|while|switch`
+/// and `(`, or `iex`/`irm`/`iwr`.
+fn powershell_line_start(text: &str) -> bool {
+    text.split('\n').any(|line| {
+        let line = line.trim_start_matches([' ', '\t', '\x0B', '\x0C', '\r']);
+        let b = line.as_bytes();
+        let word = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+        let after = line[word..].trim_start_matches([' ', '\t', '\x0B', '\x0C', '\r', '\n']);
+        matches!(b.first(), Some(b'$' | b'[' | b'(' | b'&'))
+            || (word > 0
+                && b.get(word) == Some(&b'-')
+                && b.get(word + 1).is_some_and(u8::is_ascii_uppercase))
+            || (matches!(&line[..word], "if" | "foreach" | "while" | "switch")
+                && after.starts_with('('))
+            || ["iex", "irm", "iwr"].iter().any(|p| line.starts_with(p))
+    })
+}
+
+/// The PowerShell pattern itself.
+fn powershell_re(text: &str) -> bool {
     static RE: std::sync::OnceLock<LazyRegex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         LazyRegex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#, false)
             .expect("static regex")
     })
     .is_match(text)
-        || looks_like_cmd(text)
 }
 
 /// cmd.exe and native Windows programs: `%USERPROFILE%`, `C:\…`, `$env:X`, `x.exe`, or a
 /// statement starting with a Windows-only program (`vssadmin`, `certutil`, `rd /s`).
 fn looks_like_cmd(text: &str) -> bool {
+    cmd_hint(text) && cmd_re(text)
+}
+
+/// Windows programs that [`cmd_re`] recognises at the start of a statement.
+const CMD_STATEMENT_PROGRAMS: &[&str] = &[
+    "certutil",
+    "bitsadmin",
+    "vssadmin",
+    "wbadmin",
+    "bcdedit",
+    "wevtutil",
+    "wmic",
+    "mshta",
+    "regsvr32",
+    "rundll32",
+    "schtasks",
+    "netsh",
+    "cipher",
+    "diskpart",
+    "takeown",
+    "icacls",
+    "attrib",
+    "forfiles",
+    "msiexec",
+    "cscript",
+    "wscript",
+    "psexec",
+    "psexec64",
+    "paexec",
+    "winrs",
+    "cmstp",
+    "msbuild",
+    "installutil",
+    "procdump",
+    "procdump64",
+    "sdelete",
+    "sdelete64",
+    "fsutil",
+    "taskkill",
+    "pcalua",
+    "reg",
+    "sc",
+    "format",
+    "rd",
+    "rmdir",
+    "del",
+    "erase",
+    "cmd",
+];
+
+/// A necessary condition of [`cmd_re`], cheap enough to keep the pattern uncompiled for
+/// ordinary shell input: a `%`, `X:\`, `$env:`, `.exe`/`.bat`/`.cmd`, `@echo`, `switch`, a
+/// `Verb-Noun` word, or a statement starting with a Windows program.
+fn cmd_hint(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let b = text.as_bytes();
+    lower.contains('%')
+        || [":\\", "$env:", ".exe", ".bat", ".cmd", "@echo", "switch"]
+            .iter()
+            .any(|n| lower.contains(n))
+        || (1..b.len().saturating_sub(1))
+            .any(|i| b[i] == b'-' && b[i - 1].is_ascii_lowercase() && b[i + 1].is_ascii_uppercase())
+        || std::iter::once(0)
+            .chain(
+                b.iter()
+                    .enumerate()
+                    .filter(|(_, c)| matches!(c, b';' | b'&' | b'|' | b'\n' | b'('))
+                    .map(|(i, _)| i + 1),
+            )
+            .any(|start| {
+                let rest =
+                    lower[start..].trim_start_matches([' ', '\t', '\x0B', '\x0C', '\r', '\n']);
+                let word: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                CMD_STATEMENT_PROGRAMS.contains(&word.as_str())
+            })
+}
+
+/// The cmd.exe pattern itself.
+fn cmd_re(text: &str) -> bool {
     static RE: std::sync::OnceLock<LazyRegex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         LazyRegex::new(r#"(?i)%[a-z_]+%|\b[a-z]:\\|\$env:[a-z_]\w*|\b[\w-]+\.exe\b|(^|[;&|\n(]\s*)(certutil|bitsadmin|vssadmin|wbadmin|bcdedit|wevtutil|wmic|mshta|regsvr32|rundll32|schtasks|netsh|cipher|diskpart|takeown|icacls|attrib|forfiles|msiexec|cscript|wscript|psexec|psexec64|paexec|winrs|cmstp|msbuild|installutil|procdump|procdump64|sdelete|sdelete64|fsutil|taskkill|pcalua|reg\s+(add|delete|save|export|import)|sc\s+(stop|config|create|delete)|format\s+[a-z]:|(rd|rmdir|del|erase)\s+/|cmd\s+/[ckr])\b|\bfor\s+(/[dlrf]\s+)*(\S+\s+)?%%?[a-z]\s+in\s*\(|^\s*@echo\s+off\b|\b[\w-]+\.(bat|cmd)\b|\bswitch\s+-(regex|wildcard|exact|casesensitive|file)\b|(^|[;|\n]\s*)(?-i:[A-Z][a-z]+-[A-Z][A-Za-z]+)(\s|$)"#, false)
@@ -136,6 +242,53 @@ mod tests {
         ] {
             assert!(!looks_like_powershell(sh), "{sh}");
         }
+    }
+
+    /// The cheap pre-checks are necessary conditions of the two patterns: whenever a pattern
+    /// matches, its pre-check said yes.
+    #[test]
+    fn windows_prechecks_never_hide_a_match() {
+        let samples = [
+            "$x = 1",
+            "  \t$env:Path += ';C:\\bin'",
+            "ls\n   Get-Item x",
+            "(Get-Content f) | Out-File g",
+            "[System.IO.File]::ReadAllText('x')",
+            "& 'tool.exe' /q",
+            "&  x.ps1",
+            "foreach ($f in $files) { $f }",
+            "while($true){}",
+            "switch -regex ($x) {}",
+            "iex $payload",
+            "irm https://x.example | iex",
+            "ConvertTo-Json $x",
+            "Invoke-Expression $c",
+            "echo %USERPROFILE%",
+            "dir C:\\Windows",
+            "echo a;certutil -urlcache -f http://x/a a.exe",
+            "x | TASKKILL /F /IM foo",
+            "CMD /c dir",
+            "rd /s /q build",
+            "for %i in (*.txt) do type %i",
+            "@ECHO OFF",
+            "call build.BAT",
+            "echo x && Write-Host hi",
+            "reg add HKCU\\x",
+            "sc stop svc",
+            "format c:",
+            "ls -la",
+            "if [ -f a ]; then rm a; fi",
+            "FOO=bar make",
+            "curl -H 'Content-Type: application/json' https://api.example",
+            "git commit -m 'Get-ChildItem support'",
+            "x=$(date); echo \"$x\"",
+        ];
+        for s in samples {
+            assert!(!powershell_re(s) || powershell_line_start(s), "{s}");
+            assert!(!cmd_re(s) || cmd_hint(s), "{s}");
+        }
+        assert!(samples.iter().filter(|s| powershell_re(s)).count() >= 10);
+        assert!(samples.iter().filter(|s| cmd_re(s)).count() >= 10);
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct LazyRegex {
     uses: AtomicU32,
     lite: OnceLock<regex_lite::Regex>,
     full: OnceLock<regex::Regex>,
+    /// Literals (ASCII-lowercased) one of which every match contains; empty: not known.
+    needles: &'static [&'static str],
 }
 
 impl LazyRegex {
@@ -36,6 +38,7 @@ impl LazyRegex {
             uses: AtomicU32::new(0),
             lite: OnceLock::new(),
             full: OnceLock::new(),
+            needles: &[],
         };
         if validate {
             re.check()?;
@@ -52,11 +55,49 @@ impl LazyRegex {
         full_engine(&self.source).map(|_| ())
     }
 
+    /// Attach literals one of which every match contains (ASCII-lowercased; computed from the
+    /// pattern at build time): text with none of them is answered without compiling anything.
+    pub fn with_needles(mut self, needles: &'static [&'static str]) -> Self {
+        self.needles = needles;
+        self
+    }
+
+    /// Could `text` match, by the needles alone? (Always, when there are none.)
+    pub fn may_match(&self, text: &str) -> bool {
+        if self.needles.is_empty() {
+            return true;
+        }
+        let lower: std::borrow::Cow<str> = if text.bytes().any(|b| b.is_ascii_uppercase()) {
+            text.to_ascii_lowercase().into()
+        } else {
+            text.into()
+        };
+        self.needles.iter().any(|n| lower.contains(n))
+    }
+
+    /// The needles' promise on `text`: when the pattern matches, the needles let it through
+    /// (tests check this on every rule example).
+    pub fn needles_hold(&self, text: &str) -> bool {
+        let matches = self
+            .full
+            .get_or_init(|| full_engine(&self.source).unwrap_or_else(|_| never_matches()))
+            .is_match(text);
+        !matches || self.may_match(text)
+    }
+
+    /// Whether build-time needles are attached.
+    pub fn has_needles(&self) -> bool {
+        !self.needles.is_empty()
+    }
+
     /// True when `text` matches. An invalid embedded pattern (which the test suite rules out)
     /// matches nothing rather than crashing the scanner.
     pub fn is_match(&self, text: &str) -> bool {
         if let Some(full) = self.full.get() {
             return full.is_match(text);
+        }
+        if !self.may_match(text) {
+            return false;
         }
         if self.uses.fetch_add(1, Ordering::Relaxed) >= LITE_USES {
             let full = self
