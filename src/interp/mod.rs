@@ -1655,7 +1655,10 @@ fn scan(
         }
         // `process.env.GITHUB_TOKEN`, `$ENV{GITHUB_TOKEN}`, `ENV["X"]`, `os.environ["X"]`,
         // `os.getenv("X")`, `getenv("X")`: one named variable.
-        if let Some(var) = name.strip_prefix("process.env.") {
+        if let Some(var) = name
+            .strip_prefix("process.env.")
+            .or_else(|| name.strip_prefix("Bun.env."))
+        {
             if secret_named(var) {
                 named_secrets.push(var.to_string());
             }

@@ -9,6 +9,7 @@ pub mod escapes;
 pub mod ir;
 pub mod key;
 pub mod nested;
+pub mod options;
 mod payload;
 pub mod preprocess;
 mod sink_walk;

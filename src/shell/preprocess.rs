@@ -21,7 +21,8 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_brace = src.contains('{') && src.contains(',');
     let needs_coproc = src.contains("coproc");
     let needs_offset = src.contains(":$");
-    if !needs_join && !needs_brace && !needs_coproc && !needs_offset {
+    let needs_expressions = src.contains("${{");
+    if !needs_join && !needs_brace && !needs_coproc && !needs_offset && !needs_expressions {
         return Preprocessed {
             text: src.to_string(),
             map: None,
@@ -36,6 +37,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
     if needs_offset {
         blank_offset_dollars(&mut bytes);
+    }
+    if needs_expressions {
+        rename_ci_expressions(&mut bytes);
     }
     if !needs_join {
         return Preprocessed {
@@ -238,6 +242,83 @@ fn blank_offset_dollars(bytes: &mut [u8]) {
     }
 }
 
+/// `${{ github.sha }}` → `${GHEXPR________}` (same length): a CI template expression (GitHub
+/// Actions, Gitea, Forgejo) that the runner substitutes before the shell starts. tree-sitter-bash
+/// cannot parse it; to the scan it is an unknown value, like any variable. Only expressions made
+/// of the template language's characters (no `$`, backquote, `;` or line end) are renamed, and
+/// never inside single quotes.
+fn rename_ci_expressions(bytes: &mut [u8]) {
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if !single => i += 1,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'$' if !single && bytes[i..].starts_with(b"${{") => {
+                let body_start = i + 3;
+                let Some(close) = find(&bytes[body_start..], b"}}").map(|k| body_start + k) else {
+                    return;
+                };
+                let body = &bytes[body_start..close];
+                let plain = body
+                    .iter()
+                    .all(|c| c.is_ascii_alphanumeric() || b" _.-[]'\"(),!=<>&|*/:".contains(c));
+                if plain {
+                    // `${NAME}` and blanks over the span from `$` to the second `}`; NAME is the
+                    // path's last part (`secrets.NPM_TOKEN` → `NPM_TOKEN`, so what the value is
+                    // stays visible), or GHEXPR for calls and operators.
+                    // The rest is padding that keeps the word whole: blanks inside double quotes,
+                    // `''` pairs outside (the name takes a `_` more when an odd byte is left).
+                    let end = close + 1;
+                    let name = expression_name(&bytes[body_start..close]);
+                    let room = end - i - 2;
+                    let name = &name[..name.len().min(room)];
+                    let mut k = i + 2;
+                    for &c in name.as_bytes() {
+                        bytes[k] = c;
+                        k += 1;
+                    }
+                    let pad = end - k;
+                    if !double && pad % 2 == 1 {
+                        bytes[k] = b'_';
+                        k += 1;
+                    }
+                    bytes[k] = b'}';
+                    for (n, c) in bytes[k + 1..=end].iter_mut().enumerate() {
+                        *c = if double { b' ' } else { b"''"[n % 2] };
+                    }
+                    i = end;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+}
+
+/// The variable name standing for a CI expression: the last part of a dotted path
+/// (`github.event.inputs.dir` → `dir`), or `GHEXPR`.
+fn expression_name(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    let path = !text.is_empty()
+        && text
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-'));
+    match text.rsplit('.').next().filter(|_| path) {
+        Some(last) if !last.is_empty() => {
+            let name: String = last.replace('-', "_");
+            if name.as_bytes()[0].is_ascii_digit() {
+                format!("_{name}")
+            } else {
+                name
+            }
+        }
+        _ => "GHEXPR".to_string(),
+    }
+}
+
 /// True when position `i` starts a word (start of input, after blank or an operator).
 fn at_word_start(bytes: &[u8], i: usize) -> bool {
     i == 0
@@ -305,6 +386,28 @@ fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod ci_expression_tests {
+    use super::preprocess;
+
+    #[test]
+    fn ci_expressions_become_variables_of_the_same_length() {
+        let src = "./codecov -t ${{ secrets.CODECOV_TOKEN }} && echo \"${{ github.sha }}\"";
+        let out = preprocess(src).text;
+        assert_eq!(out.len(), src.len());
+        assert!(
+            out.starts_with("./codecov -t ${CODECOV_TOKEN}''''"),
+            "{out}"
+        );
+        assert!(out.contains("\"${sha}   "), "{out}");
+        assert!(!out.contains("{{"), "{out}");
+        // Single-quoted text and expressions holding shell syntax stay as written.
+        for kept in ["echo '${{ x }}'", "echo ${{ $(id) }}", "echo ${{ a; b }}"] {
+            assert_eq!(preprocess(kept).text, kept);
+        }
+    }
 }
 
 #[cfg(test)]

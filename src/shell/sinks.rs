@@ -925,6 +925,26 @@ pub fn code_file_words(cmd: &Command) -> Vec<&Word> {
         .collect()
 }
 
+/// Values of options whose value is a whole shell command (`su -c "$(…)"`, `flock L -c …`,
+/// `script -c …`): the shell runs them.
+pub fn code_option_words(cmd: &Command) -> Vec<&Word> {
+    let args = cmd.args();
+    let mut out = Vec::new();
+    for spec in table().for_program(cmd.name()).filter(|s| {
+        matches!(s.extract, Extract::Option)
+            && s.strip.is_empty()
+            && s.require_module.is_empty()
+            && s.subcommands.is_empty()
+    }) {
+        for (i, a) in args.iter().enumerate() {
+            if spec.options.contains(&a.text) {
+                out.extend(args.get(i + 1));
+            }
+        }
+    }
+    out
+}
+
 type Push<'a> = dyn FnMut(Code, Place) + 'a;
 
 /// A copy of `w` holding `text` (a part of the word's value).

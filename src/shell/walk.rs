@@ -996,11 +996,24 @@ impl Walker {
 
     /// What a `< <(CMD)` or `< FILE` redirection feeds a command, when the input fixes it: the
     /// literal output of CMD, or a file written earlier in the input.
+    /// Text a numbered descriptor reads (a here-string or heredoc on it, `exec 3<<<…` included)
+    /// is what the paths naming that descriptor hold for the rest of the input.
+    fn remember_descriptor(&mut self, fd: u32, text: Word) {
+        for path in [format!("/dev/fd/{fd}"), format!("/proc/self/fd/{fd}")] {
+            self.files.insert(path, text.clone());
+        }
+    }
+
     fn redirected_input(&self, redirects: &[Redirect]) -> Option<Word> {
         let r = redirects
             .iter()
             .rev()
-            .find(|r| r.op == "<" && matches!(r.fd, None | Some(0)))?;
+            .find(|r| matches!(r.op.as_str(), "<" | "<&") && matches!(r.fd, None | Some(0)))?;
+        if r.op == "<&" {
+            // `bash <&3`: the shell reads descriptor 3.
+            let fd = r.target.text.parse::<u32>().ok()?;
+            return self.files.get(&format!("/dev/fd/{fd}")).cloned();
+        }
         match r.target.subs.as_slice() {
             [id] if self.out.substitutions[*id].kind == SubstKind::ProcessIn => {
                 let text = self.literal_output(*id)?;
@@ -1038,11 +1051,29 @@ impl Walker {
             match c.kind() {
                 "file_redirect" => match self.file_redirect(c, src) {
                     Some(r) if after_split && r.op == "<" => stdin_text = Some(r.target),
+                    // `3<<<'TEXT'` parses as a redirection of descriptor 3 whose operator holds
+                    // an ERROR: a here-string on that descriptor.
+                    Some(r) if is_herestring_op(&r.op) => match r.fd {
+                        Some(fd) if fd != 0 => self.remember_descriptor(fd, r.target),
+                        _ => stdin_text = Some(r.target),
+                    },
                     r => redirects.extend(r),
                 },
-                "herestring_redirect" => stdin_text = self.herestring(c, src),
+                "herestring_redirect" => match redirect_fd(c, src) {
+                    // `3<<<'TEXT'`: the text is what reading descriptor 3 gives.
+                    Some(fd) if fd != 0 => {
+                        if let Some(text) = self.herestring(c, src) {
+                            self.remember_descriptor(fd, text);
+                        }
+                    }
+                    _ => stdin_text = self.herestring(c, src),
+                },
                 "heredoc_redirect" => {
-                    stdin_text = Some(self.heredoc(c, src));
+                    let text = self.heredoc(c, src);
+                    match redirect_fd(c, src) {
+                        Some(fd) if fd != 0 => self.remember_descriptor(fd, text),
+                        _ => stdin_text = Some(text),
+                    }
                     for k in named_children(c) {
                         if k.kind() == "file_redirect" {
                             // `cat <<EOF > f.sh`: the redirection after the operator.
@@ -1053,6 +1084,21 @@ impl Walker {
                     }
                 }
                 _ => {}
+            }
+        }
+        // `3< <(echo CODE)`: descriptor 3 reads what the substitution prints.
+        for r in &redirects {
+            if let (Some(fd), "<", [id]) = (r.fd, r.op.as_str(), r.target.subs.as_slice()) {
+                if fd != 0 && self.out.substitutions[*id].kind == SubstKind::ProcessIn {
+                    if let Some(text) = self.literal_output(*id) {
+                        let word = Word {
+                            text: format!("{text}\n"),
+                            span: r.target.span,
+                            ..Word::default()
+                        };
+                        self.remember_descriptor(fd, word);
+                    }
+                }
             }
         }
         if stdin_text.is_none() {
@@ -1721,18 +1767,42 @@ impl Walker {
                 group.push(c);
                 continue;
             }
+            // `bash 3<<<'CODE'`: tree-sitter reads the glued `3` as an argument; it is the
+            // descriptor the here-string feeds.
+            let glued_fd = (c.kind() == "herestring_redirect"
+                && group.len() == 1
+                && group[0].kind() == "number"
+                && group[0].end_byte() == c.start_byte())
+            .then(|| src.text_of(group[0]).parse::<u32>().ok())
+            .flatten();
+            if glued_fd.is_some() {
+                group.clear();
+            }
             if !group.is_empty() {
                 argv.extend(self.words_group(&group, src));
                 group.clear();
             }
             match c.kind() {
+                "herestring_redirect" => match glued_fd.or_else(|| redirect_fd(c, src)) {
+                    Some(fd) if fd != 0 => {
+                        if let Some(text) = self.herestring(c, src) {
+                            self.remember_descriptor(fd, text);
+                        }
+                    }
+                    _ => stdin_text = self.herestring(c, src),
+                },
                 "variable_assignment" if argv.is_empty() => {
                     if let Some(a) = self.assignment(c, src, false) {
                         assignments.push(a);
                     }
                 }
-                "file_redirect" => redirects.extend(self.file_redirect(c, src)),
-                "herestring_redirect" => stdin_text = self.herestring(c, src),
+                "file_redirect" => match self.file_redirect(c, src) {
+                    Some(r) if is_herestring_op(&r.op) => match r.fd {
+                        Some(fd) if fd != 0 => self.remember_descriptor(fd, r.target),
+                        _ => stdin_text = Some(r.target),
+                    },
+                    r => redirects.extend(r),
+                },
                 _ => {}
             }
         }
@@ -1793,18 +1863,19 @@ impl Walker {
                 }
             }
         }
-        // `/proc/self/root` and `/proc/1/root` are the root directory itself.
+        // `/proc/self/root`, `/proc/$$/root` and `/proc/1/root` are the root directory itself
+        // (also after `KEY=`: `dd of=/proc/self/root/dev/sda`).
         for w in argv.iter_mut().skip(1) {
-            for alias in ["/proc/self/root", "/proc/1/root", "/proc/thread-self/root"] {
-                if let Some(rest) = w.text.strip_prefix(alias) {
-                    if rest.is_empty() || rest.starts_with('/') {
-                        w.text = if rest.is_empty() {
-                            "/".into()
-                        } else {
-                            rest.to_string()
-                        };
-                    }
-                }
+            let (key, path) = match w.text.split_once('=') {
+                Some((k, v)) if v.starts_with("/proc/") => (Some(k), v),
+                _ => (None, w.text.as_str()),
+            };
+            if let Some(rest) = proc_root_rest(path) {
+                let path = if rest.is_empty() { "/" } else { rest };
+                w.text = match key {
+                    Some(k) => format!("{k}={path}"),
+                    None => path.to_string(),
+                };
             }
         }
         if !self.place.mounts.is_empty() || self.place.isolated {
@@ -1826,6 +1897,7 @@ impl Walker {
             super::nested::resolve_paths(&mut argv, &cwd);
         }
         if !argv.is_empty() {
+            super::options::expand_all(&mut argv);
             super::nested::normalize_paths(&mut argv);
         }
         self.resolve_redirect_targets(&mut redirects);
@@ -2610,6 +2682,47 @@ fn is_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with(|c: char| c.is_ascii_digit())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The path inside `/proc/PID/root` when `path` goes through the root link of a process that
+/// shares this one's root (`self`, `thread-self`, a number, `$$`, `$BASHPID`, `$PPID`): `""` for
+/// the link itself, `"/etc"` for `/proc/self/root/etc`.
+fn proc_root_rest(path: &str) -> Option<&str> {
+    let after = path.strip_prefix("/proc/")?;
+    let (pid, rest) = after
+        .split_once("/root")
+        .filter(|(_, r)| r.is_empty() || r.starts_with('/'))?;
+    let shared = matches!(
+        pid,
+        "self"
+            | "thread-self"
+            | "$"
+            | "$$"
+            | "${$}"
+            | "$BASHPID"
+            | "${BASHPID}"
+            | "$PPID"
+            | "${PPID}"
+    ) || (!pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()));
+    shared.then_some(rest)
+}
+
+/// The descriptor a here-string or heredoc redirection names (`3<<<…`), if any.
+fn redirect_fd(n: Node, src: &Source) -> Option<u32> {
+    if let Some(d) = fields(n)
+        .into_iter()
+        .find(|(f, _)| *f == Some("descriptor"))
+    {
+        return src.text_of(d.1).parse().ok();
+    }
+    let text = src.text_of(n);
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    text[..digits].parse().ok()
+}
+
+/// `<<<`, however tree-sitter split it between tokens and an ERROR node.
+fn is_herestring_op(op: &str) -> bool {
+    op.chars().filter(|c| !c.is_whitespace()).eq("<<<".chars())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Word evaluation: quote removal, escapes, literal variables, `$IFS` splitting, substitutions.
 
 use super::escapes::{decode_ansi_c, unescape_double_quoted, unescape_unquoted};
-use super::ir::Word;
+use super::ir::{Origin, Word};
 use super::walk::{named_children, Source, Walker};
 use tree_sitter::Node;
 
@@ -452,6 +452,15 @@ impl Walker {
         if !op.is_empty() && !op.starts_with('[') {
             let known = self.known_value(name);
             if let Some(v) = known {
+                // `${p@P}` expands the value as a prompt, which runs the command substitutions it
+                // holds (`p='$(rm -rf /)'; echo ${p@P}`).
+                if op == "@P" && (v.text.contains("$(") || v.text.contains('`')) {
+                    let code = Word {
+                        text: format!(": {}", v.text),
+                        ..v.clone()
+                    };
+                    self.nested_code(&code, Origin::Eval);
+                }
                 if let Some(out) = super::state::param_op(&v.text, op) {
                     let w = Word { text: out, ..v };
                     b.value(&w, in_dq);

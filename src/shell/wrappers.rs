@@ -829,8 +829,26 @@ pub(crate) fn launched(argv: &[Word]) -> Option<Vec<Word>> {
     match argv.first()?.text.as_str() {
         "capsh" => capsh_shell(argv),
         "start-stop-daemon" => daemon_started(argv),
+        "coreutils" => coreutils_program(argv),
         _ => None,
     }
+}
+
+/// The multi-call binary of GNU coreutils: `coreutils --coreutils-prog=rm ARGS…` and
+/// `coreutils rm ARGS…` run `rm ARGS…`.
+fn coreutils_program(argv: &[Word]) -> Option<Vec<Word>> {
+    let first = argv.get(1)?;
+    let (name, rest) = match first.text.strip_prefix("--coreutils-prog=") {
+        Some(name) => (name.to_string(), 2),
+        None if !first.text.starts_with('-') => (first.text.clone(), 2),
+        None => return None,
+    };
+    let mut out = vec![Word {
+        text: name,
+        ..first.clone()
+    }];
+    out.extend(argv[rest..].iter().cloned());
+    Some(out)
 }
 
 /// `capsh [OPTIONS] -- ARGS…` runs `/bin/bash ARGS…` (`capsh -- -c 'CMD'`).
