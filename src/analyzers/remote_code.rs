@@ -299,6 +299,8 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
     }
     // `make -f <(curl …)`, `sed -f <(…)`, `at -f "$(…)"`.
     out.extend(crate::shell::sinks::code_file_words(cmd));
+    // `su -c "$(curl …)"`, `flock /tmp/l -c "$(…)"`.
+    out.extend(crate::shell::sinks::code_option_words(cmd));
     // `$(echo cm0gLXJmIH4= | base64 -d)`: a substitution in command position runs its output as
     // a command line.
     if let Some(first) = cmd.argv.first().filter(|w| !w.subs.is_empty()) {
@@ -1057,12 +1059,25 @@ fn url_runner(cmd: &Command) -> Option<&str> {
             _ => &args,
         },
         "pipx" => &args[args.iter().position(|a| *a == "run")? + 1..],
-        "npx" | "bunx" | "uvx" | "pnpx" => &args,
-        _ => return None,
+        // `uv run https://…/script.py` runs a script from the address; `uv tool run` is uvx.
+        "uv" => match (args.first(), args.get(1)) {
+            (Some(&"run"), _) => &args[1..],
+            (Some(&"tool"), Some(&"run")) => &args[2..],
+            _ => return None,
+        },
+        "npx" | "bunx" | "uvx" | "pnpx" | "jbang" => &args,
+        // `uv run URL` is unwrapped like `uv run CMD`: the program left is the address itself.
+        _ => {
+            let written = cmd.invoked_as.as_deref()?;
+            let remote = written.starts_with("https://") || written.starts_with("http://");
+            return (remote && cmd.wrappers.iter().any(|w| w == "uv")).then_some(written);
+        }
     };
     // A forge's repository given to a package runner is a source reference (supply warns);
-    // deno and bun run the file at the address itself.
-    let packages = !matches!(cmd.name(), "deno" | "bun");
+    // deno, bun, `uv run` and jbang run the file at the address itself.
+    let script_runner = matches!(cmd.name(), "deno" | "bun" | "jbang")
+        || (cmd.name() == "uv" && args.first() == Some(&"run"));
+    let packages = !script_runner;
     let url = |a: &str| {
         let a = a.strip_prefix("git+").unwrap_or(a);
         (a.starts_with("https://") || a.starts_with("http://")) && !(packages && on_forge(a))
