@@ -158,6 +158,10 @@ pub struct SinkSpec {
     /// stands where the sink stands in a pipeline.
     #[serde(default)]
     pub keeps_stdin: bool,
+    /// Unknown stdin is data in the program's own language (SQL for `… | psql`), not code:
+    /// only the marked lines of known input run.
+    #[serde(default)]
+    pub input_is_data: bool,
     /// Proof: commands that must extract code through this sink, and commands that must not.
     pub examples: Examples,
 }
@@ -1486,6 +1490,9 @@ fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &m
             }
         }
         Some(w) => push(text(w.clone()), Place::default()),
+        // Unknown input to a client whose escapes are marked lines (`gunzip -c dump.sql.gz |
+        // psql`) is its own language, not shell code: only marked lines seen above run.
+        None if spec.input_is_data => {}
         None => push(Code::Input, Place::default()),
     }
 }
@@ -2411,13 +2418,15 @@ fn make(args: &[Word], input: Option<&Word>, push: &mut Push) {
         }
     }
     for (i, a) in args.iter().enumerate() {
-        // `make --eval='x: ; rm -rf ~'` / `make --eval 'x: ; …'`: makefile text on the command line.
+        // `make --eval='x: ; rm -rf ~'` / `make --eval 'x: ; …'` / `make -E …`: makefile text on the
+        // command line.
         let eval = a
             .text
             .strip_prefix("--eval=")
             .map(|t| (a, t.to_string()))
             .or_else(|| {
-                (a.text == "--eval")
+                // GNU make 4.4 spells it `-E` too.
+                (a.text == "--eval" || a.text == "-E")
                     .then(|| args.get(i + 1).map(|v| (v, v.text.clone())))
                     .flatten()
             });
