@@ -1609,7 +1609,20 @@ impl Walker {
             let text: Rc<str> = Rc::from(src.text_of(body));
             let map = src.map.shifted(body.start_byte());
             self.functions.insert(name.clone(), (text, map));
+            // Inside the body `$FUNCNAME` (`${FUNCNAME[0]}`) is the function's own name:
+            // `g(){ $FUNCNAME|$FUNCNAME& }; g` calls itself.
+            let own = Word::literal(&name, src.span_of(n));
+            let saved_vars: Vec<(String, Option<Word>)> = ["FUNCNAME", "FUNCNAME[0]"]
+                .iter()
+                .map(|k| (k.to_string(), self.vars.insert(k.to_string(), own.clone())))
+                .collect();
             self.statement(body, src);
+            for (k, v) in saved_vars {
+                match v {
+                    Some(v) => self.vars.insert(k, v),
+                    None => self.vars.remove(&k),
+                };
+            }
         }
         self.in_function = saved;
         let self_calls = self.out.commands[first..]

@@ -603,7 +603,16 @@ impl Walker {
         if let Some(v) = self.vars.get(&format!("{name}[{n}]")) {
             return Some(v.clone());
         }
-        elems?.get(usize::try_from(n).ok()?).cloned()
+        let elems = elems?;
+        // `${a[-1]}`: negative indexes count from the end.
+        let at = if n < 0 {
+            elems
+                .len()
+                .checked_sub(usize::try_from(n.unsigned_abs()).ok()?)?
+        } else {
+            usize::try_from(n).ok()?
+        };
+        elems.get(at).cloned()
     }
 
     /// Evaluate an arithmetic expression whose names (`i`, `$i`) hold known integers.
