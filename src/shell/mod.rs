@@ -79,16 +79,19 @@ pub fn looks_like_powershell(text: &str) -> bool {
     (powershell_line_start(text) && powershell_re(text)) || looks_like_cmd(text)
 }
 
+/// What the patterns' `\s` matches (ASCII whitespace, line end included).
+const BLANKS: [char; 6] = [' ', '\t', '\n', '\x0B', '\x0C', '\r'];
+
 /// A necessary condition of [`powershell_re`] (whose alternatives are all anchored at a line's
 /// start), cheap enough to keep the pattern uncompiled for ordinary shell input: some line
 /// starts (after blanks) with `$`, `[`, `(` or `&`, a `Verb-Noun` word, `if|foreach|while|switch`
 /// and `(`, or `iex`/`irm`/`iwr`.
 fn powershell_line_start(text: &str) -> bool {
     text.split('\n').any(|line| {
-        let line = line.trim_start_matches([' ', '\t', '\x0B', '\x0C', '\r']);
+        let line = line.trim_start_matches(BLANKS);
         let b = line.as_bytes();
         let word = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
-        let after = line[word..].trim_start_matches([' ', '\t', '\x0B', '\x0C', '\r', '\n']);
+        let after = line[word..].trim_start_matches(BLANKS);
         matches!(b.first(), Some(b'$' | b'[' | b'(' | b'&'))
             || (word > 0
                 && b.get(word) == Some(&b'-')
@@ -182,13 +185,12 @@ fn cmd_hint(text: &str) -> bool {
                     .map(|(i, _)| i + 1),
             )
             .any(|start| {
-                let rest =
-                    lower[start..].trim_start_matches([' ', '\t', '\x0B', '\x0C', '\r', '\n']);
-                let word: String = rest
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
-                CMD_STATEMENT_PROGRAMS.contains(&word.as_str())
+                let rest = lower[start..].trim_start_matches(BLANKS);
+                let len = rest
+                    .bytes()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+                    .count();
+                CMD_STATEMENT_PROGRAMS.contains(&&rest[..len])
             })
 }
 

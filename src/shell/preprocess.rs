@@ -242,7 +242,7 @@ fn blank_offset_dollars(bytes: &mut [u8]) {
     }
 }
 
-/// `${{ github.sha }}` → `${GHEXPR________}` (same length): a CI template expression (GitHub
+/// `${{ github.sha }}` → `${sha_}''''''''''` (same length): a CI template expression (GitHub
 /// Actions, Gitea, Forgejo) that the runner substitutes before the shell starts. tree-sitter-bash
 /// cannot parse it; to the scan it is an unknown value, like any variable. Only expressions made
 /// of the template language's characters (no `$`, backquote, `;` or line end) are renamed, and

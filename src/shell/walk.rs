@@ -994,8 +994,6 @@ impl Walker {
         Some(text.trim_end_matches('\n').to_string())
     }
 
-    /// What a `< <(CMD)` or `< FILE` redirection feeds a command, when the input fixes it: the
-    /// literal output of CMD, or a file written earlier in the input.
     /// Text a numbered descriptor reads (a here-string or heredoc on it, `exec 3<<<…` included)
     /// is what the paths naming that descriptor hold for the rest of the input.
     fn remember_descriptor(&mut self, fd: u32, text: Word) {
@@ -1004,6 +1002,21 @@ impl Walker {
         }
     }
 
+    /// Where a here-string or heredoc goes: on a numbered descriptor (`3<<<…`) it is what that
+    /// descriptor reads; otherwise it is the command's stdin.
+    fn feed_input(&mut self, fd: Option<u32>, text: Option<Word>, stdin: &mut Option<Word>) {
+        match fd {
+            Some(fd) if fd != 0 => {
+                if let Some(text) = text {
+                    self.remember_descriptor(fd, text);
+                }
+            }
+            _ => *stdin = text,
+        }
+    }
+
+    /// What a `< <(CMD)` or `< FILE` redirection feeds a command, when the input fixes it: the
+    /// literal output of CMD, or a file written earlier in the input.
     fn redirected_input(&self, redirects: &[Redirect]) -> Option<Word> {
         let r = redirects
             .iter()
@@ -1053,27 +1066,18 @@ impl Walker {
                     Some(r) if after_split && r.op == "<" => stdin_text = Some(r.target),
                     // `3<<<'TEXT'` parses as a redirection of descriptor 3 whose operator holds
                     // an ERROR: a here-string on that descriptor.
-                    Some(r) if is_herestring_op(&r.op) => match r.fd {
-                        Some(fd) if fd != 0 => self.remember_descriptor(fd, r.target),
-                        _ => stdin_text = Some(r.target),
-                    },
+                    Some(r) if is_herestring_op(&r.op) => {
+                        self.feed_input(r.fd, Some(r.target), &mut stdin_text)
+                    }
                     r => redirects.extend(r),
                 },
-                "herestring_redirect" => match redirect_fd(c, src) {
-                    // `3<<<'TEXT'`: the text is what reading descriptor 3 gives.
-                    Some(fd) if fd != 0 => {
-                        if let Some(text) = self.herestring(c, src) {
-                            self.remember_descriptor(fd, text);
-                        }
-                    }
-                    _ => stdin_text = self.herestring(c, src),
-                },
+                "herestring_redirect" => {
+                    let text = self.herestring(c, src);
+                    self.feed_input(redirect_fd(c, src), text, &mut stdin_text);
+                }
                 "heredoc_redirect" => {
                     let text = self.heredoc(c, src);
-                    match redirect_fd(c, src) {
-                        Some(fd) if fd != 0 => self.remember_descriptor(fd, text),
-                        _ => stdin_text = Some(text),
-                    }
+                    self.feed_input(redirect_fd(c, src), Some(text), &mut stdin_text);
                     for k in named_children(c) {
                         if k.kind() == "file_redirect" {
                             // `cat <<EOF > f.sh`: the redirection after the operator.
@@ -1796,24 +1800,20 @@ impl Walker {
                 group.clear();
             }
             match c.kind() {
-                "herestring_redirect" => match glued_fd.or_else(|| redirect_fd(c, src)) {
-                    Some(fd) if fd != 0 => {
-                        if let Some(text) = self.herestring(c, src) {
-                            self.remember_descriptor(fd, text);
-                        }
-                    }
-                    _ => stdin_text = self.herestring(c, src),
-                },
+                "herestring_redirect" => {
+                    let text = self.herestring(c, src);
+                    let fd = glued_fd.or_else(|| redirect_fd(c, src));
+                    self.feed_input(fd, text, &mut stdin_text);
+                }
                 "variable_assignment" if argv.is_empty() => {
                     if let Some(a) = self.assignment(c, src, false) {
                         assignments.push(a);
                     }
                 }
                 "file_redirect" => match self.file_redirect(c, src) {
-                    Some(r) if is_herestring_op(&r.op) => match r.fd {
-                        Some(fd) if fd != 0 => self.remember_descriptor(fd, r.target),
-                        _ => stdin_text = Some(r.target),
-                    },
+                    Some(r) if is_herestring_op(&r.op) => {
+                        self.feed_input(r.fd, Some(r.target), &mut stdin_text)
+                    }
                     r => redirects.extend(r),
                 },
                 _ => {}
