@@ -130,9 +130,10 @@ impl Scanner {
             .get_or_init(|| RuleSet::embedded().expect("embedded rule packs are valid"))
     }
 
-    /// True when the prefilter sends this input to the full pipeline.
+    /// True when the prefilter sends this input to the full pipeline: it holds shell syntax or
+    /// a keyword, or a line starts like PowerShell (cmdlets are not keywords).
     pub fn needs_scan(&self, input: &str) -> bool {
-        self.prefilter.needs_scan(input)
+        self.prefilter.needs_scan(input) || shell::may_be_powershell(input)
     }
 
     /// Scan raw bytes: invalid UTF-8 is decoded lossily and reported.
@@ -179,7 +180,7 @@ impl Scanner {
             });
             return self.verdict(input, hits);
         }
-        if use_prefilter && hits.is_empty() && !self.prefilter.needs_scan(input) {
+        if use_prefilter && hits.is_empty() && !self.needs_scan(input) {
             return Verdict::from_findings(Vec::new());
         }
         let prepared = text::prepare(input);

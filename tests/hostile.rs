@@ -168,10 +168,59 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
         format!("perl -e '{}'", "{".repeat(64 * 1024)).into_bytes(),
     ));
     v.push((
+        "10,000-stage cat pipeline into rm",
+        (vec!["cat"; 10_000].join("|") + "|xargs rm -rf /").into_bytes(),
+    ));
+    v.push((
+        "9 nested Python exec",
+        format!("python3 -c {}", shell_quote(&nested_python_exec(9))).into_bytes(),
+    ));
+    v.push((
         "60,000 unclosed brackets in Python",
         format!("python3 -c '{}'", "a = (b, ".repeat(8_000)).into_bytes(),
     ));
     v
+}
+
+/// Python code that runs `rm -rf /` through `depth` nested `exec` calls.
+fn nested_python_exec(depth: usize) -> String {
+    let mut code = "import os; os.system('rm -rf /')".to_string();
+    for _ in 0..depth {
+        let quoted = code.replace('\\', "\\\\").replace('"', "\\\"");
+        code = format!("exec(\"{quoted}\")");
+    }
+    code
+}
+
+/// Deeper than any bound the scanner walks: the answer is a block, never a silent allow.
+#[test]
+fn nesting_past_the_analysis_bounds_fails_closed() {
+    let deep = [
+        ("! ! prefixes", "! ! rm -rf /".to_string()),
+        ("time ! prefix", "time ! rm -rf /".to_string()),
+        (
+            "10,000-stage pipeline",
+            vec!["cat"; 10_000].join("|") + "|xargs rm -rf /",
+        ),
+        (
+            "6 nested Python exec",
+            format!("python3 -c {}", shell_quote(&nested_python_exec(6))),
+        ),
+        (
+            "9 nested Python exec",
+            format!("python3 -c {}", shell_quote(&nested_python_exec(9))),
+        ),
+    ];
+    for (name, cmd) in deep {
+        let run = measure(&["check", "--json", "-"], cmd.as_bytes());
+        let v: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON verdict");
+        assert_eq!(v["action"], "block", "{name}: {v}");
+    }
+    // A long pipeline of ordinary stages under the bound is still read stage by stage.
+    let fine = vec!["cat"; 500].join("|");
+    let run = measure(&["check", "--json", "-"], fine.as_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&run.stdout).expect("JSON verdict");
+    assert_eq!(v["action"], "allow", "{v}");
 }
 
 fn shell_quote(s: &str) -> String {

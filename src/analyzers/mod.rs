@@ -12,8 +12,10 @@ pub mod gaps;
 pub mod kill_all;
 pub mod persistence;
 pub mod planted;
+pub mod printed_escapes;
 pub mod remote_code;
 pub mod reverse_shell;
+pub mod secret_shown;
 pub mod supply;
 pub mod urls;
 pub mod vocab;
@@ -69,6 +71,8 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     kill_all::analyze,
     reverse_shell::analyze,
     exfil::analyze,
+    secret_shown::analyze,
+    printed_escapes::analyze,
     credential_handoff::analyze,
     urls::analyze,
     supply::analyze,

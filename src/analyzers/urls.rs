@@ -26,6 +26,9 @@ enum Use {
     Install,
     /// It connects to the host (ssh, scp).
     Connect,
+    /// Anything else that names an address (`docker pull`, `helm repo add`, `xdg-open`, a
+    /// variable's value): only the deception checks apply (lookalike hosts, user-part tricks).
+    Other,
 }
 
 /// A URL or host found in an argument.
@@ -126,8 +129,9 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
     } else if matches!(name, "ssh" | "scp" | "sftp" | "rsync" | "mosh") {
         Use::Connect
     } else {
-        return out;
+        return other_targets(cmd);
     };
+    out.extend(assignment_targets(cmd));
     let schemeless_ok = matches!(
         name,
         "curl" | "wget" | "http" | "https" | "xh" | "git" | "aria2c"
@@ -192,11 +196,78 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
             }
             continue;
         }
-        if schemeless_ok && looks_like_host_path(value) {
+        // Go module paths (`github.com/x/y@v1`) are fetched over HTTPS or from the proxy: only
+        // the deception checks apply to them.
+        if (schemeless_ok || name == "go") && looks_like_host_path(value) {
             out.push(Target {
                 word: w,
                 raw: format!("http://{value}"),
-                usage,
+                usage: if name == "go" { Use::Other } else { usage },
+                has_scheme: false,
+            });
+        }
+    }
+    out
+}
+
+/// Addresses in the words of a command that is not a known downloader, installer or client:
+/// every `scheme://…` inside a word (`helm repo add x https://…`, `echo 'deb https://…'`), and a
+/// non-ASCII `user@host:path` or `host/path` (`docker pull ghcr.іo/x`, `ssh -T git@gіthub.com`).
+fn other_targets(cmd: &Command) -> Vec<Target<'_>> {
+    let mut out = assignment_targets(cmd);
+    for w in cmd.args() {
+        out.extend(word_targets(w));
+    }
+    out
+}
+
+/// Addresses in the values of the command's assignments (`PIP_INDEX_URL=https://… pip …`).
+fn assignment_targets(cmd: &Command) -> Vec<Target<'_>> {
+    cmd.assignments
+        .iter()
+        .flat_map(|(_, w)| word_targets(w))
+        .collect()
+}
+
+/// The addresses one word holds, for the deception checks only.
+fn word_targets(w: &Word) -> Vec<Target<'_>> {
+    let t = w.text.as_str();
+    let mut out = Vec::new();
+    if t.is_ascii() && !t.contains("://") {
+        return out;
+    }
+    let mut rest = t;
+    while let Some(at) = rest.find("://") {
+        let start = rest[..at]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |p| p + 1);
+        let len = rest[at..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
+            .unwrap_or(rest.len() - at);
+        let url = &rest[start..at + len];
+        if start < at {
+            out.push(Target {
+                word: w,
+                raw: url.strip_prefix("git+").unwrap_or(url).to_string(),
+                usage: Use::Other,
+                has_scheme: true,
+            });
+        }
+        rest = &rest[at + len..];
+    }
+    if out.is_empty() && !t.is_ascii() {
+        // `KEY=value`: the value.
+        let value = t.split_once('=').map_or(t, |(_, v)| v);
+        let host = if value.contains('@') {
+            ssh_host(value)
+        } else {
+            looks_like_host_path(value).then(|| value.split(['/', ':', '?']).next().unwrap_or(""))
+        };
+        if let Some(host) = host.filter(|h| !h.is_empty()) {
+            out.push(Target {
+                word: w,
+                raw: format!("http://{host}/"),
+                usage: Use::Other,
                 has_scheme: false,
             });
         }
@@ -250,8 +321,22 @@ fn looks_like_host_path(v: &str) -> bool {
     n >= 2
         && tld.chars().count() >= 2
         && tld.chars().all(|c| c.is_alphabetic())
-        && (!tld.is_ascii() || is_public_suffix(tld))
+        && known_top_level(tld)
         && !looks_like_file(host)
+}
+
+/// A top-level label that is a public suffix as written, in its IDNA form (`рф`), or once its
+/// look-alike letters are folded (`cοm` with a Greek omicron): not the last word of a sentence
+/// (`例え。です`).
+fn known_top_level(tld: &str) -> bool {
+    if tld.is_ascii() {
+        return is_public_suffix(tld);
+    }
+    if idna::domain_to_ascii(tld).is_ok_and(|a| is_public_suffix(&a)) {
+        return true;
+    }
+    let folded = super::domains::skeleton_of(tld);
+    folded.is_ascii() && is_public_suffix(&folded)
 }
 
 /// A top-level label that the public suffix list knows (`com`, `dev`, `io` — not `iso`, `img`).
@@ -361,7 +446,8 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
             );
         }
     }
-    if url.scheme() == "http" && !local && (feeds_code || t.usage == Use::Install) {
+    let other = t.usage == Use::Other;
+    if url.scheme() == "http" && !local && !other && (feeds_code || t.usage == Use::Install) {
         push(
             "url.plain-http",
             format!(
@@ -371,7 +457,7 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
         );
     }
     if let Ok(ip) = host.parse::<IpAddr>() {
-        if !local && t.usage != Use::Connect && !is_metadata_ip(&ip) {
+        if !local && !other && t.usage != Use::Connect && !is_metadata_ip(&ip) {
             push(
                 "url.raw-ip",
                 format!("downloads from the bare IP address {ip}"),
@@ -411,9 +497,11 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
             "url.lookalike-domain",
             format!("{host} starts with {d} but belongs to {reg}"),
         ),
-        Some(Imitation::NearMiss(d, how)) => {
+        // A near-miss spelling in free text is too often another real name to report.
+        Some(Imitation::NearMiss(d, how)) if !other => {
             push("url.lookalike-domain", format!("{shown} is {how} from {d}"))
         }
+        Some(Imitation::NearMiss(..)) => {}
         None => {}
     }
     for label in unicode_host.split('.') {

@@ -222,6 +222,9 @@ pub struct Report {
     pub downloads: Vec<(String, String)>,
     /// The analysis stopped at its deadline: what the rest of the code does is not known.
     pub incomplete: bool,
+    /// Literal code handed to an evaluator nested deeper than the bound (`exec("exec(…)")` …):
+    /// what the innermost code does is not known.
+    pub too_deep: bool,
 }
 
 impl Report {
@@ -250,6 +253,7 @@ impl Report {
         self.stdin_to_network |= o.stdin_to_network;
         self.reverse_shell |= o.reverse_shell;
         self.incomplete |= o.incomplete;
+        self.too_deep |= o.too_deep;
         self.writes.extend(o.writes);
         self.downloads.extend(o.downloads);
     }
@@ -1303,7 +1307,7 @@ const CODE_EVALS: &[&str] = &[
 ];
 
 /// How deep literal code handed to an evaluator (`exec("…")`, `eval "…"`) is followed.
-const MAX_EVAL_DEPTH: usize = 4;
+const MAX_EVAL_DEPTH: usize = 8;
 
 /// Fold what literal code run by an evaluator does into the outer report.
 fn merge(r: &mut Report, inner: Report) {
@@ -1320,6 +1324,7 @@ fn merge(r: &mut Report, inner: Report) {
     r.vendor_secret_elsewhere |= inner.vendor_secret_elsewhere;
     r.reverse_shell |= inner.reverse_shell;
     r.incomplete |= inner.incomplete;
+    r.too_deep |= inner.too_deep;
 }
 
 fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) -> Report {
@@ -1746,6 +1751,8 @@ fn scan(
                         if depth < MAX_EVAL_DEPTH {
                             let sub = with_vocab(lang, v, &inner, inputs, depth + 1);
                             merge(&mut r, sub);
+                        } else {
+                            r.too_deep = true;
                         }
                     } else if !args.is_empty() && literal(args, &vars).is_none() {
                         dynamic_eval = true;

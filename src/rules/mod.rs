@@ -31,6 +31,14 @@ fn table_entries() -> &'static [(String, String)] {
     })
 }
 
+/// One shared table's pattern by name (`rules/tables.toml`), for analyzers that match paths.
+pub fn table(name: &str) -> Option<&'static str> {
+    table_entries()
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
+}
+
 /// A loaded rule: its metadata and compiled matchers.
 #[derive(Debug)]
 pub struct Rule {

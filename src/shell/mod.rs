@@ -79,13 +79,20 @@ pub fn looks_like_powershell(text: &str) -> bool {
     (powershell_line_start(text) && powershell_re(text)) || looks_like_cmd(text)
 }
 
+/// A cheap necessary condition of [`looks_like_powershell`]'s PowerShell half: some line starts
+/// like a cmdlet (`Remove-Item …`), a `$`/`[`/`(`/`&` expression or `iex`. The byte prefilter
+/// cannot clear such input, since cmdlets are not in its keyword list.
+pub fn may_be_powershell(text: &str) -> bool {
+    powershell_line_start(text)
+}
+
 /// What the patterns' `\s` matches (ASCII whitespace, line end included).
 const BLANKS: [char; 6] = [' ', '\t', '\n', '\x0B', '\x0C', '\r'];
 
 /// A necessary condition of [`powershell_re`] (whose alternatives are all anchored at a line's
 /// start), cheap enough to keep the pattern uncompiled for ordinary shell input: some line
 /// starts (after blanks) with `$`, `[`, `(` or `&`, a `Verb-Noun` word, `if|foreach|while|switch`
-/// and `(`, or `iex`/`irm`/`iwr`.
+/// and `(`, `iex`/`irm`/`iwr`, or a `Remove-Item` alias (`ri`, `del`, `rd`) and a flag.
 fn powershell_line_start(text: &str) -> bool {
     text.split('\n').any(|line| {
         let line = line.trim_start_matches(BLANKS);
@@ -99,6 +106,8 @@ fn powershell_line_start(text: &str) -> bool {
             || (matches!(&line[..word], "if" | "foreach" | "while" | "switch")
                 && after.starts_with('('))
             || ["iex", "irm", "iwr"].iter().any(|p| line.starts_with(p))
+            || (matches!(&line[..word], "ri" | "del" | "erase" | "rd" | "rmdir")
+                && after.starts_with('-'))
     })
 }
 
@@ -106,7 +115,7 @@ fn powershell_line_start(text: &str) -> bool {
 fn powershell_re(text: &str) -> bool {
     static RE: std::sync::OnceLock<LazyRegex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        LazyRegex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#, false)
+        LazyRegex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|(ri|del|erase|rd|rmdir)\s+(\S+\s+)*-(?i:r|recurse|fo|force)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#, false)
             .expect("static regex")
     })
     .is_match(text)
@@ -232,6 +241,8 @@ mod tests {
             "$env:X=\"v\"; npm test",
             "(Get-Content f.txt) -replace 'a','b' | Set-Content f.txt",
             "[int]$n = 5",
+            "ri -r -fo ~",
+            "del -Recurse -Force .\\out",
         ] {
             assert!(looks_like_powershell(ps), "{ps}");
         }
@@ -242,6 +253,8 @@ mod tests {
             "if (( n > 1 )); then echo; fi",
             "FOO=bar make",
             "git commit -m 'Get-ChildItem support'",
+            "ri Array#map",
+            "rmdir empty-dir",
         ] {
             assert!(!looks_like_powershell(sh), "{sh}");
         }

@@ -22,7 +22,18 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_coproc = src.contains("coproc");
     let needs_offset = src.contains(":$");
     let needs_expressions = src.contains("${{");
-    if !needs_join && !needs_brace && !needs_coproc && !needs_offset && !needs_expressions {
+    let trailing_escape = ends_with_escape(src);
+    let needs_notebook = has_notebook_escape(src);
+    let needs_prefixes = src.contains("! ") || src.contains("!\t") || src.contains("time");
+    if !needs_prefixes
+        && !needs_notebook
+        && !needs_join
+        && !needs_brace
+        && !needs_coproc
+        && !needs_offset
+        && !needs_expressions
+        && !trailing_escape
+    {
         return Preprocessed {
             text: src.to_string(),
             map: None,
@@ -41,6 +52,19 @@ pub fn preprocess(src: &str) -> Preprocessed {
     if needs_expressions {
         rename_ci_expressions(&mut bytes);
     }
+    if needs_notebook {
+        strip_notebook_escapes(&mut bytes);
+    }
+    if needs_prefixes {
+        blank_statement_prefixes(&mut bytes);
+    }
+    if trailing_escape {
+        // `cd build\`, `dir src\` (a Windows path typed at the end of the input): a backslash
+        // with nothing after it escapes nothing, and tree-sitter-bash rejects the whole input.
+        if let Some(last) = bytes.last_mut() {
+            *last = b' ';
+        }
+    }
     if !needs_join {
         return Preprocessed {
             text: String::from_utf8(bytes).unwrap_or_else(|_| src.to_string()),
@@ -52,6 +76,194 @@ pub fn preprocess(src: &str) -> Preprocessed {
         text: String::from_utf8(out).unwrap_or_else(|_| src.to_string()),
         map: Some(map),
     }
+}
+
+/// Jupyter/IPython line magics that hand the rest of the line to a shell (`%sh`, `%system`,
+/// `%sx`) or that are a package manager's command (`%pip install x` is `pip install x`).
+const SHELL_MAGICS: &[&str] = &["%system", "%sh", "%sx", "%%sh", "%%bash", "%%system"];
+const COMMAND_MAGICS: &[&str] = &["%pip", "%conda", "%mamba"];
+
+/// Some line starts with a notebook shell escape: `!cmd` glued to a word, or a magic above.
+fn has_notebook_escape(src: &str) -> bool {
+    src.contains(['!', '%'])
+        && shell_lines(src.as_bytes()).any(|(s, e)| notebook_escape_len(&src[s..e]).is_some())
+}
+
+/// The lines of `bytes` that are shell code, as `(start, end)` after their indentation: lines
+/// inside a heredoc's body are data (`ed <<EOF` / `!rm …` is ed's command, not a notebook's).
+fn shell_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut start = 0;
+    let mut terminator: Option<(Vec<u8>, bool)> = None;
+    std::iter::from_fn(move || loop {
+        if start >= bytes.len() {
+            return None;
+        }
+        let end = bytes[start..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(bytes.len(), |p| start + p);
+        let line = &bytes[start..end];
+        let indent = line
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        let at = start + indent;
+        start = end + 1;
+        if let Some((word, strip_tabs)) = &terminator {
+            let body = if *strip_tabs {
+                &line[line.iter().take_while(|&&c| c == b'\t').count()..]
+            } else {
+                line
+            };
+            if body == word.as_slice() {
+                terminator = None;
+            }
+            continue;
+        }
+        terminator = heredoc_start(line);
+        return Some((at, end));
+    })
+}
+
+/// The terminator word of a heredoc opened on `line` (`<<EOF`, `<<-'END'`, `<< "X"`), and
+/// whether leading tabs are stripped from its body. Only the first heredoc of a line is followed.
+fn heredoc_start(line: &[u8]) -> Option<(Vec<u8>, bool)> {
+    let at = line.windows(2).position(|w| w == b"<<")?;
+    let mut rest = &line[at + 2..];
+    if rest.first() == Some(&b'<') {
+        return None;
+    }
+    let strip_tabs = rest.first() == Some(&b'-');
+    if strip_tabs {
+        rest = &rest[1..];
+    }
+    let rest = &rest[rest
+        .iter()
+        .take_while(|c| matches!(c, b' ' | b'\t'))
+        .count()..];
+    let word: Vec<u8> = rest
+        .iter()
+        .take_while(|c| !matches!(c, b' ' | b'\t' | b';' | b'&' | b'|' | b')' | b'<' | b'>'))
+        .filter(|c| !matches!(c, b'\'' | b'"' | b'\\'))
+        .copied()
+        .collect();
+    (!word.is_empty()).then_some((word, strip_tabs))
+}
+
+/// How many bytes of a notebook escape start `line` (to be blanked), if it starts with one.
+/// `!curl …` (IPython runs the rest in a shell; bash would not even find a command `!curl`, so
+/// reading it as `curl …` only ever adds findings); `! cmd` is bash's own negation and is left.
+fn notebook_escape_len(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    if b.first() == Some(&b'!') {
+        let next = *b.get(1)?;
+        return (next.is_ascii_alphabetic() || matches!(next, b'.' | b'/' | b'~' | b'_'))
+            .then_some(1);
+    }
+    if b.first() != Some(&b'%') {
+        return None;
+    }
+    let word_len = b
+        .iter()
+        .position(|c| matches!(c, b' ' | b'\t' | b'\n'))
+        .unwrap_or(b.len());
+    let word = &line[..word_len];
+    if SHELL_MAGICS.contains(&word) {
+        Some(word_len)
+    } else if COMMAND_MAGICS.contains(&word) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Blank the notebook escapes at the starts of shell lines (same length).
+fn strip_notebook_escapes(bytes: &mut [u8]) {
+    let found: Vec<(usize, usize)> = shell_lines(bytes)
+        .filter_map(|(s, e)| {
+            let len = notebook_escape_len(std::str::from_utf8(&bytes[s..e]).ok()?)?;
+            Some((s, len))
+        })
+        .collect();
+    for (at, len) in found {
+        bytes[at..at + len].fill(b' ');
+    }
+}
+
+/// `! CMD`, `! ! CMD`, `time ! CMD`, `time -p { …; }`: the negation and timing keywords in front
+/// of a statement change its exit status or report its time, never what runs. tree-sitter-bash
+/// rejects some combinations (`! { …; }`, `time { …; }`) and reads others as something that does
+/// not run (`! ! CMD`), so they become blanks of the same length.
+fn blank_statement_prefixes(bytes: &mut [u8]) {
+    scan_unquoted(bytes, |bytes, i| {
+        if !matches!(bytes[i], b'!' | b't') || !at_statement_start(bytes, i) {
+            return None;
+        }
+        let mut at = i;
+        let mut last = None;
+        loop {
+            let len = if bytes[at..].starts_with(b"time") {
+                let p = if bytes[at + 4..].starts_with(b" -p") {
+                    7
+                } else {
+                    4
+                };
+                if bytes[at + 4..].starts_with(b" --") {
+                    return last;
+                }
+                p
+            } else if bytes[at] == b'!' {
+                1
+            } else {
+                return last;
+            };
+            if !matches!(bytes.get(at + len), Some(b' ' | b'\t')) {
+                return last;
+            }
+            bytes[at..at + len].fill(b' ');
+            last = Some(at + len - 1);
+            at += len;
+            while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+                at += 1;
+            }
+            if at >= bytes.len() {
+                return last;
+            }
+        }
+    });
+}
+
+/// Whether position `i` starts a statement: the input's start, after an operator or an opening
+/// bracket, or after a keyword that takes a statement (`then`, `do`, `if`, `while`, …).
+fn at_statement_start(bytes: &[u8], i: usize) -> bool {
+    let before = &bytes[..i];
+    let trimmed = before
+        .iter()
+        .rposition(|c| !matches!(c, b' ' | b'\t'))
+        .map_or(&before[..0], |p| &before[..=p]);
+    if trimmed.len() < before.len() || i == 0 {
+        // Whatever came before must end a statement or open one.
+        match trimmed.last() {
+            None => return true,
+            Some(b';' | b'&' | b'|' | b'\n' | b'(' | b'{' | b'`') => return true,
+            _ => {}
+        }
+        let word_start = trimmed
+            .iter()
+            .rposition(|c| !c.is_ascii_alphabetic())
+            .map_or(0, |p| p + 1);
+        return matches!(
+            &trimmed[word_start..],
+            b"then" | b"do" | b"else" | b"elif" | b"if" | b"while" | b"until"
+        );
+    }
+    matches!(before.last(), Some(b'\n' | b';' | b'(' | b'`'))
+}
+
+/// The input ends with an unpaired backslash outside single quotes (an odd run of them).
+fn ends_with_escape(src: &str) -> bool {
+    let run = src.bytes().rev().take_while(|&b| b == b'\\').count();
+    run % 2 == 1 && src.matches('\'').count().is_multiple_of(2)
 }
 
 /// `coproc [NAME] { …; }` / `coproc NAME (…)`: tree-sitter-bash does not know the compound form, so
@@ -412,6 +624,63 @@ mod ci_expression_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn notebook_escapes_become_the_commands_they_run() {
+        assert_eq!(super::preprocess("!rm -rf ~").text, " rm -rf ~");
+        assert_eq!(
+            super::preprocess("x=1\n  %sh curl x | sh").text,
+            "x=1\n      curl x | sh"
+        );
+        assert_eq!(super::preprocess("%pip install x").text, " pip install x");
+        assert_eq!(
+            super::preprocess("cat <<EOF\n!x\nEOF\n!rm -rf ~").text,
+            "cat <<EOF\n!x\nEOF\n rm -rf ~"
+        );
+        for kept in [
+            "!! ",
+            "%timeit f()",
+            "echo !rm",
+            "![img](a.png)",
+            "ed f <<'EOF'\n!rm -rf /\nq\nEOF",
+            "more <<-X\n\t!sh\n\tX",
+        ] {
+            assert_eq!(super::preprocess(kept).text, kept);
+        }
+    }
+
+    #[test]
+    fn negation_and_time_prefixes_are_blanked() {
+        for (src, want) in [
+            ("! ! rm -rf /", "    rm -rf /"),
+            ("time ! rm x", "       rm x"),
+            ("time -p ! ! x", "            x"),
+            ("! { rm -rf /; }", "  { rm -rf /; }"),
+            ("a && ! b", "a &&   b"),
+            (
+                "if ! grep -q x f; then :; fi",
+                "if   grep -q x f; then :; fi",
+            ),
+        ] {
+            assert_eq!(super::preprocess(src).text, want, "{src}");
+        }
+        for kept in [
+            "echo ! x",
+            "[[ ! -f x ]]",
+            "timeout 5 x",
+            "echo 'a; ! b'",
+            "time --help",
+        ] {
+            assert_eq!(super::preprocess(kept).text, kept);
+        }
+    }
+
+    #[test]
+    fn a_final_unpaired_backslash_is_dropped() {
+        assert_eq!(super::preprocess("cd build\\").text, "cd build ");
+        assert_eq!(super::preprocess("cd a\\\\").text, "cd a\\\\");
+        assert_eq!(super::preprocess("echo 'a\\").text, "echo 'a\\");
+    }
+
     #[test]
     fn variable_substring_offsets_parse() {
         let p = super::preprocess("echo \"${s:$i:10}\" ${@:$n} '${x:$y}' ${a[@]:$k:2}");

@@ -221,6 +221,16 @@ impl Walker {
                 code.span,
             );
         }
+        if report.too_deep {
+            self.gap(
+                GapKind::DepthExceeded,
+                &format!(
+                    "{} code evaluating code nested deeper than the analysis bound",
+                    lang.name()
+                ),
+                code.span,
+            );
+        }
         let base = self.verbatim_map(code);
         let via = self.via.clone().unwrap_or_default();
         // Files first: code usually writes a script before it runs it

@@ -105,8 +105,62 @@ pub fn top_level_cuts(text: &str, first: usize, step: usize) -> Vec<usize> {
     cuts
 }
 
+/// The most stages of any one pipeline in `text`, counted lexically: `|` and `|&` outside quotes
+/// and comments, a line end or a `;`, `&`, `||` starting a new count. Quoting is followed as
+/// far as a count needs (an over-count only makes a long line fail closed). Text with fewer than
+/// 1,000 `|` in all answers 1 without looking further.
+pub fn longest_pipeline(text: &str) -> usize {
+    let b = text.as_bytes();
+    if b.iter().filter(|&&c| c == b'|').count() < 1000 {
+        return 1;
+    }
+    let (mut best, mut run) = (1, 1);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'\'' | b'"' => {
+                let q = b[i];
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if q == b'"' && b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'|' if b.get(i + 1) == Some(&b'|') => {
+                run = 1;
+                i += 1;
+            }
+            b'|' => {
+                run += 1;
+                best = best.max(run);
+                if b.get(i + 1) == Some(&b'&') {
+                    i += 1;
+                }
+            }
+            b'\n' | b';' | b'&' => run = 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    best
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn pipelines_are_counted_outside_quotes() {
+        let long = vec!["cat"; 1200].join(" | ");
+        assert_eq!(super::longest_pipeline(&long), 1200);
+        let piped_and = vec!["a"; 1100].join(" |& ");
+        assert_eq!(super::longest_pipeline(&piped_and), 1100);
+        let quoted = format!("grep -E '{}' f", vec!["x"; 1500].join("|"));
+        assert_eq!(super::longest_pipeline(&quoted), 1);
+        let lines = vec!["a | b"; 1000].join("\n");
+        assert_eq!(super::longest_pipeline(&lines), 2);
+        assert_eq!(super::longest_pipeline("a | b"), 1);
+    }
+
     use super::*;
 
     /// The first top-level line end at or after the middle of `text`.

@@ -77,6 +77,12 @@ pub struct ShellState {
     /// Descriptors opened for reading by a bare `exec N< SOURCE` (`exec 3< <(curl …)`), so a
     /// later `<&3` reads from SOURCE.
     pub read_fds: HashMap<u32, super::ir::Redirect>,
+    /// What a bare `exec < SOURCE` / `exec <<< TEXT` made the shell's own stdin: later commands
+    /// with no input of their own read it (`exec 0<<<CODE; bash`). The text when known, else the
+    /// redirection.
+    pub stdin: Option<Word>,
+    /// The redirection of a bare `exec < SOURCE` whose text is not known (`exec < <(curl …)`).
+    pub stdin_source: Option<super::ir::Redirect>,
     /// Descriptors opened for writing by a bare `exec N> FILE` / `exec N>> FILE`, so a later
     /// `>&N` writes FILE.
     pub write_fds: HashMap<u32, super::ir::Redirect>,
@@ -314,12 +320,12 @@ impl ShellState {
                 }
             }
             "read" => {
-                let names: Vec<&Word> =
-                    option_operands(args, &["-d", "-n", "-N", "-p", "-t", "-u", "-a"]);
-                let array = args
-                    .windows(2)
-                    .find(|w| w[0].text == "-a")
-                    .map(|w| w[1].text.clone());
+                let (options, names) = builtin_options(args, "adinNptu");
+                let array = options
+                    .iter()
+                    .rev()
+                    .find(|(l, _)| *l == 'a')
+                    .and_then(|(_, v)| v.clone());
                 let input = cmd.stdin_text.as_ref().filter(|w| w.subs.is_empty());
                 let line = input.map(|w| w.text.lines().next().unwrap_or("").to_string());
                 let fields = line.map(|l| self.split_fields(&l));
@@ -402,7 +408,7 @@ impl ShellState {
                 }
             }
             "mapfile" | "readarray" => {
-                let names = option_operands(args, &["-d", "-n", "-O", "-s", "-u", "-C", "-c"]);
+                let (_, names) = builtin_options(args, "dnOsuCc");
                 let name = names
                     .first()
                     .map(|w| w.text.clone())
@@ -497,6 +503,44 @@ impl ShellState {
             _ => s.split_whitespace().map(str::to_string).collect(),
         }
     }
+}
+
+/// A builtin's options and operands parsed as bash's own getopt does: bundled letters (`-ra c`),
+/// values attached or in the next word (`-d,` / `-d ,`) for the letters in `valued`, and options
+/// ending at `--` or at the first word that is not one.
+pub(crate) fn builtin_options<'a>(
+    args: &'a [Word],
+    valued: &str,
+) -> (Vec<(char, Option<String>)>, Vec<&'a Word>) {
+    let mut options = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if t == "--" {
+            i += 1;
+            break;
+        }
+        let Some(letters) = t.strip_prefix('-').filter(|l| !l.is_empty()) else {
+            break;
+        };
+        i += 1;
+        for (at, letter) in letters.char_indices() {
+            if !valued.contains(letter) {
+                options.push((letter, None));
+                continue;
+            }
+            let attached = &letters[at + letter.len_utf8()..];
+            let value = if attached.is_empty() {
+                i += 1;
+                args.get(i - 1).map(|w| w.text.clone())
+            } else {
+                Some(attached.to_string())
+            };
+            options.push((letter, value));
+            break;
+        }
+    }
+    (options, args[i.min(args.len())..].iter().collect())
 }
 
 /// Operands after options (skipping the values of `value_opts`).
@@ -709,6 +753,28 @@ mod tests {
             text: t.into(),
             ..Word::default()
         }
+    }
+
+    #[test]
+    fn builtin_options_bundle_and_take_values_like_getopt() {
+        let args: Vec<Word> = ["-ra", "c", "x"].map(w).to_vec();
+        let (opts, rest) = builtin_options(&args, "adinNptu");
+        assert_eq!(opts, vec![('r', None), ('a', Some("c".into()))]);
+        assert_eq!(
+            rest.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(),
+            ["x"]
+        );
+        let args: Vec<Word> = ["-d,", "-r", "--", "-n"].map(w).to_vec();
+        let (opts, rest) = builtin_options(&args, "adinNptu");
+        assert_eq!(opts, vec![('d', Some(",".into())), ('r', None)]);
+        assert_eq!(
+            rest.iter().map(|w| w.text.as_str()).collect::<Vec<_>>(),
+            ["-n"]
+        );
+        let args: Vec<Word> = ["-p"].map(w).to_vec();
+        let (opts, rest) = builtin_options(&args, "p");
+        assert_eq!(opts, vec![('p', None)]);
+        assert!(rest.is_empty());
     }
 
     #[test]

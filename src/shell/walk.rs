@@ -105,6 +105,9 @@ fn first_missing(root: Node) -> Option<Node> {
     }
 }
 
+/// The longest pipeline parsed (about 45 MB of parser memory); no one types a longer one.
+const MAX_PIPELINE_STAGES: usize = 1500;
+
 /// Inputs at least this long are parsed in chunks cut at top-level line ends: a helper thread
 /// parses the chunks ahead while this one walks the ones already parsed (two cores).
 const SPLIT_PARSE_BYTES: usize = 128 * 1024;
@@ -448,6 +451,20 @@ impl Walker {
 
     /// Parse `parsed` as one text and walk it (`text` is what node text is read from).
     fn walk_whole(&mut self, parsed: &str, text: &str, map: SpanMap) {
+        // tree-sitter-bash needs memory quadratic in a pipeline's length (2 GB for 15,000
+        // stages): past the bound the input is not parsed, and that is said.
+        let stages = super::split::longest_pipeline(parsed);
+        if stages > MAX_PIPELINE_STAGES {
+            let span = map.span(0, text.len());
+            self.gap(
+                GapKind::DepthExceeded,
+                &format!(
+                    "a pipeline of {stages} stages is longer than the parser's bound ({MAX_PIPELINE_STAGES})"
+                ),
+                span,
+            );
+            return;
+        }
         let Some(mut tree) = parse_tree(parsed, self.deadline) else {
             let span = map.span(0, text.len());
             self.gap(
@@ -780,10 +797,7 @@ impl Walker {
 
     fn pipeline(&mut self, n: Node, src: &Source) {
         let id = self.out.pipelines.len();
-        let stages: Vec<Node> = named_children(n)
-            .into_iter()
-            .filter(|c| c.kind() != "comment")
-            .collect();
+        let stages = pipeline_stages(n);
         self.out.pipelines.push(Pipeline {
             stages: stages.len(),
             span: src.span_of(n),
@@ -1196,6 +1210,7 @@ impl Walker {
                 let argv = self.out.commands[i].argv.clone();
                 let mut attached = std::mem::take(&mut self.out.commands[i].redirects);
                 self.follow_read_fds(&argv, &mut attached);
+                self.exec_sets_stdin(&argv, stdin_text.as_ref(), &attached);
                 // `bash /dev/fd/3 3< SOURCE`: the script named by the descriptor is SOURCE, read
                 // like stdin.
                 let fd_arg = argv.iter().enumerate().skip(1).find_map(|(p, w)| {
@@ -1420,25 +1435,40 @@ impl Walker {
             for c in named_children(v) {
                 elems.extend(self.words(c, src));
             }
-            // `m=([k]=/etc)`, `a=([3]=/usr)`: keyed elements are kept as `NAME[KEY]`.
-            elems.retain(|e| {
+            // `a=([0]=rm [1]=-rf [2]=/)`: numbered elements take their places (in index order,
+            // as `${a[@]}` lists them); `m=([k]=/etc)`: other keys are kept as `NAME[KEY]`.
+            let mut placed: std::collections::BTreeMap<i64, Word> = Default::default();
+            let mut next = 0i64;
+            for e in elems.drain(..) {
                 let keyed = e
                     .text
                     .strip_prefix('[')
                     .and_then(|r| r.split_once("]="))
                     .filter(|(k, _)| !k.is_empty() && !k.contains(['[', ']']));
-                match keyed {
-                    Some((key, value)) => {
-                        let w = Word {
-                            text: value.to_string(),
-                            ..e.clone()
-                        };
-                        self.vars.insert(format!("{name}[{key}]"), w);
-                        false
+                let Some((key, value)) = keyed else {
+                    placed.insert(next, e);
+                    next += 1;
+                    continue;
+                };
+                // The `[KEY]` is not a glob; only the value can be one.
+                let w = Word {
+                    text: value.to_string(),
+                    glob: e.glob && value.contains(['*', '?', '[']),
+                    ..e.clone()
+                };
+                match self.arithmetic(key).filter(|i| (0..=1 << 20).contains(i)) {
+                    Some(i) => {
+                        // Also by its number, so a sparse `${a[5]}` still finds it.
+                        self.vars.insert(format!("{name}[{i}]"), w.clone());
+                        placed.insert(i, w);
+                        next = i + 1;
                     }
-                    None => true,
+                    None => {
+                        self.vars.insert(format!("{name}[{key}]"), w);
+                    }
                 }
-            });
+            }
+            elems = placed.into_values().collect();
             if elems.iter().map(|e| e.text.len()).sum::<usize>() <= MAX_VALUE_BYTES {
                 let arr = self.state.arrays.entry(name.clone()).or_default();
                 if !appends {
@@ -1828,10 +1858,12 @@ impl Walker {
             argv.extend(self.words_group(&group, src));
         }
         // A heredoc of the enclosing statement, or literal text printed into this pipeline stage.
-        let stdin_text = stdin_text
+        let mut stdin_text = stdin_text
             .or_else(|| self.redirected_input(&redirects))
             .or_else(|| self.pending_stdin.take())
             .or_else(|| self.piped.take());
+        self.exec_sets_stdin(&argv, stdin_text.as_ref(), &redirects);
+        self.inherit_shell_stdin(&argv, &mut stdin_text, &mut redirects);
         let ctx = CmdCtx {
             assignments,
             redirects,
@@ -1993,6 +2025,49 @@ impl Walker {
             .get(&super::state::normalize(path))
             .map(|(target, _)| target.clone())
             .filter(|t| t.starts_with("/dev/"))
+    }
+
+    /// A bare `exec <<< TEXT` / `exec < SOURCE` (descriptor 0) replaces the shell's own stdin
+    /// for the rest of the input.
+    fn exec_sets_stdin(&mut self, argv: &[Word], stdin: Option<&Word>, redirects: &[Redirect]) {
+        if !self.track_state || argv.len() != 1 || argv[0].text != "exec" {
+            return;
+        }
+        let source = redirects
+            .iter()
+            .rev()
+            .find(|r| r.op == "<" && matches!(r.fd, None | Some(0)));
+        if stdin.is_none() && source.is_none() {
+            return;
+        }
+        self.state.stdin = stdin.cloned();
+        self.state.stdin_source = source.cloned();
+    }
+
+    /// A command that is not a later pipeline stage and has no input of its own reads the
+    /// shell's stdin, which a bare `exec` may have replaced (`exec 0<<<CODE; bash`).
+    fn inherit_shell_stdin(
+        &self,
+        argv: &[Word],
+        stdin: &mut Option<Word>,
+        redirects: &mut Vec<Redirect>,
+    ) {
+        let replaced = self.state.stdin.is_some() || self.state.stdin_source.is_some();
+        if !replaced
+            || argv.first().is_none_or(|w| w.text == "exec")
+            || stdin.is_some()
+            || self.pipes.last().is_some_and(|p| p.stage > 0)
+            || redirects
+                .iter()
+                .any(|r| r.op.starts_with('<') && matches!(r.fd, None | Some(0)))
+        {
+            return;
+        }
+        match (&self.state.stdin, &self.state.stdin_source) {
+            (Some(text), _) => *stdin = Some(text.clone()),
+            (None, Some(source)) => redirects.push(source.clone()),
+            (None, None) => {}
+        }
     }
 
     /// `exec 3< SOURCE` opens descriptor 3 on SOURCE for the rest of the input; a later
@@ -2670,6 +2745,24 @@ pub(crate) fn all_children(n: Node) -> Vec<Node> {
 }
 
 /// Named children of a node.
+/// The stages of a pipeline in order. tree-sitter-bash nests long pipelines
+/// (`pipeline(pipeline(a, b), c)`); to bash `a | b | c` is one pipeline, and walking the nesting
+/// would give every command one enclosing pipeline per stage before it (quadratic memory).
+fn pipeline_stages(n: Node) -> Vec<Node> {
+    let mut out = Vec::new();
+    // Depth-first, children in order, without recursion (the nesting can be thousands deep).
+    let mut stack: Vec<Node> = vec![n];
+    while let Some(node) = stack.pop() {
+        if node.kind() == "pipeline" {
+            let kids = named_children(node);
+            stack.extend(kids.into_iter().rev());
+        } else if node.kind() != "comment" {
+            out.push(node);
+        }
+    }
+    out
+}
+
 pub(crate) fn named_children(n: Node) -> Vec<Node> {
     let mut c = n.walk();
     n.named_children(&mut c).collect()

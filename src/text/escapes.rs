@@ -74,13 +74,20 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
                 i = next;
                 continue;
             }
-            '\r' if chars.get(i + 1).map(|x| x.1) != Some('\n') => hits.push(Hit {
-                rule_id: "text.overwrite",
-                span: (at, at + 1),
-                detail: Some(
-                    "a carriage return lets later text overwrite what the terminal showed".into(),
-                ),
-            }),
+            // A carriage return with nothing after it (a pasted Windows line end) overwrites
+            // nothing.
+            '\r' if chars.get(i + 1).map(|x| x.1) != Some('\n')
+                && !chars[i + 1..].iter().all(|x| x.1.is_whitespace()) =>
+            {
+                hits.push(Hit {
+                    rule_id: "text.overwrite",
+                    span: (at, at + 1),
+                    detail: Some(
+                        "a carriage return lets later text overwrite what the terminal showed"
+                            .into(),
+                    ),
+                })
+            }
             '\u{08}' => hits.push(Hit {
                 rule_id: "text.overwrite",
                 span: (at, at + 1),
