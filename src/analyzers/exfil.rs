@@ -588,6 +588,8 @@ struct SinkArgs<'a> {
     meta: Vec<&'a Word>,
     /// Human name of the sink.
     what: String,
+    /// curl's `-K FILE` / `--config FILE`: more options read from a file (`-` is stdin).
+    config: Option<String>,
 }
 
 /// Where a backup tool writes and which local paths it reads: `(repository, paths)`.
@@ -728,6 +730,8 @@ const CURL_LOCAL_META: &[&str] = &[
     "--connect-to",
     "-X",
     "--request",
+    "-K",
+    "--config",
 ];
 
 /// Mail clients: the message body is stdin, attachments are files.
@@ -753,6 +757,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         reads_stdin: false,
         meta: Vec::new(),
         what: format!("`{name}`"),
+        config: None,
     };
     match name {
         "curl" | "wget" | "http" | "https" | "xh" | "curlie" => {
@@ -791,12 +796,24 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 }
                 let sent = CURL_SENT_META.contains(&opt);
                 if sent || CURL_LOCAL_META.contains(&opt) {
+                    let value = match inline {
+                        Some(v) => Some(v.to_string()),
+                        None => args.get(i + 1).map(|w| w.text.clone()),
+                    };
                     if sent {
                         if inline.is_some() {
                             s.meta.push(&args[i]);
                         } else if let Some(w) = args.get(i + 1) {
                             s.meta.push(w);
                         }
+                    }
+                    match (opt, value) {
+                        // `-H @FILE`: every line of the file is sent as a header.
+                        ("-H" | "--header", Some(v)) if v.starts_with('@') => {
+                            note_upload(&mut s, opt, &v);
+                        }
+                        ("-K" | "--config", Some(v)) if name == "curl" => s.config = Some(v),
+                        _ => {}
                     }
                     i += if inline.is_some() { 1 } else { 2 };
                     continue;
@@ -1165,6 +1182,53 @@ fn is_published_dir(path: &str) -> bool {
     .is_match(path)
 }
 
+/// The text of a curl config file named by `-K PATH`, when the input itself provides it: a
+/// heredoc or here-string for `-`, `echo`/`printf` piped in, or a file written earlier.
+fn config_text(script: &Script, cmd: &Command, path: &str) -> Option<String> {
+    if matches!(path, "-" | "/dev/stdin") {
+        if let Some(w) = &cmd.stdin_text {
+            return Some(w.text.clone());
+        }
+        let pos = cmd.pipes.last().filter(|p| p.stage > 0)?;
+        let mut before = script.stage(pos.pipeline, pos.stage - 1);
+        let feeder = before.next()?;
+        return crate::shell::printed_text(feeder, true).map(|w| w.text);
+    }
+    script.written_file(path).map(|w| w.text.clone())
+}
+
+/// The options of a curl config file as `(--long-or-short name, value)` pairs: `data-binary =
+/// "@file"`, `--upload-file file`, `-T file` and `header: @file` lines alike.
+fn curl_config_options(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                return None;
+            }
+            let split = line
+                .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
+                .unwrap_or(line.len());
+            let (key, rest) = line.split_at(split);
+            let value = rest
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '=' || c == ':')
+                .trim();
+            let value = value
+                .strip_prefix('"')
+                .and_then(|v| v.strip_suffix('"'))
+                .unwrap_or(value);
+            let opt = if key.starts_with('-') {
+                key.to_string()
+            } else if key.len() == 1 {
+                format!("-{key}")
+            } else {
+                format!("--{key}")
+            };
+            Some((opt, value.to_string()))
+        })
+        .collect()
+}
+
 /// Record files and stdin uploads named by a data option value.
 fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
     let file = match opt {
@@ -1394,7 +1458,20 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
         })
         .collect();
     for (idx, cmd) in script.commands.iter().enumerate() {
-        let Some(sink) = sink_args(cmd) else { continue };
+        let Some(mut sink) = sink_args(cmd) else {
+            continue;
+        };
+        if let Some(text) = sink
+            .config
+            .as_deref()
+            .and_then(|c| config_text(script, cmd, c))
+        {
+            for (opt, value) in curl_config_options(&text) {
+                if CURL_DATA.contains(&opt.as_str()) || matches!(opt.as_str(), "-H" | "--header") {
+                    note_upload(&mut sink, &opt, &value);
+                }
+            }
+        }
         let mut found: Option<(Secret, String)> = None;
         let mut keep = |f: Option<(Secret, String)>| {
             if let Some(f) = f {

@@ -256,6 +256,21 @@ fn downloads(stmt: &str, ws: &[String], r: &mut Report) {
 }
 
 /// A cmd switch (`/s`, `/q`, `/a:h`, `/f`) rather than a path.
+/// Switches written together (`/s/q` is `/s /q` to cmd); any other word as it is.
+fn split_switches(w: &str) -> Vec<String> {
+    let parts: Vec<&str> = w.split('/').skip(1).collect();
+    let together = w.starts_with('/')
+        && parts.len() > 1
+        && parts
+            .iter()
+            .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|c| c.is_ascii_alphabetic()));
+    if together {
+        parts.iter().map(|p| format!("/{p}")).collect()
+    } else {
+        vec![w.to_string()]
+    }
+}
+
 fn is_switch(w: &str) -> bool {
     let b = w.as_bytes();
     b.len() >= 2
@@ -350,11 +365,12 @@ pub(super) fn native(code: &str, r: &mut Report) {
         }
         let args: Vec<String> = ws[1..]
             .iter()
+            .flat_map(|w| split_switches(w))
             .map(|w| {
-                if w.starts_with("-") || is_switch(w) {
-                    w.clone()
+                if w.starts_with("-") || is_switch(&w) {
+                    w
                 } else {
-                    windows_path(w)
+                    windows_path(&w)
                 }
             })
             .collect();

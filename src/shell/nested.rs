@@ -388,6 +388,12 @@ fn glob_program(pattern: &str) -> Option<&'static str> {
         .find(|p| crate::text::glob::matches(pattern, p))
 }
 
+/// Programs that Windows also ships or installs under the same name with `.exe`.
+const PORTED_PROGRAMS: &[&str] = &[
+    "curl", "wget", "bash", "sh", "python", "python3", "py", "node", "perl", "ruby", "php", "git",
+    "ssh", "scp", "sftp", "tar", "openssl", "nc", "ncat", "socat", "java", "deno", "bun",
+];
+
 /// Canonical program name: the base name of a path.
 fn base_name(text: &str) -> &str {
     let trimmed = text.trim_end_matches('/');
@@ -984,6 +990,18 @@ impl Walker {
             if system {
                 w.text = lower;
             }
+        }
+        // Windows ignores case and runs `X.exe` as `X`: `PoWeRsHeLl`, `CMD.EXE`, `curl.exe`
+        // and `python.exe` are those programs.
+        let written_base = base_name(&w.text);
+        let lower = written_base.to_ascii_lowercase();
+        let stem = lower.strip_suffix(".exe");
+        let program = stem.unwrap_or(&lower);
+        let known = super::is_windows_program(program)
+            || stem.is_some() && PORTED_PROGRAMS.contains(&program);
+        if known && (stem.is_some() || written_base.bytes().any(|b| b.is_ascii_uppercase())) {
+            let dir_len = w.text.len() - written_base.len();
+            w.text = format!("{}{program}", &w.text[..dir_len]);
         }
         let base = base_name(&w.text).to_string();
         // `/???/b??h`, `/usr/bin/cu?l`: an unquoted glob in the program name expands to the

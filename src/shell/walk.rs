@@ -286,6 +286,9 @@ pub(crate) struct Walker {
     pub(crate) piped: Option<Word>,
     /// A heredoc or here-string waiting for the first simple command of its statement.
     pub(crate) pending_stdin: Option<Word>,
+    /// Words tree-sitter-bash left out of the command that ends at this byte (the `-` of
+    /// `cat - <<EOF`, which it drops), to be appended to its arguments.
+    pub(crate) dropped_words: Option<(usize, Vec<Word>)>,
     /// Input for the first command of the next nested code (`ssh host bash -s <<EOF`).
     pub(crate) inject_stdin: Option<Word>,
     /// Working directory, positional parameters, arrays and `IFS` as the line builds them up.
@@ -344,6 +347,7 @@ impl Walker {
             downloads: Default::default(),
             piped: None,
             pending_stdin: None,
+            dropped_words: None,
             inject_stdin: None,
             state: super::state::ShellState::default(),
             functions: HashMap::new(),
@@ -1144,9 +1148,12 @@ impl Walker {
         // The body's first simple command sees its heredoc / here-string while it is emitted, so
         // sinks that read stdin (`python3 - <<EOF`, `at now <<EOF`) find their code.
         let saved_pending = std::mem::replace(&mut self.pending_stdin, stdin_text.clone());
+        let saved_dropped = self.dropped_words.take();
         if let Some(b) = body {
+            self.dropped_words = dropped_before_redirect(b, n, src);
             self.statement(b, src);
         }
+        self.dropped_words = saved_dropped;
         let consumed = stdin_text.is_some() && self.pending_stdin.is_none();
         self.pending_stdin = saved_pending;
         if heredoc_pipe {
@@ -1857,6 +1864,15 @@ impl Walker {
         if !group.is_empty() && !descriptor {
             argv.extend(self.words_group(&group, src));
         }
+        if self
+            .dropped_words
+            .as_ref()
+            .is_some_and(|(end, _)| *end == n.end_byte())
+        {
+            if let Some((_, words)) = self.dropped_words.take() {
+                argv.extend(words);
+            }
+        }
         // A heredoc of the enclosing statement, or literal text printed into this pipeline stage.
         let mut stdin_text = stdin_text
             .or_else(|| self.redirected_input(&redirects))
@@ -2447,6 +2463,35 @@ fn find_listing(cmd: &Command) -> Option<Word> {
 /// What `echo`/`printf` prints when every argument is a literal (escapes decoded).
 pub fn printed_literal(cmd: &Command) -> Option<Word> {
     printed_text(cmd, false)
+}
+
+/// Plain words between a command and its heredoc that tree-sitter-bash left out of the tree
+/// (`cat - <<EOF`, `curl -K - <<EOF`): `(end of the command, the words)`.
+fn dropped_before_redirect(
+    body: Node,
+    statement: Node,
+    src: &Source,
+) -> Option<(usize, Vec<Word>)> {
+    if body.kind() != "command" {
+        return None;
+    }
+    let next = named_children(statement)
+        .into_iter()
+        .find(|c| c.start_byte() >= body.end_byte() && c.id() != body.id())?;
+    let (start, end) = (body.end_byte(), next.start_byte());
+    let gap = src.text.get(start..end)?;
+    let plain = |w: &str| {
+        w.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'/'))
+    };
+    let words: Vec<Word> = gap
+        .split_ascii_whitespace()
+        .map(|w| {
+            let at = start + gap.find(w).unwrap_or(0);
+            Word::literal(w, src.map.span(at, at + w.len()))
+        })
+        .collect();
+    (!words.is_empty() && words.iter().all(|w| plain(&w.text))).then_some((body.end_byte(), words))
 }
 
 /// What `echo`/`printf` prints; with `allow_dynamic`, unresolved variables are kept as `$NAME`
