@@ -688,7 +688,8 @@ impl Walker {
             | Format::Strings
             | Format::Bang
             | Format::M4
-            | Format::CMake => {
+            | Format::CMake
+            | Format::Sql => {
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {
                         text,

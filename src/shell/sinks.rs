@@ -45,6 +45,9 @@ pub enum Extract {
     Interp,
     /// Any argument that starts with one of `strip` (`sqlite3 '.shell cmd'`).
     MarkedArg,
+    /// SQL a database client sends (arguments, stdin, `file_options` files): the shell commands
+    /// the server or the client runs for it (`COPY … TO PROGRAM 'cmd'`, `xp_cmdshell 'cmd'`).
+    Sql,
     /// A command line run on another host.
     Remote,
     /// A command run inside a container.
@@ -162,6 +165,10 @@ pub struct SinkSpec {
     /// only the marked lines of known input run.
     #[serde(default)]
     pub input_is_data: bool,
+    /// `interp`: words that are not options are not script files but data (mongosh's database
+    /// address, redis-cli's command words before `EVAL`).
+    #[serde(default)]
+    pub operands_are_data: bool,
     /// Proof: commands that must extract code through this sink, and commands that must not.
     pub examples: Examples,
 }
@@ -336,6 +343,9 @@ pub enum Format {
     /// A CMake script (`cmake -P`, `CMakeLists.txt`): `execute_process(COMMAND …)`,
     /// `exec_program(…)` and `file(REMOVE_RECURSE …)`, as command lines.
     CMake,
+    /// SQL: the commands of `COPY … TO|FROM PROGRAM`, `xp_cmdshell`, sqlcmd `!!` lines and
+    /// SQLite `.output|.once '|cmd'`.
+    Sql,
 }
 
 impl Format {
@@ -351,6 +361,7 @@ impl Format {
             "bang" => Format::Bang,
             "m4" => Format::M4,
             "cmake" => Format::CMake,
+            "sql" => Format::Sql,
             other => Format::Code(Lang::parse(Some(other))),
         }
     }
@@ -492,10 +503,129 @@ impl Format {
                     out.push('\n');
                 }
             }
+            Format::Sql => {
+                for line in sql_shell_commands(content) {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+            }
             _ => return None,
         }
         Some(out)
     }
+}
+
+/// Shell commands inside SQL: PostgreSQL `COPY … TO|FROM PROGRAM 'cmd'` (also `E'…'` and
+/// dollar quoting), SQL Server `xp_cmdshell 'cmd'` and sqlcmd's `!!cmd` lines, and the
+/// `.output '|cmd'` / `.once |cmd` of SQLite and DuckDB.
+fn sql_shell_commands(sql: &str) -> Vec<String> {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)\b(?:to|from)\s+program\s+|\bxp_cmdshell\b\s*\(?\s*")
+            .expect("static regex")
+    });
+    // `'xp_cmdshell'` as a quoted name (`sp_configure 'xp_cmdshell', 1`) runs nothing.
+    let mut out: Vec<String> = re
+        .find_iter(sql)
+        .filter(|m| m.start() == 0 || !matches!(sql.as_bytes()[m.start() - 1], b'\'' | b'"'))
+        .filter_map(|m| sql_string(&sql[m.end()..]))
+        .collect();
+    // MongoDB's shell: `runProgram('sh', '-c', 'cmd')`, `run('rm', '-rf', '/')`.
+    for call in ["runProgram(", "run("] {
+        let mut rest = sql;
+        while let Some(at) = rest.find(call) {
+            let whole_word = !rest[..at]
+                .bytes()
+                .next_back()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+            let after = &rest[at + call.len()..];
+            let args = balanced_call_argument(after);
+            if whole_word {
+                let words: Vec<String> = args
+                    .split(',')
+                    .filter_map(|a| sql_string(a.trim()))
+                    .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+                    .collect();
+                if !words.is_empty() {
+                    out.push(words.join(" "));
+                }
+            }
+            rest = &after[args.len().min(after.len())..];
+        }
+    }
+    for line in sql.lines() {
+        let t = line.trim_start();
+        if let Some(cmd) = t.strip_prefix("!!") {
+            out.push(cmd.trim().to_string());
+        }
+        let lower = t.to_ascii_lowercase();
+        if let Some(rest) = [".output", ".once"]
+            .iter()
+            .find_map(|d| lower.strip_prefix(d))
+            .filter(|r| r.starts_with(char::is_whitespace))
+        {
+            let value = t[t.len() - rest.len()..].trim().trim_matches(['\'', '"']);
+            if let Some(cmd) = value.strip_prefix('|') {
+                out.push(cmd.trim().to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The text of the SQL string literal at the start of `s`: `'…'` (`''` is a quote), `E'…'` and
+/// `N'…'`, `$$…$$` / `$tag$…$tag$`, or `"…"`.
+fn sql_string(s: &str) -> Option<String> {
+    // A literal inside another literal doubles its quotes (`EXECUTE 'COPY … PROGRAM ''cmd'''`).
+    if let Some(inner) = s.strip_prefix("''").filter(|r| !r.starts_with('\'')) {
+        // `''''` is a quote in the inner literal; `''` alone ends it.
+        let mut text = String::new();
+        let mut rest = inner;
+        loop {
+            let at = rest.find("''")?;
+            text.push_str(&rest[..at]);
+            if rest[at..].starts_with("''''") {
+                text.push('\'');
+                rest = &rest[at + 4..];
+            } else {
+                return Some(text);
+            }
+        }
+    }
+    let s = s
+        .strip_prefix(['E', 'e', 'N', 'n'])
+        .filter(|r| r.starts_with('\''))
+        .unwrap_or(s);
+    if let Some(body) = s.strip_prefix('$') {
+        let tag_len = body.find('$')?;
+        let tag = &body[..tag_len];
+        if !tag.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        let rest = &body[tag_len + 1..];
+        let end = rest.find(&format!("${tag}$"))?;
+        return Some(rest[..end].to_string());
+    }
+    let quote = s.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    let mut text = String::new();
+    let mut chars = s[1..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == quote {
+            if chars.peek() == Some(&quote) {
+                chars.next();
+                text.push(quote);
+                continue;
+            }
+            return Some(text);
+        }
+        if c == '\\' && chars.peek() == Some(&quote) {
+            chars.next();
+            text.push(quote);
+            continue;
+        }
+        text.push(c);
+    }
+    None
 }
 
 /// The text of a call's argument list up to its closing parenthesis (nested ones kept).
@@ -855,6 +985,7 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
             Extract::Remote => remote(spec, cmd.name(), args, input, &mut push),
             Extract::Container => container(spec, args, &mut push),
             Extract::Payload => super::payload::payload(spec, args, input, &mut push),
+            Extract::Sql => sql(spec, args, input, &mut push),
             Extract::MarkedArg => {
                 // With no markers every argument is a command, except options (`pee --x`).
                 let all = spec.strip.is_empty();
@@ -1419,6 +1550,31 @@ fn first_arg(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         return;
     }
     push(text(first.clone()), Place::default());
+}
+
+/// The shell commands in the SQL a database client is given: in any argument (`-c`, `-e`,
+/// `-Q`, an operand), in its stdin, and in `file_options` files the input wrote.
+fn sql(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push) {
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if spec.file_options.contains(&a.text) {
+            if let Some(f) = args.get(i + 1) {
+                push(Code::File(f.clone(), Format::Sql), Place::default());
+            }
+            i += 2;
+            continue;
+        }
+        if let Some(code) = Format::Sql.command_lines(&a.text).filter(|c| !c.is_empty()) {
+            push(text(part(a, &code)), Place::default());
+        }
+        i += 1;
+    }
+    if let Some(w) = input {
+        if let Some(code) = Format::Sql.command_lines(&w.text).filter(|c| !c.is_empty()) {
+            push(text(part(w, &code)), Place::default());
+        }
+    }
 }
 
 fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push) {
@@ -2709,6 +2865,10 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
             i += 2;
             continue;
         }
+        if !t.starts_with('-') && spec.operands_are_data {
+            i += 1;
+            continue;
+        }
         if !t.starts_with('-') {
             // Windows PowerShell reads a bare command line as `-Command`.
             let after_file = i > 0
@@ -2726,7 +2886,7 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         }
         i += 1;
     }
-    if let Some(w) = input {
+    if let Some(w) = input.filter(|_| !spec.input_is_data) {
         push(Code::Text(lang, w.clone()), Place::default());
     }
 }
