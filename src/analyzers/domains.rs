@@ -165,14 +165,15 @@ impl Popular {
             }
             // A popular domain as the leading labels: github.com.evil.net, github-com-x.net
             let leads =
-                |p: &str, sep: char| lower.strip_prefix(p).is_some_and(|r| r.starts_with(sep));
+                |p: &str, sep: &[char]| lower.strip_prefix(p).is_some_and(|r| r.starts_with(sep));
             // … or after other labels: get.docker.com.install-now.sh, sh.rustup.rs.evil.io.
             let inside = || {
                 lower.match_indices(e.domain).any(|(at, _)| {
                     lower[..at].ends_with('.') && lower[at + e.domain.len()..].starts_with('.')
                 })
             };
-            if leads(e.domain, '.') || leads(e.dashed, '-') || inside() {
+            // `github.com-org.evil.example`: a hyphen glued to the trusted name works the same.
+            if leads(e.domain, &['.', '-']) || leads(e.dashed, &['-']) || inside() {
                 return Some(Imitation::Prefix(e.domain.to_string()));
             }
             if label == e.dashed {

@@ -107,6 +107,9 @@ fn is_secret_path(p: &str) -> bool {
             return true;
         }
     }
+    if glob_names_secret(p) {
+        return true;
+    }
     // A glob that selects key files wherever they are (`~/*.pem`, `**/id_*`).
     let base = p.rsplit('/').next().unwrap_or(p);
     base.contains('*')
@@ -114,6 +117,60 @@ fn is_secret_path(p: &str) -> bool {
             || [".pem", ".key", ".p12", ".pfx", ".kdbx"]
                 .iter()
                 .any(|x| base.ends_with(x)))
+}
+
+/// Credential files as a glob may name them (`~/.n?trc`, `${HOME}/.kub?/conf*`).
+const GLOBBED_SECRETS: &[&str] = &[
+    "~/.ssh/id_rsa",
+    "~/.ssh/id_ed25519",
+    "~/.ssh/id_ecdsa",
+    "~/.ssh/id_dsa",
+    "~/.aws/credentials",
+    "~/.aws/config",
+    "~/.kube/config",
+    "~/.docker/config.json",
+    "~/.netrc",
+    "~/.pgpass",
+    "~/.npmrc",
+    "~/.pypirc",
+    "~/.git-credentials",
+    "~/.config/gh/hosts.yml",
+    "~/.vault-token",
+    "~/.cargo/credentials.toml",
+    "/etc/shadow",
+];
+
+/// Does a glob select a credential file? Matched component by component against
+/// [`GLOBBED_SECRETS`], home spellings as `~`; the last component must hold at least three
+/// letters or digits of its own (`~/*` and `~/.*` are every file, judged elsewhere).
+fn glob_names_secret(p: &str) -> bool {
+    if !p.contains(['*', '?', '[']) {
+        return false;
+    }
+    let last = p.rsplit('/').next().unwrap_or(p);
+    if last.chars().filter(|c| c.is_ascii_alphanumeric()).count() < 3 {
+        return false;
+    }
+    let rest = ["~", "$HOME", "${HOME}", "/root"]
+        .iter()
+        .find_map(|h| p.strip_prefix(h).filter(|r| r.starts_with('/')))
+        .or_else(|| {
+            p.strip_prefix("/home/")
+                .and_then(|r| r.find('/').map(|at| &r[at..]))
+        });
+    let pattern = match rest {
+        Some(r) => format!("~{r}"),
+        None => p.to_string(),
+    };
+    let parts: Vec<&str> = pattern.split('/').collect();
+    GLOBBED_SECRETS.iter().any(|s| {
+        let names: Vec<&str> = s.split('/').collect();
+        names.len() == parts.len()
+            && parts
+                .iter()
+                .zip(&names)
+                .all(|(pat, name)| crate::text::glob::matches(pat, name))
+    })
 }
 
 /// Does this path, read by `cmd`, name a secret file? A relative path counts from the directory
@@ -760,7 +817,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         config: None,
     };
     match name {
-        "curl" | "wget" | "http" | "https" | "xh" | "curlie" => {
+        "curl" | "wget" | "wget2" | "http" | "https" | "xh" | "xhs" | "curlie" => {
             let mut i = 0;
             while i < args.len() {
                 let a = args[i].text.as_str();
@@ -819,16 +876,14 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                     continue;
                 }
                 // httpie header items (`Authorization:"Bearer $TOKEN"`) are metadata.
-                let httpie_header = name != "curl"
-                    && name != "wget"
+                let httpie_header = !matches!(name, "curl" | "wget" | "wget2")
                     && !a.contains("://")
                     && a.split_once(':').is_some_and(|(k, _)| {
                         !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                     })
                     && !a.contains("=");
                 // httpie's first operand (after an optional METHOD) is the URL, `:8000/x` too.
-                let httpie_url = name != "curl"
-                    && name != "wget"
+                let httpie_url = !matches!(name, "curl" | "wget" | "wget2")
                     && args[..i]
                         .iter()
                         .filter(|w| !w.text.starts_with('-'))
@@ -840,9 +895,10 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 }
                 if !a.starts_with('-') {
                     // URLs (a secret in the path or query is sent) and httpie `key=value` items.
-                    let httpie_file = (name != "curl" && name != "wget" && !a.contains("://"))
-                        .then(|| a.split_once('@').map(|x| x.1))
-                        .flatten();
+                    let httpie_file = (!matches!(name, "curl" | "wget" | "wget2")
+                        && !a.contains("://"))
+                    .then(|| a.split_once('@').map(|x| x.1))
+                    .flatten();
                     if let Some(f) = a
                         .split_once("=@")
                         .map(|x| x.1)
@@ -857,7 +913,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             }
             Some(s)
         }
-        "nc" | "ncat" | "netcat" | "telnet" | "socat" | "cryptcat" => {
+        "nc" | "ncat" | "netcat" | "telnet" | "socat" | "cryptcat" | "pwncat" | "pwncat-cs" => {
             // `nc localhost 6379 <<< "AUTH $REDIS_PASSWORD"`: a local service.
             if name != "socat" && raw_socket_host(cmd).is_some_and(|h| is_loopback(&h.text)) {
                 return None;
@@ -1015,6 +1071,37 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 }
             }
             s.what = format!("`{name}` to {}", positional.last().copied().unwrap_or(""));
+            Some(s)
+        }
+        // Text browsers and download tools: the URLs (and their query strings) are sent;
+        // `w3m -post FILE` sends a file, `lynx -post_data` sends its stdin.
+        "aria2c" | "lynx" | "w3m" | "links" | "elinks" => {
+            s.payload.extend(args.iter());
+            for (i, a) in args.iter().enumerate() {
+                match a.text.as_str() {
+                    "-post" => s.files.extend(args.get(i + 1).map(|f| f.text.clone())),
+                    "-post_data" => s.reads_stdin = true,
+                    _ => {}
+                }
+            }
+            Some(s)
+        }
+        // `mpack -s SUBJECT FILE ADDRESS`: the file goes out as an attachment.
+        "mpack" => {
+            let mut i = 0;
+            while i < args.len() {
+                match args[i].text.as_str() {
+                    "-s" | "-d" | "-c" | "-m" | "-o" => i += 1,
+                    t if !t.starts_with('-') => {
+                        s.files.push(t.to_string());
+                        break;
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            s.payload.extend(args.iter());
+            s.what = "mail (`mpack`)".into();
             Some(s)
         }
         n if MAILERS.contains(&n) => {

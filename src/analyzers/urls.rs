@@ -26,9 +26,12 @@ enum Use {
     Install,
     /// It connects to the host (ssh, scp).
     Connect,
-    /// Anything else that names an address (`docker pull`, `helm repo add`, `xdg-open`, a
-    /// variable's value): only the deception checks apply (lookalike hosts, user-part tricks).
+    /// Anything else that names an address (`helm repo add`, `xdg-open`, a variable's value):
+    /// only the deception checks apply (lookalike hosts, user-part tricks).
     Other,
+    /// A scheme-less name a tool fetches code from (a Go module path, a container image's
+    /// registry): the deception checks, near-miss spellings included.
+    Fetched,
 }
 
 /// A URL or host found in an argument.
@@ -129,7 +132,9 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
     } else if matches!(name, "ssh" | "scp" | "sftp" | "rsync" | "mosh") {
         Use::Connect
     } else {
-        return other_targets(cmd);
+        let mut out = other_targets(cmd);
+        out.extend(image_registries(cmd));
+        return out;
     };
     out.extend(assignment_targets(cmd));
     let schemeless_ok = matches!(
@@ -202,12 +207,39 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
             out.push(Target {
                 word: w,
                 raw: format!("http://{value}"),
-                usage: if name == "go" { Use::Other } else { usage },
+                usage: if name == "go" { Use::Fetched } else { usage },
                 has_scheme: false,
             });
         }
     }
     out
+}
+
+/// The registry hosts of the images a container tool pulls (`docker pull ghcr.co/x/y`,
+/// `podman run dockerhub.co/lib/app`): an image's first path component is a registry when it
+/// has a dot or a port.
+fn image_registries(cmd: &Command) -> Vec<Target<'_>> {
+    let args = cmd.args();
+    let pulls = matches!(cmd.name(), "docker" | "podman" | "nerdctl")
+        && args
+            .first()
+            .is_some_and(|a| matches!(a.text.as_str(), "pull" | "run" | "create"));
+    if !pulls {
+        return Vec::new();
+    }
+    args[1..]
+        .iter()
+        .filter(|w| !w.text.starts_with(['-', '/', '.', '~', '$']) && !w.text.contains('='))
+        .filter_map(|w| {
+            let (host, _) = w.text.split_once('/')?;
+            (host.contains(['.', ':']) && !host.starts_with("localhost")).then(|| Target {
+                word: w,
+                raw: format!("https://{host}/"),
+                usage: Use::Fetched,
+                has_scheme: false,
+            })
+        })
+        .collect()
 }
 
 /// Addresses in the words of a command that is not a known downloader, installer or client:
@@ -446,7 +478,7 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
             );
         }
     }
-    let other = t.usage == Use::Other;
+    let other = matches!(t.usage, Use::Other | Use::Fetched);
     if url.scheme() == "http" && !local && !other && (feeds_code || t.usage == Use::Install) {
         push(
             "url.plain-http",
@@ -498,7 +530,7 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
             format!("{host} starts with {d} but belongs to {reg}"),
         ),
         // A near-miss spelling in free text is too often another real name to report.
-        Some(Imitation::NearMiss(d, how)) if !other => {
+        Some(Imitation::NearMiss(d, how)) if t.usage != Use::Other => {
             push("url.lookalike-domain", format!("{shown} is {how} from {d}"))
         }
         Some(Imitation::NearMiss(..)) => {}

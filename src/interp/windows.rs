@@ -56,6 +56,7 @@ const NATIVE: &[&str] = &[
     "winrs",
     "wmic",
     "wscript",
+    "wsl",
     "conhost",
     "start",
     "scp",

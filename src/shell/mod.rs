@@ -229,6 +229,7 @@ const CMD_STATEMENT_PROGRAMS: &[&str] = &[
     "del",
     "erase",
     "cmd",
+    "wsl",
 ];
 
 /// A Windows program (lower-case name without `.exe`) whose name Windows matches in any case.

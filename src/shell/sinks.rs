@@ -521,13 +521,10 @@ impl Format {
 fn sql_shell_commands(sql: &str) -> Vec<String> {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)\b(?:to|from)\s+program\s+|\bxp_cmdshell\b\s*\(?\s*")
-            .expect("static regex")
+        regex::Regex::new(r"(?i)\b(?:to|from)\s+program\s+").expect("static regex")
     });
-    // `'xp_cmdshell'` as a quoted name (`sp_configure 'xp_cmdshell', 1`) runs nothing.
     let mut out: Vec<String> = re
         .find_iter(sql)
-        .filter(|m| m.start() == 0 || !matches!(sql.as_bytes()[m.start() - 1], b'\'' | b'"'))
         .filter_map(|m| sql_string(&sql[m.end()..]))
         .collect();
     // MongoDB's shell: `runProgram('sh', '-c', 'cmd')`, `run('rm', '-rf', '/')`.
@@ -555,9 +552,6 @@ fn sql_shell_commands(sql: &str) -> Vec<String> {
     }
     for line in sql.lines() {
         let t = line.trim_start();
-        if let Some(cmd) = t.strip_prefix("!!") {
-            out.push(cmd.trim().to_string());
-        }
         let lower = t.to_ascii_lowercase();
         if let Some(rest) = [".output", ".once"]
             .iter()
@@ -570,6 +564,25 @@ fn sql_shell_commands(sql: &str) -> Vec<String> {
             }
         }
     }
+    out
+}
+
+/// Commands SQL Server hands to cmd.exe: `xp_cmdshell 'cmd'` and sqlcmd's `!!cmd` lines.
+fn sql_cmd_exe_commands(sql: &str) -> Vec<String> {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| regex::Regex::new(r"(?i)\bxp_cmdshell\b\s*\(?\s*").expect("static regex"));
+    // `'xp_cmdshell'` as a quoted name (`sp_configure 'xp_cmdshell', 1`) runs nothing.
+    let mut out: Vec<String> = re
+        .find_iter(sql)
+        .filter(|m| m.start() == 0 || !matches!(sql.as_bytes()[m.start() - 1], b'\'' | b'"'))
+        .filter_map(|m| sql_string(&sql[m.end()..]))
+        .collect();
+    out.extend(
+        sql.lines()
+            .filter_map(|l| l.trim_start().strip_prefix("!!"))
+            .map(|c| c.trim().to_string()),
+    );
     out
 }
 
@@ -1565,15 +1578,25 @@ fn sql(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push) {
             i += 2;
             continue;
         }
-        if let Some(code) = Format::Sql.command_lines(&a.text).filter(|c| !c.is_empty()) {
-            push(text(part(a, &code)), Place::default());
-        }
+        sql_code(a, push);
         i += 1;
     }
     if let Some(w) = input {
-        if let Some(code) = Format::Sql.command_lines(&w.text).filter(|c| !c.is_empty()) {
-            push(text(part(w, &code)), Place::default());
-        }
+        sql_code(w, push);
+    }
+}
+
+/// The commands of the SQL in `w`: shell command lines, and what SQL Server runs in cmd.exe
+/// (analysed the way PowerShell and cmd text is).
+fn sql_code(w: &Word, push: &mut Push) {
+    if let Some(code) = Format::Sql.command_lines(&w.text).filter(|c| !c.is_empty()) {
+        push(text(part(w, &code)), Place::default());
+    }
+    for cmd in sql_cmd_exe_commands(&w.text) {
+        push(
+            Code::Text(Lang::PowerShell, part(w, &cmd)),
+            Place::default(),
+        );
     }
 }
 

@@ -134,8 +134,13 @@ fn drop_elsewhere(tree: Tree) {
     rayon::spawn(move || drop(tree));
 }
 
-/// Parse bash source with this thread's parser, giving up at `deadline`.
+/// Parse bash source with this thread's parser, giving up at `deadline` — or at once for a
+/// pipeline longer than [`MAX_PIPELINE_STAGES`], which tree-sitter-bash parses in memory
+/// quadratic in its length (every caller, the approval key's parse too, gets `None`).
 pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
+    if super::split::longest_pipeline(text) > MAX_PIPELINE_STAGES {
+        return None;
+    }
     let bytes = text.as_bytes();
     let mut read = |i: usize, _: tree_sitter::Point| bytes.get(i..).unwrap_or(&[]);
     let mut calls: u32 = 0;
