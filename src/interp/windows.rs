@@ -186,8 +186,16 @@ fn words(stmt: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quote: Option<char> = None;
+    // cmd's escape: outside quotes `^` takes the next character literally (`^r^d` is `rd`).
+    let mut escaped = false;
     for c in stmt.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            continue;
+        }
         match (quote, c) {
+            (None, '^') => escaped = true,
             (Some(q), c) if c == q => quote = None,
             (Some(_), c) => cur.push(c),
             (None, '"' | '\'') => quote = Some(c),

@@ -181,6 +181,11 @@ fn powershell_re(text: &str) -> bool {
 /// cmd.exe and native Windows programs: `%USERPROFILE%`, `C:\…`, `$env:X`, `x.exe`, or a
 /// statement starting with a Windows-only program (`vssadmin`, `certutil`, `rd /s`).
 fn looks_like_cmd(text: &str) -> bool {
+    if text.contains('^') {
+        // cmd's caret escapes spell any name (`^r^d /s /q C:\`, `c^m^d /c …`).
+        let plain = text.replace('^', "");
+        return cmd_hint(&plain) && cmd_re(&plain);
+    }
     cmd_hint(text) && cmd_re(text)
 }
 
