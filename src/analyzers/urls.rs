@@ -270,9 +270,13 @@ fn word_targets(w: &Word) -> Vec<Target<'_>> {
     }
     let mut rest = t;
     while let Some(at) = rest.find("://") {
+        // The scheme starts after the last character that cannot be in one (which may be
+        // several bytes long: a replacement character from invalid input).
         let start = rest[..at]
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let len = rest[at..]
             .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '<' | '>'))
             .unwrap_or(rest.len() - at);
