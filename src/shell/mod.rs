@@ -6,6 +6,7 @@
 
 pub mod config_mgmt;
 pub mod escapes;
+mod heredoc;
 pub mod ir;
 pub mod key;
 pub mod nested;

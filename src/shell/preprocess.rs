@@ -6,6 +6,8 @@
 //! the parser sees what bash will run. Brace lists are rewritten in place with spaces (same length,
 //! so byte offsets are unchanged); removed line continuations are tracked in a position map.
 
+use super::heredoc;
+
 /// Source text after the fix-ups, with a map back to the input positions when lengths changed.
 pub struct Preprocessed {
     /// The text to parse.
@@ -93,8 +95,7 @@ fn has_notebook_escape(src: &str) -> bool {
 /// inside a heredoc's body are data (`ed <<EOF` / `!rm …` is ed's command, not a notebook's).
 fn shell_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut start = 0;
-    let mut terminator: Option<(Vec<u8>, bool)> = None;
-    std::iter::from_fn(move || loop {
+    std::iter::from_fn(move || {
         if start >= bytes.len() {
             return None;
         }
@@ -109,45 +110,16 @@ fn shell_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
             .count();
         let at = start + indent;
         start = end + 1;
-        if let Some((word, strip_tabs)) = &terminator {
-            let body = if *strip_tabs {
-                &line[line.iter().take_while(|&&c| c == b'\t').count()..]
-            } else {
-                line
-            };
-            if body == word.as_slice() {
-                terminator = None;
-            }
-            continue;
+        // Only the first heredoc of a line is followed.
+        let opened = line
+            .windows(2)
+            .position(|w| w == b"<<")
+            .and_then(|p| heredoc::delimiter(line, p + 2));
+        if let Some((word, strip_tabs, _)) = opened {
+            start = heredoc::body_end(bytes, start, &word, strip_tabs).unwrap_or(bytes.len());
         }
-        terminator = heredoc_start(line);
-        return Some((at, end));
+        Some((at, end))
     })
-}
-
-/// The terminator word of a heredoc opened on `line` (`<<EOF`, `<<-'END'`, `<< "X"`), and
-/// whether leading tabs are stripped from its body. Only the first heredoc of a line is followed.
-fn heredoc_start(line: &[u8]) -> Option<(Vec<u8>, bool)> {
-    let at = line.windows(2).position(|w| w == b"<<")?;
-    let mut rest = &line[at + 2..];
-    if rest.first() == Some(&b'<') {
-        return None;
-    }
-    let strip_tabs = rest.first() == Some(&b'-');
-    if strip_tabs {
-        rest = &rest[1..];
-    }
-    let rest = &rest[rest
-        .iter()
-        .take_while(|c| matches!(c, b' ' | b'\t'))
-        .count()..];
-    let word: Vec<u8> = rest
-        .iter()
-        .take_while(|c| !matches!(c, b' ' | b'\t' | b';' | b'&' | b'|' | b')' | b'<' | b'>'))
-        .filter(|c| !matches!(c, b'\'' | b'"' | b'\\'))
-        .copied()
-        .collect();
-    (!word.is_empty()).then_some((word, strip_tabs))
 }
 
 /// How many bytes of a notebook escape start `line` (to be blanked), if it starts with one.

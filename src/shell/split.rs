@@ -4,6 +4,8 @@
 //! an error (a cut inside `if … fi` or a multi-line `case` leaves a chunk incomplete), and parses
 //! the rest of the text as one otherwise.
 
+use super::heredoc;
+
 /// Top-level line ends (offsets just past the newline, each before the end of `text`): the first
 /// at or after `first`, each later one at least `step` bytes after the one before. A heredoc
 /// that never ends stops the search; the cuts found before it stand.
@@ -49,48 +51,19 @@ pub fn top_level_cuts(text: &str, first: usize, step: usize) -> Vec<usize> {
                 }
             }
             b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
-                i += 2;
-                let strip_tabs = b.get(i) == Some(&b'-');
-                if strip_tabs {
-                    i += 1;
-                }
-                while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
-                    i += 1;
-                }
-                let mut word = Vec::new();
-                while i < b.len() && !b[i].is_ascii_whitespace() && !b";|&<>()".contains(&b[i]) {
-                    if !b"'\"\\".contains(&b[i]) {
-                        word.push(b[i]);
-                    }
-                    i += 1;
-                }
-                if word.is_empty() {
+                let Some((word, strip_tabs, after)) = heredoc::delimiter(b, i + 2) else {
                     return cuts;
-                }
+                };
                 pending.push((word, strip_tabs));
+                i = after;
             }
             b'\n' => {
                 i += 1;
                 for (delim, strip_tabs) in std::mem::take(&mut pending) {
                     // Skip the body up to and including the delimiter line.
-                    loop {
-                        if i >= b.len() {
-                            return cuts;
-                        }
-                        let end = b[i..]
-                            .iter()
-                            .position(|&c| c == b'\n')
-                            .map_or(b.len(), |p| i + p);
-                        let mut line = &b[i..end];
-                        if strip_tabs {
-                            while let [b'\t', rest @ ..] = line {
-                                line = rest;
-                            }
-                        }
-                        i = end + 1;
-                        if line == delim.as_slice() {
-                            break;
-                        }
+                    match heredoc::body_end(b, i, &delim, strip_tabs) {
+                        Some(end) => i = end,
+                        None => return cuts,
                     }
                 }
                 let continued = i >= 2 && b[i - 2] == b'\\';

@@ -141,6 +141,11 @@ pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
     if super::split::longest_pipeline(text) > MAX_PIPELINE_STAGES {
         return None;
     }
+    parse_within_bounds(text, deadline)
+}
+
+/// Parse text already known to hold no pipeline past [`MAX_PIPELINE_STAGES`].
+fn parse_within_bounds(text: &str, deadline: Instant) -> Option<Tree> {
     let bytes = text.as_bytes();
     let mut read = |i: usize, _: tree_sitter::Point| bytes.get(i..).unwrap_or(&[]);
     let mut calls: u32 = 0;
@@ -474,7 +479,7 @@ impl Walker {
             );
             return;
         }
-        let Some(mut tree) = parse_tree(parsed, self.deadline) else {
+        let Some(mut tree) = parse_within_bounds(parsed, self.deadline) else {
             let span = map.span(0, text.len());
             self.gap(
                 GapKind::Timeout,
