@@ -7,6 +7,7 @@
 //! secrets reaching the network. The shell layer turns the result into IR commands and effects, so
 //! analyzers never care that a command came from inside a Python string.
 
+mod ipython;
 mod loops;
 mod powershell;
 pub mod prints;
@@ -457,6 +458,18 @@ pub fn analyze_with(lang: Lang, code: &str, inputs: &Inputs) -> Report {
 
 /// [`analyze_with`] under the deadline it set.
 fn analyze_in_time(lang: Lang, code: &str, inputs: &Inputs) -> Report {
+    // IPython's `!cmd` lines are shell; the rest is read as Python.
+    if lang == Lang::Python {
+        if let Some((commands, python)) = ipython::split_escapes(code) {
+            let mut r = analyze_in_time(lang, &python, inputs);
+            r.runs.extend(
+                commands
+                    .into_iter()
+                    .map(|c| (Run::Shell(c), "an IPython shell escape (!)".to_string())),
+            );
+            return r;
+        }
+    }
     match lang {
         Lang::Shell => Report::default(),
         Lang::AppleScript => applescript(code),

@@ -1,7 +1,7 @@
 //! Compiled matchers: a [`MatchSpec`] turned into checks over a canonical [`Command`].
 
 use super::pack::MatchSpec;
-use crate::shell::{printed_text, Command};
+use crate::shell::{printed_shape, printed_text, Command};
 pub use crate::text::lazy_regex::LazyRegex;
 
 /// A compiled [`MatchSpec`].
@@ -297,6 +297,8 @@ impl Matcher {
                 }
             }
             if let Some(r) = &self.content_except {
+                // An exemption may name where a substitution stands (`$(…)`) in a printed line.
+                let written = written.or_else(|| printed_shape(cmd).map(|w| w.text));
                 // Emptying a file (`echo '' > /etc/rsyslog.conf`) is no exemption.
                 if written.is_some_and(|w| {
                     let mut lines = w.lines().filter(|l| !l.trim().is_empty()).peekable();

@@ -23,7 +23,7 @@ mod words;
 pub mod wrappers;
 
 pub use ir::{Command, Gap, GapKind, Script, Word};
-pub use walk::{printed_literal, printed_text, MAX_DEPTH};
+pub use walk::{printed_literal, printed_shape, printed_text, MAX_DEPTH};
 
 use crate::text::lazy_regex::LazyRegex;
 use std::rc::Rc;

@@ -1696,6 +1696,9 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
         if let Some(n) = normalize_absolute(&w.text) {
             w.text = n;
         }
+        if let Some(root) = climbs_to_root(&w.text) {
+            w.text = root;
+        }
         // `dd of=/tmp/../dev/sda`, `--output=/dev/./sda`: an absolute path after `KEY=`.
         if let Some((key, value)) = w.text.split_once('=') {
             let plain_key = key
@@ -1707,6 +1710,29 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
             }
         }
     }
+}
+
+/// More parent steps than any working directory is deep: from wherever it starts, the path ends
+/// at `/` (`..` at the root stays there).
+const PARENT_STEPS_TO_ROOT: usize = 6;
+
+/// `/` (or `/*`) for a path relative to the working directory that only climbs, at least
+/// [`PARENT_STEPS_TO_ROOT`] times: `../../../../../..`, `$PWD/../../../../../..`, `$(pwd)/…`.
+fn climbs_to_root(text: &str) -> Option<String> {
+    let rest = ["$PWD/", "${PWD}/", "$(pwd)/", "$(…)/", "`pwd`/", "./"]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .unwrap_or(text);
+    let (body, glob_tail) = match rest.strip_suffix("/*") {
+        Some(b) => (b, true),
+        None => (rest.trim_end_matches('/'), false),
+    };
+    let steps: Vec<&str> = body
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    (steps.len() >= PARENT_STEPS_TO_ROOT && steps.iter().all(|p| *p == ".."))
+        .then(|| if glob_tail { "/*" } else { "/" }.to_string())
 }
 
 /// An absolute path with `.`, `..` and `//` collapsed (a trailing `/*` kept); `None` when

@@ -2379,7 +2379,12 @@ fn device_listing(cmds: &[Command]) -> Option<String> {
             .then(|| "/dev/sda".to_string()),
         "blkid" | "df" => Some("/dev/sda".to_string()),
         "lsblk" => {
+            // A later stage may put the directory in front (`sed 's|^|/dev/|'`, `awk '{print "/dev/"$1}'`).
+            let prefixed = rest
+                .iter()
+                .any(|c| c.args().iter().any(|a| a.text.contains("/dev/")));
             let paths = short_has('p')
+                || prefixed
                 || args.contains(&"--paths")
                 || args.iter().any(|a| a.contains("PATH"));
             Some(if paths { "/dev/sda" } else { "sda" }.to_string())
@@ -2507,6 +2512,17 @@ fn dropped_before_redirect(
 /// What `echo`/`printf` prints; with `allow_dynamic`, unresolved variables are kept as `$NAME`
 /// text (the result is then marked dynamic). Command substitutions and globs are never printed.
 pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
+    printed(cmd, allow_dynamic, false)
+}
+
+/// What `echo`/`printf` prints with unresolved variables kept as `$NAME` and command
+/// substitutions as `$(…)`: the shape of a line, for exemptions that accept a substitution in a
+/// known place (`deb [arch=$(…)] https://vendor/ …`). Never a resolved value.
+pub fn printed_shape(cmd: &Command) -> Option<Word> {
+    printed(cmd, true, true)
+}
+
+fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Option<Word> {
     let args = cmd.args();
     // A glob prints what it matches; every entry of / or of home (`echo /* | xargs rm -rf`) is
     // kept as the glob itself, which names the same set.
@@ -2515,7 +2531,7 @@ pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
         // `$HOME` is printed as itself: whoever reads the text resolves it the same way.
         let home = a.subs.is_empty() && super::state::home_relative(&a.text).is_some();
         (a.dynamic && !allow_dynamic && !home)
-            || !a.subs.is_empty()
+            || (!a.subs.is_empty() && !keep_substitutions)
             || (a.glob && !whole_dir_glob(&a.text))
     }) {
         return None;
