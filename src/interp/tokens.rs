@@ -644,6 +644,25 @@ pub fn normalize(mut toks: Vec<Tok>, style: Style) -> Vec<Tok> {
     toks
 }
 
+/// The character a numeric literal names as a code point: `47`, `0x2f`, `0o57`, `0b101111`,
+/// `0057` (Perl/C octal), `4_7`.
+fn char_code(n: &str) -> Option<char> {
+    let n = n.replace('_', "");
+    let lower = n.to_ascii_lowercase();
+    let value = if let Some(h) = lower.strip_prefix("0x") {
+        u32::from_str_radix(h, 16).ok()?
+    } else if let Some(o) = lower.strip_prefix("0o") {
+        u32::from_str_radix(o, 8).ok()?
+    } else if let Some(b) = lower.strip_prefix("0b") {
+        u32::from_str_radix(b, 2).ok()?
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        u32::from_str_radix(&lower[1..], 8).ok()?
+    } else {
+        lower.parse().ok()?
+    };
+    char::from_u32(value)
+}
+
 fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
     let concat = |t: &[Tok]| -> usize {
         match (style, t) {
@@ -662,9 +681,17 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
             [Tok::Ident(f), Tok::Punct('('), Tok::Num(n), Tok::Punct(')'), ..]
                 if matches!(f.as_str(), "chr" | "String.fromCharCode" | "unichr") =>
             {
-                if let Some(c) = n.parse::<u32>().ok().and_then(char::from_u32) {
+                if let Some(c) = char_code(n) {
                     push_str(&mut out, c.to_string(), style);
                     i += 4;
+                    continue;
+                }
+            }
+            // Perl's `chr 47` (a named unary operator, no parentheses).
+            [Tok::Ident(f), Tok::Num(n), ..] if style == Style::Perl && f == "chr" => {
+                if let Some(c) = char_code(n) {
+                    push_str(&mut out, c.to_string(), style);
+                    i += 2;
                     continue;
                 }
             }
@@ -1361,7 +1388,7 @@ fn char_codes(toks: &[Tok]) -> Option<(String, usize)> {
     let mut j = 1;
     loop {
         match toks.get(j)? {
-            Tok::Num(n) => out.push(n.parse::<u32>().ok().and_then(char::from_u32)?),
+            Tok::Num(n) => out.push(char_code(n)?),
             _ => return None,
         }
         match toks.get(j + 1)? {
@@ -1613,6 +1640,12 @@ mod tests {
         assert!(t.contains(&Tok::Str("rm -rf /".into())));
         let t = n("import shutil; shutil.rmtree(chr(47))", Style::Python);
         assert!(t.contains(&Tok::Str("/".into())));
+        let t = n("import shutil; shutil.rmtree(chr(0x2f))", Style::Python);
+        assert!(t.contains(&Tok::Str("/".into())));
+        let t = n("rmtree(chr 47)", Style::Perl);
+        assert!(t.contains(&Tok::Str("/".into())));
+        let t = n("print(chr(0b101111) + chr(0o57))", Style::Python);
+        assert!(t.contains(&Tok::Str("//".into())));
         let t = n("shutil.rmtree(os.sep)", Style::Python);
         assert!(t.contains(&Tok::Str("/".into())));
         let t = n("getattr(__import__('os'),'system')('id')", Style::Python);

@@ -2009,6 +2009,10 @@ fn awk(args: &[Word], input: Option<&Word>, push: &mut Push) {
             i += 1;
             continue;
         }
+        // `awk 'BEGIN{system(ARGV[1])}' 'rm -rf /'`: the operands are ARGV[1…].
+        for (k, operand) in args[i + 1..].iter().enumerate() {
+            vars.insert(format!("ARGV[{}]", k + 1), operand.text.clone());
+        }
         for c in awk_commands(t, &vars, line.as_deref()) {
             match c {
                 Some(c) => push(text(part(&args[i], &c)), Place::default()),
@@ -2197,6 +2201,16 @@ fn awk_string(
     while i < toks.len() {
         match &toks[i] {
             Tok::Str(s) => out.push_str(s),
+            Tok::Ident(n) if n == "ARGV" => {
+                let (Some(Tok::Punct('[')), Some(Tok::Num(k)), Some(Tok::Punct(']'))) =
+                    (toks.get(i + 1), toks.get(i + 2), toks.get(i + 3))
+                else {
+                    return None;
+                };
+                out.push_str(vars.get(&format!("ARGV[{k}]"))?);
+                i += 4;
+                continue;
+            }
             Tok::Ident(n) if n == "ENVIRON" => {
                 if let (Some(Tok::Punct('[')), Some(Tok::Str(k))) =
                     (toks.get(i + 1), toks.get(i + 2))
