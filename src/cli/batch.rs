@@ -78,12 +78,14 @@ fn read_chunk(
         if reader.take(limit).read_until(b'\n', &mut buf)? == 0 {
             return Ok((!chunk.is_empty()).then_some(chunk));
         }
-        if buf.last() != Some(&b'\n') && buf.len() as u64 == limit {
+        let too_long = buf.last() != Some(&b'\n') && buf.len() as u64 == limit;
+        if too_long {
             let mut rest = Vec::new();
             let _ = reader.read_until(b'\n', &mut rest);
         }
         *line_no += 1;
-        while buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r') {
+        // A line cut at the limit keeps its last bytes, so it still reads as too large.
+        while !too_long && (buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r')) {
             buf.pop();
         }
         if buf.iter().all(|b| b.is_ascii_whitespace()) {

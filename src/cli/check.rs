@@ -3,7 +3,6 @@
 use super::{render, scanner_for, EXIT_NOINPUT, EXIT_USAGE};
 use crate::{Scanner, Verdict};
 use clap::{Args, ValueEnum};
-use std::io::Read;
 use std::path::PathBuf;
 
 /// Shell dialect of the input.
@@ -110,7 +109,10 @@ pub fn run(args: CheckArgs) -> i32 {
     // Long input can cost the parser hundreds of bytes of memory per byte: it is scanned in a
     // worker process under memory and time limits, so no input can crash `check` into giving
     // no verdict (a caller that fails open would run the command).
-    if bytes.len() >= SUPERVISE_FROM && !super::supervise::is_worker() {
+    // Input past the limit is answered here without analysis: handed to a worker, it would be
+    // read back cut to the limit, as if it were complete.
+    let too_large = bytes.len() > crate::text::MAX_INPUT_BYTES;
+    if bytes.len() >= SUPERVISE_FROM && !too_large && !super::supervise::is_worker() {
         return supervised(&args, &bytes, &input_text);
     }
     super::supervise::inject_fault(&bytes);
@@ -214,19 +216,11 @@ fn input_of(command: &[std::ffi::OsString]) -> Result<Input, i32> {
     if command.len() == 1 && command[0] == "-" {
         // Never buffer more than the scanner accepts: one byte past the limit is enough to
         // report the input as too large.
-        let mut buf = Vec::new();
-        let limit = crate::text::MAX_INPUT_BYTES as u64 + 1;
-        return match std::io::stdin().lock().take(limit).read_to_end(&mut buf) {
-            Ok(_) => {
-                let mut bytes = buf;
-                while bytes.last() == Some(&b'\n') || bytes.last() == Some(&b'\r') {
-                    bytes.pop();
-                }
-                Ok(match String::from_utf8(bytes) {
-                    Ok(s) => Input::Text(s),
-                    Err(e) => Input::Bytes(e.into_bytes()),
-                })
-            }
+        return match super::read_stdin_capped() {
+            Ok(bytes) => Ok(match String::from_utf8(bytes) {
+                Ok(s) => Input::Text(s),
+                Err(e) => Input::Bytes(e.into_bytes()),
+            }),
             Err(e) => {
                 crate::errln!("hermes-scan: cannot read stdin: {e}");
                 Err(EXIT_NOINPUT)

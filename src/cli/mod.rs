@@ -388,6 +388,27 @@ pub(crate) fn scanner_for(policy: Option<&std::path::Path>) -> Result<crate::Sca
     Ok(scanner)
 }
 
+/// Read stdin up to one byte past the scanner's input limit, with the line ends that close the
+/// text removed. Text longer than the limit keeps every byte read (trailing line ends too), so a
+/// cut-off input still reads as too large and is never mistaken for a complete, shorter one.
+pub(crate) fn read_stdin_capped() -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let limit = crate::text::MAX_INPUT_BYTES as u64 + 1;
+    let mut stdin = std::io::stdin().lock();
+    let mut buf = Vec::new();
+    (&mut stdin).take(limit).read_to_end(&mut buf)?;
+    if buf.len() as u64 == limit {
+        let mut one = [0u8; 1];
+        if stdin.read(&mut one)? > 0 {
+            return Ok(buf);
+        }
+    }
+    while buf.last() == Some(&b'\n') || buf.last() == Some(&b'\r') {
+        buf.pop();
+    }
+    Ok(buf)
+}
+
 #[cfg(test)]
 mod fast_path_tests {
     use super::*;

@@ -6,7 +6,6 @@
 use crate::exec::{self, sandbox::Kind};
 use clap::Args;
 use serde_json::json;
-use std::io::Read;
 use std::path::PathBuf;
 
 /// The command was refused (blocked, or a warning nobody approved).
@@ -56,14 +55,15 @@ pub struct RunArgs {
 pub fn run(args: RunArgs) -> i32 {
     let from_stdin = args.command.len() == 1 && args.command[0] == "-";
     let line = if from_stdin {
-        let mut buf = Vec::new();
-        let limit = crate::text::MAX_INPUT_BYTES as u64 + 1;
-        if let Err(e) = std::io::stdin().lock().take(limit).read_to_end(&mut buf) {
-            crate::errln!("hermes-scan: reading the command from stdin: {e}");
-            return super::EXIT_NOINPUT;
-        }
+        let buf = match super::read_stdin_capped() {
+            Ok(b) => b,
+            Err(e) => {
+                crate::errln!("hermes-scan: reading the command from stdin: {e}");
+                return super::EXIT_NOINPUT;
+            }
+        };
         match String::from_utf8(buf) {
-            Ok(s) => s.trim_end_matches('\n').to_string(),
+            Ok(s) => s,
             Err(_) => {
                 crate::errln!(
                     "hermes-scan: the command on stdin is not valid UTF-8; not running it"

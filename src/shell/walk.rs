@@ -47,15 +47,45 @@ fn new_parser() -> Parser {
     p
 }
 
-/// The text with every non-ASCII character replaced by `,` bytes (same length), or `None` when
-/// the text is ASCII already.
+/// The body of a backtick substitution as bash runs it, when it holds an escaped backtick:
+/// `\``, `\$` and `\\` lose their backslash (other backslashes stay). `None` otherwise.
+fn backtick_body_unescaped(text: &str) -> Option<String> {
+    let body = text.strip_prefix('`')?.strip_suffix('`')?;
+    if !body.contains("\\`") {
+        return None;
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && matches!(chars.peek(), Some('`' | '$' | '\\')) {
+            out.extend(chars.next());
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// The text the parser is given, byte for byte as long as `text`, or `None` when `text` itself
+/// will do: every non-ASCII character replaced by `,` bytes, and a `$` that ends a line replaced
+/// by `_`. bash reads such a `$` as a literal dollar sign; tree-sitter-bash starts an expansion
+/// there and swallows the line end and the next command (`x=$⏎rm -rf /` parsed as one
+/// assignment), so the parse must not see it.
 fn ascii_shadow(text: &str) -> Option<String> {
-    if text.is_ascii() {
+    let dollar_at_line_end = |t: &str| {
+        t.as_bytes()
+            .windows(2)
+            .any(|w| w[0] == b'$' && matches!(w[1], b'\n' | b'\r'))
+    };
+    if text.is_ascii() && !dollar_at_line_end(text) {
         return None;
     }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_ascii() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && matches!(chars.peek(), Some('\n' | '\r')) {
+            out.push('_');
+        } else if c.is_ascii() {
             out.push(c);
         } else {
             out.extend(std::iter::repeat_n(',', c.len_utf8()));
@@ -1427,7 +1457,12 @@ impl Walker {
         let saved_pipes = std::mem::take(&mut self.pipes);
         let saved_bg = self.background;
         self.background = false;
-        self.children_with_background(n, src);
+        match backtick_body_unescaped(text) {
+            // bash reads `\``, `\$` and `\\` inside backticks as the bare characters, so an
+            // escaped backtick opens a nested substitution the grammar does not see.
+            Some(body) => self.nested(&Word::literal(&body, src.span_of(n)), None, Origin::Eval),
+            None => self.children_with_background(n, src),
+        }
         self.background = saved_bg;
         self.pipes = saved_pipes;
         self.pending_stdin = saved_pending;
