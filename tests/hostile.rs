@@ -539,6 +539,10 @@ fn payloads_hidden_by_lexical_tricks_or_truncation_are_blocked() {
         ),
         ("a dollar sign ending a line", b"ls; $\nrm -rf /".to_vec()),
         ("an assignment of a bare dollar", b"x=$\nrm -rf /".to_vec()),
+        (
+            "a heredoc left open to the end",
+            b"bash <<EOF\nrm -rf /".to_vec(),
+        ),
     ];
     let mut bad = Vec::new();
     for (name, input) in cases {

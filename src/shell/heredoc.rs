@@ -50,9 +50,45 @@ pub fn body_end(b: &[u8], from: usize, delim: &[u8], strip_tabs: bool) -> Option
     None
 }
 
+/// The delimiter of a heredoc the text opens but never closes (bash then takes the body up to
+/// the end of the input), looking at the first heredoc of each line outside earlier bodies.
+pub fn unclosed(b: &[u8]) -> Option<Vec<u8>> {
+    let mut start = 0;
+    while start < b.len() {
+        let end = b[start..]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(b.len(), |p| start + p);
+        let line = &b[start..end];
+        start = end + 1;
+        let opened = line
+            .windows(2)
+            .position(|w| w == b"<<")
+            .and_then(|p| delimiter(line, p + 2));
+        if let Some((word, strip_tabs, _)) = opened {
+            match body_end(b, start, &word, strip_tabs) {
+                Some(next) => start = next,
+                None => return Some(word),
+            }
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_a_heredoc_left_open() {
+        assert_eq!(unclosed(b"bash <<EOF\nrm -rf /"), Some(b"EOF".to_vec()));
+        assert_eq!(
+            unclosed(b"cat <<A\nx\nA\nsh <<'B'\nid\n"),
+            Some(b"B".to_vec())
+        );
+        assert_eq!(unclosed(b"cat <<A\nx\nA\n"), None);
+        assert_eq!(unclosed(b"echo hi"), None);
+    }
 
     #[test]
     fn reads_the_delimiter_word_in_its_spellings() {

@@ -530,6 +530,22 @@ impl Walker {
                 }
             }
         }
+        // A heredoc left open runs to the end of the input (bash warns and runs it): parse it
+        // closed, and keep that reading when it is clean.
+        if tree.root_node().has_error() {
+            if let Some(delim) = super::heredoc::unclosed(parsed.as_bytes()) {
+                let close = format!("\n{}\n", String::from_utf8_lossy(&delim));
+                let closed = format!("{parsed}{close}");
+                if let Some(better) = parse_tree(&closed, self.deadline) {
+                    if !better.root_node().has_error() {
+                        let text = format!("{text}{close}");
+                        let src = Source { text: &text, map };
+                        self.statement(better.root_node(), &src);
+                        return;
+                    }
+                }
+            }
+        }
         if let Some(missing) = first_missing(tree.root_node()) {
             // The parser invented a token to finish the input: what it built around it may not
             // be what bash runs.
