@@ -2560,6 +2560,41 @@ fn dropped_before_redirect(
     (!words.is_empty() && words.iter().all(|w| plain(&w.text))).then_some((body.end_byte(), words))
 }
 
+/// What find's `-printf FORMAT` prints for the entry `path`: `%p` the path, `%f` its last
+/// part, `%%` a percent sign, `\n`/`\t`/`\\` escapes; other directives print nothing here.
+fn find_printf(format: &str, path: &str) -> String {
+    let name = path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or(path);
+    let name = if name.is_empty() { path } else { name };
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        match (c, c == '%' || c == '\\') {
+            (_, false) => out.push(c),
+            ('%', true) => match chars.next() {
+                Some('p') => out.push_str(path),
+                Some('f') => out.push_str(name),
+                Some('%') => out.push('%'),
+                _ => {}
+            },
+            (_, true) => match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('t') => out.push('\t'),
+                Some('\\') => out.push('\\'),
+                Some(o) => {
+                    out.push('\\');
+                    out.push(o);
+                }
+                None => out.push('\\'),
+            },
+        }
+    }
+    out
+}
+
 /// What `echo`/`printf` prints; with `allow_dynamic`, unresolved variables are kept as `$NAME`
 /// text (the result is then marked dynamic). Command substitutions and globs are never printed.
 pub fn printed_text(cmd: &Command, allow_dynamic: bool) -> Option<Word> {
@@ -2646,6 +2681,21 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
                 return None;
             };
             let text: String = serde_json::from_str(filter.text.trim()).ok()?;
+            (text, false)
+        }
+        // `find / -maxdepth 0 -printf 'rm -rf %p\n'`: the format, once per starting point
+        // (deeper entries print the same way under them).
+        "find" => {
+            let at = args.iter().position(|a| a.text == "-printf")?;
+            let format = &args.get(at + 1)?.text;
+            let roots: Vec<&str> = args
+                .iter()
+                .map(|a| a.text.as_str())
+                .skip_while(|a| matches!(*a, "-H" | "-L" | "-P"))
+                .take_while(|a| !a.starts_with('-') && !matches!(*a, "(" | "!" | ","))
+                .collect();
+            let roots = if roots.is_empty() { vec!["."] } else { roots };
+            let text: String = roots.iter().map(|r| find_printf(format, r)).collect();
             (text, false)
         }
         // `yes TEXT | head -1`: the text, one line of it.
