@@ -1179,6 +1179,20 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
         if let Tok::Ident(name) = t {
             let last = name.rsplit('.').next().unwrap_or(name);
             match name.as_str() {
+                // Ruby's `system(*ARGV)`: the arguments spread as a list of strings.
+                "ARGV" if index(1).is_none() && !inputs.argv.is_empty() => {
+                    if out.last() == Some(&Tok::Punct('*')) {
+                        out.pop();
+                    }
+                    for (k, a) in inputs.argv.iter().enumerate() {
+                        if k > 0 {
+                            out.push(Tok::Punct(','));
+                        }
+                        out.push(Tok::Str(a.clone()));
+                    }
+                    i += 1;
+                    continue;
+                }
                 // sys.argv[N], process.argv[N] (node -e: argv[1] is the first argument), ARGV[N], $ARGV[N], arg[N]
                 n if is_python_argv(n) || matches!(n, "ARGV" | "$ARGV" | "arg") => {
                     if let Some(n) = index(1) {
@@ -1190,6 +1204,15 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
                         if let Some(v) = pos.and_then(|p| inputs.argv.get(p)) {
                             replaced = Some((v.clone(), 4));
                         }
+                    }
+                }
+                // PHP's `$argv[1]` is the first argument (`$argv[0]` names the script).
+                "$argv" => {
+                    if let Some(v) = index(1)
+                        .and_then(|n| n.checked_sub(1))
+                        .and_then(|p| inputs.argv.get(p))
+                    {
+                        replaced = Some((v.clone(), 4));
                     }
                 }
                 "process.argv" => {
