@@ -496,7 +496,7 @@ fn a_prompt_whose_engine_dies_or_hangs_does_not_run_the_line() {
 
 #[test]
 fn a_batch_line_that_kills_the_engine_is_refused_alone() {
-    for fault in ["abort:MARKER", "hang:MARKER"] {
+    for fault in ["abort:MARKER", "hang:MARKER", "panic:MARKER"] {
         let input = b"ls -la\n\necho MARKER\ngit status\nrm -rf /\n";
         let (code, out, err, _) = faulty(&["check", "--batch"], fault, input);
         assert_eq!(code, Some(1), "{fault}: {err}");
@@ -556,4 +556,23 @@ fn payloads_hidden_by_lexical_tricks_or_truncation_are_blocked() {
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A line that panics the engine in the middle of a large batch is refused alone: the hundreds
+/// of lines scanned at the same time on other threads keep their own verdicts.
+#[test]
+fn a_panicking_batch_line_takes_no_neighbour_with_it() {
+    let mut lines: Vec<String> = (0..400).map(|i| format!("ls -la dir{i}")).collect();
+    lines[200] = "echo MARKER".into();
+    let input = lines.join("\n") + "\n";
+    let (code, out, err, _) = faulty(&["check", "--batch"], "panic:MARKER", input.as_bytes());
+    assert_eq!(code, Some(1), "{err}");
+    let refused: Vec<i64> = out
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|v| v["action"] != "allow")
+        .map(|v| v["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(refused, [201], "{err}");
+    assert_eq!(out.lines().count(), 400);
 }

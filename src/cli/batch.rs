@@ -131,7 +131,26 @@ impl Answer {
 
 /// Scan one input line.
 fn answer(scanner: &Scanner, bytes: &[u8], jsonl: bool) -> Answer {
-    supervise::inject_fault(bytes);
+    // A line that panics the engine is refused alone: its neighbours in flight on the other
+    // threads keep their own verdicts.
+    let scanned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        supervise::inject_fault(bytes);
+        scan_line(scanner, bytes, jsonl)
+    }));
+    scanned.unwrap_or_else(|_| {
+        crate::interp::forget_deadline();
+        let text = String::from_utf8_lossy(bytes);
+        let id = parse_line(&text, jsonl).id;
+        let v = scanner.verdict_for(
+            &text,
+            "core.analysis-timeout",
+            "the analysis of this line failed with an internal error",
+        );
+        Answer::new(&v, id)
+    })
+}
+
+fn scan_line(scanner: &Scanner, bytes: &[u8], jsonl: bool) -> Answer {
     match std::str::from_utf8(bytes) {
         Ok(line) => {
             let item = parse_line(line, jsonl);

@@ -22,8 +22,8 @@ pub const ANALYZED_MARK: &str = "hermes-scan:analyzed";
 /// Most bytes of a worker's stdout or stderr kept.
 const MAX_OUTPUT: u64 = 16 * 1024 * 1024;
 
-/// Fault injection for the supervision tests: in a worker, `HERMES_SCAN_FAULT=abort:TEXT` aborts
-/// and `hang:TEXT` hangs when the input contains TEXT. It can only make a worker fail, and a
+/// Fault injection for the supervision tests: in a worker, `HERMES_SCAN_FAULT=abort:TEXT` aborts,
+/// `hang:TEXT` hangs and `panic:TEXT` panics when the input contains TEXT. It can only make a worker fail, and a
 /// failed worker is answered fail-closed, so it cannot weaken a verdict.
 pub fn inject_fault(input: &[u8]) {
     if !is_worker() {
@@ -42,6 +42,7 @@ pub fn inject_fault(input: &[u8]) {
         "hang" => loop {
             std::thread::sleep(Duration::from_secs(3600));
         },
+        "panic" => panic!("injected fault"),
         _ => {}
     }
 }

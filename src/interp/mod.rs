@@ -431,6 +431,12 @@ thread_local! {
     static DEADLINE: Cell<Option<Instant>> = const { Cell::new(None) };
 }
 
+/// Forget this thread's analysis deadline: after an analysis that did not return (a caught
+/// panic), the next one on the thread must not inherit its deadline.
+pub fn forget_deadline() {
+    DEADLINE.with(|d| d.set(None));
+}
+
 /// True once the running analysis is past its deadline.
 fn out_of_time() -> bool {
     DEADLINE
