@@ -1185,9 +1185,12 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
         if let Tok::Ident(name) = t {
             let last = name.rsplit('.').next().unwrap_or(name);
             match name.as_str() {
-                // Ruby's `system(*ARGV)`: the arguments spread as a list of strings.
-                "ARGV" if index(1).is_none() && !inputs.argv.is_empty() => {
-                    if out.last() == Some(&Tok::Punct('*')) {
+                // `system @ARGV`, `rmtree(@ARGV)`, Ruby's `system(*ARGV)`: the arguments as a
+                // list of strings.
+                "@ARGV" | "ARGV"
+                    if (name == "@ARGV" || index(1).is_none()) && !inputs.argv.is_empty() =>
+                {
+                    if name == "ARGV" && out.last() == Some(&Tok::Punct('*')) {
                         out.pop();
                     }
                     for (k, a) in inputs.argv.iter().enumerate() {
@@ -1212,33 +1215,15 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
                         }
                     }
                 }
-                // PHP's `$argv[1]` is the first argument (`$argv[0]` names the script).
-                "$argv" => {
+                // `process.argv[1]` (node -e) and PHP's `$argv[1]` are the first argument (index 0
+                // names the program or script).
+                "process.argv" | "$argv" => {
                     if let Some(v) = index(1)
                         .and_then(|n| n.checked_sub(1))
                         .and_then(|p| inputs.argv.get(p))
                     {
                         replaced = Some((v.clone(), 4));
                     }
-                }
-                "process.argv" => {
-                    if let Some(v) = index(1)
-                        .and_then(|n| n.checked_sub(1))
-                        .and_then(|p| inputs.argv.get(p))
-                    {
-                        replaced = Some((v.clone(), 4));
-                    }
-                }
-                // `system @ARGV`, `rmtree(@ARGV)`: the arguments as a list of strings.
-                "@ARGV" if !inputs.argv.is_empty() => {
-                    for (k, a) in inputs.argv.iter().enumerate() {
-                        if k > 0 {
-                            out.push(Tok::Punct(','));
-                        }
-                        out.push(Tok::Str(a.clone()));
-                    }
-                    i += 1;
-                    continue;
                 }
                 "$_" => {
                     if let Some(l) = &stdin_line {
@@ -2983,14 +2968,7 @@ fn other_language(code: &str) -> Report {
 /// A numeric file mode as the octal digits `chmod` takes: `0o777`, `0777` (octal), `511`
 /// (decimal).
 fn octal_mode(n: &str) -> Option<String> {
-    let n = n.replace('_', "");
-    let value = if let Some(o) = n.strip_prefix("0o").or_else(|| n.strip_prefix("0O")) {
-        u32::from_str_radix(o, 8).ok()?
-    } else if n.len() > 1 && n.starts_with('0') {
-        u32::from_str_radix(&n[1..], 8).ok()?
-    } else {
-        n.parse().ok()?
-    };
+    let value = tokens::int_literal(n)?;
     (value <= 0o7777).then(|| format!("{value:o}"))
 }
 

@@ -644,23 +644,27 @@ pub fn normalize(mut toks: Vec<Tok>, style: Style) -> Vec<Tok> {
     toks
 }
 
-/// The character a numeric literal names as a code point: `47`, `0x2f`, `0o57`, `0b101111`,
-/// `0057` (Perl/C octal), `4_7`.
+/// The character a numeric literal names as a code point.
 fn char_code(n: &str) -> Option<char> {
+    char::from_u32(int_literal(n)?)
+}
+
+/// The value of an integer literal: `47`, `0x2f`, `0o57`, `0b101111`, `0057` (Perl/C octal),
+/// `4_7`.
+pub fn int_literal(n: &str) -> Option<u32> {
     let n = n.replace('_', "");
     let lower = n.to_ascii_lowercase();
-    let value = if let Some(h) = lower.strip_prefix("0x") {
-        u32::from_str_radix(h, 16).ok()?
+    if let Some(h) = lower.strip_prefix("0x") {
+        u32::from_str_radix(h, 16).ok()
     } else if let Some(o) = lower.strip_prefix("0o") {
-        u32::from_str_radix(o, 8).ok()?
+        u32::from_str_radix(o, 8).ok()
     } else if let Some(b) = lower.strip_prefix("0b") {
-        u32::from_str_radix(b, 2).ok()?
+        u32::from_str_radix(b, 2).ok()
     } else if lower.len() > 1 && lower.starts_with('0') {
-        u32::from_str_radix(&lower[1..], 8).ok()?
+        u32::from_str_radix(&lower[1..], 8).ok()
     } else {
-        lower.parse().ok()?
-    };
-    char::from_u32(value)
+        lower.parse().ok()
+    }
 }
 
 fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
