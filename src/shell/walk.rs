@@ -538,8 +538,13 @@ impl Walker {
                 let closed = format!("{parsed}{close}");
                 if let Some(better) = parse_tree(&closed, self.deadline) {
                     if !better.root_node().has_error() {
+                        // The added delimiter is not in the input: its positions clamp to the end.
+                        let clamped = map.with_table((0..=text.len()).collect());
                         let text = format!("{text}{close}");
-                        let src = Source { text: &text, map };
+                        let src = Source {
+                            text: &text,
+                            map: clamped,
+                        };
                         self.statement(better.root_node(), &src);
                         return;
                     }
