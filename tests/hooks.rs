@@ -94,6 +94,17 @@ fn claude_code_allow_ask_deny() {
 }
 
 #[test]
+fn claude_code_tool_name_in_any_case_is_the_shell() {
+    for tool in ["bash", "BASH", "Bash"] {
+        let input = format!(
+            r#"{{"hook_event_name":"PreToolUse","tool_name":"{tool}","tool_input":{{"command":"rm -rf /"}}}}"#
+        );
+        let (code, out) = hook("claude-code", input.as_bytes());
+        assert_eq!(claude_decision(code, &out), "deny", "{tool}");
+    }
+}
+
+#[test]
 fn claude_code_reason_names_rule_and_fix() {
     let (_, out) = hook("claude-code", &payload("claude-code-bash.json", "rm -rf /"));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();

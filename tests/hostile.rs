@@ -519,6 +519,17 @@ fn a_batch_line_that_kills_the_engine_is_refused_alone() {
 
 /// Spellings that once hid a floor command from the scanner entirely (found by an independent
 /// robustness tester): each must be blocked, through stdin, by `check`.
+/// `a='rm -rf / '` doubled until the value passes the size budget, then run: the known start
+/// of the value is still a root wipe.
+fn doubled_payload() -> Vec<u8> {
+    let mut s = String::from("a='rm -rf / '; ");
+    for _ in 0..16 {
+        s.push_str("a=$a$a; ");
+    }
+    s.push_str("$a");
+    s.into_bytes()
+}
+
 #[test]
 fn payloads_hidden_by_lexical_tricks_or_truncation_are_blocked() {
     let mut cut_off = vec![b'a'; 4 * 1024 * 1024];
@@ -542,6 +553,11 @@ fn payloads_hidden_by_lexical_tricks_or_truncation_are_blocked() {
         (
             "a heredoc left open to the end",
             b"bash <<EOF\nrm -rf /".to_vec(),
+        ),
+        ("a payload doubled past the value budget", doubled_payload()),
+        (
+            "a heredoc inside a heredoc inside $( )",
+            b"sh -c \"$(cat <<E1\n$(cat <<E0\nrm -rf /\nE0\n)\nE1\n)\"".to_vec(),
         ),
     ];
     let mut bad = Vec::new();

@@ -2104,6 +2104,7 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                 }
             }
         }
+        staged_by_writer(script, cmd, &mut out);
         // An archive of secrets written to a file (`tar czf /tmp/s.tgz ~/.ssh`, `zip -r k.zip
         // ~/.gnupg`, `7z a c.7z ~/.config/gcloud`).
         if let Some(archive) = archive_of_secrets(cmd) {
@@ -2154,14 +2155,7 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                 || (kind == Secret::Variable
                     && matches!(cmd.name(), "echo" | "printf" | "printenv"))
         });
-        let piped_secret = cmd.pipes.last().is_some_and(|p| {
-            (0..p.stage).any(|st| {
-                script
-                    .stage(p.pipeline, st)
-                    .any(|c| command_source(script, c).is_some_and(|(k, _)| k > Secret::Variable))
-            })
-        });
-        if reads || piped_secret {
+        if reads || piped_secret(script, cmd) {
             for r in cmd.redirects.iter().filter(|r| r.writes()) {
                 out.insert(r.target.text.clone());
                 // Also by where it is after a `cd` (`cd ~/.aws; cat credentials > ../.cache/x`).
@@ -2172,6 +2166,86 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
         }
     }
     out
+}
+
+/// A stage before this command's in its pipeline reads a secret file or the environment.
+fn piped_secret(script: &Script, cmd: &Command) -> bool {
+    cmd.pipes.last().is_some_and(|p| {
+        (0..p.stage).any(|st| {
+            script
+                .stage(p.pipeline, st)
+                .any(|c| command_source(script, c).is_some_and(|(k, _)| k > Secret::Variable))
+        })
+    })
+}
+
+/// Files that writers naming their outputs in their arguments fill with a secret: `tee FILE…`
+/// fed a secret, `dd if=SECRET of=FILE`, `split SECRET PREFIX` (its pieces), and compressors
+/// working in place (`gzip /tmp/k` leaves `/tmp/k.gz`).
+fn staged_by_writer(script: &Script, cmd: &Command, out: &mut std::collections::HashSet<String>) {
+    let secret =
+        |t: &str, out: &std::collections::HashSet<String>| is_secret_path(t) || out.contains(t);
+    let positional = || cmd.args().iter().filter(|a| !a.text.starts_with('-'));
+    match cmd.name() {
+        "tee" => {
+            let fed = command_source(script, cmd).is_some_and(|(k, _)| k > Secret::Variable)
+                || piped_secret(script, cmd)
+                || cmd
+                    .redirects
+                    .iter()
+                    .any(|r| r.op == "<" && secret(&r.target.text, out));
+            if fed {
+                let files: Vec<String> = positional().map(|a| a.text.clone()).collect();
+                out.extend(files);
+            }
+        }
+        "dd" => {
+            let operand = |key: &str| {
+                cmd.args()
+                    .iter()
+                    .find_map(|a| a.text.strip_prefix(key).map(str::to_string))
+            };
+            if let (Some(input), Some(output)) = (operand("if="), operand("of=")) {
+                if secret(&input, out) {
+                    out.insert(output);
+                }
+            }
+        }
+        "split" | "csplit" => {
+            let files: Vec<&Word> = positional().collect();
+            if files.first().is_some_and(|a| secret(&a.text, out)) {
+                let prefix = files
+                    .get(if cmd.name() == "split" { 1 } else { 2 })
+                    .map_or("x", |a| a.text.as_str())
+                    .to_string();
+                out.insert(format!("{prefix}*"));
+                out.insert(prefix);
+            }
+        }
+        "gzip" | "bzip2" | "xz" | "zstd" | "lz4" | "lzma" => {
+            let to_stdout = cmd.args().iter().any(|a| {
+                matches!(a.text.as_str(), "-c" | "--stdout" | "-d" | "--decompress")
+                    || (a.text.starts_with('-')
+                        && !a.text.starts_with("--")
+                        && a.text.contains(['c', 'd']))
+            });
+            let ext = match cmd.name() {
+                "gzip" => "gz",
+                "bzip2" => "bz2",
+                "zstd" => "zst",
+                "lzma" => "lzma",
+                other => other,
+            };
+            if !to_stdout {
+                let files: Vec<String> = positional()
+                    .filter(|a| secret(&a.text, out))
+                    .map(|a| format!("{}.{ext}", a.text))
+                    .collect();
+                out.extend(files);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Secrets produced by the stages of each pipeline, as running maxima (built once per pipeline,

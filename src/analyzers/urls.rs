@@ -192,9 +192,11 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
                 continue;
             }
             if let Some(host) = ssh_host(value) {
+                // Parsed as a special scheme so the host is IDNA-mapped (`ssh://` hosts stay
+                // opaque, a Cyrillic `gооgle.com` unread).
                 out.push(Target {
                     word: w,
-                    raw: format!("ssh://{host}/"),
+                    raw: format!("https://{host}/"),
                     usage,
                     has_scheme: false,
                 });

@@ -28,7 +28,7 @@ impl Agent {
     /// The tool names that run shell commands for this agent.
     pub fn is_shell_tool(self, tool: &str) -> bool {
         match self {
-            Agent::ClaudeCode | Agent::Codex => tool == "Bash",
+            Agent::ClaudeCode | Agent::Codex => tool.eq_ignore_ascii_case("Bash"),
             Agent::Hermes => matches!(tool, "terminal" | "shell" | "bash"),
         }
     }

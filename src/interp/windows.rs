@@ -127,9 +127,10 @@ pub(super) fn windows_path(word: &str) -> String {
         }
     }
     let mut w = w.replace('\\', "/");
-    // `C:\Users` is `/Users`; any drive root is a disk's root.
+    // `C:\Users` is `/Users`; any drive root is a disk's root (`C:\\` too: a one-letter
+    // "scheme" is a drive, not a URL).
     let b = w.as_bytes();
-    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' && !w.contains("://") {
+    if b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':' {
         w = w[2..].to_string();
     }
     if w.is_empty() {
@@ -139,7 +140,41 @@ pub(super) fn windows_path(word: &str) -> String {
     if let Some(dir) = w.strip_suffix("*.*") {
         w = format!("{dir}*");
     }
-    w
+    canonical_case(&w)
+}
+
+/// Windows paths ignore case (and PowerShell code is read lower-cased): the system's top-level
+/// directories get their usual spelling, `c:\USERS` and `c:\users` both being `/Users`.
+fn canonical_case(path: &str) -> String {
+    const TOP: &[&str] = &[
+        "Users",
+        "Windows",
+        "Windows/System32",
+        "Windows/SysWOW64",
+        "ProgramData",
+        "Program Files",
+        "Program Files (x86)",
+        "Boot",
+        "Recovery",
+    ];
+    let Some(rest) = path.strip_prefix('/') else {
+        return path.to_string();
+    };
+    let mut best: Option<&str> = None;
+    for top in TOP {
+        let n = top.len();
+        let fits = rest
+            .get(..n)
+            .is_some_and(|head| head.eq_ignore_ascii_case(top))
+            && matches!(rest.as_bytes().get(n), None | Some(b'/'));
+        if fits && best.is_none_or(|b| b.len() < n) {
+            best = Some(top);
+        }
+    }
+    match best {
+        Some(top) => format!("/{top}{}", &rest[top.len()..]),
+        None => path.to_string(),
+    }
 }
 
 /// Statements of cmd-style text: `;`, newlines, `&`, `&&`, `||` and `|` outside quotes and
@@ -441,6 +476,22 @@ mod tests {
                 Run::Shell(_) => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn system_directories_get_their_usual_case() {
+        assert_eq!(windows_path(r"c:\users"), "/Users");
+        assert_eq!(
+            windows_path(r"C:\WINDOWS\system32\drivers"),
+            "/Windows/System32/drivers"
+        );
+        assert_eq!(
+            windows_path(r"c:\program files (x86)\app"),
+            "/Program Files (x86)/app"
+        );
+        assert_eq!(windows_path(r"c:\usersdata"), "/usersdata");
+        assert_eq!(windows_path(r"D:\src\app"), "/src/app");
+        assert_eq!(windows_path(r"C:\\"), "//");
     }
 
     #[test]

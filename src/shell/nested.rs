@@ -1852,7 +1852,7 @@ pub(crate) fn join_words(words: &[Word]) -> Word {
 const MAX_ALIASES: usize = 256;
 
 /// `text` as one single-quoted shell word.
-fn single_quoted(text: &str) -> String {
+pub(crate) fn single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 

@@ -197,11 +197,241 @@ const LONG_OPTIONS: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// git's subcommands parse options the same way (`git push --del origin main` is `--delete`).
+/// The lists are the subcommands' complete long options, negated forms included, so that an
+/// ambiguous prefix (`git push --forc`: force, force-with-lease, force-if-includes) stays as it is.
+const GIT_LONG_OPTIONS: &[(&str, &[&str])] = &[
+    (
+        "push",
+        &[
+            "all",
+            "branches",
+            "mirror",
+            "tags",
+            "no-tags",
+            "follow-tags",
+            "no-follow-tags",
+            "atomic",
+            "no-atomic",
+            "dry-run",
+            "porcelain",
+            "delete",
+            "prune",
+            "verbose",
+            "quiet",
+            "repo",
+            "set-upstream",
+            "progress",
+            "no-progress",
+            "receive-pack",
+            "exec",
+            "force-with-lease",
+            "no-force-with-lease",
+            "force-if-includes",
+            "no-force-if-includes",
+            "force",
+            "no-force",
+            "recurse-submodules",
+            "no-recurse-submodules",
+            "thin",
+            "no-thin",
+            "signed",
+            "no-signed",
+            "push-option",
+            "ipv4",
+            "ipv6",
+            "verify",
+            "no-verify",
+        ],
+    ),
+    (
+        "reset",
+        &[
+            "mixed",
+            "soft",
+            "hard",
+            "merge",
+            "keep",
+            "quiet",
+            "no-quiet",
+            "refresh",
+            "no-refresh",
+            "recurse-submodules",
+            "no-recurse-submodules",
+            "patch",
+            "intent-to-add",
+            "pathspec-from-file",
+            "pathspec-file-nul",
+        ],
+    ),
+    (
+        "checkout",
+        &[
+            "quiet",
+            "progress",
+            "no-progress",
+            "force",
+            "ours",
+            "theirs",
+            "track",
+            "no-track",
+            "guess",
+            "no-guess",
+            "detach",
+            "orphan",
+            "ignore-skip-worktree-bits",
+            "merge",
+            "conflict",
+            "patch",
+            "ignore-other-worktrees",
+            "overwrite-ignore",
+            "no-overwrite-ignore",
+            "recurse-submodules",
+            "no-recurse-submodules",
+            "overlay",
+            "no-overlay",
+            "pathspec-from-file",
+            "pathspec-file-nul",
+        ],
+    ),
+    (
+        "switch",
+        &[
+            "create",
+            "force-create",
+            "detach",
+            "guess",
+            "no-guess",
+            "discard-changes",
+            "force",
+            "merge",
+            "conflict",
+            "quiet",
+            "progress",
+            "no-progress",
+            "track",
+            "no-track",
+            "orphan",
+            "ignore-other-worktrees",
+            "recurse-submodules",
+            "no-recurse-submodules",
+        ],
+    ),
+    (
+        "restore",
+        &[
+            "source",
+            "staged",
+            "worktree",
+            "ignore-unmerged",
+            "overlay",
+            "no-overlay",
+            "quiet",
+            "recurse-submodules",
+            "no-recurse-submodules",
+            "progress",
+            "no-progress",
+            "merge",
+            "conflict",
+            "ours",
+            "theirs",
+            "patch",
+            "ignore-skip-worktree-bits",
+            "pathspec-from-file",
+            "pathspec-file-nul",
+        ],
+    ),
+    (
+        "clean",
+        &["quiet", "dry-run", "force", "interactive", "exclude"],
+    ),
+    (
+        "branch",
+        &[
+            "delete",
+            "create-reflog",
+            "force",
+            "move",
+            "copy",
+            "color",
+            "no-color",
+            "list",
+            "show-current",
+            "verbose",
+            "quiet",
+            "abbrev",
+            "no-abbrev",
+            "column",
+            "no-column",
+            "sort",
+            "merged",
+            "no-merged",
+            "contains",
+            "no-contains",
+            "points-at",
+            "format",
+            "remotes",
+            "all",
+            "edit-description",
+            "track",
+            "no-track",
+            "set-upstream-to",
+            "unset-upstream",
+            "ignore-case",
+            "omit-empty",
+            "recurse-submodules",
+        ],
+    ),
+    (
+        "worktree",
+        &[
+            "force",
+            "detach",
+            "checkout",
+            "no-checkout",
+            "guess-remote",
+            "no-guess-remote",
+            "track",
+            "no-track",
+            "lock",
+            "reason",
+            "orphan",
+            "quiet",
+            "verbose",
+            "porcelain",
+            "expire",
+            "dry-run",
+            "relative-paths",
+            "no-relative-paths",
+            "z",
+        ],
+    ),
+    (
+        "reflog",
+        &[
+            "expire",
+            "expire-unreachable",
+            "all",
+            "single-worktree",
+            "rewrite",
+            "updateref",
+            "stale-fix",
+            "dry-run",
+            "verbose",
+        ],
+    ),
+];
+
 /// The full option an abbreviated `--PREFIX[=VALUE]` argument of `program` stands for, or
 /// `None` when it is not an abbreviation (already complete, ambiguous, unknown, or a program
 /// without a list).
 pub fn expand(program: &str, arg: &str) -> Option<String> {
     let (_, options) = LONG_OPTIONS.iter().find(|(p, _)| *p == program)?;
+    expand_in(options, arg)
+}
+
+/// The full option an abbreviated `--PREFIX[=VALUE]` stands for among `options`.
+fn expand_in(options: &[&str], arg: &str) -> Option<String> {
     let body = arg.strip_prefix("--")?;
     let (name, value) = match body.split_once('=') {
         Some((n, v)) => (n, Some(v)),
@@ -226,6 +456,10 @@ pub(crate) fn expand_all(argv: &mut [super::Word]) {
     let Some((first, rest)) = argv.split_first_mut() else {
         return;
     };
+    if first.text == "git" {
+        expand_git(rest);
+        return;
+    }
     if !LONG_OPTIONS.iter().any(|(p, _)| *p == first.text) {
         return;
     }
@@ -239,9 +473,73 @@ pub(crate) fn expand_all(argv: &mut [super::Word]) {
     }
 }
 
+/// Spell out abbreviated long options of a git subcommand: `args` follow `git`, and git's own
+/// options (`-C DIR`, `-c KEY=VALUE`, `--git-dir=…`) come before the subcommand.
+fn expand_git(args: &mut [super::Word]) {
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if matches!(
+            t,
+            "-C" | "-c"
+                | "--git-dir"
+                | "--work-tree"
+                | "--namespace"
+                | "--exec-path"
+                | "--config-env"
+        ) {
+            i += 2;
+        } else if t.starts_with('-') {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let Some((sub, rest)) = args.get_mut(i..).and_then(|a| a.split_first_mut()) else {
+        return;
+    };
+    let Some((_, options)) = GIT_LONG_OPTIONS.iter().find(|(p, _)| *p == sub.text) else {
+        return;
+    };
+    for w in rest {
+        if w.text == "--" {
+            break;
+        }
+        if let Some(full) = expand_in(options, &w.text) {
+            w.text = full;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::expand;
+    use super::{expand, expand_git};
+    use crate::shell::Word;
+
+    fn git(args: &[&str]) -> Vec<String> {
+        let mut words: Vec<Word> = args.iter().map(|a| Word::literal(*a, (0, 0))).collect();
+        expand_git(&mut words);
+        words.into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn git_subcommand_prefixes_expand_when_unambiguous() {
+        assert_eq!(git(&["push", "--del", "origin", "main"])[1], "--delete");
+        assert_eq!(git(&["-C", "x", "push", "--mirr", "o"])[3], "--mirror");
+        assert_eq!(git(&["reset", "--har", "HEAD~2"])[1], "--hard");
+        assert_eq!(git(&["checkout", "--forc", "main"])[1], "--force");
+        assert_eq!(
+            git(&["switch", "--discard", "main"])[1],
+            "--discard-changes"
+        );
+        assert_eq!(git(&["clean", "--forc", "-dx"])[1], "--force");
+        // Ambiguous in git itself: left alone (git refuses to run it).
+        assert_eq!(git(&["push", "--forc", "origin"])[1], "--forc");
+        assert_eq!(git(&["switch", "--forc", "main"])[1], "--forc");
+        // Not options of that subcommand, or after `--`.
+        assert_eq!(git(&["log", "--har"])[1], "--har");
+        assert_eq!(git(&["checkout", "--", "--forc"])[2], "--forc");
+    }
 
     #[test]
     fn unambiguous_prefixes_expand() {

@@ -2407,6 +2407,9 @@ fn git_config_code(spec: &SinkSpec, key: &str, value: &str) -> Option<String> {
 }
 
 fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
+    // `git -c alias.p='push --force' p origin main`: aliases defined for this one call that are
+    // git command lines, not shell code.
+    let mut aliases: Vec<(String, &Word, String)> = Vec::new();
     let mut i = 0;
     while i < args.len() {
         let a = args[i].text.as_str();
@@ -2425,6 +2428,8 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             if let Some((k, v)) = kv.split_once('=') {
                 if let Some(code) = git_config_code(spec, k, v) {
                     push(text(part(w, &code)), Place::default());
+                } else if let Some(name) = k.strip_prefix("alias.") {
+                    aliases.push((name.to_string(), w, v.to_string()));
                 }
             }
             i += 1;
@@ -2437,6 +2442,15 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         if a.starts_with('-') {
             i += 1;
             continue;
+        }
+        if let Some((_, w, value)) = aliases.iter().find(|(name, _, _)| name == a) {
+            let mut line = format!("git {value}");
+            for rest in &args[i + 1..] {
+                line.push(' ');
+                line.push_str(&super::nested::single_quoted(&rest.text));
+            }
+            push(text(part(w, &line)), Place::default());
+            return;
         }
         if a == "config" {
             git_config_command(spec, &args[i + 1..], push);

@@ -31,6 +31,8 @@ pub(crate) const MAX_EMIT_DEPTH: usize = 64;
 /// Largest value a variable may hold while still being resolved literally; past it the value is
 /// unknown (keeps `a="$a$a"` doubling from growing without bound).
 pub(crate) const MAX_VALUE_BYTES: usize = 64 * 1024;
+/// How much of a value past [`MAX_VALUE_BYTES`] is kept as its known start.
+const KEPT_PREFIX_BYTES: usize = 4 * 1024;
 /// How many literal values of a `for` loop are substituted one by one.
 const MAX_LOOP_VALUES: usize = 8;
 /// Most times one loop body is walked, counting the unrolling of every enclosing loop.
@@ -1037,10 +1039,20 @@ impl Walker {
     /// `$(echo ZXRj | base64 -d)`, `$(rev <<< cte)`, `$(<<< /etc cat)`: known text through a
     /// pipeline of filters (see [`super::transforms`]).
     fn filtered_output(&self, start: usize, end: usize, id: usize) -> Option<String> {
-        let cmds = &self.out.commands[start..end];
+        let inside = &self.out.commands[start..end];
+        if inside
+            .iter()
+            .any(|c| c.redirects.iter().any(|r| r.writes()))
+        {
+            return None;
+        }
+        // Commands nested in the words (or heredoc) of these already gave their known output.
+        let cmds: Vec<&Command> = inside
+            .iter()
+            .filter(|c| c.within.last() == Some(&id))
+            .collect();
         let (first, rest) = cmds.split_first()?;
-        let top = |c: &Command| c.within.last() == Some(&id) && c.depth == first.depth;
-        if !cmds.iter().all(top) || cmds.iter().any(|c| c.redirects.iter().any(|r| r.writes())) {
+        if cmds.iter().any(|c| c.depth != first.depth) {
             return None;
         }
         // One pipeline, stage after stage.
@@ -1438,18 +1450,32 @@ impl Walker {
         };
         for c in named_children(n) {
             if c.kind() == "heredoc_body" {
-                word.text = src.text_of(c).to_string();
+                let body = src.text_of(c);
                 word.span = src.span_of(c);
-                // Expansions inside an unquoted heredoc body run.
+                // Expansions inside an unquoted heredoc body run; a `$(…)` whose output is
+                // known (`$(cat <<E …)`, `$(echo …)`) becomes that text.
+                let mut text = String::with_capacity(body.len());
+                let mut copied = c.start_byte();
                 for k in named_children(c) {
                     if matches!(k.kind(), "command_substitution" | "process_substitution") {
                         let id = self.substitution(k, src);
-                        word.subs.push(id);
-                        word.dynamic = true;
+                        let known = (k.kind() == "command_substitution")
+                            .then(|| self.literal_output(id))
+                            .flatten();
+                        if let Some(out) = known {
+                            text.push_str(src.text.get(copied..k.start_byte()).unwrap_or(""));
+                            text.push_str(&out);
+                            copied = k.end_byte();
+                        } else {
+                            word.subs.push(id);
+                            word.dynamic = true;
+                        }
                     } else if matches!(k.kind(), "simple_expansion" | "expansion") {
                         word.dynamic = true;
                     }
                 }
+                text.push_str(src.text.get(copied..c.end_byte()).unwrap_or(""));
+                word.text = text;
             }
         }
         word
@@ -1577,16 +1603,19 @@ impl Walker {
             self.state.ifs = (!value.dynamic).then(|| value.text.clone());
         }
         if value.text.len() > MAX_VALUE_BYTES {
-            // Past the budget the value is unknown (doubling `a="$a$a"` cannot grow without bound).
-            self.vars.remove(&name);
-            return Some((
-                name,
-                Word {
-                    text: String::new(),
-                    dynamic: true,
-                    ..value
-                },
-            ));
+            // Past the budget only the value's start is known (doubling `a="$a$a"` cannot grow
+            // without bound): keep that prefix, and mark the rest unknown.
+            let mut cut = KEPT_PREFIX_BYTES;
+            while !value.text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let value = Word {
+                text: format!("{}$__HERMES_CUT", &value.text[..cut]),
+                dynamic: true,
+                ..value
+            };
+            self.vars.insert(name.clone(), value.clone());
+            return Some((name, value));
         }
         if standalone {
             self.env_code_sinks(&[(name.clone(), value.clone())]);
