@@ -1744,9 +1744,13 @@ fn scan(
             let minus_one = args.windows(2).any(
                 |w| matches!(w, [Tok::Punct('-'), Tok::Num(n)] if n.trim_start_matches('0') == "1"),
             ) || args.iter().any(|t| matches!(t, Tok::Num(n) if n == "-1"));
-            if minus_one {
+            // `os.kill(1, 9)`, `process.kill(1)`: pid 1 (init) is the first argument there.
+            let init = matches!(lang, Lang::Python | Lang::JavaScript)
+                && matches!(args.first(), Some(Tok::Num(n)) if n.trim_start_matches('0') == "1");
+            if minus_one || init {
+                let pid = if minus_one { "-1" } else { "1" };
                 r.runs.push((
-                    Run::Argv(vec!["kill".into(), "-9".into(), "-1".into()]),
+                    Run::Argv(vec!["kill".into(), "-9".into(), pid.into()]),
                     name.to_string(),
                 ));
             }
