@@ -193,6 +193,42 @@ fn batch_answers_every_line_in_order() {
     assert_eq!(lines[3]["line"], 6);
 }
 
+/// A client that writes one line and waits (a co-process) gets that line's verdict while its
+/// stdin is still open, then the next one.
+#[test]
+fn batch_answers_a_line_before_its_input_ends() {
+    use std::io::BufRead;
+    let mut child = bin()
+        .args(["check", "--batch"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn hermes-scan");
+    let mut input = child.stdin.take().expect("stdin");
+    let output = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(output).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(30);
+    for (cmd, want) in [("ls -la", "allow"), ("rm -rf /", "block")] {
+        writeln!(input, "{cmd}").unwrap();
+        input.flush().unwrap();
+        let line = rx
+            .recv_timeout(wait)
+            .unwrap_or_else(|_| panic!("no verdict for {cmd:?} while stdin is open"));
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["action"], want, "{cmd}");
+    }
+    drop(input);
+    assert_eq!(child.wait().unwrap().code(), Some(1));
+}
+
 #[test]
 fn batch_reads_json_lines_only_when_asked() {
     let input = b"{\"id\": 7, \"command\": \"git push --force\"}\n{\"nope\": 1}\n{broken\n";

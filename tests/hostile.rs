@@ -556,6 +556,14 @@ fn payloads_hidden_by_lexical_tricks_or_truncation_are_blocked() {
         ),
         ("a payload doubled past the value budget", doubled_payload()),
         (
+            "a payload after more interpreter code than the analysis reads",
+            format!(
+                "python3 -c \"{}import os; os.system('rm -rf /')\"",
+                "x=1\n".repeat(60_000)
+            )
+            .into_bytes(),
+        ),
+        (
             "a heredoc inside a heredoc inside $( )",
             b"sh -c \"$(cat <<E1\n$(cat <<E0\nrm -rf /\nE0\n)\nE1\n)\"".to_vec(),
         ),

@@ -28,6 +28,8 @@ use std::time::Duration;
 const CHUNK_LINES: usize = 8192;
 /// Bytes of input held at once (a chunk ends early past it).
 const CHUNK_BYTES: usize = 64 * 1024 * 1024;
+/// Bytes read from stdin at once: a chunk holds what one read brought in.
+const READ_BUFFER: usize = 1024 * 1024;
 /// How long the in-order stream of verdicts may stall before the worker is presumed stuck (each
 /// line has its own 3 s analysis budget; this is the backstop for anything that ignores it).
 const STALL: Duration = Duration::from_secs(6);
@@ -64,9 +66,11 @@ pub fn run(jsonl: bool, policy: Option<&Path>) -> i32 {
 /// One input line: its number and bytes.
 type Line = (usize, Vec<u8>);
 
-/// Read up to one chunk of non-blank lines; `Ok(None)` at end of input.
-fn read_chunk(
-    reader: &mut impl BufRead,
+/// Read up to one chunk of non-blank lines; `Ok(None)` at end of input. The chunk also ends
+/// when no more input is waiting, so a client that writes one line and waits for its verdict
+/// (a co-process) gets it at once.
+fn read_chunk<R: std::io::Read>(
+    reader: &mut std::io::BufReader<R>,
     line_no: &mut usize,
 ) -> std::io::Result<Option<Vec<Line>>> {
     let mut chunk = Vec::new();
@@ -93,6 +97,9 @@ fn read_chunk(
         }
         bytes += buf.len();
         chunk.push((*line_no, buf));
+        if reader.buffer().is_empty() {
+            break;
+        }
     }
     Ok(Some(chunk))
 }
@@ -377,7 +384,7 @@ enum Turn {
 impl Supervisor {
     fn run(mut self) -> i32 {
         let stdin = std::io::stdin();
-        let mut reader = std::io::BufReader::new(stdin.lock());
+        let mut reader = std::io::BufReader::with_capacity(READ_BUFFER, stdin.lock());
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         let mut line_no = 0;

@@ -226,6 +226,9 @@ pub struct Report {
     /// Literal code handed to an evaluator nested deeper than the bound (`exec("exec(…)")` …):
     /// what the innermost code does is not known.
     pub too_deep: bool,
+    /// The code is longer than the analysis reads ([`tokens::MAX_TOKENS`]): what its rest
+    /// does is not known.
+    pub too_long: bool,
 }
 
 impl Report {
@@ -255,6 +258,7 @@ impl Report {
         self.reverse_shell |= o.reverse_shell;
         self.incomplete |= o.incomplete;
         self.too_deep |= o.too_deep;
+        self.too_long |= o.too_long;
         self.writes.extend(o.writes);
         self.downloads.extend(o.downloads);
     }
@@ -1352,6 +1356,7 @@ fn merge(r: &mut Report, inner: Report) {
     r.reverse_shell |= inner.reverse_shell;
     r.incomplete |= inner.incomplete;
     r.too_deep |= inner.too_deep;
+    r.too_long |= inner.too_long;
 }
 
 fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) -> Report {
@@ -1360,6 +1365,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     let lowered = syntax::lower(lang, v, code);
     let code = lowered.as_deref().unwrap_or(code);
     let raw = tokenize(code, lang.style());
+    let too_long = raw.len() >= tokens::MAX_TOKENS;
     let obfuscated = raw.iter().any(|t| {
         matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().chain(&["reversed", "strrev", "char"])
             .any(|o| dotted_tail(n, o)))
@@ -1402,7 +1408,7 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
             path_value(a, v, &HashMap::new(), &HashMap::new())
         })
     });
-    match binding.filter(|_| depth < MAX_EVAL_DEPTH) {
+    let mut report = match binding.filter(|_| depth < MAX_EVAL_DEPTH) {
         Some((name, values)) => {
             let mut r = Report::default();
             for value in values.iter().take(loops::MAX_VALUES) {
@@ -1417,7 +1423,9 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
             r
         }
         None => scan(lang, v, &toks, obfuscated, inputs, depth),
-    }
+    };
+    report.too_long |= too_long;
+    report
 }
 
 /// For each token, how many tokens on the next token that `is` (itself included) is, or the
@@ -3010,6 +3018,14 @@ mod tests {
         assert!(analyze(Lang::Native, "let x = ok ? a : b; print(x)")
             .deletes
             .is_empty());
+    }
+
+    #[test]
+    fn code_longer_than_the_token_bound_says_so() {
+        let long = "x=1\n".repeat(tokens::MAX_TOKENS / 4 + 10) + "os.system('rm -rf /')";
+        assert!(analyze(Lang::Python, &long).too_long);
+        let short = "x=1\n".repeat(1000) + "os.system('ls')";
+        assert!(!analyze(Lang::Python, &short).too_long);
     }
 
     #[test]

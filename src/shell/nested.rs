@@ -1224,6 +1224,11 @@ impl Walker {
                 let code = join_words(args);
                 self.nested_code(&code, Origin::Eval);
             }
+            "let" => {
+                for a in args {
+                    self.arithmetic_code(&a.text, a.span);
+                }
+            }
             "alias" => {
                 for a in args {
                     if let Some((name, value)) = a.text.split_once('=') {
@@ -1832,6 +1837,32 @@ pub(crate) fn resolve_paths(argv: &mut [Word], cwd: &str) {
             continue;
         }
         w.text = super::state::resolve(cwd, &t);
+    }
+}
+
+impl Walker {
+    /// bash evaluates arithmetic twice over: a variable named in it is read as an expression of
+    /// its own, and an array subscript there runs its `$(…)` (`a='x[$(cmd)]'; echo $((a))`,
+    /// `let 'x[$(cmd)]'`). Such text is code.
+    pub(crate) fn arithmetic_code(&mut self, expr: &str, span: crate::findings::Span) {
+        let runs = |t: &str| t.contains('[') && (t.contains("$(") || t.contains('`'));
+        let mut codes: Vec<String> = Vec::new();
+        if runs(expr) {
+            codes.push(expr.to_string());
+        }
+        for name in expr
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .filter(|t| t.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_'))
+        {
+            if let Some(v) = self.vars.get(self.deref(name)) {
+                if runs(&v.text) && !codes.contains(&v.text) {
+                    codes.push(v.text.clone());
+                }
+            }
+        }
+        for code in codes {
+            self.nested_code(&Word::literal(code, span), Origin::Eval);
+        }
     }
 }
 

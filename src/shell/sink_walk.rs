@@ -221,6 +221,17 @@ impl Walker {
                 code.span,
             );
         }
+        if report.too_long {
+            self.gap(
+                GapKind::TooLarge,
+                &format!(
+                    "the {} code is longer than its analysis reads ({} tokens): what the rest does is not known",
+                    lang.name(),
+                    interp::tokens::MAX_TOKENS
+                ),
+                code.span,
+            );
+        }
         if report.too_deep {
             self.gap(
                 GapKind::DepthExceeded,

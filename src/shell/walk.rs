@@ -739,6 +739,11 @@ impl Walker {
             "while_statement" => self.while_loop(n, src),
             "program" | "compound_statement" | "do_group" | "if_statement" | "elif_clause"
             | "else_clause" | "case_statement" | "case_item" | "negated_command" => {
+                // `(( a > 0 ))`: an arithmetic command reads its variables as expressions.
+                let text = src.text_of(n);
+                if let Some(expr) = text.strip_prefix("((").and_then(|t| t.strip_suffix("))")) {
+                    self.arithmetic_code(expr, src.span_of(n));
+                }
                 self.children_with_background(n, src)
             }
             "command_substitution" | "process_substitution" => {

@@ -329,6 +329,9 @@ impl Walker {
                     b.text(v.to_string(), in_dq);
                     return;
                 }
+                if let Some(e) = expr {
+                    self.arithmetic_code(e, src.span_of(n));
+                }
                 self.embedded(n, src);
                 b.dynamic = true;
                 b.text("$((…))", in_dq);
