@@ -790,6 +790,16 @@ impl Walker {
                 }
             }
             _ => {
+                // `[[ $a -eq 0 ]]`: numeric comparisons read their operands as arithmetic.
+                let text = src.text_of(n);
+                if n.kind() == "test_command"
+                    && [" -eq ", " -ne ", " -lt ", " -le ", " -gt ", " -ge "]
+                        .iter()
+                        .any(|op| text.contains(op))
+                {
+                    let operands = text.trim_start_matches('[').trim_end_matches(']');
+                    self.arithmetic_code(operands, src.span_of(n));
+                }
                 // Tests, arithmetic and anything else: only what they embed runs.
                 self.embedded(n, src);
             }
