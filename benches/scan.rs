@@ -82,6 +82,17 @@ fn main() {
         }),
     );
 
+    // A hostile shape: tens of thousands of package names, each within two edits of many popular
+    // names' lengths (every one is vetted for typosquatting).
+    let names: Vec<String> = (0..50_000).map(|i| format!("reqeusts{i}")).collect();
+    let pip = format!("pip install {}", names.join(" "));
+    report(
+        "pip install of 50,000 near-typo names",
+        median_per_call(3, 1, || {
+            black_box(scanner.scan(black_box(&pip)));
+        }),
+    );
+
     let corpus: Vec<String> = (0..20_000)
         .map(|i| match i % 4 {
             0 => format!("git commit -m \"change {i}\" && git push"),

@@ -1,7 +1,9 @@
 //! Killing every process through a pid list: `kill -9 $(ps -e -o pid=)`, `kill $(pgrep .)`,
 //! `ps -eo pid | xargs kill -9`, `ls /proc | grep -E '^[0-9]+$' | xargs kill`. A pid source
 //! narrowed by a real filter (`grep node`, `awk '/vite/ {print $2}'`, `pgrep -f myserver`) is a
-//! targeted kill and stays silent.
+//! targeted kill and stays silent, unless the processes it picks are hermes-scan's own
+//! (`kill $(pgrep -f hermes-scan)`, `ps aux | grep hermes-scan | awk '{print $2}' | xargs kill`):
+//! that is the guard switched off (`self.tamper`).
 
 use super::Hit;
 use crate::shell::ir::{Command, Script};
@@ -19,6 +21,8 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 let inside: Vec<&Command> = script.commands_within(s).collect();
                 if lists_every_pid(&inside) {
                     hits.push(hit(cmd, "every pid the substitution lists"));
+                } else if picks_the_scanner(&inside) {
+                    hits.push(tamper(cmd));
                 }
             }
         }
@@ -41,6 +45,8 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                     .collect();
                 if lists_every_pid(&upstream) {
                     hits.push(hit(cmd, "every pid piped into it"));
+                } else if picks_the_scanner(&upstream) {
+                    hits.push(tamper(cmd));
                 }
             }
         }
@@ -54,6 +60,36 @@ fn hit(cmd: &Command, what: &str) -> Hit {
         span: cmd.span,
         detail: Some(format!("`{}` signals {what}", cmd.name())),
     }
+}
+
+fn tamper(cmd: &Command) -> Hit {
+    Hit {
+        rule_id: "self.tamper",
+        span: cmd.span,
+        detail: Some(format!(
+            "`{}` signals hermes-scan's own processes",
+            cmd.name()
+        )),
+    }
+}
+
+/// A pid source (`pgrep`, `pidof`, `ps | grep`) whose pattern names hermes-scan.
+fn picks_the_scanner(cmds: &[&Command]) -> bool {
+    cmds.iter().any(|c| {
+        matches!(
+            c.name(),
+            "pgrep" | "pidof" | "grep" | "egrep" | "fgrep" | "rg" | "awk" | "gawk" | "mawk"
+        ) && c.args().iter().any(|a| {
+            // `[h]ermes-scan`, `hermes.scan`, `^hermes`: the pattern's letters.
+            let t: String = a
+                .text
+                .to_ascii_lowercase()
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
+            !a.text.starts_with('-') && (t.contains("hermesscan") || t == "hermes")
+        })
+    })
 }
 
 fn is_kill(cmd: &Command) -> bool {

@@ -688,11 +688,13 @@ fn download_hosts(script: &Script, idx: usize) -> Vec<String> {
 }
 
 /// Every URL the download command names is pinned to a release (`.../releases/download/...`,
+/// the owner's latest release `.../releases/latest/download/...`,
 /// a version segment such as `/v0.39.7/`), not a moving branch (`/main/`, `/master/`).
 fn pinned_release(cmd: &Command) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"/(releases/download|v?\d+\.\d+[\w.+-]*)/").expect("static regex")
+        regex::Regex::new(r"/(releases/(latest/)?download|v?\d+\.\d+[\w.+-]*)/")
+            .expect("static regex")
     });
     let urls: Vec<&str> = cmd
         .args()
@@ -730,6 +732,10 @@ const OPEN_HOSTS: &[&str] = &[
     "vercel.app",
     "github.io",
 ];
+
+/// Vendors' own download hosts under a domain where anyone can publish (`awscli.amazonaws.com`
+/// is AWS's; `BUCKET.s3.amazonaws.com` is anyone's).
+const VENDOR_HOSTS_ON_OPEN_DOMAINS: &[&str] = &["awscli.amazonaws.com"];
 
 /// Where a downloaded file came from, which sets how much running it is trusted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -775,7 +781,10 @@ fn download_source(script: &Script, idx: usize) -> Source {
     } else if hosts.iter().all(|h| super::exfil::is_loopback(h)) {
         Source::Loopback
     } else if all_popular(&hosts) {
-        let open = |h: &String| OPEN_HOSTS.iter().any(|o| crate::text::dotted_tail(h, o));
+        let open = |h: &String| {
+            OPEN_HOSTS.iter().any(|o| crate::text::dotted_tail(h, o))
+                && !VENDOR_HOSTS_ON_OPEN_DOMAINS.contains(&h.as_str())
+        };
         if hosts.iter().any(open) {
             Source::Release
         } else {

@@ -632,6 +632,33 @@ impl Walker {
         self.call_stack.pop();
     }
 
+    /// `git NAME ARGS` where an earlier `git config alias.NAME VALUE` set the alias: git runs
+    /// `git VALUE ARGS`, or the shell command after `!`.
+    fn call_git_alias(&mut self, name: &str, value: String, args: &[Word], at: (usize, usize)) {
+        let key = format!("git alias {name}");
+        if self.call_stack.contains(&key) || self.depth + 1 > super::walk::MAX_DEPTH {
+            return;
+        }
+        let mut text = match value.strip_prefix('!') {
+            Some(shell) => shell.to_string(),
+            None => format!("git {value}"),
+        };
+        for a in args {
+            text.push(' ');
+            text.push_str(&single_quoted(&a.text));
+        }
+        let code = Word {
+            text,
+            span: at,
+            ..Word::default()
+        };
+        self.call_stack.push(key);
+        self.with_step(&format!("git alias {name} expanded"), |w| {
+            w.nested_code(&code, Origin::ShellString)
+        });
+        self.call_stack.pop();
+    }
+
     /// A call of a function defined in the input: walk its body with the arguments bound.
     fn call_function(&mut self, idx: usize) {
         let name = self.out.commands[idx].name().to_string();
@@ -1227,6 +1254,29 @@ impl Walker {
             "let" => {
                 for a in args {
                     self.arithmetic_code(&a.text, a.span);
+                }
+            }
+            "git" => {
+                let sub = super::options::git_subcommand_index(args);
+                let rest = sub.map_or(&args[..0], |i| &args[i + 1..]);
+                match sub.map(|i| args[i].text.as_str()) {
+                    Some("config") => {
+                        if let Some((key, value)) = super::sinks::git_config_setting(rest) {
+                            let key = key.text.to_ascii_lowercase();
+                            if let Some(name) = key.strip_prefix("alias.") {
+                                if self.git_aliases.len() < MAX_ALIASES {
+                                    self.git_aliases
+                                        .insert(name.to_string(), value.text.clone());
+                                }
+                            }
+                        }
+                    }
+                    Some(name) => {
+                        if let Some(value) = self.git_aliases.get(name).cloned() {
+                            self.call_git_alias(name, value, rest, cmd.argv[0].span);
+                        }
+                    }
+                    None => {}
                 }
             }
             "alias" => {

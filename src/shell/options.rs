@@ -473,28 +473,41 @@ pub(crate) fn expand_all(argv: &mut [super::Word]) {
     }
 }
 
-/// Spell out abbreviated long options of a git subcommand: `args` follow `git`, and git's own
-/// options (`-C DIR`, `-c KEY=VALUE`, `--git-dir=…`) come before the subcommand.
-fn expand_git(args: &mut [super::Word]) {
+/// Whether git's own option `opt` (before the subcommand) takes the next word as its value.
+pub(crate) fn git_global_takes_value(opt: &str) -> bool {
+    matches!(
+        opt,
+        "-C" | "-c"
+            | "--git-dir"
+            | "--work-tree"
+            | "--namespace"
+            | "--config-env"
+            | "--super-prefix"
+    )
+}
+
+/// Index of the git subcommand in `args` (the words after `git`): past git's own options.
+pub(crate) fn git_subcommand_index(args: &[super::Word]) -> Option<usize> {
     let mut i = 0;
-    while i < args.len() {
-        let t = args[i].text.as_str();
-        if matches!(
-            t,
-            "-C" | "-c"
-                | "--git-dir"
-                | "--work-tree"
-                | "--namespace"
-                | "--exec-path"
-                | "--config-env"
-        ) {
+    while let Some(w) = args.get(i) {
+        let t = w.text.as_str();
+        if git_global_takes_value(t) {
             i += 2;
         } else if t.starts_with('-') {
             i += 1;
         } else {
-            break;
+            return Some(i);
         }
     }
+    None
+}
+
+/// Spell out abbreviated long options of a git subcommand: `args` follow `git`, and git's own
+/// options (`-C DIR`, `-c KEY=VALUE`, `--git-dir=…`) come before the subcommand.
+fn expand_git(args: &mut [super::Word]) {
+    let Some(i) = git_subcommand_index(args) else {
+        return;
+    };
     let Some((sub, rest)) = args.get_mut(i..).and_then(|a| a.split_first_mut()) else {
         return;
     };

@@ -2416,13 +2416,10 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         let kv = if a == "-c" {
             i += 1;
             args.get(i).map(|w| (w, w.text.as_str()))
-        } else if let Some(rest) = a.strip_prefix("-c").filter(|r| r.contains('=')) {
-            Some((&args[i], rest))
-        } else if let Some(rest) = a.strip_prefix("--config-env=") {
-            let _ = rest;
-            None
         } else {
-            None
+            a.strip_prefix("-c")
+                .filter(|r| r.contains('='))
+                .map(|rest| (&args[i], rest))
         };
         if let Some((w, kv)) = kv {
             if let Some((k, v)) = kv.split_once('=') {
@@ -2435,7 +2432,7 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             i += 1;
             continue;
         }
-        if matches!(a, "-C" | "--git-dir" | "--work-tree" | "--namespace") {
+        if super::options::git_global_takes_value(a) {
             i += 2;
             continue;
         }
@@ -2542,6 +2539,17 @@ fn git_subcommand_code(sub: &str, args: &[Word], push: &mut Push) {
 
 /// `git config [--global] KEY VALUE` / `git config set KEY VALUE`.
 fn git_config_command(spec: &SinkSpec, args: &[Word], push: &mut Push) {
+    if let Some((key, value)) = git_config_setting(args) {
+        if let Some(code) = git_config_code(spec, &key.text, &value.text) {
+            push(text(part(value, &code)), Place::default());
+        }
+    }
+}
+
+/// The key and value that `git config ARGS` sets (`args` follow `config`): `git config
+/// --global alias.p 'push -f'`, `git config set core.pager less`. None when it reads, lists or
+/// unsets.
+pub(crate) fn git_config_setting(args: &[Word]) -> Option<(&Word, &Word)> {
     let mut pos: Vec<&Word> = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -2557,7 +2565,7 @@ fn git_config_command(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             a,
             "--get" | "--get-all" | "--unset" | "--unset-all" | "-l" | "--list" | "--get-regexp"
         ) {
-            return;
+            return None;
         }
         if !a.starts_with('-') {
             pos.push(&args[i]);
@@ -2567,10 +2575,9 @@ fn git_config_command(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     if pos.first().is_some_and(|p| p.text == "set") {
         pos.remove(0);
     }
-    if let [key, value, ..] = pos[..] {
-        if let Some(code) = git_config_code(spec, &key.text, &value.text) {
-            push(text(part(value, &code)), Place::default());
-        }
+    match pos[..] {
+        [key, value, ..] => Some((key, value)),
+        _ => None,
     }
 }
 

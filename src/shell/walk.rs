@@ -180,10 +180,11 @@ pub fn parse_tree(text: &str, deadline: Instant) -> Option<Tree> {
 fn parse_within_bounds(text: &str, deadline: Instant) -> Option<Tree> {
     let bytes = text.as_bytes();
     let mut read = |i: usize, _: tree_sitter::Point| bytes.get(i..).unwrap_or(&[]);
-    let mut calls: u32 = 0;
+    // tree-sitter calls this every hundred or so parse operations, and one operation can
+    // scan far ahead (in `a)a)a)…` each external-scanner call reads the rest of the input):
+    // the clock is read on every call.
     let mut progress = |_: &tree_sitter::ParseState| {
-        calls = calls.wrapping_add(1);
-        if calls.is_multiple_of(64) && Instant::now() >= deadline {
+        if Instant::now() >= deadline {
             ControlFlow::Break(())
         } else {
             ControlFlow::Continue(())
@@ -339,6 +340,8 @@ pub(crate) struct Walker {
     pub(crate) functions: HashMap<String, (Rc<str>, SpanMap)>,
     /// Aliases defined in the input (`alias x='rm -rf'`): name and replacement text.
     pub(crate) aliases: HashMap<String, String>,
+    /// git aliases set with `git config alias.NAME VALUE` earlier in the input.
+    pub(crate) git_aliases: HashMap<String, String>,
     /// Functions being expanded right now (recursion stops here).
     pub(crate) call_stack: Vec<String>,
     /// Scripts written earlier in the input being walked right now (a script running itself is
@@ -394,6 +397,7 @@ impl Walker {
             state: super::state::ShellState::default(),
             functions: HashMap::new(),
             aliases: HashMap::new(),
+            git_aliases: HashMap::new(),
             call_stack: Vec::new(),
             running_files: Vec::new(),
             inject_positional: None,
@@ -1020,6 +1024,9 @@ impl Walker {
         }
         if let Some(path) = path_query(&self.out.commands[start..end]) {
             return Some(path);
+        }
+        if let Some(word) = system_fact(&self.out.commands[start..end]) {
+            return Some(word.to_string());
         }
         if let Some(text) = self.filtered_output(start, end, id) {
             return Some(text);
@@ -2314,6 +2321,63 @@ fn cache_dir_query(cmds: &[Command]) -> Option<String> {
         _ => false,
     };
     cache.then(|| format!("~/.cache/{}", only.name()))
+}
+
+/// Commands that print one plain word about this system, as vendors' install docs use them in
+/// package-source lines and download URLs (`$(lsb_release -cs)`, `$(dpkg --print-architecture)`,
+/// `$(. /etc/os-release && echo "$VERSION_CODENAME")`, `$(uname -m)`): a representative value,
+/// so the line around it is read as the literal line it becomes.
+fn system_fact(cmds: &[Command]) -> Option<&'static str> {
+    let args = |c: &Command| -> Vec<String> { c.args().iter().map(|a| a.text.clone()).collect() };
+    match cmds {
+        [only] => {
+            let a = args(only);
+            let flags_within = |allowed: &str| {
+                !a.is_empty()
+                    && a.iter().all(|f| {
+                        f.len() > 1
+                            && f.starts_with('-')
+                            && !f.starts_with("--")
+                            && f[1..].chars().all(|c| allowed.contains(c))
+                    })
+            };
+            match only.name() {
+                "lsb_release" if flags_within("cs") => Some("jammy"),
+                "lsb_release" if flags_within("is") => Some("Ubuntu"),
+                "lsb_release" if flags_within("rs") => Some("22.04"),
+                "dpkg" if a == ["--print-architecture"] => Some("amd64"),
+                "uname" if flags_within("m") || flags_within("p") || flags_within("i") => {
+                    Some("x86_64")
+                }
+                "uname" if flags_within("s") || a.is_empty() => Some("Linux"),
+                "uname" if flags_within("r") => Some("6.8.0-generic"),
+                "arch" if a.is_empty() => Some("x86_64"),
+                "rpm" if a.len() == 2 && a[0] == "-E" && a[1].starts_with('%') => Some("40"),
+                "getconf" if a == ["LONG_BIT"] => Some("64"),
+                "nproc" if a.is_empty() => Some("8"),
+                _ => None,
+            }
+        }
+        // `. /etc/os-release && echo "$VERSION_CODENAME"` (or `$ID`, `$VERSION_ID`).
+        [source, echo] => {
+            let sourced =
+                matches!(source.name(), "." | "source") && args(source) == ["/etc/os-release"];
+            let field = match args(echo).as_slice() {
+                [v] if echo.name() == "echo" => v.trim_start_matches('$').replace(['{', '}'], ""),
+                _ => return None,
+            };
+            if !sourced {
+                return None;
+            }
+            match field.as_str() {
+                "VERSION_CODENAME" | "UBUNTU_CODENAME" => Some("jammy"),
+                "ID" => Some("ubuntu"),
+                "VERSION_ID" => Some("22.04"),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Commands that print a path or the user's name computed from what they are given:

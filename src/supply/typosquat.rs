@@ -18,6 +18,8 @@ struct Popular {
     by_len: &'static [(usize, &'static [u32])],
     /// Squatting targets with separators removed → lowest rank, sorted.
     squashed: &'static [(&'static str, u32)],
+    /// [`letter_set`] of each target, built on first use.
+    letter_sets: std::sync::OnceLock<Vec<u64>>,
 }
 
 fn find(table: &[(&str, u32)], key: &str) -> Option<usize> {
@@ -30,6 +32,12 @@ fn find(table: &[(&str, u32)], key: &str) -> Option<usize> {
 impl Popular {
     fn rank(&self, name: &str) -> Option<usize> {
         find(self.known, name)
+    }
+
+    /// [`letter_set`] of every target, by rank (computed once).
+    fn letter_sets(&self) -> &[u64] {
+        self.letter_sets
+            .get_or_init(|| self.targets.iter().map(|t| letter_set(t)).collect())
     }
 
     fn of_len(&self, len: usize) -> &'static [u32] {
@@ -54,18 +62,21 @@ fn list(eco: Ecosystem) -> Option<&'static Popular> {
         targets: PYPI_TARGETS,
         by_len: PYPI_BY_LEN,
         squashed: PYPI_SQUASHED,
+        letter_sets: std::sync::OnceLock::new(),
     };
     static NP: Popular = Popular {
         known: NPM_KNOWN,
         targets: NPM_TARGETS,
         by_len: NPM_BY_LEN,
         squashed: NPM_SQUASHED,
+        letter_sets: std::sync::OnceLock::new(),
     };
     static CR: Popular = Popular {
         known: CRATES_KNOWN,
         targets: CRATES_TARGETS,
         by_len: CRATES_BY_LEN,
         squashed: CRATES_SQUASHED,
+        letter_sets: std::sync::OnceLock::new(),
     };
     match eco {
         Ecosystem::Pypi => Some(&PY),
@@ -104,6 +115,8 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
     if n.starts_with('@') || p.rank(&n).is_some() || n.len() < 4 {
         return None;
     }
+    let letters = letter_set(&n);
+    let masks = p.letter_sets();
     let mut best: Option<(usize, usize)> = None;
     let mut consider = |rank: usize, how: usize| {
         if best.is_none_or(|b| (rank, how) < b) {
@@ -114,7 +127,15 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
         for &rank in p.of_len(len) {
             let rank = rank as usize;
             let t = p.targets[rank];
-            if one_edit_apart(&n, t) {
+            let differ = if n.is_ascii() {
+                (letters ^ masks[rank]).count_ones()
+            } else {
+                0
+            };
+            if differ > 4 {
+                continue;
+            }
+            if differ <= 2 && one_edit_apart(&n, t) {
                 consider(rank, 0);
             } else if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
                 consider(rank, 1);
@@ -138,31 +159,83 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
     best.map(|(rank, how)| (p.targets[rank].to_string(), HOW[how]))
 }
 
-/// Edit distance (with adjacent swaps) at most 2, cheaply.
+/// The characters an ASCII name uses, as a bit set (letters and digits each their own bit, other
+/// bytes sharing some). Names one edit apart differ in at most two of them and names two edits
+/// apart in at most four (a substitution drops one character and adds another), so comparing the
+/// sets rules out almost every pair before the edit distance is computed.
+fn letter_set(s: &str) -> u64 {
+    s.bytes().fold(0, |set, b| {
+        let bit = match b {
+            b'a'..=b'z' => b - b'a',
+            b'A'..=b'Z' => b - b'A',
+            b'0'..=b'9' => 26 + b - b'0',
+            b'-' => 36,
+            b'_' => 37,
+            b'.' => 38,
+            _ => 39 + b % 24,
+        };
+        set | 1 << bit
+    })
+}
+
+/// Longest name [`within_two`] compares (package names are far shorter; longer ones are not
+/// compared at all).
+const MAX_COMPARED_CHARS: usize = 64;
+
+/// Edit distance (with adjacent swaps) at most 2, cheaply: three rolling rows on the stack, and
+/// an early "no" as soon as a whole row is past 2 (most pairs of names differ in the first few
+/// characters, so tens of thousands of names are vetted against the list in well under a second).
 fn within_two(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().abs_diff(b.len()) > 2 {
+    let mut ac = ['\0'; MAX_COMPARED_CHARS];
+    let mut bc = ['\0'; MAX_COMPARED_CHARS];
+    let (Some(la), Some(lb)) = (fill(&mut ac, a), fill(&mut bc, b)) else {
+        return false;
+    };
+    let (a, b) = (&ac[..la], &bc[..lb]);
+    if la.abs_diff(lb) > 2 {
         return false;
     }
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    // Row i of the Damerau-Levenshtein table, and the two before it.
+    let mut rows = [[0u8; MAX_COMPARED_CHARS + 1]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate().take(lb + 1) {
+        *cell = j as u8;
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+    for i in 1..=la {
+        let [before, prev, cur] = {
+            let [r0, r1, r2] = &mut rows;
+            // Rotate: `cur` is row i, `prev` row i-1, `before` row i-2.
+            match i % 3 {
+                0 => [r1, r2, r0],
+                1 => [r2, r0, r1],
+                _ => [r0, r1, r2],
             }
+        };
+        cur[0] = i as u8;
+        let mut row_min = cur[0];
+        for j in 1..=lb {
+            let cost = u8::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > 2 {
+            return false;
         }
     }
-    d[a.len()][b.len()] <= 2
+    rows[la % 3][lb] <= 2
+}
+
+/// Copy the characters of `s` into `buf`: how many, or None when they do not fit.
+fn fill(buf: &mut [char; MAX_COMPARED_CHARS], s: &str) -> Option<usize> {
+    let mut n = 0;
+    for c in s.chars() {
+        *buf.get_mut(n)? = c;
+        n += 1;
+    }
+    Some(n)
 }
 
 #[cfg(test)]
@@ -193,6 +266,72 @@ mod tests {
             }
         }
         None
+    }
+
+    /// Damerau-Levenshtein distance over the whole table, the plain way.
+    fn distance(a: &str, b: &str) -> usize {
+        let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn within_two_and_the_letter_sets_agree_with_the_full_table() {
+        let words = [
+            "requests",
+            "reqeusts",
+            "requestss",
+            "rqeuests",
+            "requests2",
+            "xequestsfoo",
+            "requestsfox",
+            "django-rest",
+            "djangorest",
+            "django_rest",
+            "tensorflow",
+            "tensorfloww",
+            "tenzorflov",
+            "ternsorflow",
+            "pandas",
+            "pnadas",
+            "numpy",
+            "nunpy",
+            "réquests",
+            "requeſts",
+            "abcdefghij",
+            "jihgfedcba",
+            "aaaaaaaaaa",
+            "aaaaaaaaab",
+            "",
+        ];
+        for a in words {
+            for b in words {
+                let d = distance(a, b);
+                assert_eq!(within_two(a, b), d <= 2, "{a} {b}");
+                if a.is_ascii() && b.is_ascii() {
+                    let differ = (letter_set(a) ^ letter_set(b)).count_ones();
+                    assert!(d > 2 || differ <= 4, "{a} {b}");
+                    assert!(d > 1 || differ <= 2, "{a} {b}");
+                }
+            }
+        }
     }
 
     #[test]
