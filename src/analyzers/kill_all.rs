@@ -21,7 +21,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 let inside: Vec<&Command> = script.commands_within(s).collect();
                 if lists_every_pid(&inside) {
                     hits.push(hit(cmd, "every pid the substitution lists"));
-                } else if picks_the_scanner(&inside) {
+                } else if super::guard::lists_scanner(&inside) {
                     hits.push(tamper(cmd));
                 }
             }
@@ -45,7 +45,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                     .collect();
                 if lists_every_pid(&upstream) {
                     hits.push(hit(cmd, "every pid piped into it"));
-                } else if picks_the_scanner(&upstream) {
+                } else if super::guard::lists_scanner(&upstream) {
                     hits.push(tamper(cmd));
                 }
             }
@@ -71,25 +71,6 @@ fn tamper(cmd: &Command) -> Hit {
             cmd.name()
         )),
     }
-}
-
-/// A pid source (`pgrep`, `pidof`, `ps | grep`) whose pattern names hermes-scan.
-fn picks_the_scanner(cmds: &[&Command]) -> bool {
-    cmds.iter().any(|c| {
-        matches!(
-            c.name(),
-            "pgrep" | "pidof" | "grep" | "egrep" | "fgrep" | "rg" | "awk" | "gawk" | "mawk"
-        ) && c.args().iter().any(|a| {
-            // `[h]ermes-scan`, `hermes.scan`, `^hermes`: the pattern's letters.
-            let t: String = a
-                .text
-                .to_ascii_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect();
-            !a.text.starts_with('-') && (t.contains("hermesscan") || t == "hermes")
-        })
-    })
 }
 
 fn is_kill(cmd: &Command) -> bool {

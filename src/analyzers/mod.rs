@@ -9,6 +9,7 @@ pub mod domains;
 pub mod exfil;
 pub mod fork_bomb;
 pub mod gaps;
+pub mod guard;
 pub mod kill_all;
 pub mod persistence;
 pub mod planted;
@@ -69,6 +70,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     remote_code::analyze,
     fork_bomb::analyze,
     kill_all::analyze,
+    guard::analyze,
     reverse_shell::analyze,
     exfil::analyze,
     secret_shown::analyze,

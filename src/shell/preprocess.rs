@@ -27,7 +27,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let trailing_escape = ends_with_escape(src);
     let needs_notebook = has_notebook_escape(src);
     let needs_prefixes = src.contains("! ") || src.contains("!\t") || src.contains("time");
+    let needs_semicolon = src.contains(";}") && src.contains("${");
     if !needs_prefixes
+        && !needs_semicolon
         && !needs_notebook
         && !needs_join
         && !needs_brace
@@ -60,6 +62,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     if needs_prefixes {
         blank_statement_prefixes(&mut bytes);
     }
+    if needs_semicolon {
+        blank_semicolons_closing_expansions(&mut bytes);
+    }
     if trailing_escape {
         // `cd build\`, `dir src\` (a Windows path typed at the end of the input): a backslash
         // with nothing after it escapes nothing, and tree-sitter-bash rejects the whole input.
@@ -77,6 +82,43 @@ pub fn preprocess(src: &str) -> Preprocessed {
     Preprocessed {
         text: String::from_utf8(out).unwrap_or_else(|_| src.to_string()),
         map: Some(map),
+    }
+}
+
+/// `${PROMPT_COMMAND:+$PROMPT_COMMAND;}`: tree-sitter-bash reads a `;` right before the `}` that
+/// closes a parameter expansion as the end of a statement and rejects the input. The `;` becomes a
+/// space (same length): the word's value keeps its commands apart either way.
+fn blank_semicolons_closing_expansions(bytes: &mut [u8]) {
+    let mut i = 0;
+    while i + 2 < bytes.len() {
+        let named = bytes[i] == b'$'
+            && bytes[i + 1] == b'{'
+            && (bytes[i + 2].is_ascii_alphanumeric() || b"_@*#?!$-".contains(&bytes[i + 2]));
+        if !named {
+            i += 1;
+            continue;
+        }
+        let mut depth = 0usize;
+        let mut j = i + 1;
+        while j < bytes.len() {
+            match bytes[j] {
+                b'{' => depth += 1,
+                b'}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                b'\\' => j += 1,
+                b'\n' => break,
+                _ => {}
+            }
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b'}' && bytes[j - 1] == b';' && j - 1 > i + 2 {
+            bytes[j - 1] = b' ';
+        }
+        i += 2;
     }
 }
 

@@ -208,6 +208,7 @@ impl SinkTable {
             return (!code.is_empty()).then(|| part(value, &code));
         }
         let code = value.text.trim().trim_start_matches('|').replace("%s", "");
+        let code = without_own_value(&code, name);
         (!code.trim().is_empty()).then(|| part(value, &code))
     }
 
@@ -2455,6 +2456,36 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         git_subcommand_code(a, &args[i + 1..], push);
         return;
     }
+}
+
+/// `PROMPT_COMMAND="history -a; $PROMPT_COMMAND"`, `"${PROMPT_COMMAND:+$PROMPT_COMMAND; }x"`: the
+/// variable's own earlier value is what already ran before this line; only what is added is new.
+fn without_own_value(code: &str, name: &str) -> String {
+    let mut out = code.to_string();
+    // `${NAME:+…}` and `${NAME+…}`: text added only when the old value is set.
+    for open in [format!("${{{name}:+"), format!("${{{name}+")] {
+        while let Some(start) = out.find(&open) {
+            let Some(len) = out[start..].find('}') else {
+                break;
+            };
+            out.replace_range(start..start + len + 1, ";");
+        }
+    }
+    for spelled in [format!("${{{name}}}"), format!("${name}")] {
+        let mut from = 0;
+        while let Some(at) = out[from..].find(&spelled).map(|i| i + from) {
+            let end = at + spelled.len();
+            let next = out[end..].chars().next();
+            if next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                from = end;
+                continue;
+            }
+            out.replace_range(at..end, "");
+            from = at;
+        }
+    }
+    out.trim_matches(|c: char| c == ';' || c.is_whitespace())
+        .to_string()
 }
 
 /// Configuration passed through the environment: `GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.pager

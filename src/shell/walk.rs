@@ -1590,6 +1590,10 @@ impl Walker {
                 }
             }
             elems = placed.into_values().collect();
+            // `PROMPT_COMMAND=(…)`, `PROMPT_COMMAND+=(…)`: bash 5.1 runs every element.
+            let code: Vec<(String, Word)> =
+                elems.iter().map(|e| (name.clone(), e.clone())).collect();
+            self.env_code_sinks(&code);
             if elems.iter().map(|e| e.text.len()).sum::<usize>() <= MAX_VALUE_BYTES {
                 let arr = self.state.arrays.entry(name.clone()).or_default();
                 if !appends {
@@ -1640,7 +1644,9 @@ impl Walker {
             return Some((name, value));
         }
         if standalone {
-            self.env_code_sinks(&[(name.clone(), value.clone())]);
+            // `PROMPT_COMMAND[1]='…'`: one element of an array the shell runs.
+            let base = name.split_once('[').map_or(name.as_str(), |(b, _)| b);
+            self.env_code_sinks(&[(base.to_string(), value.clone())]);
             self.vars.insert(name.clone(), value.clone());
             let ctx = CmdCtx {
                 assignments: vec![(name.clone(), value.clone())],

@@ -500,14 +500,45 @@ impl Walker {
                 return;
             }
         }
-        // `${x:+$x}`: the alternative when the value is known and set; here only the value itself.
+        // `${x:+ALT}`: ALT when x is set, nothing when it is empty. `${x:+$x}` is x's own value.
+        // With x unknown, ALT is what the word holds when it holds anything (`${PROMPT_COMMAND:+
+        // $PROMPT_COMMAND; }history -a`), marked as not known for sure.
         if let Some(alt) = op.strip_prefix(":+").or_else(|| op.strip_prefix('+')) {
-            if let Some(v) = self.known_value(name).filter(|v| !v.text.is_empty()) {
+            let known = self.known_value(name);
+            if let Some(v) = known.as_ref().filter(|v| !v.text.is_empty()) {
                 if alt == format!("${name}") || alt == format!("${{{name}}}") {
-                    b.value(&v, in_dq);
+                    b.value(v, in_dq);
                     return;
                 }
             }
+            if op.starts_with(':') && known.as_ref().is_some_and(|v| v.text.is_empty()) {
+                return;
+            }
+            let mut ab = Builder::default();
+            let kids: Vec<Node> = named_children(n)
+                .into_iter()
+                .filter(|k| k.kind() != "variable_name")
+                .collect();
+            if kids.is_empty() {
+                ab.text(unescape_unquoted(alt), in_dq);
+            } else {
+                for k in kids {
+                    self.fragment(k, src, in_dq, &mut ab);
+                }
+            }
+            let words = ab.finish((0, 0));
+            let joined = Word {
+                text: words
+                    .iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                dynamic: known.is_none() || words.iter().any(|w| w.dynamic),
+                subs: words.iter().flat_map(|w| w.subs.clone()).collect(),
+                ..Word::default()
+            };
+            b.value(&joined, in_dq);
+            return;
         }
         for prefix in [":-", "-", ":=", "="] {
             if let Some(default) = op.strip_prefix(prefix) {
