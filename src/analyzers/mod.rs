@@ -1,6 +1,7 @@
 //! Analyzers: each looks at the IR and reports rule hits. Metadata (title, severity, remediation)
 //! comes from the rule packs; analyzers only say *which* rule fired *where*.
 
+pub mod beacon;
 pub mod command_rules;
 pub mod confusables;
 pub mod credential_handoff;
@@ -73,6 +74,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     guard::analyze,
     reverse_shell::analyze,
     exfil::analyze,
+    beacon::analyze,
     secret_shown::analyze,
     printed_escapes::analyze,
     credential_handoff::analyze,

@@ -392,7 +392,8 @@ impl Walker {
         self.via = saved;
     }
 
-    /// Remember what a command writes to a file, when the content is known.
+    /// Remember what a command writes to a file, when the content is known (under the
+    /// working directory too, when the path is relative and the directory known).
     pub(crate) fn record_written_file(&mut self, idx: usize) {
         let cmd = &self.out.commands[idx];
         let piped = || self.piped.clone();
@@ -409,6 +410,11 @@ impl Walker {
                 Vec::new(),
             ),
             "cat" if cmd.args().is_empty() => (cmd.stdin_text.clone().or_else(piped), Vec::new()),
+            // `cat x > y.sh`: a copy of a file written earlier.
+            "cat" => match cmd.args() {
+                [f] if !f.dynamic => (self.lookup_file(&f.text), Vec::new()),
+                _ => return,
+            },
             "tee" => {
                 let append = cmd
                     .args()
@@ -423,7 +429,7 @@ impl Walker {
                 (cmd.stdin_text.clone().or_else(piped), files)
             }
             // `cp /dev/stdin f <<< …`, `install -m755 /dev/stdin f <<< …`, `dd of=f <<< …`.
-            "cp" | "install" | "dd" => {
+            "cp" | "install" | "dd" | "mv" | "ln" => {
                 let args = cmd.args();
                 let positional: Vec<&Word> = args
                     .iter()
@@ -447,7 +453,11 @@ impl Walker {
                 };
                 match target {
                     Some(t) => (cmd.stdin_text.clone().or_else(piped), vec![(t, false)]),
-                    None => return,
+                    None => match copied_file(&positional) {
+                        // `cp a.sh b.sh`, `mv /tmp/a /tmp/build.sh`, `ln -s /tmp/a b.sh`.
+                        Some((from, to)) => (self.lookup_file(from), vec![(to, false)]),
+                        None => return,
+                    },
                 }
             }
             _ => return,
@@ -462,8 +472,16 @@ impl Walker {
                 .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
                 .map(|r| (r.target.text.clone(), r.op.contains(">>"))),
         );
-        for (path, append) in targets {
+        let cwd = self.state.cwd.clone();
+        let targets = targets.into_iter().flat_map(|(path, append)| {
             let key = file_key(&path).to_string();
+            let under_cwd = cwd
+                .as_ref()
+                .filter(|_| !key.starts_with(['/', '~']))
+                .map(|d| (format!("{}/{key}", d.trim_end_matches('/')), append));
+            std::iter::once((key, append)).chain(under_cwd)
+        });
+        for (key, append) in targets.collect::<Vec<_>>() {
             self.downloads.remove(&key);
             match self.files.get_mut(&key) {
                 Some(existing)
@@ -618,7 +636,7 @@ impl Walker {
                 }
             }
         }
-        let Some(content) = self.files.get(file_key(&file.text)).cloned() else {
+        let Some(content) = self.lookup_file(&file.text) else {
             return;
         };
         self.run_content(file, content, format, how);
@@ -734,4 +752,23 @@ fn runs_file(cmd: &Command, path: &str) -> bool {
     cmd.invoked_as.as_deref().map(file_key) == Some(path)
         || cmd.argv.first().is_some_and(is)
         || matches!(super::nested::shell_invocation(cmd), Some(super::nested::ShellInvocation::Script(f)) if is(f))
+}
+
+/// `SRC DEST` of a two-operand copy, move or link: the destination's path (a directory, written
+/// with a trailing `/`, gets the source's name).
+fn copied_file<'a>(positional: &[&'a Word]) -> Option<(&'a str, String)> {
+    let [from, to] = positional else {
+        return None;
+    };
+    if from.dynamic || to.dynamic {
+        return None;
+    }
+    let dest = match to.text.strip_suffix('/') {
+        Some(dir) => format!(
+            "{dir}/{}",
+            from.text.rsplit('/').next().unwrap_or(&from.text)
+        ),
+        None => to.text.clone(),
+    };
+    Some((from.text.as_str(), dest))
 }

@@ -1116,6 +1116,11 @@ pub(super) fn option_at(opt: &str, args: &[Word], i: usize) -> Option<(Word, usi
         let v = rest.strip_prefix(prefix)?;
         return Some((part(&args[i], v), 1));
     }
+    if let Some(name) = opt.strip_suffix('=').filter(|_| !opt.starts_with("--")) {
+        // `-TT=CMD`: a short-style option spelled with `=`.
+        let v = a.strip_prefix(name)?.strip_prefix('=')?;
+        return Some((part(&args[i], v), 1));
+    }
     if a == opt {
         return args.get(i + 1).map(|v| (v.clone(), 2));
     }
@@ -1155,7 +1160,8 @@ fn strip_markers(spec: &SinkSpec, value: &str) -> Option<String> {
         let before = v;
         for s in &spec.strip {
             if let Some(rest) = v.strip_prefix(s.as_str()) {
-                let is_marker = s.ends_with('!') && !s.starts_with("sil")
+                let is_marker = s == "|"
+                    || s.ends_with('!') && !s.starts_with("sil")
                     || s.ends_with('(')
                     || s.ends_with(' ') && !s.starts_with("sil")
                     || s.ends_with("::=");

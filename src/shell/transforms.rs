@@ -27,6 +27,7 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
         }
         ("base32", a) if decodes(a, "-d", "--decode") => base32(input)?,
         ("xxd", a) if a.iter().any(|x| x.starts_with("-r")) && a.contains(&"-p") => hex(input)?,
+        ("cat", []) => return Some(input.to_string()),
         ("rev", []) => {
             let mut out = String::new();
             for line in input.lines() {

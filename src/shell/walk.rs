@@ -1000,12 +1000,16 @@ impl Walker {
     /// printed into it or its own heredoc.
     fn filter_input(&self, c: &Command, printed: Option<&Word>) -> Option<(Command, Word)> {
         let known = |w: &Word| !w.dynamic && w.subs.is_empty();
-        if let Some(last) = c.argv.last().filter(|_| c.argv.len() > 2) {
+        if let Some(last) = c
+            .argv
+            .last()
+            .filter(|_| c.argv.len() > 2 || c.name() == "cat")
+        {
             if !last.text.starts_with('-') && !last.dynamic {
-                if let Some(content) = self.files.get(file_key(&last.text)).filter(|w| known(w)) {
+                if let Some(content) = self.lookup_file(&last.text).filter(|w| known(w)) {
                     let mut cmd = c.clone();
                     cmd.argv.pop();
-                    return Some((cmd, content.clone()));
+                    return Some((cmd, content));
                 }
             }
         }
@@ -1054,6 +1058,15 @@ impl Walker {
         }
         if only.name() == "mktemp" {
             return Some(mktemp_path(only));
+        }
+        // `$(cat FILE)`, `$(< FILE)`: a file the input wrote.
+        let read = match (only.name(), only.args()) {
+            ("cat", [f]) if !f.dynamic && f.subs.is_empty() => self.lookup_file(&f.text),
+            ("", []) => self.redirected_input(&only.redirects),
+            _ => None,
+        };
+        if let Some(w) = read.filter(|w| !w.dynamic && w.subs.is_empty()) {
+            return Some(w.text.trim_end_matches('\n').to_string());
         }
         printed_literal(only).map(|w| w.text.trim_end_matches('\n').to_string())
     }
@@ -1150,12 +1163,28 @@ impl Walker {
                 })
             }
             [] if !r.target.dynamic => self
-                .files
-                .get(r.target.text.trim_start_matches("./"))
-                .filter(|w| !w.dynamic && w.subs.is_empty())
-                .cloned(),
+                .lookup_file(&r.target.text)
+                .filter(|w| !w.dynamic && w.subs.is_empty()),
             _ => None,
         }
+    }
+
+    /// The known content of a file written earlier in the input: by the path as given, or
+    /// (for a relative path) under the working directory the line is in now (`echo … >
+    /// /tmp/x; cd /tmp; sh x`).
+    pub(crate) fn lookup_file(&self, path: &str) -> Option<Word> {
+        let key = file_key(path);
+        if let Some(w) = self.files.get(key) {
+            return Some(w.clone());
+        }
+        let cwd = self
+            .state
+            .cwd
+            .as_ref()
+            .filter(|_| !key.starts_with(['/', '~']))?;
+        self.files
+            .get(&format!("{}/{key}", cwd.trim_end_matches('/')))
+            .cloned()
     }
 
     fn redirected(&mut self, n: Node, src: &Source) {
