@@ -76,7 +76,10 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             let callback = CALLBACK_DOMAINS
                 .iter()
                 .any(|d| crate::text::dotted_tail(&host, d));
-            if callback || (carries_identity(script, w) && host_after_substitution(&host)) {
+            let in_host = host.contains('$');
+            if callback
+                || (in_host && carries_identity(script, w) && host_after_substitution(&host))
+            {
                 hits.push(hit(cmd, &host, callback));
                 break;
             }

@@ -979,6 +979,45 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             s.what = format!("cloud storage (`{name}`)");
             Some(s)
         }
+        // ML hubs and experiment trackers: what they upload is published or shared with a team
+        // (`huggingface-cli upload REPO ~/.ssh`, `wandb artifact put ~/.aws`, `kaggle datasets
+        // create -p ~/.aws`, `mlflow artifacts log-artifacts --local-dir ~/.ssh`).
+        "huggingface-cli" | "hf" | "wandb" | "kaggle" | "mlflow" => {
+            let words: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            let valued = |names: &[&str]| -> Vec<String> {
+                args.windows(2)
+                    .filter(|w| names.contains(&w[0].text.as_str()))
+                    .map(|w| w[1].text.clone())
+                    .chain(args.iter().filter_map(|a| {
+                        let (k, v) = a.text.split_once('=')?;
+                        names.contains(&k).then(|| v.to_string())
+                    }))
+                    .collect()
+            };
+            let files: Vec<String> = match (name, words.as_slice()) {
+                ("huggingface-cli" | "hf", ["upload", ..]) => positional
+                    .iter()
+                    .skip(2)
+                    .take(1)
+                    .map(|p| p.text.clone())
+                    .collect(),
+                ("wandb", ["artifact", "put", ..]) => {
+                    positional.iter().skip(2).map(|p| p.text.clone()).collect()
+                }
+                ("kaggle", [_, verb, ..]) if matches!(*verb, "create" | "version" | "push") => {
+                    valued(&["-p", "--path"])
+                }
+                ("mlflow", ["artifacts", ..]) => valued(&["--local-file", "--local-dir", "-l"]),
+                _ => return None,
+            };
+            if files.is_empty() {
+                return None;
+            }
+            s.files.extend(files);
+            s.what = format!("an ML hub or experiment tracker (`{name}`)");
+            Some(s)
+        }
         // Backup tools writing to a repository on another machine: every path backed up goes
         // there (`restic -r sftp:host:/r backup ~/.ssh`, `borg create ssh://u@h/r::a ~/.aws`,
         // `duplicity ~/.ssh sftp://u@h/x`, `rdiff-backup ~/.ssh h::/x`).

@@ -1,7 +1,7 @@
 //! The guard switched off from inside: hermes-scan's processes killed by a name pattern that
 //! matches it (`pkill -f 'hermes[-]scan'`, `killall -r 'herm.*scan'`, `kill $(pgrep -f herm)`),
-//! or one of its shell hook's functions (`__hermes_scan_enter`, `__hermes_scan_accept_line`)
-//! redefined so Enter no longer checks anything. Both are `self.tamper`; the hook's variables and
+//! or one of its shell hook's functions (`__hermes_scan_enter`, `__hermes_scan_accept_line`) —
+//! or a function named `hermes-scan` itself — redefined so Enter no longer checks anything. Both are `self.tamper`; the hook's variables and
 //! key bindings are matched by the rule pack.
 
 use super::Hit;
@@ -30,12 +30,12 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     let mut hits: Vec<Hit> = script
         .functions
         .iter()
-        .filter(|f| f.name.starts_with("__hermes_scan_"))
+        .filter(|f| f.name.starts_with("__hermes_scan_") || f.name == "hermes-scan")
         .map(|f| Hit {
             rule_id: "self.tamper",
             span: f.span,
             detail: Some(format!(
-                "function `{}` replaces hermes-scan's shell hook",
+                "function `{}` replaces hermes-scan or its shell hook",
                 f.name
             )),
         })

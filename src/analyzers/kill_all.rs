@@ -81,7 +81,17 @@ fn is_kill(cmd: &Command) -> bool {
 /// A pid source with no real filter after it.
 fn lists_every_pid(cmds: &[&Command]) -> bool {
     let source = cmds.iter().any(|c| match c.name() {
-        "ps" => true,
+        // `ps -o pgid= -p $PID`, `ps -C nginx`: the processes named, not every one.
+        "ps" => !c.args().iter().any(|a| {
+            matches!(
+                a.text.as_str(),
+                "-p" | "--pid" | "-q" | "--quick-pid" | "-C" | "--ppid" | "--sid" | "-s"
+            ) || a.text.starts_with("--pid=")
+                // `ps -o pgid= $PID`, `ps -o pgid= 4242`: a pid operand.
+                || a.text.starts_with('$')
+                || a.text.chars().all(|c| c.is_ascii_digit())
+                || a.text.starts_with("-p") && a.text.len() > 2 && a.text[2..].starts_with(|c: char| c.is_ascii_digit() || c == '$')
+        }),
         "pgrep" | "pidof" => match_all_pattern(c),
         "ls" | "find" | "echo" | "printf" => c.args().iter().any(|a| a.text.starts_with("/proc")),
         _ => false,

@@ -70,10 +70,19 @@ fn printed(cmd: &Command) -> Option<(String, Stored)> {
         .map(|a| a.text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
-    let text = if decode {
-        decode_ansi_c(&joined)
-    } else {
-        joined
+    let text = match args.split_first() {
+        // printf decodes escapes in its format, and in arguments only through `%b`
+        // (`printf '%s\n' '"\e[A": history-search-backward'` prints a backslash and an e).
+        Some((format, rest)) if cmd.name() == "printf" && !format.text.contains("%b") => {
+            let mut text = decode_ansi_c(&format.text);
+            for a in rest {
+                text.push(' ');
+                text.push_str(&a.text);
+            }
+            text
+        }
+        _ if decode => decode_ansi_c(&joined),
+        _ => joined,
     };
     text.contains(['\u{1b}', '\u{9b}', '\u{9d}'])
         .then_some((text, stored))

@@ -429,7 +429,7 @@ impl Walker {
                 (cmd.stdin_text.clone().or_else(piped), files)
             }
             // `cp /dev/stdin f <<< …`, `install -m755 /dev/stdin f <<< …`, `dd of=f <<< …`.
-            "cp" | "install" | "dd" | "mv" | "ln" => {
+            "cp" | "install" | "dd" | "mv" | "ln" | "rsync" => {
                 let args = cmd.args();
                 let positional: Vec<&Word> = args
                     .iter()
@@ -453,6 +453,17 @@ impl Walker {
                 };
                 match target {
                     Some(t) => (cmd.stdin_text.clone().or_else(piped), vec![(t, false)]),
+                    None if cmd.name() == "dd" => {
+                        // `dd if=/tmp/a of=/tmp/z`: a copy.
+                        let operand = |k: &str| {
+                            args.iter()
+                                .find_map(|a| a.text.strip_prefix(k).map(str::to_string))
+                        };
+                        match (operand("if="), operand("of=")) {
+                            (Some(from), Some(to)) => (self.lookup_file(&from), vec![(to, false)]),
+                            _ => return,
+                        }
+                    }
                     None => match copied_file(&positional) {
                         // `cp a.sh b.sh`, `mv /tmp/a /tmp/build.sh`, `ln -s /tmp/a b.sh`.
                         Some((from, to)) => (self.lookup_file(from), vec![(to, false)]),
