@@ -1420,6 +1420,30 @@ impl Walker {
                 ..cmd.argv[0].clone()
             };
             self.run_written_file(&w, Lang::Shell, "executed");
+        } else if !cmd.argv[0].dynamic && !cmd.name().contains('/') {
+            // `PATH=/tmp/b:$PATH git status` after writing `/tmp/b/git`: the written file is
+            // the program that runs.
+            let path = cmd
+                .assignments
+                .iter()
+                .rev()
+                .find(|(n, _)| n == "PATH")
+                .map(|(_, v)| v.text.clone())
+                .or_else(|| self.vars.get("PATH").map(|v| v.text.clone()));
+            let found = path.as_deref().and_then(|p| {
+                p.split(':')
+                    .take_while(|dir| !dir.starts_with('$'))
+                    .filter(|dir| !dir.is_empty())
+                    .map(|dir| format!("{}/{}", dir.trim_end_matches('/'), cmd.name()))
+                    .find(|f| self.lookup_file(f).is_some())
+            });
+            if let Some(file) = found {
+                let w = Word {
+                    text: file,
+                    ..cmd.argv[0].clone()
+                };
+                self.run_written_file(&w, Lang::Shell, "found first on PATH");
+            }
         }
         let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
         for (path, content, append) in super::sinks::tool_writes(&cmd, input.as_ref()) {

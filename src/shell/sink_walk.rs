@@ -410,6 +410,30 @@ impl Walker {
                 Vec::new(),
             ),
             "cat" if cmd.args().is_empty() => (cmd.stdin_text.clone().or_else(piped), Vec::new()),
+            // `sed -i 's/foo/rm -rf ~/' x`: a file written earlier, edited in place.
+            "sed" | "gsed" => {
+                let args = cmd.args();
+                let in_place = |t: &str| t == "-i" || t == "--in-place" || t.starts_with("-i.");
+                let Some(file) = args.last().filter(|f| !f.dynamic && args.len() >= 3) else {
+                    return;
+                };
+                if !args.iter().any(|a| in_place(&a.text)) {
+                    return;
+                }
+                let Some(content) = self.lookup_file(&file.text) else {
+                    return;
+                };
+                let mut edit = cmd.clone();
+                edit.argv.retain(|a| !in_place(&a.text));
+                edit.argv.pop();
+                let Some(text) = super::transforms::filtered(&edit, &content.text) else {
+                    return;
+                };
+                (
+                    Some(Word { text, ..content }),
+                    vec![(file.text.clone(), false)],
+                )
+            }
             // `cat x > y.sh`: a copy of a file written earlier.
             "cat" => match cmd.args() {
                 [f] if !f.dynamic => (self.lookup_file(&f.text), Vec::new()),
