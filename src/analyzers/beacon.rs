@@ -5,19 +5,14 @@
 //! and the machine through DNS. Secrets in a lookup are `exfil.secret-*`; a host name from
 //! `$(hostname)` alone (`nslookup $(hostname).corp.net`) is ordinary diagnostics.
 
+use super::vocab::DNS_LOOKUPS;
 use super::Hit;
 use crate::shell::ir::{Command, Word};
 use crate::shell::Script;
 
-/// Programs that resolve (and so send to a DNS server) a host name they are given.
+/// Programs besides the DNS lookup tools ([`DNS_LOOKUPS`]) that resolve (and so send to a DNS
+/// server) a host name they are given.
 const RESOLVING: &[&str] = &[
-    "dig",
-    "nslookup",
-    "host",
-    "drill",
-    "kdig",
-    "delv",
-    "doggo",
     "ping",
     "ping6",
     "getent",
@@ -66,7 +61,7 @@ const IDENTITY: &[&str] = &["whoami", "id", "logname", "users"];
 pub fn analyze(script: &Script) -> Vec<Hit> {
     let mut hits = Vec::new();
     for cmd in &script.commands {
-        if !RESOLVING.contains(&cmd.name()) {
+        if !RESOLVING.contains(&cmd.name()) && !DNS_LOOKUPS.contains(&cmd.name()) {
             continue;
         }
         for w in cmd.args() {

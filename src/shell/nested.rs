@@ -616,13 +616,8 @@ impl Walker {
                 w.emit(argv, ctx);
                 w.depth -= 1;
             } else {
-                let mut text = value;
-                for a in &args {
-                    text.push(' ');
-                    text.push_str(&single_quoted(&a.text));
-                }
                 let code = Word {
-                    text,
+                    text: with_quoted_args(value, &args),
                     span: at,
                     ..Word::default()
                 };
@@ -639,16 +634,12 @@ impl Walker {
         if self.call_stack.contains(&key) || self.depth + 1 > super::walk::MAX_DEPTH {
             return;
         }
-        let mut text = match value.strip_prefix('!') {
+        let line = match value.strip_prefix('!') {
             Some(shell) => shell.to_string(),
             None => format!("git {value}"),
         };
-        for a in args {
-            text.push(' ');
-            text.push_str(&single_quoted(&a.text));
-        }
         let code = Word {
-            text,
+            text: with_quoted_args(line, args),
             span: at,
             ..Word::default()
         };
@@ -1955,6 +1946,16 @@ pub(crate) fn join_words(words: &[Word]) -> Word {
 
 /// Most aliases one input may define (each later command is looked up among them).
 const MAX_ALIASES: usize = 256;
+
+/// A command line followed by `args`, each as one single-quoted word (an alias or a git alias
+/// called with arguments).
+pub(crate) fn with_quoted_args(mut line: String, args: &[Word]) -> String {
+    for a in args {
+        line.push(' ');
+        line.push_str(&single_quoted(&a.text));
+    }
+    line
+}
 
 /// `text` as one single-quoted shell word.
 pub(crate) fn single_quoted(text: &str) -> String {

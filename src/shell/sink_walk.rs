@@ -507,16 +507,15 @@ impl Walker {
                 .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
                 .map(|r| (r.target.text.clone(), r.op.contains(">>"))),
         );
-        let cwd = self.state.cwd.clone();
-        let targets = targets.into_iter().flat_map(|(path, append)| {
-            let key = file_key(&path).to_string();
-            let under_cwd = cwd
-                .as_ref()
-                .filter(|_| !key.starts_with(['/', '~']))
-                .map(|d| (format!("{}/{key}", d.trim_end_matches('/')), append));
-            std::iter::once((key, append)).chain(under_cwd)
-        });
-        for (key, append) in targets.collect::<Vec<_>>() {
+        let targets: Vec<(String, bool)> = targets
+            .into_iter()
+            .flat_map(|(path, append)| {
+                let key = file_key(&path).to_string();
+                let under_cwd = self.key_under_cwd(&key).map(|k| (k, append));
+                std::iter::once((key, append)).chain(under_cwd)
+            })
+            .collect();
+        for (key, append) in targets {
             self.downloads.remove(&key);
             match self.files.get_mut(&key) {
                 Some(existing)

@@ -2448,11 +2448,7 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
             continue;
         }
         if let Some((_, w, value)) = aliases.iter().find(|(name, _, _)| name == a) {
-            let mut line = format!("git {value}");
-            for rest in &args[i + 1..] {
-                line.push(' ');
-                line.push_str(&super::nested::single_quoted(&rest.text));
-            }
+            let line = super::nested::with_quoted_args(format!("git {value}"), &args[i + 1..]);
             push(text(part(w, &line)), Place::default());
             return;
         }

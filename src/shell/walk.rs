@@ -1177,14 +1177,18 @@ impl Walker {
         if let Some(w) = self.files.get(key) {
             return Some(w.clone());
         }
+        self.files.get(&self.key_under_cwd(key)?).cloned()
+    }
+
+    /// A relative file key as a path under the known working directory (`job` after `cd /tmp`
+    /// is `/tmp/job`); None for an absolute key or an unknown directory.
+    pub(crate) fn key_under_cwd(&self, key: &str) -> Option<String> {
         let cwd = self
             .state
             .cwd
             .as_ref()
             .filter(|_| !key.starts_with(['/', '~']))?;
-        self.files
-            .get(&format!("{}/{key}", cwd.trim_end_matches('/')))
-            .cloned()
+        Some(format!("{}/{key}", cwd.trim_end_matches('/')))
     }
 
     fn redirected(&mut self, n: Node, src: &Source) {

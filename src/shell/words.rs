@@ -373,6 +373,25 @@ impl Walker {
     }
 
     /// `${…}` forms: plain, `${IFS:0:1}`, `${x:-default}`, anything else is dynamic.
+    /// The words of an expansion operator's operand (the ALT of `${x:+ALT}`, the DEFAULT of
+    /// `${x:-DEFAULT}`): its nodes evaluated (it may hold quotes or expansions), or `literal`
+    /// unescaped when the parser gave it none.
+    fn operand_words(&mut self, n: Node, src: &Source, in_dq: bool, literal: &str) -> Vec<Word> {
+        let mut ob = Builder::default();
+        let kids: Vec<Node> = named_children(n)
+            .into_iter()
+            .filter(|k| k.kind() != "variable_name")
+            .collect();
+        if kids.is_empty() {
+            ob.text(unescape_unquoted(literal), in_dq);
+        } else {
+            for k in kids {
+                self.fragment(k, src, in_dq, &mut ob);
+            }
+        }
+        ob.finish((0, 0))
+    }
+
     fn braced_expansion(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
         let raw = src.text_of(n).trim_start();
         let inner = raw
@@ -514,30 +533,8 @@ impl Walker {
             if op.starts_with(':') && known.as_ref().is_some_and(|v| v.text.is_empty()) {
                 return;
             }
-            let mut ab = Builder::default();
-            let kids: Vec<Node> = named_children(n)
-                .into_iter()
-                .filter(|k| k.kind() != "variable_name")
-                .collect();
-            if kids.is_empty() {
-                ab.text(unescape_unquoted(alt), in_dq);
-            } else {
-                for k in kids {
-                    self.fragment(k, src, in_dq, &mut ab);
-                }
-            }
-            let words = ab.finish((0, 0));
-            let joined = Word {
-                text: words
-                    .iter()
-                    .map(|w| w.text.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                dynamic: known.is_none() || words.iter().any(|w| w.dynamic),
-                subs: words.iter().flat_map(|w| w.subs.clone()).collect(),
-                ..Word::default()
-            };
-            b.value(&joined, in_dq);
+            let words = self.operand_words(n, src, in_dq, alt);
+            b.value(&joined_operand(&words, known.is_none()), in_dq);
             return;
         }
         for prefix in [":-", "-", ":=", "="] {
@@ -549,20 +546,7 @@ impl Walker {
                 if always_set || self.known_value(name).is_some_and(|v| !v.text.is_empty()) {
                     self.variable(name, None, in_dq, b);
                 } else {
-                    // Evaluate the default's nodes (it may hold quotes or expansions).
-                    let mut db = Builder::default();
-                    let kids: Vec<Node> = named_children(n)
-                        .into_iter()
-                        .filter(|k| k.kind() != "variable_name")
-                        .collect();
-                    if kids.is_empty() {
-                        db.text(unescape_unquoted(default), in_dq);
-                    } else {
-                        for k in kids {
-                            self.fragment(k, src, in_dq, &mut db);
-                        }
-                    }
-                    let words = db.finish((0, 0));
+                    let words = self.operand_words(n, src, in_dq, default);
                     // `: ${Z:=/usr}` assigns a literal default as well as giving it (the default
                     // is walked once: nested defaults must not multiply the work).
                     if let ("=" | ":=", [w]) = (prefix, words.as_slice()) {
@@ -578,16 +562,7 @@ impl Walker {
                     }
                     let known_empty = prefix.starts_with(':')
                         && self.known_value(name).is_some_and(|v| v.text.is_empty());
-                    let joined = Word {
-                        text: words
-                            .iter()
-                            .map(|w| w.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" "),
-                        dynamic: !known_empty || words.iter().any(|w| w.dynamic),
-                        subs: words.iter().flat_map(|w| w.subs.clone()).collect(),
-                        ..Word::default()
-                    };
+                    let joined = joined_operand(&words, !known_empty);
                     // `unset Q; rm -rf "${Q:-/etc}"`: a variable known to be empty takes the default.
                     if known_empty {
                         b.value(&joined, in_dq);
@@ -1079,5 +1054,19 @@ mod brace_tests {
         let s = "{a,b}";
         assert_eq!(brace_expand(s, &[false, true, true, true, false]), None);
         assert_eq!(brace_expand(s, &[true, true, false, true, true]), None);
+    }
+}
+
+/// An operator's operand words as one value; `uncertain` when whether it applies is not known.
+fn joined_operand(words: &[Word], uncertain: bool) -> Word {
+    Word {
+        text: words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        dynamic: uncertain || words.iter().any(|w| w.dynamic),
+        subs: words.iter().flat_map(|w| w.subs.clone()).collect(),
+        ..Word::default()
     }
 }
