@@ -84,9 +84,7 @@ impl Drop for Workdir {
 }
 
 fn workdir(name: &str) -> Workdir {
-    let d = std::env::temp_dir().join(format!("hermes-scan-agent-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::scratch(&format!("agent-{name}"));
     Workdir(d)
 }
 

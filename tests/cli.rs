@@ -9,7 +9,7 @@ use std::process::{Command, Output, Stdio};
 
 /// The binary, isolated from the developer's own config, approvals and project files.
 fn bin() -> Command {
-    let home = std::env::temp_dir().join(format!("hermes-scan-cli-home-{}", std::process::id()));
+    let home = common::shared_scratch("cli-home");
     bin_in(&home)
 }
 
@@ -364,7 +364,7 @@ fn batch_answers_repeated_lines_each_with_its_own_number() {
 
 #[test]
 fn policy_can_lower_ordinary_rules_but_never_the_floor() {
-    let dir = std::env::temp_dir().join(format!("hermes-scan-policy-{}", std::process::id()));
+    let dir = common::shared_scratch("policy");
     std::fs::create_dir_all(&dir).unwrap();
     let policy = dir.join("policy.toml");
     std::fs::write(
@@ -518,7 +518,7 @@ fn explanations_name_homograph_code_points_and_exfil_source_and_sink() {
 
 #[test]
 fn user_config_project_file_and_malformed_config() {
-    let home = std::env::temp_dir().join(format!("hermes-scan-cli-config-{}", std::process::id()));
+    let home = common::shared_scratch("cli-config");
     let run = |args: &[&str], stdin: Option<&[u8]>| run_with(bin_in(&home), args, stdin);
     let cfg_dir = home.join("config/hermes-scan");
     std::fs::create_dir_all(&cfg_dir).unwrap();

@@ -105,9 +105,7 @@ fn hidden_tag_text_is_decoded_and_located() {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-ctx-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::scratch(&format!("ctx-{name}"));
     d
 }
 

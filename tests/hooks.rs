@@ -1,11 +1,13 @@
 //! Agent hook adapters against recorded payloads of each protocol: allow, warn, block, floor and
 //! every kind of bad input, through the real binary.
 
+mod common;
+
 use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn hook(agent: &str, stdin: &[u8]) -> (i32, String) {
-    let home = std::env::temp_dir().join(format!("hermes-scan-hooks-home-{}", std::process::id()));
+    let home = common::shared_scratch("hooks-home");
     std::fs::create_dir_all(&home).unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
         .env("HOME", &home)

@@ -238,7 +238,7 @@ struct Run {
 /// and every descendant it waited for (wait4's rusage; the child is reaped by wait4 itself).
 #[allow(clippy::zombie_processes)]
 fn measure(args: &[&str], stdin: &[u8]) -> Run {
-    let home = std::env::temp_dir().join(format!("hermes-scan-hostile-{}", std::process::id()));
+    let home = common::shared_scratch("hostile");
     std::fs::create_dir_all(&home).unwrap();
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
@@ -406,7 +406,7 @@ fn prompt_answers_every_hostile_input_within_bounds() {
 
 /// Run with fault injection (`HERMES_SCAN_FAULT`) in the worker.
 fn faulty(args: &[&str], fault: &str, stdin: &[u8]) -> (Option<i32>, String, String, Duration) {
-    let home = std::env::temp_dir().join(format!("hermes-scan-fault-{}", std::process::id()));
+    let home = common::shared_scratch("fault");
     let start = Instant::now();
     let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
         .args(args)

@@ -47,9 +47,7 @@ fn install_command(eco: &str, pkg: &str, ver: &str) -> String {
 }
 
 fn fresh_home(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-inc-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::scratch(&format!("inc-{name}"));
     d
 }
 

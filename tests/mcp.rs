@@ -138,7 +138,7 @@ fn a_clean_pinned_config_passes() {
 
 #[test]
 fn check_judges_claude_mcp_add() {
-    let home = std::env::temp_dir().join(format!("hermes-scan-mcp-check-{}", std::process::id()));
+    let home = common::shared_scratch("mcp-check");
     for (cmd, code) in [
         ("claude mcp add colors -- npx -y @ctrl/tinycolor@4.1.1", 1),
         ("claude mcp add -s user ua -- npx -y ua-parser-js@0.7.29", 1),

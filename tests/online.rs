@@ -74,9 +74,7 @@ fn good_osv() -> Handler {
 }
 
 fn project(name: &str, packages: usize, evil: bool) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-online-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::scratch(&format!("online-{name}"));
     let mut pk = serde_json::Map::new();
     pk.insert(String::new(), json!({"name": "app"}));
     for i in 0..packages {

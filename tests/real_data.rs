@@ -9,8 +9,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 fn fresh(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-real-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+    let d = common::scratch(&format!("real-{name}"));
     d
 }
 

@@ -7,8 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn home(name: &str) -> PathBuf {
-    let h = std::env::temp_dir().join(format!("hermes-scan-rough-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&h);
+    let h = common::scratch(&format!("rough-{name}"));
     std::fs::create_dir_all(h.join("config/hermes-scan")).unwrap();
     h
 }

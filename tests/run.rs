@@ -13,8 +13,7 @@ mod common;
 const FAKE_TOKEN: &str = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
 
 fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-run-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
+    let d = common::scratch(&format!("run-{name}"));
     std::fs::create_dir_all(d.join("work")).unwrap();
     d
 }

@@ -1,13 +1,13 @@
 //! `setup` installs agent hooks idempotently without losing other settings; `doctor` reports
 //! them; `allow` manages exact approvals; `--yolo` skips approvals but never the floor.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn home(name: &str) -> PathBuf {
-    let h = std::env::temp_dir().join(format!("hermes-scan-setup-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&h);
-    std::fs::create_dir_all(&h).unwrap();
+    let h = common::scratch(&format!("setup-{name}"));
     h
 }
 

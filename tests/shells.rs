@@ -4,6 +4,8 @@
 //! file or pipes an empty loopback response into sh), so a broken hook fails the test, not the
 //! machine.
 
+mod common;
+
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -146,9 +148,7 @@ fn which(shell: &str) -> Option<PathBuf> {
 
 /// A scratch HOME with a config: a deny pattern and a short approval timeout.
 fn scratch(shell: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("hermes-scan-shell-{shell}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::scratch(&format!("shell-{shell}"));
     std::fs::create_dir_all(dir.join("config/hermes-scan")).unwrap();
     std::fs::write(
         dir.join("config/hermes-scan/config.toml"),
@@ -385,7 +385,7 @@ fn hooks_refuse_to_load_in_the_wrong_shell() {
 #[test]
 fn hooks_never_change_what_a_non_interactive_shell_runs() {
     let bin = env!("CARGO_BIN_EXE_hermes-scan");
-    let dir = std::env::temp_dir().join(format!("hermes-scan-nonint-{}", std::process::id()));
+    let dir = common::shared_scratch("nonint");
     std::fs::create_dir_all(&dir).unwrap();
     for shell in shells_here() {
         let (load, probe) = match shell {

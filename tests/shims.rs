@@ -1,14 +1,14 @@
 //! Package-manager shims against stub package managers that record their argv, and the `install`
 //! lazy-install front door.
 
+mod common;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn setup(name: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let root =
-        std::env::temp_dir().join(format!("hermes-scan-shims-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&root);
+    let root = common::scratch(&format!("shims-{name}"));
     let (shims, stubs) = (root.join("shims"), root.join("stubs"));
     std::fs::create_dir_all(&stubs).unwrap();
     for m in ["npm", "pip", "cargo"] {

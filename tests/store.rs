@@ -2,14 +2,14 @@
 //! corrupt source, migration of the earlier one-file-per-package layout, and a store replaced
 //! under a running process.
 
+mod common;
+
 use hermes_scan::supply::store::{self, Mode};
 use hermes_scan::supply::Ecosystem;
 use std::path::{Path, PathBuf};
 
 fn fresh(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-store-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = common::scratch(&format!("store-{name}"));
     d
 }
 

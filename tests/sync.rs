@@ -122,8 +122,7 @@ fn sync_downloads_imports_revalidates_and_survives_every_failure() {
     let Some(osv) = common::shared_data().map(|d| d.join("osv")) else {
         return;
     };
-    let home = std::env::temp_dir().join(format!("hermes-scan-sync-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
+    let home = common::scratch("sync");
     let server = serve();
     let pypi = Arc::new(std::fs::read(osv.join("PyPI/all.zip")).unwrap());
     let npm = Arc::new(std::fs::read(osv.join("npm/all.zip")).unwrap());
@@ -275,8 +274,7 @@ fn auto_sync_refreshes_stale_data_in_the_background_only_after_an_install_check(
         Arc::new(std::fs::read(osv.join("PyPI/all.zip")).unwrap()),
         "\"a1\"",
     );
-    let home = std::env::temp_dir().join(format!("hermes-scan-autosync-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
+    let home = common::scratch("autosync");
     let cfg = home.join("config/hermes-scan");
     std::fs::create_dir_all(&cfg).unwrap();
     std::fs::write(

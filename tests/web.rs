@@ -207,7 +207,7 @@ fn lists_private_mode_redirects_and_lookalikes() {
 
 #[test]
 fn cli_and_hooks() {
-    let home = std::env::temp_dir().join(format!("hermes-scan-web-{}", std::process::id()));
+    let home = common::shared_scratch("web");
     let run = |args: &[&str]| common::bin_in(&home).args(args).output().unwrap();
     let out = run(&["url", "--no-resolve", "https://93.184.216.34/"]);
     assert_eq!(

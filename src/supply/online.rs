@@ -227,22 +227,27 @@ pub fn refresh(client: &OsvClient, packages: &[Locked], store_dir: &Path) -> Res
         super::unix_now()
     ));
     std::fs::create_dir_all(&tmp).map_err(|e| e.to_string())?;
-    let mut fetched = HashMap::new();
-    for id in &ids {
-        let v = client.vuln(id)?;
-        std::fs::write(tmp.join(format!("{id}.json")), v.to_string()).map_err(|e| e.to_string())?;
-        fetched.insert(id.clone(), ());
-    }
-    if !fetched.is_empty() {
-        super::store::import_as(
-            &tmp,
-            store_dir,
-            super::store::ONLINE_SOURCE,
-            super::store::Mode::Merge,
-        )?;
-    }
+    // The fetched records are removed whether the import succeeds or a request fails midway.
+    let imported = (|| -> Result<usize, String> {
+        let mut fetched = HashMap::new();
+        for id in &ids {
+            let v = client.vuln(id)?;
+            std::fs::write(tmp.join(format!("{id}.json")), v.to_string())
+                .map_err(|e| e.to_string())?;
+            fetched.insert(id.clone(), ());
+        }
+        if !fetched.is_empty() {
+            super::store::import_as(
+                &tmp,
+                store_dir,
+                super::store::ONLINE_SOURCE,
+                super::store::Mode::Merge,
+            )?;
+        }
+        Ok(fetched.len())
+    })();
     let _ = std::fs::remove_dir_all(&tmp);
-    Ok(fetched.len())
+    imported
 }
 
 /// Advisory entries the OSV API knows for each `(ecosystem, name, version)` (version `None`:

@@ -46,11 +46,49 @@ pub fn shared_data() -> Option<std::path::PathBuf> {
     }
 }
 
+/// Every scratch directory this test process made; removed when the process exits.
+static SCRATCH: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+
+extern "C" {
+    fn atexit(callback: extern "C" fn()) -> std::os::raw::c_int;
+}
+
+extern "C" fn remove_scratch() {
+    if let Ok(dirs) = SCRATCH.lock() {
+        for d in dirs.iter() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+/// `hermes-scan-{name}-PID` in the temp dir, created if missing and kept as it is otherwise (a
+/// home several tests share), removed when the test process exits.
+pub fn shared_scratch(name: &str) -> std::path::PathBuf {
+    static REGISTER: std::sync::Once = std::sync::Once::new();
+    REGISTER.call_once(|| {
+        // SAFETY: registers a plain function with the C runtime; it only removes directories.
+        unsafe { atexit(remove_scratch) };
+    });
+    let d = std::env::temp_dir().join(format!("hermes-scan-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&d).unwrap();
+    let mut dirs = SCRATCH.lock().unwrap();
+    if !dirs.contains(&d) {
+        dirs.push(d.clone());
+    }
+    d
+}
+
+/// A fresh, empty `hermes-scan-{name}-PID` in the temp dir, removed when the test process exits.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let d = shared_scratch(name);
+    std::fs::remove_dir_all(&d).unwrap();
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
 /// A fresh scratch project `hermes-scan-{tag}-{name}-PID` with the given files.
 pub fn project(tag: &str, name: &str, files: &[(&str, &str)]) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("hermes-scan-{tag}-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
+    let d = scratch(&format!("{tag}-{name}"));
     for (f, text) in files {
         let p = d.join(f);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
