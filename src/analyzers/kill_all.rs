@@ -21,6 +21,8 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 let inside: Vec<&Command> = script.commands_within(s).collect();
                 if lists_every_pid(&inside) {
                     hits.push(hit(cmd, "every pid the substitution lists"));
+                } else if inside.iter().any(|c| names_init(c)) {
+                    hits.push(hit(cmd, "init (pid 1), whose death halts the machine"));
                 } else if super::guard::lists_scanner(&inside) {
                     hits.push(tamper(cmd));
                 }
@@ -97,6 +99,24 @@ fn lists_every_pid(cmds: &[&Command]) -> bool {
         _ => false,
     });
     source && !cmds.iter().any(|c| is_filter(c))
+}
+
+/// `pidof systemd`, `pgrep -x init`, `cat /proc/1/stat`: a pid source that gives pid 1 (the
+/// first of its results when `head`/`awk` narrow them, all of them otherwise).
+fn names_init(c: &Command) -> bool {
+    let operands = || c.args().iter().filter(|a| !a.text.starts_with('-'));
+    match c.name() {
+        "pidof" | "pgrep" => operands().any(|a| {
+            matches!(
+                a.text.trim_start_matches('^').trim_end_matches('$'),
+                "systemd" | "init" | "/sbin/init" | "/lib/systemd/systemd" | "launchd"
+            )
+        }),
+        "cat" | "head" | "cut" | "awk" | "sed" | "grep" | "readlink" => {
+            operands().any(|a| a.text == "/proc/1" || a.text.starts_with("/proc/1/"))
+        }
+        _ => false,
+    }
 }
 
 /// `pgrep .`, `pgrep -f ''`, `pgrep -u root`: every process (of a user).

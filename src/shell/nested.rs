@@ -432,6 +432,16 @@ impl Walker {
         }
         self.emit_depth += 1;
         let saved_place = self.place.clone();
+        // `$EMPTY rm -rf ~`, `$@ rm -rf ~`: a leading expansion the input never set may expand
+        // to nothing, and then the next word is the program; that reading is analysed too.
+        if argv.len() > 1
+            && may_expand_to_nothing(&argv[0])
+            && !argv[1].dynamic
+            && !argv[1].text.starts_with('-')
+        {
+            self.emit_unwrapped(argv[1..].to_vec(), ctx.clone());
+            self.place = saved_place.clone();
+        }
         self.emit_unwrapped(argv, ctx);
         self.place = saved_place;
         self.emit_depth -= 1;
@@ -1720,6 +1730,23 @@ const FILE_PROGRAMS: &[&str] = &[
     "truncate",
 ];
 
+/// A word that is one expansion of unknown value, unquoted (`$X`, `${X}`, `$*`) or `"$@"`:
+/// empty when the variable is unset or there are no positional parameters.
+fn may_expand_to_nothing(w: &Word) -> bool {
+    let t = w.text.as_str();
+    let name = t
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .or_else(|| t.strip_prefix('$'));
+    let Some(name) = name else {
+        return false;
+    };
+    let plain = !name.is_empty()
+        && (matches!(name, "@" | "*")
+            || name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    w.dynamic && plain && (!w.quoted || name == "@")
+}
+
 /// `$1`, `${2}`, `$@`, `"$*"`: a reference to a positional parameter.
 fn is_positional_reference(text: &str) -> bool {
     let t = text
@@ -1742,6 +1769,9 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
     for w in argv.iter_mut().skip(1) {
         if w.glob {
             if let Some(expanded) = expand_top_glob(&w.text) {
+                w.text = expanded;
+            }
+            if let Some(expanded) = expand_known_name_glob(&w.text) {
                 w.text = expanded;
             }
         }
@@ -1853,15 +1883,87 @@ fn expand_top_glob(path: &str) -> Option<String> {
     if !first.contains(['*', '?', '[']) || first.chars().all(|c| c == '*') {
         return None;
     }
-    let mut hits = TOP.iter().filter(|t| crate::text::glob::matches(first, t));
-    let only = hits.next()?;
-    if hits.next().is_some() {
-        return None;
-    }
+    // `/[[:alpha:]]*`, `/*[!.]`: a pattern every usual top-level name matches is `/*`.
+    let only = if [
+        "bin", "etc", "home", "usr", "var", "boot", "lib", "opt", "root", "srv",
+    ]
+    .iter()
+    .all(|t| crate::text::glob::matches(first, t))
+    {
+        "*"
+    } else {
+        let mut hits = TOP.iter().filter(|t| crate::text::glob::matches(first, t));
+        let only = hits.next()?;
+        if hits.next().is_some() {
+            return None;
+        }
+        only
+    };
     Some(if tail.is_empty() {
         format!("/{only}")
     } else {
         format!("/{only}/{tail}")
+    })
+}
+
+/// Entries of system directories whose loss matters most, most critical first: a glob in such a
+/// directory that matches one (`/etc/pass?d`, `/etc/sh*w`) is written as that entry, the one a
+/// delete or an overwrite of the glob would surely reach. In a home directory, a pattern every
+/// ordinary name matches (`~/[[:alnum:]]*`, `~/[^.]*`) is `~/*`; in the working directory,
+/// a pattern matching `.git` (`.gi?`, `.[g]it`) is `.git`.
+fn expand_known_name_glob(path: &str) -> Option<String> {
+    const KNOWN: &[(&str, &[&str])] = &[
+        (
+            "/etc",
+            &[
+                "passwd",
+                "shadow",
+                "sudoers",
+                "group",
+                "gshadow",
+                "fstab",
+                "nsswitch.conf",
+                "login.defs",
+                "pam.d",
+                "sudoers.d",
+            ],
+        ),
+        (".", &[".git"]),
+    ];
+    const HOMES: &[&str] = &["~", "$HOME", "${HOME}"];
+    let (dir, name) = match path.rsplit_once('/') {
+        Some((d, n)) => (if d.is_empty() { "/" } else { d }, n),
+        None => (".", path),
+    };
+    // A bare `*` keeps its own meaning (every entry), and only a pattern that starts with `.`
+    // matches a dot file.
+    if !name.contains(['*', '?', '['])
+        || name.chars().all(|c| c == '*')
+        || dir.contains(['*', '?', '['])
+    {
+        return None;
+    }
+    let glob = crate::text::glob::matches;
+    if HOMES.contains(&dir) {
+        let ordinary = [
+            "Documents",
+            "Desktop",
+            "projects",
+            "src",
+            "go",
+            "notes.txt",
+            "Work",
+        ];
+        return (name != "*" && ordinary.iter().all(|n| glob(name, n))).then(|| format!("{dir}/*"));
+    }
+    let (_, names) = KNOWN.iter().find(|(d, _)| *d == dir)?;
+    let hit = names
+        .iter()
+        .find(|n| glob(name, n) && (name.starts_with('.') || !n.starts_with('.')))?;
+    Some(if dir == "." {
+        hit.to_string()
+    } else {
+        format!("{dir}/{hit}")
     })
 }
 

@@ -2396,7 +2396,7 @@ fn git_config_code(spec: &SinkSpec, key: &str, value: &str) -> Option<String> {
     if key.starts_with("alias.") {
         return value.strip_prefix('!').map(|v| v.to_string());
     }
-    if key == "credential.helper" {
+    if key.starts_with("credential.") && key.ends_with(".helper") {
         // git hands the helper the credentials on stdin: read it like the credential store.
         return value
             .strip_prefix('!')
@@ -2406,7 +2406,15 @@ fn git_config_code(spec: &SinkSpec, key: &str, value: &str) -> Option<String> {
         || (key.starts_with("filter.")
             && (key.ends_with(".clean") || key.ends_with(".smudge") || key.ends_with(".process")))
         || (key.starts_with("diff.") && (key.ends_with(".textconv") || key.ends_with(".command")))
-        || (key.starts_with("merge.") && key.ends_with(".driver"));
+        || (key.starts_with("merge.") && key.ends_with(".driver"))
+        || ((key.starts_with("difftool.") || key.starts_with("mergetool."))
+            && key.ends_with(".cmd"))
+        || (key.starts_with("remote.")
+            && (key.ends_with(".uploadpack") || key.ends_with(".receivepack")));
+    // `submodule.NAME.update = !CMD`: `git submodule update` runs CMD in the submodule.
+    if key.starts_with("submodule.") && key.ends_with(".update") {
+        return value.strip_prefix('!').map(|v| v.to_string());
+    }
     if spec.keys.iter().any(|k| k.eq_ignore_ascii_case(&key)) || sub_command {
         return Some(value.to_string());
     }
@@ -2454,6 +2462,29 @@ fn git(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         }
         if a == "config" {
             git_config_command(spec, &args[i + 1..], push);
+        }
+        // `git clone -c core.fsmonitor=CMD URL`: the configuration is written into the new
+        // repository, and the checkout that ends the clone already runs it.
+        if a == "clone" {
+            let rest = &args[i + 1..];
+            for (j, w) in rest.iter().enumerate() {
+                let (holder, kv) = match w.text.as_str() {
+                    "-c" | "--config" => match rest.get(j + 1) {
+                        Some(v) => (v, v.text.as_str()),
+                        None => continue,
+                    },
+                    t => match t.strip_prefix("--config=") {
+                        Some(kv) => (w, kv),
+                        None => continue,
+                    },
+                };
+                if let Some(code) = kv
+                    .split_once('=')
+                    .and_then(|(k, v)| git_config_code(spec, k, v))
+                {
+                    push(text(part(holder, &code)), Place::default());
+                }
+            }
         }
         git_subcommand_code(a, &args[i + 1..], push);
         return;

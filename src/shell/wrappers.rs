@@ -156,6 +156,8 @@ const SPECS: &[Spec] = &[
             "--type",
             "--command-timeout",
             "--other-user",
+            "-R",
+            "--chroot",
         ],
         leading: 0,
         assignments: true,
@@ -423,6 +425,23 @@ const SPECS: &[Spec] = &[
     Spec {
         names: &["time"],
         value_opts: &["-f", "-o", "--format", "--output"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    // Task spooler queues the command; AppArmor's aa-exec runs it under a profile.
+    Spec {
+        names: &["tsp"],
+        value_opts: &["-L", "-N", "-D", "-W", "-E"],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        names: &["aa-exec"],
+        value_opts: &["-p", "--profile", "-n", "--namespace"],
         leading: 0,
         assignments: false,
         verbs: &[],

@@ -33,6 +33,15 @@ fn pieces(pattern: &str) -> Vec<Piece> {
                     j += 1;
                 }
                 while j < p.len() && p[j] != ']' {
+                    // `[:alpha:]` inside a bracket is one class; its `]` does not close it.
+                    if p[j] == '[' && p.get(j + 1) == Some(&':') {
+                        if let Some(end) = (j + 2..p.len().saturating_sub(1))
+                            .find(|&e| p[e] == ':' && p[e + 1] == ']')
+                        {
+                            j = end + 2;
+                            continue;
+                        }
+                    }
                     j += 1;
                 }
                 if j >= p.len() {
@@ -42,6 +51,15 @@ fn pieces(pattern: &str) -> Vec<Piece> {
                     let mut set = Vec::new();
                     let mut k = 0;
                     while k < body.len() {
+                        if body[k] == '[' && body.get(k + 1) == Some(&':') {
+                            let name_end = (k + 2..body.len()).find(|&e| body[e] == ':');
+                            if let Some(e) = name_end {
+                                let name: String = body[k + 2..e].iter().collect();
+                                set.extend_from_slice(posix_class(&name));
+                                k = e + 2;
+                                continue;
+                            }
+                        }
                         if k + 2 < body.len() && body[k + 1] == '-' {
                             set.push((body[k], body[k + 2]));
                             k += 3;
@@ -59,6 +77,25 @@ fn pieces(pattern: &str) -> Vec<Piece> {
         i += 1;
     }
     out
+}
+
+/// The ASCII ranges of a POSIX character class (`alpha`, `digit`, …); an unknown name is empty.
+fn posix_class(name: &str) -> &'static [(char, char)] {
+    match name {
+        "alpha" => &[('a', 'z'), ('A', 'Z')],
+        "digit" => &[('0', '9')],
+        "alnum" => &[('a', 'z'), ('A', 'Z'), ('0', '9')],
+        "upper" => &[('A', 'Z')],
+        "lower" => &[('a', 'z')],
+        "xdigit" => &[('0', '9'), ('a', 'f'), ('A', 'F')],
+        "space" => &[(' ', ' '), ('\t', '\r')],
+        "blank" => &[(' ', ' '), ('\t', '\t')],
+        "punct" => &[('!', '/'), (':', '@'), ('[', '`'), ('{', '~')],
+        "print" => &[(' ', '~')],
+        "graph" => &[('!', '~')],
+        "cntrl" => &[('\0', '\x1f'), ('\x7f', '\x7f')],
+        _ => &[],
+    }
 }
 
 fn matches_one(piece: &Piece, c: char) -> bool {
@@ -117,5 +154,16 @@ mod tests {
         assert!(matches("[^x]m", "rm"));
         assert!(matches("a[", "a["));
         assert!(matches("[]]x", "]x"));
+    }
+
+    #[test]
+    fn posix_classes() {
+        assert!(matches("[[:alpha:]]*", "etc"));
+        assert!(matches("[[:alnum:]]*", "Documents"));
+        assert!(!matches("[[:alpha:]]*", ".ssh"));
+        assert!(matches("[[:digit:]][[:upper:]]", "7Q"));
+        assert!(!matches("[![:digit:]]x", "7x"));
+        assert!(matches("[[:lower:]_]x", "_x"));
+        assert!(!matches("[[:bogus:]]", "a"));
     }
 }
