@@ -1768,10 +1768,7 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
     }
     for w in argv.iter_mut().skip(1) {
         if w.glob {
-            if let Some(expanded) = expand_top_glob(&w.text) {
-                w.text = expanded;
-            }
-            if let Some(expanded) = expand_known_name_glob(&w.text) {
+            if let Some(expanded) = expand_path_glob(&w.text) {
                 w.text = expanded;
             }
         }
@@ -1848,6 +1845,15 @@ pub(crate) fn normalize_absolute(text: &str) -> Option<String> {
     } else {
         n
     })
+}
+
+/// A glob path as the system location it surely reaches ([`expand_top_glob`], then
+/// [`expand_known_name_glob`]); `None` when neither applies.
+pub(crate) fn expand_path_glob(path: &str) -> Option<String> {
+    match expand_top_glob(path) {
+        Some(top) => Some(expand_known_name_glob(&top).unwrap_or(top)),
+        None => expand_known_name_glob(path),
+    }
 }
 
 /// A glob whose first directory names exactly one of the well-known top-level directories,

@@ -45,6 +45,11 @@ pub const PATH_PROGRAMS: &[&str] = &[
     "blkdiscard",
     "sort",
     "uniq",
+    "sed",
+    "gzip",
+    "bzip2",
+    "xz",
+    "mount",
 ];
 
 /// The state a line builds up.

@@ -2178,6 +2178,12 @@ impl Walker {
     /// (`> /tmp/../dev/sda`), and a link the input made to a device replaced by the device.
     fn resolve_redirect_targets(&self, redirects: &mut [Redirect]) {
         for r in redirects {
+            // bash opens the one file a glob target names (`> /etc/pass?d`).
+            if r.target.glob {
+                if let Some(n) = super::nested::expand_path_glob(&r.target.text) {
+                    r.target.text = n;
+                }
+            }
             if let Some(n) = super::nested::normalize_absolute(&r.target.text) {
                 r.target.text = n;
             }
