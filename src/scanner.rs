@@ -140,17 +140,19 @@ impl Scanner {
     pub fn scan_bytes(&self, input: &[u8]) -> Verdict {
         match std::str::from_utf8(input) {
             Ok(s) => self.scan(s),
-            Err(e) => {
-                let lossy = String::from_utf8_lossy(input);
-                let pos = e.valid_up_to();
-                let extra = OwnedHit {
-                    rule_id: "core.invalid-utf8".into(),
-                    span: (pos, (pos + 1).min(lossy.len())),
-                    detail: Some(format!("invalid UTF-8 at byte {pos}")),
-                };
-                self.scan_with(&lossy, vec![extra])
-            }
+            Err(e) => self.scan_decoded(&String::from_utf8_lossy(input), e.valid_up_to()),
         }
+    }
+
+    /// Scan text decoded from bytes that were not UTF-8 (each bad sequence replaced by U+FFFD):
+    /// the commands in it are judged, and `core.invalid-utf8` says where the first bad byte was.
+    pub fn scan_decoded(&self, lossy: &str, pos: usize) -> Verdict {
+        let extra = OwnedHit {
+            rule_id: "core.invalid-utf8".into(),
+            span: (pos, (pos + 1).min(lossy.len())),
+            detail: Some(format!("invalid UTF-8 at byte {pos}")),
+        };
+        self.scan_with(lossy, vec![extra])
     }
 
     /// Scan one command line (or script).

@@ -363,6 +363,48 @@ fn batch_answers_repeated_lines_each_with_its_own_number() {
 }
 
 #[test]
+fn batch_jsonl_line_with_raw_invalid_utf8_keeps_its_id_and_command() {
+    let mut input = b"{\"id\": 7, \"command\": \"rm -rf / \xff\"}\n".to_vec();
+    input.extend_from_slice(b"{\"id\": 8, \"command\": \"ls \xfe\"}\n");
+    let lines = json_lines(&run(&["check", "--batch", "--jsonl"], Some(&input)));
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["id"], 7);
+    assert_eq!(lines[0]["action"], "block");
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule_id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        ids(&lines[0]).contains(&"floor.rm-root".to_string()),
+        "{:?}",
+        ids(&lines[0])
+    );
+    assert!(ids(&lines[0]).contains(&"core.invalid-utf8".to_string()));
+    assert_eq!(lines[1]["id"], 8);
+    assert!(ids(&lines[1]).contains(&"core.invalid-utf8".to_string()));
+}
+
+#[test]
+fn a_policy_that_never_ends_is_refused_not_read_forever() {
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let start = std::time::Instant::now();
+    let out = run(&["check", "--policy", "/dev/zero", "--", "ls"], None);
+    assert_eq!(
+        out.status.code(),
+        Some(78),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+}
+
+#[test]
 fn policy_can_lower_ordinary_rules_but_never_the_floor() {
     let dir = common::shared_scratch("policy");
     std::fs::create_dir_all(&dir).unwrap();

@@ -158,7 +158,7 @@ fn deep_nesting_is_reported_not_a_crash() {
         ("echo ", "\"$(", ")\""),
         ("echo ", "${x:-", "}"),
         ("", "f(){ ", "; }"),
-        ("echo ", "`echo ", "`"),
+        // (Backticks do not nest: `echo `a `b`` pairs them in order, nothing is deep.)
     ];
     for (prefix, open, close) in shapes {
         let n = 5_000;
@@ -175,6 +175,53 @@ fn deep_nesting_is_reported_not_a_crash() {
 
 /// Sinks inside sinks inside sinks: the depth bound ends the chain with a finding, and a long
 /// chain of argv-level sinks costs time linear in its length.
+/// Inputs an independent robustness probe (round 25) found answered `allow` although a shell
+/// would run the destructive command in them: bounds and parser gaps must fail closed.
+#[test]
+fn bounds_and_parser_gaps_never_allow_what_runs() {
+    let cases: Vec<(String, &str)> = vec![
+        // The command budget runs out before the last statement.
+        (
+            format!("{}rm -rf /", ":;".repeat(200_000)),
+            "core.input-too-large",
+        ),
+        // An empty backtick substitution used to swallow the statements after it.
+        ("echo ``; rm -rf /".into(), "floor.rm-root"),
+        ("true ` `; rm -rf ~".into(), "floor.rm-home"),
+        // Brace expansions past the word bound keep every alternative, or are unknown.
+        (format!("rm -rf {}", "{/,/}".repeat(7)), "floor.rm-root"),
+        ("rm -rf ~{,}{,}{,}{,}{,}{,}{,}".into(), "floor.rm-home"),
+        (
+            format!("rm -rf {}", "{/,/}".repeat(70)),
+            "core.depth-exceeded",
+        ),
+        // `((…))` that is no arithmetic: dash runs it as subshells.
+        ("((rm -rf /))".into(), "floor.rm-root"),
+        (
+            format!("{}rm -rf /{}", "(".repeat(100), ")".repeat(100)),
+            "floor.rm-root",
+        ),
+    ];
+    for (input, rule) in &cases {
+        let v = Scanner::global().scan(input);
+        assert_eq!(v.action, Action::Block, "{:.80}: {:?}", input, v.rule_ids());
+        assert!(
+            v.rule_ids().iter().any(|id| id == rule),
+            "{:.80}: {:?}",
+            input,
+            v.rule_ids()
+        );
+    }
+    // Real arithmetic stays silent.
+    for ok in [
+        "(( x = 1 + 2 ))",
+        "((i++))",
+        "if (( n > 3 )); then echo big; fi",
+    ] {
+        assert_eq!(Scanner::global().scan(ok).action, Action::Allow, "{ok}");
+    }
+}
+
 #[test]
 fn nested_sinks_are_bounded() {
     // Quoted nesting grows the text geometrically, so a few levels suffice to pass the bound.

@@ -152,7 +152,8 @@ pub struct ReplayModel {
 impl ReplayModel {
     /// Load a replay file.
     pub fn load(path: &std::path::Path) -> Result<Self, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = crate::files::read_limited_string(path, crate::files::CONFIG_LIMIT)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
         let mut responses = VecDeque::new();
         for (i, line) in text.lines().enumerate() {
             if line.trim().is_empty() {

@@ -168,7 +168,21 @@ fn scan_line(scanner: &Scanner, bytes: &[u8], jsonl: bool) -> Answer {
             Answer::new(&v, item.id)
         }
         // Not UTF-8: scanned as bytes (core.invalid-utf8), never silently replaced.
-        Err(_) => Answer::new(&scanner.scan_bytes(bytes), None),
+        Err(_) if !jsonl => Answer::new(&scanner.scan_bytes(bytes), None),
+        // A JSON line with raw bad bytes: its command and id are still read (bad bytes become
+        // U+FFFD) and the command is judged with core.invalid-utf8.
+        Err(e) => {
+            let lossy = String::from_utf8_lossy(bytes);
+            let item = parse_line(&lossy, jsonl);
+            let v = match &item.command {
+                Ok(c) => {
+                    let at = c.find('\u{FFFD}').unwrap_or(0);
+                    scanner.scan_decoded(c, at)
+                }
+                Err(_) => scanner.scan_decoded(&lossy, e.valid_up_to()),
+            };
+            Answer::new(&v, item.id)
+        }
     }
 }
 

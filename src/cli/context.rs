@@ -80,7 +80,7 @@ pub fn run(args: ContextArgs) -> i32 {
     };
     let mut all: Vec<(PathBuf, ContextFinding)> = Vec::new();
     for f in &files {
-        let bytes = match std::fs::read(f) {
+        let bytes = match crate::files::read_limited(f, crate::files::CONTEXT_FILE_LIMIT) {
             Ok(b) => b,
             Err(e) => {
                 crate::errln!("hermes-scan: {}: {e}", f.display());

@@ -234,14 +234,15 @@ impl Policy {
         if path.is_dir() {
             return Err(fail("is a directory, not a config file".into()));
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
-            if dangling {
-                fail(format!("is a symlink to a file that cannot be read ({e})"))
-            } else {
-                fail(e.to_string())
-            }
-        })?;
+        let text =
+            crate::files::read_limited_string(path, crate::files::CONFIG_LIMIT).map_err(|e| {
+                let dangling = std::fs::symlink_metadata(path).is_ok_and(|m| m.is_symlink());
+                if dangling {
+                    fail(format!("is a symlink to a file that cannot be read ({e})"))
+                } else {
+                    fail(e.to_string())
+                }
+            })?;
         let mut policy = Self::parse(&text).map_err(|e| fail(e.0))?;
         let base = path.parent().unwrap_or(Path::new("."));
         for pack in &mut policy.packs {

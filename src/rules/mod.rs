@@ -291,7 +291,7 @@ impl RuleSet {
 
     /// Add a user pack from a file.
     pub fn add_pack_file(&mut self, path: &Path) -> Result<(), PackError> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::files::read_limited_string(path, crate::files::CONFIG_LIMIT)
             .map_err(|e| PackError(format!("{}: {e}", path.display())))?;
         self.add_pack(&path.display().to_string(), &text, true)
     }

@@ -28,7 +28,10 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_notebook = has_notebook_escape(src);
     let needs_prefixes = src.contains("! ") || src.contains("!\t") || src.contains("time");
     let needs_semicolon = src.contains(";}") && src.contains("${");
+    let needs_backticks = src.contains('`')
+        && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
+        && !needs_backticks
         && !needs_semicolon
         && !needs_notebook
         && !needs_join
@@ -64,6 +67,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
     if needs_semicolon {
         blank_semicolons_closing_expansions(&mut bytes);
+    }
+    if needs_backticks {
+        rewrite_blank_backticks(&mut bytes);
     }
     if trailing_escape {
         // `cd build\`, `dir src\` (a Windows path typed at the end of the input): a backslash
@@ -120,6 +126,44 @@ fn blank_semicolons_closing_expansions(bytes: &mut [u8]) {
         }
         i += 2;
     }
+}
+
+/// The index of the closing backtick when `bytes[open]` opens a backtick substitution holding
+/// only blanks (`` `` ``, `` ` ` ``).
+fn blank_backtick_end(bytes: &[u8], open: usize) -> Option<usize> {
+    if bytes.get(open) != Some(&b'`') {
+        return None;
+    }
+    let blanks = bytes[open + 1..]
+        .iter()
+        .take_while(|b| matches!(b, b' ' | b'\t'))
+        .count();
+    (bytes.get(open + 1 + blanks) == Some(&b'`')).then_some(open + 1 + blanks)
+}
+
+/// `echo ``; rm -rf /`: tree-sitter-bash cannot read an empty backtick substitution and swallows
+/// the statements after it into one broken word. It becomes `""` (an empty word, as its empty
+/// output is), followed by blanks to keep the length.
+fn rewrite_blank_backticks(bytes: &mut [u8]) {
+    // Backticks do not nest: they pair up in order, so the first, third, … one opens.
+    let mut seen = 0usize;
+    scan_unquoted(bytes, |bytes, i| {
+        if bytes[i] != b'`' {
+            return None;
+        }
+        seen += 1;
+        if seen.is_multiple_of(2) {
+            return None;
+        }
+        let end = blank_backtick_end(bytes, i)?;
+        seen += 1;
+        bytes[i] = b'"';
+        bytes[i + 1] = b'"';
+        for b in &mut bytes[i + 2..=end] {
+            *b = b' ';
+        }
+        Some(end)
+    });
 }
 
 /// Jupyter/IPython line magics that hand the rest of the line to a shell (`%sh`, `%system`,
@@ -638,6 +682,20 @@ mod ci_expression_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn blank_backtick_substitutions_become_empty_words() {
+        assert_eq!(
+            super::preprocess("echo ``; rm -rf /").text,
+            "echo \"\"; rm -rf /"
+        );
+        assert_eq!(super::preprocess("echo `  `; id").text, "echo \"\"  ; id");
+        // Backticks pair in order: in `a``b` the `` closes one and opens the next.
+        assert_eq!(super::preprocess("echo `a``b`").text, "echo `a``b`");
+        assert_eq!(super::preprocess("echo `a `b``").text, "echo `a `b\"\"");
+        assert_eq!(super::preprocess("echo '``'").text, "echo '``'");
+        assert_eq!(super::preprocess("echo \\``").text, "echo \\``");
+    }
+
     #[test]
     fn notebook_escapes_become_the_commands_they_run() {
         assert_eq!(super::preprocess("!rm -rf ~").text, " rm -rf ~");

@@ -199,7 +199,9 @@ impl SinkTable {
                 return Some(part(value, body));
             }
         }
-        if !ENV_CODE.contains(&name) {
+        let listed =
+            |e: &&str| *e == name || (e.contains('*') && crate::text::glob::matches(e, name));
+        if !ENV_CODE.iter().any(listed) {
             return None;
         }
         if name.starts_with("PS") {

@@ -113,6 +113,49 @@ fn following_redirect(n: Node) -> Option<Node> {
 }
 
 /// The first node the parser inserted to complete the input (`MISSING "]"`), if any.
+/// The first `ERROR` node inside a word or among a command's arguments whose text is more than
+/// plain characters (statement-level errors are reported where the walker meets them).
+fn first_error_in_words<'t>(root: Node<'t>, text: &str) -> Option<Node<'t>> {
+    if !root.has_error() {
+        return None;
+    }
+    let mut cursor = root.walk();
+    loop {
+        let node = cursor.node();
+        let in_word = node.kind() == "ERROR"
+            && node.parent().is_some_and(|p| {
+                matches!(
+                    p.kind(),
+                    "concatenation" | "command_name" | "command" | "string" | "array"
+                )
+            });
+        // Only text that could end a command or start one hides anything (`(.)`, a zsh glob
+        // qualifier, does not).
+        let hides = |t: &str| t.contains([';', '&', '|', '\n', '`']) || t.contains("$(");
+        // Inside `${x:+…}` the operand is text to bash (`${PC:+$PC; }`), not statements.
+        let in_expansion = || {
+            std::iter::successors(node.parent(), |p| p.parent()).any(|p| p.kind() == "expansion")
+        };
+        if in_word
+            && hides(text.get(node.start_byte()..node.end_byte()).unwrap_or("`"))
+            && !in_expansion()
+        {
+            return Some(node);
+        }
+        if node.has_error() && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return None;
+            }
+        }
+    }
+}
+
 fn first_missing(root: Node) -> Option<Node> {
     if !root.has_error() {
         return None;
@@ -309,6 +352,8 @@ pub(crate) struct Walker {
     /// Walking shell text an interpreter analysis wrote, where `"~"` stands for the home
     /// directory it resolved (`os.path.expanduser("~")` substituted into a command).
     pub(crate) symbolic_tilde: bool,
+    /// The command budget ran out (reported once).
+    capped: bool,
     pub(crate) background: bool,
     /// The original input, for mapping nested code that appears in it verbatim.
     pub(crate) input: Option<Rc<str>>,
@@ -385,6 +430,7 @@ impl Walker {
             origin: Origin::Input,
             in_function: false,
             symbolic_tilde: false,
+            capped: false,
             background: false,
             via: None,
             place: super::sinks::Place::default(),
@@ -567,11 +613,32 @@ impl Walker {
                 map.span(at.start_byte(), at.end_byte()),
             );
         }
+        // A part the grammar could not read inside a word or a command's arguments
+        // (`echo a\`b; rm -rf /`): the words around it may not be what bash runs.
+        if let Some(bad) = first_error_in_words(tree.root_node(), parsed) {
+            self.gap(
+                GapKind::ParseError,
+                "part of a command is not valid shell syntax",
+                map.span(bad.start_byte(), bad.end_byte()),
+            );
+        }
         let src = Source { text, map };
         self.statement(tree.root_node(), &src);
         if parsed.len() >= SPLIT_PARSE_BYTES {
             drop_elsewhere(tree);
         }
+    }
+
+    /// `((rm -rf /))`: not arithmetic bash can evaluate (it reports an error and runs nothing),
+    /// but dash and other POSIX shells read `((` as two subshells and run the command.
+    fn subshells_as_sh_reads(&mut self, inner: &str, span: Span) {
+        // The subshells change nothing the analysis sees: the innermost text is the command.
+        let mut inner = inner.trim();
+        while let Some(core) = inner.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+            inner = core.trim();
+        }
+        let code = Word::literal(inner, span);
+        self.nested(&code, None, Origin::Eval);
     }
 
     /// Walk the trap code deferred to the end of the script.
@@ -686,7 +753,19 @@ impl Walker {
 
     /// Walk any statement-level node.
     pub(crate) fn statement(&mut self, n: Node, src: &Source) {
-        if !self.budget_left() || self.out_of_time(n, src) || !self.enter(n, src) {
+        if !self.budget_left() {
+            // The rest of the input is not analysed: that is said, never a silent allow.
+            if !self.capped {
+                self.capped = true;
+                self.gap(
+                    GapKind::TooLarge,
+                    &format!("more than {MAX_COMMANDS} commands; the rest is not analysed"),
+                    src.span_of(n),
+                );
+            }
+            return;
+        }
+        if self.out_of_time(n, src) || !self.enter(n, src) {
             return;
         }
         self.statement_kind(n, src);
@@ -747,6 +826,9 @@ impl Walker {
                 let text = src.text_of(n);
                 if let Some(expr) = text.strip_prefix("((").and_then(|t| t.strip_suffix("))")) {
                     self.arithmetic_code(expr, src.span_of(n));
+                    if n.has_error() {
+                        self.subshells_as_sh_reads(expr, src.span_of(n));
+                    }
                 }
                 self.children_with_background(n, src)
             }
@@ -764,6 +846,10 @@ impl Walker {
                 }
             }
             "ERROR" => {
+                let text = src.text_of(n);
+                if let Some(expr) = text.strip_prefix("((").and_then(|t| t.strip_suffix("))")) {
+                    self.subshells_as_sh_reads(expr, src.span_of(n));
+                }
                 // Plain words the grammar trips over (`a%`, `x@y`) hide nothing: their commands
                 // are still extracted below. Anything with quoting or structure is reported.
                 if !is_plain_text(src.text_of(n)) {

@@ -1,7 +1,7 @@
 //! Word evaluation: quote removal, escapes, literal variables, `$IFS` splitting, substitutions.
 
 use super::escapes::{decode_ansi_c, unescape_double_quoted, unescape_unquoted};
-use super::ir::{Origin, Word};
+use super::ir::{GapKind, Origin, Word};
 use super::walk::{named_children, Source, Walker};
 use tree_sitter::Node;
 
@@ -105,19 +105,26 @@ impl Builder {
         }
     }
 
-    fn finish(self, span: (usize, usize)) -> Vec<Word> {
+    /// The words, and whether a brace expansion in them was too large to follow.
+    fn finish(self, span: (usize, usize)) -> (Vec<Word>, bool) {
         let mut out = Vec::new();
         let mut cur = String::new();
         // Which characters of `cur` were unquoted literal text (brace expansion sees only those).
         let mut mask: Vec<bool> = Vec::new();
         let mut has_any = false;
         let expand = !self.no_brace;
-        let flush = |cur: &mut String, mask: &mut Vec<bool>, out: &mut Vec<String>| {
+        // A brace expansion too large to follow leaves its word unknown (never a plain literal).
+        let mut too_large = false;
+        let mut flush = |cur: &mut String, mask: &mut Vec<bool>, out: &mut Vec<String>| {
             let text = std::mem::take(cur);
             let m = std::mem::take(mask);
-            match expand.then(|| brace_expand(&text, &m)).flatten() {
-                Some(words) => out.extend(words),
-                None => out.push(text),
+            match expand.then(|| brace_expand(&text, &m)) {
+                Some(Ok(Some(words))) => out.extend(words),
+                Some(Err(TooLarge)) => {
+                    too_large = true;
+                    out.push(text);
+                }
+                _ => out.push(text),
             }
         };
         for f in self.frags {
@@ -138,20 +145,26 @@ impl Builder {
         if has_any {
             flush(&mut cur, &mut mask, &mut out);
         }
-        out.into_iter()
+        let words = out
+            .into_iter()
             .enumerate()
             .map(|(i, text)| Word {
                 literal_tilde: i == 0 && self.literal_tilde && text.starts_with('~'),
                 text,
                 span,
-                dynamic: self.dynamic,
+                dynamic: self.dynamic || too_large,
                 subs: self.subs.clone(),
                 glob: self.glob,
                 quoted: self.quoted,
             })
-            .collect()
+            .collect();
+        (words, too_large)
     }
 }
+
+/// A brace expansion with more groups than the analysis follows.
+#[derive(Debug, PartialEq)]
+struct TooLarge;
 
 impl Walker {
     /// Evaluate a word-like node into zero or more words (unquoted expansions may split).
@@ -172,7 +185,15 @@ impl Walker {
             return Vec::new();
         };
         let span = src.map.span(first.start_byte(), last.end_byte());
-        b.finish(span)
+        let (words, too_large) = b.finish(span);
+        if too_large {
+            self.gap(
+                GapKind::DepthExceeded,
+                "a brace expansion with more groups than the analysis follows",
+                span,
+            );
+        }
+        words
     }
 
     /// Evaluate a node into exactly one word, joining any split fields with spaces.
@@ -389,7 +410,7 @@ impl Walker {
                 self.fragment(k, src, in_dq, &mut ob);
             }
         }
-        ob.finish((0, 0))
+        ob.finish((0, 0)).0
     }
 
     fn braced_expansion(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
@@ -917,18 +938,37 @@ const MAX_BRACE_WORDS: usize = 64;
 
 /// Bash brace expansion of `text` (`/{etc,usr}` → `/etc /usr`, `-1{,}` → `-1 -1`, `{1..3}`),
 /// using only braces and commas that were unquoted (`mask`). `None` when nothing expands.
-fn brace_expand(text: &str, mask: &[bool]) -> Option<Vec<String>> {
+fn brace_expand(text: &str, mask: &[bool]) -> Result<Option<Vec<String>>, TooLarge> {
     let chars: Vec<char> = text.chars().collect();
     if chars.len() != mask.len() || !chars.contains(&'{') {
-        return None;
+        return Ok(None);
     }
     let mut out = Vec::new();
-    expand_into(&chars, mask, &mut out, 0)?;
-    (out.len() > 1 || out.first().is_some_and(|w| w != text)).then_some(out)
+    if expand_into(&chars, mask, &mut out, 0, None, &mut 1).is_none() {
+        // Too many words (`rm -rf {/,/}{/,/}…`, 128 of them): every alternative of every group
+        // still appears, the k-th word taking the k-th alternative of each group.
+        out.clear();
+        let (mut k, mut widest) = (0, 1);
+        while k < widest && k < MAX_BRACE_WORDS {
+            expand_into(&chars, mask, &mut out, 0, Some(k), &mut widest).ok_or(TooLarge)?;
+            k += 1;
+        }
+    }
+    Ok((out.len() > 1 || out.first().is_some_and(|w| w != text)).then_some(out))
 }
 
-fn expand_into(chars: &[char], mask: &[bool], out: &mut Vec<String>, depth: usize) -> Option<()> {
-    if depth > 8 {
+/// Expand the first brace group of `chars` into `out`: every alternative, or with `pick` only
+/// the `pick`-th (the last when there are fewer); `widest` records the most alternatives seen.
+fn expand_into(
+    chars: &[char],
+    mask: &[bool],
+    out: &mut Vec<String>,
+    depth: usize,
+    pick: Option<usize>,
+    widest: &mut usize,
+) -> Option<()> {
+    // Every word is built group by group; one pick per group is linear, so it may go deeper.
+    if depth > if pick.is_some() { 64 } else { 8 } {
         return None;
     }
     // The first unquoted `{` with a matching unquoted `}` and a top-level comma or `..` inside.
@@ -984,14 +1024,19 @@ fn expand_into(chars: &[char], mask: &[bool], out: &mut Vec<String>, depth: usiz
                 })
                 .collect()
         };
-        for (alt, alt_mask) in alternatives {
+        *widest = (*widest).max(alternatives.len());
+        let (skip, take) = match pick {
+            Some(k) => (k.min(alternatives.len().saturating_sub(1)), 1),
+            None => (0, alternatives.len()),
+        };
+        for (alt, alt_mask) in alternatives.into_iter().skip(skip).take(take) {
             let mut c = chars[..open].to_vec();
             let mut m = mask[..open].to_vec();
             c.extend(alt);
             m.extend(alt_mask);
             c.extend(&chars[close + 1..]);
             m.extend(&mask[close + 1..]);
-            expand_into(&c, &m, out, depth + 1)?;
+            expand_into(&c, &m, out, depth + 1, pick, widest)?;
             if out.len() > MAX_BRACE_WORDS {
                 return None;
             }
@@ -1036,7 +1081,7 @@ mod brace_tests {
     use super::brace_expand;
 
     fn all(s: &str) -> Option<Vec<String>> {
-        brace_expand(s, &vec![true; s.chars().count()])
+        brace_expand(s, &vec![true; s.chars().count()]).unwrap_or(None)
     }
 
     #[test]
@@ -1052,8 +1097,20 @@ mod brace_tests {
         assert_eq!(all("{1..100000}"), None, "too many words: left as written");
         // Quoted braces or commas do not expand.
         let s = "{a,b}";
-        assert_eq!(brace_expand(s, &[false, true, true, true, false]), None);
-        assert_eq!(brace_expand(s, &[true, true, false, true, true]), None);
+        assert_eq!(brace_expand(s, &[false, true, true, true, false]), Ok(None));
+        assert_eq!(brace_expand(s, &[true, true, false, true, true]), Ok(None));
+        // Past the bound every alternative still appears once.
+        let many = "x{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}";
+        assert_eq!(
+            all(many),
+            Some(vec!["xacegikm".to_string(), "xbdfhjln".to_string()])
+        );
+        // Past even that, the word is unknown.
+        let deep = "{/,/}".repeat(70);
+        assert_eq!(
+            brace_expand(&deep, &vec![true; deep.len()]),
+            Err(super::TooLarge)
+        );
     }
 }
 

@@ -51,7 +51,8 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
 
 /// Parse one lockfile.
 pub fn parse(path: &Path) -> Result<Vec<Locked>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = crate::files::read_limited_string(path, crate::files::PROJECT_FILE_LIMIT)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     parse_text(path, &text)
 }
 
@@ -205,6 +206,8 @@ fn gemfile_lock(text: &str, path: &Path) -> Vec<Locked> {
 /// paths with their versions, without the leading `v` (OSV's Go versions are bare semver).
 fn go_modules(text: &str, path: &Path, sum: bool) -> Vec<Locked> {
     let mut out: Vec<Locked> = Vec::new();
+    // (module, version) pairs already listed: go.sum names each twice (`/go.mod` line).
+    let mut seen: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
     let mut in_block = false;
     for (i, line) in text.lines().enumerate() {
         let l = line.split("//").next().unwrap_or("").trim();
@@ -233,7 +236,7 @@ fn go_modules(text: &str, path: &Path, sum: bool) -> Vec<Locked> {
             continue;
         };
         let bare = bare.trim_end_matches("+incompatible");
-        if out.iter().any(|o| o.name == module && o.version == bare) {
+        if !seen.insert((module, bare)) {
             continue;
         }
         out.push(Locked {

@@ -82,7 +82,8 @@ pub fn launch_command(server: &Value) -> Option<String> {
 
 /// Every stdio server launch in the config at `path`.
 pub fn launches(path: &Path) -> Result<Vec<Launch>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let text = crate::files::read_limited_string(path, crate::files::PROJECT_FILE_LIMIT)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     let is_yaml = path.extension().is_some_and(|e| e == "yaml" || e == "yml");
     if is_yaml {
         return Ok(yaml_launches(&text));
