@@ -1722,6 +1722,31 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
         }
         // A vendor's own key sent to the vendor (`?key=$GOOGLE_MAPS_KEY` to googleapis.com), a
         // client secret sent to an OAuth token endpoint (its only use), anything to loopback.
+        // A token file a local service is called with (`-H "X-Vault-Token: $(cat
+        // ~/.vault-token)" http://127.0.0.1:8200/…`); keys and cloud credentials stay flagged.
+        if let Some((Secret::File, path)) = &found {
+            let hosts: Vec<String> = sink
+                .payload
+                .iter()
+                .filter_map(|w| url_host(&w.text))
+                .collect();
+            let key_material = [
+                ".ssh",
+                ".aws",
+                ".gnupg",
+                "id_rsa",
+                "id_ed25519",
+                ".kube",
+                "credentials",
+                ".pem",
+                ".key",
+            ]
+            .iter()
+            .any(|k| path.contains(k));
+            if !hosts.is_empty() && hosts.iter().all(|h| is_loopback(h)) && !key_material {
+                found = None;
+            }
+        }
         if let Some((Secret::Variable, var)) = &found {
             let hosts: Vec<String> = sink
                 .payload
@@ -1989,7 +2014,11 @@ fn to_cluster_api(payload: &[&Word]) -> bool {
 
 /// A loopback host (a local proxy or model server holds the key legitimately).
 pub(crate) fn is_loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "[::1]") || host.starts_with("127.")
+    // A real 127.x.y.z address, not a name that starts like one (`127.0.0.1.nip.io.evil.io`).
+    matches!(host, "localhost" | "[::1]")
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// An ssh-style target (`user@host:path`, `host`) naming the user's own machines: loopback, a

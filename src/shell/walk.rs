@@ -1337,6 +1337,23 @@ impl Walker {
                 }
             }
         }
+        // `echo CODE > s && sh < s`: tree-sitter-bash hangs the `< s` on the whole list, but it
+        // belongs to the last command; what runs before it (writing `s`) is walked first.
+        let mut body = body;
+        let reads_file = redirects
+            .iter()
+            .any(|r| r.op == "<" && matches!(r.fd, None | Some(0)));
+        if let Some(list) =
+            body.filter(|b| b.kind() == "list" && reads_file && stdin_text.is_none())
+        {
+            let kids = named_children(list);
+            if let Some((last, before)) = kids.split_last() {
+                for k in before {
+                    self.statement(*k, src);
+                }
+                body = Some(*last);
+            }
+        }
         if stdin_text.is_none() {
             stdin_text = self.redirected_input(&redirects);
         }
@@ -2486,6 +2503,23 @@ fn system_fact(cmds: &[Command]) -> Option<&'static str> {
                 "rpm" if a.len() == 2 && a[0] == "-E" && a[1].starts_with('%') => Some("40"),
                 "getconf" if a == ["LONG_BIT"] => Some("64"),
                 "nproc" if a.is_empty() => Some("8"),
+                // Where a toolchain is installed (rc lines vendors document: `export
+                // PATH="$(go env GOPATH)/bin:$PATH"`, `source $(brew --prefix)/share/…`).
+                "go" if a.len() == 2 && a[0] == "env" && a[1].starts_with("GO") => Some("$HOME/go"),
+                "brew" if a.first().is_some_and(|f| f == "--prefix") && a.len() <= 2 => {
+                    Some("/opt/homebrew")
+                }
+                "java_home" if a.is_empty() || a.len() == 2 && a[0] == "-v" => {
+                    Some("/Library/Java/JavaVirtualMachines/jdk/Contents/Home")
+                }
+                "pyenv" | "rbenv" | "nodenv" if a == ["root"] => Some("$HOME/.pyenv"),
+                "npm" if a == ["prefix", "-g"] || a == ["config", "get", "prefix"] => {
+                    Some("/usr/local")
+                }
+                "rustc" if a == ["--print", "sysroot"] => Some("$HOME/.rustup/toolchains/stable"),
+                "xcode-select" if a == ["-p"] || a == ["--print-path"] => {
+                    Some("/Applications/Xcode.app/Contents/Developer")
+                }
                 _ => None,
             }
         }
