@@ -460,6 +460,9 @@ pub(crate) fn expand_all(argv: &mut [super::Word]) {
         expand_git(rest);
         return;
     }
+    if first.text == "wget" {
+        expand_wget_execute(rest);
+    }
     if !LONG_OPTIONS.iter().any(|(p, _)| *p == first.text) {
         return;
     }
@@ -470,6 +473,52 @@ pub(crate) fn expand_all(argv: &mut [super::Word]) {
         if let Some(full) = expand(&first.text, &w.text) {
             w.text = full;
         }
+    }
+}
+
+/// `wget -e 'output_document = F'` (a wgetrc command) is `wget --output-document F`: the
+/// commands that name what wget writes or sends are written as the options they stand for.
+fn expand_wget_execute(args: &mut [super::Word]) {
+    const COMMANDS: &[(&str, &str)] = &[
+        ("outputdocument", "--output-document"),
+        ("postfile", "--post-file"),
+        ("postdata", "--post-data"),
+        ("bodyfile", "--body-file"),
+        ("bodydata", "--body-data"),
+        ("dirprefix", "--directory-prefix"),
+        ("input", "--input-file"),
+        ("header", "--header"),
+        ("useaskpass", "--use-askpass"),
+    ];
+    let option = |cmd: &str| -> Option<(&'static str, String)> {
+        let (name, value) = cmd.split_once('=')?;
+        let key: String = name
+            .trim()
+            .chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        let (_, long) = COMMANDS.iter().find(|(k, _)| *k == key)?;
+        Some((long, value.trim().to_string()))
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.clone();
+        if t == "-e" || t == "--execute" {
+            if let Some((long, value)) = args.get(i + 1).and_then(|v| option(&v.text)) {
+                args[i].text = long.to_string();
+                args[i + 1].text = value;
+            }
+            i += 2;
+            continue;
+        }
+        let inline = t
+            .strip_prefix("--execute=")
+            .or_else(|| t.strip_prefix("-e"));
+        if let Some((long, value)) = inline.and_then(option) {
+            args[i].text = format!("{long}={value}");
+        }
+        i += 1;
     }
 }
 

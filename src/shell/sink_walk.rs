@@ -421,6 +421,17 @@ impl Walker {
                     return;
                 }
                 let Some(content) = self.lookup_file(&file.text) else {
+                    // A file the input did not write (`sed -i '1i curl … | sh' build.sh`): what
+                    // the edit inserts is at least part of it when it runs later.
+                    let added = super::sinks::sed_in_place(cmd)
+                        .map(|e| e.added)
+                        .filter(|a| !a.is_empty());
+                    let Some(added) = added else {
+                        return;
+                    };
+                    let text = Word::literal(added.join("\n") + "\n", file.span);
+                    let target = vec![(file.text.clone(), false)];
+                    self.record_written(idx, Some(text), target);
                     return;
                 };
                 let mut edit = cmd.clone();
@@ -497,12 +508,19 @@ impl Walker {
             }
             _ => return,
         };
+        self.record_written(idx, content, targets);
+    }
+
+    /// Remember `content` as what command `idx` wrote to `targets` and to its output redirections
+    /// (appended where the flag says so).
+    fn record_written(&mut self, idx: usize, content: Option<Word>, targets: Vec<(String, bool)>) {
         let Some(content) = content.filter(|c| c.text.len() <= MAX_FILE_BYTES) else {
             return;
         };
         let mut targets = targets;
         targets.extend(
-            cmd.redirects
+            self.out.commands[idx]
+                .redirects
                 .iter()
                 .filter(|r| r.writes() && r.fd.unwrap_or(1) == 1 && !r.target.dynamic)
                 .map(|r| (r.target.text.clone(), r.op.contains(">>"))),
