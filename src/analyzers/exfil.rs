@@ -1722,14 +1722,15 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
         }
         // A vendor's own key sent to the vendor (`?key=$GOOGLE_MAPS_KEY` to googleapis.com), a
         // client secret sent to an OAuth token endpoint (its only use), anything to loopback.
+        let hosts: Vec<String> = sink
+            .payload
+            .iter()
+            .filter_map(|w| url_host(&w.text))
+            .collect();
+        let only_loopback = !hosts.is_empty() && hosts.iter().all(|h| is_loopback(h));
         // A token file a local service is called with (`-H "X-Vault-Token: $(cat
         // ~/.vault-token)" http://127.0.0.1:8200/…`); keys and cloud credentials stay flagged.
         if let Some((Secret::File, path)) = &found {
-            let hosts: Vec<String> = sink
-                .payload
-                .iter()
-                .filter_map(|w| url_host(&w.text))
-                .collect();
             let key_material = [
                 ".ssh",
                 ".aws",
@@ -1743,16 +1744,11 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
             ]
             .iter()
             .any(|k| path.contains(k));
-            if !hosts.is_empty() && hosts.iter().all(|h| is_loopback(h)) && !key_material {
+            if only_loopback && !key_material {
                 found = None;
             }
         }
         if let Some((Secret::Variable, var)) = &found {
-            let hosts: Vec<String> = sink
-                .payload
-                .iter()
-                .filter_map(|w| url_host(&w.text))
-                .collect();
             let token_endpoint = sink.payload.iter().any(|w| {
                 let t = w.text.to_ascii_lowercase();
                 t.contains("://")
@@ -1764,7 +1760,7 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
             if hosts
                 .iter()
                 .any(|host| crate::text::vendor::vendor_of_variable(var, host))
-                || (!hosts.is_empty() && hosts.iter().all(|h| is_loopback(h)))
+                || only_loopback
                 || token_endpoint
             {
                 found = None;
