@@ -1011,7 +1011,13 @@ fn loaded_file(cmd: &Command) -> Option<&str> {
                     .any(|x| a.text.ends_with(x))
                     && !a.text.contains("://")
             })
-            .map(|a| a.text.as_str()),
+            .map(|a| a.text.as_str())
+            // `pip install .` runs the project's setup.py.
+            .or_else(|| {
+                args.iter()
+                    .any(|a| a.text == "." || a.text == "./")
+                    .then_some("setup.py")
+            }),
         n if is_code_runner(n) => {
             // `python3 -c "exec(open('/tmp/a.py').read())"`, `node -e 'require("/tmp/m.js")'`,
             // `ruby -e 'load "/tmp/m.rb"'`, `perl -e 'do "/tmp/m.pl"'`: the one-liner runs a file.
