@@ -830,8 +830,9 @@ impl Walker {
         }
         if items.is_empty() {
             // Unknown input: `… | xargs -I{} rm -rf /{}` reaches every entry of `/`.
-            if let Some(r) =
-                replace.filter(|r| template.iter().any(|t| t.text.contains(&format!("/{r}"))))
+            if let Some(r) = replace
+                .as_ref()
+                .filter(|r| template.iter().any(|t| t.text.contains(&format!("/{r}"))))
             {
                 let argv = template
                     .iter()
@@ -841,6 +842,22 @@ impl Walker {
                         t
                     })
                     .collect();
+                return vec![Ok(argv)];
+            }
+            // `… | xargs -I{} kubectl exec {} -- env`: the items go where the placeholder is
+            // (written as it is for the analyzers that read it, and unknown), nothing is appended.
+            if let Some(r) = replace
+                .as_ref()
+                .filter(|r| template.iter().any(|t| t.text.contains(r.as_str())))
+            {
+                let mut argv = template.clone();
+                for t in argv.iter_mut().filter(|t| t.text.contains(r.as_str())) {
+                    t.dynamic = true;
+                    // A word that is only the placeholder is an unknown argument.
+                    if t.text == *r {
+                        t.text = "$XARGS_INPUT".into();
+                    }
+                }
                 return vec![Ok(argv)];
             }
             // Unknown input (`cat list | xargs rm -rf`): the inner command gets arguments nobody
