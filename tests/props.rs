@@ -180,10 +180,11 @@ fn deep_nesting_is_reported_not_a_crash() {
 #[test]
 fn bounds_and_parser_gaps_never_allow_what_runs() {
     let cases: Vec<(String, &str)> = vec![
-        // The command budget runs out before the last statement.
+        // The command budget runs out before the last statement (in a slow debug build the time
+        // budget may run out first: both fail closed).
         (
             format!("{}rm -rf /", ":;".repeat(200_000)),
-            "core.input-too-large",
+            "core.input-too-large|core.analysis-timeout",
         ),
         // An empty backtick substitution used to swallow the statements after it.
         ("echo ``; rm -rf /".into(), "floor.rm-root"),
@@ -206,7 +207,9 @@ fn bounds_and_parser_gaps_never_allow_what_runs() {
         let v = Scanner::global().scan(input);
         assert_eq!(v.action, Action::Block, "{:.80}: {:?}", input, v.rule_ids());
         assert!(
-            v.rule_ids().iter().any(|id| id == rule),
+            v.rule_ids()
+                .iter()
+                .any(|id| rule.split('|').any(|r| r == id)),
             "{:.80}: {:?}",
             input,
             v.rule_ids()
