@@ -209,7 +209,7 @@ fn bounds_and_parser_gaps_never_allow_what_runs() {
         assert!(
             v.rule_ids()
                 .iter()
-                .any(|id| rule.split('|').any(|r| r == id)),
+                .any(|id| rule.split('|').any(|r| *id == r)),
             "{:.80}: {:?}",
             input,
             v.rule_ids()
