@@ -112,34 +112,19 @@ fn following_redirect(n: Node) -> Option<Node> {
     }
 }
 
-/// The first node the parser inserted to complete the input (`MISSING "]"`), if any.
-/// The first `ERROR` node inside a word or among a command's arguments whose text is more than
-/// plain characters (statement-level errors are reported where the walker meets them).
-fn first_error_in_words<'t>(root: Node<'t>, text: &str) -> Option<Node<'t>> {
+/// The first node, in document order, that `wanted` accepts among those inside the parts of the
+/// tree that hold a parse error (nothing when the parse is clean).
+fn first_in_error_subtrees<'t>(
+    root: Node<'t>,
+    wanted: impl Fn(Node<'t>) -> bool,
+) -> Option<Node<'t>> {
     if !root.has_error() {
         return None;
     }
     let mut cursor = root.walk();
     loop {
         let node = cursor.node();
-        let in_word = node.kind() == "ERROR"
-            && node.parent().is_some_and(|p| {
-                matches!(
-                    p.kind(),
-                    "concatenation" | "command_name" | "command" | "string" | "array"
-                )
-            });
-        // Only text that could end a command or start one hides anything (`(.)`, a zsh glob
-        // qualifier, does not).
-        let hides = |t: &str| t.contains([';', '&', '|', '\n', '`']) || t.contains("$(");
-        // Inside `${x:+…}` the operand is text to bash (`${PC:+$PC; }`), not statements.
-        let in_expansion = || {
-            std::iter::successors(node.parent(), |p| p.parent()).any(|p| p.kind() == "expansion")
-        };
-        if in_word
-            && hides(text.get(node.start_byte()..node.end_byte()).unwrap_or("`"))
-            && !in_expansion()
-        {
+        if wanted(node) {
             return Some(node);
         }
         if node.has_error() && cursor.goto_first_child() {
@@ -156,28 +141,33 @@ fn first_error_in_words<'t>(root: Node<'t>, text: &str) -> Option<Node<'t>> {
     }
 }
 
+/// The first `ERROR` node inside a word or among a command's arguments whose text is more than
+/// plain characters (statement-level errors are reported where the walker meets them).
+fn first_error_in_words<'t>(root: Node<'t>, text: &str) -> Option<Node<'t>> {
+    // Only text that could end a command or start one hides anything (`(.)`, a zsh glob
+    // qualifier, does not).
+    let hides = |t: &str| t.contains([';', '&', '|', '\n', '`']) || t.contains("$(");
+    first_in_error_subtrees(root, |node| {
+        let in_word = node.kind() == "ERROR"
+            && node.parent().is_some_and(|p| {
+                matches!(
+                    p.kind(),
+                    "concatenation" | "command_name" | "command" | "string" | "array"
+                )
+            });
+        // Inside `${x:+…}` the operand is text to bash (`${PC:+$PC; }`), not statements.
+        let in_expansion = || {
+            std::iter::successors(node.parent(), |p| p.parent()).any(|p| p.kind() == "expansion")
+        };
+        in_word
+            && hides(text.get(node.start_byte()..node.end_byte()).unwrap_or("`"))
+            && !in_expansion()
+    })
+}
+
+/// The first node the parser inserted to complete the input (`MISSING "]"`), if any.
 fn first_missing(root: Node) -> Option<Node> {
-    if !root.has_error() {
-        return None;
-    }
-    let mut cursor = root.walk();
-    loop {
-        let node = cursor.node();
-        if node.is_missing() {
-            return Some(node);
-        }
-        if node.has_error() && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return None;
-            }
-        }
-    }
+    first_in_error_subtrees(root, |node| node.is_missing())
 }
 
 /// The longest pipeline parsed (about 45 MB of parser memory); no one types a longer one.
