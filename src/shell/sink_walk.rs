@@ -688,6 +688,24 @@ impl Walker {
                 }
             }
         }
+        if let Some(ending) = file.text.strip_prefix('*').filter(|e| e.starts_with('.')) {
+            // Every file of a kind the program reads (`go generate` reads each `*.go`).
+            let mut written: Vec<(String, Word)> = self
+                .files
+                .iter()
+                .filter(|(k, _)| k.ends_with(ending))
+                .map(|(k, w)| (k.clone(), w.clone()))
+                .collect();
+            written.sort_by(|a, b| a.0.cmp(&b.0));
+            for (key, content) in written {
+                let named = Word {
+                    text: key,
+                    ..file.clone()
+                };
+                self.run_content(&named, content, format, how);
+            }
+            return;
+        }
         let Some(content) = self.lookup_file(&file.text) else {
             return;
         };
@@ -770,6 +788,7 @@ impl Walker {
             | Format::Bang
             | Format::M4
             | Format::CMake
+            | Format::GoGenerate
             | Format::Sql => {
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {

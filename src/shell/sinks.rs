@@ -146,7 +146,8 @@ pub struct SinkSpec {
     /// File name endings a `source-files` sink reads (`.c`, `.go`).
     #[serde(default)]
     pub extensions: Vec<String>,
-    /// Files a `reads-files` sink's program reads code from (relative to its directory).
+    /// Files a `reads-files` sink's program reads code from (relative to its directory); `*.go`
+    /// stands for every file with that ending the input wrote.
     #[serde(default)]
     pub read_files: Vec<String>,
     /// Their format: a language name, or `make`, `recipes`, `lines`, `dockerfile`,
@@ -349,6 +350,8 @@ pub enum Format {
     /// SQL: the commands of `COPY … TO|FROM PROGRAM`, `xp_cmdshell`, sqlcmd `!!` lines and
     /// SQLite `.output|.once '|cmd'`.
     Sql,
+    /// Go source: the commands of its `//go:generate` lines.
+    GoGenerate,
 }
 
 impl Format {
@@ -365,6 +368,7 @@ impl Format {
             "m4" => Format::M4,
             "cmake" => Format::CMake,
             "sql" => Format::Sql,
+            "go-generate" => Format::GoGenerate,
             other => Format::Code(Lang::parse(Some(other))),
         }
     }
@@ -374,7 +378,7 @@ impl Format {
     pub fn command_lines(self, content: &str) -> Option<String> {
         let mut out = String::new();
         let mut push = |line: &str| {
-            let line = line.trim().trim_matches(['"', '\'']).trim();
+            let line = unquote_line(line.trim()).trim();
             if !line.is_empty() {
                 out.push_str(line);
                 out.push('\n');
@@ -472,12 +476,8 @@ impl Format {
                 }
             }
             Format::Strings => {
-                let mut rest = content;
-                while let Some(start) = rest.find('"') {
-                    let after = &rest[start + 1..];
-                    let Some(end) = after.find('"') else { break };
-                    push(&after[..end].replace("\\n", "\n"));
-                    rest = &after[end + 1..];
+                for literal in double_quoted_literals(content) {
+                    push(&literal);
                 }
             }
             Format::M4 => {
@@ -506,6 +506,10 @@ impl Format {
                     out.push('\n');
                 }
             }
+            Format::GoGenerate => content
+                .lines()
+                .filter_map(|l| l.trim_start().strip_prefix("//go:generate "))
+                .for_each(&mut push),
             Format::Sql => {
                 for line in sql_shell_commands(content) {
                     out.push_str(&line);
@@ -1266,7 +1270,11 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
                 } else {
                     spec.keys.iter().find_map(|k| {
                         let (key, v) = value.text.split_once(['=', ' '])?;
-                        key.eq_ignore_ascii_case(k).then(|| v.to_string())
+                        let key = key.trim();
+                        let same = key.eq_ignore_ascii_case(k)
+                            || k.contains('*')
+                                && crate::text::glob::matches(k, &key.to_ascii_lowercase());
+                        same.then(|| v.to_string())
                     })
                 };
                 let keyed = match &spec.separator {
@@ -1296,6 +1304,21 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
                     }
                     break;
                 }
+                // A value in a configuration format (`cargo --config 'KEY = "…"'`): its
+                // command lines.
+                if let Some(lines) = spec
+                    .file_format
+                    .as_deref()
+                    .and_then(|f| Format::parse(Some(f)).command_lines(&keyed))
+                {
+                    if !lines.is_empty() {
+                        push(
+                            Code::Text(Lang::Shell, part(&value, &lines)),
+                            Place::default(),
+                        );
+                    }
+                    break;
+                }
                 if let Some(code) = strip_markers(spec, &keyed) {
                     let lang = Lang::parse(spec.lang.as_deref());
                     push(Code::Text(lang, part(&value, &code)), Place::default());
@@ -1305,6 +1328,57 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         }
         i += used;
     }
+}
+
+/// A command line without the quotes of the value that held it: a surrounding pair
+/// (`"make test"`), or an unpaired quote at either end (`"a` of a split `["a", "b"]`). Quotes
+/// inside stay (`sh -c "id"`).
+fn unquote_line(line: &str) -> &str {
+    let mut t = line;
+    for q in ['"', '\''] {
+        if t.len() >= 2 && t.starts_with(q) && t.ends_with(q) {
+            t = &t[1..t.len() - 1];
+        }
+        if t.matches(q).count() % 2 == 1 {
+            if let Some(rest) = t.strip_prefix(q) {
+                t = rest;
+            } else if let Some(rest) = t.strip_suffix(q) {
+                t = rest;
+            }
+        }
+    }
+    t
+}
+
+/// The double-quoted string literals of source text, with `\\n`, `\\t`, `\\"` and `\\\\`
+/// unescaped (`runner = "sh -c \\"id\\""` holds `sh -c "id"`).
+fn double_quoted_literals(content: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = content.chars();
+    while chars.by_ref().any(|c| c == '"') {
+        let mut lit = String::new();
+        let mut closed = false;
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => {
+                    closed = true;
+                    break;
+                }
+                '\\' => match chars.next() {
+                    Some('n') => lit.push('\n'),
+                    Some('t') => lit.push('\t'),
+                    Some(other) => lit.push(other),
+                    None => break,
+                },
+                c => lit.push(c),
+            }
+        }
+        if !closed {
+            break;
+        }
+        out.push(lit);
+    }
+    out
 }
 
 /// Most nested JSON levels searched for a code field.
