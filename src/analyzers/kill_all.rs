@@ -6,7 +6,7 @@
 //! that is the guard switched off (`self.tamper`).
 
 use super::Hit;
-use crate::shell::ir::{Command, Script};
+use crate::shell::ir::{Command, Script, Word};
 
 /// Run the analyzer.
 pub fn analyze(script: &Script) -> Vec<Hit> {
@@ -84,6 +84,8 @@ fn is_kill(cmd: &Command) -> bool {
 fn lists_every_pid(cmds: &[&Command]) -> bool {
     let source = cmds.iter().any(|c| match c.name() {
         // `ps -o pgid= -p $PID`, `ps -C nginx`: the processes named, not every one.
+        // `ps -u $USER`: every process of the account itself.
+        "ps" if names_self_user(c) => true,
         "ps" => !c.args().iter().any(|a| {
             matches!(
                 a.text.as_str(),
@@ -121,21 +123,70 @@ fn names_init(c: &Command) -> bool {
 
 /// `pgrep .`, `pgrep -f ''`, `pgrep -u root`: every process (of a user).
 fn match_all_pattern(c: &Command) -> bool {
-    let positional: Vec<&str> = c
-        .args()
+    // Operands: not options, nor the values of the options that take one (`-u $USER`).
+    let args = c.args();
+    let positional: Vec<&str> = args
         .iter()
-        .map(|a| a.text.as_str())
-        .filter(|a| !a.starts_with('-'))
+        .enumerate()
+        .filter(|(i, a)| {
+            let valued = |o: &Word| {
+                matches!(
+                    o.text.as_str(),
+                    "-u" | "-U" | "-g" | "-G" | "-P" | "-s" | "-t" | "-F" | "--signal"
+                )
+            };
+            let value_of_option = *i > 0 && valued(&args[i - 1]);
+            !(a.text.starts_with('-') || value_of_option)
+        })
+        .map(|(_, a)| a.text.as_str())
         .collect();
     let user_root = c
         .args()
         .windows(2)
         .any(|w| w[0].text == "-u" && (w[1].text == "root" || w[1].text == "0"));
     match positional.last() {
-        None => user_root,
+        None => user_root || names_self_user(c),
         Some(p) if user_root && (*p == "root" || *p == "0") && positional.len() == 1 => true,
         Some(p) => matches!(*p, "" | "." | ".*" | "^" | "$" | "^.*$" | ".+" | "*"),
     }
+}
+
+/// `-u $USER`, `-U "$(whoami)"`, `--user=$UID`: the account running the command (or root).
+fn names_self_user(c: &Command) -> bool {
+    let is_self = |t: &str| {
+        let t = t.trim_matches('"');
+        matches!(
+            t,
+            "$USER"
+                | "${USER}"
+                | "$LOGNAME"
+                | "${LOGNAME}"
+                | "$UID"
+                | "${UID}"
+                | "$EUID"
+                | "$(whoami)"
+                | "$(id -u)"
+                | "$(id -un)"
+                | "$(id -nu)"
+                | "`whoami`"
+                | "`id -u`"
+                | "root"
+                | "0"
+        )
+    };
+    let args = c.args();
+    args.iter().enumerate().any(|(i, a)| {
+        let t = a.text.as_str();
+        if matches!(t, "-u" | "-U" | "--user" | "--uid" | "--euid") {
+            return args.get(i + 1).is_some_and(|v| is_self(&v.text));
+        }
+        ["--user=", "--uid=", "--euid=", "-u", "-U"]
+            .iter()
+            .any(|p| {
+                t.strip_prefix(p)
+                    .is_some_and(|v| !v.is_empty() && is_self(v))
+            })
+    })
 }
 
 /// A stage that narrows the list to particular processes.

@@ -557,6 +557,17 @@ impl Walker {
             invoked_as = invoked_as.or_else(|| Some(argv[0].text.clone()));
             argv = same;
         }
+        // `find . / -delete`: find walks each start point in turn; each is read as its own find.
+        if let Some(starts) = find_start_points(&argv).filter(|r| r.len() > 1) {
+            let (first, rest) = (starts.start, starts.end);
+            for i in first + 1..rest {
+                let mut one = argv[..first].to_vec();
+                one.push(argv[i].clone());
+                one.extend_from_slice(&argv[rest..]);
+                self.emit_unwrapped(one, ctx.clone());
+            }
+            argv.drain(first + 1..rest);
+        }
         // `rm -rf '~'`: a file program given a quoted `~` works on a file named `~` here (a
         // program that hands its words to a shell again, like `eval` or `ssh`, is not one).
         if !self.symbolic_tilde && FILE_PROGRAMS.contains(&argv[0].text.as_str()) {
@@ -1764,6 +1775,30 @@ fn may_expand_to_nothing(w: &Word) -> bool {
     w.dynamic && plain && (!w.quoted || name == "@")
 }
 
+/// The positions of a `find`'s start points (after `-H`/`-L`/`-P`/`-O3`/`-D opts`, before the
+/// first test or action), when the command is `find`.
+fn find_start_points(argv: &[Word]) -> Option<std::ops::Range<usize>> {
+    if argv.first()?.text != "find" {
+        return None;
+    }
+    let mut i = 1;
+    while let Some(a) = argv.get(i) {
+        match a.text.as_str() {
+            "-H" | "-L" | "-P" => i += 1,
+            "-D" => i += 2,
+            t if t.starts_with("-O") => i += 1,
+            _ => break,
+        }
+    }
+    let start = i;
+    while argv.get(i).is_some_and(|a| {
+        !a.text.starts_with('-') && !matches!(a.text.as_str(), "(" | "!" | "," | "\\(")
+    }) {
+        i += 1;
+    }
+    Some(start..i)
+}
+
 /// `$1`, `${2}`, `$@`, `"$*"`: a reference to a positional parameter.
 fn is_positional_reference(text: &str) -> bool {
     let t = text
@@ -1833,10 +1868,12 @@ const PARENT_STEPS_TO_ROOT: usize = 6;
 /// `/` (or `/*`) for a path relative to the working directory that only climbs, at least
 /// [`PARENT_STEPS_TO_ROOT`] times: `../../../../../..`, `$PWD/../../../../../..`, `$(pwd)/…`.
 fn climbs_to_root(text: &str) -> Option<String> {
-    let rest = ["$PWD/", "${PWD}/", "$(pwd)/", "$(…)/", "`pwd`/", "./"]
-        .iter()
-        .find_map(|p| text.strip_prefix(p))
-        .unwrap_or(text);
+    let rest = [
+        "$PWD/", "${PWD}/", "$(pwd)/", "$(…)/", "`pwd`/", "~+/", "./",
+    ]
+    .iter()
+    .find_map(|p| text.strip_prefix(p))
+    .unwrap_or(text);
     let (body, glob_tail) = match rest.strip_suffix("/*") {
         Some(b) => (b, true),
         None => (rest.trim_end_matches('/'), false),
@@ -2023,11 +2060,33 @@ pub(crate) fn resolve_paths(argv: &mut [Word], cwd: &str) {
         let mode_or_owner =
             matches!(name.as_str(), "chmod" | "chown" | "chgrp" | "chattr") && positional == 1;
         let number = t.chars().all(|c| c.is_ascii_digit());
+        // `cd ~/.. && rm -rf "$USER"`: the user's own name in the directory of homes is home.
+        let home_dir = matches!(cwd.trim_end_matches('/'), "/home" | "/Users");
+        if !mode_or_owner && home_dir && names_own_account(&t) {
+            w.text = format!("{}/$USER", cwd.trim_end_matches('/'));
+            continue;
+        }
         if mode_or_owner || number || t.contains('=') || (w.dynamic && t.starts_with('$')) {
             continue;
         }
         w.text = super::state::resolve(cwd, &t);
     }
+}
+
+/// `$USER`, `${LOGNAME}`, `$(whoami)`, `$(id -un)`: the name of the account running the input.
+fn names_own_account(text: &str) -> bool {
+    matches!(
+        text,
+        "$USER"
+            | "${USER}"
+            | "$LOGNAME"
+            | "${LOGNAME}"
+            | "$(whoami)"
+            | "`whoami`"
+            | "$(id -un)"
+            | "$(id -nu)"
+            | "$(logname)"
+    )
 }
 
 impl Walker {

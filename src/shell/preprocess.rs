@@ -28,9 +28,11 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_notebook = has_notebook_escape(src);
     let needs_prefixes = src.contains("! ") || src.contains("!\t") || src.contains("time");
     let needs_semicolon = src.contains(";}") && src.contains("${");
+    let needs_empty_substitution = src.contains("$()");
     let needs_backticks = src.contains('`')
         && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
+        && !needs_empty_substitution
         && !needs_backticks
         && !needs_semicolon
         && !needs_notebook
@@ -70,6 +72,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
     if needs_backticks {
         rewrite_blank_backticks(&mut bytes);
+    }
+    if needs_empty_substitution {
+        rewrite_empty_substitutions(&mut bytes);
     }
     if trailing_escape {
         // `cd build\`, `dir src\` (a Windows path typed at the end of the input): a backslash
@@ -459,6 +464,19 @@ fn scan_unquoted(bytes: &mut [u8], mut at: impl FnMut(&mut [u8], usize) -> Optio
     }
 }
 
+/// `r$()m -rf /`: an empty command substitution is an empty string, but tree-sitter-bash rejects
+/// it. Unquoted, it becomes `$''` (same length), bash's empty ANSI-C string.
+fn rewrite_empty_substitutions(bytes: &mut [u8]) {
+    scan_unquoted(bytes, |bytes, i| {
+        if !bytes[i..].starts_with(b"$()") {
+            return None;
+        }
+        bytes[i + 1] = b'\'';
+        bytes[i + 2] = b'\'';
+        Some(i + 2)
+    });
+}
+
 /// Replace unquoted stand-alone brace lists `{a,b,c}` by ` a b c ` (same length).
 fn rewrite_brace_lists(bytes: &mut [u8]) {
     scan_unquoted(bytes, |bytes, i| {
@@ -682,6 +700,12 @@ mod ci_expression_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn empty_command_substitutions_become_empty_strings() {
+        assert_eq!(preprocess("r$()m -rf /").text, "r$''m -rf /");
+        assert_eq!(preprocess("echo '$()' \"$()\"").text, "echo '$()' \"$()\"");
+    }
+
     #[test]
     fn blank_backtick_substitutions_become_empty_words() {
         assert_eq!(

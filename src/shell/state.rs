@@ -581,6 +581,10 @@ fn word_like(from: Option<&Word>, text: &str) -> Word {
 /// Apply a parameter operation (`/a/b`, `//a/b`, `#p`, `##p`, `%p`, `%%p`, `,,`, `^^`, `,`, `^`,
 /// `:off`, `:off:len`) to a known value; `None` for operations it does not model.
 pub fn param_op(value: &str, op: &str) -> Option<String> {
+    // `${x@E}`: the value with its backslash escapes expanded, as `$'…'` would.
+    if op == "@E" {
+        return Some(super::escapes::decode_ansi_c(value));
+    }
     if let Some(rest) = op.strip_prefix("//") {
         let (pat, rep) = rest.split_once('/').unwrap_or((rest, ""));
         return literal_pattern(pat).map(|p| value.replace(&p, rep));

@@ -1543,14 +1543,52 @@ impl Walker {
     pub(crate) fn file_redirect(&mut self, n: Node, src: &Source) -> Option<Redirect> {
         let mut op = String::new();
         let mut fd = None;
-        let mut target = None;
+        let mut target: Option<Word> = None;
+        let mut target_end = 0;
+        let mut split_dollar = false;
         for (field, c) in fields(n) {
             match field {
                 Some("descriptor") => fd = src.text_of(c).parse().ok(),
                 // tree-sitter sometimes attaches the next redirection's fd (`0>&1`) as a second
                 // destination: the first one is the real target.
                 Some("destination") if target.is_none() => {
-                    target = self.words(c, src).into_iter().next()
+                    target = self.words(c, src).into_iter().next();
+                    target_end = c.end_byte();
+                    split_dollar = src.text_of(c).ends_with('$');
+                }
+                // `>& $d/$t/1.2.3.4/80` parses as destinations `$d/` and `$t/1.2.3.4/` that touch:
+                // one word.
+                Some("destination") if c.start_byte() == target_end => {
+                    let more = self.words(c, src).into_iter().next();
+                    if let (Some(t), Some(mut more)) = (target.as_mut(), more) {
+                        // The split falls inside `$b`: the first part ends with a bare `$`.
+                        if split_dollar {
+                            let name_len = more
+                                .text
+                                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                                .unwrap_or(more.text.len());
+                            let value = self
+                                .vars
+                                .get(&more.text[..name_len])
+                                .filter(|v| !v.dynamic && name_len > 0)
+                                .map(|v| v.text.clone());
+                            match value {
+                                Some(v) => more.text.replace_range(..name_len, &v),
+                                None => {
+                                    t.dynamic = true;
+                                    t.text.push('$');
+                                }
+                            }
+                        }
+                        t.text.push_str(&more.text);
+                        t.dynamic |= more.dynamic;
+                        t.glob |= more.glob;
+                        t.quoted |= more.quoted;
+                        t.subs.extend(more.subs);
+                        t.span.1 = more.span.1;
+                    }
+                    target_end = c.end_byte();
+                    split_dollar = src.text_of(c).ends_with('$');
                 }
                 Some("destination") => {}
                 // `<>` parses as `<` plus an ERROR holding `>`.
@@ -2173,7 +2211,8 @@ impl Walker {
                 }
             }
         }
-        // `/proc/self/root`, `/proc/$$/root` and `/proc/1/root` are the root directory itself
+        // `/proc/self/root`, `/proc/$$/root`, `/proc/1/root` (and init's `/proc/1/cwd`) are the
+        // root directory itself
         // (also after `KEY=`: `dd of=/proc/self/root/dev/sda`).
         for w in argv.iter_mut().skip(1) {
             let (key, path) = match w.text.split_once('=') {
@@ -3235,6 +3274,13 @@ fn is_name(s: &str) -> bool {
 /// the link itself, `"/etc"` for `/proc/self/root/etc`.
 fn proc_root_rest(path: &str) -> Option<&str> {
     let after = path.strip_prefix("/proc/")?;
+    // init's working directory is the root as well.
+    if let Some(rest) = after
+        .strip_prefix("1/cwd")
+        .filter(|r| r.is_empty() || r.starts_with('/'))
+    {
+        return Some(rest);
+    }
     let (pid, rest) = after
         .split_once("/root")
         .filter(|(_, r)| r.is_empty() || r.starts_with('/'))?;

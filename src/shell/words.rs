@@ -520,6 +520,17 @@ impl Walker {
             b.text("/", in_dq);
             return;
         }
+        // `${PATH:0:0}`, `${_:3:0}`: a substring of length 0 is empty whatever the value.
+        if let Some(range) = op
+            .strip_prefix(':')
+            .filter(|r| !r.starts_with(['-', '=', '+', '?']))
+        {
+            if let Some((_, len)) = range.split_once(':') {
+                if len.trim().trim_start_matches('0').is_empty() && !len.trim().is_empty() {
+                    return;
+                }
+            }
+        }
         if name.is_empty() {
             self.embedded(n, src);
             b.placeholder(format!("${{{inner}}}"));
@@ -552,6 +563,39 @@ impl Walker {
                 }
             }
             if op.starts_with(':') && known.as_ref().is_some_and(|v| v.text.is_empty()) {
+                return;
+            }
+            // A variable neither the input nor any usual environment sets is most likely unset,
+            // and then the word holds nothing: `rm -rf "${x:+nothing}/"` removes `/`.
+            let usually_set = matches!(
+                name,
+                "HOME"
+                    | "USER"
+                    | "LOGNAME"
+                    | "PATH"
+                    | "SHELL"
+                    | "PWD"
+                    | "TERM"
+                    | "LANG"
+                    | "HOSTNAME"
+                    | "UID"
+                    | "EUID"
+                    | "PPID"
+                    | "BASH"
+                    | "BASH_VERSION"
+                    | "OLDPWD"
+                    | "SHLVL"
+                    | "_"
+                    | "@"
+                    | "*"
+                    | "#"
+                    | "?"
+                    | "$"
+                    | "!"
+                    | "-"
+                    | "0"
+            ) || name.chars().all(|c| c.is_ascii_digit());
+            if known.is_none() && !usually_set && !alt.contains(['$', '`']) {
                 return;
             }
             let words = self.operand_words(n, src, in_dq, alt);
