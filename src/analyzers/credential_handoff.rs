@@ -247,6 +247,8 @@ fn printer_credential(name: &str, args: &[Word]) -> Option<Credential> {
     let text: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
     let vendor = match name {
         "aws" if text.contains(&"get-login-password") => "AWS",
+        // Secret Manager holds any secret, not a Google credential.
+        "gcloud" if text.contains(&"secrets") => return None,
         "gcloud" | "az" | "gh" | "glab" | "npm" | "heroku" => {
             credential_printer(name, args)?;
             match name {

@@ -39,7 +39,7 @@ fn secret_file_re() -> &'static LazyRegex {
     static RE: OnceLock<LazyRegex> = OnceLock::new();
     RE.get_or_init(|| {
         LazyRegex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$|(^|/)\.cache/huggingface/(token|stored_tokens)$|(^|/)\.huggingface/token$|(^|/)\.kaggle/kaggle\.json$|(^|/)\.config/sops/age/keys\.txt$|(^|/)\.config/age/[\w.-]+$|(^|/)\.android/adbkey$|(^|/)(\.mozilla/firefox|\.config/(google-chrome|chromium|BraveSoftware/Brave-Browser|microsoft-edge|vivaldi)(/Default)?|Library/Application Support/(Google/Chrome|Firefox|BraveSoftware/Brave-Browser|Microsoft Edge)(/Default|/Profiles)?)/?$",
             false,
         )
         .expect("static regex")
@@ -515,9 +515,16 @@ pub(crate) fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
                     || has("get-parameters-by-path"))
                     && has("--with-decryption"))
         }
-        "gcloud" => text
-            .iter()
-            .any(|t| t.starts_with("print-") && t.contains("token")),
+        "gcloud" => {
+            text.iter()
+                .any(|t| t.starts_with("print-") && t.contains("token"))
+                || (has("secrets") && has("access"))
+        }
+        // Decrypting tools print the plaintext of an encrypted secrets file.
+        "sops" => has("-d") || has("--decrypt") || has("decrypt"),
+        "age" | "rage" => has("-d") || has("--decrypt"),
+        "ansible-vault" => has("view") || (has("decrypt") && has("--output") && has("-")),
+        "doppler" | "infisical" => has("secrets") || has("export"),
         "az" => has("get-access-token"),
         "security" => {
             has("find-generic-password") || has("find-internet-password") || has("dump-keychain")
@@ -528,7 +535,9 @@ pub(crate) fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
                 || (has("create") && has("token"))
         }
         "heroku" => has("config") || has("config:get"),
-        "gpg" | "gpg2" => text.iter().any(|t| t.starts_with("--export-secret")),
+        "gpg" | "gpg2" => {
+            text.iter().any(|t| t.starts_with("--export-secret")) || has("-d") || has("--decrypt")
+        }
         "docker" | "podman" => {
             (has("inspect") && !has("--format") && !has("-f"))
                 || text.iter().any(|t| t.contains(".Config.Env"))
@@ -616,7 +625,16 @@ fn words_source(script: &Script, words: &[Word]) -> Option<(Secret, String)> {
     for w in words {
         for &s in &w.subs {
             for c in script.commands_within(s) {
-                if let Some(found) = command_source(script, c) {
+                // `-F "f=@$(ls ~/.ssh/id_* | head -1)"`: the path of a key, which the sender
+                // then reads.
+                let named = matches!(
+                    c.name(),
+                    "ls" | "find" | "echo" | "printf" | "realpath" | "readlink"
+                )
+                .then(|| c.args().iter().find(|a| is_secret_path(&a.text)))
+                .flatten()
+                .map(|a| (Secret::File, a.text.clone()));
+                if let Some(found) = command_source(script, c).or(named) {
                     if best.as_ref().is_none_or(|b| found.0 > b.0) {
                         best = Some(found);
                     }
@@ -963,19 +981,26 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         }
         "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
             let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
-            // The destination comes last: a copy *from* a bucket to a local file is a download.
-            if !positional
-                .last()
-                .is_some_and(|p| is_bucket_object(name, &p.text))
-            {
+            // The destination is the last bucket object (option values may follow it:
+            // `--region us-east-1`); the local paths before it are the upload. A copy *from* a
+            // bucket to a local file is a download.
+            let dest = positional
+                .iter()
+                .rposition(|p| is_bucket_object(name, &p.text))?;
+            // Server-side encryption asked for by name: a config store the team runs
+            // (`aws s3 cp .env.production s3://acme-config/.env --sse aws:kms`).
+            if args.iter().any(|a| a.text.starts_with("--sse")) {
                 return None;
             }
-            s.files.extend(
-                positional
-                    .iter()
-                    .filter(|p| !p.text.contains("://") && !p.text.contains(':'))
-                    .map(|p| p.text.clone()),
-            );
+            let sources: Vec<String> = positional[..dest]
+                .iter()
+                .filter(|p| !p.text.contains("://") && !p.text.contains(':'))
+                .map(|p| p.text.clone())
+                .collect();
+            if sources.is_empty() {
+                return None;
+            }
+            s.files.extend(sources);
             s.what = format!("cloud storage (`{name}`)");
             Some(s)
         }
@@ -1709,6 +1734,16 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
                 .find(|r| r.op == "<" && secret_at(cmd, &r.target.text))
                 .map(|r| (Secret::File, r.target.text.clone())),
         );
+        // `curl -F f=@- URL < <(env)`: stdin is what a process substitution prints.
+        if !ignores_stdin(cmd) {
+            for r in cmd.redirects.iter().filter(|r| r.op == "<") {
+                for &sub in &r.target.subs {
+                    for c in script.commands_within(sub) {
+                        keep(command_source(script, c));
+                    }
+                }
+            }
+        }
         // Under xargs the piped text becomes arguments (judged with the wrapper above).
         let under_xargs = cmd
             .wrapped_by

@@ -290,7 +290,22 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
         "eval" | "source" | "." => out.extend(cmd.args()),
         name if is_code_runner(name) && shell_invocation(cmd).is_none() => {
             // Interpreters: inline code and script-file arguments, stdin when it reads code.
-            out.extend(cmd.args().iter().filter(|a| !a.subs.is_empty()));
+            // An inline program whose substitution was resolved to its text (`python3 -c
+            // "$(echo aW1w… | base64 -d)"`) has no substitution left but still ran one.
+            let args = cmd.args();
+            let inline = |i: usize| {
+                i > 0
+                    && matches!(
+                        args[i - 1].text.as_str(),
+                        "-c" | "-e" | "-E" | "-r" | "-p" | "--eval" | "--print" | "-Command"
+                    )
+            };
+            out.extend(
+                args.iter()
+                    .enumerate()
+                    .filter(|(i, a)| !a.subs.is_empty() || inline(*i))
+                    .map(|(_, a)| a),
+            );
             if executes_stdin(cmd) {
                 out.extend(stdin_words(cmd));
             }

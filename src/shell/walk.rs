@@ -1147,6 +1147,31 @@ impl Walker {
         printed_literal(only).map(|w| w.text.trim_end_matches('\n').to_string())
     }
 
+    /// `$(printenv TOKEN)`, `$(echo "$TOKEN")`, `$(printf %s $TOKEN)`: an unknown variable's
+    /// value printed back, so the word holds `$TOKEN` itself.
+    pub(crate) fn echoed_variable(&self, id: usize) -> Option<String> {
+        let (start, end) = self.out.substitutions[id].commands;
+        let inside = &self.out.commands[start..end];
+        let [only] = inside else {
+            return None;
+        };
+        let is_ref = |t: &str| {
+            let name = t
+                .strip_prefix("${")
+                .and_then(|r| r.strip_suffix('}'))
+                .or_else(|| t.strip_prefix('$'))?;
+            (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+                .then(|| format!("${name}"))
+        };
+        match (only.name(), only.args()) {
+            ("printenv", [v]) if !v.dynamic && !v.text.starts_with('-') => {
+                Some(format!("${}", v.text))
+            }
+            ("echo", [v]) | ("printf", [_, v]) if v.dynamic => is_ref(&v.text),
+            _ => None,
+        }
+    }
+
     /// `$(echo ZXRj | base64 -d)`, `$(rev <<< cte)`, `$(<<< /etc cat)`: known text through a
     /// pipeline of filters (see [`super::transforms`]).
     fn filtered_output(&self, start: usize, end: usize, id: usize) -> Option<String> {

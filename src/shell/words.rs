@@ -332,11 +332,12 @@ impl Walker {
                 b.subs.push(id);
                 b.dynamic = true;
                 let shown = if raw.starts_with("<(") {
-                    "<(…)"
+                    "<(…)".to_string()
                 } else if raw.starts_with(">(") {
-                    ">(…)"
+                    ">(…)".to_string()
                 } else {
-                    "$(…)"
+                    self.echoed_variable(id)
+                        .unwrap_or_else(|| "$(…)".to_string())
                 };
                 b.text(shown, in_dq);
             }
