@@ -23,6 +23,15 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                     hits.push(hit(cmd, "every pid the substitution lists"));
                 } else if inside.iter().any(|c| names_init(c)) {
                     hits.push(hit(cmd, "init (pid 1), whose death halts the machine"));
+                } else if let Some(tool) = inside.iter().find_map(|c| names_security_tool(c)) {
+                    hits.push(Hit {
+                        rule_id: "evasion.security-tool-off",
+                        span: cmd.span,
+                        detail: Some(format!(
+                            "`{}` signals the security or audit agent `{tool}`",
+                            cmd.name()
+                        )),
+                    });
                 } else if super::guard::lists_scanner(&inside) {
                     hits.push(tamper(cmd));
                 }
@@ -118,6 +127,36 @@ fn names_init(c: &Command) -> bool {
             operands().any(|a| a.text == "/proc/1" || a.text.starts_with("/proc/1/"))
         }
         _ => false,
+    }
+}
+
+/// `pidof auditd`, `pgrep -f wazuh-agentd`, `cat /var/run/auditd.pid`: the pid of a security or
+/// audit agent (the names of `security_service` in rules/tables.toml).
+fn names_security_tool(c: &Command) -> Option<String> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            let table = crate::rules::table("security_service")?;
+            regex::Regex::new(&format!("^(?:{table})d?$")).ok()
+        })
+        .as_ref()?;
+    let operands = c.args().iter().filter(|a| !a.text.starts_with('-'));
+    match c.name() {
+        "pidof" | "pgrep" => operands
+            .map(|a| a.text.trim_start_matches('^').trim_end_matches('$'))
+            .find(|t| re.is_match(t))
+            .map(str::to_string),
+        "cat" | "head" => operands
+            .filter_map(|a| {
+                a.text
+                    .strip_prefix("/var/run/")
+                    .or(a.text.strip_prefix("/run/"))
+            })
+            .filter_map(|t| t.strip_suffix(".pid"))
+            .map(|t| t.rsplit('/').next().unwrap_or(t))
+            .find(|t| re.is_match(t))
+            .map(str::to_string),
+        _ => None,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod exfil;
 pub mod fork_bomb;
 pub mod gaps;
 pub mod guard;
+pub mod hijack;
 pub mod kill_all;
 pub mod persistence;
 pub mod planted;
@@ -71,6 +72,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     remote_code::analyze,
     fork_bomb::analyze,
     kill_all::analyze,
+    hijack::analyze,
     guard::analyze,
     reverse_shell::analyze,
     exfil::analyze,
