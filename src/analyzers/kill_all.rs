@@ -235,11 +235,20 @@ fn is_filter(c: &Command) -> bool {
             .all(|ch| "^$[]0-9+*-".contains(ch) || ch == '\\' || ch == 'd')
     };
     match c.name() {
-        "grep" | "egrep" | "fgrep" | "rg" => c
-            .args()
-            .iter()
-            .find(|a| !a.text.starts_with('-'))
-            .is_some_and(|a| pattern(&a.text)),
+        // `grep -v PATTERN` drops what it names and keeps every other process.
+        "grep" | "egrep" | "fgrep" | "rg" => {
+            let inverted = c.args().iter().any(|a| {
+                a.text == "--invert-match"
+                    || (a.text.starts_with('-')
+                        && !a.text.starts_with("--")
+                        && a.text.contains('v'))
+            });
+            !inverted
+                && c.args()
+                    .iter()
+                    .find(|a| !a.text.starts_with('-'))
+                    .is_some_and(|a| pattern(&a.text))
+        }
         "awk" | "gawk" | "mawk" => c.args().iter().any(|a| {
             let t = a.text.as_str();
             t.contains("~")
