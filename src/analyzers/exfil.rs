@@ -114,7 +114,7 @@ fn is_secret_path(p: &str) -> bool {
     let base = p.rsplit('/').next().unwrap_or(p);
     base.contains('*')
         && (base.starts_with("id_")
-            || [".pem", ".key", ".p12", ".pfx", ".kdbx"]
+            || [".pem", ".key", ".p12", ".pfx", ".kdbx", ".env"]
                 .iter()
                 .any(|x| base.ends_with(x)))
 }
@@ -182,7 +182,15 @@ fn secret_at(cmd: &Command, p: &str) -> bool {
     let bare = p.trim_start_matches(['@', '<']);
     if COPIES.with(|c| {
         let c = c.borrow();
+        // `split KEY /tmp/p_` stages `/tmp/p_*`: each piece (`/tmp/p_aa`) is one.
+        let piece = |p: &str| {
+            c.iter().any(|x| {
+                x.strip_suffix('*')
+                    .is_some_and(|prefix| !prefix.is_empty() && p.starts_with(prefix))
+            })
+        };
         c.contains(bare)
+            || piece(bare)
             || cmd
                 .cwd
                 .as_deref()
@@ -841,6 +849,15 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 let a = args[i].text.as_str();
                 let (opt, inline) = match a.split_once('=') {
                     Some((o, v)) if o.starts_with("--") => (o, Some(v)),
+                    // A short option with its value attached: `-K-`, `-d@file`, `-Ffile=@k`.
+                    _ if a.len() > 2
+                        && a.is_char_boundary(2)
+                        && a.starts_with('-')
+                        && !a.starts_with("--")
+                        && !a[2..].bytes().all(|b| b.is_ascii_alphabetic()) =>
+                    {
+                        (&a[..2], Some(&a[2..]))
+                    }
                     _ => (a, None),
                 };
                 // Bundled switches end with the option that takes the value: `-sH`, `-fsSLo`.
@@ -2325,7 +2342,32 @@ fn staged_by_writer(script: &Script, cmd: &Command, out: &mut std::collections::
             }
         }
         "split" | "csplit" => {
-            let files: Vec<&Word> = positional().collect();
+            // Operands, not the values of `-b 500`, `-l 10`, `-n 4`, `-a 3`.
+            let args = cmd.args();
+            let files: Vec<&Word> = args
+                .iter()
+                .enumerate()
+                .filter(|(i, a)| {
+                    let value_of = *i > 0
+                        && matches!(
+                            args[i - 1].text.as_str(),
+                            "-b" | "-l"
+                                | "-n"
+                                | "-C"
+                                | "-a"
+                                | "-t"
+                                | "--bytes"
+                                | "--lines"
+                                | "--number"
+                                | "--line-bytes"
+                                | "--suffix-length"
+                                | "--separator"
+                                | "--additional-suffix"
+                        );
+                    !a.text.starts_with('-') && !value_of
+                })
+                .map(|(_, a)| a)
+                .collect();
             if files.first().is_some_and(|a| secret(&a.text, out)) {
                 let prefix = files
                     .get(if cmd.name() == "split" { 1 } else { 2 })
