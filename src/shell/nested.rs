@@ -341,6 +341,12 @@ const GLOB_PROGRAMS: &[&str] = &[
     "eval",
     "xargs",
     "find",
+    "truncate",
+    "wipefs",
+    "mv",
+    "tee",
+    "usermod",
+    "passwd",
 ];
 
 /// `text` without its `$NAME`, `${NAME}`, `$@` and `$*` references (what it is when they are
