@@ -310,3 +310,39 @@ fn rubygems_go_and_composer_lockfiles_are_read_and_judged() {
         );
     }
 }
+
+#[test]
+fn a_lockfile_of_the_wrong_shape_is_an_error_not_an_empty_pass() {
+    for (i, (file, text, says)) in [
+        ("package-lock.json", "[]", "not an npm lockfile"),
+        (
+            "package-lock.json",
+            r#"{"name":"app"}"#,
+            "not an npm lockfile",
+        ),
+        (
+            "Pipfile.lock",
+            r#"{"pipfile-spec":6}"#,
+            "not a Pipfile.lock",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let dir = common::project("deps", &format!("wrong-shape-{i}"), &[(file, text)]);
+        let out = common::deps(&dir, &[]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(66), "{file} {text}: {err}");
+        assert!(err.contains(says), "{file} {text}: {err}");
+    }
+    // A lockfile of a project with no dependencies is still read (and passes).
+    let dir = common::project(
+        "deps",
+        "no-deps",
+        &[(
+            "package-lock.json",
+            r#"{"lockfileVersion":1,"requires":true}"#,
+        )],
+    );
+    assert_eq!(common::deps(&dir, &[]).status.code(), Some(0));
+}

@@ -96,6 +96,17 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
         }
         "package-lock.json" | "npm-shrinkwrap.json" => {
             let doc: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+            // A document of another shape is not a lockfile with no dependencies: say so
+            // instead of passing the gate with nothing checked.
+            let shaped = doc.get("packages").is_some_and(Value::is_object)
+                || doc.get("dependencies").is_some_and(Value::is_object)
+                || doc.get("lockfileVersion").is_some_and(Value::is_number);
+            if !shaped {
+                return Err(err(
+                    "not an npm lockfile (no `lockfileVersion`, `packages` or `dependencies`)"
+                        .into(),
+                ));
+            }
             let mut out = Vec::new();
             if let Some(pkgs) = doc.get("packages").and_then(Value::as_object) {
                 for (key, p) in pkgs {
@@ -118,6 +129,14 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
         }
         "Pipfile.lock" => {
             let doc: Value = serde_json::from_str(text).map_err(|e| err(e.to_string()))?;
+            if !["_meta", "default", "develop"]
+                .iter()
+                .any(|k| doc.get(k).is_some_and(Value::is_object))
+            {
+                return Err(err(
+                    "not a Pipfile.lock (no `_meta`, `default` or `develop`)".into(),
+                ));
+            }
             ["default", "develop"]
                 .iter()
                 .filter_map(|s| doc.get(s).and_then(Value::as_object))
