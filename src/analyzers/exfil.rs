@@ -1004,14 +1004,15 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             let dest = positional
                 .iter()
                 .rposition(|p| is_bucket_object(name, &p.text))?;
-            // Server-side encryption asked for by name: a config store the team runs
-            // (`aws s3 cp .env.production s3://acme-config/.env --sse aws:kms`).
-            if args.iter().any(|a| a.text.starts_with("--sse")) {
-                return None;
-            }
+            // Server-side encryption asked for by name marks a config store the team runs
+            // (`aws s3 cp .env.production s3://acme-config/.env --sse aws:kms`): an app's
+            // `.env` file may go there; keys and cloud credentials still count.
+            let encrypted = args.iter().any(|a| a.text.starts_with("--sse"));
+            let env_file = |t: &str| t.rsplit('/').next().is_some_and(|b| b.starts_with(".env"));
             let sources: Vec<String> = positional[..dest]
                 .iter()
                 .filter(|p| !p.text.contains("://") && !p.text.contains(':'))
+                .filter(|p| !(encrypted && env_file(&p.text)))
                 .map(|p| p.text.clone())
                 .collect();
             if sources.is_empty() {
