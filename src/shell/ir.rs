@@ -27,6 +27,16 @@ pub struct Word {
 }
 
 impl Word {
+    /// Appends `other` to this word: its text, and what its parts say (dynamic, glob, quoted,
+    /// substitutions). The span is left to the caller.
+    pub fn append(&mut self, other: Word) {
+        self.text.push_str(&other.text);
+        self.dynamic |= other.dynamic;
+        self.glob |= other.glob;
+        self.quoted |= other.quoted;
+        self.subs.extend(other.subs);
+    }
+
     /// A plain literal word at `span`, for commands the walker derives from what it read.
     pub fn literal(text: impl Into<String>, span: Span) -> Word {
         Word {

@@ -1605,12 +1605,8 @@ impl Walker {
                                 }
                             }
                         }
-                        t.text.push_str(&more.text);
-                        t.dynamic |= more.dynamic;
-                        t.glob |= more.glob;
-                        t.quoted |= more.quoted;
-                        t.subs.extend(more.subs);
                         t.span.1 = more.span.1;
+                        t.append(more);
                     }
                     target_end = c.end_byte();
                     split_dollar = src.text_of(c).ends_with('$');

@@ -207,11 +207,7 @@ impl Walker {
             if i > 0 {
                 out.text.push(' ');
             }
-            out.text.push_str(&w.text);
-            out.dynamic |= w.dynamic;
-            out.glob |= w.glob;
-            out.quoted |= w.quoted;
-            out.subs.extend(w.subs);
+            out.append(w);
         }
         out
     }
