@@ -1125,15 +1125,21 @@ impl Walker {
         let inside = &self.out.commands[start..end];
         let mut top = inside.iter().filter(|c| c.within.last() == Some(&id));
         let only = top.next()?;
+        // Errors thrown away (`2>/dev/null`) leave what is printed as it is.
+        let discards_errors = |r: &Redirect| r.fd == Some(2) && r.target.text == "/dev/null";
         if top.next().is_some()
             || inside
                 .iter()
-                .any(|c| c.redirects.iter().any(|r| r.writes()))
+                .any(|c| c.redirects.iter().any(|r| r.writes() && !discards_errors(r)))
         {
             return None;
         }
         if only.name() == "mktemp" {
             return Some(mktemp_path(only));
+        }
+        // `for f in $(find ~ -type f)`: the paths find prints, as one representative.
+        if let Some(listed) = find_listing(only) {
+            return Some(listed.text);
         }
         // `$(cat FILE)`, `$(< FILE)`: a file the input wrote.
         let read = match (only.name(), only.args()) {
