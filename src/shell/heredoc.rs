@@ -75,6 +75,132 @@ pub fn unclosed(b: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// tree-sitter-bash ends a heredoc body at the first line that *starts* with the delimiter (after
+/// any indentation), while bash ends it only at a line that *is* the delimiter: `EOF = object()`
+/// inside `<<'EOF'` cut a Python file short and the rest was read as commands. Where a body holds
+/// such a line, the delimiter is renamed in place (same length, in the operator and in the line
+/// that really closes the body) to a word no body line starts with. Heredoc operators are looked
+/// for outside quotes and comments; text inside bodies is skipped. Returns whether it renamed any.
+pub fn rename_ambiguous_delimiters(b: &mut [u8]) -> bool {
+    let mut renamed = false;
+    let mut quote = 0u8;
+    // Heredocs announced on the current line: (operator word range, delimiter, strips tabs).
+    let mut pending: Vec<(std::ops::Range<usize>, Vec<u8>, bool)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match quote {
+            b'\'' => {
+                if c == b'\'' {
+                    quote = 0;
+                }
+            }
+            // `$'…'`: backslash escapes, `\'` included.
+            b'$' => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'\'' {
+                    quote = 0;
+                }
+            }
+            b'"' => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == b'"' {
+                    quote = 0;
+                }
+            }
+            _ => match c {
+                b'\\' => i += 1,
+                b'\'' if i > 0 && b[i - 1] == b'$' => quote = b'$',
+                b'\'' | b'"' => quote = c,
+                b'#' if i == 0 || b[i - 1].is_ascii_whitespace() || b[i - 1] == b';' => {
+                    i = b[i..]
+                        .iter()
+                        .position(|&x| x == b'\n')
+                        .map_or(b.len(), |p| i + p);
+                    continue;
+                }
+                b'<' if b.get(i + 1) == Some(&b'<') && b.get(i + 2) != Some(&b'<') => {
+                    let word_start = i + 2 + usize::from(b.get(i + 2) == Some(&b'-'));
+                    if let Some((delim, strip_tabs, end)) = delimiter(b, i + 2) {
+                        let start = (word_start..end)
+                            .find(|&k| !b[k].is_ascii_whitespace())
+                            .unwrap_or(end);
+                        pending.push((start..end, delim, strip_tabs));
+                        i = end;
+                        continue;
+                    }
+                }
+                b'\n' if !pending.is_empty() => {
+                    let mut body = i + 1;
+                    for (word, delim, strip_tabs) in std::mem::take(&mut pending) {
+                        let Some(end) = body_end(b, body, &delim, strip_tabs) else {
+                            return renamed;
+                        };
+                        renamed |= rename_if_ambiguous(b, body..end, word, &delim);
+                        body = end;
+                    }
+                    i = body;
+                    continue;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    renamed
+}
+
+/// The lines of `b[body]` (the closing line last), each without the indentation tree-sitter skips.
+fn body_lines(b: &[u8], body: std::ops::Range<usize>) -> impl Iterator<Item = (usize, &[u8])> {
+    let text = &b[body.clone()];
+    let mut offset = body.start;
+    text.split(|&c| c == b'\n').map(move |line| {
+        let at = offset;
+        offset += line.len() + 1;
+        let indent = line
+            .iter()
+            .take_while(|c| matches!(c, b' ' | b'\t'))
+            .count();
+        (at + indent, &line[indent..])
+    })
+}
+
+fn rename_if_ambiguous(
+    b: &mut [u8],
+    body: std::ops::Range<usize>,
+    word: std::ops::Range<usize>,
+    delim: &[u8],
+) -> bool {
+    let lines: Vec<(usize, &[u8])> = body_lines(b, body.clone()).collect();
+    // The closing line is the last full line of the range (a trailing `\n` leaves an empty one).
+    let Some(close) = lines.iter().rposition(|(_, l)| *l == delim) else {
+        return false;
+    };
+    let body_lines = &lines[..close];
+    if !body_lines.iter().any(|(_, l)| l.starts_with(delim)) {
+        return false;
+    }
+    const FIRST: &[u8] = b"QZXJKVWqzxjkvw_";
+    let Some(&first) = FIRST.iter().find(|&&f| {
+        let mut candidate = delim.to_vec();
+        candidate[0] = f;
+        !body_lines.iter().any(|(_, l)| l.starts_with(&candidate))
+    }) else {
+        return false;
+    };
+    let close_at = lines[close].0;
+    // The operator's word may be quoted (`'EOF'`, `"EOF"`, `\EOF`): its first unquoted-character
+    // byte is the delimiter's first byte.
+    let Some(first_at) = word.clone().find(|&k| !b"'\"\\".contains(&b[k])) else {
+        return false;
+    };
+    b[first_at] = first;
+    b[close_at] = first;
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +235,25 @@ mod tests {
         assert_eq!(body_end(text, 0, b"EOF", true), Some(7));
         assert_eq!(body_end(b"a\nb", 0, b"EOF", false), None);
         assert_eq!(body_end(b"a\nEOF", 0, b"EOF", false), Some(5));
+    }
+
+    #[test]
+    fn renames_a_delimiter_some_body_line_starts_with() {
+        let mut text = b"cat > d.py <<'EOF'\nEOF = object()\nEOF\necho done".to_vec();
+        assert!(rename_ambiguous_delimiters(&mut text));
+        assert_eq!(
+            text,
+            b"cat > d.py <<'QOF'\nEOF = object()\nQOF\necho done".to_vec()
+        );
+        // A body line that *is* the delimiter closes it: nothing to rename.
+        let mut plain = b"cat <<EOF\nx\nEOF\nEOFX\n".to_vec();
+        assert!(!rename_ambiguous_delimiters(&mut plain));
+        // Quoted `<<` is not an operator; a comment is not either.
+        let mut quoted = b"echo '<<EOF'\nEOF x\nEOF\n# <<EOF\nEOF y\nEOF".to_vec();
+        assert!(!rename_ambiguous_delimiters(&mut quoted));
+        // Two heredocs on one line; the second one's body is the ambiguous one.
+        let mut two = b"cat <<A <<-END\na\nA\n\tEND;\n\tEND\nls".to_vec();
+        assert!(rename_ambiguous_delimiters(&mut two));
+        assert_eq!(two, b"cat <<A <<-QND\na\nA\n\tEND;\n\tQND\nls".to_vec());
     }
 }

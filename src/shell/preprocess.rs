@@ -29,9 +29,11 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_prefixes = src.contains("! ") || src.contains("!\t") || src.contains("time");
     let needs_semicolon = src.contains(";}") && src.contains("${");
     let needs_empty_substitution = src.contains("$()");
+    let needs_heredoc = src.contains("<<");
     let needs_backticks = src.contains('`')
         && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
+        && !needs_heredoc
         && !needs_empty_substitution
         && !needs_backticks
         && !needs_semicolon
@@ -49,6 +51,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
         };
     }
     let mut bytes = src.as_bytes().to_vec();
+    if needs_heredoc {
+        heredoc::rename_ambiguous_delimiters(&mut bytes);
+    }
     if needs_coproc {
         blank_coproc_keywords(&mut bytes);
     }
