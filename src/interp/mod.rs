@@ -84,6 +84,42 @@ impl Lang {
         }
     }
 
+    /// The language a `#!` line at the start of `script` names (`#!/usr/bin/env python3`,
+    /// `#!/usr/bin/env -S npx tsx`, `#!/usr/bin/perl -w`): how the kernel runs the file when it is
+    /// executed directly. `None` without a `#!` line; an interpreter without a vocabulary of its
+    /// own is [`Lang::Other`].
+    pub fn from_shebang(script: &str) -> Option<Lang> {
+        let line = script.strip_prefix("#!")?.lines().next().unwrap_or("");
+        let mut words = line.split_whitespace();
+        let mut program = words.next()?.rsplit('/').next().unwrap_or("");
+        if program == "env" {
+            program = words.find(|w| !w.starts_with('-') && !w.contains('='))?;
+        }
+        // `npx tsx`, `npx ts-node`: the package named is the interpreter.
+        if program == "npx" {
+            program = words.find(|w| !w.starts_with('-')).unwrap_or(program);
+        }
+        let base = program.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+        Some(match base {
+            "sh" | "bash" | "dash" | "zsh" | "ksh" | "mksh" | "ash" | "busybox" | "yash" => {
+                Lang::Shell
+            }
+            "python" | "pypy" => Lang::Python,
+            "node" | "nodejs" | "deno" | "bun" | "tsx" | "ts-node" | "npx" => Lang::JavaScript,
+            "perl" => Lang::Perl,
+            "ruby" | "jruby" => Lang::Ruby,
+            "php" => Lang::Php,
+            "lua" | "luajit" => Lang::Lua,
+            "osascript" => Lang::AppleScript,
+            "pwsh" | "powershell" => Lang::PowerShell,
+            "tclsh" | "expect" | "wish" => Lang::Tcl,
+            "Rscript" => Lang::R,
+            "julia" => Lang::Julia,
+            "groovy" | "jshell" => Lang::Groovy,
+            _ => Lang::Other,
+        })
+    }
+
     /// Lower-case name for messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -2987,6 +3023,19 @@ fn octal_mode(n: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_shebang_names_the_interpreter() {
+        let of = Lang::from_shebang;
+        assert_eq!(of("#!/usr/bin/env python3\nimport os"), Some(Lang::Python));
+        assert_eq!(of("#!/usr/bin/python3.11 -u\n"), Some(Lang::Python));
+        assert_eq!(of("#!/usr/bin/env -S npx tsx\n"), Some(Lang::JavaScript));
+        assert_eq!(of("#!/usr/bin/env ruby\n"), Some(Lang::Ruby));
+        assert_eq!(of("#!/bin/bash -e\nrm -rf ~"), Some(Lang::Shell));
+        assert_eq!(of("#!/usr/bin/env -S VAR=1 perl -w\n"), Some(Lang::Perl));
+        assert_eq!(of("#!/usr/bin/awk -f\n"), Some(Lang::Other));
+        assert_eq!(of("echo hi\n#!/usr/bin/python3"), None);
+    }
 
     #[test]
     fn native_argument_labels_and_home_calls_resolve() {

@@ -925,6 +925,14 @@ impl Walker {
         }
     }
 
+    /// How the kernel runs a written file executed directly: by its `#!` line (`./report.py`
+    /// starting `#!/usr/bin/env python3` is Python), else by a shell.
+    fn executed_lang(&self, file: &Word) -> Lang {
+        self.lookup_file(&file.text)
+            .and_then(|content| Lang::from_shebang(&content.text))
+            .unwrap_or(Lang::Shell)
+    }
+
     /// `python -m helper` after `printf … > helper.py` (or `PYTHONPATH=/tmp/pm python3 -m
     /// cleanup` after writing `/tmp/pm/cleanup.py`): the module written earlier is what runs.
     fn python_module(&mut self, cmd: &Command) {
@@ -1454,7 +1462,8 @@ impl Walker {
                 text: path,
                 ..cmd.argv[0].clone()
             };
-            self.run_written_file(&w, Lang::Shell, "executed");
+            let lang = self.executed_lang(&w);
+            self.run_written_file(&w, lang, "executed");
         } else if !cmd.argv[0].dynamic && !cmd.name().contains('/') {
             // `PATH=/tmp/b:$PATH git status` after writing `/tmp/b/git`: the written file is
             // the program that runs.
@@ -1477,7 +1486,8 @@ impl Walker {
                     text: file,
                     ..cmd.argv[0].clone()
                 };
-                self.run_written_file(&w, Lang::Shell, "found first on PATH");
+                let lang = self.executed_lang(&w);
+                self.run_written_file(&w, lang, "found first on PATH");
             }
         }
         let input = cmd.stdin_text.clone().or_else(|| self.piped.clone());
