@@ -10,14 +10,30 @@ elif [[ $- == *i* ]]; then
 
   # Enter runs two key sequences: the check, then whatever the check bound to the second one
   # (accept-line when the line may run, redraw-current-line to keep it editable when it may not).
+  # Readline hands over one line at a time, so the lines of a command bash is still reading (an
+  # open quote, block or heredoc) are kept and sent with the next one: `echo '` then
+  # `'; rm -rf /` is judged as the command bash runs. Exit 3 says the input is still unfinished.
+  # Each new primary prompt forgets them (an interrupted continuation leaves nothing behind).
+  __hermes_scan_pending=
   __hermes_scan_enter() {
-    if [[ -z "${READLINE_LINE//[[:space:]]/}" ]] ||
-      "$__hermes_scan_bin" prompt -- "$READLINE_LINE" </dev/tty >/dev/tty 2>&1; then
-      bind '"\C-x\C-xr": accept-line'
-    else
-      bind '"\C-x\C-xr": redraw-current-line'
+    local rc=0
+    if [[ -n "${READLINE_LINE//[[:space:]]/}" ]]; then
+      "$__hermes_scan_bin" prompt --pending "$__hermes_scan_pending" -- "$READLINE_LINE" </dev/tty >/dev/tty 2>&1
+      rc=$?
+    elif [[ -n $__hermes_scan_pending ]]; then
+      rc=3
     fi
+    case $rc in
+      0) __hermes_scan_pending= ;;
+      3) __hermes_scan_pending+="$READLINE_LINE"$'\n' ;;
+      *) bind '"\C-x\C-xr": redraw-current-line'; return ;;
+    esac
+    bind '"\C-x\C-xr": accept-line'
   }
+  __hermes_scan_forget() { __hermes_scan_pending=; }
+  if [[ ${PROMPT_COMMAND-} != *__hermes_scan_forget* ]]; then
+    PROMPT_COMMAND="__hermes_scan_forget${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+  fi
 
   if bind -x '"\C-x\C-xh": __hermes_scan_enter' 2>/dev/null; then
     bind '"\C-x\C-xr": accept-line'

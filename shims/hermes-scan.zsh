@@ -15,11 +15,13 @@ elif [[ -o interactive ]]; then
       return
     fi
     zle -I
-    if "$__hermes_scan_bin" prompt -- "$BUFFER" </dev/tty >/dev/tty 2>&1; then
-      zle .accept-line
-    else
-      zle reset-prompt
-    fi
+    # $PREBUFFER holds the earlier lines of a command zsh is still reading (an open quote,
+    # block or heredoc): they are judged with this one. Exit 3: unfinished so far, go on.
+    "$__hermes_scan_bin" prompt --pending "$PREBUFFER" -- "$BUFFER" </dev/tty >/dev/tty 2>&1
+    case $? in
+      0|3) zle .accept-line ;;
+      *) zle reset-prompt ;;
+    esac
   }
   zle -N accept-line __hermes_scan_accept_line
 

@@ -620,3 +620,37 @@ fn user_config_project_file_and_malformed_config() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("\"deny\""));
     std::fs::remove_file(cfg_dir.join("config.toml")).unwrap();
 }
+
+#[test]
+fn prompt_judges_a_command_split_over_lines_as_a_whole() {
+    let code = |args: &[&str]| run(args, None).status.code();
+    // Unfinished, from a hook that keeps no pending lines: the shell's to report.
+    assert_eq!(code(&["prompt", "--", "echo '"]), Some(0));
+    // From a hook that keeps them: exit 3, go on collecting (an open quote, an open heredoc).
+    assert_eq!(code(&["prompt", "--pending", "", "--", "echo '"]), Some(3));
+    assert_eq!(
+        code(&["prompt", "--pending", "cat <<EOF\n", "--", "hello"]),
+        Some(3)
+    );
+    // The second line alone is an open quote; joined to the first it deletes the root.
+    assert_eq!(
+        code(&["prompt", "--pending", "echo '\n", "--", "'; rm -rf /"]),
+        Some(1)
+    );
+    // A line that is dangerous alone is judged alone as well (stale pending lines never hide it).
+    assert_eq!(
+        code(&["prompt", "--pending", "echo '\n", "--", "rm -rf /"]),
+        Some(1)
+    );
+    // Finished and harmless.
+    assert_eq!(
+        code(&[
+            "prompt",
+            "--pending",
+            "for i in 1 2; do\n",
+            "--",
+            "echo $i; done"
+        ]),
+        Some(0)
+    );
+}

@@ -289,6 +289,28 @@ fn exercise(shell: &str) {
         );
     }
 
+    // A command split over lines is judged as the command the shell runs: the second line alone
+    // is an unterminated quote, joined to the first it is `echo '…'; touch denied-marker-split`.
+    if shell != "fish" {
+        line(&mut pty, "echo '");
+        line(&mut pty, "'; touch denied-marker-split");
+        assert!(pty.expect("not run", WAIT), "{}", pty.transcript());
+        // Leave the continuation; the next prompt forgets the pending lines.
+        pty.send("\x03");
+        pty.sync();
+        assert!(
+            !exists("denied-marker-split"),
+            "a denied command split over two lines ran in {shell}"
+        );
+        // An interrupted continuation leaves nothing behind: the next command is judged alone.
+        line(&mut pty, "echo '");
+        pty.send("\x03");
+        pty.sync();
+        line(&mut pty, "touch after-interrupt");
+        pty.sync();
+        assert!(exists("after-interrupt"), "{}", pty.transcript());
+    }
+
     // After all that, an ordinary command still runs.
     line(&mut pty, "touch final-marker");
     pty.sync();

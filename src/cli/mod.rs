@@ -83,6 +83,11 @@ enum Cmd {
         /// Policy file (TOML).
         #[arg(long)]
         policy: Option<PathBuf>,
+        /// Earlier lines of a command the shell is still reading, each ending with a newline
+        /// (may be empty). With it, exit 3 means: run nothing yet, the input is unfinished; send
+        /// the next line with these lines and this one before it.
+        #[arg(long, allow_hyphen_values = true)]
+        pending: Option<String>,
         /// Skip approval prompts for warned commands (the floor and your deny lists still apply).
         #[arg(long)]
         yolo: bool,
@@ -289,14 +294,24 @@ pub fn run() -> i32 {
                 store,
             } => advisories::update(&paths, &osv_url, store.as_deref()),
         },
-        Cmd::Prompt { policy, line, .. } => {
+        Cmd::Prompt {
+            policy,
+            line,
+            pending,
+            ..
+        } => {
             if !supervise::is_worker() {
-                let code = prompt::supervised(&line, policy.as_deref());
+                let code = prompt::supervised(&line, pending.as_deref(), policy.as_deref());
                 auto_sync_if_configured(policy.as_deref());
                 return code;
             }
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
-            prompt::run(&line.join(" "), session.as_deref(), policy.as_deref())
+            prompt::run(
+                &line.join(" "),
+                pending.as_deref(),
+                session.as_deref(),
+                policy.as_deref(),
+            )
         }
         Cmd::Allow { action } => match action {
             AllowCmd::List => allow::list(),

@@ -10,8 +10,20 @@ use std::time::Duration;
 /// The words a person must type to run a blocked (non-floor) command anyway.
 const OVERRIDE_PHRASE: &str = "run anyway";
 
-/// Run the check for one interactive line.
-pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) -> i32 {
+/// Exit code that tells a shell hook the input is unfinished so far (an open quote, block or
+/// heredoc): let the shell ask for the next line, and send that line with this text before it.
+pub const UNFINISHED: i32 = 3;
+
+/// Run the check for one interactive line. `pending` holds the earlier lines of a command the
+/// shell is still reading (each ending with a newline), when the hook keeps them: the line is
+/// judged alone and joined to them, whichever is worse, so `echo '` then `'; rm -rf /` typed on
+/// two lines is seen as the command bash runs.
+pub fn run(
+    line: &str,
+    pending: Option<&str>,
+    session: Option<&str>,
+    policy: Option<&std::path::Path>,
+) -> i32 {
     let mut tty = Tty::open();
     let scanner = match super::scanner_for(policy) {
         Ok(s) => s,
@@ -24,15 +36,30 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
         }
     };
     super::supervise::inject_fault(line.as_bytes());
-    let verdict = scanner.scan(line);
-    let only_syntax = !verdict.findings.is_empty()
-        && verdict
-            .findings
-            .iter()
-            .all(|f| f.rule_id == "core.parse-error");
-    if verdict.findings.is_empty() || only_syntax {
+    let joined = pending
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{p}{line}"));
+    let whole = joined.as_deref().unwrap_or(line);
+    let whole_verdict = scanner.scan(whole);
+    // What the shell will run once the command is complete is `whole`; until then, only the hook
+    // that keeps the pending lines can be told to go on collecting them.
+    let unfinished =
+        pending.is_some() && (only_syntax(&whole_verdict) || crate::shell::opens_heredoc(whole));
+    let ran = if unfinished { UNFINISHED } else { 0 };
+    let (line, verdict) = match &joined {
+        Some(_) => {
+            let alone = scanner.scan(line);
+            if weight(&alone) > weight(&whole_verdict) {
+                (line, alone)
+            } else {
+                (whole, whole_verdict)
+            }
+        }
+        None => (line, whole_verdict),
+    };
+    if verdict.findings.is_empty() || only_syntax(&verdict) {
         // Incomplete or invalid syntax is the shell's to report (multi-line input continues).
-        return 0;
+        return ran;
     }
     let key = scanner.approval_key(line);
     let store = ApprovalStore::default_store();
@@ -45,7 +72,7 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
     // The supervising front door stops its clock here: a person may now take their time.
     super::print(super::supervise::ANALYZED_MARK);
     if outcome == Outcome::Run {
-        return 0;
+        return ran;
     }
     let report = render::human(line, &verdict);
     say(&mut tty, &format!("\n{report}\n"));
@@ -58,7 +85,7 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
             );
             let rules = decide::warn_rules(&verdict);
             let saved = match answer.as_deref().map(str::to_ascii_lowercase).as_deref() {
-                Some("o" | "once") => return 0,
+                Some("o" | "once") => return ran,
                 Some("s" | "session") => {
                     session.map(|id| store.add(&key, &rules, Scope::Session { id: id.to_string() }))
                 }
@@ -71,12 +98,12 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
             if let Some(Err(e)) = saved {
                 t.say(&format!("hermes-scan: could not save the approval: {e}\n"));
             }
-            0
+            ran
         }
         (Outcome::Ask(AskKind::Override), Some(t)) => {
             let q = format!("hermes-scan: blocked. To run it anyway, type \"{OVERRIDE_PHRASE}\": ");
             if t.ask(&q, timeout).as_deref() == Some(OVERRIDE_PHRASE) {
-                0
+                ran
             } else {
                 t.say("hermes-scan: not run.\n");
                 1
@@ -96,13 +123,30 @@ pub fn run(line: &str, session: Option<&str>, policy: Option<&std::path::Path>) 
     }
 }
 
+/// Findings that only say the syntax is incomplete or invalid.
+fn only_syntax(v: &crate::verdict::Verdict) -> bool {
+    !v.findings.is_empty() && v.findings.iter().all(|f| f.rule_id == "core.parse-error")
+}
+
+/// How much a verdict asks of the person: its action, with syntax-only findings counting as none.
+fn weight(v: &crate::verdict::Verdict) -> crate::findings::Action {
+    if only_syntax(v) {
+        crate::findings::Action::Allow
+    } else {
+        v.action
+    }
+}
+
 /// The prompt in a worker process under limits; when it dies or does not finish its analysis in
 /// time, the line is not run (exit 1) and the person is told why.
-pub fn supervised(line: &[String], policy: Option<&std::path::Path>) -> i32 {
+pub fn supervised(line: &[String], pending: Option<&str>, policy: Option<&std::path::Path>) -> i32 {
     let mut args = super::global_flags();
     args.push("prompt".into());
     if let Some(p) = policy {
         args.extend(["--policy".into(), p.as_os_str().to_owned()]);
+    }
+    if let Some(p) = pending {
+        args.extend(["--pending".into(), p.into()]);
     }
     args.push("--".into());
     args.extend(line.iter().map(Into::into));

@@ -99,6 +99,7 @@ pub fn run(name: &str, args: &[String]) -> i32 {
     if installs {
         let code = super::prompt::run(
             &line,
+            None,
             std::env::var("HERMES_SCAN_SESSION").ok().as_deref(),
             None,
         );

@@ -25,6 +25,12 @@ pub mod wrappers;
 pub use ir::{Command, Gap, GapKind, Script, Word};
 pub use walk::{printed_literal, printed_shape, printed_text, MAX_DEPTH};
 
+/// True when `text` opens a heredoc it does not close: a shell reading it line by line is still
+/// collecting the body.
+pub fn opens_heredoc(text: &str) -> bool {
+    heredoc::unclosed(text.as_bytes()).is_some()
+}
+
 use crate::text::lazy_regex::LazyRegex;
 use std::rc::Rc;
 use walk::{SpanMap, Walker};

@@ -1128,9 +1128,11 @@ impl Walker {
         // Errors thrown away (`2>/dev/null`) leave what is printed as it is.
         let discards_errors = |r: &Redirect| r.fd == Some(2) && r.target.text == "/dev/null";
         if top.next().is_some()
-            || inside
-                .iter()
-                .any(|c| c.redirects.iter().any(|r| r.writes() && !discards_errors(r)))
+            || inside.iter().any(|c| {
+                c.redirects
+                    .iter()
+                    .any(|r| r.writes() && !discards_errors(r))
+            })
         {
             return None;
         }
