@@ -413,6 +413,34 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 continue;
             }
         }
+        // `curl … | tar xz --to-command=sh`, `tar xf x.tgz --to-command='sh -c …'`: every member
+        // of a downloaded archive is fed to a program as its input.
+        if member_runs_code(cmd) {
+            let piped = (!cmd.pipes.is_empty())
+                .then(|| pipeline_taint(script, cmd))
+                .flatten()
+                .map(|t| (i, t));
+            let from_file = extraction(cmd).and_then(|(archive, _)| {
+                written
+                    .iter()
+                    .find(|(f, is_dir, _, _)| !is_dir && same_file(f, &archive))
+                    .map(|&(_, _, from, t)| (from, t))
+            });
+            if let Some((from, t)) = piped.or(from_file) {
+                hits.push(Hit {
+                    rule_id: match t {
+                        Taint::Fetched => "remote.download-exec",
+                        Taint::Decoded => "remote.decode-to-shell",
+                    },
+                    span: (script.commands[from].span.0.min(cmd.span.0), cmd.span.1),
+                    detail: Some(
+                        "every member of the archive is fed to a program that runs its input (tar --to-command)"
+                            .into(),
+                    ),
+                });
+                continue;
+            }
+        }
         let extracts = extraction_dir(cmd);
         if (writes_stdout || extracts.is_some()) && !cmd.pipes.is_empty() {
             if let Some(t) = pipeline_taint(script, cmd) {
@@ -486,9 +514,16 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                     base == cmd.name() && PATH_DIRS.contains(&dir.trim_end_matches('/'))
                 })
         });
-        let Some(target) = run_target(cmd).or(by_name.map(|_| cmd.name())) else {
+        let made = made_in(cmd);
+        let Some(target) = run_target(cmd)
+            .or(made.as_deref())
+            .or(by_name.map(|_| cmd.name()))
+        else {
             continue;
         };
+        // Matched only by inference (a relative `cd`, a bare script name, `make -C`): judged for
+        // downloads from anywhere but a vendor's site or a project's release page.
+        let inferred = std::cell::Cell::new(made.as_deref() == Some(target));
         let hit = by_name.or_else(|| {
             written.iter().find(|(f, is_dir, from, _)| {
                 // After a `cd` the working directory is another one.
@@ -501,7 +536,18 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                         .any(|c| matches!(c.name(), "cd" | "pushd" | "popd"))
                 };
                 if *is_dir && (f == "." || f == "./") && target.starts_with("./") && moved() {
-                    false
+                    // `tar xzf t.tgz; cd t && ./run.sh`: a relative `cd` stays inside what was
+                    // unpacked; an absolute one leaves it.
+                    let inside = cmd.cwd.as_deref().is_some_and(|d| {
+                        !d.starts_with(['/', '~', '$']) && !d.starts_with("..") && d != "."
+                    });
+                    inferred.set(inside);
+                    inside
+                } else if *is_dir && (f == "." || f == "./") && is_shell_script_run(cmd, target) {
+                    // `unzip -o x.zip && bash install.sh`: a shell script handed to a shell
+                    // right after a download was unpacked here.
+                    inferred.set(true);
+                    true
                 } else if *is_dir && (f == "." || f == "./") {
                     // Unpacked into the working directory: a program run by its path there
                     // (`./install`) or inside one of the unpacked directories (`./x/run`; after
@@ -522,6 +568,11 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         });
         if let Some((_, _, from, t)) = hit {
             let source = download_source(script, *from);
+            if inferred.get()
+                && matches!(source, Source::Vendor | Source::Release | Source::Loopback)
+            {
+                continue;
+            }
             // A program run as itself (`./kubectl`, `kubectl` from PATH) rather than a script
             // handed to a shell or an interpreter (`bash get-docker.sh`, `python3 get-pip.py`).
             let runs_itself = by_name.is_some()
@@ -653,7 +704,16 @@ fn fed_to_stdin_code(
             return find(&r.target.text);
         }
     }
-    if !matches!(cmd.name(), "cat" | "tac" | "head" | "tail" | "dd" | "pv") {
+    // `unzip -p x.zip | sh`, `tar -xOf x.tgz | sh`: the members printed to stdout.
+    let prints_members = match cmd.name() {
+        "unzip" => cmd.args().iter().any(|a| a.text == "-p"),
+        "tar" | "bsdtar" | "gtar" => cmd
+            .args()
+            .iter()
+            .any(|a| a.text == "--to-stdout" || !a.text.starts_with("--") && a.text.contains('O')),
+        _ => false,
+    };
+    if !prints_members && !matches!(cmd.name(), "cat" | "tac" | "head" | "tail" | "dd" | "pv") {
         return None;
     }
     let pos = cmd.pipes.last()?;
@@ -1230,7 +1290,8 @@ fn extraction(cmd: &Command) -> Option<(String, String)> {
     match cmd.name() {
         "tar" | "bsdtar" | "gtar" => {
             let bundle = args.first().filter(|a| !a.starts_with("--"))?;
-            if !bundle.contains('x') {
+            // `x` extracts; `O`/`--to-stdout` prints the members instead of writing them.
+            if !bundle.contains('x') || bundle.contains('O') || args.contains(&"--to-stdout") {
                 return None;
             }
             let archive = value(&["-f", "--file"]).or_else(|| {
@@ -1243,12 +1304,102 @@ fn extraction(cmd: &Command) -> Option<(String, String)> {
             let dir = value(&["-C", "--directory"]).unwrap_or_else(|| ".".into());
             Some((archive, dir))
         }
-        "unzip" => {
-            let archive = args.iter().find(|a| !a.starts_with('-'))?.to_string();
+        "unzip" if !args.contains(&"-p") => {
+            // The archive is the first operand; `-d DIR`, `-P PASSWORD`, `-x NAMES` take values.
+            let archive = args
+                .iter()
+                .enumerate()
+                .find(|&(k, a)| {
+                    !a.starts_with('-') && (k == 0 || !matches!(args[k - 1], "-d" | "-P" | "-x"))
+                })?
+                .1
+                .to_string();
             Some((archive, value(&["-d"]).unwrap_or_else(|| ".".into())))
         }
+        // `7z x ARCHIVE [-oDIR]`.
+        "7z" | "7za" | "7zz" | "7zr" if args.first().is_some_and(|a| *a == "x" || *a == "e") => {
+            let archive = args
+                .iter()
+                .skip(1)
+                .find(|a| !a.starts_with('-'))?
+                .to_string();
+            let dir = args
+                .iter()
+                .find_map(|a| a.strip_prefix("-o").filter(|d| !d.is_empty()))
+                .unwrap_or(".");
+            Some((archive, dir.to_string()))
+        }
+        // `unrar x ARCHIVE [DIR]`.
+        "unrar" if args.first().is_some_and(|a| *a == "x" || *a == "e") => {
+            let mut operands = args.iter().skip(1).filter(|a| !a.starts_with('-'));
+            let archive = operands.next()?.to_string();
+            Some((
+                archive,
+                operands.next().map_or(".".into(), |d| d.to_string()),
+            ))
+        }
+        // `python3 -m zipfile -e ARCHIVE DIR`, `python3 -m tarfile -e ARCHIVE DIR`.
+        n if n.starts_with("python") => match args.as_slice() {
+            ["-m", "zipfile" | "tarfile", "-e" | "--extract", archive, dir, ..] => {
+                Some((archive.to_string(), dir.to_string()))
+            }
+            _ => None,
+        },
         _ => None,
     }
+}
+
+/// `tar --to-command=CMD` where CMD runs its input as code (`sh`, `bash -s`, `python3 -`): each
+/// member of the archive is a program run.
+fn member_runs_code(cmd: &Command) -> bool {
+    if !matches!(cmd.name(), "tar" | "gtar") {
+        return false;
+    }
+    let args = cmd.args();
+    let value = args.iter().enumerate().find_map(|(k, a)| {
+        a.text
+            .strip_prefix("--to-command=")
+            .map(str::to_string)
+            .or_else(|| {
+                (a.text == "--to-command")
+                    .then(|| args.get(k + 1).map(|v| v.text.clone()))
+                    .flatten()
+            })
+    });
+    let Some(value) = value else {
+        return false;
+    };
+    let mut words = value
+        .split_whitespace()
+        .map(|w| w.trim_matches(['\'', '"']));
+    let program = words.next().unwrap_or("").rsplit('/').next().unwrap_or("");
+    let rest: Vec<&str> = words.collect();
+    let reads_code = |flags: &[&str]| rest.iter().all(|w| flags.contains(w));
+    SHELLS.contains(&program) && reads_code(&["-s", "-", "-e", "-x", "-u"])
+        || is_code_runner(program) && reads_code(&["-", "-u"])
+}
+
+/// `make -C DIR …`: the makefile of that directory is what runs.
+fn made_in(cmd: &Command) -> Option<String> {
+    if !matches!(cmd.name(), "make" | "gmake") {
+        return None;
+    }
+    let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    let dir = value_after(&args, &["-C", "--directory"]).or_else(|| {
+        args.iter().find_map(|a| {
+            a.strip_prefix("-C")
+                .filter(|d| !d.is_empty())
+                .map(str::to_string)
+        })
+    })?;
+    Some(format!("{}/Makefile", dir.trim_end_matches('/')))
+}
+
+/// A shell script (`*.sh`, or any file a shell is told to run) named without a directory and
+/// handed to a shell: `bash install.sh`, `sh setup.sh`.
+fn is_shell_script_run(cmd: &Command, target: &str) -> bool {
+    !target.contains('/') && matches!(shell_invocation(cmd), Some(ShellInvocation::Script(_)))
+        || matches!(cmd.name(), "source" | ".") && !target.contains('/') && target.ends_with(".sh")
 }
 
 /// Files and directories a fetch command writes.
