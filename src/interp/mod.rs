@@ -2833,10 +2833,10 @@ fn run_of(
     Some(Run::Shell(head))
 }
 
-/// Python's `os.exec*`: the program, then its argv (argv[0] repeated).
+/// Python's `os.exec*` and `os.posix_spawn*`: the program, then its argv (argv[0] repeated).
 fn is_os_exec(name: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or(name);
-    last.starts_with("exec") && last.len() <= 7
+    last.starts_with("exec") && last.len() <= 7 || last.starts_with("posix_spawn")
 }
 
 /// Python's `os.spawnl*`/`os.spawnv*`: a mode, the program, then its argv (argv[0] repeated).

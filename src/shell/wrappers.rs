@@ -496,7 +496,7 @@ const SPECS: &[Spec] = &[
         pair_opts: &[],
     },
     Spec {
-        names: &["chroot"],
+        names: &["chroot", "arch-chroot"],
         value_opts: &["--userspec", "--groups"],
         leading: 1,
         assignments: false,
@@ -1061,6 +1061,10 @@ pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
 fn takes_value(spec: &Spec, arg: &str) -> bool {
     let chars: Vec<char> = arg.chars().skip(1).collect();
     for (j, c) in chars.iter().enumerate() {
+        // Past the letters, the rest is an attached value (`nsenter -m/proc/1/ns/mnt`).
+        if !c.is_ascii_alphanumeric() {
+            return false;
+        }
         let opt = format!("-{c}");
         if spec.value_opts.contains(&opt.as_str()) {
             return j + 1 == chars.len();
