@@ -16,8 +16,10 @@ const SKIPPED_DIRS: &[&str] = &[
 ];
 
 /// Files under `root` that `wanted` accepts, sorted (a file given as `root` is taken as is),
-/// at most 8 directories deep.
+/// at most 32 directories deep; only regular files, and directory links are not followed.
 pub fn discover(root: &Path, wanted: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    /// How deep below the root files are looked for (monorepos nest packages deeply).
+    const MAX_DEPTH: usize = 32;
     if root.is_file() {
         return vec![root.to_path_buf()];
     }
@@ -29,13 +31,20 @@ pub fn discover(root: &Path, wanted: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
         };
         for e in rd.flatten() {
             let p = e.path();
-            if p.is_dir() {
+            // Directories are entered only as themselves: a symbolic link to a directory may lead
+            // out of the tree (`up -> ..`) or round in a loop.
+            let Ok(kind) = e.file_type() else {
+                continue;
+            };
+            if kind.is_dir() {
                 let name = e.file_name();
                 let skip = SKIPPED_DIRS.iter().any(|s| name == *s);
-                if !skip && depth < 8 {
+                if !skip && depth < MAX_DEPTH {
                     stack.push((p, depth + 1));
                 }
-            } else if wanted(&p) {
+            } else if wanted(&p) && std::fs::metadata(&p).is_ok_and(|m| m.is_file()) {
+                // Only regular files (a link to one included): a FIFO named like a lockfile would
+                // block the reader forever.
                 out.push(p);
             }
         }

@@ -34,6 +34,8 @@ fn every_lockfile_format_is_read_and_judged() {
             ("py2/uv.lock", UV),
             ("py3/Pipfile.lock", PIPFILE),
             ("py4/requirements-dev.txt", REQS),
+            // Read through `-r other.txt`, with pip's spacing around `==`.
+            ("py4/other.txt", "ctx == 0.2.2\n"),
             ("node_modules/ignored/package-lock.json", NPM_V1),
         ],
     );
@@ -74,6 +76,7 @@ fn every_lockfile_format_is_read_and_judged() {
         "termncolor@3.1.0",
         "aiocpa@0.1.13",
         "ultralytics@8.3.41",
+        "ctx@0.2.2",
     ] {
         assert!(
             hits.contains(&want.to_string()),
@@ -345,4 +348,76 @@ fn a_lockfile_of_the_wrong_shape_is_an_error_not_an_empty_pass() {
         )],
     );
     assert_eq!(common::deps(&dir, &[]).status.code(), Some(0));
+}
+
+#[test]
+fn requirements_are_read_as_pip_reads_them() {
+    // Continued lines, `===`, markers and a nested include are pins; a missing include is an
+    // error (pip fails on it too), not a file with nothing to check.
+    let dir = common::project(
+        "deps",
+        "pip-spellings",
+        &[
+            ("requirements.txt", "-r sub/base.txt\nc\\\ntx==0.2.2\n"),
+            ("sub/base.txt", "--constraint pins.txt\n"),
+            (
+                "sub/pins.txt",
+                "NUM2WORDS === 0.5.15 ; python_version > '3' # pinned\n",
+            ),
+        ],
+    );
+    let out = common::deps(&dir, &["--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap().to_ascii_lowercase())
+        .collect();
+    assert!(names.contains(&"ctx".to_string()), "{names:?}");
+    assert!(names.contains(&"num2words".to_string()), "{names:?}");
+
+    let dir = common::project(
+        "deps",
+        "pip-missing-include",
+        &[("requirements.txt", "-r nowhere.txt\n")],
+    );
+    let out = common::deps(&dir, &[]);
+    assert_eq!(out.status.code(), Some(66));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nowhere.txt"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_like_a_lockfile_is_skipped_not_waited_on() {
+    let dir = common::project(
+        "deps",
+        "fifo",
+        &[("requirements.txt", "requests==2.31.0\n")],
+    );
+    let fifo = dir.join("sub/package-lock.json");
+    std::fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+    let _ = std::fs::remove_file(&fifo);
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    // A directory link leading out of the tree is not followed either.
+    let _ = std::fs::remove_file(dir.join("up"));
+    std::os::unix::fs::symlink("..", dir.join("up")).unwrap();
+    let started = Instant::now();
+    let out = common::deps(&dir, &["--format", "json"]);
+    assert!(started.elapsed().as_secs() < 20);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["files"].as_array().unwrap().len(), 1, "{}", v["files"]);
 }

@@ -49,11 +49,103 @@ pub fn discover(root: &Path) -> Vec<PathBuf> {
     })
 }
 
-/// Parse one lockfile.
+/// Parse one lockfile. A requirements file's `-r FILE` / `-c FILE` includes are read too
+/// (relative to the including file); an include that cannot be read is an error, not a gap.
 pub fn parse(path: &Path) -> Result<Vec<Locked>, String> {
     let text = crate::files::read_limited_string(path, crate::files::PROJECT_FILE_LIMIT)
         .map_err(|e| format!("{}: {e}", path.display()))?;
-    parse_text(path, &text)
+    let mut out = parse_text(path, &text)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if !KNOWN_NAMES.contains(&name) {
+        let mut seen = vec![path.to_path_buf()];
+        requirement_includes(path, &text, &mut seen, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// Follow `-r`/`--requirement`/`-c`/`--constraint` lines of a requirements file, depth-first,
+/// each file once.
+fn requirement_includes(
+    path: &Path,
+    text: &str,
+    seen: &mut Vec<PathBuf>,
+    out: &mut Vec<Locked>,
+) -> Result<(), String> {
+    const MAX_FILES: usize = 64;
+    for line in requirement_lines(text) {
+        let line = line.1.split(" #").next().unwrap_or("").trim();
+        let target = ["-r", "--requirement", "-c", "--constraint"]
+            .iter()
+            .find_map(|flag| {
+                let rest = line.strip_prefix(flag)?;
+                let rest = rest.strip_prefix('=').unwrap_or(rest);
+                (rest.starts_with([' ', '\t']) || !flag.starts_with("--") && !rest.is_empty())
+                    .then(|| rest.trim())
+            })
+            .filter(|t| !t.is_empty() && !t.contains("://"));
+        let Some(target) = target else {
+            continue;
+        };
+        let file = path.parent().unwrap_or(Path::new(".")).join(target);
+        if seen.contains(&file) {
+            continue;
+        }
+        if seen.len() >= MAX_FILES {
+            return Err(format!(
+                "{}: more than {MAX_FILES} included requirements files",
+                path.display()
+            ));
+        }
+        seen.push(file.clone());
+        let included = crate::files::read_limited_string(&file, crate::files::PROJECT_FILE_LIMIT)
+            .map_err(|e| {
+            format!("{}: included file {}: {e}", path.display(), file.display())
+        })?;
+        out.extend(requirements(&included, &file));
+        requirement_includes(&file, &included, seen, out)?;
+    }
+    Ok(())
+}
+
+/// The logical lines of a requirements file, `(first physical line number, text)`: a line ending
+/// in a backslash continues on the next.
+fn requirement_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut open = false;
+    for (i, l) in text.lines().enumerate() {
+        let (body, continues) = match l.strip_suffix('\\') {
+            Some(b) => (b, true),
+            None => (l, false),
+        };
+        match out.last_mut() {
+            Some(last) if open => last.1.push_str(body),
+            _ => out.push((i + 1, body.to_string())),
+        }
+        open = continues;
+    }
+    out
+}
+
+/// `name==version` pins of a requirements file (extras, markers, hashes and comments dropped;
+/// `==` and `===` with or without spaces).
+fn requirements(text: &str, path: &Path) -> Vec<Locked> {
+    requirement_lines(text)
+        .into_iter()
+        .filter_map(|(line, l)| {
+            let l = l.split('#').next().unwrap_or("").trim();
+            let (n, v) = l.split_once("==")?;
+            let n = n.split('[').next().unwrap_or(n).trim();
+            let v = v.trim_start_matches('=').trim_start();
+            let v = v.split([';', ' ', '\t', ',']).next().unwrap_or(v).trim();
+            (!n.is_empty() && !v.is_empty() && !n.starts_with('-')).then(|| Locked {
+                ecosystem: Ecosystem::Pypi,
+                name: n.to_string(),
+                version: v.to_string(),
+                file: path.to_path_buf(),
+                line,
+            })
+        })
+        .collect()
 }
 
 /// Parse lockfile `text` as the kind of file `path` names (the path is only reported, not read).
@@ -164,23 +256,7 @@ pub fn parse_text(path: &Path, text: &str) -> Result<Vec<Locked>, String> {
                 })
                 .collect()
         }
-        _ => text
-            .lines()
-            .enumerate()
-            .filter_map(|(i, l)| {
-                let l = l.split('#').next().unwrap_or("").trim();
-                let (n, v) = l.split_once("==")?;
-                let n = n.split('[').next().unwrap_or(n).trim();
-                let v = v.split([';', ' ']).next().unwrap_or(v).trim();
-                Some(Locked {
-                    ecosystem: Ecosystem::Pypi,
-                    name: n.to_string(),
-                    version: v.to_string(),
-                    file: path.to_path_buf(),
-                    line: i + 1,
-                })
-            })
-            .collect(),
+        _ => requirements(text, path),
     };
     Ok(out)
 }
