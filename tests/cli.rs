@@ -653,4 +653,14 @@ fn prompt_judges_a_command_split_over_lines_as_a_whole() {
         ]),
         Some(0)
     );
+    // A complete input the parser cannot read inside (heredocs nested past tree-sitter's limit)
+    // is not "unfinished": bash would run it, so it is not passed through (no one is present
+    // to approve it here).
+    let mut nested = "$(rm -rf /)".to_string();
+    for i in 0..100 {
+        nested = format!("$(cat <<E{i}\n{nested}\nE{i}\n)");
+    }
+    let nested = format!("echo {nested}");
+    assert_eq!(code(&["prompt", "--", &nested]), Some(1));
+    assert_eq!(code(&["prompt", "--pending", "", "--", &nested]), Some(1));
 }

@@ -43,13 +43,13 @@ pub fn run(
     let whole_verdict = scanner.scan(whole);
     // What the shell will run once the command is complete is `whole`; until then, only the hook
     // that keeps the pending lines can be told to go on collecting them.
-    let unfinished =
-        pending.is_some() && (only_syntax(&whole_verdict) || crate::shell::opens_heredoc(whole));
+    let unfinished = pending.is_some()
+        && (unfinished_syntax(&whole_verdict, whole) || crate::shell::opens_heredoc(whole));
     let ran = if unfinished { UNFINISHED } else { 0 };
     let (line, verdict) = match &joined {
         Some(_) => {
             let alone = scanner.scan(line);
-            if weight(&alone) > weight(&whole_verdict) {
+            if weight(&alone, line) > weight(&whole_verdict, whole) {
                 (line, alone)
             } else {
                 (whole, whole_verdict)
@@ -57,8 +57,10 @@ pub fn run(
         }
         None => (line, whole_verdict),
     };
-    if verdict.findings.is_empty() || only_syntax(&verdict) {
-        // Incomplete or invalid syntax is the shell's to report (multi-line input continues).
+    if verdict.findings.is_empty() || unfinished_syntax(&verdict, line) {
+        // Incomplete syntax is the shell's to handle: it asks for the next line (or rejects the
+        // input and runs nothing). Syntax the scanner cannot read *inside* the input is a
+        // different thing: bash may run it, so it goes to approval like any warning.
         return ran;
     }
     let key = scanner.approval_key(line);
@@ -123,14 +125,19 @@ pub fn run(
     }
 }
 
-/// Findings that only say the syntax is incomplete or invalid.
-fn only_syntax(v: &crate::verdict::Verdict) -> bool {
-    !v.findings.is_empty() && v.findings.iter().all(|f| f.rule_id == "core.parse-error")
+/// Findings that only say `text` stops before its syntax is complete: every syntax error reaches
+/// the end of the input (an open quote, block or substitution), none sits inside it.
+fn unfinished_syntax(v: &crate::verdict::Verdict, text: &str) -> bool {
+    let end = text.trim_end().len();
+    !v.findings.is_empty()
+        && v.findings
+            .iter()
+            .all(|f| f.rule_id == "core.parse-error" && f.span.1 >= end)
 }
 
-/// How much a verdict asks of the person: its action, with syntax-only findings counting as none.
-fn weight(v: &crate::verdict::Verdict) -> crate::findings::Action {
-    if only_syntax(v) {
+/// How much a verdict asks of the person: its action, with an unfinished input counting as none.
+fn weight(v: &crate::verdict::Verdict, text: &str) -> crate::findings::Action {
+    if unfinished_syntax(v, text) {
         crate::findings::Action::Allow
     } else {
         v.action
