@@ -203,3 +203,44 @@ fn unknown_agent_is_a_usage_error() {
     let (code, _) = hook("vim", b"{}");
     assert!(code >= 64);
 }
+
+/// The hook answers once a whole JSON document has arrived, even when the agent keeps its end of
+/// stdin open; a half-sent document that never ends gets the blocking answer at the deadline.
+#[test]
+fn a_hook_answers_without_waiting_for_stdin_to_close() {
+    let home = common::shared_scratch("hooks-home");
+    std::fs::create_dir_all(&home).unwrap();
+    for (payload, want) in [
+        (&br#"{"tool_name":"Bash","tool_input":{"command":"rm -rf /"}}"#[..], "deny"),
+        (&br#"{"tool_name":"Bash","tool_input":{"comm"#[..], "deny"),
+        (&br#"{"tool_name":"Bash","tool_input":{"command":"ls -la"}}"#[..], ""),
+    ] {
+        let started = std::time::Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .current_dir(&home)
+            .args(["hook", "claude-code"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(payload).unwrap();
+        input.flush().unwrap();
+        // `input` stays open until the answer is in.
+        let out = child.wait_with_output().unwrap();
+        drop(input);
+        let took = started.elapsed();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{stdout}");
+        assert!(took.as_secs() < 10, "took {took:?}");
+        if want.is_empty() {
+            assert!(!stdout.contains("deny"), "{stdout}");
+        } else {
+            assert!(stdout.contains(want), "{stdout}");
+        }
+    }
+}

@@ -16,10 +16,25 @@ pub fn run(agent_name: &str, policy: Option<&std::path::Path>) -> i32 {
     };
     let mut payload = Vec::new();
     let limit = (hooks::MAX_PAYLOAD_BYTES + 1) as u64;
-    let read = std::io::stdin().take(limit).read_to_end(&mut payload);
-    if read.is_ok() && !supervise::is_worker() {
-        return supervised(agent, agent_name, policy, &payload);
+    if !supervise::is_worker() {
+        return match read_payload(limit, supervise::hook_deadline()) {
+            Ok(payload) => supervised(agent, agent_name, policy, &payload),
+            Err(why) => {
+                let answer = agent.render(
+                    Decision::Deny,
+                    &format!("hermes-scan: {why}; refusing to run it"),
+                );
+                if let Some(out) = &answer.stdout {
+                    super::print(out);
+                }
+                if let Some(err) = &answer.stderr {
+                    crate::errln!("{err}");
+                }
+                answer.exit_code
+            }
+        };
     }
+    let read = std::io::stdin().take(limit).read_to_end(&mut payload);
     supervise::inject_fault(&payload);
     let answer = match (read, super::scanner_for(policy)) {
         (Ok(_), Ok(scanner)) => {
@@ -41,6 +56,63 @@ pub fn run(agent_name: &str, policy: Option<&std::path::Path>) -> i32 {
         crate::errln!("{err}");
     }
     answer.exit_code
+}
+
+/// The hook's input: everything up to the end of stdin, or as soon as what arrived is one
+/// complete JSON document (an agent may keep its end of the pipe open), within `deadline`. At
+/// most `limit` bytes are read.
+fn read_payload(limit: u64, deadline: std::time::Duration) -> Result<Vec<u8>, String> {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    let (tx, rx) = channel::<Result<Option<Vec<u8>>, String>>();
+    // The reader may stay blocked on a pipe nobody closes; the process exits without it.
+    std::thread::spawn(move || {
+        let mut input = std::io::stdin().lock().take(limit);
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let sent = match input.read(&mut buf) {
+                Ok(0) => {
+                    let _ = tx.send(Ok(None));
+                    return;
+                }
+                Ok(n) => tx.send(Ok(Some(buf[..n].to_vec()))),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = tx.send(Err(format!("cannot read hook input ({e})")));
+                    return;
+                }
+            };
+            if sent.is_err() {
+                return;
+            }
+        }
+    });
+    let start = std::time::Instant::now();
+    let mut payload = Vec::new();
+    loop {
+        let left = deadline.saturating_sub(start.elapsed());
+        match rx.recv_timeout(left) {
+            Ok(Ok(Some(chunk))) => {
+                payload.extend_from_slice(&chunk);
+                if payload.len() as u64 >= limit || is_one_json_document(&payload) {
+                    return Ok(payload);
+                }
+            }
+            Ok(Ok(None)) | Err(RecvTimeoutError::Disconnected) => return Ok(payload),
+            Ok(Err(why)) => return Err(why),
+            Err(RecvTimeoutError::Timeout) => {
+                return Err(format!(
+                    "the hook input did not end within {} ms",
+                    deadline.as_millis()
+                ))
+            }
+        }
+    }
+}
+
+/// `bytes` hold exactly one complete JSON object (whitespace around it allowed).
+fn is_one_json_document(bytes: &[u8]) -> bool {
+    bytes.iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&b'}')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 /// The analysis in a worker process under limits; this process only relays its answer, or gives
