@@ -70,7 +70,9 @@ impl Limits {
     pub fn with_deadline(deadline: Duration) -> Self {
         Limits {
             deadline,
-            data_bytes: 256 * 1024 * 1024,
+            // Heap and private data; with the mapped binary and stacks the whole worker stays
+            // under the 256 MiB promised for any front door.
+            data_bytes: 224 * 1024 * 1024,
             address_bytes: 2 * 1024 * 1024 * 1024,
             cpu_secs: deadline.as_secs() + 2,
         }
