@@ -211,9 +211,15 @@ fn a_hook_answers_without_waiting_for_stdin_to_close() {
     let home = common::shared_scratch("hooks-home");
     std::fs::create_dir_all(&home).unwrap();
     for (payload, want) in [
-        (&br#"{"tool_name":"Bash","tool_input":{"command":"rm -rf /"}}"#[..], "deny"),
+        (
+            &br#"{"tool_name":"Bash","tool_input":{"command":"rm -rf /"}}"#[..],
+            "deny",
+        ),
         (&br#"{"tool_name":"Bash","tool_input":{"comm"#[..], "deny"),
-        (&br#"{"tool_name":"Bash","tool_input":{"command":"ls -la"}}"#[..], ""),
+        (
+            &br#"{"tool_name":"Bash","tool_input":{"command":"ls -la"}}"#[..],
+            "",
+        ),
     ] {
         let started = std::time::Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))

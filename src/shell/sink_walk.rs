@@ -3,7 +3,7 @@
 //! written earlier in the input read back — with the sink chain recorded on every command.
 
 use super::ir::*;
-use super::sinks::{awk_commands, makefile_recipes, sed_exec_commands, Code, Format, Found};
+use super::sinks::{awk_commands, sed_exec_commands, Code, Format, Found};
 use super::walk::{printed_text, CmdCtx, SpanMap, Walker, MAX_DEPTH};
 use crate::findings::Span;
 use crate::interp::{self, Lang, Run};
@@ -71,11 +71,15 @@ impl Walker {
                     }
                 }
                 Code::File(w, format) if matches!(w.text.as_str(), "-" | "/dev/stdin") => {
+                    self.make_goals = make_goals_of(cmd, format);
                     if let Some(content) = input.clone() {
                         self.run_content(&w, content, format, "read from stdin");
                     }
                 }
-                Code::File(w, format) => self.run_file(&w, format, "read"),
+                Code::File(w, format) => {
+                    self.make_goals = make_goals_of(cmd, format);
+                    self.run_file(&w, format, "read")
+                }
             }
             self.via = saved_via;
             if let Some(p) = saved_place {
@@ -768,8 +772,9 @@ impl Walker {
             Format::Code(Lang::Shell) => w.run_shell_file(file, &content),
             Format::Code(lang) => w.interp_code(lang, &content, &interp::Inputs::default()),
             Format::Make => {
+                let goals = std::mem::take(&mut w.make_goals);
                 let code = Word {
-                    text: makefile_recipes(&content.text),
+                    text: super::sinks::makefile_recipes_for(&content.text, &goals),
                     ..content.clone()
                 };
                 // `$(MAKE)` in a recipe runs this makefile again.
@@ -842,4 +847,13 @@ fn copied_file<'a>(positional: &[&'a Word]) -> Option<(&'a str, String)> {
         None => to.text.clone(),
     };
     Some((from.text.as_str(), dest))
+}
+
+/// The goals asked of `make` when `cmd` is a make reading a makefile in `format`.
+fn make_goals_of(cmd: &Command, format: Format) -> Vec<String> {
+    if format == Format::Make && matches!(cmd.name(), "make" | "gmake") {
+        super::sinks::make_goals(cmd.args())
+    } else {
+        Vec::new()
+    }
 }

@@ -2932,17 +2932,206 @@ fn make_reference(name: &str, vars: &HashMap<&str, String>, depth: u8) -> String
 /// The shell lines of a makefile's recipes (tab-indented lines, without `@`, `-`, `+` prefixes),
 /// plus `$(shell …)` calls.
 pub fn makefile_recipes(makefile: &str) -> String {
-    let vars = make_variables(makefile);
-    let mut out = String::new();
+    makefile_recipes_for(makefile, &[])
+}
+
+/// The goals a `make` command line asks for (`make build test`), without options, their values
+/// and variable assignments.
+pub fn make_goals(args: &[Word]) -> Vec<String> {
+    const VALUED: &[&str] = &[
+        "-f",
+        "--file",
+        "--makefile",
+        "-C",
+        "--directory",
+        "-I",
+        "-o",
+        "-W",
+        "-l",
+        "-j",
+    ];
+    let mut goals = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if VALUED.contains(&t) {
+            // `-j` and `-l` take their number only when one follows.
+            let numeric = matches!(t, "-j" | "-l");
+            if !numeric
+                || args
+                    .get(i + 1)
+                    .is_some_and(|a| a.text.parse::<u32>().is_ok())
+            {
+                i += 1;
+            }
+        } else if !t.starts_with('-') && !t.contains('=') {
+            goals.push(t.to_string());
+        }
+        i += 1;
+    }
+    goals
+}
+
+/// The shell code of the recipes `make GOALS…` runs: the goals' rules and, transitively, their
+/// prerequisites' (and goals named by `$(MAKE) X` inside them); with no goal, the default one.
+/// Lines make evaluates while reading (`$(shell …)`) always count. A makefile this reading
+/// cannot follow (includes, `eval`, `define`, pattern rules in the way) yields every recipe.
+pub fn makefile_recipes_for(makefile: &str, goals: &[String]) -> String {
+    let Some(wanted) = reachable_rules(makefile, goals) else {
+        return recipes_where(makefile, |_| true);
+    };
+    recipes_where(makefile, |rule| wanted.contains(&rule))
+}
+
+/// Index (in order of appearance) of the rule each line belongs to, `None` outside rules.
+fn rule_of_lines(makefile: &str) -> Vec<Option<usize>> {
+    let mut current = None;
+    let mut count = 0;
+    makefile
+        .lines()
+        .map(|line| {
+            if line.starts_with('\t') {
+                return current;
+            }
+            if rule_head(line).is_some() {
+                current = Some(count);
+                count += 1;
+                return current;
+            }
+            if !line.trim().is_empty() && !line.trim_start().starts_with('#') {
+                current = None;
+            }
+            None
+        })
+        .collect()
+}
+
+/// `targets: prerequisites` of a rule line (not a variable assignment).
+fn rule_head(line: &str) -> Option<(Vec<&str>, Vec<&str>)> {
+    if line.starts_with([' ', '\t', '#']) {
+        return None;
+    }
+    let head = line.split(';').next().unwrap_or(line);
+    let colon = head.find(':')?;
+    if head[..colon].contains('=')
+        || head[colon..].starts_with(":=")
+        || head[colon..].starts_with("::=")
+    {
+        return None;
+    }
+    let targets = head[..colon].split_whitespace().collect();
+    let prereqs = head[colon..]
+        .trim_start_matches(':')
+        .split('|')
+        .flat_map(str::split_whitespace)
+        .collect();
+    Some((targets, prereqs))
+}
+
+fn reachable_rules(makefile: &str, goals: &[String]) -> Option<std::collections::HashSet<usize>> {
+    let mut rules: Vec<(Vec<&str>, Vec<&str>)> = Vec::new();
+    let mut default_goal: Option<String> = None;
     for line in makefile.lines() {
-        if let Some(recipe) = line.strip_prefix('\t') {
+        let t = line.trim_start();
+        if ["include", "-include", "sinclude", "define", "$(eval"]
+            .iter()
+            .any(|k| t.starts_with(k))
+        {
+            return None;
+        }
+        if let Some(v) = t.strip_prefix(".DEFAULT_GOAL") {
+            default_goal = v
+                .trim_start_matches([' ', ':', '=', '?'])
+                .split_whitespace()
+                .next()
+                .map(str::to_string);
+        }
+        if let Some(head) = rule_head(line) {
+            rules.push(head);
+        }
+    }
+    if rules
+        .iter()
+        .flat_map(|r| &r.0)
+        .any(|t| t.contains('%') || t.contains('$'))
+    {
+        return None;
+    }
+    let recipes = rule_recipes(makefile, rules.len());
+    let mut todo: Vec<String> = if goals.is_empty() {
+        let first = default_goal.or_else(|| {
+            rules
+                .iter()
+                .flat_map(|r| &r.0)
+                .find(|t| !t.starts_with('.'))
+                .map(|t| t.to_string())
+        });
+        first.into_iter().collect()
+    } else {
+        goals.to_vec()
+    };
+    let mut seen: std::collections::HashSet<String> = Default::default();
+    let mut wanted = std::collections::HashSet::new();
+    while let Some(goal) = todo.pop() {
+        if !seen.insert(goal.clone()) || seen.len() > 10_000 {
+            continue;
+        }
+        for (k, (targets, prereqs)) in rules.iter().enumerate() {
+            if targets.iter().any(|t| *t == goal) {
+                wanted.insert(k);
+                todo.extend(prereqs.iter().map(|p| p.to_string()));
+                // `$(MAKE) other` / `make other` in the recipe asks for more goals.
+                for line in recipes[k].lines() {
+                    let words: Vec<&str> = line.split_whitespace().collect();
+                    if let Some(at) = words
+                        .iter()
+                        .position(|w| matches!(*w, "$(MAKE)" | "${MAKE}" | "make" | "$(MAKE)\""))
+                    {
+                        let rest: Vec<Word> = words[at + 1..]
+                            .iter()
+                            .take_while(|w| !matches!(**w, "&&" | "||" | ";" | "|"))
+                            .map(|w| Word::literal(*w, (0, 0)))
+                            .collect();
+                        todo.extend(make_goals(&rest));
+                    }
+                }
+            }
+        }
+    }
+    Some(wanted)
+}
+
+/// The raw recipe text of each rule.
+fn rule_recipes(makefile: &str, rules: usize) -> Vec<String> {
+    let mut out = vec![String::new(); rules];
+    for (line, rule) in makefile.lines().zip(rule_of_lines(makefile)) {
+        if let Some(k) = rule {
+            if let Some(recipe) = line.strip_prefix('\t') {
+                out[k].push_str(recipe);
+                out[k].push('\n');
+            } else if let Some((_, inline)) = line.split_once(';') {
+                out[k].push_str(inline);
+                out[k].push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn recipes_where(makefile: &str, keep: impl Fn(usize) -> bool) -> String {
+    let vars = make_variables(makefile);
+    let owners = rule_of_lines(makefile);
+    let mut out = String::new();
+    for (line, owner) in makefile.lines().zip(owners) {
+        let kept = owner.is_none_or(&keep);
+        if let Some(recipe) = line.strip_prefix('\t').filter(|_| kept) {
             out.push_str(&make_to_shell(
                 recipe.trim_start_matches(['@', '-', '+', ' ']),
                 &vars,
                 0,
             ));
             out.push('\n');
-        } else if let Some((head, recipe)) = line.split_once(';') {
+        } else if let Some((head, recipe)) = line.split_once(';').filter(|_| kept) {
             // `target: prerequisites ; recipe`
             if head.contains(':') && !head.contains('=') {
                 out.push_str(&make_to_shell(
@@ -3318,6 +3507,47 @@ mod tests {
             field_values("name=x job=rm -rf /srv minute=5", &fields),
             vec!["rm -rf /srv"]
         );
+    }
+}
+
+#[cfg(test)]
+mod make_goal_tests {
+    use super::*;
+
+    fn words(args: &[&str]) -> Vec<Word> {
+        args.iter().map(|a| Word::literal(*a, (0, 0))).collect()
+    }
+
+    #[test]
+    fn goals_skip_options_values_and_assignments() {
+        assert_eq!(
+            make_goals(&words(&[
+                "-j", "4", "-C", "sub", "CC=clang", "build", "test"
+            ])),
+            ["build", "test"]
+        );
+        assert_eq!(make_goals(&words(&["-j", "all"])), ["all"]);
+        assert!(make_goals(&words(&["-f", "Makefile.ci"])).is_empty());
+    }
+
+    #[test]
+    fn only_the_recipes_of_the_goals_and_their_prerequisites_run() {
+        let mk = "X := 1\nall: lib\n\tcc main.c\nlib:\n\tcc lib.c\ntools:\n\tcurl x | sh\nrelease:\n\t$(MAKE) tools\n";
+        let default = makefile_recipes_for(mk, &[]);
+        assert!(default.contains("cc main.c") && default.contains("cc lib.c"));
+        assert!(!default.contains("curl"), "{default}");
+        let tools = makefile_recipes_for(mk, &["tools".into()]);
+        assert!(
+            tools.contains("curl") && !tools.contains("cc main.c"),
+            "{tools}"
+        );
+        // `$(MAKE) tools` inside a recipe asks for that goal as well.
+        assert!(makefile_recipes_for(mk, &["release".into()]).contains("curl"));
+        // A makefile this reading cannot follow gives every recipe.
+        let pattern = "%.o: %.c\n\trm -rf ~\nall: a.o\n\techo\n";
+        assert!(makefile_recipes_for(pattern, &[]).contains("rm -rf ~"));
+        let included = "include other.mk\nall:\n\techo\nx:\n\trm -rf ~\n";
+        assert!(makefile_recipes_for(included, &[]).contains("rm -rf ~"));
     }
 }
 

@@ -386,6 +386,8 @@ pub(crate) struct Walker {
     pub(crate) inject_positional: Option<Vec<Word>>,
     /// `$0` for the next nested walk (`sh -c CODE NAME`).
     pub(crate) inject_arg0: Option<Word>,
+    /// The goals of the `make` command whose makefile is about to be walked (`make build`).
+    pub(crate) make_goals: Vec<String>,
     /// Track shell state at all (off only for the baseline in tests).
     pub(crate) track_state: bool,
     /// Statements visited (the deadline is checked every 64).
@@ -438,6 +440,7 @@ impl Walker {
             running_files: Vec::new(),
             inject_positional: None,
             inject_arg0: None,
+            make_goals: Vec::new(),
             track_state: true,
             steps: 0,
             emit_depth: 0,
