@@ -35,17 +35,47 @@ fn shell_word(value: &str) -> String {
     }
 }
 
-/// `key=value` pairs of a module argument string (`path=/etc state=absent`).
+/// `key=value` pairs of a module argument string (`path=/etc state=absent`, `line='a b'`): a
+/// quoted value keeps its spaces.
 fn pairs(s: &str) -> Vec<(String, String)> {
-    s.split_whitespace()
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| {
-            (
-                k.to_ascii_lowercase(),
-                v.trim_matches(['\'', '"']).to_string(),
-            )
-        })
-        .collect()
+    let mut out = Vec::new();
+    let mut rest = s.trim_start();
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let Some(eq) = rest[..word_end].find('=') else {
+            rest = rest[word_end..].trim_start();
+            continue;
+        };
+        let key = rest[..eq].to_ascii_lowercase();
+        let after = &rest[eq + 1..];
+        let (value, next) = match after.chars().next() {
+            Some(q @ ('\'' | '"')) => match after[1..].find(q) {
+                Some(close) => (&after[1..1 + close], &after[close + 2..]),
+                None => (&after[1..], ""),
+            },
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        out.push((key, value.to_string()));
+        rest = next.trim_start();
+    }
+    out
+}
+
+/// A value as one single-quoted shell word.
+fn quoted(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// The home directory of `user` on the managed host.
+fn home_of(user: &str) -> String {
+    if user == "root" {
+        "/root".into()
+    } else {
+        format!("/home/{user}")
+    }
 }
 
 fn get<'a>(pairs: &'a [(String, String)], keys: &[&str]) -> Option<&'a str> {
@@ -112,6 +142,61 @@ fn module_commands(module: &str, p: &[(String, String)]) -> Vec<String> {
                 )]
             })
             .unwrap_or_default(),
+        // Content written into a file: the same judgement as `printf … > FILE`.
+        "copy" => match (get(p, &["content"]), get(p, &["dest"])) {
+            (Some(content), Some(dest)) => vec![format!(
+                "printf '%s\\n' {} > {}",
+                quoted(content),
+                shell_word(dest)
+            )],
+            _ => Vec::new(),
+        },
+        "lineinfile" | "blockinfile" if get(p, &["state"]) != Some("absent") => {
+            match (get(p, &["line", "block"]), get(p, &["path", "dest"])) {
+                (Some(line), Some(path)) => vec![format!(
+                    "printf '%s\\n' {} >> {}",
+                    quoted(line),
+                    shell_word(path)
+                )],
+                _ => Vec::new(),
+            }
+        }
+        "authorized_key" if get(p, &["state"]) != Some("absent") => {
+            match (get(p, &["user"]), get(p, &["key"])) {
+                (Some(user), Some(key)) => vec![format!(
+                    "printf '%s\\n' {} >> {}/.ssh/authorized_keys",
+                    quoted(key),
+                    shell_word(&home_of(user))
+                )],
+                _ => Vec::new(),
+            }
+        }
+        "service" | "systemd" | "systemd_service" => {
+            let Some(name) = get(p, &["name"]).map(shell_word) else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            if get(p, &["state"]) == Some("stopped") {
+                out.push(format!("systemctl stop {name}"));
+            }
+            if get(p, &["enabled"]).is_some_and(|v| matches!(v, "no" | "false" | "False")) {
+                out.push(format!("systemctl disable {name}"));
+            }
+            out
+        }
+        "user" => {
+            let Some(name) = get(p, &["name"]).map(shell_word) else {
+                return Vec::new();
+            };
+            let mut out = Vec::new();
+            if get(p, &["uid"]) == Some("0") {
+                out.push(format!("useradd -o -u 0 {name}"));
+            }
+            if let Some(groups) = get(p, &["groups"]) {
+                out.push(format!("usermod -aG {} {name}", shell_word(groups)));
+            }
+            out
+        }
         "parted" if get(p, &["state"]) == Some("absent") => get(p, &["device"])
             .map(|d| vec![format!("parted -s {} rm 1", shell_word(d))])
             .unwrap_or_default(),
@@ -253,6 +338,34 @@ mod tests {
                 ..Word::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn quoted_module_arguments_keep_their_spaces() {
+        let p = pairs(r#"content="* * * * * root id" dest=/etc/cron.d/x mode='0644'"#);
+        assert_eq!(get(&p, &["content"]), Some("* * * * * root id"));
+        assert_eq!(get(&p, &["dest"]), Some("/etc/cron.d/x"));
+        assert_eq!(get(&p, &["mode"]), Some("0644"));
+        let key = "user=root key='ssh-rsa AAAA x'";
+        assert_eq!(
+            ansible(&["all", "-m", "authorized_key", "-a", key]),
+            ["printf '%s\\n' 'ssh-rsa AAAA x' >> /root/.ssh/authorized_keys"]
+        );
+        assert_eq!(
+            ansible(&[
+                "all",
+                "-m",
+                "service",
+                "-a",
+                "name=auditd state=stopped enabled=no"
+            ]),
+            ["systemctl stop auditd", "systemctl disable auditd"]
+        );
+        assert_eq!(
+            ansible(&["all", "-m", "user", "-a", "name=b uid=0"]),
+            ["useradd -o -u 0 b"]
+        );
+        assert!(ansible(&["all", "-m", "copy", "-a", "src=a dest=/tmp/a"]).is_empty());
     }
 
     #[test]
