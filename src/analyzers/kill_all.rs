@@ -23,7 +23,11 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                     hits.push(hit(cmd, "every pid the substitution lists"));
                 } else if inside.iter().any(|c| names_init(c)) {
                     hits.push(hit(cmd, "init (pid 1), whose death halts the machine"));
-                } else if let Some(tool) = inside.iter().find_map(|c| names_security_tool(c)) {
+                } else if let Some(tool) = inside
+                    .iter()
+                    .find_map(|c| names_security_tool(c))
+                    .filter(|_| !reload_signal(cmd))
+                {
                     hits.push(Hit {
                         rule_id: "evasion.security-tool-off",
                         span: cmd.span,
@@ -87,6 +91,23 @@ fn tamper(cmd: &Command) -> Hit {
 fn is_kill(cmd: &Command) -> bool {
     matches!(cmd.name(), "kill" | "skill")
         && !cmd.args().iter().any(|a| a.text == "-l" || a.text == "-L")
+}
+
+/// `kill -HUP PID`, `kill -s USR1 PID`: the signals daemons take as "reload" or "reopen your
+/// logs" (log rotation sends them); the process keeps running.
+fn reload_signal(cmd: &Command) -> bool {
+    const RELOAD: &[&str] = &["HUP", "SIGHUP", "1", "USR1", "SIGUSR1", "USR2", "SIGUSR2"];
+    let args = cmd.args();
+    args.iter().enumerate().any(|(i, a)| {
+        let t = a.text.as_str();
+        t.strip_prefix('-').is_some_and(|s| RELOAD.contains(&s))
+            || t.strip_prefix("--signal=")
+                .is_some_and(|s| RELOAD.contains(&s))
+            || matches!(t, "-s" | "-n" | "--signal")
+                && args
+                    .get(i + 1)
+                    .is_some_and(|v| RELOAD.contains(&v.text.as_str()))
+    })
 }
 
 /// A pid source with no real filter after it.
