@@ -6,10 +6,11 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-fn hook(agent: &str, stdin: &[u8]) -> (i32, String) {
+/// `hermes-scan hook AGENT` started in an isolated home, all three streams piped.
+fn spawn_hook(agent: &str) -> std::process::Child {
     let home = common::shared_scratch("hooks-home");
     std::fs::create_dir_all(&home).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
+    Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"))
@@ -22,7 +23,11 @@ fn hook(agent: &str, stdin: &[u8]) -> (i32, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("spawn");
+        .expect("spawn")
+}
+
+fn hook(agent: &str, stdin: &[u8]) -> (i32, String) {
+    let mut child = spawn_hook(agent);
     {
         let mut input = child.stdin.take().unwrap();
         let _ = input.write_all(stdin);
@@ -208,8 +213,6 @@ fn unknown_agent_is_a_usage_error() {
 /// stdin open; a half-sent document that never ends gets the blocking answer at the deadline.
 #[test]
 fn a_hook_answers_without_waiting_for_stdin_to_close() {
-    let home = common::shared_scratch("hooks-home");
-    std::fs::create_dir_all(&home).unwrap();
     for (payload, want) in [
         (
             &br#"{"tool_name":"Bash","tool_input":{"command":"rm -rf /"}}"#[..],
@@ -222,17 +225,7 @@ fn a_hook_answers_without_waiting_for_stdin_to_close() {
         ),
     ] {
         let started = std::time::Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hermes-scan"))
-            .env("HOME", &home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .current_dir(&home)
-            .args(["hook", "claude-code"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn");
+        let mut child = spawn_hook("claude-code");
         let mut input = child.stdin.take().unwrap();
         input.write_all(payload).unwrap();
         input.flush().unwrap();

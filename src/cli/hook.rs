@@ -19,19 +19,10 @@ pub fn run(agent_name: &str, policy: Option<&std::path::Path>) -> i32 {
     if !supervise::is_worker() {
         return match read_payload(limit, supervise::hook_deadline()) {
             Ok(payload) => supervised(agent, agent_name, policy, &payload),
-            Err(why) => {
-                let answer = agent.render(
-                    Decision::Deny,
-                    &format!("hermes-scan: {why}; refusing to run it"),
-                );
-                if let Some(out) = &answer.stdout {
-                    super::print(out);
-                }
-                if let Some(err) = &answer.stderr {
-                    crate::errln!("{err}");
-                }
-                answer.exit_code
-            }
+            Err(why) => emit(&agent.render(
+                Decision::Deny,
+                &format!("hermes-scan: {why}; refusing to run it"),
+            )),
         };
     }
     let read = std::io::stdin().take(limit).read_to_end(&mut payload);
@@ -49,6 +40,11 @@ pub fn run(agent_name: &str, policy: Option<&std::path::Path>) -> i32 {
             "hermes-scan: the policy or rule packs could not be loaded; refusing to run it",
         ),
     };
+    emit(&answer)
+}
+
+/// Write an answer in the agent's protocol and return its exit code.
+fn emit(answer: &hooks::HookAnswer) -> i32 {
     if let Some(out) = &answer.stdout {
         super::print(out);
     }
@@ -147,11 +143,5 @@ fn supervised(agent: Agent, name: &str, policy: Option<&std::path::Path>, payloa
             &format!("hermes-scan: {fail}; refusing to run it"),
         ),
     };
-    if let Some(out) = &answer.stdout {
-        super::print(out);
-    }
-    if let Some(err) = &answer.stderr {
-        crate::errln!("{err}");
-    }
-    answer.exit_code
+    emit(&answer)
 }
