@@ -792,8 +792,15 @@ fn placed_text(cmd: &Command, script: &Script) -> Option<(Sink, Vec<String>)> {
                 .any(|a| matches!(a.text.as_str(), "-l" | "-e" | "-r"));
             (!lists && *file != "-").then(|| (Sink::Cron, written(file).into_iter().collect()))
         }
+        // `printf '$a\n…\n.\nw\n' | ed -s ~/.bashrc`: the script is piped in.
+        name if shell::editor_scripts::is_line_editor(name) => {
+            let piped = upstream_literals(script, cmd);
+            let edit = shell::editor_scripts::editor_edit(cmd, piped.first().map(String::as_str))?;
+            let sink = edit.files.iter().find_map(|f| sink_of(f))?;
+            Some((sink, edit.added))
+        }
         "sed" | "gsed" => {
-            let edit = shell::sinks::sed_in_place(cmd)?;
+            let edit = shell::sinks::edit_in_place(cmd)?;
             let sink = edit.files.iter().find_map(|f| sink_of(f))?;
             Some((sink, edit.added))
         }

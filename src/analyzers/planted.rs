@@ -165,9 +165,9 @@ pub fn analyze(
 }
 
 /// The files an in-place edit rewrites and the text it adds, one command per line: `sed -i` and
-/// `perl -pi` (see [`sinks::sed_in_place`]) or `yq -i` (the string values of its expression).
+/// `perl -pi` (see [`sinks::edit_in_place`]) or `yq -i` (the string values of its expression).
 fn in_place_edit(cmd: &crate::shell::Command) -> Option<(Vec<String>, String)> {
-    if let Some(edit) = sinks::sed_in_place(cmd) {
+    if let Some(edit) = sinks::edit_in_place(cmd) {
         let added = edit
             .added
             .iter()

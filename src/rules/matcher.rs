@@ -287,7 +287,7 @@ impl Matcher {
             let written = printed_text(cmd, true)
                 .map(|w| w.text)
                 .or_else(|| cmd.stdin_text.as_ref().map(|w| w.text.clone()))
-                .or_else(|| crate::shell::sinks::sed_in_place(cmd).map(|e| e.added.join("\n")));
+                .or_else(|| crate::shell::sinks::edit_in_place(cmd).map(|e| e.added.join("\n")));
             if let Some(r) = &self.content {
                 if !written
                     .as_ref()

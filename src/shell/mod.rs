@@ -5,6 +5,7 @@
 //! same [`ir::Command`] the plain spelling would produce.
 
 pub mod config_mgmt;
+pub mod editor_scripts;
 pub mod escapes;
 mod heredoc;
 pub mod ir;

@@ -427,7 +427,7 @@ impl Walker {
                 let Some(content) = self.lookup_file(&file.text) else {
                     // A file the input did not write (`sed -i '1i curl … | sh' build.sh`): what
                     // the edit inserts is at least part of it when it runs later.
-                    let added = super::sinks::sed_in_place(cmd)
+                    let added = super::sinks::edit_in_place(cmd)
                         .map(|e| e.added)
                         .filter(|a| !a.is_empty());
                     let Some(added) = added else {

@@ -1834,8 +1834,12 @@ pub struct InPlaceEdit {
     pub added: Vec<String>,
 }
 
-/// The in-place edit `cmd` makes, if it is one.
-pub fn sed_in_place(cmd: &Command) -> Option<InPlaceEdit> {
+/// The in-place edit `cmd` makes, if it is one: `sed -i`, `perl -pi`, or a scripted line editor
+/// (see [`super::editor_scripts`]).
+pub fn edit_in_place(cmd: &Command) -> Option<InPlaceEdit> {
+    if super::editor_scripts::is_line_editor(cmd.name()) {
+        return super::editor_scripts::editor_edit(cmd, None);
+    }
     let args = cmd.args();
     let perl = cmd.name() == "perl";
     if !matches!(cmd.name(), "sed" | "gsed" | "perl") {
