@@ -503,7 +503,10 @@ fn embedded_json(out_dir: &str) {
 fn sink_entries(table: &serde_json::Value, out_dir: &str) {
     for key in table.as_object().expect("a table").keys() {
         assert!(
-            matches!(key.as_str(), "indirect_shells" | "env_code" | "sink"),
+            matches!(
+                key.as_str(),
+                "indirect_shells" | "env_code" | "program_variants" | "sink"
+            ),
             "rules/sinks.toml: unknown key {key}"
         );
     }
@@ -555,6 +558,23 @@ fn sink_entries(table: &serde_json::Value, out_dir: &str) {
         out,
         "/// Environment variables whose value runs (generated).\nstatic ENV_CODE: &[&str] = &{:?};",
         strings("env_code")
+    );
+    let mut variants: Vec<(&str, &str)> = table["program_variants"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            let pair = pair.as_array().expect("[variant, program]");
+            (
+                pair[0].as_str().expect("a variant name"),
+                pair[1].as_str().expect("a program name"),
+            )
+        })
+        .collect();
+    variants.sort_unstable();
+    let _ = writeln!(
+        out,
+        "/// Distribution names of programs → the program, sorted (generated).\nstatic PROGRAM_VARIANTS: &[(&str, &str)] = &{variants:?};"
     );
     std::fs::write(std::path::Path::new(out_dir).join("sink_entries.rs"), out)
         .expect("write sink_entries.rs");

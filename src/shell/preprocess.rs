@@ -388,7 +388,9 @@ enum Quote {
     Double,
 }
 
-/// Remove backslash-newline pairs outside single quotes, recording where each kept byte came from.
+/// Remove backslash-newline pairs outside single quotes and comments, recording where each kept
+/// byte came from. A comment ends at its newline even after a backslash (`true # x \⏎rm -rf ~`
+/// runs `rm`), so nothing is joined inside one.
 fn join_continuations(bytes: &[u8]) -> (Vec<u8>, Vec<usize>) {
     let mut out = Vec::with_capacity(bytes.len());
     let mut map = Vec::with_capacity(bytes.len() + 1);
@@ -396,6 +398,21 @@ fn join_continuations(bytes: &[u8]) -> (Vec<u8>, Vec<usize>) {
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
+        let word_start = i == 0
+            || matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')'
+            );
+        if b == b'#' && quote == Quote::None && word_start {
+            let end = bytes[i..]
+                .iter()
+                .position(|&c| c == b'\n')
+                .map_or(bytes.len(), |p| i + p);
+            out.extend_from_slice(&bytes[i..end]);
+            map.extend(i..end);
+            i = end;
+            continue;
+        }
         match quote {
             Quote::Single => {
                 if b == b'\'' {
@@ -790,6 +807,14 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_backslash_ending_a_comment_does_not_continue_it() {
+        let p = preprocess("true # cleanup \\\nrm -rf ~");
+        assert_eq!(p.text, "true # cleanup \\\nrm -rf ~");
+        let p = preprocess("echo ${#a} \\\n x # y \\\nrm");
+        assert_eq!(p.text, "echo ${#a}  x # y \\\nrm");
+    }
 
     #[test]
     fn joins_line_continuations_outside_single_quotes() {

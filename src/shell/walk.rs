@@ -2815,6 +2815,9 @@ fn passes_stdin_through(cmd: &Command) -> bool {
 }
 
 fn find_listing(cmd: &Command) -> Option<Word> {
+    if matches!(cmd.name(), "locate" | "plocate" | "mlocate" | "slocate") {
+        return locate_listing(cmd);
+    }
     if cmd.name() != "find" {
         return None;
     }
@@ -2862,6 +2865,55 @@ fn find_listing(cmd: &Command) -> Option<Word> {
     Some(Word {
         text,
         ..start.clone()
+    })
+}
+
+/// What `locate` prints, when its one pattern matches every path of the index (`locate '*'`,
+/// `locate -r .`: `/{}`, every entry under the root) or every path under a directory given as a
+/// path (`locate /home`, `locate ~`: `DIR/{}`); other patterns are not followed.
+fn locate_listing(cmd: &Command) -> Option<Word> {
+    let args = cmd.args();
+    let regex = args
+        .iter()
+        .any(|a| matches!(a.text.as_str(), "-r" | "--regex" | "--regexp"));
+    let value_options = ["-d", "--database", "-l", "--limit", "-n"];
+    let mut patterns = Vec::new();
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if value_options.contains(&a.text.as_str()) {
+            i += 2;
+            continue;
+        }
+        if !a.text.starts_with('-') {
+            patterns.push(a);
+        }
+        i += 1;
+    }
+    let [pattern] = patterns.as_slice() else {
+        return None;
+    };
+    let p = pattern.text.trim_end_matches('/');
+    let every = if regex {
+        matches!(
+            pattern.text.as_str(),
+            "." | ".*" | "^" | "^/" | "/" | "^.*" | ".+"
+        )
+    } else {
+        matches!(pattern.text.as_str(), "*" | "/" | "/*" | "**" | "*/*")
+    };
+    let text = if every {
+        "/{}".to_string()
+    } else if !regex
+        && (p.starts_with('~') || p.starts_with("$HOME") || p.starts_with('/'))
+        && !p.contains(['*', '?', '['])
+    {
+        format!("{p}/{{}}")
+    } else {
+        return None;
+    };
+    Some(Word {
+        text,
+        ..(*pattern).clone()
     })
 }
 
