@@ -1865,8 +1865,13 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
     }
     for w in argv.iter_mut().skip(1) {
         if w.glob {
-            if let Some(expanded) = expand_path_glob(&w.text) {
-                w.text = expanded;
+            // dd's `of=/dev/[s]da` names the file after its key.
+            let key_len = ["of=", "if="]
+                .iter()
+                .find(|k| w.text.starts_with(*k))
+                .map_or(0, |k| k.len());
+            if let Some(expanded) = expand_path_glob(&w.text[key_len..]) {
+                w.text = format!("{}{expanded}", &w.text[..key_len]);
             }
         }
         // `~/../$USER` and `$HOME/./` are the home itself, `~/..` the directory of every home.
@@ -2031,6 +2036,14 @@ fn expand_known_name_glob(path: &str) -> Option<String> {
                 "login.defs",
                 "pam.d",
                 "sudoers.d",
+            ],
+        ),
+        // Disks first: `/dev/[s]da`, `/dev/?da`, `/dev/*da` open the system disk.
+        (
+            "/dev",
+            &[
+                "sda", "nvme0n1", "vda", "xvda", "hda", "mmcblk0", "sdb", "nvme1n1", "vdb", "md0",
+                "dm-0",
             ],
         ),
         (".", &[".git"]),

@@ -476,6 +476,63 @@ pub(crate) fn expand_all(argv: &mut [super::Word]) {
     }
 }
 
+/// `cp -t DIR SRC…`, `mv --target-directory=DIR SRC`, `install -t DIR SRC`: the destination
+/// written last, as the usual spelling has it: `DIR/NAME` for one source (the file written),
+/// `DIR` for several. Rules and analyzers then read the destination as the last argument.
+pub(crate) fn target_directory_last(argv: &mut Vec<super::Word>) {
+    if !argv.first().is_some_and(|n| {
+        matches!(
+            n.text.as_str(),
+            "cp" | "mv" | "install" | "ln" | "gcp" | "gmv"
+        )
+    }) {
+        return;
+    }
+    let mut dir: Option<(usize, usize, String)> = None;
+    for (i, w) in argv.iter().enumerate().skip(1) {
+        let t = w.text.as_str();
+        if t == "--" {
+            break;
+        }
+        if t == "-t" || t == "--target-directory" {
+            if let Some(v) = argv.get(i + 1) {
+                dir = Some((i, 2, v.text.clone()));
+            }
+            break;
+        }
+        if let Some(v) = t.strip_prefix("--target-directory=").or_else(|| {
+            t.strip_prefix("-t")
+                .filter(|v| !v.is_empty() && !t.starts_with("--"))
+        }) {
+            dir = Some((i, 1, v.to_string()));
+            break;
+        }
+    }
+    let Some((at, len, dir)) = dir else {
+        return;
+    };
+    let template = argv[at].clone();
+    argv.drain(at..at + len);
+    let sources: Vec<&str> = argv
+        .iter()
+        .skip(1)
+        .map(|w| w.text.as_str())
+        .filter(|t| !t.starts_with('-'))
+        .collect();
+    let dest = match sources.as_slice() {
+        [one] => format!(
+            "{}/{}",
+            dir.trim_end_matches('/'),
+            one.trim_end_matches('/').rsplit('/').next().unwrap_or(one)
+        ),
+        _ => dir,
+    };
+    argv.push(super::Word {
+        text: dest,
+        ..template
+    });
+}
+
 /// `wget -e 'output_document = F'` (a wgetrc command) is `wget --output-document F`: the
 /// commands that name what wget writes or sends are written as the options they stand for.
 fn expand_wget_execute(args: &mut [super::Word]) {
@@ -628,5 +685,29 @@ mod tests {
         assert_eq!(expand("ls", "--rec"), None);
         assert_eq!(expand("rm", "-rf"), None);
         assert_eq!(expand("sed", "--s"), None);
+    }
+}
+
+#[cfg(test)]
+mod target_directory_tests {
+    #[test]
+    fn the_target_directory_is_written_last() {
+        let argv = |line: &str| -> Vec<String> {
+            crate::shell::analyze(line).commands[0]
+                .argv
+                .iter()
+                .map(|w| w.text.clone())
+                .collect()
+        };
+        assert_eq!(
+            argv("cp -t /etc /tmp/passwd"),
+            ["cp", "/tmp/passwd", "/etc/passwd"]
+        );
+        assert_eq!(
+            argv("mv --target-directory=/etc/sudoers.d x"),
+            ["mv", "x", "/etc/sudoers.d/x"]
+        );
+        assert_eq!(argv("cp -t dist a.js b.js"), ["cp", "a.js", "b.js", "dist"]);
+        assert_eq!(argv("cp a b"), ["cp", "a", "b"]);
     }
 }

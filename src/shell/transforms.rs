@@ -86,6 +86,61 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             return Some(input.to_string());
         }
         ("m4", []) => return Some(input.to_string()),
+        // Copies of the input: `paste -`, `tee` with no file, `dd` without options that change
+        // bytes, `iconv` between encodings the text survives, awk's `1` / `{print}`.
+        ("paste", [] | ["-"]) | ("tee", []) | ("cat", ["-"]) => return Some(input.to_string()),
+        ("dd", a)
+            if a.iter()
+                .all(|x| x.starts_with("status=") || x.starts_with("bs=")) =>
+        {
+            return Some(input.to_string())
+        }
+        ("iconv", a)
+            if a.iter().all(|x| {
+                x.starts_with('-')
+                    || x.contains("UTF")
+                    || x.contains("ASCII")
+                    || x.contains("utf")
+                    || x.contains("ascii")
+                    || x.contains("LATIN")
+                    || x.contains("latin")
+            }) =>
+        {
+            return Some(input.to_string())
+        }
+        (
+            "awk" | "gawk" | "mawk",
+            ["1" | "{print}" | "{ print }" | "{print $0}" | "{ print $0 }"],
+        ) => return Some(input.to_string()),
+        // `xargs` with no command runs `echo` on the words it reads (one item with `-0`).
+        ("xargs", a)
+            if a.iter()
+                .all(|x| matches!(*x, "-0" | "--null" | "-r" | "--no-run-if-empty")) =>
+        {
+            let mut out = if a.iter().any(|x| matches!(*x, "-0" | "--null")) {
+                input.trim_end_matches('\0').to_string()
+            } else {
+                input.split_whitespace().collect::<Vec<_>>().join(" ")
+            };
+            out.push('\n');
+            return Some(out);
+        }
+        // `perl -pe 's/Z/r/'`, `ruby -pe ''`: a line filter whose program is only substitutions
+        // (or nothing) edits every line as sed would.
+        ("perl" | "ruby", a) => {
+            let script = match a {
+                ["-pe", s] | ["-p", "-e", s] | ["-e", s, "-p"] => *s,
+                _ => return None,
+            };
+            if script.trim().is_empty() {
+                return Some(input.to_string());
+            }
+            return sed_substitutions(&["-E", script], input);
+        }
+        ("basenc", a) if a.contains(&"--base64") && decodes(a, "-d", "--decode") => {
+            let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+            return String::from_utf8(crate::text::base64::decode(&compact)?).ok();
+        }
         // `jq -r FILTER` over literal JSON: whichever string the filter picks, it is one of
         // the document's strings, so all of them, one per line.
         ("jq", a)
@@ -440,6 +495,36 @@ mod tests {
     fn cmd(argv: &[&str]) -> Command {
         let text: Vec<String> = argv.iter().map(|a| format!("'{a}'")).collect();
         crate::shell::analyze(&text.join(" ")).commands.remove(0)
+    }
+
+    #[test]
+    fn copies_and_line_filters_give_their_input() {
+        let f = |argv: &[&str], input: &str| filtered(&cmd(argv), input);
+        assert_eq!(
+            f(&["perl", "-pe", "s/Z/r/"], "Zm -rf /\n").as_deref(),
+            Some("rm -rf /\n")
+        );
+        assert_eq!(
+            f(&["ruby", "-pe", ""], "rm -rf ~\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(f(&["paste", "-"], "x\n").as_deref(), Some("x\n"));
+        assert_eq!(
+            f(&["xargs"], "rm\n -rf  ~\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(
+            f(&["iconv", "-f", "UTF-8", "-t", "ASCII"], "ls\n").as_deref(),
+            Some("ls\n")
+        );
+        assert_eq!(
+            f(&["basenc", "--base64", "-d"], "L2V0Yw==").as_deref(),
+            Some("/etc")
+        );
+        // Programs that do more than edit lines are not guessed at.
+        assert_eq!(f(&["perl", "-pe", "$_ = reverse"], "x\n"), None);
+        assert_eq!(f(&["xargs", "-n1"], "a b\n"), None);
+        assert_eq!(f(&["dd", "conv=ucase"], "x\n"), None);
     }
 
     #[test]

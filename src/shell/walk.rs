@@ -2279,6 +2279,7 @@ impl Walker {
         }
         if !argv.is_empty() {
             super::options::expand_all(&mut argv);
+            super::options::target_directory_last(&mut argv);
             super::nested::normalize_paths(&mut argv);
         }
         self.resolve_redirect_targets(&mut redirects);
