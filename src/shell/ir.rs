@@ -268,6 +268,9 @@ pub struct Function {
     /// Commands inside its body that call the function itself, with whether the call is piped or
     /// backgrounded (the fork-bomb shape).
     pub self_calls: Vec<SelfCall>,
+    /// Every call inside its body by command name (to find functions that call each other:
+    /// `a(){ b|b& }; b(){ a|a& }`).
+    pub calls: Vec<(String, SelfCall)>,
 }
 
 /// A recursive call inside a function body.

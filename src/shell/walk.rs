@@ -1985,18 +1985,26 @@ impl Walker {
             }
         }
         self.in_function = saved;
-        let self_calls = self.out.commands[first..]
+        let calls: Vec<(String, SelfCall)> = self.out.commands[first..]
             .iter()
-            .filter(|c| c.name() == name)
-            .map(|c| SelfCall {
-                piped: !c.pipes.is_empty(),
-                background: c.background,
+            .map(|c| {
+                let call = SelfCall {
+                    piped: !c.pipes.is_empty(),
+                    background: c.background,
+                };
+                (c.name().to_string(), call)
             })
+            .collect();
+        let self_calls = calls
+            .iter()
+            .filter(|(callee, _)| *callee == name)
+            .map(|(_, call)| *call)
             .collect();
         self.out.functions.push(Function {
             name,
             span: src.span_of(n),
             self_calls,
+            calls,
         });
     }
 
@@ -2071,14 +2079,26 @@ impl Walker {
             .map(|v| src.text_of(v).to_string());
         let mut values: Vec<Word> = Vec::new();
         let mut body = None;
+        let mut enormous = false;
         for (field, c) in fields(n) {
             match field {
-                Some("value") => values.extend(self.words(c, src)),
+                Some("value") => {
+                    enormous |= counts_enormously(src.text_of(c));
+                    values.extend(self.words(c, src));
+                }
                 Some("body") => body = Some(c),
                 _ => {}
             }
         }
         let Some(body) = body else { return };
+        // `for i in $(seq 1 1000000); do sleep 1000 & done`: an enormous count of iterations that
+        // each start a background process is a fork bomb, as an endless loop is.
+        let first_body = self.out.commands.len();
+        if enormous {
+            self.statement(body, src);
+            self.spawn_loop_effect(first_body, src.span_of(n));
+            return;
+        }
         // Nested loops multiply: unroll only while the product of the factors stays small, so
         // ten nested loops cannot turn into 8^10 walks of the body. A glob value (`for f in
         // /etc/*`) binds the variable to the glob, which stands for every file it matches.
@@ -2716,6 +2736,19 @@ fn path_query(cmds: &[Command]) -> Option<String> {
 }
 
 /// What `seq FIRST LAST` prints, up to 64 numbers.
+/// A loop value that counts to at least ten thousand, or forever: `$(seq 1 1000000)`,
+/// `$(seq inf)`, `{1..100000}`.
+fn counts_enormously(value: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)^(\$\(|`)\s*seq\s+(-\S+\s+)*(\S+\s+)*([0-9]{5,}|inf|infinity)\s*(\)|`)$|^\{-?[0-9]+\.\.[0-9]{5,}(\.\.[0-9]+)?\}$",
+        )
+        .expect("static regex")
+    })
+    .is_match(value.trim())
+}
+
 fn seq_output(first: &str, last: &str) -> Option<String> {
     let (a, b): (i64, i64) = (first.parse().ok()?, last.parse().ok()?);
     let nums: Vec<String> = (a..=b).take(64).map(|n| n.to_string()).collect();
