@@ -1170,10 +1170,13 @@ fn strip_markers(spec: &SinkSpec, value: &str) -> Option<String> {
     }
     let mut v = value.trim_start();
     let mut marked = false;
+    // A marker that opens a string (`exe '!`) leaves its closing quote at the end.
+    let mut opened: Option<char> = None;
     loop {
         let before = v;
         for s in &spec.strip {
             if let Some(rest) = v.strip_prefix(s.as_str()) {
+                opened = opened.or_else(|| s.chars().find(|c| matches!(c, '\'' | '"')));
                 let is_marker = s == "|"
                     || s.ends_with('!') && !s.starts_with("sil")
                     || s.ends_with('(')
@@ -1204,7 +1207,10 @@ fn strip_markers(spec: &SinkSpec, value: &str) -> Option<String> {
     if spec.require_strip && !marked {
         return None;
     }
-    let v = v.trim_end_matches('\'');
+    let v = match opened {
+        Some(q) => v.trim_end().strip_suffix(q).unwrap_or(v),
+        None => v,
+    };
     (!v.trim().is_empty()).then(|| v.to_string())
 }
 
