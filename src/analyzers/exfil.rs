@@ -274,7 +274,8 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         "cat", "head", "tail", "less", "more", "base64", "base32", "xxd", "od", "hexdump", "gzip",
         "bzip2", "xz", "zstd", "tar", "zip", "7z", "gpg", "openssl", "strings", "tac", "nl", "sed",
         "awk", "grep", "cut", "jq", "yq", "python", "python3", "perl", "ruby", "tr", "sort",
-        "uniq", "sqlite3",
+        "uniq", "sqlite3", "rev", "basenc", "uuencode", "iconv", "paste", "fold", "pr", "expand",
+        "dd", "split", "shuf", "column", "fmt", "gawk", "mawk", "lz4", "brotli", "pigz",
     ];
     // An archive of the whole home directory carries every key and credential in it.
     if matches!(name, "tar" | "zip" | "7z" | "gtar" | "bsdtar" | "cpio") {
@@ -283,10 +284,12 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         }
     }
     if readers.contains(&name) {
-        if let Some(a) = args
-            .iter()
-            .find(|a| !a.text.starts_with('-') && secret_at(cmd, &a.text))
-        {
+        // `dd if=~/.ssh/id_rsa` names its input after a key.
+        let operand = |a: &&Word| {
+            let path = a.text.strip_prefix("if=").unwrap_or(&a.text);
+            !path.starts_with('-') && secret_at(cmd, path)
+        };
+        if let Some(a) = args.iter().find(operand) {
             let kind = if a.text.contains("/environ") {
                 Secret::Environment
             } else {
