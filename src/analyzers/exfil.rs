@@ -999,7 +999,20 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             s.what = "a gist (`gh gist`)".into();
             Some(s)
         }
-        "aws" | "gsutil" | "rclone" | "s3cmd" | "mc" => {
+        // `b2 upload-file BUCKET LOCAL NAME`: the local file goes to a bucket.
+        "b2" if args
+            .first()
+            .is_some_and(|a| matches!(a.text.as_str(), "upload-file" | "upload_file" | "file")) =>
+        {
+            let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+            let upload = positional
+                .iter()
+                .position(|a| a.text.starts_with("upload"))?;
+            s.files.push(positional.get(upload + 2)?.text.clone());
+            s.what = "cloud storage (`b2`)".into();
+            Some(s)
+        }
+        "aws" | "gsutil" | "gcloud" | "azcopy" | "rclone" | "s3cmd" | "mc" => {
             let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
             // The destination is the last bucket object (option values may follow it:
             // `--region us-east-1`); the local paths before it are the upload. A copy *from* a

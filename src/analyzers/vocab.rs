@@ -109,6 +109,9 @@ pub fn is_bucket_object(program: &str, t: &str) -> bool {
         .iter()
         .any(|p| t.starts_with(p))
         || matches!(program, "rclone" | "mc") && is_remote_target(t)
+        || program == "azcopy"
+            && t.starts_with("https://")
+            && (t.contains(".blob.core.windows.net") || t.contains(".dfs.core.windows.net"))
 }
 
 /// ssh's short options that take a value (`-i KEY`, `-o OPT`, `-p PORT`, …): the word after
