@@ -2696,6 +2696,26 @@ fn path_query(cmds: &[Command]) -> Option<String> {
         ("pidof" | "pgrep", [p]) if matches!(p.text.as_str(), "systemd" | "init") => {
             Some("1".into())
         }
+        // `$(ps -o pid= -p 1)`: the process id asked for by number, printed alone.
+        ("ps", _)
+            if first
+                .args()
+                .iter()
+                .any(|w| matches!(w.text.as_str(), "pid=" | "-opid=")) =>
+        {
+            let pids: Vec<_> = first
+                .args()
+                .windows(2)
+                .filter(|w| matches!(w[0].text.as_str(), "-p" | "--pid" | "-q"))
+                .map(|w| &w[1])
+                .collect();
+            match pids.as_slice() {
+                [p] if p.text.chars().all(|c| c.is_ascii_digit()) && literal(p) => {
+                    Some(p.text.clone())
+                }
+                _ => None,
+            }
+        }
         // `xdg-user-dir` with no name prints the home directory itself.
         ("xdg-user-dir", []) => Some("~".into()),
         // `$(command -v rm)`, `$(which rm)`, `$(type -P rm)`: where the program is installed.
