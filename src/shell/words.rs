@@ -511,10 +511,19 @@ impl Walker {
         // `${HOME:0:1}`: whatever the home or working directory is, it starts with `/`; so do
         // `PATH` (its first entry) and `SHELL` in any real environment.
         if matches!(name, "HOME" | "PWD" | "OLDPWD" | "PATH" | "SHELL")
-            && op.replace(' ', "") == ":0:1"
+            && matches!(op.replace(' ', "").as_str(), ":0:1" | "::1")
             && self.known_value(name).is_none()
         {
             b.text("/", in_dq);
+            return;
+        }
+        // `${PWD%%/*}`, `${HOME%%/*}`: everything from the first `/` removed from a path that
+        // starts with one leaves nothing (`rm -rf "${PWD%%/*}"/*` is `rm -rf /*`).
+        if matches!(name, "HOME" | "PWD" | "OLDPWD" | "SHELL")
+            && matches!(op, "%%/*" | "%%/**")
+            && self.known_value(name).is_none()
+        {
+            b.text("", in_dq);
             return;
         }
         // `${PATH:0:0}`, `${_:3:0}`: a substring of length 0 is empty whatever the value.
