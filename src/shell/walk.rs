@@ -2378,7 +2378,8 @@ impl Walker {
         }
     }
 
-    /// The device a path is a symlink to, when the input linked it (`ln -s /dev/sda d`).
+    /// The device or system file a path is a symlink to, when the input linked it (`ln -s /dev/sda
+    /// d`, `ln -sf /etc/shadow /tmp/log` then `: > /tmp/log`).
     fn linked_device(&self, path: &str) -> Option<String> {
         if self.state.linked.is_empty() {
             return None;
@@ -2387,7 +2388,7 @@ impl Walker {
             .linked
             .get(&super::state::normalize(path))
             .map(|(target, _)| target.clone())
-            .filter(|t| t.starts_with("/dev/"))
+            .filter(|t| t.starts_with("/dev/") || t.starts_with("/etc/"))
     }
 
     /// A bare `exec <<< TEXT` / `exec < SOURCE` (descriptor 0) replaces the shell's own stdin
