@@ -8,10 +8,8 @@ use super::Command;
 
 /// Is `name` a line editor whose scripts this module reads?
 pub fn is_line_editor(name: &str) -> bool {
-    matches!(
-        name,
-        "ed" | "red" | "ex" | "vim" | "vi" | "nvim" | "vim.basic" | "vim.tiny"
-    )
+    // Distribution names (`vim.basic`) reach here already canonicalised to `vim`.
+    matches!(name, "ed" | "red" | "ex" | "vim" | "vi" | "nvim")
 }
 
 /// The in-place edit a scripted `ed`/`ex`/`vim` makes. `piped` is text piped into it by an
