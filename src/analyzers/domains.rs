@@ -158,23 +158,37 @@ impl Popular {
         let label = first_label(&reg);
         let suffix = suffix_of(&reg);
         let ocr = ocr_fold(&reg);
+        let unhyphenated = label.contains('-').then(|| label.replace('-', ""));
+        // Where each label of the host starts (0 first): a popular name can only lead the host
+        // or sit inside it at one of these, so an entry whose first byte is at none of them is
+        // skipped without comparing strings (this loop runs for every host of every command).
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(lower.match_indices('.').map(|(i, _)| i + 1))
+            .filter(|&i| i < lower.len())
+            .collect();
         for e in self.entries {
             // The organisation's own other domains (google.dev, ollama.ai) imitate nothing.
             if same_owner(e.owner) {
                 continue;
             }
-            // A popular domain as the leading labels: github.com.evil.net, github-com-x.net
-            let leads =
-                |p: &str, sep: &[char]| lower.strip_prefix(p).is_some_and(|r| r.starts_with(sep));
-            // … or after other labels: get.docker.com.install-now.sh, sh.rustup.rs.evil.io.
-            let inside = || {
-                lower.match_indices(e.domain).any(|(at, _)| {
-                    lower[..at].ends_with('.') && lower[at + e.domain.len()..].starts_with('.')
-                })
-            };
-            // `github.com-org.evil.example`: a hyphen glued to the trusted name works the same.
-            if leads(e.domain, &['.', '-']) || leads(e.dashed, &['-']) || inside() {
-                return Some(Imitation::Prefix(e.domain.to_string()));
+            let head = e.domain.as_bytes()[0];
+            if starts.iter().any(|&i| lower.as_bytes()[i] == head) {
+                // A popular domain as the leading labels: github.com.evil.net, github-com-x.net
+                let leads = |p: &str, sep: &[char]| {
+                    lower.strip_prefix(p).is_some_and(|r| r.starts_with(sep))
+                };
+                // … or after other labels: get.docker.com.install-now.sh, sh.rustup.rs.evil.io.
+                let inside = || {
+                    starts[1..].iter().any(|&i| {
+                        lower[i..]
+                            .strip_prefix(e.domain)
+                            .is_some_and(|r| r.starts_with('.'))
+                    })
+                };
+                // `github.com-org.evil.example`: a hyphen glued to the trusted name works the same.
+                if leads(e.domain, &['.', '-']) || leads(e.dashed, &['-']) || inside() {
+                    return Some(Imitation::Prefix(e.domain.to_string()));
+                }
             }
             if label == e.dashed {
                 return Some(Imitation::NearMiss(
@@ -194,7 +208,7 @@ impl Popular {
                     "a look-alike spelling (rn/m, 1/l, 0/o, vv/w)",
                 ));
             }
-            if label.contains('-') && label.replace('-', "") == e.label && e.suffix == suffix {
+            if unhyphenated.as_deref() == Some(e.label) && e.suffix == suffix {
                 return Some(Imitation::NearMiss(
                     e.domain.to_string(),
                     "the same name with a hyphen",
