@@ -30,9 +30,14 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_semicolon = src.contains(";}") && src.contains("${");
     let needs_empty_substitution = src.contains("$()");
     let needs_heredoc = src.contains("<<");
+    let needs_hash = src
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[1] == b'#' && (w[0].is_ascii_alphanumeric() || w[0] == b'_'));
     let needs_backticks = src.contains('`')
         && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
+        && !needs_hash
         && !needs_heredoc
         && !needs_empty_substitution
         && !needs_backticks
@@ -88,17 +93,145 @@ pub fn preprocess(src: &str) -> Preprocessed {
             *last = b' ';
         }
     }
-    if !needs_join {
-        return Preprocessed {
-            text: String::from_utf8(bytes).unwrap_or_else(|_| src.to_string()),
+    let (mut bytes, mut map) = if needs_join {
+        let (out, map) = join_continuations(&bytes);
+        (out, Some(map))
+    } else {
+        (bytes, None)
+    };
+    if needs_hash {
+        if let Some((out, escaped)) = escape_glued_hashes(&bytes) {
+            map = Some(match map {
+                Some(joined) => escaped.iter().map(|&j| joined[j]).collect(),
+                None => escaped,
+            });
+            bytes = out;
+        }
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Preprocessed { text, map },
+        Err(_) => Preprocessed {
+            text: src.to_string(),
             map: None,
-        };
+        },
     }
-    let (out, map) = join_continuations(&bytes);
-    Preprocessed {
-        text: String::from_utf8(out).unwrap_or_else(|_| src.to_string()),
-        map: Some(map),
+}
+
+/// tree-sitter-bash reads a `#` glued to the end of a name-like word as the start of a comment
+/// (`make#; rm -rf /` became `make` and a comment), while bash starts a comment only at the start
+/// of a word: `make#` is one word and `rm -rf /` runs. Each such `#` gets a backslash (`make\#`,
+/// the same word to bash). Quotes, comments, heredoc bodies and arithmetic (`2#101`) are left
+/// alone. Returns the new text and the map back to `b`, or `None` when nothing changed.
+fn escape_glued_hashes(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut glued = Vec::new();
+    let mut quote = 0u8;
+    let mut heredocs: Vec<(Vec<u8>, bool)> = Vec::new();
+    let (mut in_word, mut name_like) = (false, false);
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if quote != 0 {
+            match (quote, c) {
+                (b'\'' | b'$', b'\'') | (b'"', b'"') => quote = 0,
+                (b'$' | b'"', b'\\') => i += 1,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'\n' => {
+                (in_word, name_like) = (false, false);
+                i += 1;
+                for (delim, strip_tabs) in heredocs.drain(..) {
+                    i = heredoc::body_end(b, i, &delim, strip_tabs).unwrap_or(b.len());
+                }
+                continue;
+            }
+            b'<' => {
+                let run = b[i..].iter().take_while(|&&x| x == b'<').count();
+                if run == 2 {
+                    if let Some((delim, strip_tabs, end)) = heredoc::delimiter(b, i + 2) {
+                        heredocs.push((delim, strip_tabs));
+                        (in_word, name_like) = (false, false);
+                        i = end;
+                        continue;
+                    }
+                }
+                (in_word, name_like) = (false, false);
+                i += run;
+                continue;
+            }
+            b'(' if b.get(i + 1) == Some(&b'(') => {
+                // Arithmetic: `((n = 2#101))`, `$((16#ff))`.
+                let mut depth = 0usize;
+                while i < b.len() {
+                    match b[i] {
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                (in_word, name_like) = (false, false);
+            }
+            b' ' | b'\t' | b';' | b'&' | b'|' | b'(' | b')' | b'>' => {
+                (in_word, name_like) = (false, false);
+            }
+            b'#' if !in_word => {
+                i = b[i..]
+                    .iter()
+                    .position(|&x| x == b'\n')
+                    .map_or(b.len(), |p| i + p);
+                continue;
+            }
+            b'#' if name_like => {
+                glued.push(i);
+                name_like = false;
+            }
+            b'\\' => {
+                (in_word, name_like) = (true, false);
+                i += 2;
+                continue;
+            }
+            b'\'' | b'"' => {
+                quote = if c == b'\'' && i > 0 && b[i - 1] == b'$' {
+                    b'$'
+                } else {
+                    c
+                };
+                (in_word, name_like) = (true, false);
+            }
+            c if c.is_ascii_alphanumeric() || c == b'_' => {
+                name_like = name_like || !in_word;
+                in_word = true;
+            }
+            _ => (in_word, name_like) = (true, false),
+        }
+        i += 1;
     }
+    if glued.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() + glued.len());
+    let mut map = Vec::with_capacity(b.len() + glued.len() + 1);
+    let mut next = glued.iter().peekable();
+    for (i, &c) in b.iter().enumerate() {
+        if next.peek() == Some(&&i) {
+            next.next();
+            out.push(b'\\');
+            map.push(i);
+        }
+        out.push(c);
+        map.push(i);
+    }
+    map.push(b.len());
+    Some((out, map))
 }
 
 /// `${PROMPT_COMMAND:+$PROMPT_COMMAND;}`: tree-sitter-bash reads a `;` right before the `}` that
@@ -722,6 +855,32 @@ mod ci_expression_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_hash_glued_to_a_name_is_escaped_with_its_position_kept() {
+        let p = super::preprocess("make#; rm -rf /");
+        assert_eq!(p.text, "make\\#; rm -rf /");
+        let map = p.map.expect("a map: the text grew");
+        assert_eq!((map[4], map[5], map[6], map[p.text.len()]), (4, 4, 5, 15));
+        // After a joined continuation the two maps compose.
+        let p = super::preprocess("r\\\nm#; id");
+        assert_eq!(p.text, "rm\\#; id");
+        assert_eq!(p.map.expect("map")[3], 3 + 1);
+        // Comments, quotes, parameter and arithmetic `#`, heredoc bodies and URLs stay as written.
+        for kept in [
+            "echo x # make#; rm",
+            "echo 'a#b' \"c#d\"",
+            "echo $# ${v#p} ${#v} $((16#ff))",
+            "((n = 2#101))",
+            "cat <<EOF\nfoo#bar\nEOF\n",
+            "curl https://x.example/a#frag",
+        ] {
+            assert_eq!(super::preprocess(kept).text, kept, "{kept}");
+        }
+        // Words that already read as words (`a-b#`) are escaped too only when name-like.
+        assert_eq!(super::preprocess("ma-ke#; id").text, "ma-ke#; id");
+        assert_eq!(super::preprocess("echo a#b").text, "echo a\\#b");
+    }
+
     #[test]
     fn empty_command_substitutions_become_empty_strings() {
         assert_eq!(preprocess("r$()m -rf /").text, "r$''m -rf /");

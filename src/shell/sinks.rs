@@ -94,6 +94,10 @@ pub struct SinkSpec {
     /// Options that take a value (so their value is not the first positional).
     #[serde(default)]
     pub value_options: Vec<String>,
+    /// Environment variables whose words the program reads as options before its own
+    /// (`TAR_OPTIONS`): an assignment on the command is analysed as if typed in its argv.
+    #[serde(default)]
+    pub env_options: Vec<String>,
     /// Positionals that name where the command runs, skipped before it (`rest`): `oc rsh POD
     /// CMD…` and `machinectl shell MACHINE CMD…` pass the command's words as they are.
     #[serde(default)]
@@ -971,7 +975,15 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                 keeps_stdin: spec.keeps_stdin,
             })
         };
-        let args = cmd.args();
+        let with_env;
+        let args = match env_option_words(spec, &cmd.assignments) {
+            Some(mut words) => {
+                words.extend_from_slice(cmd.args());
+                with_env = words;
+                &with_env[..]
+            }
+            None => cmd.args(),
+        };
         match spec.extract {
             Extract::Option => option_values(spec, args, &mut push),
             Extract::Rest => rest(spec, args, &mut push),
@@ -1026,6 +1038,39 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
         }
     }
     out
+}
+
+/// The words of the sink's option variables assigned on the command (`TAR_OPTIONS='-I sh\ x'`),
+/// split as the program splits them: at blanks, a backslash or quotes keeping a blank inside.
+fn env_option_words(spec: &SinkSpec, assignments: &[(String, Word)]) -> Option<Vec<Word>> {
+    if spec.env_options.is_empty() {
+        return None;
+    }
+    let mut words = Vec::new();
+    for (_, value) in assignments
+        .iter()
+        .filter(|(n, _)| spec.env_options.contains(n))
+    {
+        let (mut word, mut quote, mut escaped) = (String::new(), None, false);
+        for c in value.text.chars().chain([' ']) {
+            match (c, quote) {
+                _ if escaped => {
+                    word.push(c);
+                    escaped = false;
+                }
+                ('\\', _) => escaped = true,
+                ('\'' | '"', None) => quote = Some(c),
+                (c, Some(q)) if c == q => quote = None,
+                (c, None) if c.is_whitespace() => {
+                    if !word.is_empty() {
+                        words.push(part(value, &std::mem::take(&mut word)));
+                    }
+                }
+                _ => word.push(c),
+            }
+        }
+    }
+    (!words.is_empty()).then_some(words)
 }
 
 /// True when the command executes what arrives on its stdin (for pipe-to-shell analysis):
@@ -2636,7 +2681,8 @@ fn git_env_config(spec: &SinkSpec, assignments: &[(String, Word)], push: &mut Pu
     if let Some(params) = get("GIT_CONFIG_PARAMETERS") {
         for pair in params.text.split("' '") {
             let pair = pair.trim_matches('\'');
-            if let Some((k, v)) = pair.split_once("'='") {
+            // Newer git writes `'key'='value'`; the older `'key=value'` is still read.
+            if let Some((k, v)) = pair.split_once("'='").or_else(|| pair.split_once('=')) {
                 if let Some(code) = git_config_code(spec, k, v) {
                     push(text(part(params, &code)), Place::default());
                 }
@@ -3174,18 +3220,30 @@ fn recipes_where(makefile: &str, keep: impl Fn(usize) -> bool) -> String {
 
 fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push) {
     let lang = Lang::parse(spec.lang.as_deref());
+    // Perl, Ruby, Lua and osascript run every `-e` in order, node the last one: each is code, and
+    // the operands after them are the program's arguments. Python's first `-c` ends the options.
+    let repeats = matches!(
+        lang,
+        Lang::Perl | Lang::Ruby | Lang::JavaScript | Lang::Lua | Lang::AppleScript
+    );
+    let mut seen_code = false;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];
         let t = a.text.as_str();
-        if t == "--" {
-            break;
+        if t == "--" || (seen_code && !t.starts_with('-')) {
+            return;
         }
         // `--eval=CODE`, `-Command=CODE`.
         if let Some((flag, value)) = t.split_once('=').filter(|(f, _)| f.starts_with('-')) {
             if spec.flags.iter().any(|f| f == flag) {
                 push(Code::Text(lang, part(a, value)), Place::default());
-                return;
+                if !repeats {
+                    return;
+                }
+                seen_code = true;
+                i += 1;
+                continue;
             }
         }
         // Bundled short flags (`perl -we CODE`) are a Unix convention; PowerShell's parameters
@@ -3230,7 +3288,12 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
                 };
                 push(Code::Text(lang, code), Place::default());
             }
-            return;
+            if !repeats {
+                return;
+            }
+            seen_code = true;
+            i = at + 1;
+            continue;
         }
         // `python3 -cCODE`, `ruby -e'CODE'`, `perl -lne'CODE'`: the code attached to the flag,
         // after any bundled letters (code, unlike an option word such as `-eval`, holds
@@ -3251,7 +3314,12 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
             });
             if let Some(code) = attached {
                 push(Code::Text(lang, part(a, code)), Place::default());
-                return;
+                if !repeats {
+                    return;
+                }
+                seen_code = true;
+                i += 1;
+                continue;
             }
         }
         if t == "-" {
@@ -3291,7 +3359,7 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         }
         i += 1;
     }
-    if let Some(w) = input.filter(|_| !spec.input_is_data) {
+    if let Some(w) = input.filter(|_| !spec.input_is_data && !seen_code) {
         push(Code::Text(lang, w.clone()), Place::default());
     }
 }
