@@ -485,6 +485,14 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
         }
     }
     let other = matches!(t.usage, Use::Other | Use::Fetched);
+    if !other {
+        if let Some(real) = disguised_address(raw_host, &host) {
+            push(
+                "url.disguised-address",
+                format!("{raw_host} is the address {real}, spelled so that neither a filter nor a reader recognises it"),
+            );
+        }
+    }
     if url.scheme() == "http" && !local && !other && (feeds_code || t.usage == Use::Install) {
         push(
             "url.plain-http",
@@ -500,6 +508,12 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
                 "url.raw-ip",
                 format!("downloads from the bare IP address {ip}"),
             );
+            if t.usage == Use::Install {
+                push(
+                    "supply.raw-ip-source",
+                    format!("packages would come from the bare address {ip}"),
+                );
+            }
         }
         return;
     }
@@ -568,7 +582,39 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
 fn raw_host_part(raw: &str) -> &str {
     let rest = raw.split_once("://").map(|x| x.1).unwrap_or(raw);
     let rest = rest.rsplit_once('@').map(|x| x.1).unwrap_or(rest);
+    if let Some(close) = rest.strip_prefix('[').and_then(|r| r.find(']')) {
+        return &rest[..close + 2];
+    }
     rest.split(['/', '?', '#', ':']).next().unwrap_or(rest)
+}
+
+/// Wildcard-DNS services: `A.B.C.D.nip.io` resolves to A.B.C.D.
+const WILDCARD_DNS: &[&str] = &[
+    ".nip.io",
+    ".sslip.io",
+    ".xip.io",
+    ".nip.direct",
+    ".traefik.me",
+];
+
+/// The address a host really names when it is written to be unrecognisable: an IPv4 address as
+/// one number or with hex or octal parts (`2852039166`, `0xa9fea9fe`, `0251.0376.0251.0376`,
+/// `169.254.43518`, which URL parsers and curl all read as 169.254.169.254), an IPv4 address
+/// inside IPv6 (`[::ffff:a9fe:a9fe]`), or a wildcard-DNS name for the metadata endpoint
+/// (`169.254.169.254.nip.io`). `host` is the parsed (normalised) host.
+fn disguised_address(raw_host: &str, host: &str) -> Option<String> {
+    let raw = raw_host.trim_matches(['[', ']']).to_ascii_lowercase();
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => (raw != host).then(|| v4.to_string()),
+        Ok(IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()),
+        Err(_) => {
+            let stem = WILDCARD_DNS.iter().find_map(|s| host.strip_suffix(s))?;
+            let parts: Vec<&str> = stem.rsplit(['.', '-']).take(4).collect();
+            let dotted: Vec<&str> = parts.into_iter().rev().collect();
+            let ip: IpAddr = dotted.join(".").parse().ok()?;
+            is_metadata_ip(&ip).then(|| ip.to_string())
+        }
+    }
 }
 
 fn percent_decode(s: &str) -> String {

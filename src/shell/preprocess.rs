@@ -33,7 +33,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_hash = src
         .as_bytes()
         .windows(2)
-        .any(|w| w[1] == b'#' && (w[0].is_ascii_alphanumeric() || w[0] == b'_'));
+        .any(|w| matches!(w[1], b'#' | b'[') && (w[0].is_ascii_alphanumeric() || w[0] == b'_'));
     let needs_backticks = src.contains('`')
         && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
@@ -100,7 +100,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
         (bytes, None)
     };
     if needs_hash {
-        if let Some((out, escaped)) = escape_glued_hashes(&bytes) {
+        if let Some((out, escaped)) = escape_glued_marks(&bytes) {
             map = Some(match map {
                 Some(joined) => escaped.iter().map(|&j| joined[j]).collect(),
                 None => escaped,
@@ -117,12 +117,20 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
 }
 
+/// Does `close` come before the word ends (a blank, an operator or the end of the text)?
+fn closes_in_word(rest: &[u8], close: u8) -> bool {
+    rest.iter()
+        .take_while(|&&c| !matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>'))
+        .any(|&c| c == close)
+}
+
 /// tree-sitter-bash reads a `#` glued to the end of a name-like word as the start of a comment
 /// (`make#; rm -rf /` became `make` and a comment), while bash starts a comment only at the start
-/// of a word: `make#` is one word and `rm -rf /` runs. Each such `#` gets a backslash (`make\#`,
-/// the same word to bash). Quotes, comments, heredoc bodies and arithmetic (`2#101`) are left
-/// alone. Returns the new text and the map back to `b`, or `None` when nothing changed.
-fn escape_glued_hashes(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+/// of a word: `make#` is one word and `rm -rf /` runs. Each such `#` (and an unclosed `[`, which
+/// fails the whole parse) gets a backslash (`make\#`, the same word to bash). Quotes, comments,
+/// heredoc bodies and arithmetic (`2#101`) are left alone. Returns the new text and the map back
+/// to `b`, or `None` when nothing changed.
+fn escape_glued_marks(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
     let mut glued = Vec::new();
     let mut quote = 0u8;
     let mut heredocs: Vec<(Vec<u8>, bool)> = Vec::new();
@@ -191,6 +199,12 @@ fn escape_glued_hashes(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
                 continue;
             }
             b'#' if name_like => {
+                glued.push(i);
+                name_like = false;
+            }
+            // `make[; rm -rf /`: an unclosed `[` is a literal character of the word to bash, but
+            // tree-sitter-bash fails the whole statement list on it.
+            b'[' if name_like && !closes_in_word(&b[i + 1..], b']') => {
                 glued.push(i);
                 name_like = false;
             }
@@ -879,6 +893,11 @@ mod tests {
         // Words that already read as words (`a-b#`) are escaped too only when name-like.
         assert_eq!(super::preprocess("ma-ke#; id").text, "ma-ke#; id");
         assert_eq!(super::preprocess("echo a#b").text, "echo a\\#b");
+        // An unclosed `[` after a name is a literal too; array subscripts and globs are kept.
+        assert_eq!(super::preprocess("make[; id").text, "make\\[; id");
+        for kept in ["arr[0]=x; echo ${arr[0]}", "ls file[12].txt"] {
+            assert_eq!(super::preprocess(kept).text, kept, "{kept}");
+        }
     }
 
     #[test]
