@@ -203,7 +203,10 @@ pub fn intents_in(cmd: &Command, script: Option<&crate::shell::Script>) -> Vec<I
         }
     }
     // Only files an argument names can be read as requirements.
-    let named = |path: &str| cmd.args().iter().any(|a| a.text.contains(path));
+    let named = |path: &str| {
+        path.trim_start_matches("./") == "package.json"
+            || cmd.args().iter().any(|a| a.text.contains(path))
+    };
     let provided = Provided {
         files: script
             .map(|s| {
@@ -350,9 +353,27 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
                 _ => matches!(sub, "add" | "a" | "install" | "i" | "update"),
             } || (name == "npm"
                 && matches!(sub, "install-test" | "it" | "update" | "up" | "upgrade"));
+            // A bare install (`npm i`, `npm ci`, `yarn`, `pnpm install`) installs package.json.
+            let bare = sub.is_empty() || matches!(sub, "install" | "i" | "ci");
+            if bare && positional_words(&args, at + 1, NPM_VALUE_OPTS).is_empty() {
+                return npm_manifest(args.first().map_or((0, 0), |w| w.span));
+            }
             if installs {
                 let skip = if sub == "global" { at + 2 } else { at + 1 };
                 return npm(&args, skip);
+            }
+            // `npm pkg set dependencies.NAME=VERSION` declares what the next install fetches.
+            if name == "npm" && sub == "pkg" && text(at + 1) == "set" {
+                return args[at + 2..]
+                    .iter()
+                    .filter_map(|w| {
+                        let (key, version) = w.text.split_once('=')?;
+                        let (section, pkg) = key.split_once('.')?;
+                        DEPENDENCY_SECTIONS
+                            .contains(&section)
+                            .then(|| npm_spec(&format!("{pkg}@{version}"), w.span, &[]))?
+                    })
+                    .collect();
             }
             // `yarn workspace W add …`, `yarn workspaces foreach [OPTS] add …`.
             if name == "yarn" && matches!(sub, "workspace" | "workspaces") {
@@ -581,10 +602,26 @@ fn pypi_first(args: &[&Word], start: usize) -> Vec<Intent> {
         .collect();
     if out.is_empty() {
         if let Some(w) = args.get(at) {
-            out.extend(pypi_spec(&w.text, w.span, &extra));
+            out.extend(pypi_spec(&tool_spec(&w.text), w.span, &extra));
         }
     }
     out
+}
+
+/// uv's tool syntax `name@version` (`uvx ruff@0.6.0`) as the requirement it stands for
+/// (`ruff==0.6.0`); `name@latest` is the newest release.
+fn tool_spec(spec: &str) -> String {
+    match spec.split_once('@') {
+        Some((name, "latest")) if !name.is_empty() => name.to_string(),
+        Some((name, version))
+            if !name.is_empty()
+                && !spec.contains("://")
+                && version.starts_with(|c: char| c.is_ascii_digit()) =>
+        {
+            format!("{name}=={version}")
+        }
+        _ => spec.to_string(),
+    }
 }
 
 /// One PEP 508-ish spec: `name[extras]==1.0`, `name>=1,<2`, `name @ url`, a URL or path.
@@ -671,29 +708,56 @@ pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
     })
 }
 
+/// The sections of package.json that list packages an install fetches.
+const DEPENDENCY_SECTIONS: &[&str] = &["dependencies", "devDependencies", "optionalDependencies"];
+
+/// What the input itself provides for `path` (see [`Provided`]); `Err` in the probe pass, which
+/// only notes that a lookup happens.
+fn provided_text(path: &str, span: Span) -> Result<Option<String>, ()> {
+    PROVIDED.with(|p| {
+        let mut p = p.borrow_mut();
+        let Some(p) = p.as_mut() else {
+            return Ok(None);
+        };
+        if p.probe {
+            p.looked_up = true;
+            return Err(());
+        }
+        Ok(if let Some(t) = p.substituted.get(&span.0) {
+            Some(t.clone())
+        } else if matches!(path, "/dev/stdin" | "-" | "/proc/self/fd/0" | "/dev/fd/0") {
+            p.stdin.clone()
+        } else {
+            p.files.get(path.trim_start_matches("./")).cloned()
+        })
+    })
+}
+
+/// A bare `npm install` installs what package.json lists: when the input wrote that file, its
+/// packages are checked like packages named on the command line (the file on disk is the
+/// lockfile gate's business, not this command's).
+fn npm_manifest(span: Span) -> Vec<Intent> {
+    let Ok(Some(text)) = provided_text("package.json", span) else {
+        return Vec::new();
+    };
+    let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Vec::new();
+    };
+    DEPENDENCY_SECTIONS
+        .iter()
+        .filter_map(|s| manifest.get(s).and_then(|m| m.as_object()))
+        .flatten()
+        .filter_map(|(pkg, version)| npm_spec(&format!("{pkg}@{}", version.as_str()?), span, &[]))
+        .collect()
+}
+
 /// `-r SOURCE`: a file written earlier in the same input, the command's stdin (`/dev/stdin`,
 /// `-`), a process substitution that prints literal text (`<(echo ctx==0.2.6)`), or a file on
 /// disk (relative to the working directory).
 fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
-    let mut probing = false;
-    let provided = PROVIDED.with(|p| {
-        p.borrow_mut().as_mut().and_then(|p| {
-            if p.probe {
-                p.looked_up = true;
-                probing = true;
-                None
-            } else if let Some(t) = p.substituted.get(&span.0) {
-                Some(t.clone())
-            } else if matches!(path, "/dev/stdin" | "-" | "/proc/self/fd/0" | "/dev/fd/0") {
-                p.stdin.clone()
-            } else {
-                p.files.get(path.trim_start_matches("./")).cloned()
-            }
-        })
-    });
-    if probing {
+    let Ok(provided) = provided_text(path, span) else {
         return Vec::new();
-    }
+    };
     let text = provided.or_else(|| (!path.starts_with("<(")).then(|| read_requirements(path))?);
     let Some(text) = text else {
         return Vec::new();
