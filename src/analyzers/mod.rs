@@ -1,6 +1,7 @@
 //! Analyzers: each looks at the IR and reports rule hits. Metadata (title, severity, remediation)
 //! comes from the rule packs; analyzers only say *which* rule fired *where*.
 
+pub mod agent_context;
 pub mod beacon;
 pub mod command_rules;
 pub mod confusables;
@@ -89,6 +90,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
 pub fn run_all(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = run_code(script, rules);
     hits.extend(planted::analyze(script, rules, run_code));
+    hits.extend(agent_context::analyze(script, rules, run_code));
     hits
 }
 

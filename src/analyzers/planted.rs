@@ -203,7 +203,7 @@ fn in_place_edit(cmd: &crate::shell::Command) -> Option<(Vec<String>, String)> {
 }
 
 /// The title and id of the first finding that would block if `code` ran now.
-fn blocking_finding(
+pub(super) fn blocking_finding(
     code: &str,
     installers_expected: bool,
     rules: &RuleSet,

@@ -248,6 +248,11 @@ fn image_registries(cmd: &Command) -> Vec<Target<'_>> {
 /// every `scheme://…` inside a word (`helm repo add x https://…`, `echo 'deb https://…'`), and a
 /// non-ASCII `user@host:path` or `host/path` (`docker pull ghcr.іo/x`, `ssh -T git@gіthub.com`).
 fn other_targets(cmd: &Command) -> Vec<Target<'_>> {
+    // `whois аррӏе.com`, `dig xn--pple-43d.com`: looking a name up is how a look-alike is
+    // investigated; nothing is fetched from it.
+    if super::vocab::DNS_LOOKUPS.contains(&cmd.name()) || cmd.name() == "whois" {
+        return Vec::new();
+    }
     let mut out = assignment_targets(cmd);
     for w in cmd.args() {
         out.extend(word_targets(w));

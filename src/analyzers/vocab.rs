@@ -405,3 +405,35 @@ pub fn executes_stdin(cmd: &Command) -> bool {
 pub fn is_code_runner(name: &str) -> bool {
     SHELLS.contains(&name) || is_interpreter(name) || matches!(name, "source" | ".")
 }
+
+/// File names (and `dir/name` paths) that are agent context files.
+pub const CONTEXT_FILES: &[&str] = &[
+    "AGENTS.md",
+    "AGENT.md",
+    "CLAUDE.md",
+    "CLAUDE.local.md",
+    "GEMINI.md",
+    ".cursorrules",
+    ".windsurfrules",
+    ".clinerules",
+    "copilot-instructions.md",
+    "SOUL.md",
+    ".hermes.md",
+    "HERMES.md",
+    ".mcp.json",
+    "mcp.json",
+    "claude_desktop_config.json",
+];
+
+/// Is `path` an agent context file (by name, or a rule file under `.cursor/rules` / `.clinerules/`)?
+pub fn is_context_file(path: &std::path::Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    CONTEXT_FILES.contains(&name)
+        || (parent == "rules" && name.ends_with(".mdc"))
+        || (parent == ".clinerules" && (name.ends_with(".md") || name.ends_with(".mdc")))
+}

@@ -7,7 +7,7 @@
 //! removes only the carriers and the flagged comments.
 
 pub mod carriers;
-pub mod phrases;
+pub use crate::text::phrases;
 
 use crate::findings::{Action, Severity};
 use crate::Scanner;
@@ -45,37 +45,7 @@ pub struct ContextFinding {
     pub decoded: Option<String>,
 }
 
-/// File names (and `dir/name` paths) that are agent context files.
-pub const CONTEXT_FILES: &[&str] = &[
-    "AGENTS.md",
-    "AGENT.md",
-    "CLAUDE.md",
-    "CLAUDE.local.md",
-    "GEMINI.md",
-    ".cursorrules",
-    ".windsurfrules",
-    ".clinerules",
-    "copilot-instructions.md",
-    "SOUL.md",
-    ".hermes.md",
-    "HERMES.md",
-    ".mcp.json",
-    "mcp.json",
-    "claude_desktop_config.json",
-];
-
-/// Is `path` an agent context file (by name, or a rule file under `.cursor/rules` / `.clinerules/`)?
-pub fn is_context_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let parent = path
-        .parent()
-        .and_then(|p| p.file_name())
-        .and_then(|n| n.to_str())
-        .unwrap_or("");
-    CONTEXT_FILES.contains(&name)
-        || (parent == "rules" && name.ends_with(".mdc"))
-        || (parent == ".clinerules" && (name.ends_with(".md") || name.ends_with(".mdc")))
-}
+pub use crate::analyzers::vocab::{is_context_file, CONTEXT_FILES};
 
 /// Context files under `root` (a file is taken as is), skipping dependency and build dirs.
 pub fn discover(root: &Path) -> Vec<PathBuf> {

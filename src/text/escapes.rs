@@ -103,10 +103,11 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
                 i += 1;
                 continue;
             }
-            // LRM/RLM/ALM inside a word that has right-to-left letters: typography, not a trick.
+            // LRM/RLM/ALM near right-to-left letters on the same line (`"תיקון \u{200F}v2.0"`, a
+            // mark that keeps a version number in place in Hebrew text): typography, not a trick.
             c if super::unicode::is_direction_mark(c) && {
                 let word = |it: &mut dyn Iterator<Item = char>| {
-                    it.take_while(|x| !x.is_whitespace())
+                    it.take_while(|x| *x != '\n')
                         .any(super::unicode::is_rtl_letter)
                 };
                 word(&mut chars[..i].iter().rev().map(|x| x.1).take(64))

@@ -1,0 +1,149 @@
+//! Instructions written into an agent's context file (AGENTS.md, CLAUDE.md, `.cursorrules`,
+//! `copilot-instructions.md`, …): the next agent session reads them as its user's wishes. What
+//! the input writes to such a file, or an in-place edit adds to it, is read for the phrases that
+//! hijack an agent (overrides, concealment, exfiltration: `rules/phrases/context.toml`, the same
+//! list `hermes-scan context` uses) and for commands it tells the agent to run that would be
+//! blocked here. Writing ordinary guidance ("use two spaces", "run `cargo test` first") is silent.
+
+use super::OwnedHit;
+use crate::rules::RuleSet;
+use crate::shell::{sinks, Script};
+use crate::text::phrases;
+use regex::Regex;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// At most this many context files of one input are read.
+const MAX_FILES: usize = 8;
+/// At most this many lines of one file are read, and commands analysed.
+const MAX_LINES: usize = 2_000;
+const MAX_COMMANDS: usize = 16;
+
+/// One finding per context file the input plants instructions in. `analyze_code` is the
+/// analysis of a script without this step (see [`super::planted::analyze`]).
+pub fn analyze(
+    script: &Script,
+    rules: &RuleSet,
+    analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
+) -> Vec<OwnedHit> {
+    let is_context = |p: &str| super::vocab::is_context_file(Path::new(p));
+    let mut out = Vec::new();
+    let mut paths: Vec<&String> = script.files.keys().filter(|p| is_context(p)).collect();
+    paths.sort();
+    for path in paths.into_iter().take(MAX_FILES) {
+        let written = &script.files[path];
+        if let Some(why) = planted_instructions(&written.text, rules, analyze_code) {
+            out.push(finding(written.span, path, &why));
+        }
+    }
+    for cmd in &script.commands {
+        let Some(edit) = sinks::edit_in_place(cmd) else {
+            continue;
+        };
+        let Some(path) = edit.files.iter().find(|f| is_context(f)) else {
+            continue;
+        };
+        if let Some(why) = planted_instructions(&edit.added.join("\n"), rules, analyze_code) {
+            out.push(finding(cmd.span, path, &why));
+        }
+    }
+    // Commit and tag messages, issue and pull-request text: agents working on the repository
+    // read them later. Only the phrases that address the agent itself count there: such text
+    // names commands all the time, and security fixes describe exfiltration and concealment.
+    for cmd in &script.commands {
+        for (what, w) in messages(cmd) {
+            if let Some(why) = planted_phrase(&w.text, &[phrases::Kind::Override]) {
+                out.push(OwnedHit {
+                    rule_id: "persist.agent-instructions".into(),
+                    span: w.span,
+                    detail: Some(format!(
+                        "{what} is read later by agents working on the repository: {why}"
+                    )),
+                });
+            }
+        }
+    }
+    out
+}
+
+fn finding(span: (usize, usize), path: &str, why: &str) -> OwnedHit {
+    OwnedHit {
+        rule_id: "persist.agent-instructions".into(),
+        span,
+        detail: Some(format!(
+            "{path} is read by the next agent session as its instructions: {why}"
+        )),
+    }
+}
+
+/// The message arguments of `git commit|tag -m`, `gh issue|pr create|comment|edit --body|--title`.
+fn messages(cmd: &crate::shell::Command) -> Vec<(&'static str, &crate::shell::Word)> {
+    let args = cmd.args();
+    let sub = |i: usize| args.get(i).map_or("", |w| w.text.as_str());
+    let (what, options): (&str, &[&str]) = match (cmd.name(), sub(0)) {
+        ("git", "commit") => ("a commit message", &["-m", "--message"]),
+        ("git", "tag") => ("a tag message", &["-m", "--message"]),
+        ("gh", "issue" | "pr") if matches!(sub(1), "create" | "comment" | "edit" | "review") => (
+            "an issue or pull request",
+            &["-b", "--body", "-t", "--title"],
+        ),
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        for o in options {
+            if a.text == *o {
+                out.extend(args.get(i + 1).map(|v| (what, v)));
+            } else if a.text.starts_with(o) && a.text[o.len()..].starts_with('=') {
+                out.push((what, a));
+            }
+        }
+    }
+    out
+}
+
+/// The first agent-hijacking phrase of one of `kinds` in `text`, quoted with its kind.
+fn planted_phrase(text: &str, kinds: &[phrases::Kind]) -> Option<String> {
+    text.lines().take(MAX_LINES).find_map(|line| {
+        let (kind, at) = phrases::find(line)
+            .into_iter()
+            .find(|(k, _)| kinds.contains(k))?;
+        let phrase: String = line[at].chars().take(80).collect();
+        Some(format!("{phrase:?} ({})", kind.rule_id()))
+    })
+}
+
+/// Why `text` reads as instructions planted for an agent, if it does.
+fn planted_instructions(
+    text: &str,
+    rules: &RuleSet,
+    analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
+) -> Option<String> {
+    // `echo '…\n…' > AGENTS.md`: zsh's echo and `echo -e` write the lines the escapes stand for.
+    let text = text.replace("\\n", "\n");
+    let every_kind = [
+        phrases::Kind::Override,
+        phrases::Kind::Concealment,
+        phrases::Kind::Exfiltration,
+    ];
+    if let Some(why) = planted_phrase(&text, &every_kind) {
+        return Some(why);
+    }
+    let asked = commands_in(&text).take(MAX_COMMANDS).find_map(|cmd| {
+        super::planted::blocking_finding(cmd, false, rules, analyze_code)
+            .map(|why| format!("it tells the agent to run `{cmd}`: {why}"))
+    });
+    asked
+}
+
+/// Commands a Markdown text asks for: code spans, and what follows "run"/"execute" in a line.
+fn commands_in(text: &str) -> impl Iterator<Item = &str> {
+    static ASKED: OnceLock<Regex> = OnceLock::new();
+    let asked = ASKED.get_or_init(|| {
+        Regex::new(r"(?i)`([^`\n]{4,})`|\b(?:run|execute|exec)\s*:?\s+([^`\n]{4,})")
+            .expect("valid regex")
+    });
+    asked
+        .captures_iter(text)
+        .filter_map(|c| c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().trim()))
+}
