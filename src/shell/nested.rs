@@ -1915,8 +1915,9 @@ pub(crate) fn normalize_paths(argv: &mut [Word]) {
 /// at `/` (`..` at the root stays there).
 const PARENT_STEPS_TO_ROOT: usize = 6;
 
-/// `/` (or `/*`) for a path relative to the working directory that only climbs, at least
-/// [`PARENT_STEPS_TO_ROOT`] times: `../../../../../..`, `$PWD/../../../../../..`, `$(pwd)/…`.
+/// The absolute path a path relative to the working directory reaches when it first climbs at
+/// least [`PARENT_STEPS_TO_ROOT`] times: `../../../../../..` and `$PWD/../../../../../..` are
+/// `/` (or `/*`), `../../../../../../home/dev` is `/home/dev`.
 fn climbs_to_root(text: &str) -> Option<String> {
     let rest = [
         "$PWD/", "${PWD}/", "$(pwd)/", "$(…)/", "`pwd`/", "~+/", "./",
@@ -1932,8 +1933,16 @@ fn climbs_to_root(text: &str) -> Option<String> {
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")
         .collect();
-    (steps.len() >= PARENT_STEPS_TO_ROOT && steps.iter().all(|p| *p == ".."))
-        .then(|| if glob_tail { "/*" } else { "/" }.to_string())
+    let climbs = steps.iter().take_while(|p| **p == "..").count();
+    if climbs < PARENT_STEPS_TO_ROOT {
+        return None;
+    }
+    let below = super::state::normalize(&format!("/{}", steps[climbs..].join("/")));
+    Some(match (glob_tail, below.as_str()) {
+        (true, "/") => "/*".to_string(),
+        (true, _) => format!("{below}/*"),
+        (false, _) => below,
+    })
 }
 
 /// An absolute path with `.`, `..` and `//` collapsed (a trailing `/*` kept); `None` when

@@ -2316,6 +2316,14 @@ impl Walker {
                     w.text = format!("{prefix}{device}");
                 }
             }
+            // `ln -s ~/.ssh/authorized_keys x && echo KEY | tee -a x`: tee writes the target.
+            if argv.first().is_some_and(|n| n.text == "tee") {
+                for w in argv.iter_mut().skip(1).filter(|w| !w.text.starts_with('-')) {
+                    if let Some(target) = self.linked_file(&w.text) {
+                        w.text = target;
+                    }
+                }
+            }
         }
         // `mv ~/.ssh /tmp/gone && rm -rf /tmp/gone`: deleting a moved path deletes what was moved.
         let deletes = argv
@@ -2372,10 +2380,23 @@ impl Walker {
             if let Some(n) = super::nested::normalize_absolute(&r.target.text) {
                 r.target.text = n;
             }
-            if let Some(device) = self.linked_device(&r.target.text) {
-                r.target.text = device;
+            if let Some(target) = self.linked_file(&r.target.text) {
+                r.target.text = target;
             }
         }
+    }
+
+    /// The absolute (or home) path a path is a symlink to, when the input linked it: writing
+    /// through the link writes there (`ln -sf ~/.bashrc out.log && echo … >> out.log`).
+    fn linked_file(&self, path: &str) -> Option<String> {
+        if self.state.linked.is_empty() {
+            return None;
+        }
+        self.state
+            .linked
+            .get(&super::state::normalize(path))
+            .map(|(target, _)| target.clone())
+            .filter(|t| t.starts_with('/') || t.starts_with("~/") || t.starts_with("$HOME/"))
     }
 
     /// The device or system file a path is a symlink to, when the input linked it (`ln -s /dev/sda
