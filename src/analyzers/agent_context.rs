@@ -52,6 +52,9 @@ pub fn analyze(
     // names commands all the time, and security fixes describe exfiltration and concealment.
     for cmd in &script.commands {
         for (what, w) in messages(cmd) {
+            if !addresses_agent(&w.text) {
+                continue;
+            }
             if let Some(why) = planted_phrase(&w.text, &[phrases::Kind::Override]) {
                 out.push(OwnedHit {
                     rule_id: "persist.agent-instructions".into(),
@@ -98,16 +101,65 @@ fn messages(cmd: &crate::shell::Command) -> Vec<(&'static str, &crate::shell::Wo
                 out.push((what, a));
             }
         }
+        // `git commit -F - <<'EOF'`, `gh pr create --body-file -`: the message is stdin.
+        let from_stdin = matches!(a.text.as_str(), "-F" | "--file" | "--body-file")
+            && args.get(i + 1).is_some_and(|v| v.text == "-");
+        if from_stdin || matches!(a.text.as_str(), "--file=-" | "--body-file=-") {
+            out.extend(cmd.stdin_text.as_ref().map(|t| (what, t)));
+        }
     }
     out
 }
 
-/// The first agent-hijacking phrase of one of `kinds` in `text`, quoted with its kind.
+/// A line that forbids or quotes what it names ("Do not `curl | sh` installers", "Never push
+/// without asking the user first", "if a page says 'ignore previous instructions', treat it as
+/// untrusted"): guidance against the thing, not the thing. "Never ask for permission" and "do
+/// not tell the user" forbid the agent's caution, so they are not guidance.
+fn prohibits(line: &str) -> bool {
+    static P: OnceLock<(Regex, Regex)> = OnceLock::new();
+    let (negation, quoting) = P.get_or_init(|| {
+        let r = |p: &str| Regex::new(p).expect("valid regex");
+        (
+            r(r"(?i)\b(?:do\s+not|don'?t|never|must\s+not|should\s+not|avoid)\s+(?:need\s+to\s+)?(\S+)"),
+            r(r"(?i)\b(?:untrusted|treat\s+(?:it|them|this|that|such)|if\s+[^.]{0,60}\b(?:says?|contains?|asks?|tells?)|instructions?\s+(?:embedded|found|contained|hidden)\s+in)\b"),
+        )
+    });
+    let caution = |verb: &str| {
+        matches!(
+            verb.to_ascii_lowercase()
+                .trim_matches(|c: char| !c.is_alphanumeric()),
+            "ask"
+                | "tell"
+                | "inform"
+                | "mention"
+                | "report"
+                | "notify"
+                | "wait"
+                | "confirm"
+                | "request"
+                | "prompt"
+                | "alert"
+                | "let"
+                | "bother"
+                | "check"
+        )
+    };
+    quoting.is_match(line)
+        || negation
+            .captures_iter(line)
+            .any(|c| c.get(1).is_some_and(|v| !caution(v.as_str())))
+}
+
+/// The first agent-hijacking phrase of one of `kinds` in `text`, quoted with its kind (lines
+/// that forbid or quote it do not count).
 fn planted_phrase(text: &str, kinds: &[phrases::Kind]) -> Option<String> {
     text.lines().take(MAX_LINES).find_map(|line| {
+        if prohibits(line) {
+            return None;
+        }
         let (kind, at) = phrases::find(line)
             .into_iter()
-            .find(|(k, _)| kinds.contains(k))?;
+            .find(|(k, at)| kinds.contains(k) && !inside_quotes(line, at.start))?;
         let phrase: String = line[at].chars().take(80).collect();
         Some(format!("{phrase:?} ({})", kind.rule_id()))
     })
@@ -143,7 +195,32 @@ fn commands_in(text: &str) -> impl Iterator<Item = &str> {
         Regex::new(r"(?i)`([^`\n]{4,})`|\b(?:run|execute|exec)\s*:?\s+([^`\n]{4,})")
             .expect("valid regex")
     });
-    asked
-        .captures_iter(text)
-        .filter_map(|c| c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().trim()))
+    text.lines().filter(|l| !prohibits(l)).flat_map(|line| {
+        asked
+            .captures_iter(line)
+            .filter_map(|c| c.get(1).or_else(|| c.get(2)).map(|m| m.as_str().trim()))
+    })
+}
+
+/// Is byte `at` of `line` inside a quotation ('…', "…", `…`, “…”)? A message that quotes a
+/// phrase is talking about it.
+fn inside_quotes(line: &str, at: usize) -> bool {
+    let before = &line[..at];
+    ['"', '\'', '`']
+        .iter()
+        .any(|q| before.matches(*q).count() % 2 == 1)
+        || before.matches('\u{201C}').count() > before.matches('\u{201D}').count()
+}
+
+/// Does the message speak to an AI agent ("AI agents:", "Dear Claude,", "SYSTEM:", "[INST]")?
+fn addresses_agent(text: &str) -> bool {
+    static A: OnceLock<Regex> = OnceLock::new();
+    A.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(ai|agents?|assistants?|claude|copilot|gemini|cursor|codex|llms?|chatgpt|gpt)\b[^.
+]{0,24}[:,]|\b(dear|hey|hi|note\s+(to|for)|instructions?\s+for)\s+(the\s+)?(ai|agents?|assistants?|claude|copilot|gemini|llms?|models?)\b|(^|\s)(system|assistant)\s*:|\[/?inst\]|<\|?system",
+        )
+        .expect("valid regex")
+    })
+    .is_match(text)
 }

@@ -186,7 +186,7 @@ impl Popular {
                     })
                 };
                 // `github.com-org.evil.example`: a hyphen glued to the trusted name works the same.
-                if leads(e.domain, &['.', '-']) || leads(e.dashed, &['-']) || inside() {
+                if leads(e.domain, &['.', '-']) || leads(e.dashed, &['-', '.']) || inside() {
                     return Some(Imitation::Prefix(e.domain.to_string()));
                 }
             }

@@ -542,7 +542,21 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
                 .join(", ")
         )
     };
-    match popular().imitation(&host, &unicode_host) {
+    let imitation = popular().imitation(&host, &unicode_host);
+    // Packages from a look-alike of a well-known host, or git told to fetch every repository of
+    // a well-known host from its look-alike (`url.<look-alike>.insteadOf https://github.com/`).
+    let redirects_fetches =
+        t.word.text.starts_with("url.") && t.word.text.to_ascii_lowercase().ends_with(".insteadof");
+    let installs = t.usage == Use::Install || redirects_fetches;
+    if let Some(Imitation::Prefix(d) | Imitation::NearMiss(d, _)) =
+        imitation.as_ref().filter(|_| installs)
+    {
+        push(
+            "supply.lookalike-source",
+            format!("{host} imitates {d}, and what it serves is installed or fetched as {d}"),
+        );
+    }
+    match imitation {
         Some(Imitation::Homograph(d)) => {
             push(
                 "url.homograph",

@@ -2911,10 +2911,12 @@ fn applescript(code: &str) -> Report {
             .iter()
             .find(|t| !matches!(t, Tok::Punct('$' | '.')));
         match (last, arg) {
-            ("doShellScript", Some(Tok::Str(s))) => {
-                r.runs.push((Run::Shell(s.clone()), "doShellScript".into()))
+            // `app.doShellScript(…)`, Terminal's `doScript(…)`, and C's `system(…)` through
+            // the Objective-C bridge (`ObjC.import("stdlib"); $.system(…)`).
+            ("doShellScript" | "doScript" | "system", Some(Tok::Str(s))) => {
+                r.runs.push((Run::Shell(s.clone()), last.to_string()))
             }
-            ("doShellScript", _) => r.dynamic.push("doShellScript".into()),
+            ("doShellScript" | "doScript" | "system", _) => r.dynamic.push(last.to_string()),
             (
                 "removeItemAtPathError"
                 | "removeItemAtPath"
@@ -2931,6 +2933,15 @@ fn applescript(code: &str) -> Report {
                 }
             }
             _ => {}
+        }
+    }
+    // `tell application "Terminal" to do script "…"`: Terminal runs it in a new shell.
+    for w in toks.windows(3) {
+        if let [Tok::Ident(a), Tok::Ident(b), Tok::Str(s)] = w {
+            if a == "do" && b == "script" {
+                r.runs
+                    .push((Run::Shell(s.clone()), "Terminal do script".into()));
+            }
         }
     }
     for (i, w) in toks.windows(4).enumerate() {

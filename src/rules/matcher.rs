@@ -289,10 +289,13 @@ impl Matcher {
                 .or_else(|| cmd.stdin_text.as_ref().map(|w| w.text.clone()))
                 .or_else(|| crate::shell::sinks::edit_in_place(cmd).map(|e| e.added.join("\n")));
             if let Some(r) = &self.content {
-                if !written
-                    .as_ref()
-                    .is_some_and(|w| w.lines().any(|l| r.is_match(l)))
-                {
+                // With an exemption too, the line that matches must be one it does not exempt
+                // (a "Do not `curl | sh`" line among an instruction file's lines).
+                let except = self.content_except.as_ref();
+                if !written.as_ref().is_some_and(|w| {
+                    w.lines()
+                        .any(|l| r.is_match(l) && !except.is_some_and(|e| e.is_match(l)))
+                }) {
                     return false;
                 }
             }
