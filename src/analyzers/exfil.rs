@@ -652,7 +652,8 @@ fn words_source(script: &Script, words: &[Word]) -> Option<(Secret, String)> {
                 }
             }
         }
-        if let Some(v) = secret_var(&w.text) {
+        // `'$GITHUB_TOKEN'` in single quotes is those characters, not the token.
+        if let Some(v) = secret_var(&w.text).filter(|_| w.dynamic) {
             if best.is_none() {
                 best = Some((Secret::Variable, format!("${v}")));
             }
@@ -1324,6 +1325,18 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 }
             }
             s.what = "the GitHub CLI (`gh`)".into();
+            Some(s)
+        }
+        // A commit or tag message goes into the repository's history and out with its next
+        // push (`git tag -a v9 -m "$(cat ~/.ssh/id_ed25519)" && git push origin v9`).
+        "git"
+            if args
+                .first()
+                .is_some_and(|a| matches!(a.text.as_str(), "commit" | "tag")) =>
+        {
+            s.payload
+                .extend(args.iter().filter(|a| !a.text.starts_with('-')));
+            s.what = "a git commit or tag message (published by the next push)".into();
             Some(s)
         }
         // A copy into a folder others can read: Dropbox's public folder, the macOS `Public`
