@@ -30,10 +30,11 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_semicolon = src.contains(";}") && src.contains("${");
     let needs_empty_substitution = src.contains("$()");
     let needs_heredoc = src.contains("<<");
-    let needs_hash = src
-        .as_bytes()
-        .windows(2)
-        .any(|w| matches!(w[1], b'#' | b'[') && (w[0].is_ascii_alphanumeric() || w[0] == b'_'));
+    let needs_hash = src.contains("$((")
+        || src
+            .as_bytes()
+            .windows(2)
+            .any(|w| matches!(w[1], b'#' | b'[') && (w[0].is_ascii_alphanumeric() || w[0] == b'_'));
     let needs_backticks = src.contains('`')
         && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
@@ -117,6 +118,34 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
 }
 
+/// Does the `((` at `at` close with `))` (arithmetic) rather than with `)` … `)` (a subshell
+/// inside a command substitution: `$((a; b) | c)`)? An unclosed one is left as it is.
+fn closes_as_arithmetic(b: &[u8], at: usize) -> bool {
+    let mut depth = 0usize;
+    let mut i = at;
+    while i < b.len() {
+        match b[i] {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 1 {
+                    return b.get(i + 1) == Some(&b')');
+                }
+            }
+            q @ (b'\'' | b'"') => {
+                i += b[i + 1..]
+                    .iter()
+                    .position(|&x| x == q)
+                    .map_or(b.len(), |p| p + 1);
+            }
+            b'\\' => i += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Does `close` come before the word ends (a blank, an operator or the end of the text)?
 fn closes_in_word(rest: &[u8], close: u8) -> bool {
     rest.iter()
@@ -127,7 +156,8 @@ fn closes_in_word(rest: &[u8], close: u8) -> bool {
 /// tree-sitter-bash reads a `#` glued to the end of a name-like word as the start of a comment
 /// (`make#; rm -rf /` became `make` and a comment), while bash starts a comment only at the start
 /// of a word: `make#` is one word and `rm -rf /` runs. Each such `#` (and an unclosed `[`, which
-/// fails the whole parse) gets a backslash (`make\#`, the same word to bash). Quotes, comments,
+/// fails the whole parse) gets a backslash (`make\#`, the same word to bash), and a `$((` that
+/// bash reads as a command substitution of a subshell gets a blank (`$( (`). Quotes, comments,
 /// heredoc bodies and arithmetic (`2#101`) are left alone. Returns the new text and the map back
 /// to `b`, or `None` when nothing changed.
 fn escape_glued_marks(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
@@ -142,6 +172,14 @@ fn escape_glued_marks(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
             match (quote, c) {
                 (b'\'' | b'$', b'\'') | (b'"', b'"') => quote = 0,
                 (b'$' | b'"', b'\\') => i += 1,
+                // `"… $((crontab -l; echo …) | crontab -)"`: the same inside double quotes.
+                (b'"', b'$')
+                    if b.get(i + 1) == Some(&b'(')
+                        && b.get(i + 2) == Some(&b'(')
+                        && !closes_as_arithmetic(b, i + 1) =>
+                {
+                    glued.push((i + 2, b' '));
+                }
                 _ => {}
             }
             i += 1;
@@ -169,6 +207,17 @@ fn escape_glued_marks(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
                 (in_word, name_like) = (false, false);
                 i += run;
                 continue;
+            }
+            // `$((crontab -l; echo …) | crontab -)`: bash reads a `$((` that does not close with
+            // `))` as a command substitution starting with a subshell; tree-sitter-bash fails on
+            // it as arithmetic. A blank between the parens says the same to both.
+            b'(' if b.get(i + 1) == Some(&b'(')
+                && i > 0
+                && b[i - 1] == b'$'
+                && !closes_as_arithmetic(b, i) =>
+            {
+                glued.push((i + 1, b' '));
+                (in_word, name_like) = (false, false);
             }
             b'(' if b.get(i + 1) == Some(&b'(') => {
                 // Arithmetic: `((n = 2#101))`, `$((16#ff))`.
@@ -199,13 +248,13 @@ fn escape_glued_marks(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
                 continue;
             }
             b'#' if name_like => {
-                glued.push(i);
+                glued.push((i, b'\\'));
                 name_like = false;
             }
             // `make[; rm -rf /`: an unclosed `[` is a literal character of the word to bash, but
             // tree-sitter-bash fails the whole statement list on it.
             b'[' if name_like && !closes_in_word(&b[i + 1..], b']') => {
-                glued.push(i);
+                glued.push((i, b'\\'));
                 name_like = false;
             }
             b'\\' => {
@@ -236,9 +285,9 @@ fn escape_glued_marks(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
     let mut map = Vec::with_capacity(b.len() + glued.len() + 1);
     let mut next = glued.iter().peekable();
     for (i, &c) in b.iter().enumerate() {
-        if next.peek() == Some(&&i) {
+        if let Some(&&(_, inserted)) = next.peek().filter(|(at, _)| *at == i) {
             next.next();
-            out.push(b'\\');
+            out.push(inserted);
             map.push(i);
         }
         out.push(c);
@@ -896,6 +945,18 @@ mod tests {
         // An unclosed `[` after a name is a literal too; array subscripts and globs are kept.
         assert_eq!(super::preprocess("make[; id").text, "make\\[; id");
         for kept in ["arr[0]=x; echo ${arr[0]}", "ls file[12].txt"] {
+            assert_eq!(super::preprocess(kept).text, kept, "{kept}");
+        }
+        // `$((a) | b)` is a command substitution of a subshell; `$((1 + (2)))` is arithmetic.
+        assert_eq!(
+            super::preprocess("x=$((id) | cat)").text,
+            "x=$( (id) | cat)"
+        );
+        assert_eq!(
+            super::preprocess("\"$((id); ls)\"").text,
+            "\"$( (id); ls)\""
+        );
+        for kept in ["echo $((1 + (2)))", "echo $(( $(wc -l < f) + 1 ))"] {
             assert_eq!(super::preprocess(kept).text, kept, "{kept}");
         }
     }
