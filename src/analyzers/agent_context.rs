@@ -15,9 +15,22 @@ use std::sync::OnceLock;
 
 /// At most this many context files of one input are read.
 const MAX_FILES: usize = 8;
-/// At most this many lines of one file are read, and commands analysed.
+/// At most this many lines of one text are read.
 const MAX_LINES: usize = 2_000;
+/// At most this many bytes of one text are read (a 4 MiB line would cost every phrase regex a
+/// full scan).
+const MAX_TEXT: usize = 128 * 1024;
+/// At most this many commands a text asks for are analysed.
 const MAX_COMMANDS: usize = 16;
+
+/// The first [`MAX_TEXT`] bytes of `text`, cut at a character boundary.
+fn bounded(text: &str) -> &str {
+    let mut end = text.len().min(MAX_TEXT);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// One finding per context file the input plants instructions in. `analyze_code` is the
 /// analysis of a script without this step (see [`super::planted::analyze`]).
@@ -153,7 +166,7 @@ fn prohibits(line: &str) -> bool {
 /// The first agent-hijacking phrase of one of `kinds` in `text`, quoted with its kind (lines
 /// that forbid or quote it do not count).
 fn planted_phrase(text: &str, kinds: &[phrases::Kind]) -> Option<String> {
-    text.lines().take(MAX_LINES).find_map(|line| {
+    bounded(text).lines().take(MAX_LINES).find_map(|line| {
         if prohibits(line) {
             return None;
         }
@@ -172,7 +185,7 @@ fn planted_instructions(
     analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
 ) -> Option<String> {
     // `echo '…\n…' > AGENTS.md`: zsh's echo and `echo -e` write the lines the escapes stand for.
-    let text = text.replace("\\n", "\n");
+    let text = bounded(text).replace("\\n", "\n");
     let every_kind = [
         phrases::Kind::Override,
         phrases::Kind::Concealment,
