@@ -2402,13 +2402,7 @@ impl Walker {
     /// The device or system file a path is a symlink to, when the input linked it (`ln -s /dev/sda
     /// d`, `ln -sf /etc/shadow /tmp/log` then `: > /tmp/log`).
     fn linked_device(&self, path: &str) -> Option<String> {
-        if self.state.linked.is_empty() {
-            return None;
-        }
-        self.state
-            .linked
-            .get(&super::state::normalize(path))
-            .map(|(target, _)| target.clone())
+        self.linked_file(path)
             .filter(|t| t.starts_with("/dev/") || t.starts_with("/etc/"))
     }
 
