@@ -204,7 +204,8 @@ fn popular_domains(out_dir: &str) {
     .expect("write popular_domains.rs");
 }
 
-/// The popular-package lists (`rules/popular-{pypi,npm,crates}.txt`) as sorted static tables for
+/// The popular-package lists (`rules/popular-{pypi,npm,crates,rubygems}.txt`, plus the brand
+/// names of `rules/squat-targets-*.txt`) as sorted static tables for
 /// the typosquat check: canonical name → rank, the squatting targets in rank order, targets by
 /// length, and targets with separators squashed. Building the same maps at run time cost ~18 M
 /// instructions per install check.
@@ -214,27 +215,65 @@ fn popular_tables(out_dir: &str) {
         ("PyPI", "rules/popular-pypi.txt", "PYPI"),
         ("npm", "rules/popular-npm.txt", "NPM"),
         ("crates.io", "rules/popular-crates.txt", "CRATES"),
+        ("RubyGems", "rules/popular-rubygems.txt", "RUBYGEMS"),
     ] {
-        println!("cargo:rerun-if-changed={file}");
-        let text = std::fs::read_to_string(file).expect("read popular list");
-        let ranked: Vec<String> = text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|l| names::normalize(eco, l))
-            .collect();
+        let names_in = |file: &str| -> Vec<String> {
+            println!("cargo:rerun-if-changed={file}");
+            std::fs::read_to_string(file)
+                .unwrap_or_default()
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(|l| names::normalize(eco, l))
+                .collect()
+        };
+        let mut ranked = names_in(file);
+        assert!(!ranked.is_empty(), "{file} is empty or missing");
+        // Names attackers imitate although they are not among the most downloaded (brands,
+        // scaffolders): targets after the ranked ones, and known names.
+        let brands = names_in(&file.replace("popular-", "squat-targets-"));
+        let mut targets: Vec<String> =
+            ranked[..ranked.len().min(names::squat_targets(eco))].to_vec();
+        for b in brands {
+            if !targets.contains(&b) {
+                targets.push(b.clone());
+            }
+            if !ranked.contains(&b) {
+                ranked.push(b);
+            }
+        }
+        // Real packages outside the popular list that sit one or two edits from a popular name
+        // (`jslint` and `eslint`): known, so never reported as squats, but not targets.
+        for k in names_in(&file.replace("popular-", "known-")) {
+            if !ranked.contains(&k) {
+                ranked.push(k);
+            }
+        }
         let mut known: std::collections::BTreeMap<&str, usize> = Default::default();
         for (rank, n) in ranked.iter().enumerate() {
             known.entry(n.as_str()).or_insert(rank);
         }
-        let targets = &ranked[..ranked.len().min(names::SQUAT_TARGETS)];
         let mut by_len: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
         let mut squashed: std::collections::BTreeMap<String, usize> = Default::default();
+        let mut target_index: std::collections::BTreeMap<&str, usize> = Default::default();
         for (rank, t) in targets.iter().enumerate() {
+            target_index.entry(t.as_str()).or_insert(rank);
             if names::is_squat_target(t) {
                 by_len.entry(t.len()).or_default().push(rank);
                 squashed.entry(names::squash(t)).or_insert(rank);
             }
         }
+        let _ = writeln!(
+            out,
+            "/// {eco}: squatting target → its index in the targets, sorted by name (generated)."
+        );
+        let _ = writeln!(
+            out,
+            "pub static {ident}_TARGET_INDEX: &[(&str, u32)] = &{:?};",
+            target_index
+                .iter()
+                .map(|(k, v)| (*k, *v as u32))
+                .collect::<Vec<_>>()
+        );
         let _ = writeln!(
             out,
             "/// {eco}: canonical popular name → rank, sorted by name (generated)."

@@ -271,7 +271,36 @@ fn publishes_user_keys(url: &str) -> bool {
     .any(|f| crate::text::dotted_tail(host, f))
 }
 
+/// Files in a hooks directory that nothing runs: documentation, data and git's `.sample`
+/// hooks (`.claude/hooks/README.md` explaining "this hook denies `rm -rf ~`" is prose).
+fn inert_hook_file(path: &str) -> bool {
+    const HOOK_DIRS: &[&str] = &[
+        ".git/hooks/",
+        ".husky/",
+        ".claude/hooks/",
+        ".githooks/",
+        ".gemini/hooks/",
+        ".cursor/hooks/",
+    ];
+    const INERT: &[&str] = &[
+        ".md",
+        ".markdown",
+        ".txt",
+        ".rst",
+        ".adoc",
+        ".json",
+        ".yaml",
+        ".yml",
+        ".sample",
+    ];
+    let lower = path.to_ascii_lowercase();
+    HOOK_DIRS.iter().any(|d| lower.contains(d)) && INERT.iter().any(|e| lower.ends_with(e))
+}
+
 fn sink_of(path: &str) -> Option<Sink> {
+    if inert_hook_file(path) {
+        return None;
+    }
     static RC: OnceLock<Regex> = OnceLock::new();
     let rc = RC.get_or_init(|| {
         Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.bash_aliases|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|\.tcshrc|\.cshrc|\.login|\.logout|config\.fish|\.bash_logout|\.zlogout|\.xprofile|\.xinitrc|\.xsession|\.xsessionrc|\.ssh/rc)$|(^|/)\.bashrc\.d/[^/]+$|/\.config/fish/functions/[^/]+\.fish$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment|csh\.cshrc|csh\.login|ssh/sshrc)$|^/etc/(profile\.d|update-motd\.d)/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")

@@ -167,18 +167,12 @@ pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
     STORE_CONSULTED.store(true, std::sync::atomic::Ordering::Relaxed);
     let entries: Vec<Entry> = store::lookup(dir, i.ecosystem, &i.name);
     judge(i, &entries, hits);
-    if !typosquat::is_popular(i.ecosystem, &i.name) {
-        if let Some((target, how)) = typosquat::imitates(i.ecosystem, &i.name) {
-            hits.push(Hit {
-                rule_id: "supply.typosquat",
-                span: i.span,
-                detail: Some(format!(
-                    "{} is {how} from the popular {} package {target}",
-                    i.name,
-                    i.ecosystem.as_str()
-                )),
-            });
-        }
+    if let Some(detail) = typosquat::describe(i.ecosystem, &i.name) {
+        hits.push(Hit {
+            rule_id: "supply.typosquat",
+            span: i.span,
+            detail: Some(detail),
+        });
     }
 }
 
@@ -194,7 +188,8 @@ fn judge(i: &Intent, entries: &[Entry], hits: &mut Vec<Hit>) {
     };
     let version = match &i.requested {
         Requested::Exact(v) => Some(v.clone()),
-        Requested::Range(r) => newest_admitted(i.ecosystem, r, entries),
+        Requested::Range(r) => newest_admitted(i.ecosystem, r, entries)
+            .or_else(|| only_bad_admitted(i.ecosystem, r, entries)),
         Requested::Latest => None,
     };
     let affecting: Vec<&Entry> = entries
@@ -223,6 +218,65 @@ fn judge(i: &Intent, entries: &[Entry], hits: &mut Vec<Hit>) {
             format!("{what}: {} ({sev}) — {}", v.id, v.summary),
         );
     }
+}
+
+/// The newest compromised release a range admits when it can admit nothing else: every release
+/// next to the compromised ones it admits (the patch before and after, every patch between, the
+/// next minor and major) falls outside it. `chalk@">=5.6.1 <5.6.2"`, `ua-parser-js@"0.7.29 ||
+/// 0.7.29"` and `ultralytics==8.3.41.*` can only fetch the bad release (or nothing), while
+/// `chalk@^5.6.0` resolves to a later, clean one.
+fn only_bad_admitted(eco: Ecosystem, range: &str, entries: &[Entry]) -> Option<String> {
+    let bad: Vec<String> = entries
+        .iter()
+        .filter(|e| e.malicious)
+        .flat_map(|e| e.known_versions())
+        .filter(|v| version::satisfies(eco, range, v))
+        .collect();
+    let is_bad = |v: &str| bad.iter().any(|b| version::same(eco, b, v));
+    let numbers = |v: &str| -> Option<Vec<u64>> {
+        let core = v.split(['-', '+']).next()?;
+        core.split('.').map(|p| p.parse().ok()).collect()
+    };
+    let releases: Vec<Vec<u64>> = bad.iter().filter_map(|v| numbers(v)).collect();
+    if releases.is_empty() || releases.len() != bad.len() {
+        return None;
+    }
+    let join = |n: &[u64]| n.iter().map(u64::to_string).collect::<Vec<_>>().join(".");
+    let mut neighbours: Vec<String> = Vec::new();
+    for r in &releases {
+        let last = r.len() - 1;
+        for pos in 0..r.len() {
+            let mut up = r.clone();
+            up[pos] += 1;
+            up[pos + 1..].iter_mut().for_each(|x| *x = 0);
+            neighbours.push(join(&up));
+        }
+        if r[last] > 0 {
+            let mut down = r.clone();
+            down[last] -= 1;
+            neighbours.push(join(&down));
+        }
+        // Every release between two compromised ones of the same line.
+        for other in releases
+            .iter()
+            .filter(|o| o.len() == r.len() && o[..last] == r[..last])
+        {
+            let gap = other[last].saturating_sub(r[last]);
+            for p in (1..gap).take(100) {
+                let mut mid = r.clone();
+                mid[last] += p;
+                neighbours.push(join(&mid));
+            }
+        }
+    }
+    let clean_admitted = neighbours
+        .iter()
+        .any(|v| !is_bad(v) && version::satisfies(eco, range, v));
+    if clean_admitted {
+        return None;
+    }
+    bad.into_iter()
+        .max_by(|a, b| version::cmp(&version::parse(eco, a), &version::parse(eco, b)))
 }
 
 /// The newest version the store knows of that a requested range admits. Versions known only

@@ -204,7 +204,7 @@ pub fn intents_in(cmd: &Command, script: Option<&crate::shell::Script>) -> Vec<I
     }
     // Only files an argument names can be read as requirements.
     let named = |path: &str| {
-        path.trim_start_matches("./") == "package.json"
+        MANIFESTS.contains(&path.trim_start_matches("./"))
             || cmd.args().iter().any(|a| a.text.contains(path))
     };
     let provided = Provided {
@@ -260,11 +260,17 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
             || (n.starts_with("pip") && n[3..].chars().all(|c| c.is_ascii_digit() || c == '.')) =>
         {
             // `pip wheel` builds the package: an sdist's build code runs.
-            if matches!(
-                text(first_positional(&args, PIP_VALUE_OPTS)),
-                "install" | "wheel"
-            ) {
-                return pypi(&args, first_positional(&args, PIP_VALUE_OPTS) + 1);
+            let at = first_positional(&args, PIP_VALUE_OPTS);
+            if matches!(text(at), "install" | "wheel") {
+                let mut out = pypi(&args, at + 1);
+                // `pip install .` / `-e .`: the project's own declared dependencies.
+                if args[at + 1..]
+                    .iter()
+                    .any(|w| matches!(w.text.as_str(), "." | "./" | ".[dev]" | ".[all]"))
+                {
+                    out.extend(pyproject_manifest(args[at].span));
+                }
+                return out;
             }
             Vec::new()
         }
@@ -296,7 +302,7 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
             })
             .collect(),
         "pdm" | "rye" if text(0) == "add" => pypi(&args, 1),
-        "pipenv" if text(0) == "install" => pypi(&args, 1),
+        "pipenv" if text(0) == "install" && args.len() > 1 => pypi(&args, 1),
         "pixi" if text(0) == "add" && args.iter().any(|w| w.text == "--pypi") => pypi(&args, 1),
         "easy_install" | "easy_install-3" => pypi(&args, 0),
         "uv" => {
@@ -307,6 +313,7 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
                     .flat_map(|w| requirements_file(&w.text, w.span, &[]))
                     .collect(),
                 ("add", _) => pypi(&args, 1),
+                ("sync" | "lock", _) => pyproject_manifest(args[0].span),
                 ("tool", "install") => pypi(&args, 2),
                 ("tool", "run") => pypi_first(&args, 2),
                 _ => Vec::new(),
@@ -326,6 +333,9 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
             _ => Vec::new(),
         },
         "poetry" if text(0) == "add" => poetry(&args),
+        "poetry" | "pdm" | "pipenv" | "hatch" if matches!(text(0), "install" | "sync" | "lock") => {
+            pyproject_manifest(args[0].span)
+        }
         "npm" | "pnpm" | "yarn" | "bun" => {
             let at = first_positional(&args, NPM_VALUE_OPTS);
             let sub = text(at);
@@ -400,6 +410,11 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
             match text(at) {
                 // `cargo binstall` fetches a prebuilt binary of the same crate.
                 "install" | "add" | "binstall" => cargo(&args, at + 1),
+                // A build fetches what Cargo.toml declares (and runs their build scripts).
+                "build" | "b" | "run" | "r" | "check" | "c" | "test" | "t" | "fetch"
+                | "generate-lockfile" | "update" => {
+                    cargo_manifest(args.get(at).map_or((0, 0), |w| w.span))
+                }
                 _ => Vec::new(),
             }
         }
@@ -462,7 +477,19 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
             .collect(),
         "gem" if matches!(text(0), "install" | "i") => gem(&args),
         "bundle" if text(0) == "add" => gem(&args),
-        "go" if matches!(text(0), "install" | "get" | "run") => go(&args),
+        "bundle" | "bundler" if matches!(text(0), "" | "install" | "update" | "lock") => {
+            gemfile_manifest(args.first().map_or((0, 0), |w| w.span))
+        }
+        "go" if matches!(text(0), "install" | "get" | "run") => {
+            let mut out = go(&args);
+            out.extend(gomod_manifest(args[0].span));
+            out
+        }
+        "go" if matches!(text(0), "build" | "test" | "vet" | "generate")
+            || (text(0) == "mod" && matches!(text(1), "download" | "tidy" | "vendor")) =>
+        {
+            gomod_manifest(args[0].span)
+        }
         "composer" if matches!(text(0), "require" | "req") => composer(&args),
         _ => Vec::new(),
     }
@@ -559,7 +586,8 @@ fn pypi(args: &[&Word], start: usize) -> Vec<Intent> {
     let mut i = start;
     while i < args.len() {
         let t = args[i].text.as_str();
-        if t == "-r" || t == "--requirement" {
+        // A constraints file pins the versions of what is installed: a pin there is fetched.
+        if t == "-r" || t == "--requirement" || t == "-c" || t == "--constraint" {
             if let Some(f) = args.get(i + 1) {
                 out.extend(requirements_file(&f.text, f.span, &extra));
             }
@@ -676,8 +704,10 @@ pub fn pypi_spec(spec: &str, span: Span, extra: &[String]) -> Option<Intent> {
         });
     }
     let spec = spec.split(';').next().unwrap_or(spec).trim();
+    // Letters of any script belong to the name: `rеquests` with a Cyrillic `е` is one (imitating)
+    // name, not `r` followed by a version range.
     let end = spec
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
         .unwrap_or(spec.len());
     let name = &spec[..end];
     if name.is_empty() {
@@ -751,6 +781,227 @@ fn npm_manifest(span: Span) -> Vec<Intent> {
         .collect()
 }
 
+/// Manifests an install without package names reads, when the input itself wrote them.
+const MANIFESTS: &[&str] = &[
+    "package.json",
+    "pyproject.toml",
+    "Pipfile",
+    "Cargo.toml",
+    "Gemfile",
+    "go.mod",
+];
+
+/// The text of a manifest the input wrote, parsed as TOML.
+fn provided_toml(path: &str, span: Span) -> Option<toml::Table> {
+    provided_text(path, span).ok()??.parse::<toml::Table>().ok()
+}
+
+/// `pip install .`, `uv sync`, `poetry install`: the dependencies a pyproject.toml written by
+/// the input declares (PEP 621 `[project] dependencies` and optional groups, Poetry's
+/// `[tool.poetry.dependencies]` tables).
+fn pyproject_manifest(span: Span) -> Vec<Intent> {
+    let doc = provided_toml("pyproject.toml", span).unwrap_or_default();
+    let mut specs: Vec<String> = Vec::new();
+    if let Some(project) = doc.get("project") {
+        let lists = project.get("dependencies").into_iter().chain(
+            project
+                .get("optional-dependencies")
+                .and_then(|o| o.as_table())
+                .into_iter()
+                .flat_map(|t| t.values()),
+        );
+        for list in lists.filter_map(|l| l.as_array()) {
+            specs.extend(list.iter().filter_map(|v| v.as_str().map(str::to_string)));
+        }
+    }
+    let poetry = doc.get("tool").and_then(|t| t.get("poetry"));
+    for section in ["dependencies", "dev-dependencies"] {
+        let table = poetry
+            .and_then(|p| p.get(section))
+            .and_then(|d| d.as_table());
+        for (name, v) in table.into_iter().flatten() {
+            if name == "python" {
+                continue;
+            }
+            let version = v
+                .as_str()
+                .or_else(|| v.get("version").and_then(|x| x.as_str()))
+                .unwrap_or("*");
+            specs.push(poetry_requirement(name, version));
+        }
+    }
+    // Pipenv's Pipfile: `[packages]` / `[dev-packages]`, `name = "==1.0"` or a table.
+    if let Some(pipfile) = provided_toml("Pipfile", span) {
+        for section in ["packages", "dev-packages"] {
+            let table = pipfile.get(section).and_then(|d| d.as_table());
+            for (name, v) in table.into_iter().flatten() {
+                let version = v
+                    .as_str()
+                    .or_else(|| v.get("version").and_then(|x| x.as_str()))
+                    .unwrap_or("*");
+                specs.push(if version == "*" {
+                    name.clone()
+                } else {
+                    format!("{name}{version}")
+                });
+            }
+        }
+    }
+    specs
+        .iter()
+        .filter_map(|s| pypi_spec(s, span, &[]))
+        .collect()
+}
+
+/// `go mod download|tidy`, `go build`: the modules a go.mod written by the input requires
+/// (`require github.com/x/y v1.3.1`, also inside a `require ( … )` block).
+fn gomod_manifest(span: Span) -> Vec<Intent> {
+    let Ok(Some(text)) = provided_text("go.mod", span) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for line in text
+        .lines()
+        .map(|l| l.split("//").next().unwrap_or(l).trim())
+    {
+        let spec = if in_block {
+            if line == ")" {
+                in_block = false;
+                continue;
+            }
+            line
+        } else if line == "require (" {
+            in_block = true;
+            continue;
+        } else if let Some(rest) = line.strip_prefix("require ") {
+            rest
+        } else {
+            continue;
+        };
+        let mut parts = spec.split_whitespace();
+        let (Some(name), Some(ver)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        out.push(Intent {
+            ecosystem: Ecosystem::Go,
+            name: name.to_string(),
+            requested: Requested::Exact(ver.trim_start_matches('v').to_string()),
+            source: Source::Registry,
+            span,
+            extra_indexes: Vec::new(),
+        });
+    }
+    out
+}
+
+/// A Poetry constraint as a PEP 508 requirement: `"1.2.3"` pins, `^`/`~`/`*` are ranges.
+fn poetry_requirement(name: &str, version: &str) -> String {
+    let v = version.trim();
+    if v.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("{name}=={v}")
+    } else if v == "*" || v.is_empty() {
+        name.to_string()
+    } else {
+        format!(
+            "{name}{}",
+            v.trim_start_matches(['^', '~'])
+                .split(',')
+                .map(|p| if p.trim().starts_with(|c: char| c.is_ascii_digit()) {
+                    format!(">={}", p.trim())
+                } else {
+                    p.trim().to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    }
+}
+
+/// `cargo build` and friends: the crates a Cargo.toml written by the input declares.
+fn cargo_manifest(span: Span) -> Vec<Intent> {
+    let Some(doc) = provided_toml("Cargo.toml", span) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        let Some(table) = doc.get(section).and_then(|d| d.as_table()) else {
+            continue;
+        };
+        for (key, v) in table {
+            let name = v
+                .get("package")
+                .and_then(|p| p.as_str())
+                .unwrap_or(key)
+                .to_string();
+            if v.get("path").is_some() {
+                continue;
+            }
+            let version = v
+                .as_str()
+                .or_else(|| v.get("version").and_then(|x| x.as_str()));
+            let requested = match version.map(str::trim) {
+                Some(x) if x.starts_with('=') && semver::Version::parse(x[1..].trim()).is_ok() => {
+                    Requested::Exact(x[1..].trim().to_string())
+                }
+                Some(x) => Requested::Range(x.to_string()),
+                None => Requested::Latest,
+            };
+            let source = match v.get("git").and_then(|g| g.as_str()) {
+                Some(g) => Source::Git(g.to_string()),
+                None => Source::Registry,
+            };
+            out.push(Intent {
+                ecosystem: Ecosystem::Crates,
+                name,
+                requested,
+                source,
+                span,
+                extra_indexes: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
+/// `bundle install`: the gems a Gemfile written by the input declares
+/// (`gem 'rest-client', '1.6.13'`).
+fn gemfile_manifest(span: Span) -> Vec<Intent> {
+    let Ok(Some(text)) = provided_text("Gemfile", span) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let Some(rest) = line.trim().strip_prefix("gem ") else {
+            continue;
+        };
+        let quoted: Vec<&str> = rest
+            .split(',')
+            .map(|p| p.trim().trim_matches(['\'', '"']))
+            .collect();
+        let Some(name) = quoted.first().filter(|n| !n.is_empty() && !n.contains(' ')) else {
+            continue;
+        };
+        let version = quoted.get(1).filter(|v| !v.contains(':'));
+        let requested = match version.map(|v| v.trim_start_matches('=').trim()) {
+            Some(v) if v.starts_with(|c: char| c.is_ascii_digit()) => {
+                Requested::Exact(v.to_string())
+            }
+            Some(v) if !v.is_empty() => Requested::Range(v.to_string()),
+            _ => Requested::Latest,
+        };
+        out.push(Intent {
+            ecosystem: Ecosystem::RubyGems,
+            name: name.to_string(),
+            requested,
+            source: Source::Registry,
+            span,
+            extra_indexes: Vec::new(),
+        });
+    }
+    out
+}
+
 /// `-r SOURCE`: a file written earlier in the same input, the command's stdin (`/dev/stdin`,
 /// `-`), a process substitution that prints literal text (`<(echo ctx==0.2.6)`), or a file on
 /// disk (relative to the working directory).
@@ -763,7 +1014,15 @@ fn requirements_file(path: &str, span: Span, extra: &[String]) -> Vec<Intent> {
         return Vec::new();
     };
     text.lines()
-        .map(|l| l.split(" #").next().unwrap_or(l).trim())
+        .map(|l| l.split(" #").next().unwrap_or(l))
+        // Per-requirement options (`ctx==0.2.2 --hash=sha256:…`) are not part of the spec.
+        .map(|l| {
+            l.split(" --")
+                .next()
+                .unwrap_or(l)
+                .trim_end_matches('\\')
+                .trim()
+        })
         .filter(|l| !l.starts_with('-'))
         .filter_map(|l| pypi_spec(l, span, extra))
         .collect()

@@ -260,20 +260,15 @@ pub fn findings(file: &Path, launches: &[Launch], dir: Option<&Path>) -> Vec<Dep
                             format!("`{}` launches {} with {what}: every start runs whatever release is newest; pin an exact version", launch.command, i.name)));
                     }
                 }
-                if !typosquat::is_popular(i.ecosystem, &i.name) {
-                    if let Some((target, how)) = typosquat::imitates(i.ecosystem, &i.name) {
-                        out.push(finding(
-                            eco,
-                            &i.name,
-                            "",
-                            "supply.typosquat",
-                            "high",
-                            format!(
-                                "{} is {how} from the popular {eco} package {target}",
-                                i.name
-                            ),
-                        ));
-                    }
+                if let Some(detail) = typosquat::describe(i.ecosystem, &i.name) {
+                    out.push(finding(
+                        eco,
+                        &i.name,
+                        "",
+                        "supply.typosquat",
+                        "high",
+                        detail,
+                    ));
                 }
             }
         }

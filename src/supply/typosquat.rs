@@ -3,6 +3,7 @@
 
 use super::names;
 use super::Ecosystem;
+use crate::analyzers::domain_forms::ocr_fold;
 use crate::analyzers::domains::one_edit_apart;
 
 include!(concat!(env!("OUT_DIR"), "/popular_tables.rs"));
@@ -18,6 +19,8 @@ struct Popular {
     by_len: &'static [(usize, &'static [u32])],
     /// Squatting targets with separators removed → lowest rank, sorted.
     squashed: &'static [(&'static str, u32)],
+    /// Squatting target → its rank among the targets, sorted by name.
+    target_index: &'static [(&'static str, u32)],
     /// [`letter_set`] of each target, built on first use.
     letter_sets: std::sync::OnceLock<Vec<u64>>,
 }
@@ -32,6 +35,11 @@ fn find(table: &[(&str, u32)], key: &str) -> Option<usize> {
 impl Popular {
     fn rank(&self, name: &str) -> Option<usize> {
         find(self.known, name)
+    }
+
+    /// The rank of `name` among the squatting targets.
+    fn target_rank(&self, name: &str) -> Option<usize> {
+        find(self.target_index, name)
     }
 
     /// [`letter_set`] of every target, by rank (computed once).
@@ -62,6 +70,7 @@ fn list(eco: Ecosystem) -> Option<&'static Popular> {
         targets: PYPI_TARGETS,
         by_len: PYPI_BY_LEN,
         squashed: PYPI_SQUASHED,
+        target_index: PYPI_TARGET_INDEX,
         letter_sets: std::sync::OnceLock::new(),
     };
     static NP: Popular = Popular {
@@ -69,6 +78,7 @@ fn list(eco: Ecosystem) -> Option<&'static Popular> {
         targets: NPM_TARGETS,
         by_len: NPM_BY_LEN,
         squashed: NPM_SQUASHED,
+        target_index: NPM_TARGET_INDEX,
         letter_sets: std::sync::OnceLock::new(),
     };
     static CR: Popular = Popular {
@@ -76,18 +86,32 @@ fn list(eco: Ecosystem) -> Option<&'static Popular> {
         targets: CRATES_TARGETS,
         by_len: CRATES_BY_LEN,
         squashed: CRATES_SQUASHED,
+        target_index: CRATES_TARGET_INDEX,
+        letter_sets: std::sync::OnceLock::new(),
+    };
+    static RB: Popular = Popular {
+        known: RUBYGEMS_KNOWN,
+        targets: RUBYGEMS_TARGETS,
+        by_len: RUBYGEMS_BY_LEN,
+        squashed: RUBYGEMS_SQUASHED,
+        target_index: RUBYGEMS_TARGET_INDEX,
         letter_sets: std::sync::OnceLock::new(),
     };
     match eco {
         Ecosystem::Pypi => Some(&PY),
         Ecosystem::Npm => Some(&NP),
         Ecosystem::Crates => Some(&CR),
+        Ecosystem::RubyGems => Some(&RB),
         _ => None,
     }
 }
 
 /// Is this name on the popular list?
 pub fn is_popular(eco: Ecosystem, name: &str) -> bool {
+    if eco == Ecosystem::Go {
+        let root = module_root(name);
+        return go_modules().any(|m| m.eq_ignore_ascii_case(&root));
+    }
     list(eco).is_some_and(|p| p.rank(&eco.normalize(name)).is_some())
 }
 
@@ -95,25 +119,127 @@ const PREFIXES: &[&str] = &[
     "python-", "python3-", "py-", "py", "node-", "js-", "lib", "rust-",
 ];
 const SUFFIXES: &[&str] = &[
-    "-python", "-py", "py", "-js", "js", "-dev", "-lib", "-node", "-rs", "2", "3",
+    "-python", "-py", "py", "-js", "js", ".js", "-dev", "-lib", "-node", "-rs", "2", "3",
 ];
 
 /// Ways a name imitates a target, in the order they are reported for the same target.
-const HOW: [&str; 4] = [
+const HOW: [&str; 6] = [
     "one character away",
     "two characters away",
     "the same name with different separators",
-    "the popular name with a squatting prefix or suffix",
+    "the name with a squatting prefix or suffix",
+    "the name with look-alike letters (rn for m, 0 for o, 1 for l)",
+    "the name spelled with characters from another script",
 ];
+
+/// The typosquat finding's text for `name`, when it is not popular itself and imitates a popular
+/// name: `expresss imitates the popular npm package express (one character away)`.
+pub fn describe(eco: Ecosystem, name: &str) -> Option<String> {
+    if is_popular(eco, name) {
+        return None;
+    }
+    let (target, how) = imitates(eco, name)?;
+    Some(format!(
+        "{name} imitates the popular {} package {target} ({how})",
+        eco.as_str()
+    ))
+}
+
+/// How `n` imitates the target `t` by edits: one edit ([`HOW`] 0) or, for long names, two (1).
+/// A three-letter target is imitated only by doubling one of its letters (`vuee`); a scoped npm
+/// name is compared with scoped targets only, and within one scope only when the target's own
+/// name has four or more characters (`@types/nodee`, not `@types/jws` for `@types/ws`).
+fn edit_how(n: &str, t: &str, differ: u32) -> Option<usize> {
+    if n.starts_with('@') != t.starts_with('@') {
+        return None;
+    }
+    if let (Some((ns, _)), Some((ts, tn))) = (n.split_once('/'), t.split_once('/')) {
+        if ns == ts && tn.len() < 4 {
+            return None;
+        }
+    }
+    if t.len() == 3 {
+        let doubled = n.len() == 4
+            && n.as_bytes().windows(2).any(|w| w[0] == w[1])
+            && (0..4).any(|i| n[..i].to_string() + &n[i + 1..] == t);
+        return doubled.then_some(0);
+    }
+    if differ <= 2 && one_edit_apart(n, t) {
+        Some(0)
+    } else if n.len() >= 10 && t.len() >= 10 && within_two(n, t) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// The popular Go module roots (`host/owner/repo`).
+fn go_modules() -> impl Iterator<Item = &'static str> {
+    include_str!("../../rules/popular-go.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+}
+
+/// The `host/owner/repo` root of a Go module or package path (a `@version` dropped).
+fn module_root(path: &str) -> String {
+    let path = path.split('@').next().unwrap_or(path);
+    path.split('/').take(3).collect::<Vec<_>>().join("/")
+}
+
+/// A Go module whose owner imitates the owner of a popular module with the same repository
+/// name: one edit away, different separators, or with a `-go`/`go-`/`-golang` affix
+/// (`github.com/boltdb-go/bolt` for `github.com/boltdb/bolt`). Only the owner is compared: a
+/// mistyped repository under the real owner can only be published by that owner.
+fn imitates_module(path: &str) -> Option<(String, &'static str)> {
+    let root = module_root(path).to_ascii_lowercase();
+    let mut parts = root.split('/');
+    let (host, owner, repo) = (parts.next()?, parts.next()?, parts.next()?);
+    for m in go_modules() {
+        let lower = m.to_ascii_lowercase();
+        let mut tp = lower.split('/');
+        let (th, to, tr) = (tp.next()?, tp.next()?, tp.next()?);
+        if th != host || tr != repo || to == owner {
+            continue;
+        }
+        let affixed = ["-go", "go-", "-golang", "golang-", "-dev", "-io"]
+            .iter()
+            .any(|a| owner.strip_suffix(a) == Some(to) || owner.strip_prefix(a) == Some(to));
+        let how = if one_edit_apart(owner, to) {
+            Some(0)
+        } else if squash(owner) == squash(to) {
+            Some(2)
+        } else if affixed {
+            Some(3)
+        } else {
+            None
+        };
+        if let Some(how) = how {
+            return Some((m.to_string(), HOW[how]));
+        }
+    }
+    None
+}
 
 /// The popular name `name` imitates, and how: the most popular target it imitates in any way,
 /// by the first way in [`HOW`]. Indexed by length, separators and affixes, so a command with tens
 /// of thousands of packages is vetted in well under a second.
 pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
+    if eco == Ecosystem::Go {
+        return imitates_module(name);
+    }
     let p = list(eco)?;
     let n = eco.normalize(name);
-    if n.starts_with('@') || p.rank(&n).is_some() || n.len() < 4 {
+    if p.rank(&n).is_some() || n.len() < 4 {
         return None;
+    }
+    if !n.is_ascii() {
+        // `rеquests` with a Cyrillic `е`: no registry accepts it, and a reader sees `requests`.
+        let folded: String = n
+            .chars()
+            .map(|c| crate::text::ascii_lookalike(c).unwrap_or_else(|| c.to_string()))
+            .collect();
+        let folded = eco.normalize(&folded);
+        return (folded != n && p.rank(&folded).is_some()).then(|| (folded, HOW[5]));
     }
     let letters = letter_set(&n);
     let masks = p.letter_sets();
@@ -126,19 +252,12 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
     for len in n.len().saturating_sub(2)..=n.len() + 2 {
         for &rank in p.of_len(len) {
             let rank = rank as usize;
-            let t = p.targets[rank];
-            let differ = if n.is_ascii() {
-                (letters ^ masks[rank]).count_ones()
-            } else {
-                0
-            };
+            let differ = (letters ^ masks[rank]).count_ones();
             if differ > 4 {
                 continue;
             }
-            if differ <= 2 && one_edit_apart(&n, t) {
-                consider(rank, 0);
-            } else if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
-                consider(rank, 1);
+            if let Some(how) = edit_how(&n, p.targets[rank], differ) {
+                consider(rank, how);
             }
         }
     }
@@ -150,10 +269,20 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
         .filter_map(|pre| n.strip_prefix(pre))
         .chain(SUFFIXES.iter().filter_map(|suf| n.strip_suffix(suf)));
     for bare in affixed {
-        if let Some(rank) = p.rank(bare).filter(|r| *r < names::SQUAT_TARGETS) {
-            if is_target(bare) {
+        // `crossenv2`: a suffix on the popular name with its separators dropped.
+        let rank = p
+            .target_rank(bare)
+            .or_else(|| find(p.squashed, &squash(bare)));
+        if let Some(rank) = rank {
+            if bare.len() >= 4 && is_target(p.targets[rank]) {
                 consider(rank, 3);
             }
+        }
+    }
+    let ocr = ocr_fold(&n);
+    if ocr != n {
+        if let Some(rank) = p.target_rank(&ocr) {
+            consider(rank, 4);
         }
     }
     best.map(|(rank, how)| (p.targets[rank].to_string(), HOW[how]))
@@ -246,23 +375,30 @@ mod tests {
     fn imitates_by_scan(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
         let p = list(eco)?;
         let n = eco.normalize(name);
-        if n.starts_with('@') || p.rank(&n).is_some() || n.len() < 4 {
+        if p.rank(&n).is_some() || n.len() < 4 {
             return None;
         }
         for t in p.targets.iter().filter(|t| is_target(t)) {
-            if one_edit_apart(&n, t) {
-                return Some((t.to_string(), HOW[0]));
-            }
-            if n.len() >= 10 && t.len() >= 10 && within_two(&n, t) {
-                return Some((t.to_string(), HOW[1]));
+            if let Some(how) = edit_how(&n, t, 0) {
+                return Some((t.to_string(), HOW[how]));
             }
             if squash(&n) == squash(t) {
                 return Some((t.to_string(), HOW[2]));
             }
-            if PREFIXES.iter().any(|pre| n.strip_prefix(pre) == Some(*t))
-                || SUFFIXES.iter().any(|suf| n.strip_suffix(suf) == Some(*t))
+            let affixed = |bare: &str| bare.len() >= 4 && (bare == *t || squash(bare) == squash(t));
+            if PREFIXES
+                .iter()
+                .filter_map(|pre| n.strip_prefix(pre))
+                .any(affixed)
+                || SUFFIXES
+                    .iter()
+                    .filter_map(|suf| n.strip_suffix(suf))
+                    .any(affixed)
             {
                 return Some((t.to_string(), HOW[3]));
+            }
+            if ocr_fold(&n) != n && ocr_fold(&n) == *t {
+                return Some((t.to_string(), HOW[4]));
             }
         }
         None
@@ -356,6 +492,54 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn scoped_visual_script_short_and_module_squats() {
+        let target = |eco, n| imitates(eco, n).map(|x| x.0);
+        assert_eq!(
+            target(Ecosystem::Npm, "@typess/node").as_deref(),
+            Some("@types/node")
+        );
+        assert_eq!(
+            target(Ecosystem::Npm, "@angulr/core").as_deref(),
+            Some("@angular/core")
+        );
+        assert_eq!(
+            target(Ecosystem::Npm, "@solana/web3-js").as_deref(),
+            Some("@solana/web3.js")
+        );
+        assert_eq!(target(Ecosystem::Npm, "rnoment").as_deref(), Some("moment"));
+        assert_eq!(target(Ecosystem::Npm, "vuee").as_deref(), Some("vue"));
+        assert_eq!(
+            target(Ecosystem::Npm, "crossenv2").as_deref(),
+            Some("cross-env")
+        );
+        assert_eq!(
+            target(Ecosystem::Pypi, "rеquests").as_deref(),
+            Some("requests")
+        );
+        assert_eq!(
+            target(Ecosystem::RubyGems, "rials").as_deref(),
+            Some("rails")
+        );
+        assert_eq!(
+            target(Ecosystem::Go, "github.com/boltdb-go/bolt/cmd/bolt").as_deref(),
+            Some("github.com/boltdb/bolt")
+        );
+        // Within one scope a short target name is not compared; scoped never meets unscoped;
+        // a mistyped repository under the real Go owner is not a squat (only the owner can
+        // publish there); known real packages next to popular ones are not squats.
+        assert_eq!(target(Ecosystem::Npm, "@types/jws"), None);
+        assert_eq!(target(Ecosystem::Npm, "apollo-server"), None);
+        assert_eq!(target(Ecosystem::Go, "github.com/spf13/cobbra"), None);
+        assert_eq!(target(Ecosystem::Go, "github.com/myorg/bolt"), None);
+        assert_eq!(describe(Ecosystem::Npm, "jslint"), None);
+        assert_eq!(describe(Ecosystem::Npm, "vue"), None);
+        assert_eq!(
+            describe(Ecosystem::Npm, "expresss").as_deref(),
+            Some("expresss imitates the popular npm package express (one character away)")
+        );
     }
 
     #[test]
