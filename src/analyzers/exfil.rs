@@ -222,7 +222,9 @@ pub(crate) fn secret_var(text: &str) -> Option<String> {
 /// environment dump is still one.
 const PASS_THROUGH: &[&str] = &[
     "nice", "taskset", "ionice", "chrt", "stdbuf", "timeout", "nohup", "time", "sudo", "doas",
-    "setsid", "command", "exec", "builtin", "unbuffer",
+    "setsid", "command", "exec", "builtin", "unbuffer", "setarch", "flock", "watch",
+    // What xargs and parallel run inherits their environment (`xargs sh -c 'env | curl …'`).
+    "xargs", "parallel",
 ];
 
 /// What secret (if any) a command *outputs*: reading a secret file, dumping the environment,
@@ -281,6 +283,18 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
     if matches!(name, "tar" | "zip" | "7z" | "gtar" | "bsdtar" | "cpio") {
         if let Some(a) = args.iter().find(|a| is_home_dir(&a.text)) {
             return Some((Secret::File, format!("{} (the home directory)", a.text)));
+        }
+    }
+    // `curl file://$HOME/.ssh/id_rsa`: a local file read through a URL.
+    if matches!(name, "curl" | "wget" | "wget2" | "aria2c" | "lynx" | "w3m") {
+        let local = |a: &&Word| {
+            a.text
+                .strip_prefix("file://")
+                .and_then(|rest| rest.strip_prefix("localhost").or(Some(rest)))
+                .is_some_and(|path| secret_at(cmd, path))
+        };
+        if let Some(a) = args.iter().find(local) {
+            return Some((Secret::File, a.text.clone()));
         }
     }
     if readers.contains(&name) {
@@ -1816,11 +1830,13 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
                 }
             }
         }
-        // Under xargs the piped text becomes arguments (judged with the wrapper above).
+        // Under xargs the piped text becomes arguments (judged with the wrapper above) — unless
+        // the command sits in a pipeline of its own inside the code xargs runs (`xargs sh -c
+        // 'env | curl -d @- …'`), whose stdin is that pipeline's.
         let under_xargs = cmd
             .wrapped_by
             .and_then(|w| script.commands.get(w))
-            .is_some_and(|w| w.name() == "xargs");
+            .is_some_and(|w| w.name() == "xargs" && w.pipes.last() == cmd.pipes.last());
         if (sink.reads_stdin || !cmd.pipes.is_empty() && cmd.stdin_text.is_none())
             && !ignores_stdin(cmd)
             && !under_xargs

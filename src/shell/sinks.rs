@@ -204,12 +204,23 @@ impl SinkTable {
                 return Some(part(value, body));
             }
         }
+        // vim/ex run their start-up commands from these: a `:!cmd` among them is shell code.
+        if matches!(name, "VIMINIT" | "EXINIT" | "GVIMINIT") {
+            let mut code = value.text.trim().trim_start_matches(':').trim_start();
+            for word in ["silent!", "silent", "sil!", "sil"] {
+                code = code.strip_prefix(word).unwrap_or(code).trim_start();
+            }
+            return code
+                .strip_prefix('!')
+                .filter(|c| !c.trim().is_empty())
+                .map(|c| part(value, c));
+        }
         let listed =
             |e: &&str| *e == name || (e.contains('*') && crate::text::glob::matches(e, name));
         if !ENV_CODE.iter().any(listed) {
             return None;
         }
-        if name.starts_with("PS") {
+        if name.len() == 3 && name.starts_with("PS") {
             // Prompts are text; only their command substitutions run.
             let code = substitution_bodies(&value.text).join("\n");
             return (!code.is_empty()).then(|| part(value, &code));

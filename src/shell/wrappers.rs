@@ -455,6 +455,15 @@ const SPECS: &[Spec] = &[
         verbs: &[],
         pair_opts: &[],
     },
+    // The architecture-named links of setarch (`linux32 bash`, `x86_64 -R sh -c …`).
+    Spec {
+        names: &["linux32", "linux64", "i386", "x86_64", "uname26"],
+        value_opts: &[],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
     Spec {
         names: &["setarch"],
         value_opts: &[],
@@ -1048,9 +1057,10 @@ pub(crate) fn unwrap(argv: &[Word]) -> Unwrap {
         }
         // Options come before the leading positionals — and, for verb wrappers (`uv run
         // --with X CMD`, `conda run -n ENV CMD`), after the verb too.
+        // setarch takes its flags after the architecture as well (`setarch x86_64 -R CMD`).
         if a.starts_with('-')
             && a.len() > 1
-            && (leading_left == spec.leading || !spec.verbs.is_empty())
+            && (leading_left == spec.leading || !spec.verbs.is_empty() || name == "setarch")
         {
             if a.starts_with("--") {
                 if spec.pair_opts.contains(&a.as_str()) {
