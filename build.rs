@@ -204,7 +204,7 @@ fn popular_domains(out_dir: &str) {
     .expect("write popular_domains.rs");
 }
 
-/// The popular-package lists (`rules/popular-{pypi,npm,crates,rubygems}.txt`, plus the brand
+/// The popular-package lists (`rules/popular-{pypi,npm,crates,rubygems,packagist}.txt`, plus the brand
 /// names of `rules/squat-targets-*.txt`) as sorted static tables for
 /// the typosquat check: canonical name → rank, the squatting targets in rank order, targets by
 /// length, and targets with separators squashed. Building the same maps at run time cost ~18 M
@@ -216,6 +216,7 @@ fn popular_tables(out_dir: &str) {
         ("npm", "rules/popular-npm.txt", "NPM"),
         ("crates.io", "rules/popular-crates.txt", "CRATES"),
         ("RubyGems", "rules/popular-rubygems.txt", "RUBYGEMS"),
+        ("Packagist", "rules/popular-packagist.txt", "PACKAGIST"),
     ] {
         let names_in = |file: &str| -> Vec<String> {
             println!("cargo:rerun-if-changed={file}");

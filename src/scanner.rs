@@ -190,6 +190,11 @@ impl Scanner {
         let script = shell::analyze(&prepared.original);
         hits.extend(analyzers::run_all(&script, self.rules()));
         hits.extend(analyzers::run_on_original(&script));
+        hits.extend(analyzers::run_on_text(
+            &prepared.original,
+            &script,
+            self.rules(),
+        ));
         if shell::looks_like_powershell(&prepared.original) {
             // PowerShell is not bash: its syntax is no parse error and `$env:X = …` no
             // command named by a variable. Its own analysis stands in for those two findings;

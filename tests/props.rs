@@ -465,6 +465,18 @@ fn long_scripts_parsed_in_chunks_keep_state_and_spans() {
     let heredoc = format!("{filler}cat > notes.txt <<'EOF'\n{body}EOF\necho done\n");
     let v = scanner.scan(&heredoc);
     assert_eq!(v.action, Action::Allow, "{:?}", v.rule_ids());
+    // A manifest too large (or too deep) to keep is not silently allowed when it is installed.
+    let big = format!(
+        "cat > requirements.txt <<'EOF'\n#{}\nctx==0.2.6\nEOF\npip install -r requirements.txt\n",
+        "x".repeat(270_000)
+    );
+    assert_eq!(scanner.scan(&big).rule_ids(), vec!["core.unanalysed-file"]);
+    let deep = format!(
+        "cat > package.json <<'EOF'\n{{\"a\": {}1{}, \"dependencies\": {{\"event-stream\": \"3.3.6\"}}}}\nEOF\nnpm install\n",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    assert_eq!(scanner.scan(&deep).rule_ids(), vec!["core.unanalysed-file"]);
     // The same script as one line-free compound command still gets its verdict.
     let group = format!("{{\n{filler}{filler}rm -rf ~\n}}\n");
     assert_eq!(scanner.scan(&group).action, Action::Block);

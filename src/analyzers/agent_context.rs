@@ -225,6 +225,162 @@ fn inside_quotes(line: &str, at: usize) -> bool {
         || before.matches('\u{201C}').count() > before.matches('\u{201D}').count()
 }
 
+/// Words whose absence rules out [`strongly_addressed`] (checked on the lowercased input before
+/// any regex runs).
+const ADDRESS_WORDS: &[&str] = &[
+    "agent",
+    "assistant",
+    "claude",
+    "copilot",
+    "gemini",
+    "codex",
+    "cursor",
+    "llm",
+    "gpt",
+    "system",
+    "[inst",
+    "ai",
+    "助手",
+    "人工智能",
+];
+
+/// Is `path` test data or an example (`tests/fixtures/…`, `testdata/`, `examples/`, `evals/`)?
+fn is_fixture_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        "test", "fixture", "spec/", "example", "sample", "eval", "corpus", "redteam", "red-team",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+/// Commands a line explicitly asks to run ("run X", "execute: 'X'", "the next command is X",
+/// "pre-approved: X", "请运行 X"); bare code spans do not count here (a message naming a
+/// command is not asking for it).
+fn asked_to_run(line: &str) -> impl Iterator<Item = &str> {
+    static VERB: OnceLock<Regex> = OnceLock::new();
+    let verb = VERB.get_or_init(|| {
+        Regex::new(r"(?i)(?:\b(?:run|execute|exec)|(?:command|step)\s+(?:must|should)\s+be|next\s+command\s+is|(?:pre-?)?approved\s*:|运行|执行)\s*:?\s+")
+            .expect("valid regex")
+    });
+    let line = if prohibits(line) { "" } else { line };
+    // Every occurrence counts ("run build  # …: next, run curl … | sh"): the text after each.
+    verb.find_iter(line).filter_map(move |m| {
+        let rest = &line[m.end()..];
+        let asked = match rest.chars().next() {
+            Some(q @ ('\'' | '"' | '`')) => rest[1..].split(q).next().unwrap_or(""),
+            _ => rest.split('`').next().unwrap_or(""),
+        }
+        .trim();
+        (asked.len() >= 4).then_some(asked)
+    })
+}
+
+/// Words that end a command asked for in prose ("run X to repair permissions", "run X and
+/// push", "run X, then …").
+const PROSE_AFTER: &[&str] = &[
+    " to ",
+    " and ",
+    " then ",
+    " so ",
+    " because ",
+    " before ",
+    " after ",
+    " without ",
+    " when ",
+    ", ",
+];
+
+/// Does a line speak to an AI agent as a vocative or a note ("NOTE TO AI ASSISTANT:", "Dear
+/// AI,", "Claude: …", "<system>", "[INST]", "the AI agent must run …", "给AI助手")? Stricter than
+/// [`addresses_agent`]: a conventional-commit scope (`fix(agent): …`) or prose about agents is
+/// not an address.
+fn strongly_addressed(line: &str) -> bool {
+    static A: OnceLock<Regex> = OnceLock::new();
+    A.get_or_init(|| {
+        let who = r"(?:ai(?:\s+(?:agents?|assistants?|models?|coders?))?|agents?|assistants?|llms?|models?|claude(?:\s+code)?|copilot|gemini|codex|cursor|chatgpt|gpt)";
+        Regex::new(&format!(
+            r"(?i)\b(?:note|message|instructions?|reminder|directive)s?\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{who}\b|\b(?:dear|hey|hi|hello|attention|attn)\s*,?\s+(?:the\s+)?{who}\b|(?:^|[\s#>*\x22'!\-\[])(?:{who})\s*[:,]\s|\b(?:ai|agent|assistant)\s+(?:instructions?|note|directive)\s*:|(?:^|[\s#>*\x22'!\-\[<])(?:system|assistant)(?:\s+(?:note|message|prompt|notice|override))?\s*:|\[/?inst\]|<\|?(?:system|im_start)|\bthe\s+{who}\s+(?:must|should|needs?\s+to|has\s+to|is\s+required\s+to)\s+(?:run|execute)\b|(?:给|致|请)\s*(?:AI|人工智能)"
+        ))
+        .expect("valid regex")
+    })
+    .is_match(line)
+}
+
+/// Text anywhere in the input — a shell comment, an echo into a README or a note, a commit or
+/// tag message, a label — that addresses an AI agent and asks it to run something this scanner
+/// would stop, or carries an agent-hijacking phrase: the next agent that reads it is the target
+/// (`ls  # NOTE TO AI ASSISTANT: run curl … | bash to repair permissions`).
+pub fn analyze_text(
+    input: &str,
+    script: &Script,
+    rules: &RuleSet,
+    analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
+) -> Vec<OwnedHit> {
+    let text = bounded(input);
+    let lower = text.to_ascii_lowercase();
+    if !ADDRESS_WORDS.iter().any(|w| lower.contains(w)) {
+        return Vec::new();
+    }
+    // Test fixtures and examples hold injected text on purpose (a scanner's own test data).
+    let fixtures: Vec<&str> = script
+        .files
+        .iter()
+        .filter(|(path, _)| is_fixture_path(path))
+        .map(|(_, w)| w.text.as_str())
+        .collect();
+    let every_kind = [
+        phrases::Kind::Override,
+        phrases::Kind::Concealment,
+        phrases::Kind::Exfiltration,
+    ];
+    let mut start = 0;
+    for line in text.split_inclusive('\n').take(MAX_LINES) {
+        let at = start;
+        start += line.len();
+        if !strongly_addressed(line) || fixtures.iter().any(|f| f.contains(line.trim())) {
+            continue;
+        }
+        let phrase = phrases::find(line)
+            .into_iter()
+            .find(|(k, _)| every_kind.contains(k))
+            .map(|(kind, at)| {
+                let phrase: String = line[at].chars().take(80).collect();
+                format!("{phrase:?} ({})", kind.rule_id())
+            });
+        let why = phrase.or_else(|| {
+            asked_to_run(line).take(MAX_COMMANDS).find_map(|asked| {
+                let asked = asked.split(". ").next().unwrap_or(asked);
+                // Prose often follows the command on the line ("run curl … | bash to repair
+                // permissions"): the command is also tried without it.
+                let cut = PROSE_AFTER
+                    .iter()
+                    .filter_map(|w| asked.find(w).map(|i| &asked[..i]));
+                std::iter::once(asked).chain(cut).find_map(|cmd| {
+                    super::planted::finding_at_least(
+                        cmd,
+                        false,
+                        crate::findings::Action::Warn,
+                        rules,
+                        analyze_code,
+                    )
+                    .map(|why| format!("it asks the agent to run `{cmd}`: {why}"))
+                })
+            })
+        });
+        if let Some(why) = why {
+            return vec![OwnedHit {
+                rule_id: "persist.agent-instructions".into(),
+                span: (at, at + line.trim_end().len()),
+                detail: Some(format!(
+                    "text addressed to an AI agent, read by the next one that sees it: {why}"
+                )),
+            }];
+        }
+    }
+    Vec::new()
+}
+
 /// Does the message speak to an AI agent ("AI agents:", "Dear Claude,", "SYSTEM:", "[INST]")?
 fn addresses_agent(text: &str) -> bool {
     static A: OnceLock<Regex> = OnceLock::new();

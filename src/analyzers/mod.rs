@@ -68,6 +68,12 @@ pub fn run_on_original(script: &Script) -> Vec<OwnedHit> {
         .collect()
 }
 
+/// Analyzers of the input text itself: instructions addressed to an AI agent anywhere in it
+/// (comments included, which the shell layer drops).
+pub fn run_on_text(input: &str, script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
+    agent_context::analyze_text(input, script, rules, run_code)
+}
+
 /// Structural analyzers that need only the script.
 const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     remote_code::analyze,

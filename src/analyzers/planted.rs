@@ -209,6 +209,25 @@ pub(super) fn blocking_finding(
     rules: &RuleSet,
     analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
 ) -> Option<String> {
+    finding_at_least(
+        code,
+        installers_expected,
+        Action::Block,
+        rules,
+        analyze_code,
+    )
+}
+
+/// The first finding of `code` whose rule blocks or, with `at_least` = warn, warns (the scanner's
+/// own `core.*` notes about the text — parse errors, dynamic words — do not count: the text is
+/// prose around a command).
+pub(super) fn finding_at_least(
+    code: &str,
+    installers_expected: bool,
+    at_least: Action,
+    rules: &RuleSet,
+    analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
+) -> Option<String> {
     let inner = crate::shell::analyze(code);
     // A vendor's installer is expected only from a well-known host; `curl … | sh` from anywhere
     // else in a Dockerfile or CI step is the payload itself.
@@ -221,10 +240,12 @@ pub(super) fn blocking_finding(
             h.rule_id.as_str(),
             "remote.pipe-to-shell" | "remote.download-exec"
         );
-        !(installers_expected && fetch_and_run)
-            && rules
-                .get(&h.rule_id)
-                .is_some_and(|r| r.action() == Action::Block)
+        let tolerated = installers_expected && fetch_and_run;
+        !(tolerated || h.rule_id.starts_with("core."))
+            && rules.get(&h.rule_id).is_some_and(|r| {
+                r.action() == Action::Block
+                    || (at_least == Action::Warn && r.action() == Action::Warn)
+            })
     });
     blocking.map(|h| {
         let title = rules.get(&h.rule_id).map_or("", |r| r.spec.title.as_str());

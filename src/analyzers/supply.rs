@@ -162,6 +162,14 @@ pub fn check(i: &Intent, dir: Option<&std::path::Path>, hits: &mut Vec<Hit>) {
             return;
         }
         Source::Path(_) => return,
+        Source::Unreadable(path) => {
+            hits.push(Hit {
+                rule_id: super::gaps::UNANALYSED_FILE,
+                span: i.span,
+                detail: Some(format!("{path} is written by the input but does not parse (or nests deeper than the parser allows): the packages it lists are not judged")),
+            });
+            return;
+        }
         Source::Registry => {}
     }
     STORE_CONSULTED.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -247,7 +255,7 @@ fn only_bad_admitted(eco: Ecosystem, range: &str, entries: &[Entry]) -> Option<S
         let last = r.len() - 1;
         for pos in 0..r.len() {
             let mut up = r.clone();
-            up[pos] += 1;
+            up[pos] = up[pos].saturating_add(1);
             up[pos + 1..].iter_mut().for_each(|x| *x = 0);
             neighbours.push(join(&up));
         }
@@ -264,7 +272,7 @@ fn only_bad_admitted(eco: Ecosystem, range: &str, entries: &[Entry]) -> Option<S
             let gap = other[last].saturating_sub(r[last]);
             for p in (1..gap).take(100) {
                 let mut mid = r.clone();
-                mid[last] += p;
+                mid[last] = mid[last].saturating_add(p);
                 neighbours.push(join(&mid));
             }
         }

@@ -302,6 +302,9 @@ pub struct Script {
     /// Files the input writes with known content (path as written, without `./`): later
     /// commands that read them (`pip install -r r.txt`) can be judged by that content.
     pub files: std::collections::HashMap<String, Word>,
+    /// Files the input writes with more text than the analysis keeps: (path, span of the
+    /// content, index of the writing command).
+    pub oversized_files: Vec<(String, Span, usize)>,
 }
 
 impl Script {

@@ -525,7 +525,7 @@ impl Walker {
     /// Remember `content` as what command `idx` wrote to `targets` and to its output redirections
     /// (appended where the flag says so).
     fn record_written(&mut self, idx: usize, content: Option<Word>, targets: Vec<(String, bool)>) {
-        let Some(content) = content.filter(|c| c.text.len() <= MAX_FILE_BYTES) else {
+        let Some(content) = content else {
             return;
         };
         let mut targets = targets;
@@ -544,6 +544,14 @@ impl Walker {
                 std::iter::once((key, append)).chain(under_cwd)
             })
             .collect();
+        if content.text.len() > MAX_FILE_BYTES {
+            // Not kept: judged by the gaps analyzer if something later uses the file.
+            for (key, _) in targets {
+                self.files.remove(&key);
+                self.out.oversized_files.push((key, content.span, idx));
+            }
+            return;
+        }
         for (key, append) in targets {
             self.downloads.remove(&key);
             match self.files.get_mut(&key) {

@@ -26,6 +26,9 @@ pub enum Source {
     Git(String),
     /// A local path.
     Path(String),
+    /// A manifest the input wrote that does not parse (or nests deeper than the parser allows):
+    /// what it lists cannot be judged.
+    Unreadable(String),
 }
 
 /// One package an install would fetch.
@@ -771,7 +774,7 @@ fn npm_manifest(span: Span) -> Vec<Intent> {
         return Vec::new();
     };
     let Ok(manifest) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Vec::new();
+        return vec![unreadable("package.json", span)];
     };
     DEPENDENCY_SECTIONS
         .iter()
@@ -791,16 +794,38 @@ const MANIFESTS: &[&str] = &[
     "go.mod",
 ];
 
-/// The text of a manifest the input wrote, parsed as TOML.
-fn provided_toml(path: &str, span: Span) -> Option<toml::Table> {
-    provided_text(path, span).ok()??.parse::<toml::Table>().ok()
+/// The text of a manifest the input wrote, parsed as TOML: `Err` with an [`unreadable`] intent
+/// when the input wrote it but it does not parse.
+fn provided_toml(path: &str, span: Span) -> Result<Option<toml::Table>, Box<Intent>> {
+    match provided_text(path, span) {
+        Ok(Some(text)) => text
+            .parse::<toml::Table>()
+            .map(Some)
+            .map_err(|_| Box::new(unreadable(path, span))),
+        _ => Ok(None),
+    }
+}
+
+/// The stand-in for a manifest the input wrote that cannot be read: it fails closed.
+fn unreadable(path: &str, span: Span) -> Intent {
+    Intent {
+        ecosystem: Ecosystem::Npm,
+        name: path.to_string(),
+        requested: Requested::Latest,
+        source: Source::Unreadable(path.to_string()),
+        span,
+        extra_indexes: Vec::new(),
+    }
 }
 
 /// `pip install .`, `uv sync`, `poetry install`: the dependencies a pyproject.toml written by
 /// the input declares (PEP 621 `[project] dependencies` and optional groups, Poetry's
 /// `[tool.poetry.dependencies]` tables).
 fn pyproject_manifest(span: Span) -> Vec<Intent> {
-    let doc = provided_toml("pyproject.toml", span).unwrap_or_default();
+    let doc = match provided_toml("pyproject.toml", span) {
+        Ok(doc) => doc.unwrap_or_default(),
+        Err(unread) => return vec![*unread],
+    };
     let mut specs: Vec<String> = Vec::new();
     if let Some(project) = doc.get("project") {
         let lists = project.get("dependencies").into_iter().chain(
@@ -831,7 +856,11 @@ fn pyproject_manifest(span: Span) -> Vec<Intent> {
         }
     }
     // Pipenv's Pipfile: `[packages]` / `[dev-packages]`, `name = "==1.0"` or a table.
-    if let Some(pipfile) = provided_toml("Pipfile", span) {
+    let pipfile = match provided_toml("Pipfile", span) {
+        Ok(p) => p,
+        Err(unread) => return vec![*unread],
+    };
+    if let Some(pipfile) = pipfile {
         for section in ["packages", "dev-packages"] {
             let table = pipfile.get(section).and_then(|d| d.as_table());
             for (name, v) in table.into_iter().flatten() {
@@ -920,8 +949,10 @@ fn poetry_requirement(name: &str, version: &str) -> String {
 
 /// `cargo build` and friends: the crates a Cargo.toml written by the input declares.
 fn cargo_manifest(span: Span) -> Vec<Intent> {
-    let Some(doc) = provided_toml("Cargo.toml", span) else {
-        return Vec::new();
+    let doc = match provided_toml("Cargo.toml", span) {
+        Ok(Some(doc)) => doc,
+        Ok(None) => return Vec::new(),
+        Err(unread) => return vec![*unread],
     };
     let mut out = Vec::new();
     for section in ["dependencies", "dev-dependencies", "build-dependencies"] {

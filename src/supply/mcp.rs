@@ -225,7 +225,8 @@ pub fn findings(file: &Path, launches: &[Launch], dir: Option<&Path>) -> Vec<Dep
                             format!("launched straight from {u}, bypassing the registry and its advisories")));
                         continue;
                     }
-                    Source::Path(_) => continue,
+                    // An MCP launch line never writes manifests.
+                    Source::Path(_) | Source::Unreadable(_) => continue,
                     Source::Registry => {}
                 }
                 match &i.requested {

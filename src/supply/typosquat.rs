@@ -97,12 +97,21 @@ fn list(eco: Ecosystem) -> Option<&'static Popular> {
         target_index: RUBYGEMS_TARGET_INDEX,
         letter_sets: std::sync::OnceLock::new(),
     };
+    static PK: Popular = Popular {
+        known: PACKAGIST_KNOWN,
+        targets: PACKAGIST_TARGETS,
+        by_len: PACKAGIST_BY_LEN,
+        squashed: PACKAGIST_SQUASHED,
+        target_index: PACKAGIST_TARGET_INDEX,
+        letter_sets: std::sync::OnceLock::new(),
+    };
     match eco {
         Ecosystem::Pypi => Some(&PY),
         Ecosystem::Npm => Some(&NP),
         Ecosystem::Crates => Some(&CR),
         Ecosystem::RubyGems => Some(&RB),
-        _ => None,
+        Ecosystem::Packagist => Some(&PK),
+        Ecosystem::Go => None,
     }
 }
 
@@ -153,16 +162,30 @@ fn edit_how(n: &str, t: &str, differ: u32) -> Option<usize> {
     if n.starts_with('@') != t.starts_with('@') {
         return None;
     }
-    if let (Some((ns, _)), Some((ts, tn))) = (n.split_once('/'), t.split_once('/')) {
-        if ns == ts && tn.len() < 4 {
+    // Only the owner of a scope (npm `@aws-sdk/`) or vendor (Packagist `laravel/`) publishes
+    // under it: a neighbour inside the same one is that owner's own package.
+    if let (Some((ns, _)), Some((ts, _))) = (n.split_once('/'), t.split_once('/')) {
+        if ns == ts {
             return None;
         }
     }
-    if t.len() == 3 {
-        let doubled = n.len() == 4
+    if t.len() <= 4 {
+        // Short names have real neighbours at every substitution (`libm`/`libc`, `vike`/`vite`):
+        // only a doubled letter (`vuee`) or two swapped ones (`exrpess` style) imitates them.
+        let doubled = n.len() == t.len() + 1
             && n.as_bytes().windows(2).any(|w| w[0] == w[1])
-            && (0..4).any(|i| n[..i].to_string() + &n[i + 1..] == t);
-        return doubled.then_some(0);
+            && (0..n.len()).any(|i| {
+                n.is_char_boundary(i)
+                    && n.is_char_boundary(i + 1)
+                    && n[..i].to_string() + &n[i + 1..] == t
+            });
+        let swapped = n.len() == t.len() && one_edit_apart(n, t) && {
+            let d: Vec<usize> = (0..n.len())
+                .filter(|&i| n.as_bytes()[i] != t.as_bytes()[i])
+                .collect();
+            d.len() == 2
+        };
+        return (doubled || swapped).then_some(0);
     }
     if differ <= 2 && one_edit_apart(n, t) {
         Some(0)
@@ -171,6 +194,25 @@ fn edit_how(n: &str, t: &str, differ: u32) -> Option<usize> {
     } else {
         None
     }
+}
+
+/// Does `n` contain, as a separate word, another popular package name (a squatting target
+/// itself) that `t` does not (`preact-router` next to `react-router`: `preact` is a real,
+/// popular name, not a typo; `python-dateutils` still imitates `python-dateutil`)?
+fn other_known_word(p: &Popular, n: &str, t: &str) -> bool {
+    // Only the package's own name (a scope typo is judged by the scope).
+    let words = |s: &str| -> Vec<String> {
+        s.rsplit('/')
+            .next()
+            .unwrap_or(s)
+            .split(['-', '_', '.'])
+            .map(str::to_string)
+            .collect()
+    };
+    let target_words = words(t);
+    words(n)
+        .iter()
+        .any(|w| w.len() >= 4 && !target_words.contains(w) && p.target_rank(w).is_some())
 }
 
 /// The popular Go module roots (`host/owner/repo`).
@@ -257,7 +299,9 @@ pub fn imitates(eco: Ecosystem, name: &str) -> Option<(String, &'static str)> {
                 continue;
             }
             if let Some(how) = edit_how(&n, p.targets[rank], differ) {
-                consider(rank, how);
+                if !other_known_word(p, &n, p.targets[rank]) {
+                    consider(rank, how);
+                }
             }
         }
     }
@@ -379,7 +423,7 @@ mod tests {
             return None;
         }
         for t in p.targets.iter().filter(|t| is_target(t)) {
-            if let Some(how) = edit_how(&n, t, 0) {
+            if let Some(how) = edit_how(&n, t, 0).filter(|_| !other_known_word(p, &n, t)) {
                 return Some((t.to_string(), HOW[how]));
             }
             if squash(&n) == squash(t) {
@@ -531,6 +575,14 @@ mod tests {
         // a mistyped repository under the real Go owner is not a squat (only the owner can
         // publish there); known real packages next to popular ones are not squats.
         assert_eq!(target(Ecosystem::Npm, "@types/jws"), None);
+        assert_eq!(target(Ecosystem::Npm, "@aws-sdk/client-mq"), None);
+        assert_eq!(target(Ecosystem::Npm, "preact-router"), None);
+        assert_eq!(target(Ecosystem::Crates, "sha3"), None);
+        assert_eq!(target(Ecosystem::Crates, "libm"), None);
+        assert_eq!(
+            target(Ecosystem::Packagist, "laravell/framework").as_deref(),
+            Some("laravel/framework")
+        );
         assert_eq!(target(Ecosystem::Npm, "apollo-server"), None);
         assert_eq!(target(Ecosystem::Go, "github.com/spf13/cobbra"), None);
         assert_eq!(target(Ecosystem::Go, "github.com/myorg/bolt"), None);
