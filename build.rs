@@ -30,6 +30,7 @@ fn main() {
     let dest = std::path::Path::new(&out_dir).join("sink_names.rs");
     std::fs::write(dest, out).expect("write sink_names.rs");
     rule_keywords(&out_dir);
+    phrase_needles(&out_dir);
     embedded_json(&out_dir);
     embedded_advisories(&out_dir);
     popular_tables(&out_dir);
@@ -103,6 +104,43 @@ mod needles {
         }
         best
     }
+}
+
+/// Necessary literals of every injected-instruction phrase (`rules/phrases/context.toml`), in
+/// table order (overrides, concealment, exfiltration): a line holding none of a phrase's
+/// literals cannot match it, so its regex is not even compiled (compiling all of them cost
+/// ~150 ms the first time a message addressed an agent).
+fn phrase_needles(out_dir: &str) {
+    println!("cargo:rerun-if-changed=rules/phrases/context.toml");
+    #[derive(serde::Deserialize)]
+    struct Table {
+        #[serde(rename = "override")]
+        overrides: Vec<String>,
+        concealment: Vec<String>,
+        exfiltration: Vec<String>,
+    }
+    let text = std::fs::read_to_string("rules/phrases/context.toml").expect("read phrases");
+    let t: Table = toml::from_str(&text).expect("rules/phrases/context.toml is valid");
+    let mut out = String::from(
+        "/// Necessary lowercase literals per phrase, table order; empty: none known (generated).\n\
+         static PHRASE_NEEDLES: &[&[&str]] = &[\n",
+    );
+    for p in t
+        .overrides
+        .iter()
+        .chain(&t.concealment)
+        .chain(&t.exfiltration)
+    {
+        let lits: Vec<String> = needles::of(p)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|l| l.to_lowercase())
+            .collect();
+        let _ = writeln!(out, "    &{lits:?},");
+    }
+    out.push_str("];\n");
+    std::fs::write(std::path::Path::new(out_dir).join("phrase_needles.rs"), out)
+        .expect("write phrase_needles.rs");
 }
 
 #[path = "src/analyzers/domain_forms.rs"]

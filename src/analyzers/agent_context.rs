@@ -225,24 +225,39 @@ fn inside_quotes(line: &str, at: usize) -> bool {
         || before.matches('\u{201C}').count() > before.matches('\u{201D}').count()
 }
 
-/// Words whose absence rules out [`strongly_addressed`] (checked on the lowercased input before
-/// any regex runs).
+/// Words (whole, lowercased) whose absence from a line rules out [`strongly_addressed`]: the
+/// check runs before the address regex is ever compiled (a `systemctl` or `main` is no address).
 const ADDRESS_WORDS: &[&str] = &[
+    "ai",
     "agent",
+    "agents",
     "assistant",
+    "assistants",
     "claude",
     "copilot",
     "gemini",
     "codex",
     "cursor",
     "llm",
+    "llms",
     "gpt",
+    "chatgpt",
+    "model",
+    "models",
     "system",
-    "[inst",
-    "ai",
-    "助手",
-    "人工智能",
+    "inst",
+    "im_start",
 ];
+
+/// Could `line` address an agent at all (one of [`ADDRESS_WORDS`] as a whole word, or the
+/// Chinese for "AI assistant")?
+fn may_address(line: &str) -> bool {
+    line.contains("助手")
+        || line.contains("人工智能")
+        || line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|w| w.len() >= 2 && ADDRESS_WORDS.iter().any(|a| a.eq_ignore_ascii_case(w)))
+}
 
 /// Is `path` test data or an example (`tests/fixtures/…`, `testdata/`, `examples/`, `evals/`)?
 fn is_fixture_path(path: &str) -> bool {
@@ -318,8 +333,7 @@ pub fn analyze_text(
     analyze_code: fn(&Script, &RuleSet) -> Vec<OwnedHit>,
 ) -> Vec<OwnedHit> {
     let text = bounded(input);
-    let lower = text.to_ascii_lowercase();
-    if !ADDRESS_WORDS.iter().any(|w| lower.contains(w)) {
+    if !may_address(text) {
         return Vec::new();
     }
     // Test fixtures and examples hold injected text on purpose (a scanner's own test data).
@@ -338,7 +352,10 @@ pub fn analyze_text(
     for line in text.split_inclusive('\n').take(MAX_LINES) {
         let at = start;
         start += line.len();
-        if !strongly_addressed(line) || fixtures.iter().any(|f| f.contains(line.trim())) {
+        if !may_address(line)
+            || !strongly_addressed(line)
+            || fixtures.iter().any(|f| f.contains(line.trim()))
+        {
             continue;
         }
         let phrase = phrases::find(line)
