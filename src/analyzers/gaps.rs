@@ -7,18 +7,9 @@ use crate::shell::{GapKind, Script};
 /// The rule of a file the input writes that is too large or too deep to analyse.
 pub const UNANALYSED_FILE: &str = "core.unanalysed-file";
 
-/// Manifests an install reads without naming them on its command line.
-const IMPLICIT_MANIFESTS: &[&str] = &[
-    "package.json",
-    "pyproject.toml",
-    "Pipfile",
-    "Cargo.toml",
-    "Gemfile",
-    "go.mod",
-    "composer.json",
-    "setup.py",
-    "Makefile",
-];
+/// Files a build or install reads without naming them on its command line, beyond the
+/// manifests the install intents read ([`crate::supply::intents::MANIFESTS`]).
+const OTHER_IMPLICIT_FILES: &[&str] = &["composer.json", "setup.py", "Makefile"];
 
 /// Files the input writes with more text than the analysis keeps, when something later could
 /// use them: a manifest an install reads implicitly, or a file a later command names.
@@ -26,7 +17,8 @@ fn oversized_files_used(script: &Script) -> Vec<Hit> {
     let mut out = Vec::new();
     for (path, span, writer) in &script.oversized_files {
         let base = path.rsplit('/').next().unwrap_or(path);
-        let used = IMPLICIT_MANIFESTS.contains(&base)
+        let used = crate::supply::intents::MANIFESTS.contains(&base)
+            || OTHER_IMPLICIT_FILES.contains(&base)
             || script
                 .commands
                 .iter()

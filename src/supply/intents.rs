@@ -785,7 +785,7 @@ fn npm_manifest(span: Span) -> Vec<Intent> {
 }
 
 /// Manifests an install without package names reads, when the input itself wrote them.
-const MANIFESTS: &[&str] = &[
+pub const MANIFESTS: &[&str] = &[
     "package.json",
     "pyproject.toml",
     "Pipfile",
