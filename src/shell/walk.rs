@@ -170,6 +170,9 @@ fn first_missing(root: Node) -> Option<Node> {
     first_in_error_subtrees(root, |node| node.is_missing())
 }
 
+/// How many times lines the grammar joined are split and the text parsed again.
+const MISJOIN_ROUNDS: usize = 4;
+
 /// The longest pipeline parsed (about 45 MB of parser memory); no one types a longer one.
 const MAX_PIPELINE_STAGES: usize = 1500;
 
@@ -190,8 +193,70 @@ fn parsed_here(chunk: usize) -> bool {
 }
 
 /// A tree that parsed without an error.
-fn clean(tree: Option<Tree>) -> Option<Tree> {
-    tree.filter(|t| !t.root_node().has_error())
+fn clean(tree: Option<Tree>, text: &str) -> Option<Tree> {
+    tree.filter(|t| !t.root_node().has_error() && misjoined_lines(t.root_node(), text).is_empty())
+}
+
+/// Where tree-sitter-bash read several lines as one command. After a pipeline of three or more
+/// stages, the grammar can take the next lines, up to one with a redirection or `&&`, as more
+/// arguments of the last stage (`ls | sort | head\nrm -rf ~ 2>/dev/null` parses as `head`
+/// with arguments `rm -rf ~`) — without an error. Bash never continues a simple command over a
+/// bare line end, so each such command gives the offset right after its last word before the
+/// line end, where a `;` restores what bash reads.
+fn misjoined_lines(root: Node, text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        if node.kind() == "command" {
+            let mut last_word_end = None;
+            for pair in children.windows(2) {
+                let (before, after) = (pair[0], pair[1]);
+                if before.kind() != "comment" {
+                    last_word_end = Some(before.end_byte());
+                }
+                let gap = text
+                    .get(before.end_byte()..after.start_byte())
+                    .unwrap_or("");
+                let Some(nl) = gap.find('\n') else {
+                    continue;
+                };
+                let continued = gap[..nl].ends_with('\\');
+                if !continued && before.kind() != "heredoc_redirect" {
+                    if let Some(at) = last_word_end {
+                        out.push(at);
+                    }
+                    break;
+                }
+            }
+        }
+        stack.extend(children.into_iter().filter(|c| c.child_count() > 0));
+    }
+    out.sort_unstable();
+    out
+}
+
+/// `parsed` and `text` with a `;` inserted at each offset of `at` (ascending), and the table
+/// from the new positions to the old ones.
+fn insert_separators(parsed: &str, text: &str, at: &[usize]) -> (String, String, Vec<usize>) {
+    let mut new_parsed = String::with_capacity(parsed.len() + at.len());
+    let mut new_text = String::with_capacity(text.len() + at.len());
+    let mut table = Vec::with_capacity(parsed.len() + at.len() + 1);
+    let mut from = 0;
+    for &cut in at.iter().chain(std::iter::once(&parsed.len())) {
+        new_parsed.push_str(&parsed[from..cut]);
+        new_text.push_str(&text[from..cut]);
+        table.extend(from..cut);
+        if cut < parsed.len() {
+            new_parsed.push(';');
+            new_text.push(';');
+            table.push(cut);
+        }
+        from = cut;
+    }
+    table.push(parsed.len());
+    (new_parsed, new_text, table)
 }
 
 /// Free a large syntax tree on another thread: it is a few percent of a long script's time.
@@ -508,7 +573,10 @@ impl Walker {
                     if stop_ref.load(Ordering::Relaxed) {
                         break;
                     }
-                    let tree = clean(parse_tree(&parsed[w[0]..w[1]], deadline));
+                    let tree = clean(
+                        parse_tree(&parsed[w[0]..w[1]], deadline),
+                        &parsed[w[0]..w[1]],
+                    );
                     let failed = tree.is_none();
                     if tx.send(tree).is_err() || failed {
                         break;
@@ -518,7 +586,10 @@ impl Walker {
             let mut stopped_at = None;
             for (k, w) in bounds.windows(2).enumerate() {
                 let tree = if parsed_here(k) {
-                    clean(parse_tree(&parsed[w[0]..w[1]], deadline))
+                    clean(
+                        parse_tree(&parsed[w[0]..w[1]], deadline),
+                        &parsed[w[0]..w[1]],
+                    )
                 } else {
                     rx.recv().ok().flatten()
                 };
@@ -562,6 +633,32 @@ impl Walker {
                 span,
             );
             return;
+        };
+        // Lines the grammar joined into one command are split where bash splits them, and the
+        // text parsed again (each round can only split more; a few rounds suffice).
+        let mut fixed: Option<(String, String)> = None;
+        let mut map = map;
+        for _ in 0..MISJOIN_ROUNDS {
+            let cur = fixed.as_ref().map_or(parsed, |f| f.0.as_str());
+            if !cur.contains('\n') || cur.matches('|').nth(1).is_none() {
+                break;
+            }
+            let at = misjoined_lines(tree.root_node(), cur);
+            if at.is_empty() {
+                break;
+            }
+            let cur_text = fixed.as_ref().map_or(text, |f| f.1.as_str());
+            let (p, t, table) = insert_separators(cur, cur_text, &at);
+            let Some(better) = parse_within_bounds(&p, self.deadline) else {
+                break;
+            };
+            tree = better;
+            map = map.with_table(table);
+            fixed = Some((p, t));
+        }
+        let (parsed, text) = match &fixed {
+            Some((p, t)) => (p.as_str(), t.as_str()),
+            None => (parsed, text),
         };
         // A test the grammar misreads (`[ -d / ] && rm -rf /`) hides the rest of its line inside
         // a test expression; bash runs it. Re-parse with test brackets as plain commands and keep
@@ -3491,6 +3588,38 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn lines_the_grammar_joins_after_a_long_pipeline_are_separate_commands() {
+        // tree-sitter-bash reads `head -5\nrm -rf ~` as one command when a three-stage
+        // pipeline is followed by a line with a redirection or `&&`.
+        let text = "ls | sort | head -5\n# note\nrm -rf ~ 2>/dev/null\nx | y | z # c\nid && id";
+        let cmds = walked(text, false);
+        let names: Vec<&str> = cmds.iter().map(|c| c.0.as_str()).collect();
+        assert_eq!(
+            names,
+            ["head", "id", "id", "ls", "rm", "sort", "x", "y", "z"]
+        );
+        // Spans still point into the input as typed.
+        let rm = cmds.iter().find(|c| c.0 == "rm").unwrap();
+        assert_eq!(&text[rm.1 .0..rm.1 .1], "rm -rf ~");
+        let head = cmds.iter().find(|c| c.0 == "head").unwrap();
+        assert_eq!(&text[head.1 .0..head.1 .1], "head -5");
+        // A continued line and a heredoc are one command, as bash reads them.
+        assert_eq!(
+            misjoined_lines(
+                parse_tree("a | b | c \\\n d > e", far())
+                    .unwrap()
+                    .root_node(),
+                "a | b | c \\\n d > e"
+            ),
+            Vec::<usize>::new()
+        );
+    }
+
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(5)
     }
 
     #[test]
