@@ -8,12 +8,15 @@ use crate::shell::Script;
 /// Match every command against the rule index.
 pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
     let mut hits = Vec::new();
-    for cmd in &script.commands {
+    for (i, cmd) in script.commands.iter().enumerate() {
         let view = ArgView::new(cmd);
         for (rule, matcher) in rules.candidates(cmd) {
             // A definition that is never called (`alias grh='git reset --hard'`, a function
             // body) runs nothing: only what would be refused outright is reported on it.
             if cmd.in_function && rule.action() < crate::findings::Action::Block {
+                continue;
+            }
+            if rule.spec.spares_own_files && removes_only_own_files(script, i) {
                 continue;
             }
             if matcher.matches_view(&view) {
@@ -38,4 +41,35 @@ fn describe(cmd: &crate::shell::Command) -> String {
         out.push_str(&format!("; runs through {via}"));
     }
     out
+}
+
+/// Are all path operands of command `i` files an earlier command of the input wrote (by a
+/// redirection, or with content the walk kept)?
+fn removes_only_own_files(script: &Script, i: usize) -> bool {
+    let same = |a: &str, b: &str| home_form(a) == home_form(b);
+    let mut operands = script.commands[i]
+        .args()
+        .iter()
+        .filter(|a| !a.text.starts_with('-'))
+        .peekable();
+    operands.peek().is_some()
+        && operands.all(|a| {
+            script.files.keys().any(|k| same(k, &a.text))
+                || script.commands[..i].iter().any(|c| {
+                    c.redirects
+                        .iter()
+                        .any(|r| r.writes() && same(&r.target.text, &a.text))
+                })
+        })
+}
+
+/// A path with the home directory spelled one way (`$HOME/x`, `${HOME}/x` → `~/x`).
+fn home_form(path: &str) -> std::borrow::Cow<'_, str> {
+    let path = path.strip_prefix("./").unwrap_or(path);
+    for home in ["$HOME", "${HOME}"] {
+        if let Some(rest) = path.strip_prefix(home) {
+            return format!("~{rest}").into();
+        }
+    }
+    path.into()
 }

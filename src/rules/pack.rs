@@ -39,6 +39,10 @@ pub struct RuleSpec {
     /// Emitted by an analyzer in code rather than by `match` blocks.
     #[serde(default)]
     pub structural: bool,
+    /// Silent on a command whose path operands are all files the same input wrote earlier (a
+    /// CI step deleting the `~/.npmrc` it wrote for `npm publish`).
+    #[serde(default)]
+    pub spares_own_files: bool,
     /// Alternative matchers; the rule fires when any one matches.
     #[serde(default, rename = "match")]
     pub matchers: Vec<MatchSpec>,

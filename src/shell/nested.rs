@@ -604,6 +604,20 @@ impl Walker {
         let idx = self.push_command(argv, &ctx);
         self.out.commands[idx].wrappers = wrappers_seen;
         self.out.commands[idx].wrapped_by = parent;
+        // After `exec > >(bash)`, text printed to the input's own output runs.
+        if self.state.stdout_into_shell && self.track_state {
+            let cmd = &self.out.commands[idx];
+            let own_stdout = cmd.pipes.is_empty()
+                && !cmd
+                    .redirects
+                    .iter()
+                    .any(|r| r.writes() && r.fd.is_none_or(|f| f == 1));
+            if own_stdout {
+                if let Some(code) = super::walk::printed_literal(cmd) {
+                    self.nested_code(&code, Origin::ShellString);
+                }
+            }
+        }
         self.out.commands[idx].invoked_as = invoked_as;
         self.record_written_file(idx);
         if self.track_state && self.out.commands[idx].name() == "pwd" {
@@ -639,9 +653,27 @@ impl Walker {
             return;
         }
         let at = cmd.argv[0].span;
-        let args = cmd.args().to_vec();
+        let mut args = cmd.args().to_vec();
         let stdin = cmd.stdin_text.clone();
         let background = cmd.background;
+        // An alias whose value ends in a blank makes bash try the next word as an alias too
+        // (`alias run='command '; alias nuke='rm -rf'; run nuke /`).
+        let mut value = value;
+        let mut chained = vec![name.clone()];
+        while value.ends_with([' ', '\t']) {
+            let Some(next) = args.first().filter(|a| !a.dynamic) else {
+                break;
+            };
+            let Some(more) = self
+                .aliases
+                .get(&next.text)
+                .filter(|_| !chained.contains(&next.text))
+            else {
+                break;
+            };
+            value.push_str(more);
+            chained.push(args.remove(0).text);
+        }
         self.call_stack.push(key);
         let step = format!("alias {name} expanded");
         self.with_step(&step, |w| {
@@ -2136,8 +2168,32 @@ pub(crate) fn resolve_paths(argv: &mut [Word], cwd: &str) {
         if mode_or_owner || number || t.contains('=') || (w.dynamic && t.starts_with('$')) {
             continue;
         }
+        if inside_project(cwd, &t) {
+            continue;
+        }
         w.text = super::state::resolve(cwd, &t);
     }
+}
+
+/// Is `arg` a path inside a project checked out in the home directory (`dist` after
+/// `cd ~/src/app`)? It stays relative, as it would be typed there: resolving it would make
+/// `~/src/app/dist` look like a delete in the home directory. The working tree itself (`.`,
+/// `*`), hidden entries and anything reaching up (`..`) are still resolved.
+fn inside_project(cwd: &str, arg: &str) -> bool {
+    let Some(rest) = ["~/", "$HOME/", "${HOME}/"]
+        .iter()
+        .find_map(|h| cwd.strip_prefix(h))
+    else {
+        return false;
+    };
+    let mut parts = rest.split('/').filter(|p| !p.is_empty());
+    let deep = parts.next().is_some_and(|p| !p.starts_with('.')) && parts.next().is_some();
+    // `*.egg-info` names entries of a kind; `*` alone or `*/` is the whole tree.
+    let of_a_kind = arg
+        .strip_prefix('*')
+        .is_some_and(|k| k.len() > 1 && k.starts_with(['.', '_', '-']) && !k.contains(['/', '*']));
+    deep && (arg.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') || of_a_kind)
+        && !arg.split('/').any(|p| p == "..")
 }
 
 /// `$USER`, `${LOGNAME}`, `$(whoami)`, `$(id -un)`: the name of the account running the input.

@@ -91,6 +91,9 @@ pub struct ShellState {
     /// Descriptors opened for writing by a bare `exec N> FILE` / `exec N>> FILE`, so a later
     /// `>&N` writes FILE.
     pub write_fds: HashMap<u32, super::ir::Redirect>,
+    /// A bare `exec > >(bash)` sent the input's standard output into a shell: whatever later
+    /// commands print is code.
+    pub stdout_into_shell: bool,
 }
 
 /// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).

@@ -1622,6 +1622,14 @@ impl Walker {
                 })
             });
             if into_shell {
+                // `exec > >(bash)`: from here on the input's own output goes to that shell.
+                let stdout = cmd
+                    .redirects
+                    .iter()
+                    .any(|r| r.writes() && r.fd.is_none_or(|f| f == 1));
+                if cmd.argv.len() == 1 && cmd.name() == "exec" && stdout && self.track_state {
+                    self.state.stdout_into_shell = true;
+                }
                 if let Some(code) = printed_literal(cmd) {
                     self.nested_code(&code, Origin::ShellString);
                 }
@@ -1941,6 +1949,7 @@ impl Walker {
             let base = name.split_once('[').map_or(name.as_str(), |(b, _)| b);
             self.env_code_sinks(&[(base.to_string(), value.clone())]);
             self.vars.insert(name.clone(), value.clone());
+            self.set_array_element(&name, &value);
             let ctx = CmdCtx {
                 assignments: vec![(name.clone(), value.clone())],
                 ..CmdCtx::bare(src.span_of(n), self.background)
@@ -1948,6 +1957,49 @@ impl Walker {
             self.push_command(Vec::new(), &ctx);
         }
         Some((name, value))
+    }
+
+    /// `a[1]=-rf`: one element of an indexed array set (`"${a[@]}"` then lists it in index
+    /// order). Elements already known keep their places unless an element assignment named the
+    /// same index; an index the walk cannot compute leaves the array unknown.
+    fn set_array_element(&mut self, name: &str, value: &Word) {
+        let Some((base, key)) = name.strip_suffix(']').and_then(|n| n.split_once('[')) else {
+            return;
+        };
+        let Some(index) = self.arithmetic(key).filter(|i| (0..=1 << 20).contains(i)) else {
+            self.state.arrays.remove(base);
+            return;
+        };
+        self.vars.insert(format!("{base}[{index}]"), value.clone());
+        let mut placed: std::collections::BTreeMap<i64, Word> = self
+            .state
+            .arrays
+            .get(base)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .enumerate()
+            .map(|(i, w)| (i as i64, w))
+            .collect();
+        let prefix = format!("{base}[");
+        for (k, w) in &self.vars {
+            let set = k
+                .strip_prefix(&prefix)
+                .and_then(|r| r.strip_suffix(']'))
+                .and_then(|i| i.parse::<i64>().ok());
+            if let Some(i) = set {
+                placed.insert(i, w.clone());
+            }
+        }
+        let elems: Vec<Word> = placed.into_values().collect();
+        if elems.iter().map(|e| e.text.len()).sum::<usize>() > MAX_VALUE_BYTES {
+            self.state.arrays.remove(base);
+            return;
+        }
+        if let Some(first) = elems.first().cloned() {
+            self.vars.insert(base.to_string(), first);
+        }
+        self.state.arrays.insert(base.to_string(), elems);
     }
 
     /// The variable a name stands for after following `declare -n` references.
