@@ -892,14 +892,24 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 i += 4;
                 continue;
             }
+            // `(0, eval)(…)`: the comma expression yields the function itself (an indirect call).
+            [Tok::Punct('('), Tok::Num(_), Tok::Punct(','), Tok::Ident(f), Tok::Punct(')'), Tok::Punct('('), ..]
+                if style == Style::C && f == "eval" =>
+            {
+                out.push(Tok::Ident(f.clone()));
+                i += 5;
+                continue;
+            }
             // X.send(:name, …) → X.name(…)
             [Tok::Ident(x), Tok::Punct('('), Tok::Punct(':'), Tok::Ident(name), ..]
                 if style == Style::Ruby
                     && (x.ends_with(".send")
                         || x.ends_with(".public_send")
-                        || x.ends_with(".__send__")) =>
+                        || x.ends_with(".__send__")
+                        || matches!(x.as_str(), "send" | "public_send" | "__send__")) =>
             {
-                let base = x.rsplit_once('.').map(|p| p.0).unwrap_or(x);
+                // A bare `send(:system, …)` sends to the current object (Kernel's methods).
+                let base = x.rsplit_once('.').map_or("Kernel", |p| p.0);
                 out.push(Tok::Ident(format!("{base}.{name}")));
                 out.push(Tok::Punct('('));
                 i += 4;

@@ -29,6 +29,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_prefixes = src.contains("! ") || src.contains("!\t") || src.contains("time");
     let needs_semicolon = src.contains(";}") && src.contains("${");
     let needs_empty_substitution = src.contains("$()");
+    let needs_fd_names = src.contains("}>") || src.contains("}<");
     let needs_heredoc = src.contains("<<");
     let needs_hash = src.contains("$((")
         || src
@@ -38,6 +39,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_backticks = src.contains('`')
         && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
+        && !needs_fd_names
         && !needs_hash
         && !needs_heredoc
         && !needs_empty_substitution
@@ -86,6 +88,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
     if needs_empty_substitution {
         rewrite_empty_substitutions(&mut bytes);
+    }
+    if needs_fd_names {
+        rewrite_named_descriptors(&mut bytes);
     }
     if trailing_escape {
         // `cd build\`, `dir src\` (a Windows path typed at the end of the input): a backslash
@@ -689,6 +694,32 @@ fn scan_unquoted(bytes: &mut [u8], mut at: impl FnMut(&mut [u8], usize) -> Optio
         }
         i += 1;
     }
+}
+
+/// `sh {fd}>/tmp/o`: bash opens a new descriptor and stores its number in `fd`; tree-sitter-bash
+/// reads `{fd}` as an argument (`sh` would then run a script named `{fd}`, not its stdin). The
+/// name becomes blanks and a descriptor number of the same length (`   9>/tmp/o`).
+fn rewrite_named_descriptors(bytes: &mut [u8]) {
+    scan_unquoted(bytes, |bytes, i| {
+        if bytes[i] != b'{' || !at_word_start(bytes, i) {
+            return None;
+        }
+        let name_len = bytes[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        let close = i + 1 + name_len;
+        let named = name_len > 0 && !bytes[i + 1].is_ascii_digit();
+        if !named
+            || bytes.get(close) != Some(&b'}')
+            || !matches!(bytes.get(close + 1), Some(b'>' | b'<'))
+        {
+            return None;
+        }
+        bytes[i..close].fill(b' ');
+        bytes[close] = b'9';
+        Some(close)
+    });
 }
 
 /// `r$()m -rf /`: an empty command substitution is an empty string, but tree-sitter-bash rejects

@@ -166,6 +166,12 @@ impl Walker {
                     .collect()
             })
             .unwrap_or_default();
+        // `perl -e CODE -- ARGS`: the `--` ends the interpreter's own options (Python alone
+        // passes it on to the program in `sys.argv`).
+        let mut argv: Vec<String> = argv;
+        if argv.first().is_some_and(|a| a == "--") && !cmd.name().starts_with("python") {
+            argv.remove(0);
+        }
         // The program's own text read from stdin (`perl <<'EOF' … EOF`) is not data on stdin.
         let stdin = input
             .filter(|w| w.subs.is_empty() && w.text != code.text)
