@@ -1507,7 +1507,15 @@ impl Walker {
             }
             Some(ShellInvocation::Script(f)) => {
                 let f = f.clone();
+                // `bash a.sh ~`: the words after the script are its $1, $2, …
+                let operands: Vec<Word> = args
+                    .iter()
+                    .position(|a| a.span == f.span && a.text == f.text)
+                    .map(|p| args[p + 1..].to_vec())
+                    .unwrap_or_default();
+                self.inject_positional = (!operands.is_empty()).then_some(operands);
                 self.run_written_file(&f, Lang::Shell, "run by a shell");
+                self.inject_positional = None;
             }
             None if root_shell_reading_stdin(&cmd) => {
                 if let Some(text) = &cmd.stdin_text {
@@ -1524,7 +1532,10 @@ impl Walker {
                 ..cmd.argv[0].clone()
             };
             let lang = self.executed_lang(&w);
+            let operands = cmd.args().to_vec();
+            self.inject_positional = (!operands.is_empty()).then_some(operands);
             self.run_written_file(&w, lang, "executed");
+            self.inject_positional = None;
         } else if !cmd.argv[0].dynamic && !cmd.name().contains('/') {
             // `PATH=/tmp/b:$PATH git status` after writing `/tmp/b/git`: the written file is
             // the program that runs.

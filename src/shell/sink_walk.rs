@@ -428,7 +428,11 @@ impl Walker {
             ),
             "cat" if cmd.args().is_empty() => (cmd.stdin_text.clone().or_else(piped), Vec::new()),
             // `sed -i 's/foo/rm -rf ~/' x`: a file written earlier, edited in place.
-            "sed" | "gsed" => {
+            "sed" | "gsed"
+                if cmd.args().iter().any(|a| {
+                    a.text == "-i" || a.text == "--in-place" || a.text.starts_with("-i.")
+                }) =>
+            {
                 let args = cmd.args();
                 let in_place = |t: &str| t == "-i" || t == "--in-place" || t.starts_with("-i.");
                 let Some(file) = args.last().filter(|f| !f.dynamic && args.len() >= 3) else {
@@ -522,6 +526,17 @@ impl Walker {
                         None => return,
                     },
                 }
+            }
+            // `grep -v '^#' > s.sh <<'EOF' … EOF`, `sed -n 2p`, `tail -n +2`: a filter of known
+            // input writing a file. What it prints exactly when that is modelled, else its whole
+            // input (a line filter prints a part of it: judging all of it misses nothing).
+            name if LINE_FILTERS.contains(&name) => {
+                let Some(input) = cmd.stdin_text.clone().or_else(piped) else {
+                    return;
+                };
+                let out = super::transforms::filtered(cmd, &input.text)
+                    .unwrap_or_else(|| input.text.clone());
+                (Some(Word { text: out, ..input }), Vec::new())
             }
             _ => return,
         };
@@ -880,3 +895,11 @@ fn make_goals_of(cmd: &Command, format: Format) -> Vec<String> {
         Vec::new()
     }
 }
+
+/// Programs that print part of their input, line by line (or rearranged): what they write to a
+/// file is judged by what they read when nothing more exact is known.
+const LINE_FILTERS: &[&str] = &[
+    "grep", "egrep", "fgrep", "sed", "gsed", "tail", "head", "awk", "gawk", "mawk", "cut", "tr",
+    "sort", "uniq", "rev", "tac", "expand", "unexpand", "fold", "fmt", "col", "base64", "base32",
+    "xxd",
+];
