@@ -1771,6 +1771,10 @@ impl Walker {
             span: src.span_of(n),
             ..Word::default()
         };
+        let quoted = named_children(n)
+            .into_iter()
+            .find(|c| c.kind() == "heredoc_start")
+            .is_some_and(|s| src.text_of(s).contains(['\'', '"', '\\']));
         for c in named_children(n) {
             if c.kind() == "heredoc_body" {
                 let body = src.text_of(c);
@@ -1795,9 +1799,27 @@ impl Walker {
                         }
                     } else if matches!(k.kind(), "simple_expansion" | "expansion") {
                         word.dynamic = true;
+                        // `${x:=$(cmd)}`: a substitution inside an expansion runs too.
+                        for inner in descendants_of_kind(k, "command_substitution") {
+                            let id = self.substitution(inner, src);
+                            word.subs.push(id);
+                        }
                     }
                 }
                 text.push_str(src.text.get(copied..c.end_byte()).unwrap_or(""));
+                // tree-sitter-bash leaves backticks in a heredoc body as text; bash runs them.
+                if !quoted {
+                    for (start, inner) in body_backticks(body) {
+                        let at = c.start_byte() + start;
+                        let code = Word {
+                            text: inner.to_string(),
+                            span: src.map.span(at, at + inner.len()),
+                            ..Word::default()
+                        };
+                        word.dynamic = true;
+                        self.nested_code(&code, Origin::ShellString);
+                    }
+                }
                 word.text = text;
             }
         }
@@ -3742,4 +3764,42 @@ mod tests {
             Some("rm -rf ~")
         );
     }
+}
+
+/// Every descendant of `n` of kind `kind`, outermost first (not looking inside a match).
+fn descendants_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = named_children(n);
+    stack.reverse();
+    while let Some(c) = stack.pop() {
+        if c.kind() == kind {
+            out.push(c);
+        } else {
+            let mut kids = named_children(c);
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    out
+}
+
+/// The backtick command substitutions of an unquoted heredoc body: (offset of the code, code).
+/// A backslash escapes a backtick; `$(…)` is left to the parser.
+fn body_backticks(body: &str) -> Vec<(usize, &str)> {
+    let b = body.as_bytes();
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'`' => match open.take() {
+                Some(start) => out.push((start, &body[start..i])),
+                None => open = Some(i + 1),
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
