@@ -3642,6 +3642,44 @@ fn is_herestring_op(op: &str) -> bool {
     op.chars().filter(|c| !c.is_whitespace()).eq("<<<".chars())
 }
 
+/// Every descendant of `n` of kind `kind`, outermost first (not looking inside a match).
+fn descendants_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+    let mut out = Vec::new();
+    let mut stack = named_children(n);
+    stack.reverse();
+    while let Some(c) = stack.pop() {
+        if c.kind() == kind {
+            out.push(c);
+        } else {
+            let mut kids = named_children(c);
+            kids.reverse();
+            stack.extend(kids);
+        }
+    }
+    out
+}
+
+/// The backtick command substitutions of an unquoted heredoc body: (offset of the code, code).
+/// A backslash escapes a backtick; `$(…)` is left to the parser.
+fn body_backticks(body: &str) -> Vec<(usize, &str)> {
+    let b = body.as_bytes();
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'`' => match open.take() {
+                Some(start) => out.push((start, &body[start..i])),
+                None => open = Some(i + 1),
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3764,42 +3802,4 @@ mod tests {
             Some("rm -rf ~")
         );
     }
-}
-
-/// Every descendant of `n` of kind `kind`, outermost first (not looking inside a match).
-fn descendants_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
-    let mut stack = named_children(n);
-    stack.reverse();
-    while let Some(c) = stack.pop() {
-        if c.kind() == kind {
-            out.push(c);
-        } else {
-            let mut kids = named_children(c);
-            kids.reverse();
-            stack.extend(kids);
-        }
-    }
-    out
-}
-
-/// The backtick command substitutions of an unquoted heredoc body: (offset of the code, code).
-/// A backslash escapes a backtick; `$(…)` is left to the parser.
-fn body_backticks(body: &str) -> Vec<(usize, &str)> {
-    let b = body.as_bytes();
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'\\' => i += 1,
-            b'`' => match open.take() {
-                Some(start) => out.push((start, &body[start..i])),
-                None => open = Some(i + 1),
-            },
-            _ => {}
-        }
-        i += 1;
-    }
-    out
 }
