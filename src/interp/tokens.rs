@@ -892,6 +892,15 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 i += 4;
                 continue;
             }
+            // Perl `exec {"/bin/sh"} "sh", "-c", CMD`: the block names the program file; the
+            // list is the argv as usual.
+            [Tok::Ident(f), Tok::Punct('{'), Tok::Str(_), Tok::Punct('}'), ..]
+                if style == Style::Perl && matches!(f.as_str(), "exec" | "system") =>
+            {
+                out.push(Tok::Ident(f.clone()));
+                i += 4;
+                continue;
+            }
             // `(0, eval)(…)`: the comma expression yields the function itself (an indirect call).
             [Tok::Punct('('), Tok::Num(_), Tok::Punct(','), Tok::Ident(f), Tok::Punct(')'), Tok::Punct('('), ..]
                 if style == Style::C && f == "eval" =>
