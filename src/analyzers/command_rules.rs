@@ -65,11 +65,8 @@ fn removes_only_own_files(script: &Script, i: usize) -> bool {
 
 /// A path with the home directory spelled one way (`$HOME/x`, `${HOME}/x` → `~/x`).
 fn home_form(path: &str) -> std::borrow::Cow<'_, str> {
-    let path = path.strip_prefix("./").unwrap_or(path);
-    for home in ["$HOME", "${HOME}"] {
-        if let Some(rest) = path.strip_prefix(home) {
-            return format!("~{rest}").into();
-        }
+    match crate::shell::state::home_relative(path) {
+        Some(home) => home.into(),
+        None => path.strip_prefix("./").unwrap_or(path).into(),
     }
-    path.into()
 }

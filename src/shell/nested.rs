@@ -2191,12 +2191,10 @@ pub(crate) fn resolve_paths(argv: &mut [Word], cwd: &str) {
 /// `~/src/app/dist` look like a delete in the home directory. The working tree itself (`.`,
 /// `*`), hidden entries and anything reaching up (`..`) are still resolved.
 fn inside_project(cwd: &str, arg: &str) -> bool {
-    let Some(rest) = ["~/", "$HOME/", "${HOME}/"]
-        .iter()
-        .find_map(|h| cwd.strip_prefix(h))
-    else {
+    let Some(home) = super::state::home_relative(cwd) else {
         return false;
     };
+    let rest = home.strip_prefix("~").unwrap_or(&home);
     let mut parts = rest.split('/').filter(|p| !p.is_empty());
     let deep = parts.next().is_some_and(|p| !p.starts_with('.')) && parts.next().is_some();
     // `*.egg-info` names entries of a kind; `*` alone or `*/` is the whole tree.

@@ -428,19 +428,11 @@ impl Walker {
             ),
             "cat" if cmd.args().is_empty() => (cmd.stdin_text.clone().or_else(piped), Vec::new()),
             // `sed -i 's/foo/rm -rf ~/' x`: a file written earlier, edited in place.
-            "sed" | "gsed"
-                if cmd.args().iter().any(|a| {
-                    a.text == "-i" || a.text == "--in-place" || a.text.starts_with("-i.")
-                }) =>
-            {
+            "sed" | "gsed" if cmd.args().iter().any(|a| sed_in_place(&a.text)) => {
                 let args = cmd.args();
-                let in_place = |t: &str| t == "-i" || t == "--in-place" || t.starts_with("-i.");
                 let Some(file) = args.last().filter(|f| !f.dynamic && args.len() >= 3) else {
                     return;
                 };
-                if !args.iter().any(|a| in_place(&a.text)) {
-                    return;
-                }
                 let Some(content) = self.lookup_file(&file.text) else {
                     // A file the input did not write (`sed -i '1i curl … | sh' build.sh`): what
                     // the edit inserts is at least part of it when it runs later.
@@ -456,7 +448,7 @@ impl Walker {
                     return;
                 };
                 let mut edit = cmd.clone();
-                edit.argv.retain(|a| !in_place(&a.text));
+                edit.argv.retain(|a| !sed_in_place(&a.text));
                 edit.argv.pop();
                 let Some(text) = super::transforms::filtered(&edit, &content.text) else {
                     return;
@@ -894,6 +886,11 @@ fn make_goals_of(cmd: &Command, format: Format) -> Vec<String> {
     } else {
         Vec::new()
     }
+}
+
+/// `sed -i`, `sed --in-place`, `sed -i.bak`: the file operand is edited in place.
+fn sed_in_place(flag: &str) -> bool {
+    flag == "-i" || flag == "--in-place" || flag.starts_with("-i.")
 }
 
 /// Programs that print part of their input, line by line (or rearranged): what they write to a

@@ -205,6 +205,10 @@ fn clean(tree: Option<Tree>, text: &str) -> Option<Tree> {
 /// line end, where a `;` restores what bash reads.
 fn misjoined_lines(root: Node, text: &str) -> Vec<usize> {
     let mut out = Vec::new();
+    // Only after a pipeline of three stages, and only over a line end.
+    if !text.contains('\n') || text.matches('|').nth(1).is_none() {
+        return out;
+    }
     let mut stack = vec![root];
     while let Some(node) = stack.pop() {
         let mut cursor = node.walk();
@@ -640,9 +644,6 @@ impl Walker {
         let mut map = map;
         for _ in 0..MISJOIN_ROUNDS {
             let cur = fixed.as_ref().map_or(parsed, |f| f.0.as_str());
-            if !cur.contains('\n') || cur.matches('|').nth(1).is_none() {
-                break;
-            }
             let at = misjoined_lines(tree.root_node(), cur);
             if at.is_empty() {
                 break;
