@@ -25,6 +25,47 @@ fn report(name: &str, d: Duration) {
     println!("{name:<58} {:>12.2?}", d);
 }
 
+/// About `size` bytes of distinct one-line commands the corpus labels `allow`, in a fixed order.
+fn everyday_script(size: usize) -> String {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("corpus dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let mut lines = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("corpus file");
+        let doc: toml::Table = text.parse().expect("corpus toml");
+        for case in doc
+            .get("case")
+            .and_then(|c| c.as_array())
+            .into_iter()
+            .flatten()
+        {
+            let (Some(cmd), Some("allow")) = (
+                case.get("cmd").and_then(|c| c.as_str()),
+                case.get("action").and_then(|a| a.as_str()),
+            ) else {
+                continue;
+            };
+            if !cmd.contains('\n') {
+                lines.push(cmd.to_string());
+            }
+        }
+    }
+    // A fixed stride through the list mixes files and classes without a random generator.
+    let mut script = String::new();
+    let mut i = 0;
+    while script.len() < size && !lines.is_empty() {
+        script.push_str(&lines[i % lines.len()]);
+        script.push('\n');
+        i += 7919;
+    }
+    script
+}
+
 fn main() {
     let scanner = Scanner::global();
     // Warm up: compile lazily-built regexes and the parser.
@@ -79,6 +120,16 @@ fn main() {
         "1 MiB script",
         median_per_call(7, 1, || {
             black_box(scanner.scan(black_box(&script)));
+        }),
+    );
+
+    // The same size made of the corpus's own everyday one-line commands, all different: every
+    // analyzer that looks back over the input is exercised (the repeated line above hides that).
+    let mixed = everyday_script(1 << 20);
+    report(
+        "1 MiB script of distinct everyday commands",
+        median_per_call(3, 1, || {
+            black_box(scanner.scan(black_box(&mixed)));
         }),
     );
 

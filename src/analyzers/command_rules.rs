@@ -16,10 +16,11 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
             if cmd.in_function && rule.action() < crate::findings::Action::Block {
                 continue;
             }
-            if rule.spec.spares_own_files && removes_only_own_files(script, i) {
-                continue;
-            }
-            if matcher.matches_view(&view) {
+            // The match first: sparing looks back over the whole input, so it is asked only
+            // of the few commands that match (keeps a long script linear).
+            if matcher.matches_view(&view)
+                && !(rule.spec.spares_own_files && removes_only_own_files(script, i))
+            {
                 hits.push(OwnedHit {
                     rule_id: rule.id().to_string(),
                     span: cmd.span,

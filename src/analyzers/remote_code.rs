@@ -2,6 +2,7 @@
 //! flows into something that executes it — through a pipe, a process or command substitution, a
 //! here-string, `sh -c`, `eval`, or a file downloaded and then run.
 
+use super::urls::HostIndex;
 use super::vocab::{executes_stdin, is_bucket_object, is_code_runner, is_decoder, is_fetcher};
 use super::Hit;
 use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
@@ -340,6 +341,9 @@ fn stdin_words(cmd: &Command) -> impl Iterator<Item = &Word> {
     )
 }
 
+/// The script's hosts, indexed on first use (most inputs download nothing).
+type Hosts = std::cell::OnceCell<HostIndex>;
+
 /// `curl -o x.sh URL && sh x.sh`, `wget -P d URL; sh d/x.sh`, `curl -o p.tgz URL && tar xzf p.tgz
 /// -C d && d/install.sh`, `base64 -d > x; ./x`, `deno run https://…`.
 fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
@@ -349,6 +353,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
     let mut unpacked_from: Vec<(usize, String)> = Vec::new();
     // Pipelines with a download in an earlier stage (stages come in order).
     let mut fetching: std::collections::HashSet<usize> = Default::default();
+    let host_index: Hosts = Default::default();
     for (i, cmd) in script.commands.iter().enumerate() {
         if let Some(url) = url_runner(cmd) {
             hits.push(Hit {
@@ -584,7 +589,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             })
         });
         if let Some((_, _, from, t)) = hit {
-            let source = download_source(script, *from);
+            let source = download_source(script, *from, &host_index);
             if inferred.get()
                 && matches!(source, Source::Vendor | Source::Release | Source::Loopback)
             {
@@ -619,7 +624,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                     "remote.download-checked",
                     "downloaded, checked against a hash or signature,",
                 ),
-                Taint::Fetched if installs_package(cmd) && all_popular(&download_hosts(script, *from)) => (
+                Taint::Fetched if installs_package(cmd) && all_popular(&download_hosts(script, *from, &host_index)) => (
                     "remote.download-checked",
                     "downloaded from a well-known host and installed as a package:",
                 ),
@@ -765,17 +770,17 @@ fn verifies_download(cmd: &Command) -> bool {
 
 /// The hosts the download command at `idx` fetched from (for a stage of a pipeline, the whole
 /// pipeline's: `curl -L URL | tar xz`), lowercased.
-fn download_hosts(script: &Script, idx: usize) -> Vec<String> {
+fn download_hosts(script: &Script, idx: usize, index: &Hosts) -> Vec<String> {
     let cmd = &script.commands[idx];
     let span = cmd
         .pipes
         .last()
         .and_then(|p| script.pipelines.get(p.pipeline))
         .map_or(cmd.span, |p| p.span);
-    super::urls::hosts(script)
-        .into_iter()
-        .filter(|((a, b), _)| *a >= span.0 && *b <= span.1)
-        .map(|(_, h)| h.to_ascii_lowercase())
+    index
+        .get_or_init(|| HostIndex::new(script))
+        .within(span)
+        .map(str::to_ascii_lowercase)
         .collect()
 }
 
@@ -847,7 +852,7 @@ enum Source {
 }
 
 /// Classify the download command at `idx` (see [`Source`]).
-fn download_source(script: &Script, idx: usize) -> Source {
+fn download_source(script: &Script, idx: usize, index: &Hosts) -> Source {
     let cmd = &script.commands[idx];
     if is_release_download(cmd) {
         return Source::Release;
@@ -867,7 +872,7 @@ fn download_source(script: &Script, idx: usize) -> Source {
             Source::Other
         };
     }
-    let hosts = download_hosts(script, idx);
+    let hosts = download_hosts(script, idx, index);
     if hosts.is_empty() {
         Source::Other
     } else if hosts.iter().all(|h| super::exfil::is_loopback(h)) {

@@ -71,6 +71,29 @@ pub(crate) fn hosts(script: &Script) -> Vec<((usize, usize), String)> {
     out
 }
 
+/// Every URL or host an executed command receives ([`hosts`]), sorted by position so the ones
+/// inside a span are found by binary search (asked once per download of a long script).
+pub(crate) struct HostIndex(Vec<((usize, usize), String)>);
+
+impl HostIndex {
+    /// Index the hosts of `script`.
+    pub(crate) fn new(script: &Script) -> Self {
+        let mut all = hosts(script);
+        all.sort_by_key(|(span, _)| *span);
+        Self(all)
+    }
+
+    /// The hosts named by arguments lying inside `span`.
+    pub(crate) fn within(&self, span: (usize, usize)) -> impl Iterator<Item = &str> {
+        let first = self.0.partition_point(|((a, _), _)| *a < span.0);
+        self.0[first..]
+            .iter()
+            .take_while(move |((a, _), _)| *a <= span.1)
+            .filter(move |((_, b), _)| *b <= span.1)
+            .map(|(_, h)| h.as_str())
+    }
+}
+
 /// Indices of fetch commands whose output is executed (piped to a shell or used as code).
 fn fetchers_feeding_code(script: &Script) -> Vec<usize> {
     let mut out = Vec::new();
