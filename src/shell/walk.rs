@@ -436,6 +436,9 @@ pub(crate) struct Walker {
     /// Words tree-sitter-bash left out of the command that ends at this byte (the `-` of
     /// `cat - <<EOF`, which it drops), to be appended to its arguments.
     pub(crate) dropped_words: Option<(usize, Vec<Word>)>,
+    /// Words after a redirection's target (`rm > /tmp/x -rf /`): tree-sitter-bash reads them
+    /// as more targets; to bash they are arguments of the command.
+    pub(crate) redirect_args: Vec<Word>,
     /// Input for the first command of the next nested code (`ssh host bash -s <<EOF`).
     pub(crate) inject_stdin: Option<Word>,
     /// Working directory, positional parameters, arrays and `IFS` as the line builds them up.
@@ -500,6 +503,7 @@ impl Walker {
             piped: None,
             pending_stdin: None,
             dropped_words: None,
+            redirect_args: Vec::new(),
             inject_stdin: None,
             state: super::state::ShellState::default(),
             functions: HashMap::new(),
@@ -928,7 +932,9 @@ impl Walker {
             }
             // `$(< FILE)`: bash prints the file (a command with no words and one redirection).
             "file_redirect" => {
-                if let Some(r) = self.file_redirect(n, src) {
+                let r = self.file_redirect(n, src);
+                self.redirect_args.clear();
+                if let Some(r) = r {
                     let ctx = CmdCtx {
                         redirects: vec![r],
                         ..CmdCtx::bare(src.span_of(n), self.background)
@@ -1504,8 +1510,15 @@ impl Walker {
         // sinks that read stdin (`python3 - <<EOF`, `at now <<EOF`) find their code.
         let saved_pending = std::mem::replace(&mut self.pending_stdin, stdin_text.clone());
         let saved_dropped = self.dropped_words.take();
+        let after_target = std::mem::take(&mut self.redirect_args);
         if let Some(b) = body {
             self.dropped_words = dropped_before_redirect(b, n, src);
+            if b.kind() == "command" && !after_target.is_empty() {
+                let (_, words) = self
+                    .dropped_words
+                    .get_or_insert_with(|| (b.end_byte(), Vec::new()));
+                words.extend(after_target);
+            }
             self.statement(b, src);
         }
         self.dropped_words = saved_dropped;
@@ -1728,7 +1741,15 @@ impl Walker {
                     target_end = c.end_byte();
                     split_dollar = src.text_of(c).ends_with('$');
                 }
-                Some("destination") => {}
+                // `cmd >&2 0>&1`: the `0` glued to the next redirection is its descriptor.
+                Some("destination")
+                    if c.kind() == "number"
+                        && n.next_sibling()
+                            .is_some_and(|r| r.start_byte() == c.end_byte()) => {}
+                Some("destination") => {
+                    let words = self.words(c, src);
+                    self.redirect_args.extend(words);
+                }
                 // `<>` parses as `<` plus an ERROR holding `>`.
                 _ if !c.is_named() || c.kind() == "ERROR" => op.push_str(src.text_of(c)),
                 _ => {
@@ -2358,12 +2379,15 @@ impl Walker {
                         assignments.push(a);
                     }
                 }
-                "file_redirect" => match self.file_redirect(c, src) {
-                    Some(r) if is_herestring_op(&r.op) => {
-                        self.feed_input(r.fd, Some(r.target), &mut stdin_text)
+                "file_redirect" => {
+                    match self.file_redirect(c, src) {
+                        Some(r) if is_herestring_op(&r.op) => {
+                            self.feed_input(r.fd, Some(r.target), &mut stdin_text)
+                        }
+                        r => redirects.extend(r),
                     }
-                    r => redirects.extend(r),
-                },
+                    argv.append(&mut self.redirect_args);
+                }
                 _ => {}
             }
         }
@@ -3701,6 +3725,23 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn words_after_a_redirection_target_are_arguments() {
+        // tree-sitter-bash reads `-rf /` after `> /tmp/x` as more redirection targets.
+        let argv = |text: &str| -> Vec<String> {
+            let script = super::super::analyze(text);
+            let cmd = &script.commands[0];
+            cmd.argv.iter().map(|w| w.text.clone()).collect()
+        };
+        assert_eq!(argv("rm > /tmp/x -rf /"), ["rm", "-rf", "/"]);
+        assert_eq!(argv("rm 2>/dev/null -rf ~ x"), ["rm", "-rf", "~", "x"]);
+        assert_eq!(argv("tee < /dev/zero /dev/sda"), ["tee", "/dev/sda"]);
+        // A descriptor glued to the next redirection stays a descriptor.
+        assert_eq!(argv("cmd >&2 0>&1"), ["cmd"]);
+        let script = super::super::analyze("rm > /tmp/x -rf /");
+        assert_eq!(script.commands[0].redirects[0].target.text, "/tmp/x");
     }
 
     #[test]

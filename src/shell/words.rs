@@ -398,7 +398,7 @@ impl Walker {
         let mut ob = Builder::default();
         let kids: Vec<Node> = named_children(n)
             .into_iter()
-            .filter(|k| k.kind() != "variable_name")
+            .filter(|k| !matches!(k.kind(), "variable_name" | "special_variable_name"))
             .collect();
         if kids.is_empty() {
             ob.text(unescape_unquoted(literal), in_dq);
@@ -477,7 +477,10 @@ impl Walker {
             }
         }
         // `${@:2}`, `${@: -1}`: a slice of the positional parameters (`$0` is offset 0).
-        if matches!(name, "@" | "*") && op.starts_with(':') {
+        if matches!(name, "@" | "*")
+            && op.starts_with(':')
+            && !op[1..].starts_with(['-', '=', '+', '?'])
+        {
             if let Some(p) = self.state.positional.clone() {
                 let all: Vec<Word> = std::iter::once(self.state.arg0.clone().unwrap_or_default())
                     .chain(p)
@@ -660,6 +663,11 @@ impl Walker {
 
     /// The value of a variable or positional parameter when the input fixes it.
     fn known_value(&self, name: &str) -> Option<Word> {
+        // `"${@:-rm}"` with no positional parameters: the default applies.
+        if matches!(name, "@" | "*") {
+            let none = self.state.positional.as_ref().is_some_and(|p| p.is_empty());
+            return none.then(Word::default);
+        }
         if let Ok(n) = name.parse::<usize>() {
             if n == 0 {
                 return self.state.arg0.clone();
@@ -764,7 +772,11 @@ impl Walker {
         };
         if matches!(name, "@" | "*") {
             if let Some(p) = self.state.positional.clone() {
-                self.spread(&p, name == "*" && in_dq, in_dq, b);
+                // `"${@:-rm}"` with no parameters: the default.
+                match (&default, p.is_empty()) {
+                    (Some(d), true) => b.value(d, in_dq),
+                    _ => self.spread(&p, name == "*" && in_dq, in_dq, b),
+                }
                 return;
             }
         }
