@@ -9,6 +9,7 @@
 
 mod ipython;
 mod loops;
+mod paths;
 mod powershell;
 pub mod prints;
 mod syntax;
@@ -516,6 +517,7 @@ fn analyze_in_time(lang: Lang, code: &str, inputs: &Inputs) -> Report {
             return r;
         }
     }
+    let code = &*paths::canonical_paths(code);
     match lang {
         Lang::Shell => Report::default(),
         Lang::AppleScript => applescript(code),

@@ -30,6 +30,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
     let needs_semicolon = src.contains(";}") && src.contains("${");
     let needs_empty_substitution = src.contains("$()");
     let needs_fd_names = src.contains("}>") || src.contains("}<");
+    let needs_fd_tricks = src.contains("0<") || src.contains("&-");
     let needs_heredoc = src.contains("<<");
     let needs_hash = src.contains("$((")
         || src
@@ -40,6 +41,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
         && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
     if !needs_prefixes
         && !needs_fd_names
+        && !needs_fd_tricks
         && !needs_hash
         && !needs_heredoc
         && !needs_empty_substitution
@@ -92,6 +94,9 @@ pub fn preprocess(src: &str) -> Preprocessed {
     if needs_fd_names {
         rewrite_named_descriptors(&mut bytes);
     }
+    if needs_fd_tricks {
+        blank_descriptor_tricks(&mut bytes);
+    }
     if trailing_escape {
         // `cd build\`, `dir src\` (a Windows path typed at the end of the input): a backslash
         // with nothing after it escapes nothing, and tree-sitter-bash rejects the whole input.
@@ -112,6 +117,17 @@ pub fn preprocess(src: &str) -> Preprocessed {
                 None => escaped,
             });
             bytes = out;
+        }
+    }
+    if needs_heredoc {
+        for step in [move_heredoc_operators, move_commands_after_heredoc] {
+            if let Some((out, moved)) = step(&bytes) {
+                map = Some(match map {
+                    Some(earlier) => moved.iter().map(|&j| earlier[j]).collect(),
+                    None => moved,
+                });
+                bytes = out;
+            }
         }
     }
     match String::from_utf8(bytes) {
@@ -722,6 +738,302 @@ fn rewrite_named_descriptors(bytes: &mut [u8]) {
     });
 }
 
+/// `rm <<X -rf /`, `sudo <<X rm -rf /`: words after a heredoc operator on its line are still the
+/// command's arguments to bash, but tree-sitter-bash drops them (an ERROR). The words are moved in
+/// front of the operator (`rm -rf / <<X`, same bytes in another order). Returns the new text and
+/// the map back to `b`, or `None` when no line has such words.
+fn move_heredoc_operators(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut moves: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut quote = 0u8;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if quote != 0 {
+            if c == b'\\' && quote == b'"' {
+                i += 1;
+            } else if c == quote {
+                quote = 0;
+            }
+            i += 1;
+            continue;
+        }
+        match c {
+            b'\\' => i += 1,
+            b'\'' | b'"' => quote = c,
+            b'#' if at_word_start(b, i) => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'<' if b[i..].starts_with(b"<<<") => i += 2,
+            b'<' if b[i..].starts_with(b"<<") => {
+                if let Some(m) = heredoc_operator_with_words(b, i) {
+                    i = m.3;
+                    moves.push(m);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if moves.is_empty() {
+        return None;
+    }
+    let mut order: Vec<usize> = Vec::with_capacity(b.len());
+    let mut at = 0;
+    for (op, op_end, words, end) in moves {
+        order.extend(at..op);
+        order.extend(words..end);
+        order.extend(op_end..words);
+        order.extend(op..op_end);
+        at = end;
+    }
+    order.extend(at..b.len());
+    let out = order.iter().map(|&j| b[j]).collect();
+    // The map has one more entry, for the end of the text.
+    order.push(b.len());
+    Some((out, order))
+}
+
+/// `cat <<EOF; rm -rf ~` + body: bash runs the command after `;` (or `&`) once the heredoc is read,
+/// but tree-sitter-bash rejects the line. The rest of the line is moved after the body's end line,
+/// its separator turned into a line end (`cat <<EOF` + body + `EOF` + `\n rm -rf ~`); the first
+/// such heredoc of the input only, and only when it is the line's one heredoc.
+fn move_commands_after_heredoc(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut from = 0;
+    while let Some(at) = find_from(b, b"<<", from) {
+        from = at + 2;
+        if b[at..].starts_with(b"<<<") {
+            from += 1;
+            continue;
+        }
+        let line_start = b[..at]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let line_end = find_from(b, b"\n", at).unwrap_or(b.len());
+        // An operator inside a quoted string of its line is text.
+        let before = &b[line_start..at];
+        let odd = |q: u8| before.iter().filter(|&&c| c == q).count() % 2 == 1;
+        if odd(b'\'') || odd(b'"') {
+            continue;
+        }
+        let (delimiter, strip_tabs, after) = heredoc_delimiter(b, at)?;
+        // The first `;` or lone `&` after the operator (`cat <<EOF > f.sh; bash f.sh`).
+        let Some(sep) = separator_after(&b[..line_end], after) else {
+            continue;
+        };
+        if find_from(&b[..line_end], b"<<", sep).is_some() || line_end == b.len() {
+            continue;
+        }
+        // The body runs to the line that is the delimiter.
+        let mut k = line_end + 1;
+        let body_end = loop {
+            let end = find_from(b, b"\n", k).unwrap_or(b.len());
+            let text = &b[k..end];
+            let text = if strip_tabs {
+                &text[text.iter().take_while(|&&c| c == b'\t').count()..]
+            } else {
+                text
+            };
+            if text == delimiter.as_slice() {
+                break end;
+            }
+            if end == b.len() {
+                return None;
+            }
+            k = end + 1;
+        };
+        let order: Vec<usize> = (0..sep)
+            .chain(line_end..body_end)
+            .chain(sep..line_end)
+            .chain(body_end..=b.len())
+            .collect();
+        let mut out: Vec<u8> = order[..b.len()].iter().map(|&j| b[j]).collect();
+        out[sep + (body_end - line_end)] = b'\n';
+        return Some((out, order));
+    }
+    None
+}
+
+/// The delimiter of the heredoc operator at `op` without its quotes, whether `<<-` strips tabs,
+/// and the offset after it.
+fn heredoc_delimiter(b: &[u8], op: usize) -> Option<(Vec<u8>, bool, usize)> {
+    let mut i = op + 2;
+    let strip_tabs = b.get(i) == Some(&b'-');
+    if strip_tabs {
+        i += 1;
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    let mut word = Vec::new();
+    let mut quote = 0u8;
+    while let Some(&c) = b.get(i) {
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            } else {
+                word.push(c);
+            }
+        } else if matches!(c, b'\'' | b'"') {
+            quote = c;
+        } else if c == b'\\' {
+        } else if matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'<' | b'>' | b')'
+        ) {
+            break;
+        } else {
+            word.push(c);
+        }
+        i += 1;
+    }
+    (!word.is_empty() && quote == 0).then_some((word, strip_tabs, i))
+}
+
+/// The first unquoted `;` or lone `&` (not `&&`, `>&`, `&>`) in `b` at or after `from`.
+fn separator_after(b: &[u8], from: usize) -> Option<usize> {
+    let mut quote = 0u8;
+    let mut i = from;
+    while i < b.len() {
+        let c = b[i];
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else {
+            match c {
+                b'\'' | b'"' => quote = c,
+                b'\\' => i += 1,
+                b';' => return Some(i),
+                b'&' if !matches!(b.get(i + 1), Some(b'&' | b'>'))
+                    && !matches!(b.get(i.wrapping_sub(1)), Some(b'&' | b'>' | b'<')) =>
+                {
+                    return Some(i)
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first offset at or after `from` where `needle` starts.
+fn find_from(b: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
+}
+
+/// For a heredoc operator at `op` followed on its line by more words: (operator start, end of
+/// the delimiter, start of the words, end of the words).
+fn heredoc_operator_with_words(b: &[u8], op: usize) -> Option<(usize, usize, usize, usize)> {
+    let mut i = op + 2;
+    if b.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    // The delimiter: one word, possibly quoted.
+    let start = i;
+    let mut quote = 0u8;
+    while let Some(&c) = b.get(i) {
+        if quote != 0 {
+            if c == quote {
+                quote = 0;
+            }
+        } else if matches!(c, b'\'' | b'"') {
+            quote = c;
+        } else if c == b'\\' {
+            i += 1;
+        } else if matches!(
+            c,
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>'
+        ) {
+            break;
+        }
+        i += 1;
+    }
+    if i == start || quote != 0 {
+        return None;
+    }
+    let delimiter_end = i.min(b.len());
+    while matches!(b.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    let words = i;
+    // The words run to the end of the simple command.
+    let mut depth = 0usize;
+    let mut last = words;
+    while let Some(&c) = b.get(i) {
+        if quote != 0 {
+            if c == b'\\' && quote == b'"' {
+                i += 1;
+            } else if c == quote {
+                quote = 0;
+            }
+        } else {
+            match c {
+                b'\'' | b'"' => quote = c,
+                b'\\' => i += 1,
+                b'(' => depth += 1,
+                b')' if depth > 0 => depth -= 1,
+                b'\n' | b';' | b'&' | b'|' | b')' | b'<' | b'>' if depth == 0 => break,
+                b'#' if depth == 0 && matches!(b[i - 1], b' ' | b'\t') => break,
+                // `2>&1`, `3<f`: a numbered redirection ends the words.
+                b'0'..=b'9' if depth == 0 && matches!(b[i - 1], b' ' | b'\t') => {
+                    let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                    if matches!(b.get(i + digits), Some(b'<' | b'>')) {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        i += 1;
+        if !matches!(b.get(i - 1), Some(b' ' | b'\t')) {
+            last = i.min(b.len());
+        }
+    }
+    (last > words && quote == 0).then_some((op, delimiter_end, words, last))
+}
+
+/// Redirections tree-sitter-bash misreads, blanked where bash's meaning is unchanged (same length):
+/// the `0` of `0<…` (every `<` operator is on descriptor 0 already; the grammar took `0` for the
+/// command name and the command for targets: `0</dev/null rm -rf ~`), and a descriptor closed
+/// between words (`rm -rf 3>&- /`, `sudo 2>&- rm -rf /`: the grammar took the next word as its
+/// target), which changes nothing the scanner judges.
+fn blank_descriptor_tricks(bytes: &mut [u8]) {
+    scan_unquoted(bytes, |bytes, i| {
+        if !at_word_start(bytes, i) {
+            return None;
+        }
+        if bytes[i] == b'0' && bytes.get(i + 1) == Some(&b'<') {
+            bytes[i] = b' ';
+            return Some(i);
+        }
+        let digits = bytes[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let op = i + digits;
+        let closes = matches!(bytes.get(op), Some(b'>' | b'<'))
+            && bytes.get(op + 1) == Some(&b'&')
+            && bytes.get(op + 2) == Some(&b'-');
+        let end = op + 3;
+        let ends_word = bytes
+            .get(end)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')'));
+        if !closes || !ends_word {
+            return None;
+        }
+        bytes[i..end].fill(b' ');
+        Some(end - 1)
+    });
+}
+
 /// `r$()m -rf /`: an empty command substitution is an empty string, but tree-sitter-bash rejects
 /// it. Unquoted, it becomes `$''` (same length), bash's empty ANSI-C string.
 fn rewrite_empty_substitutions(bytes: &mut [u8]) {
@@ -999,6 +1311,51 @@ mod tests {
         for kept in ["echo $((1 + (2)))", "echo $(( $(wc -l < f) + 1 ))"] {
             assert_eq!(super::preprocess(kept).text, kept, "{kept}");
         }
+    }
+
+    #[test]
+    fn words_after_a_heredoc_operator_move_before_it() {
+        let src = "rm <<X -rf / 2>/dev/null\nX";
+        let p = preprocess(src);
+        assert_eq!(p.text, "rm -rf / <<X 2>/dev/null\nX");
+        let map = p.map.expect("a map: bytes moved");
+        assert_eq!(map.len(), src.len() + 1);
+        // `-rf` is found where it was typed.
+        assert_eq!(&src[map[3]..map[3] + 3], "-rf");
+        // A heredoc with nothing after it, and a here-string, are left alone.
+        assert_eq!(
+            preprocess("cat <<X | sh\nid\nX").text,
+            "cat <<X | sh\nid\nX"
+        );
+        assert_eq!(preprocess("cat <<< x y").text, "cat <<< x y");
+    }
+
+    #[test]
+    fn commands_after_a_heredoc_on_its_line_move_after_the_body() {
+        let src = "cat <<EOF > f.sh; bash f.sh\nid\nEOF\nls";
+        let p = preprocess(src);
+        assert_eq!(p.text, "cat <<EOF > f.sh\nid\nEOF\n bash f.sh\nls");
+        let map = p.map.expect("a map: bytes moved");
+        assert_eq!(map.len(), src.len() + 1);
+        let bash = p.text.find("bash").unwrap();
+        assert_eq!(&src[map[bash]..map[bash] + 4], "bash");
+        // `&&` is parsed as it is; a quoted `<<` is text.
+        assert_eq!(
+            preprocess("cat <<E && id\nx\nE").text,
+            "cat <<E && id\nx\nE"
+        );
+        assert_eq!(preprocess("echo \"a <<b; c\"").text, "echo \"a <<b; c\"");
+    }
+
+    #[test]
+    fn descriptor_tricks_are_blanked() {
+        assert_eq!(
+            preprocess("0</dev/null rm -rf ~").text,
+            " </dev/null rm -rf ~"
+        );
+        assert_eq!(preprocess("rm -rf 3>&- /").text, "rm -rf      /");
+        assert_eq!(preprocess("echo '0<x 2>&-'").text, "echo '0<x 2>&-'");
+        assert_eq!(preprocess("cmd 2>&-x").text, "cmd 2>&-x");
     }
 
     #[test]

@@ -3668,7 +3668,7 @@ fn is_herestring_op(op: &str) -> bool {
 }
 
 /// Every descendant of `n` of kind `kind`, outermost first (not looking inside a match).
-fn descendants_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+pub(crate) fn descendants_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
     let mut out = Vec::new();
     let mut stack = named_children(n);
     stack.reverse();
@@ -3686,7 +3686,7 @@ fn descendants_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> {
 
 /// The backtick command substitutions of an unquoted heredoc body: (offset of the code, code).
 /// A backslash escapes a backtick; `$(…)` is left to the parser.
-fn body_backticks(body: &str) -> Vec<(usize, &str)> {
+pub(crate) fn body_backticks(body: &str) -> Vec<(usize, &str)> {
     let b = body.as_bytes();
     let mut out = Vec::new();
     let mut open: Option<usize> = None;

@@ -2,7 +2,7 @@
 
 use super::escapes::{decode_ansi_c, unescape_double_quoted, unescape_unquoted};
 use super::ir::{GapKind, Origin, Word};
-use super::walk::{named_children, Source, Walker};
+use super::walk::{body_backticks, descendants_of_kind, named_children, Source, Walker};
 use tree_sitter::Node;
 
 /// One fragment of a word being assembled.
@@ -412,6 +412,23 @@ impl Walker {
 
     fn braced_expansion(&mut self, n: Node, src: &Source, in_dq: bool, b: &mut Builder) {
         let raw = src.text_of(n).trim_start();
+        // `${x:-`cmd`}`, `${x/a/`cmd`}`: tree-sitter-bash leaves backticks inside an expansion as
+        // text; bash runs them when the operand is expanded.
+        if raw.contains('`') {
+            for k in descendants_of_kind(n, "word") {
+                let text = src.text_of(k);
+                for (start, inner) in body_backticks(text) {
+                    let at = k.start_byte() + start;
+                    let code = Word {
+                        text: inner.to_string(),
+                        span: src.map.span(at, at + inner.len()),
+                        ..Word::default()
+                    };
+                    b.dynamic = true;
+                    self.nested_code(&code, Origin::ShellString);
+                }
+            }
+        }
         let inner = raw
             .strip_prefix("${")
             .and_then(|r| r.strip_suffix('}'))
