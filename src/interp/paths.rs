@@ -43,6 +43,8 @@ pub(crate) fn canonical_paths(code: &str) -> Cow<'_, str> {
             r#"|\bPath\(\s*['"]/[^'"]*['"]\s*\)\.(anchor|root)\b"#,
             // Node: `path.parse(process.cwd()).root`, `require('path').parse(__dirname).root`.
             r#"|(\bpath|require\(\s*['"](node:)?path['"]\s*\))\.parse\((\([^()]*\)|[^()])*\)\.root\b"#,
+            // The same through another name for the module, given a path of this machine.
+            r"|\b[A-Za-z_$][\w$]*\.parse\(\s*(__dirname|__filename|process\.cwd\(\s*\)|os\.homedir\(\s*\))\s*\)\.root\b",
         ))
         .expect("static regex")
     });
@@ -75,6 +77,7 @@ mod tests {
                 "FileUtils.rm_rf(\"~\")",
             ),
             ("rm(os.userInfo().homedir)", "rm(\"~\")"),
+            ("fs.rmSync(p.parse(__dirname).root)", "fs.rmSync(\"/\")"),
             (
                 "shutil.rmtree(pathlib.Path.cwd().anchor)",
                 "shutil.rmtree(\"/\")",
