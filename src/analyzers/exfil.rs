@@ -39,7 +39,7 @@ fn secret_file_re() -> &'static LazyRegex {
     static RE: OnceLock<LazyRegex> = OnceLock::new();
     RE.get_or_init(|| {
         LazyRegex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$|(^|/)\.cache/huggingface/(token|stored_tokens)$|(^|/)\.huggingface/token$|(^|/)\.kaggle/kaggle\.json$|(^|/)\.config/sops/age/keys\.txt$|(^|/)\.config/age/[\w.-]+$|(^|/)\.android/adbkey$|(^|/)(\.mozilla/firefox|\.config/(google-chrome|chromium|BraveSoftware/Brave-Browser|microsoft-edge|vivaldi)(/Default)?|Library/Application Support/(Google/Chrome|Firefox|BraveSoftware/Brave-Browser|Microsoft Edge)(/Default|/Profiles)?)/?$",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$|(^|/)\.cache/huggingface/(token|stored_tokens)$|(^|/)\.huggingface/token$|(^|/)\.kaggle/kaggle\.json$|(^|/)\.config/sops/age/keys\.txt$|(^|/)\.config/age/[\w.-]+$|(^|/)\.android/adbkey$|^/etc/kubernetes/((super-)?admin|controller-manager|scheduler|kubelet)\.conf$|^/etc/kubernetes/pki(/|$)|^/var/lib/kubelet/pki/|^/etc/rancher/(k3s/k3s|rke2/rke2)\.yaml$|(^|/)(\.mozilla/firefox|\.config/(google-chrome|chromium|BraveSoftware/Brave-Browser|microsoft-edge|vivaldi)(/Default)?|Library/Application Support/(Google/Chrome|Firefox|BraveSoftware/Brave-Browser|Microsoft Edge)(/Default|/Profiles)?)/?$",
             false,
         )
         .expect("static regex")
@@ -91,7 +91,19 @@ fn is_secret_path(p: &str) -> bool {
         .iter()
         .any(|s| p.starts_with(s));
     if !p.contains(['.', '/']) {
-        if matches!(p, "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519") {
+        // A key file's bare name, or a variable that by convention names a credential file.
+        if matches!(
+            p.trim_start_matches('$').trim_matches(['{', '}']),
+            "id_rsa"
+                | "id_dsa"
+                | "id_ecdsa"
+                | "id_ed25519"
+                | "KUBECONFIG"
+                | "GOOGLE_APPLICATION_CREDENTIALS"
+                | "AWS_SHARED_CREDENTIALS_FILE"
+                | "AZURE_CLIENT_CERTIFICATE_PATH"
+        ) && (p.starts_with('$') || p.starts_with("id_"))
+        {
             return true;
         }
     } else if !remote && secret_file_re().is_match(p) {
@@ -534,6 +546,12 @@ pub(crate) fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
         "aws" => {
             (has("configure") && (has("export-credentials") || text.iter().any(secretish)))
                 || has("get-session-token")
+                || has("assume-role")
+                || has("assume-role-with-web-identity")
+                || has("assume-role-with-saml")
+                || has("get-federation-token")
+                || has("get-login-password")
+                || has("get-authorization-token")
                 || has("get-secret-value")
                 || ((has("get-parameter")
                     || has("get-parameters")
@@ -559,7 +577,7 @@ pub(crate) fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
                 || (has("get") && (has("secret") || has("secrets")))
                 || (has("create") && has("token"))
         }
-        "heroku" => has("config") || has("config:get"),
+        "heroku" => has("config") || has("config:get") || has("auth:token"),
         "gpg" | "gpg2" => {
             text.iter().any(|t| t.starts_with("--export-secret")) || has("-d") || has("--decrypt")
         }
