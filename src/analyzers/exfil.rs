@@ -467,10 +467,22 @@ fn secret_search(name: &str, args: &[Word]) -> Option<String> {
             .iter()
             .find(|a| {
                 let t = a.text.as_str();
-                (t.contains("169.254.169.254") || t.contains("metadata.google.internal"))
+                [
+                    "169.254.169.254",
+                    "metadata.google.internal",
+                    "100.100.100.200",
+                    "169.254.170.2",
+                    "fd00:ec2::254",
+                    "//instance-data/",
+                    "//instance-data.ec2.internal/",
+                ]
+                .iter()
+                .any(|h| t.contains(h))
                     && (t.contains("security-credentials")
                         || t.contains("service-accounts/")
-                        || t.contains("identity/oauth2/token"))
+                        || t.contains("identity/oauth2/token")
+                        || t.contains("/user-data")
+                        || t.contains("/v2/credentials"))
             })
             .map(|a| format!("cloud credentials from the metadata service ({})", a.text)),
         _ => None,

@@ -192,6 +192,10 @@ struct Vocab {
     /// Calls that enumerate one directory or a glob pattern.
     #[serde(default)]
     list: Vec<String>,
+    /// Calls that replace a file's whole content (`p.write_bytes(b)`, `fs.writeFileSync(f, d)`);
+    /// `open(f, "wb")`-style opens for writing are recognised by their mode.
+    #[serde(default)]
+    overwrite: Vec<String>,
     /// Calls that open an outbound network connection.
     #[serde(default)]
     socket: Vec<String>,
@@ -2534,7 +2538,10 @@ fn enumerated_deletes(
         Tok::Str(s) => v.unlink.iter().any(|u| u == s),
         _ => false,
     });
-    if !deletes {
+    // Every enumerated file rewritten in place (encrypted, XORed, zeroed): the same loss as a
+    // delete when the walk covers the home directory or the root.
+    let overwrites = !deletes && rewrites_entries(lang, toks, v, &path_of);
+    if !deletes && !overwrites {
         return;
     }
     for (i, t) in toks.iter().enumerate() {
@@ -2592,8 +2599,74 @@ fn enumerated_deletes(
             // A directory listed then emptied entry by entry.
             format!("{}/*", root.trim_end_matches('/'))
         };
+        if overwrites {
+            let whole = target.trim_end_matches("/*").trim_end_matches('/');
+            if matches!(whole, "" | "~" | "/home" | "/Users" | "/root") {
+                r.deletes
+                    .push((target, format!("{name} rewriting every file it lists")));
+            }
+            continue;
+        }
         r.deletes.push((target, format!("{name} with a delete")));
     }
+}
+
+/// Does the code replace the content of files it did not name literally (an entry of an
+/// enumeration): `p.write_bytes(…)`, `open(p, "wb")`, `fs.writeFileSync(f, …)`,
+/// `open(my $fh, ">", $f)`, `File.binwrite(f, …)`?
+fn rewrites_entries(
+    lang: Lang,
+    toks: &[Tok],
+    v: &Vocab,
+    path_of: &dyn Fn(&[Tok]) -> Option<String>,
+) -> bool {
+    const WRITE_MODES: [&str; 11] = [
+        "w", "wb", "w+", "wb+", "w+b", "r+", "r+b", "rb+", ">", "+<", "+>",
+    ];
+    toks.iter().enumerate().any(|(j, t)| {
+        let Tok::Ident(n) = t else { return false };
+        let opens = matches!(n.rsplit('.').next(), Some("open" | "fopen" | "sysopen"));
+        if !opens && !in_list(n, &v.overwrite) {
+            return false;
+        }
+        let Some(parts) = args_of(toks, j, lang).map(split_args) else {
+            return false;
+        };
+        // `p.write_bytes(data)`: the receiver is the entry.
+        let receiver = n.starts_with('.')
+            || j > 0 && matches!(toks[j - 1], Tok::Punct('.'))
+            || v.overwrite.iter().any(|w| {
+                w.strip_prefix('*')
+                    .is_some_and(|m| n.ends_with(m) && n.len() > m.len())
+            });
+        let target = if opens && lang == Lang::Perl && parts.len() >= 3 {
+            parts.get(2)
+        } else {
+            parts.first()
+        };
+        // A receiver that is a literal path (`Path("out.txt").write_text(…)`, `out.write_text`
+        // with `out = "x"`) is no entry.
+        let literal_receiver = match n.rsplit_once('.') {
+            Some((prefix, _)) if !prefix.is_empty() => {
+                path_of(&[Tok::Ident(prefix.to_string())]).is_some()
+            }
+            _ => receiver_path(toks, j, path_of).is_some(),
+        };
+        let computed = receiver && !opens && !literal_receiver
+            || match target {
+                Some(a) => path_of(a).is_none(),
+                None => receiver,
+            };
+        if !computed {
+            return false;
+        }
+        !opens
+            || parts.iter().skip(1).any(|a| {
+                matches!(a, [Tok::Str(m)] if WRITE_MODES.contains(&m.as_str()))
+            })
+            || lang == Lang::Perl
+                && matches!(parts.get(1), Some([Tok::Str(m)]) if m.starts_with('>') || m.starts_with("+<"))
+    })
 }
 
 /// The path a method call's receiver names (`Path.home()` in `Path.home().rglob`, `Path("/usr")`).
@@ -3173,6 +3246,31 @@ mod tests {
         }
         let got = deletes("d := \"build\"\nos.RemoveAll(d)");
         assert_eq!(got, vec!["build".to_string()]);
+    }
+
+    #[test]
+    fn every_file_of_home_or_root_rewritten_in_place_is_a_wipe() {
+        let del = delete_targets;
+        let py = Lang::Python;
+        for code in [
+            "for p in Path.home().rglob('*'):\n    if p.is_file(): p.write_bytes(b'')",
+            "import os\nfor r,_,fs in os.walk(os.path.expanduser('~')):\n  for f in fs:\n    p=os.path.join(r,f); open(p,'wb').write(bytes(b^7 for b in open(p,'rb').read()))",
+        ] {
+            assert_eq!(del(py, code), ["~"], "{code}");
+        }
+        assert_eq!(
+            del(py, "for p in Path('/home').rglob('*'): p.write_bytes(b'')"),
+            ["/home"]
+        );
+        // Rewriting files of the project, or of one configuration directory, is editing.
+        for code in [
+            "for p in Path('docs').rglob('*.md'): p.write_text(p.read_text().upper())",
+            "for p in Path.home().glob('.config/app/*.json'): p.write_text(p.read_text())",
+            "for p in Path.home().rglob('*'): print(open(p).read())",
+            "Path('out.txt').write_text('x')\nfor p in Path.home().rglob('*'): print(p)",
+        ] {
+            assert!(del(py, code).is_empty(), "{code}");
+        }
     }
 
     #[test]
