@@ -1830,22 +1830,29 @@ impl Walker {
                 }
                 text.push_str(src.text.get(copied..c.end_byte()).unwrap_or(""));
                 // tree-sitter-bash leaves backticks in a heredoc body as text; bash runs them.
-                if !quoted {
-                    for (start, inner) in body_backticks(body) {
-                        let at = c.start_byte() + start;
-                        let code = Word {
-                            text: inner.to_string(),
-                            span: src.map.span(at, at + inner.len()),
-                            ..Word::default()
-                        };
-                        word.dynamic = true;
-                        self.nested_code(&code, Origin::ShellString);
-                    }
+                if !quoted && self.walk_backticks(body, c.start_byte(), src) {
+                    word.dynamic = true;
                 }
                 word.text = text;
             }
         }
         word
+    }
+
+    /// Walk the backtick substitutions of `text` (which starts at byte `offset` of `src`) that
+    /// tree-sitter-bash left as text; true when there was one.
+    pub(crate) fn walk_backticks(&mut self, text: &str, offset: usize, src: &Source) -> bool {
+        let found = body_backticks(text);
+        for &(start, inner) in &found {
+            let at = offset + start;
+            let code = Word {
+                text: inner.to_string(),
+                span: src.map.span(at, at + inner.len()),
+                ..Word::default()
+            };
+            self.nested_code(&code, Origin::ShellString);
+        }
+        !found.is_empty()
     }
 
     /// Register and walk a `$(…)`, backtick or `<(…)` substitution; returns its id.
@@ -3686,7 +3693,7 @@ pub(crate) fn descendants_of_kind<'t>(n: Node<'t>, kind: &str) -> Vec<Node<'t>> 
 
 /// The backtick command substitutions of an unquoted heredoc body: (offset of the code, code).
 /// A backslash escapes a backtick; `$(…)` is left to the parser.
-pub(crate) fn body_backticks(body: &str) -> Vec<(usize, &str)> {
+fn body_backticks(body: &str) -> Vec<(usize, &str)> {
     let b = body.as_bytes();
     let mut out = Vec::new();
     let mut open: Option<usize> = None;

@@ -2,7 +2,7 @@
 
 use super::escapes::{decode_ansi_c, unescape_double_quoted, unescape_unquoted};
 use super::ir::{GapKind, Origin, Word};
-use super::walk::{body_backticks, descendants_of_kind, named_children, Source, Walker};
+use super::walk::{descendants_of_kind, named_children, Source, Walker};
 use tree_sitter::Node;
 
 /// One fragment of a word being assembled.
@@ -416,16 +416,8 @@ impl Walker {
         // text; bash runs them when the operand is expanded.
         if raw.contains('`') {
             for k in descendants_of_kind(n, "word") {
-                let text = src.text_of(k);
-                for (start, inner) in body_backticks(text) {
-                    let at = k.start_byte() + start;
-                    let code = Word {
-                        text: inner.to_string(),
-                        span: src.map.span(at, at + inner.len()),
-                        ..Word::default()
-                    };
+                if self.walk_backticks(src.text_of(k), k.start_byte(), src) {
                     b.dynamic = true;
-                    self.nested_code(&code, Origin::ShellString);
                 }
             }
         }
