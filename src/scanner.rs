@@ -229,6 +229,9 @@ impl Scanner {
                 );
             }
         }
+        // The input's own IR is done with: free it (and its tree) before the second reading, so
+        // that a long script pays for one IR at a time, not two.
+        drop(script);
         if let Some(sanitized) = &prepared.sanitized {
             // What the terminal would show, escapes and invisibles removed: analysed as well.
             let shown = shell::analyze_mapped(sanitized, Some(prepared.map));

@@ -128,7 +128,12 @@ pub struct Finished {
 pub fn worker_command(args: &[OsString], limits: &Limits) -> Command {
     let exe = std::env::current_exe().unwrap_or_else(|_| "hermes-scan".into());
     let mut cmd = Command::new(exe);
-    cmd.args(args).env(WORKER_ENV, "1");
+    // glibc reserves 64 MiB of address space for each thread's malloc arena, and the data
+    // limit counts reservations, not use: two arenas keep a long script's parse thread from
+    // spending the budget on address space it never touches.
+    cmd.args(args)
+        .env(WORKER_ENV, "1")
+        .env("MALLOC_ARENA_MAX", "2");
     apply_limits(&mut cmd, limits);
     cmd
 }

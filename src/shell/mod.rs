@@ -38,7 +38,7 @@ use walk::{SpanMap, Walker};
 
 /// Parse `text` and build its IR. `input` is the original input when `text` is byte-identical to
 /// it; `map` (when given) maps each byte of `text` back to an input offset.
-pub fn analyze_mapped(text: &str, map: Option<Vec<usize>>) -> Script {
+pub fn analyze_mapped(text: &str, map: Option<Vec<u32>>) -> Script {
     let input: Option<Rc<str>> = if map.is_none() {
         Some(Rc::from(text))
     } else {

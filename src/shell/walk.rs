@@ -7,6 +7,7 @@
 use super::ir::*;
 use super::preprocess::preprocess;
 use crate::findings::Span;
+use crate::text::offset32;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::ControlFlow;
@@ -192,9 +193,41 @@ fn parsed_here(chunk: usize) -> bool {
     chunk.is_multiple_of(8)
 }
 
-/// A tree that parsed without an error.
-fn clean(tree: Option<Tree>, text: &str) -> Option<Tree> {
-    tree.filter(|t| !t.root_node().has_error() && misjoined_lines(t.root_node(), text).is_empty())
+/// How one chunk of a long text parsed.
+enum ChunkReading {
+    /// Without an error: walk this tree.
+    Clean(Tree),
+    /// With an error that ends before the chunk does (a stray token, a line the grammar
+    /// joined): the chunk is read alone, the way a whole text is.
+    LocalError,
+    /// Not in time, or with an error or a missing token reaching the chunk's end: the chunk
+    /// may end inside a construct, and the rest must be read as one text.
+    Open,
+}
+
+/// Classify a chunk's tree.
+fn chunk_reading(tree: Option<Tree>, text: &str) -> ChunkReading {
+    let Some(tree) = tree else {
+        return ChunkReading::Open;
+    };
+    let root = tree.root_node();
+    if !root.has_error() {
+        return if misjoined_lines(root, text).is_empty() {
+            ChunkReading::Clean(tree)
+        } else {
+            ChunkReading::LocalError
+        };
+    }
+    let end = text.trim_end().len();
+    let reaches_end = first_in_error_subtrees(root, |n| {
+        (n.is_error() || n.is_missing()) && n.end_byte() >= end
+    })
+    .is_some();
+    if reaches_end || first_missing(root).is_some() {
+        ChunkReading::Open
+    } else {
+        ChunkReading::LocalError
+    }
 }
 
 /// Where tree-sitter-bash read several lines as one command. After a pipeline of three or more
@@ -309,7 +342,7 @@ pub(crate) enum SpanMap {
     /// Position `i` is input offset `base + i`.
     Offset(usize),
     /// Position `i` is input offset `table[base + i]`.
-    Table(Rc<Vec<usize>>, usize),
+    Table(Rc<Vec<u32>>, usize),
     /// Every position maps to this one span (the text was decoded, not copied).
     Fixed(Span),
 }
@@ -318,7 +351,9 @@ impl SpanMap {
     fn pos(&self, i: usize) -> usize {
         match self {
             SpanMap::Offset(b) => b + i,
-            SpanMap::Table(t, b) => t.get(b + i).copied().unwrap_or(*t.last().unwrap_or(&0)),
+            SpanMap::Table(t, b) => {
+                t.get(b + i).copied().unwrap_or(*t.last().unwrap_or(&0)) as usize
+            }
             SpanMap::Fixed(s) => s.0,
         }
     }
@@ -343,7 +378,9 @@ impl SpanMap {
     /// Compose with a preprocessing table local to the parsed text.
     fn with_table(&self, table: Vec<usize>) -> SpanMap {
         match self {
-            SpanMap::Offset(b) => SpanMap::Table(Rc::new(table.iter().map(|x| x + b).collect()), 0),
+            SpanMap::Offset(b) => {
+                SpanMap::Table(Rc::new(table.iter().map(|x| offset32(x + b)).collect()), 0)
+            }
             SpanMap::Table(t, b) => {
                 let composed = table
                     .iter()
@@ -554,9 +591,11 @@ impl Walker {
 
     /// Walk a long text chunk by chunk (`cuts` are top-level line ends) while a helper thread
     /// parses the chunks ahead, in order. What a chunk sets (variables, the directory) reaches
-    /// the next because the walk itself stays on this thread. Returns where the walk stopped
-    /// when a chunk did not parse cleanly or in time, so the caller parses the rest as one text;
-    /// `None` when every chunk was walked.
+    /// the next because the walk itself stays on this thread. A chunk with a syntax error of its
+    /// own (a stray token on one line) is walked alone the way a whole text is, errors reported;
+    /// one that ends inside an open construct (the cut was not at the top level after all) or
+    /// did not parse in time stops the chunking. Returns where the walk stopped, so the caller
+    /// parses the rest as one text; `None` when every chunk was walked.
     fn walk_chunks(
         &mut self,
         parsed: &str,
@@ -581,36 +620,37 @@ impl Walker {
                     if stop_ref.load(Ordering::Relaxed) {
                         break;
                     }
-                    let tree = clean(
-                        parse_tree(&parsed[w[0]..w[1]], deadline),
-                        &parsed[w[0]..w[1]],
-                    );
-                    let failed = tree.is_none();
-                    if tx.send(tree).is_err() || failed {
+                    let tree = parse_tree(&parsed[w[0]..w[1]], deadline);
+                    if tx.send(tree).is_err() {
                         break;
                     }
                 }
             });
             let mut stopped_at = None;
             for (k, w) in bounds.windows(2).enumerate() {
+                let (from, to) = (w[0], w[1]);
                 let tree = if parsed_here(k) {
-                    clean(
-                        parse_tree(&parsed[w[0]..w[1]], deadline),
-                        &parsed[w[0]..w[1]],
-                    )
+                    parse_tree(&parsed[from..to], deadline)
                 } else {
                     rx.recv().ok().flatten()
                 };
-                let Some(tree) = tree else {
-                    stopped_at = Some(w[0]);
-                    break;
-                };
-                let src = Source {
-                    text: &text[w[0]..],
-                    map: map.shifted(w[0]),
-                };
-                self.statement(tree.root_node(), &src);
-                drop_elsewhere(tree);
+                match chunk_reading(tree, &parsed[from..to]) {
+                    ChunkReading::Clean(tree) => {
+                        let src = Source {
+                            text: &text[from..],
+                            map: map.shifted(from),
+                        };
+                        self.statement(tree.root_node(), &src);
+                        drop_elsewhere(tree);
+                    }
+                    ChunkReading::LocalError => {
+                        self.walk_whole(&parsed[from..to], &text[from..to], map.shifted(from));
+                    }
+                    ChunkReading::Open => {
+                        stopped_at = Some(from);
+                        break;
+                    }
+                }
             }
             stop.store(true, Ordering::Relaxed);
             stopped_at
@@ -3732,6 +3772,37 @@ mod tests {
             .collect();
         out.sort();
         out
+    }
+
+    #[test]
+    fn a_chunk_with_its_own_error_is_read_alone_and_an_open_one_stops_the_chunking() {
+        let reading = |text: &str| {
+            let tree = parse_tree(text, Instant::now() + Duration::from_secs(5));
+            match chunk_reading(tree, text) {
+                ChunkReading::Clean(_) => "clean",
+                ChunkReading::LocalError => "local",
+                ChunkReading::Open => "open",
+            }
+        };
+        assert_eq!(reading("ls -la\ngit status\n"), "clean");
+        assert_eq!(reading("ls )\ngit status\nmake test\n"), "local");
+        assert_eq!(reading("ls\nif true; then\n  echo a\n"), "open");
+        assert_eq!(reading("ls\necho 'unclosed\nmake\n"), "open");
+        assert_eq!(reading("ls | sort | head\nrm -rf build 2>/dev/null\n"), "local");
+    }
+
+    #[test]
+    fn a_long_script_with_a_stray_token_early_is_still_read_to_its_end() {
+        // Past the chunking size, an error in the first chunk must not make the rest one text
+        // (memory) nor hide what follows.
+        let mut text = String::from("echo a )\n");
+        while text.len() < 300 * 1024 {
+            text.push_str("git status --short && cargo build --release\n");
+        }
+        text.push_str("rm -rf ~\n");
+        let script = super::super::analyze(&text);
+        let last = script.commands.last().expect("commands");
+        assert_eq!(last.canonical(), "rm -rf ~");
     }
 
     #[test]

@@ -126,6 +126,10 @@ impl LazyRegex {
 fn full_engine(source: &str) -> Result<regex::Regex, String> {
     regex::RegexBuilder::new(&ascii_classes(source))
         .size_limit(1 << 22)
+        // The lazy DFA's cache grows with the variety of text it sees (2 MiB per regex by
+        // default): over a long script or batch a few hundred rule regexes would hold hundreds
+        // of MiB. A small cache is cleared and refilled instead, at little cost.
+        .dfa_size_limit(1 << 17)
         .build()
         .map_err(|e| e.to_string())
 }

@@ -38,8 +38,9 @@ pub struct Prepared {
     pub original: String,
     /// The sanitized text, when it differs from `original`.
     pub sanitized: Option<String>,
-    /// `map[i]` = input offset of sanitized byte `i` (one extra entry for the end).
-    pub map: Vec<usize>,
+    /// `map[i]` = input offset of sanitized byte `i` (one extra entry for the end); `u32`
+    /// because inputs are at most a few MiB, and a long script's map is half the size.
+    pub map: Vec<u32>,
     /// Findings of the text layer.
     pub hits: Vec<Hit>,
 }
@@ -89,14 +90,14 @@ pub fn prepare(input: &str) -> Prepared {
 #[derive(Default)]
 pub(crate) struct Sanitizer {
     text: String,
-    map: Vec<usize>,
+    map: Vec<u32>,
 }
 
 impl Sanitizer {
     /// Append `s`, every byte of it mapped to input offset `at`.
     pub(crate) fn push_str(&mut self, s: &str, at: usize) {
         self.text.push_str(s);
-        self.map.extend(std::iter::repeat_n(at, s.len()));
+        self.map.extend(std::iter::repeat_n(offset32(at), s.len()));
     }
 
     /// Append one character that came from input offset `at`, normalised: NFKC always, and
@@ -105,7 +106,7 @@ impl Sanitizer {
     pub(crate) fn push_char(&mut self, c: char, at: usize, beside_ascii: bool) {
         if c.is_ascii() {
             self.text.push(c);
-            self.map.push(at);
+            self.map.push(offset32(at));
             return;
         }
         let folded = unicode::fold(c, beside_ascii);
@@ -114,8 +115,13 @@ impl Sanitizer {
 
     /// Close the map with the end offset.
     pub(crate) fn finish(&mut self, end: usize) {
-        self.map.push(end);
+        self.map.push(offset32(end));
     }
+}
+
+/// An input offset as stored in a map (inputs are capped far below 4 GiB).
+pub(crate) fn offset32(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]
