@@ -743,7 +743,16 @@ impl Walker {
             return; // recursion: the body was already analysed once
         }
         let args = self.out.commands[idx].args().to_vec();
-        let saved_positional = self.state.positional.replace(args);
+        // `main "$@"` in a script whose own parameters are unknown: the function's are unknown
+        // too (not one word, with `$2` empty after it).
+        let spread_unknown = args
+            .iter()
+            .any(|w| w.dynamic && (w.text.contains("$@") || w.text.contains("$*")));
+        let saved_positional = if spread_unknown {
+            self.state.positional.take()
+        } else {
+            self.state.positional.replace(args)
+        };
         let saved_fn = std::mem::replace(&mut self.in_function, false);
         let saved_depth = self.depth;
         self.call_stack.push(name);

@@ -3481,7 +3481,21 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     while i < args.len() && args[i].text.starts_with('-') {
         i += if matches!(
             args[i].text.as_str(),
-            "-H" | "--host" | "--context" | "-c" | "--config"
+            "-H" | "--host"
+                | "--context"
+                | "-c"
+                | "--config"
+                // nerdctl's containerd namespace, crictl's endpoints.
+                | "-n"
+                | "--namespace"
+                | "-a"
+                | "--address"
+                | "-r"
+                | "--runtime-endpoint"
+                | "-i"
+                | "--image-endpoint"
+                | "-t"
+                | "--timeout"
         ) {
             2
         } else {

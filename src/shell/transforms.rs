@@ -54,6 +54,22 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
                     .collect(),
             );
         }
+        // `cut -d' ' -f2-`: a field range of every line.
+        ("cut", a) if cut_fields(a).is_some() => {
+            let (delim, from, to) = cut_fields(a)?;
+            let mut out = String::new();
+            for line in input.lines() {
+                let fields: Vec<&str> = line.split(delim).collect();
+                if fields.len() == 1 {
+                    out.push_str(line);
+                } else {
+                    let end = to.min(fields.len());
+                    out.push_str(&fields[(from - 1).min(end)..end].join(&delim.to_string()));
+                }
+                out.push('\n');
+            }
+            return Some(out);
+        }
         // `cut -c3-`, `cut -c 2-9`: a character range of every line.
         ("cut", a) => {
             let spec = match a {
@@ -86,6 +102,31 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             return Some(input.to_string());
         }
         ("m4", []) => return Some(input.to_string()),
+        // Line order and joins: `tac`, `sort`, `paste -s -d' '`, `expand`.
+        ("tac", []) => {
+            let mut out = String::new();
+            for line in input.lines().rev() {
+                out.push_str(line);
+                out.push('\n');
+            }
+            return Some(out);
+        }
+        ("sort", [] | ["-n"]) => {
+            let mut lines: Vec<&str> = input.lines().collect();
+            if args.is_empty() {
+                lines.sort_unstable();
+            } else {
+                lines.sort_by_key(|l| leading_number(l));
+            }
+            return Some(lines.iter().map(|l| format!("{l}\n")).collect());
+        }
+        ("paste", a) if paste_serial(a).is_some() => {
+            let delim = paste_serial(a)?;
+            let mut out = input.lines().collect::<Vec<_>>().join(&delim);
+            out.push('\n');
+            return Some(out);
+        }
+        ("expand" | "unexpand", []) => return Some(input.replace('\t', " ")),
         // Copies of the input: `paste -`, `tee` with no file, `dd` without options that change
         // bytes, `iconv` between encodings the text survives, awk's `1` / `{print}`.
         ("paste", [] | ["-"]) | ("tee", []) | ("cat", ["-"]) => return Some(input.to_string()),
@@ -150,15 +191,141 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             let doc: serde_json::Value = serde_json::from_str(input).ok()?;
             let mut out = String::new();
             json_strings(&doc, &mut out);
+            // `join(" ")` puts them on one line.
+            let filter = a
+                .iter()
+                .find(|x| !x.starts_with('-'))
+                .copied()
+                .unwrap_or("");
+            if let Some(sep) = jq_join(filter) {
+                let mut joined = out.lines().collect::<Vec<_>>().join(&sep);
+                joined.push('\n');
+                return Some(joined);
+            }
             return Some(out);
         }
         // `sed 's/X//g'`, `sed -E -e 's|a(b)|\\1|' -e 's/x/y/'`: substitutions on every line.
+        ("sed", [script]) if script.starts_with('y') => return sed_transliterate(script, input),
         ("sed", a) => return sed_substitutions(a, input),
         // `grep 'run:'`, `grep -v '^#'`, `grep -E 'a|b'`: the lines that match.
         ("grep" | "egrep" | "fgrep", a) => return grep_lines(cmd.name(), a, input),
         _ => return None,
     };
     String::from_utf8(bytes).ok()
+}
+
+/// The number a line starts with (`sort -n`); lines without one sort first.
+fn leading_number(line: &str) -> i64 {
+    let t = line.trim_start();
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().unwrap_or(i64::MIN)
+}
+
+/// `paste -s` with its delimiter (`-sd' '`, `-s -d ,`; a tab when none): the lines joined.
+fn paste_serial(args: &[&str]) -> Option<String> {
+    let mut serial = false;
+    let mut delim = "\t".to_string();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if a == "-s" || a == "--serial" {
+            serial = true;
+        } else if let Some(rest) = a.strip_prefix("-sd").or_else(|| a.strip_prefix("-ds")) {
+            serial = true;
+            delim = if rest.is_empty() {
+                i += 1;
+                args.get(i)?.to_string()
+            } else {
+                rest.to_string()
+            };
+        } else if let Some(rest) = a.strip_prefix("-d") {
+            delim = if rest.is_empty() {
+                i += 1;
+                args.get(i)?.to_string()
+            } else {
+                rest.to_string()
+            };
+        } else if a != "-" {
+            return None;
+        }
+        i += 1;
+    }
+    let first = delim
+        .chars()
+        .next()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    serial.then_some(first)
+}
+
+/// `cut -d X -f N-M` (also `-fN`, `-f N-`): the delimiter and the 1-based field range.
+fn cut_fields(args: &[&str]) -> Option<(char, usize, usize)> {
+    let mut delim = '\t';
+    let mut fields = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        let value = |i: &mut usize, rest: &str| -> Option<String> {
+            if rest.is_empty() {
+                *i += 1;
+                args.get(*i).map(|v| v.to_string())
+            } else {
+                Some(rest.to_string())
+            }
+        };
+        if let Some(rest) = a.strip_prefix("-d") {
+            delim = value(&mut i, rest)?.chars().next()?;
+        } else if let Some(rest) = a.strip_prefix("-f") {
+            fields = Some(value(&mut i, rest)?);
+        } else {
+            return None;
+        }
+        i += 1;
+    }
+    let spec = fields?;
+    let (from, to) = match spec.split_once('-') {
+        Some((f, t)) => (
+            if f.is_empty() { 1 } else { f.parse().ok()? },
+            if t.is_empty() {
+                usize::MAX
+            } else {
+                t.parse().ok()?
+            },
+        ),
+        None => {
+            let n: usize = spec.parse().ok()?;
+            (n, n)
+        }
+    };
+    (from >= 1 && to >= from).then_some((delim, from, to))
+}
+
+/// The separator of a jq filter that joins strings (`join(" ")`, `.[]|…|join(",")`).
+fn jq_join(filter: &str) -> Option<String> {
+    let at = filter.find("join(\"")? + "join(\"".len();
+    let end = filter[at..].find("\")")?;
+    Some(filter[at..at + end].to_string())
+}
+
+/// `sed 'y/abc/xyz/'`: each character of the first set replaced by the same-position one of
+/// the second (the sets must be equally long, as sed requires).
+fn sed_transliterate(script: &str, input: &str) -> Option<String> {
+    let rest = script.strip_prefix('y')?;
+    let delim = rest.chars().next()?;
+    let parts: Vec<&str> = rest[delim.len_utf8()..].split(delim).collect();
+    let (from, to) = match parts.as_slice() {
+        [f, t] | [f, t, ""] => (f.chars().collect::<Vec<_>>(), t.chars().collect::<Vec<_>>()),
+        _ => return None,
+    };
+    if from.len() != to.len() {
+        return None;
+    }
+    Some(
+        input
+            .chars()
+            .map(|c| from.iter().position(|f| *f == c).map_or(c, |i| to[i]))
+            .collect(),
+    )
 }
 
 /// Every string in a JSON document, one per line.
@@ -573,9 +740,59 @@ mod tests {
     }
 
     #[test]
+    fn line_order_joins_fields_and_transliteration_are_followed() {
+        assert_eq!(
+            filtered(&cmd(&["tac"]), "/\n-rf\nrm\n").as_deref(),
+            Some("rm\n-rf\n/\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["sort"]), "b\na\n").as_deref(),
+            Some("a\nb\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["paste", "-sd "]), "rm\n-rf\n/\n").as_deref(),
+            Some("rm -rf /\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["paste", "-s", "-d", " "]), "a\nb").as_deref(),
+            Some("a b\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["cut", "-d", " ", "-f2-"]), "1 curl -s x\n").as_deref(),
+            Some("curl -s x\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["sed", "y/bcd/abc/"]), "sn -sg").as_deref(),
+            Some("sn -sg")
+        );
+        assert_eq!(
+            filtered(&cmd(&["sed", "y/sn/rm/"]), "sn").as_deref(),
+            Some("rm")
+        );
+        assert_eq!(
+            filtered(&cmd(&["jq", "-r", "join(\" \")"]), r#"["rm","-rf","/"]"#).as_deref(),
+            Some("rm -rf /\n")
+        );
+        assert_eq!(
+            filtered(&cmd(&["expand"]), "rm\t~").as_deref(),
+            Some("rm ~")
+        );
+    }
+
+    #[test]
     fn anything_else_stays_unknown() {
         assert_eq!(filtered(&cmd(&["base64"]), "abc"), None, "encoding");
-        assert_eq!(filtered(&cmd(&["sort"]), "b\na"), None);
+        assert_eq!(filtered(&cmd(&["sort", "-k2"]), "b\na"), None);
+        assert_eq!(
+            filtered(&cmd(&["paste", "-d", " "]), "a\nb"),
+            None,
+            "not serial"
+        );
+        assert_eq!(
+            filtered(&cmd(&["sed", "y/ab/x/"]), "ab"),
+            None,
+            "unequal sets"
+        );
         assert_eq!(filtered(&cmd(&["tr", "[:lower:]", "[:upper:]"]), "a"), None);
         assert_eq!(filtered(&cmd(&["base64", "-d"]), "!!!"), None);
         assert_eq!(filtered(&cmd(&["xxd", "-r", "-p"]), "2f6"), None);
@@ -584,7 +801,7 @@ mod tests {
             Some("\n")
         );
         assert_eq!(filtered(&cmd(&["sed", "-n", "s/a//p"]), "abc"), None);
-        assert_eq!(filtered(&cmd(&["cut", "-d:", "-f1"]), "a:b"), None);
+        assert_eq!(filtered(&cmd(&["cut", "-d:", "-f1", "-s"]), "a:b"), None);
     }
 
     #[test]

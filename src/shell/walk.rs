@@ -3788,7 +3788,10 @@ mod tests {
         assert_eq!(reading("ls )\ngit status\nmake test\n"), "local");
         assert_eq!(reading("ls\nif true; then\n  echo a\n"), "open");
         assert_eq!(reading("ls\necho 'unclosed\nmake\n"), "open");
-        assert_eq!(reading("ls | sort | head\nrm -rf build 2>/dev/null\n"), "local");
+        assert_eq!(
+            reading("ls | sort | head\nrm -rf build 2>/dev/null\n"),
+            "local"
+        );
     }
 
     #[test]
