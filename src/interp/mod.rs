@@ -1248,6 +1248,26 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
                     i += 1;
                     continue;
                 }
+                // `sys.argv[1:]`: the arguments from the first on, as a list of strings
+                // (`os.execvp(sys.argv[1], sys.argv[1:])` runs them as a command).
+                n if is_python_argv(n)
+                    && !inputs.argv.is_empty()
+                    && matches!(
+                        (toks.get(i + 1), toks.get(i + 2), toks.get(i + 3), toks.get(i + 4)),
+                        (Some(Tok::Punct('[')), Some(Tok::Num(k)), Some(Tok::Punct(':')), Some(Tok::Punct(']'))) if k == "1"
+                    ) =>
+                {
+                    out.push(Tok::Punct('['));
+                    for (k, a) in inputs.argv.iter().enumerate() {
+                        if k > 0 {
+                            out.push(Tok::Punct(','));
+                        }
+                        out.push(Tok::Str(a.clone()));
+                    }
+                    out.push(Tok::Punct(']'));
+                    i += 5;
+                    continue;
+                }
                 // sys.argv[N], process.argv[N] (node -e: argv[1] is the first argument), ARGV[N], $ARGV[N], arg[N]
                 n if is_python_argv(n) || matches!(n, "ARGV" | "$ARGV" | "arg") => {
                     if let Some(n) = index(1) {

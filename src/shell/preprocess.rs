@@ -37,8 +37,12 @@ pub fn preprocess(src: &str) -> Preprocessed {
             .as_bytes()
             .windows(2)
             .any(|w| matches!(w[1], b'#' | b'[') && (w[0].is_ascii_alphanumeric() || w[0] == b'_'));
+    // A comment alone in backticks is read as empty only outside heredoc bodies (data, or another
+    // language's `#{…}` there).
+    let backtick_comments = !src.contains("<<");
     let needs_backticks = src.contains('`')
-        && (0..src.len()).any(|i| blank_backtick_end(src.as_bytes(), i).is_some());
+        && (0..src.len())
+            .any(|i| blank_backtick_end(src.as_bytes(), i, backtick_comments).is_some());
     if !needs_prefixes
         && !needs_fd_names
         && !needs_fd_tricks
@@ -86,7 +90,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
         blank_semicolons_closing_expansions(&mut bytes);
     }
     if needs_backticks {
-        rewrite_blank_backticks(&mut bytes);
+        rewrite_blank_backticks(&mut bytes, backtick_comments);
     }
     if needs_empty_substitution {
         rewrite_empty_substitutions(&mut bytes);
@@ -356,8 +360,9 @@ fn blank_semicolons_closing_expansions(bytes: &mut [u8]) {
 }
 
 /// The index of the closing backtick when `bytes[open]` opens a backtick substitution holding
-/// only blanks (`` `` ``, `` ` ` ``).
-fn blank_backtick_end(bytes: &[u8], open: usize) -> Option<usize> {
+/// only blanks (`` `` ``, `` ` ` ``) or only a comment on one line (`` `# x` ``: bash reads the
+/// backticks' text, then runs it, and a comment prints nothing — `` r`#`m `` is `rm`).
+fn blank_backtick_end(bytes: &[u8], open: usize, comments: bool) -> Option<usize> {
     if bytes.get(open) != Some(&b'`') {
         return None;
     }
@@ -365,13 +370,24 @@ fn blank_backtick_end(bytes: &[u8], open: usize) -> Option<usize> {
         .iter()
         .take_while(|b| matches!(b, b' ' | b'\t'))
         .count();
-    (bytes.get(open + 1 + blanks) == Some(&b'`')).then_some(open + 1 + blanks)
+    let at = open + 1 + blanks;
+    match bytes.get(at) {
+        Some(b'`') => Some(at),
+        Some(b'#') if comments => {
+            let len = bytes[at..]
+                .iter()
+                .position(|&b| matches!(b, b'`' | b'\n' | b'\\'))?;
+            (bytes[at + len] == b'`').then_some(at + len)
+        }
+        _ => None,
+    }
 }
 
 /// `echo ``; rm -rf /`: tree-sitter-bash cannot read an empty backtick substitution and swallows
-/// the statements after it into one broken word. It becomes `""` (an empty word, as its empty
-/// output is), followed by blanks to keep the length.
-fn rewrite_blank_backticks(bytes: &mut [u8]) {
+/// the statements after it into one broken word. It becomes empty quotes of the same length
+/// (`""""`, or `$''""` for an odd length): an empty word, as its empty output is, and still
+/// glued to the letters around it (`` r` `m `` is `rm`).
+fn rewrite_blank_backticks(bytes: &mut [u8], comments: bool) {
     // Backticks do not nest: they pair up in order, so the first, third, … one opens.
     let mut seen = 0usize;
     scan_unquoted(bytes, |bytes, i| {
@@ -382,12 +398,15 @@ fn rewrite_blank_backticks(bytes: &mut [u8]) {
         if seen.is_multiple_of(2) {
             return None;
         }
-        let end = blank_backtick_end(bytes, i)?;
+        let end = blank_backtick_end(bytes, i, comments)?;
         seen += 1;
-        bytes[i] = b'"';
-        bytes[i + 1] = b'"';
-        for b in &mut bytes[i + 2..=end] {
-            *b = b' ';
+        let mut at = i;
+        if (end + 1 - i) % 2 == 1 {
+            bytes[at..at + 3].copy_from_slice(b"$''");
+            at += 3;
+        }
+        for pair in bytes[at..=end].chunks_mut(2) {
+            pair.copy_from_slice(b"\"\"");
         }
         Some(end)
     });
@@ -1370,7 +1389,19 @@ mod tests {
             super::preprocess("echo ``; rm -rf /").text,
             "echo \"\"; rm -rf /"
         );
-        assert_eq!(super::preprocess("echo `  `; id").text, "echo \"\"  ; id");
+        assert_eq!(super::preprocess("echo `  `; id").text, "echo \"\"\"\"; id");
+        assert_eq!(super::preprocess("r` `m -rf /").text, "r$''m -rf /");
+        // A comment alone in backticks prints nothing: `` r`#`m `` is `rm`.
+        assert_eq!(super::preprocess("r`#`m -rf /").text, "r$''m -rf /");
+        assert_eq!(
+            super::preprocess("dd `# x` of=/dev/sda").text,
+            "dd $''\"\" of=/dev/sda"
+        );
+        // A second line inside the backticks runs: not blanked.
+        assert_eq!(
+            super::preprocess("x `# a\nrm -rf /`").text,
+            "x `# a\nrm -rf /`"
+        );
         // Backticks pair in order: in `a``b` the `` closes one and opens the next.
         assert_eq!(super::preprocess("echo `a``b`").text, "echo `a``b`");
         assert_eq!(super::preprocess("echo `a `b``").text, "echo `a `b\"\"");
