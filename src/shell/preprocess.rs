@@ -1257,6 +1257,11 @@ fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
                     );
                 return (commas > 0 && word_ends).then_some(j);
             }
+            // A plain variable is an element like any other (`{rm,-fr,$HOME}`); `${…}`, `$(…)`
+            // and quotes end the search.
+            b'$' if bytes
+                .get(j + 1)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') => {}
             b' ' | b'\t' | b'\n' | b'{' | b'\'' | b'"' | b'$' | b'`' | b'\\' | b'(' | b')'
             | b';' | b'&' | b'|' | b'<' | b'>' => return None,
             _ => {}
@@ -1495,6 +1500,8 @@ mod tests {
     #[test]
     fn rewrites_brace_lists_in_command_position_only() {
         assert_eq!(preprocess("{rm,-rf,/}").text, " rm -rf / ");
+        assert_eq!(preprocess("{rm,-fr,$HOME}").text, " rm -fr $HOME ");
+        assert_eq!(preprocess("{rm,-fr,${HOME}}").text, "{rm,-fr,${HOME}}");
         assert_eq!(
             neutralize_tests("[ -d / ] && rm -rf /").as_deref(),
             Some(": -d / ] && rm -rf /")
