@@ -857,6 +857,15 @@ impl Walker {
         {
             return;
         }
+        // `r$@m -$@rf /`: the parameter list glued inside a word after a letter or a dash is the
+        // same empty filler (no one writes `name$@` to pass arguments).
+        let glued_inside = matches!(
+            b.frags.last(),
+            Some(Frag::Text { s, .. }) if s.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
+        );
+        if matches!(name, "@" | "*") && !in_dq && self.state.positional.is_none() && glued_inside {
+            return;
+        }
         b.placeholder(format!("${name}"));
     }
 }
