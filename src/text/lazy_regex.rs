@@ -129,7 +129,7 @@ fn full_engine(source: &str) -> Result<regex::Regex, String> {
         // The lazy DFA's cache grows with the variety of text it sees (2 MiB per regex by
         // default): over a long script or batch a few hundred rule regexes would hold hundreds
         // of MiB. A small cache is cleared and refilled instead, at little cost.
-        .dfa_size_limit(1 << 17)
+        .dfa_size_limit(1 << 18)
         .build()
         .map_err(|e| e.to_string())
 }
