@@ -1197,6 +1197,16 @@ fn unalias(name: &str, aliases: &HashMap<String, String>) -> String {
 
 /// Python's `sys.argv` (checked by parts: a quoted `sys.argv` reads like a rule id to the
 /// documentation test).
+/// `items` as string literals separated by commas (the elements of a list).
+fn push_string_list(out: &mut Vec<Tok>, items: &[String]) {
+    for (k, a) in items.iter().enumerate() {
+        if k > 0 {
+            out.push(Tok::Punct(','));
+        }
+        out.push(Tok::Str(a.clone()));
+    }
+}
+
 fn is_python_argv(name: &str) -> bool {
     name.split_once('.') == Some(("sys", "argv"))
 }
@@ -1239,12 +1249,7 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
                     if name == "ARGV" && out.last() == Some(&Tok::Punct('*')) {
                         out.pop();
                     }
-                    for (k, a) in inputs.argv.iter().enumerate() {
-                        if k > 0 {
-                            out.push(Tok::Punct(','));
-                        }
-                        out.push(Tok::Str(a.clone()));
-                    }
+                    push_string_list(&mut out, &inputs.argv);
                     i += 1;
                     continue;
                 }
@@ -1258,12 +1263,7 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
                     ) =>
                 {
                     out.push(Tok::Punct('['));
-                    for (k, a) in inputs.argv.iter().enumerate() {
-                        if k > 0 {
-                            out.push(Tok::Punct(','));
-                        }
-                        out.push(Tok::Str(a.clone()));
-                    }
+                    push_string_list(&mut out, &inputs.argv);
                     out.push(Tok::Punct(']'));
                     i += 5;
                     continue;

@@ -54,24 +54,23 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
                     .collect(),
             );
         }
-        // `cut -d' ' -f2-`: a field range of every line.
-        ("cut", a) if cut_fields(a).is_some() => {
-            let (delim, from, to) = cut_fields(a)?;
-            let mut out = String::new();
-            for line in input.lines() {
-                let fields: Vec<&str> = line.split(delim).collect();
-                if fields.len() == 1 {
-                    out.push_str(line);
-                } else {
-                    let end = to.min(fields.len());
-                    out.push_str(&fields[(from - 1).min(end)..end].join(&delim.to_string()));
-                }
-                out.push('\n');
-            }
-            return Some(out);
-        }
-        // `cut -c3-`, `cut -c 2-9`: a character range of every line.
+        // `cut -d' ' -f2-`: a field range of every line; `cut -c3-`, `cut -c 2-9`: a character
+        // range of every line.
         ("cut", a) => {
+            if let Some((delim, from, to)) = cut_fields(a) {
+                let mut out = String::new();
+                for line in input.lines() {
+                    let fields: Vec<&str> = line.split(delim).collect();
+                    if fields.len() == 1 {
+                        out.push_str(line);
+                    } else {
+                        let end = to.min(fields.len());
+                        out.push_str(&fields[(from - 1).min(end)..end].join(&delim.to_string()));
+                    }
+                    out.push('\n');
+                }
+                return Some(out);
+            }
             let spec = match a {
                 [c] => c.strip_prefix("-c")?,
                 ["-c", c] => c,
@@ -102,7 +101,7 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             return Some(input.to_string());
         }
         ("m4", []) => return Some(input.to_string()),
-        // Line order and joins: `tac`, `sort`, `paste -s -d' '`, `expand`.
+        // Line order and tabs: `tac`, `sort`, `expand`.
         ("tac", []) => {
             let mut out = String::new();
             for line in input.lines().rev() {
@@ -120,16 +119,17 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             }
             return Some(lines.iter().map(|l| format!("{l}\n")).collect());
         }
-        ("paste", a) if paste_serial(a).is_some() => {
+        ("expand" | "unexpand", []) => return Some(input.replace('\t', " ")),
+        // Copies of the input: `paste -`, `tee` with no file, `dd` without options that change
+        // bytes, `iconv` between encodings the text survives, awk's `1` / `{print}`.
+        ("paste", [] | ["-"]) | ("tee", []) | ("cat", ["-"]) => return Some(input.to_string()),
+        // `paste -s -d' '`: every line joined into one.
+        ("paste", a) => {
             let delim = paste_serial(a)?;
             let mut out = input.lines().collect::<Vec<_>>().join(&delim);
             out.push('\n');
             return Some(out);
         }
-        ("expand" | "unexpand", []) => return Some(input.replace('\t', " ")),
-        // Copies of the input: `paste -`, `tee` with no file, `dd` without options that change
-        // bytes, `iconv` between encodings the text survives, awk's `1` / `{print}`.
-        ("paste", [] | ["-"]) | ("tee", []) | ("cat", ["-"]) => return Some(input.to_string()),
         ("dd", a)
             if a.iter()
                 .all(|x| x.starts_with("status=") || x.starts_with("bs=")) =>
@@ -221,6 +221,17 @@ fn leading_number(line: &str) -> i64 {
     digits.parse().unwrap_or(i64::MIN)
 }
 
+/// A short option's value: glued to it (`-d,`, the `rest` after the letter) or the next word,
+/// which `i` then moves past.
+fn option_value(args: &[&str], i: &mut usize, rest: &str) -> Option<String> {
+    if rest.is_empty() {
+        *i += 1;
+        args.get(*i).map(|v| v.to_string())
+    } else {
+        Some(rest.to_string())
+    }
+}
+
 /// `paste -s` with its delimiter (`-sd' '`, `-s -d ,`; a tab when none): the lines joined.
 fn paste_serial(args: &[&str]) -> Option<String> {
     let mut serial = false;
@@ -232,19 +243,9 @@ fn paste_serial(args: &[&str]) -> Option<String> {
             serial = true;
         } else if let Some(rest) = a.strip_prefix("-sd").or_else(|| a.strip_prefix("-ds")) {
             serial = true;
-            delim = if rest.is_empty() {
-                i += 1;
-                args.get(i)?.to_string()
-            } else {
-                rest.to_string()
-            };
+            delim = option_value(args, &mut i, rest)?;
         } else if let Some(rest) = a.strip_prefix("-d") {
-            delim = if rest.is_empty() {
-                i += 1;
-                args.get(i)?.to_string()
-            } else {
-                rest.to_string()
-            };
+            delim = option_value(args, &mut i, rest)?;
         } else if a != "-" {
             return None;
         }
@@ -265,18 +266,10 @@ fn cut_fields(args: &[&str]) -> Option<(char, usize, usize)> {
     let mut i = 0;
     while i < args.len() {
         let a = args[i];
-        let value = |i: &mut usize, rest: &str| -> Option<String> {
-            if rest.is_empty() {
-                *i += 1;
-                args.get(*i).map(|v| v.to_string())
-            } else {
-                Some(rest.to_string())
-            }
-        };
         if let Some(rest) = a.strip_prefix("-d") {
-            delim = value(&mut i, rest)?.chars().next()?;
+            delim = option_value(args, &mut i, rest)?.chars().next()?;
         } else if let Some(rest) = a.strip_prefix("-f") {
-            fields = Some(value(&mut i, rest)?);
+            fields = Some(option_value(args, &mut i, rest)?);
         } else {
             return None;
         }

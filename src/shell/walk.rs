@@ -218,12 +218,12 @@ fn chunk_reading(tree: Option<Tree>, text: &str) -> ChunkReading {
             ChunkReading::LocalError
         };
     }
+    // A missing token anywhere, or an error reaching the chunk's end.
     let end = text.trim_end().len();
-    let reaches_end = first_in_error_subtrees(root, |n| {
-        (n.is_error() || n.is_missing()) && n.end_byte() >= end
-    })
-    .is_some();
-    if reaches_end || first_missing(root).is_some() {
+    let open = first_in_error_subtrees(root, |n| {
+        n.is_missing() || (n.is_error() && n.end_byte() >= end)
+    });
+    if open.is_some() {
         ChunkReading::Open
     } else {
         ChunkReading::LocalError
