@@ -1489,10 +1489,13 @@ fn curl_config_options(text: &str) -> Vec<(String, String)> {
 fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
     let file = match opt {
         "-T" | "--upload-file" | "--post-file" | "--body-file" => Some(value),
+        // A value with no name (`-F @FILE`) is refused by curl today; judged as the upload it
+        // asks for all the same.
         "-F" | "--form" => value
             .split_once("=@")
             .or(value.split_once("=<"))
-            .map(|x| x.1),
+            .map(|x| x.1)
+            .or_else(|| value.strip_prefix('@')),
         // `--data-urlencode name@FILE` reads the file.
         "--data-urlencode" => value.strip_prefix('@').or_else(|| {
             value

@@ -105,6 +105,10 @@ pub struct SinkSpec {
     /// Join the rest into one shell string instead of an argv.
     #[serde(default)]
     pub join: bool,
+    /// Options binding a host path into the place the command runs, `SRC[:DST]` (`rest`):
+    /// `systemd-nspawn --bind=/:/host … rm -rf /host` deletes the host's root.
+    #[serde(default)]
+    pub bind_options: Vec<String>,
     /// The first positional must be one of these verbs.
     #[serde(default)]
     pub subcommands: Vec<String>,
@@ -1730,6 +1734,7 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     }
     let place = Place {
         label: spec.runs.clone(),
+        mounts: bind_mounts(spec, &args[..from.min(args.len())]),
         ..Place::default()
     };
     // `xterm -e 'rm -rf ~'`: a single argument with blanks is a command line.
@@ -1747,6 +1752,29 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     } else {
         push(Code::Argv(rest), place);
     }
+}
+
+/// `(inside path, host path)` of every `--bind SRC[:DST]` among a wrapper's own options; without
+/// a DST the host path appears at the same place.
+fn bind_mounts(spec: &SinkSpec, options: &[Word]) -> Vec<(String, String)> {
+    let mut mounts = Vec::new();
+    for (i, a) in options.iter().enumerate() {
+        let value = match a.text.split_once('=') {
+            Some((name, v)) if spec.bind_options.iter().any(|o| o == name) => v,
+            _ if spec.bind_options.contains(&a.text) => match options.get(i + 1) {
+                Some(v) => v.text.as_str(),
+                None => continue,
+            },
+            _ => continue,
+        };
+        let mut parts = value.split(':');
+        let Some(src) = parts.next().filter(|s| s.starts_with('/')) else {
+            continue;
+        };
+        let dst = parts.next().filter(|d| d.starts_with('/')).unwrap_or(src);
+        mounts.push((dst.to_string(), src.to_string()));
+    }
+    mounts
 }
 
 fn first_arg(spec: &SinkSpec, args: &[Word], push: &mut Push) {
