@@ -20,8 +20,13 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
             if (i > 0 && !is_option) || !w.subs.is_empty() || w.dynamic {
                 continue; // substitution placeholders (`$(…)`) are not typed text
             }
-            let odd: Vec<char> = w
-                .text
+            // `--message=Исправлена ошибка`: the value after `=` is data like any argument;
+            // only the option's name is typed as a flag.
+            let typed = match w.text.split_once('=') {
+                Some((name, _)) if i > 0 => name,
+                _ => w.text.as_str(),
+            };
+            let odd: Vec<char> = typed
                 .chars()
                 .filter(|c| ascii_lookalike(*c).is_some())
                 .collect();

@@ -4,6 +4,7 @@
 
 pub use super::domain_forms::registrable;
 use super::domain_forms::{ascii_skeleton, first_label, ocr_fold, owner_in, suffix_of};
+use unicode_normalization::UnicodeNormalization;
 use unicode_security::confusable_detection::skeleton;
 
 /// The popular-domain list (tests compare it with the build-time tables).
@@ -83,6 +84,21 @@ pub fn skeleton_of(s: &str) -> String {
         .to_lowercase()
 }
 
+/// [`skeleton_of`] the text with its accents removed: UTS #39 keeps `í`, `ā` and `u` + U+0307
+/// distinct from `i`, `a` and `u`, but in a host imitating a popular one (`gíthub.com`) they
+/// are read past as the plain letter.
+fn bare_skeleton_of(s: &str) -> String {
+    if s.is_ascii() {
+        return ascii_skeleton(s);
+    }
+    let bare: String = s
+        .to_lowercase()
+        .nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .collect();
+    skeleton_of(&bare)
+}
+
 /// Names under suffixes that only resolve inside a network (RFC 6762, RFC 8375, RFC 6761, common
 /// private conventions): they cannot be registered by anyone to imitate a brand.
 fn internal_name(host: &str) -> bool {
@@ -137,7 +153,7 @@ impl Popular {
         let uni_reg = unicode_registrable(unicode_host, ascii_host, &reg);
         let reg_owner = owner_of(&reg);
         let same_owner = |other: Option<u16>| reg_owner.is_some() && reg_owner == other;
-        let skel = skeleton_of(&uni_reg);
+        let skel = bare_skeleton_of(&uni_reg);
         if let Some(d) = POPULAR_BY_SKELETON
             .binary_search_by(|(k, _)| (*k).cmp(skel.as_str()))
             .ok()
@@ -334,6 +350,16 @@ mod tests {
         assert!(
             matches!(p.imitation("xn--gthub-n4a.com", "gіthub.com"), Some(Imitation::Homograph(d)) if d == "github.com")
         );
+        // Accented Latin letters and combining marks are read past in a host.
+        let accented = idna::domain_to_ascii("gíthub.com").unwrap();
+        assert!(
+            matches!(p.imitation(&accented, "gíthub.com"), Some(Imitation::Homograph(d)) if d == "github.com")
+        );
+        assert_eq!(
+            bare_skeleton_of("githu\u{307}b.com"),
+            skeleton_of("github.com")
+        );
+        assert_eq!(bare_skeleton_of("café"), skeleton_of("cafe"));
     }
 
     #[test]

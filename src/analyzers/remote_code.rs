@@ -1090,12 +1090,20 @@ fn loaded_file(cmd: &Command) -> Option<&str> {
             .map(|a| a.text.as_str())
     };
     match cmd.name() {
+        // `java -jar x.jar`, or a single source file (`java Main.java`).
         "java" => args
             .iter()
             .position(|a| a.text == "-jar")
             .and_then(|i| args.get(i + 1))
-            .map(|a| a.text.as_str()),
-        "insmod" | "wine" | "wine64" | "mono" | "wasmtime" | "wasmer" => operand(0),
+            .map(|a| a.text.as_str())
+            .or_else(|| operand(0).filter(|f| f.ends_with(".java"))),
+        "insmod" | "wine" | "wine64" | "mono" | "wasmtime" | "wasmer" | "Rscript" | "jshell" => {
+            operand(0)
+        }
+        // A makefile, an awk program, a gdb command file or a vim script named by an option.
+        _ if program_file_option(cmd).is_some() => program_file_option(cmd),
+        // `deno run -A a.ts`, `bun run x.ts`: the first operand after the subcommand.
+        "deno" | "bun" if args.first().is_some_and(|a| a.text == "run") => operand(1),
         "go" if args.first().is_some_and(|a| a.text == "run") => {
             operand(1).filter(|f| f.ends_with(".go"))
         }
@@ -1142,6 +1150,34 @@ fn loaded_file(cmd: &Command) -> Option<&str> {
         }
         _ => None,
     }
+}
+
+/// The program file an option names: `make -f FILE`, `awk -f FILE`, `gdb -x FILE`, `vim -S FILE`.
+fn program_file_option(cmd: &Command) -> Option<&str> {
+    let opts: &[&str] = match cmd.name() {
+        "make" | "gmake" => &["-f", "--file", "--makefile"],
+        "awk" | "gawk" | "mawk" | "nawk" => &["-f", "--file"],
+        "gdb" => &["-x", "--command", "-ix", "--init-command"],
+        "vim" | "nvim" | "vi" => &["-S"],
+        _ => return None,
+    };
+    let args = cmd.args();
+    args.iter().enumerate().find_map(|(k, a)| {
+        let t = a.text.as_str();
+        if opts.contains(&t) {
+            return args.get(k + 1).map(|v| v.text.as_str());
+        }
+        // `-fFILE`, `--file=FILE`.
+        opts.iter().find_map(|o| {
+            let v = t.strip_prefix(o)?;
+            let v = if o.starts_with("--") {
+                v.strip_prefix('=')?
+            } else {
+                v
+            };
+            (!v.is_empty()).then_some(v)
+        })
+    })
 }
 
 /// A call that runs the code of a file named by a literal path, in interpreter one-liners.
@@ -1474,14 +1510,27 @@ fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
         }
         return (files, dirs);
     }
+    // httpie's `--download` and FreeBSD's `fetch` save under the URL's last name; their URLs
+    // may have no scheme (`https --download get.example.io/setup.sh`).
+    let httpie_download = matches!(cmd.name(), "http" | "https" | "xh" | "xhs")
+        && args
+            .iter()
+            .any(|a| a.text == "--download" || a.text == "-d");
     let url_base = args
         .iter()
         .find(|a| a.text.contains("://"))
+        .or_else(|| {
+            (httpie_download || cmd.name() == "fetch").then(|| {
+                args.iter().find(|a| {
+                    !a.text.starts_with('-') && a.text.contains('.') && a.text.contains('/')
+                })
+            })?
+        })
         .and_then(|u| u.text.rsplit('/').next())
         .filter(|b| !b.is_empty())
         .map(|b| b.split('?').next().unwrap_or(b).to_string());
     let curl = cmd.name() == "curl";
-    let mut remote_name = cmd.name() == "wget";
+    let mut remote_name = matches!(cmd.name(), "wget" | "wget2" | "fetch") || httpie_download;
     let mut dir: Option<String> = None;
     let mut i = 0;
     while i < args.len() {
@@ -1514,7 +1563,7 @@ fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
             let last = bundle.chars().last().unwrap_or(' ');
             let (file_opt, dir_opt) = match cmd.name() {
                 "curl" => ('o', ' '),
-                "wget" => ('O', 'P'),
+                "wget" | "wget2" => ('O', 'P'),
                 "aria2c" => ('o', 'd'),
                 _ => ('o', ' '),
             };
@@ -1553,7 +1602,47 @@ fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
     (files, dirs)
 }
 
+/// The same path as written twice: `./f` and `f`, `$HOME/f`, `${HOME}/f` and `~/f`.
 fn same_file(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.trim_start_matches("./").to_string();
+    let norm = |s: &str| {
+        let s = s.trim_start_matches("./");
+        match s
+            .strip_prefix("$HOME")
+            .or_else(|| s.strip_prefix("${HOME}"))
+            .filter(|r| r.is_empty() || r.starts_with('/'))
+        {
+            Some(rest) => format!("~{rest}"),
+            None => s.to_string(),
+        }
+    };
     norm(a) == norm(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_path_written_two_ways_is_one_file() {
+        assert!(same_file("$HOME/i.sh", "~/i.sh"));
+        assert!(same_file("${HOME}/bin/x", "~/bin/x"));
+        assert!(same_file("./i.sh", "i.sh"));
+        assert!(!same_file("$HOMEX/i.sh", "~/i.sh"));
+        assert!(!same_file("/tmp/a", "/tmp/b"));
+    }
+
+    #[test]
+    fn program_files_named_by_options() {
+        let cmd = |s: &str| crate::shell::analyze(s).commands.remove(0);
+        let c = cmd("make -f build.mk install");
+        assert_eq!(program_file_option(&c), Some("build.mk"));
+        let c = cmd("gawk --file=t.awk /etc/passwd");
+        assert_eq!(program_file_option(&c), Some("t.awk"));
+        let c = cmd("gdb -batch -x /tmp/g");
+        assert_eq!(program_file_option(&c), Some("/tmp/g"));
+        let c = cmd("vim -S /tmp/x.vim -c q");
+        assert_eq!(program_file_option(&c), Some("/tmp/x.vim"));
+        assert_eq!(program_file_option(&cmd("make -j4")), None);
+        assert_eq!(program_file_option(&cmd("awk '{print $1}' f")), None);
+    }
 }

@@ -210,7 +210,11 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
             });
             continue;
         }
-        if usage == Use::Connect || (name == "git" && value.contains('@') && value.contains(':')) {
+        // git's scp-like address: `git@host:path`, or `host:path` with a dotted host.
+        let scp_like = value
+            .split_once(':')
+            .is_some_and(|(h, _)| h.contains('@') || h.contains('.') && !h.contains('/'));
+        if usage == Use::Connect || (name == "git" && scp_like) {
             if usage == Use::Connect && !names_a_host(name, args, i) {
                 continue;
             }

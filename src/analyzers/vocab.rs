@@ -17,6 +17,7 @@ pub const FETCHERS: &[&str] = &[
     "xh",
     "xhs",
     "aria2c",
+    "wget2",
     "nc",
     "ncat",
     "netcat",
@@ -164,6 +165,15 @@ pub fn is_fetcher(cmd: &Command) -> bool {
             };
         }
         _ => {}
+    }
+    // `python3 -m urllib.request URL`: the standard library's downloader prints the body.
+    if name.starts_with("python")
+        && cmd
+            .args()
+            .windows(2)
+            .any(|w| w[0].text == "-m" && w[1].text == "urllib.request")
+    {
+        return true;
     }
     // An interpreter one-liner that names a URL and a fetch call (`python3 -c '…urlopen("https://…")…'`,
     // `perl -MLWP::Simple -e 'getprint "http://…"'`, `node -e 'fetch("https://…")…'`): its

