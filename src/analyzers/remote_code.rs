@@ -1307,10 +1307,23 @@ fn pipeline_taint(script: &Script, cmd: &Command) -> Option<Taint> {
 /// The directory a `tar x…` reading its archive from stdin extracts into (`-C DIR`, or the
 /// working directory).
 fn extraction_dir(cmd: &Command) -> Option<String> {
-    if !matches!(cmd.name(), "tar" | "bsdtar" | "gtar") {
-        return None;
-    }
     let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
+    match cmd.name() {
+        // `cpio -idm` unpacks its stdin into the working directory (`-D DIR` elsewhere).
+        "cpio" => {
+            let extracts = args.iter().any(|a| {
+                *a == "--extract" || a.starts_with('-') && !a.starts_with("--") && a.contains('i')
+            });
+            return extracts
+                .then(|| value_after(&args, &["-D", "--directory"]).unwrap_or_else(|| ".".into()));
+        }
+        // `unzip - -d DIR` (busybox reads the archive from stdin).
+        "unzip" if args.first() == Some(&"-") => {
+            return Some(value_after(&args, &["-d"]).unwrap_or_else(|| ".".into()));
+        }
+        "tar" | "bsdtar" | "gtar" => {}
+        _ => return None,
+    }
     let bundle = args.first().filter(|a| !a.starts_with("--"))?;
     let reads_stdin = !bundle.contains('f')
         || (bundle.ends_with('f') && args.get(1) == Some(&"-"))
@@ -1530,7 +1543,8 @@ fn download_targets(cmd: &Command) -> (Vec<String>, Vec<String>) {
         .filter(|b| !b.is_empty())
         .map(|b| b.split('?').next().unwrap_or(b).to_string());
     let curl = cmd.name() == "curl";
-    let mut remote_name = matches!(cmd.name(), "wget" | "wget2" | "fetch") || httpie_download;
+    let mut remote_name =
+        matches!(cmd.name(), "wget" | "wget2" | "fetch" | "aria2c") || httpie_download;
     let mut dir: Option<String> = None;
     let mut i = 0;
     while i < args.len() {
