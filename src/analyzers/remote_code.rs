@@ -3,7 +3,9 @@
 //! here-string, `sh -c`, `eval`, or a file downloaded and then run.
 
 use super::urls::HostIndex;
-use super::vocab::{executes_stdin, is_bucket_object, is_code_runner, is_decoder, is_fetcher};
+use super::vocab::{
+    executes_stdin, is_bucket_object, is_code_runner, is_decoder, is_fetcher, is_interpreter,
+};
 use super::Hit;
 use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
 use crate::shell::nested::{shell_invocation, ShellInvocation, SHELLS};
@@ -1065,6 +1067,16 @@ fn run_target(cmd: &Command) -> Option<&str> {
     if let Some(file) = loaded_file(cmd) {
         return Some(file);
     }
+    // `python3 -m runpy FILE`: the standard library's runner of a file.
+    if is_interpreter(cmd.name()) {
+        let args = cmd.args();
+        if let Some(k) = args
+            .windows(2)
+            .position(|w| w[0].text == "-m" && w[1].text == "runpy")
+        {
+            return args.get(k + 2).map(|a| a.text.as_str());
+        }
+    }
     if is_code_runner(cmd.name()) || matches!(cmd.name(), "source" | ".") {
         return cmd
             .args()
@@ -1214,6 +1226,9 @@ fn url_runner(cmd: &Command) -> Option<&str> {
             _ => return None,
         },
         "npx" | "bunx" | "uvx" | "pnpx" | "jbang" => &args,
+        // `java https://…/Main.java`, `jshell URL`, `dotnet script URL`: source run from the address.
+        "java" | "jshell" => &args,
+        "dotnet" if args.first() == Some(&"script") => &args[1..],
         // `uv run URL` is unwrapped like `uv run CMD`: the program left is the address itself.
         _ => {
             let written = cmd.invoked_as.as_deref()?;
@@ -1223,8 +1238,10 @@ fn url_runner(cmd: &Command) -> Option<&str> {
     };
     // A forge's repository given to a package runner is a source reference (supply warns);
     // deno, bun, `uv run` and jbang run the file at the address itself.
-    let script_runner = matches!(cmd.name(), "deno" | "bun" | "jbang")
-        || (cmd.name() == "uv" && args.first() == Some(&"run"));
+    let script_runner = matches!(
+        cmd.name(),
+        "deno" | "bun" | "jbang" | "java" | "jshell" | "dotnet"
+    ) || (cmd.name() == "uv" && args.first() == Some(&"run"));
     let packages = !script_runner;
     let url = |a: &str| {
         let a = a.strip_prefix("git+").unwrap_or(a);

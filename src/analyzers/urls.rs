@@ -249,6 +249,32 @@ fn targets(cmd: &Command) -> Vec<Target<'_>> {
 /// has a dot or a port.
 fn image_registries(cmd: &Command) -> Vec<Target<'_>> {
     let args = cmd.args();
+    // `docker login ghcr.іo -u x --password-stdin`: the registry a credential is handed to.
+    let login = matches!(
+        cmd.name(),
+        "docker" | "podman" | "nerdctl" | "buildah" | "skopeo"
+    ) && args.first().is_some_and(|a| a.text == "login");
+    if login {
+        let mut k = 1;
+        while k < args.len() {
+            let t = args[k].text.as_str();
+            if matches!(t, "-u" | "--username" | "-p" | "--password") {
+                k += 2;
+            } else if t.starts_with('-') {
+                k += 1;
+            } else {
+                let host = t.split_once("://").map_or(t, |x| x.1);
+                let host = host.split('/').next().unwrap_or(host);
+                return vec![Target {
+                    word: &args[k],
+                    raw: format!("https://{host}/"),
+                    usage: Use::Fetched,
+                    has_scheme: false,
+                }];
+            }
+        }
+        return Vec::new();
+    }
     let pulls = matches!(cmd.name(), "docker" | "podman" | "nerdctl")
         && args
             .first()
