@@ -5,6 +5,7 @@
 use super::urls::HostIndex;
 use super::vocab::{
     executes_stdin, is_bucket_object, is_code_runner, is_decoder, is_fetcher, is_interpreter,
+    module_args,
 };
 use super::Hit;
 use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
@@ -1069,12 +1070,8 @@ fn run_target(cmd: &Command) -> Option<&str> {
     }
     // `python3 -m runpy FILE`: the standard library's runner of a file.
     if is_interpreter(cmd.name()) {
-        let args = cmd.args();
-        if let Some(k) = args
-            .windows(2)
-            .position(|w| w[0].text == "-m" && w[1].text == "runpy")
-        {
-            return args.get(k + 2).map(|a| a.text.as_str());
+        if let Some(rest) = module_args(cmd, "runpy") {
+            return rest.first().map(|a| a.text.as_str());
         }
     }
     if is_code_runner(cmd.name()) || matches!(cmd.name(), "source" | ".") {
@@ -1094,6 +1091,10 @@ fn run_target(cmd: &Command) -> Option<&str> {
 /// archive, a kernel module, a Go source file, a Windows program under Wine, a package file
 /// pip installs, or the `Makefile` a bare `make` reads.
 fn loaded_file(cmd: &Command) -> Option<&str> {
+    // A makefile, an awk program, a gdb command file or a vim script named by an option.
+    if let Some(file) = program_file_option(cmd) {
+        return Some(file);
+    }
     let args = cmd.args();
     let operand = |from: usize| {
         args.iter()
@@ -1112,8 +1113,6 @@ fn loaded_file(cmd: &Command) -> Option<&str> {
         "insmod" | "wine" | "wine64" | "mono" | "wasmtime" | "wasmer" | "Rscript" | "jshell" => {
             operand(0)
         }
-        // A makefile, an awk program, a gdb command file or a vim script named by an option.
-        _ if program_file_option(cmd).is_some() => program_file_option(cmd),
         // `deno run -A a.ts`, `bun run x.ts`: the first operand after the subcommand.
         "deno" | "bun" if args.first().is_some_and(|a| a.text == "run") => operand(1),
         "go" if args.first().is_some_and(|a| a.text == "run") => {

@@ -120,6 +120,15 @@ pub fn is_bucket_object(program: &str, t: &str) -> bool {
 pub const SSH_VALUED_FLAGS: &str = "bcDEeFIiJLlmOopQRSWwBPM";
 
 /// Is this command a network fetch?
+/// The arguments after `-m MODULE` (`python3 -m runpy FILE`), when the command runs that module.
+pub fn module_args<'a>(cmd: &'a Command, module: &str) -> Option<&'a [crate::shell::Word]> {
+    let args = cmd.args();
+    let k = args
+        .windows(2)
+        .position(|w| w[0].text == "-m" && w[1].text == module)?;
+    Some(&args[k + 2..])
+}
+
 pub fn is_fetcher(cmd: &Command) -> bool {
     let name = cmd.name().to_ascii_lowercase();
     if FETCHERS.contains(&name.as_str()) || DNS_LOOKUPS.contains(&name.as_str()) {
@@ -167,12 +176,7 @@ pub fn is_fetcher(cmd: &Command) -> bool {
         _ => {}
     }
     // `python3 -m urllib.request URL`: the standard library's downloader prints the body.
-    if name.starts_with("python")
-        && cmd
-            .args()
-            .windows(2)
-            .any(|w| w[0].text == "-m" && w[1].text == "urllib.request")
-    {
+    if name.starts_with("python") && module_args(cmd, "urllib.request").is_some() {
         return true;
     }
     // An interpreter one-liner that names a URL and a fetch call (`python3 -c '…urlopen("https://…")…'`,

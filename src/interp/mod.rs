@@ -226,6 +226,9 @@ fn vocab(lang: Lang) -> Option<&'static Vocab> {
 /// with an unknown directory while `["rm", "-rf", d]` is a delete of an unknown target.
 pub const UNKNOWN_ARG: &str = "\u{1}unknown\u{1}";
 
+/// How an [`UNKNOWN_ARG`] is written for the shell layer: a variable no input sets.
+pub const UNKNOWN_ARG_SHELL: &str = "$RUNTIME_VALUE";
+
 /// Something the snippet runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Run {
@@ -2215,7 +2218,7 @@ fn in_directory(r: &mut Report, dir: &str, runs_at: usize, deletes_at: usize, wr
     let join = |p: &str| join_dir(dir, p);
     let quoted = |w: &str| -> String {
         if w == UNKNOWN_ARG {
-            "\"$RUNTIME_VALUE\"".to_string()
+            format!("\"{UNKNOWN_ARG_SHELL}\"")
         } else if !w.is_empty()
             && w.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "/._-~=+:,@".contains(c))

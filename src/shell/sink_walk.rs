@@ -299,7 +299,7 @@ impl Walker {
                         .into_iter()
                         .map(|t| match t.as_str() {
                             interp::UNKNOWN_ARG => Word {
-                                text: "$RUNTIME_VALUE".into(),
+                                text: interp::UNKNOWN_ARG_SHELL.into(),
                                 dynamic: true,
                                 quoted: true,
                                 span: code.span,
