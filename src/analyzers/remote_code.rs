@@ -25,6 +25,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     substitutions_into_code(script, &mut hits);
     download_then_run(script, &mut hits);
     output_into_shell(script, &mut hits);
+    coprocess_into_shell(script, &mut hits);
     for e in &script.effects {
         if e.kind == EffectKind::FetchExec {
             hits.push(Hit {
@@ -250,6 +251,35 @@ fn output_into_shell(script: &Script, hits: &mut Vec<Hit>) {
     }
 }
 
+/// `coproc curl URL; bash <&${COPROC[0]}`: a shell whose input is a descriptor named by a variable
+/// (a coprocess's, or one opened with `exec {fd}<…`) in the same input as a download that writes
+/// to its standard output — the download's text is what the shell reads.
+fn coprocess_into_shell(script: &Script, hits: &mut Vec<Hit>) {
+    let Some(fetch) = script
+        .commands
+        .iter()
+        .find(|c| is_fetcher(c) && !c.redirects.iter().any(|r| r.writes()) && c.pipes.is_empty())
+    else {
+        return;
+    };
+    for cmd in &script.commands {
+        let reads_variable_fd = cmd.redirects.iter().any(|r| {
+            r.op == "<&" && r.fd.is_none_or(|fd| fd == 0) && r.target.text.starts_with('$')
+        });
+        if reads_variable_fd && executes_stdin(cmd) {
+            hits.push(Hit {
+                rule_id: "remote.pipe-to-shell",
+                span: cmd.span,
+                detail: Some(format!(
+                    "`{}` reads the output of `{}` through a coprocess descriptor",
+                    cmd.name(),
+                    fetch.name()
+                )),
+            });
+        }
+    }
+}
+
 /// `bash <(curl …)`, `sh -c "$(curl …)"`, `eval "$(… | base64 -d)"`, `sh <<< "$(curl …)"`.
 fn substitutions_into_code(script: &Script, hits: &mut Vec<Hit>) {
     for cmd in &script.commands {
@@ -469,6 +499,21 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             }
         }
         if let Some((archive, dir)) = extraction(cmd) {
+            // `bsdtar -xf <(curl -sL …/t.tgz) -C /tmp/t`: the archive is a download read
+            // through a process substitution.
+            let from_process = cmd
+                .args()
+                .iter()
+                .filter(|w| {
+                    w.subs
+                        .iter()
+                        .any(|&s| script.substitutions[s].kind == SubstKind::ProcessIn)
+                })
+                .find_map(|w| word_taint(script, w));
+            if let Some(t) = from_process {
+                written.push((dir, true, i, t));
+                continue;
+            }
             if let Some(&(_, _, from, t)) = written
                 .iter()
                 .find(|(f, is_dir, _, _)| !is_dir && same_file(f, &archive))

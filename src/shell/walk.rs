@@ -1945,9 +1945,19 @@ impl Walker {
         if let Some(v) = value_node.filter(|v| v.kind() == "array" && self.track_state) {
             // `a=(rm -rf /)`, `a+=(x)`: remember the elements.
             let mut elems: Vec<Word> = Vec::new();
+            // Nodes with no blank between them are one element: tree-sitter-bash splits
+            // `[2]=$HOME/` into `[2]=$` and `HOME/`.
+            let mut group: Vec<Node> = Vec::new();
             for c in named_children(v) {
-                elems.extend(self.words(c, src));
+                let apart =
+                    |p: &Node| p.end_byte() != c.start_byte() || p.is_error() || c.is_error();
+                if group.last().is_some_and(apart) {
+                    elems.extend(self.words_group(&group, src));
+                    group.clear();
+                }
+                group.push(c);
             }
+            elems.extend(self.words_group(&group, src));
             // `a=([0]=rm [1]=-rf [2]=/)`: numbered elements take their places (in index order,
             // as `${a[@]}` lists them); `m=([k]=/etc)`: other keys are kept as `NAME[KEY]`.
             let mut placed: std::collections::BTreeMap<i64, Word> = Default::default();
