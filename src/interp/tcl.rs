@@ -24,11 +24,18 @@ fn analyze_at(code: &str, depth: usize) -> Report {
     let mut eval = false;
     let mut reads_socket = false;
     let mut secrets = false;
+    // Loop variables over a glob: `foreach d [glob -directory / *]` → ("d", "/*").
+    let mut globbed: Vec<(String, String)> = Vec::new();
     for stmt in &stmts {
         let words = tcl_words(stmt);
         let Some(verb) = words.first().map(String::as_str) else {
             continue;
         };
+        if verb == "foreach" && words.len() >= 3 {
+            if let Some(path) = glob_path(&words[2]) {
+                globbed.push((words[1].clone(), path));
+            }
+        }
         if words.iter().any(|w| names_secret_file(w)) {
             secrets = true;
         }
@@ -77,6 +84,10 @@ fn analyze_at(code: &str, depth: usize) -> Report {
             "file" if words.get(1).map(String::as_str) == Some("delete") => {
                 let force = words.iter().any(|w| w == "-force");
                 for path in words[2..].iter().filter(|w| !w.starts_with('-')) {
+                    let loop_var = globbed
+                        .iter()
+                        .find(|(v, _)| path.trim_matches('"') == format!("${v}"));
+                    let path = loop_var.map_or(path, |(_, p)| p);
                     if force {
                         r.deletes
                             .push((tcl_path(path), "file delete -force".into()));
@@ -239,6 +250,34 @@ fn tcl_words(stmt: &str) -> Vec<String> {
 }
 
 /// A Tcl path word as the shell layer writes it: `$env(HOME)` and `$::env(HOME)` as `~`.
+/// The paths a `[glob …]` word lists, as one shell glob: `[glob -directory / *]` → `/*`,
+/// `[glob -nocomplain $env(HOME)/*]` → `~/*`.
+fn glob_path(word: &str) -> Option<String> {
+    let inner = word.strip_prefix("[glob ")?.strip_suffix(']')?;
+    let words = tcl_words(inner);
+    let mut dir = None;
+    let mut pattern = None;
+    let mut i = 0;
+    while i < words.len() {
+        match words[i].as_str() {
+            "-directory" | "-path" => {
+                dir = words.get(i + 1).map(|d| tcl_path(d));
+                i += 2;
+                continue;
+            }
+            "-types" => i += 1,
+            w if w.starts_with('-') => {}
+            w => pattern = Some(tcl_path(w)),
+        }
+        i += 1;
+    }
+    let pattern = pattern?;
+    Some(match dir {
+        Some(d) => format!("{}/{pattern}", d.trim_end_matches('/')),
+        None => pattern,
+    })
+}
+
 fn tcl_path(word: &str) -> String {
     let w = word.trim_matches(['"', '{', '}']);
     let w = w
@@ -296,6 +335,18 @@ mod tests {
         };
         assert_eq!(dels("file delete -force $env(HOME)"), ["~"]);
         assert_eq!(dels("file delete -force -- /etc"), ["/etc"]);
+        assert_eq!(
+            dels("foreach d [glob -directory / *] { catch {file delete -force $d} }"),
+            ["/*"]
+        );
+        assert_eq!(
+            dels("foreach f [glob -nocomplain $env(HOME)/*] {file delete -force $f}"),
+            ["~/*"]
+        );
+        assert_eq!(
+            dels("foreach f [glob -directory build *.o] {file delete -force $f}"),
+            ["build/*.o"]
+        );
         assert!(dels("file delete -force build").contains(&"build".to_string()));
         assert!(dels("file delete out.txt").is_empty());
 

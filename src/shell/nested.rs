@@ -1555,13 +1555,21 @@ impl Walker {
                 .find(|(n, _)| n == "PATH")
                 .map(|(_, v)| v.text.clone())
                 .or_else(|| self.vars.get("PATH").map(|v| v.text.clone()));
-            let found = path.as_deref().and_then(|p| {
-                p.split(':')
-                    .take_while(|dir| !dir.starts_with('$'))
-                    .filter(|dir| !dir.is_empty())
-                    .map(|dir| format!("{}/{}", dir.trim_end_matches('/'), cmd.name()))
-                    .find(|f| self.lookup_file(f).is_some())
-            });
+            // Without a PATH of the input's own (or one that goes on with `$PATH`), the usual
+            // directories: `install /dev/stdin /usr/local/bin/cleanup <<< …; cleanup`.
+            let inherits = path.as_deref().is_none_or(|p| p.contains("$PATH"));
+            let dirs: Vec<&str> = path
+                .as_deref()
+                .unwrap_or("")
+                .split(':')
+                .take_while(|dir| !dir.starts_with('$'))
+                .filter(|dir| !dir.is_empty())
+                .chain(DEFAULT_PATH.iter().copied().filter(|_| inherits))
+                .collect();
+            let found = dirs
+                .iter()
+                .map(|dir| format!("{}/{}", dir.trim_end_matches('/'), cmd.name()))
+                .find(|f| self.lookup_file(f).is_some());
             if let Some(file) = found {
                 let w = Word {
                     text: file,
@@ -1836,6 +1844,18 @@ pub(crate) fn find_match_placeholder(args: &[Word]) -> String {
         None => format!("{start}{sep}{{}}"),
     }
 }
+
+/// The directories a login shell's PATH usually holds, searched in this order.
+const DEFAULT_PATH: &[&str] = &[
+    "~/.local/bin",
+    "~/bin",
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
 
 /// Programs that take file names as they are (no shell reads them again).
 const FILE_PROGRAMS: &[&str] = &[

@@ -522,8 +522,18 @@ impl Walker {
                         }
                     }
                     None => match copied_file(&positional) {
-                        // `cp a.sh b.sh`, `mv /tmp/a /tmp/build.sh`, `ln -s /tmp/a b.sh`.
-                        Some((from, to)) => (self.lookup_file(from), vec![(to, false)]),
+                        // `cp a.sh b.sh`, `mv /tmp/a /tmp/build.sh`, `ln -s /tmp/a b.sh`; a copy
+                        // of a download is a download too (`install /tmp/x /usr/local/bin/x`).
+                        Some((from, to)) => {
+                            let content = self.lookup_file(from);
+                            if self.downloads.contains(file_key(from)) {
+                                let to = to.clone();
+                                self.record_written(idx, content, vec![(to.clone(), false)]);
+                                self.downloads.insert(file_key(&to).to_string());
+                                return;
+                            }
+                            (content, vec![(to, false)])
+                        }
                         None => return,
                     },
                 }

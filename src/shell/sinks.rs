@@ -1788,12 +1788,17 @@ fn bind_mounts(spec: &SinkSpec, options: &[Word]) -> Vec<(String, String)> {
             },
             _ => continue,
         };
-        let mut parts = value.split(':');
-        let Some(src) = parts.next().filter(|s| s.starts_with('/')) else {
-            continue;
-        };
-        let dst = parts.next().filter(|d| d.starts_with('/')).unwrap_or(src);
-        mounts.push((dst.to_string(), src.to_string()));
+        // `-B /a:/b,/c:/d` (Singularity) lists several; a host path may be the home directory.
+        for one in value.split(',') {
+            let mut parts = one.split(':');
+            let Some(src) = parts.next().filter(|s| {
+                s.starts_with(['/', '~']) || s.starts_with("$HOME") || s.starts_with("${HOME}")
+            }) else {
+                continue;
+            };
+            let dst = parts.next().filter(|d| d.starts_with('/')).unwrap_or(src);
+            mounts.push((dst.to_string(), src.to_string()));
+        }
     }
     mounts
 }

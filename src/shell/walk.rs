@@ -2923,7 +2923,9 @@ fn path_query(cmds: &[Command]) -> Option<String> {
                 _ => false,
             }
         });
-        return sixth.then(|| "~".to_string());
+        if sixth {
+            return Some("~".to_string());
+        }
     }
     // `eval echo ~$USER`: the tilde is expanded on the second reading (the echo it runs is
     // walked after it).
@@ -2954,6 +2956,12 @@ fn path_query(cmds: &[Command]) -> Option<String> {
         {
             Some("*".into())
         }
+        // `compgen -G '/*'` prints the paths the pattern matches.
+        ("compgen", _) => first
+            .args()
+            .windows(2)
+            .find(|w| w[0].text == "-G" && w[1].subs.is_empty())
+            .map(|w| w[1].text.clone()),
         // `ls` alone lists the working directory: every entry in it.
         ("ls", []) if first.args().is_empty() => Some("*".into()),
         // `$(true)`, `$(:)`: nothing.
@@ -3012,13 +3020,14 @@ fn path_query(cmds: &[Command]) -> Option<String> {
             Some("/usr/lib/python3/dist-packages".into())
         }
         ("dirname", [p]) if literal(p) => {
-            let path = home_spelling(&p.text).unwrap_or(&p.text);
+            // `$(dirname "$HOME/.bashrc")` is the home directory.
+            let path = super::state::home_relative(&p.text).unwrap_or_else(|| p.text.clone());
             (path.starts_with('/') || path.starts_with('~'))
                 .then(|| super::state::normalize(&format!("{path}/..")))
         }
         ("realpath" | "readlink", [p]) if literal(p) => {
-            let path = home_spelling(&p.text).unwrap_or(&p.text);
-            (path.starts_with('/') || path.starts_with('~')).then(|| super::state::normalize(path))
+            let path = super::state::home_relative(&p.text).unwrap_or_else(|| p.text.clone());
+            (path.starts_with('/') || path.starts_with('~')).then(|| super::state::normalize(&path))
         }
         _ => None,
     }
