@@ -39,7 +39,7 @@ fn secret_file_re() -> &'static LazyRegex {
     static RE: OnceLock<LazyRegex> = OnceLock::new();
     RE.get_or_init(|| {
         LazyRegex::new(
-            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/gh/hosts\.yml$|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/(self|\d+|\*)/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$|(^|/)\.cache/huggingface/(token|stored_tokens)$|(^|/)\.huggingface/token$|(^|/)\.kaggle/kaggle\.json$|(^|/)\.config/sops/age/keys\.txt$|(^|/)\.config/age/[\w.-]+$|(^|/)\.android/adbkey$|^/etc/kubernetes/((super-)?admin|controller-manager|scheduler|kubelet)\.conf$|^/etc/kubernetes/pki(/|$)|^/var/lib/kubelet/pki/|^/etc/rancher/(k3s/k3s|rke2/rke2)\.yaml$|(^|/)(\.mozilla/firefox|\.config/(google-chrome|chromium|BraveSoftware/Brave-Browser|microsoft-edge|vivaldi)(/Default)?|Library/Application Support/(Google/Chrome|Firefox|BraveSoftware/Brave-Browser|Microsoft Edge)(/Default|/Profiles)?)/?$",
+            r"(^|/)\.ssh(/(id_[\w*?-]+|[\w.-]*_key|[\w.-]+\.pem|identity)?)?/?$|(^|/)\.aws(/credentials|/config)?/?$|\.config/(gh/hosts|glab-cli/config)\.yml$|(\.config|Library/Application Support)/(Slack|discord|Signal)/(Cookies|Local Storage|config\.json)(/|$)|(^|/)\.kube(/config)?/?$|\.docker/config\.json$|(^|/)\.(netrc|pgpass|npmrc|pypirc|git-credentials)$|(^|/)\.env(\.[\w.-]+)?$|^/etc/(shadow|gshadow|passwd|sudoers)$|(^|/)\.gnupg(/|$)|(^|/)\.password-store(/|$)|/proc/[^/\s]+/environ$|(^|/)\.(bash|zsh)_history$|(^|/)id_(rsa|dsa|ecdsa|ed25519)$|\.config/gcloud(/|$)|(^|/)\.oci/(config|[\w.-]+\.pem)$|\.azure(/|$)|(Chrome|Chromium|chromium|google-chrome|BraveSoftware|Brave-Browser|Microsoft Edge|microsoft-edge|Vivaldi|vivaldi|Opera|opera)/.*(Login Data|Cookies|Web Data|Local State)$|(\.mozilla/firefox|Firefox/Profiles|\.thunderbird)/.*(logins\.json|key[34]\.db|cookies\.sqlite|cert9\.db|signons\.sqlite)$|Library/Keychains(/|$)|\.local/share/keyrings(/|$)|(^|/)[\w.-]+\.(key|p12|pfx|jks|keystore|kdbx)$|/(var/)?run/secrets/|(^|/)terraform\.tfstate(\.backup)?$|(^|/)wallet\.dat$|(^|/)\.vault-token$|(^|/)\.bitcoin(/|$)|(^|/)[\w.-]*(private|priv|key)[\w.-]*\.pem$|(^|/)\.cargo/credentials(\.toml)?$|(^|/)\.terraform\.d/credentials\.tfrc\.json$|(^|/)\.m2/settings(-security)?\.xml$|(^|/)\.gem/credentials$|(^|/)\.composer/auth\.json$|(^|/)\.gradle/gradle\.properties$|(^|/)\.config/rclone/rclone\.conf$|(^|/)\.(s3cfg|boto|databrickscfg|my\.cnf)$|(^|/)\.config/hub$|(^|/)\.nuget/NuGet/NuGet\.Config$|(^|/)\.sbt/\.?credentials$|(^|/)\.config/doctl/config\.yaml$|(^|/)(\.ngrok2|\.config/ngrok)/ngrok\.yml$|(^|/)\.config/op(/|$)|(^|/)\.snowsql/config$|^/vault/secrets/|(^|/)\.claude/\.credentials\.json$|(^|/)\.codex/auth\.json$|(^|/)\.gemini/oauth_creds\.json$|(^|/)\.config/github-copilot/(hosts|apps)\.json$|(^|/)\.config/solana/[\w.-]*\.json$|(^|/)\.ethereum/keystore(/|$)|(^|/)\.yarnrc\.yml$|(^|/)\.fly/config\.yml$|(^|/)(com\.vercel\.cli|\.config/vercel|\.vercel)/auth\.json$|(^|/)\.config/netlify/config\.json$|(^|/)\.wrangler/config/default\.toml$|(^|/)\.config/configstore/firebase-tools\.json$|(^|/)\.config/hcloud/cli\.toml$|^/etc/ssh/ssh_host_[\w*?]+_key$|(^|/)config/(secrets\.ya?ml|master\.key|credentials\.yml\.enc)$|(^|/)\.(python|psql|mysql|sqlite|node_repl|irb|rediscli|lesshst|fish)_history$|(^|/)\.local/share/fish/fish_history$|(^|/)User/globalStorage/state\.vscdb$|^/proc/[^/]+/mem$|(^|/)\.cache/huggingface/(token|stored_tokens)$|(^|/)\.huggingface/token$|(^|/)\.kaggle/kaggle\.json$|(^|/)\.config/sops/age/keys\.txt$|(^|/)\.config/age/[\w.-]+$|(^|/)\.android/adbkey$|^/etc/kubernetes/((super-)?admin|controller-manager|scheduler|kubelet)\.conf$|^/etc/kubernetes/pki(/|$)|^/var/lib/kubelet/pki/|^/etc/rancher/(k3s/k3s|rke2/rke2)\.yaml$|(^|/)(\.mozilla/firefox|\.config/(google-chrome|chromium|BraveSoftware/Brave-Browser|microsoft-edge|vivaldi)(/Default)?|Library/Application Support/(Google/Chrome|Firefox|BraveSoftware/Brave-Browser|Microsoft Edge)(/Default|/Profiles)?)/?$",
             false,
         )
         .expect("static regex")
@@ -257,6 +257,20 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         return Some((
             Secret::Environment,
             format!("`{name}` (the whole environment)"),
+        ));
+    }
+    // `awk 'BEGIN{for (k in ENVIRON) print k"="ENVIRON[k]}'`: every variable printed.
+    if matches!(name, "awk" | "gawk" | "mawk" | "nawk" | "busybox")
+        && args.iter().any(|a| {
+            a.text
+                .split_whitespace()
+                .collect::<String>()
+                .contains("inENVIRON)")
+        })
+    {
+        return Some((
+            Secret::Environment,
+            format!("`{name}` over ENVIRON (the whole environment)"),
         ));
     }
     // `jq -n env`, `jq -n '$ENV'`: the whole environment as JSON.
@@ -551,7 +565,9 @@ pub(crate) fn credential_printer(name: &str, args: &[Word]) -> Option<String> {
                 && (text.iter().any(secretish) || has("-l") || has("--list")))
                 || (has("credential") && (has("fill") || has("get")))
         }
-        "gh" | "glab" => has("auth") && has("token"),
+        "gh" | "glab" => {
+            has("auth") && (has("token") || (has("status") && (has("-t") || has("--show-token"))))
+        }
         "npm" | "pnpm" | "yarn" => {
             has("config") && has("get") && text.iter().any(|t| t.contains("_auth"))
         }
@@ -810,6 +826,23 @@ fn is_remote_backup(name: &str, repo: &str) -> bool {
 }
 
 /// Options of curl/wget/httpie whose value is sent.
+/// The values of the options `names` (`--body F`, `--body=F`).
+fn option_values(args: &[Word], names: &[&str]) -> Vec<String> {
+    args.windows(2)
+        .filter(|w| names.contains(&w[0].text.as_str()))
+        .map(|w| w[1].text.clone())
+        .chain(args.iter().filter_map(|a| {
+            let (k, v) = a.text.split_once('=')?;
+            names.contains(&k).then(|| v.to_string())
+        }))
+        .collect()
+}
+
+/// Does this curl/wget option take a value?
+fn takes_value(opt: &str) -> bool {
+    CURL_DATA.contains(&opt) || CURL_SENT_META.contains(&opt) || CURL_LOCAL_META.contains(&opt)
+}
+
 const CURL_DATA: &[&str] = &[
     "-d",
     "--data",
@@ -907,6 +940,24 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                         (&a[..2], Some(&a[2..]))
                     }
                     _ => (a, None),
+                };
+                // Switches bundled before a glued value: `-sT-`, `-sd@f` (the first letter
+                // that takes a value ends the bundle; the rest is its value).
+                let glued;
+                let (opt, inline) = match (opt.len(), inline) {
+                    (2, Some(_)) if !takes_value(opt) => {
+                        match a.char_indices().skip(1).find(|&(_, c)| {
+                            c.is_ascii_alphabetic() && takes_value(&format!("-{c}"))
+                        }) {
+                            Some((k, c)) => {
+                                glued = format!("-{c}");
+                                let rest = &a[k + 1..];
+                                (glued.as_str(), (!rest.is_empty()).then_some(rest))
+                            }
+                            None => (opt, inline),
+                        }
+                    }
+                    _ => (opt, inline),
                 };
                 // Bundled switches end with the option that takes the value: `-sH`, `-fsSLo`.
                 let bundled;
@@ -1057,6 +1108,18 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             s.what = "cloud storage (`b2`)".into();
             Some(s)
         }
+        // An object body read from a local file: `aws s3api put-object --body F`, `oci os object
+        // put --file F`.
+        "aws" | "oci"
+            if args
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "put-object" | "upload-part" | "put")) =>
+        {
+            let flag = if name == "aws" { "--body" } else { "--file" };
+            s.files.extend(option_values(args, &[flag, "-f"]));
+            s.what = format!("cloud storage (`{name}`)");
+            (!s.files.is_empty()).then_some(s)
+        }
         "aws" | "gsutil" | "gcloud" | "azcopy" | "rclone" | "s3cmd" | "mc" => {
             let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
             // The destination is the last bucket object (option values may follow it:
@@ -1089,16 +1152,7 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
         "huggingface-cli" | "hf" | "wandb" | "kaggle" | "mlflow" => {
             let words: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
             let positional: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
-            let valued = |names: &[&str]| -> Vec<String> {
-                args.windows(2)
-                    .filter(|w| names.contains(&w[0].text.as_str()))
-                    .map(|w| w[1].text.clone())
-                    .chain(args.iter().filter_map(|a| {
-                        let (k, v) = a.text.split_once('=')?;
-                        names.contains(&k).then(|| v.to_string())
-                    }))
-                    .collect()
-            };
+            let valued = |names: &[&str]| option_values(args, names);
             let files: Vec<String> = match (name, words.as_slice()) {
                 ("huggingface-cli" | "hf", ["upload", ..]) => positional
                     .iter()
@@ -1304,11 +1358,27 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             s.what = "cloud storage (`az … upload`)".into();
             Some(s)
         }
-        // Peer-to-peer senders: every file named after `send` goes to whoever has the code.
-        "croc" | "wormhole" | "magic-wormhole" if args.iter().any(|a| a.text == "send") => {
+        // syslog to another machine: `logger -n HOST --tcp -f FILE` sends the file's lines.
+        "logger"
+            if args
+                .iter()
+                .any(|a| matches!(a.text.as_str(), "-n" | "--server")) =>
+        {
+            s.files.extend(option_values(args, &["-f", "--file"]));
+            s.reads_stdin = s.files.is_empty();
+            s.what = "a remote syslog server (`logger -n`)".into();
+            Some(s)
+        }
+        // Peer-to-peer senders: every file named after `send` goes to whoever has the code;
+        // `ffsend upload FILE` shares it by link.
+        "croc" | "wormhole" | "magic-wormhole" | "ffsend"
+            if args
+                .iter()
+                .any(|a| a.text == "send" || (name == "ffsend" && a.text == "upload")) =>
+        {
             s.files.extend(
                 args.iter()
-                    .skip_while(|a| a.text != "send")
+                    .skip_while(|a| a.text != "send" && a.text != "upload")
                     .skip(1)
                     .filter(|a| !a.text.starts_with('-'))
                     .map(|a| a.text.clone()),
@@ -2156,6 +2226,10 @@ fn ignores_stdin(cmd: &Command) -> bool {
                 || t.ends_with("<-")
                 || t.contains("/dev/stdin")
                 || t.ends_with("=-")
+                // `-sT-`, `-T.`: an upload of stdin glued to its option.
+                || (t.starts_with('-')
+                    && !t.starts_with("--")
+                    && (t.ends_with("T-") || t.ends_with("T.")))
         })
 }
 

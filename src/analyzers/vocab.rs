@@ -110,6 +110,12 @@ pub fn is_bucket_object(program: &str, t: &str) -> bool {
         .iter()
         .any(|p| t.starts_with(p))
         || matches!(program, "rclone" | "mc") && is_remote_target(t)
+        // MinIO's client names objects `ALIAS/BUCKET/KEY` (its `local` alias is this machine's
+        // own server).
+        || program == "mc"
+            && !t.starts_with(['/', '.', '~', '$'])
+            && !t.starts_with("local/")
+            && t.contains('/')
         || program == "azcopy"
             && t.starts_with("https://")
             && (t.contains(".blob.core.windows.net") || t.contains(".dfs.core.windows.net"))
@@ -119,7 +125,6 @@ pub fn is_bucket_object(program: &str, t: &str) -> bool {
 /// them is not the host.
 pub const SSH_VALUED_FLAGS: &str = "bcDEeFIiJLlmOopQRSWwBPM";
 
-/// Is this command a network fetch?
 /// The arguments after `-m MODULE` (`python3 -m runpy FILE`), when the command runs that module.
 pub fn module_args<'a>(cmd: &'a Command, module: &str) -> Option<&'a [crate::shell::Word]> {
     let args = cmd.args();
@@ -129,6 +134,7 @@ pub fn module_args<'a>(cmd: &'a Command, module: &str) -> Option<&'a [crate::she
     Some(&args[k + 2..])
 }
 
+/// Is this command a network fetch?
 pub fn is_fetcher(cmd: &Command) -> bool {
     let name = cmd.name().to_ascii_lowercase();
     if FETCHERS.contains(&name.as_str()) || DNS_LOOKUPS.contains(&name.as_str()) {
