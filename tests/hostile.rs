@@ -35,6 +35,15 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
     }
     arr.push_str("rm \"${a[@]}\"");
     v.push(("doubling an array 40 times", arr.into_bytes()));
+    // A heredoc body that expands a 60 KB variable 20,000 times (each expansion is resolved
+    // text until the body's budget is spent).
+    let mut expanded = format!("x={}\ncat <<EOF | sh\n", "a".repeat(60_000));
+    expanded.push_str(&"$x\n".repeat(20_000));
+    expanded.push_str("EOF\n");
+    v.push((
+        "a heredoc expanding a large variable 20,000 times",
+        expanded.into_bytes(),
+    ));
     v.push((
         "20,000-stage pipeline",
         vec!["a"; 20_000].join("|").into_bytes(),

@@ -1845,6 +1845,7 @@ impl Walker {
                 // known (`$(cat <<E …)`, `$(echo …)`) becomes that text.
                 let mut text = String::with_capacity(body.len());
                 let mut copied = c.start_byte();
+                let mut substituting = true;
                 for k in named_children(c) {
                     if matches!(k.kind(), "command_substitution" | "process_substitution") {
                         let id = self.substitution(k, src);
@@ -1860,9 +1861,31 @@ impl Walker {
                             word.dynamic = true;
                         }
                     } else if matches!(k.kind(), "simple_expansion" | "expansion") {
+                        // `target=./out` then `rmtree("$target")` in the body: a variable
+                        // whose value the walk knows is that text.
+                        let inner_subs = descendants_of_kind(k, "command_substitution");
+                        if inner_subs.is_empty() && substituting {
+                            let value = self.joined_word(k, src);
+                            // (`$HOME` stays spelled as such, and is read as the home.)
+                            let known = !value.dynamic
+                                || super::state::home_relative(&value.text)
+                                    .is_some_and(|p| !p.contains('$'));
+                            // Bounded like any resolved value: a body of many expansions of a
+                            // large variable does not grow past the size of the body plus one
+                            // value's budget.
+                            let fits =
+                                text.len() + value.text.len() <= body.len() + MAX_VALUE_BYTES;
+                            substituting = fits;
+                            if known && fits && value.subs.is_empty() && !value.text.is_empty() {
+                                text.push_str(src.text.get(copied..k.start_byte()).unwrap_or(""));
+                                text.push_str(&value.text);
+                                copied = k.end_byte();
+                                continue;
+                            }
+                        }
                         word.dynamic = true;
                         // `${x:=$(cmd)}`: a substitution inside an expansion runs too.
-                        for inner in descendants_of_kind(k, "command_substitution") {
+                        for inner in inner_subs {
                             let id = self.substitution(inner, src);
                             word.subs.push(id);
                         }
