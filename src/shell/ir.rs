@@ -349,6 +349,11 @@ impl Script {
     }
 }
 
+/// `text` as one single-quoted shell word.
+pub(crate) fn single_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 /// The key of a written file in [`Script::files`]: the path as written, without `./` prefixes.
 pub(crate) fn file_key(path: &str) -> &str {
     let mut p = path;

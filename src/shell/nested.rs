@@ -2297,14 +2297,9 @@ const MAX_ALIASES: usize = 256;
 pub(crate) fn with_quoted_args(mut line: String, args: &[Word]) -> String {
     for a in args {
         line.push(' ');
-        line.push_str(&single_quoted(&a.text));
+        line.push_str(&super::ir::single_quoted(&a.text));
     }
     line
-}
-
-/// `text` as one single-quoted shell word.
-pub(crate) fn single_quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 #[cfg(test)]

@@ -1168,9 +1168,18 @@ fn split_string(argv: &[Word], i: usize) -> Option<Word> {
     } else {
         i + 1
     };
+    // The words after the string stay the words they are (`env -S "bash -c" 'rm -rf ~'`).
     for w in argv.iter().skip(consumed) {
         code.text.push(' ');
-        code.text.push_str(&w.text);
+        let plain = !w.text.is_empty()
+            && w.text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%~".contains(c));
+        if plain {
+            code.text.push_str(&w.text);
+        } else {
+            code.text.push_str(&super::ir::single_quoted(&w.text));
+        }
         code.span.1 = w.span.1;
         code.dynamic |= w.dynamic;
     }
