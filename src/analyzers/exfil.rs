@@ -825,7 +825,6 @@ fn is_remote_backup(name: &str, repo: &str) -> bool {
     }
 }
 
-/// Options of curl/wget/httpie whose value is sent.
 /// The values of the options `names` (`--body F`, `--body=F`).
 fn option_values(args: &[Word], names: &[&str]) -> Vec<String> {
     args.windows(2)
@@ -843,6 +842,7 @@ fn takes_value(opt: &str) -> bool {
     CURL_DATA.contains(&opt) || CURL_SENT_META.contains(&opt) || CURL_LOCAL_META.contains(&opt)
 }
 
+/// Options of curl/wget/httpie whose value is sent.
 const CURL_DATA: &[&str] = &[
     "-d",
     "--data",

@@ -249,7 +249,6 @@ fn tcl_words(stmt: &str) -> Vec<String> {
     out
 }
 
-/// A Tcl path word as the shell layer writes it: `$env(HOME)` and `$::env(HOME)` as `~`.
 /// The paths a `[glob …]` word lists, as one shell glob: `[glob -directory / *]` → `/*`,
 /// `[glob -nocomplain $env(HOME)/*]` → `~/*`.
 fn glob_path(word: &str) -> Option<String> {
@@ -278,6 +277,7 @@ fn glob_path(word: &str) -> Option<String> {
     })
 }
 
+/// A Tcl path word as the shell layer writes it: `$env(HOME)` and `$::env(HOME)` as `~`.
 fn tcl_path(word: &str) -> String {
     let w = word.trim_matches(['"', '{', '}']);
     let w = w

@@ -527,7 +527,6 @@ impl Walker {
                         Some((from, to)) => {
                             let content = self.lookup_file(from);
                             if self.downloads.contains(file_key(from)) {
-                                let to = to.clone();
                                 self.record_written(idx, content, vec![(to.clone(), false)]);
                                 self.downloads.insert(file_key(&to).to_string());
                                 return;
