@@ -9,6 +9,7 @@ pub mod credential_handoff;
 pub mod domain_forms;
 pub mod domains;
 pub mod exfil;
+pub mod exhaustion;
 pub mod fork_bomb;
 pub mod gaps;
 pub mod guard;
@@ -78,6 +79,7 @@ pub fn run_on_text(input: &str, script: &Script, rules: &RuleSet) -> Vec<OwnedHi
 const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     remote_code::analyze,
     fork_bomb::analyze,
+    exhaustion::analyze,
     kill_all::analyze,
     hijack::analyze,
     guard::analyze,

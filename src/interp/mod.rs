@@ -253,6 +253,9 @@ pub struct Report {
     pub runs_input: bool,
     /// Processes are created in an unbounded loop.
     pub fork_loop: bool,
+    /// Memory is allocated without bound: a list grows by large blocks in an endless loop, a
+    /// value doubles in one, or one allocation asks for tens of gigabytes.
+    pub memory_loop: bool,
     /// Environment secrets or credential files reach a network call.
     pub secret_to_network: bool,
     /// One credential variable (`GITHUB_TOKEN`) sent to a host that is not its vendor's.
@@ -300,6 +303,7 @@ impl Report {
         self.fetch_exec |= o.fetch_exec;
         self.runs_input |= o.runs_input;
         self.fork_loop |= o.fork_loop;
+        self.memory_loop |= o.memory_loop;
         self.secret_to_network |= o.secret_to_network;
         self.secret_variable_to_network |= o.secret_variable_to_network;
         self.vendor_secret_elsewhere |= o.vendor_secret_elsewhere;
@@ -1250,6 +1254,12 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
         .stdin
         .as_ref()
         .map(|s| s.lines().next().unwrap_or("").to_string());
+    // Perl's bare `shift` outside any sub takes the next program argument.
+    let shifts_argv = !inputs.argv.is_empty()
+        && !toks
+            .iter()
+            .any(|t| matches!(t, Tok::Ident(n) if n == "sub"));
+    let mut shifted = 0;
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
@@ -1320,6 +1330,32 @@ fn substitute_inputs(toks: Vec<Tok>, inputs: &Inputs) -> Vec<Tok> {
                         .and_then(|p| inputs.argv.get(p))
                     {
                         replaced = Some((v.clone(), 4));
+                    }
+                }
+                // `Deno.args[0]` is the first argument; Ruby's `ARGV.first` / `ARGV.shift` too.
+                "Deno.args" => {
+                    if let Some(v) = index(1).and_then(|p| inputs.argv.get(p)) {
+                        replaced = Some((v.clone(), 4));
+                    }
+                }
+                "ARGV.first" | "ARGV.shift" | "$*.first" => {
+                    if let Some(v) = inputs.argv.first() {
+                        replaced = Some((v.clone(), 1));
+                    }
+                }
+                // Perl: `shift`, `shift()`, `shift @ARGV`, `shift(@ARGV)`.
+                "shift" if shifts_argv => {
+                    let argv_ident =
+                        |t: Option<&Tok>| matches!(t, Some(Tok::Ident(n)) if n == "@ARGV");
+                    let width = match (next(1), next(2), next(3)) {
+                        (Some(Tok::Punct('(')), Some(Tok::Punct(')')), _) => 3,
+                        (Some(Tok::Punct('(')), a, Some(Tok::Punct(')'))) if argv_ident(a) => 4,
+                        (a, _, _) if argv_ident(a) => 2,
+                        _ => 1,
+                    };
+                    if let Some(v) = inputs.argv.get(shifted) {
+                        shifted += 1;
+                        replaced = Some((v.clone(), width));
                     }
                 }
                 "$_" => {
@@ -1442,6 +1478,7 @@ fn merge(r: &mut Report, inner: Report) {
     r.fetch_exec |= inner.fetch_exec;
     r.runs_input |= inner.runs_input;
     r.fork_loop |= inner.fork_loop;
+    r.memory_loop |= inner.memory_loop;
     r.secret_to_network |= inner.secret_to_network;
     r.stdin_to_network |= inner.stdin_to_network;
     r.secret_variable_to_network |= inner.secret_variable_to_network;
@@ -2120,6 +2157,7 @@ fn scan(
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
     r.stdin_to_network = stdin && send;
     r.fork_loop = fork && (infinite_loop(toks) || huge_count(toks));
+    r.memory_loop = (infinite_loop(toks) && grows_in_blocks(toks)) || huge_allocation(toks);
     // A shell command assembled at run time around a network tool (`os.execute("curl -d "..f..
     // " http://…")`) sends too.
     // So does a network tool given arguments computed at run time (`["curl", "-d", secret, URL]`).
@@ -3016,6 +3054,57 @@ fn infinite_loop(toks: &[Tok]) -> bool {
     })
 }
 
+/// A collection grows by large blocks (`a.append(" " * 10**8)`, `push @a, 1 x 1e9`,
+/// `a.push(new Array(1e7))`) or a value doubles (`s += s`): in an endless loop, memory runs out.
+fn grows_in_blocks(toks: &[Tok]) -> bool {
+    let grows = toks.iter().any(|t| {
+        matches!(t, Tok::Ident(n) if matches!(
+            n.rsplit('.').next(),
+            Some("append" | "push" | "extend" | "concat" | "push_back" | "unshift" | "insert")
+        ))
+    });
+    let doubles = toks.windows(4).any(
+        |w| matches!(w, [Tok::Ident(a), Tok::Punct('+'), Tok::Punct('='), Tok::Ident(b)] if a == b),
+    );
+    (grows && huge_count(toks)) || doubles
+}
+
+/// One allocation of tens of gigabytes or more: a repeat or buffer size of 10^10 and up
+/// (`bytearray(10**12)`, `"A" x (1<<40)`, `Buffer.alloc(2**36)`, `' ' * int(1e11)`).
+fn huge_allocation(toks: &[Tok]) -> bool {
+    let allocator = |t: &Tok| {
+        matches!(t, Tok::Ident(n) if matches!(
+            n.rsplit('.').next(),
+            Some("bytearray" | "bytes" | "alloc" | "allocUnsafe" | "Array" | "zeros" | "ones"
+                | "empty" | "malloc" | "calloc" | "repeat" | "x")
+        ))
+    };
+    let exponent = |base: &str, e: &str| {
+        let e = e.parse::<u32>().unwrap_or(0);
+        match base {
+            "10" => e >= 10,
+            "2" => e >= 34,
+            _ => false,
+        }
+    };
+    toks.iter().enumerate().any(|(i, t)| {
+        let huge = match (t, toks.get(i + 1), toks.get(i + 2), toks.get(i + 3)) {
+            (Tok::Num(b), Some(Tok::Punct('*')), Some(Tok::Punct('*')), Some(Tok::Num(e))) => {
+                exponent(b, e)
+            }
+            (Tok::Num(one), Some(Tok::Punct('<')), Some(Tok::Punct('<')), Some(Tok::Num(e))) => {
+                one == "1" && e.parse::<u32>().is_ok_and(|e| e >= 34)
+            }
+            (Tok::Num(n), _, _, _) => n.replace('_', "").parse::<f64>().is_ok_and(|v| v >= 1e10),
+            _ => false,
+        };
+        // The size is an argument of an allocator or the count of a repeat, a few tokens back.
+        huge && toks[i.saturating_sub(4)..i]
+            .iter()
+            .any(|p| allocator(p) || matches!(p, Tok::Punct('*')))
+    })
+}
+
 /// A loop bound no machine survives forking that many times: a literal of 100,000 or more
 /// (`range(10**9)`, `1..1e9`, `range(1000000)`).
 fn huge_count(toks: &[Tok]) -> bool {
@@ -3759,6 +3848,25 @@ mod tests {
         assert_eq!(shells(&r), ["rm -rf ~"]);
         let r = analyze_with(Lang::Perl, "system @ARGV", &with_argv);
         assert_eq!(shells(&r), ["rm -rf ~"]);
+        // Perl's bare `shift` (outside a sub), Ruby's `ARGV.first`, Deno's `Deno.args[0]`.
+        let r = analyze_with(Lang::Perl, "system shift", &with_argv);
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let r = analyze_with(Lang::Perl, "my $c = shift(@ARGV); system $c", &with_argv);
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let r = analyze_with(Lang::Perl, "sub f { system shift } f('id')", &with_argv);
+        assert!(!shells(&r).contains(&"rm -rf ~".to_string()));
+        let r = analyze_with(Lang::Ruby, "system ARGV.first", &with_argv);
+        assert_eq!(shells(&r), ["rm -rf ~"]);
+        let home = Inputs {
+            argv: vec!["~".into()],
+            ..Inputs::default()
+        };
+        let r = analyze_with(
+            Lang::JavaScript,
+            "Deno.removeSync(Deno.args[0], {recursive: true})",
+            &home,
+        );
+        assert_eq!(r.deletes.first().map(|d| d.0.as_str()), Some("~"));
         let with_env = Inputs {
             env: [("X".to_string(), "id".to_string())].into_iter().collect(),
             ..Inputs::default()

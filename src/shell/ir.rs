@@ -234,6 +234,9 @@ pub enum EffectKind {
     RunsInput,
     /// Processes are created in an unbounded loop.
     ForkLoop,
+    /// Memory is allocated in an unbounded loop (a value that doubles, a list that keeps
+    /// growing by large blocks).
+    MemoryLoop,
     /// Environment secrets or credential files reach a network call.
     SecretToNetwork,
     /// An outbound connection and a shell in the same code (a reverse shell).

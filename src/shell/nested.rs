@@ -1143,6 +1143,29 @@ impl Walker {
         // `/???/b??h`, `/usr/bin/cu?l`: an unquoted glob in the program name expands to the
         // installed program it matches — judged as the most dangerous one it can match.
         let bracket_class = base.contains('[') && base.contains(']');
+        // `for p in /usr/bin/python3*; do "$p" --version`: every match starts with the literal
+        // name, so each is that program in some version.
+        if let Some(program) = versioned_glob(&w.text).filter(|_| w.glob) {
+            // Judged as the known program it matches (`/usr/bin/cur*` is curl), when every
+            // known program it matches is a version of that one.
+            let known: Vec<&str> = GLOB_PROGRAMS
+                .iter()
+                .copied()
+                .filter(|p| crate::text::glob::matches(&base, p))
+                .collect();
+            let shortest = known.iter().copied().min_by_key(|p| p.len());
+            let program = match shortest {
+                Some(s) if known.iter().all(|p| p.starts_with(s)) => Some(s.to_string()),
+                Some(_) => None,
+                None => Some(program),
+            };
+            if let Some(program) = program {
+                let shown = w.text.clone();
+                w.text = program;
+                w.glob = false;
+                return Some(shown);
+            }
+        }
         if w.glob && (base.contains(['*', '?']) || bracket_class) && !w.text.contains('$') {
             if let Some(program) = glob_program(&base) {
                 // Nobody types `/???/r?` by hand: the spelling itself stays a finding.
@@ -1260,6 +1283,34 @@ impl Walker {
         raw
     }
 
+    /// `$(cat scripts/x.sh)`, `$(< scripts/x.sh)`: a word that is exactly the text of one of
+    /// the project's shell scripts.
+    fn file_read_whole(&self, w: &Word) -> Option<Word> {
+        let [id] = w.subs.as_slice() else { return None };
+        let text = w.text.trim();
+        let one = text.chars().filter(|c| *c == '$' || *c == '`').count() <= 2;
+        if !one || !(text.starts_with("$(") || text.starts_with('`')) {
+            return None;
+        }
+        let (start, end) = self.out.substitutions[*id].commands;
+        let [only] = &self.out.commands[start..end] else {
+            return None;
+        };
+        let file = match (only.name(), only.args(), only.redirects.as_slice()) {
+            ("cat", [f], []) => f,
+            ("", [], [r]) if r.op.trim() == "<" => &r.target,
+            _ => return None,
+        };
+        // Only a script of the project (`scripts/ci/steps.sh`): a payload file, a file in /tmp
+        // or standard input stays code nobody can read before it runs.
+        let t = file.text.as_str();
+        let project_script = !t.starts_with(['/', '~', '$', '-'])
+            && t.trim_start_matches("./").contains('/')
+            && !t.split('/').any(|p| p == "..")
+            && (t.ends_with(".sh") || t.ends_with(".bash"));
+        (!file.dynamic && file.subs.is_empty() && project_script).then(|| file.clone())
+    }
+
     /// `$(which bash)`, `$(command -v sh)`, `` `type -P python3` ``: the program looked up.
     fn located_program(&self, w: &Word) -> Option<String> {
         if w.subs.len() != 1 || w.text.chars().filter(|c| *c == '$' || *c == '`').count() > 1 {
@@ -1267,7 +1318,11 @@ impl Walker {
         }
         let (start, end) = self.out.substitutions[w.subs[0]].commands;
         let inside = &self.out.commands[start..end];
-        let [only] = inside else { return None };
+        // `$(command -v python3 || command -v python)`: the first lookup names the program.
+        let lookups = |c: &Command| matches!(c.name(), "which" | "whereis" | "command" | "type");
+        let (Some(only), true) = (inside.first(), inside.iter().all(lookups)) else {
+            return None;
+        };
         let args = only.args();
         let name = match (only.name(), args) {
             ("which" | "whereis", [n]) => n,
@@ -1283,6 +1338,16 @@ impl Walker {
         if !code.subs.is_empty() {
             if self.generated_by_known_tools(&code.subs) {
                 return; // `eval "$(ssh-agent -s)"`: set-up code from a known tool
+            }
+            // `bash -c "$(cat scripts/ci.sh)"` runs that file, as `source scripts/ci.sh` does.
+            if let Some(file) = self.file_read_whole(code) {
+                let source = Word {
+                    text: "source".into(),
+                    span: file.span,
+                    ..Word::default()
+                };
+                self.nested_argv(vec![source, file], code.span, false, None);
+                return;
             }
             self.gap(
                 GapKind::DynamicCode,
@@ -1305,7 +1370,10 @@ impl Walker {
                 any = true;
                 // The program may sit under an unknown prefix (`$HOME/miniconda3/bin/conda`,
                 // `${HOMEBREW_PREFIX}/bin/brew`); its arguments must be literal.
-                SHELL_CODE_GENERATORS.contains(&c.name()) && !c.args().iter().any(|w| w.dynamic)
+                // getopt prints the options and arguments it was given, each quoted.
+                c.name() == "getopt"
+                    || (SHELL_CODE_GENERATORS.contains(&c.name())
+                        && !c.args().iter().any(|w| w.dynamic))
             });
             any && all
         })
@@ -2220,18 +2288,66 @@ pub(crate) fn resolve_paths(argv: &mut [Word], cwd: &str) {
 /// `~/src/app/dist` look like a delete in the home directory. The working tree itself (`.`,
 /// `*`), hidden entries and anything reaching up (`..`) are still resolved.
 fn inside_project(cwd: &str, arg: &str) -> bool {
-    let Some(home) = super::state::home_relative(cwd) else {
-        return false;
+    let deep = match super::state::home_relative(cwd) {
+        Some(home) => {
+            let rest = home.strip_prefix("~").unwrap_or(&home);
+            let mut parts = rest.split('/').filter(|p| !p.is_empty());
+            parts.next().is_some_and(|p| !p.starts_with('.')) && parts.next().is_some()
+        }
+        None => workspace_checkout(cwd),
     };
-    let rest = home.strip_prefix("~").unwrap_or(&home);
-    let mut parts = rest.split('/').filter(|p| !p.is_empty());
-    let deep = parts.next().is_some_and(|p| !p.starts_with('.')) && parts.next().is_some();
     // `*.egg-info` names entries of a kind; `*` alone or `*/` is the whole tree.
     let of_a_kind = arg
         .strip_prefix('*')
         .is_some_and(|k| k.len() > 1 && k.starts_with(['.', '_', '-']) && !k.contains(['/', '*']));
     deep && (arg.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') || of_a_kind)
         && !arg.split('/').any(|p| p == "..")
+}
+
+/// A checkout in the workspace directories containers and CI runners use (`/repo`, `/app`,
+/// `/workspace/api`, `/src/web`, `/builds/group/proj`, `/__w/repo/repo`): its entries are the
+/// project's own, as they are in a checkout under the home directory.
+fn workspace_checkout(cwd: &str) -> bool {
+    let mut parts = cwd.split('/').filter(|p| !p.is_empty() && *p != ".");
+    let root = parts.next();
+    let rest_plain = parts.all(|p| p != ".." && !p.starts_with('.'));
+    rest_plain
+        && cwd.starts_with('/')
+        && matches!(
+            root,
+            Some(
+                "repo"
+                    | "repos"
+                    | "app"
+                    | "code"
+                    | "src"
+                    | "workspace"
+                    | "workspaces"
+                    | "project"
+                    | "projects"
+                    | "builds"
+                    | "__w"
+                    | "github"
+            )
+        )
+}
+
+/// `/usr/bin/python3*`, `/opt/homebrew/bin/gcc-[0-9]*`: a program name of three or more literal
+/// characters followed only by a version pattern; the program's name without the pattern.
+fn versioned_glob(text: &str) -> Option<String> {
+    let base = text.rsplit('/').next()?;
+    let cut = base.find(['*', '?', '['])?;
+    let (name, tail) = base.split_at(cut);
+    let version_only = tail
+        .chars()
+        .all(|c| matches!(c, '*' | '?' | '[' | ']' | '-' | '.') || c.is_ascii_digit());
+    let plain = name.len() >= 3
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+'));
+    let dir = &text[..text.len() - base.len()];
+    (version_only && plain && !dir.contains(['*', '?', '[', '$']))
+        .then(|| name.trim_end_matches(['-', '.']).to_string())
 }
 
 /// `$USER`, `${LOGNAME}`, `$(whoami)`, `$(id -un)`: the name of the account running the input.

@@ -155,9 +155,14 @@ impl Walker {
     /// its literal stdin and the environment values the input sets.
     fn interp_inputs(&self, cmd: &Command, code: &Word, input: Option<&Word>) -> interp::Inputs {
         let args = cmd.args();
+        // Code read from stdin (`python3 - "$HOME" <<EOF`) takes the arguments after `-`.
+        let from_stdin = input.is_some_and(|w| w.text == code.text);
         let argv = args
             .iter()
-            .position(|a| a.span == code.span && a.text == code.text)
+            .position(|a| {
+                (a.span == code.span && a.text == code.text)
+                    || (from_stdin && matches!(a.text.as_str(), "-" | "/dev/stdin"))
+            })
             .map(|p| {
                 args[p + 1..]
                     .iter()
@@ -335,6 +340,7 @@ impl Walker {
             (report.fetch_exec, EffectKind::FetchExec),
             (report.runs_input, EffectKind::RunsInput),
             (report.fork_loop, EffectKind::ForkLoop),
+            (report.memory_loop, EffectKind::MemoryLoop),
             (report.secret_to_network, EffectKind::SecretToNetwork),
             (report.reverse_shell, EffectKind::ReverseShell),
             (

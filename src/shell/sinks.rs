@@ -3582,6 +3582,7 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     let rest = &args[i + 1..];
     let mut mounts = Vec::new();
     let mut workdir: Option<String> = None;
+    let mut entrypoint: Option<Word> = None;
     let mut j = 0;
     while j < rest.len() {
         let a = rest[j].text.as_str();
@@ -3612,6 +3613,12 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
         if let Some(v) = value {
             if matches!(name, "-w" | "--workdir") {
                 workdir = Some(v.clone());
+            }
+            if name == "--entrypoint" && run && !v.is_empty() {
+                entrypoint = Some(Word {
+                    text: v.clone(),
+                    ..rest[j].clone()
+                });
             }
             if name == "--device" {
                 // `--device /dev/sda:/dev/x`: the host disk under another name inside.
@@ -3647,6 +3654,11 @@ fn container(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     // IMAGE (run) or CONTAINER (exec), then the command.
     let Some(target) = rest.get(j) else { return };
     let mut cmd = rest[j + 1..].to_vec();
+    // `docker run --entrypoint sh IMAGE -c CODE`: the words after the image are the
+    // entrypoint's arguments.
+    if let Some(program) = entrypoint {
+        cmd.insert(0, program);
+    }
     if cmd.is_empty() {
         return;
     }

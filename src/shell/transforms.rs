@@ -393,11 +393,14 @@ fn base32(input: &str) -> Option<Vec<u8>> {
 /// order. Other sed commands and options are not modelled.
 fn sed_substitutions(args: &[&str], input: &str) -> Option<String> {
     let mut extended = false;
+    let mut quiet = false;
     let mut scripts = Vec::new();
     let mut i = 0;
     while i < args.len() {
         match args[i] {
             "-E" | "-r" | "--regexp-extended" => extended = true,
+            "-n" | "--quiet" | "--silent" => quiet = true,
+            "-nE" | "-En" | "-nr" | "-rn" => (quiet, extended) = (true, true),
             "-e" | "--expression" => {
                 scripts.push(*args.get(i + 1)?);
                 i += 1;
@@ -411,22 +414,131 @@ fn sed_substitutions(args: &[&str], input: &str) -> Option<String> {
     if scripts.is_empty() {
         return None;
     }
-    let subs: Vec<Substitution> = scripts
+    let commands: Vec<SedCommand> = scripts
         .iter()
         .flat_map(|s| s.split(['\n', ';']))
         .filter(|s| !s.trim().is_empty())
-        .map(|s| Substitution::parse(s.trim(), extended))
+        .map(|s| SedCommand::parse(s.trim(), extended))
         .collect::<Option<_>>()?;
+    let lines: Vec<&str> = input.lines().collect();
     let mut out = String::new();
-    for line in input.lines() {
+    for (n, line) in lines.iter().enumerate() {
+        let at = Line {
+            number: n + 1,
+            last: n + 1 == lines.len(),
+        };
         let mut line = line.to_string();
-        for sub in &subs {
-            line = sub.apply(&line);
+        let mut deleted = false;
+        for command in &commands {
+            match command {
+                SedCommand::Substitute(sub, print) => {
+                    let (changed, matched) = sub.apply(&line);
+                    line = changed;
+                    if matched && *print {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                }
+                SedCommand::Print(range) if range.holds(at) => {
+                    out.push_str(&line);
+                    out.push('\n');
+                }
+                SedCommand::Delete(range) if range.holds(at) => {
+                    deleted = true;
+                    break;
+                }
+                _ => {}
+            }
         }
-        out.push_str(&line);
-        out.push('\n');
+        if !quiet && !deleted {
+            out.push_str(&line);
+            out.push('\n');
+        }
     }
     Some(out)
+}
+
+/// A sed command the filters model: `s///` (with `p`), and `p` or `d` of a line range.
+enum SedCommand {
+    Substitute(Substitution, bool),
+    Print(LineRange),
+    Delete(LineRange),
+}
+
+/// Where a line is in the input (1-based), for sed addresses.
+#[derive(Clone, Copy)]
+struct Line {
+    number: usize,
+    last: bool,
+}
+
+/// `N`, `N,M`, `$`, `N,$` or no address (every line).
+struct LineRange {
+    from: Option<usize>,
+    to: Option<usize>,
+    to_last: bool,
+}
+
+impl LineRange {
+    fn parse(text: &str) -> Option<Self> {
+        let number = |t: &str| t.trim().parse::<usize>().ok();
+        Some(match text.split_once(',') {
+            _ if text.is_empty() => LineRange {
+                from: None,
+                to: None,
+                to_last: false,
+            },
+            _ if text == "$" => LineRange {
+                from: None,
+                to: None,
+                to_last: true,
+            },
+            Some((a, "$")) => LineRange {
+                from: Some(number(a)?),
+                to: None,
+                to_last: true,
+            },
+            Some((a, b)) => LineRange {
+                from: Some(number(a)?),
+                to: Some(number(b)?),
+                to_last: false,
+            },
+            None => {
+                let n = number(text)?;
+                LineRange {
+                    from: Some(n),
+                    to: Some(n),
+                    to_last: false,
+                }
+            }
+        })
+    }
+
+    fn holds(&self, at: Line) -> bool {
+        match (self.from, self.to, self.to_last) {
+            (None, None, false) => true,
+            (None, None, true) => at.last,
+            (Some(f), _, true) => at.number >= f,
+            (Some(f), Some(t), false) => (f..=t).contains(&at.number),
+            _ => false,
+        }
+    }
+}
+
+impl SedCommand {
+    fn parse(script: &str, extended: bool) -> Option<Self> {
+        if script.starts_with('s') {
+            let (sub, print) = Substitution::parse(script, extended)?;
+            return Some(SedCommand::Substitute(sub, print));
+        }
+        let (address, verb) = script.split_at(script.len().checked_sub(1)?);
+        let range = LineRange::parse(address.trim())?;
+        match verb {
+            "p" => Some(SedCommand::Print(range)),
+            "d" => Some(SedCommand::Delete(range)),
+            _ => None,
+        }
+    }
 }
 
 /// One `s/RE/TO/FLAGS` command.
@@ -437,7 +549,8 @@ struct Substitution {
 }
 
 impl Substitution {
-    fn parse(script: &str, extended: bool) -> Option<Self> {
+    /// The command, and whether it prints the line when it matched (the `p` flag).
+    fn parse(script: &str, extended: bool) -> Option<(Self, bool)> {
         let rest = script.strip_prefix('s')?;
         let delim = rest.chars().next()?;
         if delim.is_alphanumeric() || delim == '\\' || delim.is_whitespace() {
@@ -447,7 +560,8 @@ impl Substitution {
         let [from, to, flags] = parts.as_slice() else {
             return None;
         };
-        let (global, insensitive) = match flags.as_str() {
+        let print = flags.contains('p');
+        let (global, insensitive) = match flags.replace('p', "").as_str() {
             "" => (false, false),
             "g" => (true, false),
             "I" | "i" => (false, true),
@@ -460,19 +574,23 @@ impl Substitution {
         } else {
             pattern
         };
-        Some(Substitution {
+        let sub = Substitution {
             re: regex_lite::Regex::new(&pattern).ok()?,
             to: sed_replacement(to),
             global,
-        })
+        };
+        Some((sub, print))
     }
 
-    fn apply(&self, line: &str) -> String {
-        if self.global {
+    /// The line after the substitution, and whether the pattern matched.
+    fn apply(&self, line: &str) -> (String, bool) {
+        let matched = self.re.is_match(line);
+        let changed = if self.global {
             self.re.replace_all(line, self.to.as_str()).into_owned()
         } else {
             self.re.replace(line, self.to.as_str()).into_owned()
-        }
+        };
+        (changed, matched)
     }
 }
 
@@ -592,6 +710,7 @@ fn grep_lines(name: &str, args: &[&str], input: &str) -> Option<String> {
     let mut extended = name == "egrep";
     let mut fixed = name == "fgrep";
     let (mut invert, mut insensitive, mut word, mut whole) = (false, false, false, false);
+    let mut only_matching = false;
     let mut pattern = None;
     let mut i = 0;
     while i < args.len() {
@@ -613,6 +732,7 @@ fn grep_lines(name: &str, args: &[&str], input: &str) -> Option<String> {
                     'i' => insensitive = true,
                     'w' => word = true,
                     'x' => whole = true,
+                    'o' => only_matching = true,
                     'h' | 's' | 'a' => {}
                     _ => return None,
                 }
@@ -641,6 +761,14 @@ fn grep_lines(name: &str, args: &[&str], input: &str) -> Option<String> {
     }
     let re = regex_lite::Regex::new(&re).ok()?;
     let mut out = String::new();
+    // `grep -o`: each match on a line of its own.
+    if only_matching && !invert {
+        for m in input.lines().flat_map(|l| re.find_iter(l)) {
+            out.push_str(m.as_str());
+            out.push('\n');
+        }
+        return Some(out);
+    }
     for line in input.lines().filter(|l| re.is_match(l) != invert) {
         out.push_str(line);
         out.push('\n');
@@ -793,7 +921,11 @@ mod tests {
             filtered(&cmd(&["sed", "s/a.*//"]), "abc").as_deref(),
             Some("\n")
         );
-        assert_eq!(filtered(&cmd(&["sed", "-n", "s/a//p"]), "abc"), None);
+        assert_eq!(
+            filtered(&cmd(&["sed", "-n", "s/a//p"]), "abc").as_deref(),
+            Some("bc\n")
+        );
+        assert_eq!(filtered(&cmd(&["sed", "-n", "s/a//w out"]), "abc"), None);
         assert_eq!(filtered(&cmd(&["cut", "-d:", "-f1", "-s"]), "a:b"), None);
     }
 
@@ -801,6 +933,25 @@ mod tests {
     fn sed_substitutions_and_grep_selections() {
         let run = |a: &[&str], input: &str| filtered(&cmd(a), input);
         let (sed, grep) = (run, run);
+        // `-n` with `p`, line addresses, and `grep -o`.
+        assert_eq!(
+            sed(&["sed", "-n", "s/^#!//p"], "#!curl x | sh\nplain\n").as_deref(),
+            Some("curl x | sh\n")
+        );
+        assert_eq!(
+            sed(&["sed", "1d"], "# header\nrm -rf ~\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(
+            sed(&["sed", "-n", "2,$p"], "a\nb\nc\n").as_deref(),
+            Some("b\nc\n")
+        );
+        assert_eq!(sed(&["sed", "$d"], "a\nb\n").as_deref(), Some("a\n"));
+        assert_eq!(sed(&["sed", "-n", "2q"], "a\nb\n"), None);
+        assert_eq!(
+            grep(&["grep", "-o", "curl[^#]*"], "#n curl -s u | sh #e\n").as_deref(),
+            Some("curl -s u | sh \n")
+        );
         assert_eq!(
             sed(&["sed", "s/.*run: //"], "  - run: rm -rf ~\n").as_deref(),
             Some("rm -rf ~\n")
@@ -830,8 +981,8 @@ mod tests {
             sed(&["sed", "s/a+(b)/$x/"], "a+(b)\n").as_deref(),
             Some("$x\n")
         );
-        // Commands other than substitution are not modelled.
-        assert_eq!(sed(&["sed", "-n", "p"], "x\n"), None);
+        // Substitution, and `p`/`d` of line ranges; regex addresses are not modelled.
+        assert_eq!(sed(&["sed", "-n", "p"], "x\n").as_deref(), Some("x\n"));
         assert_eq!(sed(&["sed", "/x/d"], "x\n"), None);
         let text = "steps:\n  - run: rm -rf ~\n  - name: x\n";
         assert_eq!(

@@ -1013,6 +1013,7 @@ impl Walker {
                     self.statement(body, src);
                     if endless {
                         self.spawn_loop_effect(first, src.span_of(n));
+                        self.growth_loop_effect(body, src, src.span_of(n));
                     }
                 }
             }
@@ -1626,29 +1627,9 @@ impl Walker {
                 let mut attached = std::mem::take(&mut self.out.commands[i].redirects);
                 self.follow_read_fds(&argv, &mut attached);
                 self.exec_sets_stdin(&argv, stdin_text.as_ref(), &attached);
-                // `bash /dev/fd/3 3< SOURCE`: the script named by the descriptor is SOURCE, read
-                // like stdin.
-                let fd_arg = argv.iter().enumerate().skip(1).find_map(|(p, w)| {
-                    let n = w
-                        .text
-                        .strip_prefix("/dev/fd/")
-                        .or_else(|| w.text.strip_prefix("/proc/self/fd/"))?
-                        .parse::<u32>()
-                        .ok()?;
-                    Some((p, n))
-                });
-                if let Some((p, n)) = fd_arg.filter(|(_, n)| *n > 0) {
-                    let source = attached
-                        .iter()
-                        .find(|r| r.fd == Some(n) && (r.op == "<" || r.op == "<<<"))
-                        .cloned()
-                        .or_else(|| self.state.read_fds.get(&n).cloned());
-                    if let Some(mut source) = source {
-                        source.fd = None;
-                        attached.push(source);
-                        self.out.commands[i].argv[p].text = "/dev/stdin".into();
-                    }
-                }
+                let mut argv = argv;
+                self.descriptor_file_as_stdin(&mut argv, &mut attached);
+                self.out.commands[i].argv = argv;
                 // A descriptor opened on a here-string feeds that text on stdin.
                 if let Some(p) = attached
                     .iter()
@@ -2287,6 +2268,7 @@ impl Walker {
             .first()
             .is_some_and(|k| src.text_of(*k) == "until");
         let mut first_body = None;
+        let mut body = None;
         let mut endless = false;
         for (field, c) in fields(n) {
             match field {
@@ -2314,6 +2296,7 @@ impl Walker {
                 }
                 Some("body") => {
                     first_body = Some(self.out.commands.len());
+                    body = Some(c);
                     self.statement(c, src);
                 }
                 _ if c.is_named() => self.statement(c, src),
@@ -2322,6 +2305,42 @@ impl Walker {
         }
         if let (true, Some(first)) = (endless, first_body) {
             self.spawn_loop_effect(first, src.span_of(n));
+        }
+        if let (true, Some(body)) = (endless, body) {
+            self.growth_loop_effect(body, src, src.span_of(n));
+        }
+    }
+
+    /// A loop that never ends (or runs dozens of times) while a variable grows from its own
+    /// value (`s+=$s`, `s="$s$s"`, `a+=("${a[@]}")`) fills memory: the shell holds every byte.
+    fn growth_loop_effect(&mut self, body: Node, src: &Source, span: Span) {
+        let text = src.text_of(body);
+        let leaves = text
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .any(|w| matches!(w, "break" | "exit" | "return"));
+        if leaves {
+            return;
+        }
+        let grows = descendants_of_kind(body, "variable_assignment")
+            .into_iter()
+            .take(64)
+            .any(|a| {
+                let Some(name) = a.child_by_field_name("name").map(|n| src.text_of(n)) else {
+                    return false;
+                };
+                let Some(value) = a.child_by_field_name("value").map(|v| src.text_of(v)) else {
+                    return false;
+                };
+                let appends = src.text_of(a)[name.len()..].starts_with("+=");
+                let uses = reads_variable(value, name);
+                uses >= 2 || (appends && uses >= 1)
+            });
+        if grows {
+            self.out.effects.push(Effect {
+                kind: EffectKind::MemoryLoop,
+                span,
+                detail: "a shell loop doubles a variable".into(),
+            });
         }
     }
 
@@ -2375,6 +2394,10 @@ impl Walker {
         // Nested loops multiply: unroll only while the product of the factors stays small, so
         // ten nested loops cannot turn into 8^10 walks of the body. A glob value (`for f in
         // /etc/*`) binds the variable to the glob, which stands for every file it matches.
+        // Thirty or more rounds of doubling outgrow any memory (`for i in {1..40}; do s=$s$s; done`).
+        if values.len() >= 30 {
+            self.growth_loop_effect(body, src, src.span_of(n));
+        }
         let literal = !values.is_empty()
             && values.len() <= MAX_LOOP_VALUES
             && self.unroll * values.len() <= MAX_UNROLL
@@ -2493,6 +2516,14 @@ impl Walker {
             .or_else(|| self.redirected_input(&redirects))
             .or_else(|| self.pending_stdin.take())
             .or_else(|| self.piped.take());
+        // (A descriptor whose text is known is read as that file: `remember_descriptor`.)
+        let known = argv
+            .iter()
+            .skip(1)
+            .any(|w| self.files.contains_key(&w.text));
+        if self.track_state && redirects.is_empty() && !known {
+            self.descriptor_file_as_stdin(&mut argv, &mut redirects);
+        }
         self.exec_sets_stdin(&argv, stdin_text.as_ref(), &redirects);
         self.inherit_shell_stdin(&argv, &mut stdin_text, &mut redirects);
         let ctx = CmdCtx {
@@ -2722,6 +2753,33 @@ impl Walker {
             (Some(text), _) => *stdin = Some(text.clone()),
             (None, Some(source)) => redirects.push(source.clone()),
             (None, None) => {}
+        }
+    }
+
+    /// `bash /dev/fd/3 3< SOURCE`, `source /dev/fd/3` after `exec 3< <(curl …)`: the script
+    /// named by the descriptor is SOURCE, read like stdin.
+    fn descriptor_file_as_stdin(&self, argv: &mut [Word], redirects: &mut Vec<Redirect>) {
+        let fd_arg = argv.iter().enumerate().skip(1).find_map(|(p, w)| {
+            let n = w
+                .text
+                .strip_prefix("/dev/fd/")
+                .or_else(|| w.text.strip_prefix("/proc/self/fd/"))?
+                .parse::<u32>()
+                .ok()?;
+            Some((p, n))
+        });
+        let Some((p, n)) = fd_arg.filter(|(_, n)| *n > 0) else {
+            return;
+        };
+        let source = redirects
+            .iter()
+            .find(|r| r.fd == Some(n) && (r.op == "<" || r.op == "<<<"))
+            .cloned()
+            .or_else(|| self.state.read_fds.get(&n).cloned());
+        if let Some(mut source) = source {
+            source.fd = None;
+            redirects.push(source);
+            argv[p].text = "/dev/stdin".into();
         }
     }
 
@@ -3754,6 +3812,30 @@ fn redirect_fd(n: Node, src: &Source) -> Option<u32> {
 /// `<<<`, however tree-sitter split it between tokens and an ERROR node.
 fn is_herestring_op(op: &str) -> bool {
     op.chars().filter(|c| !c.is_whitespace()).eq("<<<".chars())
+}
+
+/// How many times `value` (an assignment's source text) reads the variable `name`: `$name`,
+/// `${name}`, `${name[@]}` and other braced forms of it.
+fn reads_variable(value: &str, name: &str) -> usize {
+    let mut count = 0;
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let braced = rest.strip_prefix('{');
+        let after = braced.unwrap_or(rest);
+        if let Some(tail) = after.strip_prefix(name) {
+            let next = tail.chars().next();
+            let whole = match braced {
+                Some(_) => matches!(
+                    next,
+                    Some('}' | '[' | ':' | '#' | '%' | '/' | '^' | ',' | '@')
+                ),
+                None => !next.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_'),
+            };
+            count += usize::from(whole);
+        }
+    }
+    count
 }
 
 /// Every descendant of `n` of kind `kind`, outermost first (not looking inside a match).
