@@ -1344,6 +1344,44 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             s.what = "a release (`gh release upload`)".into();
             Some(s)
         }
+        // `gh release create TAG FILE…`: the same assets, attached as the release is made.
+        "gh" if args.first().is_some_and(|a| a.text == "release")
+            && args.get(1).is_some_and(|a| a.text == "create") =>
+        {
+            let valued = [
+                "-t",
+                "--title",
+                "-n",
+                "--notes",
+                "-F",
+                "--notes-file",
+                "--target",
+                "-R",
+                "--repo",
+                "--discussion-category",
+                "--notes-start-tag",
+            ];
+            let mut skip = false;
+            let operands: Vec<&str> = args[2..]
+                .iter()
+                .map(|a| a.text.as_str())
+                .filter(|t| {
+                    if std::mem::take(&mut skip) {
+                        return false;
+                    }
+                    skip = valued.contains(t);
+                    !t.starts_with('-')
+                })
+                .collect();
+            s.files.extend(
+                operands
+                    .iter()
+                    .skip(1)
+                    .map(|t| t.split('#').next().unwrap_or(t).to_string()),
+            );
+            s.what = "a release (`gh release create`)".into();
+            Some(s)
+        }
         "az" if args
             .iter()
             .any(|a| a.text == "upload" || a.text == "upload-batch") =>

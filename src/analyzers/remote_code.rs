@@ -992,6 +992,25 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
         .collect();
     match cmd.name() {
         "scp" | "rsync" | "sftp" => {
+            // Option values are not operands (`scp -P 2222 -i key h:/x /tmp/x`).
+            let takes_value: &[&str] = match cmd.name() {
+                "rsync" => &["-e", "--rsh", "--exclude", "--include", "--port"],
+                _ => &[
+                    "-P", "-i", "-o", "-F", "-c", "-l", "-S", "-J", "-D", "-X", "-b",
+                ],
+            };
+            let mut operands: Vec<&str> = Vec::new();
+            let mut skip = false;
+            for a in cmd.args().iter().map(|a| a.text.as_str()) {
+                if std::mem::take(&mut skip) {
+                    continue;
+                }
+                if a.starts_with('-') {
+                    skip = takes_value.contains(&a);
+                } else {
+                    operands.push(a);
+                }
+            }
             let (dest, sources) = operands.split_last()?;
             let remote = |s: &&str| {
                 s.starts_with("rsync://")
@@ -1022,8 +1041,14 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
             }
             Some(copy_destinations(dest, sources, sources.iter().copied()))
         }
-        "tftp" => {
+        "tftp" | "atftp" => {
             let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
+            // busybox's and atftp's `-g -r REMOTE -l LOCAL HOST`.
+            if args.contains(&"-g") || args.contains(&"--get") {
+                let local = value_after(&args, &["-l", "--local-file"]);
+                let remote = value_after(&args, &["-r", "--remote-file"]);
+                return local.or_else(|| remote.map(|r| base(&r))).map(|f| vec![f]);
+            }
             let at = args
                 .windows(2)
                 .position(|w| w[0] == "-c" && w[1] == "get")?;
@@ -1032,8 +1057,44 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
                 .get(at + 3)
                 .map_or_else(|| base(remote), |l| l.to_string())])
         }
+        // `svn export URL [PATH]`, `svn checkout URL [DIR]`: a file or a tree from the server.
+        "svn" => match operands.as_slice() {
+            ["export" | "checkout" | "co", url, rest @ ..] if url.contains("://") => {
+                Some(vec![rest
+                    .first()
+                    .map_or_else(|| base(url), |p| p.to_string())])
+            }
+            _ => None,
+        },
+        // `lftp -c 'open URL; get x.sh -o /tmp/x.sh'`, `smbclient //h/s -c 'get s.sh /tmp/s.sh'`:
+        // the files their `get` commands save.
+        "lftp" | "smbclient" => {
+            let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
+            let script = value_after(&args, &["-c", "--command", "-e"])?;
+            let files = client_gets(&script);
+            (!files.is_empty()).then_some(files)
+        }
         _ => None,
     }
+}
+
+/// The local files the `get` commands of an ftp-style client script save (`get R`, `get R L`,
+/// `get R -o L`, `mget`, `pget`), separated by `;` or new lines.
+fn client_gets(script: &str) -> Vec<String> {
+    script
+        .split([';', '\n'])
+        .filter_map(|c| {
+            let words: Vec<&str> = c.split_whitespace().collect();
+            match words.as_slice() {
+                ["get" | "pget" | "mget" | "recv", _, "-o", local, ..] => Some(local.to_string()),
+                ["get" | "pget" | "recv", _, local, ..] if !local.starts_with('-') => {
+                    Some(local.to_string())
+                }
+                ["get" | "pget" | "mget" | "recv", remote, ..] => Some(base(remote)),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 /// The file name a remote path (`host:dir/f`, `s3://b/f`) is copied to.

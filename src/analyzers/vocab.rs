@@ -164,6 +164,24 @@ pub fn is_fetcher(cmd: &Command) -> bool {
                 _ => false,
             };
         }
+        // A server's file printed: `svn cat URL`, `lftp -c 'cat URL'`, `ipfs cat CID`.
+        "svn" => {
+            let args = cmd.args();
+            return args.first().is_some_and(|a| a.text == "cat")
+                && args.iter().any(|a| a.text.contains("://"));
+        }
+        "lftp" => {
+            return cmd
+                .args()
+                .iter()
+                .any(|a| a.text.split([';', ' ']).any(|w| w == "cat" || w == "more"));
+        }
+        "ipfs" => {
+            return cmd
+                .args()
+                .first()
+                .is_some_and(|a| matches!(a.text.as_str(), "cat" | "get"));
+        }
         // A forge's CLI printing a file it fetched: `gh gist view ID --raw`, `gh api …`,
         // `gh release download … -O -`, `glab snippet view ID --raw`.
         "gh" | "glab" => {

@@ -3514,8 +3514,9 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
         }
         name => (interpreter_printed(name, args)?, false),
     };
+    // `echo -e` writes octal escapes as `\0NNN`, as `%b` does.
     let text = if decode {
-        super::escapes::decode_ansi_c(&text)
+        super::escapes::decode_ansi_c(&b_octal(&text))
     } else {
         text
     };
