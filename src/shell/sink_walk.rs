@@ -70,6 +70,16 @@ impl Walker {
                         self.nested_code(&w, Origin::Sink);
                     }
                 }
+                // Interpreter code read from stdin sees the arguments after its file name
+                // (`python3 /dev/stdin ~ <<EOF … sys.argv[1:]`).
+                Code::File(w, Format::Code(lang))
+                    if matches!(w.text.as_str(), "-" | "/dev/stdin") && lang != Lang::Shell =>
+                {
+                    if let Some(content) = input.clone() {
+                        let inputs = self.interp_inputs(cmd, &content, Some(&content));
+                        self.interp_code(lang, &content, &inputs);
+                    }
+                }
                 Code::File(w, format) if matches!(w.text.as_str(), "-" | "/dev/stdin") => {
                     self.make_goals = make_goals_of(cmd, format);
                     if let Some(content) = input.clone() {
