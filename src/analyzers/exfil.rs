@@ -4,7 +4,7 @@
 //! pipe, or through a command substitution. Tokens sent as `Authorization` headers are normal and
 //! are not sources.
 
-use super::vocab::{is_bucket_object, is_remote_target, SSH_VALUED_FLAGS};
+use super::vocab::{is_bucket_object, is_remote_target, transfer_operands, SSH_VALUED_FLAGS};
 use super::Hit;
 use crate::shell::{Command, Script, Word};
 use crate::text::lazy_regex::LazyRegex;
@@ -1361,18 +1361,8 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
                 "--discussion-category",
                 "--notes-start-tag",
             ];
-            let mut skip = false;
-            let operands: Vec<&str> = args[2..]
-                .iter()
-                .map(|a| a.text.as_str())
-                .filter(|t| {
-                    if std::mem::take(&mut skip) {
-                        return false;
-                    }
-                    skip = valued.contains(t);
-                    !t.starts_with('-')
-                })
-                .collect();
+            let texts: Vec<&str> = args[2..].iter().map(|a| a.text.as_str()).collect();
+            let operands = crate::rules::matcher::positionals(&texts, &valued);
             s.files.extend(
                 operands
                     .iter()
@@ -1624,54 +1614,6 @@ fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
             s.files.push(f.to_string());
         }
     }
-}
-
-/// The operands of `scp`, `sftp` or `rsync`: arguments that are neither options nor the value
-/// of an option that takes one (`-i KEY`, `-o Opt`, `-e "ssh -i KEY"`, `--exclude PAT`).
-fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a str> {
-    const SSH_VALUE_OPTS: &[&str] = &[
-        "-b", "-B", "-c", "-D", "-F", "-i", "-J", "-l", "-o", "-P", "-R", "-S", "-X",
-    ];
-    const RSYNC_VALUE_OPTS: &[&str] = &[
-        "-e",
-        "-T",
-        "-B",
-        "-f",
-        "-M",
-        "--rsh",
-        "--exclude",
-        "--include",
-        "--filter",
-        "--exclude-from",
-        "--include-from",
-        "--files-from",
-        "--rsync-path",
-        "--password-file",
-        "--temp-dir",
-        "--partial-dir",
-        "--log-file",
-        "--chown",
-        "--chmod",
-        "--backup-dir",
-        "--compare-dest",
-        "--link-dest",
-        "--copy-dest",
-        "--port",
-        "--timeout",
-        "--bwlimit",
-        "--suffix",
-        "--max-size",
-        "--min-size",
-        "--out-format",
-        "--remote-option",
-    ];
-    let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
-    let value_opts = if name == "rsync" {
-        RSYNC_VALUE_OPTS
-    } else {
-        SSH_VALUE_OPTS
-    };
-    crate::rules::matcher::positionals(&texts, value_opts)
 }
 
 /// `host:path`, `user@host:path`, `rsync://…` — but not a local path with a colon-free name.

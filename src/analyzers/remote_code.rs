@@ -5,7 +5,7 @@
 use super::urls::HostIndex;
 use super::vocab::{
     executes_stdin, is_bucket_object, is_code_runner, is_decoder, is_fetcher, is_interpreter,
-    module_args,
+    module_args, transfer_operands,
 };
 use super::Hit;
 use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
@@ -993,24 +993,7 @@ fn copied_from_remote(cmd: &Command) -> Option<Vec<String>> {
     match cmd.name() {
         "scp" | "rsync" | "sftp" => {
             // Option values are not operands (`scp -P 2222 -i key h:/x /tmp/x`).
-            let takes_value: &[&str] = match cmd.name() {
-                "rsync" => &["-e", "--rsh", "--exclude", "--include", "--port"],
-                _ => &[
-                    "-P", "-i", "-o", "-F", "-c", "-l", "-S", "-J", "-D", "-X", "-b",
-                ],
-            };
-            let mut operands: Vec<&str> = Vec::new();
-            let mut skip = false;
-            for a in cmd.args().iter().map(|a| a.text.as_str()) {
-                if std::mem::take(&mut skip) {
-                    continue;
-                }
-                if a.starts_with('-') {
-                    skip = takes_value.contains(&a);
-                } else {
-                    operands.push(a);
-                }
-            }
+            let operands = transfer_operands(cmd.name(), cmd.args());
             let (dest, sources) = operands.split_last()?;
             let remote = |s: &&str| {
                 s.starts_with("rsync://")

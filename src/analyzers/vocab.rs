@@ -1,7 +1,7 @@
 //! Vocabulary shared by the structural analyzers: which programs fetch, decode or interpret.
 
 use crate::shell::nested::{reads_code_from_stdin, SHELLS};
-use crate::shell::Command;
+use crate::shell::{Command, Word};
 
 /// Programs that fetch content from the network.
 pub const FETCHERS: &[&str] = &[
@@ -474,4 +474,52 @@ pub fn is_context_file(path: &std::path::Path) -> bool {
     CONTEXT_FILES.contains(&name)
         || (parent == "rules" && name.ends_with(".mdc"))
         || (parent == ".clinerules" && (name.ends_with(".md") || name.ends_with(".mdc")))
+}
+
+/// The operands of `scp`, `sftp` or `rsync`: arguments that are neither options nor the value
+/// of an option that takes one (`-i KEY`, `-o Opt`, `-e "ssh -i KEY"`, `--exclude PAT`).
+pub fn transfer_operands<'a>(name: &str, args: &'a [Word]) -> Vec<&'a str> {
+    const SSH_VALUE_OPTS: &[&str] = &[
+        "-b", "-B", "-c", "-D", "-F", "-i", "-J", "-l", "-o", "-P", "-R", "-S", "-X",
+    ];
+    const RSYNC_VALUE_OPTS: &[&str] = &[
+        "-e",
+        "-T",
+        "-B",
+        "-f",
+        "-M",
+        "--rsh",
+        "--exclude",
+        "--include",
+        "--filter",
+        "--exclude-from",
+        "--include-from",
+        "--files-from",
+        "--rsync-path",
+        "--password-file",
+        "--temp-dir",
+        "--partial-dir",
+        "--log-file",
+        "--chown",
+        "--chmod",
+        "--backup-dir",
+        "--compare-dest",
+        "--link-dest",
+        "--copy-dest",
+        "--port",
+        "--timeout",
+        "--bwlimit",
+        "--suffix",
+        "--max-size",
+        "--min-size",
+        "--out-format",
+        "--remote-option",
+    ];
+    let texts: Vec<&str> = args.iter().map(|a| a.text.as_str()).collect();
+    let value_opts = if name == "rsync" {
+        RSYNC_VALUE_OPTS
+    } else {
+        SSH_VALUE_OPTS
+    };
+    crate::rules::matcher::positionals(&texts, value_opts)
 }

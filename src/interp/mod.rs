@@ -2156,8 +2156,9 @@ fn scan(
     }
     r.runs_input = stdin && (dynamic_eval || dynamic_run);
     r.stdin_to_network = stdin && send;
-    r.fork_loop = fork && (infinite_loop(toks) || huge_count(toks));
-    r.memory_loop = (infinite_loop(toks) && grows_in_blocks(toks)) || huge_allocation(toks);
+    let endless = infinite_loop(toks);
+    r.fork_loop = fork && (endless || huge_count(toks));
+    r.memory_loop = (endless && grows_in_blocks(toks)) || huge_allocation(toks);
     // A shell command assembled at run time around a network tool (`os.execute("curl -d "..f..
     // " http://…")`) sends too.
     // So does a network tool given arguments computed at run time (`["curl", "-d", secret, URL]`).

@@ -389,8 +389,8 @@ fn base32(input: &str) -> Option<Vec<u8>> {
     crate::text::base64::pack_symbols(symbols, 5)
 }
 
-/// `sed [-E|-r] [-e] 's/RE/TO/FLAGS' [-e …]`: every substitution applied to every line, in
-/// order. Other sed commands and options are not modelled.
+/// `sed [-n] [-E|-r] [-e] SCRIPT [-e …]`: substitutions (with the `p` flag) and `p`/`d` of line
+/// ranges applied to every line, in order. Other sed commands and options are not modelled.
 fn sed_substitutions(args: &[&str], input: &str) -> Option<String> {
     let mut extended = false;
     let mut quiet = false;
