@@ -1895,12 +1895,13 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
                 if script.substitutions[sub].kind != crate::shell::ir::SubstKind::ProcessOut {
                     continue;
                 }
-                let writer = script.commands.iter().enumerate().find(|(_, w)| {
+                // Every command writing there (after `exec > >(nc …)`, each later command).
+                let writers = script.commands.iter().enumerate().filter(|(_, w)| {
                     !w.within.contains(&sub)
                         && (w.argv.iter().any(|a| a.subs.contains(&sub))
                             || w.redirects.iter().any(|r| r.target.subs.contains(&sub)))
                 });
-                if let Some((widx, writer)) = writer {
+                for (widx, writer) in writers {
                     keep(command_source(script, writer));
                     keep(
                         writer
@@ -2322,10 +2323,20 @@ fn archive_of_secrets(cmd: &Command) -> Option<String> {
                 .then(|| args.get(i + 1).map(|w| w.text.clone()))
                 .flatten()
         }),
-        "zip" => args
-            .iter()
-            .find(|a| !a.text.starts_with('-'))
-            .map(|a| a.text.clone()),
+        // The first operand after the options, whose values (`-P PASSWORD`, `-qP pw`) are skipped.
+        "zip" => {
+            let mut i = 0;
+            while let Some(a) = args.get(i) {
+                let t = a.text.as_str();
+                if !t.starts_with('-') {
+                    return Some(t.to_string());
+                }
+                let valued =
+                    !t.starts_with("--") && t.ends_with(['P', 'b', 't', 'n', 'Z', 's', 'O']);
+                i += if valued { 2 } else { 1 };
+            }
+            None
+        }
         "7z" | "7za" | "7zz" => args
             .iter()
             .filter(|a| !a.text.starts_with('-'))
@@ -2456,6 +2467,16 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
             }
         }
     }
+    // `./notes.md` and `notes.md` are one file.
+    let relative: Vec<String> = out
+        .iter()
+        .filter(|p| !p.starts_with(['/', '~', '$']))
+        .map(|p| match p.strip_prefix("./") {
+            Some(bare) => bare.to_string(),
+            None => format!("./{p}"),
+        })
+        .collect();
+    out.extend(relative);
     out
 }
 

@@ -2,7 +2,7 @@
 //! (`bash -c STRING`, `eval ARGS`, `su -c`, `alias`, `watch`, `find -exec`, here-strings fed to a shell).
 
 use super::ir::*;
-use super::walk::{CmdCtx, SpanMap, Walker};
+use super::walk::{is_name, CmdCtx, SpanMap, Walker};
 use super::wrappers::{self, Unwrap};
 use crate::interp::Lang;
 
@@ -1433,6 +1433,12 @@ impl Walker {
                     self.arithmetic_code(&a.text, a.span);
                 }
             }
+            // Builtins that take variable names, whose indices are arithmetic.
+            "printf" | "read" | "test" | "[" | "mapfile" | "readarray" | "wait" => {
+                for a in args {
+                    self.subscript_code(&a.text, a.span);
+                }
+            }
             "git" => {
                 let sub = super::options::git_subcommand_index(args);
                 let rest = sub.map_or(&args[..0], |i| &args[i + 1..]);
@@ -2371,7 +2377,12 @@ impl Walker {
     /// its own, and an array subscript there runs its `$(…)` (`a='x[$(cmd)]'; echo $((a))`,
     /// `let 'x[$(cmd)]'`). Such text is code.
     pub(crate) fn arithmetic_code(&mut self, expr: &str, span: crate::findings::Span) {
-        let runs = |t: &str| t.contains('[') && (t.contains("$(") || t.contains('`'));
+        let runs = |t: &str| {
+            t.contains('[')
+                && (t.contains('`')
+                    || t.match_indices("$(")
+                        .any(|(i, _)| !t[i..].starts_with("$((")))
+        };
         let mut codes: Vec<String> = Vec::new();
         if runs(expr) {
             codes.push(expr.to_string());
@@ -2388,6 +2399,18 @@ impl Walker {
         }
         for code in codes {
             self.nested_code(&Word::literal(code, span), Origin::Eval);
+        }
+    }
+
+    /// `NAME[INDEX]` where a builtin takes a variable name (`unset`, `test -v`, `printf -v`,
+    /// `read`, an assignment): bash evaluates INDEX as arithmetic, so it can be code.
+    pub(crate) fn subscript_code(&mut self, name: &str, span: crate::findings::Span) {
+        let indexed = name
+            .strip_suffix(']')
+            .and_then(|r| r.split_once('['))
+            .is_some_and(|(base, index)| is_name(base) && !matches!(index, "@" | "*" | ""));
+        if indexed {
+            self.arithmetic_code(name, span);
         }
     }
 }

@@ -1146,6 +1146,13 @@ fn env_option_words(spec: &SinkSpec, assignments: &[(String, Word)]) -> Option<V
 pub fn executes_input(cmd: &Command) -> bool {
     extract(cmd, None).iter().any(|f| match &f.code {
         Code::Input => true,
+        // `python3 /dev/stdin`, `node /dev/fd/0`: the script file is the input.
+        Code::File(w, Format::Code(_)) => {
+            matches!(
+                w.text.as_str(),
+                "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0"
+            )
+        }
         // `curl … | ssh host sh`, `… | kubectl exec -i pod -- bash`: a remote shell reading stdin.
         Code::Text(Lang::Shell, w) if f.place.label.is_some() && !f.place.detached => {
             reads_stdin_line(&w.text)

@@ -94,6 +94,12 @@ pub struct ShellState {
     /// A bare `exec > >(bash)` sent the input's standard output into a shell: whatever later
     /// commands print is code.
     pub stdout_into_shell: bool,
+    /// Variables given the integer attribute (`declare -i n`): bash evaluates every value
+    /// assigned to them as arithmetic.
+    pub integers: std::collections::HashSet<String>,
+    /// Where a bare `exec > TARGET` sent the standard output of later commands, when TARGET is a
+    /// network connection (`exec > >(nc HOST PORT)`).
+    pub stdout_to: Option<super::ir::Redirect>,
 }
 
 /// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).

@@ -931,6 +931,8 @@ impl Walker {
                 let functions = named_children(n).iter().any(|c| src.text_of(*c) == "-f");
                 for c in named_children(n) {
                     let name = src.text_of(c).to_string();
+                    // `unset 'a[$(cmd)]'`: the index is arithmetic.
+                    self.subscript_code(name.trim_matches(['\'', '"']), src.span_of(c));
                     // An unset variable expands to nothing (`unset x; rm -rf /$x*`).
                     if functions || name.starts_with('-') {
                         self.vars.remove(&name);
@@ -1027,6 +1029,22 @@ impl Walker {
                 {
                     let operands = text.trim_start_matches('[').trim_end_matches(']');
                     self.arithmetic_code(operands, src.span_of(n));
+                }
+                // `[[ -v 'a[$(cmd)]' ]]`: the index of the element tested is arithmetic.
+                if n.kind() == "test_command" {
+                    for (_, rest) in text
+                        .match_indices(" -v ")
+                        .map(|(i, _)| text.split_at(i + 4))
+                    {
+                        let rest = rest.trim_start();
+                        let operand = match rest.chars().next() {
+                            Some(q @ ('\'' | '"')) => rest[1..].split(q).next(),
+                            _ => rest.split_whitespace().next(),
+                        };
+                        if let Some(operand) = operand {
+                            self.subscript_code(operand, src.span_of(n));
+                        }
+                    }
                 }
                 // Tests, arithmetic and anything else: only what they embed runs.
                 self.embedded(n, src);
@@ -1644,6 +1662,20 @@ impl Walker {
                 self.record_download_through_pipe(i, first);
             }
         }
+        // `exec > >(nc HOST PORT)`, `exec > /dev/tcp/HOST/PORT`: from here on what the input's
+        // commands print goes to the network.
+        for &i in &writers {
+            let cmd = &self.out.commands[i];
+            if cmd.argv.len() == 1 && cmd.name() == "exec" && self.track_state {
+                let to_network = cmd
+                    .redirects
+                    .iter()
+                    .find(|r| r.writes() && r.fd.is_none_or(|f| f == 1) && self.reaches_network(r));
+                if let Some(r) = to_network {
+                    self.state.stdout_to = Some(r.clone());
+                }
+            }
+        }
         // `echo 'rm -rf ~' > >(sh)`: printed text written into a shell's process substitution.
         for &i in &writers {
             let cmd = &self.out.commands[i];
@@ -2049,6 +2081,23 @@ impl Walker {
             self.vars.insert(name.clone(), value.clone());
             return Some((name, value));
         }
+        // `declare -i n; n='a[$(cmd)]'`, `a[i]=1` with `i='b[$(cmd)]'`: the value of an integer
+        // variable and the index of an element are arithmetic.
+        if self.state.integers.contains(&name) {
+            self.arithmetic_code(&value.text, value.span);
+        }
+        self.subscript_code(written, src.span_of(n));
+        // `BASH_CMDS[ll]=/bin/rm`: an entry of the command hash table, like `hash -p /bin/rm ll`.
+        if let Some(alias) = name
+            .strip_prefix("BASH_CMDS[")
+            .and_then(|r| r.strip_suffix(']'))
+        {
+            let program = value.text.rsplit('/').next().filter(|p| !p.is_empty());
+            if let Some(program) = program.filter(|_| !value.dynamic && is_name(alias)) {
+                let program = program.to_string();
+                self.state.program_copies.insert(alias.to_string(), program);
+            }
+        }
         if standalone {
             // `PROMPT_COMMAND[1]='…'`: one element of an array the shell runs.
             let base = name.split_once('[').map_or(name.as_str(), |(b, _)| b);
@@ -2125,6 +2174,8 @@ impl Walker {
         let mut case: Option<bool> = None;
         // `declare -n r=HOME`: `r` names another variable.
         let mut nameref = false;
+        // `declare -i n`: values assigned to `n` are arithmetic.
+        let mut integer = false;
         let convert = |case: Option<bool>, mut value: Word| {
             match case {
                 Some(true) => value.text = value.text.to_lowercase(),
@@ -2147,6 +2198,9 @@ impl Walker {
             }
             if c.kind() == "variable_assignment" {
                 if let Some((name, value)) = self.assignment(c, src, false) {
+                    if integer && self.state.integers.insert(name.clone()) {
+                        self.arithmetic_code(&value.text, value.span);
+                    }
                     let mut value = convert(case, value);
                     if nameref && !value.dynamic {
                         let target = value.text.clone();
@@ -2179,7 +2233,12 @@ impl Walker {
                             case = Some(false);
                         }
                         nameref |= flags.contains('n');
+                        integer |= flags.contains('i');
+                    } else if integer && is_name(&w.text) {
+                        self.state.integers.insert(w.text.clone());
                     }
+                    // `declare 'a[$(cmd)]'`, `local "x[$i]"`: the index is arithmetic.
+                    self.subscript_code(&w.text, w.span);
                     // `declare "c=rm"`, `declare "$n=rm"`: an assignment spelled as a word.
                     if let Some((name, value)) = w.text.split_once('=').filter(|(k, _)| {
                         !k.is_empty()
@@ -2538,7 +2597,19 @@ impl Walker {
 
     /// Append one command to the IR and return its index.
     pub(crate) fn push_command(&mut self, mut argv: Vec<Word>, ctx: &CmdCtx) -> usize {
+        // `$_` in the next command is this one's last word (`mkdir -p d && cd $_`).
+        if let Some(last) = argv.last().filter(|_| self.track_state) {
+            self.vars.insert("_".to_string(), last.clone());
+        }
         let mut redirects = ctx.redirects.clone();
+        if let Some(to) = self.state.stdout_to.clone() {
+            let own = redirects
+                .iter()
+                .any(|r| r.writes() && r.fd.is_none_or(|f| f == 1));
+            if !own && !argv.is_empty() {
+                redirects.push(to);
+            }
+        }
         // `crontab <(echo …)`, `cp <(printf …) ~/.bashrc`: a process substitution with known
         // output is a file with that content (named like the descriptor bash passes).
         for w in argv.iter_mut().skip(1) {
@@ -2823,6 +2894,31 @@ impl Walker {
                 _ => {}
             }
         }
+    }
+}
+
+impl Walker {
+    /// A redirection into a network connection: `/dev/tcp/…`, `/dev/udp/…`, or a process
+    /// substitution running a network client (`>(nc HOST PORT)`).
+    fn reaches_network(&self, r: &Redirect) -> bool {
+        let t = &r.target.text;
+        t.starts_with("/dev/tcp/")
+            || t.starts_with("/dev/udp/")
+            || r.target.subs.iter().any(|&s| {
+                self.out.substitutions[s].kind == SubstKind::ProcessOut
+                    && self.out.commands_within(s).any(|c| {
+                        matches!(
+                            c.name(),
+                            "nc" | "ncat"
+                                | "netcat"
+                                | "socat"
+                                | "telnet"
+                                | "openssl"
+                                | "curl"
+                                | "ssh"
+                        )
+                    })
+            })
     }
 }
 
@@ -3761,7 +3857,7 @@ pub(crate) fn fields<'t>(n: Node<'t>) -> Vec<(Option<&'t str>, Node<'t>)> {
 }
 
 /// A shell variable name (`HOME`, `_x1`).
-fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with(|c: char| c.is_ascii_digit())
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

@@ -425,6 +425,12 @@ impl Walker {
             .strip_prefix("${")
             .and_then(|r| r.strip_suffix('}'))
             .unwrap_or("");
+        // `${a[i]}` with `i='b[$(cmd)]'`: the index of an element is arithmetic.
+        if let Some((base, rest)) = inner.trim_start_matches(['!', '#']).split_once('[') {
+            if let Some(end) = rest.rfind(']') {
+                self.subscript_code(&format!("{base}[{}]", &rest[..end]), src.span_of(n));
+            }
+        }
         // `${!#}`: the last positional parameter.
         if inner == "!#" {
             if let Some(last) = self
@@ -513,6 +519,8 @@ impl Walker {
                     };
                     self.nested_code(&code, Origin::Eval);
                 }
+                let sliced = self.numeric_slice(op);
+                let op = sliced.as_deref().unwrap_or(op);
                 if let Some(out) = super::state::param_op(&v.text, op) {
                     let w = Word { text: out, ..v };
                     b.value(&w, in_dq);
@@ -710,6 +718,27 @@ impl Walker {
             usize::try_from(n).ok()?
         };
         elems.get(at).cloned()
+    }
+
+    /// `:i:2`, `:$((1+1)):2` (the operator of `${x:i:2}`): offset and length are arithmetic; with
+    /// known values, the operator with plain numbers. `None` for other operators.
+    fn numeric_slice(&self, op: &str) -> Option<String> {
+        let rest = op
+            .strip_prefix(':')
+            .filter(|r| !r.starts_with(['-', '=', '?', '+']))?;
+        let mut out = String::new();
+        for part in rest.splitn(2, ':') {
+            let part = part.trim();
+            let expr = part
+                .strip_prefix("$((")
+                .and_then(|p| p.strip_suffix("))"))
+                .unwrap_or(part);
+            let n = self.arithmetic(expr)?;
+            // A negative offset keeps its blank (`${x:-2}` would be a default).
+            out.push_str(if n < 0 { ": " } else { ":" });
+            out.push_str(&n.to_string());
+        }
+        Some(out)
     }
 
     /// Evaluate an arithmetic expression whose names (`i`, `$i`) hold known integers.
