@@ -453,7 +453,9 @@ fn secret_search(name: &str, args: &[Word]) -> Option<String> {
                         matches!(
                             w[0].text.as_str(),
                             "-name" | "-iname" | "-path" | "-wholename"
-                        ) && is_secret_path(&w[1].text)
+                        ) && (is_secret_path(&w[1].text)
+                            || glob_names_secret(&w[1].text)
+                            || w[1].text.starts_with(".env"))
                     })
                     .map(|w| format!("the files named {}", w[1].text))
             }),
@@ -466,9 +468,23 @@ fn secret_search(name: &str, args: &[Word]) -> Option<String> {
                 });
             let pattern = args.iter().find(|a| {
                 let t = a.text.as_str();
-                ["AKIA", "ghp_", "PRIVATE KEY", "xox", "sk-", "aws_secret"]
-                    .iter()
-                    .any(|k| t.contains(k))
+                [
+                    "AKIA",
+                    "ghp_",
+                    "gh[",
+                    "github_pat",
+                    "glpat",
+                    "npm_",
+                    "PRIVATE KEY",
+                    "xox",
+                    "sk-",
+                    "aws_secret",
+                    "secret_access",
+                    "api_key",
+                    "password",
+                ]
+                .iter()
+                .any(|k| t.contains(k))
             });
             (recursive && pattern.is_some()).then(|| {
                 format!(
@@ -844,6 +860,8 @@ fn takes_value(opt: &str) -> bool {
 
 /// Options of curl/wget/httpie whose value is sent.
 const CURL_DATA: &[&str] = &[
+    "--url-query",
+    "--variable",
     "-d",
     "--data",
     "--data-binary",
@@ -1594,13 +1612,16 @@ fn note_upload(s: &mut SinkArgs<'_>, opt: &str, value: &str) {
             .or(value.split_once("=<"))
             .map(|x| x.1)
             .or_else(|| value.strip_prefix('@')),
-        // `--data-urlencode name@FILE` reads the file.
-        "--data-urlencode" => value.strip_prefix('@').or_else(|| {
-            value
-                .split_once('@')
-                .filter(|(n, _)| !n.contains('='))
-                .map(|x| x.1)
-        }),
+        // `--data-urlencode name@FILE` reads the file; so do `--url-query name@FILE` and
+        // `--variable name@FILE` (whose `{{name}}` is then sent).
+        "--data-urlencode" | "--url-query" | "--variable" => {
+            value.strip_prefix('@').or_else(|| {
+                value
+                    .split_once('@')
+                    .filter(|(n, _)| !n.contains('='))
+                    .map(|x| x.1)
+            })
+        }
         _ => value.strip_prefix('@'),
     };
     if let Some(f) = file {

@@ -1133,17 +1133,30 @@ fn run_target(cmd: &Command) -> Option<&str> {
             .iter()
             .any(|a| a.text.starts_with("-i") || a.text.starts_with("-U")),
         "apt" | "apt-get" | "yum" | "dnf" | "zypper" | "pacman" | "installer" => true,
+        // A language package file runs its build or install hooks (`setup.py`, npm lifecycle
+        // scripts, gem extensions): `pip install ./x.tar.gz`, `npm i -g ./x.tgz`.
+        "pip" | "pip3" | "gem" | "apk" | "brew" => cmd
+            .args()
+            .first()
+            .is_some_and(|a| matches!(a.text.as_str(), "install" | "add")),
+        "npm" | "pnpm" | "yarn" | "bun" => cmd
+            .args()
+            .first()
+            .is_some_and(|a| matches!(a.text.as_str(), "install" | "i" | "add")),
         _ => false,
     };
     if installs {
         // The package file itself first (`installer -pkg x.pkg -target /`), else a path.
         let args = cmd.args();
         let package = |a: &&crate::shell::Word| {
-            [".deb", ".rpm", ".pkg", ".apk", ".zst", ".xz"]
-                .iter()
-                .any(|x| a.text.ends_with(x))
+            [
+                ".deb", ".rpm", ".pkg", ".apk", ".zst", ".xz", ".whl", ".tgz", ".tar.gz", ".gem",
+                ".rb",
+            ]
+            .iter()
+            .any(|x| a.text.ends_with(x))
         };
-        return args
+        let found = args
             .iter()
             .rev()
             .find(package)
@@ -1153,6 +1166,14 @@ fn run_target(cmd: &Command) -> Option<&str> {
                     .find(|a| !a.text.starts_with('-') && a.text.contains('/') && a.text != "/")
             })
             .map(|a| a.text.as_str());
+        // (`pip install .` is judged below, by the setup script it runs.)
+        let language = matches!(
+            cmd.name(),
+            "pip" | "pip3" | "gem" | "apk" | "brew" | "npm" | "pnpm" | "yarn" | "bun"
+        );
+        if found.is_some() || !language {
+            return found;
+        }
     }
     if let Some(file) = loaded_file(cmd) {
         return Some(file);

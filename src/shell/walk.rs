@@ -2641,6 +2641,20 @@ impl Walker {
                 }
             }
         }
+        // `exec 3< ~/.ssh/id_rsa; curl --data-binary @/dev/fd/3 …`: a descriptor opened on a
+        // file names that file.
+        if self.track_state && !self.state.read_fds.is_empty() {
+            for w in argv.iter_mut().skip(1) {
+                for (n, r) in &self.state.read_fds {
+                    let plain = r.op == "<" && r.target.subs.is_empty() && !r.target.dynamic;
+                    let path = format!("/dev/fd/{n}");
+                    let named = w.text.ends_with(&path) && w.text.len() > path.len();
+                    if plain && named && self.files.get(&r.target.text).is_none() {
+                        w.text = w.text.replace(&path, &r.target.text);
+                    }
+                }
+            }
+        }
         // `/proc/self/root`, `/proc/$$/root`, `/proc/1/root` (and init's `/proc/1/cwd`) are the
         // root directory itself
         // (also after `KEY=`: `dd of=/proc/self/root/dev/sda`).
@@ -3512,7 +3526,31 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
     let args = cmd.args();
     // A glob prints what it matches; every entry of / or of home (`echo /* | xargs rm -rf`) is
     // kept as the glob itself, which names the same set.
-    let whole_dir_glob = |t: &str| matches!(t, "/*" | "~/*" | "$HOME/*" | "${HOME}/*");
+    // So are the entries of a system directory (`printf '%s\0' /etc/* | xargs -0 rm -rf`) and
+    // device globs (`printf '%s\n' /dev/nvme*n1 | xargs -n1 blkdiscard`).
+    let whole_dir_glob = |t: &str| {
+        matches!(t, "/*" | "~/*" | "$HOME/*" | "${HOME}/*")
+            || t.strip_suffix("/*").is_some_and(|d| {
+                matches!(
+                    d,
+                    "/etc"
+                        | "/usr"
+                        | "/var"
+                        | "/boot"
+                        | "/bin"
+                        | "/sbin"
+                        | "/lib"
+                        | "/lib64"
+                        | "/home"
+                        | "/root"
+                        | "/opt"
+                        | "/srv"
+                        | "/usr/bin"
+                        | "/usr/lib"
+                )
+            })
+            || t.strip_prefix("/dev/").is_some_and(|d| !d.contains('/'))
+    };
     if args.iter().any(|a| {
         // `$HOME` is printed as itself: whoever reads the text resolves it the same way.
         let home = a.subs.is_empty() && super::state::home_relative(&a.text).is_some();
@@ -3735,7 +3773,12 @@ fn printf_format(format: &str, values: &[&str]) -> Option<String> {
                         esc.push(chars.next().unwrap_or('0'));
                     }
                 }
-                out.push_str(&super::escapes::decode_ansi_c(&esc));
+                // `\0` prints a NUL (the separator `xargs -0` splits on), which `$'…'` cannot hold.
+                if esc.len() > 1 && esc[1..].chars().all(|d| d == '0') {
+                    out.push('\0');
+                } else {
+                    out.push_str(&super::escapes::decode_ansi_c(&esc));
+                }
                 continue;
             }
             if c != '%' {

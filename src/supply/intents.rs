@@ -304,7 +304,15 @@ fn intents_of(name: &str, args: &[&Word]) -> Vec<Intent> {
                     .and_then(|spec| npm_spec(spec, w.span, &[]))
             })
             .collect(),
-        "pdm" | "rye" if text(0) == "add" => pypi(&args, 1),
+        // (`pdm add -d NAME`: `-d` is `--dev` there, not pip's `-d DIR`.)
+        "pdm" | "rye" if text(0) == "add" => {
+            let args: Vec<&Word> = args
+                .iter()
+                .copied()
+                .filter(|a| !matches!(a.text.as_str(), "-d" | "--dev"))
+                .collect();
+            pypi(&args, 1)
+        }
         "pipenv" if text(0) == "install" && args.len() > 1 => pypi(&args, 1),
         "pixi" if text(0) == "add" && args.iter().any(|w| w.text == "--pypi") => pypi(&args, 1),
         "easy_install" | "easy_install-3" => pypi(&args, 0),
