@@ -1271,6 +1271,19 @@ impl Walker {
         if let Some(path) = path_query(&self.out.commands[start..end]) {
             return Some(path);
         }
+        // `$(dirname "$(dirname "$HOME")")`: an inner substitution already gave its known output
+        // to the outer command's word; the outer command alone is the query.
+        if end - start > 1 {
+            let top: Vec<&Command> = self.out.commands[start..end]
+                .iter()
+                .filter(|c| c.within.last() == Some(&id))
+                .collect();
+            if let [only] = top[..] {
+                if let Some(path) = path_query(std::slice::from_ref(only)) {
+                    return Some(path);
+                }
+            }
+        }
         if let Some(word) = system_fact(&self.out.commands[start..end]) {
             return Some(word.to_string());
         }
@@ -2649,7 +2662,7 @@ impl Walker {
                     let plain = r.op == "<" && r.target.subs.is_empty() && !r.target.dynamic;
                     let path = format!("/dev/fd/{n}");
                     let named = w.text.ends_with(&path) && w.text.len() > path.len();
-                    if plain && named && self.files.get(&r.target.text).is_none() {
+                    if plain && named && !self.files.contains_key(&r.target.text) {
                         w.text = w.text.replace(&path, &r.target.text);
                     }
                 }
