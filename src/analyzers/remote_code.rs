@@ -1122,19 +1122,10 @@ fn run_target(cmd: &Command) -> Option<&str> {
         None if SHELLS.contains(&cmd.name()) => return None,
         None => {}
     }
-    // Installing a package file runs its maintainer scripts.
-    let installs = match cmd.name() {
-        "dpkg" => cmd
-            .args()
-            .iter()
-            .any(|a| a.text == "-i" || a.text == "--install"),
-        "rpm" => cmd
-            .args()
-            .iter()
-            .any(|a| a.text.starts_with("-i") || a.text.starts_with("-U")),
-        "apt" | "apt-get" | "yum" | "dnf" | "zypper" | "pacman" | "installer" => true,
-        // A language package file runs its build or install hooks (`setup.py`, npm lifecycle
-        // scripts, gem extensions): `pip install ./x.tar.gz`, `npm i -g ./x.tgz`.
+    // Installing a package file runs its maintainer scripts; a language package file runs its
+    // build or install hooks (`setup.py`, npm lifecycle scripts, gem extensions): `pip install
+    // ./x.tar.gz`, `npm i -g ./x.tgz`.
+    let language_install = match cmd.name() {
         "pip" | "pip3" | "gem" | "apk" | "brew" => cmd
             .args()
             .first()
@@ -1145,6 +1136,19 @@ fn run_target(cmd: &Command) -> Option<&str> {
             .is_some_and(|a| matches!(a.text.as_str(), "install" | "i" | "add")),
         _ => false,
     };
+    let installs = language_install
+        || match cmd.name() {
+            "dpkg" => cmd
+                .args()
+                .iter()
+                .any(|a| a.text == "-i" || a.text == "--install"),
+            "rpm" => cmd
+                .args()
+                .iter()
+                .any(|a| a.text.starts_with("-i") || a.text.starts_with("-U")),
+            "apt" | "apt-get" | "yum" | "dnf" | "zypper" | "pacman" | "installer" => true,
+            _ => false,
+        };
     if installs {
         // The package file itself first (`installer -pkg x.pkg -target /`), else a path.
         let args = cmd.args();
@@ -1167,11 +1171,7 @@ fn run_target(cmd: &Command) -> Option<&str> {
             })
             .map(|a| a.text.as_str());
         // (`pip install .` is judged below, by the setup script it runs.)
-        let language = matches!(
-            cmd.name(),
-            "pip" | "pip3" | "gem" | "apk" | "brew" | "npm" | "pnpm" | "yarn" | "bun"
-        );
-        if found.is_some() || !language {
+        if found.is_some() || !language_install {
             return found;
         }
     }
