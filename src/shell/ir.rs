@@ -63,6 +63,12 @@ impl Redirect {
     pub fn writes(&self) -> bool {
         self.op.contains('>') && !self.target.text.starts_with('&')
     }
+
+    /// True when the redirection sends standard output to a file (`>f`, `1>>f`, `&>f`), so
+    /// it no longer reaches the next pipeline stage; `2>/dev/null` does not.
+    pub fn writes_stdout(&self) -> bool {
+        self.writes() && (self.fd.unwrap_or(1) == 1 || self.op.starts_with('&'))
+    }
 }
 
 /// Where a command's code came from.

@@ -619,6 +619,7 @@ impl Walker {
             }
         }
         self.out.commands[idx].invoked_as = invoked_as;
+        self.coprocess_code(idx);
         self.record_written_file(idx);
         if self.track_state && self.out.commands[idx].name() == "pwd" {
             if let Some(dir) = self.state.cwd.clone() {
@@ -632,6 +633,37 @@ impl Walker {
         self.look_inside(idx, &ctx);
         self.call_function(idx);
         self.call_alias(idx);
+    }
+
+    /// Whether `cmd` writes its output to a coprocess shell's input (`>&"${COPROC[1]}"`).
+    pub(crate) fn writes_coprocess(&self, cmd: &Command) -> bool {
+        self.state.coproc_shell
+            && cmd
+                .redirects
+                .iter()
+                .any(|r| r.op.contains('>') && r.fd.is_none_or(|f| f == 1) && r.target.dynamic)
+    }
+
+    /// `coproc bash; echo CODE >&"${COPROC[1]}"`: a shell started as a coprocess (standard input
+    /// not given) runs what later commands write to a descriptor (`>&${NAME[1]}`, `>&$fd`).
+    pub(crate) fn coprocess_code(&mut self, idx: usize) {
+        if !(self.track_state && self.state.mentions_coproc) {
+            return;
+        }
+        let cmd = &self.out.commands[idx];
+        if !self.state.coproc_shell {
+            self.state.coproc_shell =
+                cmd.stdin_text.is_none() && cmd.pipes.is_empty() && reads_code_from_stdin(cmd);
+            return;
+        }
+        if !self.writes_coprocess(cmd) {
+            return;
+        }
+        let code =
+            super::walk::printed_literal(cmd).or_else(|| self.stage_output.get(&idx).cloned());
+        if let Some(code) = code {
+            self.nested_code(&code, Origin::ShellString);
+        }
     }
 
     /// A command named by an alias defined earlier in the input runs the alias's text with the
@@ -1375,7 +1407,12 @@ impl Walker {
                     || (SHELL_CODE_GENERATORS.contains(&c.name())
                         && !c.args().iter().any(|w| w.dynamic))
             });
-            any && all
+            // `eval "$(aws sts assume-role … | jq -r '… "export K=\(.V)"')"`: jq printing only
+            // `export NAME=VALUE` lines from a template.
+            let exports = self.out.commands[start..end]
+                .last()
+                .is_some_and(jq_export_template);
+            (any && all) || exports
         })
     }
 
@@ -2473,4 +2510,44 @@ mod program_name_tests {
             .iter()
             .any(|c| c.name() == "rm" && c.args().iter().any(|a| a.text == "build")));
     }
+}
+
+/// `jq -r 'to_entries[] | "export \(.key)=\(.value|@sh)"'`: a raw-output jq filter whose every
+/// string is an `export NAME=` template, so it prints variable assignments only.
+fn jq_export_template(cmd: &Command) -> bool {
+    let args = cmd.args();
+    let raw = args
+        .iter()
+        .any(|a| matches!(a.text.as_str(), "-r" | "--raw-output"));
+    let filters: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
+    let (true, "jq", [filter, ..]) = (raw, cmd.name(), filters.as_slice()) else {
+        return false;
+    };
+    let literals: Vec<&str> = filter.text.split('"').skip(1).step_by(2).collect();
+    !filter.dynamic
+        && !literals.is_empty()
+        && literals.iter().all(|l| {
+            // The template's own text, interpolations `\(…)` left out: names, `=` and blanks.
+            let mut text = String::new();
+            let mut depth = 0usize;
+            let mut chars = l.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' if depth == 0 && chars.peek() == Some(&'(') => {
+                        chars.next();
+                        depth = 1;
+                    }
+                    '(' if depth > 0 => depth += 1,
+                    ')' if depth > 0 => depth -= 1,
+                    _ if depth > 0 => {}
+                    c => text.push(c),
+                }
+            }
+            text.strip_prefix("export ").is_some_and(|rest| {
+                rest.contains('=')
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '=' | ' ' | '\''))
+            })
+        })
 }

@@ -556,15 +556,22 @@ impl Walker {
             // `grep -v '^#' > s.sh <<'EOF' … EOF`, `sed -n 2p`, `tail -n +2`: a filter of known
             // input writing a file. What it prints exactly when that is modelled, else its whole
             // input (a line filter prints a part of it: judging all of it misses nothing).
-            name if LINE_FILTERS.contains(&name) => {
+            name if super::transforms::TEXT_FILTERS.contains(&name) => {
                 let Some(input) = cmd.stdin_text.clone().or_else(piped) else {
+                    // `jq -rn '"…"' > f`: no input, output fixed by the code.
+                    self.record_written(idx, printed_text(cmd, false), Vec::new());
                     return;
                 };
                 let out = super::transforms::filtered(cmd, &input.text)
                     .unwrap_or_else(|| input.text.clone());
                 (Some(Word { text: out, ..input }), Vec::new())
             }
-            _ => return,
+            // `jq -rn '"…"' > f`, `awk 'BEGIN{print …}' > f`: a generator whose code fixes its
+            // output.
+            _ => match printed_text(cmd, false) {
+                Some(w) => (Some(w), Vec::new()),
+                None => return,
+            },
         };
         self.record_written(idx, content, targets);
     }
@@ -926,11 +933,3 @@ fn make_goals_of(cmd: &Command, format: Format) -> Vec<String> {
 fn sed_in_place(flag: &str) -> bool {
     flag == "-i" || flag == "--in-place" || flag.starts_with("-i.")
 }
-
-/// Programs that print part of their input, line by line (or rearranged): what they write to a
-/// file is judged by what they read when nothing more exact is known.
-const LINE_FILTERS: &[&str] = &[
-    "grep", "egrep", "fgrep", "sed", "gsed", "tail", "head", "awk", "gawk", "mawk", "cut", "tr",
-    "sort", "uniq", "rev", "tac", "expand", "unexpand", "fold", "fmt", "col", "base64", "base32",
-    "xxd",
-];

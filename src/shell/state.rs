@@ -94,6 +94,11 @@ pub struct ShellState {
     /// A bare `exec > >(bash)` sent the input's standard output into a shell: whatever later
     /// commands print is code.
     pub stdout_into_shell: bool,
+    /// The input names `coproc` (the compound form's keyword is blanked before parsing).
+    pub mentions_coproc: bool,
+    /// A coprocess runs a shell reading its stdin (`coproc bash`, `coproc S { sh; }`): text
+    /// written to its descriptor (`>&"${COPROC[1]}"`) is code.
+    pub coproc_shell: bool,
     /// Variables given the integer attribute (`declare -i n`): bash evaluates every value
     /// assigned to them as arithmetic.
     pub integers: std::collections::HashSet<String>,

@@ -100,7 +100,21 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
         ("envsubst", a) if a.len() <= 1 && a.iter().all(|x| x.starts_with('$')) => {
             return Some(input.to_string());
         }
-        ("m4", []) => return Some(input.to_string()),
+        ("m4", a) => return m4_expand(a, input),
+        ("cpp", a) => return cpp_expand(a, input),
+        ("gcc" | "cc" | "clang", a) if a.contains(&"-E") => return cpp_expand(a, input),
+        // `yq '.c'`, `yq e -r .c`: one of the document's scalars.
+        ("yq", a)
+            if a.iter()
+                .filter(|x| !x.starts_with('-') && !matches!(**x, "e" | "eval"))
+                .count()
+                == 1 =>
+        {
+            return Some(yaml_scalars(input))
+        }
+        ("dc", []) => return dc_printed(input),
+        ("bc", [] | ["-q"] | ["-l"]) => return bc_printed(input),
+        ("head" | "tail", a) => return byte_range(cmd.name(), a, input),
         // Line order and tabs: `tac`, `sort`, `expand`.
         ("tac", []) => {
             let mut out = String::new();
@@ -153,6 +167,7 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
             "awk" | "gawk" | "mawk",
             ["1" | "{print}" | "{ print }" | "{print $0}" | "{ print $0 }"],
         ) => return Some(input.to_string()),
+        ("awk" | "gawk" | "mawk", a) => return awk_fields(a, input),
         // `xargs` with no command runs `echo` on the words it reads (one item with `-0`).
         ("xargs", a)
             if a.iter()
@@ -184,7 +199,7 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
         }
         // `jq -r FILTER` over literal JSON: whichever string the filter picks, it is one of
         // the document's strings, so all of them, one per line.
-        ("jq", a)
+        ("jq" | "gojq" | "jaq", a)
             if a.iter().any(|x| matches!(*x, "-r" | "--raw-output" | "-j"))
                 && a.iter().filter(|x| !x.starts_with('-')).count() == 1 =>
         {
@@ -197,6 +212,18 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
                 .find(|x| !x.starts_with('-'))
                 .copied()
                 .unwrap_or("");
+            // `.b | @base64d`: the strings decoded as well.
+            if filter.contains("@base64d") {
+                let decoded: Vec<String> = out
+                    .lines()
+                    .filter_map(|l| crate::text::base64::decode(l.trim()))
+                    .filter_map(|b| String::from_utf8(b).ok())
+                    .collect();
+                for d in decoded {
+                    out.push_str(&d);
+                    out.push('\n');
+                }
+            }
             if let Some(sep) = jq_join(filter) {
                 let mut joined = out.lines().collect::<Vec<_>>().join(&sep);
                 joined.push('\n');
@@ -209,6 +236,7 @@ pub fn filtered(cmd: &Command, input: &str) -> Option<String> {
         ("sed", a) => return sed_substitutions(a, input),
         // `grep 'run:'`, `grep -v '^#'`, `grep -E 'a|b'`: the lines that match.
         ("grep" | "egrep" | "fgrep", a) => return grep_lines(cmd.name(), a, input),
+        ("dd", a) => return dd_range(a, input),
         _ => return None,
     };
     String::from_utf8(bytes).ok()
@@ -776,6 +804,559 @@ fn grep_lines(name: &str, args: &[&str], input: &str) -> Option<String> {
     Some(out)
 }
 
+/// Programs that print part of their input, rearranged or re-encoded, and nothing else: when
+/// their exact output is not modelled, the text they read is judged instead (a part of it, or a
+/// reordering, holds no command the whole does not).
+pub const TEXT_FILTERS: &[&str] = &[
+    "grep", "egrep", "fgrep", "sed", "gsed", "tail", "head", "awk", "gawk", "mawk", "cut", "tr",
+    "sort", "uniq", "rev", "tac", "expand", "unexpand", "fold", "fmt", "col", "base64", "base32",
+    "xxd", "column", "paste", "dd", "nl", "pr", "iconv", "envsubst", "m4", "cpp", "jq", "yq",
+    "sponge", "strings",
+];
+
+/// `head -c 12`, `tail -c +4`, `tail --bytes=+4`: a byte range of the input (characters here).
+/// Line counts are left to the caller, which passes the whole input on.
+fn byte_range(name: &str, args: &[&str], input: &str) -> Option<String> {
+    let count = match args {
+        ["-c" | "--bytes", v] => *v,
+        [a] => a
+            .strip_prefix("-c")
+            .or_else(|| a.strip_prefix("--bytes="))
+            .filter(|v| !v.is_empty())?,
+        _ => return None,
+    };
+    let chars: Vec<char> = input.chars().collect();
+    let n: usize = count.trim_start_matches(['+', '-']).parse().ok()?;
+    let range = match (name, count.chars().next()?) {
+        ("tail", '+') => n.max(1) - 1..chars.len(),
+        ("tail", _) => chars.len().saturating_sub(n)..chars.len(),
+        ("head", '-') => 0..chars.len().saturating_sub(n),
+        ("head", _) => 0..n.min(chars.len()),
+        _ => return None,
+    };
+    Some(
+        chars[range.start.min(chars.len())..range.end]
+            .iter()
+            .collect(),
+    )
+}
+
+/// `dd bs=1 skip=3 count=8`: the blocks after the skipped ones (`status=` is ignored).
+fn dd_range(args: &[&str], input: &str) -> Option<String> {
+    let (mut bs, mut skip, mut count) = (512usize, 0usize, usize::MAX);
+    for a in args {
+        let (key, value) = a.split_once('=')?;
+        match key {
+            "bs" | "ibs" => bs = value.parse().ok()?,
+            "skip" | "iseek" => skip = value.parse().ok()?,
+            "count" => count = value.parse().ok()?,
+            "status" => {}
+            _ => return None,
+        }
+    }
+    let chars: Vec<char> = input.chars().collect();
+    let from = skip.checked_mul(bs)?.min(chars.len());
+    let to = count
+        .saturating_mul(bs)
+        .saturating_add(from)
+        .min(chars.len());
+    Some(chars[from..to].iter().collect())
+}
+
+/// Whole-word replacement of each macro name by its value (`m4` and `cpp` expansion of the
+/// simple kind: one pass, no arguments).
+fn expand_macros(text: &str, macros: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match macros.iter().rev().find(|(n, _)| n == word) {
+            Some((_, v)) => out.push_str(v),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// `-DNAME=VALUE` options (`-D NAME=VALUE` too); `None` when another option is present, so
+/// only the expansion is modelled. `allowed` lists options that change nothing here.
+fn define_options(args: &[&str], allowed: &[&str]) -> Option<Vec<(String, String)>> {
+    let mut macros = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i];
+        if allowed.contains(&a) {
+            i += 1;
+            continue;
+        }
+        let def = match a.strip_prefix("-D") {
+            Some("") => {
+                i += 1;
+                *args.get(i)?
+            }
+            Some(d) => d,
+            None => return None,
+        };
+        let (name, value) = def.split_once('=').unwrap_or((def, ""));
+        macros.push((name.to_string(), value.to_string()));
+        i += 1;
+    }
+    Some(macros)
+}
+
+/// m4 over `input`: `define(`NAME', `VALUE')` calls (quoted or not) are dropped and their names
+/// expanded in the rest, as are `-D` definitions; `dnl` drops the rest of its line.
+fn m4_expand(args: &[&str], input: &str) -> Option<String> {
+    let mut macros = define_options(args, &["-P", "-E", "-Q"])?;
+    let mut rest = String::new();
+    let mut text = input;
+    while let Some(at) = text.find("define(") {
+        rest.push_str(&text[..at]);
+        let mut parts = Vec::new();
+        let mut current = String::new();
+        let (mut quote, mut paren) = (0usize, 0usize);
+        let mut end = None;
+        for (i, c) in text[at + "define(".len()..].char_indices() {
+            match c {
+                '`' => {
+                    quote += 1;
+                    if quote == 1 {
+                        continue;
+                    }
+                }
+                '\'' if quote > 0 => {
+                    quote -= 1;
+                    if quote == 0 {
+                        continue;
+                    }
+                }
+                '(' if quote == 0 => paren += 1,
+                ')' if quote == 0 && paren > 0 => paren -= 1,
+                ')' if quote == 0 => {
+                    end = Some(at + "define(".len() + i + 1);
+                    parts.push(std::mem::take(&mut current));
+                    break;
+                }
+                ',' if quote == 0 && paren == 0 => {
+                    parts.push(std::mem::take(&mut current));
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(c);
+        }
+        let end = end?;
+        let name = parts.first()?.trim().to_string();
+        let value = parts
+            .get(1)
+            .map(|v| v.trim_start().to_string())
+            .unwrap_or_default();
+        macros.push((name, value));
+        text = &text[end..];
+    }
+    rest.push_str(text);
+    let kept: Vec<&str> = rest
+        .split_inclusive('\n')
+        .map(|l| l.find("dnl").map_or(l, |i| &l[..i]))
+        .collect();
+    let expanded = expand_macros(&kept.concat(), &macros);
+    Some(expanded.replace(['`', '\''], ""))
+}
+
+/// `cpp -P` (or `gcc -E -P -x c -`): `#define NAME VALUE` lines expanded in the others; other
+/// directives dropped.
+fn cpp_expand(args: &[&str], input: &str) -> Option<String> {
+    const ALLOWED: &[&str] = &[
+        "-P",
+        "-E",
+        "-",
+        "-x",
+        "c",
+        "-xc",
+        "-w",
+        "-undef",
+        "-traditional",
+        "-traditional-cpp",
+        "-nostdinc",
+    ];
+    let mut macros = define_options(args, ALLOWED)?;
+    let mut body = String::new();
+    for line in input.lines() {
+        let t = line.trim_start();
+        if let Some(def) = t.strip_prefix('#') {
+            if let Some(def) = def.trim_start().strip_prefix("define") {
+                let def = def.trim_start();
+                let name: String = def
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                macros.push((name.clone(), def[name.len()..].trim().to_string()));
+            }
+            continue;
+        }
+        body.push_str(line);
+        body.push('\n');
+    }
+    Some(expand_macros(&body, &macros))
+}
+
+/// The scalar values of a simple YAML document (`key: value`, `- item`), one per line: whatever
+/// `yq '.path'` picks is one of them.
+fn yaml_scalars(input: &str) -> String {
+    let mut out = String::new();
+    for line in input.lines() {
+        let t = line.trim();
+        if t.starts_with('#') || t.is_empty() {
+            continue;
+        }
+        let t = t.strip_prefix("- ").unwrap_or(t);
+        let value = match t.split_once(": ") {
+            Some((_, v)) => v.trim(),
+            None if t.ends_with(':') => continue,
+            None => t,
+        };
+        let value = value
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+            .unwrap_or(value);
+        out.push_str(value);
+        out.push('\n');
+    }
+    out
+}
+
+/// What a `dc` script prints: `[text]P` prints the text; a number printed with `P` prints its
+/// bytes (base 256, most significant first); `p`/`n` print the top; `i` sets the input radix;
+/// `+ - * ^` and `d r c` work on the stack. `None` for anything else.
+pub fn dc_printed(script: &str) -> Option<String> {
+    enum V {
+        Num(u128),
+        Str(String),
+    }
+    let mut stack: Vec<V> = Vec::new();
+    let mut out = String::new();
+    let mut radix = 10u32;
+    let chars: Vec<char> = script.chars().collect();
+    let mut i = 0;
+    let show = |v: &V| match v {
+        V::Num(n) => n.to_string(),
+        V::Str(s) => s.clone(),
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '[' => {
+                let mut depth = 1;
+                let start = i + 1;
+                i += 1;
+                while i < chars.len() {
+                    match chars[i] {
+                        '[' => depth += 1,
+                        ']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                stack.push(V::Str(chars[start..i.min(chars.len())].iter().collect()));
+            }
+            c if c.is_digit(radix) || (c.is_ascii_uppercase() && c.is_ascii_hexdigit()) => {
+                let mut n: u128 = 0;
+                while i < chars.len()
+                    && (chars[i].is_digit(radix)
+                        || chars[i].is_ascii_uppercase() && chars[i].is_ascii_hexdigit())
+                {
+                    n = n
+                        .checked_mul(radix as u128)?
+                        .checked_add(chars[i].to_digit(16)? as u128)?;
+                    i += 1;
+                }
+                stack.push(V::Num(n));
+                continue;
+            }
+            'P' => match stack.pop()? {
+                V::Str(s) => out.push_str(&s),
+                V::Num(n) => {
+                    let bytes: Vec<u8> = n
+                        .to_be_bytes()
+                        .into_iter()
+                        .skip_while(|b| *b == 0)
+                        .collect();
+                    out.push_str(&String::from_utf8(bytes).ok()?);
+                }
+            },
+            'p' => {
+                out.push_str(&show(stack.last()?));
+                out.push('\n');
+            }
+            'n' => out.push_str(&show(&stack.pop()?)),
+            'i' => match stack.pop()? {
+                V::Num(n @ 2..=16) => radix = n as u32,
+                _ => return None,
+            },
+            'd' => {
+                let top = match stack.last()? {
+                    V::Num(n) => V::Num(*n),
+                    V::Str(s) => V::Str(s.clone()),
+                };
+                stack.push(top);
+            }
+            'r' => {
+                let (a, b) = (stack.pop()?, stack.pop()?);
+                stack.push(a);
+                stack.push(b);
+            }
+            'c' => stack.clear(),
+            '+' | '-' | '*' | '^' => {
+                let (V::Num(b), V::Num(a)) = (stack.pop()?, stack.pop()?) else {
+                    return None;
+                };
+                let r = match c {
+                    '+' => a.checked_add(b)?,
+                    '-' => a.checked_sub(b)?,
+                    '*' => a.checked_mul(b)?,
+                    _ => a.checked_pow(u32::try_from(b).ok()?)?,
+                };
+                stack.push(V::Num(r));
+            }
+            c if c.is_whitespace() => {}
+            _ => return None,
+        }
+        if out.len() > MAX_INPUT {
+            return None;
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
+/// What `jq -rn FILTER` prints when the filter is built from constants only: a string, an
+/// array, `+` of strings, then stages `implode`, `@base64d`, `join("…")`, `@sh`,
+/// `ascii_downcase`/`ascii_upcase`, `reverse`, `.[]`, `tostring`. `None` for anything else.
+pub fn jq_constant(filter: &str, vars: &[(String, String)]) -> Option<String> {
+    use serde_json::Value;
+    let stages = split_top_level(filter, '|');
+    let (first, rest) = stages.split_first()?;
+    let parts = split_top_level(first, '+');
+    let mut value = if parts.len() > 1 {
+        Value::String(
+            parts
+                .iter()
+                .map(|part| {
+                    let part = part.trim();
+                    if let Some(name) = part.strip_prefix('$') {
+                        return vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
+                    }
+                    match serde_json::from_str::<Value>(part).ok()? {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    }
+                })
+                .collect::<Option<String>>()?,
+        )
+    } else {
+        serde_json::from_str(first.trim()).ok()?
+    };
+    let sh_quote = |s: &str| format!("'{}'", s.replace('\'', "'\\''"));
+    for stage in rest {
+        value = match (stage.trim(), value) {
+            ("implode", Value::Array(items)) => Value::String(
+                items
+                    .iter()
+                    .map(|n| char::from_u32(u32::try_from(n.as_u64()?).ok()?))
+                    .collect::<Option<String>>()?,
+            ),
+            ("explode", Value::String(s)) => {
+                Value::Array(s.chars().map(|c| Value::from(c as u32)).collect())
+            }
+            ("add", Value::Array(items)) => Value::String(
+                items
+                    .iter()
+                    .map(|v| v.as_str())
+                    .collect::<Option<String>>()?,
+            ),
+            ("@base64d", Value::String(s)) => {
+                Value::String(String::from_utf8(crate::text::base64::decode(&s)?).ok()?)
+            }
+            ("@sh", Value::String(s)) => Value::String(sh_quote(&s)),
+            ("@sh", Value::Array(items)) => Value::String(
+                items
+                    .iter()
+                    .map(|v| v.as_str().map(sh_quote))
+                    .collect::<Option<Vec<_>>>()?
+                    .join(" "),
+            ),
+            ("ascii_downcase", Value::String(s)) => Value::String(s.to_ascii_lowercase()),
+            ("ascii_upcase", Value::String(s)) => Value::String(s.to_ascii_uppercase()),
+            ("reverse", Value::String(s)) => Value::String(s.chars().rev().collect()),
+            ("reverse", Value::Array(mut items)) => {
+                items.reverse();
+                Value::Array(items)
+            }
+            (".[]", Value::Array(items)) => Value::String(
+                items
+                    .iter()
+                    .map(|v| v.as_str().map(|s| format!("{s}\n")))
+                    .collect::<Option<String>>()?,
+            ),
+            ("tostring" | "@text" | ".", v) => v,
+            (s, Value::Array(items)) if s.starts_with("join(") => {
+                let sep: String =
+                    serde_json::from_str(s.strip_prefix("join(")?.strip_suffix(')')?).ok()?;
+                Value::String(
+                    items
+                        .iter()
+                        .map(|v| v.as_str().map(str::to_string))
+                        .collect::<Option<Vec<_>>>()?
+                        .join(&sep),
+                )
+            }
+            _ => return None,
+        };
+    }
+    match value {
+        Value::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// `text` split at `sep` where it is outside strings, brackets and parentheses.
+fn split_top_level(text: &str, sep: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0i32, false, false, 0);
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            c if c == sep && depth == 0 => {
+                parts.push(&text[start..i]);
+                start = i + c.len_utf8();
+            }
+            _ => {}
+        }
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+/// `bc` statements `print "text"` (several strings separated by commas; `\n`, `\t`, `\\`
+/// escapes): what they print. `None` when the input prints nothing that way.
+fn bc_printed(input: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = input;
+    while let Some(at) = rest.find("print") {
+        rest = rest[at + "print".len()..].trim_start();
+        while let Some(body) = rest.strip_prefix('"') {
+            let end = body.find('"')?;
+            let mut chars = body[..end].chars();
+            while let Some(c) = chars.next() {
+                match (c, c == '\\') {
+                    (_, false) => out.push(c),
+                    (_, true) => match chars.next() {
+                        Some('n') => out.push('\n'),
+                        Some('t') => out.push('\t'),
+                        Some(o) => out.push(o),
+                        None => {}
+                    },
+                }
+            }
+            rest = body[end + 1..].trim_start();
+            match rest.strip_prefix(',') {
+                Some(r) => rest = r.trim_start(),
+                None => break,
+            }
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// awk `{print $3, $2, "x" $1}` (with `-F SEP`): the chosen fields of every line, commas
+/// printing a blank and adjacent items joining. `None` for any other program.
+fn awk_fields(args: &[&str], input: &str) -> Option<String> {
+    let (sep, program) = match args {
+        [p] => (None, *p),
+        ["-F", f, p] => (Some(*f), *p),
+        [f, p] if f.starts_with("-F") => (Some(&f[2..]), *p),
+        _ => return None,
+    };
+    let body = program.trim().strip_prefix('{')?.strip_suffix('}')?.trim();
+    let list = body.strip_prefix("print")?.trim().trim_end_matches(';');
+    if list.is_empty() || list.contains(['(', ';', '|', '>']) {
+        return None;
+    }
+    // Each output item: a sequence of `$N` and string literals.
+    enum Part {
+        Field(usize),
+        Text(String),
+    }
+    let mut items: Vec<Vec<Part>> = Vec::new();
+    for item in split_top_level(list, ',') {
+        let mut parts = Vec::new();
+        let mut rest = item.trim();
+        while !rest.is_empty() {
+            if let Some(r) = rest.strip_prefix('$') {
+                let digits: String = r.chars().take_while(|c| c.is_ascii_digit()).collect();
+                parts.push(Part::Field(digits.parse().ok()?));
+                rest = r[digits.len()..].trim_start();
+            } else if let Some(r) = rest.strip_prefix('"') {
+                let end = r.find('"')?;
+                parts.push(Part::Text(r[..end].to_string()));
+                rest = r[end + 1..].trim_start();
+            } else {
+                return None;
+            }
+        }
+        items.push(parts);
+    }
+    let mut out = String::new();
+    for line in input.lines() {
+        let fields: Vec<&str> = match sep {
+            Some(s) if !s.is_empty() => line.split(s).collect(),
+            _ => line.split_whitespace().collect(),
+        };
+        let rendered: Vec<String> = items
+            .iter()
+            .map(|parts| {
+                parts
+                    .iter()
+                    .map(|p| match p {
+                        Part::Field(0) => line.to_string(),
+                        Part::Field(n) => fields.get(n - 1).copied().unwrap_or("").to_string(),
+                        Part::Text(t) => t.clone(),
+                    })
+                    .collect::<String>()
+            })
+            .collect();
+        out.push_str(&rendered.join(" "));
+        out.push('\n');
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1005,5 +1586,94 @@ mod tests {
             Some("a.b\n")
         );
         assert_eq!(grep(&["grep", "-c", "x"], "x\n"), None);
+    }
+
+    #[test]
+    fn jq_constants_evaluate_and_other_filters_do_not() {
+        let v = |f: &str| jq_constant(f, &[]);
+        assert_eq!(v(r#""rm -rf ~""#).as_deref(), Some("rm -rf ~"));
+        assert_eq!(v(r#""rm" + " -rf ~""#).as_deref(), Some("rm -rf ~"));
+        assert_eq!(v("[114,109] | implode").as_deref(), Some("rm"));
+        assert_eq!(
+            v(r#""cm0gLXJmIH4=" | @base64d"#).as_deref(),
+            Some("rm -rf ~")
+        );
+        assert_eq!(
+            v(r#"["rm","-rf","/"] | join(" ")"#).as_deref(),
+            Some("rm -rf /")
+        );
+        assert_eq!(
+            v(r#"["rm","-rf","/"] | @sh"#).as_deref(),
+            Some("'rm' '-rf' '/'")
+        );
+        assert_eq!(
+            v(r#""~ fr- mr" | explode | reverse | implode"#).as_deref(),
+            Some("rm -rf ~")
+        );
+        assert_eq!(v(r#"["rm -r","f ~"] | add"#).as_deref(), Some("rm -rf ~"));
+        let vars = [("p".to_string(), "~".to_string())];
+        assert_eq!(
+            jq_constant(r#""rm -rf " + $p"#, &vars).as_deref(),
+            Some("rm -rf ~")
+        );
+        assert_eq!(v(".items[].name"), None);
+        assert_eq!(v("$ENV.X"), None);
+        assert_eq!(v("[1,2] | length"), None);
+    }
+
+    #[test]
+    fn dc_and_bc_print_their_text() {
+        assert_eq!(dc_printed("[rm -rf ~]P").as_deref(), Some("rm -rf ~"));
+        assert_eq!(
+            dc_printed("16i 726D202D7266207E P").as_deref(),
+            Some("rm -rf ~")
+        );
+        assert_eq!(dc_printed("2 3 + p").as_deref(), Some("5\n"));
+        assert_eq!(dc_printed("2 3 q"), None);
+        assert_eq!(
+            bc_printed(r#"print "rm -rf ~\n""#).as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(bc_printed("1+2"), None);
+    }
+
+    #[test]
+    fn macro_processors_expand_simple_definitions() {
+        assert_eq!(
+            m4_expand(&["-DX=rm"], "X -rf ~\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(
+            m4_expand(&[], "define(`C', `rm -rf ~')dnl\nC\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(m4_expand(&["-I", "inc"], "x"), None);
+        assert_eq!(
+            cpp_expand(&["-P"], "#define D rm -rf ~\nD\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(cpp_expand(&["-include", "x.h"], "D"), None);
+    }
+
+    #[test]
+    fn byte_ranges_fields_and_yaml_values() {
+        let f = |argv: &[&str], input: &str| filtered(&cmd(argv), input);
+        assert_eq!(f(&["tail", "-c", "+3"], "xxrm").as_deref(), Some("rm"));
+        assert_eq!(f(&["head", "-c", "2"], "rm -rf").as_deref(), Some("rm"));
+        assert_eq!(f(&["dd", "bs=1", "skip=3"], "xxxrm").as_deref(), Some("rm"));
+        assert_eq!(f(&["dd", "if=/dev/sda"], "x"), None);
+        assert_eq!(
+            f(&["awk", "{print $3, $2, $1}"], "~ -rf rm\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(
+            f(&["awk", "-F:", "{print $2}"], "a:rm -rf ~:b\n").as_deref(),
+            Some("rm -rf ~\n")
+        );
+        assert_eq!(f(&["awk", "{system($0)}"], "x\n"), None);
+        assert_eq!(
+            f(&["yq", ".c"], "c: rm -rf ~\nd: 'x'\n").as_deref(),
+            Some("rm -rf ~\nx\n")
+        );
     }
 }

@@ -514,6 +514,9 @@ pub(crate) struct Walker {
     /// `pwd` commands run where the working directory is known: command index → directory
     /// (so `$(cd ~; pwd)` is the home).
     pub(crate) printed_cwd: HashMap<usize, String>,
+    /// What a pipeline's stage prints when known, by command index, kept while a coprocess
+    /// shell runs (its redirection to the coprocess is attached after the pipeline is walked).
+    pub(crate) stage_output: HashMap<usize, Word>,
 }
 
 impl Walker {
@@ -558,11 +561,15 @@ impl Walker {
             unroll: 1,
             deferred: Vec::new(),
             printed_cwd: HashMap::new(),
+            stage_output: HashMap::new(),
         }
     }
 
     /// Parse `text` (positions mapped by `map`) and walk it.
     pub(crate) fn walk_source(&mut self, text: &str, map: SpanMap) {
+        if self.track_state && text.contains("coproc") {
+            self.state.mentions_coproc = true;
+        }
         let pre = preprocess(text);
         let map = match pre.map {
             Some(t) => map.with_table(t),
@@ -1169,7 +1176,7 @@ impl Walker {
                 .iter()
                 .rev()
                 .find(|c| c.depth == self.depth && c.within.len() == self.within.len())
-                .filter(|c| !c.redirects.iter().any(|r| r.writes()));
+                .filter(|c| !c.redirects.iter().any(|r| r.writes_stdout()));
             // `cat`, `tee FILE`, `head`: what came in goes out (`echo CODE | tee log | sh`).
             let passes = last.is_some_and(passes_stdin_through);
             // `cat <<EOF | python3`: a pass-through stage's own heredoc or here-string is what
@@ -1186,7 +1193,14 @@ impl Walker {
                 last.and_then(|c| {
                     printed_literal(c).or_else(|| {
                         let (cmd, input) = self.filter_input(c, printed.as_ref())?;
-                        let text = super::transforms::filtered(&cmd, &input.text)?;
+                        // A text tool whose exact output is not modelled prints (part of) what
+                        // it reads: `echo CODE | sort | uniq | sh` is judged on CODE.
+                        let text =
+                            super::transforms::filtered(&cmd, &input.text).or_else(|| {
+                                super::transforms::TEXT_FILTERS
+                                    .contains(&cmd.name())
+                                    .then(|| input.text.clone())
+                            })?;
                         Some(Word { text, ..input })
                     })
                 })
@@ -1194,6 +1208,9 @@ impl Walker {
             let next_piped = if passes {
                 own_input.or(stage_input)
             } else {
+                // Listings keep the older, stricter test: any written redirection (even
+                // `2>/dev/null`) leaves the stage's words unknown.
+                let last = last.filter(|c| !c.redirects.iter().any(|r| r.writes()));
                 last.and_then(|c| {
                     printed_text(c, true)
                         .or_else(|| find_listing(c))
@@ -1230,6 +1247,18 @@ impl Walker {
             if shell_reads {
                 if let Some(code) = printed.take() {
                     self.nested_code(&code, Origin::ShellString);
+                }
+            }
+            // `… | base64 -d >&"${COPROC[1]}"`: kept for the redirection attached after the
+            // pipeline (see `coprocess_code`).
+            if let (Some(out), true) = (next_printed.as_ref(), self.state.coproc_shell) {
+                let (depth, within) = (self.depth, self.within.len());
+                let last_idx = (first..self.out.commands.len()).rev().find(|&i| {
+                    let c = &self.out.commands[i];
+                    c.depth == depth && c.within.len() == within
+                });
+                if let Some(i) = last_idx {
+                    self.stage_output.insert(i, out.clone());
                 }
             }
             printed = next_printed;
@@ -1671,6 +1700,7 @@ impl Walker {
                 }
                 self.out.commands[i].redirects = attached;
                 self.record_written_file(i);
+                self.coprocess_code(i);
                 self.record_download_redirect(i);
                 self.record_download_through_pipe(i, first);
             }
@@ -3337,7 +3367,9 @@ fn passes_stdin_through(cmd: &Command) -> bool {
             for a in args {
                 if skip {
                     skip = false;
-                } else if matches!(a.text.as_str(), "-n" | "-c" | "--lines" | "--bytes") {
+                } else if a.text.starts_with("-c") || a.text.starts_with("--bytes") {
+                    return false;
+                } else if matches!(a.text.as_str(), "-n" | "--lines") {
                     skip = true;
                 } else if !a.text.starts_with('-') {
                     files += 1;
@@ -3345,7 +3377,10 @@ fn passes_stdin_through(cmd: &Command) -> bool {
             }
             files == 0
         }
-        "dd" => !args.iter().any(|a| a.text.starts_with("if=")),
+        // `dd bs=1 skip=3`, `tail -c +4`: a byte range is modelled, not passed through.
+        "dd" => !args.iter().any(|a| {
+            a.text.starts_with("if=") || a.text.starts_with("skip=") || a.text.starts_with("iseek=")
+        }),
         _ => false,
     }
 }
@@ -3612,27 +3647,40 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
             let values: Vec<&str> = rest[1..].iter().map(|w| w.text.as_str()).collect();
             (printf_format(&format.text, &values)?, false)
         }
-        // `jq -rn '"rm -rf ~"'`: with no input and raw output, a string literal prints itself.
-        "jq" => {
-            let flag = |short: char, long: &str| {
-                args.iter().any(|a| {
-                    a.text == long
-                        || (a.text.starts_with('-')
-                            && !a.text.starts_with("--")
-                            && a.text.contains(short))
-                })
-            };
-            if !(flag('n', "--null-input")
-                && (flag('r', "--raw-output") || flag('j', "--join-output")))
-            {
-                return None;
+        // `jq -rn '"rm -rf ~"'`, `jq -rn --arg u URL '"curl "+$u'`: with no input and raw output,
+        // a filter built from constants prints its value (yq prints strings raw by default).
+        "jq" | "gojq" | "jaq" | "yq" => {
+            let mut vars: Vec<(String, String)> = Vec::new();
+            let mut filters: Vec<&str> = Vec::new();
+            let (mut null, mut raw) = (false, cmd.name() == "yq");
+            let mut i = 0;
+            while i < args.len() {
+                let a = args[i].text.as_str();
+                match a {
+                    "--arg" => {
+                        let (name, value) = (args.get(i + 1)?, args.get(i + 2)?);
+                        vars.push((name.text.clone(), value.text.clone()));
+                        i += 2;
+                    }
+                    "--null-input" => null = true,
+                    "--raw-output" | "--join-output" => raw = true,
+                    "e" | "eval" if cmd.name() == "yq" && filters.is_empty() => {}
+                    _ if a.starts_with("--") => {}
+                    _ if a.starts_with('-') && a.len() > 1 => {
+                        null |= a.contains('n');
+                        raw |= a.contains('r') || a.contains('j');
+                    }
+                    _ => filters.push(a),
+                }
+                i += 1;
             }
-            let filters: Vec<&Word> = args.iter().filter(|a| !a.text.starts_with('-')).collect();
             let [filter] = filters.as_slice() else {
                 return None;
             };
-            let text: String = serde_json::from_str(filter.text.trim()).ok()?;
-            (text, false)
+            if !(null && raw) {
+                return None;
+            }
+            (super::transforms::jq_constant(filter, &vars)?, false)
         }
         // `find / -maxdepth 0 -printf 'rm -rf %p\n'`: the format, once per starting point
         // (deeper entries print the same way under them).
@@ -3648,6 +3696,14 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
             let roots = if roots.is_empty() { vec!["."] } else { roots };
             let text: String = roots.iter().map(|r| find_printf(format, r)).collect();
             (text, false)
+        }
+        // `dc -e '[rm -rf ~]P'`: what the script prints.
+        "dc" => {
+            let script = match args {
+                [flag, script] if matches!(flag.text.as_str(), "-e" | "--expression") => script,
+                _ => return None,
+            };
+            (super::transforms::dc_printed(&script.text)?, false)
         }
         // `yes TEXT | head -1`: the text, one line of it.
         "yes" => {
