@@ -1099,6 +1099,73 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             }
             Some(s)
         }
+        // Cloud queues, topics, functions and logs deliver what they are given to whoever reads
+        // them: `aws sqs send-message --message-body "$(env)"`, `aws lambda invoke --payload
+        // file://~/.ssh/id_rsa`, `gcloud pubsub topics publish T --message "$(…)"`.
+        "aws" | "gcloud" if cloud_message_call(name, args) => {
+            s.payload.extend(args.iter());
+            for a in args {
+                let value = a.text.split_once('=').map_or(a.text.as_str(), |(_, v)| v);
+                let file = value
+                    .strip_prefix("file://")
+                    .or_else(|| value.strip_prefix("fileb://"));
+                match file {
+                    Some("/dev/stdin") | Some("-") => s.reads_stdin = true,
+                    Some(f) => s.files.push(f.to_string()),
+                    None => {}
+                }
+            }
+            s.what = format!("a cloud message, function or log service (`{name}`)");
+            Some(s)
+        }
+        // Repository variables are shown in plain text, and descriptions are public:
+        // `gh variable set K --body "$AWS_SECRET_ACCESS_KEY"`, `gh repo edit --description …`.
+        "gh" if matches!(
+            (
+                args.first().map(|a| a.text.as_str()),
+                args.get(1).map(|a| a.text.as_str())
+            ),
+            (Some("variable"), Some("set")) | (Some("repo"), Some("edit"))
+        ) =>
+        {
+            s.payload.extend(args.iter().skip(2));
+            let body = args
+                .iter()
+                .any(|a| a.text.starts_with("-b") || a.text.starts_with("--body"));
+            s.reads_stdin = args[0].text == "variable" && !body;
+            s.what = format!("`gh {} {}`", args[0].text, args[1].text);
+            Some(s)
+        }
+        // OCI artifacts pushed to a registry: `oras push REF FILE[:TYPE]…`, `crane append -f F`.
+        "oras" if args.first().is_some_and(|a| a.text == "push") => {
+            let texts: Vec<&str> = args[1..].iter().map(|a| a.text.as_str()).collect();
+            let valued = [
+                "-u",
+                "--username",
+                "-p",
+                "--password",
+                "--config",
+                "--annotation",
+                "-a",
+                "--artifact-type",
+                "--export-manifest",
+                "--registry-config",
+            ];
+            let operands = crate::rules::matcher::positionals(&texts, &valued);
+            s.files.extend(
+                operands
+                    .iter()
+                    .skip(1)
+                    .map(|f| f.split(':').next().unwrap_or(f).to_string()),
+            );
+            s.what = "a registry (`oras push`)".into();
+            (!s.files.is_empty()).then_some(s)
+        }
+        "crane" if args.first().is_some_and(|a| a.text == "append") => {
+            s.files.extend(option_values(args, &["-f", "--new_layer"]));
+            s.what = "a registry (`crane append`)".into();
+            (!s.files.is_empty()).then_some(s)
+        }
         // Uploads to a gist or a cloud bucket: every local file named goes up.
         "gh" if args.first().is_some_and(|a| a.text == "gist") => {
             s.files.extend(
@@ -1643,9 +1710,198 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     COPIES.with(|c| c.borrow_mut().clear());
     let copies = secret_copies(script);
     COPIES.with(|c| *c.borrow_mut() = copies.clone());
-    let hits = analyze_with_copies(script, copies);
+    let mut hits = analyze_with_copies(script, copies);
     COPIES.with(|c| c.borrow_mut().clear());
+    hits.extend(database_dumps(script));
     hits
+}
+
+/// `aws sqs send-message`, `aws sns publish`, `aws lambda invoke`, `aws logs put-log-events`,
+/// `aws kinesis put-record`, `gcloud pubsub topics publish`, `gcloud functions call`: calls that
+/// hand data to a queue, topic, function or log stream.
+fn cloud_message_call(name: &str, args: &[Word]) -> bool {
+    let words: Vec<&str> = args
+        .iter()
+        .map(|a| a.text.as_str())
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    match name {
+        "aws" => words.windows(2).any(|w| {
+            matches!(
+                (w[0], w[1]),
+                ("sqs", "send-message" | "send-message-batch")
+                    | ("sns", "publish" | "publish-batch")
+                    | ("lambda", "invoke" | "invoke-async")
+                    | ("logs", "put-log-events")
+                    | ("kinesis", "put-record" | "put-records")
+                    | ("firehose", "put-record" | "put-record-batch")
+                    | ("events", "put-events")
+                    | ("iot-data", "publish")
+            )
+        }),
+        "gcloud" => {
+            words.first() == Some(&"pubsub") && words.contains(&"publish")
+                || words.first() == Some(&"functions") && words.contains(&"call")
+        }
+        _ => false,
+    }
+}
+
+/// Programs whose output is a database's or a secrets store's contents, each with the words
+/// (arguments, or its here-document) of which one makes it a dump; none listed: any use.
+const DATA_DUMPS: &[(&str, &[&str])] = &[
+    ("pg_dump", &[]),
+    ("pg_dumpall", &[]),
+    ("mysqldump", &[]),
+    ("mariadb-dump", &[]),
+    ("mongodump", &["--archive"]),
+    ("mongoexport", &[]),
+    (
+        "redis-cli",
+        &[
+            "--rdb", "get", "mget", "hgetall", "keys", "scan", "--scan", "dump",
+        ],
+    ),
+    ("sqlite3", &[".dump", "select"]),
+    ("psql", &["select", "copy"]),
+    ("mysql", &["select"]),
+    ("mariadb", &["select"]),
+    ("clickhouse-client", &["select"]),
+    ("mongosh", &["find", "find("]),
+    ("etcdctl", &["get", "snapshot"]),
+    ("terraform", &["state", "output"]),
+    ("tofu", &["state", "output"]),
+    ("vault", &["read", "kv"]),
+];
+
+/// `pg_dump prod`, `sqlite3 app.db .dump`, `redis-cli --rdb -`: which dump the command makes.
+fn data_dump(cmd: &Command) -> Option<String> {
+    let (_, words) = DATA_DUMPS.iter().find(|(name, _)| *name == cmd.name())?;
+    let tokens = |text: &str| -> bool {
+        text.split(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | ';' | '='))
+            .any(|t| words.iter().any(|w| t.eq_ignore_ascii_case(w)))
+    };
+    let dumps = words.is_empty()
+        || cmd.args().iter().any(|a| tokens(&a.text))
+        || cmd.stdin_text.as_ref().is_some_and(|w| tokens(&w.text));
+    dumps.then(|| format!("`{}`", cmd.name()))
+}
+
+/// Files a dump command writes: its stdout redirection and its own output options
+/// (`pg_dump -f F`, `mysqldump --result-file=F`, `mongodump --archive=F`, `redis-cli --rdb F`,
+/// `etcdctl snapshot save F`).
+fn dump_files(cmd: &Command) -> Vec<String> {
+    let mut files: Vec<String> = cmd
+        .redirects
+        .iter()
+        .filter(|r| r.writes_stdout())
+        .map(|r| r.target.text.clone())
+        .collect();
+    let args = cmd.args();
+    for (i, a) in args.iter().enumerate() {
+        let t = a.text.as_str();
+        for long in ["--file=", "--result-file=", "--archive="] {
+            files.extend(t.strip_prefix(long).map(str::to_string));
+        }
+        if matches!(
+            t,
+            "-f" | "--file" | "-r" | "--result-file" | "--rdb" | "save"
+        ) {
+            files.extend(args.get(i + 1).map(|w| w.text.clone()));
+        }
+    }
+    files.retain(|f| f != "-");
+    files
+}
+
+/// Database contents posted to a web endpoint or written to a raw socket: a dump piped (through
+/// compressors, encoders, ciphers) into curl/wget/nc/socat, written to `/dev/tcp`, or saved to a
+/// file that such a client then uploads. Copies to one's own machines (ssh, scp, rsync, cloud
+/// storage, a loopback URL) are how backups are made and are left alone.
+fn database_dumps(script: &Script) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut dumped: Vec<(String, String)> = Vec::new();
+    for cmd in &script.commands {
+        if let Some(what) = data_dump(cmd) {
+            for r in cmd.redirects.iter().filter(|r| r.writes_stdout()) {
+                if r.target.text.starts_with("/dev/tcp/") || r.target.text.starts_with("/dev/udp/")
+                {
+                    hits.push(dump_hit(cmd.span, &what, &format!("`{}`", r.target.text)));
+                }
+            }
+            dumped.extend(dump_files(cmd).into_iter().map(|f| (f, what.clone())));
+        }
+        let web = matches!(
+            cmd.name(),
+            "curl" | "wget" | "wget2" | "http" | "https" | "xh" | "xhs" | "curlie"
+        );
+        // socat's network addresses: `TCP:host:port`, `OPENSSL:host:port`, `UDP4:…`.
+        let socat_host = (cmd.name() == "socat")
+            .then(|| {
+                cmd.args().iter().find_map(|a| {
+                    let (kind, rest) = a.text.split_once(':')?;
+                    let kind = kind.to_ascii_lowercase();
+                    let network = ["tcp", "udp", "openssl", "ssl"]
+                        .iter()
+                        .any(|k| kind.starts_with(k));
+                    network.then(|| rest.split(':').next().unwrap_or(rest).to_string())
+                })
+            })
+            .flatten();
+        if socat_host.as_deref().is_some_and(is_loopback) {
+            continue;
+        }
+        let socket = raw_socket_host(cmd).is_some() || socat_host.is_some();
+        if !(web || socket) {
+            continue;
+        }
+        let Some(sink) = sink_args(cmd) else {
+            continue;
+        };
+        let local = cmd
+            .args()
+            .iter()
+            .filter_map(|a| url_host(&a.text))
+            .any(|h| is_loopback(&h));
+        if local {
+            continue;
+        }
+        let piped = (sink.reads_stdin || socket)
+            .then(|| {
+                let pos = cmd.pipes.last()?;
+                (0..pos.stage)
+                    .flat_map(|s| script.stage(pos.pipeline, s))
+                    .find_map(data_dump)
+            })
+            .flatten();
+        let uploaded = || {
+            sink.files.iter().find_map(|f| {
+                dumped
+                    .iter()
+                    .find(|(d, _)| crate::shell::ir::file_key(d) == crate::shell::ir::file_key(f))
+                    .map(|(d, what)| format!("{what} output saved to {d}"))
+            })
+        };
+        if let Some(what) = piped.or_else(uploaded) {
+            let span = if cmd.pipes.is_empty() {
+                cmd.span
+            } else {
+                pipeline_span(script, cmd)
+            };
+            hits.push(dump_hit(span, &what, &sink.what));
+        }
+    }
+    hits
+}
+
+fn dump_hit(span: crate::findings::Span, what: &str, sink: &str) -> Hit {
+    Hit {
+        rule_id: "exfil.database-dump",
+        span,
+        detail: Some(format!(
+            "database contents from {what} are sent out by {sink}"
+        )),
+    }
 }
 
 thread_local! {
