@@ -559,7 +559,9 @@ impl Walker {
             name if super::transforms::TEXT_FILTERS.contains(&name) => {
                 let Some(input) = cmd.stdin_text.clone().or_else(piped) else {
                     // `jq -rn '"…"' > f`: no input, output fixed by the code.
-                    self.record_written(idx, printed_text(cmd, false), Vec::new());
+                    if cmd.redirects.iter().any(|r| r.writes_stdout()) {
+                        self.record_written(idx, printed_text(cmd, false), Vec::new());
+                    }
                     return;
                 };
                 let out = super::transforms::filtered(cmd, &input.text)
@@ -568,10 +570,13 @@ impl Walker {
             }
             // `jq -rn '"…"' > f`, `awk 'BEGIN{print …}' > f`: a generator whose code fixes its
             // output.
-            _ => match printed_text(cmd, false) {
-                Some(w) => (Some(w), Vec::new()),
-                None => return,
-            },
+            _ if cmd.redirects.iter().any(|r| r.writes_stdout()) => {
+                match printed_text(cmd, false) {
+                    Some(w) => (Some(w), Vec::new()),
+                    None => return,
+                }
+            }
+            _ => return,
         };
         self.record_written(idx, content, targets);
     }
