@@ -75,12 +75,20 @@ pub fn unclosed(b: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// Stands in for a backslash that opens a heredoc body while tree-sitter parses it (see
+/// [`rename_ambiguous_delimiters`]); a control byte that is itself a finding in any input.
+pub const MASKED_BACKSLASH: u8 = 0x01;
+
 /// tree-sitter-bash ends a heredoc body at the first line that *starts* with the delimiter (after
 /// any indentation), while bash ends it only at a line that *is* the delimiter: `EOF = object()`
 /// inside `<<'EOF'` cut a Python file short and the rest was read as commands. Where a body holds
 /// such a line, the delimiter is renamed in place (same length, in the operator and in the line
 /// that really closes the body) to a word no body line starts with. Heredoc operators are looked
 /// for outside quotes and comments; text inside bodies is skipped. Returns whether it renamed any.
+///
+/// tree-sitter-bash also fails to see a body whose first byte is a backslash (`bash <<'E'⏎\rm -rf
+/// /⏎E` parsed as a command `\rm` and no heredoc); that byte is replaced by
+/// [`MASKED_BACKSLASH`], which the walker turns back into a backslash when it reads the body.
 pub fn rename_ambiguous_delimiters(b: &mut [u8]) -> bool {
     let mut renamed = false;
     let mut quote = 0u8;
@@ -135,6 +143,9 @@ pub fn rename_ambiguous_delimiters(b: &mut [u8]) -> bool {
                 b'\n' if !pending.is_empty() => {
                     let mut body = i + 1;
                     for (word, delim, strip_tabs) in std::mem::take(&mut pending) {
+                        if b.get(body) == Some(&b'\\') {
+                            b[body] = MASKED_BACKSLASH;
+                        }
                         let Some(end) = body_end(b, body, &delim, strip_tabs) else {
                             return renamed;
                         };
@@ -255,5 +266,18 @@ mod tests {
         let mut two = b"cat <<A <<-END\na\nA\n\tEND;\n\tEND\nls".to_vec();
         assert!(rename_ambiguous_delimiters(&mut two));
         assert_eq!(two, b"cat <<A <<-QND\na\nA\n\tEND;\n\tQND\nls".to_vec());
+    }
+
+    #[test]
+    fn masks_a_backslash_that_opens_a_body() {
+        let mut text = b"bash <<'E'\n\\rm -rf /\nE\ncat <<X\nok \\x\nX".to_vec();
+        rename_ambiguous_delimiters(&mut text);
+        assert_eq!(text[11], MASKED_BACKSLASH);
+        // Only the first byte of a body: a backslash later in a body stays.
+        assert_eq!(text.iter().filter(|&&c| c == b'\\').count(), 1);
+        // Outside a body nothing changes.
+        let mut plain = b"echo \\a\nls".to_vec();
+        rename_ambiguous_delimiters(&mut plain);
+        assert_eq!(plain, b"echo \\a\nls".to_vec());
     }
 }

@@ -411,6 +411,15 @@ impl Source<'_> {
     }
 }
 
+/// A heredoc body as the input wrote it: the backslash that preprocessing masked at its start
+/// (see [`super::heredoc::MASKED_BACKSLASH`]) restored.
+fn unmask_body(mut body: String) -> String {
+    if body.as_bytes().first() == Some(&super::heredoc::MASKED_BACKSLASH) {
+        body.replace_range(..1, "\\");
+    }
+    body
+}
+
 /// Context shared by the commands emitted from one `command` node.
 #[derive(Clone)]
 pub(crate) struct CmdCtx {
@@ -1952,7 +1961,7 @@ impl Walker {
                 if !quoted && self.walk_backticks(body, c.start_byte(), src) {
                     word.dynamic = true;
                 }
-                word.text = text;
+                word.text = unmask_body(text);
             }
         }
         word
