@@ -26,10 +26,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
                 Some((name, _)) if i > 0 => name,
                 _ => w.text.as_str(),
             };
-            let odd: Vec<char> = typed
-                .chars()
-                .filter(|c| ascii_lookalike(*c).is_some())
-                .collect();
+            let odd: Vec<char> = imitating_chars(typed);
             if odd.is_empty() {
                 continue;
             }
@@ -53,4 +50,69 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// The characters of `typed` that imitate ASCII, leaving out native words: a run of four or more
+/// letters all written in one script other than Latin (`./сборка.sh`, `--формат`, `σύνδεση`)
+/// imitates nothing, however many of its letters look Latin. A run that mixes Latin letters with
+/// lookalikes (`сurl`, `ѕudo`) or a short one (`рѕ`) still counts.
+fn imitating_chars(typed: &str) -> Vec<char> {
+    use unicode_script::{Script, UnicodeScript};
+    let mut odd = Vec::new();
+    let chars: Vec<char> = typed.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphabetic() {
+            if ascii_lookalike(chars[i]).is_some() {
+                odd.push(chars[i]);
+            }
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_alphabetic() {
+            i += 1;
+        }
+        let run = &chars[start..i];
+        let script = run[0].script();
+        let native = run.len() >= 4
+            && !matches!(script, Script::Latin | Script::Common | Script::Inherited)
+            && run.iter().all(|c| {
+                let s = c.script();
+                !c.is_ascii() && (s == script || s == Script::Inherited)
+            });
+        if !native {
+            odd.extend(run.iter().filter(|c| ascii_lookalike(**c).is_some()));
+        }
+    }
+    odd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::imitating_chars;
+
+    #[test]
+    fn native_words_imitate_nothing() {
+        for native in [
+            "./сборка.sh",
+            "--формат",
+            "./σύνδεση.sh",
+            "./урок1.sh",
+            "./алфавит.py",
+        ] {
+            assert!(imitating_chars(native).is_empty(), "{native}");
+        }
+        for fake in [
+            "сurl",
+            "ѕudo",
+            "рѕ",
+            "./іnstall.sh",
+            "--fоrce",
+            "ｃｕｒｌ",
+            "rm\u{2212}rf",
+        ] {
+            assert!(!imitating_chars(fake).is_empty(), "{fake}");
+        }
+    }
 }

@@ -95,9 +95,59 @@ fn bare_skeleton_of(s: &str) -> String {
         .to_lowercase()
         .nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .map(|c| {
+            STROKED_AND_SMALL_CAPITALS
+                .iter()
+                .find(|(odd, _)| *odd == c)
+                .map_or(c, |(_, plain)| *plain)
+        })
         .collect();
     skeleton_of(&bare)
 }
+
+/// Latin letters with a stroke, hook or tone shape and small capitals that UTS #39 keeps apart
+/// from the plain letter, but that read as it in a host name (`githuƅ.com`, `ɢithub.com`,
+/// `ǥithub.com`, `gitℏub.com`). Decomposition does not remove a stroke, so they are mapped here.
+const STROKED_AND_SMALL_CAPITALS: &[(char, char)] = &[
+    ('ƅ', 'b'),
+    ('ƀ', 'b'),
+    ('ʙ', 'b'),
+    ('ᴄ', 'c'),
+    ('đ', 'd'),
+    ('ᴅ', 'd'),
+    ('ᴇ', 'e'),
+    ('ǥ', 'g'),
+    ('ɢ', 'g'),
+    ('ɡ', 'g'),
+    ('ħ', 'h'),
+    ('ℏ', 'h'),
+    ('ʜ', 'h'),
+    ('ı', 'i'),
+    ('ɨ', 'i'),
+    ('ɪ', 'i'),
+    ('ȷ', 'j'),
+    ('ᴊ', 'j'),
+    ('ᴋ', 'k'),
+    ('ł', 'l'),
+    ('ʟ', 'l'),
+    ('ᴍ', 'm'),
+    ('ɴ', 'n'),
+    ('ø', 'o'),
+    ('ɵ', 'o'),
+    ('ᴏ', 'o'),
+    ('ᴘ', 'p'),
+    ('ɍ', 'r'),
+    ('ʀ', 'r'),
+    ('ꜱ', 's'),
+    ('ŧ', 't'),
+    ('ᴛ', 't'),
+    ('ᴜ', 'u'),
+    ('ᴠ', 'v'),
+    ('ᴡ', 'w'),
+    ('ƶ', 'z'),
+    ('ᴢ', 'z'),
+    ('ᴀ', 'a'),
+];
 
 /// Names under suffixes that only resolve inside a network (RFC 6762, RFC 8375, RFC 6761, common
 /// private conventions): they cannot be registered by anyone to imitate a brand.
@@ -360,6 +410,11 @@ mod tests {
             skeleton_of("github.com")
         );
         assert_eq!(bare_skeleton_of("café"), skeleton_of("cafe"));
+        // Strokes, tone letters and small capitals.
+        for fake in ["githuƅ.com", "ɢithub.com", "ǥithub.com", "gitℏub.com"] {
+            assert_eq!(bare_skeleton_of(fake), skeleton_of("github.com"), "{fake}");
+        }
+        assert_ne!(bare_skeleton_of("łódź.pl"), skeleton_of("github.com"));
     }
 
     #[test]

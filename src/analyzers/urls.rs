@@ -530,8 +530,13 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
     if !url.username().is_empty() && t.usage != Use::Connect && t.has_scheme {
         let decoded = percent_decode(url.username());
         let user = decoded.trim_end_matches(|c: char| !c.is_alphanumeric());
-        if user.contains('.')
-            && user
+        // `github.com%2Facme%2Ftools@evil.example`: a host and a path, all of it the user name.
+        let user_host = user
+            .split(['/', '\\', ':', '?', '#'])
+            .next()
+            .unwrap_or(user);
+        if user_host.contains('.')
+            && user_host
                 .split('.')
                 .next_back()
                 .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
@@ -640,7 +645,7 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
             break;
         }
         let sk = super::domains::skeleton_of(label);
-        if sk.is_ascii() {
+        if sk.is_ascii() && !native_to_its_tld(label, &unicode_host) {
             push(
                 "url.confusable-host",
                 format!("label {label:?} of {shown} is written entirely in lookalike characters (reads as {sk:?})"),
@@ -648,6 +653,19 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
             break;
         }
     }
+}
+
+/// Is `label` written in the script of its host's own non-Latin top-level domain (`сбер.рф`,
+/// `ελλάδα.ελ`)? Such a name is native to that registry, not a Latin name imitated.
+fn native_to_its_tld(label: &str, unicode_host: &str) -> bool {
+    use unicode_script::UnicodeScript;
+    let script_of = |s: &str| s.chars().find(|c| c.is_alphabetic()).map(|c| c.script());
+    let tld = unicode_host
+        .trim_end_matches('.')
+        .rsplit('.')
+        .next()
+        .unwrap_or_default();
+    !tld.is_ascii() && script_of(tld).is_some() && script_of(tld) == script_of(label)
 }
 
 /// The host part of a URL as typed (before IDNA mapping), for separator checks.

@@ -556,6 +556,9 @@ impl Supervisor {
                     answered += 1;
                 }
             }
+            // Each burst reaches the reader at once: a consumer waiting on the first verdicts of
+            // a long chunk (or one slow line) is not held back until the chunk ends.
+            let _ = out.flush();
         }
     }
 

@@ -661,9 +661,21 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
                 any = true;
                 continue;
             }
+            // Perl's `glob "~"` (no parentheses) expands to the home directory; the pattern
+            // stands for what it matches.
+            if matches!(last, "glob" | "bsd_glob") {
+                if let Some(Tok::Str(v)) = arg.get(i) {
+                    s.push_str(v);
+                    any = true;
+                    i += 1;
+                    continue;
+                }
+            }
             if matches!(
                 last,
-                "expanduser"
+                "glob"
+                    | "bsd_glob"
+                    | "expanduser"
                     | "homedir"
                     | "home"
                     | "path.expand"

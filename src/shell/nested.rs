@@ -1914,7 +1914,10 @@ pub(crate) fn find_match_placeholder(args: &[Word]) -> String {
         .windows(2)
         .find(|w| w[0].text == "-name" || w[0].text == "-iname")
         .map(|w| w[1].text.clone())
-        .filter(|n| !n.contains('/') && !n.is_empty());
+        .filter(|n| !n.contains('/') && !n.is_empty())
+        // `-name '*.*'`, `-name '.*'`, `-name '*'`: only wildcards and dots name no file in
+        // particular (nearly every file, every dotfile).
+        .filter(|n| n.chars().any(|c| !matches!(c, '*' | '?' | '.')));
     let sep = if start.ends_with('/') { "" } else { "/" };
     // `-maxdepth 0` matches only the start itself.
     if args

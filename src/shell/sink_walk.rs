@@ -870,6 +870,7 @@ impl Walker {
             | Format::GoGenerate
             | Format::Escapes
             | Format::SshConfig
+            | Format::Tmpfiles
             | Format::Sql => {
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {

@@ -392,6 +392,9 @@ pub enum Format {
     /// An ssh client configuration (`ssh -F FILE`, `~/.ssh/config`): the commands of its
     /// `ProxyCommand`, `LocalCommand`, `KnownHostsCommand` and `Match exec` lines.
     SshConfig,
+    /// A systemd-tmpfiles configuration: its removal lines (`R`/`r` remove a path, `D` the
+    /// contents of a directory) as the `rm` commands they amount to.
+    Tmpfiles,
 }
 
 impl Format {
@@ -411,6 +414,7 @@ impl Format {
             "go-generate" => Format::GoGenerate,
             "escapes" => Format::Escapes,
             "ssh-config" => Format::SshConfig,
+            "tmpfiles" => Format::Tmpfiles,
             other => Format::Code(Lang::parse(Some(other))),
         }
     }
@@ -587,6 +591,24 @@ impl Format {
                         if let Some((_, cmd)) = value.split_once("exec ") {
                             push(cmd.trim());
                         }
+                    }
+                }
+            }
+            Format::Tmpfiles => {
+                for l in content.lines() {
+                    let mut fields = l.split_whitespace();
+                    let (Some(kind), Some(path)) = (fields.next(), fields.next()) else {
+                        continue;
+                    };
+                    // `%h` is the user's home directory; other specifiers stay as written.
+                    let path = path.replace("%h", "$HOME");
+                    let path = path.as_str();
+                    // Modifiers after the type letter (`R!`, `r-`, `D=`) do not change what goes.
+                    match kind.trim_end_matches(['!', '-', '=', '~', '^', '+']) {
+                        "R" => push(&format!("rm -rf {path}")),
+                        "r" => push(&format!("rm -f {path}")),
+                        "D" => push(&format!("rm -rf {}/*", path.trim_end_matches('/'))),
+                        _ => {}
                     }
                 }
             }
