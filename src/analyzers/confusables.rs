@@ -79,7 +79,7 @@ fn imitating_chars(typed: &str) -> Vec<char> {
             && !matches!(script, Script::Latin | Script::Common | Script::Inherited)
             && run.iter().all(|c| {
                 let s = c.script();
-                !c.is_ascii() && (s == script || s == Script::Inherited)
+                s == script || s == Script::Inherited
             });
         if !native {
             odd.extend(run.iter().filter(|c| ascii_lookalike(**c).is_some()));

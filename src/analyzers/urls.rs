@@ -665,7 +665,10 @@ fn native_to_its_tld(label: &str, unicode_host: &str) -> bool {
         .rsplit('.')
         .next()
         .unwrap_or_default();
-    !tld.is_ascii() && script_of(tld).is_some() && script_of(tld) == script_of(label)
+    match script_of(tld) {
+        Some(script) => !tld.is_ascii() && script_of(label) == Some(script),
+        None => false,
+    }
 }
 
 /// The host part of a URL as typed (before IDNA mapping), for separator checks.

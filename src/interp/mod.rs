@@ -663,7 +663,8 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
             }
             // Perl's `glob "~"` (no parentheses) expands to the home directory; the pattern
             // stands for what it matches.
-            if matches!(last, "glob" | "bsd_glob") {
+            let is_glob = matches!(last, "glob" | "bsd_glob");
+            if is_glob {
                 if let Some(Tok::Str(v)) = arg.get(i) {
                     s.push_str(v);
                     any = true;
@@ -671,18 +672,18 @@ fn literal(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
                     continue;
                 }
             }
-            if matches!(
-                last,
-                "glob"
-                    | "bsd_glob"
-                    | "expanduser"
-                    | "homedir"
-                    | "home"
-                    | "path.expand"
-                    | "expand_path"
-                    | "UserHomeDir"
-                    | "home_dir"
-            ) && matches!(arg.get(i), Some(Tok::Punct('(')))
+            if (is_glob
+                || matches!(
+                    last,
+                    "expanduser"
+                        | "homedir"
+                        | "home"
+                        | "path.expand"
+                        | "expand_path"
+                        | "UserHomeDir"
+                        | "home_dir"
+                ))
+                && matches!(arg.get(i), Some(Tok::Punct('(')))
             {
                 // `os.path.expanduser('~/x')`, `Path.home()`, `os.homedir()`.
                 let close = arg[i..]

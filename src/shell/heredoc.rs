@@ -76,9 +76,11 @@ pub fn unclosed(b: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Stands in for a backslash that opens a heredoc body while tree-sitter parses it (see
-/// [`rename_ambiguous_delimiters`]); a control byte that is itself a finding in any input.
+/// [`prepare_bodies_for_parser`]); a control byte that is itself a finding in any input.
 pub const MASKED_BACKSLASH: u8 = 0x01;
 
+/// Rewrites heredoc bodies in place, same length, where tree-sitter-bash would misread them.
+///
 /// tree-sitter-bash ends a heredoc body at the first line that *starts* with the delimiter (after
 /// any indentation), while bash ends it only at a line that *is* the delimiter: `EOF = object()`
 /// inside `<<'EOF'` cut a Python file short and the rest was read as commands. Where a body holds
@@ -89,7 +91,7 @@ pub const MASKED_BACKSLASH: u8 = 0x01;
 /// tree-sitter-bash also fails to see a body whose first byte is a backslash (`bash <<'E'⏎\rm -rf
 /// /⏎E` parsed as a command `\rm` and no heredoc); that byte is replaced by
 /// [`MASKED_BACKSLASH`], which the walker turns back into a backslash when it reads the body.
-pub fn rename_ambiguous_delimiters(b: &mut [u8]) -> bool {
+pub fn prepare_bodies_for_parser(b: &mut [u8]) -> bool {
     let mut renamed = false;
     let mut quote = 0u8;
     // Heredocs announced on the current line: (operator word range, delimiter, strips tabs).
@@ -251,33 +253,33 @@ mod tests {
     #[test]
     fn renames_a_delimiter_some_body_line_starts_with() {
         let mut text = b"cat > d.py <<'EOF'\nEOF = object()\nEOF\necho done".to_vec();
-        assert!(rename_ambiguous_delimiters(&mut text));
+        assert!(prepare_bodies_for_parser(&mut text));
         assert_eq!(
             text,
             b"cat > d.py <<'QOF'\nEOF = object()\nQOF\necho done".to_vec()
         );
         // A body line that *is* the delimiter closes it: nothing to rename.
         let mut plain = b"cat <<EOF\nx\nEOF\nEOFX\n".to_vec();
-        assert!(!rename_ambiguous_delimiters(&mut plain));
+        assert!(!prepare_bodies_for_parser(&mut plain));
         // Quoted `<<` is not an operator; a comment is not either.
         let mut quoted = b"echo '<<EOF'\nEOF x\nEOF\n# <<EOF\nEOF y\nEOF".to_vec();
-        assert!(!rename_ambiguous_delimiters(&mut quoted));
+        assert!(!prepare_bodies_for_parser(&mut quoted));
         // Two heredocs on one line; the second one's body is the ambiguous one.
         let mut two = b"cat <<A <<-END\na\nA\n\tEND;\n\tEND\nls".to_vec();
-        assert!(rename_ambiguous_delimiters(&mut two));
+        assert!(prepare_bodies_for_parser(&mut two));
         assert_eq!(two, b"cat <<A <<-QND\na\nA\n\tEND;\n\tQND\nls".to_vec());
     }
 
     #[test]
     fn masks_a_backslash_that_opens_a_body() {
         let mut text = b"bash <<'E'\n\\rm -rf /\nE\ncat <<X\nok \\x\nX".to_vec();
-        rename_ambiguous_delimiters(&mut text);
+        prepare_bodies_for_parser(&mut text);
         assert_eq!(text[11], MASKED_BACKSLASH);
         // Only the first byte of a body: a backslash later in a body stays.
         assert_eq!(text.iter().filter(|&&c| c == b'\\').count(), 1);
         // Outside a body nothing changes.
         let mut plain = b"echo \\a\nls".to_vec();
-        rename_ambiguous_delimiters(&mut plain);
+        prepare_bodies_for_parser(&mut plain);
         assert_eq!(plain, b"echo \\a\nls".to_vec());
     }
 }

@@ -66,7 +66,7 @@ pub fn preprocess(src: &str) -> Preprocessed {
     }
     let mut bytes = src.as_bytes().to_vec();
     if needs_heredoc {
-        heredoc::rename_ambiguous_delimiters(&mut bytes);
+        heredoc::prepare_bodies_for_parser(&mut bytes);
     }
     if needs_coproc {
         blank_coproc_keywords(&mut bytes);
