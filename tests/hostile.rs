@@ -184,6 +184,17 @@ fn inputs() -> Vec<(&'static str, Vec<u8>)> {
         "9 nested Python exec",
         format!("python3 -c {}", shell_quote(&nested_python_exec(9))).into_bytes(),
     ));
+    // tree-sitter finds a node's parent by walking down from the root: a per-node parent
+    // lookup over 20,000 nested subshells took the hook past its deadline.
+    v.push((
+        "20,000 nested subshells",
+        ("(".repeat(20_000) + "rm -rf /" + &")".repeat(20_000)).into_bytes(),
+    ));
+    // tree-sitter-bash's scanner is quadratic in the depth of the old `$[ ]` arithmetic.
+    v.push((
+        "20,000 nested $[ ]",
+        ("echo ".to_string() + &"$[".repeat(20_000) + "1" + &"]".repeat(20_000)).into_bytes(),
+    ));
     v.push((
         "60,000 unclosed brackets in Python",
         format!("python3 -c '{}'", "a = (b, ".repeat(8_000)).into_bytes(),
@@ -608,4 +619,53 @@ fn a_panicking_batch_line_takes_no_neighbour_with_it() {
         .collect();
     assert_eq!(refused, [201], "{err}");
     assert_eq!(out.lines().count(), 400);
+}
+
+/// Large scripts of ordinary commands whose state grows from one command to the next (a working
+/// directory that goes ever deeper, a variable that grows by a little each time, an array that
+/// doubles, a 900 KB relative path): each is allowed within the check deadline and the memory
+/// bound — not refused because the analysis ran out of memory or time.
+#[test]
+fn large_harmless_scripts_with_growing_state_are_allowed() {
+    let scripts: Vec<(&str, String)> = vec![
+        ("cd src 10,000 times", "cd src; ".repeat(10_000) + "ls"),
+        (
+            "echo, ls, cd 6,000 times",
+            "echo hi; ls; cd src; ".repeat(6_000),
+        ),
+        (
+            "PATH grown 5,000 times",
+            "export PATH=\"$HOME/bin:$PATH\"\n".repeat(5_000),
+        ),
+        (
+            "a variable grown 20,000 times",
+            "X=\"$X:/opt/lib\"\n".repeat(20_000) + "echo \"$X\"",
+        ),
+        (
+            "two arrays doubled 64 times",
+            "a=(x y); b=(z); ".to_string()
+                + &"a=(\"${a[@]}\" \"${a[@]}\"); b=(\"${a[@]}\" \"${b[@]}\"); ".repeat(64)
+                + "echo ok",
+        ),
+        (
+            "a 900 KB relative path",
+            "cat ".to_string() + &"../".repeat(300_000) + "etc/hostname",
+        ),
+    ];
+    let mut bad = Vec::new();
+    for (name, script) in scripts {
+        let run = measure(&["check", "--json", "-"], script.as_bytes());
+        let verdict: serde_json::Value =
+            serde_json::from_slice(&run.stdout).unwrap_or(serde_json::Value::Null);
+        if verdict["action"] != "allow" {
+            bad.push(format!("{name}: {}", String::from_utf8_lossy(&run.stdout)));
+        }
+        bad.extend(within_bounds(
+            "check",
+            name,
+            &run,
+            Duration::from_secs(5) + SLACK,
+        ));
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }

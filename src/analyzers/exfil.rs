@@ -72,7 +72,19 @@ fn is_home_dir(p: &str) -> bool {
 }
 
 /// Does this path name a secret file?
+/// Linux's PATH_MAX.
+const PATH_MAX_BYTES: usize = 4096;
+
 fn is_secret_path(p: &str) -> bool {
+    // No path longer than PATH_MAX opens (the kernel refuses it); a longer word is looked at
+    // in its shorter pieces (the long pattern over a 900 KB `../../…` word took seconds).
+    if p.len() > PATH_MAX_BYTES {
+        return p
+            .split(|c: char| c.is_whitespace() || "'\"=,;(){}".contains(c))
+            .any(|piece| {
+                !piece.is_empty() && piece.len() <= PATH_MAX_BYTES && is_secret_path(piece)
+            });
+    }
     let p = p.trim_start_matches(['@', '<']);
     // Committed templates of a `.env` (`.env.example`, `.env.sample`) hold no secrets.
     let base = p.rsplit('/').next().unwrap_or(p);

@@ -361,6 +361,11 @@ pub(crate) fn code_sinks(cmd: &Command) -> Vec<&Word> {
     {
         out.extend(stdin_words(cmd));
     }
+    // A tool that runs the lines it reads (`awk '{print | "sh"}'`, `sed e`, `perl -ne 'system
+    // $_'`) runs its file operands too: `awk '{system($0)}' <(curl …)`.
+    if crate::shell::sinks::executes_input(cmd) {
+        out.extend(cmd.args().iter().filter(|a| !a.subs.is_empty()));
+    }
     out
 }
 

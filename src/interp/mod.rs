@@ -2167,7 +2167,7 @@ fn scan(
             .map(|(p, _, _)| (p.clone(), url.clone()))
             .collect();
     }
-    r.runs_input = stdin && (dynamic_eval || dynamic_run);
+    r.runs_input = stdin && (dynamic_eval || dynamic_run || interpolated_cmd);
     r.stdin_to_network = stdin && send;
     let endless = infinite_loop(toks);
     r.fork_loop = fork && (endless || huge_count(toks));

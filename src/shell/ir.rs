@@ -132,7 +132,7 @@ pub struct Command {
     /// The program as written, when it was a path (`./install.sh`, `/usr/bin/rm`).
     pub invoked_as: Option<String>,
     /// The working directory the input set before this command (`cd ~/.aws && …`), when known.
-    pub cwd: Option<String>,
+    pub cwd: Option<std::sync::Arc<str>>,
 }
 
 impl Command {

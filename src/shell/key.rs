@@ -38,8 +38,13 @@ pub fn approval_key(input: &str) -> String {
         toks: Vec::new(),
         glue: false,
         prefix: String::new(),
+        depth: 0,
+        too_deep: false,
     };
     w.node(root);
+    if w.too_deep {
+        return exact();
+    }
     if w.toks.last().map(String::as_str) == Some(";") {
         w.toks.pop();
     }
@@ -86,9 +91,28 @@ struct KeyWriter<'s> {
     /// Escaped blanks right before the next word (tree-sitter reads `\ ` as a blank, bash as a
     /// literal space that starts the word).
     prefix: String,
+    /// Syntax nesting at the current node.
+    depth: usize,
+    /// The tree is nested deeper than [`MAX_KEY_DEPTH`]: the key is the exact input.
+    too_deep: bool,
 }
 
+/// Nesting past which the canonical key is not computed (the input's own text is its key).
+const MAX_KEY_DEPTH: usize = 256;
+
 impl<'s> KeyWriter<'s> {
+    /// A writer for a part of this one (an assignment's value, a substitution's code).
+    fn inner(&self) -> KeyWriter<'s> {
+        KeyWriter {
+            src: self.src,
+            toks: Vec::new(),
+            glue: false,
+            prefix: String::new(),
+            depth: self.depth,
+            too_deep: false,
+        }
+    }
+
     fn text(&self, n: Node) -> &'s str {
         self.src.get(n.start_byte()..n.end_byte()).unwrap_or("")
     }
@@ -133,9 +157,14 @@ impl<'s> KeyWriter<'s> {
             self.assignment(n);
             return;
         }
+        if self.depth >= MAX_KEY_DEPTH {
+            self.too_deep = true;
+            return;
+        }
         let mut cursor = n.walk();
         let children: Vec<Node> = n.children(&mut cursor).collect();
-        let is_root = n.parent().is_none();
+        // (Not `n.parent()`: tree-sitter finds a parent by walking down from the root.)
+        let is_root = self.depth == 0 && n.kind() == "program";
         let start = if is_root { 0 } else { n.start_byte() };
         let end = if is_root {
             self.src.len()
@@ -160,7 +189,9 @@ impl<'s> KeyWriter<'s> {
                     self.toks.push(";".into());
                 }
             }
+            self.depth += 1;
             self.node(*c);
+            self.depth -= 1;
         }
         let tail = children.last().map_or(start, |c| c.end_byte());
         self.escaped_blanks(tail, end, false);
@@ -201,12 +232,7 @@ impl<'s> KeyWriter<'s> {
     /// `NAME=value` / `NAME+=value` / `a[i]=value` as one token (the value keeps its own spacing).
     fn assignment(&mut self, n: Node) {
         let mut head = String::new();
-        let mut value = KeyWriter {
-            src: self.src,
-            toks: Vec::new(),
-            glue: false,
-            prefix: String::new(),
-        };
+        let mut value = self.inner();
         let mut in_value = false;
         let mut cursor = n.walk();
         for c in n.children(&mut cursor) {
@@ -217,6 +243,7 @@ impl<'s> KeyWriter<'s> {
                 in_value = !c.is_named() && self.text(c).ends_with('=');
             }
         }
+        self.too_deep |= value.too_deep;
         if in_value && value.toks.is_empty() {
             value.toks.push("''".into());
         }
@@ -225,19 +252,15 @@ impl<'s> KeyWriter<'s> {
     }
 
     /// The canonical code inside a substitution (its children between the delimiters).
-    fn sub_key(&self, n: Node) -> String {
-        let mut inner = KeyWriter {
-            src: self.src,
-            toks: Vec::new(),
-            glue: false,
-            prefix: String::new(),
-        };
+    fn sub_key(&mut self, n: Node) -> String {
+        let mut inner = self.inner();
         let mut cursor = n.walk();
         for c in n.children(&mut cursor) {
             if c.is_named() {
                 inner.node(c);
             }
         }
+        self.too_deep |= inner.too_deep;
         if inner.toks.last().map(String::as_str) == Some(";") {
             inner.toks.pop();
         }
@@ -253,7 +276,7 @@ impl<'s> KeyWriter<'s> {
         render(&pieces)
     }
 
-    fn pieces(&self, n: Node, in_dq: bool, out: &mut Vec<Piece>) {
+    fn pieces(&mut self, n: Node, in_dq: bool, out: &mut Vec<Piece>) {
         let text = self.text(n);
         let quoted_text = |s: &str, out: &mut Vec<Piece>| {
             out.extend(s.chars().map(|c| Piece::Char { c, special: false }));

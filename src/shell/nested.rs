@@ -623,7 +623,7 @@ impl Walker {
         self.record_written_file(idx);
         if self.track_state && self.out.commands[idx].name() == "pwd" {
             if let Some(dir) = self.state.cwd.clone() {
-                self.printed_cwd.insert(idx, dir);
+                self.printed_cwd.insert(idx, dir.to_string());
             }
         }
         if !self.in_function && self.track_state {

@@ -30,8 +30,12 @@ impl Walker {
             let saved_place =
                 place_changed.then(|| std::mem::replace(&mut self.place, f.place.clone()));
             // A remote host or a container starts in its own working directory.
-            let saved_cwd =
-                place_changed.then(|| std::mem::replace(&mut self.state.cwd, f.place.cwd.clone()));
+            let saved_cwd = place_changed.then(|| {
+                std::mem::replace(
+                    &mut self.state.cwd,
+                    f.place.cwd.as_deref().map(std::sync::Arc::from),
+                )
+            });
             // A remote or container command reads the local stdin (`ssh h sh <<EOF`).
             let forwards_input = f.place.label.is_some() && !f.place.detached;
             match f.code {
@@ -206,7 +210,7 @@ impl Walker {
             argv,
             stdin,
             env,
-            cwd: self.state.cwd.clone(),
+            cwd: self.state.cwd.as_deref().map(str::to_string),
             deadline: Some(self.deadline),
         }
     }

@@ -226,9 +226,7 @@ impl SinkTable {
                 .filter(|c| !c.trim().is_empty())
                 .map(|c| part(value, c));
         }
-        let listed =
-            |e: &&str| *e == name || (e.contains('*') && crate::text::glob::matches(e, name));
-        if !ENV_CODE.iter().any(listed) {
+        if !is_code_variable(name) {
             return None;
         }
         if name.len() == 3 && name.starts_with("PS") {
@@ -328,6 +326,14 @@ fn substitution_bodies(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A variable whose value some program runs as code (`PROMPT_COMMAND`, `GIT_SSH_COMMAND`,
+/// `PAGER`, …), by the environment table; `VIMINIT`-style start-up variables are checked apart.
+pub fn is_code_variable(name: &str) -> bool {
+    ENV_CODE
+        .iter()
+        .any(|e| *e == name || (e.contains('*') && crate::text::glob::matches(e, name)))
 }
 
 /// The embedded sink table.
@@ -2654,11 +2660,15 @@ pub fn awk_commands(
                 if super::nested::SHELLS.contains(&base) && fetch_source.is_some() {
                     out.push(fetch_source.clone().map(|src| format!("{src} | {target}")));
                 } else if super::nested::SHELLS.contains(&base) {
-                    let printed: Vec<Tok> = toks[start + 1..i]
+                    let mut printed: Vec<Tok> = toks[start + 1..i]
                         .iter()
                         .filter(|t| !matches!(t, Tok::Punct(',')))
                         .cloned()
                         .collect();
+                    // A bare `print` prints the whole input line.
+                    if printed.is_empty() {
+                        printed.push(Tok::Ident("$0".to_string()));
+                    }
                     out.push(awk_string(&printed, vars, line).map(|s| s.replace("\\n", "\n")));
                 } else {
                     out.push(Some(target));
@@ -3359,6 +3369,39 @@ fn recipes_where(makefile: &str, keep: impl Fn(usize) -> bool) -> String {
     out
 }
 
+/// The loop Perl's and Ruby's `-n` / `-p` switches put around the code (opening and closing
+/// text), when one of the command's switch bundles holds either letter.
+fn line_loop_switch(lang: Lang, args: &[Word]) -> Option<(&'static str, &'static str)> {
+    // Letters whose value follows them in the same word (or the code, for `-e`).
+    let value_letters = match lang {
+        Lang::Perl => "eEMmIixFCdD0",
+        Lang::Ruby => "erICEFixKWT0",
+        _ => return None,
+    };
+    let mut print = false;
+    let mut found = false;
+    for a in args.iter().map(|a| a.text.as_str()) {
+        if a == "--" || !a.starts_with('-') || a.starts_with("--") {
+            continue;
+        }
+        for c in a[1..].chars() {
+            if value_letters.contains(c) {
+                break;
+            }
+            if c == 'n' || c == 'p' {
+                found = true;
+                print |= c == 'p';
+            }
+        }
+    }
+    match (found, lang, print) {
+        (false, _, _) => None,
+        (true, Lang::Perl, false) => Some(("while (<STDIN>) { ", "\n;}")),
+        (true, Lang::Perl, true) => Some(("while (<STDIN>) { ", "\n;} continue { print }")),
+        (true, _, _) => Some(("while gets\n", "\nend")),
+    }
+}
+
 fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push) {
     let lang = Lang::parse(spec.lang.as_deref());
     // Perl, Ruby, Lua and osascript run every `-e` in order, node the last one: each is code, and
@@ -3368,6 +3411,16 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         Lang::Perl | Lang::Ruby | Lang::JavaScript | Lang::Lua | Lang::AppleScript
     );
     let mut seen_code = false;
+    // `perl -ne CODE`, `ruby -pe CODE`: the code runs once per input line, with the line in `$_`.
+    let line_loop = line_loop_switch(lang, args);
+    let mut push = |code: Code, place: Place| match (code, line_loop) {
+        (Code::Text(lang, w), Some((open, close))) => {
+            let wrapped = format!("{open}{}{close}", w.text);
+            push(Code::Text(lang, part(&w, &wrapped)), place)
+        }
+        (code, _) => push(code, place),
+    };
+    let push = &mut push;
     let mut i = 0;
     while i < args.len() {
         let a = &args[i];

@@ -78,6 +78,32 @@ pub fn top_level_cuts(text: &str, first: usize, step: usize) -> Vec<usize> {
     cuts
 }
 
+/// The deepest nesting of the old arithmetic form `$[ … ]` (quotes are not followed: an
+/// over-count only makes a pathological line fail closed). tree-sitter-bash's scanner needs time
+/// quadratic in that depth (3 s for 20,000 levels), so a deep one is refused before parsing.
+/// Text with fewer than 64 `$[` answers 0 without looking further.
+pub fn deepest_old_arithmetic(text: &str) -> usize {
+    if text.matches("$[").count() < 64 {
+        return 0;
+    }
+    let b = text.as_bytes();
+    let (mut best, mut depth) = (0usize, 0usize);
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'$' if b.get(i + 1) == Some(&b'[') => {
+                depth += 1;
+                best = best.max(depth);
+                i += 1;
+            }
+            b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    best
+}
+
 /// The most stages of any one pipeline in `text`, counted lexically: `|` and `|&` outside quotes
 /// and comments, a line end or a `;`, `&`, `||` starting a new count. Quoting is followed as
 /// far as a count needs (an over-count only makes a long line fail closed). Text with fewer than

@@ -56,11 +56,12 @@ pub const PATH_PROGRAMS: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct ShellState {
     /// The working directory when the input fixes it (`/`, `~`, `/tmp/x`).
-    pub cwd: Option<String>,
+    /// Shared, not copied: every command keeps the directory it ran in.
+    pub cwd: Option<std::sync::Arc<str>>,
     /// `$OLDPWD`, for `cd -`.
-    pub oldpwd: Option<String>,
+    pub oldpwd: Option<std::sync::Arc<str>>,
     /// `pushd` stack.
-    pub dirs: Vec<Option<String>>,
+    pub dirs: Vec<Option<std::sync::Arc<str>>>,
     /// Positional parameters when known (`set -- a b`, inside a called function).
     pub positional: Option<Vec<Word>>,
     /// `$0` when known (`sh -c CODE NAME`).
@@ -107,8 +108,25 @@ pub struct ShellState {
     pub stdout_to: Option<super::ir::Redirect>,
 }
 
+/// The longest working directory tracked (a quarter of PATH_MAX); every command keeps it, so
+/// `cd src; cd src; …` must not grow it without bound.
+const MAX_CWD_BYTES: usize = 1024;
+
 /// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).
-pub fn cd_target(args: &[Word], state: &ShellState) -> Option<String> {
+pub fn cd_target(args: &[Word], state: &ShellState) -> Option<std::sync::Arc<str>> {
+    if args
+        .iter()
+        .find(|a| !a.text.starts_with('-') || a.text == "-")
+        .is_some_and(|a| a.text == "-")
+    {
+        return state.oldpwd.clone();
+    }
+    cd_target_unbounded(args, state)
+        .filter(|dir| dir.len() <= MAX_CWD_BYTES)
+        .map(std::sync::Arc::from)
+}
+
+fn cd_target_unbounded(args: &[Word], state: &ShellState) -> Option<String> {
     let operand = args
         .iter()
         .find(|a| !a.text.starts_with('-') || a.text == "-");
@@ -116,7 +134,7 @@ pub fn cd_target(args: &[Word], state: &ShellState) -> Option<String> {
         return Some("~".into());
     };
     if op.text == "-" {
-        return state.oldpwd.clone();
+        return state.oldpwd.as_deref().map(str::to_string);
     }
     if !op.subs.is_empty() {
         return None;

@@ -32,6 +32,9 @@ pub(crate) const MAX_EMIT_DEPTH: usize = 64;
 /// Largest value a variable may hold while still being resolved literally; past it the value is
 /// unknown (keeps `a="$a$a"` doubling from growing without bound).
 pub(crate) const MAX_VALUE_BYTES: usize = 64 * 1024;
+/// Bytes of variable values one walk resolves before long values are cut (see
+/// [`Walker::resolved_bytes`]).
+const RESOLVED_BYTES_BUDGET: usize = 16 * 1024 * 1024;
 /// How much of a value past [`MAX_VALUE_BYTES`] is kept as its known start.
 const KEPT_PREFIX_BYTES: usize = 4 * 1024;
 /// How many literal values of a `for` loop are substituted one by one.
@@ -526,6 +529,10 @@ pub(crate) struct Walker {
     /// What a pipeline's stage prints when known, by command index, kept while a coprocess
     /// shell runs (its redirection to the coprocess is attached after the pipeline is walked).
     pub(crate) stage_output: HashMap<usize, Word>,
+    /// Bytes of variable values resolved so far; past [`RESOLVED_BYTES_BUDGET`] long values are
+    /// cut like one past [`MAX_VALUE_BYTES`] (each assignment keeps its value, so a growing
+    /// variable assigned thousands of times would otherwise cost quadratic memory).
+    pub(crate) resolved_bytes: usize,
 }
 
 impl Walker {
@@ -571,6 +578,7 @@ impl Walker {
             deferred: Vec::new(),
             printed_cwd: HashMap::new(),
             stage_output: HashMap::new(),
+            resolved_bytes: 0,
         }
     }
 
@@ -685,6 +693,16 @@ impl Walker {
                 &format!(
                     "a pipeline of {stages} stages is longer than the parser's bound ({MAX_PIPELINE_STAGES})"
                 ),
+                span,
+            );
+            return;
+        }
+        let old_arithmetic = super::split::deepest_old_arithmetic(parsed);
+        if old_arithmetic > MAX_NESTING {
+            let span = map.span(0, text.len());
+            self.gap(
+                GapKind::DepthExceeded,
+                &format!("`$[ … ]` nested {old_arithmetic} deep, past the analysis bound ({MAX_NESTING})"),
                 span,
             );
             return;
@@ -2081,8 +2099,17 @@ impl Walker {
             }
             elems = placed.into_values().collect();
             // `PROMPT_COMMAND=(…)`, `PROMPT_COMMAND+=(…)`: bash 5.1 runs every element.
-            let code: Vec<(String, Word)> =
-                elems.iter().map(|e| (name.clone(), e.clone())).collect();
+            // (Only elements that can run: a large array is assigned element by element.)
+            let runs = super::sinks::is_code_variable(&name)
+                || matches!(
+                    name.as_str(),
+                    "VIMINIT" | "EXINIT" | "GVIMINIT" | "BASH_ENV" | "ENV"
+                );
+            let code: Vec<(String, Word)> = elems
+                .iter()
+                .filter(|e| runs || e.text.trim_start().starts_with("()"))
+                .map(|e| (name.clone(), e.clone()))
+                .collect();
             self.env_code_sinks(&code);
             if elems.iter().map(|e| e.text.len()).sum::<usize>() <= MAX_VALUE_BYTES {
                 let arr = self.state.arrays.entry(name.clone()).or_default();
@@ -2118,7 +2145,10 @@ impl Walker {
         if name == "IFS" && self.track_state {
             self.state.ifs = (!value.dynamic).then(|| value.text.clone());
         }
-        if value.text.len() > MAX_VALUE_BYTES {
+        self.resolved_bytes = self.resolved_bytes.saturating_add(value.text.len());
+        let over_budget =
+            self.resolved_bytes > RESOLVED_BYTES_BUDGET && value.text.len() > KEPT_PREFIX_BYTES;
+        if value.text.len() > MAX_VALUE_BYTES || over_budget {
             // Past the budget only the value's start is known (doubling `a="$a$a"` cannot grow
             // without bound): keep that prefix, and mark the rest unknown.
             let mut cut = KEPT_PREFIX_BYTES;
@@ -2788,6 +2818,9 @@ impl Walker {
                 }
             }
         }
+        // Every command is kept to the end of the walk: no spare capacity (a script of short
+        // commands is mostly argv vectors).
+        argv.shrink_to_fit();
         self.out.commands.push(Command {
             argv,
             assignments: ctx.assignments.clone(),

@@ -865,7 +865,7 @@ impl Walker {
         if let Some(text) = dir.filter(|_| self.track_state) {
             b.value(
                 &Word {
-                    text,
+                    text: text.to_string(),
                     ..Word::default()
                 },
                 in_dq,
