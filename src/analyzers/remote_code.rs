@@ -1321,6 +1321,14 @@ fn file_loader_re() -> &'static regex::Regex {
 /// program itself counts (the first operand, or the value of `--spec`/`--from`/`--package`):
 /// a URL after it is the program's own argument (`npx lighthouse https://…`, `deno run
 /// main.ts https://…`).
+/// Deno's own standard library (`https://deno.land/std@0.224.0/…`), which its documentation
+/// runs by address; third-party modules (`deno.land/x/…`) are not it.
+fn is_deno_standard_library(url: &str) -> bool {
+    url.strip_prefix("https://deno.land/std")
+        .is_some_and(|rest| rest.starts_with('@') || rest.starts_with('/'))
+        && !url.contains("/../")
+}
+
 fn url_runner(cmd: &Command) -> Option<&str> {
     let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
     let rest: &[&str] = match cmd.name() {
@@ -1359,7 +1367,9 @@ fn url_runner(cmd: &Command) -> Option<&str> {
     let packages = !script_runner;
     let url = |a: &str| {
         let a = a.strip_prefix("git+").unwrap_or(a);
-        (a.starts_with("https://") || a.starts_with("http://")) && !(packages && on_forge(a))
+        (a.starts_with("https://") || a.starts_with("http://"))
+            && !(packages && on_forge(a))
+            && !(cmd.name() == "deno" && is_deno_standard_library(a))
     };
     program_operands(rest).into_iter().find(|a| url(a))
 }

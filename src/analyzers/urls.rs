@@ -528,7 +528,7 @@ fn check_target(t: &Target<'_>, feeds_code: bool, hits: &mut Vec<Hit>) {
     };
     let local = is_local_host(&host);
     if !url.username().is_empty() && t.usage != Use::Connect && t.has_scheme {
-        let decoded = percent_decode(url.username());
+        let decoded = crate::text::percent::decode(url.username());
         let user = decoded.trim_end_matches(|c: char| !c.is_alphanumeric());
         // `github.com%2Facme%2Ftools@evil.example`: a host and a path, all of it the user name.
         let user_host = user
@@ -708,24 +708,6 @@ fn disguised_address(raw_host: &str, host: &str) -> Option<String> {
             is_metadata_ip(&ip).then(|| ip.to_string())
         }
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Loopback, private, link-local and unspecified addresses, and `localhost` names.

@@ -743,6 +743,20 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     continue;
                 }
             }
+            // `__builtins__.__dict__["exec"]`, `vars(builtins)["eval"]` (Python): a builtin
+            // looked up by name is that builtin.
+            [Tok::Ident(d), Tok::Punct('['), Tok::Str(name), Tok::Punct(']'), ..]
+                if style == Style::Python
+                    && matches!(
+                        d.as_str(),
+                        "__builtins__" | "__builtins__.__dict__" | "builtins.__dict__"
+                    )
+                    && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
+                out.push(Tok::Ident(name.clone()));
+                i += 4;
+                continue;
+            }
             // reversed("…"), strrev("…"), str_rot13("…"), "…"[::-1], "…".reverse
             [Tok::Ident(f), Tok::Punct('('), Tok::Str(s), Tok::Punct(')'), ..]
                 if matches!(

@@ -12,6 +12,7 @@ pub mod ir;
 pub mod key;
 pub mod nested;
 pub mod options;
+mod outputs;
 mod payload;
 pub mod preprocess;
 mod sink_walk;

@@ -3523,6 +3523,23 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         if t == "-m" {
             return;
         }
+        // `node --import data:text/javascript,CODE`, `node -r /dev/stdin`: code loaded first.
+        if lang == Lang::JavaScript {
+            let (opt, value, used) = match t.split_once('=') {
+                Some((o, v)) if o.starts_with("--") => (o, Some(part(a, v)), 1),
+                _ => (t, args.get(i + 1).cloned(), 2),
+            };
+            if matches!(
+                opt,
+                "-r" | "--require" | "--import" | "--loader" | "--experimental-loader"
+            ) {
+                if let Some(code) = value.and_then(|v| preloaded_code(&v, input)) {
+                    push(code, Place::default());
+                }
+                i += used;
+                continue;
+            }
+        }
         // Options with a value (`-X utf8`, `-W ignore`, `php -d k=v`, `node -r mod`).
         if spec
             .value_options
@@ -3556,6 +3573,31 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
     if let Some(w) = input.filter(|_| !spec.input_is_data && !seen_code) {
         push(Code::Text(lang, w.clone()), Place::default());
     }
+}
+
+/// The code a module preloaded into node is: a `data:` URL's text, the input for `/dev/stdin`,
+/// a file named by path (read when the input wrote it). Package names (`dotenv/config`) are not
+/// looked into.
+fn preloaded_code(module: &Word, input: Option<&Word>) -> Option<Code> {
+    let js = Lang::JavaScript;
+    let m = module.text.as_str();
+    if let Some(rest) = m.strip_prefix("data:") {
+        let (header, body) = rest.split_once(',')?;
+        let code = if header.ends_with(";base64") {
+            String::from_utf8(crate::text::base64::decode(body)?).ok()?
+        } else {
+            crate::text::percent::decode(body)
+        };
+        return Some(Code::Text(js, part(module, &code)));
+    }
+    if matches!(m, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0") {
+        return Some(match input {
+            Some(w) => Code::Text(js, w.clone()),
+            None => Code::File(module.clone(), Format::Code(js)),
+        });
+    }
+    let path = m.starts_with(['/', '~']) || m.starts_with("./") || m.starts_with("../");
+    path.then(|| Code::File(module.clone(), Format::Code(js)))
 }
 
 /// PowerShell's `-EncodedCommand`: base64 of UTF-16LE text.

@@ -2776,6 +2776,7 @@ impl Walker {
             super::options::target_directory_last(&mut argv);
             super::nested::normalize_paths(&mut argv);
         }
+        redirects.extend(super::outputs::option_redirects(&argv));
         self.resolve_redirect_targets(&mut redirects);
         // `ln -s /dev/sda /tmp/d; dd of=/tmp/d`: opening a link to a device opens the device.
         if !self.state.linked.is_empty() {
@@ -3725,10 +3726,16 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
             (super::transforms::jq_constant(filter, &vars)?, false)
         }
         // `find / -maxdepth 0 -printf 'rm -rf %p\n'`: the format, once per starting point
-        // (deeper entries print the same way under them).
+        // (deeper entries print the same way under them). `-fprintf FILE FORMAT` prints the same
+        // into FILE (its output redirection, see `outputs`).
         "find" => {
-            let at = args.iter().position(|a| a.text == "-printf")?;
-            let format = &args.get(at + 1)?.text;
+            let format = match args.iter().position(|a| a.text == "-printf") {
+                Some(at) => &args.get(at + 1)?.text,
+                None => {
+                    let at = args.iter().position(|a| a.text == "-fprintf")?;
+                    &args.get(at + 2)?.text
+                }
+            };
             let roots: Vec<&str> = args
                 .iter()
                 .map(|a| a.text.as_str())

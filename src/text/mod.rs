@@ -11,6 +11,7 @@ pub mod base64;
 mod escapes;
 pub mod glob;
 pub mod lazy_regex;
+pub mod percent;
 pub mod phrases;
 mod unicode;
 pub mod vendor;

@@ -132,7 +132,7 @@ pub fn variants(line: &str) -> Vec<String> {
         push(collapse_spelled(&leet));
     }
     if line.contains('%') {
-        push(percent_decode(line));
+        push(crate::text::percent::decode_form(line));
     }
     if line.chars().filter(|c| c.is_ascii_alphabetic()).count() >= 12 {
         push(line.chars().map(rot13).collect());
@@ -270,25 +270,6 @@ fn decode_entities(s: &str) -> String {
     }
     out.push_str(rest);
     out.replace('\u{00AD}', "")
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            let hex = std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("");
-            if let Ok(v) = u8::from_str_radix(hex, 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(if b[i] == b'+' { b' ' } else { b[i] });
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Every phrase match in one line: (kind, byte range in the line).
