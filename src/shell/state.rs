@@ -112,6 +112,10 @@ pub struct ShellState {
 /// `cd src; cd src; …` must not grow it without bound.
 const MAX_CWD_BYTES: usize = 1024;
 
+/// Stands for the components cut from a working directory past [`MAX_CWD_BYTES`]: an unknown
+/// directory deeper down, which `..` leaves like any other.
+const DEEPER: &str = "…";
+
 /// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).
 pub fn cd_target(args: &[Word], state: &ShellState) -> Option<std::sync::Arc<str>> {
     if args
@@ -121,9 +125,26 @@ pub fn cd_target(args: &[Word], state: &ShellState) -> Option<std::sync::Arc<str
     {
         return state.oldpwd.clone();
     }
-    cd_target_unbounded(args, state)
-        .filter(|dir| dir.len() <= MAX_CWD_BYTES)
-        .map(std::sync::Arc::from)
+    cd_target_unbounded(args, state).map(|dir| std::sync::Arc::from(bounded_dir(dir)))
+}
+
+/// A directory past [`MAX_CWD_BYTES`] keeps its leading components that fit and ends in
+/// [`DEEPER`]: `cd /; cd <1 KiB of names>; cd ../../..; rm -rf *` must still climb back to `/`
+/// (a `cd` into a directory that does not exist fails and leaves the shell where it was).
+fn bounded_dir(dir: String) -> String {
+    if dir.len() <= MAX_CWD_BYTES {
+        return dir;
+    }
+    let mut cut = MAX_CWD_BYTES - DEEPER.len() - 1;
+    while !dir.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = dir[..cut].rfind('/').map_or("", |slash| &dir[..slash]);
+    match head {
+        "" if dir.starts_with('/') => format!("/{DEEPER}"),
+        "" => DEEPER.to_string(),
+        head => format!("{head}/{DEEPER}"),
+    }
 }
 
 fn cd_target_unbounded(args: &[Word], state: &ShellState) -> Option<String> {
@@ -133,9 +154,6 @@ fn cd_target_unbounded(args: &[Word], state: &ShellState) -> Option<String> {
     let Some(op) = operand else {
         return Some("~".into());
     };
-    if op.text == "-" {
-        return state.oldpwd.as_deref().map(str::to_string);
-    }
     if !op.subs.is_empty() {
         return None;
     }
@@ -794,6 +812,43 @@ mod tests {
             text: t.into(),
             ..Word::default()
         }
+    }
+
+    #[test]
+    fn a_working_directory_past_the_bound_keeps_its_head_and_climbs_back() {
+        let long = format!(
+            "/{}/{}/{}/{}",
+            "a".repeat(300),
+            "b".repeat(300),
+            "c".repeat(300),
+            "d".repeat(300)
+        );
+        let bounded = bounded_dir(long.clone());
+        assert!(bounded.len() <= MAX_CWD_BYTES);
+        assert_eq!(
+            bounded,
+            format!(
+                "/{}/{}/{}/{DEEPER}",
+                "a".repeat(300),
+                "b".repeat(300),
+                "c".repeat(300)
+            )
+        );
+        let mut state = ShellState::default();
+        state.cwd = cd_target(&[w("/")], &state);
+        state.cwd = cd_target(&[w(&long[1..])], &state);
+        assert!(state
+            .cwd
+            .as_deref()
+            .is_some_and(|d| d.len() <= MAX_CWD_BYTES));
+        state.cwd = cd_target(&[w("../../../..")], &state);
+        assert_eq!(state.cwd.as_deref(), Some("/"));
+        assert_eq!(bounded_dir("x".repeat(2000)), DEEPER);
+        assert_eq!(
+            bounded_dir(format!("/{}", "x".repeat(2000))),
+            format!("/{DEEPER}")
+        );
+        assert_eq!(bounded_dir("/srv/app".into()), "/srv/app");
     }
 
     #[test]
