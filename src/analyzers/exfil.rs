@@ -71,10 +71,10 @@ fn is_home_dir(p: &str) -> bool {
             .is_some_and(|u| !u.is_empty() && !u.contains('/'))
 }
 
-/// Does this path name a secret file?
 /// Linux's PATH_MAX.
 const PATH_MAX_BYTES: usize = 4096;
 
+/// Does this path name a secret file?
 fn is_secret_path(p: &str) -> bool {
     // No path longer than PATH_MAX opens (the kernel refuses it); a longer word is looked at
     // in its shorter pieces (the long pattern over a 900 KB `../../…` word took seconds).

@@ -1317,10 +1317,6 @@ fn file_loader_re() -> &'static regex::Regex {
     })
 }
 
-/// `deno run URL`, `bun run URL`, `npx URL`: code run straight from the network. Only the
-/// program itself counts (the first operand, or the value of `--spec`/`--from`/`--package`):
-/// a URL after it is the program's own argument (`npx lighthouse https://…`, `deno run
-/// main.ts https://…`).
 /// Deno's own standard library (`https://deno.land/std@0.224.0/…`), which its documentation
 /// runs by address; third-party modules (`deno.land/x/…`) are not it.
 fn is_deno_standard_library(url: &str) -> bool {
@@ -1329,6 +1325,10 @@ fn is_deno_standard_library(url: &str) -> bool {
         && !url.contains("/../")
 }
 
+/// `deno run URL`, `bun run URL`, `npx URL`: code run straight from the network. Only the
+/// program itself counts (the first operand, or the value of `--spec`/`--from`/`--package`):
+/// a URL after it is the program's own argument (`npx lighthouse https://…`, `deno run
+/// main.ts https://…`).
 fn url_runner(cmd: &Command) -> Option<&str> {
     let args: Vec<&str> = cmd.args().iter().map(|w| w.text.as_str()).collect();
     let rest: &[&str] = match cmd.name() {

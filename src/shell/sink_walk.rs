@@ -12,6 +12,9 @@ use std::collections::HashMap;
 /// Largest file content remembered from `echo … > FILE` / `cat <<EOF > FILE`.
 const MAX_FILE_BYTES: usize = 256 * 1024;
 
+/// Variables naming a file a non-interactive shell sources first (`BASH_ENV=FILE bash …`).
+const SOURCED_FILE_VARIABLES: &[&str] = &["BASH_ENV", "ENV"];
+
 impl Walker {
     /// Walk everything the sinks of `cmd` (a command already recorded) run.
     pub(crate) fn run_sinks(&mut self, cmd: &Command, found: Vec<Found>) {
@@ -106,10 +109,18 @@ impl Walker {
     }
 
     /// Assignments whose value a program runs as a command (`GIT_SSH_COMMAND='…' git fetch`).
+    /// Whether [`Walker::env_code_sinks`] can find code in a value of this variable, whatever
+    /// the value (a Shellshock-style `() {` value runs under any name).
+    pub(crate) fn may_hold_env_code(name: &str) -> bool {
+        SOURCED_FILE_VARIABLES.contains(&name)
+            || super::sinks::VIM_STARTUP_VARIABLES.contains(&name)
+            || super::sinks::is_code_variable(name)
+    }
+
     pub(crate) fn env_code_sinks(&mut self, assignments: &[(String, Word)]) {
         for (name, value) in assignments {
             // `BASH_ENV=FILE bash …`: a non-interactive shell sources the file first.
-            if matches!(name.as_str(), "BASH_ENV" | "ENV") {
+            if SOURCED_FILE_VARIABLES.contains(&name.as_str()) {
                 let source = Word {
                     text: "source".into(),
                     span: value.span,

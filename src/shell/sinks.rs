@@ -216,7 +216,7 @@ impl SinkTable {
             }
         }
         // vim/ex run their start-up commands from these: a `:!cmd` among them is shell code.
-        if matches!(name, "VIMINIT" | "EXINIT" | "GVIMINIT") {
+        if VIM_STARTUP_VARIABLES.contains(&name) {
             let mut code = value.text.trim().trim_start_matches(':').trim_start();
             for word in ["silent!", "silent", "sil!", "sil"] {
                 code = code.strip_prefix(word).unwrap_or(code).trim_start();
@@ -328,8 +328,11 @@ fn substitution_bodies(text: &str) -> Vec<String> {
     out
 }
 
+/// Variables whose value vim/ex run as start-up commands (a `:!cmd` among them is shell code).
+pub const VIM_STARTUP_VARIABLES: &[&str] = &["VIMINIT", "EXINIT", "GVIMINIT"];
+
 /// A variable whose value some program runs as code (`PROMPT_COMMAND`, `GIT_SSH_COMMAND`,
-/// `PAGER`, …), by the environment table; `VIMINIT`-style start-up variables are checked apart.
+/// `PAGER`, …), by the environment table; [`VIM_STARTUP_VARIABLES`] are checked apart.
 pub fn is_code_variable(name: &str) -> bool {
     ENV_CODE
         .iter()

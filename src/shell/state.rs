@@ -118,14 +118,13 @@ const DEEPER: &str = "…";
 
 /// Where the working directory goes for `cd ARGS` (`None`: unknown afterwards).
 pub fn cd_target(args: &[Word], state: &ShellState) -> Option<std::sync::Arc<str>> {
-    if args
+    let operand = args
         .iter()
-        .find(|a| !a.text.starts_with('-') || a.text == "-")
-        .is_some_and(|a| a.text == "-")
-    {
+        .find(|a| !a.text.starts_with('-') || a.text == "-");
+    if operand.is_some_and(|op| op.text == "-") {
         return state.oldpwd.clone();
     }
-    cd_target_unbounded(args, state).map(|dir| std::sync::Arc::from(bounded_dir(dir)))
+    cd_target_unbounded(operand, state).map(|dir| std::sync::Arc::from(bounded_dir(dir)))
 }
 
 /// A directory past [`MAX_CWD_BYTES`] keeps its leading components that fit and ends in
@@ -147,10 +146,8 @@ fn bounded_dir(dir: String) -> String {
     }
 }
 
-fn cd_target_unbounded(args: &[Word], state: &ShellState) -> Option<String> {
-    let operand = args
-        .iter()
-        .find(|a| !a.text.starts_with('-') || a.text == "-");
+/// Where `cd OPERAND` goes (no operand: home), before [`bounded_dir`].
+fn cd_target_unbounded(operand: Option<&Word>, state: &ShellState) -> Option<String> {
     let Some(op) = operand else {
         return Some("~".into());
     };

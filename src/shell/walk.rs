@@ -2100,11 +2100,7 @@ impl Walker {
             elems = placed.into_values().collect();
             // `PROMPT_COMMAND=(…)`, `PROMPT_COMMAND+=(…)`: bash 5.1 runs every element.
             // (Only elements that can run: a large array is assigned element by element.)
-            let runs = super::sinks::is_code_variable(&name)
-                || matches!(
-                    name.as_str(),
-                    "VIMINIT" | "EXINIT" | "GVIMINIT" | "BASH_ENV" | "ENV"
-                );
+            let runs = Walker::may_hold_env_code(&name);
             let code: Vec<(String, Word)> = elems
                 .iter()
                 .filter(|e| runs || e.text.trim_start().starts_with("()"))
