@@ -23,6 +23,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     let mut hits = Vec::new();
     pipes_into_interpreters(script, &mut hits);
     substitutions_into_code(script, &mut hits);
+    read_loop_from_substitution(script, &mut hits);
     download_then_run(script, &mut hits);
     output_into_shell(script, &mut hits);
     coprocess_into_shell(script, &mut hits);
@@ -119,8 +120,50 @@ fn read_eval_loop<'a>(cmds: &[&'a Command]) -> Option<&'a Command> {
     cmds.iter().copied().find(|c| {
         let runs_code =
             c.name() == "eval" || matches!(shell_invocation(c), Some(ShellInvocation::Code(_)));
-        runs_code && c.args().iter().any(|a| names_var(&a.text))
+        // `do $l; done`: the line itself in command position is run as a command.
+        let named = c
+            .argv
+            .first()
+            .is_some_and(|w| w.dynamic && names_var(&w.text));
+        named || runs_code && c.args().iter().any(|a| names_var(&a.text))
     })
+}
+
+/// `while read -r l; do eval "$l"; done < <(curl …)`: a loop that runs the lines it reads,
+/// fed by a process substitution whose output is downloaded or decoded text. Every command of
+/// the loop carries the loop's input redirection, so the loop is the commands sharing it.
+fn read_loop_from_substitution(script: &Script, hits: &mut Vec<Hit>) {
+    let mut loops: Vec<(&Word, Vec<&Command>)> = Vec::new();
+    for cmd in &script.commands {
+        for r in cmd
+            .redirects
+            .iter()
+            .filter(|r| r.op == "<" && !r.target.subs.is_empty())
+        {
+            match loops.iter_mut().find(|(w, _)| w.span == r.target.span) {
+                Some((_, cmds)) => cmds.push(cmd),
+                None => loops.push((&r.target, vec![cmd])),
+            }
+        }
+    }
+    for (input, cmds) in loops {
+        let (Some(t), Some(sink)) = (word_taint(script, input), read_eval_loop(&cmds)) else {
+            continue;
+        };
+        hits.push(Hit {
+            rule_id: rule_for(t, "remote.pipe-to-shell"),
+            span: sink.span,
+            detail: Some(format!(
+                "a loop runs each line it reads with `{}`, and its input is {} text (process substitution)",
+                sink.name(),
+                if t == Taint::Fetched {
+                    "downloaded"
+                } else {
+                    "decoded"
+                }
+            )),
+        });
+    }
 }
 
 /// `curl … | sh`, `base64 -d | bash`, with any stages in between.

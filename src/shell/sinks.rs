@@ -1356,6 +1356,28 @@ fn strip_markers(spec: &SinkSpec, value: &str) -> Option<String> {
             break;
         }
     }
+    if !marked {
+        // A call marker (`system(`) anywhere in an expression: `let x=system('cmd')`,
+        // `echo system("cmd")` run the call's first string literal.
+        for s in spec
+            .strip
+            .iter()
+            .filter(|s| s.ends_with('(') && !s.contains(' '))
+        {
+            let at = value.match_indices(s.as_str()).find(|(k, _)| {
+                !value[..*k]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '#')
+            });
+            if let Some((k, _)) = at {
+                let rest = value[k + s.len()..].trim_start();
+                let q = rest.chars().next().filter(|q| matches!(q, '\'' | '"'))?;
+                let end = rest[1..].find(q)? + 1;
+                return Some(rest[1..end].to_string());
+            }
+        }
+    }
     if spec.require_strip && !marked {
         return None;
     }
@@ -2267,10 +2289,11 @@ fn awk(args: &[Word], input: Option<&Word>, push: &mut Push) {
     let line = input
         .filter(|w| w.subs.is_empty())
         .map(|w| w.text.lines().next().unwrap_or("").to_string());
+    let mut source_given = false;
     let mut i = 0;
     while i < args.len() {
         let t = args[i].text.as_str();
-        if t == "-f" || t == "--file" {
+        if matches!(t, "-f" | "--file" | "-E" | "--exec") {
             match args.get(i + 1) {
                 // `curl … | awk -f -`: the program is whatever arrives on stdin.
                 Some(v) if input.is_none() && matches!(v.text.as_str(), "-" | "/dev/stdin") => {
@@ -2293,7 +2316,25 @@ fn awk(args: &[Word], input: Option<&Word>, push: &mut Push) {
             i += 2;
             continue;
         }
-        if matches!(t, "-F" | "--field-separator") {
+        // gawk's `-l EXT` loads an extension; its `-i FILE` includes awk source.
+        if matches!(t, "-F" | "--field-separator" | "-l" | "--load") {
+            i += 2;
+            continue;
+        }
+        if matches!(t, "-i" | "--include") {
+            if let Some(v) = args.get(i + 1) {
+                push(Code::File(v.clone(), Format::Awk), Place::default());
+            }
+            i += 2;
+            continue;
+        }
+        // gawk's `-e TEXT` / `--source TEXT`: program text given as an option; the operands
+        // after it are input files.
+        if matches!(t, "-e" | "--source") {
+            if let Some(v) = args.get(i + 1) {
+                awk_program(v, &[], &mut vars, line.as_deref(), push);
+            }
+            source_given = true;
             i += 2;
             continue;
         }
@@ -2301,21 +2342,32 @@ fn awk(args: &[Word], input: Option<&Word>, push: &mut Push) {
             i += 1;
             continue;
         }
-        if t == "--" {
+        if t == "--" || source_given {
             i += 1;
             continue;
         }
-        // `awk 'BEGIN{system(ARGV[1])}' 'rm -rf /'`: the operands are ARGV[1…].
-        for (k, operand) in args[i + 1..].iter().enumerate() {
-            vars.insert(format!("ARGV[{}]", k + 1), operand.text.clone());
-        }
-        for c in awk_commands(t, &vars, line.as_deref()) {
-            match c {
-                Some(c) => push(text(part(&args[i], &c)), Place::default()),
-                None => push(Code::Input, Place::default()),
-            }
-        }
+        awk_program(&args[i], &args[i + 1..], &mut vars, line.as_deref(), push);
         return;
+    }
+}
+
+/// The commands of one awk program text, with `operands` as its `ARGV[1…]`.
+fn awk_program(
+    prog: &Word,
+    operands: &[Word],
+    vars: &mut HashMap<String, String>,
+    line: Option<&str>,
+    push: &mut Push,
+) {
+    // `awk 'BEGIN{system(ARGV[1])}' 'rm -rf /'`: the operands are ARGV[1…].
+    for (k, operand) in operands.iter().enumerate() {
+        vars.insert(format!("ARGV[{}]", k + 1), operand.text.clone());
+    }
+    for c in awk_commands(&prog.text, vars, line) {
+        match c {
+            Some(c) => push(text(part(prog, &c)), Place::default()),
+            None => push(Code::Input, Place::default()),
+        }
     }
 }
 
@@ -2624,6 +2676,12 @@ pub fn awk_commands(
         }
         _ => None,
     });
+    // `("cat ~/.aws/credentials" | getline l) … print l | "curl -d @- …"`: what one command
+    // prints is handed to another, as in a shell pipeline between the two.
+    let read_source = toks.windows(3).find_map(|w| match w {
+        [Tok::Str(src), Tok::Punct('|'), Tok::Ident(g)] if g == "getline" => Some(src.clone()),
+        _ => None,
+    });
     for (i, t) in toks.iter().enumerate() {
         match t {
             Tok::Ident(name) if name == "system" => {
@@ -2673,6 +2731,8 @@ pub fn awk_commands(
                         printed.push(Tok::Ident("$0".to_string()));
                     }
                     out.push(awk_string(&printed, vars, line).map(|s| s.replace("\\n", "\n")));
+                } else if let Some(src) = &read_source {
+                    out.push(Some(format!("{src} | {target}")));
                 } else {
                     out.push(Some(target));
                 }

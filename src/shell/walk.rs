@@ -1696,15 +1696,33 @@ impl Walker {
             (last.id() != b.id()).then(|| src.span_of(last))
         });
         let mut writers = Vec::new();
+        let (depth, within, pipes) = (self.depth, self.within.len(), self.pipes.len());
+        let stdout_files: Vec<Redirect> = redirects
+            .iter()
+            .filter(|r| r.writes_stdout())
+            .cloned()
+            .collect();
         for (i, cmd) in self.out.commands[first..body_end].iter_mut().enumerate() {
-            if cmd.depth == self.depth && cmd.within.len() == self.within.len() {
-                let owns = owner.is_none_or(|(s, e)| cmd.span.0 >= s && cmd.span.1 <= e);
+            let owns = owner.is_none_or(|(s, e)| cmd.span.0 >= s && cmd.span.1 <= e);
+            if cmd.depth == depth && cmd.within.len() == within {
                 if owns {
                     cmd.redirects.extend(redirects.iter().cloned());
                 }
                 if cmd.stdin_text.is_none() {
                     cmd.stdin_text = stdin_text.clone();
                 }
+                writers.push(first + i);
+            } else if owns
+                && !stdout_files.is_empty()
+                && cmd.depth > depth
+                && matches!(cmd.origin, Origin::ShellString | Origin::Eval)
+                && cmd.within.len() == within
+                && cmd.pipes.len() == pipes
+                && !cmd.redirects.iter().any(|r| r.writes_stdout())
+            {
+                // `sh -c 'cat /etc/shadow' > /tmp/s`, `eval "$c" > f`: what the code prints
+                // (outside a pipeline of its own) goes to the wrapper's file.
+                cmd.redirects.extend(stdout_files.iter().cloned());
                 writers.push(first + i);
             }
         }
