@@ -134,12 +134,17 @@ pub fn run(args: CheckArgs) -> i32 {
 /// make tree-sitter slow in ways its progress callback does not interrupt promptly.
 const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// Stack of the scanning thread. The walker's nesting bound keeps recursion shallow (`--batch`
+/// scans on rayon's 2 MiB stacks); a thread stack counts against the worker's `RLIMIT_DATA`
+/// in full, so every MiB here is a MiB less for the analysis of a long script.
+const SCAN_STACK: usize = 16 * 1024 * 1024;
+
 /// Scan on a worker thread; if it does not answer within [`WATCHDOG`], the verdict is a block.
 fn scan_with_watchdog(scanner: Scanner, bytes: Vec<u8>) -> Verdict {
     let (tx, rx) = std::sync::mpsc::channel();
     let worker = std::thread::Builder::new()
         .name("scan".into())
-        .stack_size(64 * 1024 * 1024)
+        .stack_size(SCAN_STACK)
         .spawn(move || {
             let _ = tx.send(scanner.scan_bytes(&bytes));
             // The process ends right after: freeing the rule set's thousands of allocations one
