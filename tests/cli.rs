@@ -260,6 +260,31 @@ fn argv_that_is_not_utf8_gets_a_json_verdict() {
     );
 }
 
+#[test]
+fn a_prompt_line_that_is_not_utf8_is_judged_not_refused() {
+    use std::os::unix::ffi::OsStrExt;
+    let prompt = |line: &[u8]| {
+        bin()
+            .args(["prompt", "--"])
+            .arg(std::ffi::OsStr::from_bytes(line))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run")
+    };
+    // A usage error (64) would let a shell hook run the line unscanned.
+    let out = prompt(b"rm -rf ~ \xff");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("floor.rm-home") && err.contains("core.invalid-utf8"),
+        "{err}"
+    );
+    // Not UTF-8 alone needs approval, and nobody is present to give it.
+    let out = prompt(b"ls \xfe");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("core.invalid-utf8"));
+}
+
 /// Inputs that once hung or exhausted memory: nested literal loops (exponential unrolling) and a
 /// variable doubled many times. Each must get a verdict quickly, in every front door that scans.
 #[test]

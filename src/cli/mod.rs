@@ -91,9 +91,9 @@ enum Cmd {
         /// Skip approval prompts for warned commands (the floor and your deny lists still apply).
         #[arg(long)]
         yolo: bool,
-        /// The command line.
-        #[arg(trailing_var_arg = true, required = true)]
-        line: Vec<String>,
+        /// The command line (any bytes: a line that is not UTF-8 is judged, not refused).
+        #[arg(trailing_var_arg = true, required = true, value_parser = clap::value_parser!(std::ffi::OsString))]
+        line: Vec<std::ffi::OsString>,
     },
     /// Install the hook into an agent's settings (claude-code, hermes, codex), idempotently.
     Setup {
@@ -306,8 +306,10 @@ pub fn run() -> i32 {
                 return code;
             }
             let session = std::env::var("HERMES_SCAN_SESSION").ok();
+            let (text, invalid_at) = prompt::line_text(&line);
             prompt::run(
-                &line.join(" "),
+                &text,
+                invalid_at,
                 pending.as_deref(),
                 session.as_deref(),
                 policy.as_deref(),

@@ -20,6 +20,7 @@ pub const UNFINISHED: i32 = 3;
 /// two lines is seen as the command bash runs.
 pub fn run(
     line: &str,
+    invalid_at: Option<usize>,
     pending: Option<&str>,
     session: Option<&str>,
     policy: Option<&std::path::Path>,
@@ -40,7 +41,12 @@ pub fn run(
         .filter(|p| !p.is_empty())
         .map(|p| format!("{p}{line}"));
     let whole = joined.as_deref().unwrap_or(line);
-    let whole_verdict = scanner.scan(whole);
+    // A line that was not UTF-8 is judged in its lossy decoding, with `core.invalid-utf8`.
+    let scan = |text: &str, offset: usize| match invalid_at {
+        Some(at) => scanner.scan_decoded(text, at + offset),
+        None => scanner.scan(text),
+    };
+    let whole_verdict = scan(whole, whole.len() - line.len());
     // What the shell will run once the command is complete is `whole`; until then, only the hook
     // that keeps the pending lines can be told to go on collecting them.
     let unfinished = pending.is_some()
@@ -48,7 +54,7 @@ pub fn run(
     let ran = if unfinished { UNFINISHED } else { 0 };
     let (line, verdict) = match &joined {
         Some(_) => {
-            let alone = scanner.scan(line);
+            let alone = scan(line, 0);
             if weight(&alone, line) > weight(&whole_verdict, whole) {
                 (line, alone)
             } else {
@@ -144,9 +150,33 @@ fn weight(v: &crate::verdict::Verdict, text: &str) -> crate::findings::Action {
     }
 }
 
+/// The words of the line joined by spaces, as text: lossily decoded when they are not UTF-8,
+/// with the byte offset of the first bad byte.
+pub fn line_text(words: &[std::ffi::OsString]) -> (String, Option<usize>) {
+    use std::os::unix::ffi::OsStrExt;
+    let mut bytes = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b' ');
+        }
+        bytes.extend_from_slice(w.as_bytes());
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+        }
+    }
+}
+
 /// The prompt in a worker process under limits; when it dies or does not finish its analysis in
 /// time, the line is not run (exit 1) and the person is told why.
-pub fn supervised(line: &[String], pending: Option<&str>, policy: Option<&std::path::Path>) -> i32 {
+pub fn supervised(
+    line: &[std::ffi::OsString],
+    pending: Option<&str>,
+    policy: Option<&std::path::Path>,
+) -> i32 {
     let mut args = super::global_flags();
     args.push("prompt".into());
     if let Some(p) = policy {
@@ -156,7 +186,7 @@ pub fn supervised(line: &[String], pending: Option<&str>, policy: Option<&std::p
         args.extend(["--pending".into(), p.into()]);
     }
     args.push("--".into());
-    args.extend(line.iter().map(Into::into));
+    args.extend(line.iter().cloned());
     let limits = super::supervise::Limits::with_deadline(super::supervise::hook_deadline());
     match super::supervise::run_marked(&args, &limits) {
         Ok(code) => code,

@@ -106,8 +106,7 @@ pub fn run(args: RunArgs) -> i32 {
     let verdict = scanner.scan(&line);
     // The same decision as a prompt, in a supervised worker: a person on the terminal answers,
     // otherwise the unattended policy decides.
-    let decided =
-        super::prompt::supervised(std::slice::from_ref(&line), None, args.policy.as_deref());
+    let decided = super::prompt::supervised(&[line.clone().into()], None, args.policy.as_deref());
     let kind = args.sandbox.unwrap_or(policy.exec.sandbox);
     let network = args.network || policy.exec.network;
     let report = |ran: bool, extra: serde_json::Value| {

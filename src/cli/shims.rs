@@ -100,6 +100,7 @@ pub fn run(name: &str, args: &[String]) -> i32 {
         let code = super::prompt::run(
             &line,
             None,
+            None,
             std::env::var("HERMES_SCAN_SESSION").ok().as_deref(),
             None,
         );

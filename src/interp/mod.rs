@@ -592,12 +592,13 @@ fn args_of(toks: &[Tok], i: usize, lang: Lang) -> Option<&[Tok]> {
                     false
                 }
                 Tok::Punct(';' | '}' | ')') => true,
+                // Ruby's `task :t do sh "cmd" end`: the block's `end` closes the statement.
                 Tok::Ident(k) => {
                     open == 0
-                        && matches!(
+                        && (matches!(
                             k.as_str(),
                             "if" | "unless" | "while" | "until" | "or" | "and"
-                        )
+                        ) || lang == Lang::Ruby && k == "end")
                 }
                 _ => false,
             })
@@ -1108,6 +1109,14 @@ fn import_aliases(toks: &[Tok]) -> HashMap<String, String> {
                 }
             } else if let Some(y) = ident(j) {
                 out.insert(y.to_string(), m.to_string());
+            }
+        }
+        // nox: `@nox.session … def tests(s):` hands the session to the first parameter.
+        if ident(i) == Some("nox.session") && i > 0 && toks[i - 1] == Tok::Punct('@') {
+            if let Some(def) = (i + 1..toks.len().min(i + 64)).find(|&k| ident(k) == Some("def")) {
+                if let (Some(Tok::Punct('(')), Some(p)) = (toks.get(def + 2), ident(def + 3)) {
+                    out.insert(p.to_string(), "session".to_string());
+                }
             }
         }
         match ident(i) {
@@ -2922,6 +2931,24 @@ fn run_of(
     let parts = match parts {
         [_, rest @ ..] if lang == Lang::Python && is_os_spawn(name) => rest,
         _ => parts,
+    };
+    // Python keyword arguments (`shell=True`, `external=True`, `cwd=…`) are not argv; `args=`
+    // is the argv itself.
+    let positional: Vec<&[Tok]>;
+    let parts = if lang == Lang::Python {
+        positional = parts
+            .iter()
+            .filter_map(|p| match p {
+                [Tok::Ident(k), Tok::Punct('='), rest @ ..] if k == "args" => Some(rest),
+                // What is fed on stdin stays: a shell given it runs it (see the caller).
+                [Tok::Ident(k), Tok::Punct('='), ..] if k == "input" || k == "stdin" => Some(*p),
+                [Tok::Ident(_), Tok::Punct('='), next, ..] if *next != Tok::Punct('=') => None,
+                p => Some(*p),
+            })
+            .collect();
+        &positional[..]
+    } else {
+        parts
     };
     let first = parts.first()?;
     // `new Deno.Command("rm", { args: ["-rf", "/"] })`: the options object holds the arguments.
