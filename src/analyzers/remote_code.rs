@@ -8,6 +8,7 @@ use super::vocab::{
     module_args, transfer_operands,
 };
 use super::Hit;
+use crate::findings::Span;
 use crate::shell::ir::{Command, EffectKind, Script, SubstKind, Word};
 use crate::shell::nested::{shell_invocation, ShellInvocation, SHELLS};
 
@@ -16,6 +17,16 @@ use crate::shell::nested::{shell_invocation, ShellInvocation, SHELLS};
 enum Taint {
     Decoded,
     Fetched,
+}
+
+impl Taint {
+    /// How the text came to be, for a finding's detail.
+    fn origin(self) -> &'static str {
+        match self {
+            Taint::Fetched => "downloaded",
+            Taint::Decoded => "decoded",
+        }
+    }
 }
 
 /// Run the analyzer.
@@ -133,21 +144,28 @@ fn read_eval_loop<'a>(cmds: &[&'a Command]) -> Option<&'a Command> {
 /// fed by a process substitution whose output is downloaded or decoded text. Every command of
 /// the loop carries the loop's input redirection, so the loop is the commands sharing it.
 fn read_loop_from_substitution(script: &Script, hits: &mut Vec<Hit>) {
-    let mut loops: Vec<(&Word, Vec<&Command>)> = Vec::new();
+    // Keyed by the redirection's span, in input order: one lookup per redirection (a linear
+    // search made 30,000 `cat < <(…)` quadratic).
+    let mut loops: std::collections::BTreeMap<Span, (&Word, Vec<&Command>)> = Default::default();
     for cmd in &script.commands {
         for r in cmd
             .redirects
             .iter()
             .filter(|r| r.op == "<" && !r.target.subs.is_empty())
         {
-            match loops.iter_mut().find(|(w, _)| w.span == r.target.span) {
-                Some((_, cmds)) => cmds.push(cmd),
-                None => loops.push((&r.target, vec![cmd])),
-            }
+            loops
+                .entry(r.target.span)
+                .or_insert_with(|| (&r.target, Vec::new()))
+                .1
+                .push(cmd);
         }
     }
-    for (input, cmds) in loops {
-        let (Some(t), Some(sink)) = (word_taint(script, input), read_eval_loop(&cmds)) else {
+    for (input, cmds) in loops.into_values() {
+        // The loop first: the taint looks through every substitution of the script.
+        let Some(sink) = read_eval_loop(&cmds) else {
+            continue;
+        };
+        let Some(t) = word_taint(script, input) else {
             continue;
         };
         hits.push(Hit {
@@ -156,11 +174,7 @@ fn read_loop_from_substitution(script: &Script, hits: &mut Vec<Hit>) {
             detail: Some(format!(
                 "a loop runs each line it reads with `{}`, and its input is {} text (process substitution)",
                 sink.name(),
-                if t == Taint::Fetched {
-                    "downloaded"
-                } else {
-                    "decoded"
-                }
+                t.origin()
             )),
         });
     }
@@ -202,11 +216,7 @@ fn pipes_into_interpreters(script: &Script, hits: &mut Vec<Hit>) {
                             span: pipeline.span,
                             detail: Some(format!(
                                 "{} output is piped into `{}`",
-                                if t == Taint::Fetched {
-                                    "downloaded"
-                                } else {
-                                    "decoded"
-                                },
+                                t.origin(),
                                 sink.name()
                             )),
                         });
@@ -338,11 +348,7 @@ fn substitutions_into_code(script: &Script, hits: &mut Vec<Hit>) {
                     detail: Some(format!(
                         "`{}` runs code that is {} at run time{}",
                         cmd.name(),
-                        if t == Taint::Fetched {
-                            "downloaded"
-                        } else {
-                            "decoded"
-                        },
+                        t.origin(),
                         if via_process {
                             " (process substitution)"
                         } else {
