@@ -1137,37 +1137,12 @@ fn is_lifecycle_hook(name: &str) -> bool {
     .is_match(name)
 }
 
-/// The command an npm install-time script is set to, by `npm|pnpm pkg set scripts.X=CMD` or a
-/// `jq` program assigning `.scripts.X = "CMD"`.
+/// The command an npm install-time script is set to (see [`shell::package_json::scripts_set`]).
 fn lifecycle_script(cmd: &Command) -> Option<String> {
-    static JQ: OnceLock<Regex> = OnceLock::new();
-    match cmd.name() {
-        // `npm set-script prepare CMD` (npm 7–8).
-        "npm" if cmd.args().first().is_some_and(|a| a.text == "set-script") => {
-            let args = cmd.args();
-            let hook = args.get(1)?;
-            is_lifecycle_hook(&hook.text)
-                .then(|| args.get(2).map(|v| v.text.clone()))
-                .flatten()
-        }
-        "npm" | "pnpm" => cmd.args().iter().find_map(|a| {
-            let (key, value) = a.text.split_once('=')?;
-            let hook = key.trim_matches(['"', '\'']).strip_prefix("scripts.")?;
-            is_lifecycle_hook(hook).then(|| value.to_string())
-        }),
-        "jq" | "gojq" | "jaq" => {
-            let re = JQ.get_or_init(|| {
-                Regex::new(r#"\.scripts(\.|\[\s*")([\w-]+)"?\s*\]?\s*\|?=\s*"((?:[^"\\]|\\.)*)""#)
-                    .expect("static regex")
-            });
-            cmd.args().iter().find_map(|a| {
-                re.captures_iter(&a.text)
-                    .find(|c| is_lifecycle_hook(&c[2]))
-                    .map(|c| c[3].replace("\\\"", "\""))
-            })
-        }
-        _ => None,
-    }
+    shell::package_json::scripts_set(cmd)
+        .into_iter()
+        .find(|(hook, _)| is_lifecycle_hook(hook))
+        .map(|(_, code)| code)
 }
 
 /// Is `p` inside a world-writable temporary directory?

@@ -136,31 +136,6 @@ pub fn analyze(
             }
         }
     }
-    // `npm pkg set scripts.test='…'`: a script written into package.json, run by `npm run`/`test`.
-    for cmd in &script.commands {
-        if !matches!(cmd.name(), "npm" | "pnpm" | "yarn" | "bun")
-            || cmd.args().first().is_none_or(|a| a.text != "pkg")
-        {
-            continue;
-        }
-        for a in cmd.args() {
-            let Some((key, value)) = a.text.split_once('=') else {
-                continue;
-            };
-            let Some(name) = key.trim_matches(['"', '\'']).strip_prefix("scripts.") else {
-                continue;
-            };
-            if let Some(detail) = blocking_finding(value, false, rules, analyze_code) {
-                out.push(OwnedHit {
-                    rule_id: "supply.build-file-payload".into(),
-                    span: a.span,
-                    detail: Some(format!(
-                        "package.json script `{name}` would run: {detail}; it runs at the next `npm run {name}`"
-                    )),
-                });
-            }
-        }
-    }
     out
 }
 

@@ -454,6 +454,11 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             written.extend(files.into_iter().map(|f| (f, false, i, Taint::Fetched)));
             continue;
         }
+        // `git clone URL [DIR]`: the checkout is downloaded code like an unpacked archive.
+        if let Some((_, dir)) = git_clone(cmd) {
+            written.push((dir, true, i, Taint::Fetched));
+            continue;
+        }
         if is_fetcher(cmd) || is_release_download(cmd) {
             fetching.extend(cmd.pipes.last().map(|p| p.pipeline));
             let (files, dirs) = download_targets(cmd);
@@ -680,10 +685,16 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                             || relative.contains('/')
                                 && archive_of(k).is_none_or(|a| unpacks_into(a, relative)))
                 } else if *is_dir {
-                    let d = f.trim_end_matches('/');
-                    target
-                        .trim_start_matches("./")
-                        .starts_with(&format!("{}/", d.trim_start_matches("./")))
+                    // `cd d && ./run.sh`, `cd d; bash setup.sh`: a relative program path after
+                    // a `cd` is inside the directory the walker followed.
+                    let d = format!("{}/", f.trim_end_matches('/').trim_start_matches("./"));
+                    let here = cmd
+                        .cwd
+                        .as_deref()
+                        .filter(|_| !target.starts_with(['/', '~', '$']))
+                        .map(|cwd| crate::shell::state::resolve(cwd, target));
+                    target.trim_start_matches("./").starts_with(&d)
+                        || here.is_some_and(|p| p.trim_start_matches("./").starts_with(&d))
                 } else {
                     same_file(f, target)
                 }
@@ -692,6 +703,19 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         });
         if let Some((_, _, from, t)) = hit {
             let source = download_source(script, *from, &host_index);
+            let cloned = git_clone(&script.commands[*from]).is_some();
+            // After a clone, a script run by its path or handed to a shell is its author's
+            // installer (`./install.sh`, `bash x/setup.sh`); building the checkout the standard
+            // way (`make`, `pip install .`, `npm i`, `./configure`, `./gradlew`) is not reported.
+            let script_run = cmd.invoked_as.is_some()
+                || matches!(shell_invocation(cmd), Some(ShellInvocation::Script(_)))
+                || matches!(cmd.name(), "source" | ".");
+            // A checkout from a forge or the user's own server is how tools are installed
+            // every day (`git clone …/fzf ~/.fzf && ~/.fzf/install`); from an unknown host, it
+            // is a download run like any other.
+            if cloned && (!script_run || is_build_entry_point(target) || source != Source::Other) {
+                continue;
+            }
             if inferred.get()
                 && matches!(source, Source::Vendor | Source::Release | Source::Loopback)
             {
@@ -722,6 +746,10 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             let end = script.commands[*from].span.1.max(cmd.span.1);
             let between = script.commands.get(*from + 1..i).unwrap_or_default();
             let (rule, how) = match t {
+                Taint::Fetched if cloned => (
+                    "remote.download-exec",
+                    "in a repository cloned from an unknown host and",
+                ),
                 Taint::Fetched if between.iter().any(verifies_download) => (
                     "remote.download-checked",
                     "downloaded, checked against a hash or signature,",
@@ -974,7 +1002,10 @@ fn download_source(script: &Script, idx: usize, index: &Hosts) -> Source {
             Source::Other
         };
     }
-    let hosts = download_hosts(script, idx, index);
+    let hosts = match git_clone(cmd) {
+        Some((host, _)) => host.into_iter().collect(),
+        None => download_hosts(script, idx, index),
+    };
     if hosts.is_empty() {
         Source::Other
     } else if hosts.iter().all(|h| super::exfil::is_loopback(h)) {
@@ -1671,6 +1702,87 @@ fn made_in(cmd: &Command) -> Option<String> {
         })
     })?;
     Some(format!("{}/Makefile", dir.trim_end_matches('/')))
+}
+
+/// `git clone [OPTIONS] REPO [DIR]`: the repository's host (`https://HOST/…`, `USER@HOST:…`)
+/// and the directory the checkout is written to (by default the repository's last path segment
+/// without `.git`).
+fn git_clone(cmd: &Command) -> Option<(Option<String>, String)> {
+    if cmd.name() != "git" {
+        return None;
+    }
+    let args = cmd.args();
+    let sub = crate::shell::options::git_subcommand_index(args)?;
+    if args[sub].text != "clone" {
+        return None;
+    }
+    const VALUED: &[&str] = &[
+        "-b",
+        "--branch",
+        "-o",
+        "--origin",
+        "--depth",
+        "-c",
+        "--config",
+        "--reference",
+        "--separate-git-dir",
+        "-j",
+        "--jobs",
+        "--filter",
+        "-u",
+        "--upload-pack",
+        "--template",
+        "--shallow-since",
+        "--shallow-exclude",
+        "--bundle-uri",
+        "--server-option",
+    ];
+    let mut operands = Vec::new();
+    let mut k = sub + 1;
+    while let Some(w) = args.get(k) {
+        let t = w.text.as_str();
+        if VALUED.contains(&t) {
+            k += 1;
+        } else if t == "--" {
+            operands.extend(args[k + 1..].iter().map(|w| w.text.as_str()));
+            break;
+        } else if !t.starts_with('-') {
+            operands.push(t);
+        }
+        k += 1;
+    }
+    let repo = *operands.first()?;
+    let host = match repo.split_once("://") {
+        Some((_, rest)) => rest.split(['/', ':']).next(),
+        None => repo.split_once(':').map(|(h, _)| h),
+    }
+    .map(|h| h.rsplit('@').next().unwrap_or(h).to_ascii_lowercase())
+    .filter(|h| !h.is_empty());
+    let dir = match operands.get(1) {
+        Some(d) => d.to_string(),
+        None => {
+            let last = repo.trim_end_matches('/').rsplit(['/', ':']).next()?;
+            last.strip_suffix(".git").unwrap_or(last).to_string()
+        }
+    };
+    Some((host, dir))
+}
+
+/// The standard way a checkout is built rather than an installer of its author's: autotools'
+/// `configure`/`autogen.sh`/`bootstrap`, the Gradle and Maven wrappers, Rust's `x.py`.
+fn is_build_entry_point(target: &str) -> bool {
+    let base = target.rsplit('/').next().unwrap_or(target);
+    matches!(
+        base,
+        "configure"
+            | "autogen.sh"
+            | "bootstrap"
+            | "bootstrap.sh"
+            | "gradlew"
+            | "mvnw"
+            | "x.py"
+            | "x"
+    )
 }
 
 /// A shell script (`*.sh`, or any file a shell is told to run) named without a directory and

@@ -13,6 +13,7 @@ pub mod key;
 pub mod nested;
 pub mod options;
 mod outputs;
+pub mod package_json;
 mod payload;
 pub mod preprocess;
 mod sink_walk;

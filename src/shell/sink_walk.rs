@@ -454,6 +454,21 @@ impl Walker {
     pub(crate) fn record_written_file(&mut self, idx: usize) {
         let cmd = &self.out.commands[idx];
         let piped = || self.piped.clone();
+        // `npm pkg set scripts.test=CMD`, `jq '.scripts.test="CMD"' package.json | sponge
+        // package.json`: package.json now holds the script.
+        let scripts = super::package_json::scripts_set(cmd);
+        if !scripts.is_empty() {
+            let files = super::package_json::edited_files(cmd);
+            let existing = files.first().and_then(|f| self.lookup_file(f));
+            let text = super::package_json::with_scripts(
+                existing.as_ref().map(|w| w.text.as_str()),
+                &scripts,
+            );
+            let at = cmd.span;
+            let targets = files.into_iter().map(|f| (f, false)).collect();
+            self.record_written(idx, Some(Word::literal(text, at)), targets);
+            return;
+        }
         let (content, targets): (Option<Word>, Vec<(String, bool)>) = match cmd.name() {
             "echo" | "printf" => (
                 printed_text(cmd, true).map(|mut w| {
@@ -497,6 +512,24 @@ impl Walker {
                     Some(Word { text, ..content }),
                     vec![(file.text.clone(), false)],
                 )
+            }
+            // `perl -0pi -e 's/…/…/' package.json` on a file the input did not write: what the
+            // edit substitutes in is at least part of it when it runs later.
+            "perl" => {
+                let Some(edit) = super::sinks::edit_in_place(cmd) else {
+                    return;
+                };
+                let (Some(file), false) = (edit.files.last(), edit.added.is_empty()) else {
+                    return;
+                };
+                if self.lookup_file(file).is_some() {
+                    return;
+                }
+                let at = cmd.span;
+                let text = Word::literal(edit.added.join("\n") + "\n", at);
+                let target = vec![(file.clone(), false)];
+                self.record_written(idx, Some(text), target);
+                return;
             }
             // `cat x > y.sh`: a copy of a file written earlier.
             "cat" => match cmd.args() {
@@ -781,12 +814,17 @@ impl Walker {
                 }
             }
         }
-        if let Some(ending) = file.text.strip_prefix('*').filter(|e| e.starts_with('.')) {
-            // Every file of a kind the program reads (`go generate` reads each `*.go`).
+        if file.text.contains('*') && file.subs.is_empty() {
+            // Every written file of a kind the program reads, in any directory (`go generate`
+            // reads each `*.go`, pytest each `test_*.py`).
+            let anywhere = format!("*/{}", file.text);
             let mut written: Vec<(String, Word)> = self
                 .files
                 .iter()
-                .filter(|(k, _)| k.ends_with(ending))
+                .filter(|(k, _)| {
+                    crate::text::glob::matches(&file.text, k)
+                        || crate::text::glob::matches(&anywhere, k)
+                })
                 .map(|(k, w)| (k.clone(), w.clone()))
                 .collect();
             written.sort_by(|a, b| a.0.cmp(&b.0));
@@ -874,10 +912,26 @@ impl Walker {
                     w.nested(&code, None, Origin::Sink)
                 });
             }
+            // A script that runs the package manager again (`"build": "npm run a"`) reads the
+            // same package.json: walked once per chain, like a makefile calling `$(MAKE)`.
+            Format::JsonScripts => {
+                let me = file_key(&file.text).to_string();
+                if w.running_files.contains(&me) {
+                    return;
+                }
+                if let Some(text) = format.command_lines(&content.text) {
+                    let code = Word {
+                        text,
+                        ..content.clone()
+                    };
+                    w.running_files.push(me);
+                    w.nested(&code, None, Origin::Sink);
+                    w.running_files.pop();
+                }
+            }
             Format::Recipes
             | Format::Lines
             | Format::Dockerfile
-            | Format::JsonScripts
             | Format::Strings
             | Format::Bang
             | Format::M4

@@ -516,20 +516,28 @@ impl Format {
                     }
                 }
             }
-            Format::JsonScripts => {
-                let v: serde_json::Value = serde_json::from_str(content).ok()?;
-                if let Some(scripts) = v.get("scripts").and_then(|s| s.as_object()) {
-                    for s in scripts.values() {
-                        match s {
-                            serde_json::Value::String(c) => push(c),
-                            serde_json::Value::Array(a) => {
-                                a.iter().filter_map(|x| x.as_str()).for_each(&mut push)
+            Format::JsonScripts => match serde_json::from_str::<serde_json::Value>(content) {
+                Ok(v) => {
+                    if let Some(scripts) = v.get("scripts").and_then(|s| s.as_object()) {
+                        for s in scripts.values() {
+                            match s {
+                                serde_json::Value::String(c) => push(c),
+                                serde_json::Value::Array(a) => {
+                                    a.iter().filter_map(|x| x.as_str()).for_each(&mut push)
+                                }
+                                _ => {}
                             }
-                            _ => {}
                         }
                     }
                 }
-            }
+                // Only part of the file is known (`sed -i 's/"test": "jest"/"test": "…"/'
+                // package.json): each string of the edit may be a script.
+                Err(_) => {
+                    for literal in double_quoted_literals(content) {
+                        push(&literal);
+                    }
+                }
+            },
             Format::Strings => {
                 for literal in double_quoted_literals(content) {
                     push(&literal);
@@ -2076,7 +2084,8 @@ pub fn edit_in_place(cmd: &Command) -> Option<InPlaceEdit> {
     if !matches!(cmd.name(), "sed" | "gsed" | "perl") {
         return None;
     }
-    // `-i`, `-i.bak`, or `i` inside a cluster of one-letter flags (`-pi`, `-Ei`, `-pie`).
+    // `-i`, `-i.bak`, or `i` inside a cluster of one-letter flags (`-pi`, `-Ei`, `-pie`, perl's
+    // `-0pi`).
     let in_place = args.iter().any(|a| {
         let t = a.text.as_str();
         let Some(cluster) = t.strip_prefix('-').filter(|c| !c.starts_with('-')) else {
@@ -2084,9 +2093,11 @@ pub fn edit_in_place(cmd: &Command) -> Option<InPlaceEdit> {
         };
         cluster.starts_with('i')
             || (cluster.contains('i')
-                && cluster
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || (!perl && c.is_ascii_alphabetic())))
+                && cluster.chars().all(|c| {
+                    c.is_ascii_lowercase()
+                        || (perl && c.is_ascii_digit())
+                        || (!perl && c.is_ascii_alphabetic())
+                }))
     });
     if !in_place {
         return None;
@@ -2682,11 +2693,34 @@ pub fn awk_commands(
         [Tok::Str(src), Tok::Punct('|'), Tok::Ident(g)] if g == "getline" => Some(src.clone()),
         _ => None,
     });
+    // `"curl …" | getline x` (or a bare `getline`, which sets `$0`): the variable holds the
+    // command's output.
+    let read_into: HashMap<&str, &str> = toks
+        .windows(4)
+        .filter_map(|w| match w {
+            [Tok::Str(src), Tok::Punct('|'), Tok::Ident(g), next] if g == "getline" => {
+                let var = match next {
+                    Tok::Ident(v) if v != "getline" => v.as_str(),
+                    _ => "$0",
+                };
+                Some((var, src.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
     for (i, t) in toks.iter().enumerate() {
         match t {
             Tok::Ident(name) if name == "system" => {
                 if let Some((args, _)) = call_args(&toks, i + 1) {
-                    out.push(awk_string(args, vars, line));
+                    // `system(x)` after `"curl …" | getline x`: the output is run as a command.
+                    let piped = match args {
+                        [Tok::Ident(v)] => read_into.get(v.as_str()),
+                        _ => None,
+                    };
+                    match piped {
+                        Some(src) => out.push(Some(format!("{src} | sh"))),
+                        None => out.push(awk_string(args, vars, line)),
+                    }
                 }
             }
             Tok::Punct('|') => {

@@ -2538,6 +2538,7 @@ impl Walker {
             }
         }
         let Some(body) = body else { return };
+        let values = self.with_written_matches(values);
         // `for i in $(seq 1 1000000); do sleep 1000 & done`: an enormous count of iterations that
         // each start a background process is a fork bomb, as an endless loop is.
         let first_body = self.out.commands.len();
@@ -2589,6 +2590,38 @@ impl Walker {
             }
             None => self.statement(body, src),
         }
+    }
+
+    /// Loop values with every glob (`for f in s*.sh`) preceded by the files written earlier in
+    /// the input that it matches, so the body sees their names (and their content when it runs
+    /// them); the glob itself stays for the files the input did not write.
+    fn with_written_matches(&self, values: Vec<Word>) -> Vec<Word> {
+        if self.files.is_empty() || !values.iter().any(is_glob_value) {
+            return values;
+        }
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            if is_glob_value(&v) {
+                let under_cwd = self.key_under_cwd(&v.text);
+                let mut matched: Vec<&String> = self
+                    .files
+                    .keys()
+                    .filter(|k| {
+                        crate::text::glob::matches(&v.text, k)
+                            || under_cwd
+                                .as_deref()
+                                .is_some_and(|p| crate::text::glob::matches(p, k))
+                    })
+                    .collect();
+                matched.sort();
+                out.extend(matched.into_iter().take(MAX_LOOP_VALUES).map(|k| Word {
+                    text: k.clone(),
+                    ..v.clone()
+                }));
+            }
+            out.push(v);
+        }
+        out
     }
 
     fn command(&mut self, n: Node, src: &Source) {
@@ -4146,6 +4179,11 @@ fn body_backticks(body: &str) -> Vec<(usize, &str)> {
         i += 1;
     }
     out
+}
+
+/// A literal loop value that is a glob pattern (`s*.sh`, `/tmp/job-?`).
+fn is_glob_value(v: &Word) -> bool {
+    !v.dynamic && v.subs.is_empty() && v.text.contains(['*', '?', '['])
 }
 
 #[cfg(test)]

@@ -117,6 +117,14 @@ impl<'t, 'v> Program<'t, 'v> {
 
     /// The literal elements of a list, or of the list a name is bound to.
     pub(super) fn elements(&self, list: Node<'t>, env: &Env<'t>) -> Option<Vec<Node<'t>>> {
+        let mut all = self.all_elements(list, env)?;
+        all.truncate(MAX_UNROLL);
+        Some(all)
+    }
+
+    /// Every element of a literal list (or of what a generator yields), not only the first
+    /// [`MAX_UNROLL`]: a join of a longer list is a different string.
+    pub(super) fn all_elements(&self, list: Node<'t>, env: &Env<'t>) -> Option<Vec<Node<'t>>> {
         let mut list = unparenthesize(list);
         if let Some(literal) = self.literal_node(list, env, 0) {
             list = literal;
@@ -131,7 +139,6 @@ impl<'t, 'v> Program<'t, 'v> {
         let elements: Vec<Node> = list
             .named_children(&mut cursor)
             .filter(|n| n.kind() != "comment")
-            .take(MAX_UNROLL)
             .collect();
         (!elements.is_empty()).then_some(elements)
     }

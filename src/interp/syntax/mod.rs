@@ -438,11 +438,11 @@ fn in_interpolation(parent: Option<Node>) -> bool {
 
 /// Is a string under this parent a name looked up at run time: `getattr(o, "x")`,
 /// `globals()["x"]`, `obj["x"]`?
-fn looked_up(parent: Node, code: &str) -> bool {
+/// `grand` is the parent's parent (asking tree-sitter for it walks down from the root).
+fn looked_up(parent: Node, grand: Option<Node>, code: &str) -> bool {
     match parent.kind() {
         "subscript" | "subscript_expression" => true,
-        "argument_list" | "arguments" => parent
-            .parent()
+        "argument_list" | "arguments" => grand
             .and_then(|call| call.child_by_field_name("function"))
             .and_then(|f| code.get(f.byte_range()))
             .is_some_and(|f| f.ends_with("getattr") || f.ends_with("Reflect.get")),
@@ -450,13 +450,17 @@ fn looked_up(parent: Node, code: &str) -> bool {
     }
 }
 
-/// Visit every node under `root` with its parent, without recursion.
-fn each_node<'a>(root: Node<'a>, mut visit: impl FnMut(Node<'a>, Option<Node<'a>>)) {
+/// Visit every node under `root` with its parent and grandparent, without recursion.
+fn each_node<'a>(
+    root: Node<'a>,
+    mut visit: impl FnMut(Node<'a>, Option<Node<'a>>, Option<Node<'a>>),
+) {
     let mut cursor = root.walk();
     let mut parents: Vec<Node<'a>> = Vec::new();
     loop {
         let node = cursor.node();
-        visit(node, parents.last().copied());
+        let grand = parents.len().checked_sub(2).map(|k| parents[k]);
+        visit(node, parents.last().copied(), grand);
         if cursor.goto_first_child() {
             parents.push(node);
             continue;
@@ -533,10 +537,22 @@ fn string_value(raw: &str) -> Option<String> {
     if !matches!(quote, '"' | '\'' | '`') || raw.len() < 2 || !raw.ends_with(quote) {
         return None;
     }
-    let inner: Vec<char> = raw[1..raw.len() - 1].chars().collect();
+    // A triple-quoted literal may hold its quote character; any other may not unescaped (the
+    // text `'a'+'b'`, copied as written past a bound, is not one literal).
+    let triple: String = std::iter::repeat_n(quote, 3).collect();
+    let triple_quoted = raw.len() >= 6 && raw.starts_with(&triple) && raw.ends_with(&triple);
+    let body = if triple_quoted {
+        &raw[3..raw.len() - 3]
+    } else {
+        &raw[1..raw.len() - 1]
+    };
+    let inner: Vec<char> = body.chars().collect();
     let mut out = String::with_capacity(inner.len());
     let mut i = 0;
     while i < inner.len() {
+        if inner[i] == quote && !triple_quoted {
+            return None;
+        }
         if inner[i] == '\\' && i + 1 < inner.len() {
             let (c, used) = crate::interp::tokens::escape_at(&inner, i + 1);
             out.extend(c);
@@ -571,8 +587,16 @@ fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
-/// Code text without whitespace (a callee written over several lines).
+/// Longest code text [`compact`] rewrites: callees and member paths are short, and a long one
+/// (a call chain nested thousands deep) would be copied at every level of it.
+const MAX_COMPACT: usize = 512;
+
+/// Code text without whitespace (a callee written over several lines). Text longer than
+/// [`MAX_COMPACT`] becomes a key naming that stretch of the source, which matches no name.
 fn compact(s: &str) -> String {
+    if s.len() > MAX_COMPACT {
+        return format!("\0{:x}:{}", s.as_ptr() as usize, s.len());
+    }
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
@@ -848,5 +872,25 @@ mod tests {
         let start = std::time::Instant::now();
         let _ = py(&fan);
         assert!(start.elapsed() < std::time::Duration::from_secs(5));
+    }
+}
+#[cfg(test)]
+mod bound_tests {
+    /// Past the nesting bound a `+` chain is copied as written; that text (`''+''+…`) begins
+    /// and ends with a quote but is not one literal, and must not fold into a wrong string.
+    #[test]
+    fn text_copied_past_the_nesting_bound_is_not_read_as_one_literal() {
+        let v = crate::interp::vocab(crate::interp::Lang::Python).unwrap();
+        for n in [8usize, 62, 63, 200] {
+            let code = format!(
+                "import os;os.system({}+'rm -rf ~')",
+                vec!["''"; n].join("+")
+            );
+            let out = super::lower(crate::interp::Lang::Python, v, &code).unwrap_or_default();
+            assert!(!out.contains("'+'"), "{n}: {out}");
+        }
+        assert_eq!(super::string_value("'''it's'''").as_deref(), Some("it's"));
+        assert_eq!(super::string_value("'a'+'b'"), None);
+        assert_eq!(super::string_value(r"'it\'s'").as_deref(), Some("it's"));
     }
 }

@@ -28,13 +28,13 @@ impl<'t, 'v> Program<'t, 'v> {
         let mut assigned: HashMap<String, usize> = HashMap::new();
         let mut definition_names: HashSet<usize> = HashSet::new();
         // Every node, without recursion (the tree may be deep).
-        each_node(root, |node, _| {
+        each_node(root, |node, _, _| {
             p.note(node, &mut assigned, &mut definition_names)
         });
         // Uses, once the definitions' own names are known; and names bound other than by a
         // plain assignment (a parameter, a loop variable, `+=`, `with … as`), which may hold
         // another value.
-        each_node(root, |node, parent| match node.kind() {
+        each_node(root, |node, parent, grand| match node.kind() {
             "identifier" | "property_identifier" | "shorthand_property_identifier" => {
                 if node.kind() == "identifier" && parent.is_some_and(|pa| rebinds(node, pa)) {
                     *assigned.entry(p.src(node).to_string()).or_default() += 2;
@@ -50,7 +50,8 @@ impl<'t, 'v> Program<'t, 'v> {
             }
             // A name looked up by its text (`getattr(o, "run")`, `globals()["run"]`).
             "string"
-                if node.byte_range().len() < 80 && parent.is_some_and(|pa| looked_up(pa, code)) =>
+                if node.byte_range().len() < 80
+                    && parent.is_some_and(|pa| looked_up(pa, grand, code)) =>
             {
                 p.uses
                     .entry(key_text(p.src(node)))

@@ -392,7 +392,18 @@ impl<'t, 'v> Program<'t, 'v> {
         depth: usize,
         inline: usize,
     ) -> String {
-        self.text_in(node, node.parent(), env, depth, inline)
+        // Finding a parent walks down from the root (a cost of the depth): only the kinds
+        // judged by their position ask for it, so a deep chain of calls stays linear.
+        let parent = match node.kind() {
+            "identifier"
+            | "attribute"
+            | "member_expression"
+            | "subscript"
+            | "subscript_expression"
+            | "template_string" => node.parent(),
+            _ => None,
+        };
+        self.text_in(node, parent, env, depth, inline)
     }
 
     /// [`Self::text_nested`] within the nesting bound (past it, the code as written).
@@ -899,7 +910,7 @@ impl<'t, 'v> Program<'t, 'v> {
                     None => ",".to_string(),
                 };
                 let parts: Option<Vec<String>> = self
-                    .elements(list, env)?
+                    .all_elements(list, env)?
                     .into_iter()
                     .map(|e| string_value(&text(e)))
                     .collect();
