@@ -1522,12 +1522,49 @@ fn merge(r: &mut Report, inner: Report) {
     r.too_long |= inner.too_long;
 }
 
+/// Perl's glob operator written as the call it is: `unlink </usr/bin/*>` is `unlink
+/// glob("/usr/bin/*")`. A `<…>` holding a path or a pattern (a `/`, `~`, `*`, `?` or `[`, no
+/// blank, not a filehandle or a `$` variable) is a glob; `<STDIN>`, `<$fh>` and comparisons stay.
+/// `None` when the code has none.
+fn perl_glob_operators(code: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re =
+        RE.get_or_init(|| regex::Regex::new(r#"<([^<>\s$"'=][^<>\s"']*)>"#).expect("static regex"));
+    let mut changed = false;
+    let out = re.replace_all(code, |c: &regex::Captures| {
+        let inner = &c[1];
+        if inner.contains(['/', '~', '*', '?', '[']) {
+            changed = true;
+            format!("glob(\"{inner}\")")
+        } else {
+            c[0].to_string()
+        }
+    });
+    changed.then(|| out.into_owned())
+}
+
 fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) -> Report {
     // Python and JavaScript: calls of the snippet's own functions, methods, lambdas and aliases
     // written out (see [`syntax`]), for the token analysis to judge.
     let lowered = syntax::lower(lang, v, code);
     let code = lowered.as_deref().unwrap_or(code);
-    let raw = tokenize(code, lang.style());
+    let globbed = (lang == Lang::Perl)
+        .then(|| perl_glob_operators(code))
+        .flatten();
+    let code = globbed.as_deref().unwrap_or(code);
+    let mut raw = tokenize(code, lang.style());
+    // The running interpreter, wherever it is named (also in a function never called, which
+    // the lowering leaves as written): `[sys.executable, "-m", "tool"]` runs Python.
+    for t in raw.iter_mut() {
+        if let Tok::Ident(n) = t {
+            // (Split at the dot: the rule-id check reads dotted literals as rule ids.)
+            match (lang, n.split_once('.')) {
+                (Lang::Python, Some(("sys", "executable"))) => *t = Tok::Str("python3".into()),
+                (Lang::JavaScript, Some(("process", "execPath"))) => *t = Tok::Str("node".into()),
+                _ => {}
+            }
+        }
+    }
     let too_long = raw.len() >= tokens::MAX_TOKENS;
     let obfuscated = raw.iter().any(|t| {
         matches!(t, Tok::Ident(n) if OBFUSCATORS.iter().chain(&["reversed", "strrev", "char"])
@@ -3317,6 +3354,21 @@ fn octal_mode(n: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn perl_glob_operator_becomes_a_glob_call() {
+        assert_eq!(
+            perl_glob_operators("unlink </usr/bin/*>").as_deref(),
+            Some("unlink glob(\"/usr/bin/*\")")
+        );
+        assert_eq!(
+            perl_glob_operators("unlink <~/*>").as_deref(),
+            Some("unlink glob(\"~/*\")")
+        );
+        assert_eq!(perl_glob_operators("while (<STDIN>) { print }"), None);
+        assert_eq!(perl_glob_operators("my $l = <$fh>;"), None);
+        assert_eq!(perl_glob_operators("print 1 if $a <2 && $b> 3"), None);
+    }
 
     #[test]
     fn argv_lists_keep_their_known_words_around_computed_ones() {

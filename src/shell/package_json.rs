@@ -18,7 +18,7 @@ pub fn scripts_set(cmd: &Command) -> Vec<(String, String)> {
             .zip(args.get(2))
             .map(|(name, code)| vec![(name.text.clone(), code.text.clone())])
             .unwrap_or_default(),
-        "npm" | "pnpm" | "yarn" | "bun" if args.first().is_some_and(|a| a.text == "pkg") => args
+        "npm" | "pnpm" | "yarn" | "bun" if pkg_index(cmd).is_some() => args
             .iter()
             .filter_map(|a| {
                 let (key, value) = a.text.split_once('=')?;
@@ -28,20 +28,47 @@ pub fn scripts_set(cmd: &Command) -> Vec<(String, String)> {
             .collect(),
         "jq" | "gojq" | "jaq" | "yq" => {
             let re = JQ.get_or_init(|| {
-                Regex::new(r#"\.scripts(\.|\[\s*")([\w:-]+)"?\s*\]?\s*\|?=\s*"((?:[^"\\]|\\.)*)""#)
+                Regex::new(r#"\.scripts(\.|\[\s*")([\w:-]+)"?\s*\]?\s*\|?=\s*(?:"((?:[^"\\]|\\.)*)"|\$(\w+))"#)
                     .expect("static regex")
             });
+            // `--arg NAME VALUE`: the value a `$NAME` in the program stands for.
+            let named: Vec<(&str, &str)> = args
+                .windows(3)
+                .filter(|w| w[0].text == "--arg")
+                .map(|w| (w[1].text.as_str(), w[2].text.as_str()))
+                .collect();
             args.iter()
                 .flat_map(|a| re.captures_iter(&a.text))
-                .map(|c| (c[2].to_string(), c[3].replace("\\\"", "\"")))
+                .filter_map(|c| {
+                    let value = match (c.get(3), c.get(4)) {
+                        (Some(v), _) => v.as_str().replace("\\\"", "\""),
+                        (None, Some(var)) => named
+                            .iter()
+                            .find(|(n, _)| *n == var.as_str())
+                            .map(|(_, v)| v.to_string())?,
+                        _ => return None,
+                    };
+                    Some((c[2].to_string(), value))
+                })
                 .collect()
         }
         _ => Vec::new(),
     }
 }
 
-/// The package.json files a script-setting command edits: the working directory's for npm and
-/// friends, the file operands named `package.json` for jq and yq (whose output reaches the file
+/// Where `pkg` stands in a package manager's arguments: first, or after `--prefix DIR` /
+/// `-C DIR` (`npm --prefix web pkg set …`).
+fn pkg_index(cmd: &Command) -> Option<usize> {
+    let args = cmd.args();
+    match args.iter().position(|a| a.text == "pkg")? {
+        0 => Some(0),
+        2 if matches!(args[0].text.as_str(), "--prefix" | "-C" | "--dir") => Some(2),
+        _ => None,
+    }
+}
+
+/// The package.json files a script-setting command edits: the working directory's (or the
+/// `--prefix` directory's) for npm and friends, the file operands named `package.json` for jq and yq (whose output reaches the file
 /// through `yq -i`, `sponge`, a temporary file and `mv`, or a redirection).
 pub fn edited_files(cmd: &Command) -> Vec<String> {
     match cmd.name() {
@@ -53,7 +80,13 @@ pub fn edited_files(cmd: &Command) -> Vec<String> {
             })
             .map(|a| a.text.clone())
             .collect(),
-        _ => vec!["package.json".to_string()],
+        _ => match pkg_index(cmd) {
+            Some(2) => vec![format!(
+                "{}/package.json",
+                cmd.args()[1].text.trim_end_matches('/')
+            )],
+            _ => vec!["package.json".to_string()],
+        },
     }
 }
 
@@ -97,7 +130,18 @@ mod tests {
             vec![("build:prod".to_string(), "curl x | sh".to_string())]
         );
         assert_eq!(edited_files(&jq), vec!["package.json".to_string()]);
+        let arg = first(r#"jq --arg c 'rm -rf ~' '.scripts.test = $c' package.json"#);
+        assert_eq!(
+            scripts_set(&arg),
+            vec![("test".to_string(), "rm -rf ~".to_string())]
+        );
         assert!(scripts_set(&first("npm pkg set version=2.0.0")).is_empty());
+        let prefixed = first("npm --prefix web pkg set scripts.test=jest");
+        assert_eq!(scripts_set(&prefixed).len(), 1);
+        assert_eq!(
+            edited_files(&prefixed),
+            vec!["web/package.json".to_string()]
+        );
         assert!(scripts_set(&first("jq '.version = \"1.0\"' package.json")).is_empty());
     }
 

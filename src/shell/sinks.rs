@@ -1069,19 +1069,52 @@ pub struct Found {
     pub keeps_stdin: bool,
 }
 
+impl Found {
+    /// What `spec` found: `code`, running at `place`.
+    fn of(spec: &'static SinkSpec, code: Code, place: Place) -> Found {
+        Found {
+            sink: spec.id.as_str(),
+            code,
+            place,
+            keeps_stdin: spec.keeps_stdin,
+        }
+    }
+}
+
 /// Everything a command runs through the sinks of the table. `input` is literal text known to
 /// reach its stdin (a heredoc, a here-string, or a literal printed into the pipe).
+/// The files a project tool reads (`read_files`), when its subcommand is one that reads them.
+fn read_files(spec: &SinkSpec, args: &[Word], span: crate::findings::Span, push: &mut Push) {
+    if subcommand_ok(spec, args).is_none() {
+        return;
+    }
+    let at = args.first().map_or(span, |a| a.span);
+    let format = Format::parse(spec.file_format.as_deref());
+    for f in &spec.read_files {
+        let file = Word {
+            text: f.clone(),
+            span: at,
+            ..Word::default()
+        };
+        push(Code::File(file, format), Place::default());
+    }
+}
+
+/// `python3 -m MODULE ARGS…`: the module and its arguments.
+fn python_module(cmd: &Command) -> Option<(&str, &[Word])> {
+    if !cmd.name().starts_with("python") {
+        return None;
+    }
+    match cmd.args() {
+        [m, module, rest @ ..] if m.text == "-m" => Some((module.text.as_str(), rest)),
+        _ => None,
+    }
+}
+
 pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
     let mut out = Vec::new();
     for spec in table().for_program(cmd.name()) {
-        let mut push = |code: Code, place: Place| {
-            out.push(Found {
-                sink: spec.id.as_str(),
-                code,
-                place,
-                keeps_stdin: spec.keeps_stdin,
-            })
-        };
+        let mut push = |code: Code, place: Place| out.push(Found::of(spec, code, place));
         let with_env;
         let args = match env_option_words(spec, &cmd.assignments) {
             Some(mut words) => {
@@ -1103,20 +1136,7 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                 git_env_config(spec, &cmd.assignments, &mut push);
             }
             Extract::Make => make(args, input, &mut push),
-            Extract::ReadsFiles => {
-                if subcommand_ok(spec, args).is_some() {
-                    let at = args.first().map_or(cmd.span, |a| a.span);
-                    let format = Format::parse(spec.file_format.as_deref());
-                    for f in &spec.read_files {
-                        let file = Word {
-                            text: f.clone(),
-                            span: at,
-                            ..Word::default()
-                        };
-                        push(Code::File(file, format), Place::default());
-                    }
-                }
-            }
+            Extract::ReadsFiles => read_files(spec, args, cmd.span, &mut push),
             Extract::SourceFiles => {
                 if let Some(start) = subcommand_ok(spec, args) {
                     let format = Format::parse(spec.file_format.as_deref());
@@ -1142,6 +1162,16 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                     }
                 }
             }
+        }
+    }
+    // `python3 -m pytest`, `python -m nox`: the module is the tool, and reads its files.
+    if let Some((module, rest)) = python_module(cmd) {
+        for spec in table()
+            .for_program(module)
+            .filter(|s| s.extract == Extract::ReadsFiles)
+        {
+            let mut push = |code: Code, place: Place| out.push(Found::of(spec, code, place));
+            read_files(spec, rest, cmd.span, &mut push);
         }
     }
     out
