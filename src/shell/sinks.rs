@@ -1081,8 +1081,6 @@ impl Found {
     }
 }
 
-/// Everything a command runs through the sinks of the table. `input` is literal text known to
-/// reach its stdin (a heredoc, a here-string, or a literal printed into the pipe).
 /// The files a project tool reads (`read_files`), when its subcommand is one that reads them.
 fn read_files(spec: &SinkSpec, args: &[Word], span: crate::findings::Span, push: &mut Push) {
     if subcommand_ok(spec, args).is_none() {
@@ -1111,6 +1109,8 @@ fn python_module(cmd: &Command) -> Option<(&str, &[Word])> {
     }
 }
 
+/// Everything a command runs through the sinks of the table. `input` is literal text known to
+/// reach its stdin (a heredoc, a here-string, or a literal printed into the pipe).
 pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
     let mut out = Vec::new();
     for spec in table().for_program(cmd.name()) {
