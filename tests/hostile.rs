@@ -587,6 +587,27 @@ fn payloads_hidden_by_lexical_tricks_or_truncation_are_blocked() {
             "a heredoc inside a heredoc inside $( )",
             b"sh -c \"$(cat <<E1\n$(cat <<E0\nrm -rf /\nE0\n)\nE1\n)\"".to_vec(),
         ),
+        (
+            "an awk program longer than the analysis reads",
+            format!(
+                "awk 'BEGIN{{{}system(\"rm -rf ~\")}}'",
+                "x=x+1;".repeat(40_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "an AppleScript longer than the analysis reads",
+            format!(
+                "osascript -e '{}do shell script \"rm -rf ~\"'",
+                "set x to 1\n".repeat(60_000)
+            )
+            .into_bytes(),
+        ),
+        (
+            "a payload after 200,000 blank lines",
+            format!("{}rm -rf ~\n", "\t\n".repeat(200_000)).into_bytes(),
+        ),
+        ("a brace word in command position", b"{r,}m -rf ~".to_vec()),
     ];
     let mut bad = Vec::new();
     for (name, input) in cases {

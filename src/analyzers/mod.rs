@@ -8,6 +8,7 @@ pub mod confusables;
 pub mod credential_handoff;
 pub mod domain_forms;
 pub mod domains;
+pub mod every_listed;
 pub mod exfil;
 pub mod exhaustion;
 pub mod fork_bomb;
@@ -81,6 +82,7 @@ const STRUCTURAL: &[fn(&Script) -> Vec<Hit>] = &[
     fork_bomb::analyze,
     exhaustion::analyze,
     kill_all::analyze,
+    every_listed::analyze,
     hijack::analyze,
     guard::analyze,
     reverse_shell::analyze,

@@ -142,6 +142,24 @@ impl Lang {
         }
     }
 
+    /// The interpreter that runs a source file of this language (`python3 f.py`).
+    pub fn program(self) -> Option<&'static str> {
+        Some(match self {
+            Lang::Shell => "sh",
+            Lang::Python => "python3",
+            Lang::JavaScript => "node",
+            Lang::Perl => "perl",
+            Lang::Ruby => "ruby",
+            Lang::Php => "php",
+            Lang::Lua => "lua",
+            Lang::Tcl => "tclsh",
+            Lang::R => "Rscript",
+            Lang::Julia => "julia",
+            Lang::Groovy => "groovy",
+            _ => return None,
+        })
+    }
+
     fn style(self) -> Style {
         match self {
             Lang::Python | Lang::R => Style::Python,
@@ -534,6 +552,19 @@ fn analyze_in_time(lang: Lang, code: &str, inputs: &Inputs) -> Report {
         }
     }
     let code = &*paths::canonical_paths(code);
+    // Languages read by their own tokenizing passes: code longer than the token bound is only
+    // partly read, so what its rest does is not known (fewer bytes cannot hold that many tokens).
+    if matches!(
+        lang,
+        Lang::AppleScript | Lang::PowerShell | Lang::Tcl | Lang::Other
+    ) && code.len() >= tokens::MAX_TOKENS
+        && tokenize(code, lang.style()).len() >= tokens::MAX_TOKENS
+    {
+        return Report {
+            too_long: true,
+            ..Report::default()
+        };
+    }
     match lang {
         Lang::Shell => Report::default(),
         Lang::AppleScript => applescript(code),
@@ -1556,13 +1587,11 @@ fn with_vocab(lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) 
     // The running interpreter, wherever it is named (also in a function never called, which
     // the lowering leaves as written): `[sys.executable, "-m", "tool"]` runs Python.
     for t in raw.iter_mut() {
-        if let Tok::Ident(n) = t {
-            // (Split at the dot: the rule-id check reads dotted literals as rule ids.)
-            match (lang, n.split_once('.')) {
-                (Lang::Python, Some(("sys", "executable"))) => *t = Tok::Str("python3".into()),
-                (Lang::JavaScript, Some(("process", "execPath"))) => *t = Tok::Str("node".into()),
-                _ => {}
-            }
+        if let Some(program) = match t {
+            Tok::Ident(n) => syntax::running_interpreter(lang, n),
+            _ => None,
+        } {
+            *t = Tok::Str(program.into());
         }
     }
     let too_long = raw.len() >= tokens::MAX_TOKENS;
@@ -1974,14 +2003,19 @@ fn scan(
                     let url = inner_code
                         .as_ref()
                         .is_some_and(|c| c.starts_with("http://") || c.starts_with("https://"));
-                    if let Some(file) = inner_code
-                        .as_ref()
-                        .filter(|_| url || !CODE_EVALS.contains(&last))
-                    {
+                    // (Ruby's `load` takes a file; Lua's, code.)
+                    let takes_code =
+                        CODE_EVALS.contains(&last) && !(lang == Lang::Ruby && last == "load");
+                    if let Some(file) = inner_code.as_ref().filter(|_| url || !takes_code) {
                         // `include "/tmp/s.php"`, `require "/tmp/x.rb"`, `dofile("/tmp/p.lua")`.
                         evaluated_files.push(file.clone());
                     }
-                    if let Some(inner) = inner_code.filter(|_| !url && CODE_EVALS.contains(&last)) {
+                    // `exec(open("/tmp/r.py").read())`, `eval(fs.readFileSync("x.js", "utf8"))`:
+                    // the code is a file's content.
+                    if inner_code.is_none() && takes_code {
+                        evaluated_files.extend(read_file_argument(first, &vars));
+                    }
+                    if let Some(inner) = inner_code.filter(|_| !url && takes_code) {
                         // Decoded from character codes, rot13 or reversed text: hidden on purpose,
                         // reported even when the decoded code does nothing known.
                         if obfuscated {
@@ -2033,7 +2067,12 @@ fn scan(
         if is_shell || is_argv {
             if let Some(args) = args_of(toks, i, lang) {
                 let parts = split_args(args);
-                let run = run_of(lang, name, &parts, is_argv, &vars);
+                let run = run_of(lang, name, &parts, is_argv, &vars).or_else(|| {
+                    // `os.system(open("/tmp/.c").read())`: the command line is a file's content.
+                    let file = parts.first().and_then(|p| read_file_argument(p, &vars));
+                    file.filter(|f| !f.contains("://"))
+                        .map(|f| Run::Argv(vec!["sh".into(), f]))
+                });
                 // `Command::new("rm").arg("-rf").args(["/"])`: the builder's calls add the rest.
                 let chain = call_args(toks, i + 1)
                     .map(|(_, end)| builder_args(toks, end, &vars))
@@ -2293,7 +2332,60 @@ fn scan(
                 || matches!(n.as_str(), "process.stdin" | "STDIN" | "$stdin"))
         });
     r.reverse_shell = socket && (runs_shell || dynamic_run || interpolated_cmd);
+    // A source file this code loads and runs (`runpy.run_path("/tmp/r.py")`, `require
+    // "./x.rb"`, `exec(open(f).read())`) runs as `python3 /tmp/r.py` would: the shell layer
+    // judges the file's content when the input wrote it.
+    if let Some(program) = lang.program() {
+        for f in evaluated_files.iter().filter(|f| is_source_path(f)) {
+            let run = Run::Argv(vec![program.to_string(), f.clone()]);
+            if !r.runs.iter().any(|(x, _)| *x == run) {
+                r.runs.push((run, "load".to_string()));
+            }
+        }
+    }
     r
+}
+
+/// A local source file's path as code names it for loading: a path (`./x.js`, `/tmp/r.py`)
+/// or a name with a source extension; not a module name (`json`, `fs`) nor a URL.
+fn is_source_path(f: &str) -> bool {
+    const SOURCE: &[&str] = &[
+        "py", "js", "mjs", "cjs", "ts", "rb", "pl", "pm", "php", "lua", "tcl", "r", "R", "jl",
+        "groovy", "sh",
+    ];
+    let name = f.rsplit('/').next().unwrap_or(f);
+    // (`require("./data.json")` reads data: a name with an extension is source only with a
+    // source extension.)
+    let source = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => SOURCE.contains(&ext),
+        _ => f.contains('/'),
+    };
+    source && !f.contains("://") && !f.starts_with('-') && !f.contains(char::is_whitespace)
+}
+
+/// The file a file-reading call in `arg` names (`open("/tmp/r.py").read()`,
+/// `fs.readFileSync(p, "utf8")`, `File.read("x.rb")`, `file_get_contents("x.php")`).
+fn read_file_argument(arg: &[Tok], vars: &HashMap<String, String>) -> Option<String> {
+    arg.windows(3).find_map(|w| match w {
+        [Tok::Ident(n), Tok::Punct('('), path]
+            if [
+                "open",
+                "readFileSync",
+                "readFile",
+                "read",
+                "file_get_contents",
+                "slurp",
+            ]
+            .iter()
+            .any(|r| dotted_tail(n, r)) =>
+        {
+            // A file name, not a mode (`io.popen(c):read("*a")`, `f.read("r")`).
+            literal(std::slice::from_ref(path), vars).filter(|p| {
+                p.contains(['/', '.']) && !p.contains(['*', ' ']) && !p.starts_with("http")
+            })
+        }
+        _ => None,
+    })
 }
 
 /// POSIX-family shells, by base name.
@@ -2560,9 +2652,10 @@ fn writes_and_shell_pipes(
                 }
                 continue;
             }
-            // `os.truncate(p, 0)`, `File.truncate(p, 0)`, `ftruncate`: the file is emptied.
-            "truncate" if matches!(toks.get(i + 1), Some(Tok::Punct('('))) => {
-                if let Some((args, _)) = call_args(toks, i + 1) {
+            // `os.truncate(p, 0)`, `File.truncate(p, 0)`, `ftruncate`, Perl's `truncate
+            // "/etc/shadow", 0`: the file is emptied.
+            "truncate" => {
+                if let Some(args) = args_of(toks, i, lang) {
                     if let Some(path) = split_args(args).first().and_then(|p| path_of(p)) {
                         r.writes.push((path, None, false));
                     }

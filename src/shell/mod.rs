@@ -264,21 +264,35 @@ fn cmd_hint(text: &str) -> bool {
             .any(|n| lower.contains(n))
         || (1..b.len().saturating_sub(1))
             .any(|i| b[i] == b'-' && b[i - 1].is_ascii_lowercase() && b[i + 1].is_ascii_uppercase())
-        || std::iter::once(0)
-            .chain(
-                b.iter()
-                    .enumerate()
-                    .filter(|(_, c)| matches!(c, b';' | b'&' | b'|' | b'\n' | b'('))
-                    .map(|(i, _)| i + 1),
-            )
-            .any(|start| {
-                let rest = lower[start..].trim_start_matches(BLANKS);
-                let len = rest
-                    .bytes()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
-                    .count();
-                CMD_STATEMENT_PROGRAMS.contains(&&rest[..len])
-            })
+        || starts_with_windows_program(&lower)
+}
+
+/// Whether a statement of `lower` starts with a Windows program. Statement starts inside one run
+/// of blanks (thousands of empty lines) lead to the same word, which is read once.
+fn starts_with_windows_program(lower: &str) -> bool {
+    let starts = std::iter::once(0).chain(
+        lower
+            .bytes()
+            .enumerate()
+            .filter(|(_, c)| matches!(c, b';' | b'&' | b'|' | b'\n' | b'('))
+            .map(|(i, _)| i + 1),
+    );
+    let mut read_from = 0;
+    for start in starts {
+        if start < read_from {
+            continue;
+        }
+        let rest = lower[start..].trim_start_matches(BLANKS);
+        read_from = lower.len() - rest.len();
+        let len = rest
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            .count();
+        if CMD_STATEMENT_PROGRAMS.contains(&&rest[..len]) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The cmd.exe pattern itself.

@@ -1571,6 +1571,7 @@ impl Walker {
             }
             "find" => self.find_exec(&cmd, ctx),
             "fd" | "fdfind" => self.fd_exec(&cmd, ctx),
+            "run-parts" => self.run_parts(&cmd, ctx),
             "ansible" | "salt" | "salt-call" | "salt-ssh" | "puppet" | "pyinfra" => {
                 for code in super::config_mgmt::equivalent_commands(cmd.name(), args) {
                     let code = Word {
@@ -1712,6 +1713,36 @@ impl Walker {
         let found = super::sinks::extract(&cmd, input.as_ref());
         if !found.is_empty() {
             self.run_sinks(&cmd, found);
+        }
+    }
+
+    /// `run-parts DIR` runs every executable file in DIR: those the input wrote there run as
+    /// themselves (`--test` and `--list` only print their names).
+    fn run_parts(&mut self, cmd: &Command, ctx: &CmdCtx) {
+        let args = cmd.args();
+        if args
+            .iter()
+            .any(|a| matches!(a.text.as_str(), "--test" | "--list"))
+        {
+            return;
+        }
+        let Some(dir) = args.iter().rev().find(|a| !a.text.starts_with('-')) else {
+            return;
+        };
+        let pattern = format!("{}/*", dir.text.trim_end_matches('/'));
+        for key in self.written_matching(&[&pattern]) {
+            let program = Word {
+                text: key,
+                subs: Vec::new(),
+                dynamic: false,
+                ..dir.clone()
+            };
+            let inner_ctx = CmdCtx {
+                redirects: Vec::new(),
+                stdin_text: None,
+                ..ctx.clone()
+            };
+            self.emit(vec![program], inner_ctx);
         }
     }
 

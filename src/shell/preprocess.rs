@@ -114,6 +114,15 @@ pub fn preprocess(src: &str) -> Preprocessed {
     } else {
         (bytes, None)
     };
+    if needs_brace {
+        if let Some((out, quoted)) = quote_glued_brace_words(&bytes) {
+            map = Some(match map {
+                Some(earlier) => quoted.iter().map(|&j| earlier[j]).collect(),
+                None => quoted,
+            });
+            bytes = out;
+        }
+    }
     if needs_hash {
         if let Some((out, escaped)) = escape_glued_marks(&bytes) {
             map = Some(match map {
@@ -1243,6 +1252,61 @@ fn follows_keyword(bytes: &[u8], i: usize) -> bool {
     i >= 2 && matches!(bytes[i - 1], b' ' | b'\t') && matches!(bytes[i - 2], b'!' | b'{')
 }
 
+/// `{r,}m -rf ~`: a brace list with more of the word after it (bash expands it to `rm m -rf ~`)
+/// reads to tree-sitter-bash as a group opening, and the input fails to parse. An empty string in
+/// front (`""{r,}m`) makes it a word to the parser and changes nothing to bash. Returns the new
+/// text and the map back to `b`, or `None` when there is no such word.
+fn quote_glued_brace_words(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut at = Vec::new();
+    let mut scratch = b.to_vec();
+    scan_unquoted(&mut scratch, |bytes, i| {
+        if bytes[i] != b'{' || !at_word_start(bytes, i) {
+            return None;
+        }
+        let end = glued_brace_list_end(bytes, i)?;
+        at.push(i);
+        Some(end)
+    });
+    if at.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(b.len() + 2 * at.len());
+    let mut map = Vec::with_capacity(b.len() + 2 * at.len() + 1);
+    let mut next = at.iter().peekable();
+    for (i, &c) in b.iter().enumerate() {
+        if next.peek() == Some(&&i) {
+            next.next();
+            out.extend_from_slice(b"\"\"");
+            map.extend([i, i]);
+        }
+        out.push(c);
+        map.push(i);
+    }
+    map.push(b.len());
+    Some((out, map))
+}
+
+/// If a brace list starting at `open` has more of its word after the closing brace (`{r,}m`),
+/// the index of that brace.
+fn glued_brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let mut commas = 0;
+    for (j, &c) in bytes.iter().enumerate().skip(open + 1) {
+        match c {
+            b',' => commas += 1,
+            b'}' => {
+                let glued = bytes.get(j + 1).is_some_and(|n| {
+                    n.is_ascii_alphanumeric() || matches!(n, b'_' | b'-' | b'.' | b'/' | b'~')
+                });
+                return (commas > 0 && glued).then_some(j);
+            }
+            b' ' | b'\t' | b'\n' | b'{' | b'\'' | b'"' | b'$' | b'`' | b'\\' | b'(' | b')'
+            | b';' | b'&' | b'|' | b'<' | b'>' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
 /// If a brace list starting at `open` is a plain `{x,y}` word, the index of its closing brace.
 fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
     let mut commas = 0;
@@ -1273,6 +1337,22 @@ fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
 #[cfg(test)]
 mod ci_expression_tests {
     use super::preprocess;
+
+    #[test]
+    fn brace_words_glued_to_more_text_get_an_empty_string_in_front() {
+        let p = preprocess("{r,}m -rf ~");
+        assert_eq!(p.text, "\"\"{r,}m -rf ~");
+        let map = p.map.expect("a map back to the input");
+        assert_eq!((map[0], map[2], map[3]), (0, 0, 1));
+        assert_eq!(
+            preprocess("echo ok && {c,}url x").text,
+            "echo ok && \"\"{c,}url x"
+        );
+        // Groups, stand-alone lists and quoted braces stay as they are.
+        for kept in ["{ echo a; }", "echo '{r,}m'", "cp f{,.bak} x"] {
+            assert!(!preprocess(kept).text.contains("\"\"{"), "{kept}");
+        }
+    }
 
     #[test]
     fn ci_expressions_become_variables_of_the_same_length() {

@@ -489,17 +489,9 @@ impl Walker {
                     return;
                 };
                 let Some(content) = self.lookup_file(&file.text) else {
-                    // A file the input did not write (`sed -i '1i curl … | sh' build.sh`): what
-                    // the edit inserts is at least part of it when it runs later.
-                    let added = super::sinks::edit_in_place(cmd)
-                        .map(|e| e.added)
-                        .filter(|a| !a.is_empty());
-                    let Some(added) = added else {
-                        return;
-                    };
-                    let text = Word::literal(added.join("\n") + "\n", file.span);
-                    let target = vec![(file.text.clone(), false)];
-                    self.record_written(idx, Some(text), target);
+                    // `sed -i '1i curl … | sh' build.sh`
+                    let (name, at) = (file.text.clone(), file.span);
+                    self.record_unwritten_edit(idx, Some(name), at);
                     return;
                 };
                 let mut edit = cmd.clone();
@@ -513,22 +505,10 @@ impl Walker {
                     vec![(file.text.clone(), false)],
                 )
             }
-            // `perl -0pi -e 's/…/…/' package.json` on a file the input did not write: what the
-            // edit substitutes in is at least part of it when it runs later.
+            // `perl -0pi -e 's/…/…/' package.json`
             "perl" => {
-                let Some(edit) = super::sinks::edit_in_place(cmd) else {
-                    return;
-                };
-                let (Some(file), false) = (edit.files.last(), edit.added.is_empty()) else {
-                    return;
-                };
-                if self.lookup_file(file).is_some() {
-                    return;
-                }
                 let at = cmd.span;
-                let text = Word::literal(edit.added.join("\n") + "\n", at);
-                let target = vec![(file.clone(), false)];
-                self.record_written(idx, Some(text), target);
+                self.record_unwritten_edit(idx, None, at);
                 return;
             }
             // `cat x > y.sh`: a copy of a file written earlier.
@@ -627,6 +607,23 @@ impl Walker {
             _ => return,
         };
         self.record_written(idx, content, targets);
+    }
+
+    /// An in-place edit (`sed -i`, `perl -pi`) of a file the input did not write (`file`, or the
+    /// edit's last file when `None`): what the edit inserts or substitutes in is at least part of
+    /// that file when it runs later.
+    fn record_unwritten_edit(&mut self, idx: usize, file: Option<String>, at: Span) {
+        let Some(edit) = super::sinks::edit_in_place(&self.out.commands[idx]) else {
+            return;
+        };
+        let Some(file) = file.or_else(|| edit.files.last().cloned()) else {
+            return;
+        };
+        if edit.added.is_empty() || self.lookup_file(&file).is_some() {
+            return;
+        }
+        let text = Word::literal(edit.added.join("\n") + "\n", at);
+        self.record_written(idx, Some(text), vec![(file, false)]);
     }
 
     /// Remember `content` as what command `idx` wrote to `targets` and to its output redirections
@@ -818,17 +815,10 @@ impl Walker {
             // Every written file of a kind the program reads, in any directory (`go generate`
             // reads each `*.go`, pytest each `test_*.py`).
             let anywhere = format!("*/{}", file.text);
-            let mut written: Vec<(String, Word)> = self
-                .files
-                .iter()
-                .filter(|(k, _)| {
-                    crate::text::glob::matches(&file.text, k)
-                        || crate::text::glob::matches(&anywhere, k)
-                })
-                .map(|(k, w)| (k.clone(), w.clone()))
-                .collect();
-            written.sort_by(|a, b| a.0.cmp(&b.0));
-            for (key, content) in written {
+            for key in self.written_matching(&[&file.text, &anywhere]) {
+                let Some(content) = self.files.get(&key).cloned() else {
+                    continue;
+                };
                 let named = Word {
                     text: key,
                     ..file.clone()
@@ -915,18 +905,19 @@ impl Walker {
             // A script that runs the package manager again (`"build": "npm run a"`) reads the
             // same package.json: walked once per chain, like a makefile calling `$(MAKE)`.
             Format::JsonScripts => {
-                let me = file_key(&file.text).to_string();
-                if w.running_files.contains(&me) {
-                    return;
-                }
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {
                         text,
                         ..content.clone()
                     };
-                    w.running_files.push(me);
-                    w.nested(&code, None, Origin::Sink);
-                    w.running_files.pop();
+                    // Scripts starting each other in the background (`"dev": "npm run a & npm
+                    // run b"`) are how dev servers run side by side, not a fork loop.
+                    w.run_once(
+                        file,
+                        content.span,
+                        |_| false,
+                        |w| w.nested(&code, None, Origin::Sink),
+                    );
                 }
             }
             Format::Recipes
@@ -948,6 +939,9 @@ impl Walker {
                     };
                     w.nested(&code, None, Origin::Sink);
                 }
+            }
+            Format::Awk if super::sinks::awk_too_long(&content.text) => {
+                w.interp_code(Lang::Other, &content, &interp::Inputs::default())
             }
             Format::Sed | Format::Awk => {
                 let cmds = if format == Format::Sed {

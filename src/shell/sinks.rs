@@ -2404,6 +2404,12 @@ fn awk_program(
     for (k, operand) in operands.iter().enumerate() {
         vars.insert(format!("ARGV[{}]", k + 1), operand.text.clone());
     }
+    // A program longer than the token bound is only partly read: judged as code whose rest
+    // is not known (`core.input-too-large`).
+    if awk_too_long(&prog.text) {
+        push(Code::Text(Lang::Other, prog.clone()), Place::default());
+        return;
+    }
     for c in awk_commands(&prog.text, vars, line) {
         match c {
             Some(c) => push(text(part(prog, &c)), Place::default()),
@@ -2674,6 +2680,12 @@ fn awk_sprintf(args: &[crate::interp::tokens::Tok]) -> Option<String> {
     Some(out)
 }
 
+/// Whether an awk program is longer than [`awk_commands`] reads.
+pub fn awk_too_long(prog: &str) -> bool {
+    use crate::interp::tokens::{tokenize, Style, MAX_TOKENS};
+    prog.len() >= MAX_TOKENS && tokenize(prog, Style::C).len() >= MAX_TOKENS
+}
+
 /// Shell commands an awk program runs: `Some(cmd)` for commands it builds from what the input
 /// shows, `None` when the command is computed from unknown input (`system($0)`, `print | "sh"`).
 pub fn awk_commands(
@@ -2705,35 +2717,43 @@ pub fn awk_commands(
         }
     }
     let vars = &vars;
+    // The command a `CMD | getline` reads from: a literal, or a variable holding one (`c =
+    // "curl …"; while ((c | getline l) > 0)`).
+    let source = |t: &Tok| match t {
+        Tok::Str(src) => Some(src.clone()),
+        Tok::Ident(v) => vars.get(v).cloned(),
+        _ => None,
+    };
     // `("curl …" | getline l) … print l | "bash"`: fetched lines printed into a shell.
     let fetch_source = toks.windows(3).find_map(|w| match w {
-        [Tok::Str(src), Tok::Punct('|'), Tok::Ident(g)] if g == "getline" => {
+        [src, Tok::Punct('|'), Tok::Ident(g)] if g == "getline" => {
+            let src = source(src)?;
             let first = src.split_whitespace().next().unwrap_or("");
             matches!(
                 first.rsplit('/').next().unwrap_or(first),
                 "curl" | "wget" | "fetch" | "nc" | "ncat"
             )
-            .then(|| src.clone())
+            .then_some(src)
         }
         _ => None,
     });
     // `("cat ~/.aws/credentials" | getline l) … print l | "curl -d @- …"`: what one command
     // prints is handed to another, as in a shell pipeline between the two.
     let read_source = toks.windows(3).find_map(|w| match w {
-        [Tok::Str(src), Tok::Punct('|'), Tok::Ident(g)] if g == "getline" => Some(src.clone()),
+        [src, Tok::Punct('|'), Tok::Ident(g)] if g == "getline" => source(src),
         _ => None,
     });
     // `"curl …" | getline x` (or a bare `getline`, which sets `$0`): the variable holds the
     // command's output.
-    let read_into: HashMap<&str, &str> = toks
+    let read_into: HashMap<&str, String> = toks
         .windows(4)
         .filter_map(|w| match w {
-            [Tok::Str(src), Tok::Punct('|'), Tok::Ident(g), next] if g == "getline" => {
+            [src, Tok::Punct('|'), Tok::Ident(g), next] if g == "getline" => {
                 let var = match next {
                     Tok::Ident(v) if v != "getline" => v.as_str(),
                     _ => "$0",
                 };
-                Some((var, src.as_str()))
+                Some((var, source(src)?))
             }
             _ => None,
         })
@@ -3646,21 +3666,40 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         if t == "-" {
             break;
         }
-        // `-m module` runs a module, not inline code.
+        // `-m module` runs a module, not inline code: `python3 -m job` runs `job.py` (or
+        // `job/__main__.py`) from the working directory when the input wrote it there.
         if t == "-m" {
+            if let Some(m) = args
+                .get(i + 1)
+                .filter(|m| lang == Lang::Python && !m.dynamic)
+            {
+                let path = m.text.replace('.', "/");
+                for f in [format!("{path}.py"), format!("{path}/__main__.py")] {
+                    push(
+                        Code::File(part(m, &f), Format::Code(lang)),
+                        Place::default(),
+                    );
+                }
+            }
             return;
         }
-        // `node --import data:text/javascript,CODE`, `node -r /dev/stdin`: code loaded first.
-        if lang == Lang::JavaScript {
+        // `node --import data:text/javascript,CODE`, `node -r /dev/stdin`, `ruby -r/tmp/x.rb`:
+        // code loaded first.
+        if matches!(lang, Lang::JavaScript | Lang::Ruby) {
             let (opt, value, used) = match t.split_once('=') {
                 Some((o, v)) if o.starts_with("--") => (o, Some(part(a, v)), 1),
+                _ if t.len() > 2 && t.starts_with("-r") => ("-r", Some(part(a, &t[2..])), 1),
                 _ => (t, args.get(i + 1).cloned(), 2),
             };
-            if matches!(
-                opt,
-                "-r" | "--require" | "--import" | "--loader" | "--experimental-loader"
-            ) {
-                if let Some(code) = value.and_then(|v| preloaded_code(&v, input)) {
+            let preloads = match lang {
+                Lang::Ruby => opt == "-r",
+                _ => matches!(
+                    opt,
+                    "-r" | "--require" | "--import" | "--loader" | "--experimental-loader"
+                ),
+            };
+            if preloads {
+                if let Some(code) = value.and_then(|v| preloaded_code(lang, &v, input)) {
                     push(code, Place::default());
                 }
                 i += used;
@@ -3702,29 +3741,28 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
     }
 }
 
-/// The code a module preloaded into node is: a `data:` URL's text, the input for `/dev/stdin`,
-/// a file named by path (read when the input wrote it). Package names (`dotenv/config`) are not
-/// looked into.
-fn preloaded_code(module: &Word, input: Option<&Word>) -> Option<Code> {
-    let js = Lang::JavaScript;
+/// The code a module preloaded into node (`lang` JavaScript) or ruby (`-r`) is: a `data:` URL's
+/// text (node), the input for `/dev/stdin`, a file named by path (read when the input wrote it).
+/// Package names (`dotenv/config`, `fileutils`) are not looked into.
+fn preloaded_code(lang: Lang, module: &Word, input: Option<&Word>) -> Option<Code> {
     let m = module.text.as_str();
-    if let Some(rest) = m.strip_prefix("data:") {
+    if let Some(rest) = m.strip_prefix("data:").filter(|_| lang == Lang::JavaScript) {
         let (header, body) = rest.split_once(',')?;
         let code = if header.ends_with(";base64") {
             String::from_utf8(crate::text::base64::decode(body)?).ok()?
         } else {
             crate::text::percent::decode(body)
         };
-        return Some(Code::Text(js, part(module, &code)));
+        return Some(Code::Text(lang, part(module, &code)));
     }
     if matches!(m, "/dev/stdin" | "/dev/fd/0" | "/proc/self/fd/0") {
         return Some(match input {
-            Some(w) => Code::Text(js, w.clone()),
-            None => Code::File(module.clone(), Format::Code(js)),
+            Some(w) => Code::Text(lang, w.clone()),
+            None => Code::File(module.clone(), Format::Code(lang)),
         });
     }
     let path = m.starts_with(['/', '~']) || m.starts_with("./") || m.starts_with("../");
-    path.then(|| Code::File(module.clone(), Format::Code(js)))
+    path.then(|| Code::File(module.clone(), Format::Code(lang)))
 }
 
 /// PowerShell's `-EncodedCommand`: base64 of UTF-16LE text.

@@ -1158,6 +1158,18 @@ pub fn jq_constant(filter: &str, vars: &[(String, String)]) -> Option<String> {
                 .iter()
                 .map(|part| {
                     let part = part.trim();
+                    // `env.HOME`, `$ENV.HOME`: the variable's value, which the shell the text
+                    // reaches expands the same way.
+                    if let Some(name) = part
+                        .strip_prefix("env.")
+                        .or_else(|| part.strip_prefix("$ENV."))
+                        .filter(|n| {
+                            !n.is_empty()
+                                && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                        })
+                    {
+                        return Some(format!("${{{name}}}"));
+                    }
                     if let Some(name) = part.strip_prefix('$') {
                         return vars.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
                     }

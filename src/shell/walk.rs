@@ -2592,36 +2592,93 @@ impl Walker {
         }
     }
 
+    /// The names of the files written earlier in the input that match any of the glob
+    /// `patterns`, sorted.
+    pub(crate) fn written_matching(&self, patterns: &[&str]) -> Vec<String> {
+        let mut matched: Vec<String> = self
+            .files
+            .keys()
+            .filter(|k| {
+                patterns
+                    .iter()
+                    .any(|p| crate::text::glob::matches(file_key(p), k))
+            })
+            .cloned()
+            .collect();
+        matched.sort();
+        matched
+    }
+
     /// Loop values with every glob (`for f in s*.sh`) preceded by the files written earlier in
     /// the input that it matches, so the body sees their names (and their content when it runs
     /// them); the glob itself stays for the files the input did not write.
     fn with_written_matches(&self, values: Vec<Word>) -> Vec<Word> {
-        if self.files.is_empty() || !values.iter().any(is_glob_value) {
+        if self.files.is_empty() {
             return values;
         }
         let mut out = Vec::with_capacity(values.len());
         for v in values {
-            if is_glob_value(&v) {
-                let under_cwd = self.key_under_cwd(&v.text);
-                let mut matched: Vec<&String> = self
-                    .files
-                    .keys()
-                    .filter(|k| {
-                        crate::text::glob::matches(&v.text, k)
-                            || under_cwd
-                                .as_deref()
-                                .is_some_and(|p| crate::text::glob::matches(p, k))
-                    })
+            // `for f in $(ls *.sh)`: the globs the listing names stand for it.
+            let listed = if is_glob_value(&v) {
+                Vec::new()
+            } else {
+                self.listed_globs(&v)
+            };
+            let globs = if is_glob_value(&v) {
+                vec![v.text.clone()]
+            } else {
+                listed.clone()
+            };
+            for glob in &globs {
+                let under_cwd = self.key_under_cwd(glob);
+                let patterns: Vec<&str> = std::iter::once(glob.as_str())
+                    .chain(under_cwd.as_deref())
                     .collect();
-                matched.sort();
+                let matched = self.written_matching(&patterns);
                 out.extend(matched.into_iter().take(MAX_LOOP_VALUES).map(|k| Word {
-                    text: k.clone(),
+                    text: k,
+                    subs: Vec::new(),
+                    dynamic: false,
                     ..v.clone()
                 }));
             }
-            out.push(v);
+            if listed.is_empty() {
+                out.push(v);
+            } else {
+                out.extend(listed.into_iter().map(|g| Word {
+                    text: g,
+                    subs: Vec::new(),
+                    dynamic: false,
+                    ..v.clone()
+                }));
+            }
         }
         out
+    }
+
+    /// The glob operands of an `ls` that is the whole of a substitution (`$(ls *.sh)`, `$(ls
+    /// -1 jobs/*.py)`).
+    fn listed_globs(&self, v: &Word) -> Vec<String> {
+        let [id] = v.subs.as_slice() else {
+            return Vec::new();
+        };
+        let Some(sub) = self.out.substitutions.get(*id) else {
+            return Vec::new();
+        };
+        let (start, end) = sub.commands;
+        let top: Vec<&Command> = self.out.commands[start..end.min(self.out.commands.len())]
+            .iter()
+            .filter(|c| c.within.last() == Some(id))
+            .collect();
+        match top.as_slice() {
+            [c] if c.name() == "ls" => c
+                .args()
+                .iter()
+                .filter(|a| !a.text.starts_with('-') && a.text.contains(['*', '?', '[']))
+                .map(|a| a.text.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     fn command(&mut self, n: Node, src: &Source) {
@@ -2844,6 +2901,32 @@ impl Walker {
                     if let Some(target) = self.linked_file(&w.text) {
                         w.text = target;
                     }
+                }
+            }
+        }
+        // `ln -s /etc e; find -L e -delete`: find started at a link it follows (`-L`, `-H`, or a
+        // trailing slash) walks the link's target; started at a moved path, what was moved.
+        if argv.first().is_some_and(|n| n.text == "find")
+            && !(self.state.moved.is_empty() && self.state.linked.is_empty())
+        {
+            let follows = argv
+                .iter()
+                .skip(1)
+                .take_while(|w| w.text.starts_with('-'))
+                .any(|w| w.text == "-L" || w.text == "-H");
+            let starts = argv
+                .iter_mut()
+                .skip(1)
+                .skip_while(|w| matches!(w.text.as_str(), "-L" | "-H" | "-P"))
+                .take_while(|w| !w.text.starts_with('-') && w.text != "(" && w.text != "!");
+            for w in starts {
+                let path = if follows {
+                    format!("{}/", w.text.trim_end_matches('/'))
+                } else {
+                    w.text.clone()
+                };
+                if let Some(origin) = self.state.origin_of(&path) {
+                    w.text = origin;
                 }
             }
         }
@@ -3424,6 +3507,16 @@ fn device_listing(cmds: &[Command]) -> Option<String> {
             .any(|a| a.contains("SOURCE") || *a == "-S" || a.starts_with("--source"))
             .then(|| "/dev/sda".to_string()),
         "blkid" | "df" => Some("/dev/sda".to_string()),
+        // `ls /dev/nvme*n1`, `ls -1 /dev/sd?`: the disks the pattern names.
+        "ls" => args
+            .iter()
+            .filter_map(|a| a.strip_prefix("/dev/"))
+            .any(|d| {
+                ["sd", "nvme", "vd", "hd", "xvd", "mmcblk", "disk/"]
+                    .iter()
+                    .any(|p| d.starts_with(p))
+            })
+            .then(|| "/dev/sda".to_string()),
         "lsblk" => {
             // A later stage may put the directory in front (`sed 's|^|/dev/|'`, `awk '{print "/dev/"$1}'`).
             let prefixed = rest

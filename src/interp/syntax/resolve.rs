@@ -482,8 +482,8 @@ impl<'t, 'v> Program<'t, 'v> {
                 if let Some(v) = env.vars.get(&compact(self.src(node))) {
                     return v.clone();
                 }
-                if let Some(v) = known_constant(self.lang, &compact(self.src(node))) {
-                    return v.to_string();
+                if let Some(v) = running_interpreter(self.lang, &compact(self.src(node))) {
+                    return quote(v);
                 }
                 let callee_position = parent.is_some_and(|p| callee(p) == Some(node));
                 if !callee_position {
