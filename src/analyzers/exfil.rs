@@ -2294,13 +2294,20 @@ fn analyze_with_copies(script: &Script, copies: std::collections::HashSet<String
             );
             // An `Authorization:` header to another host may be a gateway that forwards it, and
             // GitLab's own `PRIVATE-TOKEN:`/`JOB-TOKEN:` headers name a self-hosted GitLab.
-            let in_authorization = sink.meta.iter().any(|w| {
-                let header = w.text.to_ascii_lowercase();
-                w.text.contains(var)
-                    && ["authorization", "private-token:", "job-token:"]
-                        .iter()
-                        .any(|h| header.contains(h))
-            });
+            // ... unless the host dresses up as the vendor (`api.openai.com.evil.example`).
+            let imitated = sink
+                .payload
+                .iter()
+                .filter_map(|w| url_host(&w.text))
+                .any(|h| crate::text::vendor::imitates_vendor(var, &h));
+            let in_authorization = !imitated
+                && sink.meta.iter().any(|w| {
+                    let header = w.text.to_ascii_lowercase();
+                    w.text.contains(var)
+                        && ["authorization", "private-token:", "job-token:"]
+                            .iter()
+                            .any(|h| header.contains(h))
+                });
             let foreign = kind == Secret::Variable
                 && !in_authorization
                 && (raw

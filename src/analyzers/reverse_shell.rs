@@ -19,6 +19,12 @@ const NETWORK_PIPES: &[&str] = &[
 
 fn is_network_pipe(cmd: &Command) -> bool {
     NETWORK_PIPES.contains(&cmd.name())
+        // curl's telnet protocol carries stdin and stdout as they are (`curl -sN telnet://H:P`).
+        || (cmd.name() == "curl"
+            && cmd
+                .args()
+                .iter()
+                .any(|a| a.text.to_ascii_lowercase().starts_with("telnet://")))
         || (cmd.name() == "openssl"
             && cmd
                 .args()

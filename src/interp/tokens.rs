@@ -769,8 +769,17 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     )
                     && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
             {
-                out.push(Tok::Ident(name.clone()));
-                i += 4;
+                // `….send(…)` after it is a method of that constant (`FileUtils.send`).
+                match (toks.get(i + 4), toks.get(i + 5)) {
+                    (Some(Tok::Punct('.')), Some(Tok::Ident(m))) => {
+                        out.push(Tok::Ident(format!("{name}.{m}")));
+                        i += 6;
+                    }
+                    _ => {
+                        out.push(Tok::Ident(name.clone()));
+                        i += 4;
+                    }
+                }
                 continue;
             }
             // `os.__dict__["system"]`, `vars(os)["system"]` is `os.system`.
@@ -932,6 +941,16 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                 }
                 continue;
             }
+            // Ruby `Kernel.const_get("FileUtils")`, `Object.const_get("JSON")`: the constant.
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(name), Tok::Punct(')'), ..]
+                if style == Style::Ruby
+                    && (f == "const_get" || f.ends_with(".const_get"))
+                    && is_name(name) =>
+            {
+                out.push(Tok::Ident(name.clone()));
+                i += 4;
+                continue;
+            }
             // X.send("name", …) → X.name(…)
             [Tok::Ident(x), Tok::Punct('('), Tok::Str(name), Tok::Punct(','), ..]
                 if style == Style::Ruby
@@ -942,7 +961,7 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                         || x == "send"
                         || x == "public_send") =>
             {
-                let base = x.rsplit_once('.').map(|p| p.0).unwrap_or("Kernel");
+                let base = send_receiver(x, &mut out);
                 out.push(Tok::Ident(format!("{base}.{name}")));
                 out.push(Tok::Punct('('));
                 i += 4;
@@ -973,8 +992,7 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                         || x.ends_with(".__send__")
                         || matches!(x.as_str(), "send" | "public_send" | "__send__")) =>
             {
-                // A bare `send(:system, …)` sends to the current object (Kernel's methods).
-                let base = x.rsplit_once('.').map_or("Kernel", |p| p.0);
+                let base = send_receiver(x, &mut out);
                 out.push(Tok::Ident(format!("{base}.{name}")));
                 out.push(Tok::Punct('('));
                 i += 4;
@@ -1133,6 +1151,14 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
             {
                 push_str(&mut out, t.chars().rev().collect(), style);
                 i += 7;
+                continue;
+            }
+            // Lua `string.reverse("…")`
+            [Tok::Ident(f), Tok::Punct('('), Tok::Str(t), Tok::Punct(')'), ..]
+                if style == Style::Lua && f == "string.reverse" =>
+            {
+                push_str(&mut out, t.chars().rev().collect(), style);
+                i += 4;
                 continue;
             }
             // Perl `reverse "…"` / `scalar reverse "…"`
@@ -1482,6 +1508,21 @@ fn char_codes(toks: &[Tok]) -> Option<(String, usize)> {
             _ => return None,
         }
     }
+}
+
+/// The receiver of Ruby's `X.send(…)`: `X`, or what the tokens before a bare `.send` name
+/// (`Kernel.const_get("FileUtils").send(…)` after the constant was resolved, taken off `out`),
+/// or `Kernel` for a bare `send(…)` (the current object's methods).
+fn send_receiver(x: &str, out: &mut Vec<Tok>) -> String {
+    if let Some((base, _)) = x.rsplit_once('.') {
+        return base.to_string();
+    }
+    if let [.., Tok::Ident(receiver), Tok::Punct('.')] = out.as_slice() {
+        let receiver = receiver.clone();
+        out.truncate(out.len() - 2);
+        return receiver;
+    }
+    "Kernel".to_string()
 }
 
 /// `(["a", "b"])` or `("a", "b")` → the strings and the tokens used; `None` unless all are

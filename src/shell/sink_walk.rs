@@ -452,6 +452,13 @@ impl Walker {
     /// Remember what a command writes to a file, when the content is known (under the
     /// working directory too, when the path is relative and the directory known).
     pub(crate) fn record_written_file(&mut self, idx: usize) {
+        // `echo "$(curl -s URL)" >> f`: the file receives what URL serves.
+        if matches!(self.out.commands[idx].name(), "echo" | "printf") {
+            if let Some(url) = self.printed_download(idx) {
+                self.record_stdout_download(idx, &url);
+                return;
+            }
+        }
         let cmd = &self.out.commands[idx];
         let piped = || self.piped.clone();
         // `npm pkg set scripts.test=CMD`, `jq '.scripts.test="CMD"' package.json | sponge
@@ -607,6 +614,35 @@ impl Walker {
             _ => return,
         };
         self.record_written(idx, content, targets);
+    }
+
+    /// The URL whose response command `idx` (an `echo` or `printf`) prints through a
+    /// substitution: `echo "$(curl -s URL)"`.
+    fn printed_download(&self, idx: usize) -> Option<String> {
+        let cmd = &self.out.commands[idx];
+        // Only the response itself (`export IP=$(curl -s ifconfig.me)` writes a value).
+        let printed = match cmd.args() {
+            [printed] => printed,
+            [format, printed]
+                if cmd.name() == "printf"
+                    && matches!(format.text.as_str(), "%s" | "%s\\n" | "%s\n") =>
+            {
+                printed
+            }
+            _ => return None,
+        };
+        let whole = (printed.text.starts_with("$(") && printed.text.ends_with(')'))
+            || (printed.text.starts_with('`') && printed.text.ends_with('`'));
+        if !whole {
+            return None;
+        }
+        printed.subs.iter().find_map(|&id| {
+            let (start, end) = self.out.substitutions.get(id)?.commands;
+            self.out.commands[start..end.min(self.out.commands.len())]
+                .iter()
+                .filter(|c| c.within.last() == Some(&id))
+                .find_map(super::sinks::stdout_download)
+        })
     }
 
     /// An in-place edit (`sed -i`, `perl -pi`) of a file the input did not write (`file`, or the

@@ -159,7 +159,9 @@ fn cd_target_unbounded(operand: Option<&Word>, state: &ShellState) -> Option<Str
         return Some(home);
     }
     if op.dynamic || t.contains('$') {
-        return None;
+        // `cd "$REPO_ROOT/build"`: an unknown root with literal directories under it stays as
+        // written, so `rm -rf *` there reads `$REPO_ROOT/build/*`.
+        return under_unknown_root(t).map(normalize);
     }
     if t.starts_with('/') {
         return Some(normalize(t));
@@ -169,6 +171,25 @@ fn cd_target_unbounded(operand: Option<&Word>, state: &ShellState) -> Option<Str
         Some(base) => Some(normalize(&format!("{base}/{t}"))),
         None => Some(normalize(t)),
     }
+}
+
+/// `$VAR/dir…` or `${VAR}/dir…`: one variable, then literal directory names (no `..`, no
+/// globs, no further expansions).
+fn under_unknown_root(t: &str) -> Option<&str> {
+    let rest = t.strip_prefix('$')?;
+    let (var, tail) = rest.split_once('/')?;
+    let var = var
+        .strip_prefix('{')
+        .and_then(|v| v.strip_suffix('}'))
+        .unwrap_or(var);
+    let name_ok = !var.is_empty()
+        && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !var.starts_with(|c: char| c.is_ascii_digit());
+    let tail_ok = !tail.is_empty()
+        && tail.split('/').all(|c| {
+            c.is_empty() || (c != ".." && c != "." && !c.contains(['$', '`', '*', '?', '[', '{']))
+        });
+    (name_ok && tail_ok && tail.split('/').any(|c| !c.is_empty())).then_some(t)
 }
 
 /// `~`, `$HOME` and `${HOME}` (alone or followed by `/…`) as a normalized `~` path.

@@ -194,6 +194,15 @@ const SPECS: &[Spec] = &[
             "chronic",
             "ifne",
             "nocache",
+            // The dynamic loader run as a program runs the program it is given (and so
+            // around a noexec mount): `/lib64/ld-linux-x86-64.so.2 /tmp/.x`.
+            "ld-linux-x86-64.so.2",
+            "ld-linux-aarch64.so.1",
+            "ld-linux-armhf.so.3",
+            "ld-linux.so.2",
+            "ld-musl-x86_64.so.1",
+            "ld-musl-aarch64.so.1",
+            "ld.so",
         ],
         value_opts: &[],
         leading: 0,

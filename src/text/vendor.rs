@@ -4,6 +4,18 @@
 /// Whether the variable's name names the vendor that runs `host` (`TELEGRAM_BOT_TOKEN` and
 /// api.telegram.org, `MAPBOX_TOKEN` and api.mapbox.com).
 pub fn vendor_of_variable(var: &str, host: &str) -> bool {
+    matching_labels(var, host, false)
+}
+
+/// Whether `host` puts the whole domain of the vendor the variable names in front of someone
+/// else's (`api.openai.com.evil.example` for `OPENAI_API_KEY`): a look-alike, not a gateway.
+pub fn imitates_vendor(var: &str, host: &str) -> bool {
+    matching_labels(var, host, true)
+}
+
+/// Whether a label of `host` names the variable's vendor: as the vendor's own (`imitated`
+/// false) or as a vendor domain followed by more labels (`imitated` true).
+fn matching_labels(var: &str, host: &str, imitated: bool) -> bool {
     const GENERIC: &[&str] = &[
         "api", "key", "keys", "token", "tokens", "secret", "access", "auth", "client", "private",
         "password", "pass", "app", "bot", "the", "prod", "dev", "test", "my", "id", "account",
@@ -78,11 +90,24 @@ pub fn vendor_of_variable(var: &str, host: &str) -> bool {
             } else {
                 &host
             };
+            // A vendor's whole domain followed by more labels (`api.openai.com.evil.example`) is
+            // a look-alike under someone else's domain, not the vendor.
+            let embedded = |labels: &[&str], i: usize| {
+                i + 2 < labels.len()
+                    && matches!(
+                        labels[i + 1],
+                        "com" | "net" | "org" | "io" | "ai" | "dev" | "co" | "app" | "cloud"
+                    )
+            };
             vendor.len() >= 3
-                && within.split([' ', '.']).any(|label| {
-                    label
-                        .strip_prefix(vendor.as_str())
-                        .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+                && within.split(' ').any(|part| {
+                    let labels: Vec<&str> = part.split('.').collect();
+                    labels.iter().enumerate().any(|(i, label)| {
+                        label
+                            .strip_prefix(vendor.as_str())
+                            .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+                            && embedded(&labels, i) == imitated
+                    })
                 })
         })
 }
@@ -190,6 +215,23 @@ mod tests {
         assert!(vendor_of_variable("OWM_API_KEY", "api.openweathermap.org"));
         assert!(vendor_of_variable("NPM_TOKEN", "registry.npmjs.org"));
         assert!(vendor_of_variable("DOCKERHUB_TOKEN", "hub.docker.com"));
+        // A vendor's domain inside someone else's is a look-alike; a self-hosted service
+        // named after its vendor is not.
+        assert!(!vendor_of_variable(
+            "OPENAI_API_KEY",
+            "api.openai.com.attacker.example"
+        ));
+        assert!(!vendor_of_variable(
+            "GITHUB_TOKEN",
+            "api.github.com.evil.io"
+        ));
+        assert!(vendor_of_variable("GITLAB_TOKEN", "gitlab.acme.io"));
+        assert!(imitates_vendor(
+            "OPENAI_API_KEY",
+            "api.openai.com.attacker.example"
+        ));
+        assert!(!imitates_vendor("OPENAI_API_KEY", "api.openai.com"));
+        assert!(!imitates_vendor("GITLAB_TOKEN", "gitlab.acme.io"));
         assert!(
             names_known_vendor("OPENAI_API_KEY") && names_known_vendor("$AWS_SECRET_ACCESS_KEY")
         );

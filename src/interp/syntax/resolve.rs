@@ -485,6 +485,9 @@ impl<'t, 'v> Program<'t, 'v> {
                 if let Some(v) = running_interpreter(self.lang, &compact(self.src(node))) {
                     return quote(v);
                 }
+                if let Some(member) = self.namespace_member(node, env, depth, inline) {
+                    return member;
+                }
                 let callee_position = parent.is_some_and(|p| callee(p) == Some(node));
                 if !callee_position {
                     if let Some(value) = self.member_value(node, env, depth) {
@@ -837,6 +840,84 @@ impl<'t, 'v> Program<'t, 'v> {
     }
 
     /// Calls with a known result written as that result: `getattr(m, "rm" + "tree")` →
+    /// The characters of a Python comprehension `chr(c) for c in [114, 109, …]` over a literal
+    /// list of character codes.
+    fn chr_comprehension(&self, node: Node<'t>, env: &Env<'t>) -> Option<Vec<String>> {
+        if self.lang != Lang::Python
+            || !matches!(node.kind(), "list_comprehension" | "generator_expression")
+        {
+            return None;
+        }
+        let body = node.child_by_field_name("body")?;
+        let mut cursor = node.walk();
+        let clauses: Vec<Node<'t>> = node
+            .named_children(&mut cursor)
+            .filter(|n| n.kind() == "for_in_clause")
+            .collect();
+        let [clause] = clauses.as_slice() else {
+            return None;
+        };
+        let var = clause.child_by_field_name("left")?;
+        let codes = clause.child_by_field_name("right")?;
+        let args = call_arguments(body)?;
+        let [arg] = args.as_slice() else {
+            return None;
+        };
+        if callee(body).map(|f| self.src(f)) != Some("chr") || self.src(*arg) != self.src(var) {
+            return None;
+        }
+        self.all_elements(codes, env)?
+            .into_iter()
+            .map(|e| {
+                let code: u32 = self.src(e).trim().parse().ok()?;
+                char::from_u32(code).map(String::from)
+            })
+            .collect()
+    }
+
+    /// Python's `X.__dict__["name"]` and `vars(X)["name"]` with a constant key: `X.name`.
+    fn namespace_member(
+        &self,
+        node: Node<'t>,
+        env: &Env<'t>,
+        depth: usize,
+        inline: usize,
+    ) -> Option<String> {
+        if self.lang != Lang::Python || node.kind() != "subscript" {
+            return None;
+        }
+        let value = node.child_by_field_name("value")?;
+        let key = node.child_by_field_name("subscript")?;
+        let object = match value.kind() {
+            "attribute"
+                if value
+                    .child_by_field_name("attribute")
+                    .is_some_and(|a| self.src(a) == "__dict__") =>
+            {
+                value.child_by_field_name("object")?
+            }
+            "call" if callee(value).is_some_and(|f| self.src(f) == "vars") => {
+                match call_arguments(value)?.as_slice() {
+                    [only] => *only,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let name = string_value(&self.text(key, env, depth + 1, inline))?;
+        let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !plain {
+            return None;
+        }
+        // `__builtins__.__dict__["exec"]` is the built-in itself.
+        let object = self.text(object, env, depth + 1, inline);
+        Some(if matches!(object.as_str(), "__builtins__" | "builtins") {
+            name
+        } else {
+            format!("{object}.{name}")
+        })
+    }
+
     /// `m.rmtree`, `str(4444)` → `"4444"`, `["a", "b"].join("")` / `"".join(["a", "b"])` →
     /// `"ab"`.
     pub(super) fn folded_call(
@@ -901,14 +982,22 @@ impl<'t, 'v> Program<'t, 'v> {
                     _ => return None,
                 }
                 // JavaScript `LIST.join(SEP)`, Python `SEP.join(LIST)`.
+                // (`"".join(x for x in …)`: the generator is the argument list itself.)
+                let generator = call
+                    .child_by_field_name("arguments")
+                    .filter(|a| a.kind() == "generator_expression");
                 let (list, separator) = match self.lang {
-                    Lang::Python => (*argv.first()?, Some(text(object))),
+                    Lang::Python => (generator.or(argv.first().copied())?, Some(text(object))),
                     _ => (object, argv.first().map(|s| text(*s))),
                 };
                 let separator = match separator {
                     Some(s) => string_value(&s)?,
                     None => ",".to_string(),
                 };
+                // `"".join(chr(c) for c in [114, 109])`, `[chr(c) for c in codes]`.
+                if let Some(chars) = self.chr_comprehension(list, env) {
+                    return Some(quote(&chars.join(&separator)));
+                }
                 let parts: Option<Vec<String>> = self
                     .all_elements(list, env)?
                     .into_iter()
