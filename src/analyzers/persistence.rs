@@ -956,6 +956,7 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
     for mut code in lines {
         let option_command;
         let pam_command;
+        let unit_command;
         if sink == Sink::Sudoers {
             if sudo_for_everyone(code) {
                 return Some((
@@ -989,7 +990,11 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         if sink == Sink::Systemd {
             if let Some((key, value)) = code.split_once('=') {
                 if key.trim().starts_with("Exec") {
-                    code = value.trim_start_matches(['-', '@', ':', '+', '!']);
+                    // `%h` is the user's home directory (`ExecStart=/bin/rm -rf %h`).
+                    unit_command = value
+                        .trim_start_matches(['-', '@', ':', '+', '!'])
+                        .replace("%h", "~");
+                    code = unit_command.as_str();
                 }
             }
         }

@@ -178,9 +178,11 @@ fn cd_target_unbounded(operand: Option<&Word>, state: &ShellState) -> Option<Str
 fn under_unknown_root(t: &str) -> Option<&str> {
     let rest = t.strip_prefix('$')?;
     let (var, tail) = rest.split_once('/')?;
+    // (`${WORKSPACE:?}` fails instead of expanding empty: the same root.)
     let var = var
         .strip_prefix('{')
         .and_then(|v| v.strip_suffix('}'))
+        .map(|v| v.trim_end_matches(":?").trim_end_matches('?'))
         .unwrap_or(var);
     let name_ok = !var.is_empty()
         && var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
