@@ -8,7 +8,7 @@
 
 use super::Hit;
 use crate::shell::ir::{Command, Script};
-use regex::Regex;
+use crate::text::lazy_regex::LazyRegex;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
@@ -36,22 +36,24 @@ struct Program {
     args_not: Option<String>,
 }
 
-/// A [`Program`] with its patterns compiled.
+/// A [`Program`] whose patterns compile on first use (most commands are no destroyer, and
+/// start-up stays free of regex compilation; the unit test below compiles them all).
 struct Matcher {
     programs: Vec<String>,
-    args: Option<Regex>,
-    args_not: Option<Regex>,
+    args: Option<LazyRegex>,
+    args_not: Option<LazyRegex>,
+}
+
+fn lazy(source: &str) -> LazyRegex {
+    LazyRegex::new(source, false).expect("an unvalidated pattern is kept as written")
 }
 
 impl Matcher {
     fn of(p: Program) -> Matcher {
-        let compile = |s: Option<String>| {
-            s.map(|s| Regex::new(&s).expect("rules/enumerations.toml: valid regex"))
-        };
         Matcher {
             programs: p.program,
-            args: compile(p.args),
-            args_not: compile(p.args_not),
+            args: p.args.as_deref().map(lazy),
+            args_not: p.args_not.as_deref().map(lazy),
         }
     }
 
@@ -73,7 +75,7 @@ struct Compiled {
     destroyers: Vec<Matcher>,
     listers: Vec<Matcher>,
     narrowers: Vec<Matcher>,
-    every_operand: Option<Regex>,
+    every_operand: Option<LazyRegex>,
 }
 
 impl Compiled {
@@ -117,9 +119,7 @@ fn table() -> &'static [Compiled] {
                 destroyers: e.destroyers.into_iter().map(Matcher::of).collect(),
                 listers: e.listers.into_iter().map(Matcher::of).collect(),
                 narrowers: e.narrowers.into_iter().map(Matcher::of).collect(),
-                every_operand: e
-                    .every_operand
-                    .map(|s| Regex::new(&s).expect("rules/enumerations.toml: valid regex")),
+                every_operand: e.every_operand.as_deref().map(lazy),
             })
             .collect()
     })
@@ -164,24 +164,30 @@ fn operand_source(script: &Script, cmd: &Command, e: &Compiled) -> Option<String
     }
     // `… | xargs userdel -r`, `… | while read u; do deluser "$u"; done`: operands read from
     // earlier stages of the pipeline (the command's own, or that of the xargs that runs it).
-    let mut feeder = cmd;
-    for _ in 0..16 {
-        match feeder.wrapped_by.and_then(|i| script.commands.get(i)) {
-            Some(w) if !matches!(feeder.name(), "xargs" | "parallel") => feeder = w,
-            _ => break,
-        }
-    }
-    let via_xargs = cmd.wrappers.iter().any(|w| w == "xargs" || w == "parallel")
-        || matches!(feeder.name(), "xargs" | "parallel");
-    let feeder = if feeder.pipes.is_empty() { cmd } else { feeder };
     // (`-` is the operand list read from stdin: `pacman -Qq | pacman -R -`.)
-    if !via_xargs && !args.iter().any(|a| a.dynamic || a.text == "-") {
+    let feed = script.feed(cmd);
+    if !feed.via_xargs && !args.iter().any(|a| a.dynamic || a.text == "-") {
         return None;
     }
-    let pos = feeder.pipes.last()?;
-    let upstream: Vec<&Command> = (0..pos.stage)
-        .flat_map(|st| script.stage(pos.pipeline, st))
-        .collect();
-    e.lists_every(&upstream)
+    e.lists_every(&feed.upstream)
         .map(|lister| format!("each name `{lister}` prints"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_pattern_of_the_table_compiles() {
+        for e in table() {
+            let matchers = e.destroyers.iter().chain(&e.listers).chain(&e.narrowers);
+            let patterns = matchers
+                .flat_map(|m| [&m.args, &m.args_not])
+                .chain([&e.every_operand])
+                .flatten();
+            for p in patterns {
+                assert!(p.check().is_ok(), "{}: {:?}", e.rule, p.check());
+            }
+        }
+    }
 }

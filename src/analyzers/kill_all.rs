@@ -43,26 +43,12 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         }
         // `… | xargs kill`, `… | xargs sudo kill`: the pids come from earlier pipeline stages
         // (the stage is the kill's own, or that of the xargs that runs it).
-        let mut feeder = cmd;
-        for _ in 0..16 {
-            match feeder.wrapped_by.and_then(|i| script.commands.get(i)) {
-                Some(w) if !matches!(feeder.name(), "xargs" | "parallel") => feeder = w,
-                _ => break,
-            }
-        }
-        let via_xargs = cmd.wrappers.iter().any(|w| w == "xargs" || w == "parallel")
-            || matches!(feeder.name(), "xargs" | "parallel");
-        let feeder = if feeder.pipes.is_empty() { cmd } else { feeder };
-        if via_xargs {
-            if let Some(pos) = feeder.pipes.last() {
-                let upstream: Vec<&Command> = (0..pos.stage)
-                    .flat_map(|st| script.stage(pos.pipeline, st))
-                    .collect();
-                if lists_every_pid(&upstream) {
-                    hits.push(hit(cmd, "every pid piped into it"));
-                } else if super::guard::lists_scanner(&upstream) {
-                    hits.push(tamper(cmd));
-                }
+        let feed = script.feed(cmd);
+        if feed.via_xargs {
+            if lists_every_pid(&feed.upstream) {
+                hits.push(hit(cmd, "every pid piped into it"));
+            } else if super::guard::lists_scanner(&feed.upstream) {
+                hits.push(tamper(cmd));
             }
         }
     }

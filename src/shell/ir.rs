@@ -316,6 +316,14 @@ pub struct Script {
     pub oversized_files: Vec<(String, Span, usize)>,
 }
 
+/// What a command's pipeline feeds it (see [`Script::feed`]).
+pub struct Feed<'a> {
+    /// The command takes the fed lines as operands through `xargs` or `parallel`.
+    pub via_xargs: bool,
+    /// The commands of the pipeline's earlier stages (empty outside a pipeline).
+    pub upstream: Vec<&'a Command>,
+}
+
 impl Script {
     /// The known text the input wrote to `path` earlier (`./` prefixes ignored).
     pub fn written_file(&self, path: &str) -> Option<&Word> {
@@ -338,6 +346,35 @@ impl Script {
             .into_iter()
             .flatten()
             .map(move |&i| &self.commands[i])
+    }
+
+    /// What the earlier stages of `cmd`'s pipeline feed it: the stages before the command's own
+    /// (or before the `xargs`/`parallel` that runs it, through any wrappers), and whether it takes
+    /// their lines as operands through `xargs`/`parallel` (`… | xargs sudo kill`).
+    pub fn feed<'a>(&'a self, cmd: &'a Command) -> Feed<'a> {
+        let mut feeder = cmd;
+        for _ in 0..16 {
+            match feeder.wrapped_by.and_then(|i| self.commands.get(i)) {
+                Some(w) if !matches!(feeder.name(), "xargs" | "parallel") => feeder = w,
+                _ => break,
+            }
+        }
+        let via_xargs = cmd.wrappers.iter().any(|w| w == "xargs" || w == "parallel")
+            || matches!(feeder.name(), "xargs" | "parallel");
+        let feeder = if feeder.pipes.is_empty() { cmd } else { feeder };
+        let upstream = feeder
+            .pipes
+            .last()
+            .map(|pos| {
+                (0..pos.stage)
+                    .flat_map(|st| self.stage(pos.pipeline, st))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Feed {
+            via_xargs,
+            upstream,
+        }
     }
 
     /// Build [`Script::stage_members`] from each command's pipeline positions.

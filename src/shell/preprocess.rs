@@ -1289,38 +1289,31 @@ fn quote_glued_brace_words(b: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
 /// If a brace list starting at `open` has more of its word after the closing brace (`{r,}m`),
 /// the index of that brace.
 fn glued_brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut commas = 0;
-    for (j, &c) in bytes.iter().enumerate().skip(open + 1) {
-        match c {
-            b',' => commas += 1,
-            b'}' => {
-                let glued = bytes.get(j + 1).is_some_and(|n| {
-                    n.is_ascii_alphanumeric() || matches!(n, b'_' | b'-' | b'.' | b'/' | b'~')
-                });
-                return (commas > 0 && glued).then_some(j);
-            }
-            b' ' | b'\t' | b'\n' | b'{' | b'\'' | b'"' | b'$' | b'`' | b'\\' | b'(' | b')'
-            | b';' | b'&' | b'|' | b'<' | b'>' => return None,
-            _ => {}
-        }
-    }
-    None
+    brace_list_close(bytes, open).filter(|&j| {
+        bytes.get(j + 1).is_some_and(|n| {
+            n.is_ascii_alphanumeric() || matches!(n, b'_' | b'-' | b'.' | b'/' | b'~')
+        })
+    })
 }
 
 /// If a brace list starting at `open` is a plain `{x,y}` word, the index of its closing brace.
 fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
+    brace_list_close(bytes, open).filter(|&j| {
+        j + 1 == bytes.len()
+            || matches!(
+                bytes[j + 1],
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')'
+            )
+    })
+}
+
+/// The closing brace of a comma list starting at `open` (`{x,y}`, `{r,}`), whatever follows it.
+fn brace_list_close(bytes: &[u8], open: usize) -> Option<usize> {
     let mut commas = 0;
     for (j, &c) in bytes.iter().enumerate().skip(open + 1) {
         match c {
             b',' => commas += 1,
-            b'}' => {
-                let word_ends = j + 1 == bytes.len()
-                    || matches!(
-                        bytes[j + 1],
-                        b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')'
-                    );
-                return (commas > 0 && word_ends).then_some(j);
-            }
+            b'}' => return (commas > 0).then_some(j),
             // A plain variable is an element like any other (`{rm,-fr,$HOME}`); `${…}`, `$(…)`
             // and quotes end the search.
             b'$' if bytes

@@ -637,10 +637,7 @@ impl Walker {
             return None;
         }
         printed.subs.iter().find_map(|&id| {
-            let (start, end) = self.out.substitutions.get(id)?.commands;
-            self.out.commands[start..end.min(self.out.commands.len())]
-                .iter()
-                .filter(|c| c.within.last() == Some(&id))
+            self.substitution_top(id)
                 .find_map(super::sinks::stdout_download)
         })
     }

@@ -1330,10 +1330,7 @@ impl Walker {
         // `$(dirname "$(dirname "$HOME")")`: an inner substitution already gave its known output
         // to the outer command's word; the outer command alone is the query.
         if end - start > 1 {
-            let top: Vec<&Command> = self.out.commands[start..end]
-                .iter()
-                .filter(|c| c.within.last() == Some(&id))
-                .collect();
+            let top: Vec<&Command> = self.substitution_top(id).collect();
             if let [only] = top[..] {
                 if let Some(path) = path_query(std::slice::from_ref(only)) {
                     return Some(path);
@@ -1357,13 +1354,12 @@ impl Walker {
         }
         // One command at the substitution's top level; commands nested in its words
         // (`$(printf "\\$(printf %o 101)")`) already gave their known output to those words.
-        let inside = &self.out.commands[start..end];
-        let mut top = inside.iter().filter(|c| c.within.last() == Some(&id));
+        let mut top = self.substitution_top(id);
         let only = top.next()?;
         // Errors thrown away (`2>/dev/null`) leave what is printed as it is.
         let discards_errors = |r: &Redirect| r.fd == Some(2) && r.target.text == "/dev/null";
         if top.next().is_some()
-            || inside.iter().any(|c| {
+            || self.out.commands[start..end].iter().any(|c| {
                 c.redirects
                     .iter()
                     .any(|r| r.writes() && !discards_errors(r))
@@ -1426,10 +1422,7 @@ impl Walker {
             return None;
         }
         // Commands nested in the words (or heredoc) of these already gave their known output.
-        let cmds: Vec<&Command> = inside
-            .iter()
-            .filter(|c| c.within.last() == Some(&id))
-            .collect();
+        let cmds: Vec<&Command> = self.substitution_top(id).collect();
         let (first, rest) = cmds.split_first()?;
         if cmds.iter().any(|c| c.depth != first.depth) {
             return None;
@@ -2592,6 +2585,18 @@ impl Walker {
         }
     }
 
+    /// The commands at the top level of substitution `id` (not those nested in their words).
+    pub(crate) fn substitution_top(&self, id: usize) -> impl Iterator<Item = &Command> {
+        let (start, end) = self
+            .out
+            .substitutions
+            .get(id)
+            .map_or((0, 0), |s| s.commands);
+        self.out.commands[start..end.min(self.out.commands.len())]
+            .iter()
+            .filter(move |c| c.within.last() == Some(&id))
+    }
+
     /// The names of the files written earlier in the input that match any of the glob
     /// `patterns`, sorted.
     pub(crate) fn written_matching(&self, patterns: &[&str]) -> Vec<String> {
@@ -2619,15 +2624,11 @@ impl Walker {
         let mut out = Vec::with_capacity(values.len());
         for v in values {
             // `for f in $(ls *.sh)`: the globs the listing names stand for it.
-            let listed = if is_glob_value(&v) {
-                Vec::new()
-            } else {
-                self.listed_globs(&v)
-            };
-            let globs = if is_glob_value(&v) {
+            let is_glob = is_glob_value(&v);
+            let globs = if is_glob {
                 vec![v.text.clone()]
             } else {
-                listed.clone()
+                self.listed_globs(&v)
             };
             for glob in &globs {
                 let under_cwd = self.key_under_cwd(glob);
@@ -2642,10 +2643,10 @@ impl Walker {
                     ..v.clone()
                 }));
             }
-            if listed.is_empty() {
+            if is_glob || globs.is_empty() {
                 out.push(v);
             } else {
-                out.extend(listed.into_iter().map(|g| Word {
+                out.extend(globs.into_iter().map(|g| Word {
                     text: g,
                     subs: Vec::new(),
                     dynamic: false,
@@ -2662,14 +2663,7 @@ impl Walker {
         let [id] = v.subs.as_slice() else {
             return Vec::new();
         };
-        let Some(sub) = self.out.substitutions.get(*id) else {
-            return Vec::new();
-        };
-        let (start, end) = sub.commands;
-        let top: Vec<&Command> = self.out.commands[start..end.min(self.out.commands.len())]
-            .iter()
-            .filter(|c| c.within.last() == Some(id))
-            .collect();
+        let top: Vec<&Command> = self.substitution_top(*id).collect();
         match top.as_slice() {
             [c] if c.name() == "ls" => c
                 .args()
