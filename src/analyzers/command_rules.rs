@@ -19,6 +19,7 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
             // The match first: sparing looks back over the whole input, so it is asked only
             // of the few commands that match (keeps a long script linear).
             if matcher.matches_view(&view)
+                && !matcher.exempt_by_feed(script, cmd)
                 && !(rule.spec.spares_own_files && removes_only_own_files(script, i))
             {
                 hits.push(OwnedHit {

@@ -265,7 +265,12 @@ fn is_filter(c: &Command) -> bool {
                 || t.contains("&&")
         }),
         "pgrep" | "pidof" => !match_all_pattern(c),
-        "head" | "tail" | "sed" => true,
+        // `tail -n +2`, `sed 1d`: the header line dropped, every process kept.
+        "tail" => !c.args().iter().any(|a| {
+            a.text.starts_with('+') || a.text.starts_with("-n+") || a.text.starts_with("--lines=+")
+        }),
+        "sed" => !c.args().iter().any(|a| a.text == "1d"),
+        "head" => true,
         _ => false,
     }
 }

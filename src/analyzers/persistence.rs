@@ -36,6 +36,8 @@ enum Sink {
     AuthorizedKeys,
     /// A Kubernetes manifest applied from stdin.
     Manifest,
+    /// A macOS launchd property list: its `ProgramArguments` (or `Program`) run at login or load.
+    LaunchPlist,
     /// PAM stacks: `pam_exec.so PROGRAM` runs PROGRAM at every login, `pam_permit.so` as a
     /// sufficient `auth` module lets anyone in.
     Pam,
@@ -233,8 +235,9 @@ fn keyed_commands(text: &str, keys: &[&str]) -> Vec<String> {
     out
 }
 
-/// A udev `RUN` value: the text inside its double quotes, `\"` unescaped.
-fn udev_value(value: &str) -> String {
+/// An option value (udev `RUN+="…"`, authorized_keys `command="…"`): the text inside its double
+/// quotes, `\"` unescaped.
+fn quoted_value(value: &str) -> String {
     let Some(inner) = value.strip_prefix('"') else {
         return value.split(',').next().unwrap_or(value).trim().to_string();
     };
@@ -365,6 +368,10 @@ fn sink_of(path: &str) -> Option<Sink> {
         Some(Sink::AuthorizedKeys)
     } else if path.contains("/udev/rules.d/") {
         Some(Sink::Udev)
+    } else if (path.contains("Library/LaunchAgents/") || path.contains("Library/LaunchDaemons/"))
+        && path.ends_with(".plist")
+    {
+        Some(Sink::LaunchPlist)
     } else if path == "/etc/sudoers" || path.starts_with("/etc/sudoers.d/") {
         Some(Sink::Sudoers)
     } else if path.starts_with("/etc/pam.d/") || path == "/etc/pam.conf" {
@@ -677,6 +684,35 @@ fn single_quoted(text: &str) -> String {
     format!("'{}'", text.replace('\'', "'\\''"))
 }
 
+/// The command line a launchd property list runs: its `ProgramArguments` strings (or its
+/// `Program`), each quoted for the shell.
+fn plist_command(text: &str) -> Option<String> {
+    let strings = |from: &str| -> Vec<String> {
+        let end = from.find("</array>").unwrap_or(from.len());
+        from[..end]
+            .split("<string>")
+            .skip(1)
+            .filter_map(|s| s.split_once("</string>").map(|(v, _)| v))
+            .map(|v| {
+                v.replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&amp;", "&")
+            })
+            .collect()
+    };
+    let argv = match text.find("<key>ProgramArguments</key>") {
+        Some(at) => strings(&text[at..]),
+        None => {
+            let at = text.find("<key>Program</key>")?;
+            strings(&text[at..]).into_iter().take(1).collect()
+        }
+    };
+    let quoted: Vec<String> = argv.iter().map(|a| single_quoted(a)).collect();
+    (!quoted.is_empty()).then(|| quoted.join(" "))
+}
+
 /// The shell commands an Emacs start-up file runs: every string literal on a line that calls a
 /// process function, one command line per string (`(call-process "sh" nil 0 nil "-c" "CMD")`).
 fn emacs_commands(text: &str) -> String {
@@ -821,6 +857,22 @@ fn placed_text(cmd: &Command, script: &Script) -> Option<(Sink, Vec<String>)> {
                 .any(|a| matches!(a.text.as_str(), "-l" | "-e" | "-r"));
             (!lists && *file != "-").then(|| (Sink::Cron, written(file).into_iter().collect()))
         }
+        // `git config --global core.hooksPath DIR`: the hooks this input wrote into DIR run on
+        // every commit, checkout or push.
+        "git" => {
+            let at = operands
+                .iter()
+                .position(|o| o.eq_ignore_ascii_case("core.hooksPath"))?;
+            let dir = operands.get(at + 1)?.trim_end_matches('/');
+            let prefix = format!("{}/", dir.strip_prefix("./").unwrap_or(dir));
+            let hooks: Vec<String> = script
+                .files
+                .iter()
+                .filter(|(path, _)| path.strip_prefix("./").unwrap_or(path).starts_with(&prefix))
+                .map(|(_, w)| w.text.clone())
+                .collect();
+            (!hooks.is_empty()).then_some((Sink::StartupFile, hooks))
+        }
         // `printf '$a\n…\n.\nw\n' | ed -s ~/.bashrc`: the script is piped in.
         name if shell::editor_scripts::is_line_editor(name) => {
             let piped = upstream_literals(script, cmd);
@@ -928,6 +980,7 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         Sink::PowerShell => Some(format!("pwsh -c {}", single_quoted(text))),
         Sink::Emacs => Some(emacs_commands(text)),
         Sink::Code { interpreter, .. } => Some(code_line(interpreter, text)),
+        Sink::LaunchPlist => plist_command(text),
         _ => None,
     };
     let mut lines: Vec<&str> = Vec::new();
@@ -979,7 +1032,10 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 }
                 continue;
             }
-            match keyed_commands(code, &["command="]).into_iter().next() {
+            let forced = code
+                .find("command=")
+                .map(|at| quoted_value(&code[at + "command=".len()..]));
+            match forced.filter(|c| !c.trim().is_empty()) {
                 Some(c) => {
                     option_command = c;
                     code = option_command.as_str();
@@ -1050,7 +1106,7 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
             match code.split_once("RUN") {
                 Some((_, run)) => {
                     let value = run.trim_start_matches(['+', '=', ' ']);
-                    udev_command = udev_value(value);
+                    udev_command = quoted_value(value);
                     code = udev_command.as_str();
                 }
                 None => continue,

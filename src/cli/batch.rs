@@ -84,8 +84,7 @@ fn read_chunk<R: std::io::Read>(
         }
         let too_long = buf.last() != Some(&b'\n') && buf.len() as u64 == limit;
         if too_long {
-            let mut rest = Vec::new();
-            let _ = reader.read_until(b'\n', &mut rest);
+            skip_line(reader)?;
         }
         *line_no += 1;
         // A line cut at the limit keeps its last bytes, so it still reads as too large.
@@ -102,6 +101,26 @@ fn read_chunk<R: std::io::Read>(
         }
     }
     Ok(Some(chunk))
+}
+
+/// Skip the rest of the current line without keeping it (a line of a gigabyte costs a buffer).
+fn skip_line<R: Read>(reader: &mut std::io::BufReader<R>) -> std::io::Result<()> {
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|b| *b == b'\n') {
+            Some(at) => {
+                reader.consume(at + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                reader.consume(n);
+            }
+        }
+    }
 }
 
 /// A line's answer before its line number is added: the same bytes always get the same one.
@@ -199,7 +218,7 @@ fn parse_line(line: &str, jsonl: bool) -> BatchItem {
             command: Ok(line.to_string()),
         };
     }
-    match serde_json::from_str::<serde_json::Value>(line.trim_start()) {
+    match crate::text::json::parse_unique(line.trim_start().as_bytes()) {
         Ok(v) => {
             let id = v.get("id").cloned();
             let command = v
@@ -210,10 +229,28 @@ fn parse_line(line: &str, jsonl: bool) -> BatchItem {
             BatchItem { id, command }
         }
         Err(e) => BatchItem {
-            id: None,
+            id: leading_id(line),
             command: Err(format!("invalid JSON line: {e}")),
         },
     }
+}
+
+/// The `"id"` of a JSON line that does not parse whole (cut at the size limit, or broken after
+/// its start), when it is the object's first member: the caller can still match the answer.
+fn leading_id(line: &str) -> Option<serde_json::Value> {
+    let rest = line
+        .trim_start()
+        .strip_prefix('{')?
+        .trim_start()
+        .strip_prefix("\"id\"")?
+        .trim_start()
+        .strip_prefix(':')?
+        .trim_start();
+    let mut values = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+    values
+        .next()?
+        .ok()
+        .filter(|v| v.is_string() || v.is_number())
 }
 
 /// The worker: framed chunks in, verdicts out in input order as soon as each is ready.
@@ -610,5 +647,29 @@ fn action_of(code: i32) -> Action {
         0 => Action::Allow,
         2 => Action::Warn,
         _ => Action::Block,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{leading_id, parse_line};
+
+    #[test]
+    fn a_cut_json_line_keeps_its_leading_id() {
+        assert_eq!(leading_id(r#"{"id":"x1","command":"ls"#), Some("x1".into()));
+        assert_eq!(
+            leading_id(r#" { "id" : 42 , "command": "rm -"#),
+            Some(42.into())
+        );
+        assert_eq!(leading_id(r#"{"command":"ls","id":"late"#), None);
+        let item = parse_line(r#"{"id":"big","command":"aaaa"#, true);
+        assert!(item.command.is_err());
+        assert_eq!(item.id, Some("big".into()));
+    }
+
+    #[test]
+    fn a_json_line_naming_a_key_twice_is_invalid_input() {
+        let item = parse_line(r#"{"id":1,"command":"rm -rf ~","command":"ls"}"#, true);
+        assert!(item.command.is_err());
     }
 }

@@ -74,7 +74,7 @@ fn decide(
             payload.len()
         ));
     }
-    let value: Value = serde_json::from_slice(payload).map_err(|e| {
+    let value: Value = crate::text::json::parse_unique(payload).map_err(|e| {
         let what = if payload.iter().all(u8::is_ascii_whitespace) {
             "empty".to_string()
         } else {

@@ -372,6 +372,14 @@ const OBFUSCATORS: &[&str] = &[
     "base64_decode",
     "str_rot13",
     "hex2bin",
+    "b85decode",
+    "b32decode",
+    "a85decode",
+    "base64decode",
+    "base64Decode",
+    "base64_dec",
+    "rawToChar",
+    "intToUtf8",
 ];
 
 /// Files whose content is a credential.
@@ -403,6 +411,21 @@ const SECRET_FILES: &[&str] = &[
     "/proc/1/environ",
 ];
 
+/// The code a `data:` URL of a script type carries (`data:text/javascript;base64,…`, also
+/// percent-encoded): what `import()` of it runs.
+fn data_url_code(url: &str) -> Option<String> {
+    let (meta, body) = url.strip_prefix("data:")?.split_once(',')?;
+    let meta = meta.to_ascii_lowercase();
+    if !(meta.contains("javascript") || meta.contains("ecmascript") || meta.contains("python")) {
+        return None;
+    }
+    if meta.ends_with(";base64") {
+        let bytes = crate::text::base64::decode(body.trim())?;
+        return Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    Some(crate::text::percent::decode(body))
+}
+
 /// Does this text name a credential file? `.env` counts as a file name (`.env`, `app/.env`,
 /// `.env.local`, `prod.env`), not inside other words (`os.environ` in an f-string).
 fn names_secret_file(s: &str) -> bool {
@@ -410,13 +433,22 @@ fn names_secret_file(s: &str) -> bool {
     if s.ends_with(".example") || s.ends_with(".pub") || s.ends_with("known_hosts") {
         return false;
     }
+    // A credential directory itself (`~/.ssh`, `os.path.join(home, ".aws")`): walked, listed
+    // or globbed, every file in it is read.
+    let dir = s.trim_end_matches('/');
+    if [".ssh", ".aws", ".gnupg", ".kube", ".password-store"]
+        .iter()
+        .any(|d| dir == *d || dir.strip_suffix(d).is_some_and(|r| r.ends_with('/')))
+    {
+        return true;
+    }
     SECRET_FILES.iter().any(|f| {
         if *f != ".env" {
             return s.contains(f);
         }
         s.match_indices(".env").any(|(i, _)| {
             let after = &s[i + 4..];
-            after.is_empty() || after.starts_with(['.', '/', '"', '\'', ' ', ')'])
+            after.is_empty() || after.starts_with(['.', '/', '"', '\'', ' ', ')', '*'])
         })
     })
 }
@@ -2006,6 +2038,17 @@ fn scan(
                     // (Ruby's `load` takes a file; Lua's, code.)
                     let takes_code =
                         CODE_EVALS.contains(&last) && !(lang == Lang::Ruby && last == "load");
+                    // `import("data:text/javascript;base64,…")`: the module is the URL's text.
+                    if let Some(code) = inner_code.as_deref().and_then(data_url_code) {
+                        r.dynamic.push(name.to_string());
+                        if depth < MAX_EVAL_DEPTH {
+                            let sub = with_vocab(lang, v, &code, inputs, depth + 1);
+                            merge(&mut r, sub);
+                        } else {
+                            r.too_deep = true;
+                        }
+                        continue;
+                    }
                     if let Some(file) = inner_code.as_ref().filter(|_| url || !takes_code) {
                         // `include "/tmp/s.php"`, `require "/tmp/x.rb"`, `dofile("/tmp/p.lua")`.
                         evaluated_files.push(file.clone());
@@ -2042,6 +2085,14 @@ fn scan(
                 None => {
                     if matches!(toks.get(i + 1), Some(Tok::Punct(')' | ','))) {
                         dynamic_eval = true;
+                    }
+                    // Perl's bare `eval;` runs `$_`: text built at run time (a `tr` rot13).
+                    if lang == Lang::Perl
+                        && name == "eval"
+                        && matches!(toks.get(i + 1), None | Some(Tok::Punct(';' | '}')))
+                    {
+                        dynamic_eval = true;
+                        r.dynamic.push(name.to_string());
                     }
                 }
             }

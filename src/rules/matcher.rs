@@ -32,6 +32,7 @@ pub struct Matcher {
     content_except: Option<LazyRegex>,
     content: Option<LazyRegex>,
     cwd: Option<LazyRegex>,
+    piped_from_not: Option<LazyRegex>,
 }
 
 fn lazy(s: &Option<String>, validate: bool) -> Result<Option<LazyRegex>, String> {
@@ -62,6 +63,7 @@ impl Matcher {
             &self.content_except,
             &self.content,
             &self.cwd,
+            &self.piped_from_not,
         ]
         .into_iter()
         .flatten()
@@ -96,6 +98,7 @@ impl Matcher {
             content_except: lazy(&spec.content_except, validate).map_err(err)?,
             content: lazy(&spec.content, validate).map_err(err)?,
             cwd: lazy(&spec.cwd, validate).map_err(err)?,
+            piped_from_not: lazy(&spec.piped_from_not, validate).map_err(err)?,
         })
     }
 
@@ -111,6 +114,28 @@ impl Matcher {
                 Some(prefix) => name.starts_with(prefix),
                 None => c == name,
             })
+    }
+
+    /// Is a command this matcher matched exempt by what its pipeline feeds it
+    /// (`piped_from_not`)? Asked only after a match: it looks at the other stages.
+    pub fn exempt_by_feed(&self, script: &crate::shell::Script, cmd: &Command) -> bool {
+        let Some(r) = &self.piped_from_not else {
+            return false;
+        };
+        let Some(pos) = cmd.pipes.last() else {
+            return false;
+        };
+        let stages: Vec<String> = (0..pos.stage)
+            .map(|st| {
+                let texts: Vec<String> = script
+                    .stage(pos.pipeline, st)
+                    .filter(|c| c.within == cmd.within)
+                    .map(Command::canonical)
+                    .collect();
+                texts.join(" ; ")
+            })
+            .collect();
+        pos.stage > 0 && r.is_match(&stages.join(" | "))
     }
 
     /// Does the command satisfy every condition?
@@ -303,9 +328,17 @@ impl Matcher {
                 // An exemption may name where a substitution stands (`$(…)`) in a printed line.
                 let written = written.or_else(|| printed_shape(cmd).map(|w| w.text));
                 // Emptying a file (`echo '' > /etc/rsyslog.conf`) is no exemption.
+                // A line of several statements (`export A=1; export B=2`) is harmless when each
+                // statement is.
+                let harmless = |l: &str| {
+                    r.is_match(l) || {
+                        let parts = statements(l);
+                        parts.len() > 1 && parts.iter().all(|p| r.is_match(p))
+                    }
+                };
                 if written.is_some_and(|w| {
                     let mut lines = w.lines().filter(|l| !l.trim().is_empty()).peekable();
-                    lines.peek().is_some() && lines.all(|l| r.is_match(l))
+                    lines.peek().is_some() && lines.all(harmless)
                 }) {
                     return false;
                 }
@@ -313,6 +346,32 @@ impl Matcher {
         }
         true
     }
+}
+
+/// The `;`-separated statements of a line of shell (separators inside quotes, escaped or
+/// inside `$(…)` do not count), trimmed, blank ones left out.
+fn statements(line: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut quote, mut depth, mut escaped, mut start) = (None, 0usize, false, 0);
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match (b, quote) {
+            _ if escaped => escaped = false,
+            (b'\\', q) if q != Some(b'\'') => escaped = true,
+            (b'\'' | b'"', None) => quote = Some(b),
+            (b, Some(q)) if b == q => quote = None,
+            (b'(', None) => depth += 1,
+            (b')', None) => depth = depth.saturating_sub(1),
+            (b';', None) if depth == 0 => {
+                out.push(line[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(line[start..].trim());
+    out.retain(|p| !p.is_empty());
+    out
 }
 
 /// A command's arguments as the matchers read them, computed once per command.

@@ -132,6 +132,10 @@ pub struct MatchSpec {
     /// The directory the input moved to before the command (`cd ~/.ssh && …`) is known and
     /// matches this regex.
     pub cwd: Option<String>,
+    /// An exemption by what the pipeline feeds the command: the earlier stages, each written
+    /// as its commands' canonical text (`;` between commands of one stage) and joined by
+    /// ` | `, match this regex (`crontab -l | grep -v old-job | crontab -` only removes lines).
+    pub piped_from_not: Option<String>,
 }
 
 impl MatchSpec {

@@ -1184,10 +1184,16 @@ fn env_option_words(spec: &SinkSpec, assignments: &[(String, Word)]) -> Option<V
         return None;
     }
     let mut words = Vec::new();
-    for (_, value) in assignments
+    for (name, value) in assignments
         .iter()
         .filter(|(n, _)| spec.env_options.contains(n))
     {
+        // Perl's library path (`PERL5LIB=/tmp:/opt/lib`) is its `-I` directories.
+        if matches!(name.as_str(), "PERL5LIB" | "PERLLIB") {
+            let dirs = value.text.split(':').filter(|d| !d.is_empty());
+            words.extend(dirs.map(|d| part(value, &format!("-I{d}"))));
+            continue;
+        }
         let (mut word, mut quote, mut escaped) = (String::new(), None, false);
         for c in value.text.chars().chain([' ']) {
             match (c, quote) {
@@ -3558,6 +3564,9 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         Lang::Perl | Lang::Ruby | Lang::JavaScript | Lang::Lua | Lang::AppleScript
     );
     let mut seen_code = false;
+    if lang == Lang::Perl {
+        perl_preloads(args, push);
+    }
     // `perl -ne CODE`, `ruby -pe CODE`: the code runs once per input line, with the line in `$_`.
     let line_loop = line_loop_switch(lang, args);
     let mut push = |code: Code, place: Place| match (code, line_loop) {
@@ -3763,6 +3772,66 @@ fn preloaded_code(lang: Lang, module: &Word, input: Option<&Word>) -> Option<Cod
     }
     let path = m.starts_with(['/', '~']) || m.starts_with("./") || m.starts_with("../");
     path.then(|| Code::File(module.clone(), Format::Code(lang)))
+}
+
+/// Perl modules loaded before the program (`-MName`, `-mName`, from `PERL5OPT` too) out of the
+/// directories put first on the library path (`-I DIR`, `PERL5LIB`): `DIR/Name.pm` for each,
+/// read when the input wrote it (`perl -I/tmp -MX -e1` runs `/tmp/X.pm`).
+fn perl_preloads(args: &[Word], push: &mut Push) {
+    let mut dirs: Vec<&Word> = Vec::new();
+    let mut modules: Vec<(&Word, String)> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        let t = a.text.as_str();
+        if t == "--" || !t.starts_with('-') {
+            break;
+        }
+        let (flag, attached) = t.split_at(2.min(t.len()));
+        let takes_value = matches!(flag, "-I" | "-M" | "-m" | "-e" | "-E");
+        let value = if !attached.is_empty() {
+            Some(a)
+        } else if takes_value {
+            i += 1;
+            args.get(i)
+        } else {
+            None
+        };
+        match (flag, value) {
+            ("-I", Some(v)) => dirs.push(v),
+            ("-M" | "-m", Some(v)) => {
+                let text = if attached.is_empty() {
+                    &v.text
+                } else {
+                    attached
+                };
+                let name = text.trim_start_matches('-');
+                let name = name.split(['=', ' ']).next().unwrap_or("");
+                if !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '_')
+                {
+                    modules.push((v, name.replace("::", "/")));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    for dir in dirs {
+        let d = dir
+            .text
+            .strip_prefix("-I")
+            .unwrap_or(&dir.text)
+            .trim_end_matches('/');
+        for (_, m) in &modules {
+            push(
+                Code::File(part(dir, &format!("{d}/{m}.pm")), Format::Code(Lang::Perl)),
+                Place::default(),
+            );
+        }
+    }
 }
 
 /// PowerShell's `-EncodedCommand`: base64 of UTF-16LE text.

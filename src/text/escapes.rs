@@ -59,6 +59,11 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
     };
     let chars: Vec<(usize, char)> = input.char_indices().collect();
     let end_of = |i: usize| chars.get(i).map(|(o, _)| *o).unwrap_or(input.len());
+    // The last character that is not blank: a carriage return after it overwrites nothing.
+    let last_visible = chars.iter().rposition(|x| !x.1.is_whitespace());
+    // (end of the current run of carriage returns, whether the run overwrites): decided once
+    // per run, so a long run costs one pass.
+    let mut cr_run: (usize, bool) = (0, false);
     let mut i = 0;
     while i < chars.len() {
         let (at, c) = chars[i];
@@ -74,10 +79,17 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
                 i = next;
                 continue;
             }
-            // A carriage return with nothing after it (a pasted Windows line end) overwrites
-            // nothing.
-            '\r' if chars.get(i + 1).map(|x| x.1) != Some('\n')
-                && !chars[i + 1..].iter().all(|x| x.1.is_whitespace()) =>
+            // A carriage return with nothing after it (a pasted Windows line end, also doubled:
+            // `\r\r\n`) overwrites nothing.
+            '\r' if {
+                if i >= cr_run.0 {
+                    let end = i + chars[i..].iter().take_while(|x| x.1 == '\r').count();
+                    let overwrites = chars.get(end).map(|x| x.1) != Some('\n')
+                        && last_visible.is_some_and(|l| l > i);
+                    cr_run = (end, overwrites);
+                }
+                cr_run.1
+            } =>
             {
                 hits.push(Hit {
                     rule_id: "text.overwrite",
@@ -153,7 +165,15 @@ pub(crate) fn scan(input: &str, out: &mut Sanitizer, hits: &mut Vec<Hit>) {
                     };
                 let word_break = c == '\u{200B}'
                     && matches!((prev, next), (Some(p), Some(n)) if super::unicode::breaks_unspaced_words(p, n));
-                if emoji_part || script_joiner || word_break {
+                // The braille blank near other braille cells on its line is part of a drawing.
+                let braille = |x: &(usize, char)| ('\u{2801}'..='\u{28FF}').contains(&x.1);
+                let line_near = |it: &mut dyn Iterator<Item = &(usize, char)>| {
+                    it.take(32).take_while(|x| x.1 != '\n').any(braille)
+                };
+                let braille_art = c == '\u{2800}'
+                    && (line_near(&mut chars[..i].iter().rev())
+                        || line_near(&mut chars[i + 1..].iter()));
+                if emoji_part || script_joiner || word_break || braille_art {
                     out.push_str(&c.to_string(), at);
                 } else {
                     hits.push(Hit {

@@ -10,6 +10,7 @@
 pub mod base64;
 mod escapes;
 pub mod glob;
+pub mod json;
 pub mod lazy_regex;
 pub mod percent;
 pub mod phrases;

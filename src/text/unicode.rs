@@ -16,6 +16,9 @@ pub fn is_invisible(c: char) -> bool {
         '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{180E}'
             | '\u{00AD}' | '\u{034F}' | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
             | '\u{E0000}'..='\u{E007F}'
+            // Blank glyphs that render as nothing: the braille blank, Khmer's inherent vowels,
+            // musical formatting marks.
+            | '\u{2800}' | '\u{17B4}' | '\u{17B5}' | '\u{1D173}'..='\u{1D17A}'
     ) || is_variation_selector(c)
 }
 

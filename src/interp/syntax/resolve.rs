@@ -473,6 +473,9 @@ impl<'t, 'v> Program<'t, 'v> {
                             | "number"
                             | "subscript"
                             | "subscript_expression" => v,
+                            // `m = "sys" + "tem"` folded to one literal is that literal (a
+                            // name looked up by it: `getattr(os, m)`, `cp[m]`).
+                            _ if string_value(&v).is_some() => v,
                             _ => format!("({v})"),
                         };
                     }
@@ -487,6 +490,9 @@ impl<'t, 'v> Program<'t, 'v> {
                 }
                 if let Some(member) = self.namespace_member(node, env, depth, inline) {
                     return member;
+                }
+                if let Some(class) = self.subclass_lookup(node) {
+                    return class.to_string();
                 }
                 let callee_position = parent.is_some_and(|p| callee(p) == Some(node));
                 if !callee_position {
@@ -830,6 +836,12 @@ impl<'t, 'v> Program<'t, 'v> {
         if self.src(op) == "%" && self.lang == Lang::Python {
             return self.percent_formatted(node, env, depth, inline);
         }
+        if self.src(op) == "/" && self.lang == Lang::Python {
+            // `Path.home() / ".aws" / "credentials"` → `Path("~/.aws/credentials")`.
+            let left = self.text(node.child_by_field_name("left")?, env, depth + 1, inline);
+            let right = self.text(node.child_by_field_name("right")?, env, depth + 1, inline);
+            return joined_path(&left, &[string_value(&right)?]);
+        }
         if self.src(op) != "+" {
             return None;
         }
@@ -873,6 +885,21 @@ impl<'t, 'v> Program<'t, 'v> {
                 char::from_u32(code).map(String::from)
             })
             .collect()
+    }
+
+    /// The sandbox-escape gadget `[c for c in ().__class__.__base__.__subclasses__() if
+    /// c.__name__ == "Popen"][0]`: the class it picks out of every loaded class by name.
+    fn subclass_lookup(&self, node: Node<'t>) -> Option<&'static str> {
+        if self.lang != Lang::Python || node.kind() != "subscript" {
+            return None;
+        }
+        let value = unparenthesize(node.child_by_field_name("value")?);
+        if value.kind() != "list_comprehension" {
+            return None;
+        }
+        let src = self.src(value);
+        (src.contains("__subclasses__") && (src.contains("'Popen'") || src.contains("\"Popen\"")))
+            .then_some("subprocess.Popen")
     }
 
     /// Python's `X.__dict__["name"]` and `vars(X)["name"]` with a constant key: `X.name`.
@@ -952,6 +979,12 @@ impl<'t, 'v> Program<'t, 'v> {
                     .or_else(|| f.child_by_field_name("property"))?;
                 match self.src(method) {
                     "join" => {}
+                    // `Path.home().joinpath(".ssh", "id_rsa")` → `Path("~/.ssh/id_rsa")`.
+                    "joinpath" if self.lang == Lang::Python => {
+                        let parts: Option<Vec<String>> =
+                            argv.iter().map(|a| string_value(&text(*a))).collect();
+                        return joined_path(&text(object), &parts?);
+                    }
                     "format" if self.lang == Lang::Python => {
                         return self.formatted(object, &argv, env, depth, inline)
                     }
@@ -1303,4 +1336,37 @@ impl Concatenation {
         self.parts.push(quote(&self.literal));
         self.parts.join(" + ")
     }
+}
+
+/// A `pathlib` path (`Path.home()`, `Path("~/x")`, `pathlib.Path("/etc").expanduser()`, as
+/// rendered text) joined with literal parts: `Path("~/x/part")`. `None` when the base is not
+/// such a path.
+fn joined_path(base: &str, parts: &[String]) -> Option<String> {
+    let base = base.trim();
+    let base = base.strip_suffix(".expanduser()").unwrap_or(base);
+    let base = base
+        .strip_prefix('(')
+        .and_then(|b| b.strip_suffix(')'))
+        .unwrap_or(base);
+    let base = base.strip_prefix("pathlib.").unwrap_or(base);
+    let root = if base == "Path.home()" {
+        "~".to_string()
+    } else {
+        let inner = base
+            .strip_prefix("Path(")
+            .or_else(|| base.strip_prefix("PurePath("))
+            .or_else(|| base.strip_prefix("PosixPath("))?
+            .strip_suffix(')')?;
+        string_value(inner)?
+    };
+    let mut path = root.trim_end_matches('/').to_string();
+    for part in parts {
+        if part.starts_with('/') {
+            path = part.trim_end_matches('/').to_string();
+        } else {
+            path.push('/');
+            path.push_str(part.trim_end_matches('/'));
+        }
+    }
+    Some(format!("Path({})", quote(&path)))
 }
