@@ -162,6 +162,8 @@ const GLOBBED_SECRETS: &[&str] = &[
     "~/.vault-token",
     "~/.cargo/credentials.toml",
     "/etc/shadow",
+    "~/.bash_history",
+    "~/.zsh_history",
 ];
 
 /// Does a glob select a credential file? Matched component by component against
@@ -215,6 +217,7 @@ fn secret_at(cmd: &Command, p: &str) -> bool {
         };
         c.contains(bare)
             || piece(bare)
+            || holds_copy(&c, bare)
             || cmd
                 .cwd
                 .as_deref()
@@ -334,6 +337,13 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
         if let Some(a) = args.iter().find(local) {
             return Some((Secret::File, a.text.clone()));
         }
+    }
+    // `tar -C /etc -c shadow`: members named relative to the directory tar changes into.
+    if let Some(p) = archive_member_paths(cmd)
+        .into_iter()
+        .find(|p| secret_at(cmd, p) || holds_host_keys(p))
+    {
+        return Some((Secret::File, p));
     }
     if readers.contains(&name) {
         // `dd if=~/.ssh/id_rsa` names its input after a key.
@@ -2598,11 +2608,14 @@ pub(crate) fn url_host(text: &str) -> Option<String> {
 
 /// The archive file a `tar`/`zip`/`7z` command writes when it packs a secret or the home
 /// directory.
-fn archive_of_secrets(cmd: &Command) -> Option<String> {
+fn archive_of_secrets(cmd: &Command, staged: &std::collections::HashSet<String>) -> Option<String> {
     let args = cmd.args();
     let packs_secret = args
         .iter()
-        .any(|a| secret_at(cmd, &a.text) || is_home_dir(&a.text));
+        .any(|a| secret_at(cmd, &a.text) || is_home_dir(&a.text) || holds_copy(staged, &a.text))
+        || archive_member_paths(cmd)
+            .iter()
+            .any(|p| is_secret_path(p) || holds_host_keys(p) || holds_copy(staged, p));
     if !packs_secret {
         return None;
     }
@@ -2640,6 +2653,58 @@ fn archive_of_secrets(cmd: &Command) -> Option<String> {
             .map(|a| a.text.clone()),
         _ => None,
     }
+}
+
+/// Is `path` one of the staged copies, or a directory holding one (`cp ~/.ssh/id_* /tmp/.c/`
+/// then `tar czf x.tgz /tmp/.c`)?
+fn holds_copy(staged: &std::collections::HashSet<String>, path: &str) -> bool {
+    let p = path.trim_end_matches('/');
+    let p = p.strip_prefix("./").unwrap_or(p);
+    if p.is_empty() || p == "." && staged.is_empty() {
+        return false;
+    }
+    staged.iter().any(|c| {
+        let c = c.strip_prefix("./").unwrap_or(c);
+        c == p
+            || (p == "." && !c.starts_with(['/', '~', '$']))
+            || c.strip_prefix(p).is_some_and(|rest| rest.starts_with('/'))
+    })
+}
+
+/// `/etc/ssh` packed whole: the machine's private host keys are in it.
+fn holds_host_keys(path: &str) -> bool {
+    path.trim_end_matches('/') == "/etc/ssh"
+}
+
+/// The paths tar's member operands name: a relative member joined to the `-C`/`--directory` given
+/// before it (`tar -C /etc -c shadow` reads /etc/shadow, `tar czf x.tgz -C /tmp .c` packs /tmp/.c).
+fn archive_member_paths(cmd: &Command) -> Vec<String> {
+    if !matches!(cmd.name(), "tar" | "gtar" | "bsdtar") {
+        return Vec::new();
+    }
+    let args = cmd.args();
+    let mut dir: Option<&str> = None;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let t = args[i].text.as_str();
+        if matches!(t, "-C" | "--directory" | "--cd") {
+            dir = args.get(i + 1).map(|w| w.text.as_str());
+            i += 2;
+            continue;
+        }
+        if let Some(d) = t
+            .strip_prefix("--directory=")
+            .or_else(|| t.strip_prefix("-C"))
+            .filter(|d| !d.is_empty())
+        {
+            dir = Some(d);
+        } else if let Some(d) = dir.filter(|_| i > 0 && !t.starts_with(['-', '/', '~', '$'])) {
+            out.push(crate::shell::state::resolve(d, t));
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Paths that hold a copy of a secret file by the time later commands run: the destination of
@@ -2705,7 +2770,7 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
         staged_by_writer(script, cmd, &mut out);
         // An archive of secrets written to a file (`tar czf /tmp/s.tgz ~/.ssh`, `zip -r k.zip
         // ~/.gnupg`, `7z a c.7z ~/.config/gcloud`).
-        if let Some(archive) = archive_of_secrets(cmd) {
+        if let Some(archive) = archive_of_secrets(cmd, &out) {
             out.insert(archive);
         }
         // `bw export --output /tmp/v.json`: a credential printer writing its own output file.

@@ -348,6 +348,9 @@ fn sink_of(path: &str) -> Option<Sink> {
     } else if python.is_match(path)
         || path.ends_with(".pth")
             && (path.contains("site") || path.contains("packages") || path.starts_with("$(…)/"))
+        // `"$(python3 -m site --user-site)/usercustomize.py"`
+        || path.starts_with("$(…)/")
+            && (path.ends_with("/usercustomize.py") || path.ends_with("/sitecustomize.py"))
     {
         Some(Sink::Python)
     } else if lua.is_match(path) {

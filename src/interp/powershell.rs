@@ -32,6 +32,8 @@ const EVALS: &[&str] = &[
     "|powershell",
     "&(",
     "& (",
+    // `& $name (irm …)`: a command whose name is computed (`'xei'[-1..-3] -join ''`).
+    "& $",
     "invoke-command",
 ];
 
@@ -95,7 +97,7 @@ fn analyze_nested(code: &str, depth: usize) -> Report {
         || text.contains("net.sockets.tcpclient")
         || text.contains("send-mailmessage")
         || text.contains("-infile");
-    if network && SECRETS.iter().any(|s| text.contains(s)) {
+    if network && (SECRETS.iter().any(|s| text.contains(s)) || names_key_directory(&text)) {
         r.secret_to_network = true;
     }
     // `$c = New-Object Net.Sockets.TCPClient(…); … iex $data …`: the remote side types commands.
@@ -103,6 +105,7 @@ fn analyze_nested(code: &str, depth: usize) -> Report {
         r.reverse_shell = true;
     }
     dotnet_calls(&text, &mut r);
+    process_start(&text, &mut r);
     // `[scriptblock]::Create('CODE')`: the string becomes a script block.
     if depth < MAX_NESTED && code_text.contains("[scriptblock]::create(") {
         for (at, _) in text.match_indices("[scriptblock]::create(") {
@@ -509,6 +512,41 @@ fn ps_path(word: &str) -> String {
 
 /// .NET calls: `[IO.Directory]::Delete(p, $true)`, `[IO.File]::WriteAllBytes(p, …)`,
 /// `[IO.File]::AppendAllText(p, text)`.
+/// A credential directory itself (`Get-ChildItem $HOME/.ssh`, `~\.aws`): every file in it.
+fn names_key_directory(text: &str) -> bool {
+    [".ssh", ".aws", ".gnupg", ".kube"].iter().any(|d| {
+        text.match_indices(d).any(|(at, _)| {
+            let before = text[..at].chars().next_back();
+            let after = text[at + d.len()..].chars().next();
+            matches!(before, Some('/' | '\\'))
+                && after
+                    .is_none_or(|c| c.is_whitespace() || matches!(c, '"' | '\'' | '|' | ')' | ';'))
+        })
+    })
+}
+
+/// `[System.Diagnostics.Process]::Start('bash', '-c "CMD"')`: the program and its argument line
+/// run like a command line.
+fn process_start(text: &str, r: &mut Report) {
+    const CALL: &str = "diagnostics.process]::start(";
+    for (at, _) in text.match_indices(CALL) {
+        let rest = text[at + CALL.len()..].trim_start();
+        let Some(program) = leading_literal(rest) else {
+            continue;
+        };
+        let after = rest[program.len() + 2..].trim_start();
+        let args = after
+            .strip_prefix(',')
+            .and_then(|a| leading_literal(a.trim_start()))
+            .unwrap_or_default();
+        let line = format!("{program} {args}");
+        r.runs.push((
+            Run::Shell(line.trim().to_string()),
+            "[Diagnostics.Process]::Start".into(),
+        ));
+    }
+}
+
 fn dotnet_calls(text: &str, r: &mut Report) {
     let calls = [
         ("io.directory]::delete(", true),

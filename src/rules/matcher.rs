@@ -330,10 +330,19 @@ impl Matcher {
                 // Emptying a file (`echo '' > /etc/rsyslog.conf`) is no exemption.
                 // A line of several statements (`export A=1; export B=2`) is harmless when each
                 // statement is.
+                // So is `export A=1 B=2` when each `export A=1` is.
+                let statement_ok = |st: &str| {
+                    r.is_match(st)
+                        || st.strip_prefix("export ").is_some_and(|rest| {
+                            let names = split_unquoted(rest, |b| b == b' ' || b == b'\t');
+                            names.len() > 1
+                                && names.iter().all(|n| r.is_match(&format!("export {n}")))
+                        })
+                };
                 let harmless = |l: &str| {
-                    r.is_match(l) || {
+                    statement_ok(l) || {
                         let parts = statements(l);
-                        parts.len() > 1 && parts.iter().all(|p| r.is_match(p))
+                        parts.len() > 1 && parts.iter().all(|p| statement_ok(p))
                     }
                 };
                 if written.is_some_and(|w| {
@@ -351,6 +360,12 @@ impl Matcher {
 /// The `;`-separated statements of a line of shell (separators inside quotes, escaped or
 /// inside `$(…)` do not count), trimmed, blank ones left out.
 fn statements(line: &str) -> Vec<&str> {
+    split_unquoted(line, |b| b == b';')
+}
+
+/// `line` split at the bytes `is_sep` accepts outside quotes, escapes and `$(…)`, pieces
+/// trimmed, blank ones left out.
+fn split_unquoted(line: &str, is_sep: impl Fn(u8) -> bool) -> Vec<&str> {
     let mut out = Vec::new();
     let (mut quote, mut depth, mut escaped, mut start) = (None, 0usize, false, 0);
     let bytes = line.as_bytes();
@@ -362,7 +377,7 @@ fn statements(line: &str) -> Vec<&str> {
             (b, Some(q)) if b == q => quote = None,
             (b'(', None) => depth += 1,
             (b')', None) => depth = depth.saturating_sub(1),
-            (b';', None) if depth == 0 => {
+            (b, None) if depth == 0 && is_sep(b) => {
                 out.push(line[start..i].trim());
                 start = i + 1;
             }

@@ -3564,6 +3564,7 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         Lang::Perl | Lang::Ruby | Lang::JavaScript | Lang::Lua | Lang::AppleScript
     );
     let mut seen_code = false;
+    let mut seen_run = false;
     if lang == Lang::Perl {
         perl_preloads(args, push);
     }
@@ -3737,7 +3738,13 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
                 push(Code::Text(lang, a.clone()), Place::default());
                 return;
             }
-            // A script file (or a subcommand like `bun run`): its code is in that file.
+            // `deno run -A x.ts`, `bun run x.ts`: the script file follows the subcommand.
+            if t == "run" && lang == Lang::JavaScript && !seen_run {
+                seen_run = true;
+                i += 1;
+                continue;
+            }
+            // A script file (or a subcommand like `bun x`): its code is in that file.
             if !matches!(t, "run" | "eval" | "exec" | "x") {
                 push(Code::File(a.clone(), Format::Code(lang)), Place::default());
             }

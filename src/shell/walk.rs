@@ -1370,6 +1370,18 @@ impl Walker {
         if only.name() == "mktemp" {
             return Some(mktemp_path(only));
         }
+        // `$(losetup -fP --show disk.img)`: the loop device attached to an image file (not to
+        // a disk: `losetup --show -f /dev/sda` stays unknown).
+        if only.name() == "losetup" && only.args().iter().any(|a| a.text == "--show") {
+            let backing = only
+                .args()
+                .iter()
+                .rev()
+                .find(|a| !a.text.starts_with('-'))?;
+            if !backing.dynamic && !backing.text.starts_with("/dev/") {
+                return Some("/dev/loop0".to_string());
+            }
+        }
         // `for f in $(find ~ -type f)`: the paths find prints, as one representative.
         if let Some(listed) = find_listing(only) {
             return Some(listed.text);
@@ -2600,13 +2612,27 @@ impl Walker {
     /// The names of the files written earlier in the input that match any of the glob
     /// `patterns`, sorted.
     pub(crate) fn written_matching(&self, patterns: &[&str]) -> Vec<String> {
+        if self.files.is_empty() {
+            return Vec::new();
+        }
+        // Each pattern with the literal text after its last wildcard: a name that does not end
+        // with it cannot match, and that test is cheap (a long script writes thousands of files
+        // and runs a test runner matching twenty patterns many times).
+        let patterns: Vec<(&str, &str)> = patterns
+            .iter()
+            .map(|p| {
+                let p = file_key(p);
+                let tail = p.rsplit(['*', '?', ']', '}']).next().unwrap_or("");
+                (p, if tail.contains('\\') { "" } else { tail })
+            })
+            .collect();
         let mut matched: Vec<String> = self
             .files
             .keys()
             .filter(|k| {
                 patterns
                     .iter()
-                    .any(|p| crate::text::glob::matches(file_key(p), k))
+                    .any(|(p, tail)| k.ends_with(tail) && crate::text::glob::matches(p, k))
             })
             .cloned()
             .collect();
@@ -3879,6 +3905,26 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
             let roots = if roots.is_empty() { vec!["."] } else { roots };
             let text: String = roots.iter().map(|r| find_printf(format, r)).collect();
             (text, false)
+        }
+        // `ls /tmp/w.sh`: a file operand is printed as named. Only names with an extension
+        // (a directory operand lists its entries instead).
+        "ls" => {
+            let file_like = |t: &str| {
+                let base = t.rsplit('/').next().unwrap_or(t);
+                base.contains('.') && !base.starts_with('.') && !t.contains(['*', '?', '['])
+            };
+            let mut names = Vec::new();
+            for a in args {
+                match a.text.as_str() {
+                    "-1" | "-d" | "-1d" | "-d1" | "--" => {}
+                    t if !t.starts_with('-') && file_like(t) => names.push(t),
+                    _ => return None,
+                }
+            }
+            if names.is_empty() {
+                return None;
+            }
+            (names.iter().map(|n| format!("{n}\n")).collect(), false)
         }
         // `dc -e '[rm -rf ~]P'`: what the script prints.
         "dc" => {

@@ -308,7 +308,8 @@ impl Walker {
                 }
             }
             "simple_expansion" => {
-                let name = raw.trim_start_matches('$').to_string();
+                // (`$$` is the parameter named `$`.)
+                let name = raw.strip_prefix('$').unwrap_or(raw).to_string();
                 self.variable(&name, None, in_dq, b);
             }
             "expansion" => self.braced_expansion(n, src, in_dq, b),
@@ -893,6 +894,12 @@ impl Walker {
             Some(Frag::Text { s, .. }) if s.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '-')
         );
         if matches!(name, "@" | "*") && !in_dq && self.state.positional.is_none() && glued_inside {
+            return;
+        }
+        // The shell's own process id is one value for the whole input: `/tmp/$$.sh` written
+        // and then run is one file.
+        if matches!(name, "$" | "BASHPID") {
+            b.text(format!("${name}"), in_dq);
             return;
         }
         b.placeholder(format!("${name}"));
