@@ -1202,6 +1202,28 @@ fn sink_args(cmd: &Command) -> Option<SinkArgs<'_>> {
             s.what = "a gist (`gh gist`)".into();
             Some(s)
         }
+        // `glab snippet create -f FILE`: a snippet of the file (of stdin without one).
+        "glab" if args.first().is_some_and(|a| a.text == "snippet") => {
+            s.files.extend(option_values(args, &["-f", "--filename"]));
+            s.reads_stdin = s.files.is_empty();
+            s.what = "a snippet (`glab snippet`)".into();
+            Some(s)
+        }
+        // Paste-site clients: `pastebinit -i FILE`, `wgetpaste FILE`, `fpaste FILE` (stdin
+        // without a file).
+        "pastebinit" | "wgetpaste" | "fpaste" | "termbin" | "ix" | "sprunge" | "0x0" => {
+            s.files.extend(option_values(args, &["-i"]));
+            if name != "pastebinit" {
+                s.files.extend(
+                    args.iter()
+                        .filter(|a| !a.text.starts_with('-'))
+                        .map(|a| a.text.clone()),
+                );
+            }
+            s.reads_stdin = s.files.is_empty();
+            s.what = format!("a paste site (`{name}`)");
+            Some(s)
+        }
         // `b2 upload-file BUCKET LOCAL NAME`: the local file goes to a bucket.
         "b2" if args
             .first()

@@ -1188,8 +1188,12 @@ fn env_option_words(spec: &SinkSpec, assignments: &[(String, Word)]) -> Option<V
         .iter()
         .filter(|(n, _)| spec.env_options.contains(n))
     {
-        // Perl's library path (`PERL5LIB=/tmp:/opt/lib`) is its `-I` directories.
-        if matches!(name.as_str(), "PERL5LIB" | "PERLLIB") {
+        // Library paths (`PERL5LIB=/tmp:/opt/lib`, `PYTHONPATH`, `NODE_PATH`, `RUBYLIB`) are
+        // `-I` directories searched first.
+        if matches!(
+            name.as_str(),
+            "PERL5LIB" | "PERLLIB" | "PYTHONPATH" | "NODE_PATH" | "RUBYLIB"
+        ) {
             let dirs = value.text.split(':').filter(|d| !d.is_empty());
             words.extend(dirs.map(|d| part(value, &format!("-I{d}"))));
             continue;
@@ -3568,6 +3572,9 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
     if lang == Lang::Perl {
         perl_preloads(args, push);
     }
+    if matches!(lang, Lang::Python | Lang::JavaScript | Lang::Ruby) {
+        module_shadows(lang, spec, args, input, push);
+    }
     // `perl -ne CODE`, `ruby -pe CODE`: the code runs once per input line, with the line in `$_`.
     let line_loop = line_loop_switch(lang, args);
     let mut push = |code: Code, place: Place| match (code, line_loop) {
@@ -3837,6 +3844,82 @@ fn perl_preloads(args: &[Word], push: &mut Push) {
                 Code::File(part(dir, &format!("{d}/{m}.pm")), Format::Code(Lang::Perl)),
                 Place::default(),
             );
+        }
+    }
+}
+
+/// Modules the code imports, found first in a directory put ahead on the search path
+/// (`PYTHONPATH=/tmp/l python3 -c 'import json'` runs `/tmp/l/json.py`; `NODE_PATH`, `RUBYLIB`
+/// and `ruby -I DIR` likewise): each candidate file, read when the input wrote it.
+fn module_shadows(
+    lang: Lang,
+    spec: &SinkSpec,
+    args: &[Word],
+    input: Option<&Word>,
+    push: &mut Push,
+) {
+    let mut dirs: Vec<(&Word, &str)> = Vec::new();
+    for (i, a) in args.iter().enumerate() {
+        match a.text.strip_prefix("-I") {
+            Some("") if lang == Lang::Ruby => {
+                if let Some(d) = args.get(i + 1) {
+                    dirs.push((d, d.text.as_str()));
+                }
+            }
+            Some(d) if !d.is_empty() => dirs.push((a, d)),
+            _ => {}
+        }
+    }
+    if dirs.is_empty() {
+        return;
+    }
+    let code = args
+        .iter()
+        .position(|a| spec.flags.contains(&a.text))
+        .and_then(|i| args.get(i + 1))
+        .or(input)
+        .map(|w| w.text.as_str())
+        .unwrap_or("");
+    static IMPORTS: std::sync::OnceLock<[regex::Regex; 3]> = std::sync::OnceLock::new();
+    let [python, js, ruby] = IMPORTS.get_or_init(|| {
+        [
+            regex::Regex::new(r"(?m)(?:^|;)\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))")
+                .expect("static regex"),
+            regex::Regex::new(r#"(?:require\s*\(|import\s*\(|from)\s*["']([\w@.-][\w@./-]*)["']"#)
+                .expect("static regex"),
+            regex::Regex::new(r#"(?:require|load)\s*\(?\s*["']([\w./-]+)["']"#)
+                .expect("static regex"),
+        ]
+    });
+    let re = match lang {
+        Lang::Python => python,
+        Lang::JavaScript => js,
+        _ => ruby,
+    };
+    let modules: Vec<String> = re
+        .captures_iter(code)
+        .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+        .map(|m| m.as_str().to_string())
+        .filter(|m| !m.starts_with('.') && !m.starts_with('/'))
+        .take(16)
+        .collect();
+    for (word, dir) in dirs {
+        let dir = dir.trim_end_matches('/');
+        for m in &modules {
+            let files = match lang {
+                Lang::Python => {
+                    let m = m.replace('.', "/");
+                    vec![format!("{dir}/{m}.py"), format!("{dir}/{m}/__init__.py")]
+                }
+                Lang::JavaScript => vec![format!("{dir}/{m}.js"), format!("{dir}/{m}/index.js")],
+                _ => vec![format!("{dir}/{m}.rb")],
+            };
+            for f in files {
+                push(
+                    Code::File(part(word, &f), Format::Code(lang)),
+                    Place::default(),
+                );
+            }
         }
     }
 }
