@@ -968,6 +968,32 @@ fn downloaded_from(text: &str) -> Option<String> {
     (!host.is_empty() && !host.contains(char::is_whitespace)).then_some(host)
 }
 
+/// A persisted line that hands typed passwords to something else: a PAM `pam_exec.so` given the
+/// password (`expose_authtok`), or a shell alias or function standing in for `sudo`/`su`/`ssh`
+/// that reads a password silently (`read -s`).
+fn captures_passwords(sink: Sink, line: &str) -> Option<String> {
+    match sink {
+        Sink::Pam => {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let exec = words.iter().any(|w| w.ends_with("pam_exec.so"));
+            (exec && words.contains(&"expose_authtok")).then(|| {
+                format!("the PAM line {line:?} hands every password typed at login to a program")
+            })
+        }
+        Sink::StartupFile | Sink::Shell { .. } => {
+            static STAND_IN: OnceLock<Regex> = OnceLock::new();
+            let re = STAND_IN.get_or_init(|| {
+                Regex::new(r#"^\s*(alias\s+(sudo|su|ssh|doas|passwd|kinit)=|(function\s+)?(sudo|su|ssh|doas|passwd|kinit)\s*(\(\s*\))?\s*\{).*\bread\s+(-[a-zA-Z]*s|-[a-zA-Z]+\s+-[a-zA-Z]*s)"#)
+                    .expect("static regex")
+            });
+            re.is_match(line).then(|| {
+                format!("the start-up line {line:?} stands in for a login command and reads the password it is typed")
+            })
+        }
+        _ => None,
+    }
+}
+
 /// If any line of `text` downloads-and-runs, opens a reverse shell or does something at the floor
 /// (a root or home wipe, a device write), say which rule the persisted write takes: the floor
 /// rule itself for floor payloads, `persist.fetch-and-run` otherwise.
@@ -1013,6 +1039,9 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         let option_command;
         let pam_command;
         let unit_command;
+        if let Some(why) = captures_passwords(sink, code) {
+            return Some(("persist.password-capture".to_string(), why));
+        }
         if sink == Sink::Sudoers {
             if sudo_for_everyone(code) {
                 return Some((
