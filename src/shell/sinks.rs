@@ -3801,7 +3801,9 @@ fn perl_preloads(args: &[Word], push: &mut Push) {
         if t == "--" || !t.starts_with('-') {
             break;
         }
-        let (flag, attached) = t.split_at(2.min(t.len()));
+        // (The flag is `-` and one character, which need not be ASCII: `perl -é`.)
+        let flag_end = t.char_indices().nth(2).map_or(t.len(), |(i, _)| i);
+        let (flag, attached) = t.split_at(flag_end);
         let takes_value = matches!(flag, "-I" | "-M" | "-m" | "-e" | "-E");
         let value = if !attached.is_empty() {
             Some(a)
@@ -4179,6 +4181,28 @@ mod tests {
             field_values("name=x job=rm -rf /srv minute=5", &fields),
             vec!["rm -rf /srv"]
         );
+    }
+
+    #[test]
+    fn perl_preloads_read_flags_of_any_character() {
+        let w = |t: &str| Word {
+            text: t.to_string(),
+            ..Word::default()
+        };
+        let mut files: Vec<String> = Vec::new();
+        let mut push = |code: Code, _: Place| {
+            if let Code::File(f, _) = code {
+                files.push(f.text);
+            }
+        };
+        // A flag whose letter is not ASCII is no preload (and no panic).
+        perl_preloads(&[w("-é"), w("-e1")], &mut push);
+        perl_preloads(&[w("-I/tmp"), w("-MX::Y"), w("-e1")], &mut push);
+        perl_preloads(
+            &[w("-I"), w("lib"), w("-M"), w("Helper"), w("-e1")],
+            &mut push,
+        );
+        assert_eq!(files, vec!["/tmp/X/Y.pm", "lib/Helper.pm"]);
     }
 }
 
