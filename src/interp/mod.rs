@@ -411,6 +411,16 @@ const SECRET_FILES: &[&str] = &[
     "/proc/1/environ",
 ];
 
+/// Code written inside the code (a literal `exec("…")`, a `data:` URL imported), analysed as if
+/// written out in place, within the nesting bound (past it the report says so).
+fn merge_nested(r: &mut Report, lang: Lang, v: &Vocab, code: &str, inputs: &Inputs, depth: usize) {
+    if depth < MAX_EVAL_DEPTH {
+        merge(r, with_vocab(lang, v, code, inputs, depth + 1));
+    } else {
+        r.too_deep = true;
+    }
+}
+
 /// The code a `data:` URL of a script type carries (`data:text/javascript;base64,…`, also
 /// percent-encoded): what `import()` of it runs.
 fn data_url_code(url: &str) -> Option<String> {
@@ -2041,12 +2051,7 @@ fn scan(
                     // `import("data:text/javascript;base64,…")`: the module is the URL's text.
                     if let Some(code) = inner_code.as_deref().and_then(data_url_code) {
                         r.dynamic.push(name.to_string());
-                        if depth < MAX_EVAL_DEPTH {
-                            let sub = with_vocab(lang, v, &code, inputs, depth + 1);
-                            merge(&mut r, sub);
-                        } else {
-                            r.too_deep = true;
-                        }
+                        merge_nested(&mut r, lang, v, &code, inputs, depth);
                         continue;
                     }
                     if let Some(file) = inner_code.as_ref().filter(|_| url || !takes_code) {
@@ -2064,12 +2069,7 @@ fn scan(
                         if obfuscated {
                             r.dynamic.push(name.to_string());
                         }
-                        if depth < MAX_EVAL_DEPTH {
-                            let sub = with_vocab(lang, v, &inner, inputs, depth + 1);
-                            merge(&mut r, sub);
-                        } else {
-                            r.too_deep = true;
-                        }
+                        merge_nested(&mut r, lang, v, &inner, inputs, depth);
                     } else if !args.is_empty() && literal(args, &vars).is_none() {
                         dynamic_eval = true;
                         // Code assembled from character codes, decoded or reversed text is
