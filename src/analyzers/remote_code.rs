@@ -620,6 +620,33 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             });
             continue;
         }
+        // `curl -o conftest.py URL && pytest`, `curl -o site.yml URL && ansible-playbook site.yml`:
+        // a project or script file the tool reads and runs as code.
+        if let Some((file, from, t)) = read_as_code(cmd, &written) {
+            let source = download_source(script, from, &host_index);
+            let own = matches!(
+                source,
+                Source::Vendor | Source::Loopback | Source::OwnInfrastructure
+            );
+            if t == Taint::Decoded || !own {
+                let start = script.commands[from].span.0.min(cmd.span.0);
+                let end = script.commands[from].span.1.max(cmd.span.1);
+                hits.push(Hit {
+                    rule_id: match t {
+                        Taint::Fetched if source == Source::Release => "remote.download-checked",
+                        Taint::Fetched => "remote.download-exec",
+                        Taint::Decoded => "remote.decode-to-shell",
+                    },
+                    span: (start, end),
+                    detail: Some(format!(
+                        "`{file}` is {} and then read as code by `{}`",
+                        t.origin(),
+                        cmd.name()
+                    )),
+                });
+                continue;
+            }
+        }
         // A download saved into a directory on PATH and then run by its name
         // (`curl -o /usr/local/bin/helper URL && helper`).
         let by_name = written.iter().find(|(f, is_dir, _, _)| {
@@ -833,6 +860,44 @@ fn local_copies(cmd: &Command) -> Option<Vec<(String, String)>> {
     Some(sources.iter().map(|s| s.to_string()).zip(dests).collect())
 }
 
+/// A written file that `cmd` reads as code through a sink of the table (a project file such
+/// as `conftest.py`, a playbook, a notebook, a script named by an option). The file, where it
+/// was written, and how.
+fn read_as_code(
+    cmd: &Command,
+    written: &[(String, bool, usize, Taint)],
+) -> Option<(String, usize, Taint)> {
+    use crate::shell::sinks::Code;
+    // The program's own script (`python3 get-pip.py`) is judged with the rest of the runs.
+    let runs = run_target(cmd);
+    crate::shell::sinks::extract(cmd, None)
+        .into_iter()
+        .find_map(|found| {
+            let Code::File(w, _) = found.code else {
+                return None;
+            };
+            if runs.is_some_and(|r| same_file(r, &w.text)) {
+                return None;
+            }
+            written
+                .iter()
+                .find(|(f, is_dir, _, _)| !is_dir && names_file(&w.text, f))
+                .map(|(f, _, from, t)| (f.clone(), *from, *t))
+        })
+}
+
+/// Whether `pattern` (a path, or a base name with one `*`, as in `test_*.py`) names `file`.
+fn names_file(pattern: &str, file: &str) -> bool {
+    match pattern.split_once('*') {
+        Some((head, tail)) if !pattern.contains('/') => {
+            let base = file.rsplit('/').next().unwrap_or(file);
+            base.len() >= head.len() + tail.len() && base.starts_with(head) && base.ends_with(tail)
+        }
+        Some(_) => false,
+        None => same_file(pattern, file),
+    }
+}
+
 /// A written file whose text reaches a program that runs what it reads on stdin: redirected
 /// into it (`bash < f`, `python3 - < f`) or printed into it by an earlier pipeline stage (`cat f
 /// | sh`). The file, where it was written, and how.
@@ -1006,7 +1071,8 @@ fn download_source(script: &Script, idx: usize, index: &Hosts) -> Source {
         Some((host, _)) => host.into_iter().collect(),
         None => download_hosts(script, idx, index),
     };
-    if hosts.is_empty() {
+    // A paste bin or file drop is anyone's, however popular.
+    if hosts.is_empty() || hosts.iter().any(|h| super::exfil::is_drop_site(h)) {
         Source::Other
     } else if hosts.iter().all(|h| super::exfil::is_loopback(h)) {
         Source::Loopback
@@ -1428,6 +1494,8 @@ fn url_runner(cmd: &Command) -> Option<&str> {
             _ => return None,
         },
         "npx" | "bunx" | "uvx" | "pnpx" | "jbang" => &args,
+        // `papermill URL out.ipynb` executes the notebook at the address.
+        "papermill" => &args,
         // `java https://…/Main.java`, `jshell URL`, `dotnet script URL`: source run from the address.
         "java" | "jshell" => &args,
         "dotnet" if args.first() == Some(&"script") => &args[1..],
@@ -1442,7 +1510,7 @@ fn url_runner(cmd: &Command) -> Option<&str> {
     // deno, bun, `uv run` and jbang run the file at the address itself.
     let script_runner = matches!(
         cmd.name(),
-        "deno" | "bun" | "jbang" | "java" | "jshell" | "dotnet"
+        "deno" | "bun" | "jbang" | "java" | "jshell" | "dotnet" | "papermill"
     ) || (cmd.name() == "uv" && args.first() == Some(&"run"));
     let packages = !script_runner;
     let url = |a: &str| {

@@ -110,6 +110,8 @@ pub fn is_bucket_object(program: &str, t: &str) -> bool {
         .iter()
         .any(|p| t.starts_with(p))
         || matches!(program, "rclone" | "mc") && is_remote_target(t)
+        // rclone's remotes made on the fly: `:ftp:path`, `:s3,provider=x:bucket`.
+        || program == "rclone" && t.starts_with(':') && t[1..].contains(':')
         // MinIO's client names objects `ALIAS/BUCKET/KEY` (its `local` alias is this machine's
         // own server).
         || program == "mc"

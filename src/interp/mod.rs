@@ -3441,12 +3441,12 @@ fn other_language(code: &str) -> Report {
     });
     static HOME: OnceLock<regex::Regex> = OnceLock::new();
     let home = HOME.get_or_init(|| {
-        regex::Regex::new(r#"System\.user_home!?\(\)|\(user-home-dir\)|\(getenv "HOME"\)|getenv\(\s*"HOME"\s*\)|System\.getProperty\(\s*"user\.home"\s*\)|sys\.props\(\s*"user\.home"\s*\)|\bhomedir\(\)|Sys\.getenv "HOME"|os:getenv\("HOME"\)"#)
+        regex::Regex::new(r#"System\.user_home!?\(\)|\(user-home-dir\)|\(getenv "HOME"\)|getenv\(\s*"HOME"\s*\)|System\.getProperty\(\s*"user\.home"\s*\)|sys\.props\(\s*"user\.home"\s*\)|\bhomedir\(\)|Sys\.getenv "HOME"|os:getenv\("HOME"\)|System\.getenv\(\s*"HOME"\s*\)|\(find-system-path\s+(?:'|\(quote\s+)home-dir\)?\)|\(user-homedir-pathname\)"#)
             .expect("static regex")
     });
     static DELETE: OnceLock<regex::Regex> = OnceLock::new();
     let delete = DELETE.get_or_init(|| {
-        regex::Regex::new(r"delete-directory|File\.rm_rf!?|file:del_dir_r|\bdel_dir_r\b|\bremove-directory\b|Directory\.Delete|deleteRecursively|delete_recursively|\brmtree\b|\bremove_tree\b|\brm-rf\b|\brm\([^)]*\brecursive\s*=\s*true")
+        regex::Regex::new(r"delete-directory|\.deleteDir\(|File\.rm_rf!?|file:del_dir_r|\bdel_dir_r\b|\bremove-directory\b|Directory\.Delete|deleteRecursively|delete_recursively|\brmtree\b|\bremove_tree\b|\brm-rf\b|\brm\([^)]*\brecursive\s*=\s*true")
             .expect("static regex")
     });
     let mut r = Report::default();

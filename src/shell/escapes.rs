@@ -67,6 +67,10 @@ pub fn decode_ansi_c(body: &str) -> String {
             }
         }
     }
+    // Bash keeps words as C strings: an escaped NUL (`$'rm\0junk'`) ends the string.
+    if let Some(nul) = out.iter().position(|&c| c == 0) {
+        out.truncate(nul);
+    }
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -138,6 +142,14 @@ mod tests {
         assert_eq!(decode_ansi_c(r"\u0072m"), "rm");
         assert_eq!(decode_ansi_c(r"\U0000002f"), "/");
         assert_eq!(decode_ansi_c(r"a\tb\'"), "a\tb'");
+    }
+
+    #[test]
+    fn an_escaped_nul_ends_the_string() {
+        assert_eq!(decode_ansi_c(r"rm\0junk"), "rm");
+        assert_eq!(decode_ansi_c(r"\x72\x6d\x00zz"), "rm");
+        assert_eq!(decode_ansi_c(r"\u0000x"), "");
+        assert_eq!(decode_ansi_c(r"a\1b"), "a\u{1}b");
     }
 
     #[test]

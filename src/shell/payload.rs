@@ -109,15 +109,33 @@ fn json(v: &serde_json::Value, fields: &[String], depth: usize, out: &mut Found)
     }
 }
 
-/// A value as a list of strings, if it is a JSON (or single-quoted flow) list.
-fn as_list(v: &str) -> Option<Vec<String>> {
+/// A value as a list of strings, if it is a JSON list or a YAML flow sequence (items quoted
+/// either way or not at all: `[sh, -c, 'sleep 1']`).
+pub(super) fn as_list(v: &str) -> Option<Vec<String>> {
     let v = v.trim();
-    if !v.starts_with('[') {
+    let inner = v.strip_prefix('[')?.strip_suffix(']')?;
+    if let Ok(list) = serde_json::from_str(v) {
+        return Some(list);
+    }
+    // Split at the commas outside quotes.
+    let mut items = Vec::new();
+    let mut cur = String::new();
+    let mut quote: Option<char> = None;
+    for c in inner.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | ']' | '{' | '}') => return None,
+            (None, ',') => items.push(std::mem::take(&mut cur).trim().to_string()),
+            (None, c) => cur.push(c),
+        }
+    }
+    if quote.is_some() {
         return None;
     }
-    serde_json::from_str(v)
-        .ok()
-        .or_else(|| serde_json::from_str(&v.replace('\'', "\"")).ok())
+    items.push(cur.trim().to_string());
+    Some(items.into_iter().filter(|i| !i.is_empty()).collect())
 }
 
 fn unquote(v: &str) -> &str {

@@ -964,6 +964,7 @@ impl Walker {
             | Format::Escapes
             | Format::SshConfig
             | Format::Tmpfiles
+            | Format::Notebook
             | Format::Sql => {
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {

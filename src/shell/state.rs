@@ -219,6 +219,29 @@ pub fn resolve(cwd: &str, arg: &str) -> String {
 
 /// Collapse `.`, `..` and repeated slashes (`/a/./b/../c//` → `/a/c`), keeping a leading `~`.
 pub fn normalize(path: &str) -> String {
+    // `~root/..`, `~bob/x`: another user's home is an absolute path.
+    let of_user;
+    let path = match path
+        .strip_prefix('~')
+        .map(|r| r.split_once('/').unwrap_or((r, "")))
+    {
+        Some((user, tail))
+            if !user.is_empty()
+                && user
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+                && !user.starts_with(['-', '.']) =>
+        {
+            let home = if user == "root" {
+                "/root".to_string()
+            } else {
+                format!("/home/{user}")
+            };
+            of_user = format!("{home}/{tail}");
+            of_user.as_str()
+        }
+        _ => path,
+    };
     let (root, rest) = if let Some(r) = path.strip_prefix('~') {
         ("~", r)
     } else if let Some(r) = path.strip_prefix('/') {
@@ -926,6 +949,11 @@ mod tests {
         assert_eq!(normalize("~/a/../../bob/x"), "/home/bob/x");
         assert_eq!(normalize("~/../.."), "/");
         assert_eq!(normalize("~/./a/.."), "~");
+        assert_eq!(normalize("~root/.."), "/");
+        assert_eq!(normalize("~bob/src/../x"), "/home/bob/x");
+        // `~+` (the working directory) and `~-` are not user names.
+        assert!(!normalize("~+/x").starts_with("/home"));
+        assert!(!normalize("~-/x").starts_with("/home"));
         assert_eq!(resolve("..", "*"), "../*");
         assert_eq!(resolve("build", "*"), "build/*");
     }

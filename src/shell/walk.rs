@@ -236,13 +236,15 @@ fn chunk_reading(tree: Option<Tree>, text: &str) -> ChunkReading {
 /// Where tree-sitter-bash read several lines as one command. After a pipeline of three or more
 /// stages, the grammar can take the next lines, up to one with a redirection or `&&`, as more
 /// arguments of the last stage (`ls | sort | head\nrm -rf ~ 2>/dev/null` parses as `head`
-/// with arguments `rm -rf ~`) — without an error. Bash never continues a simple command over a
+/// with arguments `rm -rf ~`) — without an error; so does a line that starts with a backslash
+/// after a plain word (`ls -la\n\\rm -rf ~`). Bash never continues a simple command over a
 /// bare line end, so each such command gives the offset right after its last word before the
 /// line end, where a `;` restores what bash reads.
 fn misjoined_lines(root: Node, text: &str) -> Vec<usize> {
     let mut out = Vec::new();
-    // Only after a pipeline of three stages, and only over a line end.
-    if !text.contains('\n') || text.matches('|').nth(1).is_none() {
+    // Only over a line end: after a pipeline of three stages, or before a line that starts
+    // with a backslash (`ls -la` then `\rm -rf ~` parses as one `ls` with the next line's words).
+    if !text.contains('\n') || text.matches('|').nth(1).is_none() && !text.contains("\n\\") {
         return out;
     }
     let mut stack = vec![root];
@@ -259,7 +261,11 @@ fn misjoined_lines(root: Node, text: &str) -> Vec<usize> {
                 let gap = text
                     .get(before.end_byte()..after.start_byte())
                     .unwrap_or("");
-                let Some(nl) = gap.find('\n') else {
+                // The grammar can also start the next word with the line end itself
+                // (`ls -la\n\\rm` reads `\n\\rm` as one word).
+                let word = text.get(after.start_byte()..after.end_byte()).unwrap_or("");
+                let word_starts_line = word.starts_with('\n') || word.starts_with("\r\n");
+                let Some(nl) = gap.find('\n').or(word_starts_line.then_some(gap.len())) else {
                     continue;
                 };
                 let continued = gap[..nl].ends_with('\\');
@@ -2063,6 +2069,36 @@ impl Walker {
     }
 
     /// Record `name=value`; with `standalone` it is a statement of its own.
+    /// The value of a variable copied whole (`$x`, `${x}`), when it is known and holds blanks
+    /// that splitting would lose.
+    fn plain_copy(&self, v: Node, src: &Source) -> Option<Word> {
+        let text = src.text_of(v);
+        let name = match v.kind() {
+            "simple_expansion" => text.strip_prefix('$')?,
+            "expansion" => text.strip_prefix("${")?.strip_suffix('}')?,
+            _ => return None,
+        };
+        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return None;
+        }
+        // `X=$IFS` before any assignment of IFS copies bash's default: blank, tab, newline.
+        let default_ifs;
+        let known = match self.vars.get(name) {
+            None if name == "IFS" => {
+                default_ifs = Word {
+                    text: " \t\n".into(),
+                    ..Word::default()
+                };
+                &default_ifs
+            }
+            found => found.filter(|w| !w.dynamic)?,
+        };
+        known.text.contains(char::is_whitespace).then(|| Word {
+            span: src.span_of(v),
+            ..known.clone()
+        })
+    }
+
     fn assignment(&mut self, n: Node, src: &Source, standalone: bool) -> Option<(String, Word)> {
         let written = src.text_of(n.child_by_field_name("name")?);
         let appends = src
@@ -2146,6 +2182,10 @@ impl Walker {
             self.state.arrays.remove(&name);
         }
         let value = match value_node {
+            // `s=$sp`: bash does not split an assignment's value, so a copy of `" "` is `" "`.
+            Some(v) if self.plain_copy(v, src).is_some() => {
+                self.plain_copy(v, src).unwrap_or_default()
+            }
             Some(v) => {
                 let mut w = self.joined_word(v, src);
                 if appends && v.kind() != "array" {
@@ -4422,6 +4462,46 @@ mod tests {
 
     fn far() -> Instant {
         Instant::now() + Duration::from_secs(5)
+    }
+
+    #[test]
+    fn a_line_starting_with_a_backslash_is_a_command_of_its_own() {
+        let names = |text: &str| {
+            let mut w = Walker::new(Some(Rc::from(text)));
+            w.walk_source(text, SpanMap::Offset(0));
+            let mut v: Vec<(String, Vec<String>)> = w
+                .out
+                .commands
+                .iter()
+                .map(|c| {
+                    let args = c.args().iter().map(|a| a.text.clone()).collect();
+                    (c.name().to_string(), args)
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        let rm = ("rm".to_string(), vec!["-rf".to_string(), "~".to_string()]);
+        let ls = ("ls".to_string(), vec!["-la".to_string()]);
+        assert_eq!(names("ls -la\n\\rm -rf ~"), [ls.clone(), rm.clone()]);
+        assert_eq!(names("ls -la\r\n\\rm -rf ~"), [ls, rm]);
+        // A real continuation still joins the lines.
+        assert_eq!(names("echo a \\\n\\b").len(), 1);
+    }
+
+    #[test]
+    fn a_copied_value_keeps_its_blanks() {
+        let resolved = |text: &str| {
+            let mut w = Walker::new(Some(Rc::from(text)));
+            w.walk_source(text, SpanMap::Offset(0));
+            w.out
+                .commands
+                .last()
+                .map(|c| c.canonical())
+                .unwrap_or_default()
+        };
+        assert_eq!(resolved("sp=' '; s=$sp; rm -rf$s/x"), "rm -rf /x");
+        assert_eq!(resolved("X=$IFS; rm${X}-rf${X}/x"), "rm -rf /x");
     }
 
     #[test]
