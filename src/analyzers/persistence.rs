@@ -9,6 +9,41 @@ use crate::shell::{self, printed_literal, Command, Script};
 use regex::Regex;
 use std::sync::OnceLock;
 
+/// Programs that begin a user crontab's command: never the user field of a system crontab line
+/// (`0 3 * * * find /tmp/app -delete` runs `find`, not `/tmp/app` as the user `find`).
+const CRON_COMMANDS: &[&str] = &[
+    "find",
+    "rm",
+    "cd",
+    "sh",
+    "bash",
+    "python",
+    "python3",
+    "perl",
+    "ruby",
+    "node",
+    "php",
+    "curl",
+    "wget",
+    "tar",
+    "rsync",
+    "git",
+    "docker",
+    "make",
+    "echo",
+    "test",
+    "[",
+    "flock",
+    "nice",
+    "ionice",
+    "timeout",
+    "env",
+    "systemctl",
+    "journalctl",
+    "logrotate",
+    "certbot",
+];
+
 /// Where the written text ends up.
 #[derive(Clone, Copy, PartialEq)]
 enum Sink {
@@ -1022,11 +1057,14 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         let line = line.trim();
         match schedule.find(line).filter(|_| sink == Sink::Cron) {
             Some(m) => {
-                // With and without the user field of /etc/crontab-style lines.
+                // With and without the user field of /etc/crontab-style lines (a first word
+                // that is a common program is the command of a user crontab's line).
                 let rest = line[m.end()..].trim_start();
                 lines.push(rest);
-                if let Some((_, after_user)) = rest.split_once(char::is_whitespace) {
-                    lines.push(after_user);
+                if let Some((user, after_user)) = rest.split_once(char::is_whitespace) {
+                    if !CRON_COMMANDS.contains(&user) {
+                        lines.push(after_user);
+                    }
                 }
             }
             None => lines.push(line),

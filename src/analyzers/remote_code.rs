@@ -886,15 +886,20 @@ fn read_as_code(
         })
 }
 
-/// Whether `pattern` (a path, or a base name with one `*`, as in `test_*.py`) names `file`.
+/// Whether `pattern` (a path, or a base name with one `*` after a prefix, as in `test_*.py`)
+/// names `file`.
 fn names_file(pattern: &str, file: &str) -> bool {
+    let base = file.rsplit('/').next().unwrap_or(file);
     match pattern.split_once('*') {
+        // A whole kind of file (`*.py`: any module a Python program may import) is too wide
+        // to call one download code; a named kind (`test_*.py`) is what the tool runs.
+        Some(("", _)) => false,
         Some((head, tail)) if !pattern.contains('/') => {
-            let base = file.rsplit('/').next().unwrap_or(file);
             base.len() >= head.len() + tail.len() && base.starts_with(head) && base.ends_with(tail)
         }
         Some(_) => false,
-        None => same_file(pattern, file),
+        // (The base names first: most pairs differ there, without building two paths.)
+        None => pattern.rsplit('/').next() == Some(base) && same_file(pattern, file),
     }
 }
 

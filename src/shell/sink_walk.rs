@@ -848,16 +848,24 @@ impl Walker {
             // Every written file of a kind the program reads, in any directory (`go generate`
             // reads each `*.go`, pytest each `test_*.py`).
             let anywhere = format!("*/{}", file.text);
+            let was = std::mem::replace(&mut self.in_imported_module, true);
             for key in self.written_matching(&[&file.text, &anywhere]) {
                 let Some(content) = self.files.get(&key).cloned() else {
                     continue;
                 };
+                if !self
+                    .modules_walked
+                    .insert((key.clone(), content.text.len()))
+                {
+                    continue;
+                }
                 let named = Word {
                     text: key,
                     ..file.clone()
                 };
                 self.run_content(&named, content, format, how);
             }
+            self.in_imported_module = was;
             return;
         }
         let Some(content) = self.lookup_file(&file.text) else {
@@ -920,7 +928,14 @@ impl Walker {
         let step = format!("file {} written earlier and {how}", file.text);
         self.with_step(&step, |w| match format {
             Format::Code(Lang::Shell) => w.run_shell_file(file, &content),
-            Format::Code(lang) => w.interp_code(lang, &content, &interp::Inputs::default()),
+            // A module a runner imports that starts the runner again (a noxfile session running
+            // pytest, which imports every written module) is read once.
+            Format::Code(lang) => w.run_once(
+                file,
+                content.span,
+                |_| false,
+                |w| w.interp_code(lang, &content, &interp::Inputs::default()),
+            ),
             Format::Make => {
                 let goals = std::mem::take(&mut w.make_goals);
                 let code = Word {

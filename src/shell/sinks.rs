@@ -1117,6 +1117,17 @@ fn python_module(cmd: &Command) -> Option<(&str, &[Word])> {
 /// reach its stdin (a heredoc, a here-string, or a literal printed into the pipe).
 pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
     let mut out = Vec::new();
+    // `python3 -m pytest`, `python -m nox`: the module is the tool, and reads its files (first:
+    // a module read through the tool is not read again as one the interpreter imports).
+    if let Some((module, rest)) = python_module(cmd) {
+        for spec in table()
+            .for_program(module)
+            .filter(|s| s.extract == Extract::ReadsFiles)
+        {
+            let mut push = |code: Code, place: Place| out.push(Found::of(spec, code, place));
+            read_files(spec, rest, cmd.span, &mut push);
+        }
+    }
     for spec in table().for_program(cmd.name()) {
         let mut push = |code: Code, place: Place| out.push(Found::of(spec, code, place));
         let with_env;
@@ -1168,16 +1179,6 @@ pub fn extract(cmd: &Command, input: Option<&Word>) -> Vec<Found> {
                     }
                 }
             }
-        }
-    }
-    // `python3 -m pytest`, `python -m nox`: the module is the tool, and reads its files.
-    if let Some((module, rest)) = python_module(cmd) {
-        for spec in table()
-            .for_program(module)
-            .filter(|s| s.extract == Extract::ReadsFiles)
-        {
-            let mut push = |code: Code, place: Place| out.push(Found::of(spec, code, place));
-            read_files(spec, rest, cmd.span, &mut push);
         }
     }
     out

@@ -509,6 +509,13 @@ pub(crate) struct Walker {
     /// Scripts written earlier in the input being walked right now (a script running itself is
     /// walked once).
     pub(crate) running_files: Vec<String>,
+    /// Walking modules a runner imports by itself (every written `*.py` under pytest): code
+    /// that runs a computed command there is a helper's ordinary shape (`subprocess.run(cmd)`),
+    /// so it is not reported as unknown; what the module runs for certain still is.
+    pub(crate) in_imported_module: bool,
+    /// Written modules already walked as imported (file and content length): a second runner
+    /// importing the same text adds nothing, and a long script runs many.
+    pub(crate) modules_walked: std::collections::HashSet<(String, usize)>,
     /// Positional parameters for the next nested code (`sh -c 'rm -rf "$1"' sh /`).
     pub(crate) inject_positional: Option<Vec<Word>>,
     /// `$0` for the next nested walk (`sh -c CODE NAME`).
@@ -573,6 +580,8 @@ impl Walker {
             git_aliases: HashMap::new(),
             call_stack: Vec::new(),
             running_files: Vec::new(),
+            in_imported_module: false,
+            modules_walked: Default::default(),
             inject_positional: None,
             inject_arg0: None,
             make_goals: Vec::new(),
@@ -866,6 +875,10 @@ impl Walker {
     }
 
     pub(crate) fn gap(&mut self, kind: GapKind, detail: &str, span: Span) {
+        if self.in_imported_module && matches!(kind, GapKind::DynamicCode | GapKind::DynamicCommand)
+        {
+            return;
+        }
         if !self
             .out
             .gaps
@@ -2069,33 +2082,53 @@ impl Walker {
     }
 
     /// Record `name=value`; with `standalone` it is a statement of its own.
-    /// The value of a variable copied whole (`$x`, `${x}`), when it is known and holds blanks
-    /// that splitting would lose.
+    /// The value of variables copied whole (`$x`, `${x}`, `$a$b`, `x$y`), when every part is
+    /// known and the result holds blanks that splitting would lose (bash does not split an
+    /// assignment's value).
     fn plain_copy(&self, v: Node, src: &Source) -> Option<Word> {
-        let text = src.text_of(v);
-        let name = match v.kind() {
-            "simple_expansion" => text.strip_prefix('$')?,
-            "expansion" => text.strip_prefix("${")?.strip_suffix('}')?,
+        let parts = match v.kind() {
+            "simple_expansion" | "expansion" => vec![v],
+            "concatenation" => named_children(v),
             _ => return None,
         };
-        if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return None;
-        }
         // `X=$IFS` before any assignment of IFS copies bash's default: blank, tab, newline.
-        let default_ifs;
-        let known = match self.vars.get(name) {
-            None if name == "IFS" => {
-                default_ifs = Word {
-                    text: " \t\n".into(),
-                    ..Word::default()
-                };
-                &default_ifs
-            }
-            found => found.filter(|w| !w.dynamic)?,
+        let default_ifs = Word {
+            text: " \t\n".into(),
+            ..Word::default()
         };
-        known.text.contains(char::is_whitespace).then(|| Word {
+        let mut text = String::new();
+        for p in parts {
+            let part = src.text_of(p);
+            let name = match p.kind() {
+                "simple_expansion" => part.strip_prefix('$')?,
+                "expansion" => part.strip_prefix("${")?.strip_suffix('}')?,
+                "word"
+                    if part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "/._-:@%+=,".contains(c)) =>
+                {
+                    text.push_str(part);
+                    continue;
+                }
+                _ => return None,
+            };
+            if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return None;
+            }
+            let known = match self.vars.get(name) {
+                None if name == "IFS" => &default_ifs,
+                found => found.filter(|w| !w.dynamic)?,
+            };
+            text.push_str(&known.text);
+            // (Past twice the value bound the caller's cut applies anyway.)
+            if text.len() > 2 * MAX_VALUE_BYTES {
+                return None;
+            }
+        }
+        text.contains(char::is_whitespace).then(|| Word {
+            text,
             span: src.span_of(v),
-            ..known.clone()
+            ..Word::default()
         })
     }
 
@@ -4502,6 +4535,7 @@ mod tests {
         };
         assert_eq!(resolved("sp=' '; s=$sp; rm -rf$s/x"), "rm -rf /x");
         assert_eq!(resolved("X=$IFS; rm${X}-rf${X}/x"), "rm -rf /x");
+        assert_eq!(resolved("a=' '; a=$a$a; b=x$a; rm -rf$b/x"), "rm -rfx /x");
     }
 
     #[test]

@@ -924,8 +924,33 @@ pub(crate) fn launched(argv: &[Word]) -> Option<Vec<Word>> {
         "capsh" => capsh_shell(argv),
         "start-stop-daemon" => daemon_started(argv),
         "coreutils" => coreutils_program(argv),
+        "uv" | "pdm" | "rye" => python_script_run(argv),
         _ => None,
     }
+}
+
+/// `uv run [OPTIONS] x.py ARGS…` (and pdm's, rye's): a Python file is run by the project's
+/// interpreter, as `python3 x.py ARGS…` (not by its path as a program).
+fn python_script_run(argv: &[Word]) -> Option<Vec<Word>> {
+    let Unwrap::Inner {
+        inner, inner_end, ..
+    } = unwrap(argv)
+    else {
+        return None;
+    };
+    let script = argv.get(inner)?;
+    if !script.text.ends_with(".py") || script.text.contains("://") {
+        return None;
+    }
+    let python = Word {
+        text: "python3".into(),
+        ..argv[0].clone()
+    };
+    Some(
+        std::iter::once(python)
+            .chain(argv[inner..inner_end].iter().cloned())
+            .collect(),
+    )
 }
 
 /// The multi-call binary of GNU coreutils: `coreutils --coreutils-prog=rm ARGS…` and
