@@ -5,6 +5,7 @@
 
 use super::{command_rules, remote_code, reverse_shell, OwnedHit};
 use crate::rules::RuleSet;
+use crate::shell::ir::single_quoted;
 use crate::shell::{self, printed_literal, Command, Script};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -715,11 +716,6 @@ fn admin_binding() -> &'static Regex {
         Regex::new(r#"(?s)\bkind"?\s*:\s*"?(Cluster)?RoleBinding\b.*?\bname"?\s*:\s*["']?(cluster-admin|system:masters)\b|\bkind"?\s*:\s*"?DaemonSet\b.*?(privileged"?\s*:\s*true|hostPID"?\s*:\s*true|\bpath"?\s*:\s*["']?/["']?\s*[,}\n])"#)
             .expect("static regex")
     })
-}
-
-/// `text` as one single-quoted shell word.
-fn single_quoted(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
 }
 
 /// The command line a launchd property list runs: its `ProgramArguments` strings (or its

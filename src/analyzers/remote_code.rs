@@ -104,6 +104,13 @@ fn subst_taint(script: &Script, id: usize) -> Option<Taint> {
         .max()
 }
 
+/// From the command at `from` (where a file was written) to `cmd` (where it is used): the span
+/// a finding about the pair covers.
+fn spanning(script: &Script, from: usize, cmd: &Command) -> Span {
+    let written = script.commands[from].span;
+    (written.0.min(cmd.span.0), written.1.max(cmd.span.1))
+}
+
 fn rule_for(t: Taint, fetched: &'static str) -> &'static str {
     match t {
         Taint::Fetched => fetched,
@@ -601,14 +608,9 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
         }
         // `bash < f`, `python3 - < f`, `cat f | sh`: the file's text is the program read on stdin.
         if let Some((file, from, t)) = fed_to_stdin_code(script, cmd, &written) {
-            let start = script.commands[from].span.0.min(cmd.span.0);
-            let end = script.commands[from].span.1.max(cmd.span.1);
             hits.push(Hit {
-                rule_id: match t {
-                    Taint::Fetched => "remote.download-exec",
-                    Taint::Decoded => "remote.decode-to-shell",
-                },
-                span: (start, end),
+                rule_id: rule_for(t, "remote.download-exec"),
+                span: spanning(script, from, cmd),
                 detail: Some(format!(
                     "`{file}` is {} and then fed to a program that runs its input",
                     if t == Taint::Fetched {
@@ -629,15 +631,13 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
                 Source::Vendor | Source::Loopback | Source::OwnInfrastructure
             );
             if t == Taint::Decoded || !own {
-                let start = script.commands[from].span.0.min(cmd.span.0);
-                let end = script.commands[from].span.1.max(cmd.span.1);
+                let fetched = match source {
+                    Source::Release => "remote.download-checked",
+                    _ => "remote.download-exec",
+                };
                 hits.push(Hit {
-                    rule_id: match t {
-                        Taint::Fetched if source == Source::Release => "remote.download-checked",
-                        Taint::Fetched => "remote.download-exec",
-                        Taint::Decoded => "remote.decode-to-shell",
-                    },
-                    span: (start, end),
+                    rule_id: rule_for(t, fetched),
+                    span: spanning(script, from, cmd),
                     detail: Some(format!(
                         "`{file}` is {} and then read as code by `{}`",
                         t.origin(),
@@ -769,8 +769,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             {
                 continue;
             }
-            let start = script.commands[*from].span.0.min(cmd.span.0);
-            let end = script.commands[*from].span.1.max(cmd.span.1);
+            let span = spanning(script, *from, cmd);
             let between = script.commands.get(*from + 1..i).unwrap_or_default();
             let (rule, how) = match t {
                 Taint::Fetched if cloned => (
@@ -805,7 +804,7 @@ fn download_then_run(script: &Script, hits: &mut Vec<Hit>) {
             };
             hits.push(Hit {
                 rule_id: rule,
-                span: (start, end),
+                span,
                 detail: Some(format!("`{target}` is {how} and then executed")),
             });
         }

@@ -27,6 +27,11 @@ pub struct Word {
 }
 
 impl Word {
+    /// A file named by a process substitution (`<(cmd)`, or its `/dev/fd/N` once resolved).
+    pub(crate) fn is_process_file(&self) -> bool {
+        self.text.starts_with("<(") || self.text.starts_with("/dev/fd/")
+    }
+
     /// Appends `other` to this word: its text, and what its parts say (dynamic, glob, quoted,
     /// substitutions). The span is left to the caller.
     pub fn append(&mut self, other: Word) {

@@ -831,7 +831,7 @@ impl Walker {
         // `source <(echo CODE)`, `bash <(printf …)`: the file is a process substitution whose
         // output is known.
         if let [id] = file.subs.as_slice() {
-            if file.text.starts_with("<(") || file.text.starts_with("/dev/fd/") {
+            if file.is_process_file() {
                 if let Some(text) = self.literal_output(*id) {
                     let content = Word {
                         text,

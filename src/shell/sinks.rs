@@ -1304,10 +1304,9 @@ pub fn code_file_words(cmd: &Command) -> Vec<&Word> {
             let Code::File(w, _) = &found.code else {
                 continue;
             };
-            let process = |a: &Word| a.text.starts_with("<(") || a.text.starts_with("/dev/fd/");
-            let given = args
-                .iter()
-                .find(|a| a.span == w.span && a.text == w.text && !a.subs.is_empty() && process(a));
+            let given = args.iter().find(|a| {
+                a.span == w.span && a.text == w.text && !a.subs.is_empty() && a.is_process_file()
+            });
             if let Some(a) = given.filter(|a| !out.iter().any(|o| std::ptr::eq(*o, *a))) {
                 out.push(a);
             }
@@ -1595,9 +1594,6 @@ fn option_values(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     }
 }
 
-/// A command line without the quotes of the value that held it: a surrounding pair
-/// (`"make test"`), or an unpaired quote at either end (`"a` of a split `["a", "b"]`). Quotes
-/// inside stay (`sh -c "id"`).
 /// Keys of YAML, INI and HCL configuration whose value is a command line: CI steps, Taskfiles,
 /// tox (`commands_pre =`), compose and Kubernetes specs, Ansible tasks.
 const LINE_KEYS: &[&str] = &[
@@ -1646,7 +1642,7 @@ fn inline_argv(list: &str) -> String {
         .iter()
         .map(|i| match plain(i) {
             true => i.clone(),
-            false => format!("'{}'", i.replace('\'', "'\\''")),
+            false => super::ir::single_quoted(i),
         })
         .collect();
     quoted.join(" ")
@@ -1705,6 +1701,9 @@ fn notebook_commands(content: &str) -> Option<String> {
     Some(shell)
 }
 
+/// A command line without the quotes of the value that held it: a surrounding pair
+/// (`"make test"`), or an unpaired quote at either end (`"a` of a split `["a", "b"]`). Quotes
+/// inside stay (`sh -c "id"`).
 fn unquote_line(line: &str) -> &str {
     let mut t = line;
     for q in ['"', '\''] {

@@ -2091,11 +2091,6 @@ impl Walker {
             "concatenation" => named_children(v),
             _ => return None,
         };
-        // `X=$IFS` before any assignment of IFS copies bash's default: blank, tab, newline.
-        let default_ifs = Word {
-            text: " \t\n".into(),
-            ..Word::default()
-        };
         let mut text = String::new();
         for p in parts {
             let part = src.text_of(p);
@@ -2116,10 +2111,11 @@ impl Walker {
                 return None;
             }
             let known = match self.vars.get(name) {
-                None if name == "IFS" => &default_ifs,
-                found => found.filter(|w| !w.dynamic)?,
+                // `X=$IFS` before any assignment of IFS copies bash's default.
+                None if name == "IFS" => " \t\n",
+                found => found.filter(|w| !w.dynamic)?.text.as_str(),
             };
-            text.push_str(&known.text);
+            text.push_str(known);
             // (Past twice the value bound the caller's cut applies anyway.)
             if text.len() > 2 * MAX_VALUE_BYTES {
                 return None;
@@ -2215,12 +2211,13 @@ impl Walker {
             self.state.arrays.remove(&name);
         }
         let value = match value_node {
-            // `s=$sp`: bash does not split an assignment's value, so a copy of `" "` is `" "`.
-            Some(v) if self.plain_copy(v, src).is_some() => {
-                self.plain_copy(v, src).unwrap_or_default()
-            }
             Some(v) => {
-                let mut w = self.joined_word(v, src);
+                // `s=$sp`: bash does not split an assignment's value, so a copy of `" "` is
+                // `" "`.
+                let mut w = match self.plain_copy(v, src) {
+                    Some(copy) => copy,
+                    None => self.joined_word(v, src),
+                };
                 if appends && v.kind() != "array" {
                     if let Some(old) = self.vars.get(&name) {
                         w.text = format!("{}{}", old.text, w.text);
@@ -4396,6 +4393,13 @@ fn is_glob_value(v: &Word) -> bool {
 mod tests {
     use super::*;
 
+    /// The script a walk of `text` records.
+    fn walk_text(text: &str) -> Script {
+        let mut w = Walker::new(Some(Rc::from(text)));
+        w.walk_source(text, SpanMap::Offset(0));
+        w.out
+    }
+
     /// Commands and their spans, for comparing two walks of the same text.
     fn walked(text: &str, whole: bool) -> Vec<(String, Span)> {
         let mut w = Walker::new(Some(Rc::from(text)));
@@ -4500,10 +4504,7 @@ mod tests {
     #[test]
     fn a_line_starting_with_a_backslash_is_a_command_of_its_own() {
         let names = |text: &str| {
-            let mut w = Walker::new(Some(Rc::from(text)));
-            w.walk_source(text, SpanMap::Offset(0));
-            let mut v: Vec<(String, Vec<String>)> = w
-                .out
+            let mut v: Vec<(String, Vec<String>)> = walk_text(text)
                 .commands
                 .iter()
                 .map(|c| {
@@ -4525,9 +4526,7 @@ mod tests {
     #[test]
     fn a_copied_value_keeps_its_blanks() {
         let resolved = |text: &str| {
-            let mut w = Walker::new(Some(Rc::from(text)));
-            w.walk_source(text, SpanMap::Offset(0));
-            w.out
+            walk_text(text)
                 .commands
                 .last()
                 .map(|c| c.canonical())
@@ -4536,14 +4535,14 @@ mod tests {
         assert_eq!(resolved("sp=' '; s=$sp; rm -rf$s/x"), "rm -rf /x");
         assert_eq!(resolved("X=$IFS; rm${X}-rf${X}/x"), "rm -rf /x");
         assert_eq!(resolved("a=' '; a=$a$a; b=x$a; rm -rf$b/x"), "rm -rfx /x");
+        // An append keeps the old value in front of the copy.
+        assert_eq!(resolved("sp=' '; a=-rf; a+=$sp; rm $a/x"), "rm -rf /x");
     }
 
     #[test]
     fn device_paths_are_normalized_and_links_to_devices_followed() {
         let targets = |text: &str| {
-            let mut w = Walker::new(Some(Rc::from(text)));
-            w.walk_source(text, SpanMap::Offset(0));
-            w.out
+            walk_text(text)
                 .commands
                 .iter()
                 .flat_map(|c| {
