@@ -1787,10 +1787,71 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
     COPIES.with(|c| c.borrow_mut().clear());
     let copies = secret_copies(script);
     COPIES.with(|c| *c.borrow_mut() = copies.clone());
-    let mut hits = analyze_with_copies(script, copies);
+    let mut hits = published_copies(script, &copies);
+    hits.extend(analyze_with_copies(script, copies));
     COPIES.with(|c| c.borrow_mut().clear());
     hits.extend(database_dumps(script));
     hits
+}
+
+/// What a command publishes to a registry from the working tree (an image built from it, a
+/// package made of it), named for a finding's detail.
+fn publishes(cmd: &Command) -> Option<&'static str> {
+    let args: Vec<&str> = cmd.args().iter().map(|a| a.text.as_str()).collect();
+    let first = args.iter().find(|a| !a.starts_with('-')).copied();
+    match cmd.name() {
+        "docker" | "podman" | "nerdctl" | "buildah"
+            if first == Some("push") || args.contains(&"--push") =>
+        {
+            Some("the pushed image")
+        }
+        "npm" | "pnpm" | "yarn" | "bun" if args.contains(&"publish") => {
+            Some("the published package")
+        }
+        "twine" | "flit" | "poetry" | "hatch" | "uv" | "pdm"
+            if args.contains(&"upload") || args.contains(&"publish") =>
+        {
+            Some("the uploaded package")
+        }
+        "gem" if first == Some("push") => Some("the pushed gem"),
+        "cargo" if first == Some("publish") => Some("the published crate"),
+        "helm" if first == Some("push") => Some("the pushed chart"),
+        _ => None,
+    }
+}
+
+/// A secret copied into the project (`cp ~/.aws/credentials ./docker/`, `cp .env
+/// src/config/`) and then published with it (`docker push`, `npm publish`, `twine upload`):
+/// the credential leaves inside the image or package, for anyone who pulls it.
+fn published_copies(script: &Script, staged: &std::collections::HashSet<String>) -> Vec<Hit> {
+    let mut inside: Vec<&String> = staged
+        .iter()
+        .filter(|c| !c.starts_with(['/', '~', '$']) && !c.contains(".."))
+        .collect();
+    if inside.is_empty() {
+        return Vec::new();
+    }
+    inside.sort();
+    script
+        .commands
+        .iter()
+        .find_map(|cmd| {
+            let what = publishes(cmd)?;
+            // npm never packs a `.npmrc` (the usual CI step writes the token there to publish).
+            let packed = |c: &&&String| {
+                !(matches!(cmd.name(), "npm" | "pnpm" | "yarn" | "bun")
+                    && (c.as_str() == ".npmrc" || c.ends_with("/.npmrc")))
+            };
+            let copy = inside.iter().find(packed)?;
+            Some(vec![Hit {
+                rule_id: "exfil.publish-secret",
+                span: cmd.span,
+                detail: Some(format!(
+                    "{copy} holds a copy of a credential and leaves with {what}"
+                )),
+            }])
+        })
+        .unwrap_or_default()
 }
 
 /// `aws sqs send-message`, `aws sns publish`, `aws lambda invoke`, `aws logs put-log-events`,

@@ -179,6 +179,13 @@ const STARTUP_FILES: &[(&str, Sink)] = &[
         },
     ),
     (
+        r"^/(etc|usr/lib|lib|run)/modprobe\.d/[^/]+$",
+        Sink::Keyed {
+            keys: &["install ", "remove "],
+            warns: true,
+        },
+    ),
+    (
         r"(^|/)\.pre-commit-config\.ya?ml$",
         Sink::Keyed {
             keys: &["entry:"],
@@ -342,7 +349,7 @@ fn sink_of(path: &str) -> Option<Sink> {
     }
     static RC: OnceLock<Regex> = OnceLock::new();
     let rc = RC.get_or_init(|| {
-        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.bash_aliases|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|\.tcshrc|\.cshrc|\.login|\.logout|config\.fish|\.bash_logout|\.zlogout|\.xprofile|\.xinitrc|\.xsession|\.xsessionrc|\.ssh/rc)$|(^|/)\.bashrc\.d/[^/]+$|/\.config/fish/functions/[^/]+\.fish$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment|csh\.cshrc|csh\.login|ssh/sshrc)$|^/etc/(profile\.d|update-motd\.d)/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")
+        Regex::new(r"(^|/)(\.bashrc|\.bash_profile|\.bash_login|\.bash_aliases|\.profile|\.zshrc|\.zprofile|\.zshenv|\.zlogin|\.kshrc|\.mkshrc|\.tcshrc|\.cshrc|\.login|\.logout|config\.fish|\.bash_logout|\.zlogout|\.xprofile|\.xinitrc|\.xsession|\.xsessionrc|\.ssh/rc)$|(^|/)\.bashrc\.d/[^/]+$|/\.config/fish/functions/[^/]+\.fish$|^/etc/(profile|bash\.bashrc|zshrc|zsh/zshrc|rc\.local|environment|csh\.cshrc|csh\.login|ssh/sshrc)$|^/etc/(profile\.d|update-motd\.d|init\.d|rc[0-6S]\.d|network/if-[a-z-]+\.d|NetworkManager/dispatcher\.d)/|^/(etc|usr/lib|lib|run|usr/local/lib)/systemd/(system|user)-generators/|(^|/)\.git/hooks/[^/]+$|/\.config/fish/conf\.d/[^/]+$")
             .expect("static regex")
     });
     static EDITOR: OnceLock<Regex> = OnceLock::new();
@@ -399,7 +406,11 @@ fn sink_of(path: &str) -> Option<Sink> {
         Some(Sink::Systemd)
     } else if editor.is_match(path) {
         Some(Sink::Editor)
-    } else if path.starts_with("/etc/cron") || path.starts_with("/var/spool/cron") {
+    } else if path.starts_with("/etc/cron")
+        || path.starts_with("/var/spool/cron")
+        || path == "/etc/anacrontab"
+        || path.starts_with("/var/spool/anacron")
+    {
         Some(Sink::Cron)
     } else if path.contains("/systemd/system/") || path.contains("/systemd/user/") {
         Some(Sink::Systemd)
@@ -447,6 +458,17 @@ pub fn analyze(script: &Script, rules: &RuleSet) -> Vec<OwnedHit> {
         let Some(sink) = sink_for_command(cmd).or(placed.as_ref().map(|(s, _)| *s)) else {
             continue;
         };
+        if sink == Sink::AuthorizedKeys {
+            if let Some(target) = others_authorized_keys(cmd) {
+                hits.push(OwnedHit {
+                    rule_id: "persist.root-authorized-key".into(),
+                    span: cmd.span,
+                    detail: Some(format!(
+                        "{target} receives a key: a standing login as root or as every account"
+                    )),
+                });
+            }
+        }
         let mut payloads: Vec<String> = placed.map(|(_, t)| t).unwrap_or_default();
         payloads.extend(printed_literal(cmd).map(|w| w.text));
         payloads.extend(cmd.stdin_text.iter().map(|w| w.text.clone()));
@@ -1062,6 +1084,10 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                         lines.push(after_user);
                     }
                 }
+                // anacrontab: `PERIOD DELAY JOB-ID COMMAND`.
+                if let Some(command) = anacron_command(line) {
+                    lines.push(command);
+                }
             }
             None => lines.push(line),
         }
@@ -1188,14 +1214,12 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
             continue;
         }
         let parsed = shell::analyze(code);
-        if let Some(floor) = command_rules::analyze(&parsed, rules)
-            .into_iter()
-            .find(|h| {
-                rules
-                    .get(&h.rule_id)
-                    .is_some_and(|r| r.spec.floor && r.spec.category == "destructive")
-            })
-        {
+        let rule_hits = command_rules::analyze(&parsed, rules);
+        if let Some(floor) = rule_hits.iter().find(|h| {
+            rules
+                .get(&h.rule_id)
+                .is_some_and(|r| r.spec.floor && r.spec.category == "destructive")
+        }) {
             return Some((
                 floor.rule_id.clone(),
                 format!(
@@ -1213,9 +1237,9 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                     .map(|h| h.rule_id.to_string()),
             )
             .chain(
-                command_rules::analyze(&parsed, rules)
-                    .into_iter()
-                    .map(|h| h.rule_id)
+                rule_hits
+                    .iter()
+                    .map(|h| h.rule_id.clone())
                     .filter(|id| id.starts_with("revshell.") || id.starts_with("remote.")),
             )
             // A hook that sends secrets out on every run (`env | curl -d @- …` in a git hook).
@@ -1230,6 +1254,22 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 format!("the written line {code:?} triggers {id}"),
             ));
         }
+        // Anything else that blocks when typed blocks when a start-up file or job runs it later
+        // (a set-uid copy of a shell made at every login).
+        let blocks = |h: &&OwnedHit| {
+            rules
+                .get(&h.rule_id)
+                .is_some_and(|r| r.spec.action == crate::findings::Action::Block)
+        };
+        if let Some(h) = rule_hits.iter().find(blocks) {
+            return Some((
+                "persist.fetch-and-run".to_string(),
+                format!(
+                    "the written line {code:?} triggers {} when it runs later",
+                    h.rule_id
+                ),
+            ));
+        }
         if temp_program.is_none() && program.is_none() && sink != Sink::Editor {
             temp_program = runs_temp_program(&parsed).map(|p| {
                 (
@@ -1240,6 +1280,48 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
         }
     }
     temp_program
+}
+
+/// The authorized_keys file of root, or of every account (`/home/*/.ssh/…`), that `cmd`
+/// writes.
+fn others_authorized_keys(cmd: &Command) -> Option<String> {
+    let mut targets: Vec<&str> = cmd
+        .redirects
+        .iter()
+        .filter(|r| r.writes())
+        .map(|r| r.target.text.as_str())
+        .collect();
+    if matches!(
+        cmd.name(),
+        "tee" | "cp" | "mv" | "install" | "dd" | "sponge"
+    ) {
+        targets.extend(cmd.args().iter().map(|a| a.text.trim_start_matches("of=")));
+    }
+    targets
+        .into_iter()
+        .filter(|t| t.ends_with("/authorized_keys") || t.ends_with("/authorized_keys2"))
+        .find(|t| {
+            t.starts_with("/root/")
+                || t.starts_with("~root/")
+                || t.starts_with("/var/root/")
+                || (t.contains('*') && !t.starts_with("./"))
+        })
+        .map(str::to_string)
+}
+
+/// The command of an anacrontab line (`PERIOD DELAY JOB-ID COMMAND`, the period a number of
+/// days or `@monthly`-style).
+fn anacron_command(line: &str) -> Option<&str> {
+    let mut rest = line.trim_start();
+    let mut fields = Vec::new();
+    for _ in 0..3 {
+        let (field, after) = rest.split_once(char::is_whitespace)?;
+        fields.push(field);
+        rest = after.trim_start();
+    }
+    let period = fields[0].starts_with('@') || fields[0].bytes().all(|b| b.is_ascii_digit());
+    let delay = fields[1].bytes().all(|b| b.is_ascii_digit());
+    (period && delay && !rest.is_empty()).then_some(rest)
 }
 
 /// A sudoers rule giving passwordless root to every user, or to an everyone-style group or a

@@ -464,6 +464,24 @@ fn names_secret_file(s: &str) -> bool {
 }
 
 /// Methods that turn the environment object into a dump of every variable.
+/// Database drivers' `connect` calls (names end with these): they open a database handle, not
+/// a network socket a shell could be tied to.
+const DATABASE_CONNECTS: &[&str] = &[
+    "sqlite3.connect",
+    "aiosqlite.connect",
+    "psycopg2.connect",
+    "psycopg.connect",
+    "pymysql.connect",
+    "MySQLdb.connect",
+    "connector.connect",
+    "duckdb.connect",
+    "pyodbc.connect",
+    "cx_Oracle.connect",
+    "oracledb.connect",
+    "asyncpg.connect",
+    "lancedb.connect",
+];
+
 const ENV_DUMPS: &[&str] = &[
     "items", "keys", "values", "copy", "to_h", "to_hash", "to_a", "inspect", "to_s", "each", "map",
     "entries", "toObject",
@@ -1998,7 +2016,8 @@ fn scan(
         }) {
             secrets = true;
         }
-        if in_list(name, &v.socket) {
+        // `sqlite3.connect(DB)`, `psycopg2.connect(dsn)`: a database handle, not a socket.
+        if in_list(name, &v.socket) && !DATABASE_CONNECTS.iter().any(|d| name.ends_with(d)) {
             socket = true;
         }
         if in_list(name, &v.stdin) {
@@ -2007,7 +2026,15 @@ fn scan(
         if in_list(name, &v.secrets) {
             // The whole environment (not one named variable) or a dump of it.
             let next = toks.get(i + 1);
+            // `System.getenv().get("X")`, `System.getenv().getOrDefault("X", d)`: one variable
+            // looked up in the map of all of them.
+            let looked_up = matches!(
+                toks.get(i + 1..i + 5),
+                Some([Tok::Punct('('), Tok::Punct(')'), Tok::Punct('.'), Tok::Ident(m)])
+                    if matches!(m.as_str(), "get" | "getOrDefault" | "getenv")
+            ) && matches!(toks.get(i + 6), Some(Tok::Str(_)));
             let one_var = matches!(next, Some(Tok::Punct('[' | '.')))
+                || looked_up
                 || matches!(next, Some(Tok::Punct('(')))
                     && matches!(toks.get(i + 2), Some(Tok::Str(_)));
             if !one_var || lang == Lang::Perl && name == "%ENV" {

@@ -204,6 +204,64 @@ fn module_commands(module: &str, p: &[(String, String)]) -> Vec<String> {
     }
 }
 
+/// Modules whose tasks [`module_commands`] reads.
+const TASK_MODULES: &[&str] = &[
+    "file",
+    "filesystem",
+    "copy",
+    "lineinfile",
+    "blockinfile",
+    "authorized_key",
+    "service",
+    "systemd",
+    "systemd_service",
+    "user",
+    "parted",
+];
+
+/// The shell commands the module tasks of an Ansible playbook amount to: `file: path=/etc
+/// state=absent` (arguments inline) or `ansible.builtin.file:` with `path:` and `state:` on
+/// the lines below.
+pub fn playbook_task_commands(text: &str) -> Vec<String> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        i += 1;
+        let body = line.trim_start().trim_start_matches("- ").trim_start();
+        let indent = line.len() - line.trim_start().len();
+        let Some((key, value)) = body.split_once(':') else {
+            continue;
+        };
+        let module = key.rsplit('.').next().unwrap_or(key);
+        if !TASK_MODULES.contains(&module) || (key.contains('.') && !key.starts_with("ansible.")) {
+            continue;
+        }
+        let value = value.trim();
+        let p = if value.is_empty() {
+            // Arguments as a mapping on the deeper lines.
+            let mut p = Vec::new();
+            while let Some(l) = lines.get(i) {
+                let lead = l.len() - l.trim_start().len();
+                if !l.trim().is_empty() && lead <= indent {
+                    break;
+                }
+                i += 1;
+                if let Some((k, v)) = l.trim().split_once(':') {
+                    let v = v.trim().trim_matches(['"', '\'']);
+                    p.push((k.trim().to_ascii_lowercase(), v.to_string()));
+                }
+            }
+            p
+        } else {
+            pairs(value)
+        };
+        out.extend(module_commands(module, &p));
+    }
+    out
+}
+
 /// `salt TARGET FUNCTION ARGS…`, `salt-call [--local] FUNCTION ARGS…`.
 fn salt(text: &[&str]) -> Vec<String> {
     let positional: Vec<&str> = text
@@ -436,6 +494,17 @@ mod tests {
                 "{name} {args:?}"
             );
         }
+    }
+
+    #[test]
+    fn playbook_tasks_read_as_their_commands() {
+        let inline = "- hosts: all\n  tasks:\n  - file: path=/ state=absent\n";
+        assert_eq!(playbook_task_commands(inline), ["rm -rf /"]);
+        let block = "- hosts: all\n  tasks:\n    - name: clean\n      ansible.builtin.file:\n        path: /etc\n        state: absent\n    - name: next\n      debug: msg=hi\n";
+        assert_eq!(playbook_task_commands(block), ["rm -rf /etc"]);
+        let harmless =
+            "- hosts: all\n  tasks:\n  - file:\n      path: /srv/app\n      state: directory\n";
+        assert!(playbook_task_commands(harmless).is_empty());
     }
 
     #[test]

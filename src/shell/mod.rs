@@ -10,6 +10,7 @@ pub mod escapes;
 mod heredoc;
 pub mod ir;
 pub mod key;
+mod manifest_mounts;
 pub mod nested;
 pub mod options;
 mod outputs;

@@ -155,6 +155,8 @@ fn value(text: &str, fields: &[String], out: &mut Found) {
     if t.starts_with(['{', '[']) {
         if let Ok(doc) = serde_json::from_str::<serde_json::Value>(t) {
             json(&doc, fields, 0, out);
+            out.mounts
+                .extend(super::manifest_mounts::json_host_mounts(&doc));
         }
         return;
     }
@@ -194,6 +196,8 @@ fn document(text: &str, fields: &[String], out: &mut Found) {
         value(text, fields, out);
         return;
     }
+    out.mounts
+        .extend(super::manifest_mounts::document_mounts(text));
     let lines: Vec<&str> = text.lines().collect();
     let mut i = 0;
     while i < lines.len() && !out.full() {

@@ -1082,12 +1082,11 @@ fn rewrite_brace_lists(bytes: &mut [u8]) {
             return None;
         }
         let end = brace_list_end(bytes, i)?;
+        let commas = brace_list_commas(bytes, i, end);
         bytes[i] = b' ';
         bytes[end] = b' ';
-        for c in &mut bytes[i + 1..end] {
-            if *c == b',' {
-                *c = b' ';
-            }
+        for c in commas {
+            bytes[c] = b' ';
         }
         Some(end)
     });
@@ -1307,22 +1306,83 @@ fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
     })
 }
 
+/// The top-level commas of the brace list `open..close` (not those inside quotes or `${…}`).
+fn brace_list_commas(bytes: &[u8], open: usize, close: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut j = open + 1;
+    while j < close {
+        match bytes[j] {
+            b',' => out.push(j),
+            b'\'' | b'"' => j = quoted_end(bytes, j).unwrap_or(close),
+            b'\\' => j += 1,
+            b'$' if bytes.get(j + 1) == Some(&b'{') => {
+                j = bytes[j..close]
+                    .iter()
+                    .position(|&b| b == b'}')
+                    .map_or(close, |p| j + p)
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    out
+}
+
+/// The closing quote of the quoted string opening at `at` (`'…'`, or `"…"` with `\"` escapes).
+fn quoted_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let q = bytes[at];
+    let mut j = at + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' if q == b'"' => j += 1,
+            c if c == q => return Some(j),
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
 /// The closing brace of a comma list starting at `open` (`{x,y}`, `{r,}`), whatever follows it.
+/// Elements may be quoted (`{rm,-rf,"$HOME"}`, `{sh,-c,'rm -rf ~'}`), escaped or `${NAME}`.
 fn brace_list_close(bytes: &[u8], open: usize) -> Option<usize> {
     let mut commas = 0;
-    for (j, &c) in bytes.iter().enumerate().skip(open + 1) {
+    let mut j = open + 1;
+    while j < bytes.len() {
+        let c = bytes[j];
+        match c {
+            b'\'' | b'"' => {
+                j = quoted_end(bytes, j)?;
+                j += 1;
+                continue;
+            }
+            b'\\' if bytes.get(j + 1).is_some_and(|b| *b != b'\n') => {
+                j += 2;
+                continue;
+            }
+            b'$' if bytes.get(j + 1) == Some(&b'{') => {
+                let close = bytes[j..].iter().position(|&b| b == b'}')?;
+                if bytes[j..j + close].iter().any(|b| b" \t\n'\"".contains(b)) {
+                    return None;
+                }
+                j += close + 1;
+                continue;
+            }
+            _ => {}
+        }
         match c {
             b',' => commas += 1,
             b'}' => return (commas > 0).then_some(j),
-            // A plain variable is an element like any other (`{rm,-fr,$HOME}`); `${…}`, `$(…)`
-            // and quotes end the search.
+            // A plain variable is an element like any other (`{rm,-fr,$HOME}`); `$(…)`, blanks
+            // and nested braces end the search.
             b'$' if bytes
                 .get(j + 1)
                 .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_') => {}
-            b' ' | b'\t' | b'\n' | b'{' | b'\'' | b'"' | b'$' | b'`' | b'\\' | b'(' | b')'
-            | b';' | b'&' | b'|' | b'<' | b'>' => return None,
+            b' ' | b'\t' | b'\n' | b'{' | b'$' | b'`' | b'\\' | b'(' | b')' | b';' | b'&'
+            | b'|' | b'<' | b'>' => return None,
             _ => {}
         }
+        j += 1;
     }
     None
 }
@@ -1574,7 +1634,11 @@ mod tests {
     fn rewrites_brace_lists_in_command_position_only() {
         assert_eq!(preprocess("{rm,-rf,/}").text, " rm -rf / ");
         assert_eq!(preprocess("{rm,-fr,$HOME}").text, " rm -fr $HOME ");
-        assert_eq!(preprocess("{rm,-fr,${HOME}}").text, "{rm,-fr,${HOME}}");
+        assert_eq!(preprocess("{rm,-fr,${HOME}}").text, " rm -fr ${HOME} ");
+        // Quoted elements keep their quotes, and their commas.
+        assert_eq!(preprocess("{rm,-rf,\"$HOME\"}").text, " rm -rf \"$HOME\" ");
+        assert_eq!(preprocess("{sh,-c,'a,b'}").text, " sh -c 'a,b' ");
+        assert_eq!(preprocess("{a,${x:-b c}}").text, "{a,${x:-b c}}");
         assert_eq!(
             neutralize_tests("[ -d / ] && rm -rf /").as_deref(),
             Some(": -d / ] && rm -rf /")

@@ -321,8 +321,11 @@ impl Walker {
                         ..code.clone()
                     };
                     let saved = std::mem::replace(&mut w.symbolic_tilde, true);
+                    let guess = matches!(lang, Lang::Native | Lang::Other);
+                    let saved_guess = std::mem::replace(&mut w.literal_guess, guess);
                     w.nested(&word, map, Origin::Sink);
                     w.symbolic_tilde = saved;
+                    w.literal_guess = saved_guess;
                 }
                 Run::Argv(argv) => {
                     let words = argv
@@ -972,6 +975,8 @@ impl Walker {
             | Format::Lines
             | Format::Dockerfile
             | Format::Strings
+            | Format::Procfile
+            | Format::Nix
             | Format::Bang
             | Format::M4
             | Format::CMake
@@ -986,7 +991,29 @@ impl Walker {
                         text,
                         ..content.clone()
                     };
+                    // A compose file or pod spec mounting host paths: its commands see the
+                    // host's files under the mount points.
+                    let (mounts, contained) = match format {
+                        Format::Lines => (
+                            super::manifest_mounts::document_mounts(&content.text),
+                            super::manifest_mounts::runs_in_containers(&content.text),
+                        ),
+                        _ => (Vec::new(), false),
+                    };
+                    if mounts.is_empty() && !contained {
+                        w.nested(&code, None, Origin::Sink);
+                        return;
+                    }
+                    let mut place = w.place.clone();
+                    if let Some(root) = mounts.iter().find(|(_, h)| h == "/") {
+                        let label = place.label.get_or_insert_with(|| "in a container".into());
+                        label.push_str(&format!(" with the host's / mounted at {}", root.0));
+                    }
+                    place.mounts = mounts;
+                    place.isolated = true;
+                    let saved = std::mem::replace(&mut w.place, place);
                     w.nested(&code, None, Origin::Sink);
+                    w.place = saved;
                 }
             }
             Format::Awk if super::sinks::awk_too_long(&content.text) => {

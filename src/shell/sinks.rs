@@ -116,6 +116,11 @@ pub struct SinkSpec {
     /// `systemd-nspawn --bind=/:/host … rm -rf /host` deletes the host's root.
     #[serde(default)]
     pub bind_options: Vec<String>,
+    /// An argument starting with this (`node/` of `kubectl debug node/NAME`) runs the command
+    /// in a pod with the node's root file system mounted at `/host` (`rest`).
+    #[serde(default)]
+    pub host_root_arg: Option<String>,
+
     /// The first positional must be one of these verbs.
     #[serde(default)]
     pub subcommands: Vec<String>,
@@ -384,6 +389,10 @@ pub enum Format {
     Dockerfile,
     /// `package.json` / `composer.json`: the values of `"scripts"`.
     JsonScripts,
+    /// A Procfile: `NAME: COMMAND` lines.
+    Procfile,
+    /// A Nix expression: its `shellHook` (an indented `''…''` string or a double-quoted one).
+    Nix,
     /// Source in a language without an analyser here (a Cargo `build.rs`, Gradle): each
     /// double-quoted string literal is read as a command line.
     Strings,
@@ -421,6 +430,8 @@ impl Format {
             "lines" => Format::Lines,
             "dockerfile" => Format::Dockerfile,
             "json-scripts" => Format::JsonScripts,
+            "procfile" => Format::Procfile,
+            "nix" => Format::Nix,
             "strings" => Format::Strings,
             "bang" => Format::Bang,
             "m4" => Format::M4,
@@ -503,6 +514,12 @@ impl Format {
                         None => {}
                     }
                 }
+                // An Ansible playbook's module tasks (`file: path=/ state=absent`).
+                if content.contains("hosts:") || content.contains("tasks:") {
+                    for c in super::config_mgmt::playbook_task_commands(content) {
+                        push(&c);
+                    }
+                }
             }
             Format::Dockerfile => {
                 let mut cont = false;
@@ -545,6 +562,22 @@ impl Format {
             Format::Strings => {
                 for literal in double_quoted_literals(content) {
                     push(&literal);
+                }
+            }
+            Format::Procfile => content
+                .lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .filter_map(|l| l.split_once(':'))
+                .filter(|(name, _)| {
+                    !name.is_empty()
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+                })
+                .for_each(|(_, cmd)| push(cmd)),
+            Format::Nix => {
+                for hook in nix_shell_hooks(content) {
+                    hook.lines().for_each(&mut push);
                 }
             }
             Format::M4 => {
@@ -1495,14 +1528,26 @@ pub(super) fn subcommand_ok(spec: &SinkSpec, args: &[Word]) -> Option<usize> {
         return Some(0);
     }
     let i = first_positional(args, &spec.value_options)?;
-    // A subcommand of several words (`alloc exec`, `task exec`) is matched word by word.
+    // A subcommand of several words (`alloc exec`, `task exec`) is matched word by word; options
+    // may stand between the words (`docker compose -f - up`).
     spec.subcommands.iter().find_map(|s| {
-        let words: Vec<&str> = s.split_whitespace().collect();
-        let here = args.get(i..i + words.len())?;
-        here.iter()
-            .zip(&words)
-            .all(|(a, w)| a.text == *w)
-            .then_some(i + words.len())
+        let mut j = i;
+        for (n, word) in s.split_whitespace().enumerate() {
+            while n > 0
+                && args
+                    .get(j)
+                    .is_some_and(|a| a.text.starts_with('-') && a.text != "-")
+            {
+                let takes = spec.value_options.contains(&args[j].text)
+                    || spec.file_options.contains(&args[j].text);
+                j += if takes { 2 } else { 1 };
+            }
+            if args.get(j)?.text != word {
+                return None;
+            }
+            j += 1;
+        }
+        Some(j)
     })
 }
 
@@ -1615,6 +1660,7 @@ const LINE_KEYS: &[&str] = &[
     "command =",
     "cmds:",
     "entrypoint:",
+    "args:",
 ];
 
 /// `key: value` of a YAML mapping (a plain key, then a colon and a blank).
@@ -1627,7 +1673,7 @@ fn yaml_key_value(t: &str) -> bool {
 }
 
 /// Keys whose inline list is one command's argv rather than a list of commands.
-const ARGV_KEYS: &[&str] = &["command:", "entrypoint:"];
+const ARGV_KEYS: &[&str] = &["command:", "entrypoint:", "args:"];
 
 /// `["sh", "-c", "curl … | sh"]` as the command line it runs: each item one word (quoted
 /// when it holds anything but plain word characters).
@@ -1646,6 +1692,29 @@ fn inline_argv(list: &str) -> String {
         })
         .collect();
     quoted.join(" ")
+}
+
+/// The text of each `shellHook = ''…'';` (or `shellHook = "…";`) of a Nix expression.
+fn nix_shell_hooks(content: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = content;
+    while let Some(at) = rest.find("shellHook") {
+        let after = rest[at + "shellHook".len()..].trim_start();
+        let Some(value) = after.strip_prefix('=').map(str::trim_start) else {
+            rest = &rest[at + 1..];
+            continue;
+        };
+        let (body, tail) = if let Some(v) = value.strip_prefix("''") {
+            v.split_once("''").unwrap_or((v, ""))
+        } else if let Some(v) = value.strip_prefix('"') {
+            v.split_once('"').unwrap_or((v, ""))
+        } else {
+            ("", value)
+        };
+        out.push(body);
+        rest = tail;
+    }
+    out
 }
 
 /// A Jupyter notebook's code cells as shell input: `!cmd` lines and `%%bash`/`%%sh` cells as
@@ -1982,11 +2051,24 @@ fn rest(spec: &SinkSpec, args: &[Word], push: &mut Push) {
     if rest.is_empty() {
         return;
     }
-    let place = Place {
+    let mut place = Place {
         label: spec.runs.clone(),
         mounts: bind_mounts(spec, &args[..from.min(args.len())]),
         ..Place::default()
     };
+    // `kubectl debug node/NAME -- CMD`: the node's / is at /host inside the debug pod.
+    if let Some(prefix) = &spec.host_root_arg {
+        if args[..from.min(args.len())]
+            .iter()
+            .any(|a| a.text.starts_with(prefix.as_str()))
+        {
+            place.mounts.push(("/host".to_string(), "/".to_string()));
+            place.isolated = true;
+            if let Some(l) = &mut place.label {
+                l.push_str(" with the node's / mounted at /host");
+            }
+        }
+    }
     // `xterm -e 'rm -rf ~'`: a single argument with blanks is a command line.
     let single_line = rest.len() == 1 && rest[0].text.contains([' ', ';', '|', '&']);
     if spec.join || single_line {
@@ -2101,10 +2183,13 @@ fn stdin_commands(spec: &SinkSpec, args: &[Word], input: Option<&Word>, push: &m
     let Some(start) = subcommand_ok(spec, args) else {
         return;
     };
+    // A file option may stand before or between the words of the subcommand (`docker-compose
+    // -f stack.yml up`, `docker compose -f - up`).
+    let named = args;
     let args = &args[start..];
-    for (i, a) in args.iter().enumerate() {
+    for (i, a) in named.iter().enumerate() {
         if spec.file_options.contains(&a.text) {
-            if let Some(f) = args.get(i + 1) {
+            if let Some(f) = named.get(i + 1) {
                 let format = spec
                     .file_format
                     .as_deref()

@@ -39,6 +39,10 @@ const RESOLVED_BYTES_BUDGET: usize = 16 * 1024 * 1024;
 const KEPT_PREFIX_BYTES: usize = 4 * 1024;
 /// How many literal values of a `for` loop are substituted one by one.
 const MAX_LOOP_VALUES: usize = 8;
+/// Most files written earlier that a loop too long to unroll is followed into, and their
+/// total size.
+const MAX_WRITTEN_LOOP_FILES: usize = 512;
+const MAX_WRITTEN_LOOP_BYTES: usize = 1 << 20;
 /// Most times one loop body is walked, counting the unrolling of every enclosing loop.
 const MAX_UNROLL: usize = 64;
 
@@ -466,6 +470,9 @@ pub(crate) struct Walker {
     /// Walking shell text an interpreter analysis wrote, where `"~"` stands for the home
     /// directory it resolved (`os.path.expanduser("~")` substituted into a command).
     pub(crate) symbolic_tilde: bool,
+    /// Walking a string literal of code in a language without its own analyser (Native,
+    /// Other), read as a command line in case it is one.
+    pub(crate) literal_guess: bool,
     /// The command budget ran out (reported once).
     capped: bool,
     pub(crate) background: bool,
@@ -563,6 +570,7 @@ impl Walker {
             origin: Origin::Input,
             in_function: false,
             symbolic_tilde: false,
+            literal_guess: false,
             capped: false,
             background: false,
             via: None,
@@ -877,6 +885,11 @@ impl Walker {
     pub(crate) fn gap(&mut self, kind: GapKind, detail: &str, span: Span) {
         if self.in_imported_module && matches!(kind, GapKind::DynamicCode | GapKind::DynamicCommand)
         {
+            return;
+        }
+        // A string literal of compiled-language code read as a command line in case it is one
+        // (Java's `"{\"channel\":…}"`): text that is not shell is data, not a trick.
+        if self.literal_guess && kind == GapKind::ParseError {
             return;
         }
         if !self
@@ -2646,6 +2659,7 @@ impl Walker {
                 self.unroll = saved;
             }
             Some(var) => {
+                self.loop_over_written_files(&var, &values, body, src);
                 // `for c in $(xxd -p key | fold -w60)`: each value is unknown, but it comes from
                 // those substitutions (what they read still reaches what the body does with it).
                 let subs: Vec<usize> = values.iter().flat_map(|v| v.subs.iter().copied()).collect();
@@ -2665,6 +2679,43 @@ impl Walker {
             }
             None => self.statement(body, src),
         }
+    }
+
+    /// A loop too long to unroll whose list names files the input wrote (`for f in
+    /// /tmp/s/*.sh; do . "$f"; done` over hundreds of them): the body runs once with each of
+    /// those files, within a budget of files and bytes; past it the rest are reported as not
+    /// analysed. Only outside other unrolled loops, so nesting cannot multiply the work.
+    fn loop_over_written_files(&mut self, var: &str, values: &[Word], body: Node, src: &Source) {
+        if self.unroll > 1 || self.files.is_empty() {
+            return;
+        }
+        let written: Vec<(Word, usize)> = values
+            .iter()
+            .filter(|v| !v.dynamic && v.subs.is_empty())
+            .filter_map(|v| {
+                let size = self.files.get(file_key(&v.text))?.text.len();
+                Some((v.clone(), size + 1))
+            })
+            .collect();
+        let (mut files, mut bytes) = (0usize, 0usize);
+        let saved = self.unroll;
+        self.unroll = MAX_UNROLL;
+        for (v, size) in written {
+            files += 1;
+            bytes += size;
+            if files > MAX_WRITTEN_LOOP_FILES || bytes > MAX_WRITTEN_LOOP_BYTES {
+                self.gap(
+                    GapKind::DynamicCode,
+                    "a loop runs more files written earlier than the analysis follows",
+                    v.span,
+                );
+                break;
+            }
+            self.vars.insert(var.to_string(), v);
+            self.statement(body, src);
+        }
+        self.unroll = saved;
+        self.vars.remove(var);
     }
 
     /// The commands at the top level of substitution `id` (not those nested in their words).
