@@ -132,7 +132,7 @@ const STARTUP_FILES: &[(&str, Sink)] = &[
     (
         r"(^|/)\.psqlrc$",
         Sink::Keyed {
-            keys: &["\\!"],
+            keys: &["\\!", "\\o |", "\\o|", "\\g |"],
             warns: true,
         },
     ),
@@ -365,7 +365,7 @@ fn sink_of(path: &str) -> Option<Sink> {
     static CODE: OnceLock<[Regex; 3]> = OnceLock::new();
     let [python, lua, emacs] = CODE.get_or_init(|| {
         [
-            Regex::new(r"(^|/)(site|dist)-packages/([^/]+\.pth|sitecustomize\.py|usercustomize\.py)$|(^|/)\.ipython/profile_[^/]+/startup/[^/]+\.py$")
+            Regex::new(r"(^|/)(site|dist)-packages/([^/]+\.pth|sitecustomize\.py|usercustomize\.py|dnf-plugins/[^/]+\.py|yum-plugins/[^/]+\.py)$|^/usr/lib/yum-plugins/[^/]+\.py$|(^|/)\.ipython/profile_[^/]+/startup/[^/]+\.py$")
                 .expect("static regex"),
             Regex::new(r"(^|/)\.config/nvim/(init\.lua|(lua|plugin|after/plugin)/.+\.lua)$")
                 .expect("static regex"),
@@ -867,6 +867,32 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
             .args()
             .iter()
             .find_map(|a| a.text.strip_prefix("of=").and_then(sink_of)),
+        // `… | EDITOR='tee -a' visudo`: the piped lines are appended to sudoers.
+        "visudo"
+            if cmd.assignments.iter().any(|(name, value)| {
+                matches!(name.as_str(), "EDITOR" | "VISUAL" | "SUDO_EDITOR")
+                    && value
+                        .text
+                        .split_whitespace()
+                        .next()
+                        .and_then(|p| p.rsplit('/').next())
+                        == Some("tee")
+            }) =>
+        {
+            Some(Sink::Sudoers)
+        }
+        // `systemctl edit --stdin UNIT <<< …`, `SYSTEMD_EDITOR=tee systemctl edit UNIT <<< …`:
+        // what comes in on stdin becomes a drop-in of the unit.
+        "systemctl"
+            if cmd.args().iter().any(|a| a.text == "edit")
+                && (cmd.args().iter().any(|a| a.text == "--stdin")
+                    || cmd.assignments.iter().any(|(name, value)| {
+                        matches!(name.as_str(), "SYSTEMD_EDITOR" | "EDITOR" | "VISUAL")
+                            && matches!(value.text.rsplit('/').next(), Some("tee" | "cat" | "cp"))
+                    })) =>
+        {
+            Some(Sink::Systemd)
+        }
         "crontab" => {
             let positional = cmd.operands();
             let lists = cmd
@@ -1247,6 +1273,13 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                 super::exfil::analyze(&parsed)
                     .into_iter()
                     .map(|h| h.rule_id.to_string()),
+            )
+            // A fork bomb or a kill of every process at every login.
+            .chain(
+                super::fork_bomb::analyze(&parsed)
+                    .into_iter()
+                    .chain(super::kill_all::analyze(&parsed))
+                    .map(|h| h.rule_id.to_string()),
             );
         if let Some(id) = found.next() {
             return Some((
@@ -1340,7 +1373,8 @@ fn sudo_for_everyone(line: &str) -> bool {
 fn is_lifecycle_hook(name: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"^(pre|post)?(install|prepare|prepublish|prepack|postpack|publish)$")
+        // npm's install-time hooks, and Composer's (`post-install-cmd`, `post-autoload-dump`).
+        Regex::new(r"^(pre|post)?(install|prepare|prepublish|prepack|postpack|publish)$|^(pre|post)-(install|update|autoload|root-package-install|create-project)(-cmd|-dump)?$")
             .expect("static regex")
     })
     .is_match(name)

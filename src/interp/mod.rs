@@ -409,6 +409,17 @@ const SECRET_FILES: &[&str] = &[
     "cookies.sqlite",
     "/proc/self/environ",
     "/proc/1/environ",
+    "/environ",
+    ".bash_history",
+    ".zsh_history",
+    ".m2/settings.xml",
+    ".gradle/gradle.properties",
+    ".cargo/credentials",
+    ".gem/credentials",
+    ".vault-token",
+    ".terraform.d/credentials",
+    "Keychains/",
+    "master.key",
 ];
 
 /// Code written inside the code (a literal `exec("…")`, a `data:` URL imported), analysed as if

@@ -18,6 +18,16 @@ pub fn scripts_set(cmd: &Command) -> Vec<(String, String)> {
             .zip(args.get(2))
             .map(|(name, code)| vec![(name.text.clone(), code.text.clone())])
             .unwrap_or_default(),
+        // `composer config scripts.post-install-cmd "CMD"`.
+        "composer" if args.first().is_some_and(|a| a.text == "config") => args
+            .iter()
+            .position(|a| a.text.starts_with("scripts."))
+            .and_then(|i| {
+                let name = args[i].text.strip_prefix("scripts.")?;
+                let code: Vec<&str> = args[i + 1..].iter().map(|a| a.text.as_str()).collect();
+                (!code.is_empty()).then(|| vec![(name.to_string(), code.join(" "))])
+            })
+            .unwrap_or_default(),
         "npm" | "pnpm" | "yarn" | "bun" if pkg_index(cmd).is_some() => args
             .iter()
             .filter_map(|a| {

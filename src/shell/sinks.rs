@@ -611,7 +611,12 @@ impl Format {
                 .filter_map(|l| l.trim_start().strip_prefix("//go:generate "))
                 .for_each(&mut push),
             Format::Escapes => {
-                const MARKERS: [&str; 9] = [
+                const MARKERS: [&str; 14] = [
+                    "\\o |",
+                    "\\o|",
+                    "\\g |",
+                    ".output |",
+                    ".once |",
                     "platform shell ",
                     ".shell ",
                     ".system ",
@@ -1437,7 +1442,8 @@ fn strip_markers(spec: &SinkSpec, value: &str) -> Option<String> {
         for s in &spec.strip {
             if let Some(rest) = v.strip_prefix(s.as_str()) {
                 opened = opened.or_else(|| s.chars().find(|c| matches!(c, '\'' | '"')));
-                let is_marker = s == "|"
+                // (`\o |` of psql sends the query output to a command.)
+                let is_marker = s.ends_with('|')
                     || s.ends_with('!') && !s.starts_with("sil")
                     || s.ends_with('(')
                     || s.ends_with(' ') && !s.starts_with("sil")

@@ -1330,6 +1330,15 @@ impl Walker {
     /// printed into it or its own heredoc.
     fn filter_input(&self, c: &Command, printed: Option<&Word>) -> Option<(Command, Word)> {
         let known = |w: &Word| !w.dynamic && w.subs.is_empty();
+        // `cat /tmp/stage/*.sh | sh`, `cat a.sh b.sh | bash`: the files the input wrote, in
+        // the order cat reads them (a glob's matches sorted, as bash sorts them).
+        if c.name() == "cat" && (c.args().len() > 1 || c.args().iter().any(|a| a.glob)) {
+            if let Some(content) = self.concatenated_files(c) {
+                let mut cmd = c.clone();
+                cmd.argv.truncate(1);
+                return Some((cmd, content));
+            }
+        }
         if let Some(last) = c
             .argv
             .last()
@@ -1345,6 +1354,44 @@ impl Walker {
         }
         let input = printed.or(c.stdin_text.as_ref()).filter(|w| known(w))?;
         Some((c.clone(), input.clone()))
+    }
+
+    /// What `cat FILE…` prints when some of the files (or the matches of a glob) were written
+    /// by the input: their contents joined; None when none of them is known.
+    fn concatenated_files(&self, c: &Command) -> Option<Word> {
+        if c.name() != "cat"
+            || c.args()
+                .iter()
+                .any(|a| a.dynamic || a.text.starts_with('-'))
+        {
+            return None;
+        }
+        let mut text = String::new();
+        let mut first: Option<Word> = None;
+        for a in c.args() {
+            let keys = if a.glob {
+                self.written_matching(&[&a.text])
+            } else {
+                vec![a.text.clone()]
+            };
+            for k in keys {
+                let Some(w) = self
+                    .lookup_file(&k)
+                    .filter(|w| !w.dynamic && w.subs.is_empty())
+                else {
+                    continue;
+                };
+                if text.len() + w.text.len() > MAX_VALUE_BYTES {
+                    return None;
+                }
+                text.push_str(&w.text);
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+                first.get_or_insert(w);
+            }
+        }
+        first.map(|w| Word { text, ..w })
     }
 
     /// The known output of a command substitution that only runs `echo`/`printf` on literals.
