@@ -74,6 +74,18 @@ fn jq_env_re() -> &'static Regex {
 }
 
 /// The home directory itself (`~`, `$HOME`, `/home/NAME`, `/root`).
+/// A disk or partition device (`/dev/sda`, `/dev/nvme0n1p2`, `/dev/mapper/root`), not a
+/// pseudo-device (`/dev/zero`, `/dev/stdin`).
+fn is_disk_device(p: &str) -> bool {
+    p.strip_prefix("/dev/").is_some_and(|d| {
+        [
+            "sd", "nvme", "vd", "hd", "xvd", "mmcblk", "disk", "mapper/", "md", "dm-",
+        ]
+        .iter()
+        .any(|prefix| d.starts_with(prefix))
+    })
+}
+
 fn is_home_dir(p: &str) -> bool {
     let p = p.trim_end_matches('/');
     matches!(p, "~" | "$HOME" | "${HOME}" | "/root")
@@ -283,6 +295,19 @@ fn command_source(script: &Script, cmd: &Command) -> Option<(Secret, String)> {
             Secret::Environment,
             format!("`{name}` (the whole environment)"),
         ));
+    }
+    // `dd if=/dev/sda | ssh h 'dd of=disk.img'`, `cat /dev/nvme0n1 | nc h 9`: a whole disk,
+    // every file and key on it.
+    let disk = match name {
+        "dd" => args.iter().find_map(|a| a.text.strip_prefix("if=")),
+        "cat" | "pv" | "gzip" | "zstd" | "xz" | "lz4" => args
+            .iter()
+            .map(|a| a.text.as_str())
+            .find(|a| !a.starts_with('-')),
+        _ => None,
+    };
+    if let Some(d) = disk.filter(|d| is_disk_device(d)) {
+        return Some((Secret::File, format!("the raw disk {d} (every file on it)")));
     }
     // `awk 'BEGIN{for (k in ENVIRON) print k"="ENVIRON[k]}'`: every variable printed.
     if matches!(name, "awk" | "gawk" | "mawk" | "nawk" | "busybox")
