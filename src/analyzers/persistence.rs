@@ -868,17 +868,7 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
             .iter()
             .find_map(|a| a.text.strip_prefix("of=").and_then(sink_of)),
         // `… | EDITOR='tee -a' visudo`: the piped lines are appended to sudoers.
-        "visudo"
-            if cmd.assignments.iter().any(|(name, value)| {
-                matches!(name.as_str(), "EDITOR" | "VISUAL" | "SUDO_EDITOR")
-                    && value
-                        .text
-                        .split_whitespace()
-                        .next()
-                        .and_then(|p| p.rsplit('/').next())
-                        == Some("tee")
-            }) =>
-        {
+        "visudo" if editor_is(cmd, &["EDITOR", "VISUAL", "SUDO_EDITOR"], &["tee"]) => {
             Some(Sink::Sudoers)
         }
         // `systemctl edit --stdin UNIT <<< …`, `SYSTEMD_EDITOR=tee systemctl edit UNIT <<< …`:
@@ -886,10 +876,11 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
         "systemctl"
             if cmd.args().iter().any(|a| a.text == "edit")
                 && (cmd.args().iter().any(|a| a.text == "--stdin")
-                    || cmd.assignments.iter().any(|(name, value)| {
-                        matches!(name.as_str(), "SYSTEMD_EDITOR" | "EDITOR" | "VISUAL")
-                            && matches!(value.text.rsplit('/').next(), Some("tee" | "cat" | "cp"))
-                    })) =>
+                    || editor_is(
+                        cmd,
+                        &["SYSTEMD_EDITOR", "EDITOR", "VISUAL"],
+                        &["tee", "cat", "cp"],
+                    )) =>
         {
             Some(Sink::Systemd)
         }
@@ -913,6 +904,20 @@ fn sink_for_command(cmd: &Command) -> Option<Sink> {
         }
         _ => None,
     }
+}
+
+/// Whether an editor variable assigned before `cmd` names one of `programs` (`EDITOR='tee -a'
+/// visudo`: the base name of the value's first word).
+fn editor_is(cmd: &Command, vars: &[&str], programs: &[&str]) -> bool {
+    cmd.assignments.iter().any(|(name, value)| {
+        vars.contains(&name.as_str())
+            && value
+                .text
+                .split_whitespace()
+                .next()
+                .and_then(|program| program.rsplit('/').next())
+                .is_some_and(|program| programs.contains(&program))
+    })
 }
 
 /// Text put into a persistence location by a command that does not print it: a file written

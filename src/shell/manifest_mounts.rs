@@ -6,6 +6,8 @@
 //! Read line by line, as the rest of the sink formats are: list items (`- …`, flow mappings
 //! `{name: r, mountPath: /r}`) collect their keys, nested keys included.
 
+use super::payload::unquote;
+use super::transforms::split_top_level;
 use std::collections::HashMap;
 
 /// Most items remembered from one document.
@@ -27,7 +29,7 @@ impl Item {
     /// Record the `k: v` pairs of a flow mapping's inside (`name: r, hostPath: {path: /}`),
     /// nested mappings' keys included.
     fn flow_pairs(&mut self, inside: &str) {
-        for pair in split_top(inside, ',') {
+        for pair in split_top_level(inside, ',') {
             let Some((k, v)) = pair.split_once(':') else {
                 continue;
             };
@@ -52,39 +54,10 @@ impl Item {
     }
 }
 
-/// `s` split at each `sep` outside braces and brackets.
-fn split_top(s: &str, sep: char) -> Vec<&str> {
-    let mut parts = Vec::new();
-    let (mut depth, mut start) = (0i32, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            '{' | '[' => depth += 1,
-            '}' | ']' => depth -= 1,
-            c if c == sep && depth == 0 => {
-                parts.push(&s[start..i]);
-                start = i + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    parts.push(&s[start..]);
-    parts
-}
-
 /// The inside of a flow collection written on one line (`[a, b]` → `a, b`).
 fn inside(v: &str, open: char, close: char) -> Option<&str> {
     let v = v.trim();
     v.strip_prefix(open)?.strip_suffix(close)
-}
-
-fn unquote(s: &str) -> &str {
-    let s = s.trim();
-    for q in ['"', '\''] {
-        if let Some(inner) = s.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
-            return inner;
-        }
-    }
-    s
 }
 
 /// A host path a mount may name: absolute, the home directory, or `$HOME`/`${HOME}`.
@@ -229,7 +202,7 @@ fn list_items(text: &str) -> Vec<Item> {
         // `volumeMounts: [{name: root, mountPath: /r}]`, `volumes: ["/:/host"]`: finished items
         // of their own, under any key (inside a list item or not).
         if let Some(list) = pair.and_then(|(_, v)| inside(v, '[', ']')) {
-            for one in split_top(list, ',') {
+            for one in split_top_level(list, ',') {
                 let mut inner = Item::default();
                 match inside(one, '{', '}') {
                     Some(pairs) => inner.flow_pairs(pairs),

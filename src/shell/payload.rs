@@ -138,7 +138,8 @@ pub(super) fn as_list(v: &str) -> Option<Vec<String>> {
     Some(items.into_iter().filter(|i| !i.is_empty()).collect())
 }
 
-fn unquote(v: &str) -> &str {
+/// A value without one pair of surrounding quotes (`"…"` or `'…'`), blanks trimmed.
+pub(super) fn unquote(v: &str) -> &str {
     let v = v.trim();
     for q in ['"', '\''] {
         if let Some(inner) = v.strip_prefix(q).and_then(|s| s.strip_suffix(q)) {

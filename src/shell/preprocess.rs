@@ -1081,8 +1081,7 @@ fn rewrite_brace_lists(bytes: &mut [u8]) {
         if bytes[i] != b'{' || !at_word_start(bytes, i) {
             return None;
         }
-        let end = brace_list_end(bytes, i)?;
-        let commas = brace_list_commas(bytes, i, end);
+        let (end, commas) = brace_list(bytes, i).filter(|(j, _)| ends_word(bytes, *j))?;
         bytes[i] = b' ';
         bytes[end] = b' ';
         for c in commas {
@@ -1296,36 +1295,13 @@ fn glued_brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
 }
 
 /// If a brace list starting at `open` is a plain `{x,y}` word, the index of its closing brace.
-fn brace_list_end(bytes: &[u8], open: usize) -> Option<usize> {
-    brace_list_close(bytes, open).filter(|&j| {
-        j + 1 == bytes.len()
-            || matches!(
-                bytes[j + 1],
-                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')'
-            )
-    })
-}
-
-/// The top-level commas of the brace list `open..close` (not those inside quotes or `${…}`).
-fn brace_list_commas(bytes: &[u8], open: usize, close: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut j = open + 1;
-    while j < close {
-        match bytes[j] {
-            b',' => out.push(j),
-            b'\'' | b'"' => j = quoted_end(bytes, j).unwrap_or(close),
-            b'\\' => j += 1,
-            b'$' if bytes.get(j + 1) == Some(&b'{') => {
-                j = bytes[j..close]
-                    .iter()
-                    .position(|&b| b == b'}')
-                    .map_or(close, |p| j + p)
-            }
-            _ => {}
-        }
-        j += 1;
-    }
-    out
+/// Whether the byte at `j` ends a word (what follows is a blank, an operator or the end).
+fn ends_word(bytes: &[u8], j: usize) -> bool {
+    j + 1 == bytes.len()
+        || matches!(
+            bytes[j + 1],
+            b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' | b')'
+        )
 }
 
 /// The closing quote of the quoted string opening at `at` (`'…'`, or `"…"` with `\"` escapes).
@@ -1344,9 +1320,15 @@ fn quoted_end(bytes: &[u8], at: usize) -> Option<usize> {
 }
 
 /// The closing brace of a comma list starting at `open` (`{x,y}`, `{r,}`), whatever follows it.
-/// Elements may be quoted (`{rm,-rf,"$HOME"}`, `{sh,-c,'rm -rf ~'}`), escaped or `${NAME}`.
 fn brace_list_close(bytes: &[u8], open: usize) -> Option<usize> {
-    let mut commas = 0;
+    brace_list(bytes, open).map(|(close, _)| close)
+}
+
+/// The closing brace of a comma list starting at `open` and the positions of its top-level
+/// commas (not those inside quotes or `${…}`). Elements may be quoted (`{rm,-rf,"$HOME"}`,
+/// `{sh,-c,'rm -rf ~'}`), escaped or `${NAME}`.
+fn brace_list(bytes: &[u8], open: usize) -> Option<(usize, Vec<usize>)> {
+    let mut commas = Vec::new();
     let mut j = open + 1;
     while j < bytes.len() {
         let c = bytes[j];
@@ -1371,8 +1353,8 @@ fn brace_list_close(bytes: &[u8], open: usize) -> Option<usize> {
             _ => {}
         }
         match c {
-            b',' => commas += 1,
-            b'}' => return (commas > 0).then_some(j),
+            b',' => commas.push(j),
+            b'}' => return (!commas.is_empty()).then_some((j, commas)),
             // A plain variable is an element like any other (`{rm,-fr,$HOME}`); `$(…)`, blanks
             // and nested braces end the search.
             b'$' if bytes

@@ -1247,7 +1247,7 @@ pub fn jq_constant(filter: &str, vars: &[(String, String)]) -> Option<String> {
 }
 
 /// `text` split at `sep` where it is outside strings, brackets and parentheses.
-fn split_top_level(text: &str, sep: char) -> Vec<&str> {
+pub(super) fn split_top_level(text: &str, sep: char) -> Vec<&str> {
     let mut parts = Vec::new();
     let (mut depth, mut in_string, mut escaped, mut start) = (0i32, false, false, 0);
     for (i, c) in text.char_indices() {

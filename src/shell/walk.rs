@@ -2740,7 +2740,7 @@ impl Walker {
             .iter()
             .filter(|v| !v.dynamic && v.subs.is_empty())
             .filter_map(|v| {
-                let size = self.files.get(file_key(&v.text))?.text.len();
+                let size = self.lookup_file(&v.text)?.text.len();
                 Some((v.clone(), size + 1))
             })
             .collect();
