@@ -14,11 +14,12 @@ pub fn run(agent_name: &str, policy: Option<&std::path::Path>) -> i32 {
         crate::errln!("hermes-scan: unknown agent {agent_name:?} (claude-code, hermes, codex)");
         return super::EXIT_USAGE;
     };
+    let started = std::time::Instant::now();
     let mut payload = Vec::new();
     let limit = (hooks::MAX_PAYLOAD_BYTES + 1) as u64;
     if !supervise::is_worker() {
-        return match read_payload(limit, supervise::hook_deadline()) {
-            Ok(payload) => supervised(agent, agent_name, policy, &payload),
+        return match read_payload(limit, supervise::worker_budget(started)) {
+            Ok(payload) => supervised(agent, agent_name, policy, &payload, started),
             Err(why) => emit(&agent.render(
                 Decision::Deny,
                 &format!("hermes-scan: {why}; refusing to run it"),
@@ -113,13 +114,19 @@ fn is_one_json_document(bytes: &[u8]) -> bool {
 
 /// The analysis in a worker process under limits; this process only relays its answer, or gives
 /// the protocol's blocking answer when the worker dies or runs late.
-fn supervised(agent: Agent, name: &str, policy: Option<&std::path::Path>, payload: &[u8]) -> i32 {
+fn supervised(
+    agent: Agent,
+    name: &str,
+    policy: Option<&std::path::Path>,
+    payload: &[u8],
+    started: std::time::Instant,
+) -> i32 {
     let mut args = super::global_flags();
     args.extend([OsString::from("hook"), OsString::from(name)]);
     if let Some(p) = policy {
         args.extend([OsString::from("--policy"), p.as_os_str().to_owned()]);
     }
-    let limits = supervise::Limits::with_deadline(supervise::hook_deadline());
+    let limits = supervise::Limits::with_deadline(supervise::worker_budget(started));
     let result = supervise::run(&args, payload, &limits);
     // The worker runs under resource limits its children would inherit: a background sync is
     // started from here instead.

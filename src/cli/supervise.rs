@@ -92,6 +92,21 @@ pub fn hook_deadline() -> Duration {
         .unwrap_or(HOOK_DEADLINE)
 }
 
+/// Time kept back from a front door's deadline for killing a late worker, rendering the blocking
+/// answer and exiting, so the answer itself arrives within the promised deadline.
+pub const ANSWER_MARGIN: Duration = Duration::from_millis(80);
+
+/// What is left of the hook deadline for the worker, for a front door that started at `started`:
+/// the deadline less the time already spent (start-up, reading input) and [`ANSWER_MARGIN`]; at
+/// least a tenth of the deadline, so a slow start still gets an analysis.
+pub fn worker_budget(started: Instant) -> Duration {
+    let deadline = hook_deadline();
+    deadline
+        .saturating_sub(started.elapsed())
+        .saturating_sub(ANSWER_MARGIN)
+        .max(deadline / 10)
+}
+
 /// Why a worker gave no usable answer.
 #[derive(Debug)]
 pub enum Failure {
@@ -308,5 +323,24 @@ fn kill(pid: u32) {
     // SAFETY: SIGKILL to our own child, which has not been reaped yet (the waiter thread reaps).
     unsafe {
         libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worker_budget_leaves_room_to_answer_within_the_deadline() {
+        let deadline = hook_deadline();
+        let fresh = worker_budget(Instant::now());
+        assert!(fresh + ANSWER_MARGIN <= deadline, "{fresh:?}");
+        assert!(fresh + ANSWER_MARGIN + Duration::from_millis(50) >= deadline);
+        // Time already spent reading the input is taken off the worker's share.
+        let earlier = Instant::now() - deadline / 2;
+        assert!(worker_budget(earlier) + deadline / 2 <= deadline);
+        // A start that used up everything still leaves the analysis a tenth of the deadline.
+        let long_ago = Instant::now() - deadline * 3;
+        assert_eq!(worker_budget(long_ago), deadline / 10);
     }
 }
