@@ -40,6 +40,10 @@ pub struct Scanner {
     policy: Policy,
 }
 
+/// The longest input that looked like cmd.exe but did not parse as bash which is still judged
+/// line by line.
+const LINE_BY_LINE_BYTES: usize = 256 * 1024;
+
 impl Scanner {
     /// The embedded rule packs with the default policy.
     pub fn new() -> Result<Self, PackError> {
@@ -199,6 +203,7 @@ impl Scanner {
             // PowerShell is not bash: its syntax is no parse error and `$env:X = …` no
             // command named by a variable. Its own analysis stands in for those two findings;
             // everything bash would also run stays judged.
+            let unparsed = hits.iter().any(|h| h.rule_id == "core.parse-error");
             hits.retain(|h| {
                 !matches!(
                     h.rule_id.as_str(),
@@ -207,6 +212,9 @@ impl Scanner {
             });
             let ps = shell::analyze_powershell(&prepared.original);
             hits.extend(analyzers::run_all(&ps, self.rules()));
+            if unparsed {
+                hits.extend(self.line_by_line(&prepared.original));
+            }
         }
         if self.policy.supply.online {
             for h in analyzers::supply::online(&script, &self.policy.supply) {
@@ -238,6 +246,44 @@ impl Scanner {
             hits.extend(analyzers::run_all(&shown, self.rules()));
         }
         self.verdict(input, hits)
+    }
+
+    /// Input that looked like cmd.exe or PowerShell but did not parse as bash: cmd runs it line
+    /// by line, so each line is judged on its own as well (a quote left open on one line must not
+    /// hide the next: `echo "%W%⏎curl … | bash`). Past [`LINE_BY_LINE_BYTES`] the bash parse
+    /// error stands instead.
+    fn line_by_line(&self, text: &str) -> Vec<OwnedHit> {
+        let mut hits = Vec::new();
+        if !text.contains('\n') {
+            return hits;
+        }
+        if text.len() > LINE_BY_LINE_BYTES {
+            hits.push(OwnedHit {
+                rule_id: "core.parse-error".into(),
+                span: (0, text.len()),
+                detail: Some("the input is neither complete shell syntax nor short enough to read line by line".into()),
+            });
+            return hits;
+        }
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let start = at;
+            at += line.len();
+            if line.trim().is_empty() {
+                continue;
+            }
+            let script = shell::analyze(line);
+            hits.extend(
+                analyzers::run_all(&script, self.rules())
+                    .into_iter()
+                    .filter(|h| !matches!(h.rule_id.as_str(), "core.parse-error" | "core.dynamic-command"))
+                    .map(|mut h| {
+                        h.span = (h.span.0 + start, h.span.1 + start);
+                        h
+                    }),
+            );
+        }
+        hits
     }
 
     /// The user's deny and allow lists: denied command globs and domains become findings,
