@@ -7,6 +7,7 @@
 pub mod config_mgmt;
 pub mod editor_scripts;
 pub mod escapes;
+mod dialect;
 mod heredoc;
 pub mod ir;
 pub mod key;

@@ -1111,6 +1111,15 @@ impl Walker {
             w.dynamic = false;
             return None;
         }
+        // zsh `=curl` expands to the path of `curl`.
+        if let Some(program) = w
+            .text
+            .strip_prefix('=')
+            .filter(|p| p.bytes().next().is_some_and(|c| c.is_ascii_alphabetic()))
+            .filter(|p| p.bytes().all(|c| c.is_ascii_alphanumeric() || b"-_.+".contains(&c)))
+        {
+            w.text = program.to_string();
+        }
         if let Some(program) = self.located_program(w) {
             w.text = program;
             w.subs.clear();
@@ -1500,13 +1509,20 @@ impl Walker {
                 }
             }
             "alias" => {
+                // zsh global aliases (`alias -g L='| less'`) stand anywhere in a line: their
+                // value is a fragment, read after a command.
+                let global = args.iter().any(|a| a.text == "-g");
                 for a in args {
                     if let Some((name, value)) = a.text.split_once('=') {
-                        if self.aliases.len() < MAX_ALIASES {
+                        if self.aliases.len() < MAX_ALIASES && !global {
                             self.aliases.insert(name.to_string(), value.to_string());
                         }
                         let mut w = a.clone();
-                        w.text = value.to_string();
+                        w.text = if global {
+                            format!(": {value}")
+                        } else {
+                            value.to_string()
+                        };
                         // A definition: it runs when the alias is used (see `call_alias`).
                         let saved = std::mem::replace(&mut self.in_function, true);
                         self.nested(&w, None, Origin::ShellString);

@@ -480,10 +480,10 @@ impl Walker {
             return;
         }
         let (content, targets): (Option<Word>, Vec<(String, bool)>) = match cmd.name() {
-            "echo" | "printf" => (
+            "echo" | "printf" | "print" => (
                 printed_text(cmd, true).map(|mut w| {
                     if !(cmd.name() == "printf"
-                        || cmd.args().first().is_some_and(|a| a.text == "-n"))
+                        || cmd.args().first().is_some_and(|a| a.text == "-n" || a.text == "-rn" || a.text == "-nr"))
                     {
                         w.text.push('\n');
                     }

@@ -758,6 +758,24 @@ impl Walker {
             map = map.with_table(table);
             fixed = Some((p, t));
         }
+        // zsh and fish spellings bash rejects (`for f (*.md) …`, `(cmd)` substitutions, blocks
+        // closed by `end`, glob qualifiers): their bash spelling, when that parses cleanly.
+        let cur = fixed.as_ref().map_or(parsed, |f| f.0.as_str());
+        let unparsed = tree.root_node().has_error();
+        if unparsed || super::dialect::may_apply(cur) {
+            let cur_text = fixed.as_ref().map_or(text, |f| f.1.as_str());
+            let rewritten =
+                super::dialect::rewrite(cur, cur_text).filter(|r| unparsed || r.certain);
+            if let Some(r) = rewritten {
+                if let Some(better) = parse_tree(&r.parsed, self.deadline) {
+                    if !better.root_node().has_error() {
+                        tree = better;
+                        map = map.with_table(r.table);
+                        fixed = Some((r.parsed, r.text));
+                    }
+                }
+            }
+        }
         let (parsed, text) = match &fixed {
             Some((p, t)) => (p.as_str(), t.as_str()),
             None => (parsed, text),
@@ -3993,6 +4011,30 @@ fn printed(cmd: &Command, allow_dynamic: bool, keep_substitutions: bool) -> Opti
             }
             let joined: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
             (joined.join(" "), decode)
+        }
+        // zsh and ksh `print [-rnlR] [--] ARGS`: like echo, one argument a line with `-l`.
+        "print" => {
+            let mut decode = true;
+            let mut lines = false;
+            let mut rest = args;
+            while let Some(first) = rest.first() {
+                let t = first.text.as_str();
+                if t == "--" || t == "-" {
+                    rest = &rest[1..];
+                    break;
+                }
+                let Some(flags) = t.strip_prefix('-').filter(|f| !f.is_empty()) else {
+                    break;
+                };
+                if !flags.chars().all(|c| "rnlRNe".contains(c)) {
+                    return None;
+                }
+                decode &= !flags.contains(['r', 'R']);
+                lines |= flags.contains('l');
+                rest = &rest[1..];
+            }
+            let joined: Vec<&str> = rest.iter().map(|w| w.text.as_str()).collect();
+            (joined.join(if lines { "\n" } else { " " }), decode)
         }
         // `ls -d PATHS` prints the paths it is given.
         "ls" if args.iter().any(|a| a.text == "-d") => {

@@ -24,6 +24,25 @@ struct Spec {
 
 const SPECS: &[Spec] = &[
     Spec {
+        // zsh precommand modifiers (`noglob rm …`, `nocorrect rm …`) and fish's `and`/`or`/`not`
+        // (`true; and rm …`): the rest of the line is the command.
+        names: &["noglob", "nocorrect", "and", "or", "not"],
+        value_opts: &[],
+        leading: 0,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
+        // zsh `repeat N CMD`.
+        names: &["repeat"],
+        value_opts: &[],
+        leading: 1,
+        assignments: false,
+        verbs: &[],
+        pair_opts: &[],
+    },
+    Spec {
         // Container init processes: `tini -- CMD`, `dumb-init CMD`; `shx rm -rf X` is rm,
         // `entr CMD` runs CMD when a file changes.
         names: &["tini", "dumb-init", "shx", "entr"],

@@ -19,8 +19,6 @@ pub fn is_invisible(c: char) -> bool {
             // Blank glyphs that render as nothing: the braille blank, Khmer's inherent vowels,
             // musical formatting marks.
             | '\u{2800}' | '\u{17B4}' | '\u{17B5}' | '\u{1D173}'..='\u{1D17A}'
-            // Line and paragraph separators: a break on screen, part of a word to the shell.
-            | '\u{2028}' | '\u{2029}'
     ) || is_variation_selector(c)
 }
 
