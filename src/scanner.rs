@@ -276,7 +276,12 @@ impl Scanner {
             hits.extend(
                 analyzers::run_all(&script, self.rules())
                     .into_iter()
-                    .filter(|h| !matches!(h.rule_id.as_str(), "core.parse-error" | "core.dynamic-command"))
+                    .filter(|h| {
+                        !matches!(
+                            h.rule_id.as_str(),
+                            "core.parse-error" | "core.dynamic-command"
+                        )
+                    })
                     .map(|mut h| {
                         h.span = (h.span.0 + start, h.span.1 + start);
                         h

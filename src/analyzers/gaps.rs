@@ -42,6 +42,7 @@ pub fn analyze(script: &Script) -> Vec<Hit> {
         rule_id: match g.kind {
             GapKind::DynamicCommand => "core.dynamic-command",
             GapKind::DynamicCode => "core.dynamic-code",
+            GapKind::ObfuscatedCode => "core.obfuscated-code",
             GapKind::DepthExceeded => "core.depth-exceeded",
             GapKind::ParseError => "core.parse-error",
             GapKind::TooLarge => "core.input-too-large",

@@ -64,7 +64,8 @@ fn command_taint(script: &Script, cmd: &Command) -> Option<Taint> {
     if is_decoder(cmd) {
         return Some(from_words.unwrap_or(Taint::Decoded).max(Taint::Decoded));
     }
-    if matches!(cmd.name(), "echo" | "printf" | "print" | "cat" | "tee") || cmd.stdin_text.is_some() {
+    if matches!(cmd.name(), "echo" | "printf" | "print" | "cat" | "tee") || cmd.stdin_text.is_some()
+    {
         return from_words;
     }
     None

@@ -265,6 +265,9 @@ pub struct Report {
     pub deletes: Vec<(String, String)>,
     /// Calls that run code or commands whose text is computed at run time.
     pub dynamic: Vec<String>,
+    /// ... of which those whose text is decoded right there from character codes, hex, base64,
+    /// rot13, XOR or an escape encoding: the code hides what it runs on purpose.
+    pub obfuscated: Vec<String>,
     /// Code fetched from the network reaches an evaluator or a shell.
     pub fetch_exec: bool,
     /// Code read from stdin reaches an evaluator or a shell.
@@ -317,6 +320,11 @@ impl Report {
         // What one reading resolved is not dynamic because the other could not.
         if self.runs.is_empty() {
             self.dynamic.extend(o.dynamic);
+        }
+        for call in o.obfuscated {
+            if !self.obfuscated.contains(&call) {
+                self.obfuscated.push(call);
+            }
         }
         self.fetch_exec |= o.fetch_exec;
         self.runs_input |= o.runs_input;
@@ -381,6 +389,46 @@ const OBFUSCATORS: &[&str] = &[
     "rawToChar",
     "intToUtf8",
 ];
+
+/// Whether the argument of a call that runs a command or code decodes it right there: a
+/// decoder of [`OBFUSCATORS`], an escape or case decoder, a character-code builder, XOR, or a
+/// `.decode("hex" | "base64" | "rot13")`.
+fn decodes_in_place(args: &[Tok]) -> bool {
+    const MORE: &[&str] = &[
+        "unescape",
+        "decodeURIComponent",
+        "fromCodePoint",
+        "swapcase",
+        "maketrans",
+        "reversed",
+        "strrev",
+        "uudecode",
+    ];
+    // A literal written in capitals and lowered on the way (`"RM -RF ~".lower()`, `lc "RM -RF ~"`).
+    let shouted = args.iter().any(|t| {
+        matches!(t, Tok::Str(s) if s.bytes().filter(u8::is_ascii_uppercase).count() >= 2
+            && !s.bytes().any(|b| b.is_ascii_lowercase()))
+    }) && args.iter().any(|t| {
+        matches!(t, Tok::Ident(n) if ["lower", "toLowerCase", "lc", "downcase", "swapcase", "ToLower"]
+            .iter().any(|o| dotted_tail(n, o)))
+    });
+    shouted
+        || args.iter().enumerate().any(|(k, t)| match t {
+            // `"%c" * 8 % (…)`, `sprintf("%c" x 8, …)`, `array_map("chr", …)`.
+            Tok::Str(s) => s.contains("%c") || s == "chr",
+            Tok::Ident(n) if dotted_tail(n, "reduce") => true,
+            Tok::Ident(n) => {
+                OBFUSCATORS.iter().chain(MORE).any(|o| dotted_tail(n, o))
+                    || (dotted_tail(n, "decode")
+                        && args[k + 1..].iter().take(3).any(|a| {
+                            matches!(a, Tok::Str(e) if matches!(e.to_ascii_lowercase().as_str(),
+                            "hex" | "base64" | "rot13" | "rot_13" | "base_64" | "uu"))
+                        }))
+            }
+            Tok::Punct('^') => true,
+            _ => false,
+        })
+}
 
 /// Files whose content is a credential.
 const SECRET_FILES: &[&str] = &[
@@ -2117,6 +2165,9 @@ fn scan(
                         }) {
                             r.dynamic.push(name.to_string());
                         }
+                        if decodes_in_place(args) {
+                            r.obfuscated.push(name.to_string());
+                        }
                     }
                 }
                 // `.then(eval)`: the evaluator passed as a value runs whatever it is given.
@@ -2218,6 +2269,9 @@ fn scan(
                 {
                     dynamic_run = true;
                     r.dynamic.push(name.to_string());
+                    if decodes_in_place(args) {
+                        r.obfuscated.push(name.to_string());
+                    }
                 }
             }
         }

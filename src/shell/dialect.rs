@@ -26,7 +26,10 @@ pub struct Rewritten {
 /// a blank, `repeat`, `set -` or `=(`.
 pub fn may_apply(text: &str) -> bool {
     text.len() <= MAX_BYTES
-        && (text.contains(" (") || text.contains("repeat ") || text.contains("set -") || text.contains("=("))
+        && (text.contains(" (")
+            || text.contains("repeat ")
+            || text.contains("set -")
+            || text.contains("=("))
 }
 
 /// Rewrite `parsed` (and `text`, the real text at the same byte positions) into bash, or `None`
@@ -303,7 +306,10 @@ fn word_end(b: &[u8], mut i: usize) -> Option<usize> {
 }
 
 fn skip_single(b: &[u8], i: usize) -> Option<usize> {
-    b[i + 1..].iter().position(|&c| c == b'\'').map(|p| i + p + 2)
+    b[i + 1..]
+        .iter()
+        .position(|&c| c == b'\'')
+        .map(|p| i + p + 2)
 }
 
 fn skip_backtick(b: &[u8], mut i: usize) -> Option<usize> {
@@ -403,7 +409,10 @@ fn glob_edits(b: &[u8], start: usize, end: usize, edits: &mut Vec<Edit>) {
                     // `files=(*.c(N) *.h(N))`: the array's words.
                     let mut k = i + 1;
                     while k < close - 1 {
-                        let w_end = word_end(b, k).unwrap_or(close - 1).min(close - 1).max(k + 1);
+                        let w_end = word_end(b, k)
+                            .unwrap_or(close - 1)
+                            .min(close - 1)
+                            .max(k + 1);
                         glob_edits(b, k, w_end, edits);
                         k = w_end;
                         while k < close - 1 && matches!(b[k], b' ' | b'\t' | b'\n') {
@@ -498,7 +507,9 @@ fn flags_end(b: &[u8], i: usize) -> Option<usize> {
             b')' => return Some(j + 1),
             b'j' | b's' | b'l' | b'r' | b'I' | b'Z' | b'g' | b'_' => {
                 j += 1;
-                if let Some(&d) = b.get(j).filter(|d| !d.is_ascii_alphanumeric() && **d != b')')
+                if let Some(&d) = b
+                    .get(j)
+                    .filter(|d| !d.is_ascii_alphanumeric() && **d != b')')
                 {
                     let close = match d {
                         b'(' => b')',
@@ -587,9 +598,10 @@ fn statements(tokens: &[Token]) -> Option<(Vec<Statement>, Vec<usize>)> {
         });
     }
     stmts.sort_by_key(|s| {
-        s.tokens
-            .first()
-            .map_or_else(|| s.sep.map_or(0, |k| tokens[k].start), |&k| tokens[k].start)
+        s.tokens.first().map_or_else(
+            || s.sep.map_or(0, |k| tokens[k].start),
+            |&k| tokens[k].start,
+        )
     });
     Some((stmts, matching))
 }
@@ -620,7 +632,11 @@ fn statement_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) -> Option<
         let open_with = |edits: &mut Vec<Edit>, word: &str| match semi {
             Some(k) => {
                 let pad = if blank_after(k) { "" } else { " " };
-                edits.push(edit(tokens[k].start, tokens[k].end, &format!("; {word}{pad}")))
+                edits.push(edit(
+                    tokens[k].start,
+                    tokens[k].end,
+                    &format!("; {word}{pad}"),
+                ))
             }
             None => edits.push(edit(stmt_end, stmt_end, &format!("; {word}"))),
         };
@@ -632,7 +648,9 @@ fn statement_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) -> Option<
         };
         let w0 = word(t0);
         let zsh_list = matches!(w0, b"for" | b"foreach")
-            && s.tokens.get(2).is_some_and(|&k| tokens[k].kind == Kind::Open);
+            && s.tokens
+                .get(2)
+                .is_some_and(|&k| tokens[k].kind == Kind::Open);
         if !zsh_list && !matches!(w0, b"[[" | b"case" | b"function") && !w0.ends_with(b"()") {
             substitution_edits(b, tokens, s, &matching, edits);
         }
@@ -653,7 +671,9 @@ fn statement_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) -> Option<
                 if s.tokens.len() >= 2
                     && !has_brace
                     && !word(s.tokens[1]).ends_with(b"()")
-                    && s.tokens.get(2).is_none_or(|&k| tokens[k].kind == Kind::Word)
+                    && s.tokens
+                        .get(2)
+                        .is_none_or(|&k| tokens[k].kind == Kind::Word)
                     && s.sep.is_none_or(|k| tokens[k].kind == Kind::End) =>
             {
                 let name = String::from_utf8_lossy(word(s.tokens[1])).into_owned();
@@ -757,7 +777,11 @@ fn statement_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) -> Option<
                 if w0 == b"repeat" {
                     edits.push(sure_edit(tokens[t0].start, tokens[k].start, "for _ in 1"));
                 }
-                edits.push(edit(tokens[k].start, tokens[k].start, &format!("; {word} ")));
+                edits.push(edit(
+                    tokens[k].start,
+                    tokens[k].start,
+                    &format!("; {word} "),
+                ));
                 stack.push(Block::ZshBrace(closer.into()));
                 let pos = s.tokens.iter().position(|&x| x == k)?;
                 close_braces(b, tokens, &s.tokens[pos + 1..], &mut stack, edits);
@@ -785,7 +809,9 @@ fn statement_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) -> Option<
         }
         // zsh anonymous function: `() { body } args`.
         if tokens[t0].kind == Kind::Open
-            && s.tokens.get(1).is_some_and(|&k| tokens[k].kind == Kind::Close)
+            && s.tokens
+                .get(1)
+                .is_some_and(|&k| tokens[k].kind == Kind::Close)
             && s.tokens.get(2).is_some_and(|&k| is_word(k, b"{"))
         {
             edits.push(edit(tokens[t0].start, tokens[t0].start, "_zsh_anon"));
@@ -805,10 +831,12 @@ fn statement_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) -> Option<
         }
         close_braces(b, tokens, &s.tokens[1..], &mut stack, edits);
     }
-    if stack
-        .iter()
-        .any(|blk| matches!(blk, Block::Fish(_) | Block::Switch { .. } | Block::ZshBrace(_)))
-    {
+    if stack.iter().any(|blk| {
+        matches!(
+            blk,
+            Block::Fish(_) | Block::Switch { .. } | Block::ZshBrace(_)
+        )
+    }) {
         return None;
     }
     Some(())
@@ -838,7 +866,9 @@ fn close_braces(
                     edits.push(edit(t.start, t.start, "; "));
                 }
                 edits.push(edit(t.end, t.end, &suffix));
-                if rest.get(pos + 1).is_some_and(|&n| tokens[n].kind == Kind::Word)
+                if rest
+                    .get(pos + 1)
+                    .is_some_and(|&n| tokens[n].kind == Kind::Word)
                     && !suffix.starts_with("; _zsh_anon")
                 {
                     return;
@@ -876,11 +906,10 @@ fn is_fish(b: &[u8], tokens: &[Token], stmts: &[Statement]) -> bool {
         };
         match word(t0) {
             b"end" | b"begin" | b"and" | b"or" | b"not" | b"funcsave" | b"abbr" => true,
-            b"function" => s
-                .tokens
-                .get(1)
-                .is_some_and(|&k| !word(k).ends_with(b"()"))
-                && !s.tokens.iter().any(|&k| word(k) == b"{"),
+            b"function" => {
+                s.tokens.get(1).is_some_and(|&k| !word(k).ends_with(b"()"))
+                    && !s.tokens.iter().any(|&k| word(k) == b"{")
+            }
             b"set" => s.tokens.get(1).is_some_and(|&k| {
                 matches!(
                     word(k),
@@ -907,12 +936,17 @@ fn set_edits(b: &[u8], tokens: &[Token], s: &Statement, fish: bool, edits: &mut 
         let ksh_array = w == b"-A";
         let fish_flag = ksh_array
             || w.len() > 1
-            && w[0] == b'-'
-            && (w[1..].iter().all(|c| b"lgUxuap".contains(c))
-                || matches!(
-                    w,
-                    b"--local" | b"--global" | b"--universal" | b"--export" | b"--append" | b"--path"
-                ));
+                && w[0] == b'-'
+                && (w[1..].iter().all(|c| b"lgUxuap".contains(c))
+                    || matches!(
+                        w,
+                        b"--local"
+                            | b"--global"
+                            | b"--universal"
+                            | b"--export"
+                            | b"--append"
+                            | b"--path"
+                    ));
         if !fish_flag {
             break;
         }
@@ -926,9 +960,7 @@ fn set_edits(b: &[u8], tokens: &[Token], s: &Statement, fish: bool, edits: &mut 
     }
     let n = word(name);
     if n.is_empty()
-        || !n
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        || !n.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
         || n[0].is_ascii_digit()
     {
         return;
@@ -947,10 +979,18 @@ fn set_edits(b: &[u8], tokens: &[Token], s: &Statement, fish: bool, edits: &mut 
         > 1;
     let mk = if sure { sure_edit } else { edit };
     if several {
-        edits.push(mk(tokens[t0].start, tokens[first].start, &format!("{name}=(")));
+        edits.push(mk(
+            tokens[t0].start,
+            tokens[first].start,
+            &format!("{name}=("),
+        ));
         edits.push(edit(tokens[last].end, tokens[last].end, ")"));
     } else {
-        edits.push(mk(tokens[t0].start, tokens[first].start, &format!("{name}=")));
+        edits.push(mk(
+            tokens[t0].start,
+            tokens[first].start,
+            &format!("{name}="),
+        ));
     }
 }
 
@@ -977,8 +1017,20 @@ fn substitution_edits(
             || (prev.kind == Kind::Word
                 && matches!(
                     &b[prev.start..prev.end],
-                    b"while" | b"until" | b"if" | b"elif" | b"then" | b"do" | b"else" | b"!"
-                        | b"time" | b"{" | b"and" | b"or" | b"not" | b"exec"
+                    b"while"
+                        | b"until"
+                        | b"if"
+                        | b"elif"
+                        | b"then"
+                        | b"do"
+                        | b"else"
+                        | b"!"
+                        | b"time"
+                        | b"{"
+                        | b"and"
+                        | b"or"
+                        | b"not"
+                        | b"exec"
                 ))
         {
             continue;
@@ -992,16 +1044,28 @@ fn substitution_edits(
             continue;
         }
         let psub = inner.len() >= 2
-            && inner.iter().rposition(|t| t.kind == Kind::Link).is_some_and(|p| {
-                let t = inner[p];
-                &b[t.start..t.end] == b"|"
-                    && inner.get(p + 1).is_some_and(|w| &b[w.start..w.end] == b"psub")
-            });
+            && inner
+                .iter()
+                .rposition(|t| t.kind == Kind::Link)
+                .is_some_and(|p| {
+                    let t = inner[p];
+                    &b[t.start..t.end] == b"|"
+                        && inner
+                            .get(p + 1)
+                            .is_some_and(|w| &b[w.start..w.end] == b"psub")
+                });
         if psub {
-            let p = inner.iter().rposition(|t| t.kind == Kind::Link).unwrap_or(0);
+            let p = inner
+                .iter()
+                .rposition(|t| t.kind == Kind::Link)
+                .unwrap_or(0);
             edits.push(sure_edit(tokens[k].start, tokens[k].end, "<("));
             edits.push(edit(inner[p].start, tokens[close].start, ""));
-        } else if inner.iter().any(|t| t.kind == Kind::End || (t.kind == Kind::Link && b[t.start] != b'|') || &b[t.start..t.end] == b"||") {
+        } else if inner.iter().any(|t| {
+            t.kind == Kind::End
+                || (t.kind == Kind::Link && b[t.start] != b'|')
+                || &b[t.start..t.end] == b"||"
+        }) {
             // A list of commands in parentheses is more likely a subshell bash was meant to run.
             continue;
         } else {

@@ -226,6 +226,9 @@ pub enum GapKind {
     DynamicCommand,
     /// Code run by a shell (`sh -c`, `eval`) is computed at run time.
     DynamicCode,
+    /// Interpreter code runs a command or code it decodes on the spot from character codes,
+    /// hex, base64, rot13 or XOR: hidden on purpose.
+    ObfuscatedCode,
     /// Nesting deeper than the bound.
     DepthExceeded,
     /// The parser could not make sense of part of the input.

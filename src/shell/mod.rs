@@ -5,9 +5,9 @@
 //! same [`ir::Command`] the plain spelling would produce.
 
 pub mod config_mgmt;
+mod dialect;
 pub mod editor_scripts;
 pub mod escapes;
-mod dialect;
 mod heredoc;
 pub mod ir;
 pub mod key;

@@ -1116,7 +1116,10 @@ impl Walker {
             .text
             .strip_prefix('=')
             .filter(|p| p.bytes().next().is_some_and(|c| c.is_ascii_alphabetic()))
-            .filter(|p| p.bytes().all(|c| c.is_ascii_alphanumeric() || b"-_.+".contains(&c)))
+            .filter(|p| {
+                p.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || b"-_.+".contains(&c))
+            })
         {
             w.text = program.to_string();
         }

@@ -349,6 +349,16 @@ impl Walker {
             let argv = ["rm", "-rf", target.as_str()];
             self.derived_argv(&format!("{} {call}", lang.name()), argv, code.span);
         }
+        for call in report.obfuscated {
+            self.gap(
+                GapKind::ObfuscatedCode,
+                &format!(
+                    "`{call}` in {} code runs what it decodes on the spot (character codes, hex, base64, rot13 or XOR)",
+                    lang.name()
+                ),
+                code.span,
+            );
+        }
         for call in report.dynamic {
             self.gap(
                 GapKind::DynamicCode,
@@ -483,7 +493,10 @@ impl Walker {
             "echo" | "printf" | "print" => (
                 printed_text(cmd, true).map(|mut w| {
                     if !(cmd.name() == "printf"
-                        || cmd.args().first().is_some_and(|a| a.text == "-n" || a.text == "-rn" || a.text == "-nr"))
+                        || cmd
+                            .args()
+                            .first()
+                            .is_some_and(|a| a.text == "-n" || a.text == "-rn" || a.text == "-nr"))
                     {
                         w.text.push('\n');
                     }
