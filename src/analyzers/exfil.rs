@@ -2926,10 +2926,11 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
                     t,
                     "--output" | "-o" | "--out-file" | "--output-file" | "--out"
                 ) {
-                    if let Some(v) = args.get(i + 1) {
+                    if let Some(v) = args.get(i + 1).filter(|v| !is_output_format(&v.text)) {
                         out.insert(v.text.clone());
                     }
-                } else if let Some(v) = t.strip_prefix("--output=") {
+                } else if let Some(v) = t.strip_prefix("--output=").filter(|v| !is_output_format(v))
+                {
                     out.insert(v.to_string());
                 }
             }
@@ -2941,6 +2942,7 @@ fn secret_copies(script: &Script) -> std::collections::HashSet<String> {
             .windows(2)
             .filter(|w| matches!(w[0].text.as_str(), "-out" | "-o" | "--output" | "--out"))
             .map(|w| &w[1])
+            .filter(|v| !is_output_format(&v.text))
             .collect();
         let redirected = cmd.redirects.iter().any(|r| r.writes());
         if outputs.is_empty() && !redirected {
@@ -3128,4 +3130,13 @@ fn pipeline_span(script: &Script, cmd: &Command) -> (usize, usize) {
         .and_then(|p| script.pipelines.get(p.pipeline))
         .map(|p| p.span)
         .unwrap_or(cmd.span)
+}
+
+/// `kubectl get secrets -o name`, `aws … --output json`: the value of `-o` is an output format,
+/// not a file.
+fn is_output_format(v: &str) -> bool {
+    matches!(
+        v,
+        "name" | "json" | "yaml" | "yml" | "wide" | "text" | "table" | "tsv" | "csv"
+    ) || v.contains('=')
 }

@@ -2693,6 +2693,39 @@ fn writes_and_shell_pipes(
                 }
                 // Deno `open(p, { write: true })`, `{ append: true }`.
                 let option = |key: &str| parts.get(1).is_some_and(|p| option_true(p, key));
+                // `(Path.home() / ".bashrc").open("a")`: the receiver in parentheses is the path.
+                let bracketed = (lang == Lang::Python
+                    && name == "open"
+                    && i >= 2
+                    && matches!(toks[i - 1], Tok::Punct('.'))
+                    && matches!(toks[i - 2], Tok::Punct(')')))
+                .then(|| {
+                    let mut depth = 0usize;
+                    let open_at = (0..i - 1).rev().find(|&k| {
+                        match toks[k] {
+                            Tok::Punct(')') => depth += 1,
+                            Tok::Punct('(') => depth = depth.saturating_sub(1),
+                            _ => {}
+                        }
+                        depth == 0
+                    })?;
+                    let mut target: Vec<Tok> = toks[open_at + 1..i - 2].to_vec();
+                    target.retain(|t| !matches!(t, Tok::Punct('/')));
+                    path_of(&target)
+                })
+                .flatten();
+                if let Some(path) = bracketed {
+                    let mode = parts
+                        .first()
+                        .and_then(|p| literal(p, vars))
+                        .unwrap_or_else(|| "r".into());
+                    if mode.contains(['w', 'a', '+']) {
+                        let text =
+                            first_str_after(after).or_else(|| later_write_text(toks, after, vars));
+                        r.writes.push((path, text, mode.contains('a')));
+                    }
+                    continue;
+                }
                 // `p.open("a")` with `p` a known path (pathlib): the mode comes first.
                 if let Some(path) = name
                     .strip_suffix(".open")
@@ -2842,9 +2875,34 @@ fn writes_and_shell_pipes(
                         .unwrap_or(0);
                     let mut target: Vec<Tok> = toks[start..i].to_vec();
                     target.retain(|t| !matches!(t, Tok::Punct('/')));
-                    if let Some(path) = path_of(&target) {
-                        r.writes
-                            .push((path, parts.first().and_then(|p| literal(p, vars)), false));
+                    let receiver = name
+                        .strip_suffix(".write_text")
+                        .or_else(|| name.strip_suffix(".write_bytes"))
+                        .and_then(|recv| paths.get(recv).cloned());
+                    let from_target = path_of(&target);
+                    let by_receiver = from_target.is_none();
+                    if let Some(path) = from_target.or(receiver) {
+                        // `p.write_text(p.read_text() + TEXT)`: TEXT appended.
+                        let first = parts.first().copied().unwrap_or(&[]);
+                        let rewritten = first.iter().any(
+                            |t| matches!(t, Tok::Ident(n) if n.ends_with("read_text") || n.ends_with("read_bytes")),
+                        );
+                        let text = literal(first, vars).or_else(|| {
+                            rewritten.then(|| {
+                                first
+                                    .iter()
+                                    .filter_map(|t| match t {
+                                        Tok::Str(s) => Some(s.as_str()),
+                                        _ => None,
+                                    })
+                                    .collect::<String>()
+                            })
+                        });
+                        // Through the receiver's name only when the text is known (a write of
+                        // unknown text to a path held in a variable was never reported).
+                        if !(by_receiver && text.is_none()) {
+                            r.writes.push((path, text, rewritten));
+                        }
                     }
                 } else if parts.len() >= 2 {
                     // A handle's `f.write(TEXT)` has one argument: its file was recorded at `open`.

@@ -487,6 +487,25 @@ fn value_argument(words: &[String]) -> Option<String> {
 /// A PowerShell path word as the shell layer writes it: home spellings as `~`, drive roots as `/`.
 fn ps_path(word: &str) -> String {
     let mut w = word.trim_matches(['"', '\'']).to_string();
+    // `(Join-Path $HOME '.ssh/authorized_keys')`: the two parts joined.
+    if let Some(inner) = w
+        .to_ascii_lowercase()
+        .strip_prefix("(join-path ")
+        .and_then(|x| x.strip_suffix(')'))
+        .map(|x| x.len())
+    {
+        let inner = &w[11..11 + inner];
+        let mut parts = inner
+            .split_whitespace()
+            .map(|p| p.trim_matches(['"', '\'']));
+        if let (Some(a), Some(b), None) = (parts.next(), parts.next(), parts.next()) {
+            w = format!(
+                "{}/{}",
+                a.trim_end_matches(['/', '\\']),
+                b.trim_start_matches(['/', '\\'])
+            );
+        }
+    }
     if let Some(inner) = w
         .strip_prefix("(resolve-path ")
         .or_else(|| w.strip_prefix("(convert-path "))

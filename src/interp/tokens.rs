@@ -919,8 +919,10 @@ fn normalize_pass(toks: Vec<Tok>, style: Style) -> Vec<Tok> {
                     || f == "require"
                         && style == Style::C
                         && !m.contains('/')
-                        // `const cp = require("child_process")` stays: the alias needs it.
-                        && !matches!(out.last(), Some(Tok::Punct('='))))
+                        // `const cp = require("child_process")` stays: the alias needs it
+                        // (`const s = require("net").connect(…)` is a call, not an alias).
+                        && (!matches!(out.last(), Some(Tok::Punct('=')))
+                            || matches!(toks.get(i + 4), Some(Tok::Punct('.')))))
                     && is_name(&m.replace(['-', ':'], "_")) =>
             {
                 // Node's built-in modules answer to `node:NAME` as well.

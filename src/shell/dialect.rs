@@ -40,6 +40,7 @@ pub fn rewrite(parsed: &str, text: &str) -> Option<Rewritten> {
     }
     let tokens = lex(parsed.as_bytes())?;
     let mut edits = Vec::new();
+    zsh_marks(parsed.as_bytes(), &tokens, &mut edits);
     word_edits(parsed.as_bytes(), &tokens, &mut edits);
     statement_edits(parsed.as_bytes(), &tokens, &mut edits)?;
     if edits.is_empty() {
@@ -384,6 +385,48 @@ fn word_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) {
         }
         glob_edits(b, t.start, t.end, edits);
         expansion_edits(b, t.start, t.end, edits);
+    }
+}
+
+/// zsh's `&!` / `&|` (run in the background, disowned) → `&`; `$+name` / `$+name[key]` (1 when
+/// set) → `1`. Outside quotes only: the words are where they can stand.
+fn zsh_marks(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) {
+    for t in tokens {
+        if t.kind == Kind::Link && &b[t.start..t.end] == b"&" {
+            let next = b.get(t.end).copied();
+            if matches!(next, Some(b'!' | b'|'))
+                && b.get(t.end + 1)
+                    .is_none_or(|c| c.is_ascii_whitespace() || *c == b';')
+            {
+                edits.push(edit(t.start, t.end + 1, "&"));
+            }
+        }
+        if t.kind != Kind::Word {
+            continue;
+        }
+        let mut i = t.start;
+        while i + 2 < t.end {
+            if b[i] == b'\'' {
+                i = skip_single(b, i).unwrap_or(t.end);
+                continue;
+            }
+            if b[i] == b'$'
+                && b[i + 1] == b'+'
+                && (b[i + 2].is_ascii_alphabetic() || b[i + 2] == b'_')
+            {
+                let mut j = i + 2;
+                while j < t.end && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b'[') {
+                    j = skip_balanced(b, j).unwrap_or(j).min(t.end);
+                }
+                edits.push(edit(i, j, "1"));
+                i = j;
+                continue;
+            }
+            i += 1;
+        }
     }
 }
 
@@ -1156,6 +1199,11 @@ mod tests {
         assert_eq!(
             bash("repeat 3 { dd if=/dev/zero of=/dev/sda }"),
             "for _ in 1; do { dd if=/dev/zero of=/dev/sda ; }; done"
+        );
+        assert_eq!(bash("sleep 600 &!"), "sleep 600 &");
+        assert_eq!(
+            bash("(( $+commands[git] )) && echo {x"),
+            "(( 1 )) && echo {x"
         );
         assert_eq!(
             bash("echo ${(o)${(f)\"$(git branch)\"}}"),

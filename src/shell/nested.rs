@@ -1511,6 +1511,46 @@ impl Walker {
                     None => {}
                 }
             }
+            "abbr" => {
+                // fish `abbr -a NAME EXPANSION…`: the expansion replaces NAME as it is typed.
+                let mut words: Vec<&Word> = Vec::new();
+                let mut skip_value = false;
+                for a in args {
+                    if skip_value {
+                        skip_value = false;
+                        continue;
+                    }
+                    if words.is_empty() && a.text.starts_with('-') {
+                        skip_value = matches!(
+                            a.text.as_str(),
+                            "--position"
+                                | "-p"
+                                | "--regex"
+                                | "-r"
+                                | "--function"
+                                | "-f"
+                                | "--set-cursor"
+                        );
+                        continue;
+                    }
+                    words.push(a);
+                }
+                let adds = args
+                    .iter()
+                    .any(|a| matches!(a.text.as_str(), "-a" | "--add"))
+                    || args.first().is_some_and(|a| !a.text.starts_with('-'));
+                if adds && words.len() >= 2 {
+                    let mut w = words[1].clone();
+                    w.text = words[1..]
+                        .iter()
+                        .map(|x| x.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    let saved = std::mem::replace(&mut self.in_function, true);
+                    self.nested(&w, None, Origin::ShellString);
+                    self.in_function = saved;
+                }
+            }
             "alias" => {
                 // zsh global aliases (`alias -g L='| less'`) stand anywhere in a line: their
                 // value is a fragment, read after a command.
