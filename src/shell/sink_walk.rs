@@ -999,34 +999,20 @@ impl Walker {
             | Format::Tmpfiles
             | Format::Notebook
             | Format::Sql => {
+                // A file whose commands start the program that reads it again (`ProxyCommand
+                // ssh -W %h:%p bastion` in ~/.ssh/config) is read once.
+                let me = file_key(&file.text).to_string();
+                if w.running_files.contains(&me) {
+                    return;
+                }
                 if let Some(text) = format.command_lines(&content.text) {
                     let code = Word {
                         text,
                         ..content.clone()
                     };
-                    // A compose file or pod spec mounting host paths: its commands see the
-                    // host's files under the mount points.
-                    let (mounts, contained) = match format {
-                        Format::Lines => (
-                            super::manifest_mounts::document_mounts(&content.text),
-                            super::manifest_mounts::runs_in_containers(&content.text),
-                        ),
-                        _ => (Vec::new(), false),
-                    };
-                    if mounts.is_empty() && !contained {
-                        w.nested(&code, None, Origin::Sink);
-                        return;
-                    }
-                    let mut place = w.place.clone();
-                    if let Some(root) = mounts.iter().find(|(_, h)| h == "/") {
-                        let label = place.label.get_or_insert_with(|| "in a container".into());
-                        label.push_str(&format!(" with the host's / mounted at {}", root.0));
-                    }
-                    place.mounts = mounts;
-                    place.isolated = true;
-                    let saved = std::mem::replace(&mut w.place, place);
-                    w.nested(&code, None, Origin::Sink);
-                    w.place = saved;
+                    w.running_files.push(me);
+                    w.walk_command_lines(format, &content, &code);
+                    w.running_files.pop();
                 }
             }
             Format::Awk if super::sinks::awk_too_long(&content.text) => {
@@ -1047,6 +1033,33 @@ impl Walker {
                 }
             }
         });
+    }
+
+    /// The command lines of a file in one of the line formats, walked where they run.
+    fn walk_command_lines(&mut self, format: Format, content: &Word, code: &Word) {
+        // A compose file or pod spec mounting host paths: its commands see the host's files
+        // under the mount points.
+        let (mounts, contained) = match format {
+            Format::Lines => (
+                super::manifest_mounts::document_mounts(&content.text),
+                super::manifest_mounts::runs_in_containers(&content.text),
+            ),
+            _ => (Vec::new(), false),
+        };
+        if mounts.is_empty() && !contained {
+            self.nested(code, None, Origin::Sink);
+            return;
+        }
+        let mut place = self.place.clone();
+        if let Some(root) = mounts.iter().find(|(_, h)| h == "/") {
+            let label = place.label.get_or_insert_with(|| "in a container".into());
+            label.push_str(&format!(" with the host's / mounted at {}", root.0));
+        }
+        place.mounts = mounts;
+        place.isolated = true;
+        let saved = std::mem::replace(&mut self.place, place);
+        self.nested(code, None, Origin::Sink);
+        self.place = saved;
     }
 }
 
