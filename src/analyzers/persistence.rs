@@ -1084,7 +1084,12 @@ fn captures_passwords(sink: Sink, line: &str) -> Option<String> {
 fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, String)> {
     static CRON_SCHEDULE: OnceLock<Regex> = OnceLock::new();
     let schedule =
-        CRON_SCHEDULE.get_or_init(|| Regex::new(r"^\s*(@\w+|(\S+\s+){5})").expect("static regex"));
+        // Five fields, the last four numbers, ranges, steps, `*` or month/day names (`wget -q -O
+        // - URL | sh` in a cron.daily script has five words but no schedule).
+        CRON_SCHEDULE.get_or_init(|| {
+            Regex::new(r"^\s*(@\w+|\S+\s+(([\d*/,?LW#-]+|[A-Za-z]{3}([,-][A-Za-z]{3})*)\s+){4})")
+                .expect("static regex")
+        });
     // Code in another language runs as a whole: hand it to the interpreter analysis through the
     // interpreter's own command line.
     let program = match sink {
@@ -1120,7 +1125,12 @@ fn runs_remote_code(text: &str, sink: Sink, rules: &RuleSet) -> Option<(String, 
                     lines.push(command);
                 }
             }
-            None => lines.push(line),
+            None => {
+                lines.push(line);
+                if let Some(command) = anacron_command(line).filter(|_| sink == Sink::Cron) {
+                    lines.push(command);
+                }
+            }
         }
     }
     // A program the written text runs from a world-writable temporary directory, reported when
