@@ -2714,7 +2714,13 @@ fn writes_and_shell_pipes(
                     path_of(&target)
                 })
                 .flatten();
-                if let Some(path) = bracketed {
+                // `p.open("a")` with `p` a known path (pathlib): the mode comes first.
+                let receiver = || {
+                    name.strip_suffix(".open")
+                        .and_then(|recv| paths.get(recv).cloned())
+                        .filter(|_| lang == Lang::Python)
+                };
+                if let Some(path) = bracketed.or_else(receiver) {
                     let mode = parts
                         .first()
                         .and_then(|p| literal(p, vars))
@@ -2723,23 +2729,6 @@ fn writes_and_shell_pipes(
                         let text =
                             first_str_after(after).or_else(|| later_write_text(toks, after, vars));
                         r.writes.push((path, text, mode.contains('a')));
-                    }
-                    continue;
-                }
-                // `p.open("a")` with `p` a known path (pathlib): the mode comes first.
-                if let Some(path) = name
-                    .strip_suffix(".open")
-                    .and_then(|recv| paths.get(recv))
-                    .filter(|_| lang == Lang::Python)
-                {
-                    let mode = parts
-                        .first()
-                        .and_then(|p| literal(p, vars))
-                        .unwrap_or_else(|| "r".into());
-                    if mode.contains(['w', 'a', '+']) {
-                        let text =
-                            first_str_after(after).or_else(|| later_write_text(toks, after, vars));
-                        r.writes.push((path.clone(), text, mode.contains('a')));
                     }
                     continue;
                 }

@@ -152,7 +152,7 @@ fn lex(b: &[u8]) -> Option<Vec<Token>> {
                 });
                 i += 1;
                 for (delim, strip_tabs) in heredocs.drain(..) {
-                    i = skip_heredoc_body(b, i, &delim, strip_tabs);
+                    i = super::heredoc::body_end(b, i, &delim, strip_tabs).unwrap_or(b.len());
                 }
             }
             b';' => {
@@ -202,84 +202,34 @@ fn lex(b: &[u8]) -> Option<Vec<Token>> {
             _ => {
                 let start = i;
                 i = word_end(b, i)?;
-                if let Some(doc) = heredoc_operator(&b[start..i]) {
-                    heredocs.push(doc);
-                } else if b[start..i].ends_with(b"<<") || b[start..i].ends_with(b"<<-") {
-                    // `cat << EOF`: the delimiter is the next word.
-                    let strip = b[start..i].ends_with(b"-");
-                    let mut j = i;
-                    while j < b.len() && matches!(b[j], b' ' | b'\t') {
-                        j += 1;
-                    }
-                    let k = word_end(b, j)?;
-                    heredocs.push((unquote(&b[j..k]), strip));
-                    out.push(Token {
-                        kind: Kind::Word,
-                        start,
-                        end: i,
-                    });
-                    out.push(Token {
-                        kind: Kind::Word,
-                        start: j,
-                        end: k,
-                    });
-                    i = k;
-                    continue;
-                }
                 out.push(Token {
                     kind: Kind::Word,
                     start,
                     end: i,
                 });
+                // `<<EOF`, `<<-'END'`, or `<< EOF` with the delimiter as the next word.
+                let op = b[start..i].windows(2).position(|w| w == b"<<");
+                if let Some((delim, strip_tabs, end)) =
+                    op.and_then(|op| super::heredoc::delimiter(b, start + op + 2))
+                {
+                    heredocs.push((delim, strip_tabs));
+                    if end > i {
+                        let word = i + b[i..end]
+                            .iter()
+                            .take_while(|c| matches!(c, b' ' | b'\t'))
+                            .count();
+                        out.push(Token {
+                            kind: Kind::Word,
+                            start: word,
+                            end,
+                        });
+                        i = end;
+                    }
+                }
             }
         }
     }
     Some(out)
-}
-
-/// `<<EOF`, `<<-'EOF'` glued in one word: the delimiter and whether tabs are stripped.
-fn heredoc_operator(word: &[u8]) -> Option<(Vec<u8>, bool)> {
-    let at = word.windows(2).position(|w| w == b"<<")?;
-    if word.get(at + 2) == Some(&b'<') {
-        return None;
-    }
-    let rest = &word[at + 2..];
-    let (rest, strip) = match rest.strip_prefix(b"-") {
-        Some(r) => (r, true),
-        None => (rest, false),
-    };
-    if rest.is_empty() {
-        return None;
-    }
-    Some((unquote(rest), strip))
-}
-
-fn unquote(w: &[u8]) -> Vec<u8> {
-    w.iter()
-        .copied()
-        .filter(|c| !matches!(c, b'\'' | b'"' | b'\\'))
-        .collect()
-}
-
-/// The offset after a heredoc body that starts at `i` (the line after its operator).
-fn skip_heredoc_body(b: &[u8], mut i: usize, delim: &[u8], strip_tabs: bool) -> usize {
-    while i < b.len() {
-        let end = b[i..]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(b.len(), |p| i + p);
-        let mut line = &b[i..end];
-        if strip_tabs {
-            while let Some(r) = line.strip_prefix(b"\t") {
-                line = r;
-            }
-        }
-        i = (end + 1).min(b.len());
-        if line == delim {
-            break;
-        }
-    }
-    i
 }
 
 /// The end of the word starting at `i`.
